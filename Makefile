@@ -1,0 +1,39 @@
+# The quick start: `make demo` and `make check`.  CMake does the building;
+# this file only names the everyday tasks.
+BUILD       ?= build
+CHECK_BUILD ?= build-check
+BENCH_N     ?= 100000
+JOBS        ?= $(shell nproc 2>/dev/null || echo 2)
+PREFIX      ?= /usr/local
+
+.PHONY: all deps build check demo bench install clean
+
+all: build
+
+deps:
+	@scripts/install-deps
+
+build: deps
+	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	@cmake --build $(BUILD) -j $(JOBS)
+
+# Every test, built with AddressSanitizer and UndefinedBehaviorSanitizer.
+check: deps
+	@cmake -S . -B $(CHECK_BUILD) -DCMAKE_BUILD_TYPE=Debug \
+		-DFERRY_SANITIZE=ON -DFERRY_WERROR=ON >/dev/null
+	@cmake --build $(CHECK_BUILD) -j $(JOBS)
+	@cd $(CHECK_BUILD) && ASAN_OPTIONS=detect_leaks=1 \
+		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+		ctest --output-on-failure -j $(JOBS)
+
+demo: build
+	@scripts/demo $(BUILD)/ferry
+
+bench: build
+	@bench/run $(BUILD) $(BENCH_N)
+
+install: build
+	@cmake --install $(BUILD) --prefix $(PREFIX)
+
+clean:
+	@rm -rf $(BUILD) $(CHECK_BUILD) demo-out bench-out

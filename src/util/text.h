@@ -1,0 +1,38 @@
+/*
+ * text.h - small text checks used wherever input arrives: UTF-8 validity
+ * and length in characters, SQL identifiers, UUIDs, decimal numbers.
+ */
+#ifndef FERRY_UTIL_TEXT_H
+#define FERRY_UTIL_TEXT_H
+
+#include <stddef.h>
+
+/* 1 if the len bytes at s are well-formed UTF-8 (no overlongs, no
+ * surrogates, nothing past U+10FFFF), else 0. */
+int ferry_utf8_valid(const char *s, size_t len);
+/* Number of characters in well-formed UTF-8 text. */
+size_t ferry_utf8_length(const char *s, size_t len);
+
+#define FERRY_IDENT_MAX 63
+
+/*
+ * 1 if name is an identifier ferry accepts for entities and fields:
+ * a letter, then letters, digits and '_', at most FERRY_IDENT_MAX bytes,
+ * all lowercase ASCII.  Nothing else may reach SQL as a name.
+ */
+int ferry_ident_valid(const char *name);
+
+/* 1 if s is a UUID in canonical lowercase 8-4-4-4-12 form. */
+int ferry_uuid_valid(const char *s);
+/* Write a random (version 4) UUID into out (37 bytes). */
+void ferry_uuid_new(char out[37]);
+
+/*
+ * Normalise a decimal literal to `scale` fraction digits and check it fits
+ * decimal(precision, scale).  Writes the normal form ("-12.50") to out.
+ * Returns 0, or -1 if text is not a number or does not fit.
+ */
+int ferry_decimal_normalize(char *out, size_t outlen, const char *text,
+	int precision, int scale);
+
+#endif

@@ -1,0 +1,19 @@
+/*
+ * helpers.h - shared fixtures for the cmocka unit tests.
+ */
+#ifndef FERRY_TEST_HELPERS_H
+#define FERRY_TEST_HELPERS_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+/* A fresh temporary directory for one test; removed by test_tmpdir_free. */
+char *test_tmpdir(void);
+void test_tmpdir_free(char *dir);
+/* Path `dir/name` in a static buffer that the next call reuses. */
+const char *test_path(const char *dir, const char *name);
+
+#endif
