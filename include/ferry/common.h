@@ -1,0 +1,76 @@
+/*
+ * ferry/common.h - status codes, the instance handle, output buffers.
+ *
+ * Every call that can fail returns an int: 0 (FERRY_OK) or a negative
+ * FERRY_E* code that callers may branch on.  The handle keeps a one-line
+ * message saying why, readable with ferry_errmsg() until the next call on
+ * the same handle.  Codes are part of the ABI: never renumber one.
+ */
+#ifndef FERRY_COMMON_H
+#define FERRY_COMMON_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Status codes.  Frozen: new codes are appended, none is renumbered. */
+typedef enum {
+	FERRY_OK = 0,		/**< done */
+	FERRY_ERROR = -1,	/**< generic error (see the message) */
+	FERRY_ENOTFOUND = -2,	/**< a named thing does not exist */
+	FERRY_EEXISTS = -3,	/**< a named thing already exists */
+	FERRY_EINVALID = -4,	/**< bad input: value, name, JSON, option */
+	FERRY_EDENIED = -5,	/**< the acting user may not do this */
+	FERRY_ECONFLICT = -6,	/**< the change conflicts with the data */
+	FERRY_EFORMAT = -7,	/**< a file is damaged, foreign or too new */
+	FERRY_EMISUSE = -8,	/**< API misuse: NULL argument, closed handle */
+	FERRY_ENOMEM = -9,	/**< out of memory or over a size limit */
+	FERRY_EIO = -10,	/**< reading or writing a file failed */
+	FERRY_ESTATE = -11,	/**< not allowed in the object's state */
+	FERRY_EUNRESOLVED = -12, /**< an import has unresolved problems */
+	FERRY_EBUSY = -13,	/**< the instance is locked by another writer */
+	FERRY_EPROTECTED = -14	/**< the record is protected */
+} ferry_error_code;
+
+/** An open instance.  Opaque. */
+typedef struct ferry_db ferry_db;
+
+/**
+ * Text that the library hands to the caller: JSON documents, paths.
+ * Fill with a ferry_* call, release with ferry_buf_dispose().
+ */
+typedef struct {
+	char *ptr;	/**< NUL-terminated content, or NULL */
+	size_t size;	/**< bytes in ptr, without the NUL */
+	size_t reserved; /**< internal: allocation size */
+} ferry_buf;
+
+#define FERRY_BUF_INIT { NULL, 0, 0 }
+
+/** Free a buffer's content and reset it; accepts NULL and empty buffers. */
+void ferry_buf_dispose(ferry_buf *buf);
+
+/** Fixed text for a status code ("not found"); never NULL. */
+const char *ferry_strerror(int code);
+
+/**
+ * The last error message of a handle: one line, no trailing newline.
+ * Owned by the handle, valid until its next call.  "" when there is none.
+ */
+const char *ferry_errmsg(const ferry_db *db);
+
+/**
+ * Replace the allocator used for all of ferry's memory (NULL functions
+ * restore the C library's).  Call before any other ferry function.
+ */
+void ferry_set_allocator(void *(*malloc_fn)(size_t),
+	void *(*realloc_fn)(void *, size_t), void (*free_fn)(void *));
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,79 @@
+/*
+ * ferry/record.h - records of entities, and their version history.
+ *
+ * A record is a row keyed by sys_id (a UUID).  Every insert, update and
+ * delete writes an immutable version: the canonical payload, its BLAKE2b
+ * hash (the version id, equal for equal content in every instance), the
+ * parent version, author, time, action, the pack that captured it and the
+ * source (local, import, restore).
+ *
+ * Protection policy: a record is "open" when created and "changed" once
+ * updated locally; "protected" records belong to an installed application
+ * and refuse local edits (FERRY_EPROTECTED).
+ */
+#ifndef FERRY_RECORD_H
+#define FERRY_RECORD_H
+
+#include "common.h"
+
+#include <stdio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/**
+ * Insert or update a record from a JSON object of field values.
+ *
+ * Without "sys_id" the record is inserted; with it, the named fields of
+ * that existing record are updated (null clears a field).
+ *
+ * @param[out] sys_id_out receives the record's sys_id (may be NULL)
+ * @return 0, FERRY_ENOTFOUND (entity, field, record or referenced record),
+ *         FERRY_EINVALID (malformed JSON, a value of the wrong type or
+ *         size), FERRY_EPROTECTED, FERRY_ESTATE (current pack completed)
+ */
+int ferry_record_put(ferry_buf *sys_id_out, ferry_db *db, const char *entity,
+	const char *json);
+
+/** One record: {sys_id, sys_policy, sys_vendor, sys_version, <fields>}. */
+int ferry_record_get(ferry_buf *out, ferry_db *db, const char *entity,
+	const char *sys_id);
+
+/** Called once per record with its JSON object; non-zero stops. */
+typedef int (*ferry_record_cb)(const char *json, size_t len, void *payload);
+
+/** Every record of an entity, ordered by sys_id, to a callback. */
+int ferry_record_list(ferry_db *db, const char *entity, ferry_record_cb cb,
+	void *payload);
+
+/**
+ * Load JSON Lines (one object a line) into an entity in one transaction.
+ * A line with a sys_id updates that record or inserts it under that id.
+ * Any bad line fails the whole load, naming the line.
+ *
+ * @param[out] count records written (may be NULL)
+ */
+int ferry_record_load(uint64_t *count, ferry_db *db, const char *entity,
+	FILE *in);
+
+/** Delete a record (its last version is kept in the history). */
+int ferry_record_delete(ferry_db *db, const char *entity,
+	const char *sys_id);
+
+/**
+ * Version history, oldest first:
+ * [{version, parent, action, author, at, pack, source, payload}].
+ */
+int ferry_record_history(ferry_buf *out, ferry_db *db, const char *entity,
+	const char *sys_id);
+
+/** Bring an earlier version back as a new version (source "restore"). */
+int ferry_record_restore(ferry_db *db, const char *entity,
+	const char *sys_id, const char *version);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

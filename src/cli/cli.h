@@ -1,0 +1,102 @@
+/*
+ * cli.h - the ferry command: shared types of the command table, option
+ * parsing and output.  The CLI uses only <ferry.h> and src/util, which
+ * proves the public API is enough for a front end.
+ */
+#ifndef FERRY_CLI_H
+#define FERRY_CLI_H
+
+#include "ferry.h"
+
+#include <jansson.h>
+#include <stdio.h>
+
+/* Exit codes: fixed, documented in docs/cli.md. */
+enum {
+	CLI_EXIT_OK = 0,
+	CLI_EXIT_ERROR = 1,
+	CLI_EXIT_USAGE = 2,
+	CLI_EXIT_UNRESOLVED = 3
+};
+
+#define CLI_MAX_OPTS 16
+#define CLI_MAX_ARGS 64
+
+/* One option of a command; arg NULL for a flag. */
+typedef struct {
+	const char *name;	/* without the leading "--" */
+	const char *arg;	/* placeholder shown in help, e.g. "TEXT" */
+	const char *help;
+} cli_opt;
+
+/* A parsed command line. */
+typedef struct {
+	const char *pos[CLI_MAX_ARGS];	/* positional arguments */
+	int npos;
+	const char *val[CLI_MAX_OPTS];	/* option values by table index */
+	int set[CLI_MAX_OPTS];		/* option given, by table index */
+} cli_args;
+
+typedef struct cli_ctx cli_ctx;
+
+typedef struct {
+	const char *name;	/* "pack export" */
+	const char *usage;	/* arguments after the name */
+	const char *summary;
+	const cli_opt *opts;	/* terminated by a NULL name */
+	int min_args, max_args;	/* positional arguments; -1 unlimited */
+	int needs_db;		/* opens --db before running */
+	int (*run)(cli_ctx *ctx, const cli_args *args);
+} cli_command;
+
+struct cli_ctx {
+	const char *db_path;
+	const char *user;
+	int json;		/* --json: machine output on stdout */
+	ferry_db *db;		/* open instance when needs_db */
+	const cli_command *cmd;
+};
+
+/* The value of option `name`, or NULL. */
+const char *cli_opt_value(const cli_ctx *ctx, const cli_args *a,
+	const char *name);
+int cli_opt_set(const cli_ctx *ctx, const cli_args *a, const char *name);
+
+/* Report a library failure: "ferry: <message>"; returns the exit code. */
+int cli_fail(cli_ctx *ctx, int code);
+/* Report a usage problem; returns CLI_EXIT_USAGE. */
+int cli_usage_error(cli_ctx *ctx, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Print "ferry: warning: ..." on stderr. */
+void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/*
+ * Print a library JSON document: as is with --json, else through
+ * `human` (which may be NULL for pretty JSON).  Returns an exit code.
+ */
+typedef void (*cli_human_fn)(json_t *doc);
+int cli_print_doc(cli_ctx *ctx, const ferry_buf *doc, cli_human_fn human);
+/* Print rows of an array of objects as an aligned table. */
+void cli_table(json_t *rows, const char *const *columns);
+/* Print an object's scalar members as "key: value" lines. */
+void cli_fields(json_t *obj, const char *const *keys);
+/* A JSON value as display text (into a static buffer for scalars). */
+const char *cli_text(json_t *v);
+/* Print a message or the JSON {"ok":true,...} for commands with no data. */
+int cli_done(cli_ctx *ctx, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Parse an int argument strictly; -1 with a usage error. */
+int cli_parse_int(cli_ctx *ctx, const char *text, const char *what,
+	long long *out);
+
+/* The command tables of each cmd_*.c file. */
+extern const cli_command cli_instance_commands[];
+extern const cli_command cli_catalog_commands[];
+extern const cli_command cli_record_commands[];
+extern const cli_command cli_pack_commands[];
+extern const cli_command cli_import_commands[];
+extern const cli_command cli_entitypack_commands[];
+extern const cli_command cli_formula_commands[];
+
+#endif

@@ -1,0 +1,192 @@
+/*
+ * output.c - how the ferry command prints: JSON documents as they are
+ * with --json, tables and "key: value" lines for people, and errors as
+ * "ferry: <message>" on stderr.
+ */
+#include "cli.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+int cli_fail(cli_ctx *ctx, int code)
+{
+	const char *msg = ctx->db ? ferry_errmsg(ctx->db) : "";
+
+	if (!msg || !*msg)
+		msg = ferry_strerror(code);
+	fprintf(stderr, "ferry: %s\n", msg);
+	return code == FERRY_EUNRESOLVED ? CLI_EXIT_UNRESOLVED :
+		CLI_EXIT_ERROR;
+}
+
+int cli_usage_error(cli_ctx *ctx, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("ferry: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	if (ctx && ctx->cmd)
+		fprintf(stderr, "\nusage: ferry %s %s (see 'ferry %s --help')\n",
+			ctx->cmd->name, ctx->cmd->usage, ctx->cmd->name);
+	else
+		fputs("\nsee 'ferry --help'\n", stderr);
+	return CLI_EXIT_USAGE;
+}
+
+void cli_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("ferry: warning: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+const char *cli_text(json_t *v)
+{
+	static char buf[64];
+
+	switch (json_typeof(v)) {
+	case JSON_STRING:
+		return json_string_value(v);
+	case JSON_INTEGER:
+		snprintf(buf, sizeof(buf), "%" JSON_INTEGER_FORMAT,
+			json_integer_value(v));
+		return buf;
+	case JSON_REAL:
+		snprintf(buf, sizeof(buf), "%g", json_real_value(v));
+		return buf;
+	case JSON_TRUE:
+		return "yes";
+	case JSON_FALSE:
+		return "no";
+	case JSON_NULL:
+		return "-";
+	default:
+		return NULL;
+	}
+}
+
+/* Display text of any value; compact JSON for objects and arrays. */
+static char *display(json_t *v)
+{
+	const char *t = v ? cli_text(v) : "-";
+
+	if (t)
+		return strdup(t);
+	return json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS);
+}
+
+void cli_table(json_t *rows, const char *const *columns)
+{
+	size_t ncol = 0, i, r, *width;
+	json_t *row;
+
+	while (columns[ncol])
+		ncol++;
+	if ((width = calloc(ncol, sizeof(*width))) == NULL)
+		return;
+	for (i = 0; i < ncol; i++)
+		width[i] = strlen(columns[i]);
+	json_array_foreach(rows, r, row) {
+		for (i = 0; i < ncol; i++) {
+			char *t = display(json_object_get(row, columns[i]));
+			size_t len = t ? strlen(t) : 0;
+
+			if (len > width[i])
+				width[i] = len > 60 ? 60 : len;
+			free(t);
+		}
+	}
+	for (i = 0; i < ncol; i++)
+		printf("%-*s%s", i + 1 < ncol ? (int)width[i] : 0, columns[i],
+			i + 1 < ncol ? "  " : "\n");
+	json_array_foreach(rows, r, row) {
+		for (i = 0; i < ncol; i++) {
+			char *t = display(json_object_get(row, columns[i]));
+
+			printf("%-*s%s", i + 1 < ncol ? (int)width[i] : 0,
+				t ? t : "", i + 1 < ncol ? "  " : "\n");
+			free(t);
+		}
+	}
+	free(width);
+}
+
+void cli_fields(json_t *obj, const char *const *keys)
+{
+	size_t i;
+
+	for (i = 0; keys[i]; i++) {
+		char *t = display(json_object_get(obj, keys[i]));
+
+		printf("%s: %s\n", keys[i], t ? t : "");
+		free(t);
+	}
+}
+
+int cli_print_doc(cli_ctx *ctx, const ferry_buf *doc, cli_human_fn human)
+{
+	json_error_t jerr;
+	json_t *j;
+
+	if (ctx->json || !human) {
+		if (ctx->json) {
+			fwrite(doc->ptr, 1, doc->size, stdout);
+			fputc('\n', stdout);
+			return CLI_EXIT_OK;
+		}
+	}
+	j = json_loadb(doc->ptr, doc->size, JSON_DECODE_ANY, &jerr);
+	if (!j) {
+		fprintf(stderr, "ferry: unreadable output from the library: "
+			"%s\n", jerr.text);
+		return CLI_EXIT_ERROR;
+	}
+	if (human) {
+		human(j);
+	} else {
+		char *pretty = json_dumps(j, JSON_INDENT(2) |
+			JSON_PRESERVE_ORDER);
+
+		if (pretty)
+			puts(pretty);
+		free(pretty);
+	}
+	json_decref(j);
+	return CLI_EXIT_OK;
+}
+
+int cli_done(cli_ctx *ctx, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (ctx->json) {
+		puts("{\"ok\":true}");
+		return CLI_EXIT_OK;
+	}
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	return CLI_EXIT_OK;
+}
+
+int cli_parse_int(cli_ctx *ctx, const char *text, const char *what,
+	long long *out)
+{
+	char *end;
+
+	if (!text || !*text)
+		return cli_usage_error(ctx, "%s must be a number", what), -1;
+	*out = strtoll(text, &end, 10);
+	if (*end != '\0' || *out < 0)
+		return cli_usage_error(ctx, "%s must be a whole number, not "
+			"'%s'", what, text), -1;
+	return 0;
+}

@@ -1,0 +1,202 @@
+/*
+ * db.c - the handle: errors, the clock, the acting user, output buffers.
+ */
+#include "db.h"
+
+#include "alloc.h"
+#include "store/store.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+static const char *const error_text[] = {
+	"done",				/* FERRY_OK */
+	"error",			/* FERRY_ERROR */
+	"not found",			/* FERRY_ENOTFOUND */
+	"already exists",		/* FERRY_EEXISTS */
+	"invalid input",		/* FERRY_EINVALID */
+	"permission denied",		/* FERRY_EDENIED */
+	"conflict",			/* FERRY_ECONFLICT */
+	"damaged, foreign or too new file", /* FERRY_EFORMAT */
+	"misuse of the library",	/* FERRY_EMISUSE */
+	"out of memory",		/* FERRY_ENOMEM */
+	"input/output error",		/* FERRY_EIO */
+	"not allowed in this state",	/* FERRY_ESTATE */
+	"unresolved problems",		/* FERRY_EUNRESOLVED */
+	"instance busy",		/* FERRY_EBUSY */
+	"record protected",		/* FERRY_EPROTECTED */
+};
+
+const char *ferry_strerror(int code)
+{
+	size_t i = code <= 0 ? (size_t)-code : (size_t)-1;
+
+	if (i < sizeof(error_text) / sizeof(error_text[0]))
+		return error_text[i];
+	return "unknown error";
+}
+
+const char *ferry_errmsg(const ferry_db *db)
+{
+	if (!db)
+		return "no instance handle (out of memory?)";
+	return ferry_str_cstr(&db->errmsg);
+}
+
+int ferry__error(ferry_db *db, int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	ferry_str_clear(&db->errmsg);
+	va_start(ap, fmt);
+	ferry_str_vprintf(&db->errmsg, fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+void ferry__error_clear(ferry_db *db)
+{
+	ferry_str_clear(&db->errmsg);
+}
+
+void ferry_set_allocator(void *(*malloc_fn)(size_t),
+	void *(*realloc_fn)(void *, size_t), void (*free_fn)(void *))
+{
+	ferry__set_allocator(malloc_fn, realloc_fn, free_fn);
+}
+
+void ferry_buf_dispose(ferry_buf *buf)
+{
+	if (!buf)
+		return;
+	ferry__free(buf->ptr);
+	buf->ptr = NULL;
+	buf->size = buf->reserved = 0;
+}
+
+int ferry__buf_take(ferry_db *db, ferry_buf *out, ferry_str *s)
+{
+	if (ferry_str_failed(s)) {
+		ferry_str_dispose(s);
+		return ferry__error(db, FERRY_ENOMEM, "out of memory");
+	}
+	if (!out) {
+		ferry_str_dispose(s);
+		return 0;
+	}
+	ferry_buf_dispose(out);
+	out->size = s->size;
+	out->reserved = s->asize;
+	out->ptr = ferry_str_detach(s);
+	if (!out->ptr)
+		return ferry__error(db, FERRY_ENOMEM, "out of memory");
+	return 0;
+}
+
+int ferry__buf_set(ferry_db *db, ferry_buf *out, const char *text)
+{
+	ferry_str s = FERRY_STR_INIT;
+
+	ferry_str_puts(&s, text);
+	return ferry__buf_take(db, out, &s);
+}
+
+int64_t ferry__now(const ferry_db *db)
+{
+	return db->has_fixed_now ? db->fixed_now : (int64_t)time(NULL);
+}
+
+void ferry__now_iso(const ferry_db *db, char out[FERRY_ISO_LEN])
+{
+	ferry_time_format_iso(out, ferry__now(db));
+}
+
+int ferry_db_set_now(ferry_db *db, const char *iso)
+{
+	FERRY_CHECK_DB(db);
+	if (!iso) {
+		db->has_fixed_now = 0;
+		return 0;
+	}
+	if (ferry_time_parse_iso(&db->fixed_now, iso) < 0)
+		return ferry__error(db, FERRY_EINVALID, "cannot read the time "
+			"'%s'; write it as 2021-12-31T12:00:00Z (UTC)", iso);
+	db->has_fixed_now = 1;
+	return 0;
+}
+
+int ferry_db_set_user(ferry_db *db, const char *name)
+{
+	FERRY_CHECK_DB(db);
+	ferry__free(db->user);
+	ferry__free(db->user_tz);
+	db->user_tz = NULL;
+	db->user = name ? ferry__strdup(name) : NULL;
+	if (name && !db->user)
+		return ferry__error(db, FERRY_ENOMEM, "out of memory");
+	db->user_resolved = 0;
+	return 0;
+}
+
+void ferry_db_set_progress(ferry_db *db, ferry_progress_cb cb, void *payload)
+{
+	if (!db)
+		return;
+	db->progress = cb;
+	db->progress_payload = payload;
+}
+
+void ferry__progress(ferry_db *db, const char *what, uint64_t done,
+	uint64_t total)
+{
+	if (db->progress)
+		db->progress(what, done, total, db->progress_payload);
+}
+
+int ferry__actor(ferry_db *db)
+{
+	ferry_user_row row;
+	int error;
+
+	if (db->user_resolved)
+		return 0;
+	if (db->user)
+		error = ferry_store__user_get(db, db->user, &row);
+	else
+		error = ferry_store__user_first_admin(db, &row);
+	if (error == FERRY_ENOTFOUND) {
+		if (db->user)
+			return ferry__error(db, FERRY_ENOTFOUND, "no user "
+				"'%s' in this instance; see 'ferry user list', "
+				"or ask an admin to add you", db->user);
+		return ferry__error(db, FERRY_ENOTFOUND, "the instance has "
+			"no admin user; it is damaged");
+	}
+	if (error < 0)
+		return error;
+	ferry__free(db->user);
+	ferry__free(db->user_tz);
+	db->user = ferry__strdup(row.name);
+	db->user_tz = ferry__strdup(row.tz);
+	if (!db->user || !db->user_tz)
+		return ferry__error(db, FERRY_ENOMEM, "out of memory");
+	db->user_admin = row.admin;
+	db->user_pack = row.current_pack;
+	db->user_resolved = 1;
+	return 0;
+}
+
+int ferry__require_admin(ferry_db *db, const char *what)
+{
+	int error;
+
+	if ((error = ferry__actor(db)) < 0)
+		return error;
+	if (!db->user_admin)
+		return ferry__error(db, FERRY_EDENIED, "only admins may %s; "
+			"'%s' is not an admin (an admin can run 'ferry user set "
+			"%s --admin')", what, db->user, db->user);
+	return 0;
+}

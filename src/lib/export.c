@@ -1,0 +1,339 @@
+/*
+ * export.c - exporting a completed local pack to a .sop file (seed 000).
+ *
+ * Items are written in a fixed order from stored canonical text, so the
+ * same pack content gives the same item bytes and the same VersionStamp,
+ * whoever exports it and whenever.  The two modes differ only in the
+ * protection policy written: "pack" keeps it; "application" turns
+ * `changed` into `protected` for entities listed in the property
+ * protected.essences and into `open` for the others.
+ */
+#include "records.h"
+
+#include "alloc.h"
+#include "sop.h"
+#include "store/store.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define ESSENCES_PROPERTY "protected.essences"
+
+/* Characters the seed replaces with '_' in file names. */
+static const char forbidden[] = "\\/:*?\"<>|";
+
+int ferry_pack_file_name(ferry_buf *out, const char *pack_name,
+	int64_t completed_at, const char *zone)
+{
+	ferry_str s = FERRY_STR_INIT;
+	struct tm tm;
+	char stamp[32];
+	const char *p;
+
+	if (!out || !pack_name || !zone)
+		return FERRY_EMISUSE;
+	if (ferry_time_local(&tm, completed_at, zone) < 0)
+		return FERRY_EINVALID;
+	for (p = pack_name; *p; p++)
+		ferry_str_putc(&s, strchr(forbidden, *p) ? '_' : *p);
+	strftime(stamp, sizeof(stamp), "_%Y-%m-%d %H:%M:%S.sop", &tm);
+	ferry_str_puts(&s, stamp);
+	if (ferry_str_failed(&s)) {
+		ferry_str_dispose(&s);
+		return FERRY_ENOMEM;
+	}
+	ferry_buf_dispose(out);
+	out->size = s.size;
+	out->ptr = ferry_str_detach(&s);
+	return out->ptr ? 0 : FERRY_ENOMEM;
+}
+
+/* 1 if entity is listed in the comma-separated list (spaces ignored). */
+static int listed(const char *list, const char *entity)
+{
+	size_t n = strlen(entity);
+	const char *p = list;
+
+	while (*p) {
+		const char *end;
+		size_t len;
+
+		while (*p == ' ' || *p == ',')
+			p++;
+		end = p;
+		while (*end && *end != ',')
+			end++;
+		len = (size_t)(end - p);
+		while (len && p[len - 1] == ' ')
+			len--;
+		if (len == n && !strncmp(p, entity, n))
+			return 1;
+		p = end;
+	}
+	return 0;
+}
+
+typedef struct {
+	ferry_db *db;
+	ferry_sop_writer *w;
+	ferry_str line;
+	int application;
+	const char *essences;
+	ferry_str err;
+} export_state;
+
+static int write_line(export_state *s)
+{
+	int error;
+
+	if (ferry_str_failed(&s->line))
+		return ferry__error(s->db, FERRY_ENOMEM, "out of memory");
+	if ((error = ferry_sop__writer_item(s->w, s->line.ptr,
+	    s->line.size)) < 0)
+		return ferry__error(s->db, error, "%s",
+			ferry_sop__writer_errmsg(s->w));
+	return 0;
+}
+
+static int schema_item(const char *entity, void *payload)
+{
+	export_state *s = payload;
+	ferry_str def = FERRY_STR_INIT;
+	int error;
+
+	if ((error = ferry_store__entity_show(s->db, entity, &def)) < 0) {
+		ferry_str_dispose(&def);
+		if (error == FERRY_ENOTFOUND)
+			return ferry__error(s->db, FERRY_ECONFLICT, "the pack "
+				"holds %s records but the entity no longer "
+				"exists; reopen the pack and remove them",
+				entity);
+		return error;
+	}
+	ferry_str_clear(&s->line);
+	ferry_str_puts(&s->line, "{\"t\":\"schema\",\"entity\":");
+	ferry_str_puts_json(&s->line, entity);
+	ferry_str_puts(&s->line, ",\"definition\":");
+	ferry_str_put(&s->line, def.ptr, def.size);
+	ferry_str_putc(&s->line, '}');
+	ferry_str_dispose(&def);
+	return write_line(s);
+}
+
+/* The policy written for a record in this export mode. */
+static const char *export_policy(const export_state *s,
+	const ferry_export_row *r)
+{
+	if (!s->application || strcmp(r->policy, "changed") != 0)
+		return r->policy;
+	return listed(s->essences, r->entity) ? "protected" : "open";
+}
+
+static int record_item(const ferry_export_row *r, void *payload)
+{
+	export_state *s = payload;
+	ferry_str *l = &s->line;
+
+	ferry_str_clear(l);
+	ferry_str_puts(l, "{\"t\":\"record\",\"entity\":");
+	ferry_str_puts_json(l, r->entity);
+	ferry_str_puts(l, ",\"sys_id\":");
+	ferry_str_puts_json(l, r->sys_id);
+	ferry_str_puts(l, ",\"key\":");
+	ferry_str_puts_json(l, r->rkey);
+	ferry_str_puts(l, ",\"action\":");
+	ferry_str_puts_json(l, r->action);
+	ferry_str_puts(l, ",\"version\":");
+	ferry_str_puts_json(l, r->version);
+	ferry_str_puts(l, ",\"base\":");
+	if (r->base)
+		ferry_str_puts_json(l, r->base);
+	else
+		ferry_str_puts(l, "null");
+	ferry_str_puts(l, ",\"policy\":");
+	ferry_str_puts_json(l, export_policy(s, r));
+	ferry_str_puts(l, r->vendor ? ",\"vendor\":true" : ",\"vendor\":false");
+	ferry_str_puts(l, ",\"payload\":");
+	ferry_str_put(l, r->payload, r->payload_len);
+	ferry_str_puts(l, ",\"old\":");
+	if (r->old)
+		ferry_str_put(l, r->old, r->old_len);
+	else
+		ferry_str_puts(l, "null");
+	ferry_str_putc(l, '}');
+	return write_line(s);
+}
+
+static int definition_item(const char *line, size_t len, void *payload)
+{
+	export_state *s = payload;
+
+	ferry_str_clear(&s->line);
+	ferry_str_put(&s->line, line, len);
+	return write_line(s);
+}
+
+static int build_header(ferry_db *db, ferry_str *h, const ferry_pack_row *p,
+	int application, const char *now)
+{
+	ferry_str id = FERRY_STR_INIT, name = FERRY_STR_INIT;
+	int error;
+
+	if ((error = ferry_store__instance(db, &id, &name)) < 0)
+		goto done;
+	ferry_str_puts(h, "{\"kind\":\"local_pack\",\"mode\":");
+	ferry_str_puts(h, application ? "\"application\"" : "\"pack\"");
+	ferry_str_puts(h, ",\"pack\":{\"id\":");
+	ferry_str_puts_json(h, p->uid);
+	ferry_str_puts(h, ",\"name\":");
+	ferry_str_puts_json(h, p->name);
+	ferry_str_puts(h, ",\"description\":");
+	ferry_str_puts_json(h, p->description);
+	ferry_str_puts(h, ",\"completed_at\":");
+	ferry_str_puts_json(h, p->completed_at);
+	ferry_str_puts(h, "},\"source\":{\"id\":");
+	ferry_str_puts_json(h, id.ptr);
+	ferry_str_puts(h, ",\"name\":");
+	ferry_str_puts_json(h, name.ptr);
+	ferry_str_puts(h, "},\"exported_by\":");
+	ferry_str_puts_json(h, db->user);
+	ferry_str_puts(h, ",\"exported_at\":");
+	ferry_str_puts_json(h, now);
+	ferry_str_putc(h, '}');
+	if (ferry_str_failed(h))
+		error = ferry__error(db, FERRY_ENOMEM, "out of memory");
+done:
+	ferry_str_dispose(&id);
+	ferry_str_dispose(&name);
+	return error;
+}
+
+/* Where the file goes: --output, or the automatic name in --dir. */
+static int target_path(ferry_db *db, ferry_str *path,
+	const ferry_pack_row *p, const ferry_export_options *o)
+{
+	ferry_buf name = FERRY_BUF_INIT;
+	int64_t completed;
+	struct stat sb;
+	const char *dir = o->dir ? o->dir : ".";
+
+	if (o->output) {
+		ferry_str_puts(path, o->output);
+		return 0;
+	}
+	if (stat(dir, &sb) < 0 || !S_ISDIR(sb.st_mode))
+		return ferry__error(db, FERRY_ENOTFOUND, "no folder %s; create "
+			"it first", dir);
+	if (ferry_time_parse_iso(&completed, p->completed_at) < 0 ||
+	    ferry_pack_file_name(&name, p->name, completed, db->user_tz) < 0)
+		return ferry__error(db, FERRY_EFORMAT, "pack '%s' has an "
+			"unreadable completion time '%s'", p->name,
+			p->completed_at);
+	ferry_str_printf(path, "%s/%s", dir, name.ptr);
+	ferry_buf_dispose(&name);
+	return 0;
+}
+
+int ferry_pack_export(ferry_buf *out, ferry_db *db, const char *name,
+	const ferry_export_options *opts)
+{
+	ferry_export_options defaults = FERRY_EXPORT_OPTIONS_INIT;
+	ferry_sop_write_options wo = FERRY_SOP_WRITE_OPTIONS_INIT;
+	export_state s;
+	ferry_pack_row p;
+	ferry_str header = FERRY_STR_INIT, path = FERRY_STR_INIT,
+		essences = FERRY_STR_INIT, doc = FERRY_STR_INIT;
+	char now[FERRY_ISO_LEN], stamp[FERRY_HASH_HEX];
+	int64_t items, out_of_date, vendor;
+	int error;
+
+	FERRY_CHECK_DB(db);
+	memset(&s, 0, sizeof(s));
+	if (!opts)
+		opts = &defaults;
+	s.db = db;
+	s.application = opts->as_application;
+	ferry_str_init(&s.line, FERRY_SOP_LINE_MAX);
+	/* One transaction: the export reads one consistent state. */
+	if ((error = ferry_store__begin(db)) < 0)
+		return error;
+	if ((error = ferry__actor(db)) < 0)
+		goto done;
+	error = ferry_store__pack_get(db, name ? name : "", &p);
+	if (error == FERRY_ENOTFOUND)
+		error = ferry__error(db, error, "no pack named '%s'; see "
+			"'ferry pack list'", name ? name : "");
+	if (error < 0)
+		goto done;
+	if (strcmp(p.state, "completed") != 0) {
+		error = ferry__error(db, FERRY_ESTATE, "pack '%s' is %s; only "
+			"a completed pack is exported: run 'ferry pack complete "
+			"%s' first", p.name, p.state, p.name);
+		goto done;
+	}
+	if ((error = ferry_store__pack_counts(db, p.id, &items, &out_of_date,
+	    &vendor)) < 0)
+		goto done;
+	if (s.application && vendor > 0 && !opts->force) {
+		error = ferry__error(db, FERRY_ECONFLICT, "pack '%s' contains "
+			"%lld vendor record(s): exporting it as a new "
+			"application may cause collisions while updating the "
+			"system; use the plain export instead, or pass --force",
+			p.name, (long long)vendor);
+		goto done;
+	}
+	error = ferry_store__property_get(db, ESSENCES_PROPERTY, &essences);
+	if (error < 0 && error != FERRY_ENOTFOUND)
+		goto done;
+	s.essences = ferry_str_cstr(&essences);
+	ferry__now_iso(db, now);
+	if ((error = build_header(db, &header, &p, s.application, now)) < 0 ||
+	    (error = target_path(db, &path, &p, opts)) < 0)
+		goto done;
+	wo.compress = !opts->uncompressed;
+	wo.overwrite = opts->overwrite;
+	if ((error = ferry_sop__writer_open(&s.w, path.ptr, header.ptr, &wo,
+	    &s.err)) < 0) {
+		error = ferry__error(db, error, "%s", ferry_str_cstr(&s.err));
+		goto done;
+	}
+	if ((error = ferry_store__pack_entities(db, p.id, schema_item,
+	    &s)) < 0 ||
+	    (error = ferry_store__export_rows(db, p.id, record_item, &s)) < 0 ||
+	    (error = ferry_store__definition_items(db, p.id, definition_item,
+	    &s)) < 0)
+		goto done;
+	if ((error = ferry_sop__writer_finish(s.w, stamp, &s.err)) < 0) {
+		error = ferry__error(db, error, "%s", ferry_str_cstr(&s.err));
+		goto done;
+	}
+	ferry_str_puts(&doc, "{\"path\":");
+	ferry_str_puts_json(&doc, path.ptr);
+	ferry_str_printf(&doc, ",\"stamp\":\"%s\",\"items\":%llu,\"mode\":%s,"
+		"\"out_of_date\":%lld,\"warnings\":[", stamp,
+		(unsigned long long)ferry_sop__writer_items(s.w),
+		s.application ? "\"application\"" : "\"pack\"",
+		(long long)out_of_date);
+	if (out_of_date > 0) {
+		ferry_str warn = FERRY_STR_INIT;
+
+		ferry_str_printf(&warn, "%lld item(s) of pack '%s' are out of "
+			"date: their records changed after they were captured; "
+			"reopen the pack and add them again to ship the newest "
+			"versions", (long long)out_of_date, p.name);
+		ferry_str_puts_json(&doc, ferry_str_cstr(&warn));
+		ferry_str_dispose(&warn);
+	}
+	ferry_str_puts(&doc, "]}");
+	error = ferry__buf_take(db, out, &doc);
+done:
+	ferry_sop__writer_free(s.w);
+	ferry_str_dispose(&s.line);
+	ferry_str_dispose(&s.err);
+	ferry_str_dispose(&header);
+	ferry_str_dispose(&path);
+	ferry_str_dispose(&essences);
+	ferry_str_dispose(&doc);
+	return ferry_store__end(db, error);
+}

@@ -1,0 +1,309 @@
+/*
+ * instance.c - creating and opening instances; users and properties.
+ */
+#include "db.h"
+
+#include "alloc.h"
+#include "store/store.h"
+#include "text.h"
+
+#include <string.h>
+#include <unistd.h>
+
+#define USER_NAME_MAX 100
+
+static int db_new(ferry_db **out, const char *path)
+{
+	ferry_db *db;
+
+	*out = NULL;
+	if ((db = ferry__calloc(1, sizeof(*db))) == NULL)
+		return FERRY_ENOMEM;
+	ferry_str_init(&db->errmsg, 4096);
+	*out = db;
+	if (!path)
+		return ferry__error(db, FERRY_EMISUSE, "no instance path");
+	if ((db->path = ferry__strdup(path)) == NULL)
+		return ferry__error(db, FERRY_ENOMEM, "out of memory");
+	return 0;
+}
+
+/* A user name: printable, no spaces at the ends, not too long. */
+static int check_user_name(ferry_db *db, const char *name)
+{
+	size_t i, len = name ? strlen(name) : 0;
+
+	if (len == 0 || len > USER_NAME_MAX || !ferry_utf8_valid(name, len) ||
+	    name[0] == ' ' || name[len - 1] == ' ' || name[0] == '-')
+		goto bad;
+	for (i = 0; i < len; i++)
+		if ((unsigned char)name[i] < 0x20 || name[i] == 0x7f)
+			goto bad;
+	return 0;
+bad:
+	return ferry__error(db, FERRY_EINVALID, "invalid user name '%s': use "
+		"1 to %d printable characters, not starting with '-'",
+		name ? name : "", USER_NAME_MAX);
+}
+
+static int check_tz(ferry_db *db, const char *tz)
+{
+	if (!ferry_tz_valid(tz))
+		return ferry__error(db, FERRY_EINVALID, "unknown time zone "
+			"'%s'; use an IANA name such as UTC, Europe/Moscow or "
+			"America/New_York", tz ? tz : "");
+	return 0;
+}
+
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
+int ferry_db_create(ferry_db **out, const char *path,
+	const ferry_init_options *opts)
+{
+	ferry_init_options defaults = FERRY_INIT_OPTIONS_INIT;
+	char id[37], pack_uid[37], now[FERRY_ISO_LEN];
+	const char *name, *admin, *tz;
+	int64_t pack_id;
+	ferry_db *db;
+	int error;
+
+	if ((error = db_new(out, path)) < 0)
+		return error;
+	db = *out;
+	if (!opts)
+		opts = &defaults;
+	name = opts->name ? opts->name : base_name(path);
+	admin = opts->admin ? opts->admin : "admin";
+	tz = opts->tz ? opts->tz : "UTC";
+	if (!*name || strlen(name) > 200 || !ferry_utf8_valid(name,
+	    strlen(name)))
+		return ferry__error(db, FERRY_EINVALID, "invalid instance "
+			"name; use 1 to 200 characters");
+	if ((error = check_user_name(db, admin)) < 0 ||
+	    (error = check_tz(db, tz)) < 0)
+		return error;
+	ferry_uuid_new(id);
+	ferry_uuid_new(pack_uid);
+	ferry__now_iso(db, now);
+	if ((error = ferry_store__create(db, path, id, name, now)) < 0)
+		return error;
+	/* The store left its creating transaction open: finish the
+	 * instance inside it, so a failure leaves no file behind. */
+	if ((error = ferry_store__pack_insert(db, pack_uid,
+	    FERRY_DEFAULT_PACK, "Changes not captured in another pack", 1,
+	    admin, now, &pack_id)) < 0 ||
+	    (error = ferry_store__user_insert(db, admin, 1, tz, pack_id,
+	    now)) < 0) {
+		ferry_store__rollback(db);
+		ferry_store__close(db);
+		unlink(path);
+		return error;
+	}
+	return ferry_store__end(db, 0);
+}
+
+int ferry_db_open(ferry_db **out, const char *path)
+{
+	int error;
+
+	if ((error = db_new(out, path)) < 0)
+		return error;
+	return ferry_store__open(*out, path);
+}
+
+void ferry_db_close(ferry_db *db)
+{
+	if (!db)
+		return;
+	if (db->store)
+		ferry_store__close(db);
+	ferry__free(db->path);
+	ferry__free(db->user);
+	ferry__free(db->user_tz);
+	ferry_str_dispose(&db->errmsg);
+	ferry__free(db);
+}
+
+int ferry_instance_info(ferry_buf *out, ferry_db *db)
+{
+	ferry_str id = FERRY_STR_INIT, name = FERRY_STR_INIT,
+		doc = FERRY_STR_INIT;
+	int error, version;
+
+	FERRY_CHECK_DB(db);
+	if ((error = ferry_store__instance(db, &id, &name)) < 0 ||
+	    (error = ferry_store__schema_version(db, &version)) < 0)
+		goto done;
+	ferry_str_puts(&doc, "{\"id\":");
+	ferry_str_puts_json(&doc, ferry_str_cstr(&id));
+	ferry_str_puts(&doc, ",\"name\":");
+	ferry_str_puts_json(&doc, ferry_str_cstr(&name));
+	ferry_str_printf(&doc, ",\"schema_version\":%d,\"path\":", version);
+	ferry_str_puts_json(&doc, db->path);
+	ferry_str_putc(&doc, '}');
+	error = ferry__buf_take(db, out, &doc);
+done:
+	ferry_str_dispose(&id);
+	ferry_str_dispose(&name);
+	ferry_str_dispose(&doc);
+	return error;
+}
+
+int ferry_user_add(ferry_db *db, const char *name, int admin, const char *tz)
+{
+	ferry_user_row row;
+	char now[FERRY_ISO_LEN];
+	int64_t pack;
+	int error;
+
+	FERRY_CHECK_DB(db);
+	if (!tz)
+		tz = "UTC";
+	if ((error = ferry_store__begin(db)) < 0)
+		return error;
+	if ((error = ferry__require_admin(db, "add users")) < 0 ||
+	    (error = check_user_name(db, name)) < 0 ||
+	    (error = check_tz(db, tz)) < 0)
+		goto done;
+	error = ferry_store__user_get(db, name, &row);
+	if (error == 0) {
+		error = ferry__error(db, FERRY_EEXISTS, "user '%s' already "
+			"exists; change it with 'ferry user set'", name);
+		goto done;
+	}
+	if (error != FERRY_ENOTFOUND)
+		goto done;
+	ferry__now_iso(db, now);
+	if ((error = ferry_store__pack_default_id(db, &pack)) < 0)
+		goto done;
+	error = ferry_store__user_insert(db, name, admin, tz, pack, now);
+done:
+	return ferry_store__end(db, error);
+}
+
+int ferry_user_set(ferry_db *db, const char *name, const char *tz, int admin)
+{
+	ferry_user_row row;
+	int64_t admins;
+	int error;
+
+	FERRY_CHECK_DB(db);
+	if ((error = ferry_store__begin(db)) < 0)
+		return error;
+	if ((error = ferry__require_admin(db, "change users")) < 0)
+		goto done;
+	if ((error = ferry_store__user_get(db, name, &row)) < 0) {
+		if (error == FERRY_ENOTFOUND)
+			error = ferry__error(db, error, "no user '%s'; see "
+				"'ferry user list'", name);
+		goto done;
+	}
+	if (tz && (error = check_tz(db, tz)) < 0)
+		goto done;
+	if (admin == 0 && row.admin) {
+		if ((error = ferry_store__user_count_admins(db, &admins)) < 0)
+			goto done;
+		if (admins <= 1) {
+			error = ferry__error(db, FERRY_ESTATE, "'%s' is the "
+				"last admin; make another user an admin first",
+				name);
+			goto done;
+		}
+	}
+	error = ferry_store__user_update(db, name, tz, admin);
+	db->user_resolved = 0;
+done:
+	return ferry_store__end(db, error);
+}
+
+int ferry_user_list(ferry_buf *out, ferry_db *db)
+{
+	ferry_str json = FERRY_STR_INIT;
+	int error;
+
+	FERRY_CHECK_DB(db);
+	if ((error = ferry__actor(db)) < 0 ||
+	    (error = ferry_store__user_list(db, &json)) < 0) {
+		ferry_str_dispose(&json);
+		return error;
+	}
+	return ferry__buf_take(db, out, &json);
+}
+
+static int check_key(ferry_db *db, const char *key)
+{
+	size_t i, len = key ? strlen(key) : 0;
+
+	if (len == 0 || len > 200)
+		goto bad;
+	for (i = 0; i < len; i++) {
+		char c = key[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		      (c >= '0' && c <= '9') || c == '.' || c == '_' ||
+		      c == '-'))
+			goto bad;
+	}
+	return 0;
+bad:
+	return ferry__error(db, FERRY_EINVALID, "invalid property key '%s'; "
+		"use letters, digits, '.', '_' and '-'", key ? key : "");
+}
+
+int ferry_property_set(ferry_db *db, const char *key, const char *value)
+{
+	int error;
+
+	FERRY_CHECK_DB(db);
+	if ((error = ferry_store__begin(db)) < 0)
+		return error;
+	if ((error = ferry__require_admin(db, "set properties")) < 0 ||
+	    (error = check_key(db, key)) < 0)
+		goto done;
+	if (!value || !ferry_utf8_valid(value, strlen(value))) {
+		error = ferry__error(db, FERRY_EINVALID, "a property value "
+			"must be UTF-8 text");
+		goto done;
+	}
+	error = ferry_store__property_set(db, key, value);
+done:
+	return ferry_store__end(db, error);
+}
+
+int ferry_property_get(ferry_buf *out, ferry_db *db, const char *key)
+{
+	ferry_str value = FERRY_STR_INIT;
+	int error;
+
+	FERRY_CHECK_DB(db);
+	if ((error = ferry__actor(db)) < 0 ||
+	    (error = check_key(db, key)) < 0)
+		goto done;
+	error = ferry_store__property_get(db, key, &value);
+	if (error == FERRY_ENOTFOUND)
+		error = ferry__error(db, error, "property '%s' is not set; "
+			"see 'ferry property list'", key);
+	if (error == 0)
+		return ferry__buf_take(db, out, &value);
+done:
+	ferry_str_dispose(&value);
+	return error;
+}
+
+int ferry_property_list(ferry_buf *out, ferry_db *db)
+{
+	ferry_str json = FERRY_STR_INIT;
+	int error;
+
+	FERRY_CHECK_DB(db);
+	if ((error = ferry__actor(db)) < 0 ||
+	    (error = ferry_store__property_list(db, &json)) < 0) {
+		ferry_str_dispose(&json);
+		return error;
+	}
+	return ferry__buf_take(db, out, &json);
+}

@@ -1,0 +1,298 @@
+/*
+ * pack.c - local packs: create, use, list, show, add, complete, reopen.
+ * Capturing changes happens in version.c; exporting in export.c.
+ */
+#include "records.h"
+
+#include "alloc.h"
+#include "store/store.h"
+#include "text.h"
+
+#include <string.h>
+
+#define PACK_NAME_MAX 200
+
+static int check_pack_name(ferry_db *db, const char *name)
+{
+	size_t i, len = name ? strlen(name) : 0;
+
+	if (len == 0 || len > PACK_NAME_MAX || !ferry_utf8_valid(name, len))
+		goto bad;
+	for (i = 0; i < len; i++)
+		if ((unsigned char)name[i] < 0x20 || name[i] == 0x7f)
+			goto bad;
+	return 0;
+bad:
+	return ferry__error(db, FERRY_EINVALID, "invalid pack name: use 1 to "
+		"%d printable characters", PACK_NAME_MAX);
+}
+
+/* Look a pack up by name, with the error a user should see. */
+static int find_pack(ferry_db *db, const char *name, ferry_pack_row *out)
+{
+	int error = ferry_store__pack_get(db, name ? name : "", out);
+
+	if (error == FERRY_ENOTFOUND)
+		return ferry__error(db, error, "no pack named '%s'; see 'ferry "
+			"pack list'", name ? name : "");
+	return error;
+}
+
+int ferry_pack_create(ferry_db *db, const char *name,
+	const char *description, int use)
+{
+	ferry_pack_row row;
+	char uid[37], now[FERRY_ISO_LEN];
+	int64_t id;
+	int error;
+
+	FERRY_CHECK_DB(db);
+	if ((error = ferry_store__begin(db)) < 0)
+		return error;
+	if ((error = ferry__actor(db)) < 0 ||
+	    (error = check_pack_name(db, name)) < 0)
+		goto done;
+	if (description && !ferry_utf8_valid(description,
+	    strlen(description))) {
+		error = ferry__error(db, FERRY_EINVALID, "a description must "
+			"be UTF-8 text");
+		goto done;
+	}
+	error = ferry_store__pack_get(db, name, &row);
+	if (error == 0) {
+		error = ferry__error(db, FERRY_EEXISTS, "a pack named '%s' "
+			"already exists; choose another name", name);
+		goto done;
+	}
+	if (error != FERRY_ENOTFOUND)
+		goto done;
+	ferry_uuid_new(uid);
+	ferry__now_iso(db, now);
+	if ((error = ferry_store__pack_insert(db, uid, name, description, 0,
+	    db->user, now, &id)) < 0)
+		goto done;
+	if (use && (error = ferry_store__user_set_pack(db, db->user, id)) == 0)
+		db->user_pack = id;
+done:
+	return ferry_store__end(db, error);
+}
+
+int ferry_pack_use(ferry_db *db, const char *name)
+{
+	ferry_pack_row row;
+	int error;
+
+	FERRY_CHECK_DB(db);
+	if ((error = ferry_store__begin(db)) < 0)
+		return error;
+	if ((error = ferry__actor(db)) < 0 ||
+	    (error = find_pack(db, name, &row)) < 0)
+		goto done;
+	if (!strcmp(row.state, "completed")) {
+		error = ferry__error(db, FERRY_ESTATE, "pack '%s' is completed "
+			"and cannot capture changes; reopen it first ('ferry "
+			"pack reopen %s') or use another pack", name, name);
+		goto done;
+	}
+	if ((error = ferry_store__user_set_pack(db, db->user, row.id)) == 0)
+		db->user_pack = row.id;
+done:
+	return ferry_store__end(db, error);
+}
+
+int ferry_pack_current(ferry_buf *out, ferry_db *db)
+{
+	ferry_pack_row row;
+	ferry_str json = FERRY_STR_INIT;
+	int error;
+
+	FERRY_CHECK_DB(db);
+	if ((error = ferry__actor(db)) < 0 ||
+	    (error = ferry_store__pack_get_id(db, db->user_pack, &row)) < 0)
+		return error;
+	ferry_str_puts(&json, "{\"user\":");
+	ferry_str_puts_json(&json, db->user);
+	ferry_str_puts(&json, ",\"name\":");
+	ferry_str_puts_json(&json, row.name);
+	ferry_str_puts(&json, ",\"state\":");
+	ferry_str_puts_json(&json, row.state);
+	ferry_str_putc(&json, '}');
+	return ferry__buf_take(db, out, &json);
+}
+
+int ferry_pack_list(ferry_buf *out, ferry_db *db)
+{
+	ferry_str json = FERRY_STR_INIT;
+	int error;
+
+	FERRY_CHECK_DB(db);
+	if ((error = ferry__actor(db)) < 0 ||
+	    (error = ferry_store__pack_list(db, &json)) < 0) {
+		ferry_str_dispose(&json);
+		return error;
+	}
+	return ferry__buf_take(db, out, &json);
+}
+
+int ferry_pack_show(ferry_buf *out, ferry_db *db, const char *name)
+{
+	ferry_pack_row row;
+	ferry_str json = FERRY_STR_INIT;
+	int error;
+
+	FERRY_CHECK_DB(db);
+	if ((error = ferry__actor(db)) < 0 ||
+	    (error = find_pack(db, name, &row)) < 0 ||
+	    (error = ferry_store__pack_show(db, row.id, &json)) < 0) {
+		ferry_str_dispose(&json);
+		return error;
+	}
+	return ferry__buf_take(db, out, &json);
+}
+
+/* A pack that can still take items. */
+static int open_pack(ferry_db *db, const char *name, ferry_pack_row *row)
+{
+	int error;
+
+	if ((error = find_pack(db, name, row)) < 0)
+		return error;
+	if (!strcmp(row->state, "completed"))
+		return ferry__error(db, FERRY_ESTATE, "pack '%s' is completed "
+			"and frozen; reopen it first ('ferry pack reopen %s')",
+			name, name);
+	return 0;
+}
+
+int ferry_pack_add_record(ferry_db *db, const char *pack, const char *entity,
+	const char *sys_id)
+{
+	ferry_version_ref v = { 0, FERRY_STR_INIT, FERRY_STR_INIT,
+		FERRY_STR_INIT };
+	ferry_fieldset fs = { NULL, 0 };
+	ferry_pack_row row;
+	int64_t parent_id = 0;
+	int error;
+
+	FERRY_CHECK_DB(db);
+	if ((error = ferry_store__begin(db)) < 0)
+		return error;
+	if ((error = ferry__actor(db)) < 0 ||
+	    (error = open_pack(db, pack, &row)) < 0 ||
+	    (error = ferry__fields(db, entity, &fs)) < 0)
+		goto done;
+	if (!ferry_uuid_valid(sys_id)) {
+		error = ferry__error(db, FERRY_EINVALID, "'%s' is not a "
+			"sys_id (a lowercase UUID)", sys_id ? sys_id : "");
+		goto done;
+	}
+	error = ferry_store__version_latest(db, entity, sys_id, &v);
+	if (error == FERRY_ENOTFOUND)
+		error = ferry__error(db, error, "no %s record with sys_id %s; "
+			"see 'ferry record list %s'", entity, sys_id, entity);
+	if (error < 0)
+		goto done;
+	/* The base is the version before the current one. */
+	if ((error = ferry_store__version_parent(db, v.id, &parent_id)) < 0)
+		goto done;
+	error = ferry_store__pack_capture(db, row.id, entity, sys_id, v.id,
+		parent_id);
+done:
+	ferry_version_ref_dispose(&v);
+	ferry_fieldset_dispose(&fs);
+	return ferry_store__end(db, error);
+}
+
+int ferry_pack_add_definition(ferry_db *db, const char *pack,
+	const char *kind, const char *name, int version)
+{
+	ferry_pack_row row;
+	int error, exists;
+
+	FERRY_CHECK_DB(db);
+	if ((error = ferry_store__begin(db)) < 0)
+		return error;
+	if ((error = ferry__actor(db)) < 0 ||
+	    (error = open_pack(db, pack, &row)) < 0)
+		goto done;
+	if (!kind || (strcmp(kind, "formula") && strcmp(kind, "dataset"))) {
+		error = ferry__error(db, FERRY_EINVALID, "a pack takes "
+			"'formula' or 'dataset' versions");
+		goto done;
+	}
+	if ((exists = ferry_store__definition_version_exists(db, kind, name,
+	    version)) < 0) {
+		error = exists;
+		goto done;
+	}
+	if (!exists) {
+		error = ferry__error(db, FERRY_ENOTFOUND, "no %s '%s' with "
+			"version %d; see 'ferry %s show %s'", kind,
+			name ? name : "", version, kind, name ? name : "");
+		goto done;
+	}
+	error = ferry_store__pack_add_definition(db, row.id, kind, name,
+		version);
+done:
+	return ferry_store__end(db, error);
+}
+
+int ferry_pack_complete(ferry_db *db, const char *name)
+{
+	ferry_pack_row row;
+	char now[FERRY_ISO_LEN];
+	int64_t default_id;
+	int error;
+
+	FERRY_CHECK_DB(db);
+	if ((error = ferry_store__begin(db)) < 0)
+		return error;
+	if ((error = ferry__actor(db)) < 0 ||
+	    (error = find_pack(db, name, &row)) < 0)
+		goto done;
+	if (row.is_default) {
+		error = ferry__error(db, FERRY_ESTATE, "the Default pack is "
+			"never completed; move its changes into a pack of "
+			"their own with 'ferry pack add'");
+		goto done;
+	}
+	if (!strcmp(row.state, "completed")) {
+		error = ferry__error(db, FERRY_ESTATE, "pack '%s' is already "
+			"completed (at %s)", name, row.completed_at);
+		goto done;
+	}
+	ferry__now_iso(db, now);
+	if ((error = ferry_store__pack_set_state(db, row.id, "completed",
+	    now)) < 0 ||
+	    (error = ferry_store__pack_default_id(db, &default_id)) < 0)
+		goto done;
+	/* The seed: the admin preference changes to the default pack. */
+	if ((error = ferry_store__pack_switch_users(db, row.id,
+	    default_id)) < 0)
+		goto done;
+	if (db->user_pack == row.id)
+		db->user_pack = default_id;
+done:
+	return ferry_store__end(db, error);
+}
+
+int ferry_pack_reopen(ferry_db *db, const char *name)
+{
+	ferry_pack_row row;
+	int error;
+
+	FERRY_CHECK_DB(db);
+	if ((error = ferry_store__begin(db)) < 0)
+		return error;
+	if ((error = ferry__require_admin(db, "reopen packs")) < 0 ||
+	    (error = find_pack(db, name, &row)) < 0)
+		goto done;
+	if (strcmp(row.state, "completed") != 0) {
+		error = ferry__error(db, FERRY_ESTATE, "pack '%s' is not "
+			"completed", name);
+		goto done;
+	}
+	error = ferry_store__pack_set_state(db, row.id, "in_progress", NULL);
+done:
+	return ferry_store__end(db, error);
+}

@@ -1,0 +1,494 @@
+/*
+ * record.c - the public record calls: put, get, list, load, delete,
+ * history and restore.  Values arrive as JSON (one document per call, so
+ * jansson is fine here), are checked against the entity's field types,
+ * and leave through the one write path of version.c.
+ */
+#include "records.h"
+
+#include "alloc.h"
+#include "store/store.h"
+#include "text.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define LOAD_LINE_MAX ((size_t)64 << 20)
+
+static int check_record_entity(ferry_db *db, const char *entity)
+{
+	if (entity && ferry__is_catalog_entity(entity))
+		return ferry__error(db, FERRY_EINVALID, "%s records are "
+			"changed with the 'ferry entity' and 'ferry field' "
+			"commands", entity);
+	return 0;
+}
+
+static int check_sys_id(ferry_db *db, const char *sys_id)
+{
+	if (!ferry_uuid_valid(sys_id))
+		return ferry__error(db, FERRY_EINVALID, "'%s' is not a sys_id; "
+			"a sys_id is a lowercase UUID such as "
+			"3f2b8c1e-0d4a-4c6e-9b7a-1c2d3e4f5a6b",
+			sys_id ? sys_id : "");
+	return 0;
+}
+
+int ferry__record_convert(ferry_db *db, const char *entity,
+	const ferry_fieldset *fs, json_t *obj, ferry_value *values, int *set)
+{
+	ferry_str err = FERRY_STR_INIT;
+	const char *key;
+	json_t *val;
+	int error = 0, i;
+
+	json_object_foreach(obj, key, val) {
+		const ferry_field *f;
+
+		if (!strcmp(key, "sys_id"))
+			continue;
+		if ((i = ferry_fieldset_find(fs, key)) < 0) {
+			if (!strncmp(key, "sys_", 4))
+				error = ferry__error(db, FERRY_EINVALID,
+					"system column '%s' cannot be written; "
+					"ferry maintains it", key);
+			else
+				error = ferry__error(db, FERRY_ENOTFOUND,
+					"entity '%s' has no field '%s'; see "
+					"'ferry entity show %s'", entity, key,
+					entity);
+			goto done;
+		}
+		f = &fs->fields[i];
+		ferry_value_dispose(&values[i]);
+		if (ferry_type__convert(&values[i], f, val, &err) < 0) {
+			error = ferry__error(db, FERRY_EINVALID, "%s.%s: %s",
+				entity, key, ferry_str_cstr(&err));
+			goto done;
+		}
+		set[i] = 1;
+		if (f->type.base == FERRY_T_REF &&
+		    values[i].kind == FERRY_V_TEXT) {
+			if ((error = ferry_store__record_exists(db, f->type.ref,
+			    values[i].s)) < 0)
+				goto done;
+			if (error == 0) {
+				error = ferry__error(db, FERRY_ENOTFOUND,
+					"%s.%s refers to %s record %s, which "
+					"does not exist", entity, key,
+					f->type.ref, values[i].s);
+				goto done;
+			}
+			error = 0;
+		}
+	}
+done:
+	ferry_str_dispose(&err);
+	return error;
+}
+
+/* Defaults fill the fields an insert leaves out. */
+static int apply_defaults(ferry_db *db, const ferry_fieldset *fs,
+	ferry_value *values, const int *set)
+{
+	ferry_str err = FERRY_STR_INIT;
+	size_t i;
+	int error = 0;
+
+	for (i = 0; i < fs->n && !error; i++) {
+		json_t *j;
+
+		if (set[i] || !fs->fields[i].default_value)
+			continue;
+		j = json_loads(fs->fields[i].default_value, JSON_DECODE_ANY,
+			NULL);
+		if (!j || ferry_type__convert(&values[i], &fs->fields[i], j,
+		    &err) < 0)
+			error = ferry__error(db, FERRY_EFORMAT, "the default of "
+				"field %s no longer fits its type; change it "
+				"with 'ferry field set'", fs->fields[i].name);
+		json_decref(j);
+	}
+	ferry_str_dispose(&err);
+	return error;
+}
+
+/* Associated objects name an existing entity and have a name. */
+static int check_object(ferry_db *db, const char *entity,
+	const ferry_fieldset *fs, const ferry_value *values)
+{
+	int e = ferry_fieldset_find(fs, "entity"), n;
+	int error;
+
+	if (!ferry__is_system_entity(entity))
+		return 0;
+	n = ferry_fieldset_find(fs, "name");
+	if (values[n].kind != FERRY_V_TEXT || values[n].len == 0)
+		return ferry__error(db, FERRY_EINVALID, "a %s record needs a "
+			"\"name\"", entity);
+	if (values[e].kind != FERRY_V_TEXT)
+		return ferry__error(db, FERRY_EINVALID, "a %s record needs the "
+			"\"entity\" it belongs to", entity);
+	if ((error = ferry_store__entity_exists(db, values[e].s)) < 0)
+		return error;
+	if (error == 0)
+		return ferry__error(db, FERRY_ENOTFOUND, "%s record names "
+			"entity '%s', which does not exist", entity,
+			values[e].s);
+	return 0;
+}
+
+/*
+ * Write one JSON object: update the record it names, or insert it.
+ * With `upsert`, a sys_id that does not exist yet is inserted under that
+ * id (bulk loads); without, it is an error (put).
+ */
+static int put_object(ferry_db *db, const char *entity,
+	const ferry_fieldset *fs, json_t *obj, int upsert, char sys_id[37])
+{
+	ferry_write_opts o = FERRY_WRITE_LOCAL;
+	ferry_value *values = NULL;
+	int *set = NULL, error, exists = 0;
+	json_t *jid = json_object_get(obj, "sys_id");
+	ferry_str payload = FERRY_STR_INIT;
+	ferry_record_meta meta;
+	const char *action;
+
+	if (jid && !json_is_null(jid)) {
+		if (!json_is_string(jid))
+			return ferry__error(db, FERRY_EINVALID, "sys_id must "
+				"be a string");
+		if ((error = check_sys_id(db, json_string_value(jid))) < 0)
+			return error;
+		snprintf(sys_id, 37, "%s", json_string_value(jid));
+		error = ferry_store__record_meta(db, entity, sys_id, &meta);
+		if (error < 0 && error != FERRY_ENOTFOUND)
+			return error;
+		exists = error == 0;
+		if (!exists && !upsert)
+			return ferry__error(db, FERRY_ENOTFOUND, "no %s record "
+				"with sys_id %s; leave sys_id out to insert a "
+				"new record", entity, sys_id);
+	} else {
+		ferry_uuid_new(sys_id);
+	}
+	values = ferry__calloc(fs->n ? fs->n : 1, sizeof(*values));
+	set = ferry__calloc(fs->n ? fs->n : 1, sizeof(*set));
+	if (!values || !set) {
+		error = ferry__error(db, FERRY_ENOMEM, "out of memory");
+		goto done;
+	}
+	if (exists && (error = ferry_store__record_values(db, entity, fs,
+	    sys_id, values)) < 0)
+		goto done;
+	if ((error = ferry__record_convert(db, entity, fs, obj, values,
+	    set)) < 0)
+		goto done;
+	if (!exists && (error = apply_defaults(db, fs, values, set)) < 0)
+		goto done;
+	if ((error = check_object(db, entity, fs, values)) < 0)
+		goto done;
+	if (exists) {
+		/* Writing what is already there is no change: no version. */
+		ferry_str rkey = FERRY_STR_INIT;
+		char hash[FERRY_HASH_HEX];
+
+		ferry_type__payload(&payload, fs, values);
+		ferry__record_key(&rkey, entity, fs, values, sys_id);
+		ferry__version_hash(hash, entity, ferry_str_cstr(&rkey),
+			"update", ferry_str_cstr(&payload), payload.size);
+		ferry_str_dispose(&rkey);
+		if (!strcmp(hash, meta.version)) {
+			error = 0;
+			goto done;
+		}
+	}
+	action = exists ? "update" : "insert";
+	error = ferry__record_write(db, entity, fs, sys_id, action, values,
+		set, &o, NULL);
+done:
+	ferry_str_dispose(&payload);
+	if (values)
+		ferry_values_dispose(values, fs->n);
+	ferry__free(set);
+	return error;
+}
+
+static int parse_object(ferry_db *db, json_t **out, const char *text,
+	size_t len)
+{
+	json_error_t jerr;
+
+	if (!ferry_utf8_valid(text, len))
+		return ferry__error(db, FERRY_EINVALID, "the JSON is not "
+			"valid UTF-8");
+	*out = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!*out)
+		return ferry__error(db, FERRY_EINVALID, "malformed JSON at "
+			"column %d: %s; give an object like "
+			"'{\"name\":\"x\"}'", jerr.column, jerr.text);
+	if (!json_is_object(*out)) {
+		json_decref(*out);
+		*out = NULL;
+		return ferry__error(db, FERRY_EINVALID, "a record is a JSON "
+			"object like '{\"name\":\"x\"}'");
+	}
+	return 0;
+}
+
+int ferry_record_put(ferry_buf *sys_id_out, ferry_db *db, const char *entity,
+	const char *json)
+{
+	ferry_fieldset fs = { NULL, 0 };
+	json_t *obj = NULL;
+	char sys_id[37];
+	int error;
+
+	FERRY_CHECK_DB(db);
+	if (!json)
+		return ferry__error(db, FERRY_EMISUSE, "no JSON given");
+	if ((error = ferry_store__begin(db)) < 0)
+		return error;
+	if ((error = ferry__actor(db)) < 0 ||
+	    (error = check_record_entity(db, entity)) < 0 ||
+	    (error = ferry__fields(db, entity, &fs)) < 0 ||
+	    (error = parse_object(db, &obj, json, strlen(json))) < 0 ||
+	    (error = put_object(db, entity, &fs, obj, 0, sys_id)) < 0)
+		goto done;
+	error = ferry__buf_set(db, sys_id_out, sys_id);
+done:
+	json_decref(obj);
+	ferry_fieldset_dispose(&fs);
+	return ferry_store__end(db, error);
+}
+
+int ferry_record_get(ferry_buf *out, ferry_db *db, const char *entity,
+	const char *sys_id)
+{
+	ferry_fieldset fs = { NULL, 0 };
+	ferry_str json = FERRY_STR_INIT;
+	int error;
+
+	FERRY_CHECK_DB(db);
+	if ((error = ferry__actor(db)) < 0 ||
+	    (error = ferry__fields(db, entity, &fs)) < 0 ||
+	    (error = check_sys_id(db, sys_id)) < 0)
+		goto done;
+	error = ferry_store__record_json(db, entity, &fs, sys_id, &json);
+	if (error == FERRY_ENOTFOUND)
+		error = ferry__error(db, error, "no %s record with sys_id %s; "
+			"see 'ferry record list %s'", entity, sys_id, entity);
+	if (error == 0)
+		error = ferry__buf_take(db, out, &json);
+done:
+	ferry_str_dispose(&json);
+	ferry_fieldset_dispose(&fs);
+	return error;
+}
+
+int ferry_record_list(ferry_db *db, const char *entity, ferry_record_cb cb,
+	void *payload)
+{
+	ferry_fieldset fs = { NULL, 0 };
+	int error;
+
+	FERRY_CHECK_DB(db);
+	if ((error = ferry__actor(db)) < 0 ||
+	    (error = ferry__fields(db, entity, &fs)) < 0)
+		goto done;
+	error = ferry_store__record_each(db, entity, &fs, cb, payload);
+done:
+	ferry_fieldset_dispose(&fs);
+	return error;
+}
+
+/* Prefix the current message with the line it came from. */
+static int at_line(ferry_db *db, int error, uint64_t line)
+{
+	char *msg = ferry__strdup(ferry_errmsg(db));
+
+	ferry__error(db, error, "line %llu: %s", (unsigned long long)line,
+		msg ? msg : "");
+	ferry__free(msg);
+	return error;
+}
+
+int ferry_record_load(uint64_t *count, ferry_db *db, const char *entity,
+	FILE *in)
+{
+	ferry_fieldset fs = { NULL, 0 };
+	char *line = NULL, sys_id[37];
+	size_t cap = 0;
+	ssize_t len;
+	uint64_t lineno = 0, n = 0;
+	json_t *obj;
+	int error;
+
+	FERRY_CHECK_DB(db);
+	if (count)
+		*count = 0;
+	if ((error = ferry_store__begin(db)) < 0)
+		return error;
+	if ((error = ferry__actor(db)) < 0 ||
+	    (error = check_record_entity(db, entity)) < 0 ||
+	    (error = ferry__fields(db, entity, &fs)) < 0)
+		goto done;
+	while ((len = getline(&line, &cap, in)) >= 0) {
+		lineno++;
+		while (len > 0 && (line[len - 1] == '\n' ||
+		    line[len - 1] == '\r'))
+			line[--len] = '\0';
+		if (strspn(line, " \t") == (size_t)len)
+			continue;
+		if ((size_t)len > LOAD_LINE_MAX) {
+			error = ferry__error(db, FERRY_EINVALID, "line %llu is "
+				"longer than %zu bytes",
+				(unsigned long long)lineno, LOAD_LINE_MAX);
+			goto done;
+		}
+		if ((error = parse_object(db, &obj, line, (size_t)len)) < 0) {
+			error = at_line(db, error, lineno);
+			goto done;
+		}
+		error = put_object(db, entity, &fs, obj, 1, sys_id);
+		json_decref(obj);
+		if (error < 0) {
+			error = at_line(db, error, lineno);
+			goto done;
+		}
+		if (++n % 10000 == 0)
+			ferry__progress(db, "loading records", n, 0);
+	}
+	if (ferror(in))
+		error = ferry__error(db, FERRY_EIO, "cannot read the input");
+	if (!error)
+		ferry__progress(db, "loading records", n, n);
+done:
+	free(line);
+	ferry_fieldset_dispose(&fs);
+	error = ferry_store__end(db, error);
+	if (error == 0 && count)
+		*count = n;
+	return error;
+}
+
+int ferry_record_delete(ferry_db *db, const char *entity, const char *sys_id)
+{
+	ferry_write_opts o = FERRY_WRITE_LOCAL;
+	ferry_fieldset fs = { NULL, 0 };
+	int error;
+
+	FERRY_CHECK_DB(db);
+	if ((error = ferry_store__begin(db)) < 0)
+		return error;
+	if ((error = ferry__actor(db)) < 0 ||
+	    (error = check_record_entity(db, entity)) < 0 ||
+	    (error = ferry__fields(db, entity, &fs)) < 0 ||
+	    (error = check_sys_id(db, sys_id)) < 0)
+		goto done;
+	error = ferry__record_write(db, entity, &fs, sys_id, "delete", NULL,
+		NULL, &o, NULL);
+done:
+	ferry_fieldset_dispose(&fs);
+	return ferry_store__end(db, error);
+}
+
+int ferry_record_history(ferry_buf *out, ferry_db *db, const char *entity,
+	const char *sys_id)
+{
+	ferry_fieldset fs = { NULL, 0 };
+	ferry_str json = FERRY_STR_INIT;
+	int error;
+
+	FERRY_CHECK_DB(db);
+	if ((error = ferry__actor(db)) < 0 ||
+	    (error = ferry__fields(db, entity, &fs)) < 0 ||
+	    (error = check_sys_id(db, sys_id)) < 0 ||
+	    (error = ferry_store__version_history(db, entity, sys_id,
+	    &json)) < 0)
+		goto done;
+	if (!strcmp(json.ptr, "[]")) {
+		error = ferry__error(db, FERRY_ENOTFOUND, "%s record %s has no "
+			"history: no such record", entity, sys_id);
+		goto done;
+	}
+	error = ferry__buf_take(db, out, &json);
+done:
+	ferry_str_dispose(&json);
+	ferry_fieldset_dispose(&fs);
+	return error;
+}
+
+int ferry_record_restore(ferry_db *db, const char *entity,
+	const char *sys_id, const char *version)
+{
+	ferry_write_opts o = FERRY_WRITE_LOCAL;
+	ferry_version_ref v = { 0, FERRY_STR_INIT, FERRY_STR_INIT,
+		FERRY_STR_INIT };
+	ferry_fieldset fs = { NULL, 0 };
+	ferry_value *values = NULL;
+	int *set = NULL, error, exists;
+	size_t i;
+	json_t *obj = NULL, *val;
+	const char *key;
+	void *tmp;
+
+	FERRY_CHECK_DB(db);
+	o.source = "restore";
+	if ((error = ferry_store__begin(db)) < 0)
+		return error;
+	if ((error = ferry__actor(db)) < 0 ||
+	    (error = check_record_entity(db, entity)) < 0 ||
+	    (error = ferry__fields(db, entity, &fs)) < 0 ||
+	    (error = check_sys_id(db, sys_id)) < 0)
+		goto done;
+	if (!version || strlen(version) < 4) {
+		error = ferry__error(db, FERRY_EINVALID, "name the version by "
+			"its hash (at least 4 characters); see 'ferry record "
+			"history %s %s'", entity, sys_id);
+		goto done;
+	}
+	error = ferry_store__version_find(db, entity, sys_id, version, &v);
+	if (error == FERRY_ENOTFOUND)
+		error = ferry__error(db, error, "%s record %s has no version "
+			"%s; see 'ferry record history %s %s'", entity, sys_id,
+			version, entity, sys_id);
+	if (error < 0)
+		goto done;
+	if ((exists = ferry_store__record_exists(db, entity, sys_id)) < 0) {
+		error = exists;
+		goto done;
+	}
+	if (!strcmp(v.action.ptr, "delete")) {
+		error = exists ? ferry__record_write(db, entity, &fs, sys_id,
+			"delete", NULL, NULL, &o, NULL) : 0;
+		goto done;
+	}
+	values = ferry__calloc(fs.n ? fs.n : 1, sizeof(*values));
+	set = ferry__calloc(fs.n ? fs.n : 1, sizeof(*set));
+	obj = json_loads(v.payload.ptr, 0, NULL);
+	if (!values || !set || !obj) {
+		error = ferry__error(db, FERRY_ENOMEM, "out of memory");
+		goto done;
+	}
+	/* Fields dropped since that version are left out; every field of
+	 * today is written, so absent ones are cleared. */
+	json_object_foreach_safe(obj, tmp, key, val)
+		if (ferry_fieldset_find(&fs, key) < 0)
+			json_object_del(obj, key);
+	for (i = 0; i < fs.n; i++)
+		set[i] = 1;
+	if ((error = ferry__record_convert(db, entity, &fs, obj, values,
+	    set)) < 0)
+		goto done;
+	error = ferry__record_write(db, entity, &fs, sys_id,
+		exists ? "update" : "insert", values, set, &o, NULL);
+done:
+	json_decref(obj);
+	if (values)
+		ferry_values_dispose(values, fs.n);
+	ferry__free(set);
+	ferry_version_ref_dispose(&v);
+	ferry_fieldset_dispose(&fs);
+	return ferry_store__end(db, error);
+}

@@ -1,0 +1,75 @@
+/*
+ * records.h - the one path by which any record changes: a local edit, a
+ * catalog change, a restore or an import.  It checks the protection
+ * policy, writes the row, writes the immutable version and captures it
+ * into the actor's current pack, all in the caller's transaction.
+ */
+#ifndef FERRY_LIB_RECORDS_H
+#define FERRY_LIB_RECORDS_H
+
+#include "db.h"
+#include "hash.h"
+#include "types.h"
+
+/* How a change is written. */
+typedef struct {
+	const char *source;	/* "local", "restore" or "import" */
+	int64_t import_id;	/* the import, for source "import" */
+	const char *policy;	/* NULL: the local rules (open, changed) */
+	int vendor;		/* -1 keeps the record's flag (0 on insert) */
+	int capture;		/* capture into the actor's current pack */
+	int allow_protected;	/* may change a protected record (imports) */
+} ferry_write_opts;
+
+#define FERRY_WRITE_LOCAL { "local", 0, NULL, -1, 1, 0 }
+
+/* The system entities, whose fields are built in. */
+int ferry__is_system_entity(const char *entity);
+/* Catalog entities are changed only through the catalog calls. */
+int ferry__is_catalog_entity(const char *entity);
+
+/*
+ * The fields of an entity, system or user.  FERRY_ENOTFOUND with a
+ * message for an unknown entity.
+ */
+int ferry__fields(ferry_db *db, const char *entity, ferry_fieldset *out);
+
+/*
+ * The identity key hashed into a version: the sys_id of an ordinary
+ * record, the natural key of a catalog record or associated object
+ * (entity name; "entity.field"; "entity:name"), so that the same content
+ * hashes the same in every instance.
+ */
+int ferry__record_key(ferry_str *out, const char *entity,
+	const ferry_fieldset *fs, const ferry_value *values,
+	const char *sys_id);
+
+/* The version hash of content: see docs/format.md, "Version hashes". */
+void ferry__version_hash(char out[FERRY_HASH_HEX], const char *entity,
+	const char *rkey, const char *action, const char *payload,
+	size_t len);
+
+/*
+ * Write one change.  action is "insert" (sys_id must be new), "update"
+ * (values holds every field's new value, set[] marks the changed ones)
+ * or "delete" (values ignored).  The version hash is returned in
+ * version_out when it is not NULL.
+ */
+int ferry__record_write(ferry_db *db, const char *entity,
+	const ferry_fieldset *fs, const char *sys_id, const char *action,
+	const ferry_value *values, const int *set, const ferry_write_opts *o,
+	char version_out[FERRY_HASH_HEX]);
+
+/*
+ * Convert a JSON object of field values for an entity: values[] (fs->n
+ * slots) receives the converted values, set[] marks the fields present.
+ * Unknown fields, bad values and dangling references are refused.
+ */
+int ferry__record_convert(ferry_db *db, const char *entity,
+	const ferry_fieldset *fs, json_t *obj, ferry_value *values, int *set);
+
+/* Capture a written version into the actor's current pack. */
+int ferry__capture(ferry_db *db, const char *entity, const char *sys_id,
+	int64_t version_id, int64_t parent_id);
+
+#endif

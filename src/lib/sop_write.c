@@ -1,0 +1,532 @@
+/*
+ * sop_write.c - the streaming .sop writer (see sop.h, docs/format.md).
+ *
+ * The writer turns a header and a sequence of item lines into a package
+ * file without holding more than one output buffer: each line is hashed
+ * (integrity hash, and for items the VersionStamp), then either copied
+ * into the buffer (plain) or fed to a zstd stream (compressed), and the
+ * buffer goes to disk whenever it fills.  The file is built under a
+ * temporary name in the target's directory and moved into place only
+ * after the trailer is written and the data is on disk, so no reader ever
+ * sees half a package and a crash leaves at worst a stray `.tmp-` file.
+ *
+ * The writer checks every item with the reader's own line checks
+ * (ferry_sop__line_check), so it cannot produce a file ferry refuses.
+ * It never parses items: their JSON is the exporter's responsibility.
+ */
+#include "sop.h"
+
+#include "alloc.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <jansson.h>
+#include <sodium.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zstd.h>
+
+struct ferry_sop_writer {
+	char *path;		/* the target, as given */
+	char *tmp_path;		/* the temporary file while it exists */
+	int fd;			/* open on tmp_path, or -1 */
+	ZSTD_CCtx *cctx;	/* the zstd stream; NULL for a plain file */
+	char *obuf;		/* output not yet written to fd */
+	size_t ocap;		/* size of obuf */
+	size_t olen;		/* bytes waiting in obuf */
+	ferry_hash hash;	/* integrity: every line before the trailer */
+	ferry_hash stamp;	/* VersionStamp: the domain, then the items */
+	uint64_t items;		/* item lines written */
+	int overwrite;		/* replace an existing target */
+	int error;		/* sticky failure code, 0 while healthy */
+	int finished;		/* finish() has run, whatever its outcome */
+	ferry_str msg;		/* the failure's message */
+};
+
+/* Record a failure: the code becomes sticky and the message is kept. */
+__attribute__((format(printf, 3, 4)))
+static int fail(ferry_sop_writer *w, int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	ferry_str_clear(&w->msg);
+	va_start(ap, fmt);
+	ferry_str_vprintf(&w->msg, fmt, ap);
+	va_end(ap);
+	w->error = code;
+	return code;
+}
+
+static int fail_nomem(ferry_sop_writer *w)
+{
+	return fail(w, FERRY_ENOMEM, "out of memory");
+}
+
+/* Hand the writer's message to the caller's err (if any). */
+static void report(ferry_str *err, const ferry_sop_writer *w)
+{
+	const char *text = w ? ferry_str_cstr(&w->msg) : "";
+
+	if (!err)
+		return;
+	ferry_str_clear(err);
+	ferry_str_puts(err, *text ? text : "out of memory");
+}
+
+static int write_all(ferry_sop_writer *w, const char *data, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(w->fd, data, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return fail(w, FERRY_EIO, "%s: cannot write: %s",
+				w->path, strerror(errno));
+		data += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static int flush_out(ferry_sop_writer *w)
+{
+	int error = write_all(w, w->obuf, w->olen);
+
+	w->olen = 0;
+	return error;
+}
+
+/* Send bytes of the stream to the file, compressing them if asked. */
+static int emit(ferry_sop_writer *w, const char *data, size_t len)
+{
+	ZSTD_inBuffer in = { data, len, 0 };
+	size_t n;
+	int error = 0;
+
+	while (w->cctx == NULL && len > 0) {
+		n = w->ocap - w->olen < len ? w->ocap - w->olen : len;
+		memcpy(w->obuf + w->olen, data, n);
+		w->olen += n;
+		data += n;
+		len -= n;
+		if (w->olen == w->ocap && (error = flush_out(w)) < 0)
+			goto done;
+	}
+	while (w->cctx != NULL && in.pos < in.size) {
+		ZSTD_outBuffer out = { w->obuf, w->ocap, w->olen };
+
+		n = ZSTD_compressStream2(w->cctx, &out, &in, ZSTD_e_continue);
+		if (ZSTD_isError(n)) {
+			error = fail(w, FERRY_ERROR, "%s: cannot compress: %s",
+				w->path, ZSTD_getErrorName(n));
+			goto done;
+		}
+		w->olen = out.pos;
+		if (w->olen == w->ocap && (error = flush_out(w)) < 0)
+			goto done;
+	}
+done:
+	return error;
+}
+
+/* Close the zstd frame (if any) and write out everything buffered. */
+static int end_stream(ferry_sop_writer *w)
+{
+	size_t left = 1;
+	int error = 0;
+
+	while (w->cctx && left > 0) {
+		ZSTD_inBuffer in = { NULL, 0, 0 };
+		ZSTD_outBuffer out = { w->obuf, w->ocap, w->olen };
+
+		left = ZSTD_compressStream2(w->cctx, &out, &in, ZSTD_e_end);
+		if (ZSTD_isError(left)) {
+			error = fail(w, FERRY_ERROR, "%s: cannot compress: %s",
+				w->path, ZSTD_getErrorName(left));
+			goto done;
+		}
+		w->olen = out.pos;
+		if (left > 0 && (error = flush_out(w)) < 0)
+			goto done;
+	}
+	error = flush_out(w);
+done:
+	return error;
+}
+
+/* One line of the stream, header or item: hash it, then write it. */
+static int emit_line(ferry_sop_writer *w, const char *line, size_t len,
+	int is_item)
+{
+	int error;
+
+	ferry_hash_update(&w->hash, line, len);
+	ferry_hash_update(&w->hash, "\n", 1);
+	if (is_item) {
+		ferry_hash_update(&w->stamp, line, len);
+		ferry_hash_update(&w->stamp, "\n", 1);
+	}
+	if ((error = emit(w, line, len)) < 0)
+		return error;
+	return emit(w, "\n", 1);
+}
+
+static int dump_to_str(const char *buffer, size_t size, void *payload)
+{
+	return ferry_str_put(payload, buffer, size);
+}
+
+/*
+ * The header line: the frozen magic prefix and version, then the caller's
+ * keys in their order, compact.  jansson checks the caller's text is one
+ * JSON object of valid UTF-8; its compact output has no newline.
+ */
+static int build_header(ferry_sop_writer *w, ferry_str *line,
+	const char *header_json)
+{
+	json_error_t jerr;
+	json_t *obj;
+	size_t at;
+	int error = 0;
+
+	obj = json_loads(header_json, JSON_REJECT_DUPLICATES, &jerr);
+	if (!obj || !json_is_object(obj)) {
+		error = fail(w, FERRY_EINVALID,
+			"the package header is not a JSON object (%s)",
+			obj ? "another JSON value" : jerr.text);
+		goto done;
+	}
+	if (json_object_get(obj, "format") ||
+	    json_object_get(obj, "format_version")) {
+		error = fail(w, FERRY_EINVALID, "the package header must not "
+			"contain \"format\" or \"format_version\"; the writer "
+			"adds them");
+		goto done;
+	}
+	ferry_str_printf(line, "%s%d", FERRY_SOP_MAGIC,
+		FERRY_SOP_FORMAT_VERSION);
+	at = line->size;
+	if (json_dump_callback(obj, dump_to_str, line, JSON_COMPACT) < 0 ||
+	    ferry_str_failed(line)) {
+		error = fail_nomem(w);
+		goto done;
+	}
+	/* `{"kind":...}` continues the magic: its '{' becomes ','. */
+	if (line->size - at == 2) {
+		ferry_str_truncate(line, at);
+		ferry_str_putc(line, '}');
+	} else {
+		line->ptr[at] = ',';
+	}
+	if (ferry_str_failed(line))
+		error = fail_nomem(w);
+	else if (line->size > FERRY_SOP_HEADER_MAX)
+		error = fail(w, FERRY_EINVALID, "the package header is "
+			"longer than the limit of %zu bytes",
+			FERRY_SOP_HEADER_MAX);
+done:
+	json_decref(obj);
+	return error;
+}
+
+/*
+ * Create `path.tmp-XXXXXX` exclusively.  Not mkstemp(): that makes the
+ * file 0600, and a package should get the mode any new file gets (0666
+ * less the umask), as `cp` or a shell redirection would give it.
+ */
+static int create_temp(ferry_sop_writer *w)
+{
+	static const char set[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		"abcdefghijklmnopqrstuvwxyz0123456789";
+	ferry_str name = FERRY_STR_INIT;
+	unsigned char rnd[6];
+	int attempt, error = 0;
+	size_t i;
+
+	for (attempt = 0; attempt < 100 && w->fd < 0; attempt++) {
+		randombytes_buf(rnd, sizeof(rnd));
+		ferry_str_clear(&name);
+		ferry_str_printf(&name, "%s.tmp-", w->path);
+		for (i = 0; i < sizeof(rnd); i++)
+			ferry_str_putc(&name, set[rnd[i] % (sizeof(set) - 1)]);
+		if (ferry_str_failed(&name)) {
+			error = fail_nomem(w);
+			goto done;
+		}
+		w->fd = open(name.ptr, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+			0666);
+		if (w->fd < 0 && errno != EEXIST) {
+			error = fail(w, FERRY_EIO, "%s: cannot create a "
+				"temporary file: %s", w->path, strerror(errno));
+			goto done;
+		}
+	}
+	if (w->fd < 0) {
+		error = fail(w, FERRY_EIO, "%s: cannot create a temporary "
+			"file: every name tried exists", w->path);
+		goto done;
+	}
+	w->tmp_path = ferry_str_detach(&name);
+	if (!w->tmp_path)
+		error = fail_nomem(w);
+done:
+	ferry_str_dispose(&name);
+	return error;
+}
+
+static void remove_temp(ferry_sop_writer *w)
+{
+	if (w->fd >= 0)
+		close(w->fd);
+	w->fd = -1;
+	if (w->tmp_path)
+		unlink(w->tmp_path);
+	ferry__free(w->tmp_path);
+	w->tmp_path = NULL;
+}
+
+/* Make the rename durable.  Best effort: the data itself is synced. */
+static void sync_dir(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir;
+	int fd;
+
+	if (!slash)
+		dir = ferry__strdup(".");
+	else
+		dir = ferry__strndup(path, slash == path ? 1 : slash - path);
+	if (!dir)
+		return;
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
+		fsync(fd);
+		close(fd);
+	}
+	ferry__free(dir);
+}
+
+/*
+ * Move the finished temporary file to the target.  Without overwrite,
+ * link() is the atomic "create unless it exists"; file systems without
+ * hard links (EPERM on FAT, ENOTSUP or ENOSYS elsewhere) fall back to a
+ * check then rename(), which a racing writer could slip between.
+ */
+static int publish(ferry_sop_writer *w)
+{
+	struct stat st;
+	int error = 0, exists = 0;
+
+	if (w->overwrite) {
+		if (rename(w->tmp_path, w->path) < 0)
+			goto failed;
+	} else if (link(w->tmp_path, w->path) == 0) {
+		unlink(w->tmp_path);
+	} else if (errno == EEXIST) {
+		exists = 1;
+	} else if (errno == EPERM || errno == ENOTSUP ||
+		   errno == EOPNOTSUPP || errno == ENOSYS) {
+		if (lstat(w->path, &st) == 0)
+			exists = 1;
+		else if (rename(w->tmp_path, w->path) < 0)
+			goto failed;
+	} else {
+		goto failed;
+	}
+	if (exists) {
+		error = fail(w, FERRY_EEXISTS, "%s already exists; pass "
+			"--overwrite to replace it", w->path);
+		goto done;
+	}
+	ferry__free(w->tmp_path);
+	w->tmp_path = NULL;
+	sync_dir(w->path);
+	goto done;
+failed:
+	error = fail(w, FERRY_EIO, "%s: cannot move the finished file into "
+		"place: %s", w->path, strerror(errno));
+done:
+	return error;
+}
+
+static int start_zstd(ferry_sop_writer *w)
+{
+	size_t rc;
+
+	if ((w->cctx = ZSTD_createCCtx()) == NULL)
+		return fail_nomem(w);
+	rc = ZSTD_CCtx_setParameter(w->cctx, ZSTD_c_compressionLevel,
+		FERRY_SOP_ZSTD_LEVEL);
+	if (!ZSTD_isError(rc))
+		rc = ZSTD_CCtx_setParameter(w->cctx, ZSTD_c_checksumFlag, 1);
+	if (ZSTD_isError(rc))
+		return fail(w, FERRY_ERROR, "%s: cannot set up zstd: %s",
+			w->path, ZSTD_getErrorName(rc));
+	return 0;
+}
+
+int ferry_sop__writer_open(ferry_sop_writer **out, const char *path,
+	const char *header_json, const ferry_sop_write_options *opts,
+	ferry_str *err)
+{
+	ferry_sop_write_options defaults = FERRY_SOP_WRITE_OPTIONS_INIT;
+	ferry_sop_writer *w = NULL;
+	ferry_str line = FERRY_STR_INIT;
+	struct stat st;
+	int error = 0;
+
+	FERRY_SOP__ASSERT_ARG(out && path && header_json);
+	FERRY_SOP__ASSERT_ARG(!opts ||
+		opts->version == FERRY_SOP_WRITE_OPTIONS_VERSION);
+	*out = NULL;
+	if (!opts)
+		opts = &defaults;
+	if ((w = ferry__calloc(1, sizeof(*w))) == NULL) {
+		error = FERRY_ENOMEM;
+		goto done;
+	}
+	w->fd = -1;
+	w->overwrite = opts->overwrite;
+	if (sodium_init() < 0 || (w->path = ferry__strdup(path)) == NULL) {
+		error = fail_nomem(w);
+		goto done;
+	}
+	if (!opts->overwrite && lstat(path, &st) == 0) {
+		error = fail(w, FERRY_EEXISTS, "%s already exists; pass "
+			"--overwrite to replace it", path);
+		goto done;
+	}
+	if ((error = build_header(w, &line, header_json)) < 0)
+		goto done;
+	w->ocap = ZSTD_CStreamOutSize();
+	if ((w->obuf = ferry__malloc(w->ocap)) == NULL) {
+		error = fail_nomem(w);
+		goto done;
+	}
+	if (opts->compress && (error = start_zstd(w)) < 0)
+		goto done;
+	if ((error = create_temp(w)) < 0)
+		goto done;
+	ferry_hash_init(&w->hash);
+	ferry_hash_init(&w->stamp);
+	ferry_hash_update(&w->stamp, FERRY_SOP_STAMP_DOMAIN,
+		strlen(FERRY_SOP_STAMP_DOMAIN));
+	if ((error = emit_line(w, line.ptr, line.size, 0)) < 0)
+		goto done;
+	*out = w;
+	w = NULL;
+done:
+	if (error < 0)
+		report(err, w);
+	ferry_sop__writer_free(w);
+	ferry_str_dispose(&line);
+	return error;
+}
+
+int ferry_sop__writer_item(ferry_sop_writer *w, const char *line, size_t len)
+{
+	const size_t tlen = strlen(FERRY_SOP_TRAILER_PREFIX);
+	uint64_t n;
+
+	FERRY_SOP__ASSERT_ARG(w && (line || len == 0) && !w->finished);
+	if (w->error < 0)
+		return w->error;
+	n = w->items + 1;
+	if (len > FERRY_SOP_LINE_MAX)
+		return fail(w, FERRY_EINVALID, "item %" PRIu64 " is longer "
+			"than the limit of %zu bytes", n, FERRY_SOP_LINE_MAX);
+	if (len > 0 && memchr(line, '\n', len))
+		return fail(w, FERRY_EINVALID, "item %" PRIu64 " contains a "
+			"newline", n);
+	if (len >= tlen && memcmp(line, FERRY_SOP_TRAILER_PREFIX, tlen) == 0)
+		return fail(w, FERRY_EINVALID, "item %" PRIu64 " starts with "
+			"\"trailer\", a key reserved for the trailer", n);
+	switch (ferry_sop__line_check(line, len)) {
+	case FERRY_SOP_LINE_OK:
+		break;
+	case FERRY_SOP_LINE_EMPTY:
+		return fail(w, FERRY_EINVALID, "item %" PRIu64 " is empty", n);
+	case FERRY_SOP_LINE_NOT_UTF8:
+		return fail(w, FERRY_EINVALID, "item %" PRIu64 " is not "
+			"valid UTF-8", n);
+	default:
+		return fail(w, FERRY_EINVALID, "item %" PRIu64 " is not a "
+			"JSON object", n);
+	}
+	w->items = n;
+	return emit_line(w, line, len, 1);
+}
+
+int ferry_sop__writer_finish(ferry_sop_writer *w, char stamp[FERRY_HASH_HEX],
+	ferry_str *err)
+{
+	char stamp_hex[FERRY_HASH_HEX], hash_hex[FERRY_HASH_HEX];
+	ferry_str trailer = FERRY_STR_INIT;
+	int error;
+
+	FERRY_SOP__ASSERT_ARG(w && !w->finished);
+	w->finished = 1;
+	if ((error = w->error) < 0)
+		goto done;
+	ferry_hash_final_hex(&w->stamp, stamp_hex);
+	ferry_hash_final_hex(&w->hash, hash_hex);
+	ferry_str_printf(&trailer, "%s\"ferry-sop\",\"items\":%" PRIu64
+		",\"stamp\":\"%s\",\"hash\":\"%s\"}\n",
+		FERRY_SOP_TRAILER_PREFIX, w->items, stamp_hex, hash_hex);
+	if (ferry_str_failed(&trailer)) {
+		error = fail_nomem(w);
+		goto done;
+	}
+	if ((error = emit(w, trailer.ptr, trailer.size)) < 0 ||
+	    (error = end_stream(w)) < 0)
+		goto done;
+	if (fsync(w->fd) < 0) {
+		error = fail(w, FERRY_EIO, "%s: cannot write: %s", w->path,
+			strerror(errno));
+		goto done;
+	}
+	error = close(w->fd);
+	w->fd = -1;
+	if (error < 0) {
+		error = fail(w, FERRY_EIO, "%s: cannot write: %s", w->path,
+			strerror(errno));
+		goto done;
+	}
+	if ((error = publish(w)) < 0)
+		goto done;
+	if (stamp)
+		memcpy(stamp, stamp_hex, FERRY_HASH_HEX);
+done:
+	if (error < 0) {
+		remove_temp(w);
+		report(err, w);
+	}
+	ferry_str_dispose(&trailer);
+	return error;
+}
+
+uint64_t ferry_sop__writer_items(const ferry_sop_writer *w)
+{
+	return w ? w->items : 0;
+}
+
+const char *ferry_sop__writer_errmsg(const ferry_sop_writer *w)
+{
+	return w ? ferry_str_cstr(&w->msg) : "";
+}
+
+void ferry_sop__writer_free(ferry_sop_writer *w)
+{
+	if (!w)
+		return;
+	remove_temp(w);
+	ZSTD_freeCCtx(w->cctx);
+	ferry__free(w->obuf);
+	ferry__free(w->path);
+	ferry_str_dispose(&w->msg);
+	ferry__free(w);
+}

@@ -1,0 +1,212 @@
+/*
+ * catalog.c - the store's side of entities and fields: their tables and
+ * columns, and the catalog documents.
+ */
+#include "sq.h"
+
+#include "alloc.h"
+
+#include <string.h>
+
+static int exec_str(ferry_db *db, ferry_str *sql)
+{
+	int error;
+
+	if (ferry_str_failed(sql))
+		error = ferry__error(db, FERRY_ENOMEM, "out of memory");
+	else
+		error = ferry_sq__exec(db, sql->ptr);
+	ferry_str_dispose(sql);
+	return error;
+}
+
+int ferry_store__table_create(ferry_db *db, const char *entity)
+{
+	ferry_str sql = FERRY_STR_INIT;
+
+	ferry_str_puts(&sql, "CREATE TABLE ");
+	ferry_sq__ident(&sql, entity);
+	ferry_str_puts(&sql, " (" SYS_COLUMNS ")");
+	return exec_str(db, &sql);
+}
+
+int ferry_store__column_add(ferry_db *db, const char *entity,
+	const ferry_field *f)
+{
+	ferry_str sql = FERRY_STR_INIT;
+
+	ferry_str_puts(&sql, "ALTER TABLE ");
+	ferry_sq__ident(&sql, entity);
+	ferry_str_puts(&sql, " ADD COLUMN ");
+	/* No declared type: ferry checks every value itself, and a column
+	 * without affinity stores each value exactly as it was bound
+	 * ("123" in an nvarchar stays text). */
+	ferry_sq__ident(&sql, f->name);
+	return exec_str(db, &sql);
+}
+
+int ferry_store__column_drop(ferry_db *db, const char *entity,
+	const char *field)
+{
+	ferry_str sql = FERRY_STR_INIT;
+
+	ferry_str_puts(&sql, "ALTER TABLE ");
+	ferry_sq__ident(&sql, entity);
+	ferry_str_puts(&sql, " DROP COLUMN ");
+	ferry_sq__ident(&sql, field);
+	return exec_str(db, &sql);
+}
+
+int ferry_store__column_check(ferry_db *db, const char *entity,
+	const ferry_field *f, int (*check)(const ferry_field *, int64_t,
+	const char *, int is_int), ferry_str *bad)
+{
+	ferry_str sql = FERRY_STR_INIT;
+	sqlite3_stmt *st = NULL;
+	int rc, ok = 1;
+
+	ferry_str_puts(&sql, "SELECT sys_id, ");
+	ferry_sq__ident(&sql, f->name);
+	ferry_str_puts(&sql, " FROM ");
+	ferry_sq__ident(&sql, entity);
+	ferry_str_puts(&sql, " WHERE ");
+	ferry_sq__ident(&sql, f->name);
+	ferry_str_puts(&sql, " IS NOT NULL");
+	if (ferry_str_failed(&sql)) {
+		ferry_str_dispose(&sql);
+		return ferry__error(db, FERRY_ENOMEM, "out of memory");
+	}
+	rc = sqlite3_prepare_v2(db->store->conn, sql.ptr, -1, &st, NULL);
+	ferry_str_dispose(&sql);
+	if (rc != SQLITE_OK)
+		return ferry_sq__error(db, rc, "checking a column");
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int is_int = sqlite3_column_type(st, 1) == SQLITE_INTEGER;
+
+		if (!check(f, sqlite3_column_int64(st, 1),
+		    (const char *)sqlite3_column_text(st, 1), is_int)) {
+			ferry_str_puts(bad,
+				(const char *)sqlite3_column_text(st, 0));
+			ok = 0;
+			break;
+		}
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return ferry_sq__error(db, rc, "checking a column");
+	return ok;
+}
+
+int ferry_store__entity_exists(ferry_db *db, const char *entity)
+{
+	sqlite3_stmt *st;
+	int error, rc;
+
+	if ((error = ferry_sq__prepare(db, "SELECT 1 FROM sys_entity WHERE "
+	    "name = ?1", &st)) < 0)
+		return error;
+	sqlite3_bind_text(st, 1, entity, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(st);
+	ferry_sq__reset(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	return rc == SQLITE_DONE ? 0 : ferry_sq__error(db, rc, "catalog");
+}
+
+static char *column_dup(sqlite3_stmt *st, int col)
+{
+	const unsigned char *t = sqlite3_column_text(st, col);
+
+	return t ? ferry__strdup((const char *)t) : NULL;
+}
+
+int ferry_store__fields_load(ferry_db *db, const char *entity,
+	ferry_fieldset *out)
+{
+	sqlite3_stmt *st;
+	ferry_str err = FERRY_STR_INIT;
+	int error, rc;
+
+	if ((error = ferry_sq__prepare(db, "SELECT name, type, display, "
+	    "description, default_value FROM sys_field WHERE entity = ?1 "
+	    "ORDER BY name", &st)) < 0)
+		return error;
+	sqlite3_bind_text(st, 1, entity, -1, SQLITE_TRANSIENT);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		ferry_field f;
+
+		memset(&f, 0, sizeof(f));
+		ferry_sq__copy(f.name, sizeof(f.name), st, 0);
+		ferry_sq__copy(f.type_text, sizeof(f.type_text), st, 1);
+		if (ferry_type__parse(&f.type, f.type_text, &err) < 0) {
+			error = ferry__error(db, FERRY_EFORMAT, "the catalog "
+				"is damaged: field %s.%s: %s", entity, f.name,
+				ferry_str_cstr(&err));
+			break;
+		}
+		f.display = column_dup(st, 2);
+		f.description = column_dup(st, 3);
+		f.default_value = column_dup(st, 4);
+		if (ferry_fieldset_add(out, &f) < 0)
+			error = ferry__error(db, FERRY_ENOMEM, "out of memory");
+		ferry__free(f.display);
+		ferry__free(f.description);
+		ferry__free(f.default_value);
+		if (error < 0)
+			break;
+	}
+	ferry_sq__reset(st);
+	ferry_str_dispose(&err);
+	if (error < 0)
+		return error;
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 :
+		ferry_sq__error(db, rc, "reading the catalog");
+}
+
+int ferry_store__entity_list(ferry_db *db, ferry_str *json)
+{
+	sqlite3_stmt *st;
+	int error;
+
+	if ((error = ferry_sq__prepare(db, "SELECT coalesce(json_group_array("
+	    "json_object('name', e.name, 'display', e.display, "
+	    "'description', e.description, 'fields', (SELECT count(*) FROM "
+	    "sys_field f WHERE f.entity = e.name))), '[]') FROM (SELECT * "
+	    "FROM sys_entity ORDER BY name) e", &st)) < 0)
+		return error;
+	return ferry_sq__text(db, st, json);
+}
+
+int ferry_store__entity_show(ferry_db *db, const char *entity,
+	ferry_str *json)
+{
+	sqlite3_stmt *st;
+	int error;
+
+	if ((error = ferry_sq__prepare(db, "SELECT json_object('name', e.name, "
+	    "'display', e.display, 'description', e.description, 'fields', "
+	    "json((SELECT coalesce(json_group_array(json_object('name', f.name, "
+	    "'type', f.type, 'display', f.display, 'description', "
+	    "f.description, 'default', json(f.default_value))), json('[]')) "
+	    "FROM (SELECT * FROM sys_field WHERE entity = e.name ORDER BY "
+	    "name) f))) FROM sys_entity e WHERE e.name = ?1", &st)) < 0)
+		return error;
+	sqlite3_bind_text(st, 1, entity, -1, SQLITE_TRANSIENT);
+	return ferry_sq__text(db, st, json);
+}
+
+int ferry_store__catalog_sys_id(ferry_db *db, const char *entity,
+	const char *field, ferry_str *sys_id)
+{
+	sqlite3_stmt *st;
+	int error;
+
+	if ((error = ferry_sq__prepare(db, field ?
+	    "SELECT sys_id FROM sys_field WHERE entity = ?1 AND name = ?2" :
+	    "SELECT sys_id FROM sys_entity WHERE name = ?1", &st)) < 0)
+		return error;
+	sqlite3_bind_text(st, 1, entity, -1, SQLITE_TRANSIENT);
+	if (field)
+		sqlite3_bind_text(st, 2, field, -1, SQLITE_TRANSIENT);
+	return ferry_sq__text(db, st, sys_id);
+}

@@ -1,0 +1,217 @@
+/*
+ * packs.c - the store's side of local packs: packs, their captured items
+ * and the pack documents.
+ */
+#include "sq.h"
+
+#include <string.h>
+
+#define PACK_COLUMNS "id, uid, name, state, is_default, " \
+	"coalesce(completed_at, ''), description"
+
+/* The effective action of an item over the whole pack: an insert when the
+ * record did not exist before the pack's first capture. */
+#define ITEM_ACTION "CASE WHEN v.action = 'delete' THEN 'delete' " \
+	"WHEN i.base_id IS NULL OR b.action = 'delete' THEN 'insert' " \
+	"ELSE 'update' END"
+
+/* An item is out of date when the record has a later version. */
+#define ITEM_OUT_OF_DATE "EXISTS (SELECT 1 FROM ferry_version n WHERE " \
+	"n.entity = i.entity AND n.sys_id = i.sys_id AND n.id > i.version_id)"
+
+static int pack_row(ferry_db *db, sqlite3_stmt *st, ferry_pack_row *out)
+{
+	int rc = sqlite3_step(st);
+
+	if (rc == SQLITE_ROW) {
+		out->id = sqlite3_column_int64(st, 0);
+		ferry_sq__copy(out->uid, sizeof(out->uid), st, 1);
+		ferry_sq__copy(out->name, sizeof(out->name), st, 2);
+		ferry_sq__copy(out->state, sizeof(out->state), st, 3);
+		out->is_default = sqlite3_column_int(st, 4);
+		ferry_sq__copy(out->completed_at, sizeof(out->completed_at),
+			st, 5);
+		ferry_sq__copy(out->description, sizeof(out->description),
+			st, 6);
+	}
+	ferry_sq__reset(st);
+	if (rc == SQLITE_DONE)
+		return FERRY_ENOTFOUND;
+	return rc == SQLITE_ROW ? 0 : ferry_sq__error(db, rc, "reading packs");
+}
+
+int ferry_store__pack_get(ferry_db *db, const char *name, ferry_pack_row *out)
+{
+	sqlite3_stmt *st;
+	int error;
+
+	if ((error = ferry_sq__prepare(db, "SELECT " PACK_COLUMNS " FROM "
+	    "ferry_pack WHERE name = ?1", &st)) < 0)
+		return error;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
+	return pack_row(db, st, out);
+}
+
+int ferry_store__pack_get_id(ferry_db *db, int64_t id, ferry_pack_row *out)
+{
+	sqlite3_stmt *st;
+	int error;
+
+	if ((error = ferry_sq__prepare(db, "SELECT " PACK_COLUMNS " FROM "
+	    "ferry_pack WHERE id = ?1", &st)) < 0)
+		return error;
+	sqlite3_bind_int64(st, 1, id);
+	return pack_row(db, st, out);
+}
+
+int ferry_store__pack_insert(ferry_db *db, const char *uid, const char *name,
+	const char *description, int is_default, const char *by,
+	const char *at, int64_t *id)
+{
+	sqlite3_stmt *st;
+	int error;
+
+	if ((error = ferry_sq__prepare(db, "INSERT INTO ferry_pack (uid, name, "
+	    "description, state, is_default, created_by, created_at) VALUES "
+	    "(?1, ?2, coalesce(?3, ''), 'in_progress', ?4, ?5, ?6)", &st)) < 0)
+		return error;
+	sqlite3_bind_text(st, 1, uid, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, name, -1, SQLITE_TRANSIENT);
+	ferry_sq__bind_text(st, 3, description);
+	sqlite3_bind_int(st, 4, is_default);
+	sqlite3_bind_text(st, 5, by, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 6, at, -1, SQLITE_TRANSIENT);
+	if ((error = ferry_sq__done(db, st, "creating a pack")) < 0)
+		return error;
+	*id = sqlite3_last_insert_rowid(db->store->conn);
+	return 0;
+}
+
+int ferry_store__pack_set_state(ferry_db *db, int64_t id, const char *state,
+	const char *completed_at)
+{
+	sqlite3_stmt *st;
+	int error;
+
+	if ((error = ferry_sq__prepare(db, "UPDATE ferry_pack SET state = ?2, "
+	    "completed_at = ?3 WHERE id = ?1", &st)) < 0)
+		return error;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, state, -1, SQLITE_TRANSIENT);
+	ferry_sq__bind_text(st, 3, completed_at);
+	return ferry_sq__done(db, st, "changing a pack");
+}
+
+int ferry_store__pack_switch_users(ferry_db *db, int64_t from, int64_t to)
+{
+	sqlite3_stmt *st;
+	int error;
+
+	if ((error = ferry_sq__prepare(db, "UPDATE ferry_user SET "
+	    "current_pack = ?2 WHERE current_pack = ?1", &st)) < 0)
+		return error;
+	sqlite3_bind_int64(st, 1, from);
+	sqlite3_bind_int64(st, 2, to);
+	return ferry_sq__done(db, st, "switching users' packs");
+}
+
+int ferry_store__pack_default_id(ferry_db *db, int64_t *id)
+{
+	sqlite3_stmt *st;
+	int error, rc;
+
+	if ((error = ferry_sq__prepare(db, "SELECT id FROM ferry_pack WHERE "
+	    "is_default", &st)) < 0)
+		return error;
+	rc = sqlite3_step(st);
+	*id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	ferry_sq__reset(st);
+	if (rc == SQLITE_DONE)
+		return ferry__error(db, FERRY_EFORMAT, "the instance has no "
+			"Default pack; it is damaged");
+	return rc == SQLITE_ROW ? 0 : ferry_sq__error(db, rc, "reading packs");
+}
+
+int ferry_store__pack_capture(ferry_db *db, int64_t pack_id,
+	const char *entity, const char *sys_id, int64_t version_id,
+	int64_t base_id)
+{
+	sqlite3_stmt *st;
+	int error;
+
+	if ((error = ferry_sq__prepare(db, "INSERT INTO ferry_pack_item "
+	    "(pack_id, entity, sys_id, version_id, base_id) VALUES (?1, ?2, "
+	    "?3, ?4, nullif(?5, 0)) ON CONFLICT (pack_id, entity, sys_id) DO "
+	    "UPDATE SET version_id = excluded.version_id", &st)) < 0)
+		return error;
+	sqlite3_bind_int64(st, 1, pack_id);
+	sqlite3_bind_text(st, 2, entity, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 3, sys_id, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 4, version_id);
+	sqlite3_bind_int64(st, 5, base_id);
+	return ferry_sq__done(db, st, "capturing a version");
+}
+
+int ferry_store__pack_list(ferry_db *db, ferry_str *json)
+{
+	sqlite3_stmt *st;
+	int error;
+
+	if ((error = ferry_sq__prepare(db, "SELECT coalesce(json_group_array("
+	    "json_object('name', p.name, 'state', p.state, 'default', "
+	    "json(CASE WHEN p.is_default THEN 'true' ELSE 'false' END), "
+	    "'records', (SELECT count(*) FROM ferry_pack_item i WHERE "
+	    "i.pack_id = p.id), 'definitions', (SELECT count(*) FROM "
+	    "ferry_pack_definition d WHERE d.pack_id = p.id), 'out_of_date', "
+	    "(SELECT count(*) FROM ferry_pack_item i WHERE i.pack_id = p.id "
+	    "AND " ITEM_OUT_OF_DATE "), 'description', p.description, "
+	    "'created_by', p.created_by, 'created_at', p.created_at, "
+	    "'completed_at', p.completed_at)), '[]') FROM (SELECT * FROM "
+	    "ferry_pack ORDER BY id) p", &st)) < 0)
+		return error;
+	return ferry_sq__text(db, st, json);
+}
+
+int ferry_store__pack_show(ferry_db *db, int64_t pack_id, ferry_str *json)
+{
+	sqlite3_stmt *st;
+	int error;
+
+	if ((error = ferry_sq__prepare(db, "SELECT json_object('name', p.name, "
+	    "'state', p.state, 'description', p.description, 'created_by', "
+	    "p.created_by, 'created_at', p.created_at, 'completed_at', "
+	    "p.completed_at, 'items', json((SELECT coalesce(json_group_array("
+	    "json_object('entity', x.entity, 'sys_id', x.sys_id, 'action', "
+	    "x.action, 'version', x.version, 'out_of_date', json(x.ood))), "
+	    "'[]') FROM (SELECT i.entity, i.sys_id, " ITEM_ACTION " AS action, "
+	    "v.hash AS version, CASE WHEN " ITEM_OUT_OF_DATE " THEN 'true' "
+	    "ELSE 'false' END AS ood FROM ferry_pack_item i JOIN ferry_version "
+	    "v ON v.id = i.version_id LEFT JOIN ferry_version b ON b.id = "
+	    "i.base_id WHERE i.pack_id = p.id ORDER BY i.entity, i.sys_id) x)), "
+	    "'definitions', json((SELECT coalesce(json_group_array("
+	    "json_object('kind', d.kind, 'name', d.name, 'version', "
+	    "d.version)), '[]') FROM (SELECT * FROM ferry_pack_definition "
+	    "WHERE pack_id = p.id ORDER BY kind, name) d))) FROM ferry_pack p "
+	    "WHERE p.id = ?1", &st)) < 0)
+		return error;
+	sqlite3_bind_int64(st, 1, pack_id);
+	return ferry_sq__text(db, st, json);
+}
+
+int ferry_store__pack_add_definition(ferry_db *db, int64_t pack_id,
+	const char *kind, const char *name, int version)
+{
+	sqlite3_stmt *st;
+	int error;
+
+	if ((error = ferry_sq__prepare(db, "INSERT INTO ferry_pack_definition "
+	    "(pack_id, kind, name, version) VALUES (?1, ?2, ?3, ?4) ON "
+	    "CONFLICT (pack_id, kind, name) DO UPDATE SET version = "
+	    "excluded.version", &st)) < 0)
+		return error;
+	sqlite3_bind_int64(st, 1, pack_id);
+	sqlite3_bind_text(st, 2, kind, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 3, name, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(st, 4, version);
+	return ferry_sq__done(db, st, "adding to a pack");
+}

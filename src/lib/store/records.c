@@ -1,0 +1,330 @@
+/*
+ * records.c - the store's side of records: rows of entity tables, built
+ * with the entity's field list.  Names reach SQL only through
+ * ferry_sq__ident(), after the catalog validated them.
+ */
+#include "sq.h"
+
+#include "alloc.h"
+
+#include <string.h>
+
+static int prepare_str(ferry_db *db, ferry_str *sql, sqlite3_stmt **st)
+{
+	int error;
+
+	if (ferry_str_failed(sql))
+		error = ferry__error(db, FERRY_ENOMEM, "out of memory");
+	else
+		error = ferry_sq__prepare(db, sql->ptr, st);
+	ferry_str_dispose(sql);
+	return error;
+}
+
+static void bind_value(sqlite3_stmt *st, int i, const ferry_value *v)
+{
+	switch (v->kind) {
+	case FERRY_V_NULL:
+		sqlite3_bind_null(st, i);
+		break;
+	case FERRY_V_INT:
+		sqlite3_bind_int64(st, i, v->i);
+		break;
+	case FERRY_V_TEXT:
+		sqlite3_bind_text(st, i, v->s, (int)v->len, SQLITE_TRANSIENT);
+		break;
+	}
+}
+
+int ferry_store__record_meta(ferry_db *db, const char *entity,
+	const char *sys_id, ferry_record_meta *out)
+{
+	ferry_str sql = FERRY_STR_INIT;
+	sqlite3_stmt *st;
+	int error, rc;
+
+	ferry_str_puts(&sql, "SELECT sys_id, sys_policy, sys_vendor, "
+		"sys_version FROM ");
+	ferry_sq__ident(&sql, entity);
+	ferry_str_puts(&sql, " WHERE sys_id = ?1");
+	if ((error = prepare_str(db, &sql, &st)) < 0)
+		return error;
+	sqlite3_bind_text(st, 1, sys_id, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		ferry_sq__copy(out->sys_id, sizeof(out->sys_id), st, 0);
+		ferry_sq__copy(out->policy, sizeof(out->policy), st, 1);
+		out->vendor = sqlite3_column_int(st, 2);
+		ferry_sq__copy(out->version, sizeof(out->version), st, 3);
+	}
+	ferry_sq__reset(st);
+	if (rc == SQLITE_DONE)
+		return FERRY_ENOTFOUND;
+	return rc == SQLITE_ROW ? 0 : ferry_sq__error(db, rc, "reading a record");
+}
+
+int ferry_store__record_exists(ferry_db *db, const char *entity,
+	const char *sys_id)
+{
+	ferry_record_meta m;
+	int error = ferry_store__record_meta(db, entity, sys_id, &m);
+
+	if (error == FERRY_ENOTFOUND)
+		return 0;
+	return error < 0 ? error : 1;
+}
+
+int ferry_store__record_insert(ferry_db *db, const char *entity,
+	const ferry_fieldset *fs, const ferry_value *values,
+	const char *sys_id, const char *policy, int vendor,
+	const char *version, const ferry_audit *audit)
+{
+	ferry_str sql = FERRY_STR_INIT;
+	sqlite3_stmt *st;
+	size_t i;
+	int error;
+
+	ferry_str_puts(&sql, "INSERT INTO ");
+	ferry_sq__ident(&sql, entity);
+	ferry_str_puts(&sql, " (sys_id, sys_created_at, sys_created_by, "
+		"sys_updated_at, sys_updated_by, sys_policy, sys_vendor, "
+		"sys_version");
+	for (i = 0; i < fs->n; i++) {
+		ferry_str_puts(&sql, ", ");
+		ferry_sq__ident(&sql, fs->fields[i].name);
+	}
+	ferry_str_puts(&sql, ") VALUES (?1, ?2, ?3, ?2, ?3, ?4, ?5, ?6");
+	for (i = 0; i < fs->n; i++)
+		ferry_str_printf(&sql, ", ?%zu", i + 7);
+	ferry_str_putc(&sql, ')');
+	if ((error = prepare_str(db, &sql, &st)) < 0)
+		return error;
+	sqlite3_bind_text(st, 1, sys_id, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, audit->at, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 3, audit->user, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 4, policy, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(st, 5, vendor ? 1 : 0);
+	sqlite3_bind_text(st, 6, version, -1, SQLITE_TRANSIENT);
+	for (i = 0; i < fs->n; i++)
+		bind_value(st, (int)i + 7, &values[i]);
+	return ferry_sq__done(db, st, "inserting a record");
+}
+
+int ferry_store__record_update(ferry_db *db, const char *entity,
+	const ferry_fieldset *fs, const ferry_value *values, const int *set,
+	const char *sys_id, const char *policy, int vendor,
+	const char *version, const ferry_audit *audit)
+{
+	ferry_str sql = FERRY_STR_INIT;
+	sqlite3_stmt *st;
+	size_t i;
+	int error, n = 7;
+
+	ferry_str_puts(&sql, "UPDATE ");
+	ferry_sq__ident(&sql, entity);
+	ferry_str_puts(&sql, " SET sys_updated_at = ?2, sys_updated_by = ?3, "
+		"sys_policy = ?4, sys_vendor = ?5, sys_version = ?6");
+	for (i = 0; i < fs->n; i++) {
+		if (!set[i])
+			continue;
+		ferry_str_puts(&sql, ", ");
+		ferry_sq__ident(&sql, fs->fields[i].name);
+		ferry_str_printf(&sql, " = ?%d", n++);
+	}
+	ferry_str_puts(&sql, " WHERE sys_id = ?1");
+	if ((error = prepare_str(db, &sql, &st)) < 0)
+		return error;
+	sqlite3_bind_text(st, 1, sys_id, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, audit->at, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 3, audit->user, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 4, policy, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(st, 5, vendor ? 1 : 0);
+	sqlite3_bind_text(st, 6, version, -1, SQLITE_TRANSIENT);
+	for (i = 0, n = 7; i < fs->n; i++)
+		if (set[i])
+			bind_value(st, n++, &values[i]);
+	return ferry_sq__done(db, st, "updating a record");
+}
+
+int ferry_store__record_delete(ferry_db *db, const char *entity,
+	const char *sys_id)
+{
+	ferry_str sql = FERRY_STR_INIT;
+	sqlite3_stmt *st;
+	int error;
+
+	ferry_str_puts(&sql, "DELETE FROM ");
+	ferry_sq__ident(&sql, entity);
+	ferry_str_puts(&sql, " WHERE sys_id = ?1");
+	if ((error = prepare_str(db, &sql, &st)) < 0)
+		return error;
+	sqlite3_bind_text(st, 1, sys_id, -1, SQLITE_TRANSIENT);
+	return ferry_sq__done(db, st, "deleting a record");
+}
+
+static void select_columns(ferry_str *sql, const char *entity,
+	const ferry_fieldset *fs)
+{
+	size_t i;
+
+	ferry_str_puts(sql, "SELECT sys_id, sys_policy, sys_vendor, "
+		"sys_version, sys_created_at, sys_created_by, sys_updated_at, "
+		"sys_updated_by");
+	for (i = 0; i < fs->n; i++) {
+		ferry_str_puts(sql, ", ");
+		ferry_sq__ident(sql, fs->fields[i].name);
+	}
+	ferry_str_puts(sql, " FROM ");
+	ferry_sq__ident(sql, entity);
+}
+
+#define META_COLUMNS 8
+
+/* One row as the documented JSON object, values in canonical form. */
+static void row_json(ferry_str *out, sqlite3_stmt *st,
+	const ferry_fieldset *fs)
+{
+	static const char *const meta[] = { "sys_id", "sys_policy",
+		"sys_vendor", "sys_version", "sys_created_at",
+		"sys_created_by", "sys_updated_at", "sys_updated_by" };
+	size_t i;
+
+	ferry_str_putc(out, '{');
+	for (i = 0; i < META_COLUMNS; i++) {
+		if (i)
+			ferry_str_putc(out, ',');
+		ferry_str_printf(out, "\"%s\":", meta[i]);
+		if (i == 2)
+			ferry_str_puts(out, sqlite3_column_int(st, 2) ?
+				"true" : "false");
+		else
+			ferry_str_puts_json(out,
+				(const char *)sqlite3_column_text(st, (int)i));
+	}
+	for (i = 0; i < fs->n; i++) {
+		int col = (int)i + META_COLUMNS;
+		ferry_value v = { FERRY_V_NULL, 0, NULL, 0 };
+
+		switch (sqlite3_column_type(st, col)) {
+		case SQLITE_NULL:
+			break;
+		case SQLITE_INTEGER:
+			v.kind = FERRY_V_INT;
+			v.i = sqlite3_column_int64(st, col);
+			break;
+		default:
+			v.kind = FERRY_V_TEXT;
+			v.s = (char *)sqlite3_column_text(st, col);
+			v.len = (size_t)sqlite3_column_bytes(st, col);
+		}
+		ferry_str_putc(out, ',');
+		ferry_str_puts_json(out, fs->fields[i].name);
+		ferry_str_putc(out, ':');
+		ferry_type__canonical(out, &fs->fields[i], &v);
+	}
+	ferry_str_putc(out, '}');
+}
+
+int ferry_store__record_json(ferry_db *db, const char *entity,
+	const ferry_fieldset *fs, const char *sys_id, ferry_str *json)
+{
+	ferry_str sql = FERRY_STR_INIT;
+	sqlite3_stmt *st;
+	int error, rc;
+
+	select_columns(&sql, entity, fs);
+	ferry_str_puts(&sql, " WHERE sys_id = ?1");
+	if ((error = prepare_str(db, &sql, &st)) < 0)
+		return error;
+	sqlite3_bind_text(st, 1, sys_id, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		row_json(json, st, fs);
+	ferry_sq__reset(st);
+	if (rc == SQLITE_DONE)
+		return FERRY_ENOTFOUND;
+	if (rc != SQLITE_ROW)
+		return ferry_sq__error(db, rc, "reading a record");
+	return ferry_str_failed(json) ?
+		ferry__error(db, FERRY_ENOMEM, "out of memory") : 0;
+}
+
+int ferry_store__record_values(ferry_db *db, const char *entity,
+	const ferry_fieldset *fs, const char *sys_id, ferry_value *values)
+{
+	ferry_str sql = FERRY_STR_INIT;
+	sqlite3_stmt *st;
+	size_t i;
+	int error = 0, rc;
+
+	select_columns(&sql, entity, fs);
+	ferry_str_puts(&sql, " WHERE sys_id = ?1");
+	if ((error = prepare_str(db, &sql, &st)) < 0)
+		return error;
+	sqlite3_bind_text(st, 1, sys_id, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(st);
+	for (i = 0; rc == SQLITE_ROW && i < fs->n; i++) {
+		int col = (int)i + META_COLUMNS;
+		ferry_value *v = &values[i];
+
+		memset(v, 0, sizeof(*v));
+		switch (sqlite3_column_type(st, col)) {
+		case SQLITE_NULL:
+			break;
+		case SQLITE_INTEGER:
+			v->kind = FERRY_V_INT;
+			v->i = sqlite3_column_int64(st, col);
+			break;
+		default:
+			v->kind = FERRY_V_TEXT;
+			v->len = (size_t)sqlite3_column_bytes(st, col);
+			v->s = ferry__strndup(
+				(const char *)sqlite3_column_text(st, col),
+				v->len);
+			if (!v->s)
+				error = FERRY_ENOMEM;
+		}
+	}
+	ferry_sq__reset(st);
+	if (rc == SQLITE_DONE)
+		return FERRY_ENOTFOUND;
+	if (rc != SQLITE_ROW)
+		return ferry_sq__error(db, rc, "reading a record");
+	return error ? ferry__error(db, error, "out of memory") : 0;
+}
+
+int ferry_store__record_each(ferry_db *db, const char *entity,
+	const ferry_fieldset *fs, int (*cb)(const char *, size_t, void *),
+	void *payload)
+{
+	ferry_str sql = FERRY_STR_INIT, row = FERRY_STR_INIT;
+	sqlite3_stmt *st = NULL;
+	int error = 0, rc;
+
+	select_columns(&sql, entity, fs);
+	ferry_str_puts(&sql, " ORDER BY sys_id");
+	if (ferry_str_failed(&sql)) {
+		ferry_str_dispose(&sql);
+		return ferry__error(db, FERRY_ENOMEM, "out of memory");
+	}
+	/* Not cached: the callback may run other statements. */
+	rc = sqlite3_prepare_v2(db->store->conn, sql.ptr, -1, &st, NULL);
+	ferry_str_dispose(&sql);
+	if (rc != SQLITE_OK)
+		return ferry_sq__error(db, rc, "listing records");
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		ferry_str_clear(&row);
+		row_json(&row, st, fs);
+		if (ferry_str_failed(&row)) {
+			error = ferry__error(db, FERRY_ENOMEM, "out of memory");
+			break;
+		}
+		if (cb(row.ptr, row.size, payload) != 0)
+			break;
+	}
+	if (!error && rc != SQLITE_ROW && rc != SQLITE_DONE)
+		error = ferry_sq__error(db, rc, "listing records");
+	sqlite3_finalize(st);
+	ferry_str_dispose(&row);
+	return error;
+}

@@ -1,0 +1,156 @@
+/*
+ * sq.c - SQLite plumbing for the store (see sq.h).
+ */
+#include "sq.h"
+
+#include "alloc.h"
+
+#include <string.h>
+
+static unsigned sql_hash(const char *s)
+{
+	unsigned h = 2166136261u;
+
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 16777619u;
+	return h;
+}
+
+int ferry_sq__prepare(ferry_db *db, const char *sql, sqlite3_stmt **out)
+{
+	ferry_store *st = db->store;
+	unsigned slot = sql_hash(sql) % SQ_CACHE_SIZE;
+	int rc;
+
+	if (st->cache[slot].sql && !strcmp(st->cache[slot].sql, sql)) {
+		*out = st->cache[slot].stmt;
+		return 0;
+	}
+	rc = sqlite3_prepare_v2(st->conn, sql, -1, out, NULL);
+	if (rc != SQLITE_OK)
+		return ferry_sq__error(db, rc, "prepare");
+	if (st->cache[slot].sql) {
+		sqlite3_finalize(st->cache[slot].stmt);
+		ferry__free(st->cache[slot].sql);
+	}
+	st->cache[slot].sql = ferry__strdup(sql);
+	st->cache[slot].stmt = *out;
+	if (!st->cache[slot].sql) {
+		sqlite3_finalize(*out);
+		st->cache[slot].stmt = NULL;
+		*out = NULL;
+		return ferry__error(db, FERRY_ENOMEM, "out of memory");
+	}
+	return 0;
+}
+
+void ferry_sq__reset(sqlite3_stmt *st)
+{
+	if (st) {
+		sqlite3_reset(st);
+		sqlite3_clear_bindings(st);
+	}
+}
+
+int ferry_sq__error(ferry_db *db, int rc, const char *what)
+{
+	int code;
+	const char *msg = db->store && db->store->conn ?
+		sqlite3_errmsg(db->store->conn) : sqlite3_errstr(rc);
+
+	switch (rc & 0xff) {
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return ferry__error(db, FERRY_EBUSY, "the instance is busy "
+			"(another ferry is writing to it); try again when it "
+			"has finished");
+	case SQLITE_NOMEM:
+		return ferry__error(db, FERRY_ENOMEM, "out of memory");
+	case SQLITE_CONSTRAINT:
+		code = FERRY_ECONFLICT;
+		break;
+	case SQLITE_NOTADB:
+	case SQLITE_CORRUPT:
+		code = FERRY_EFORMAT;
+		break;
+	case SQLITE_IOERR:
+	case SQLITE_CANTOPEN:
+	case SQLITE_FULL:
+	case SQLITE_READONLY:
+		code = FERRY_EIO;
+		break;
+	default:
+		code = FERRY_ERROR;
+	}
+	return ferry__error(db, code, "database error during %s: %s", what,
+		msg);
+}
+
+int ferry_sq__done(ferry_db *db, sqlite3_stmt *st, const char *what)
+{
+	int rc = sqlite3_step(st);
+
+	ferry_sq__reset(st);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return ferry_sq__error(db, rc, what);
+	return 0;
+}
+
+int ferry_sq__exec(ferry_db *db, const char *sql)
+{
+	char *err = NULL;
+	int rc = sqlite3_exec(db->store->conn, sql, NULL, NULL, &err);
+
+	sqlite3_free(err);
+	return rc == SQLITE_OK ? 0 : ferry_sq__error(db, rc, "update");
+}
+
+int ferry_sq__text(ferry_db *db, sqlite3_stmt *st, ferry_str *out)
+{
+	int rc = sqlite3_step(st);
+
+	if (rc == SQLITE_ROW) {
+		const unsigned char *t = sqlite3_column_text(st, 0);
+
+		ferry_str_put(out, t ? (const char *)t : "",
+			t ? (size_t)sqlite3_column_bytes(st, 0) : 0);
+		ferry_sq__reset(st);
+		if (ferry_str_failed(out))
+			return ferry__error(db, FERRY_ENOMEM, "out of memory");
+		return 0;
+	}
+	ferry_sq__reset(st);
+	if (rc == SQLITE_DONE)
+		return FERRY_ENOTFOUND;
+	return ferry_sq__error(db, rc, "query");
+}
+
+void ferry_sq__ident(ferry_str *s, const char *name)
+{
+	ferry_str_putc(s, '"');
+	for (; *name; name++) {
+		if (*name == '"')
+			ferry_str_putc(s, '"');
+		ferry_str_putc(s, *name);
+	}
+	ferry_str_putc(s, '"');
+}
+
+int ferry_sq__bind_text(sqlite3_stmt *st, int i, const char *text)
+{
+	if (!text)
+		return sqlite3_bind_null(st, i);
+	return sqlite3_bind_text(st, i, text, -1, SQLITE_TRANSIENT);
+}
+
+void ferry_sq__copy(char *dst, size_t size, sqlite3_stmt *st, int col)
+{
+	const unsigned char *t = sqlite3_column_text(st, col);
+	size_t n = t ? (size_t)sqlite3_column_bytes(st, col) : 0;
+
+	if (n >= size)
+		n = size - 1;
+	if (n)
+		memcpy(dst, t, n);
+	dst[n] = '\0';
+}

@@ -1,0 +1,56 @@
+/*
+ * sq.h - SQLite plumbing shared by the store's files, and by nothing
+ * else: the connection, a prepared-statement cache, error mapping and
+ * identifier quoting.
+ */
+#ifndef FERRY_STORE_SQ_H
+#define FERRY_STORE_SQ_H
+
+#include "store.h"
+
+#include <sqlite3.h>
+
+#define SQ_CACHE_SIZE 128
+
+/* The system columns every entity table has, user or system entity. */
+#define SYS_COLUMNS \
+	"sys_id TEXT PRIMARY KEY NOT NULL," \
+	"sys_created_at TEXT NOT NULL," \
+	"sys_created_by TEXT NOT NULL," \
+	"sys_updated_at TEXT NOT NULL," \
+	"sys_updated_by TEXT NOT NULL," \
+	"sys_policy TEXT NOT NULL DEFAULT 'open' CHECK (sys_policy IN " \
+	"('open','changed','protected'))," \
+	"sys_vendor INTEGER NOT NULL DEFAULT 0," \
+	"sys_version TEXT NOT NULL"
+
+struct ferry_store {
+	sqlite3 *conn;
+	int depth;		/* transaction nesting */
+	struct {
+		char *sql;
+		sqlite3_stmt *stmt;
+	} cache[SQ_CACHE_SIZE];
+};
+
+/* A cached statement, reset and unbound; do not finalize it.  Statements
+ * are shared: a caller must finish with one (ferry_sq__reset) before
+ * anything it calls prepares the same text. */
+int ferry_sq__prepare(ferry_db *db, const char *sql, sqlite3_stmt **out);
+void ferry_sq__reset(sqlite3_stmt *st);
+/* Record a database failure: maps SQLite's code, sets the message. */
+int ferry_sq__error(ferry_db *db, int rc, const char *what);
+/* Step a statement that returns no rows, then reset it. */
+int ferry_sq__done(ferry_db *db, sqlite3_stmt *st, const char *what);
+/* Run SQL text without parameters. */
+int ferry_sq__exec(ferry_db *db, const char *sql);
+/* Step once and append column 0 as text to out ("" for NULL); reset. */
+int ferry_sq__text(ferry_db *db, sqlite3_stmt *st, ferry_str *out);
+/* Append "name" with embedded quotes doubled. */
+void ferry_sq__ident(ferry_str *s, const char *name);
+/* Bind a text parameter or NULL. */
+int ferry_sq__bind_text(sqlite3_stmt *st, int i, const char *text);
+/* Copy column text into a fixed buffer (empty for NULL). */
+void ferry_sq__copy(char *dst, size_t size, sqlite3_stmt *st, int col);
+
+#endif

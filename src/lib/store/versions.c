@@ -1,0 +1,161 @@
+/*
+ * versions.c - the store's side of record versions: the immutable
+ * history rows, and the version documents.
+ */
+#include "sq.h"
+
+#include <string.h>
+
+int ferry_store__version_insert(ferry_db *db, const ferry_version_row *v,
+	int64_t *id)
+{
+	sqlite3_stmt *st;
+	int error;
+
+	if ((error = ferry_sq__prepare(db, "INSERT INTO ferry_version (entity, "
+	    "sys_id, rkey, action, hash, parent, parent_id, payload, policy, "
+	    "vendor, author, at, pack_id, source, import_id) VALUES (?1, ?2, "
+	    "?3, ?4, ?5, ?6, nullif(?7, 0), ?8, ?9, ?10, ?11, ?12, "
+	    "nullif(?13, 0), ?14, nullif(?15, 0))", &st)) < 0)
+		return error;
+	sqlite3_bind_text(st, 1, v->entity, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, v->sys_id, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 3, v->rkey, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 4, v->action, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, v->hash, -1, SQLITE_TRANSIENT);
+	ferry_sq__bind_text(st, 6, v->parent);
+	sqlite3_bind_int64(st, 7, v->parent_id);
+	sqlite3_bind_text(st, 8, v->payload, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 9, v->policy, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(st, 10, v->vendor ? 1 : 0);
+	sqlite3_bind_text(st, 11, v->author, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 12, v->at, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 13, v->pack_id);
+	sqlite3_bind_text(st, 14, v->source, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 15, v->import_id);
+	if ((error = ferry_sq__done(db, st, "writing a version")) < 0)
+		return error;
+	if (id)
+		*id = sqlite3_last_insert_rowid(db->store->conn);
+	return 0;
+}
+
+void ferry_version_ref_dispose(ferry_version_ref *v)
+{
+	ferry_str_dispose(&v->hash);
+	ferry_str_dispose(&v->action);
+	ferry_str_dispose(&v->payload);
+	v->id = 0;
+}
+
+static int version_row(ferry_db *db, sqlite3_stmt *st, ferry_version_ref *out)
+{
+	int rc = sqlite3_step(st);
+
+	if (rc == SQLITE_ROW) {
+		out->id = sqlite3_column_int64(st, 0);
+		ferry_str_clear(&out->hash);
+		ferry_str_clear(&out->action);
+		ferry_str_clear(&out->payload);
+		ferry_str_puts(&out->hash, (const char *)sqlite3_column_text(st, 1));
+		ferry_str_puts(&out->action,
+			(const char *)sqlite3_column_text(st, 2));
+		ferry_str_puts(&out->payload,
+			(const char *)sqlite3_column_text(st, 3));
+	}
+	ferry_sq__reset(st);
+	if (rc == SQLITE_DONE)
+		return FERRY_ENOTFOUND;
+	if (rc != SQLITE_ROW)
+		return ferry_sq__error(db, rc, "reading versions");
+	if (ferry_str_failed(&out->payload))
+		return ferry__error(db, FERRY_ENOMEM, "out of memory");
+	return 0;
+}
+
+int ferry_store__version_latest(ferry_db *db, const char *entity,
+	const char *sys_id, ferry_version_ref *out)
+{
+	sqlite3_stmt *st;
+	int error;
+
+	if ((error = ferry_sq__prepare(db, "SELECT id, hash, action, payload "
+	    "FROM ferry_version WHERE entity = ?1 AND sys_id = ?2 "
+	    "ORDER BY id DESC LIMIT 1", &st)) < 0)
+		return error;
+	sqlite3_bind_text(st, 1, entity, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, sys_id, -1, SQLITE_TRANSIENT);
+	return version_row(db, st, out);
+}
+
+int ferry_store__version_find(ferry_db *db, const char *entity,
+	const char *sys_id, const char *hash, ferry_version_ref *out)
+{
+	sqlite3_stmt *st;
+	int error, rc, distinct;
+
+	/* A prefix must name one content: versions sharing a hash are the
+	 * same content, so count distinct hashes. */
+	if ((error = ferry_sq__prepare(db, "SELECT count(DISTINCT hash) FROM "
+	    "ferry_version WHERE entity = ?1 AND sys_id = ?2 AND "
+	    "substr(hash, 1, length(?3)) = ?3", &st)) < 0)
+		return error;
+	sqlite3_bind_text(st, 1, entity, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, sys_id, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 3, hash, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(st);
+	distinct = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+	ferry_sq__reset(st);
+	if (rc != SQLITE_ROW)
+		return ferry_sq__error(db, rc, "reading versions");
+	if (distinct == 0)
+		return FERRY_ENOTFOUND;
+	if (distinct > 1)
+		return ferry__error(db, FERRY_EINVALID, "version '%s' is "
+			"ambiguous for this record; give more of its hash",
+			hash);
+	if ((error = ferry_sq__prepare(db, "SELECT id, hash, action, payload "
+	    "FROM ferry_version WHERE entity = ?1 AND sys_id = ?2 AND "
+	    "substr(hash, 1, length(?3)) = ?3 ORDER BY id DESC LIMIT 1",
+	    &st)) < 0)
+		return error;
+	sqlite3_bind_text(st, 1, entity, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, sys_id, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 3, hash, -1, SQLITE_TRANSIENT);
+	return version_row(db, st, out);
+}
+
+int ferry_store__version_parent(ferry_db *db, int64_t id, int64_t *parent)
+{
+	sqlite3_stmt *st;
+	int error, rc;
+
+	if ((error = ferry_sq__prepare(db, "SELECT coalesce(parent_id, 0) FROM "
+	    "ferry_version WHERE id = ?1", &st)) < 0)
+		return error;
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	*parent = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	ferry_sq__reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 :
+		ferry_sq__error(db, rc, "reading versions");
+}
+
+int ferry_store__version_history(ferry_db *db, const char *entity,
+	const char *sys_id, ferry_str *json)
+{
+	sqlite3_stmt *st;
+	int error;
+
+	if ((error = ferry_sq__prepare(db, "SELECT coalesce(json_group_array("
+	    "json_object('version', v.hash, 'parent', v.parent, 'action', "
+	    "v.action, 'author', v.author, 'at', v.at, 'pack', p.name, "
+	    "'source', v.source, 'import', v.import_id, 'policy', v.policy, "
+	    "'payload', json(v.payload))), '[]') FROM (SELECT * FROM "
+	    "ferry_version WHERE entity = ?1 AND sys_id = ?2 ORDER BY id) v "
+	    "LEFT JOIN ferry_pack p ON p.id = v.pack_id", &st)) < 0)
+		return error;
+	sqlite3_bind_text(st, 1, entity, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, sys_id, -1, SQLITE_TRANSIENT);
+	return ferry_sq__text(db, st, json);
+}

@@ -1,0 +1,552 @@
+/*
+ * types.c - field types, value checks and the canonical value form
+ * (see types.h for the frozen rules).
+ */
+#include "types.h"
+
+#include "alloc.h"
+#include "text.h"
+#include "timeutil.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const struct {
+	const char *name;
+	ferry_type_base base;
+	int args;		/* 0 none, 1 size, 2 precision+scale, 3 ref */
+} type_names[] = {
+	{ "nvarchar", FERRY_T_NVARCHAR, 1 },
+	{ "nchar", FERRY_T_NCHAR, 1 },
+	{ "int", FERRY_T_INT, 0 },
+	{ "bigint", FERRY_T_BIGINT, 0 },
+	{ "decimal", FERRY_T_DECIMAL, 2 },
+	{ "bool", FERRY_T_BOOL, 0 },
+	{ "date", FERRY_T_DATE, 0 },
+	{ "datetime", FERRY_T_DATETIME, 0 },
+	{ "text", FERRY_T_TEXT, 0 },
+	{ "json", FERRY_T_JSON, 0 },
+	{ "ref", FERRY_T_REF, 3 },
+};
+
+#define TYPE_LIST "nvarchar(n), nchar(n), int, bigint, decimal(p,s), " \
+	"bool, date, datetime, text, json or ref(ENTITY)"
+
+static int parse_uint(const char **p, int *out)
+{
+	long v = 0;
+
+	if (**p < '0' || **p > '9')
+		return -1;
+	while (**p >= '0' && **p <= '9') {
+		v = v * 10 + (**p - '0');
+		if (v > FERRY_SIZE_MAX)
+			return -1;
+		(*p)++;
+	}
+	*out = (int)v;
+	return 0;
+}
+
+int ferry_type__parse(ferry_type *out, const char *text, ferry_str *err)
+{
+	size_t i, nlen;
+	const char *p, *open;
+
+	memset(out, 0, sizeof(*out));
+	open = strchr(text, '(');
+	nlen = open ? (size_t)(open - text) : strlen(text);
+	for (i = 0; i < sizeof(type_names) / sizeof(type_names[0]); i++) {
+		if (strlen(type_names[i].name) == nlen &&
+		    !strncmp(type_names[i].name, text, nlen))
+			break;
+	}
+	if (i == sizeof(type_names) / sizeof(type_names[0])) {
+		ferry_str_printf(err, "unknown type '%s'; use " TYPE_LIST,
+			text);
+		return -1;
+	}
+	out->base = type_names[i].base;
+	if (type_names[i].args == 0) {
+		if (open)
+			goto bad;
+		return 0;
+	}
+	if (!open)
+		goto bad;
+	p = open + 1;
+	switch (type_names[i].args) {
+	case 1:
+		if (parse_uint(&p, &out->size) < 0 || out->size < 1)
+			goto bad;
+		break;
+	case 2:
+		if (parse_uint(&p, &out->size) < 0 || *p++ != ',' ||
+		    parse_uint(&p, &out->scale) < 0 || out->size < 1 ||
+		    out->size > 38 || out->scale > out->size)
+			goto bad;
+		break;
+	default: {
+		const char *close = strchr(p, ')');
+		size_t len = close ? (size_t)(close - p) : 0;
+
+		if (!close || len >= sizeof(out->ref))
+			goto bad;
+		memcpy(out->ref, p, len);
+		out->ref[len] = '\0';
+		if (!ferry_ident_valid(out->ref))
+			goto bad;
+		p = close;
+	}
+	}
+	if (strcmp(p, ")") != 0)
+		goto bad;
+	return 0;
+bad:
+	ferry_str_printf(err, "malformed type '%s'; use " TYPE_LIST
+		" (sizes 1 to %d, decimal precision 1 to 38)", text,
+		FERRY_SIZE_MAX);
+	return -1;
+}
+
+void ferry_type__format(char out[FERRY_TYPE_TEXT_MAX], const ferry_type *t)
+{
+	size_t i;
+	const char *name = "?";
+
+	for (i = 0; i < sizeof(type_names) / sizeof(type_names[0]); i++)
+		if (type_names[i].base == t->base)
+			name = type_names[i].name;
+	switch (t->base) {
+	case FERRY_T_NVARCHAR:
+	case FERRY_T_NCHAR:
+		snprintf(out, FERRY_TYPE_TEXT_MAX, "%s(%d)", name, t->size);
+		break;
+	case FERRY_T_DECIMAL:
+		snprintf(out, FERRY_TYPE_TEXT_MAX, "%s(%d,%d)", name, t->size,
+			t->scale);
+		break;
+	case FERRY_T_REF:
+		snprintf(out, FERRY_TYPE_TEXT_MAX, "ref(%s)", t->ref);
+		break;
+	default:
+		snprintf(out, FERRY_TYPE_TEXT_MAX, "%s", name);
+	}
+}
+
+int ferry_type__is_integer(const ferry_type *t)
+{
+	return t->base == FERRY_T_INT || t->base == FERRY_T_BIGINT ||
+		t->base == FERRY_T_BOOL;
+}
+
+int ferry_type__sized(const ferry_type *t)
+{
+	return t->base == FERRY_T_NVARCHAR || t->base == FERRY_T_NCHAR;
+}
+
+void ferry_fieldset_dispose(ferry_fieldset *fs)
+{
+	size_t i;
+
+	if (!fs)
+		return;
+	for (i = 0; i < fs->n; i++) {
+		ferry__free(fs->fields[i].display);
+		ferry__free(fs->fields[i].description);
+		ferry__free(fs->fields[i].default_value);
+	}
+	ferry__free(fs->fields);
+	fs->fields = NULL;
+	fs->n = 0;
+}
+
+int ferry_fieldset_find(const ferry_fieldset *fs, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < fs->n; i++)
+		if (!strcmp(fs->fields[i].name, name))
+			return (int)i;
+	return -1;
+}
+
+int ferry_fieldset_add(ferry_fieldset *fs, const ferry_field *f)
+{
+	ferry_field *nf, *slot;
+	size_t pos = fs->n;
+
+	if ((nf = ferry__realloc(fs->fields, (fs->n + 1) * sizeof(*nf))) == NULL)
+		return -1;
+	fs->fields = nf;
+	while (pos > 0 && strcmp(nf[pos - 1].name, f->name) > 0)
+		pos--;
+	memmove(nf + pos + 1, nf + pos, (fs->n - pos) * sizeof(*nf));
+	slot = nf + pos;
+	*slot = *f;
+	slot->display = ferry__strdup(f->display);
+	slot->description = ferry__strdup(f->description);
+	slot->default_value = ferry__strdup(f->default_value);
+	fs->n++;
+	if ((f->display && !slot->display) ||
+	    (f->description && !slot->description) ||
+	    (f->default_value && !slot->default_value))
+		return -1;
+	return 0;
+}
+
+void ferry_value_dispose(ferry_value *v)
+{
+	if (v) {
+		ferry__free(v->s);
+		memset(v, 0, sizeof(*v));
+	}
+}
+
+void ferry_values_dispose(ferry_value *v, size_t n)
+{
+	size_t i;
+
+	if (!v)
+		return;
+	for (i = 0; i < n; i++)
+		ferry_value_dispose(&v[i]);
+	ferry__free(v);
+}
+
+static int set_text(ferry_value *out, const char *s, size_t len)
+{
+	out->kind = FERRY_V_TEXT;
+	out->len = len;
+	return (out->s = ferry__strndup(s, len)) ? 0 : -1;
+}
+
+static int set_int(ferry_value *out, int64_t i)
+{
+	out->kind = FERRY_V_INT;
+	out->i = i;
+	return 0;
+}
+
+static const char *json_kind(json_t *v)
+{
+	switch (json_typeof(v)) {
+	case JSON_OBJECT: return "an object";
+	case JSON_ARRAY: return "an array";
+	case JSON_STRING: return "a string";
+	case JSON_INTEGER: return "an integer";
+	case JSON_REAL: return "a number with a fraction";
+	case JSON_TRUE:
+	case JSON_FALSE: return "a boolean";
+	default: return "null";
+	}
+}
+
+static int convert_decimal(ferry_value *out, const ferry_type *t, json_t *v,
+	ferry_str *err)
+{
+	char in[64], norm[64];
+
+	if (json_is_string(v)) {
+		if (json_string_length(v) >= sizeof(in))
+			goto bad;
+		snprintf(in, sizeof(in), "%s", json_string_value(v));
+	} else if (json_is_integer(v)) {
+		snprintf(in, sizeof(in), "%" JSON_INTEGER_FORMAT,
+			json_integer_value(v));
+	} else if (json_is_real(v)) {
+		double d = json_real_value(v), back;
+
+		/* A binary double stands for the decimal it was written as
+		 * when rounding to the scale changes it by no more than
+		 * float noise; 12.345 into decimal(5,2) is refused. */
+		if (!isfinite(d))
+			goto bad;
+		snprintf(in, sizeof(in), "%.*f", t->scale, d);
+		back = strtod(in, NULL);
+		if (fabs(back - d) > 1e-9 * fmax(1.0, fabs(d)))
+			goto bad;
+	} else {
+		goto bad;
+	}
+	if (ferry_decimal_normalize(norm, sizeof(norm), in, t->size,
+	    t->scale) < 0)
+		goto bad;
+	return set_text(out, norm, strlen(norm));
+bad:
+	ferry_str_printf(err, "decimal(%d,%d) takes a number with at most "
+		"%d digits before and %d after the point", t->size, t->scale,
+		t->size - t->scale, t->scale);
+	return -1;
+}
+
+int ferry_type__convert(ferry_value *out, const ferry_field *f, json_t *v,
+	ferry_str *err)
+{
+	const ferry_type *t = &f->type;
+	const char *s;
+	size_t len, chars;
+	int64_t when;
+
+	memset(out, 0, sizeof(*out));
+	if (json_is_null(v))
+		return 0;
+	switch (t->base) {
+	case FERRY_T_NVARCHAR:
+	case FERRY_T_NCHAR:
+	case FERRY_T_TEXT:
+		if (!json_is_string(v))
+			goto wrong;
+		s = json_string_value(v);
+		len = json_string_length(v);
+		if (memchr(s, '\0', len)) {
+			ferry_str_puts(err, "text may not contain NUL characters");
+			return -1;
+		}
+		chars = ferry_utf8_length(s, len);
+		if (t->base != FERRY_T_TEXT && chars > (size_t)t->size) {
+			ferry_str_printf(err, "%s holds at most %d characters; "
+				"got %zu", f->type_text, t->size, chars);
+			return -1;
+		}
+		if (len > FERRY_TEXT_MAX) {
+			ferry_str_printf(err, "text holds at most %u bytes",
+				FERRY_TEXT_MAX);
+			return -1;
+		}
+		return set_text(out, s, len);
+	case FERRY_T_INT:
+		if (!json_is_integer(v))
+			goto wrong;
+		if (json_integer_value(v) < INT32_MIN ||
+		    json_integer_value(v) > INT32_MAX) {
+			ferry_str_printf(err, "int holds %d to %d; got %"
+				JSON_INTEGER_FORMAT "; use bigint for larger "
+				"numbers", INT32_MIN, INT32_MAX,
+				json_integer_value(v));
+			return -1;
+		}
+		return set_int(out, json_integer_value(v));
+	case FERRY_T_BIGINT:
+		if (!json_is_integer(v))
+			goto wrong;
+		return set_int(out, json_integer_value(v));
+	case FERRY_T_BOOL:
+		if (!json_is_boolean(v))
+			goto wrong;
+		return set_int(out, json_is_true(v) ? 1 : 0);
+	case FERRY_T_DECIMAL:
+		return convert_decimal(out, t, v, err);
+	case FERRY_T_DATE:
+		if (!json_is_string(v) ||
+		    ferry_time_parse_date(&when, json_string_value(v)) < 0) {
+			ferry_str_printf(err, "date takes \"YYYY-MM-DD\"; got %s",
+				json_is_string(v) ? json_string_value(v) :
+				json_kind(v));
+			return -1;
+		}
+		return set_text(out, json_string_value(v), 10);
+	case FERRY_T_DATETIME: {
+		char iso[FERRY_ISO_LEN];
+
+		if (!json_is_string(v) ||
+		    ferry_time_parse_iso(&when, json_string_value(v)) < 0) {
+			ferry_str_printf(err, "datetime takes "
+				"\"YYYY-MM-DDTHH:MM:SSZ\" (UTC); got %s",
+				json_is_string(v) ? json_string_value(v) :
+				json_kind(v));
+			return -1;
+		}
+		ferry_time_format_iso(iso, when);
+		return set_text(out, iso, strlen(iso));
+	}
+	case FERRY_T_JSON: {
+		ferry_str c = FERRY_STR_INIT;
+		int rc;
+
+		ferry_str_init(&c, FERRY_TEXT_MAX);
+		ferry_json__canonical(&c, v);
+		if (ferry_str_failed(&c)) {
+			ferry_str_dispose(&c);
+			ferry_str_printf(err, "json value larger than %u bytes",
+				FERRY_TEXT_MAX);
+			return -1;
+		}
+		rc = set_text(out, c.ptr, c.size);
+		ferry_str_dispose(&c);
+		return rc;
+	}
+	case FERRY_T_REF:
+		if (!json_is_string(v) ||
+		    !ferry_uuid_valid(json_string_value(v))) {
+			ferry_str_printf(err, "%s takes the sys_id (a lowercase "
+				"UUID) of a %s record", f->type_text, t->ref);
+			return -1;
+		}
+		return set_text(out, json_string_value(v), 36);
+	}
+wrong:
+	ferry_str_printf(err, "%s takes %s; got %s", f->type_text,
+		t->base == FERRY_T_BOOL ? "true or false" :
+		ferry_type__is_integer(t) ? "an integer" : "a string",
+		json_kind(v));
+	return -1;
+}
+
+int ferry_type__fits(const ferry_field *f, int64_t i, const char *s,
+	int is_int)
+{
+	const ferry_type *t = &f->type;
+	char norm[64];
+	int64_t when;
+
+	switch (t->base) {
+	case FERRY_T_NVARCHAR:
+	case FERRY_T_NCHAR:
+		return !is_int && s &&
+			ferry_utf8_length(s, strlen(s)) <= (size_t)t->size;
+	case FERRY_T_TEXT:
+		return !is_int;
+	case FERRY_T_INT:
+		return is_int && i >= INT32_MIN && i <= INT32_MAX;
+	case FERRY_T_BIGINT:
+		return is_int;
+	case FERRY_T_BOOL:
+		return is_int && (i == 0 || i == 1);
+	case FERRY_T_DECIMAL:
+		return !is_int && s && ferry_decimal_normalize(norm,
+			sizeof(norm), s, t->size, t->scale) == 0 &&
+			!strcmp(norm, s);
+	case FERRY_T_DATE:
+		return !is_int && s && ferry_time_parse_date(&when, s) == 0;
+	case FERRY_T_DATETIME:
+		return !is_int && s && ferry_time_parse_iso(&when, s) == 0;
+	case FERRY_T_JSON: {
+		json_t *j;
+		int ok;
+
+		if (is_int || !s)
+			return 0;
+		j = json_loads(s, JSON_DECODE_ANY, NULL);
+		ok = j != NULL;
+		json_decref(j);
+		return ok;
+	}
+	case FERRY_T_REF:
+		return !is_int && s && ferry_uuid_valid(s);
+	}
+	return 0;
+}
+
+void ferry_type__canonical(ferry_str *s, const ferry_field *f,
+	const ferry_value *v)
+{
+	switch (v->kind) {
+	case FERRY_V_NULL:
+		ferry_str_puts(s, "null");
+		return;
+	case FERRY_V_INT:
+		if (f->type.base == FERRY_T_BOOL)
+			ferry_str_puts(s, v->i ? "true" : "false");
+		else
+			ferry_str_printf(s, "%" PRId64, v->i);
+		return;
+	case FERRY_V_TEXT:
+		if (f->type.base == FERRY_T_JSON)
+			ferry_str_put(s, v->s, v->len);
+		else
+			ferry_str_put_json(s, v->s, v->len);
+		return;
+	}
+}
+
+static int key_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+void ferry_json__canonical(ferry_str *s, json_t *v)
+{
+	size_t i, n;
+
+	switch (json_typeof(v)) {
+	case JSON_OBJECT: {
+		const char **keys;
+		const char *key;
+		json_t *val;
+
+		n = json_object_size(v);
+		if ((keys = ferry__calloc(n ? n : 1, sizeof(*keys))) == NULL) {
+			s->failed = 1;
+			return;
+		}
+		i = 0;
+		json_object_foreach(v, key, val)
+			keys[i++] = key;
+		qsort(keys, n, sizeof(*keys), key_cmp);
+		ferry_str_putc(s, '{');
+		for (i = 0; i < n; i++) {
+			if (i)
+				ferry_str_putc(s, ',');
+			ferry_str_puts_json(s, keys[i]);
+			ferry_str_putc(s, ':');
+			ferry_json__canonical(s, json_object_get(v, keys[i]));
+		}
+		ferry_str_putc(s, '}');
+		ferry__free(keys);
+		return;
+	}
+	case JSON_ARRAY:
+		ferry_str_putc(s, '[');
+		for (i = 0; i < json_array_size(v); i++) {
+			if (i)
+				ferry_str_putc(s, ',');
+			ferry_json__canonical(s, json_array_get(v, i));
+		}
+		ferry_str_putc(s, ']');
+		return;
+	case JSON_STRING:
+		ferry_str_put_json(s, json_string_value(v),
+			json_string_length(v));
+		return;
+	case JSON_INTEGER:
+		ferry_str_printf(s, "%" JSON_INTEGER_FORMAT,
+			json_integer_value(v));
+		return;
+	case JSON_REAL:
+		ferry_str_printf(s, "%.17g", json_real_value(v));
+		return;
+	case JSON_TRUE:
+		ferry_str_puts(s, "true");
+		return;
+	case JSON_FALSE:
+		ferry_str_puts(s, "false");
+		return;
+	case JSON_NULL:
+		ferry_str_puts(s, "null");
+		return;
+	}
+}
+
+void ferry_type__payload(ferry_str *s, const ferry_fieldset *fs,
+	const ferry_value *values)
+{
+	size_t i;
+	int first = 1;
+
+	ferry_str_putc(s, '{');
+	for (i = 0; i < fs->n; i++) {
+		if (values[i].kind == FERRY_V_NULL)
+			continue;
+		if (!first)
+			ferry_str_putc(s, ',');
+		first = 0;
+		ferry_str_puts_json(s, fs->fields[i].name);
+		ferry_str_putc(s, ':');
+		ferry_type__canonical(s, &fs->fields[i], &values[i]);
+	}
+	ferry_str_putc(s, '}');
+}

@@ -1,0 +1,122 @@
+/*
+ * types.h - field types: parsing "nvarchar(40)", checking values against
+ * a type, and the canonical JSON form of values that version hashes are
+ * computed over.
+ *
+ * The canonical form is frozen: changing it would change every version
+ * hash.  Strings are escaped by ferry_str_put_json(); integers are plain
+ * decimal; decimals are strings with exactly `scale` fraction digits;
+ * bools are true/false; dates "YYYY-MM-DD"; datetimes
+ * "YYYY-MM-DDTHH:MM:SSZ"; json values are re-encoded with sorted keys and
+ * no spaces.  A record's payload is an object of its non-null fields,
+ * keys in byte order, no spaces.
+ */
+#ifndef FERRY_LIB_TYPES_H
+#define FERRY_LIB_TYPES_H
+
+#include "str.h"
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum {
+	FERRY_T_NVARCHAR = 1,
+	FERRY_T_NCHAR,
+	FERRY_T_INT,
+	FERRY_T_BIGINT,
+	FERRY_T_DECIMAL,
+	FERRY_T_BOOL,
+	FERRY_T_DATE,
+	FERRY_T_DATETIME,
+	FERRY_T_TEXT,
+	FERRY_T_JSON,
+	FERRY_T_REF
+} ferry_type_base;
+
+#define FERRY_NAME_MAX 64
+#define FERRY_TYPE_TEXT_MAX 96
+#define FERRY_SIZE_MAX 1000000	/* largest nvarchar/nchar size */
+#define FERRY_TEXT_MAX (16u << 20) /* largest text or json value, bytes */
+
+typedef struct {
+	ferry_type_base base;
+	int size;		/* n of nvarchar/nchar, p of decimal */
+	int scale;		/* s of decimal */
+	char ref[FERRY_NAME_MAX]; /* target entity of ref() */
+} ferry_type;
+
+/* Parse a type; 0, or -1 with the reason in err. */
+int ferry_type__parse(ferry_type *out, const char *text, ferry_str *err);
+/* The type's text form: "nvarchar(40)". */
+void ferry_type__format(char out[FERRY_TYPE_TEXT_MAX], const ferry_type *t);
+/* 1 if values of this type are stored as SQL integers. */
+int ferry_type__is_integer(const ferry_type *t);
+/* 1 if the type has a size (nvarchar, nchar). */
+int ferry_type__sized(const ferry_type *t);
+
+/* A field of an entity, as the catalog knows it. */
+typedef struct {
+	char name[FERRY_NAME_MAX];
+	ferry_type type;
+	char type_text[FERRY_TYPE_TEXT_MAX];
+	char *display;		/* owned, may be NULL */
+	char *description;	/* owned, may be NULL */
+	char *default_value;	/* owned JSON text of the default, or NULL */
+} ferry_field;
+
+/* The fields of an entity, sorted by name (byte order). */
+typedef struct {
+	ferry_field *fields;
+	size_t n;
+} ferry_fieldset;
+
+void ferry_fieldset_dispose(ferry_fieldset *fs);
+/* Index of a field, or -1. */
+int ferry_fieldset_find(const ferry_fieldset *fs, const char *name);
+/* Append a field (copying strings); keeps the set sorted. */
+int ferry_fieldset_add(ferry_fieldset *fs, const ferry_field *f);
+
+/* A value as stored: SQL NULL, integer or text. */
+typedef enum { FERRY_V_NULL = 0, FERRY_V_INT, FERRY_V_TEXT } ferry_value_kind;
+
+typedef struct {
+	ferry_value_kind kind;
+	int64_t i;
+	char *s;		/* owned */
+	size_t len;
+} ferry_value;
+
+void ferry_value_dispose(ferry_value *v);
+void ferry_values_dispose(ferry_value *v, size_t n);
+
+/*
+ * Check a JSON value against a field and convert it to its stored form.
+ * null gives FERRY_V_NULL.  Returns 0, or -1 with a one-line reason in err
+ * ("nvarchar(10) holds at most 10 characters; got 12").
+ */
+int ferry_type__convert(ferry_value *out, const ferry_field *f,
+	json_t *v, ferry_str *err);
+
+/*
+ * Check a stored value (as read back from a table) against a type, e.g.
+ * before narrowing a column.  1 if it fits.
+ */
+int ferry_type__fits(const ferry_field *f, int64_t i, const char *s,
+	int is_int);
+
+/* Append the canonical JSON of a stored value. */
+void ferry_type__canonical(ferry_str *s, const ferry_field *f,
+	const ferry_value *v);
+
+/* Append the canonical JSON of any JSON value (sorted keys, compact). */
+void ferry_json__canonical(ferry_str *s, json_t *v);
+
+/*
+ * The canonical payload of a record: an object of the non-null values,
+ * keys in byte order.  values[i] belongs to fs->fields[i].
+ */
+void ferry_type__payload(ferry_str *s, const ferry_fieldset *fs,
+	const ferry_value *values);
+
+#endif

@@ -1,0 +1,180 @@
+/*
+ * version.c - version hashes and the single write path for records
+ * (see records.h).
+ */
+#include "records.h"
+
+#include "alloc.h"
+#include "store/store.h"
+
+#include <string.h>
+
+/*
+ * The hash input is frozen (docs/format.md): a domain line, then entity,
+ * identity key and action on lines of their own, then the canonical
+ * payload.  A delete hashes an empty payload: its content is "gone".
+ */
+void ferry__version_hash(char out[FERRY_HASH_HEX], const char *entity,
+	const char *rkey, const char *action, const char *payload, size_t len)
+{
+	ferry_hash h;
+
+	ferry_hash_init(&h);
+	ferry_hash_update(&h, "ferry-version-1\n", 16);
+	ferry_hash_update(&h, entity, strlen(entity));
+	ferry_hash_update(&h, "\n", 1);
+	ferry_hash_update(&h, rkey, strlen(rkey));
+	ferry_hash_update(&h, "\n", 1);
+	ferry_hash_update(&h, action, strlen(action));
+	ferry_hash_update(&h, "\n", 1);
+	if (strcmp(action, "delete") != 0)
+		ferry_hash_update(&h, payload, len);
+	ferry_hash_final_hex(&h, out);
+}
+
+int ferry__capture(ferry_db *db, const char *entity, const char *sys_id,
+	int64_t version_id, int64_t parent_id)
+{
+	ferry_pack_row pack;
+	int error;
+
+	if ((error = ferry__actor(db)) < 0)
+		return error;
+	if ((error = ferry_store__pack_get_id(db, db->user_pack, &pack)) < 0)
+		return error == FERRY_ENOTFOUND ? ferry__error(db, error,
+			"the current pack of '%s' is gone; pick one with "
+			"'ferry pack use NAME'", db->user) : error;
+	if (strcmp(pack.state, "completed") == 0)
+		return ferry__error(db, FERRY_ESTATE, "your current pack '%s' "
+			"is completed and frozen; switch with 'ferry pack use "
+			"NAME' (or reopen it)", pack.name);
+	return ferry_store__pack_capture(db, pack.id, entity, sys_id,
+		version_id, parent_id);
+}
+
+int ferry__record_write(ferry_db *db, const char *entity,
+	const ferry_fieldset *fs, const char *sys_id, const char *action,
+	const ferry_value *values, const int *set, const ferry_write_opts *o,
+	char version_out[FERRY_HASH_HEX])
+{
+	ferry_str payload = FERRY_STR_INIT, rkey = FERRY_STR_INIT;
+	ferry_version_ref parent = { 0, FERRY_STR_INIT, FERRY_STR_INIT,
+		FERRY_STR_INIT };
+	ferry_value *current = NULL;
+	ferry_record_meta meta;
+	ferry_version_row v;
+	ferry_audit audit;
+	char hash[FERRY_HASH_HEX], now[FERRY_ISO_LEN];
+	const char *policy;
+	int error, exists, vendor, is_insert, is_delete;
+	int64_t version_id;
+
+	is_insert = !strcmp(action, "insert");
+	is_delete = !strcmp(action, "delete");
+	if ((error = ferry__actor(db)) < 0)
+		goto done;
+	error = ferry_store__record_meta(db, entity, sys_id, &meta);
+	if (error < 0 && error != FERRY_ENOTFOUND)
+		goto done;
+	exists = error == 0;
+	error = 0;
+	if (is_insert && exists) {
+		error = ferry__error(db, FERRY_EEXISTS, "%s record %s already "
+			"exists", entity, sys_id);
+		goto done;
+	}
+	if (!is_insert && !exists) {
+		error = ferry__error(db, FERRY_ENOTFOUND, "no %s record with "
+			"sys_id %s; see 'ferry record list %s'", entity, sys_id,
+			entity);
+		goto done;
+	}
+	if (exists && !o->allow_protected &&
+	    !strcmp(meta.policy, "protected")) {
+		error = ferry__error(db, FERRY_EPROTECTED, "%s record %s is "
+			"protected: it belongs to an installed application and "
+			"cannot be changed locally; change it in the "
+			"application's source instance and import it", entity,
+			sys_id);
+		goto done;
+	}
+	if (o->policy)
+		policy = o->policy;
+	else if (is_insert)
+		policy = "open";
+	else if (!strcmp(meta.policy, "protected"))
+		policy = "protected";
+	else
+		policy = "changed";
+	vendor = o->vendor >= 0 ? o->vendor : exists ? meta.vendor : 0;
+
+	/* The payload of a delete records what was deleted. */
+	if (is_delete) {
+		if ((current = ferry__calloc(fs->n ? fs->n : 1,
+		    sizeof(*current))) == NULL) {
+			error = ferry__error(db, FERRY_ENOMEM, "out of memory");
+			goto done;
+		}
+		if ((error = ferry_store__record_values(db, entity, fs, sys_id,
+		    current)) < 0)
+			goto done;
+		values = current;
+	}
+	ferry_type__payload(&payload, fs, values);
+	if ((error = ferry__record_key(&rkey, entity, fs, values, sys_id)) < 0)
+		goto done;
+	if (ferry_str_failed(&payload) || ferry_str_failed(&rkey)) {
+		error = ferry__error(db, FERRY_ENOMEM, "out of memory");
+		goto done;
+	}
+	ferry__version_hash(hash, entity, rkey.ptr, action, payload.ptr,
+		payload.size);
+	error = ferry_store__version_latest(db, entity, sys_id, &parent);
+	if (error < 0 && error != FERRY_ENOTFOUND)
+		goto done;
+	error = 0;
+
+	ferry__now_iso(db, now);
+	memset(&v, 0, sizeof(v));
+	v.entity = entity;
+	v.sys_id = sys_id;
+	v.rkey = rkey.ptr;
+	v.action = action;
+	v.hash = hash;
+	v.parent = parent.id ? parent.hash.ptr : NULL;
+	v.parent_id = parent.id;
+	v.payload = payload.ptr;
+	v.policy = policy;
+	v.vendor = vendor;
+	v.author = db->user;
+	v.at = now;
+	v.source = o->source;
+	v.import_id = o->import_id;
+	if (o->capture)
+		v.pack_id = db->user_pack;
+	if ((error = ferry_store__version_insert(db, &v, &version_id)) < 0)
+		goto done;
+	if (o->capture && (error = ferry__capture(db, entity, sys_id,
+	    version_id, parent.id)) < 0)
+		goto done;
+
+	audit.user = db->user;
+	audit.at = now;
+	if (is_insert)
+		error = ferry_store__record_insert(db, entity, fs, values,
+			sys_id, policy, vendor, hash, &audit);
+	else if (is_delete)
+		error = ferry_store__record_delete(db, entity, sys_id);
+	else
+		error = ferry_store__record_update(db, entity, fs, values, set,
+			sys_id, policy, vendor, hash, &audit);
+	if (error == 0 && version_out)
+		memcpy(version_out, hash, FERRY_HASH_HEX);
+done:
+	if (current)
+		ferry_values_dispose(current, fs->n);
+	ferry_version_ref_dispose(&parent);
+	ferry_str_dispose(&payload);
+	ferry_str_dispose(&rkey);
+	return error;
+}
