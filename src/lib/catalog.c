@@ -191,21 +191,17 @@ static int check_label(ferry_db *db, const char *what, const char *text,
 	return 0;
 }
 
-int ferry_entity_create(ferry_db *db, const char *name, const char *display,
-	const char *description)
+int ferry__entity_create(ferry_db *db, const char *name,
+	const char *display, const char *description,
+	const ferry_write_opts *o)
 {
-	ferry_write_opts o = FERRY_WRITE_LOCAL;
 	ferry_fieldset fs = { NULL, 0 };
 	ferry_value values[3];
 	char sys_id[37];
 	int error;
 
-	FERRY_CHECK_DB(db);
 	memset(values, 0, sizeof(values));
-	if ((error = ferry_store__begin(db)) < 0)
-		return error;
-	if ((error = ferry__require_admin(db, "change the catalog")) < 0 ||
-	    (error = check_new_name(db, "entity", name)) < 0 ||
+	if ((error = check_new_name(db, "entity", name)) < 0 ||
 	    (error = check_label(db, "a display name", display, 200)) < 0 ||
 	    (error = check_label(db, "a description", description,
 	    1000000)) < 0)
@@ -228,7 +224,7 @@ int ferry_entity_create(ferry_db *db, const char *name, const char *display,
 	}
 	ferry_uuid_new(sys_id);
 	if ((error = ferry__record_write(db, "sys_entity", &fs, sys_id,
-	    "insert", values, NULL, &o, NULL)) < 0)
+	    "insert", values, NULL, o, NULL)) < 0)
 		goto done;
 	error = ferry_store__table_create(db, name);
 done:
@@ -236,6 +232,21 @@ done:
 	ferry_value_dispose(&values[1]);
 	ferry_value_dispose(&values[2]);
 	ferry_fieldset_dispose(&fs);
+	return error;
+}
+
+int ferry_entity_create(ferry_db *db, const char *name, const char *display,
+	const char *description)
+{
+	ferry_write_opts o = FERRY_WRITE_LOCAL;
+	int error;
+
+	FERRY_CHECK_DB(db);
+	if ((error = ferry_store__begin(db)) < 0)
+		return error;
+	if ((error = ferry__require_admin(db, "change the catalog")) == 0)
+		error = ferry__entity_create(db, name, display, description,
+			&o);
 	return ferry_store__end(db, error);
 }
 

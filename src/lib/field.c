@@ -118,11 +118,10 @@ static void values_clear(ferry_value *values)
 		ferry_value_dispose(&values[i]);
 }
 
-int ferry_field_add(ferry_db *db, const char *entity, const char *field,
+int ferry__field_add(ferry_db *db, const char *entity, const char *field,
 	const char *type, const char *display, const char *description,
-	const char *default_value)
+	const char *default_value, const ferry_write_opts *o)
 {
-	ferry_write_opts o = FERRY_WRITE_LOCAL;
 	ferry_fieldset fs = { NULL, 0 }, sysfs = { NULL, 0 };
 	ferry_value values[F_COUNT];
 	ferry_str def = FERRY_STR_INIT;
@@ -130,13 +129,9 @@ int ferry_field_add(ferry_db *db, const char *entity, const char *field,
 	char sys_id[37];
 	int error;
 
-	FERRY_CHECK_DB(db);
 	memset(values, 0, sizeof(values));
 	memset(&f, 0, sizeof(f));
-	if ((error = ferry_store__begin(db)) < 0)
-		return error;
-	if ((error = ferry__require_admin(db, "change the catalog")) < 0 ||
-	    (error = user_entity(db, entity, &fs)) < 0 ||
+	if ((error = user_entity(db, entity, &fs)) < 0 ||
 	    (error = check_field_name(db, field)) < 0)
 		goto done;
 	if (ferry_fieldset_find(&fs, field) >= 0) {
@@ -173,7 +168,7 @@ int ferry_field_add(ferry_db *db, const char *entity, const char *field,
 	}
 	ferry_uuid_new(sys_id);
 	if ((error = ferry__record_write(db, "sys_field", &sysfs, sys_id,
-	    "insert", values, NULL, &o, NULL)) < 0)
+	    "insert", values, NULL, o, NULL)) < 0)
 		goto done;
 	error = ferry_store__column_add(db, entity, &f);
 done:
@@ -181,6 +176,22 @@ done:
 	ferry_str_dispose(&def);
 	ferry_fieldset_dispose(&fs);
 	ferry_fieldset_dispose(&sysfs);
+	return error;
+}
+
+int ferry_field_add(ferry_db *db, const char *entity, const char *field,
+	const char *type, const char *display, const char *description,
+	const char *default_value)
+{
+	ferry_write_opts o = FERRY_WRITE_LOCAL;
+	int error;
+
+	FERRY_CHECK_DB(db);
+	if ((error = ferry_store__begin(db)) < 0)
+		return error;
+	if ((error = ferry__require_admin(db, "change the catalog")) == 0)
+		error = ferry__field_add(db, entity, field, type, display,
+			description, default_value, &o);
 	return ferry_store__end(db, error);
 }
 
@@ -202,11 +213,10 @@ static int field_record(ferry_db *db, const char *entity, const char *field,
 	return error;
 }
 
-int ferry_field_set(ferry_db *db, const char *entity, const char *field,
+int ferry__field_set(ferry_db *db, const char *entity, const char *field,
 	const char *type, const char *display, const char *description,
-	const char *default_value)
+	const char *default_value, const ferry_write_opts *o)
 {
-	ferry_write_opts o = FERRY_WRITE_LOCAL;
 	ferry_fieldset fs = { NULL, 0 }, sysfs = { NULL, 0 };
 	ferry_value values[F_COUNT];
 	int set[F_COUNT] = { 0 };
@@ -215,12 +225,8 @@ int ferry_field_set(ferry_db *db, const char *entity, const char *field,
 	ferry_field f;
 	int error, idx;
 
-	FERRY_CHECK_DB(db);
 	memset(values, 0, sizeof(values));
-	if ((error = ferry_store__begin(db)) < 0)
-		return error;
-	if ((error = ferry__require_admin(db, "change the catalog")) < 0 ||
-	    (error = user_entity(db, entity, &fs)) < 0 ||
+	if ((error = user_entity(db, entity, &fs)) < 0 ||
 	    (error = field_record(db, entity, field, &fs, &sys_id)) < 0 ||
 	    (error = ferry__fields(db, "sys_field", &sysfs)) < 0 ||
 	    (error = ferry_store__record_values(db, "sys_field", &sysfs,
@@ -264,7 +270,7 @@ int ferry_field_set(ferry_db *db, const char *entity, const char *field,
 			goto nomem;
 	}
 	error = ferry__record_write(db, "sys_field", &sysfs, sys_id.ptr,
-		"update", values, set, &o, NULL);
+		"update", values, set, o, NULL);
 	goto done;
 nomem:
 	error = ferry__error(db, FERRY_ENOMEM, "out of memory");
@@ -275,6 +281,22 @@ done:
 	ferry_str_dispose(&bad);
 	ferry_fieldset_dispose(&fs);
 	ferry_fieldset_dispose(&sysfs);
+	return error;
+}
+
+int ferry_field_set(ferry_db *db, const char *entity, const char *field,
+	const char *type, const char *display, const char *description,
+	const char *default_value)
+{
+	ferry_write_opts o = FERRY_WRITE_LOCAL;
+	int error;
+
+	FERRY_CHECK_DB(db);
+	if ((error = ferry_store__begin(db)) < 0)
+		return error;
+	if ((error = ferry__require_admin(db, "change the catalog")) == 0)
+		error = ferry__field_set(db, entity, field, type, display,
+			description, default_value, &o);
 	return ferry_store__end(db, error);
 }
 

@@ -72,4 +72,20 @@ int ferry__record_convert(ferry_db *db, const char *entity,
 int ferry__capture(ferry_db *db, const char *entity, const char *sys_id,
 	int64_t version_id, int64_t parent_id);
 
+/*
+ * The catalog changes without the admin check or transaction of the
+ * public calls, written with the caller's options (imports and unpacking
+ * use these).  NULL text arguments keep what is there (set) or leave the
+ * value unset (create, add).
+ */
+int ferry__entity_create(ferry_db *db, const char *name,
+	const char *display, const char *description,
+	const ferry_write_opts *o);
+int ferry__field_add(ferry_db *db, const char *entity, const char *field,
+	const char *type, const char *display, const char *description,
+	const char *default_value, const ferry_write_opts *o);
+int ferry__field_set(ferry_db *db, const char *entity, const char *field,
+	const char *type, const char *display, const char *description,
+	const char *default_value, const ferry_write_opts *o);
+
 #endif

@@ -69,7 +69,7 @@ typedef enum {
  * The cheap per-line checks that writer and reader share, so that the
  * writer never writes a line the reader refuses: not empty, `{`...`}`
  * (a final "\r" reported on its own), UTF-8.  Length, "\n" and the
- * trailer prefix are the callers' business.  Implemented in sop_read.c.
+ * trailer prefix are the callers' business.  Implemented in sop_write.c.
  */
 ferry_sop_line_problem ferry_sop__line_check(const char *line, size_t len);
 

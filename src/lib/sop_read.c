@@ -30,7 +30,6 @@
 #include "sop.h"
 
 #include "alloc.h"
-#include "text.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -44,6 +43,12 @@
 #include <zstd.h>
 
 static const unsigned char zstd_magic[4] = { 0x28, 0xb5, 0x2f, 0xfd };
+
+/* How messages end: what to do (docs/format.md section 7). */
+#define MSG_AGAIN "; export it again"
+#define MSG_DAMAGED "; the file is damaged, export it again"
+#define MSG_CHANGED "integrity check failed: the file was changed after " \
+	"export"
 
 struct ferry_sop_reader {
 	char *path;		/* the file, as given, for messages */
@@ -68,40 +73,12 @@ struct ferry_sop_reader {
 	ferry_str msg;		/* the failure's message */
 };
 
-/*
- * All ASCII runs 8 bytes at a time; ferry_utf8_valid takes over at the
- * first word with a high bit, which starts on a character boundary
- * because everything before it is ASCII.
- */
-static int utf8_valid_fast(const char *s, size_t len)
-{
-	uint64_t word;
-	size_t i;
-
-	for (i = 0; i + 8 <= len; i += 8) {
-		memcpy(&word, s + i, 8);
-		if (word & UINT64_C(0x8080808080808080))
-			break;
-	}
-	return ferry_utf8_valid(s + i, len - i);
-}
-
-ferry_sop_line_problem ferry_sop__line_check(const char *line, size_t len)
-{
-	if (len == 0)
-		return FERRY_SOP_LINE_EMPTY;
-	if (line[len - 1] == '\r')
-		return FERRY_SOP_LINE_CR;
-	if (line[0] != '{' || line[len - 1] != '}')
-		return FERRY_SOP_LINE_NOT_OBJECT;
-	if (!utf8_valid_fast(line, len))
-		return FERRY_SOP_LINE_NOT_UTF8;
-	return FERRY_SOP_LINE_OK;
-}
-
+/* Every message begins with the file's path. */
 static int vfail(ferry_sop_reader *r, int code, const char *fmt, va_list ap)
 {
 	ferry_str_clear(&r->msg);
+	if (r->path)
+		ferry_str_printf(&r->msg, "%s: ", r->path);
 	ferry_str_vprintf(&r->msg, fmt, ap);
 	r->error = code;
 	return code;
@@ -144,8 +121,7 @@ static ssize_t read_some(ferry_sop_reader *r, char *buf, size_t cap)
 		n = read(r->fd, buf, cap);
 	} while (n < 0 && errno == EINTR);
 	if (n < 0)
-		return fail(r, FERRY_EIO, "%s: cannot read: %s", r->path,
-			strerror(errno));
+		return fail(r, FERRY_EIO, "cannot read: %s", strerror(errno));
 	return n;
 }
 
@@ -194,9 +170,8 @@ static int fill(ferry_sop_reader *r, int stop_at_frame_end)
 		out = (ZSTD_outBuffer){ r->dbuf, r->dcap, r->dlen };
 		rc = ZSTD_decompressStream(r->dctx, &out, &in);
 		if (ZSTD_isError(rc))
-			return fail(r, FERRY_EFORMAT, "%s: the compressed data "
-				"is corrupt (%s); export it again", r->path,
-				ZSTD_getErrorName(rc));
+			return fail(r, FERRY_EFORMAT, "the compressed data is "
+				"corrupt (%s)" MSG_AGAIN, ZSTD_getErrorName(rc));
 		progress = in.pos != r->ipos || out.pos != r->dlen;
 		r->ipos = in.pos;
 		r->frame_done = rc == 0;
@@ -205,9 +180,8 @@ static int fill(ferry_sop_reader *r, int stop_at_frame_end)
 			return 1;
 		}
 		if (!progress && r->ieof)
-			return fail(r, FERRY_EFORMAT, "%s: the file is "
-				"truncated: the compressed stream ends early; "
-				"export it again", r->path);
+			return fail(r, FERRY_EFORMAT, "the file is truncated: "
+				"the compressed stream ends early" MSG_AGAIN);
 	}
 }
 
@@ -259,10 +233,10 @@ static int read_line(ferry_sop_reader *r, size_t limit, char **out,
 		nl = avail ? memchr(p, '\n', avail) : NULL;
 		n = nl ? (size_t)(nl - p) : avail;
 		if (n > limit - r->line.size)
-			return content_error(r, "%s: line %" PRIu64 " is longer "
+			return content_error(r, "line %" PRIu64 " is longer "
 				"than the limit of %zu bytes; the file is "
-				"damaged or not from ferry", r->path,
-				r->lineno + 1, limit);
+				"damaged or not from ferry", r->lineno + 1,
+				limit);
 		if (nl && r->line.size == 0) {
 			*nl = '\0';
 			*out = p;
@@ -286,9 +260,9 @@ static int read_line(ferry_sop_reader *r, size_t limit, char **out,
 		if (rc == 0 && r->line.size == 0)
 			return 0;
 		if (rc == 0)
-			return fail(r, FERRY_EFORMAT, "%s: the file is "
-				"truncated: line %" PRIu64 " has no end; export "
-				"it again", r->path, r->lineno + 1);
+			return fail(r, FERRY_EFORMAT, "the file is truncated: "
+				"line %" PRIu64 " has no end" MSG_AGAIN,
+				r->lineno + 1);
 	}
 }
 
@@ -299,34 +273,32 @@ static int check_line(ferry_sop_reader *r, const char *line, size_t len)
 	case FERRY_SOP_LINE_OK:
 		return 0;
 	case FERRY_SOP_LINE_EMPTY:
-		return content_error(r, "%s: line %" PRIu64 " is empty; the "
-			"file is damaged, export it again", r->path, r->lineno);
+		return content_error(r, "line %" PRIu64 " is empty"
+			MSG_DAMAGED, r->lineno);
 	case FERRY_SOP_LINE_CR:
-		return content_error(r, "%s: line %" PRIu64 " ends with a "
+		return content_error(r, "line %" PRIu64 " ends with a "
 			"carriage return (CRLF line endings); restore LF "
 			"endings (mark *.sop -text in .gitattributes) or "
-			"export it again", r->path, r->lineno);
+			"export it again", r->lineno);
 	case FERRY_SOP_LINE_NOT_OBJECT:
-		return content_error(r, "%s: line %" PRIu64 " is not a JSON "
-			"object; the file is damaged, export it again", r->path,
-			r->lineno);
+		return content_error(r, "line %" PRIu64 " is not a JSON "
+			"object" MSG_DAMAGED, r->lineno);
 	default:
-		return content_error(r, "%s: line %" PRIu64 " is not valid "
-			"UTF-8; the file is damaged, export it again", r->path,
-			r->lineno);
+		return content_error(r, "line %" PRIu64 " is not valid "
+			"UTF-8" MSG_DAMAGED, r->lineno);
 	}
 }
 
 static int foreign(ferry_sop_reader *r, const char *why)
 {
-	return fail(r, FERRY_EFORMAT, "%s: not a ferry package (%s); check "
-		"the file name", r->path, why);
+	return fail(r, FERRY_EFORMAT, "not a ferry package (%s); check the "
+		"file name", why);
 }
 
 static int truncated_header(ferry_sop_reader *r)
 {
-	return fail(r, FERRY_EFORMAT, "%s: the file is truncated: it ends "
-		"inside the header; export it again", r->path);
+	return fail(r, FERRY_EFORMAT, "the file is truncated: it ends "
+		"inside the header" MSG_AGAIN);
 }
 
 /*
@@ -376,8 +348,8 @@ static int read_header(ferry_sop_reader *r)
 		goto done;
 	}
 	if (i - mlen > 19 || version > FERRY_SOP_FORMAT_VERSION) {
-		error = fail(r, FERRY_EFORMAT, "%s: made by a newer ferry "
-			"(format %.*s); upgrade ferry to read it", r->path,
+		error = fail(r, FERRY_EFORMAT, "made by a newer ferry "
+			"(format %.*s); upgrade ferry to read it",
 			(int)(i - mlen > 20 ? 20 : i - mlen), p + mlen);
 		goto done;
 	}
@@ -397,9 +369,8 @@ static int read_header(ferry_sop_reader *r)
 	 */
 	obj = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!obj) {
-		error = content_error(r, "%s: the header (line 1) is not a "
-			"valid JSON object (%s); the file is damaged, export "
-			"it again", r->path, jerr.text);
+		error = content_error(r, "the header (line 1) is not a "
+			"valid JSON object (%s)" MSG_DAMAGED, jerr.text);
 		goto done;
 	}
 	ferry_hash_update(&r->hash, line, len);
@@ -454,9 +425,8 @@ static int expect_end(ferry_sop_reader *r)
 	}
 	goto done;
 garbage:
-	error = fail(r, FERRY_EFORMAT, "%s: unexpected data after the "
-		"trailer (line %" PRIu64 "); the file is damaged, export it "
-		"again", r->path, r->lineno);
+	error = fail(r, FERRY_EFORMAT, "unexpected data after the trailer "
+		"(line %" PRIu64 ")" MSG_DAMAGED, r->lineno);
 done:
 	return error;
 }
@@ -479,9 +449,8 @@ static int read_trailer(ferry_sop_reader *r, const char *line, size_t len)
 	    strcmp(json_string_value(kind), "ferry-sop") != 0 ||
 	    !is_hex64(json_object_get(obj, "stamp")) ||
 	    !is_hex64(json_object_get(obj, "hash"))) {
-		error = content_error(r, "%s: the trailer (line %" PRIu64 ") "
-			"is malformed; the file is damaged, export it again",
-			r->path, r->lineno);
+		error = content_error(r, "the trailer (line %" PRIu64 ") is "
+			"malformed" MSG_DAMAGED, r->lineno);
 		goto done;
 	}
 	memcpy(want_stamp, json_string_value(json_object_get(obj, "stamp")),
@@ -493,18 +462,14 @@ static int read_trailer(ferry_sop_reader *r, const char *line, size_t len)
 	ferry_hash_final_hex(&r->hash, hash_hex);
 	ferry_hash_final_hex(&r->stamp, r->stamp_hex);
 	if ((uint64_t)items != r->items)
-		error = fail(r, FERRY_EFORMAT, "%s: integrity check failed: "
-			"the file was changed after export (it holds %" PRIu64
-			" items, the trailer says %" JSON_INTEGER_FORMAT
-			"); export it again", r->path, r->items, items);
+		error = fail(r, FERRY_EFORMAT, MSG_CHANGED " (it holds %"
+			PRIu64 " items, the trailer says %" JSON_INTEGER_FORMAT
+			")" MSG_AGAIN, r->items, items);
 	else if (strcmp(hash_hex, want_hash) != 0)
-		error = fail(r, FERRY_EFORMAT, "%s: integrity check failed: "
-			"the file was changed after export; export it again",
-			r->path);
+		error = fail(r, FERRY_EFORMAT, MSG_CHANGED MSG_AGAIN);
 	else if (strcmp(r->stamp_hex, want_stamp) != 0)
-		error = fail(r, FERRY_EFORMAT, "%s: integrity check failed: "
-			"the file was changed after export (the stamp does "
-			"not match the items); export it again", r->path);
+		error = fail(r, FERRY_EFORMAT, MSG_CHANGED " (the stamp "
+			"does not match the items)" MSG_AGAIN);
 done:
 	json_decref(obj);
 	return error;
@@ -575,7 +540,7 @@ int ferry_sop__reader_open(ferry_sop_reader **out, const char *path,
 	}
 	if ((r->fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
 		error = fail(r, errno == ENOENT ? FERRY_ENOTFOUND : FERRY_EIO,
-			"%s: cannot open: %s", path, strerror(errno));
+			"cannot open: %s", strerror(errno));
 		goto done;
 	}
 	ferry_hash_init(&r->hash);
@@ -619,9 +584,9 @@ int ferry_sop__reader_next(ferry_sop_reader *r, const char **line,
 	if ((error = read_line(r, FERRY_SOP_LINE_MAX, &p, &n)) < 0)
 		goto done;
 	if (error == 0) {
-		error = fail(r, FERRY_EFORMAT, "%s: the file is truncated: it "
-			"ends after line %" PRIu64 " without a trailer; export "
-			"it again", r->path, r->lineno);
+		error = fail(r, FERRY_EFORMAT, "the file is truncated: it ends "
+			"after line %" PRIu64 " without a trailer" MSG_AGAIN,
+			r->lineno);
 		goto done;
 	}
 	if ((error = check_line(r, p, n)) < 0)

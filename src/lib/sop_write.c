@@ -17,6 +17,7 @@
 #include "sop.h"
 
 #include "alloc.h"
+#include "text.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -46,6 +47,37 @@ struct ferry_sop_writer {
 	int finished;		/* finish() has run, whatever its outcome */
 	ferry_str msg;		/* the failure's message */
 };
+
+/*
+ * All ASCII runs 8 bytes at a time; ferry_utf8_valid takes over at the
+ * first word with a high bit, which starts on a character boundary
+ * because everything before it is ASCII.
+ */
+static int utf8_valid_fast(const char *s, size_t len)
+{
+	uint64_t word;
+	size_t i;
+
+	for (i = 0; i + 8 <= len; i += 8) {
+		memcpy(&word, s + i, 8);
+		if (word & UINT64_C(0x8080808080808080))
+			break;
+	}
+	return ferry_utf8_valid(s + i, len - i);
+}
+
+ferry_sop_line_problem ferry_sop__line_check(const char *line, size_t len)
+{
+	if (len == 0)
+		return FERRY_SOP_LINE_EMPTY;
+	if (line[len - 1] == '\r')
+		return FERRY_SOP_LINE_CR;
+	if (line[0] != '{' || line[len - 1] != '}')
+		return FERRY_SOP_LINE_NOT_OBJECT;
+	if (!utf8_valid_fast(line, len))
+		return FERRY_SOP_LINE_NOT_UTF8;
+	return FERRY_SOP_LINE_OK;
+}
 
 /* Record a failure: the code becomes sticky and the message is kept. */
 __attribute__((format(printf, 3, 4)))
