@@ -155,6 +155,28 @@ void ferry__progress(ferry_db *db, const char *what, uint64_t done,
 		db->progress(what, done, total, db->progress_payload);
 }
 
+int ferry__backup(ferry_db *db, ferry_str *path)
+{
+	char stamp[32];
+	time_t now = (time_t)ferry__now(db);
+	struct tm tm;
+	int n, error = FERRY_EEXISTS;
+
+	gmtime_r(&now, &tm);
+	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
+	for (n = 0; n < 1000 && error == FERRY_EEXISTS; n++) {
+		ferry_str_clear(path);
+		ferry_str_printf(path, "%s.backup-%s", db->path, stamp);
+		if (n)
+			ferry_str_printf(path, "-%d", n);
+		ferry_str_puts(path, ".db");
+		if (ferry_str_failed(path))
+			return ferry__error(db, FERRY_ENOMEM, "out of memory");
+		error = ferry_store__backup(db, path->ptr);
+	}
+	return error;
+}
+
 int ferry__actor(ferry_db *db)
 {
 	ferry_user_row row;

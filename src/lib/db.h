@@ -55,6 +55,13 @@ int ferry__require_admin(ferry_db *db, const char *what);
 int ferry__buf_take(ferry_db *db, ferry_buf *out, ferry_str *s);
 int ferry__buf_set(ferry_db *db, ferry_buf *out, const char *text);
 
+/*
+ * Back the instance up before a risky change (import commit, unpack):
+ * "<instance>.backup-<YYYYMMDDTHHMMSSZ>[-N].db" beside it, via SQLite's
+ * online backup.  Call outside a transaction.  path receives the file.
+ */
+int ferry__backup(ferry_db *db, ferry_str *path);
+
 /* Report progress if a callback is set. */
 void ferry__progress(ferry_db *db, const char *what, uint64_t done,
 	uint64_t total);

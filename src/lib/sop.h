@@ -73,6 +73,13 @@ typedef enum {
  */
 ferry_sop_line_problem ferry_sop__line_check(const char *line, size_t len);
 
+/*
+ * Copy a handle's message into the caller's err (if not NULL), replacing
+ * its content; "out of memory" when there is none (msg NULL, or failed).
+ * Implemented in sop_write.c.
+ */
+void ferry_sop__report(ferry_str *err, const ferry_str *msg);
+
 /* An open writer.  Opaque. */
 typedef struct ferry_sop_writer ferry_sop_writer;
 

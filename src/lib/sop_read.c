@@ -102,16 +102,6 @@ static int fail_nomem(ferry_sop_reader *r)
 	return fail(r, FERRY_ENOMEM, "out of memory");
 }
 
-static void report(ferry_str *err, const ferry_sop_reader *r)
-{
-	const char *text = r ? ferry_str_cstr(&r->msg) : "";
-
-	if (!err)
-		return;
-	ferry_str_clear(err);
-	ferry_str_puts(err, *text ? text : "out of memory");
-}
-
 /* read(2) once, retrying interruptions: bytes read, 0 at EOF, or < 0. */
 static ssize_t read_some(ferry_sop_reader *r, char *buf, size_t cap)
 {
@@ -382,18 +372,15 @@ done:
 	return error;
 }
 
-static int is_hex64(const json_t *value)
+static int is_hex64(const char *s)
 {
-	const char *s = json_string_value(value);
 	size_t i;
 
-	if (!s || json_string_length(value) != FERRY_HASH_HEX - 1)
-		return 0;
 	for (i = 0; i < FERRY_HASH_HEX - 1; i++)
 		if (!((s[i] >= '0' && s[i] <= '9') ||
 		      (s[i] >= 'a' && s[i] <= 'f')))
 			return 0;
-	return 1;
+	return s[i] == '\0';
 }
 
 /*
@@ -436,27 +423,22 @@ static int read_trailer(ferry_sop_reader *r, const char *line, size_t len)
 {
 	char hash_hex[FERRY_HASH_HEX], want_stamp[FERRY_HASH_HEX];
 	char want_hash[FERRY_HASH_HEX];
-	json_t *obj, *count, *kind;
+	const char *kind = "", *stamp = "", *hash = "";
 	json_int_t items = -1;
+	json_t *obj;
 	int error = 0;
 
 	obj = json_loadb(line, len, JSON_REJECT_DUPLICATES, NULL);
-	count = json_object_get(obj, "items");
-	kind = json_object_get(obj, "trailer");
-	if (json_is_integer(count))
-		items = json_integer_value(count);
-	if (!json_is_object(obj) || items < 0 || !json_is_string(kind) ||
-	    strcmp(json_string_value(kind), "ferry-sop") != 0 ||
-	    !is_hex64(json_object_get(obj, "stamp")) ||
-	    !is_hex64(json_object_get(obj, "hash"))) {
+	if (json_unpack(obj, "{s:s, s:I, s:s, s:s}", "trailer", &kind,
+		"items", &items, "stamp", &stamp, "hash", &hash) < 0 ||
+	    strcmp(kind, "ferry-sop") != 0 || items < 0 ||
+	    !is_hex64(stamp) || !is_hex64(hash)) {
 		error = content_error(r, "the trailer (line %" PRIu64 ") is "
 			"malformed" MSG_DAMAGED, r->lineno);
 		goto done;
 	}
-	memcpy(want_stamp, json_string_value(json_object_get(obj, "stamp")),
-		FERRY_HASH_HEX);
-	memcpy(want_hash, json_string_value(json_object_get(obj, "hash")),
-		FERRY_HASH_HEX);
+	memcpy(want_stamp, stamp, FERRY_HASH_HEX);
+	memcpy(want_hash, hash, FERRY_HASH_HEX);
 	if ((error = expect_end(r)) < 0)
 		goto done;
 	ferry_hash_final_hex(&r->hash, hash_hex);
@@ -475,45 +457,44 @@ done:
 	return error;
 }
 
-/* Which container: '{' is plain, the zstd magic is compressed. */
+/*
+ * Which container: '{' is plain, the zstd magic is compressed.  The first
+ * bytes are read into dbuf and moved to ibuf for zstd.
+ */
 static int open_container(ferry_sop_reader *r)
 {
-	unsigned char first[4];
-	size_t got = 0;
 	ssize_t n = 1;
 	int error = 0;
 
-	while (got < sizeof(first) && n > 0)
-		if ((n = read_some(r, (char *)first + got,
-				sizeof(first) - got)) > 0)
-			got += (size_t)n;
+	r->dcap = ZSTD_DStreamOutSize();
+	if ((r->dbuf = ferry__malloc(r->dcap)) == NULL)
+		goto nomem;
+	while (r->dlen < sizeof(zstd_magic) && n > 0)
+		if ((n = read_some(r, r->dbuf + r->dlen,
+				sizeof(zstd_magic) - r->dlen)) > 0)
+			r->dlen += (size_t)n;
 	if (n < 0) {
 		error = (int)n;
 		goto done;
 	}
-	if (got == 0) {
+	if (r->dlen == 0) {
 		error = foreign(r, "the file is empty");
 		goto done;
 	}
-	if (first[0] != '{' && (got < 4 || memcmp(first, zstd_magic, 4))) {
+	if (r->dbuf[0] == '{')
+		goto done;
+	if (r->dlen < 4 || memcmp(r->dbuf, zstd_magic, 4) != 0) {
 		error = foreign(r, "neither zstd data nor JSON text");
 		goto done;
 	}
-	r->compressed = first[0] != '{';
-	r->dcap = ZSTD_DStreamOutSize();
-	if ((r->dbuf = ferry__malloc(r->dcap)) == NULL)
-		goto nomem;
-	if (!r->compressed) {
-		memcpy(r->dbuf, first, got);
-		r->dlen = got;
-		goto done;
-	}
+	r->compressed = 1;
 	r->icap = ZSTD_DStreamInSize();
 	if ((r->ibuf = ferry__malloc(r->icap)) == NULL ||
 	    (r->dctx = ZSTD_createDCtx()) == NULL)
 		goto nomem;
-	memcpy(r->ibuf, first, got);
-	r->ilen = got;
+	memcpy(r->ibuf, r->dbuf, r->dlen);
+	r->ilen = r->dlen;
+	r->dlen = 0;
 	goto done;
 nomem:
 	error = fail_nomem(r);
@@ -553,7 +534,7 @@ int ferry_sop__reader_open(ferry_sop_reader **out, const char *path,
 	r = NULL;
 done:
 	if (error < 0)
-		report(err, r);
+		ferry_sop__report(err, r ? &r->msg : NULL);
 	ferry_sop__reader_free(r);
 	return error;
 }
@@ -606,7 +587,7 @@ int ferry_sop__reader_next(ferry_sop_reader *r, const char **line,
 	error = 1;
 done:
 	if (error < 0)
-		report(err, r);
+		ferry_sop__report(err, r ? &r->msg : NULL);
 	return error;
 }
 
@@ -660,7 +641,7 @@ int ferry_sop__verify(const char *path, ferry_str *header_out,
 		ferry_str_clear(header_out);
 		if (ferry_str_puts(header_out, r->header) < 0) {
 			error = fail_nomem(r);
-			report(err, r);
+			ferry_sop__report(err, r ? &r->msg : NULL);
 			goto done;
 		}
 	}

@@ -98,10 +98,9 @@ static int fail_nomem(ferry_sop_writer *w)
 	return fail(w, FERRY_ENOMEM, "out of memory");
 }
 
-/* Hand the writer's message to the caller's err (if any). */
-static void report(ferry_str *err, const ferry_sop_writer *w)
+void ferry_sop__report(ferry_str *err, const ferry_str *msg)
 {
-	const char *text = w ? ferry_str_cstr(&w->msg) : "";
+	const char *text = msg ? ferry_str_cstr(msg) : "";
 
 	if (!err)
 		return;
@@ -453,7 +452,7 @@ int ferry_sop__writer_open(ferry_sop_writer **out, const char *path,
 	w = NULL;
 done:
 	if (error < 0)
-		report(err, w);
+		ferry_sop__report(err, w ? &w->msg : NULL);
 	ferry_sop__writer_free(w);
 	ferry_str_dispose(&line);
 	return error;
@@ -535,7 +534,7 @@ int ferry_sop__writer_finish(ferry_sop_writer *w, char stamp[FERRY_HASH_HEX],
 done:
 	if (error < 0) {
 		remove_temp(w);
-		report(err, w);
+		ferry_sop__report(err, w ? &w->msg : NULL);
 	}
 	ferry_str_dispose(&trailer);
 	return error;
