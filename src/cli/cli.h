@@ -98,5 +98,6 @@ extern const cli_command cli_pack_commands[];
 extern const cli_command cli_import_commands[];
 extern const cli_command cli_entitypack_commands[];
 extern const cli_command cli_formula_commands[];
+extern const cli_command cli_inspect_commands[];
 
 #endif

@@ -18,6 +18,7 @@ static const cli_command *const tables[] = {
 	cli_import_commands,
 	cli_entitypack_commands,
 	cli_formula_commands,
+	cli_inspect_commands,
 	NULL
 };
 
