@@ -76,6 +76,9 @@ void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  */
 typedef void (*cli_human_fn)(json_t *doc);
 int cli_print_doc(cli_ctx *ctx, const ferry_buf *doc, cli_human_fn human);
+/* Finish a document call: on error report it, else print the document
+ * (see cli_print_doc) and dispose of it.  Returns the exit code. */
+int cli_show(cli_ctx *ctx, int error, ferry_buf *doc, cli_human_fn human);
 /* Print rows of an array of objects as an aligned table. */
 void cli_table(json_t *rows, const char *const *columns);
 /* Print an object's scalar members as "key: value" lines. */

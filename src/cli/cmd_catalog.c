@@ -27,14 +27,10 @@ static void human_entities(json_t *doc)
 static int run_entity_list(cli_ctx *ctx, const cli_args *a)
 {
 	ferry_buf out = FERRY_BUF_INIT;
-	int error, rc;
 
 	(void)a;
-	if ((error = ferry_entity_list(&out, ctx->db)) < 0)
-		return cli_fail(ctx, error);
-	rc = cli_print_doc(ctx, &out, human_entities);
-	ferry_buf_dispose(&out);
-	return rc;
+	return cli_show(ctx, ferry_entity_list(&out, ctx->db), &out,
+		human_entities);
 }
 
 static void human_entity(json_t *doc)
@@ -52,13 +48,10 @@ static void human_entity(json_t *doc)
 static int run_entity_show(cli_ctx *ctx, const cli_args *a)
 {
 	ferry_buf out = FERRY_BUF_INIT;
-	int error, rc;
 
-	if ((error = ferry_entity_show(&out, ctx->db, a->pos[0])) < 0)
-		return cli_fail(ctx, error);
-	rc = cli_print_doc(ctx, &out, human_entity);
-	ferry_buf_dispose(&out);
-	return rc;
+	return cli_show(ctx, ferry_entity_show(&out, ctx->db, a->pos[0]),
+		&out,
+		human_entity);
 }
 
 static int run_field_add(cli_ctx *ctx, const cli_args *a)

@@ -46,14 +46,10 @@ static void human_info(json_t *doc)
 static int run_info(cli_ctx *ctx, const cli_args *a)
 {
 	ferry_buf out = FERRY_BUF_INIT;
-	int error, rc;
 
 	(void)a;
-	if ((error = ferry_instance_info(&out, ctx->db)) < 0)
-		return cli_fail(ctx, error);
-	rc = cli_print_doc(ctx, &out, human_info);
-	ferry_buf_dispose(&out);
-	return rc;
+	return cli_show(ctx, ferry_instance_info(&out, ctx->db), &out,
+		human_info);
 }
 
 static int run_user_add(cli_ctx *ctx, const cli_args *a)
@@ -95,14 +91,10 @@ static void human_users(json_t *doc)
 static int run_user_list(cli_ctx *ctx, const cli_args *a)
 {
 	ferry_buf out = FERRY_BUF_INIT;
-	int error, rc;
 
 	(void)a;
-	if ((error = ferry_user_list(&out, ctx->db)) < 0)
-		return cli_fail(ctx, error);
-	rc = cli_print_doc(ctx, &out, human_users);
-	ferry_buf_dispose(&out);
-	return rc;
+	return cli_show(ctx, ferry_user_list(&out, ctx->db), &out,
+		human_users);
 }
 
 static int run_property_set(cli_ctx *ctx, const cli_args *a)
@@ -146,14 +138,10 @@ static void human_properties(json_t *doc)
 static int run_property_list(cli_ctx *ctx, const cli_args *a)
 {
 	ferry_buf out = FERRY_BUF_INIT;
-	int error, rc;
 
 	(void)a;
-	if ((error = ferry_property_list(&out, ctx->db)) < 0)
-		return cli_fail(ctx, error);
-	rc = cli_print_doc(ctx, &out, human_properties);
-	ferry_buf_dispose(&out);
-	return rc;
+	return cli_show(ctx, ferry_property_list(&out, ctx->db), &out,
+		human_properties);
 }
 
 static const cli_opt init_opts[] = {

@@ -34,24 +34,12 @@ static void human_current(json_t *doc)
 		cli_text(json_object_get(doc, "state")));
 }
 
-static int show_doc(cli_ctx *ctx, int error, ferry_buf *out,
-	cli_human_fn human)
-{
-	int rc;
-
-	if (error < 0)
-		return cli_fail(ctx, error);
-	rc = cli_print_doc(ctx, out, human);
-	ferry_buf_dispose(out);
-	return rc;
-}
-
 static int run_current(cli_ctx *ctx, const cli_args *a)
 {
 	ferry_buf out = FERRY_BUF_INIT;
 
 	(void)a;
-	return show_doc(ctx, ferry_pack_current(&out, ctx->db), &out,
+	return cli_show(ctx, ferry_pack_current(&out, ctx->db), &out,
 		human_current);
 }
 
@@ -68,7 +56,7 @@ static int run_list(cli_ctx *ctx, const cli_args *a)
 	ferry_buf out = FERRY_BUF_INIT;
 
 	(void)a;
-	return show_doc(ctx, ferry_pack_list(&out, ctx->db), &out, human_list);
+	return cli_show(ctx, ferry_pack_list(&out, ctx->db), &out, human_list);
 }
 
 static void human_show(json_t *doc)
@@ -93,7 +81,7 @@ static int run_show(cli_ctx *ctx, const cli_args *a)
 {
 	ferry_buf out = FERRY_BUF_INIT;
 
-	return show_doc(ctx, ferry_pack_show(&out, ctx->db, a->pos[0]), &out,
+	return cli_show(ctx, ferry_pack_show(&out, ctx->db, a->pos[0]), &out,
 		human_show);
 }
 

@@ -24,13 +24,10 @@ static int run_put(cli_ctx *ctx, const cli_args *a)
 static int run_get(cli_ctx *ctx, const cli_args *a)
 {
 	ferry_buf out = FERRY_BUF_INIT;
-	int error, rc;
 
-	if ((error = ferry_record_get(&out, ctx->db, a->pos[0], a->pos[1])) < 0)
-		return cli_fail(ctx, error);
-	rc = cli_print_doc(ctx, &out, NULL);
-	ferry_buf_dispose(&out);
-	return rc;
+	return cli_show(ctx, ferry_record_get(&out, ctx->db, a->pos[0],
+		a->pos[1]), &out,
+		NULL);
 }
 
 typedef struct {
@@ -124,14 +121,10 @@ static void human_history(json_t *doc)
 static int run_history(cli_ctx *ctx, const cli_args *a)
 {
 	ferry_buf out = FERRY_BUF_INIT;
-	int error, rc;
 
-	if ((error = ferry_record_history(&out, ctx->db, a->pos[0],
-	    a->pos[1])) < 0)
-		return cli_fail(ctx, error);
-	rc = cli_print_doc(ctx, &out, human_history);
-	ferry_buf_dispose(&out);
-	return rc;
+	return cli_show(ctx, ferry_record_history(&out, ctx->db, a->pos[0],
+		a->pos[1]), &out,
+		human_history);
 }
 
 static int run_restore(cli_ctx *ctx, const cli_args *a)

@@ -162,6 +162,19 @@ int cli_print_doc(cli_ctx *ctx, const ferry_buf *doc, cli_human_fn human)
 	return CLI_EXIT_OK;
 }
 
+int cli_show(cli_ctx *ctx, int error, ferry_buf *doc, cli_human_fn human)
+{
+	int rc;
+
+	if (error < 0) {
+		ferry_buf_dispose(doc);
+		return cli_fail(ctx, error);
+	}
+	rc = cli_print_doc(ctx, doc, human);
+	ferry_buf_dispose(doc);
+	return rc;
+}
+
 int cli_done(cli_ctx *ctx, const char *fmt, ...)
 {
 	va_list ap;

@@ -252,16 +252,7 @@ int ferry_entity_create(ferry_db *db, const char *name, const char *display,
 
 int ferry_entity_list(ferry_buf *out, ferry_db *db)
 {
-	ferry_str json = FERRY_STR_INIT;
-	int error;
-
-	FERRY_CHECK_DB(db);
-	if ((error = ferry__actor(db)) < 0 ||
-	    (error = ferry_store__entity_list(db, &json)) < 0) {
-		ferry_str_dispose(&json);
-		return error;
-	}
-	return ferry__buf_take(db, out, &json);
+	return ferry__document(db, out, ferry_store__entity_list);
 }
 
 int ferry_entity_show(ferry_buf *out, ferry_db *db, const char *name)

@@ -155,6 +155,20 @@ void ferry__progress(ferry_db *db, const char *what, uint64_t done,
 		db->progress(what, done, total, db->progress_payload);
 }
 
+int ferry__document(ferry_db *db, ferry_buf *out,
+	int (*build)(ferry_db *db, ferry_str *json))
+{
+	ferry_str json = FERRY_STR_INIT;
+	int error;
+
+	FERRY_CHECK_DB(db);
+	if ((error = ferry__actor(db)) < 0 || (error = build(db, &json)) < 0) {
+		ferry_str_dispose(&json);
+		return error;
+	}
+	return ferry__buf_take(db, out, &json);
+}
+
 int ferry__backup(ferry_db *db, ferry_str *path)
 {
 	char stamp[32];

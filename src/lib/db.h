@@ -62,6 +62,13 @@ int ferry__buf_set(ferry_db *db, ferry_buf *out, const char *text);
  */
 int ferry__backup(ferry_db *db, ferry_str *path);
 
+/*
+ * The common shape of a read call: resolve the actor, let the store build
+ * a JSON document, hand it to the caller.
+ */
+int ferry__document(ferry_db *db, ferry_buf *out,
+	int (*build)(ferry_db *db, ferry_str *json));
+
 /* Report progress if a callback is set. */
 void ferry__progress(ferry_db *db, const char *what, uint64_t done,
 	uint64_t total);

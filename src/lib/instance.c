@@ -7,6 +7,8 @@
 #include "store/store.h"
 #include "text.h"
 
+#include <sodium.h>
+
 #include <string.h>
 #include <unistd.h>
 
@@ -17,6 +19,9 @@ static int db_new(ferry_db **out, const char *path)
 	ferry_db *db;
 
 	*out = NULL;
+	/* libsodium picks its fastest BLAKE2b once initialised. */
+	if (sodium_init() < 0)
+		return FERRY_ERROR;
 	if ((db = ferry__calloc(1, sizeof(*db))) == NULL)
 		return FERRY_ENOMEM;
 	ferry_str_init(&db->errmsg, 4096);
@@ -223,16 +228,7 @@ done:
 
 int ferry_user_list(ferry_buf *out, ferry_db *db)
 {
-	ferry_str json = FERRY_STR_INIT;
-	int error;
-
-	FERRY_CHECK_DB(db);
-	if ((error = ferry__actor(db)) < 0 ||
-	    (error = ferry_store__user_list(db, &json)) < 0) {
-		ferry_str_dispose(&json);
-		return error;
-	}
-	return ferry__buf_take(db, out, &json);
+	return ferry__document(db, out, ferry_store__user_list);
 }
 
 static int check_key(ferry_db *db, const char *key)
@@ -296,14 +292,5 @@ done:
 
 int ferry_property_list(ferry_buf *out, ferry_db *db)
 {
-	ferry_str json = FERRY_STR_INIT;
-	int error;
-
-	FERRY_CHECK_DB(db);
-	if ((error = ferry__actor(db)) < 0 ||
-	    (error = ferry_store__property_list(db, &json)) < 0) {
-		ferry_str_dispose(&json);
-		return error;
-	}
-	return ferry__buf_take(db, out, &json);
+	return ferry__document(db, out, ferry_store__property_list);
 }

@@ -44,6 +44,9 @@
 
 static const unsigned char zstd_magic[4] = { 0x28, 0xb5, 0x2f, 0xfd };
 
+/* How much more a damaged compressed file is decoded to find the cause. */
+#define DRAIN_MAX ((uint64_t)1 << 30)
+
 /* How messages end: what to do (docs/format.md section 7). */
 #define MSG_AGAIN "; export it again"
 #define MSG_DAMAGED "; the file is damaged, export it again"
@@ -136,7 +139,8 @@ static int fill(ferry_sop_reader *r, int stop_at_frame_end)
 	if (r->dlen == r->dcap)
 		return 1;
 	if (!r->compressed) {
-		if ((n = read_some(r, r->dbuf + r->dlen, r->dcap - r->dlen)) < 0)
+		n = read_some(r, r->dbuf + r->dlen, r->dcap - r->dlen);
+		if (n < 0)
 			return (int)n;
 		r->dlen += (size_t)n;
 		return n > 0;
@@ -161,7 +165,8 @@ static int fill(ferry_sop_reader *r, int stop_at_frame_end)
 		rc = ZSTD_decompressStream(r->dctx, &out, &in);
 		if (ZSTD_isError(rc))
 			return fail(r, FERRY_EFORMAT, "the compressed data is "
-				"corrupt (%s)" MSG_AGAIN, ZSTD_getErrorName(rc));
+				"corrupt (%s)" MSG_AGAIN,
+				ZSTD_getErrorName(rc));
 		progress = in.pos != r->ipos || out.pos != r->dlen;
 		r->ipos = in.pos;
 		r->frame_done = rc == 0;
@@ -175,15 +180,22 @@ static int fill(ferry_sop_reader *r, int stop_at_frame_end)
 	}
 }
 
-/* Decode and discard the rest of the stream: does zstd complain? */
+/*
+ * Decode and discard the rest of the stream: does zstd complain?  Only so
+ * far: a few bytes of zstd can expand to terabytes, and this is only to
+ * improve a message.
+ */
 static int drain(ferry_sop_reader *r)
 {
-	int rc;
+	uint64_t seen = 0;
+	int rc = 1;
 
-	do {
+	while (rc > 0 && seen < DRAIN_MAX) {
+		seen += r->dlen - r->dpos;
 		r->dpos = r->dlen = 0;
-	} while ((rc = fill(r, 0)) > 0);
-	return rc;
+		rc = fill(r, 0);
+	}
+	return rc < 0 ? rc : 0;
 }
 
 /*
@@ -261,7 +273,7 @@ static int check_line(ferry_sop_reader *r, const char *line, size_t len)
 {
 	switch (ferry_sop__line_check(line, len)) {
 	case FERRY_SOP_LINE_OK:
-		return 0;
+		break;
 	case FERRY_SOP_LINE_EMPTY:
 		return content_error(r, "line %" PRIu64 " is empty"
 			MSG_DAMAGED, r->lineno);
@@ -273,10 +285,11 @@ static int check_line(ferry_sop_reader *r, const char *line, size_t len)
 	case FERRY_SOP_LINE_NOT_OBJECT:
 		return content_error(r, "line %" PRIu64 " is not a JSON "
 			"object" MSG_DAMAGED, r->lineno);
-	default:
+	case FERRY_SOP_LINE_NOT_UTF8:
 		return content_error(r, "line %" PRIu64 " is not valid "
 			"UTF-8" MSG_DAMAGED, r->lineno);
 	}
+	return 0;
 }
 
 static int foreign(ferry_sop_reader *r, const char *why)

@@ -11,8 +11,9 @@
  * sees half a package and a crash leaves at worst a stray `.tmp-` file.
  *
  * The writer checks every item with the reader's own line checks
- * (ferry_sop__line_check), so it cannot produce a file ferry refuses.
- * It never parses items: their JSON is the exporter's responsibility.
+ * (ferry_sop__line_check, defined here and shared with sop_read.c), so it
+ * cannot produce a file ferry refuses.  It never parses items: their JSON
+ * is the exporter's responsibility.
  */
 #include "sop.h"
 
@@ -331,7 +332,8 @@ static void sync_dir(const char *path)
 	if (!slash)
 		dir = ferry__strdup(".");
 	else
-		dir = ferry__strndup(path, slash == path ? 1 : slash - path);
+		dir = ferry__strndup(path,
+			slash == path ? 1 : (size_t)(slash - path));
 	if (!dir)
 		return;
 	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
@@ -484,7 +486,8 @@ int ferry_sop__writer_item(ferry_sop_writer *w, const char *line, size_t len)
 	case FERRY_SOP_LINE_NOT_UTF8:
 		return fail(w, FERRY_EINVALID, "item %" PRIu64 " is not "
 			"valid UTF-8", n);
-	default:
+	case FERRY_SOP_LINE_CR:
+	case FERRY_SOP_LINE_NOT_OBJECT:
 		return fail(w, FERRY_EINVALID, "item %" PRIu64 " is not a "
 			"JSON object", n);
 	}

@@ -9,6 +9,7 @@
  */
 #include "helpers.h"
 
+#include "alloc.h"
 #include "sop.h"
 
 #include <sodium.h>
@@ -20,7 +21,7 @@
 #include <unistd.h>
 #include <zstd.h>
 
-#define HEADER "{\"kind\":\"local-pack\",\"mode\":\"standard\"," \
+#define HEADER "{\"kind\":\"local_pack\",\"mode\":\"pack\"," \
 	"\"pack\":{\"id\":\"1b4e28ba-2fa1-11d2-883f-0016d3cca427\"," \
 	"\"name\":\"Fix VAT\",\"description\":\"\"," \
 	"\"completed_at\":\"2024-05-02T12:00:00Z\"}," \
@@ -748,7 +749,7 @@ static void test_sop_foreign__png(void **state)
 static void test_sop_foreign__json_without_format(void **state)
 {
 	const char *p = test_path(*state, "a.sop");
-	const char *json = "{\"kind\":\"local-pack\",\"format\":\"ferry-sop\","
+	const char *json = "{\"kind\":\"local_pack\",\"format\":\"ferry-sop\","
 		"\"format_version\":1}\n";
 
 	put_file(p, json, strlen(json));
@@ -1254,6 +1255,81 @@ static void test_sop_read__unverified_until_end(void **state)
 	ferry_str_dispose(&err);
 }
 
+/* --- out of memory ---------------------------------------------------- */
+
+static int alloc_budget;	/* allocations left; < 0: no limit */
+
+static void *budget_malloc(size_t n)
+{
+	if (alloc_budget == 0)
+		return NULL;
+	if (alloc_budget > 0)
+		alloc_budget--;
+	return malloc(n);
+}
+
+static void *budget_realloc(void *p, size_t n)
+{
+	if (alloc_budget == 0)
+		return NULL;
+	if (alloc_budget > 0)
+		alloc_budget--;
+	return realloc(p, n);
+}
+
+/* Write and verify a small package; the first failure's code, or 0. */
+static int write_and_verify(const char *path, int compress)
+{
+	ferry_sop_write_options opts = FERRY_SOP_WRITE_OPTIONS_INIT;
+	ferry_str header = FERRY_STR_INIT;
+	char stamp[FERRY_HASH_HEX];
+	ferry_sop_writer *w = NULL;
+	int error;
+	unsigned i;
+
+	opts.compress = compress;
+	if ((error = ferry_sop__writer_open(&w, path, HEADER, &opts,
+			NULL)) < 0)
+		goto done;
+	for (i = 0; i < 3 && error == 0; i++)
+		error = ferry_sop__writer_item(w, "{\"a\":1}", 7);
+	if (error < 0 || (error = ferry_sop__writer_finish(w, stamp,
+			NULL)) < 0)
+		goto done;
+	error = ferry_sop__verify(path, &header, stamp, NULL, NULL);
+done:
+	ferry_sop__writer_free(w);
+	ferry_str_dispose(&header);
+	return error;
+}
+
+/* Fail each allocation in turn: ENOMEM, no crash, no leak, no stray file. */
+static void test_sop_oom__each_allocation(void **state)
+{
+	const char *p = test_path(*state, "a.sop");
+	int budget, compress, rc, left;
+
+	for (compress = 0; compress <= 1; compress++) {
+		for (budget = 0;; budget++) {
+			unlink(p);
+			alloc_budget = budget;
+			ferry__set_allocator(budget_malloc, budget_realloc,
+				NULL);
+			rc = write_and_verify(p, compress);
+			left = alloc_budget;
+			ferry__set_allocator(NULL, NULL, NULL);
+			if (rc != 0)
+				assert_int_equal(rc, FERRY_ENOMEM);
+			assert_true(count_entries(*state) <= 1);
+			if (left > 0) {
+				assert_int_equal(rc, 0);
+				break;
+			}
+		}
+		assert_true(budget > 5);
+	}
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -1304,6 +1380,7 @@ int main(void)
 		T(test_sop_line__item_json_not_parsed),
 		T(test_sop_read__missing_file),
 		T(test_sop_read__unverified_until_end),
+		T(test_sop_oom__each_allocation),
 	};
 #undef T
 
