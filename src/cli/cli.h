@@ -81,6 +81,8 @@ int cli_print_doc(cli_ctx *ctx, const ferry_buf *doc, cli_human_fn human);
 int cli_show(cli_ctx *ctx, int error, ferry_buf *doc, cli_human_fn human);
 /* Print rows of an array of objects as an aligned table. */
 void cli_table(json_t *rows, const char *const *columns);
+/* Cut the hashes under `key` in rows to 12 characters, for people. */
+void cli_short_hashes(json_t *rows, const char *key);
 /* Print an object's scalar members as "key: value" lines. */
 void cli_fields(json_t *obj, const char *const *keys);
 /* A JSON value as display text (into a static buffer for scalars). */

@@ -70,6 +70,7 @@ static void human_show(json_t *doc)
 
 	cli_fields(doc, keys);
 	puts("");
+	cli_short_hashes(json_object_get(doc, "items"), "version");
 	cli_table(json_object_get(doc, "items"), cols);
 	if (json_array_size(defs)) {
 		puts("");

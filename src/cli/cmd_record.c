@@ -100,21 +100,8 @@ static void human_history(json_t *doc)
 {
 	static const char *const cols[] = { "version", "action", "author",
 		"at", "pack", "source", "import", NULL };
-	size_t i;
-	json_t *row;
-
 	/* Short hashes for people; --json has them whole. */
-	json_array_foreach(doc, i, row) {
-		const char *v = json_string_value(json_object_get(row,
-			"version"));
-		char shortv[13];
-
-		if (v) {
-			snprintf(shortv, sizeof(shortv), "%s", v);
-			json_object_set_new(row, "version",
-				json_string(shortv));
-		}
-	}
+	cli_short_hashes(doc, "version");
 	cli_table(doc, cols);
 }
 

@@ -118,6 +118,18 @@ void cli_table(json_t *rows, const char *const *columns)
 	free(width);
 }
 
+void cli_short_hashes(json_t *rows, const char *key)
+{
+	size_t i;
+	json_t *row;
+
+	json_array_foreach(rows, i, row) {
+		const char *v = json_string_value(json_object_get(row, key));
+		if (v && strlen(v) > 12)
+			json_object_set_new(row, key, json_stringn(v, 12));
+	}
+}
+
 void cli_fields(json_t *obj, const char *const *keys)
 {
 	size_t i;
