@@ -17,10 +17,13 @@ typedef struct {
 	const char *name;	/**< instance name; NULL: the file's base name */
 	const char *admin;	/**< first admin's name; NULL: "admin" */
 	const char *tz;		/**< first admin's time zone; NULL: "UTC" */
+	const char *now;	/**< fixed clock for the new handle, as for
+				 ferry_db_set_now(); NULL: the real clock */
 } ferry_init_options;
 
 #define FERRY_INIT_OPTIONS_VERSION 1
-#define FERRY_INIT_OPTIONS_INIT { FERRY_INIT_OPTIONS_VERSION, NULL, NULL, NULL }
+#define FERRY_INIT_OPTIONS_INIT \
+	{ FERRY_INIT_OPTIONS_VERSION, NULL, NULL, NULL, NULL }
 
 /**
  * Create a new instance file with its first admin and the Default pack.
@@ -28,8 +31,8 @@ typedef struct {
  * @param[out] out the handle; returned even on failure (for the message),
  *             free it with ferry_db_close()
  * @param path a file that must not exist yet
- * @return 0, FERRY_EEXISTS (the file exists), FERRY_EINVALID (bad name or
- *         zone), FERRY_EIO
+ * @return 0, FERRY_EEXISTS (the file exists), FERRY_EINVALID (bad name,
+ *         zone or now), FERRY_EIO
  */
 int ferry_db_create(ferry_db **out, const char *path,
 	const ferry_init_options *opts);

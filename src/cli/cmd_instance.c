@@ -19,6 +19,9 @@ static int run_init(cli_ctx *ctx, const cli_args *a)
 	o.name = cli_opt_value(ctx, a, "name");
 	o.admin = cli_opt_value(ctx, a, "admin");
 	o.tz = cli_opt_value(ctx, a, "tz");
+	o.now = getenv("FERRY_NOW");
+	if (o.now && !*o.now)
+		o.now = NULL;
 	error = ferry_db_create(&ctx->db, ctx->db_path, &o);
 	if (error < 0)
 		return cli_fail(ctx, error);

@@ -31,7 +31,8 @@ static const char *const error_text[] = {
 
 const char *ferry_strerror(int code)
 {
-	size_t i = code <= 0 ? (size_t)-code : (size_t)-1;
+	/* Negate as size_t: -INT_MIN does not fit an int. */
+	size_t i = code <= 0 ? -(size_t)code : (size_t)-1;
 
 	if (i < sizeof(error_text) / sizeof(error_text[0]))
 		return error_text[i];

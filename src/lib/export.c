@@ -217,21 +217,30 @@ static int target_path(ferry_db *db, ferry_str *path,
 	int64_t completed;
 	struct stat sb;
 	const char *dir = o->dir ? o->dir : ".";
+	int error;
 
 	if (o->output) {
 		ferry_str_puts(path, o->output);
-		return 0;
+		goto done;
 	}
 	if (stat(dir, &sb) < 0 || !S_ISDIR(sb.st_mode))
 		return ferry__error(db, FERRY_ENOTFOUND, "no folder %s; create "
 			"it first", dir);
-	if (ferry_time_parse_iso(&completed, p->completed_at) < 0 ||
-	    ferry_pack_file_name(&name, p->name, completed, db->user_tz) < 0)
+	if (ferry_time_parse_iso(&completed, p->completed_at) < 0)
 		return ferry__error(db, FERRY_EFORMAT, "pack '%s' has an "
 			"unreadable completion time '%s'", p->name,
 			p->completed_at);
+	if ((error = ferry_pack_file_name(&name, p->name, completed,
+	    db->user_tz)) < 0)
+		return error == FERRY_ENOMEM ? ferry__error(db, error, "out of "
+			"memory") : ferry__error(db, error, "cannot show the "
+			"completion time in time zone '%s'; fix it with 'ferry "
+			"user set %s --tz ZONE'", db->user_tz, db->user);
 	ferry_str_printf(path, "%s/%s", dir, name.ptr);
 	ferry_buf_dispose(&name);
+done:
+	if (ferry_str_failed(path))
+		return ferry__error(db, FERRY_ENOMEM, "out of memory");
 	return 0;
 }
 

@@ -103,6 +103,8 @@ static int convert_default(ferry_db *db, const ferry_field *f,
 		}
 	}
 	ferry_type__canonical(out, f, &v);
+	if (ferry_str_failed(out))
+		error = ferry__error(db, FERRY_ENOMEM, "out of memory");
 done:
 	json_decref(j);
 	ferry_value_dispose(&v);
@@ -244,7 +246,8 @@ int ferry__field_set(ferry_db *db, const char *entity, const char *field,
 		if (error == 0) {
 			error = ferry__error(db, FERRY_ECONFLICT, "%s record %s "
 				"holds a value that %s cannot hold; change the "
-				"record first", entity, bad.ptr, f.type_text);
+				"record first", entity, ferry_str_cstr(&bad),
+				f.type_text);
 			goto done;
 		}
 		error = 0;

@@ -85,6 +85,14 @@ int ferry_db_create(ferry_db **out, const char *path,
 	name = opts->name ? opts->name : base_name(path);
 	admin = opts->admin ? opts->admin : "admin";
 	tz = opts->tz ? opts->tz : "UTC";
+	/* The clock is fixed before anything is stamped (FERRY_NOW). */
+	if (opts->now) {
+		if (ferry_time_parse_iso(&db->fixed_now, opts->now) < 0)
+			return ferry__error(db, FERRY_EINVALID, "cannot read "
+				"the time '%s'; write it as 2021-12-31T12:00:00Z "
+				"(UTC)", opts->now);
+		db->has_fixed_now = 1;
+	}
 	if (!*name || strlen(name) > 200 || !ferry_utf8_valid(name,
 	    strlen(name)))
 		return ferry__error(db, FERRY_EINVALID, "invalid instance "

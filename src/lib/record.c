@@ -115,8 +115,10 @@ static int apply_defaults(ferry_db *db, const ferry_fieldset *fs,
 
 /* Associated objects name an existing entity and have a name. */
 static int check_object(ferry_db *db, const char *entity,
-	const ferry_fieldset *fs, const ferry_value *values)
+	const ferry_fieldset *fs, const ferry_value *values,
+	const char *sys_id)
 {
+	ferry_record_meta other;
 	int e = ferry_fieldset_find(fs, "entity"), n;
 	int error;
 
@@ -135,6 +137,18 @@ static int check_object(ferry_db *db, const char *entity,
 		return ferry__error(db, FERRY_ENOTFOUND, "%s record names "
 			"entity '%s', which does not exist", entity,
 			values[e].s);
+	/* (entity, name) identifies an object across instances. */
+	error = ferry_store__object_find(db, entity, values[e].s, values[n].s,
+		&other);
+	if (error == FERRY_ENOTFOUND)
+		return 0;
+	if (error < 0)
+		return error;
+	if (strcmp(other.sys_id, sys_id) != 0)
+		return ferry__error(db, FERRY_EEXISTS, "entity '%s' already has "
+			"a %s named '%s' (sys_id %s); to change it, put it with "
+			"that sys_id", values[e].s, entity, values[n].s,
+			other.sys_id);
 	return 0;
 }
 
@@ -186,19 +200,24 @@ static int put_object(ferry_db *db, const char *entity,
 		goto done;
 	if (!exists && (error = apply_defaults(db, fs, values, set)) < 0)
 		goto done;
-	if ((error = check_object(db, entity, fs, values)) < 0)
+	if ((error = check_object(db, entity, fs, values, sys_id)) < 0)
 		goto done;
 	if (exists) {
-		/* Writing what is already there is no change: no version. */
+		/* Writing what is already there is no change: no version.
+		 * The current version is an insert or an update, and the
+		 * action is part of its hash, so compare with both. */
 		ferry_str rkey = FERRY_STR_INIT;
-		char hash[FERRY_HASH_HEX];
+		char hash[FERRY_HASH_HEX], inserted[FERRY_HASH_HEX];
 
 		ferry_type__payload(&payload, fs, values);
 		ferry__record_key(&rkey, entity, fs, values, sys_id);
 		ferry__version_hash(hash, entity, ferry_str_cstr(&rkey),
 			"update", ferry_str_cstr(&payload), payload.size);
+		ferry__version_hash(inserted, entity, ferry_str_cstr(&rkey),
+			"insert", ferry_str_cstr(&payload), payload.size);
 		ferry_str_dispose(&rkey);
-		if (!strcmp(hash, meta.version)) {
+		if (!strcmp(hash, meta.version) ||
+		    !strcmp(inserted, meta.version)) {
 			error = 0;
 			goto done;
 		}

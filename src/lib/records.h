@@ -13,7 +13,7 @@
 
 /* How a change is written. */
 typedef struct {
-	const char *source;	/* "local", "restore" or "import" */
+	const char *source;	/* "local", "restore", "import", "unpack" */
 	int64_t import_id;	/* the import, for source "import" */
 	const char *policy;	/* NULL: the local rules (open, changed) */
 	int vendor;		/* -1 keeps the record's flag (0 on insert) */

@@ -24,6 +24,17 @@ static int differs(const char *a, const char *b)
 	return strcmp(a, b) != 0;
 }
 
+/* Say so when the target's labels differ from the package's: they stay. */
+static void note_labels_kept(const ferry_field *target,
+	const ferry_field_def *pkg, ferry_str *reason)
+{
+	if (differs(pkg->display, target->display) ||
+	    differs(pkg->description, target->description) ||
+	    differs(pkg->default_value, target->default_value))
+		ferry_str_puts(reason, "; the target's description, display "
+			"name and default value are kept");
+}
+
 int ferry__merge_field_plan(const ferry_field *target,
 	const ferry_field_def *pkg, char new_type[FERRY_TYPE_TEXT_MAX],
 	ferry_str *reason)
@@ -53,10 +64,12 @@ int ferry__merge_field_plan(const ferry_field *target,
 		ferry_str_printf(reason, "size grows: package %s onto target "
 			"%s gives %s (the type is never changed)", pkg->type,
 			target->type_text, new_type);
+		note_labels_kept(target, pkg, reason);
 		return FERRY_MERGE_GROW;
 	}
 	ferry_type__format(new_type, &nt);
-	if (pt.base != nt.base)
+	if (pt.base != nt.base ||
+	    (pt.base == FERRY_T_REF && strcmp(pt.ref, nt.ref) != 0))
 		ferry_str_printf(reason, "the type is never changed: target "
 			"keeps %s (package has %s)", target->type_text,
 			pkg->type);
@@ -65,11 +78,7 @@ int ferry__merge_field_plan(const ferry_field *target,
 			"(package has %s)", target->type_text, pkg->type);
 	else
 		ferry_str_printf(reason, "same type %s", target->type_text);
-	if (differs(pkg->display, target->display) ||
-	    differs(pkg->description, target->description) ||
-	    differs(pkg->default_value, target->default_value))
-		ferry_str_puts(reason, "; the target's description, display "
-			"name and default value are kept");
+	note_labels_kept(target, pkg, reason);
 	return FERRY_MERGE_KEEP;
 }
 

@@ -12,6 +12,8 @@
  * - Description, Display Name and Default Value of an existing field are
  *   kept;
  * - fields only in the target are kept.
+ * "Size" is the n of nvarchar(n) and nchar(n); a decimal's precision and
+ * scale are part of its type and are kept like the type.
  */
 #ifndef FERRY_LIB_SCHEMA_MERGE_H
 #define FERRY_LIB_SCHEMA_MERGE_H

@@ -223,5 +223,7 @@ int ferry_store__instance(ferry_db *db, ferry_str *id, ferry_str *name)
 	ferry_sq__reset(st);
 	if (rc != SQLITE_ROW)
 		return ferry_sq__error(db, rc, "reading the instance");
+	if (ferry_str_failed(id) || ferry_str_failed(name))
+		return ferry__error(db, FERRY_ENOMEM, "out of memory");
 	return 0;
 }

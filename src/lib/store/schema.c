@@ -77,12 +77,80 @@ static const char *const migrations[] = {
 	"  version INTEGER NOT NULL,"
 	"  status TEXT NOT NULL CHECK (status IN ('draft','active','closed')),"
 	"  start_date TEXT NOT NULL,"
-	"  signature TEXT NOT NULL,"	/* inputs, or a data set's columns */
-	"  outputs TEXT NOT NULL DEFAULT '',"
+	/* signature: inputs, or a data set's columns, as canonical JSON
+	 * [{"name","type"}]; outputs: canonical JSON ["step"]; equal
+	 * signatures are equal text (docs/formulas.md). */
+	"  signature TEXT NOT NULL,"
+	"  outputs TEXT NOT NULL DEFAULT '[]',"
 	"  body TEXT NOT NULL DEFAULT '',"
 	"  parent TEXT, master TEXT,"
 	"  created_by TEXT NOT NULL, created_at TEXT NOT NULL,"
-	"  PRIMARY KEY (definition_id, version));",
+	"  import_id INTEGER,"	/* the import that deployed it, or NULL */
+	"  PRIMARY KEY (definition_id, version));"
+	/* ---- imports ---- */
+	/* An import of a package: staged by load, planned by preview,
+	 * applied by commit, then kept as history. */
+	"CREATE TABLE ferry_import ("
+	"  id INTEGER PRIMARY KEY,"
+	"  state TEXT NOT NULL CHECK (state IN ('loaded','previewed',"
+	"  'committed','backed_out')),"
+	"  file TEXT NOT NULL, header TEXT NOT NULL,"
+	"  kind TEXT NOT NULL, mode TEXT NOT NULL,"
+	"  pack_uid TEXT NOT NULL, pack_name TEXT NOT NULL,"
+	"  source_id TEXT, source_name TEXT,"
+	"  stamp TEXT NOT NULL, items INTEGER NOT NULL,"
+	"  previous_id INTEGER,"
+	"  loaded_by TEXT NOT NULL, loaded_at TEXT NOT NULL,"
+	"  previewed_at TEXT,"
+	"  committed_by TEXT, committed_at TEXT, backup TEXT,"
+	"  backed_out_by TEXT, backed_out_at TEXT);"
+	"CREATE INDEX ferry_import_pack ON ferry_import (pack_uid, id);"
+	/* The package's items as loaded; never changed afterwards.  item
+	 * counts from 1 (its line in the file is item + 1); body keeps the
+	 * whole line of items other than records. */
+	"CREATE TABLE ferry_import_item ("
+	"  import_id INTEGER NOT NULL REFERENCES ferry_import(id),"
+	"  item INTEGER NOT NULL,"
+	"  t TEXT, entity TEXT, sys_id TEXT, rkey TEXT, action TEXT,"
+	"  version TEXT, base TEXT, policy TEXT, vendor INTEGER,"
+	"  payload TEXT, old TEXT, body TEXT,"
+	"  PRIMARY KEY (import_id, item));"
+	"CREATE UNIQUE INDEX ferry_import_item_record ON ferry_import_item"
+	"  (import_id, t, entity, sys_id);"
+	/* What preview decided for each item, and what commit did: narrow
+	 * rows, rebuilt by every preview. */
+	"CREATE TABLE ferry_import_plan ("
+	"  import_id INTEGER NOT NULL, item INTEGER NOT NULL,"
+	"  target_id TEXT, target_version TEXT, target_policy TEXT,"
+	"  conflicts TEXT,"
+	"  decision TEXT NOT NULL CHECK (decision IN ('insert','update',"
+	"  'merge','delete','skip')),"
+	"  act TEXT, fast INTEGER NOT NULL DEFAULT 0,"
+	"  before_id INTEGER, before_hash TEXT,"
+	"  outcome TEXT, detail TEXT,"
+	"  PRIMARY KEY (import_id, item)) WITHOUT ROWID;"
+	/* Answers to problems: they outlive a new preview. */
+	"CREATE TABLE ferry_import_resolution ("
+	"  import_id INTEGER NOT NULL, item INTEGER NOT NULL,"
+	"  resolution TEXT NOT NULL CHECK (resolution IN ('accept','skip',"
+	"  'merge')),"
+	"  merged TEXT, by TEXT NOT NULL, at TEXT NOT NULL,"
+	"  PRIMARY KEY (import_id, item)) WITHOUT ROWID;"
+	/* Fields per entity: scope 0 as the package declares them, scope 1
+	 * as the target will have them after the package's schema. */
+	"CREATE TABLE ferry_import_field ("
+	"  import_id INTEGER NOT NULL, scope INTEGER NOT NULL,"
+	"  entity TEXT NOT NULL, name TEXT NOT NULL, type TEXT NOT NULL,"
+	"  PRIMARY KEY (import_id, scope, entity, name)) WITHOUT ROWID;"
+	"CREATE TABLE ferry_import_problem ("
+	"  import_id INTEGER NOT NULL, item INTEGER NOT NULL,"
+	"  kind TEXT NOT NULL,"
+	"  severity TEXT NOT NULL CHECK (severity IN ('error','warning',"
+	"  'info')),"
+	"  message TEXT NOT NULL,"
+	"  PRIMARY KEY (import_id, item, kind)) WITHOUT ROWID;"
+	"CREATE INDEX ferry_version_import ON ferry_version (import_id)"
+	"  WHERE import_id IS NOT NULL;",
 };
 
 #define MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

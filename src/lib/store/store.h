@@ -252,4 +252,369 @@ int ferry_store__definition_items(ferry_db *db, int64_t pack_id,
 	int (*cb)(const char *line, size_t len, void *payload),
 	void *payload);
 
+/* ---- definitions ---------------------------------------------------- */
+
+/*
+ * One version of a formula or data set as stored.  signature holds the
+ * canonical JSON of the inputs (data sets: columns), outputs the
+ * canonical JSON of the output steps ("[]" for data sets); parent and
+ * master are empty when unset.  Init before use, dispose after.
+ */
+typedef struct {
+	int version;
+	char status[8];			/* draft, active, closed */
+	char start_date[11];		/* YYYY-MM-DD */
+	ferry_str signature;
+	ferry_str outputs;
+	ferry_str body;
+	ferry_str parent;
+	ferry_str master;
+	char created_by[128];
+} ferry_definition_row;
+
+void ferry_store__definition_row_init(ferry_definition_row *row);
+void ferry_store__definition_row_dispose(ferry_definition_row *row);
+
+/* The id of a definition; FERRY_ENOTFOUND (no message) when none. */
+int ferry_store__definition_find(ferry_db *db, const char *kind,
+	const char *name, int64_t *id);
+int ferry_store__definition_insert(ferry_db *db, const char *kind,
+	const char *name, const char *at, int64_t *id);
+/* Remove a definition that has no versions left. */
+int ferry_store__definition_remove(ferry_db *db, int64_t id);
+/* A version (0: the latest); FERRY_ENOTFOUND (no message) when none. */
+int ferry_store__definition_version_get(ferry_db *db, int64_t id,
+	int version, ferry_definition_row *row);
+/* The highest version with that status, or 0 in *version. */
+int ferry_store__definition_version_with(ferry_db *db, int64_t id,
+	const char *status, int *version);
+/* Insert row (its version number set); import_id 0 for a local one. */
+int ferry_store__definition_version_insert(ferry_db *db, int64_t id,
+	const ferry_definition_row *row, const char *by, const char *at,
+	int64_t import_id);
+int ferry_store__definition_version_set_status(ferry_db *db, int64_t id,
+	int version, const char *status);
+/* Delete a version; *left receives how many versions remain. */
+int ferry_store__definition_version_delete(ferry_db *db, int64_t id,
+	int version, int *left);
+/* The name of a completed pack holding that version; FERRY_ENOTFOUND
+ * (no message) when none does. */
+int ferry_store__definition_completed_pack(ferry_db *db, const char *kind,
+	const char *name, int version, ferry_str *pack);
+/* Drop that version from every pack that holds it. */
+int ferry_store__definition_unpack(ferry_db *db, const char *kind,
+	const char *name, int version);
+/* [{name, versions, latest, active, draft}] by name. */
+int ferry_store__definition_list(ferry_db *db, const char *kind,
+	ferry_str *json);
+/* {name, kind, created_at, versions:[...]} (docs/cli/formula.md). */
+int ferry_store__definition_show(ferry_db *db, int64_t id, ferry_str *json);
+
+/* ---- entity packs ---------------------------------------------------- */
+
+/* One associated object of an entity, as a listing hands it out.  The
+ * strings are borrowed for the duration of the callback. */
+typedef struct {
+	const char *sys_id;
+	const char *name;
+	const char *definition;	/* canonical JSON text, or NULL */
+	const char *policy;	/* open, changed, protected */
+} ferry_object_row;
+
+/* Return non-zero to stop; that value is returned. */
+typedef int (*ferry_object_cb)(const ferry_object_row *row, void *payload);
+
+/* The objects of `entity` held in the system entity `table`
+ * (sys_form_template, ...), by name in byte order. */
+int ferry_store__objects_each(ferry_db *db, const char *table,
+	const char *entity, ferry_object_cb cb, void *payload);
+/* The object of `table` keyed (entity, name): its system columns.
+ * FERRY_ENOTFOUND (no message) when there is none. */
+int ferry_store__object_find(ferry_db *db, const char *table,
+	const char *entity, const char *name, ferry_record_meta *out);
+/* 1 if field entity.field was ever deleted in this instance (its
+ * sys_field record has a delete version), else 0. */
+int ferry_store__field_deleted(ferry_db *db, const char *entity,
+	const char *field);
+
+/* ---- imports ---------------------------------------------------------- */
+
+/*
+ * The import pipeline's SQL (src/lib/store/imports.c).  Items are staged
+ * in ferry_import_item by load and never changed; preview rebuilds
+ * ferry_import_plan (one narrow row per item) and ferry_import_problem
+ * set-wise, entity by entity, with SQLite's JSON functions and the SQL
+ * functions below; commit applies clean inserts and updates of user
+ * entities set-wise and hands everything else to the write path one
+ * item at a time.
+ *
+ * SQL functions registered on the connection by
+ * ferry_store__import_functions() (all deterministic):
+ *   ferry_entity_ok(name)        1 if name may be a record item's entity
+ *   ferry_field_ok(name)         1 if name may be a user field's name
+ *   ferry_uuid_ok(text)          1 for a lowercase UUID
+ *   ferry_hex64(text)            1 for 64 lowercase hex digits
+ *   ferry_type_ok(text)          1 if text is a field type
+ *   ferry_canonical(json)        1 if an object is in canonical form
+ *   ferry_fits(type, jtype, v)   2 if a JSON value (json_each's type and
+ *                                value) is the stored form of that type,
+ *                                1 if it converts to it, 0 if not
+ *   ferry_version_hash(entity, key, action, payload)  the version hash
+ */
+
+/* Item kinds of the plan iterators (ferry_store__import_next). */
+#define FERRY_IMPORT_WRITES 1	/* act insert, update or merge, not fast */
+#define FERRY_IMPORT_DELETES 2	/* act delete */
+
+/* Problem kinds an "accept" cannot resolve (comma-separated). */
+#define FERRY_IMPORT_NOT_ACCEPTABLE "formula_draft_exists,missing_entity," \
+	"missing_field,missing_reference,type_mismatch"
+
+/* An import as its row says. */
+typedef struct {
+	int64_t id;
+	char state[16];		/* loaded, previewed, committed, backed_out */
+	char mode[16];		/* pack, application */
+	char stamp[72];
+	char pack_uid[40];
+	int64_t items;
+} ferry_import_row;
+
+/* A new import (load). */
+typedef struct {
+	const char *file;
+	const char *header;	/* the header line */
+	const char *kind, *mode;
+	const char *pack_uid, *pack_name;
+	const char *source_id, *source_name;	/* may be NULL */
+	const char *by, *at;
+} ferry_import_new;
+
+/*
+ * One staged item with its plan and resolution.  Strings are owned by
+ * the row (ferry_import_item_dispose); absent values are NULL.
+ */
+typedef struct {
+	int64_t item;
+	char *t, *entity, *sys_id, *rkey, *action, *version, *base, *policy;
+	int vendor;
+	char *payload, *old, *body;
+	size_t body_len;
+	char *target_id, *target_version, *target_policy;
+	char *decision, *act, *resolution, *merged;
+} ferry_import_item;
+
+void ferry_import_item_dispose(ferry_import_item *it);
+
+/* Register the SQL functions above (once per connection). */
+int ferry_store__import_functions(ferry_db *db);
+/* PRAGMA data_version: changes when another connection commits. */
+int ferry_store__data_version(ferry_db *db, int64_t *out);
+
+/* FERRY_ENOTFOUND (no message) when there is no such import. */
+int ferry_store__import_get(ferry_db *db, int64_t id, ferry_import_row *out);
+int ferry_store__import_create(ferry_db *db, const ferry_import_new *n,
+	int64_t *id);
+/*
+ * Stage one item line (item counts from 1).  FERRY_EFORMAT with a
+ * message "item N (line L): ..." for a line that is not JSON or repeats
+ * a record.
+ */
+int ferry_store__import_stage(ferry_db *db, int64_t id, int64_t item,
+	const char *line, size_t len);
+/* Declare a field for the checks: scope 0 as the package declares it,
+ * scope 1 as the target will have it. */
+int ferry_store__import_field(ferry_db *db, int64_t id, int scope,
+	const char *entity, const char *name, const char *type);
+/*
+ * Check every staged item set-wise (docs/import.md, "Load").  Returns 0
+ * when all pass, 1 with the first bad item and why (a sentence without
+ * the item number), or a negative code.
+ */
+int ferry_store__import_check(ferry_db *db, int64_t id, int64_t *item,
+	ferry_str *why);
+/* The last committed import of the same pack before id: 0 in *prev
+ * when there is none. */
+int ferry_store__import_previous(ferry_db *db, int64_t id,
+	const char *pack_uid, int64_t *prev, ferry_str *stamp);
+int ferry_store__import_loaded(ferry_db *db, int64_t id, const char *stamp,
+	int64_t items, int64_t previous);
+/* The load document: {id, stamp, items, mode, pack, source, previous}. */
+int ferry_store__import_load_doc(ferry_db *db, int64_t id, ferry_str *json);
+
+/* The distinct entities of record items, by name. */
+int ferry_store__import_entities(ferry_db *db, int64_t id,
+	int (*cb)(const char *entity, void *payload), void *payload);
+/*
+ * Staged items, in item order, of type t (and entity, unless NULL),
+ * without their plan.  The row lives for the callback; the callback may
+ * write anything but ferry_import_item.
+ */
+int ferry_store__import_items_each(ferry_db *db, int64_t id, const char *t,
+	const char *entity, int (*cb)(const ferry_import_item *it,
+	void *payload), void *payload);
+/* The fields of entity in scope 0 (as the package declares them) or 1
+ * (as the target will have them), by name. */
+int ferry_store__import_fields_load(ferry_db *db, int64_t id, int scope,
+	const char *entity, ferry_fieldset *out);
+/* The next formula or data set item after item number `after`;
+ * FERRY_ENOTFOUND (no message) when there is none. */
+int ferry_store__import_next_definition(ferry_db *db, int64_t id,
+	int64_t after, ferry_import_item *out);
+/* One item; FERRY_ENOTFOUND (no message) when there is none. */
+int ferry_store__import_item_get(ferry_db *db, int64_t id, int64_t item,
+	ferry_import_item *out);
+
+/* ---- preview ---- */
+
+/* Forget the previous plan, problems and target fields of an import. */
+int ferry_store__import_plan_reset(ferry_db *db, int64_t id);
+/*
+ * Plan the record items of one entity set-wise: find each record in the
+ * target (user entities by sys_id; associated objects by entity and name,
+ * then by sys_id), compare versions and run the field-level three-way
+ * check against the live row.  fs is the target's fields, NULL when the
+ * target has no such entity (every item is then an insert or a skip).
+ */
+int ferry_store__import_plan_records(ferry_db *db, int64_t id,
+	const char *entity, const ferry_fieldset *fs);
+/* Plan one item (catalog, formula and unknown items). */
+int ferry_store__import_plan_put(ferry_db *db, int64_t id, int64_t item,
+	const char *target_id, const char *target_version,
+	const char *decision, const char *detail);
+/* Plan the items nothing else plans: items of kinds this ferry does
+ * not know are skipped with an unknown_item note (docs/format.md,
+ * section 10); schema items are only checked and get no plan. */
+int ferry_store__import_plan_rest(ferry_db *db, int64_t id);
+/* Add a problem; a second one of the same kind extends the message. */
+int ferry_store__import_problem_put(ferry_db *db, int64_t id, int64_t item,
+	const char *kind, const char *severity, const char *message);
+/* The problems that versions and policies decide, for every record:
+ * already_applied, already_deleted, local_change, customized,
+ * protected. */
+int ferry_store__import_problems_records(ferry_db *db, int64_t id);
+/* missing_entity for every record item of entity. */
+int ferry_store__import_problems_entity(ferry_db *db, int64_t id,
+	const char *entity, const char *message);
+/* missing_field and type_mismatch for the writes to entity, against the
+ * target fields of scope 1. */
+int ferry_store__import_problems_fields(ferry_db *db, int64_t id,
+	const char *entity);
+/* missing_reference for field of entity, a ref(ref_entity): values
+ * found neither in the target (when ref_table, the target has that
+ * entity) nor among the records the package writes. */
+int ferry_store__import_problems_refs(ferry_db *db, int64_t id,
+	const char *entity, const char *field, const char *ref_entity,
+	int ref_table);
+/* Target fields entity.field of type ref(ref_entity) where the import
+ * deletes ref_entity records. */
+int ferry_store__import_referrers(ferry_db *db, int64_t id,
+	int (*cb)(const char *entity, const char *field,
+	const char *ref_entity, void *payload), void *payload);
+/* still_referenced warnings: deletes of ref_entity records that
+ * entity.field still refers to and the package does not change. */
+int ferry_store__import_problems_referenced(ferry_db *db, int64_t id,
+	const char *entity, const char *field, const char *ref_entity);
+/* Errors that no resolution answers yet. */
+int ferry_store__import_unresolved(ferry_db *db, int64_t id,
+	int64_t *count);
+int ferry_store__import_set_state(ferry_db *db, int64_t id,
+	const char *state, const char *by, const char *at,
+	const char *backup);
+/* {id, state, items, actions:{...}, unresolved, problems:[...]}. */
+int ferry_store__import_preview_doc(ferry_db *db, int64_t id,
+	ferry_str *json);
+
+/* ---- resolve ---- */
+
+/* The first problem kind of item listed in kinds (comma-separated);
+ * FERRY_ENOTFOUND (no message) when it has none. */
+int ferry_store__import_problem_of(ferry_db *db, int64_t id, int64_t item,
+	const char *kinds, ferry_str *kind);
+int ferry_store__import_resolution_set(ferry_db *db, int64_t id,
+	int64_t item, const char *resolution, const char *merged,
+	const char *by, const char *at);
+/*
+ * Resolve every item with an error or warning problem; with
+ * not_kinds, items with a problem of those kinds are left and counted
+ * in *left.
+ */
+int ferry_store__import_resolve_all(ferry_db *db, int64_t id,
+	const char *resolution, const char *not_kinds, const char *by,
+	const char *at, int64_t *resolved, int64_t *left);
+/* 1 if a record entity/sys_id exists in the target table (when table)
+ * or is written by the import, else 0. */
+int ferry_store__import_ref_exists(ferry_db *db, int64_t id,
+	const char *entity, const char *sys_id, int table);
+
+/* ---- commit ---- */
+
+/* What each item does: its decision as its resolution changes it. */
+int ferry_store__import_acts(ferry_db *db, int64_t id);
+
+/* How commit writes (the write options of records.h, set-wise). */
+typedef struct {
+	int64_t import_id;
+	int application;	/* vendor records (application mode) */
+	const char *user;
+	const char *at;
+} ferry_import_write;
+
+/*
+ * Apply the clean inserts and updates of a user entity set-wise: rows
+ * and versions straight from the staged canonical payloads, whose hashes
+ * load verified.  declared_only is 1 when every target field is declared
+ * by the package (updates are then exact too).  *done counts items.
+ */
+int ferry_store__import_fast(ferry_db *db, const ferry_import_write *w,
+	const char *entity, const ferry_fieldset *fs, int declared_only,
+	int64_t *done);
+/*
+ * The next record item of entity, in sys_id order after `after` (NULL:
+ * from the first), that commit writes one by one (what:
+ * FERRY_IMPORT_WRITES or FERRY_IMPORT_DELETES).  FERRY_ENOTFOUND (no
+ * message) when there is none.  out is overwritten.
+ */
+int ferry_store__import_next(ferry_db *db, int64_t id, const char *entity,
+	int what, const char *after, ferry_import_item *out);
+int ferry_store__import_outcome(ferry_db *db, int64_t id, int64_t item,
+	const char *outcome, const char *detail);
+/* Outcomes of every item not yet given one, from what it did. */
+int ferry_store__import_outcomes(ferry_db *db, int64_t id);
+/* {id, state, backup, outcomes:{...}, schema:[...], definitions:[...]}. */
+int ferry_store__import_commit_doc(ferry_db *db, int64_t id,
+	ferry_str *json);
+
+/* ---- back out ---- */
+
+/* A record version an import wrote, with what to restore. */
+typedef struct {
+	int64_t id;		/* the import's version */
+	char entity[128];
+	char sys_id[40];
+	char action[8];
+	int64_t latest;		/* the record's newest version now */
+	int64_t parent;		/* the version before the import, or 0 */
+	ferry_str parent_action;
+	ferry_str parent_payload;
+	char parent_policy[16];
+	int parent_vendor;
+	int64_t item;		/* the import's item, 0 if not found */
+} ferry_import_touched;
+
+void ferry_import_touched_dispose(ferry_import_touched *t);
+/* The next version after `after` that import id wrote (source
+ * "import"); FERRY_ENOTFOUND (no message) when there is none. */
+int ferry_store__import_touched_next(ferry_db *db, int64_t id,
+	int64_t after, ferry_import_touched *out);
+/* {id, state, restored, kept, problems:[...]} after a back out. */
+int ferry_store__import_backout_doc(ferry_db *db, int64_t id,
+	int64_t restored, ferry_str *json);
+
+/* ---- listing ---- */
+
+int ferry_store__import_list(ferry_db *db, ferry_str *json);
+int ferry_store__import_show(ferry_db *db, int64_t id, ferry_str *json);
+
+
 #endif

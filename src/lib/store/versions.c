@@ -68,7 +68,8 @@ static int version_row(ferry_db *db, sqlite3_stmt *st, ferry_version_ref *out)
 		return FERRY_ENOTFOUND;
 	if (rc != SQLITE_ROW)
 		return ferry_sq__error(db, rc, "reading versions");
-	if (ferry_str_failed(&out->payload))
+	if (ferry_str_failed(&out->hash) || ferry_str_failed(&out->action) ||
+	    ferry_str_failed(&out->payload))
 		return ferry__error(db, FERRY_ENOMEM, "out of memory");
 	return 0;
 }
