@@ -206,33 +206,12 @@ static void put_names(ferry_str *s, const ferry_namelist *l)
 static int build_header(ferry_db *db, ferry_str *h, const char *entity,
 	const ferry_namelist *depends)
 {
-	ferry_str id = FERRY_STR_INIT, name = FERRY_STR_INIT;
-	char now[FERRY_ISO_LEN];
-	int error;
-
-	if ((error = ferry_store__instance(db, &id, &name)) < 0)
-		goto done;
-	ferry__now_iso(db, now);
 	ferry_str_puts(h, "{\"kind\":\"" FERRY_ENTITY_PACK_KIND "\","
 		"\"entity\":");
 	ferry_str_puts_json(h, entity);
 	ferry_str_puts(h, ",\"depends\":");
 	put_names(h, depends);
-	ferry_str_puts(h, ",\"source\":{\"id\":");
-	ferry_str_puts_json(h, id.ptr);
-	ferry_str_puts(h, ",\"name\":");
-	ferry_str_puts_json(h, name.ptr);
-	ferry_str_puts(h, "},\"exported_by\":");
-	ferry_str_puts_json(h, db->user);
-	ferry_str_puts(h, ",\"exported_at\":");
-	ferry_str_puts_json(h, now);
-	ferry_str_putc(h, '}');
-	if (ferry_str_failed(h))
-		error = ferry__error(db, FERRY_ENOMEM, "out of memory");
-done:
-	ferry_str_dispose(&id);
-	ferry_str_dispose(&name);
-	return error;
+	return ferry__package_origin(db, h);
 }
 
 /* The entity's definition document ({name, display, description, ...}). */

@@ -174,25 +174,16 @@ static int definition_item(const char *line, size_t len, void *payload)
 	return write_line(s);
 }
 
-static int build_header(ferry_db *db, ferry_str *h, const ferry_pack_row *p,
-	int application, const char *now)
+int ferry__package_origin(ferry_db *db, ferry_str *h)
 {
 	ferry_str id = FERRY_STR_INIT, name = FERRY_STR_INIT;
+	char now[FERRY_ISO_LEN];
 	int error;
 
 	if ((error = ferry_store__instance(db, &id, &name)) < 0)
 		goto done;
-	ferry_str_puts(h, "{\"kind\":\"local_pack\",\"mode\":");
-	ferry_str_puts(h, application ? "\"application\"" : "\"pack\"");
-	ferry_str_puts(h, ",\"pack\":{\"id\":");
-	ferry_str_puts_json(h, p->uid);
-	ferry_str_puts(h, ",\"name\":");
-	ferry_str_puts_json(h, p->name);
-	ferry_str_puts(h, ",\"description\":");
-	ferry_str_puts_json(h, p->description);
-	ferry_str_puts(h, ",\"completed_at\":");
-	ferry_str_puts_json(h, p->completed_at);
-	ferry_str_puts(h, "},\"source\":{\"id\":");
+	ferry__now_iso(db, now);
+	ferry_str_puts(h, ",\"source\":{\"id\":");
 	ferry_str_puts_json(h, id.ptr);
 	ferry_str_puts(h, ",\"name\":");
 	ferry_str_puts_json(h, name.ptr);
@@ -207,6 +198,23 @@ done:
 	ferry_str_dispose(&id);
 	ferry_str_dispose(&name);
 	return error;
+}
+
+static int build_header(ferry_db *db, ferry_str *h, const ferry_pack_row *p,
+	int application)
+{
+	ferry_str_puts(h, "{\"kind\":\"local_pack\",\"mode\":");
+	ferry_str_puts(h, application ? "\"application\"" : "\"pack\"");
+	ferry_str_puts(h, ",\"pack\":{\"id\":");
+	ferry_str_puts_json(h, p->uid);
+	ferry_str_puts(h, ",\"name\":");
+	ferry_str_puts_json(h, p->name);
+	ferry_str_puts(h, ",\"description\":");
+	ferry_str_puts_json(h, p->description);
+	ferry_str_puts(h, ",\"completed_at\":");
+	ferry_str_puts_json(h, p->completed_at);
+	ferry_str_putc(h, '}');
+	return ferry__package_origin(db, h);
 }
 
 /* Where the file goes: --output, or the automatic name in --dir. */
@@ -253,7 +261,7 @@ int ferry_pack_export(ferry_buf *out, ferry_db *db, const char *name,
 	ferry_pack_row p;
 	ferry_str header = FERRY_STR_INIT, path = FERRY_STR_INIT,
 		essences = FERRY_STR_INIT, doc = FERRY_STR_INIT;
-	char now[FERRY_ISO_LEN], stamp[FERRY_HASH_HEX];
+	char stamp[FERRY_HASH_HEX];
 	int64_t items, out_of_date, vendor;
 	int error;
 
@@ -296,8 +304,7 @@ int ferry_pack_export(ferry_buf *out, ferry_db *db, const char *name,
 	if (error < 0 && error != FERRY_ENOTFOUND)
 		goto done;
 	s.essences = ferry_str_cstr(&essences);
-	ferry__now_iso(db, now);
-	if ((error = build_header(db, &header, &p, s.application, now)) < 0 ||
+	if ((error = build_header(db, &header, &p, s.application)) < 0 ||
 	    (error = target_path(db, &path, &p, opts)) < 0)
 		goto done;
 	wo.compress = !opts->uncompressed;

@@ -217,6 +217,14 @@ void ferry_sop__reader_free(ferry_sop_reader *r);
  * @param err receives the message on failure; may be NULL
  * @return 0 or a code as for ferry_sop__reader_open() and _next().
  */
+/*
+ * Append the origin members every package header ends with, and close
+ * the header object: ,"source":{id,name},"exported_by","exported_at"}.
+ * (Implemented in export.c; needs an instance.)
+ */
+struct ferry_db;
+int ferry__package_origin(struct ferry_db *db, ferry_str *h);
+
 int ferry_sop__verify(const char *path, ferry_str *header_out,
 	char stamp[FERRY_HASH_HEX], uint64_t *items, ferry_str *err);
 
