@@ -25,7 +25,7 @@ extern "C" {
 int ferry_entity_create(ferry_db *db, const char *name, const char *display,
 	const char *description);
 
-/** Entities: [{name, display, description, fields, records}]. */
+/** Entities: [{name, display, description, fields}] (fields: a count). */
 int ferry_entity_list(ferry_buf *out, ferry_db *db);
 
 /**

@@ -44,7 +44,7 @@ int ferry__record_key(ferry_str *out, const char *entity,
 	const ferry_fieldset *fs, const ferry_value *values,
 	const char *sys_id);
 
-/* The version hash of content: see docs/format.md, "Version hashes". */
+/* The version hash of content: docs/format.md, section 5.3. */
 void ferry__version_hash(char out[FERRY_HASH_HEX], const char *entity,
 	const char *rkey, const char *action, const char *payload,
 	size_t len);

@@ -258,16 +258,24 @@ static int convert_decimal(ferry_value *out, const ferry_type *t, json_t *v,
 		snprintf(in, sizeof(in), "%" JSON_INTEGER_FORMAT,
 			json_integer_value(v));
 	} else if (json_is_real(v)) {
-		double d = json_real_value(v), back;
+		double d = json_real_value(v);
+		int k, n;
 
-		/* A binary double stands for the decimal it was written as
-		 * when rounding to the scale changes it by no more than
-		 * float noise; 12.345 into decimal(5,2) is refused. */
+		/* A binary double stands for the decimal it was written as:
+		 * the one with the fewest fraction digits that reads back as
+		 * the same double (0.1, never 0.1000000000000000055...).
+		 * Needing more digits than the scale means it does not fit;
+		 * 12.345 into decimal(5,2) is refused. */
 		if (!isfinite(d))
 			goto bad;
-		snprintf(in, sizeof(in), "%.*f", t->scale, d);
-		back = strtod(in, NULL);
-		if (fabs(back - d) > 1e-9 * fmax(1.0, fabs(d)))
+		for (k = 0; k <= t->scale; k++) {
+			n = snprintf(in, sizeof(in), "%.*f", k, d);
+			if (n < 0 || (size_t)n >= sizeof(in))
+				goto bad;
+			if (strtod(in, NULL) == d)
+				break;
+		}
+		if (k > t->scale)
 			goto bad;
 	} else {
 		goto bad;
