@@ -92,6 +92,33 @@ static const cli_command *find_command(int argc, char **argv, int *words)
 	return NULL;
 }
 
+/* List the commands whose name starts with "group " on out (NULL: only
+ * count them); returns how many there are. */
+static int usage_group(FILE *out, const char *group)
+{
+	size_t t, len = strlen(group);
+	const cli_command *c;
+	int n = 0;
+
+	for (t = 0; tables[t]; t++)
+		for (c = tables[t]; c->name; c++)
+			if (!strncmp(c->name, group, len) &&
+			    c->name[len] == ' ') {
+				if (!out) {
+					n++;
+					continue;
+				}
+				if (n++ == 0)
+					fprintf(out, "usage: ferry %s COMMAND "
+						"[ARGS]\n\nCommands:\n", group);
+				fprintf(out, "  %-18s %s\n", c->name,
+					c->summary);
+			}
+	if (n)
+		fprintf(out, "\nSee 'ferry %s COMMAND --help'.\n", group);
+	return n;
+}
+
 static int opt_index(const cli_command *c, const char *name, size_t len)
 {
 	int i;
@@ -251,8 +278,21 @@ int main(int argc, char **argv)
 		usage_all(stderr);
 		return CLI_EXIT_USAGE;
 	}
-	if ((ctx.cmd = find_command(argc - i, argv + i, &words)) == NULL)
+	if ((ctx.cmd = find_command(argc - i, argv + i, &words)) == NULL) {
+		/* "ferry pack --help" lists the pack commands. */
+		if (i + 1 < argc && (!strcmp(argv[i + 1], "--help") ||
+		    !strcmp(argv[i + 1], "-h")) && usage_group(stdout, argv[i]))
+			return CLI_EXIT_OK;
+		if (i + 1 >= argc && usage_group(stderr, argv[i]))
+			return CLI_EXIT_USAGE;
+		if (i + 1 < argc && usage_group(NULL, argv[i])) {
+			fprintf(stderr, "ferry: unknown command '%s %s'\n",
+				argv[i], argv[i + 1]);
+			usage_group(stderr, argv[i]);
+			return CLI_EXIT_USAGE;
+		}
 		return cli_usage_error(NULL, "unknown command '%s'", argv[i]);
+	}
 	i += words;
 	rc = parse_args(&ctx, argc - i, argv + i, &args);
 	if (rc == 1) {
