@@ -114,7 +114,7 @@ static int usage_group(FILE *out, const char *group)
 				fprintf(out, "  %-18s %s\n", c->name,
 					c->summary);
 			}
-	if (n)
+	if (n && out)
 		fprintf(out, "\nSee 'ferry %s COMMAND --help'.\n", group);
 	return n;
 }
