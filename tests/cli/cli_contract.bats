@@ -193,3 +193,23 @@ d|admin" "$(sql 'SELECT name, sys_created_by FROM member ORDER BY name')"
 	ferry pack complete p >/dev/null
 	same "$NOW" "$(ferry --json pack list | jp 'd[1]["completed_at"]')"
 }
+
+@test "contract: 'ferry GROUP --help' lists the group's commands" {
+	run --separate-stderr ferry pack --help
+	[ "$status" -eq 0 ]
+	same "usage: ferry pack COMMAND [ARGS]" "${lines[0]}"
+	[[ "$output" == *"pack export"* ]]
+	[[ "$output" != *"record put"* ]]
+	[ -z "$stderr" ]
+}
+
+@test "contract: an unknown command of a group is a usage error naming it" {
+	run --separate-stderr ferry pack frob
+	[ "$status" -eq 2 ]
+	[ -z "$output" ]
+	[[ "$stderr" == "ferry: unknown command 'pack frob'"* ]]
+	[[ "$stderr" == *"pack create"* ]]
+	run --separate-stderr ferry frob
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == "ferry: unknown command 'frob'"* ]]
+}
