@@ -1,0 +1,355 @@
+/*
+ * floor.c - ferry-bench-floor: what the machine does at best with the
+ * benchmark's rows, measured in the same run as ferry, so the benchmark
+ * reports ratios that mean something on a shared, noisy machine.
+ *
+ *   ferry-bench-floor --data DIR --work DIR [--json FILE]
+ *
+ * reads every DIR/load/NN.jsonl file (the generator's records) and times:
+ *
+ *   insert         one transaction of prepared INSERTs of every line into
+ *                  payload(sys_id TEXT PRIMARY KEY, entity, body) in a new
+ *                  WAL database with ferry's own pragmas (synchronous =
+ *                  NORMAL), reading the files and closing the database
+ *                  (the checkpoint) included: the floor of any import,
+ *                  which must at least put each record in a keyed table
+ *   insert_nokey   the same into a table without the key (information)
+ *   scan           SELECT body FROM payload, every row touched
+ *   export         the scan again, each row and a newline fed to BLAKE2b
+ *                  (libsodium crypto_generichash) and to a zstd level 1
+ *                  stream with one worker thread, written to a file: the
+ *                  floor of a pack export
+ *
+ * Wall seconds come from CLOCK_MONOTONIC.  The results go to stdout, one
+ * "name seconds" line each, and as one JSON object to --json.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <sodium.h>
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <zstd.h>
+
+#define MAX_FILES 1000
+
+static void die(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("ferry-bench-floor: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(1);
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void check(sqlite3 *db, int rc, const char *what)
+{
+	if (rc != SQLITE_OK && rc != SQLITE_DONE && rc != SQLITE_ROW)
+		die("%s: %s", what, sqlite3_errmsg(db));
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The load files, in the order the generator numbered them. */
+static size_t list_files(char **out, const char *data)
+{
+	char dir[4096];
+	DIR *d;
+	struct dirent *de;
+	size_t n = 0;
+
+	snprintf(dir, sizeof(dir), "%s/load", data);
+	if ((d = opendir(dir)) == NULL)
+		die("cannot open %s: %s; run ferry-bench-gen first", dir,
+			strerror(errno));
+	while ((de = readdir(d)) != NULL) {
+		size_t len = strlen(de->d_name);
+		char path[8192];
+
+		if (len < 7 || strcmp(de->d_name + len - 6, ".jsonl") != 0)
+			continue;
+		if (n == MAX_FILES)
+			die("more than %d load files", MAX_FILES);
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		if ((out[n++] = strdup(path)) == NULL)
+			die("out of memory");
+	}
+	closedir(d);
+	qsort(out, n, sizeof(*out), cmp_names);
+	return n;
+}
+
+static void remove_db(const char *path)
+{
+	char aux[8192];
+
+	unlink(path);
+	snprintf(aux, sizeof(aux), "%s-wal", path);
+	unlink(aux);
+	snprintf(aux, sizeof(aux), "%s-shm", path);
+	unlink(aux);
+}
+
+static sqlite3 *open_db(const char *path)
+{
+	sqlite3 *db;
+
+	if (sqlite3_open(path, &db) != SQLITE_OK)
+		die("cannot open %s: %s", path, sqlite3_errmsg(db));
+	check(db, sqlite3_exec(db, "PRAGMA journal_mode = WAL;"
+		"PRAGMA synchronous = NORMAL;", NULL, NULL, NULL), path);
+	return db;
+}
+
+/*
+ * Insert every line of the load files; `keyed` gives the table ferry's
+ * key.  Returns the rows; *bytes gets the payload bytes.
+ */
+static uint64_t insert(const char *path, char **files, size_t nfiles,
+	int keyed, uint64_t *bytes)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	char *line = NULL;
+	size_t cap = 0, f;
+	ssize_t len;
+	uint64_t rows = 0;
+
+	*bytes = 0;
+	remove_db(path);
+	db = open_db(path);
+	check(db, sqlite3_exec(db, keyed ?
+		"CREATE TABLE payload (sys_id TEXT PRIMARY KEY NOT NULL,"
+		" entity TEXT NOT NULL, body TEXT NOT NULL)" :
+		"CREATE TABLE payload (sys_id TEXT NOT NULL,"
+		" entity TEXT NOT NULL, body TEXT NOT NULL)",
+		NULL, NULL, NULL), "create");
+	check(db, sqlite3_prepare_v2(db, "INSERT INTO payload VALUES "
+		"(?, ?, ?)", -1, &st, NULL), "prepare");
+	check(db, sqlite3_exec(db, "BEGIN", NULL, NULL, NULL), "begin");
+	for (f = 0; f < nfiles; f++) {
+		FILE *in = fopen(files[f], "r");
+		const char *base = strrchr(files[f], '/') + 1;
+
+		if (!in)
+			die("cannot open %s: %s", files[f], strerror(errno));
+		while ((len = getline(&line, &cap, in)) > 0) {
+			const char *id = strstr(line, "\"sys_id\":\"");
+
+			if (line[len - 1] == '\n')
+				line[--len] = '\0';
+			if (!id || strlen(id) < 10 + 36)
+				die("%s: a line without a sys_id", files[f]);
+			id += 10;
+			sqlite3_bind_text(st, 1, id, 36, SQLITE_STATIC);
+			sqlite3_bind_text(st, 2, base, -1, SQLITE_STATIC);
+			sqlite3_bind_text(st, 3, line, (int)len,
+				SQLITE_STATIC);
+			check(db, sqlite3_step(st), "insert");
+			sqlite3_reset(st);
+			rows++;
+			*bytes += (uint64_t)len;
+		}
+		fclose(in);
+	}
+	check(db, sqlite3_exec(db, "COMMIT", NULL, NULL, NULL), "commit");
+	sqlite3_finalize(st);
+	if (sqlite3_close(db) != SQLITE_OK)
+		die("cannot close %s", path);
+	free(line);
+	return rows;
+}
+
+typedef struct {
+	ZSTD_CCtx *cctx;
+	FILE *out;
+	char *obuf;
+	size_t ocap;
+	crypto_generichash_state hash;
+	uint64_t zbytes;
+	int workers;	/* zstd worker threads actually in use */
+} sink;
+
+static void sink_write(sink *s, const void *data, size_t len,
+	ZSTD_EndDirective end)
+{
+	ZSTD_inBuffer in = { data, len, 0 };
+	size_t left;
+
+	do {
+		ZSTD_outBuffer o = { s->obuf, s->ocap, 0 };
+
+		left = ZSTD_compressStream2(s->cctx, &o, &in, end);
+		if (ZSTD_isError(left))
+			die("zstd: %s", ZSTD_getErrorName(left));
+		if (o.pos && fwrite(s->obuf, 1, o.pos, s->out) != o.pos)
+			die("cannot write the compressed stream");
+		s->zbytes += o.pos;
+	} while (end == ZSTD_e_end ? left != 0 : in.pos < in.size);
+}
+
+/* Scan the table; with `s`, hash and compress what it reads. */
+static uint64_t scan(const char *path, sink *s)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	uint64_t sum = 0;
+	int rc;
+
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) !=
+	    SQLITE_OK)
+		die("cannot open %s: %s", path, sqlite3_errmsg(db));
+	check(db, sqlite3_prepare_v2(db, "SELECT body FROM payload", -1, &st,
+		NULL), "prepare");
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const unsigned char *body = sqlite3_column_text(st, 0);
+		size_t len = (size_t)sqlite3_column_bytes(st, 0);
+
+		sum += len + body[0];
+		if (s) {
+			crypto_generichash_update(&s->hash, body, len);
+			crypto_generichash_update(&s->hash,
+				(const unsigned char *)"\n", 1);
+			sink_write(s, body, len, ZSTD_e_continue);
+			sink_write(s, "\n", 1, ZSTD_e_continue);
+		}
+	}
+	check(db, rc, "scan");
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return sum;
+}
+
+static void export_floor(const char *dbpath, const char *outpath,
+	uint64_t *zbytes, int *workers)
+{
+	sink s;
+	unsigned char digest[crypto_generichash_BYTES];
+	size_t rc;
+
+	memset(&s, 0, sizeof(s));
+	if ((s.cctx = ZSTD_createCCtx()) == NULL)
+		die("out of memory");
+	rc = ZSTD_CCtx_setParameter(s.cctx, ZSTD_c_compressionLevel, 1);
+	if (ZSTD_isError(rc))
+		die("zstd: %s", ZSTD_getErrorName(rc));
+	/* One worker thread compresses while this one scans and hashes;
+	 * a libzstd built without threads refuses, and then it is none. */
+	rc = ZSTD_CCtx_setParameter(s.cctx, ZSTD_c_nbWorkers, 1);
+	s.workers = ZSTD_isError(rc) ? 0 : 1;
+	s.ocap = ZSTD_CStreamOutSize();
+	if ((s.obuf = malloc(s.ocap)) == NULL)
+		die("out of memory");
+	if ((s.out = fopen(outpath, "w")) == NULL)
+		die("cannot write %s: %s", outpath, strerror(errno));
+	crypto_generichash_init(&s.hash, NULL, 0, sizeof(digest));
+	scan(dbpath, &s);
+	sink_write(&s, NULL, 0, ZSTD_e_end);
+	crypto_generichash_final(&s.hash, digest, sizeof(digest));
+	if (fflush(s.out) != 0 || fsync(fileno(s.out)) != 0 ||
+	    fclose(s.out) != 0)
+		die("cannot write %s: %s", outpath, strerror(errno));
+	ZSTD_freeCCtx(s.cctx);
+	free(s.obuf);
+	*zbytes = s.zbytes;
+	*workers = s.workers;
+}
+
+static void usage(void)
+{
+	fputs("usage: ferry-bench-floor --data DIR --work DIR [--json FILE]\n",
+		stderr);
+	exit(2);
+}
+
+int main(int argc, char **argv)
+{
+	char *files[MAX_FILES];
+	char dbpath[4096], nokey[4096], zpath[4096];
+	const char *data = NULL, *work = NULL, *json = NULL;
+	double t0, t_insert, t_nokey, t_scan, t_export;
+	uint64_t rows, bytes, zbytes;
+	size_t nfiles, i;
+	int workers;
+
+	for (i = 1; i < (size_t)argc; i++) {
+		if (!strcmp(argv[i], "--data") && i + 1 < (size_t)argc)
+			data = argv[++i];
+		else if (!strcmp(argv[i], "--work") && i + 1 < (size_t)argc)
+			work = argv[++i];
+		else if (!strcmp(argv[i], "--json") && i + 1 < (size_t)argc)
+			json = argv[++i];
+		else
+			usage();
+	}
+	if (!data || !work)
+		usage();
+	if (sodium_init() < 0)
+		die("libsodium cannot start");
+	nfiles = list_files(files, data);
+	if (nfiles == 0)
+		die("no load files in %s/load", data);
+	snprintf(dbpath, sizeof(dbpath), "%s/floor.db", work);
+	snprintf(nokey, sizeof(nokey), "%s/floor-nokey.db", work);
+	snprintf(zpath, sizeof(zpath), "%s/floor.zst", work);
+
+	t0 = now();
+	rows = insert(nokey, files, nfiles, 0, &bytes);
+	t_nokey = now() - t0;
+	remove_db(nokey);
+
+	t0 = now();
+	rows = insert(dbpath, files, nfiles, 1, &bytes);
+	t_insert = now() - t0;
+
+	t0 = now();
+	scan(dbpath, NULL);
+	t_scan = now() - t0;
+
+	t0 = now();
+	export_floor(dbpath, zpath, &zbytes, &workers);
+	t_export = now() - t0;
+	remove_db(dbpath);
+	unlink(zpath);
+
+	printf("rows %" PRIu64 "\nbytes %" PRIu64 "\n"
+		"insert %.3f\ninsert_nokey %.3f\nscan %.3f\nexport %.3f\n",
+		rows, bytes, t_insert, t_nokey, t_scan, t_export);
+	if (json) {
+		FILE *f = fopen(json, "w");
+
+		if (!f)
+			die("cannot write %s: %s", json, strerror(errno));
+		fprintf(f, "{\"rows\":%" PRIu64 ",\"bytes\":%" PRIu64
+			",\"insert_s\":%.6f,\"insert_nokey_s\":%.6f"
+			",\"scan_s\":%.6f,\"export_s\":%.6f"
+			",\"zstd_level\":1,\"zstd_workers\":%d"
+			",\"zstd_bytes\":%" PRIu64 "}\n", rows, bytes,
+			t_insert, t_nokey, t_scan, t_export, workers, zbytes);
+		if (fclose(f) != 0)
+			die("cannot write %s: %s", json, strerror(errno));
+	}
+	for (i = 0; i < nfiles; i++)
+		free(files[i]);
+	return 0;
+}
