@@ -44,7 +44,9 @@
 #define FERRY_SOP_MAGIC "{\"format\":\"ferry-sop\",\"format_version\":"
 #define FERRY_SOP_TRAILER_PREFIX "{\"trailer\":"
 #define FERRY_SOP_STAMP_DOMAIN "ferry-stamp-1\n"
-#define FERRY_SOP_ZSTD_LEVEL 3
+/* Level 1: the measured floor; level 3 cost a third more time for a few
+ * percent smaller files. */
+#define FERRY_SOP_ZSTD_LEVEL 1
 
 /*
  * Misuse (a NULL handle, a call in the wrong state): loud in debug builds,

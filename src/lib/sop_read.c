@@ -20,7 +20,9 @@
  *   trailer   = {"trailer":"ferry-sop","items":<count>,
  *                "stamp":<hex>,"hash":<hex>}, then the end of the file
  *   stamp     = BLAKE2b-256("ferry-stamp-1\n" || every item line + "\n")
- *   hash      = BLAKE2b-256(every byte of S before the trailer)
+ *   hash      = BLAKE2b-256(header line "\n" stamp-in-hex): the stamp
+ *               digests every item byte, so this covers every byte
+ *               before the trailer while hashing each byte once
  *
  * Every refusal is FERRY_EFORMAT with a message that names the file, what
  * is wrong and what to do.  In a compressed file a strange line is often
@@ -68,7 +70,7 @@ struct ferry_sop_reader {
 	char *header;		/* the header line, NUL-terminated */
 	uint64_t lineno;	/* lines read so far (1: the header) */
 	uint64_t items;		/* items returned so far */
-	ferry_hash hash;	/* integrity: every line before the trailer */
+	ferry_hash hash;	/* integrity: the header line, then the stamp */
 	ferry_hash stamp;	/* VersionStamp: the domain, then the items */
 	char stamp_hex[FERRY_HASH_HEX]; /* the verified stamp */
 	int done;		/* the end was verified */
@@ -454,8 +456,9 @@ static int read_trailer(ferry_sop_reader *r, const char *line, size_t len)
 	memcpy(want_hash, hash, FERRY_HASH_HEX);
 	if ((error = expect_end(r)) < 0)
 		goto done;
-	ferry_hash_final_hex(&r->hash, hash_hex);
 	ferry_hash_final_hex(&r->stamp, r->stamp_hex);
+	ferry_hash_update(&r->hash, r->stamp_hex, FERRY_HASH_HEX - 1);
+	ferry_hash_final_hex(&r->hash, hash_hex);
 	if ((uint64_t)items != r->items)
 		error = fail(r, FERRY_EFORMAT, MSG_CHANGED " (it holds %"
 			PRIu64 " items, the trailer says %" JSON_INTEGER_FORMAT
@@ -590,8 +593,6 @@ int ferry_sop__reader_next(ferry_sop_reader *r, const char **line,
 			r->done = 1;
 		goto done;
 	}
-	ferry_hash_update(&r->hash, p, n);
-	ferry_hash_update(&r->hash, "\n", 1);
 	ferry_hash_update(&r->stamp, p, n);
 	ferry_hash_update(&r->stamp, "\n", 1);
 	r->items++;

@@ -40,7 +40,7 @@ struct ferry_sop_writer {
 	char *obuf;		/* output not yet written to fd */
 	size_t ocap;		/* size of obuf */
 	size_t olen;		/* bytes waiting in obuf */
-	ferry_hash hash;	/* integrity: every line before the trailer */
+	ferry_hash hash;	/* integrity: the header line, then the stamp */
 	ferry_hash stamp;	/* VersionStamp: the domain, then the items */
 	uint64_t items;		/* item lines written */
 	int overwrite;		/* replace an existing target */
@@ -197,11 +197,15 @@ static int emit_line(ferry_sop_writer *w, const char *line, size_t len,
 {
 	int error;
 
-	ferry_hash_update(&w->hash, line, len);
-	ferry_hash_update(&w->hash, "\n", 1);
+	/* Each byte is hashed once: items into the stamp, the header into
+	 * the integrity hash, which then takes the stamp (docs/format.md,
+	 * section 6). */
 	if (is_item) {
 		ferry_hash_update(&w->stamp, line, len);
 		ferry_hash_update(&w->stamp, "\n", 1);
+	} else {
+		ferry_hash_update(&w->hash, line, len);
+		ferry_hash_update(&w->hash, "\n", 1);
 	}
 	if ((error = emit(w, line, len)) < 0)
 		return error;
@@ -507,6 +511,7 @@ int ferry_sop__writer_finish(ferry_sop_writer *w, char stamp[FERRY_HASH_HEX],
 	if ((error = w->error) < 0)
 		goto done;
 	ferry_hash_final_hex(&w->stamp, stamp_hex);
+	ferry_hash_update(&w->hash, stamp_hex, FERRY_HASH_HEX - 1);
 	ferry_hash_final_hex(&w->hash, hash_hex);
 	ferry_str_printf(&trailer, "%s\"ferry-sop\",\"items\":%" PRIu64
 		",\"stamp\":\"%s\",\"hash\":\"%s\"}\n",

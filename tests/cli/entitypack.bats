@@ -78,7 +78,7 @@ path, header, items = sys.argv[1], sys.argv[2], sys.argv[3:]
 h = '{"format":"ferry-sop","format_version":1,' + header[1:]
 body = h + "\n" + "".join(i + "\n" for i in items)
 stamp = hashlib.blake2b(b"ferry-stamp-1\n" + "".join(i + "\n" for i in items).encode(), digest_size=32).hexdigest()
-full = hashlib.blake2b(body.encode(), digest_size=32).hexdigest()
+full = hashlib.blake2b((h + "\n" + stamp).encode(), digest_size=32).hexdigest()
 trailer = '{"trailer":"ferry-sop","items":%d,"stamp":"%s","hash":"%s"}\n' % (len(items), stamp, full)
 open(path, "w").write(body + trailer)
 EOF

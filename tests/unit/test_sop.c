@@ -139,8 +139,13 @@ static void build_plain(ferry_str *out, const char *header_line,
 		ferry_str_puts(&stamped, items[i]);
 		ferry_str_putc(&stamped, '\n');
 	}
-	digest_hex(hash, out->ptr, out->size);
 	digest_hex(stamp, stamped.ptr, stamped.size);
+	/* hash = BLAKE2b(header line "\n" stamp hex), docs/format.md 6. */
+	ferry_str_clear(&stamped);
+	ferry_str_puts(&stamped, header_line);
+	ferry_str_putc(&stamped, '\n');
+	ferry_str_puts(&stamped, stamp);
+	digest_hex(hash, stamped.ptr, stamped.size);
 	ferry_str_printf(out, "{\"trailer\":\"ferry-sop\",\"items\":%ld,"
 		"\"stamp\":\"%s\",\"hash\":\"%s\"}\n",
 		count < 0 ? (long)n : count, stamp, hash);
@@ -1009,7 +1014,8 @@ static void test_sop_altered__trailer_malformed(void **state)
 	int n;
 
 	digest_hex(stamp, "ferry-stamp-1\n", 14);
-	digest_hex(hash, V1 "\n", strlen(V1) + 1);
+	snprintf(buf, sizeof(buf), "%s\n%s", V1, stamp);
+	digest_hex(hash, buf, strlen(buf));
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		n = snprintf(buf, sizeof(buf), "%s\n", V1);
 		snprintf(buf + n, sizeof(buf) - (size_t)n, bad[i], stamp,
