@@ -11,6 +11,7 @@
 #include "records.h"
 
 #include "alloc.h"
+#include "canonical.h"
 #include "sop.h"
 #include "store/store.h"
 
@@ -78,8 +79,12 @@ typedef struct {
 	ferry_db *db;
 	ferry_sop_writer *w;
 	ferry_str line;
+	ferry_str old;		/* scratch: old values of one update */
 	int application;
+	int refuse_vendor;	/* application mode without --force */
 	const char *essences;
+	const char *pack_name;
+	int64_t out_of_date;	/* items whose record changed since */
 	ferry_str err;
 } export_state;
 
@@ -135,6 +140,21 @@ static int record_item(const ferry_export_row *r, void *payload)
 	export_state *s = payload;
 	ferry_str *l = &s->line;
 
+	if (r->vendor && s->refuse_vendor)
+		return ferry__error(s->db, FERRY_ECONFLICT, "pack '%s' contains "
+			"vendor records (%s %s, for one): exporting it as a new "
+			"application may cause collisions while updating the "
+			"system; use the plain export instead, or pass --force",
+			s->pack_name, r->entity, r->sys_id);
+	s->out_of_date += r->out_of_date;
+	ferry_str_clear(&s->old);
+	if (r->base_payload && ferry_canon__old_values(&s->old,
+	    r->base_payload, r->base_payload_len, r->payload,
+	    r->payload_len) < 0)
+		return ferry__error(s->db, FERRY_EFORMAT, "the stored payload "
+			"of %s record %s is not canonical JSON; the instance is "
+			"damaged", r->entity, r->sys_id);
+
 	ferry_str_clear(l);
 	ferry_str_puts(l, "{\"t\":\"record\",\"entity\":");
 	ferry_str_puts_json(l, r->entity);
@@ -157,8 +177,8 @@ static int record_item(const ferry_export_row *r, void *payload)
 	ferry_str_puts(l, ",\"payload\":");
 	ferry_str_put(l, r->payload, r->payload_len);
 	ferry_str_puts(l, ",\"old\":");
-	if (r->old)
-		ferry_str_put(l, r->old, r->old_len);
+	if (r->base_payload)
+		ferry_str_put(l, s->old.ptr, s->old.size);
 	else
 		ferry_str_puts(l, "null");
 	ferry_str_putc(l, '}');
@@ -262,7 +282,6 @@ int ferry_pack_export(ferry_buf *out, ferry_db *db, const char *name,
 	ferry_str header = FERRY_STR_INIT, path = FERRY_STR_INIT,
 		essences = FERRY_STR_INIT, doc = FERRY_STR_INIT;
 	char stamp[FERRY_HASH_HEX];
-	int64_t items, out_of_date, vendor;
 	int error;
 
 	FERRY_CHECK_DB(db);
@@ -289,17 +308,8 @@ int ferry_pack_export(ferry_buf *out, ferry_db *db, const char *name,
 			"%s' first", p.name, p.state, p.name);
 		goto done;
 	}
-	if ((error = ferry_store__pack_counts(db, p.id, &items, &out_of_date,
-	    &vendor)) < 0)
-		goto done;
-	if (s.application && vendor > 0 && !opts->force) {
-		error = ferry__error(db, FERRY_ECONFLICT, "pack '%s' contains "
-			"%lld vendor record(s): exporting it as a new "
-			"application may cause collisions while updating the "
-			"system; use the plain export instead, or pass --force",
-			p.name, (long long)vendor);
-		goto done;
-	}
+	s.pack_name = p.name;
+	s.refuse_vendor = s.application && !opts->force;
 	error = ferry_store__property_get(db, ESSENCES_PROPERTY, &essences);
 	if (error < 0 && error != FERRY_ENOTFOUND)
 		goto done;
@@ -330,14 +340,14 @@ int ferry_pack_export(ferry_buf *out, ferry_db *db, const char *name,
 		"\"out_of_date\":%lld,\"warnings\":[", stamp,
 		(unsigned long long)ferry_sop__writer_items(s.w),
 		s.application ? "\"application\"" : "\"pack\"",
-		(long long)out_of_date);
-	if (out_of_date > 0) {
+		(long long)s.out_of_date);
+	if (s.out_of_date > 0) {
 		ferry_str warn = FERRY_STR_INIT;
 
 		ferry_str_printf(&warn, "%lld item(s) of pack '%s' are out of "
 			"date: their records changed after they were captured; "
 			"reopen the pack and add them again to ship the newest "
-			"versions", (long long)out_of_date, p.name);
+			"versions", (long long)s.out_of_date, p.name);
 		ferry_str_puts_json(&doc, ferry_str_cstr(&warn));
 		ferry_str_dispose(&warn);
 	}
@@ -346,6 +356,7 @@ int ferry_pack_export(ferry_buf *out, ferry_db *db, const char *name,
 done:
 	ferry_sop__writer_free(s.w);
 	ferry_str_dispose(&s.line);
+	ferry_str_dispose(&s.old);
 	ferry_str_dispose(&s.err);
 	ferry_str_dispose(&header);
 	ferry_str_dispose(&path);

@@ -246,7 +246,7 @@ print(h.hexdigest())'
 	ferry record put member '{"name":"mine"}' >/dev/null
 	ferry pack complete P >/dev/null
 	same 1 "$(sql "SELECT vendor FROM ferry_version WHERE sys_id = '$v' ORDER BY id DESC LIMIT 1")"
-	refused "pack 'P' contains 1 vendor record(s): exporting it as a new application may cause collisions while updating the system; use the plain export instead, or pass --force" pack export P --as-application --output a.sop
+	refused "pack 'P' contains vendor records (member $v, for one): exporting it as a new application may cause collisions while updating the system; use the plain export instead, or pass --force" pack export P --as-application --output a.sop
 	[ ! -e a.sop ]
 	run ferry pack export P --as-application --force --output a.sop
 	[ "$status" -eq 0 ]
@@ -260,7 +260,9 @@ print(h.hexdigest())'
 @test "rule: the vendor check reads the captured version's vendor flag" {
 	completed_pack
 	sql "UPDATE ferry_version SET vendor = 1 WHERE sys_id = '$OPEN_ID'"
-	refused "contains 1 vendor record(s)" pack export P --as-application
+	refused "contains vendor records (member $OPEN_ID, for one)" pack export P --as-application
+	# Refused while streaming: no file, no temporary file is left behind.
+	[ -z "$(ls | grep '\.sop')" ]
 	run ferry pack export P --as-application --force --output a.sop
 	[ "$status" -eq 0 ]
 }

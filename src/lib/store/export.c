@@ -1,26 +1,11 @@
 /*
  * export.c - the store's side of pack export: the pack's items in file
- * order, with their base versions and the base values of changed fields,
- * streamed row by row so memory does not grow with the pack.
+ * order, with their base versions, streamed row by row so memory does not
+ * grow with the pack.
  */
 #include "sq.h"
 
-#include "alloc.h"
-
 #include <string.h>
-
-/*
- * The old values: for each field whose value differs between the base and
- * the final payload, its base value (null when the base lacks it), keys
- * in byte order.  `->` keeps values in their canonical JSON text.
- */
-#define OLD_VALUES \
-	"CASE WHEN b.id IS NULL OR b.action = 'delete' OR " \
-	"v.action = 'delete' THEN NULL ELSE (SELECT json_group_object(k.key, " \
-	"b.payload -> ('$.' || k.key)) FROM (SELECT key FROM " \
-	"json_each(v.payload) UNION SELECT key FROM json_each(b.payload) " \
-	"ORDER BY 1) k WHERE (v.payload -> ('$.' || k.key)) IS NOT " \
-	"(b.payload -> ('$.' || k.key))) END"
 
 int ferry_store__export_rows(ferry_db *db, int64_t pack_id,
 	ferry_export_cb cb, void *payload)
@@ -33,8 +18,11 @@ int ferry_store__export_rows(ferry_db *db, int64_t pack_id,
 		"v.rkey, CASE WHEN v.action = 'delete' THEN 'delete' WHEN "
 		"b.id IS NULL OR b.action = 'delete' THEN 'insert' ELSE "
 		"'update' END, v.hash, CASE WHEN b.action = 'delete' THEN NULL "
-		"ELSE b.hash END, v.policy, v.vendor, v.payload, " OLD_VALUES
-		" FROM ferry_pack_item i JOIN ferry_version v ON v.id = "
+		"ELSE b.hash END, v.policy, v.vendor, v.payload, CASE WHEN "
+		"v.action = 'update' AND b.action <> 'delete' THEN b.payload "
+		"END, EXISTS (SELECT 1 FROM ferry_version n WHERE n.entity = "
+		"i.entity AND n.sys_id = i.sys_id AND n.id > i.version_id) "
+		"FROM ferry_pack_item i JOIN ferry_version v ON v.id = "
 		"i.version_id LEFT JOIN ferry_version b ON b.id = i.base_id "
 		"WHERE i.pack_id = ?1 ORDER BY i.entity, i.sys_id", -1, &st,
 		NULL);
@@ -54,8 +42,9 @@ int ferry_store__export_rows(ferry_db *db, int64_t pack_id,
 		r.vendor = sqlite3_column_int(st, 7);
 		r.payload = (const char *)sqlite3_column_text(st, 8);
 		r.payload_len = (size_t)sqlite3_column_bytes(st, 8);
-		r.old = (const char *)sqlite3_column_text(st, 9);
-		r.old_len = (size_t)sqlite3_column_bytes(st, 9);
+		r.base_payload = (const char *)sqlite3_column_text(st, 9);
+		r.base_payload_len = (size_t)sqlite3_column_bytes(st, 9);
+		r.out_of_date = sqlite3_column_int(st, 10);
 		if ((error = cb(&r, payload)) != 0)
 			break;
 	}
@@ -63,30 +52,6 @@ int ferry_store__export_rows(ferry_db *db, int64_t pack_id,
 	if (!error && rc != SQLITE_DONE)
 		error = ferry_sq__error(db, rc, "export");
 	return error;
-}
-
-int ferry_store__pack_counts(ferry_db *db, int64_t pack_id, int64_t *items,
-	int64_t *out_of_date, int64_t *vendor)
-{
-	sqlite3_stmt *st;
-	int error, rc;
-
-	if ((error = ferry_sq__prepare(db, "SELECT count(*), coalesce(sum("
-	    "EXISTS (SELECT 1 FROM ferry_version n WHERE n.entity = i.entity "
-	    "AND n.sys_id = i.sys_id AND n.id > i.version_id)), 0), "
-	    "coalesce(sum(v.vendor), 0) FROM ferry_pack_item i JOIN "
-	    "ferry_version v ON v.id = i.version_id WHERE i.pack_id = ?1",
-	    &st)) < 0)
-		return error;
-	sqlite3_bind_int64(st, 1, pack_id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		*items = sqlite3_column_int64(st, 0);
-		*out_of_date = sqlite3_column_int64(st, 1);
-		*vendor = sqlite3_column_int64(st, 2);
-	}
-	ferry_sq__reset(st);
-	return rc == SQLITE_ROW ? 0 : ferry_sq__error(db, rc, "export");
 }
 
 int ferry_store__pack_entities(ferry_db *db, int64_t pack_id,

@@ -1,0 +1,156 @@
+/*
+ * canonical.c - walking canonical JSON objects (see canonical.h).
+ */
+#include "canonical.h"
+
+#include <string.h>
+
+int ferry_canon__begin(ferry_canon_iter *it, const char *text, size_t len)
+{
+	if (len < 2 || text[0] != '{' || text[len - 1] != '}')
+		return -1;
+	it->p = text + 1;
+	it->end = text + len - 1;
+	return 0;
+}
+
+/* Skip one JSON string starting at its opening quote. */
+static const char *skip_string(const char *p, const char *end)
+{
+	for (p++; p < end; p++) {
+		if (*p == '\\')
+			p++;
+		else if (*p == '"')
+			return p + 1;
+	}
+	return NULL;
+}
+
+/* Skip one JSON value of canonical (compact) text. */
+static const char *skip_value(const char *p, const char *end)
+{
+	int depth = 0;
+
+	if (p >= end)
+		return NULL;
+	do {
+		if (p >= end)
+			return NULL;
+		switch (*p) {
+		case '"':
+			if ((p = skip_string(p, end)) == NULL)
+				return NULL;
+			continue;
+		case '{':
+		case '[':
+			depth++;
+			break;
+		case '}':
+		case ']':
+			if (--depth < 0)
+				return NULL;
+			break;
+		case ',':
+		case ':':
+			if (depth == 0)
+				return NULL;
+			break;
+		default:
+			/* numbers, true, false, null: up to a delimiter */
+			if (depth == 0) {
+				while (p < end && *p != ',' && *p != '}' &&
+				    *p != ']')
+					p++;
+				return p;
+			}
+		}
+		p++;
+	} while (depth > 0);
+	return p;
+}
+
+int ferry_canon__next(ferry_canon_iter *it, ferry_canon_member *m)
+{
+	const char *p = it->p, *q;
+
+	if (p >= it->end)
+		return 0;
+	if (*p == ',')
+		p++;
+	if (p >= it->end || *p != '"' ||
+	    (q = skip_string(p, it->end)) == NULL || q >= it->end || *q != ':')
+		return -1;
+	m->key = p + 1;
+	m->key_len = (size_t)(q - p - 2);
+	p = q + 1;
+	if ((q = skip_value(p, it->end)) == NULL || q == p)
+		return -1;
+	m->value = p;
+	m->value_len = (size_t)(q - p);
+	if (q < it->end && *q != ',')
+		return -1;
+	it->p = q;
+	return 1;
+}
+
+static int key_cmp(const ferry_canon_member *a, const ferry_canon_member *b)
+{
+	size_t n = a->key_len < b->key_len ? a->key_len : b->key_len;
+	int c = memcmp(a->key, b->key, n);
+
+	if (c)
+		return c;
+	return a->key_len < b->key_len ? -1 : a->key_len > b->key_len;
+}
+
+static void put_member(ferry_str *out, int *first, const ferry_canon_member *k,
+	const char *value, size_t len)
+{
+	ferry_str_putc(out, *first ? '{' : ',');
+	*first = 0;
+	ferry_str_putc(out, '"');
+	ferry_str_put(out, k->key, k->key_len);
+	ferry_str_puts(out, "\":");
+	ferry_str_put(out, value, len);
+}
+
+int ferry_canon__old_values(ferry_str *out, const char *base,
+	size_t base_len, const char *now, size_t now_len)
+{
+	ferry_canon_iter bi, ni;
+	ferry_canon_member b, n;
+	int hb, hn, first = 1;
+
+	if (ferry_canon__begin(&bi, base, base_len) < 0 ||
+	    ferry_canon__begin(&ni, now, now_len) < 0)
+		return -1;
+	hb = ferry_canon__next(&bi, &b);
+	hn = ferry_canon__next(&ni, &n);
+	/* A merge of two sorted member lists. */
+	while (hb > 0 || hn > 0) {
+		int c = hb <= 0 ? 1 : hn <= 0 ? -1 : key_cmp(&b, &n);
+
+		if (hb < 0 || hn < 0)
+			return -1;
+		if (c < 0) {
+			/* only in base: cleared since */
+			put_member(out, &first, &b, b.value, b.value_len);
+			hb = ferry_canon__next(&bi, &b);
+		} else if (c > 0) {
+			/* only in now: base had none */
+			put_member(out, &first, &n, "null", 4);
+			hn = ferry_canon__next(&ni, &n);
+		} else {
+			if (b.value_len != n.value_len ||
+			    memcmp(b.value, n.value, b.value_len) != 0)
+				put_member(out, &first, &b, b.value,
+					b.value_len);
+			hb = ferry_canon__next(&bi, &b);
+			hn = ferry_canon__next(&ni, &n);
+		}
+	}
+	if (hb < 0 || hn < 0)
+		return -1;
+	ferry_str_puts(out, first ? "{}" : "}");
+	return 0;
+}
