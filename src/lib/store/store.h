@@ -231,8 +231,9 @@ typedef struct {
 	int vendor;
 	const char *payload;	/* canonical JSON */
 	size_t payload_len;
-	const char *old;	/* base values of changed fields, or NULL */
-	size_t old_len;
+	const char *base_payload; /* the base's payload, for an update */
+	size_t base_payload_len;
+	int out_of_date;	/* the record has a later version */
 } ferry_export_row;
 
 typedef int (*ferry_export_cb)(const ferry_export_row *row, void *payload);
@@ -240,9 +241,6 @@ typedef int (*ferry_export_cb)(const ferry_export_row *row, void *payload);
 /* The record items of a pack in file order (entity, sys_id). */
 int ferry_store__export_rows(ferry_db *db, int64_t pack_id,
 	ferry_export_cb cb, void *payload);
-/* Counts over a pack: items, out of date items, vendor items. */
-int ferry_store__pack_counts(ferry_db *db, int64_t pack_id, int64_t *items,
-	int64_t *out_of_date, int64_t *vendor);
 /* The entities a pack's record items use (user entities), by name. */
 int ferry_store__pack_entities(ferry_db *db, int64_t pack_id,
 	int (*cb)(const char *entity, void *payload), void *payload);
@@ -415,12 +413,18 @@ int ferry_store__data_version(ferry_db *db, int64_t *out);
 int ferry_store__import_get(ferry_db *db, int64_t id, ferry_import_row *out);
 int ferry_store__import_create(ferry_db *db, const ferry_import_new *n,
 	int64_t *id);
+/* Stages the item lines of one load with one prepared statement. */
+typedef struct ferry_import_stager ferry_import_stager;
+
+int ferry_store__import_stager_new(ferry_import_stager **out, ferry_db *db,
+	int64_t id);
+void ferry_store__import_stager_free(ferry_import_stager *s);
 /*
  * Stage one item line (item counts from 1).  FERRY_EFORMAT with a
- * message "item N (line L): ..." for a line that is not JSON or repeats
+ * message "item N (line L) ..." for a line that is not JSON or repeats
  * a record.
  */
-int ferry_store__import_stage(ferry_db *db, int64_t id, int64_t item,
+int ferry_store__import_stage(ferry_import_stager *s, int64_t item,
 	const char *line, size_t len);
 /* Declare a field for the checks: scope 0 as the package declares it,
  * scope 1 as the target will have it. */
@@ -432,6 +436,11 @@ int ferry_store__import_field(ferry_db *db, int64_t id, int scope,
  * the item number), or a negative code.
  */
 int ferry_store__import_check(ferry_db *db, int64_t id, int64_t *item,
+	ferry_str *why);
+/* As ferry_store__import_check(), for the payload values of one
+ * entity's records against its declared fields fs (scope 0). */
+int ferry_store__import_check_values(ferry_db *db, int64_t id,
+	const char *entity, const ferry_fieldset *fs, int64_t *item,
 	ferry_str *why);
 /* The last committed import of the same pack before id: 0 in *prev
  * when there is none. */
@@ -496,16 +505,14 @@ int ferry_store__import_problems_records(ferry_db *db, int64_t id);
 /* missing_entity for every record item of entity. */
 int ferry_store__import_problems_entity(ferry_db *db, int64_t id,
 	const char *entity, const char *message);
-/* missing_field and type_mismatch for the writes to entity, against the
- * target fields of scope 1. */
-int ferry_store__import_problems_fields(ferry_db *db, int64_t id,
-	const char *entity);
-/* missing_reference for field of entity, a ref(ref_entity): values
- * found neither in the target (when ref_table, the target has that
- * entity) nor among the records the package writes. */
-int ferry_store__import_problems_refs(ferry_db *db, int64_t id,
-	const char *entity, const char *field, const char *ref_entity,
-	int ref_table);
+/*
+ * missing_field, type_mismatch and missing_reference for the values the
+ * import writes to entity, against fs, the fields the target will have
+ * (scope 1).  A reference is missing when its record is neither in the
+ * target (and kept) nor written by the import.
+ */
+int ferry_store__import_problems_values(ferry_db *db, int64_t id,
+	const char *entity, const ferry_fieldset *fs);
 /* Target fields entity.field of type ref(ref_entity) where the import
  * deletes ref_entity records. */
 int ferry_store__import_referrers(ferry_db *db, int64_t id,
@@ -521,6 +528,15 @@ int ferry_store__import_unresolved(ferry_db *db, int64_t id,
 int ferry_store__import_set_state(ferry_db *db, int64_t id,
 	const char *state, const char *by, const char *at,
 	const char *backup);
+/*
+ * Remember that the plan is current (current 1) or forget it (0, after a
+ * resolution).  ferry_store__import_plan_current() then says whether
+ * nothing a plan depends on changed since: records and the catalog (every
+ * change writes a version), formulas and data sets.
+ */
+int ferry_store__import_mark_plan(ferry_db *db, int64_t id, int current);
+int ferry_store__import_plan_current(ferry_db *db, int64_t id,
+	int *current);
 /* {id, state, items, actions:{...}, unresolved, problems:[...]}. */
 int ferry_store__import_preview_doc(ferry_db *db, int64_t id,
 	ferry_str *json);
@@ -561,14 +577,18 @@ typedef struct {
 } ferry_import_write;
 
 /*
- * Apply the clean inserts and updates of a user entity set-wise: rows
- * and versions straight from the staged canonical payloads, whose hashes
- * load verified.  declared_only is 1 when every target field is declared
- * by the package (updates are then exact too).  *done counts items.
+ * Apply the clean inserts (and with `updates`, the clean updates) of a
+ * user entity set-wise: rows and versions straight from the staged
+ * canonical payloads, whose hashes load verified.  Updates are only
+ * exact when every target field is one the package declares: callers
+ * pass updates 0 otherwise.  *done counts the items applied.
  */
 int ferry_store__import_fast(ferry_db *db, const ferry_import_write *w,
-	const char *entity, const ferry_fieldset *fs, int declared_only,
+	const char *entity, const ferry_fieldset *fs, int updates,
 	int64_t *done);
+/* How many items of an import have that act. */
+int ferry_store__import_act_count(ferry_db *db, int64_t id, const char *act,
+	int64_t *n);
 /*
  * The next record item of entity, in sys_id order after `after` (NULL:
  * from the first), that commit writes one by one (what:
@@ -577,6 +597,13 @@ int ferry_store__import_fast(ferry_db *db, const ferry_import_write *w,
  */
 int ferry_store__import_next(ferry_db *db, int64_t id, const char *entity,
 	int what, const char *after, ferry_import_item *out);
+/*
+ * Give a record's newest version, written with hash `from`, the id `to`
+ * instead: the package's version id for the very same content, so that
+ * the target and the source agree on it (docs/import.md, "Version ids").
+ */
+int ferry_store__import_adopt(ferry_db *db, const char *entity,
+	const char *sys_id, const char *from, const char *to);
 int ferry_store__import_outcome(ferry_db *db, int64_t id, int64_t item,
 	const char *outcome, const char *detail);
 /* Outcomes of every item not yet given one, from what it did. */
@@ -597,6 +624,7 @@ typedef struct {
 	int64_t parent;		/* the version before the import, or 0 */
 	ferry_str parent_action;
 	ferry_str parent_payload;
+	char parent_hash[72];
 	char parent_policy[16];
 	int parent_vendor;
 	int64_t item;		/* the import's item, 0 if not found */
