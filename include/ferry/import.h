@@ -6,6 +6,10 @@
  * decides an action for every item and lists its problems; resolve
  * answers them (accept, skip, merge); commit applies everything in one
  * transaction after a backup; backout restores what an import touched.
+ * docs/import.md gives the rules, docs/cli/import.md every JSON field.
+ *
+ * An import's states: loaded -> previewed -> committed -> backed_out.
+ * Every call except list and show is for admins only (FERRY_EDENIED).
  */
 #ifndef FERRY_IMPORT_H
 #define FERRY_IMPORT_H
@@ -16,23 +20,69 @@
 extern "C" {
 #endif
 
-/** {id, stamp, items, pack:{...}, previous:{id, stamp, same}|null}. */
+/**
+ * Verify a .sop file and stage its items in the instance.
+ *
+ * The file streams through the reader into staging tables in one
+ * transaction; then every item is checked (names, sys_ids, actions,
+ * version hashes, canonical payloads, values against the package's
+ * declared schema).  A bad file or item refuses the whole load, naming
+ * the item and its line, and leaves the instance as it was.  Live data
+ * never changes.  The stamp is compared with the last committed import
+ * of the same pack.
+ *
+ * @param[out] out {id, stamp, items, kind, mode, pack:{id, name,
+ *	completed_at}, source:{id, name}, previous:{id, stamp, same}|null,
+ *	message}
+ * @return 0; FERRY_EFORMAT (damaged, altered, foreign or too new file, or
+ *	a bad item); FERRY_ENOTFOUND (no such file); FERRY_EIO;
+ *	FERRY_EDENIED; FERRY_ENOMEM
+ */
 int ferry_import_load(ferry_buf *out, ferry_db *db, const char *path);
 
 /**
- * Decide and list: {id, state, items, actions:{...}, problems:[{item,
- * entity, sys_id, kind, severity, message, resolution}]}.
+ * Decide what every item does to the target as it is now, and list every
+ * problem (kinds: local_change, customized, protected, missing_entity,
+ * missing_field, missing_reference, type_mismatch, already_deleted,
+ * already_applied, formula_draft_exists, still_referenced, schema_kept,
+ * field_not_dropped, unknown_item).  Replaces an earlier preview;
+ * resolutions are kept.
+ *
+ * @param[out] out {id, state, stamp, pack, items, actions:{insert,
+ *	update, merge, delete, skip}, unresolved, problems:[{item, entity,
+ *	sys_id, key, kind, severity, message, resolution}]}
+ * @return 0; FERRY_ENOTFOUND (no such import); FERRY_ESTATE (committed
+ *	or backed out); FERRY_EDENIED
  */
 int ferry_import_preview(ferry_buf *out, ferry_db *db, int64_t id);
 
 /**
- * Resolve items with "accept" or "skip"; items NULL (n 0) means all items
- * with problems.  @param[out] out {resolved}
+ * Answer items with "accept" (take the package's version; a strong
+ * overwrite where the protection policy forbids it) or "skip" (keep the
+ * target's).  items NULL and n 0 means every item with an error or a
+ * warning; accept then leaves the items it cannot answer (a draft to
+ * delete, a missing entity, field or reference, a value that does not
+ * fit) and counts them in "left".  A preview comes first.
+ *
+ * @param[out] out {id, resolution, resolved, left, unresolved}
+ * @return 0; FERRY_ENOTFOUND (no such import or item); FERRY_ECONFLICT
+ *	(an item accept cannot answer); FERRY_EINVALID; FERRY_ESTATE;
+ *	FERRY_EDENIED
  */
 int ferry_import_resolve(ferry_buf *out, ferry_db *db, int64_t id,
 	const char *resolution, const int64_t *items, size_t n);
 
-/** Use a hand-merged JSON payload for one item. */
+/**
+ * Use a hand-merged payload for one record item: a JSON object of field
+ * values, checked like ferry_record_put() against the fields the target
+ * will have (null clears a field).  At commit its fields are written
+ * over the target's record (or make a new one).
+ *
+ * @return 0; FERRY_EINVALID (not an object, a value of the wrong type or
+ *	size, not a record insert or update); FERRY_ENOTFOUND (no such
+ *	import, item, field or referenced record); FERRY_ECONFLICT (the
+ *	entity is missing); FERRY_ESTATE; FERRY_EDENIED
+ */
 int ferry_import_merge(ferry_db *db, int64_t id, int64_t item,
 	const char *json);
 
@@ -46,20 +96,82 @@ typedef struct {
 #define FERRY_COMMIT_OPTIONS_INIT { FERRY_COMMIT_OPTIONS_VERSION, 0 }
 
 /**
- * Apply a previewed import.  FERRY_EUNRESOLVED while an error is open.
- * @param[out] out {id, state, backup, outcomes:{...}}
+ * Apply an import.  Plans it again against the target as it is now (the
+ * plan is kept), refuses while an error is unresolved, backs the
+ * instance up (unless no_backup), then applies everything in one
+ * transaction: schema, records (referenced entities first), deletes,
+ * formulas and data sets.  A crash or kill at any point leaves the
+ * instance as before or fully committed.
+ *
+ * @param opts options, or NULL for FERRY_COMMIT_OPTIONS_INIT
+ * @param[out] out {id, state, stamp, pack, backup, committed_at,
+ *	outcomes:{inserted, updated, merged, deleted, skipped},
+ *	schema:[{item, entity, key, outcome, detail}],
+ *	definitions:[{item, kind, name, outcome, result}]}
+ * @return 0; FERRY_EUNRESOLVED (the message says how many items);
+ *	FERRY_ENOTFOUND; FERRY_ESTATE; FERRY_EIO (the backup); FERRY_EDENIED
  */
 int ferry_import_commit(ferry_buf *out, ferry_db *db, int64_t id,
 	const ferry_commit_options *opts);
 
-/** Undo a committed import. @param[out] out {id, state, restored, problems} */
+/**
+ * Undo a committed import: every record it wrote goes back to its version
+ * before the import (inserted ones deleted, deleted ones restored,
+ * updated ones restored), as new versions with source "restore" and the
+ * import's id.  A record changed since the import is reported
+ * (changed_since_import) and left alone; schema changes and formula
+ * drafts stay (not_backed_out).
+ *
+ * @param[out] out {id, state, restored, backed_out_at, problems:[{item,
+ *	entity, sys_id, key, kind, severity, message}]}
+ * @return 0; FERRY_ENOTFOUND; FERRY_ESTATE (not committed); FERRY_EDENIED
+ */
 int ferry_import_backout(ferry_buf *out, ferry_db *db, int64_t id);
 
-/** Imports: [{id, state, stamp, pack, items, loaded_at, committed_at}]. */
+/** Imports, oldest first: [{id, state, stamp, pack, mode, items,
+ * loaded_by, loaded_at, committed_at, backed_out_at}]. */
 int ferry_import_list(ferry_buf *out, ferry_db *db);
 
-/** {id, state, stamp, pack, items:[{item, entity, sys_id, action, outcome}]} */
+/**
+ * One import: {id, state, stamp, kind, mode, pack, source, file,
+ * items:[{item, type, entity, sys_id, key, action, package_action,
+ * resolution, outcome, problems}], outcomes, previous_id, loaded_by,
+ * loaded_at, previewed_at, committed_by, committed_at, backup,
+ * backed_out_by, backed_out_at}.  An item's action is what the import
+ * does (or did) with it.
+ */
 int ferry_import_show(ferry_buf *out, ferry_db *db, int64_t id);
+
+/** What ferry_import_apply() does with unresolved problems. */
+typedef enum {
+	FERRY_CONFLICT_FAIL = 0,	/**< stop: FERRY_EUNRESOLVED */
+	FERRY_CONFLICT_SKIP = 1,	/**< skip every item with a problem */
+	FERRY_CONFLICT_ACCEPT = 2	/**< accept them (strong overwrite) */
+} ferry_conflict_policy;
+
+/** Options of ferry_import_apply(). */
+typedef struct {
+	unsigned version;	/**< FERRY_APPLY_OPTIONS_VERSION */
+	ferry_conflict_policy on_conflict;
+	int no_backup;		/**< skip the backup */
+} ferry_apply_options;
+
+#define FERRY_APPLY_OPTIONS_VERSION 1
+#define FERRY_APPLY_OPTIONS_INIT \
+	{ FERRY_APPLY_OPTIONS_VERSION, FERRY_CONFLICT_FAIL, 0 }
+
+/**
+ * Load, preview, resolve (per on_conflict) and commit a file in one call,
+ * for pipelines.  Each step is its own transaction, as when called one
+ * by one; a refused commit leaves the import loaded and previewed.
+ *
+ * @param opts options, or NULL for FERRY_APPLY_OPTIONS_INIT
+ * @param[out] out {load, resolved, commit} when committed; on
+ *	FERRY_EUNRESOLVED {load, resolved, preview}, listing the problems
+ * @return as ferry_import_load() and ferry_import_commit()
+ */
+int ferry_import_apply(ferry_buf *out, ferry_db *db, const char *path,
+	const ferry_apply_options *opts);
 
 #ifdef __cplusplus
 }

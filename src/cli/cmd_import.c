@@ -1,8 +1,401 @@
 /*
- * cmd_import.c - the import commands.
+ * cmd_import.c - ferry import load|preview|resolve|commit|backout|list|
+ * show|apply (docs/cli/import.md).
+ *
+ * Exit codes: 0 done; 1 error; 2 usage; 3 the import has unresolved
+ * problems (commit and apply refused, and preview when it finds some).
  */
 #include "cli.h"
 
+#include <stdlib.h>
+#include <string.h>
+
+static int parse_id(cli_ctx *ctx, const char *text, int64_t *id)
+{
+	long long v;
+
+	if (cli_parse_int(ctx, text, "the import id", &v) < 0)
+		return -1;
+	*id = (int64_t)v;
+	return 0;
+}
+
+/* Print a document (human or --json), then dispose of it. */
+static int print_doc(cli_ctx *ctx, ferry_buf *out, cli_human_fn human)
+{
+	int rc = cli_print_doc(ctx, out, human);
+
+	ferry_buf_dispose(out);
+	return rc;
+}
+
+/* A string member, or "-". */
+static const char *str(json_t *obj, const char *key)
+{
+	const char *t = json_string_value(json_object_get(obj, key));
+
+	return t ? t : "-";
+}
+
+/* An integer member (0 when absent). */
+static long long num(json_t *obj, const char *key)
+{
+	return (long long)json_integer_value(json_object_get(obj, key));
+}
+
+/* ---- load ---------------------------------------------------------------- */
+
+static void human_load(json_t *doc)
+{
+	json_t *pack = json_object_get(doc, "pack");
+	json_t *msg = json_object_get(doc, "message");
+
+	printf("loaded import %lld: %lld item(s) of pack '%s' (%s mode), "
+		"stamp %.12s\n", num(doc, "id"), num(doc, "items"),
+		str(pack, "name"), str(doc, "mode"), str(doc, "stamp"));
+	if (json_is_string(msg))
+		puts(json_string_value(msg));
+	printf("next: ferry import preview %lld\n", num(doc, "id"));
+}
+
+static int run_load(cli_ctx *ctx, const cli_args *a)
+{
+	ferry_buf out = FERRY_BUF_INIT;
+	int error = ferry_import_load(&out, ctx->db, a->pos[0]);
+
+	if (error < 0)
+		return cli_fail(ctx, error);
+	return print_doc(ctx, &out, human_load);
+}
+
+/* ---- preview ------------------------------------------------------------- */
+
+static void print_problems(FILE *f, json_t *problems)
+{
+	json_t *p;
+	size_t i;
+
+	json_array_foreach(problems, i, p) {
+		json_t *sys_id = json_object_get(p, "sys_id");
+		json_t *res = json_object_get(p, "resolution");
+
+		fprintf(f, "  item %lld  %s %s  %s %s%s%s%s\n    %s\n",
+			num(p, "item"), str(p, "entity"), json_is_string(sys_id)
+			? json_string_value(sys_id) : str(p, "key"),
+			str(p, "severity"), str(p, "kind"),
+			json_is_string(res) ? " (resolved: " : "",
+			json_is_string(res) ? json_string_value(res) : "",
+			json_is_string(res) ? ")" : "", str(p, "message"));
+	}
+}
+
+static void human_preview(json_t *doc)
+{
+	json_t *actions = json_object_get(doc, "actions");
+	json_t *problems = json_object_get(doc, "problems");
+	long long unresolved = json_integer_value(json_object_get(doc,
+		"unresolved"));
+
+	printf("import %lld (%s): %lld item(s): %lld insert, %lld update, "
+		"%lld merge, %lld delete, %lld skip\n", num(doc, "id"),
+		str(doc, "state"), num(doc, "items"), num(actions, "insert"),
+		num(actions, "update"), num(actions, "merge"),
+		num(actions, "delete"), num(actions, "skip"));
+	printf("%zu problem(s), %lld item(s) unresolved\n",
+		json_array_size(problems), unresolved);
+	print_problems(stdout, problems);
+	if (unresolved)
+		printf("resolve with: ferry import resolve %lld accept|skip "
+			"ITEM... | --all, or merge ITEM JSON\n",
+			num(doc, "id"));
+	else
+		printf("next: ferry import commit %lld\n", num(doc, "id"));
+}
+
+static int unresolved_of(const ferry_buf *out)
+{
+	json_t *j = json_loadb(out->ptr, out->size, 0, NULL);
+	int n = json_integer_value(json_object_get(j, "unresolved")) > 0;
+
+	json_decref(j);
+	return n;
+}
+
+static int run_preview(cli_ctx *ctx, const cli_args *a)
+{
+	ferry_buf out = FERRY_BUF_INIT;
+	int64_t id;
+	int error, rc, unresolved;
+
+	if (parse_id(ctx, a->pos[0], &id) < 0)
+		return CLI_EXIT_USAGE;
+	if ((error = ferry_import_preview(&out, ctx->db, id)) < 0)
+		return cli_fail(ctx, error);
+	unresolved = unresolved_of(&out);
+	rc = print_doc(ctx, &out, human_preview);
+	return rc == CLI_EXIT_OK && unresolved ? CLI_EXIT_UNRESOLVED : rc;
+}
+
+/* ---- resolve ------------------------------------------------------------- */
+
+static void human_resolve(json_t *doc)
+{
+	printf("import %lld: %lld item(s) resolved with %s", num(doc, "id"),
+		num(doc, "resolved"), str(doc, "resolution"));
+	if (num(doc, "left"))
+		printf(", %lld left (accept cannot answer them: skip or merge "
+			"them)", num(doc, "left"));
+	printf("; %lld item(s) unresolved\n", num(doc, "unresolved"));
+}
+
+static int run_resolve(cli_ctx *ctx, const cli_args *a)
+{
+	ferry_buf out = FERRY_BUF_INIT;
+	int64_t id, *items = NULL;
+	const char *how = a->pos[1];
+	int all = cli_opt_set(ctx, a, "all"), error, i, n = a->npos - 2;
+	long long v;
+
+	if (parse_id(ctx, a->pos[0], &id) < 0)
+		return CLI_EXIT_USAGE;
+	if (!strcmp(how, "merge")) {
+		if (all || n != 2)
+			return cli_usage_error(ctx, "merge takes one ITEM and "
+				"its JSON payload");
+		if (cli_parse_int(ctx, a->pos[2], "ITEM", &v) < 0)
+			return CLI_EXIT_USAGE;
+		if ((error = ferry_import_merge(ctx->db, id, (int64_t)v,
+		    a->pos[3])) < 0)
+			return cli_fail(ctx, error);
+		return cli_done(ctx, "item %lld of import %lld will take the "
+			"merged payload", v, (long long)id);
+	}
+	if (strcmp(how, "accept") != 0 && strcmp(how, "skip") != 0)
+		return cli_usage_error(ctx, "resolve with accept, skip or "
+			"merge, not '%s'", how);
+	if (all == (n > 0))
+		return cli_usage_error(ctx, "name the ITEMs to %s, or --all",
+			how);
+	if (n > 0 && (items = calloc((size_t)n, sizeof(*items))) == NULL) {
+		fputs("ferry: out of memory\n", stderr);
+		return CLI_EXIT_ERROR;
+	}
+	for (i = 0; i < n; i++) {
+		if (cli_parse_int(ctx, a->pos[i + 2], "ITEM", &v) < 0) {
+			free(items);
+			return CLI_EXIT_USAGE;
+		}
+		items[i] = (int64_t)v;
+	}
+	error = ferry_import_resolve(&out, ctx->db, id, how, items,
+		(size_t)n);
+	free(items);
+	if (error < 0)
+		return cli_fail(ctx, error);
+	return print_doc(ctx, &out, human_resolve);
+}
+
+/* ---- commit -------------------------------------------------------------- */
+
+static void human_commit(json_t *doc)
+{
+	json_t *o = json_object_get(doc, "outcomes");
+	json_t *backup = json_object_get(doc, "backup");
+
+	printf("committed import %lld: %lld inserted, %lld updated, %lld "
+		"merged, %lld deleted, %lld skipped\n", num(doc, "id"),
+		num(o, "inserted"), num(o, "updated"), num(o, "merged"),
+		num(o, "deleted"), num(o, "skipped"));
+	if (json_is_string(backup))
+		printf("backup: %s\n", json_string_value(backup));
+}
+
+static int run_commit(cli_ctx *ctx, const cli_args *a)
+{
+	ferry_commit_options o = FERRY_COMMIT_OPTIONS_INIT;
+	ferry_buf out = FERRY_BUF_INIT;
+	int64_t id;
+	int error;
+
+	if (parse_id(ctx, a->pos[0], &id) < 0)
+		return CLI_EXIT_USAGE;
+	o.no_backup = cli_opt_set(ctx, a, "no-backup");
+	if ((error = ferry_import_commit(&out, ctx->db, id, &o)) < 0)
+		return cli_fail(ctx, error);
+	return print_doc(ctx, &out, human_commit);
+}
+
+/* ---- backout ------------------------------------------------------------- */
+
+static void human_backout(json_t *doc)
+{
+	json_t *problems = json_object_get(doc, "problems");
+
+	printf("backed out import %lld: %lld record(s) restored, %zu "
+		"note(s)\n", num(doc, "id"), num(doc, "restored"),
+		json_array_size(problems));
+	print_problems(stdout, problems);
+}
+
+static int run_backout(cli_ctx *ctx, const cli_args *a)
+{
+	ferry_buf out = FERRY_BUF_INIT;
+	int64_t id;
+	int error;
+
+	if (parse_id(ctx, a->pos[0], &id) < 0)
+		return CLI_EXIT_USAGE;
+	if ((error = ferry_import_backout(&out, ctx->db, id)) < 0)
+		return cli_fail(ctx, error);
+	return print_doc(ctx, &out, human_backout);
+}
+
+/* ---- list and show ------------------------------------------------------- */
+
+static void human_list(json_t *doc)
+{
+	json_t *row;
+	size_t i;
+
+	printf("%-4s  %-10s  %-7s  %-12s  %-20s  %s\n", "id", "state", "items",
+		"stamp", "loaded_at", "pack");
+	json_array_foreach(doc, i, row)
+		printf("%-4lld  %-10s  %-7lld  %-12.12s  %-20s  %s\n",
+			num(row, "id"), str(row, "state"), num(row, "items"),
+			str(row, "stamp"), str(row, "loaded_at"),
+			str(json_object_get(row, "pack"), "name"));
+}
+
+static int run_list(cli_ctx *ctx, const cli_args *a)
+{
+	ferry_buf out = FERRY_BUF_INIT;
+	int error;
+
+	(void)a;
+	if ((error = ferry_import_list(&out, ctx->db)) < 0)
+		return cli_fail(ctx, error);
+	return print_doc(ctx, &out, human_list);
+}
+
+static void human_show(json_t *doc)
+{
+	static const char *const keys[] = { "id", "state", "stamp", "mode",
+		"file", "loaded_by", "loaded_at", "committed_by",
+		"committed_at", "backup", "backed_out_at", NULL };
+	static const char *const cols[] = { "item", "entity", "sys_id", "key",
+		"action", "resolution", "outcome", "problems", NULL };
+
+	cli_fields(doc, keys);
+	printf("pack: %s\n", str(json_object_get(doc, "pack"), "name"));
+	puts("");
+	cli_table(json_object_get(doc, "items"), cols);
+}
+
+static int run_show(cli_ctx *ctx, const cli_args *a)
+{
+	ferry_buf out = FERRY_BUF_INIT;
+	int64_t id;
+	int error;
+
+	if (parse_id(ctx, a->pos[0], &id) < 0)
+		return CLI_EXIT_USAGE;
+	if ((error = ferry_import_show(&out, ctx->db, id)) < 0)
+		return cli_fail(ctx, error);
+	return print_doc(ctx, &out, human_show);
+}
+
+/* ---- apply --------------------------------------------------------------- */
+
+static void human_apply(json_t *doc)
+{
+	json_t *msg = json_object_get(json_object_get(doc, "load"),
+		"message");
+
+	if (json_is_string(msg))
+		puts(json_string_value(msg));
+	if (num(doc, "resolved"))
+		printf("%lld item(s) resolved automatically\n",
+			num(doc, "resolved"));
+	human_commit(json_object_get(doc, "commit"));
+}
+
+static int run_apply(cli_ctx *ctx, const cli_args *a)
+{
+	ferry_apply_options o = FERRY_APPLY_OPTIONS_INIT;
+	ferry_buf out = FERRY_BUF_INIT;
+	const char *how = cli_opt_value(ctx, a, "on-conflict");
+	int error;
+
+	if (how && !strcmp(how, "skip"))
+		o.on_conflict = FERRY_CONFLICT_SKIP;
+	else if (how && !strcmp(how, "accept"))
+		o.on_conflict = FERRY_CONFLICT_ACCEPT;
+	else if (how && strcmp(how, "fail") != 0)
+		return cli_usage_error(ctx, "--on-conflict takes fail, skip or "
+			"accept, not '%s'", how);
+	o.no_backup = cli_opt_set(ctx, a, "no-backup");
+	error = ferry_import_apply(&out, ctx->db, a->pos[0], &o);
+	if (error == FERRY_EUNRESOLVED && out.ptr) {
+		/* The problems go with the refusal: on stderr for people,
+		 * as the document on stdout with --json. */
+		json_t *doc = json_loadb(out.ptr, out.size, 0, NULL);
+		json_t *preview = json_object_get(doc, "preview");
+
+		if (ctx->json)
+			printf("%s\n", out.ptr);
+		else
+			print_problems(stderr, json_object_get(preview,
+				"problems"));
+		json_decref(doc);
+		ferry_buf_dispose(&out);
+	}
+	if (error < 0)
+		return cli_fail(ctx, error);
+	return print_doc(ctx, &out, human_apply);
+}
+
+/* ---- the table ----------------------------------------------------------- */
+
+static const cli_opt no_opts[] = { { NULL, NULL, NULL } };
+
+static const cli_opt resolve_opts[] = {
+	{ "all", NULL, "every item with an error or a warning" },
+	{ NULL, NULL, NULL }
+};
+
+static const cli_opt commit_opts[] = {
+	{ "no-backup", NULL, "do not back the instance up first" },
+	{ NULL, NULL, NULL }
+};
+
+static const cli_opt apply_opts[] = {
+	{ "on-conflict", "fail|skip|accept", "what to do with unresolved "
+	  "problems (default: fail, exit 3)" },
+	{ "no-backup", NULL, "do not back the instance up first" },
+	{ NULL, NULL, NULL }
+};
+
 const cli_command cli_import_commands[] = {
+	{ "import load", "FILE", "verify a .sop package and stage it (no live "
+	  "data changes); prints its import id", no_opts, 1, 1, 1, run_load },
+	{ "import preview", "ID", "decide what every item does and list every "
+	  "problem (exit 3 while some are unresolved)", no_opts, 1, 1, 1,
+	  run_preview },
+	{ "import resolve", "ID (accept|skip (ITEM... | --all) | merge ITEM "
+	  "JSON)", "answer problems: take the package's version, keep the "
+	  "target's, or use a hand-merged payload", resolve_opts, 2, -1, 1,
+	  run_resolve },
+	{ "import commit", "ID [--no-backup]", "back up, then apply the "
+	  "import in one transaction (exit 3 while problems are unresolved)",
+	  commit_opts, 1, 1, 1, run_commit },
+	{ "import backout", "ID", "restore every record a committed import "
+	  "touched to its version before the import", no_opts, 1, 1, 1,
+	  run_backout },
+	{ "import list", "", "list imports", no_opts, 0, 0, 1, run_list },
+	{ "import show", "ID", "show an import and what it did with each "
+	  "item", no_opts, 1, 1, 1, run_show },
+	{ "import apply", "FILE [--on-conflict fail|skip|accept] "
+	  "[--no-backup]", "load, preview, resolve and commit in one step",
+	  apply_opts, 1, 1, 1, run_apply },
 	{ NULL, NULL, NULL, NULL, 0, 0, 0, NULL }
 };

@@ -101,7 +101,7 @@ static const char *const migrations[] = {
 	"  stamp TEXT NOT NULL, items INTEGER NOT NULL,"
 	"  previous_id INTEGER,"
 	"  loaded_by TEXT NOT NULL, loaded_at TEXT NOT NULL,"
-	"  previewed_at TEXT,"
+	"  previewed_at TEXT, plan_mark TEXT,"
 	"  committed_by TEXT, committed_at TEXT, backup TEXT,"
 	"  backed_out_by TEXT, backed_out_at TEXT);"
 	"CREATE INDEX ferry_import_pack ON ferry_import (pack_uid, id);"

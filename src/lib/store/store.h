@@ -505,14 +505,26 @@ int ferry_store__import_problems_records(ferry_db *db, int64_t id);
 /* missing_entity for every record item of entity. */
 int ferry_store__import_problems_entity(ferry_db *db, int64_t id,
 	const char *entity, const char *message);
+/* What the values of one field need checking for, in the target. */
+typedef enum {
+	FERRY_CHECK_MISSING = 1,	/* the target lacks the field */
+	FERRY_CHECK_TYPE,		/* its type may refuse a value */
+	FERRY_CHECK_REF			/* a reference: its record must exist */
+} ferry_value_check;
+
 /*
- * missing_field, type_mismatch and missing_reference for the values the
- * import writes to entity, against fs, the fields the target will have
- * (scope 1).  A reference is missing when its record is neither in the
- * target (and kept) nor written by the import.
+ * missing_field, type_mismatch or missing_reference (as check says) for
+ * the values of entity.field that the import writes (for a merge, only
+ * if the package changed the field), against target, the field as the
+ * target will have it (unused for FERRY_CHECK_MISSING).  A reference is
+ * missing when its record is neither in the target (and kept) nor
+ * written by the import.  One pass over the entity's items, one JSON
+ * extraction per item; problems of one kind for several fields of an
+ * item are joined.
  */
-int ferry_store__import_problems_values(ferry_db *db, int64_t id,
-	const char *entity, const ferry_fieldset *fs);
+int ferry_store__import_problems_field(ferry_db *db, int64_t id,
+	const char *entity, const char *field, ferry_value_check check,
+	const ferry_field *target);
 /* Target fields entity.field of type ref(ref_entity) where the import
  * deletes ref_entity records. */
 int ferry_store__import_referrers(ferry_db *db, int64_t id,
@@ -565,7 +577,8 @@ int ferry_store__import_ref_exists(ferry_db *db, int64_t id,
 
 /* ---- commit ---- */
 
-/* What each item does: its decision as its resolution changes it. */
+/* What each item does: its decision (set by the plan) as its
+ * resolution changes it. */
 int ferry_store__import_acts(ferry_db *db, int64_t id);
 
 /* How commit writes (the write options of records.h, set-wise). */
@@ -579,13 +592,16 @@ typedef struct {
 /*
  * Apply the clean inserts (and with `updates`, the clean updates) of a
  * user entity set-wise: rows and versions straight from the staged
- * canonical payloads, whose hashes load verified.  Updates are only
- * exact when every target field is one the package declares: callers
- * pass updates 0 otherwise.  *done counts the items applied.
+ * canonical payloads, whose hashes load verified.  fs is the entity's
+ * fields.  check lists the fields whose values may not be in the stored
+ * form of the target's type (a type_text of "" for a field the target
+ * lacks): items with such values are left to the write path.  Updates
+ * are only exact when every target field is one the package declares:
+ * callers pass updates 0 otherwise.  *done counts the items applied.
  */
 int ferry_store__import_fast(ferry_db *db, const ferry_import_write *w,
-	const char *entity, const ferry_fieldset *fs, int updates,
-	int64_t *done);
+	const char *entity, const ferry_fieldset *fs,
+	const ferry_fieldset *check, int updates, int64_t *done);
 /* How many items of an import have that act. */
 int ferry_store__import_act_count(ferry_db *db, int64_t id, const char *act,
 	int64_t *n);
@@ -604,10 +620,11 @@ int ferry_store__import_next(ferry_db *db, int64_t id, const char *entity,
  */
 int ferry_store__import_adopt(ferry_db *db, const char *entity,
 	const char *sys_id, const char *from, const char *to);
+/* Record what commit did with an item when its act does not say it
+ * (a schema merge that kept a field, an update that changed nothing),
+ * and the detail: the merge's reason, a definition's result. */
 int ferry_store__import_outcome(ferry_db *db, int64_t id, int64_t item,
 	const char *outcome, const char *detail);
-/* Outcomes of every item not yet given one, from what it did. */
-int ferry_store__import_outcomes(ferry_db *db, int64_t id);
 /* {id, state, backup, outcomes:{...}, schema:[...], definitions:[...]}. */
 int ferry_store__import_commit_doc(ferry_db *db, int64_t id,
 	ferry_str *json);

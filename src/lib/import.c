@@ -1,0 +1,651 @@
+/*
+ * import.c - importing a package, part one: load (verify and stage a
+ * .sop file), resolve and merge (answer problems), list and show.  The
+ * plan is in import_preview.c, commit and back out in import_commit.c;
+ * docs/import.md describes the whole pipeline.
+ *
+ * load streams the file through the .sop reader into the staging tables
+ * with one prepared statement, in one transaction, and then checks every
+ * item set-wise in SQL: memory does not grow with the package, and a bad
+ * item anywhere rolls the whole load back, leaving the target as it was.
+ */
+#include "imports.h"
+
+#include "alloc.h"
+#include "definitions.h"
+#include "sop.h"
+#include "text.h"
+
+#include <string.h>
+
+#define PACK_NAME_MAX 1000	/* bytes of a header's pack name */
+
+int ferry__import_is_catalog(const char *entity)
+{
+	return !strcmp(entity, "sys_entity") || !strcmp(entity, "sys_field");
+}
+
+static int in_list(const char *list, const char *word)
+{
+	size_t n = strlen(word);
+	const char *p = list;
+
+	while ((p = strstr(p, word)) != NULL) {
+		if ((p == list || p[-1] == ',') && (p[n] == ',' || !p[n]))
+			return 1;
+		p += n;
+	}
+	return 0;
+}
+
+int ferry__import_find(ferry_db *db, int64_t id, const char *states,
+	const char *doing, ferry_import_row *out)
+{
+	int error = ferry_store__import_get(db, id, out);
+
+	if (error == FERRY_ENOTFOUND)
+		return ferry__error(db, error, "no import %lld; see 'ferry "
+			"import list'", (long long)id);
+	if (error < 0)
+		return error;
+	if (states && !in_list(states, out->state)) {
+		if (!strcmp(out->state, "loaded"))
+			return ferry__error(db, FERRY_ESTATE, "cannot %s "
+				"import %lld before its preview: run 'ferry "
+				"import preview %lld' first", doing,
+				(long long)id, (long long)id);
+		return ferry__error(db, FERRY_ESTATE, "cannot %s import %lld: "
+			"it is %s (see 'ferry import show %lld')", doing,
+			(long long)id, !strcmp(out->state, "backed_out") ?
+			"backed out" : out->state, (long long)id);
+	}
+	return 0;
+}
+
+int ferry__import_covers(const ferry_type *target, const ferry_type *declared)
+{
+	switch (declared->base) {
+	case FERRY_T_NVARCHAR:
+	case FERRY_T_NCHAR:
+		return target->base == FERRY_T_TEXT ||
+			(ferry_type__sized(target) &&
+			target->size >= declared->size);
+	case FERRY_T_INT:
+		return target->base == FERRY_T_INT ||
+			target->base == FERRY_T_BIGINT;
+	case FERRY_T_DECIMAL:
+		return target->base == FERRY_T_DECIMAL &&
+			target->scale == declared->scale &&
+			target->size - target->scale >=
+			declared->size - declared->scale;
+	case FERRY_T_REF:
+		/* Any reference takes a sys_id; whether its record exists
+		 * is checked on its own. */
+		return target->base == FERRY_T_REF;
+	default:
+		return target->base == declared->base;
+	}
+}
+
+int ferry__import_parse(ferry_db *db, const char *text, json_t **out)
+{
+	json_error_t jerr;
+
+	*out = text ? json_loads(text, JSON_REJECT_DUPLICATES, &jerr) : NULL;
+	if (!*out || !json_is_object(*out)) {
+		json_decref(*out);
+		*out = NULL;
+		return ferry__error(db, FERRY_EINVALID, "a payload must be a "
+			"JSON object like '{\"name\":\"x\"}'");
+	}
+	return 0;
+}
+
+/* A member that is a string, or NULL. */
+static const char *member_text(json_t *obj, const char *key)
+{
+	return json_string_value(json_object_get(obj, key));
+}
+
+int ferry__import_field_def(ferry_db *db, json_t *obj, ferry_field_def *def,
+	ferry_str *def_text)
+{
+	json_t *dv = json_object_get(obj, "default_value");
+
+	memset(def, 0, sizeof(*def));
+	def->name = member_text(obj, "name");
+	def->type = member_text(obj, "type");
+	def->display = member_text(obj, "display");
+	def->description = member_text(obj, "description");
+	if (dv && !json_is_null(dv)) {
+		ferry_json__canonical(def_text, dv);
+		if (ferry_str_failed(def_text))
+			return ferry__error(db, FERRY_ENOMEM, "out of memory");
+		def->default_value = def_text->ptr;
+	}
+	if (!def->name || !def->type)
+		return ferry__error(db, FERRY_EINVALID, "a field record needs "
+			"a name and a type");
+	return 0;
+}
+
+/* ---- load ---------------------------------------------------------------- */
+
+/* The header's facts an import keeps, checked. */
+typedef struct {
+	json_t *doc;
+	const char *kind, *mode, *pack_uid, *pack_name;
+	const char *source_id, *source_name;
+} header_info;
+
+static int read_header(ferry_db *db, const char *path, const char *text,
+	header_info *h)
+{
+	json_t *pack, *source;
+
+	memset(h, 0, sizeof(*h));
+	/* The reader checked it is a JSON object. */
+	h->doc = json_loads(text, 0, NULL);
+	pack = json_object_get(h->doc, "pack");
+	source = json_object_get(h->doc, "source");
+	h->kind = member_text(h->doc, "kind");
+	h->mode = member_text(h->doc, "mode");
+	h->pack_uid = member_text(pack, "id");
+	h->pack_name = member_text(pack, "name");
+	h->source_id = member_text(source, "id");
+	h->source_name = member_text(source, "name");
+	if (!h->kind || strcmp(h->kind, "local_pack") != 0)
+		return ferry__error(db, FERRY_EFORMAT, "%s: not a local pack "
+			"(its kind is %s); import exported local packs, and "
+			"unpack entity packs with 'ferry entity unpack'", path,
+			h->kind ? h->kind : "missing");
+	if (!h->mode || (strcmp(h->mode, "pack") != 0 &&
+	    strcmp(h->mode, "application") != 0))
+		return ferry__error(db, FERRY_EFORMAT, "%s: the header's mode "
+			"is %s, not pack or application; export it again", path,
+			h->mode ? h->mode : "missing");
+	if (!h->pack_uid || !ferry_uuid_valid(h->pack_uid) || !h->pack_name ||
+	    strlen(h->pack_name) > PACK_NAME_MAX)
+		return ferry__error(db, FERRY_EFORMAT, "%s: the header has no "
+			"valid pack id and name; export it again", path);
+	if ((h->source_id && !ferry_uuid_valid(h->source_id)) ||
+	    (h->source_name && strlen(h->source_name) > PACK_NAME_MAX))
+		return ferry__error(db, FERRY_EFORMAT, "%s: the header's "
+			"source is not valid; export it again", path);
+	return 0;
+}
+
+/* The fields of the system entities, for the item checks. */
+static int declare_system_fields(ferry_db *db, int64_t id)
+{
+	static const char *const system[] = { "sys_entity", "sys_field",
+		"sys_form_template", "sys_event_handler", "sys_process_flow" };
+	size_t i, k;
+	int error = 0;
+
+	for (i = 0; i < sizeof(system) / sizeof(system[0]) && !error; i++) {
+		ferry_fieldset fs = { NULL, 0 };
+
+		if ((error = ferry__fields(db, system[i], &fs)) == 0)
+			for (k = 0; k < fs.n && !error; k++)
+				error = ferry_store__import_field(db, id, 0,
+					system[i], fs.fields[k].name,
+					fs.fields[k].type_text);
+		ferry_fieldset_dispose(&fs);
+	}
+	return error;
+}
+
+/* Formula and data set items must read (formula_deploy.c checks). */
+typedef struct {
+	ferry_db *db;
+	const char *path;
+} definition_check;
+
+static int check_definition(const ferry_import_item *it, void *payload)
+{
+	definition_check *c = payload;
+	ferry_definition_plan plan;
+	int error;
+
+	ferry__definition_plan_init(&plan);
+	error = ferry__definition_preview(c->db, it->body, it->body_len,
+		&plan);
+	ferry__definition_plan_dispose(&plan);
+	if (error == FERRY_EINVALID) {
+		char *msg = ferry__strdup(ferry_errmsg(c->db));
+
+		error = ferry__error(c->db, FERRY_EFORMAT, "%s: item %lld "
+			"(line %lld): %s", c->path, (long long)it->item,
+			(long long)it->item + 1, msg ? msg : "");
+		ferry__free(msg);
+	}
+	return error;
+}
+
+/* Every record's values against the fields its package declares. */
+typedef struct {
+	ferry_db *db;
+	int64_t id;
+	int64_t bad;
+	ferry_str *why;
+} value_check;
+
+static int check_entity_values(const char *entity, void *payload)
+{
+	value_check *c = payload;
+	ferry_fieldset fs = { NULL, 0 };
+	int error;
+
+	if ((error = ferry_store__import_fields_load(c->db, c->id, 0, entity,
+	    &fs)) == 0)
+		error = ferry_store__import_check_values(c->db, c->id, entity,
+			&fs, &c->bad, c->why);
+	ferry_fieldset_dispose(&fs);
+	return error;
+}
+
+/*
+ * Refuse the file for a staging failure: unless the rest of the file
+ * shows it damaged (then that is the message, as it names the cause),
+ * the item's message, naming the file.
+ */
+static int refuse_item(ferry_db *db, const char *path, int error,
+	ferry_sop_reader *r, ferry_str *err)
+{
+	const char *line;
+	size_t len;
+	int rc;
+	char *msg = ferry__strdup(ferry_errmsg(db));
+
+	while ((rc = ferry_sop__reader_next(r, &line, &len, err)) == 1)
+		;
+	if (rc < 0)
+		error = ferry__error(db, rc, "%s", ferry_str_cstr(err));
+	else if (error == FERRY_EFORMAT)
+		error = ferry__error(db, error, "%s: %s; the package was "
+			"changed after export or is damaged: export it again",
+			path, msg ? msg : "");
+	ferry__free(msg);
+	return error;
+}
+
+static int stage_items(ferry_db *db, const char *path, ferry_sop_reader *r,
+	int64_t id, ferry_str *err)
+{
+	ferry_import_stager *s = NULL;
+	const char *line;
+	size_t len;
+	int64_t item = 0;
+	int rc, error;
+
+	if ((error = ferry_store__import_stager_new(&s, db, id)) < 0)
+		return error;
+	while ((rc = ferry_sop__reader_next(r, &line, &len, err)) == 1) {
+		if ((error = ferry_store__import_stage(s, ++item, line,
+		    len)) < 0) {
+			error = refuse_item(db, path, error, r, err);
+			goto done;
+		}
+		if (item % 10000 == 0)
+			ferry__progress(db, "loading", (uint64_t)item, 0);
+	}
+	if (rc < 0) {
+		error = ferry__error(db, rc, "%s", ferry_str_cstr(err));
+		goto done;
+	}
+	ferry__progress(db, "loading", (uint64_t)item, (uint64_t)item);
+done:
+	ferry_store__import_stager_free(s);
+	return error;
+}
+
+int ferry_import_load(ferry_buf *out, ferry_db *db, const char *path)
+{
+	ferry_sop_reader *r = NULL;
+	ferry_str err = FERRY_STR_INIT, why = FERRY_STR_INIT,
+		prev_stamp = FERRY_STR_INIT, doc = FERRY_STR_INIT;
+	header_info h;
+	ferry_import_new n;
+	definition_check dc;
+	value_check vc;
+	char now[FERRY_ISO_LEN];
+	int64_t id = 0, bad = 0, prev = 0;
+	int error;
+
+	FERRY_CHECK_DB(db);
+	memset(&h, 0, sizeof(h));
+	if (!path)
+		return ferry__error(db, FERRY_EMISUSE, "no file given");
+	if ((error = ferry_store__begin(db)) < 0)
+		return error;
+	if ((error = ferry__require_admin(db, "import packages")) < 0 ||
+	    (error = ferry_store__import_functions(db)) < 0)
+		goto done;
+	if ((error = ferry_sop__reader_open(&r, path, &err)) < 0) {
+		error = ferry__error(db, error, "%s", ferry_str_cstr(&err));
+		goto done;
+	}
+	if ((error = read_header(db, path, ferry_sop__reader_header(r),
+	    &h)) < 0)
+		goto done;
+	ferry__now_iso(db, now);
+	memset(&n, 0, sizeof(n));
+	n.file = path;
+	n.header = ferry_sop__reader_header(r);
+	n.kind = h.kind;
+	n.mode = h.mode;
+	n.pack_uid = h.pack_uid;
+	n.pack_name = h.pack_name;
+	n.source_id = h.source_id;
+	n.source_name = h.source_name;
+	n.by = db->user;
+	n.at = now;
+	if ((error = ferry_store__import_create(db, &n, &id)) < 0 ||
+	    (error = declare_system_fields(db, id)) < 0 ||
+	    (error = stage_items(db, path, r, id, &err)) < 0)
+		goto done;
+	/* The file is verified; now every item, set-wise. */
+	vc.db = db;
+	vc.id = id;
+	vc.why = &why;
+	if ((error = ferry_store__import_check(db, id, &bad, &why)) == 0 &&
+	    (error = ferry_store__import_entities(db, id,
+	    check_entity_values, &vc)) > 0)
+		bad = vc.bad;
+	if (error < 0)
+		goto done;
+	if (error > 0) {
+		error = ferry__error(db, FERRY_EFORMAT, "%s: item %lld (line "
+			"%lld) %s; the package was changed after export or is "
+			"damaged: export it again", path, (long long)bad,
+			(long long)bad + 1, ferry_str_cstr(&why));
+		goto done;
+	}
+	dc.db = db;
+	dc.path = path;
+	if ((error = ferry_store__import_items_each(db, id, "formula", NULL,
+	    check_definition, &dc)) < 0 ||
+	    (error = ferry_store__import_items_each(db, id, "dataset", NULL,
+	    check_definition, &dc)) < 0)
+		goto done;
+	if ((error = ferry_store__import_previous(db, id, h.pack_uid, &prev,
+	    &prev_stamp)) < 0 ||
+	    (error = ferry_store__import_loaded(db, id,
+	    ferry_sop__reader_stamp(r), (int64_t)ferry_sop__reader_items(r),
+	    prev)) < 0 ||
+	    (error = ferry_store__import_load_doc(db, id, &doc)) < 0)
+		goto done;
+	error = ferry__buf_take(db, out, &doc);
+done:
+	ferry_sop__reader_free(r);
+	json_decref(h.doc);
+	ferry_str_dispose(&err);
+	ferry_str_dispose(&why);
+	ferry_str_dispose(&prev_stamp);
+	ferry_str_dispose(&doc);
+	return ferry_store__end(db, error);
+}
+
+/* ---- resolve ------------------------------------------------------------- */
+
+/* Why accept cannot answer a problem kind, and what to do instead. */
+static const char *accept_advice(const char *kind)
+{
+	if (!strcmp(kind, "formula_draft_exists"))
+		return "delete the target's draft first ('ferry formula "
+			"delete NAME VERSION'), preview again, or skip it";
+	if (!strcmp(kind, "missing_entity"))
+		return "create the entity first, or skip it";
+	return "merge a payload that fits the target ('ferry import "
+		"resolve ID merge ITEM JSON'), or skip it";
+}
+
+static int resolve_one(ferry_db *db, int64_t id, int64_t item,
+	const char *resolution, const char *now)
+{
+	ferry_import_item it;
+	ferry_str kind = FERRY_STR_INIT;
+	int error;
+
+	memset(&it, 0, sizeof(it));
+	error = ferry_store__import_item_get(db, id, item, &it);
+	if (error == FERRY_ENOTFOUND || (error == 0 && !it.decision))
+		error = ferry__error(db, FERRY_ENOTFOUND, "import %lld has no "
+			"item %lld to resolve; see 'ferry import preview "
+			"%lld'", (long long)id, (long long)item,
+			(long long)id);
+	if (error < 0)
+		goto done;
+	if (!strcmp(resolution, "accept")) {
+		error = ferry_store__import_problem_of(db, id, item,
+			FERRY_IMPORT_NOT_ACCEPTABLE, &kind);
+		if (error == 0) {
+			error = ferry__error(db, FERRY_ECONFLICT, "item %lld "
+				"cannot be accepted: it has a %s problem; %s",
+				(long long)item, kind.ptr,
+				accept_advice(kind.ptr));
+			goto done;
+		}
+		if (error != FERRY_ENOTFOUND)
+			goto done;
+	}
+	error = ferry_store__import_resolution_set(db, id, item, resolution,
+		NULL, db->user, now);
+done:
+	ferry_str_dispose(&kind);
+	ferry_import_item_dispose(&it);
+	return error;
+}
+
+int ferry_import_resolve(ferry_buf *out, ferry_db *db, int64_t id,
+	const char *resolution, const int64_t *items, size_t n)
+{
+	ferry_import_row imp;
+	ferry_str doc = FERRY_STR_INIT;
+	char now[FERRY_ISO_LEN];
+	int64_t resolved = 0, left = 0, unresolved = 0;
+	size_t i;
+	int error;
+
+	FERRY_CHECK_DB(db);
+	if (!resolution || (strcmp(resolution, "accept") != 0 &&
+	    strcmp(resolution, "skip") != 0))
+		return ferry__error(db, FERRY_EINVALID, "resolve with accept "
+			"(take the package's version) or skip (keep the "
+			"target's); merge takes a payload");
+	if (n && !items)
+		return ferry__error(db, FERRY_EMISUSE, "no items given");
+	if ((error = ferry_store__begin(db)) < 0)
+		return error;
+	if ((error = ferry__require_admin(db, "resolve imports")) < 0 ||
+	    (error = ferry__import_find(db, id, "previewed", "resolve",
+	    &imp)) < 0)
+		goto done;
+	ferry__now_iso(db, now);
+	if (n == 0) {
+		error = ferry_store__import_resolve_all(db, id, resolution,
+			strcmp(resolution, "accept") ? NULL :
+			FERRY_IMPORT_NOT_ACCEPTABLE, db->user, now, &resolved,
+			&left);
+	} else {
+		for (i = 0; i < n && !error; i++)
+			error = resolve_one(db, id, items[i], resolution, now);
+		resolved = (int64_t)n;
+	}
+	/* A resolution may change what other items find (a reference to
+	 * a skipped record): commit plans again. */
+	if (error < 0 ||
+	    (error = ferry_store__import_mark_plan(db, id, 0)) < 0 ||
+	    (error = ferry_store__import_unresolved(db, id, &unresolved)) < 0)
+		goto done;
+	ferry_str_printf(&doc, "{\"id\":%lld,\"resolution\":\"%s\","
+		"\"resolved\":%lld,\"left\":%lld,\"unresolved\":%lld}",
+		(long long)id, resolution, (long long)resolved,
+		(long long)left, (long long)unresolved);
+	error = ferry__buf_take(db, out, &doc);
+done:
+	ferry_str_dispose(&doc);
+	return ferry_store__end(db, error);
+}
+
+/* Check one hand-merged value against the target field. */
+static int merge_value(ferry_db *db, int64_t id, const ferry_field *f,
+	json_t *val, const char *entity)
+{
+	ferry_str err = FERRY_STR_INIT;
+	ferry_value v = { FERRY_V_NULL, 0, NULL, 0 };
+	int error = 0;
+
+	if (ferry_type__convert(&v, f, val, &err) < 0) {
+		error = ferry__error(db, FERRY_EINVALID, "%s.%s: %s", entity,
+			f->name, ferry_str_cstr(&err));
+		goto done;
+	}
+	if (f->type.base == FERRY_T_REF && v.kind == FERRY_V_TEXT) {
+		int table = ferry_store__entity_exists(db, f->type.ref);
+
+		if (table < 0 || (error = ferry_store__import_ref_exists(db,
+		    id, f->type.ref, v.s, table)) < 0) {
+			error = table < 0 ? table : error;
+			goto done;
+		}
+		if (error == 0)
+			error = ferry__error(db, FERRY_ENOTFOUND, "%s.%s "
+				"refers to %s record %s, which is neither in "
+				"the target nor written by the import", entity,
+				f->name, f->type.ref, v.s);
+		else
+			error = 0;
+	}
+done:
+	ferry_value_dispose(&v);
+	ferry_str_dispose(&err);
+	return error;
+}
+
+int ferry_import_merge(ferry_db *db, int64_t id, int64_t item,
+	const char *json)
+{
+	ferry_import_row imp;
+	ferry_import_item it;
+	ferry_fieldset fs = { NULL, 0 };
+	ferry_str merged = FERRY_STR_INIT, kind = FERRY_STR_INIT;
+	char now[FERRY_ISO_LEN];
+	json_t *obj = NULL, *val;
+	const char *key;
+	int error, i;
+
+	FERRY_CHECK_DB(db);
+	memset(&it, 0, sizeof(it));
+	if ((error = ferry_store__begin(db)) < 0)
+		return error;
+	if ((error = ferry__require_admin(db, "resolve imports")) < 0 ||
+	    (error = ferry__import_find(db, id, "previewed", "resolve",
+	    &imp)) < 0)
+		goto done;
+	error = ferry_store__import_item_get(db, id, item, &it);
+	if (error == FERRY_ENOTFOUND || (error == 0 && !it.decision))
+		error = ferry__error(db, FERRY_ENOTFOUND, "import %lld has no "
+			"item %lld; see 'ferry import preview %lld'",
+			(long long)id, (long long)item, (long long)id);
+	if (error < 0)
+		goto done;
+	if (strcmp(it.t, "record") != 0 || ferry__import_is_catalog(it.entity)
+	    || !strcmp(it.action, "delete")) {
+		error = ferry__error(db, FERRY_EINVALID, "item %lld is %s: "
+			"only the inserts and updates of records take a "
+			"merged payload; accept or skip it", (long long)item,
+			strcmp(it.t, "record") ? "not a record" :
+			!strcmp(it.action, "delete") ? "a delete" :
+			"a catalog change (merged by the schema rules)");
+		goto done;
+	}
+	error = ferry_store__import_problem_of(db, id, item, "missing_entity",
+		&kind);
+	if (error == 0) {
+		error = ferry__error(db, FERRY_ECONFLICT, "item %lld is a "
+			"record of entity %s, which the target lacks: create "
+			"the entity first, or skip it", (long long)item,
+			it.entity);
+		goto done;
+	}
+	if (error != FERRY_ENOTFOUND ||
+	    (error = ferry_store__import_fields_load(db, id, 1, it.entity,
+	    &fs)) < 0 ||
+	    (error = ferry__import_parse(db, json, &obj)) < 0)
+		goto done;
+	json_object_foreach(obj, key, val) {
+		if (!strcmp(key, "sys_id")) {
+			if (json_is_string(val) && (!strcmp(json_string_value(
+			    val), it.sys_id) || (it.target_id &&
+			    !strcmp(json_string_value(val), it.target_id))))
+				continue;
+			error = ferry__error(db, FERRY_EINVALID, "the merged "
+				"payload names another record (sys_id); leave "
+				"sys_id out");
+			goto done;
+		}
+		if ((i = ferry_fieldset_find(&fs, key)) < 0) {
+			error = ferry__error(db, FERRY_ENOTFOUND, "%s has no "
+				"field '%s' in the target (with the package's "
+				"schema changes); see 'ferry entity show %s'",
+				it.entity, key, it.entity);
+			goto done;
+		}
+		if ((error = merge_value(db, id, &fs.fields[i], val,
+		    it.entity)) < 0)
+			goto done;
+	}
+	json_object_del(obj, "sys_id");
+	ferry_str_init(&merged, FERRY_TEXT_MAX);
+	ferry_json__canonical(&merged, obj);
+	if (ferry_str_failed(&merged)) {
+		error = ferry__error(db, FERRY_ENOMEM, "the merged payload is "
+			"too large");
+		goto done;
+	}
+	ferry__now_iso(db, now);
+	if ((error = ferry_store__import_resolution_set(db, id, item, "merge",
+	    merged.ptr, db->user, now)) == 0)
+		error = ferry_store__import_mark_plan(db, id, 0);
+done:
+	json_decref(obj);
+	ferry_str_dispose(&merged);
+	ferry_str_dispose(&kind);
+	ferry_fieldset_dispose(&fs);
+	ferry_import_item_dispose(&it);
+	return ferry_store__end(db, error);
+}
+
+/* ---- list and show ------------------------------------------------------- */
+
+int ferry_import_list(ferry_buf *out, ferry_db *db)
+{
+	ferry_str json = FERRY_STR_INIT;
+	int error;
+
+	FERRY_CHECK_DB(db);
+	if ((error = ferry__actor(db)) < 0 ||
+	    (error = ferry_store__import_list(db, &json)) < 0) {
+		ferry_str_dispose(&json);
+		return error;
+	}
+	return ferry__buf_take(db, out, &json);
+}
+
+int ferry_import_show(ferry_buf *out, ferry_db *db, int64_t id)
+{
+	ferry_import_row imp;
+	ferry_str json = FERRY_STR_INIT;
+	int error;
+
+	FERRY_CHECK_DB(db);
+	if ((error = ferry__actor(db)) < 0 ||
+	    (error = ferry__import_find(db, id, NULL, NULL, &imp)) < 0 ||
+	    (error = ferry_store__import_show(db, id, &json)) < 0) {
+		ferry_str_dispose(&json);
+		return error;
+	}
+	return ferry__buf_take(db, out, &json);
+}

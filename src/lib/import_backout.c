@@ -1,0 +1,315 @@
+/*
+ * import_backout.c - importing a package, part four: back out a
+ * committed import, and apply (load, preview, resolve and commit in one
+ * call, for pipelines).
+ *
+ * Back out restores every record the import wrote to the version it had
+ * before the import: records the import inserted are deleted, records it
+ * deleted come back, records it updated or merged get their old content,
+ * policy and vendor flag back.  Each restore is a new version, source
+ * "restore", marked with the import's id.  A record that changed after
+ * the import is not overwritten: it is reported as a problem.  Catalog
+ * changes stay (columns are never dropped), and so do formula and data
+ * set versions, which are drafts the user can delete.
+ */
+#include "imports.h"
+
+#include "alloc.h"
+
+#include <string.h>
+
+typedef struct {
+	ferry_db *db;
+	int64_t id;
+	int64_t restored;
+	ferry_str msg;
+} backout_state;
+
+static int note(backout_state *s, int64_t item, const char *kind,
+	const char *severity)
+{
+	if (ferry_str_failed(&s->msg))
+		return ferry__error(s->db, FERRY_ENOMEM, "out of memory");
+	return ferry_store__import_problem_put(s->db, s->id, item, kind,
+		severity, s->msg.ptr);
+}
+
+/* Put the parent version's content back (t->parent is a live version). */
+static int restore_content(backout_state *s, const ferry_import_touched *t,
+	const ferry_fieldset *fs, const ferry_write_opts *o, int exists)
+{
+	ferry_value *values = NULL;
+	ferry_str payload = FERRY_STR_INIT;
+	char hash[FERRY_HASH_HEX];
+	int *set = NULL, error;
+	json_t *obj = NULL;
+	size_t i;
+
+	values = ferry__calloc(fs->n ? fs->n : 1, sizeof(*values));
+	set = ferry__calloc(fs->n ? fs->n : 1, sizeof(*set));
+	if (!values || !set) {
+		error = ferry__error(s->db, FERRY_ENOMEM, "out of memory");
+		goto done;
+	}
+	if ((error = ferry__import_parse(s->db, t->parent_payload.ptr,
+	    &obj)) < 0)
+		goto done;
+	/* Every field of today is written; fields dropped since are left
+	 * out, as ferry record restore does. */
+	for (i = 0; i < fs->n; i++) {
+		json_t *val = json_object_get(obj, fs->fields[i].name);
+		ferry_str err = FERRY_STR_INIT;
+
+		set[i] = 1;
+		if (ferry_type__convert(&values[i], &fs->fields[i],
+		    val ? val : json_null(), &err) < 0) {
+			error = ferry__error(s->db, FERRY_EINVALID, "%s record "
+				"%s: its old value of %s no longer fits the "
+				"field: %s", t->entity, t->sys_id,
+				fs->fields[i].name, ferry_str_cstr(&err));
+			ferry_str_dispose(&err);
+			goto done;
+		}
+		ferry_str_dispose(&err);
+	}
+	if ((error = ferry__record_write(s->db, t->entity, fs, t->sys_id,
+	    exists ? "update" : "insert", values, set, o, hash)) < 0)
+		goto done;
+	/* The very same content is the very same version: the record is
+	 * back at its old version id. */
+	ferry_type__payload(&payload, fs, values);
+	if (ferry_str_failed(&payload))
+		error = ferry__error(s->db, FERRY_ENOMEM, "out of memory");
+	else if (!strcmp(payload.ptr, t->parent_payload.ptr) &&
+	    strcmp(hash, t->parent_hash) != 0)
+		error = ferry_store__import_adopt(s->db, t->entity, t->sys_id,
+			hash, t->parent_hash);
+done:
+	ferry_str_dispose(&payload);
+	json_decref(obj);
+	if (values)
+		ferry_values_dispose(values, fs->n);
+	ferry__free(set);
+	return error;
+}
+
+static int restore_one(backout_state *s, const ferry_import_touched *t)
+{
+	ferry_fieldset fs = { NULL, 0 };
+	ferry_write_opts o;
+	int error, exists, was_there;
+
+	ferry_str_clear(&s->msg);
+	if (ferry__import_is_catalog(t->entity)) {
+		ferry_str_printf(&s->msg, "%s %s stays: imports never drop "
+			"entities or columns, nor shrink them", !strcmp(
+			t->entity, "sys_entity") ? "entity" : "field",
+			t->sys_id);
+		return note(s, t->item, "not_backed_out", "info");
+	}
+	if (t->latest != t->id) {
+		ferry_str_printf(&s->msg, "%s record %s changed after the "
+			"import, so it was not restored; see 'ferry record "
+			"history %s %s' and restore a version by hand if you "
+			"want to", t->entity, t->sys_id, t->entity, t->sys_id);
+		return note(s, t->item, "changed_since_import", "warning");
+	}
+	if ((error = ferry__fields(s->db, t->entity, &fs)) < 0)
+		goto done;
+	if ((exists = ferry_store__record_exists(s->db, t->entity,
+	    t->sys_id)) < 0) {
+		error = exists;
+		goto done;
+	}
+	was_there = t->parent && strcmp(ferry_str_cstr(&t->parent_action),
+		"delete") != 0;
+	memset(&o, 0, sizeof(o));
+	o.source = "restore";
+	o.import_id = s->id;
+	o.policy = was_there ? t->parent_policy : NULL;
+	o.vendor = was_there ? t->parent_vendor : -1;
+	o.capture = 0;
+	o.allow_protected = 1;
+	if (!was_there)
+		error = exists ? ferry__record_write(s->db, t->entity, &fs,
+			t->sys_id, "delete", NULL, NULL, &o, NULL) : 0;
+	else
+		error = restore_content(s, t, &fs, &o, exists);
+	if (error == 0)
+		s->restored++;
+done:
+	ferry_fieldset_dispose(&fs);
+	return error;
+}
+
+/* Formula and data set versions stay: they are drafts. */
+static int note_definitions(backout_state *s)
+{
+	ferry_import_item it;
+	int64_t after = 0;
+	int error;
+
+	memset(&it, 0, sizeof(it));
+	while ((error = ferry_store__import_next_definition(s->db, s->id,
+	    after, &it)) == 0) {
+		after = it.item;
+		if (!it.act || !strcmp(it.act, "skip"))
+			continue;
+		ferry_str_clear(&s->msg);
+		ferry_str_printf(&s->msg, "%s %s was deployed as a draft "
+			"version and stays; delete the draft with 'ferry %s "
+			"delete' if you do not want it", it.t, it.rkey, it.t);
+		if ((error = note(s, it.item, "not_backed_out", "info")) < 0)
+			break;
+	}
+	ferry_import_item_dispose(&it);
+	return error == FERRY_ENOTFOUND ? 0 : error;
+}
+
+int ferry_import_backout(ferry_buf *out, ferry_db *db, int64_t id)
+{
+	ferry_import_touched t;
+	ferry_import_row imp;
+	backout_state s;
+	ferry_str doc = FERRY_STR_INIT;
+	char now[FERRY_ISO_LEN];
+	int64_t after = 0;
+	int error;
+
+	FERRY_CHECK_DB(db);
+	memset(&t, 0, sizeof(t));
+	memset(&s, 0, sizeof(s));
+	s.db = db;
+	s.id = id;
+	if ((error = ferry_store__begin(db)) < 0)
+		return error;
+	if ((error = ferry__require_admin(db, "back out imports")) < 0 ||
+	    (error = ferry__import_find(db, id, "committed", "back out",
+	    &imp)) < 0)
+		goto done;
+	while ((error = ferry_store__import_touched_next(db, id, after,
+	    &t)) == 0) {
+		after = t.id;
+		if ((error = restore_one(&s, &t)) < 0)
+			break;
+		if (s.restored % 1000 == 0)
+			ferry__progress(db, "backing out", (uint64_t)s.restored,
+				(uint64_t)imp.items);
+	}
+	if (error == FERRY_ENOTFOUND)
+		error = 0;
+	if (error < 0 || (error = note_definitions(&s)) < 0)
+		goto done;
+	ferry__now_iso(db, now);
+	if ((error = ferry_store__import_set_state(db, id, "backed_out",
+	    db->user, now, NULL)) < 0 ||
+	    (error = ferry_store__import_backout_doc(db, id, s.restored,
+	    &doc)) < 0)
+		goto done;
+	error = ferry__buf_take(db, out, &doc);
+done:
+	ferry_import_touched_dispose(&t);
+	ferry_str_dispose(&s.msg);
+	ferry_str_dispose(&doc);
+	return ferry_store__end(db, error);
+}
+
+/* ---- apply --------------------------------------------------------------- */
+
+/* The import id of a load document. */
+static int64_t doc_id(const ferry_buf *doc)
+{
+	json_t *j = json_loadb(doc->ptr, doc->size, 0, NULL);
+	int64_t id = (int64_t)json_integer_value(json_object_get(j, "id"));
+
+	json_decref(j);
+	return id;
+}
+
+/* {"load":...,key:doc} into out. */
+static int compose(ferry_db *db, ferry_buf *out, const ferry_buf *load,
+	int64_t resolved, const char *key, const ferry_buf *doc)
+{
+	ferry_str s = FERRY_STR_INIT;
+
+	ferry_str_puts(&s, "{\"load\":");
+	ferry_str_put(&s, load->ptr, load->size);
+	ferry_str_printf(&s, ",\"resolved\":%lld,\"%s\":", (long long)resolved,
+		key);
+	ferry_str_put(&s, doc->ptr, doc->size);
+	ferry_str_putc(&s, '}');
+	return ferry__buf_take(db, out, &s);
+}
+
+/* The unresolved count of a preview document. */
+static int64_t doc_unresolved(const ferry_buf *doc)
+{
+	json_t *j = json_loadb(doc->ptr, doc->size, 0, NULL);
+	int64_t n = (int64_t)json_integer_value(json_object_get(j,
+		"unresolved"));
+
+	json_decref(j);
+	return n;
+}
+
+int ferry_import_apply(ferry_buf *out, ferry_db *db, const char *path,
+	const ferry_apply_options *opts)
+{
+	ferry_apply_options defaults = FERRY_APPLY_OPTIONS_INIT;
+	ferry_commit_options co = FERRY_COMMIT_OPTIONS_INIT;
+	ferry_buf load = FERRY_BUF_INIT, preview = FERRY_BUF_INIT,
+		res = FERRY_BUF_INIT, commit = FERRY_BUF_INIT;
+	int64_t id, resolved = 0;
+	char *msg = NULL;
+	int error;
+
+	FERRY_CHECK_DB(db);
+	if (!opts)
+		opts = &defaults;
+	if (opts->on_conflict != FERRY_CONFLICT_FAIL &&
+	    opts->on_conflict != FERRY_CONFLICT_SKIP &&
+	    opts->on_conflict != FERRY_CONFLICT_ACCEPT)
+		return ferry__error(db, FERRY_EINVALID, "on conflict, fail, "
+			"skip or accept");
+	if ((error = ferry_import_load(&load, db, path)) < 0)
+		goto done;
+	id = doc_id(&load);
+	if ((error = ferry_import_preview(&preview, db, id)) < 0)
+		goto done;
+	if (doc_unresolved(&preview) > 0 &&
+	    opts->on_conflict != FERRY_CONFLICT_FAIL) {
+		json_t *j;
+
+		if ((error = ferry_import_resolve(&res, db, id,
+		    opts->on_conflict == FERRY_CONFLICT_SKIP ? "skip" :
+		    "accept", NULL, 0)) < 0)
+			goto done;
+		j = json_loadb(res.ptr, res.size, 0, NULL);
+		resolved = (int64_t)json_integer_value(json_object_get(j,
+			"resolved"));
+		json_decref(j);
+	}
+	co.no_backup = opts->no_backup;
+	error = ferry_import_commit(&commit, db, id, &co);
+	if (error == FERRY_EUNRESOLVED) {
+		/* The caller gets the problems, and the message. */
+		msg = ferry__strdup(ferry_errmsg(db));
+		if (ferry_import_preview(&preview, db, id) == 0 &&
+		    compose(db, out, &load, resolved, "preview",
+		    &preview) == 0)
+			error = ferry__error(db, FERRY_EUNRESOLVED, "%s",
+				msg ? msg : "unresolved problems");
+		else
+			error = FERRY_EUNRESOLVED;
+		goto done;
+	}
+	if (error == 0)
+		error = compose(db, out, &load, resolved, "commit", &commit);
+done:
+	ferry__free(msg);
+	ferry_buf_dispose(&load);
+	ferry_buf_dispose(&preview);
+	ferry_buf_dispose(&res);
+	ferry_buf_dispose(&commit);
+	return error;
+}

@@ -1,0 +1,764 @@
+/*
+ * import_commit.c - importing a package, part three: commit.  A fresh
+ * plan, a backup, then one transaction that applies the schema first
+ * (entities, then fields, by the schema merge rules), then the records
+ * with referenced entities before the entities that reference them,
+ * deletes last, then formulas and data sets (docs/import.md, "Commit").
+ *
+ * Clean inserts and updates of user entities are applied set-wise from
+ * the staged canonical payloads (their hashes were verified at load, so
+ * the rows and versions are written straight from them); everything
+ * else goes one item at a time through the write path of records.h, with
+ * the import's write options: source "import", captured into nobody's
+ * pack, allowed to change protected records, the package's policy.
+ */
+#include "imports.h"
+
+#include "alloc.h"
+#include "definitions.h"
+
+#include <string.h>
+
+typedef struct {
+	ferry_db *db;
+	int64_t id;
+	int application;	/* records become vendor records */
+	uint64_t done, total;	/* progress */
+	ferry_str err;
+} commit_state;
+
+static int nomem(ferry_db *db)
+{
+	return ferry__error(db, FERRY_ENOMEM, "out of memory");
+}
+
+static int policy_rank(const char *p)
+{
+	return !strcmp(p, "protected") ? 2 : !strcmp(p, "changed") ? 1 : 0;
+}
+
+static const char *stronger(const char *a, const char *b)
+{
+	return policy_rank(a) >= policy_rank(b) ? a : b;
+}
+
+static void write_opts(const commit_state *s, const ferry_import_item *it,
+	const char *policy, ferry_write_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->source = "import";
+	o->import_id = s->id;
+	o->policy = policy;
+	o->vendor = s->application ? 1 : it->vendor;
+	o->capture = 0;
+	o->allow_protected = 1;
+}
+
+static void progress(commit_state *s, uint64_t n)
+{
+	s->done += n;
+	ferry__progress(s->db, "committing", s->done, s->total);
+}
+
+/* Keep the sys_id of the last item seen, for the next one. */
+static int remember(ferry_db *db, char **after, const char *sys_id)
+{
+	ferry__free(*after);
+	*after = ferry__strdup(sys_id);
+	return *after ? 0 : nomem(db);
+}
+
+/*
+ * When a write left a record with exactly the package's content, the
+ * record takes the package's version id (the write path hashed it with
+ * its own action, which may differ from the source's).
+ */
+static int adopt(commit_state *s, const ferry_import_item *it,
+	const char *entity, const char *sys_id)
+{
+	ferry_fieldset fs = { NULL, 0 };
+	ferry_value *values = NULL;
+	ferry_record_meta meta;
+	ferry_str payload = FERRY_STR_INIT;
+	int error;
+
+	if ((error = ferry_store__record_meta(s->db, entity, sys_id,
+	    &meta)) < 0)
+		return error == FERRY_ENOTFOUND ? 0 : error;
+	if (!strcmp(meta.version, it->version))
+		return 0;
+	if ((error = ferry__fields(s->db, entity, &fs)) < 0)
+		goto done;
+	if ((values = ferry__calloc(fs.n ? fs.n : 1, sizeof(*values))) ==
+	    NULL) {
+		error = nomem(s->db);
+		goto done;
+	}
+	if ((error = ferry_store__record_values(s->db, entity, &fs, sys_id,
+	    values)) < 0)
+		goto done;
+	ferry_type__payload(&payload, &fs, values);
+	if (ferry_str_failed(&payload)) {
+		error = nomem(s->db);
+		goto done;
+	}
+	if (!strcmp(payload.ptr, it->payload))
+		error = ferry_store__import_adopt(s->db, entity, sys_id,
+			meta.version, it->version);
+done:
+	if (values)
+		ferry_values_dispose(values, fs.n);
+	ferry_str_dispose(&payload);
+	ferry_fieldset_dispose(&fs);
+	return error;
+}
+
+/* adopt() for a catalog record, found by its key. */
+static int adopt_catalog(commit_state *s, const ferry_import_item *it,
+	const char *entity, const char *field)
+{
+	ferry_str sys_id = FERRY_STR_INIT;
+	int error = ferry_store__catalog_sys_id(s->db, entity, field,
+		&sys_id);
+
+	if (error == 0)
+		error = adopt(s, it, field ? "sys_field" : "sys_entity",
+			sys_id.ptr);
+	ferry_str_dispose(&sys_id);
+	return error == FERRY_ENOTFOUND ? 0 : error;
+}
+
+/* ---- schema -------------------------------------------------------------- */
+
+static int commit_entity(commit_state *s, const ferry_import_item *it)
+{
+	ferry_write_opts o;
+	json_t *obj = NULL;
+	int error;
+
+	if (strcmp(it->act, "insert") != 0)
+		return 0;
+	if ((error = ferry__import_parse(s->db, it->payload, &obj)) < 0)
+		return error;
+	write_opts(s, it, it->policy, &o);
+	if ((error = ferry__entity_create(s->db, it->rkey,
+	    json_string_value(json_object_get(obj, "display")),
+	    json_string_value(json_object_get(obj, "description")), &o)) == 0 &&
+	    (error = adopt_catalog(s, it, it->rkey, NULL)) == 0)
+		error = ferry_store__import_outcome(s->db, s->id, it->item,
+			"inserted", "created");
+	json_decref(obj);
+	return error;
+}
+
+static int commit_field(commit_state *s, const ferry_import_item *it)
+{
+	ferry_write_opts o;
+	ferry_field_def def;
+	ferry_merge_action action = FERRY_MERGE_KEEP;
+	ferry_str def_text = FERRY_STR_INIT, reason = FERRY_STR_INIT;
+	const char *entity;
+	json_t *obj = NULL;
+	int error;
+
+	if ((error = ferry__import_parse(s->db, it->payload, &obj)) < 0 ||
+	    (error = ferry__import_field_def(s->db, obj, &def,
+	    &def_text)) < 0)
+		goto done;
+	entity = json_string_value(json_object_get(obj, "entity"));
+	write_opts(s, it, it->policy, &o);
+	if ((error = ferry__merge_field(s->db, entity ? entity : "", &def, &o,
+	    &action, &reason)) < 0)
+		goto done;
+	if (ferry_str_failed(&reason)) {
+		error = nomem(s->db);
+		goto done;
+	}
+	if (action != FERRY_MERGE_KEEP && (error = adopt_catalog(s, it,
+	    entity, def.name)) < 0)
+		goto done;
+	error = ferry_store__import_outcome(s->db, s->id, it->item,
+		action == FERRY_MERGE_ADD ? "inserted" : action ==
+		FERRY_MERGE_GROW ? "updated" : "skipped", reason.ptr);
+done:
+	json_decref(obj);
+	ferry_str_dispose(&def_text);
+	ferry_str_dispose(&reason);
+	return error;
+}
+
+/* Entities first, then fields (which may refer to new entities). */
+static int commit_schema(commit_state *s)
+{
+	static const char *const order[] = { "sys_entity", "sys_field" };
+	ferry_import_item it;
+	char *after = NULL;
+	size_t k;
+	int error = 0;
+
+	memset(&it, 0, sizeof(it));
+	for (k = 0; k < 2 && !error; k++) {
+		ferry__free(after);
+		after = NULL;
+		while ((error = ferry_store__import_next(s->db, s->id,
+		    order[k], FERRY_IMPORT_WRITES, after, &it)) == 0) {
+			if ((error = k == 0 ? commit_entity(s, &it) :
+			    commit_field(s, &it)) < 0 ||
+			    (error = remember(s->db, &after, it.sys_id)) < 0)
+				break;
+			progress(s, 1);
+		}
+		if (error == FERRY_ENOTFOUND)
+			error = 0;
+	}
+	ferry__free(after);
+	ferry_import_item_dispose(&it);
+	return error;
+}
+
+/* ---- records ------------------------------------------------------------- */
+
+/* Which fields an item writes, from which object. */
+static int item_source(commit_state *s, const ferry_import_item *it,
+	json_t **src, json_t **fields)
+{
+	int error;
+
+	*src = *fields = NULL;
+	if (it->resolution && !strcmp(it->resolution, "merge")) {
+		if ((error = ferry__import_parse(s->db, it->merged, src)) < 0)
+			return error;
+		*fields = json_incref(*src);
+		return 0;
+	}
+	if ((error = ferry__import_parse(s->db, it->payload, src)) < 0)
+		return error;
+	if (!strcmp(it->act, "merge"))
+		return ferry__import_parse(s->db, it->old, fields);
+	if (!strcmp(it->act, "insert"))
+		*fields = json_incref(*src);
+	return 0;
+}
+
+static int convert_field(commit_state *s, const ferry_import_item *it,
+	const ferry_field *f, json_t *src, ferry_value *value)
+{
+	json_t *val = json_object_get(src, f->name);
+
+	ferry_value_dispose(value);
+	ferry_str_clear(&s->err);
+	if (ferry_type__convert(value, f, val ? val : json_null(),
+	    &s->err) < 0)
+		return ferry__error(s->db, FERRY_EINVALID, "item %lld: %s.%s: "
+			"%s; preview the import again", (long long)it->item,
+			it->entity, f->name, ferry_str_cstr(&s->err));
+	return 0;
+}
+
+/* 1 if writing values would leave the record as it is. */
+static int unchanged(ferry_db *db, const char *entity,
+	const ferry_fieldset *fs, const char *sys_id,
+	const ferry_value *values)
+{
+	ferry_str payload = FERRY_STR_INIT, rkey = FERRY_STR_INIT;
+	ferry_record_meta meta;
+	char hash[FERRY_HASH_HEX];
+	int error;
+
+	if ((error = ferry_store__record_meta(db, entity, sys_id, &meta)) < 0)
+		return error == FERRY_ENOTFOUND ? 0 : error;
+	ferry_type__payload(&payload, fs, values);
+	ferry__record_key(&rkey, entity, fs, values, sys_id);
+	if (ferry_str_failed(&payload) || ferry_str_failed(&rkey)) {
+		error = nomem(db);
+		goto done;
+	}
+	ferry__version_hash(hash, entity, rkey.ptr, "update", payload.ptr,
+		payload.size);
+	error = strcmp(hash, meta.version) == 0;
+done:
+	ferry_str_dispose(&payload);
+	ferry_str_dispose(&rkey);
+	return error;
+}
+
+/*
+ * Write one insert, update or merge.  An update sets every field the
+ * package declares (fields only in the target keep their values); a
+ * merge only the fields the package changed (or, hand-merged, the ones
+ * the merged payload names); an insert the payload's fields.
+ */
+static int write_item(commit_state *s, const ferry_import_item *it,
+	const ferry_fieldset *fs, const ferry_fieldset *declared)
+{
+	const char *target = it->target_id ? it->target_id : it->sys_id;
+	const char *policy = it->policy, *outcome;
+	int is_insert = !strcmp(it->act, "insert");
+	int hand = it->resolution && !strcmp(it->resolution, "merge");
+	ferry_value *values = NULL;
+	int *set = NULL, error, i;
+	json_t *src = NULL, *fields = NULL, *val;
+	const char *key;
+	ferry_write_opts o;
+	size_t k;
+
+	values = ferry__calloc(fs->n ? fs->n : 1, sizeof(*values));
+	set = ferry__calloc(fs->n ? fs->n : 1, sizeof(*set));
+	if (!values || !set) {
+		error = nomem(s->db);
+		goto done;
+	}
+	if (!is_insert && (error = ferry_store__record_values(s->db,
+	    it->entity, fs, target, values)) < 0) {
+		if (error == FERRY_ENOTFOUND)
+			error = ferry__error(s->db, FERRY_ECONFLICT, "item "
+				"%lld: %s record %s is no longer in the "
+				"target; preview the import again",
+				(long long)it->item, it->entity, target);
+		goto done;
+	}
+	if ((error = item_source(s, it, &src, &fields)) < 0)
+		goto done;
+	if (fields) {
+		json_object_foreach(fields, key, val) {
+			if ((i = ferry_fieldset_find(fs, key)) < 0) {
+				error = ferry__error(s->db, FERRY_ECONFLICT,
+					"item %lld: %s has no field %s in the "
+					"target; preview the import again",
+					(long long)it->item, it->entity, key);
+				goto done;
+			}
+			if ((error = convert_field(s, it, &fs->fields[i], src,
+			    &values[i])) < 0)
+				goto done;
+			set[i] = 1;
+		}
+	} else {
+		for (k = 0; k < fs->n; k++) {
+			if (ferry_fieldset_find(declared,
+			    fs->fields[k].name) < 0)
+				continue;
+			if ((error = convert_field(s, it, &fs->fields[k], src,
+			    &values[k])) < 0)
+				goto done;
+			set[k] = 1;
+		}
+	}
+	if (!strcmp(it->act, "merge") && it->target_policy)
+		policy = stronger(policy, hand ? stronger(it->target_policy,
+			"changed") : it->target_policy);
+	if (!is_insert) {
+		if ((error = unchanged(s->db, it->entity, fs, target,
+		    values)) < 0)
+			goto done;
+		if (error > 0) {
+			error = ferry_store__import_outcome(s->db, s->id,
+				it->item, "skipped", "no change");
+			goto done;
+		}
+	}
+	write_opts(s, it, policy, &o);
+	if ((error = ferry__record_write(s->db, it->entity, fs, target,
+	    is_insert ? "insert" : "update", values, set, &o, NULL)) < 0 ||
+	    (error = adopt(s, it, it->entity, target)) < 0)
+		goto done;
+	outcome = is_insert ? "inserted" : !strcmp(it->act, "merge") ?
+		"merged" : "updated";
+	error = ferry_store__import_outcome(s->db, s->id, it->item, outcome,
+		NULL);
+done:
+	json_decref(src);
+	json_decref(fields);
+	if (values)
+		ferry_values_dispose(values, fs->n);
+	ferry__free(set);
+	return error;
+}
+
+static int delete_item(commit_state *s, const ferry_import_item *it,
+	const ferry_fieldset *fs)
+{
+	ferry_write_opts o;
+	int error;
+
+	write_opts(s, it, it->policy, &o);
+	if ((error = ferry__record_write(s->db, it->entity, fs,
+	    it->target_id ? it->target_id : it->sys_id, "delete", NULL, NULL,
+	    &o, NULL)) < 0)
+		return error;
+	return ferry_store__import_outcome(s->db, s->id, it->item, "deleted",
+		NULL);
+}
+
+/* The entities an import writes records of, in commit order. */
+typedef struct {
+	ferry_db *db;
+	char **names;
+	size_t n;
+} entity_order;
+
+static int order_add(const char *entity, void *payload)
+{
+	entity_order *e = payload;
+	char **nn;
+
+	if (ferry__import_is_catalog(entity))
+		return 0;
+	if ((nn = ferry__realloc(e->names, (e->n + 1) * sizeof(*nn))) == NULL)
+		return nomem(e->db);
+	e->names = nn;
+	if ((nn[e->n] = ferry__strdup(entity)) == NULL)
+		return nomem(e->db);
+	e->n++;
+	return 0;
+}
+
+static void order_dispose(entity_order *e)
+{
+	size_t i;
+
+	for (i = 0; i < e->n; i++)
+		ferry__free(e->names[i]);
+	ferry__free(e->names);
+}
+
+/* Does entity a have a reference to b (b != a)? */
+static int refers_to(ferry_db *db, const char *a, const char *b)
+{
+	ferry_fieldset fs = { NULL, 0 };
+	size_t i;
+	int found = 0, error;
+
+	if (!strcmp(a, b) || ferry__is_system_entity(a))
+		return 0;
+	if ((error = ferry_store__entity_exists(db, a)) <= 0)
+		return error;
+	if ((error = ferry__fields(db, a, &fs)) < 0)
+		return error;
+	for (i = 0; i < fs.n && !found; i++)
+		found = fs.fields[i].type.base == FERRY_T_REF &&
+			!strcmp(fs.fields[i].type.ref, b);
+	ferry_fieldset_dispose(&fs);
+	return found;
+}
+
+/*
+ * Referenced entities before the entities that reference them (a cycle
+ * is broken in name order: the store has no foreign keys, and every
+ * reference was checked by the plan); associated objects last.
+ */
+static int order_entities(entity_order *e)
+{
+	size_t placed, i, j;
+	int error;
+
+	for (placed = 0; placed < e->n; placed++) {
+		size_t pick = e->n, users = 0;
+
+		for (i = placed; i < e->n; i++)
+			users += !ferry__is_system_entity(e->names[i]);
+		for (i = placed; i < e->n && pick == e->n; i++) {
+			int blocked = 0;
+
+			if (ferry__is_system_entity(e->names[i]) && users)
+				continue;
+			for (j = placed; j < e->n && !blocked; j++) {
+				if (j == i ||
+				    ferry__is_system_entity(e->names[j]))
+					continue;
+				if ((error = refers_to(e->db, e->names[i],
+				    e->names[j])) < 0)
+					return error;
+				blocked = error;
+			}
+			if (!blocked)
+				pick = i;
+		}
+		/* A cycle: the first user entity left. */
+		for (i = placed; i < e->n && pick == e->n; i++)
+			if (!ferry__is_system_entity(e->names[i]))
+				pick = i;
+		if (pick == e->n)
+			pick = placed;
+		if (pick != placed) {
+			char *t = e->names[pick];
+
+			memmove(e->names + placed + 1, e->names + placed,
+				(pick - placed) * sizeof(*e->names));
+			e->names[placed] = t;
+		}
+	}
+	return 0;
+}
+
+/* The fields whose values may not be in their target's stored form:
+ * declared with another type, or missing from the target. */
+static int fields_to_check(ferry_db *db, const ferry_fieldset *fs,
+	const ferry_fieldset *declared, ferry_fieldset *check)
+{
+	size_t i;
+	int k;
+
+	for (i = 0; i < declared->n; i++) {
+		ferry_field f = declared->fields[i];
+
+		k = ferry_fieldset_find(fs, f.name);
+		if (k >= 0 && ferry__import_covers(&fs->fields[k].type,
+		    &f.type))
+			continue;
+		if (k >= 0)
+			f = fs->fields[k];
+		else
+			f.type_text[0] = '\0';
+		f.display = f.description = f.default_value = NULL;
+		if (ferry_fieldset_add(check, &f) < 0)
+			return ferry__error(db, FERRY_ENOMEM, "out of memory");
+	}
+	return 0;
+}
+
+/* 1 if every field of fs is declared by the package. */
+static int all_declared(const ferry_fieldset *fs,
+	const ferry_fieldset *declared)
+{
+	size_t i;
+
+	for (i = 0; i < fs->n; i++)
+		if (ferry_fieldset_find(declared, fs->fields[i].name) < 0)
+			return 0;
+	return 1;
+}
+
+static int commit_entity_records(commit_state *s, const char *entity,
+	int what, int updates)
+{
+	ferry_fieldset fs = { NULL, 0 }, declared = { NULL, 0 },
+		check = { NULL, 0 };
+	ferry_import_item it;
+	ferry_import_write w;
+	char now[FERRY_ISO_LEN], *after = NULL;
+	int64_t n = 0;
+	int error, exists;
+
+	memset(&it, 0, sizeof(it));
+	if ((exists = ferry_store__entity_exists(s->db, entity)) < 0)
+		return exists;
+	/* No table: the plan skips every item of an entity that is missing
+	 * (or refuses the commit). */
+	if (!exists && !ferry__is_system_entity(entity))
+		return 0;
+	if ((error = ferry__fields(s->db, entity, &fs)) < 0 ||
+	    (error = ferry_store__import_fields_load(s->db, s->id, 0, entity,
+	    &declared)) < 0)
+		goto done;
+	if (what == FERRY_IMPORT_WRITES && !ferry__is_system_entity(entity)) {
+		ferry__now_iso(s->db, now);
+		w.import_id = s->id;
+		w.application = s->application;
+		w.user = s->db->user;
+		w.at = now;
+		if ((error = fields_to_check(s->db, &fs, &declared,
+		    &check)) < 0 ||
+		    (error = ferry_store__import_fast(s->db, &w, entity, &fs,
+		    &check, updates && all_declared(&fs, &declared), &n)) < 0)
+			goto done;
+		progress(s, (uint64_t)n);
+	}
+	while ((error = ferry_store__import_next(s->db, s->id, entity, what,
+	    after, &it)) == 0) {
+		if ((error = what == FERRY_IMPORT_WRITES ? write_item(s, &it,
+		    &fs, &declared) : delete_item(s, &it, &fs)) < 0 ||
+		    (error = remember(s->db, &after, it.sys_id)) < 0)
+			break;
+		if (++n % 1000 == 0)
+			progress(s, 1000);
+	}
+	if (error == FERRY_ENOTFOUND)
+		error = 0;
+done:
+	ferry__free(after);
+	ferry_import_item_dispose(&it);
+	ferry_fieldset_dispose(&fs);
+	ferry_fieldset_dispose(&declared);
+	ferry_fieldset_dispose(&check);
+	return error;
+}
+
+static int commit_records(commit_state *s)
+{
+	entity_order e;
+	int64_t updates = 0, deletes = 0;
+	size_t i;
+	int error;
+
+	memset(&e, 0, sizeof(e));
+	e.db = s->db;
+	if ((error = ferry_store__import_entities(s->db, s->id, order_add,
+	    &e)) < 0 || (error = order_entities(&e)) < 0 ||
+	    (error = ferry_store__import_act_count(s->db, s->id, "update",
+	    &updates)) < 0 ||
+	    (error = ferry_store__import_act_count(s->db, s->id, "delete",
+	    &deletes)) < 0)
+		goto done;
+	for (i = 0; i < e.n && !error; i++)
+		error = commit_entity_records(s, e.names[i],
+			FERRY_IMPORT_WRITES, updates > 0);
+	/* Deletes last, referencing entities first. */
+	for (i = e.n; i > 0 && deletes && !error; i--)
+		error = commit_entity_records(s, e.names[i - 1],
+			FERRY_IMPORT_DELETES, 0);
+done:
+	order_dispose(&e);
+	return error;
+}
+
+/* ---- formulas and data sets ---------------------------------------------- */
+
+static int commit_definitions(commit_state *s)
+{
+	ferry_import_item it;
+	ferry_str outcome = FERRY_STR_INIT;
+	int64_t after = 0;
+	int error;
+
+	memset(&it, 0, sizeof(it));
+	while ((error = ferry_store__import_next_definition(s->db, s->id,
+	    after, &it)) == 0) {
+		after = it.item;
+		if (!strcmp(it.act, "skip"))
+			continue;
+		ferry_str_clear(&outcome);
+		if ((error = ferry__definition_commit(s->db, it.body,
+		    it.body_len, s->id, &outcome)) < 0)
+			break;
+		if (ferry_str_failed(&outcome)) {
+			error = nomem(s->db);
+			break;
+		}
+		if ((error = ferry_store__import_outcome(s->db, s->id, it.item,
+		    "inserted", outcome.ptr)) < 0)
+			break;
+	}
+	if (error == FERRY_ENOTFOUND)
+		error = 0;
+	ferry_str_dispose(&outcome);
+	ferry_import_item_dispose(&it);
+	return error;
+}
+
+/* ---- commit -------------------------------------------------------------- */
+
+static int apply(ferry_db *db, const ferry_import_row *imp)
+{
+	commit_state s;
+	int error;
+
+	memset(&s, 0, sizeof(s));
+	s.db = db;
+	s.id = imp->id;
+	s.application = !strcmp(imp->mode, "application");
+	s.total = (uint64_t)imp->items;
+	if ((error = ferry_store__import_acts(db, imp->id)) < 0 ||
+	    (error = commit_schema(&s)) < 0 ||
+	    (error = commit_records(&s)) < 0 ||
+	    (error = commit_definitions(&s)) < 0)
+		goto done;
+	ferry__progress(db, "committing", s.total, s.total);
+done:
+	ferry_str_dispose(&s.err);
+	return error;
+}
+
+static int refuse_unresolved(ferry_db *db, int64_t id, int64_t unresolved)
+{
+	return ferry__error(db, FERRY_EUNRESOLVED, "import %lld has %lld "
+		"item(s) with unresolved problems; see 'ferry import preview "
+		"%lld', then answer them with 'ferry import resolve %lld "
+		"accept|skip ITEM...' (or --all)", (long long)id,
+		(long long)unresolved, (long long)id, (long long)id);
+}
+
+/*
+ * Plan again inside the caller's transaction, unless the plan is current
+ * (a preview, then no resolution and no change to the target since);
+ * the count of items with unresolved errors.
+ */
+static int replan(ferry_db *db, const ferry_import_row *imp,
+	int64_t *unresolved)
+{
+	char now[FERRY_ISO_LEN];
+	int error, current = 0;
+
+	if (!strcmp(imp->state, "previewed") &&
+	    (error = ferry_store__import_plan_current(db, imp->id,
+	    &current)) < 0)
+		return error;
+	ferry__now_iso(db, now);
+	if (!current && ((error = ferry__import_plan(db, imp)) < 0 ||
+	    (error = ferry_store__import_set_state(db, imp->id, "previewed",
+	    db->user, now, NULL)) < 0 ||
+	    (error = ferry_store__import_mark_plan(db, imp->id, 1)) < 0))
+		return error;
+	return ferry_store__import_unresolved(db, imp->id, unresolved);
+}
+
+int ferry_import_commit(ferry_buf *out, ferry_db *db, int64_t id,
+	const ferry_commit_options *opts)
+{
+	ferry_commit_options defaults = FERRY_COMMIT_OPTIONS_INIT;
+	ferry_import_row imp;
+	ferry_str backup = FERRY_STR_INIT, doc = FERRY_STR_INIT;
+	char now[FERRY_ISO_LEN];
+	int64_t unresolved = 0, before = 0, after = 0;
+	int error;
+
+	FERRY_CHECK_DB(db);
+	if (!opts)
+		opts = &defaults;
+	/* 1. A fresh plan against the target as it is now, kept. */
+	if ((error = ferry_store__begin(db)) < 0)
+		return error;
+	if ((error = ferry__require_admin(db, "commit imports")) == 0 &&
+	    (error = ferry_store__import_functions(db)) == 0 &&
+	    (error = ferry__import_find(db, id, "loaded,previewed", "commit",
+	    &imp)) == 0 &&
+	    (error = replan(db, &imp, &unresolved)) == 0)
+		error = ferry_store__data_version(db, &before);
+	if ((error = ferry_store__end(db, error)) < 0)
+		return error;
+	if (unresolved > 0)
+		return refuse_unresolved(db, id, unresolved);
+	/* 2. The backup, outside any transaction. */
+	if (!opts->no_backup && (error = ferry__backup(db, &backup)) < 0)
+		goto out;
+	/* 3. One transaction; planned again if another writer changed the
+	 * instance meanwhile. */
+	if ((error = ferry_store__begin(db)) < 0)
+		goto out;
+	if ((error = ferry__import_find(db, id, "previewed", "commit",
+	    &imp)) < 0 ||
+	    (error = ferry_store__data_version(db, &after)) < 0)
+		goto done;
+	if (after != before) {
+		if ((error = replan(db, &imp, &unresolved)) < 0)
+			goto done;
+		if (unresolved > 0) {
+			if ((error = ferry_store__end(db, 0)) == 0)
+				error = refuse_unresolved(db, id, unresolved);
+			goto out;
+		}
+	}
+	ferry__now_iso(db, now);
+	if ((error = apply(db, &imp)) < 0 ||
+	    (error = ferry_store__import_set_state(db, id, "committed",
+	    db->user, now, backup.size ? backup.ptr : NULL)) < 0 ||
+	    (error = ferry_store__import_commit_doc(db, id, &doc)) < 0)
+		goto done;
+	error = ferry__buf_take(db, out, &doc);
+done:
+	error = ferry_store__end(db, error);
+out:
+	ferry_str_dispose(&backup);
+	ferry_str_dispose(&doc);
+	return error;
+}

@@ -1,0 +1,808 @@
+/*
+ * imports.c - the store's side of imports, part one: the helpers the
+ * import files share, the import row, staging and checking a package's
+ * items at load, reading items back, and the listings (see store.h,
+ * "imports").
+ *
+ * Per-item JSON work runs inside SQLite (->, ->>, json_each and the SQL
+ * functions of imports_fn.c), one statement per check or per entity and
+ * never a C loop that parses every item: that is what keeps the load and
+ * preview of a million items within seconds.  Entity and field names
+ * reach SQL text only through ferry_sq__ident() or
+ * ferry_imports__literal(), after ferry_entity_ok()/ferry_field_ok() or
+ * the catalog accepted them.
+ */
+#include "imports.h"
+
+#include "alloc.h"
+
+#include <string.h>
+
+/* ---- helpers ------------------------------------------------------------- */
+
+/* Append a string as an SQL literal ('it''s'). */
+void ferry_imports__literal(ferry_str *s, const char *text)
+{
+	ferry_str_putc(s, '\'');
+	for (; *text; text++) {
+		if (*text == '\'')
+			ferry_str_putc(s, '\'');
+		ferry_str_putc(s, *text);
+	}
+	ferry_str_putc(s, '\'');
+}
+
+/* Prepare a statement that is not cached (dynamic or long-running);
+ * sql is consumed. */
+int ferry_imports__prepare(ferry_db *db, ferry_str *sql, sqlite3_stmt **st,
+	const char *what)
+{
+	int rc, error = 0;
+
+	*st = NULL;
+	if (ferry_str_failed(sql)) {
+		error = ferry__error(db, FERRY_ENOMEM, "out of memory");
+	} else {
+		rc = sqlite3_prepare_v2(db->store->conn, sql->ptr, -1, st,
+			NULL);
+		if (rc != SQLITE_OK)
+			error = ferry_sq__error(db, rc, what);
+	}
+	ferry_str_dispose(sql);
+	return error;
+}
+
+/* Run a statement built in sql (consumed), binding ?1 = id and ?2 =
+ * text2. */
+int ferry_imports__run_sql(ferry_db *db, ferry_str *sql, int64_t id,
+	const char *text2, const char *what)
+{
+	sqlite3_stmt *st;
+	int error, rc;
+
+	if ((error = ferry_imports__prepare(db, sql, &st, what)) < 0)
+		return error;
+	sqlite3_bind_int64(st, 1, id);
+	if (text2)
+		sqlite3_bind_text(st, 2, text2, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 :
+		ferry_sq__error(db, rc, what);
+}
+
+/* Run cached SQL binding ?1 = id (and ?2 = text2 when not NULL). */
+int ferry_imports__run(ferry_db *db, const char *sql, int64_t id,
+	const char *text2, const char *what)
+{
+	sqlite3_stmt *st;
+	int error;
+
+	if ((error = ferry_sq__prepare(db, sql, &st)) < 0)
+		return error;
+	sqlite3_bind_int64(st, 1, id);
+	if (text2)
+		sqlite3_bind_text(st, 2, text2, -1, SQLITE_TRANSIENT);
+	return ferry_sq__done(db, st, what);
+}
+
+static char *col_dup(sqlite3_stmt *st, int col, int *failed)
+{
+	const unsigned char *t = sqlite3_column_text(st, col);
+	char *s;
+
+	if (!t)
+		return NULL;
+	s = ferry__strndup((const char *)t,
+		(size_t)sqlite3_column_bytes(st, col));
+	if (!s)
+		*failed = 1;
+	return s;
+}
+
+void ferry_import_item_dispose(ferry_import_item *it)
+{
+	char **strs[] = { &it->t, &it->entity, &it->sys_id, &it->rkey,
+		&it->action, &it->version, &it->base, &it->policy,
+		&it->payload, &it->old, &it->body, &it->target_id,
+		&it->target_version, &it->target_policy, &it->decision,
+		&it->act, &it->resolution, &it->merged };
+	size_t i;
+
+	for (i = 0; i < sizeof(strs) / sizeof(strs[0]); i++) {
+		ferry__free(*strs[i]);
+		*strs[i] = NULL;
+	}
+	it->item = 0;
+	it->vendor = 0;
+	it->body_len = 0;
+}
+
+
+int ferry_imports__item_row(ferry_db *db, sqlite3_stmt *st,
+	ferry_import_item *it)
+{
+	int failed = 0;
+
+	ferry_import_item_dispose(it);
+	it->item = sqlite3_column_int64(st, 0);
+	it->t = col_dup(st, 1, &failed);
+	it->entity = col_dup(st, 2, &failed);
+	it->sys_id = col_dup(st, 3, &failed);
+	it->rkey = col_dup(st, 4, &failed);
+	it->action = col_dup(st, 5, &failed);
+	it->version = col_dup(st, 6, &failed);
+	it->base = col_dup(st, 7, &failed);
+	it->policy = col_dup(st, 8, &failed);
+	it->vendor = sqlite3_column_int(st, 9);
+	it->payload = col_dup(st, 10, &failed);
+	it->old = col_dup(st, 11, &failed);
+	it->body = col_dup(st, 12, &failed);
+	it->body_len = (size_t)sqlite3_column_bytes(st, 12);
+	it->target_id = col_dup(st, 13, &failed);
+	it->target_version = col_dup(st, 14, &failed);
+	it->target_policy = col_dup(st, 15, &failed);
+	it->decision = col_dup(st, 16, &failed);
+	it->act = col_dup(st, 17, &failed);
+	it->resolution = col_dup(st, 18, &failed);
+	it->merged = col_dup(st, 19, &failed);
+	return failed ? ferry__error(db, FERRY_ENOMEM, "out of memory") : 0;
+}
+
+/* ---- the import row ------------------------------------------------------ */
+
+int ferry_store__import_get(ferry_db *db, int64_t id, ferry_import_row *out)
+{
+	sqlite3_stmt *st;
+	int error, rc;
+
+	if ((error = ferry_sq__prepare(db, "SELECT id, state, mode, stamp, "
+	    "pack_uid, items FROM ferry_import WHERE id = ?1", &st)) < 0)
+		return error;
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		out->id = sqlite3_column_int64(st, 0);
+		ferry_sq__copy(out->state, sizeof(out->state), st, 1);
+		ferry_sq__copy(out->mode, sizeof(out->mode), st, 2);
+		ferry_sq__copy(out->stamp, sizeof(out->stamp), st, 3);
+		ferry_sq__copy(out->pack_uid, sizeof(out->pack_uid), st, 4);
+		out->items = sqlite3_column_int64(st, 5);
+	}
+	ferry_sq__reset(st);
+	if (rc == SQLITE_DONE)
+		return FERRY_ENOTFOUND;
+	return rc == SQLITE_ROW ? 0 : ferry_sq__error(db, rc,
+		"reading imports");
+}
+
+int ferry_store__import_create(ferry_db *db, const ferry_import_new *n,
+	int64_t *id)
+{
+	sqlite3_stmt *st;
+	int error;
+
+	if ((error = ferry_sq__prepare(db, "INSERT INTO ferry_import (state, "
+	    "file, header, kind, mode, pack_uid, pack_name, source_id, "
+	    "source_name, stamp, items, loaded_by, loaded_at) VALUES "
+	    "('loaded', ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, '', 0, ?9, ?10)",
+	    &st)) < 0)
+		return error;
+	ferry_sq__bind_text(st, 1, n->file);
+	ferry_sq__bind_text(st, 2, n->header);
+	ferry_sq__bind_text(st, 3, n->kind);
+	ferry_sq__bind_text(st, 4, n->mode);
+	ferry_sq__bind_text(st, 5, n->pack_uid);
+	ferry_sq__bind_text(st, 6, n->pack_name);
+	ferry_sq__bind_text(st, 7, n->source_id);
+	ferry_sq__bind_text(st, 8, n->source_name);
+	ferry_sq__bind_text(st, 9, n->by);
+	ferry_sq__bind_text(st, 10, n->at);
+	if ((error = ferry_sq__done(db, st, "creating an import")) < 0)
+		return error;
+	*id = sqlite3_last_insert_rowid(db->store->conn);
+	return 0;
+}
+
+/*
+ * What a plan depends on, in one value: every change to records and the
+ * catalog writes a version, every change to formulas and data sets a
+ * definition version or a status (docs/import.md, "Commit").
+ */
+#define PLAN_MARK "(SELECT coalesce(max(id), 0) FROM ferry_version) || " \
+	"'/' || (SELECT count(*) || '.' || coalesce(max(rowid), 0) FROM " \
+	"ferry_definition_version WHERE status = 'draft') || '/' || (SELECT " \
+	"count(*) FROM ferry_definition_version) || '/' || (SELECT " \
+	"coalesce(max(id), 0) FROM ferry_definition)"
+
+int ferry_store__import_mark_plan(ferry_db *db, int64_t id, int current)
+{
+	return ferry_imports__run(db, current ? "UPDATE ferry_import SET "
+		"plan_mark = " PLAN_MARK " WHERE id = ?1" : "UPDATE "
+		"ferry_import SET plan_mark = NULL WHERE id = ?1", id, NULL,
+		"planning");
+}
+
+int ferry_store__import_plan_current(ferry_db *db, int64_t id, int *current)
+{
+	sqlite3_stmt *st;
+	int error, rc;
+
+	if ((error = ferry_sq__prepare(db, "SELECT plan_mark IS NOT NULL AND "
+	    "plan_mark = " PLAN_MARK " FROM ferry_import WHERE id = ?1",
+	    &st)) < 0)
+		return error;
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	*current = rc == SQLITE_ROW && sqlite3_column_int(st, 0);
+	ferry_sq__reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 :
+		ferry_sq__error(db, rc, "reading an import");
+}
+
+int ferry_store__import_set_state(ferry_db *db, int64_t id,
+	const char *state, const char *by, const char *at,
+	const char *backup)
+{
+	sqlite3_stmt *st;
+	int error;
+
+	if ((error = ferry_sq__prepare(db, "UPDATE ferry_import SET state = "
+	    "?2, previewed_at = CASE ?2 WHEN 'previewed' THEN ?4 ELSE "
+	    "previewed_at END, committed_by = CASE ?2 WHEN 'committed' THEN "
+	    "?3 ELSE committed_by END, committed_at = CASE ?2 WHEN "
+	    "'committed' THEN ?4 ELSE committed_at END, backup = CASE ?2 "
+	    "WHEN 'committed' THEN ?5 ELSE backup END, backed_out_by = CASE "
+	    "?2 WHEN 'backed_out' THEN ?3 ELSE backed_out_by END, "
+	    "backed_out_at = CASE ?2 WHEN 'backed_out' THEN ?4 ELSE "
+	    "backed_out_at END WHERE id = ?1", &st)) < 0)
+		return error;
+	sqlite3_bind_int64(st, 1, id);
+	ferry_sq__bind_text(st, 2, state);
+	ferry_sq__bind_text(st, 3, by);
+	ferry_sq__bind_text(st, 4, at);
+	ferry_sq__bind_text(st, 5, backup);
+	return ferry_sq__done(db, st, "updating an import");
+}
+
+/* ---- load ---------------------------------------------------------------- */
+
+/*
+ * One item line, its fields pulled out by SQLite's JSON functions in the
+ * same statement that stores it.  A line that is not JSON makes the
+ * statement fail; a record seen twice trips the unique index.
+ */
+#define STAGE_SQL "INSERT INTO ferry_import_item (import_id, item, t, " \
+	"entity, sys_id, rkey, action, version, base, policy, vendor, " \
+	"payload, old, body) SELECT ?1, ?2, t, j ->> '$.entity', " \
+	"j ->> '$.sys_id', CASE WHEN t IS 'record' THEN j ->> '$.key' ELSE " \
+	"j ->> '$.name' END, j ->> '$.action', j ->> '$.version', " \
+	"j ->> '$.base', j ->> '$.policy', CASE j -> '$.vendor' WHEN 'true' " \
+	"THEN 1 WHEN 'false' THEN 0 END, j -> '$.payload', " \
+	"nullif(j -> '$.old', 'null'), CASE WHEN t IS 'record' THEN NULL " \
+	"ELSE j END FROM (SELECT j, j ->> '$.t' AS t FROM (SELECT ?3 AS j))"
+
+struct ferry_import_stager {
+	ferry_db *db;
+	int64_t id;
+	sqlite3_stmt *st;	/* STAGE_SQL, prepared once for the load */
+};
+
+int ferry_store__import_stager_new(ferry_import_stager **out, ferry_db *db,
+	int64_t id)
+{
+	ferry_import_stager *s;
+	int rc;
+
+	*out = NULL;
+	if ((s = ferry__calloc(1, sizeof(*s))) == NULL)
+		return ferry__error(db, FERRY_ENOMEM, "out of memory");
+	s->db = db;
+	s->id = id;
+	rc = sqlite3_prepare_v3(db->store->conn, STAGE_SQL, -1,
+		SQLITE_PREPARE_PERSISTENT, &s->st, NULL);
+	if (rc != SQLITE_OK) {
+		ferry__free(s);
+		return ferry_sq__error(db, rc, "staging");
+	}
+	*out = s;
+	return 0;
+}
+
+void ferry_store__import_stager_free(ferry_import_stager *s)
+{
+	if (!s)
+		return;
+	sqlite3_finalize(s->st);
+	ferry__free(s);
+}
+
+int ferry_store__import_stage(ferry_import_stager *s, int64_t item,
+	const char *line, size_t len)
+{
+	ferry_db *db = s->db;
+	int rc;
+
+	if (len > (size_t)0x7fffffff)
+		return ferry__error(db, FERRY_EFORMAT, "item %lld (line %lld) "
+			"is too long", (long long)item, (long long)item + 1);
+	sqlite3_bind_int64(s->st, 1, s->id);
+	sqlite3_bind_int64(s->st, 2, item);
+	sqlite3_bind_text(s->st, 3, line, (int)len, SQLITE_STATIC);
+	rc = sqlite3_step(s->st);
+	sqlite3_reset(s->st);
+	sqlite3_clear_bindings(s->st);
+	if (rc == SQLITE_DONE)
+		return 0;
+	if ((rc & 0xff) == SQLITE_CONSTRAINT)
+		return ferry__error(db, FERRY_EFORMAT, "item %lld (line %lld) "
+			"repeats a record of an earlier item (same entity and "
+			"sys_id)", (long long)item, (long long)item + 1);
+	if (rc == SQLITE_ERROR)
+		return ferry__error(db, FERRY_EFORMAT, "item %lld (line %lld) "
+			"is not valid JSON", (long long)item,
+			(long long)item + 1);
+	return ferry_sq__error(db, rc, "staging an item");
+}
+
+int ferry_store__import_field(ferry_db *db, int64_t id, int scope,
+	const char *entity, const char *name, const char *type)
+{
+	sqlite3_stmt *st;
+	int error;
+
+	if ((error = ferry_sq__prepare(db, "INSERT OR REPLACE INTO "
+	    "ferry_import_field (import_id, scope, entity, name, type) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5)", &st)) < 0)
+		return error;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int(st, 2, scope);
+	sqlite3_bind_text(st, 3, entity, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 4, name, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 5, type, -1, SQLITE_TRANSIENT);
+	return ferry_sq__done(db, st, "declaring a field");
+}
+
+/* The key a record's content gives it (records.h, ferry__record_key). */
+#define EXPECTED_KEY "CASE WHEN entity = 'sys_entity' THEN payload ->> " \
+	"'$.name' WHEN entity = 'sys_field' THEN (payload ->> '$.entity') " \
+	"|| '.' || (payload ->> '$.name') WHEN entity IN " OBJECT_ENTITIES \
+	" THEN (payload ->> '$.entity') || ':' || (payload ->> '$.name') " \
+	"ELSE sys_id END"
+
+#define SHOWN(x) "substr(json_quote(" x "), 1, 80)"
+
+/* Every item on its own: the first bad one and why. */
+#define CHECK_ITEMS "SELECT item, CASE " \
+	"WHEN typeof(t) IS NOT 'text' THEN 'has no \"t\" saying what kind of " \
+	"item it is' " \
+	"WHEN t = 'record' THEN CASE " \
+	"WHEN typeof(entity) IS NOT 'text' OR NOT ferry_entity_ok(entity) " \
+	"THEN printf('names entity %s, which is not an entity name', " \
+	SHOWN("entity") ") " \
+	"WHEN typeof(sys_id) IS NOT 'text' OR NOT ferry_uuid_ok(sys_id) THEN " \
+	"printf('has sys_id %s, which is not a lowercase UUID', " \
+	SHOWN("sys_id") ") " \
+	"WHEN action IS NOT 'insert' AND action IS NOT 'update' AND action " \
+	"IS NOT 'delete' THEN printf('has action %s; a record''s action is " \
+	"insert, update or delete', " SHOWN("action") ") " \
+	"WHEN NOT ferry_hex64(version) THEN 'has no version hash (64 hex " \
+	"digits)' " \
+	"WHEN base IS NOT NULL AND NOT ferry_hex64(base) THEN 'has a base " \
+	"that is not a version hash' " \
+	"WHEN action = 'update' AND base IS NULL THEN 'is an update without " \
+	"the base version it was made from' " \
+	"WHEN action = 'insert' AND base IS NOT NULL THEN 'is an insert with " \
+	"a base version' " \
+	"WHEN policy IS NOT 'open' AND policy IS NOT 'changed' AND policy IS " \
+	"NOT 'protected' THEN printf('has policy %s; a policy is open, " \
+	"changed or protected', " SHOWN("policy") ") " \
+	"WHEN vendor IS NULL THEN 'has no vendor flag (true or false)' " \
+	"WHEN typeof(rkey) IS NOT 'text' THEN 'has no key' " \
+	"WHEN substr(payload, 1, 1) IS NOT '{' THEN 'has no payload object' " \
+	"WHEN old IS NOT NULL AND substr(old, 1, 1) <> '{' THEN 'has " \
+	"\"old\" values that are not an object' " \
+	"WHEN NOT ferry_canonical(payload) THEN 'has a payload that is not " \
+	"canonical JSON (field names as keys in sorted order, no spaces, " \
+	"minimal escapes)' " \
+	"WHEN old IS NOT NULL AND NOT ferry_canonical(old) THEN 'has \"old\" " \
+	"values that are not canonical JSON' " \
+	"WHEN rkey IS NOT (" EXPECTED_KEY ") THEN printf('has key %s, which " \
+	"does not match its content', " SHOWN("rkey") ") " \
+	"WHEN version IS NOT ferry_version_hash(entity, rkey, action, " \
+	"payload) AND (action = 'delete' OR version IS NOT " \
+	"ferry_version_hash(entity, rkey, CASE action WHEN 'insert' THEN " \
+	"'update' ELSE 'insert' END, payload)) THEN printf('(%s record %s) " \
+	"does not match its version hash: its content was changed after " \
+	"export', entity, sys_id) END " \
+	"WHEN t = 'schema' THEN CASE " \
+	"WHEN typeof(entity) IS NOT 'text' OR NOT ferry_entity_ok(entity) OR " \
+	IS_SYSTEM("entity") " THEN printf('declares the schema of %s, which " \
+	"is not a user entity name', " SHOWN("entity") ") " \
+	"WHEN json_type(body, '$.definition') IS NOT 'object' THEN 'has no " \
+	"definition object' " \
+	"WHEN body ->> '$.definition.name' IS NOT entity THEN 'holds the " \
+	"definition of another entity' " \
+	"WHEN json_type(body, '$.definition.fields') IS NOT 'array' THEN " \
+	"'has no fields array in its definition' " \
+	"WHEN EXISTS (SELECT 1 FROM json_each(body, '$.definition.fields') f " \
+	"WHERE f.type IS NOT 'object' OR NOT ferry_field_ok(f.value ->> " \
+	"'$.name') OR NOT ferry_type_ok(f.value ->> '$.type')) THEN " \
+	"printf('declares a field of %s with an invalid name or type', " \
+	"entity) " \
+	"WHEN (SELECT count(*) - count(DISTINCT f.value ->> '$.name') FROM " \
+	"json_each(body, '$.definition.fields') f) > 0 THEN printf('declares " \
+	"a field of %s twice', entity) " \
+	"WHEN EXISTS (SELECT 1 FROM ferry_import_item s WHERE s.import_id = " \
+	"i.import_id AND s.t = 'schema' AND s.entity = i.entity AND s.item < " \
+	"i.item) THEN printf('declares the schema of %s a second time', " \
+	"entity) END " \
+	"WHEN t = 'formula' OR t = 'dataset' THEN CASE " \
+	"WHEN typeof(rkey) IS NOT 'text' OR rkey = '' THEN printf('is a %s " \
+	"without a name', t) " \
+	"WHEN EXISTS (SELECT 1 FROM ferry_import_item s WHERE s.import_id = " \
+	"i.import_id AND s.t = i.t AND s.rkey = i.rkey AND s.item < i.item) " \
+	"THEN printf('repeats %s %s', t, " SHOWN("rkey") ") END " \
+	"END AS why FROM ferry_import_item i WHERE import_id = ?1 AND why IS " \
+	"NOT NULL ORDER BY item LIMIT 1"
+
+/* Records of a user entity the package declares no schema for. */
+#define CHECK_SCHEMAS "SELECT (SELECT min(x.item) FROM ferry_import_item x " \
+	"WHERE x.import_id = ?1 AND x.t = 'record' AND x.entity = e.entity), " \
+	"printf('is a record of %s, an entity the package declares no schema " \
+	"for', e.entity) FROM (SELECT DISTINCT entity FROM ferry_import_item " \
+	"WHERE import_id = ?1 AND t = 'record') e WHERE NOT " \
+	IS_SYSTEM("e.entity") " AND NOT EXISTS (SELECT 1 FROM " \
+	"ferry_import_item s WHERE s.import_id = ?1 AND s.t = 'schema' AND " \
+	"s.entity = e.entity) ORDER BY 1 LIMIT 1"
+
+/* Two catalog records or objects with one key. */
+#define CHECK_KEYS "SELECT max(item), printf('repeats the %s record %s of " \
+	"an earlier item', entity, " SHOWN("rkey") ") FROM ferry_import_item " \
+	"WHERE import_id = ?1 AND t = 'record' AND " IS_SYSTEM("entity") \
+	" GROUP BY entity, rkey HAVING count(*) > 1 ORDER BY 1 LIMIT 1"
+
+#define DECLARE_FIELDS "INSERT INTO ferry_import_field (import_id, scope, " \
+	"entity, name, type) SELECT ?1, 0, i.entity, f.value ->> '$.name', " \
+	"f.value ->> '$.type' FROM ferry_import_item i, json_each(i.body, " \
+	"'$.definition.fields') f WHERE i.import_id = ?1 AND i.t = 'schema'"
+
+/* Run one check: 1 with item and why when it finds a bad item. */
+static int check_one(ferry_db *db, const char *sql, int64_t id,
+	int64_t *item, ferry_str *why)
+{
+	sqlite3_stmt *st;
+	int error, rc;
+
+	if ((error = ferry_sq__prepare(db, sql, &st)) < 0)
+		return error;
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*item = sqlite3_column_int64(st, 0);
+		ferry_str_clear(why);
+		ferry_str_puts(why, (const char *)sqlite3_column_text(st, 1));
+	}
+	ferry_sq__reset(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	return rc == SQLITE_DONE ? 0 : ferry_sq__error(db, rc, "checking "
+		"the package");
+}
+
+int ferry_store__import_check(ferry_db *db, int64_t id, int64_t *item,
+	ferry_str *why)
+{
+	int found;
+
+	if ((found = check_one(db, CHECK_ITEMS, id, item, why)) != 0)
+		return found;
+	if ((found = ferry_imports__run(db, DECLARE_FIELDS, id, NULL,
+	    "declaring fields")) < 0)
+		return found;
+	if ((found = check_one(db, CHECK_SCHEMAS, id, item, why)) != 0)
+		return found;
+	return check_one(db, CHECK_KEYS, id, item, why);
+}
+
+int ferry_store__import_check_values(ferry_db *db, int64_t id,
+	const char *entity, const ferry_fieldset *fs, int64_t *item,
+	ferry_str *why)
+{
+	ferry_str spec = FERRY_STR_INIT;
+	sqlite3_stmt *st;
+	size_t i;
+	int error, rc, found;
+
+	for (i = 0; i < fs->n; i++)
+		ferry_str_printf(&spec, "%s%s %s", i ? ";" : "",
+			fs->fields[i].name, fs->fields[i].type_text);
+	if (ferry_str_failed(&spec)) {
+		ferry_str_dispose(&spec);
+		return ferry__error(db, FERRY_ENOMEM, "out of memory");
+	}
+	/* min() with a bare column: the first bad item, through the
+	 * entity's index (in item order it would walk the whole import). */
+	if ((error = ferry_sq__prepare(db, "SELECT min(item), why FROM "
+	    "(SELECT item, ferry_payload_check(entity, payload, ?3) AS why "
+	    "FROM ferry_import_item INDEXED BY ferry_import_item_record WHERE "
+	    "import_id = ?1 AND t = 'record' AND entity = ?2 AND action <> "
+	    "'delete') WHERE why IS NOT NULL", &st)) < 0) {
+		ferry_str_dispose(&spec);
+		return error;
+	}
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, entity, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 3, ferry_str_cstr(&spec), -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(st);
+	found = rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL;
+	if (found) {
+		*item = sqlite3_column_int64(st, 0);
+		ferry_str_clear(why);
+		ferry_str_puts(why, (const char *)sqlite3_column_text(st, 1));
+	}
+	ferry_sq__reset(st);
+	ferry_str_dispose(&spec);
+	if (found)
+		return 1;
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 :
+		ferry_sq__error(db, rc, "checking the package");
+}
+
+int ferry_store__import_previous(ferry_db *db, int64_t id,
+	const char *pack_uid, int64_t *prev, ferry_str *stamp)
+{
+	sqlite3_stmt *st;
+	int error, rc;
+
+	*prev = 0;
+	if ((error = ferry_sq__prepare(db, "SELECT id, stamp FROM "
+	    "ferry_import WHERE pack_uid = ?2 AND id < ?1 AND state = "
+	    "'committed' ORDER BY id DESC LIMIT 1", &st)) < 0)
+		return error;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, pack_uid, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*prev = sqlite3_column_int64(st, 0);
+		ferry_str_puts(stamp, (const char *)sqlite3_column_text(st, 1));
+	}
+	ferry_sq__reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 :
+		ferry_sq__error(db, rc, "reading imports");
+}
+
+int ferry_store__import_loaded(ferry_db *db, int64_t id, const char *stamp,
+	int64_t items, int64_t previous)
+{
+	sqlite3_stmt *st;
+	int error;
+
+	if ((error = ferry_sq__prepare(db, "UPDATE ferry_import SET stamp = "
+	    "?2, items = ?3, previous_id = nullif(?4, 0) WHERE id = ?1",
+	    &st)) < 0)
+		return error;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, stamp, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 3, items);
+	sqlite3_bind_int64(st, 4, previous);
+	return ferry_sq__done(db, st, "updating an import");
+}
+
+
+int ferry_store__import_load_doc(ferry_db *db, int64_t id, ferry_str *json)
+{
+	sqlite3_stmt *st;
+	int error;
+
+	if ((error = ferry_sq__prepare(db, "SELECT json_object('id', m.id, "
+	    "'stamp', m.stamp, 'items', m.items, 'kind', m.kind, 'mode', "
+	    "m.mode, 'pack', " PACK_JSON ", 'source', " SOURCE_JSON ", "
+	    "'previous', CASE WHEN p.id IS NULL THEN NULL ELSE "
+	    "json_object('id', p.id, 'stamp', p.stamp, 'same', json(CASE WHEN "
+	    "p.stamp = m.stamp THEN 'true' ELSE 'false' END)) END, 'message', "
+	    "CASE WHEN p.id IS NULL THEN NULL WHEN p.stamp = m.stamp THEN "
+	    "printf('identical to import %d, nothing to do', p.id) ELSE "
+	    "printf('changed since import %d (stamp %s → %s)', p.id, "
+	    "substr(p.stamp, 1, 12), substr(m.stamp, 1, 12)) END) FROM "
+	    "ferry_import m LEFT JOIN ferry_import p ON p.id = m.previous_id "
+	    "WHERE m.id = ?1", &st)) < 0)
+		return error;
+	sqlite3_bind_int64(st, 1, id);
+	return ferry_sq__text(db, st, json);
+}
+
+/* ---- items --------------------------------------------------------------- */
+
+int ferry_store__import_entities(ferry_db *db, int64_t id,
+	int (*cb)(const char *entity, void *payload), void *payload)
+{
+	sqlite3_stmt *st = NULL;
+	int rc, error = 0;
+
+	rc = sqlite3_prepare_v2(db->store->conn, "SELECT DISTINCT entity FROM "
+		"ferry_import_item WHERE import_id = ?1 AND t = 'record' "
+		"ORDER BY 1", -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return ferry_sq__error(db, rc, "reading an import");
+	sqlite3_bind_int64(st, 1, id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if ((error = cb((const char *)sqlite3_column_text(st, 0),
+		    payload)) != 0)
+			break;
+	sqlite3_finalize(st);
+	if (!error && rc != SQLITE_DONE && rc != SQLITE_ROW)
+		error = ferry_sq__error(db, rc, "reading an import");
+	return error;
+}
+
+int ferry_store__import_items_each(ferry_db *db, int64_t id, const char *t,
+	const char *entity, int (*cb)(const ferry_import_item *it,
+	void *payload), void *payload)
+{
+	ferry_import_item it;
+	sqlite3_stmt *st = NULL;
+	int rc, error = 0;
+
+	memset(&it, 0, sizeof(it));
+	/* Not cached: the callback runs other statements. */
+	/* In the index's order: (entity, sys_id), items for kinds without
+	 * them.  (ORDER BY item would walk the whole import.) */
+	rc = sqlite3_prepare_v2(db->store->conn, "SELECT " ITEM_STAGED
+		" FROM ferry_import_item i INDEXED BY ferry_import_item_record "
+		"WHERE i.import_id = ?1 AND i.t = ?2 AND (?3 IS NULL OR "
+		"i.entity = ?3)", -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return ferry_sq__error(db, rc, "reading an import");
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, t, -1, SQLITE_TRANSIENT);
+	ferry_sq__bind_text(st, 3, entity);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if ((error = ferry_imports__item_row(db, st, &it)) < 0 ||
+		    (error = cb(&it, payload)) != 0)
+			break;
+	}
+	sqlite3_finalize(st);
+	ferry_import_item_dispose(&it);
+	if (!error && rc != SQLITE_DONE && rc != SQLITE_ROW)
+		error = ferry_sq__error(db, rc, "reading an import");
+	return error;
+}
+
+int ferry_store__import_item_get(ferry_db *db, int64_t id, int64_t item,
+	ferry_import_item *out)
+{
+	sqlite3_stmt *st;
+	int error, rc;
+
+	if ((error = ferry_sq__prepare(db, "SELECT " ITEM_COLUMNS " FROM "
+	    ITEM_JOINS " WHERE i.import_id = ?1 AND i.item = ?2", &st)) < 0)
+		return error;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, item);
+	rc = sqlite3_step(st);
+	error = rc == SQLITE_ROW ? ferry_imports__item_row(db, st, out) : 0;
+	ferry_sq__reset(st);
+	if (rc == SQLITE_DONE)
+		return FERRY_ENOTFOUND;
+	if (rc != SQLITE_ROW)
+		return ferry_sq__error(db, rc, "reading an import");
+	return error;
+}
+
+int ferry_store__import_fields_load(ferry_db *db, int64_t id, int scope,
+	const char *entity, ferry_fieldset *out)
+{
+	sqlite3_stmt *st;
+	ferry_str err = FERRY_STR_INIT;
+	int error = 0, rc;
+
+	if ((error = ferry_sq__prepare(db, "SELECT name, type FROM "
+	    "ferry_import_field WHERE import_id = ?1 AND scope = ?2 AND "
+	    "entity = ?3 ORDER BY name", &st)) < 0)
+		return error;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int(st, 2, scope);
+	sqlite3_bind_text(st, 3, entity, -1, SQLITE_TRANSIENT);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		ferry_field f;
+
+		memset(&f, 0, sizeof(f));
+		ferry_sq__copy(f.name, sizeof(f.name), st, 0);
+		ferry_sq__copy(f.type_text, sizeof(f.type_text), st, 1);
+		ferry_str_clear(&err);
+		if (ferry_type__parse(&f.type, f.type_text, &err) < 0) {
+			error = ferry__error(db, FERRY_EFORMAT, "field %s.%s "
+				"has an unreadable type: %s", entity, f.name,
+				ferry_str_cstr(&err));
+			break;
+		}
+		if (ferry_fieldset_add(out, &f) < 0) {
+			error = ferry__error(db, FERRY_ENOMEM, "out of memory");
+			break;
+		}
+	}
+	ferry_sq__reset(st);
+	ferry_str_dispose(&err);
+	if (error < 0)
+		return error;
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 :
+		ferry_sq__error(db, rc, "reading an import");
+}
+
+int ferry_store__import_next_definition(ferry_db *db, int64_t id,
+	int64_t after, ferry_import_item *out)
+{
+	sqlite3_stmt *st;
+	int error, rc;
+
+	if ((error = ferry_sq__prepare(db, "SELECT " ITEM_COLUMNS " FROM "
+	    "ferry_import_item i INDEXED BY ferry_import_item_record LEFT JOIN "
+	    "ferry_import_plan p ON p.import_id = i.import_id AND p.item = "
+	    "i.item LEFT JOIN ferry_import_resolution r ON r.import_id = "
+	    "i.import_id AND r.item = i.item WHERE i.import_id = ?1 AND i.t "
+	    "IN ('dataset', 'formula') AND i.item > ?2 ORDER BY i.item LIMIT "
+	    "1", &st)) < 0)
+		return error;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, after);
+	rc = sqlite3_step(st);
+	error = rc == SQLITE_ROW ? ferry_imports__item_row(db, st, out) : 0;
+	ferry_sq__reset(st);
+	if (rc == SQLITE_DONE)
+		return FERRY_ENOTFOUND;
+	if (rc != SQLITE_ROW)
+		return ferry_sq__error(db, rc, "reading an import");
+	return error;
+}
+
+/* ---- listing ------------------------------------------------------------- */
+
+int ferry_store__import_list(ferry_db *db, ferry_str *json)
+{
+	sqlite3_stmt *st;
+	int error;
+
+	if ((error = ferry_sq__prepare(db, "SELECT coalesce(json_group_array("
+	    "json_object('id', m.id, 'state', m.state, 'stamp', m.stamp, "
+	    "'pack', " PACK_JSON ", 'mode', m.mode, 'items', m.items, "
+	    "'loaded_by', m.loaded_by, 'loaded_at', m.loaded_at, "
+	    "'committed_at', m.committed_at, 'backed_out_at', "
+	    "m.backed_out_at)), '[]') FROM (SELECT * FROM ferry_import ORDER "
+	    "BY id) m", &st)) < 0)
+		return error;
+	return ferry_sq__text(db, st, json);
+}
+
+int ferry_store__import_show(ferry_db *db, int64_t id, ferry_str *json)
+{
+	sqlite3_stmt *st;
+	int error;
+
+	if ((error = ferry_sq__prepare(db, "SELECT json_object('id', m.id, "
+	    "'state', m.state, 'stamp', m.stamp, 'kind', m.kind, 'mode', "
+	    "m.mode, 'pack', " PACK_JSON ", 'source', " SOURCE_JSON ", "
+	    "'file', m.file, 'items', json((SELECT coalesce(json_group_array("
+	    "json_object('item', item, 'type', t, 'entity', entity, 'sys_id', "
+	    "sys_id, 'key', rkey, 'action', action, 'package_action', paction, "
+	    "'resolution', resolution, 'outcome', outcome, 'problems', "
+	    "problems)), '[]') FROM (SELECT i.item, i.t, coalesce(i.entity, "
+	    "i.t) AS entity, i.sys_id, i.rkey, coalesce(p.act, p.decision, "
+	    "i.action) AS action, i.action AS paction, r.resolution, "
+	    "CASE WHEN p.act IS NULL OR (SELECT committed_at FROM "
+	    "ferry_import WHERE id = ?1) IS NULL THEN NULL ELSE " OUTCOME
+	    " END AS outcome, (SELECT count(*) FROM "
+	    "ferry_import_problem pr WHERE "
+	    "pr.import_id = i.import_id AND pr.item = i.item) AS problems "
+	    "FROM " ITEM_JOINS " WHERE i.import_id = ?1 ORDER BY i.item))), "
+	    "'outcomes', CASE WHEN m.committed_at IS NULL THEN NULL ELSE "
+	    OUTCOME_COUNTS " END, 'previous_id', m.previous_id, 'loaded_by', "
+	    "m.loaded_by, 'loaded_at', m.loaded_at, 'previewed_at', "
+	    "m.previewed_at, 'committed_by', m.committed_by, 'committed_at', "
+	    "m.committed_at, 'backup', m.backup, 'backed_out_by', "
+	    "m.backed_out_by, 'backed_out_at', m.backed_out_at) FROM "
+	    "ferry_import m WHERE m.id = ?1", &st)) < 0)
+		return error;
+	sqlite3_bind_int64(st, 1, id);
+	return ferry_sq__text(db, st, json);
+}

@@ -1,0 +1,104 @@
+#!/usr/bin/env python3
+"""sop.py - hand-craft plain (--uncompressed) .sop packages for the import
+tests: edit items, recompute version hashes and rewrite the trailer, the
+way docs/format.md section 6 defines it:
+
+  stamp = BLAKE2b-256(b"ferry-stamp-1\\n" + every item line + "\\n")
+  hash  = BLAKE2b-256(the header line + "\\n" + the stamp's hex digits)
+
+and a record's version hash as docs/import.md "Version ids" describes:
+
+  BLAKE2b-256(b"ferry-version-1\\n" + entity + "\\n" + key + "\\n" +
+              action + "\\n" + canonical payload (not for a delete))
+
+Usage:
+  sop.py retrailer FILE            recompute the trailer in place
+  sop.py items FILE                print the items, one per line, numbered
+  sop.py edit FILE N CODE [--rehash]
+        run the Python statements CODE with `it` bound to item N (1-based,
+        as ferry numbers items) parsed as a dict; write it back compact,
+        then the trailer; --rehash also recomputes its version hash
+  sop.py raw FILE N TEXT           replace item N's line with TEXT as is
+  sop.py append FILE TEXT          add TEXT as the last item line
+"""
+import hashlib
+import json
+import sys
+
+
+def b2(data):
+    return hashlib.blake2b(data, digest_size=32).hexdigest()
+
+
+def canonical(value):
+    """ferry's canonical JSON: sorted keys, no spaces, UTF-8 kept."""
+    return json.dumps(value, separators=(",", ":"), sort_keys=True,
+                      ensure_ascii=False)
+
+
+def version_hash(entity, key, action, payload_text):
+    data = b"ferry-version-1\n" + entity.encode() + b"\n" + key.encode() + \
+        b"\n" + action.encode() + b"\n"
+    if action != "delete":
+        data += payload_text.encode()
+    return b2(data)
+
+
+def read(path):
+    with open(path, "rb") as f:
+        lines = f.read().split(b"\n")
+    if lines and lines[-1] == b"":
+        lines.pop()
+    header, items = lines[0], lines[1:]
+    if items and items[-1].startswith(b'{"trailer":'):
+        items.pop()
+    return header, items
+
+
+def write(path, header, items):
+    body = header + b"\n" + b"".join(i + b"\n" for i in items)
+    stamp = b2(b"ferry-stamp-1\n" + b"".join(i + b"\n" for i in items))
+    trailer = '{"trailer":"ferry-sop","items":%d,"stamp":"%s","hash":"%s"}' \
+        % (len(items), stamp, b2(header + b"\n" + stamp.encode()))
+    with open(path, "wb") as f:
+        f.write(body + trailer.encode() + b"\n")
+
+
+def dump_item(it):
+    """An item line: the exporter's key order, the payload canonical."""
+    if isinstance(it.get("payload"), dict):
+        it["payload"] = dict(sorted(it["payload"].items()))
+    return json.dumps(it, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def main(argv):
+    if len(argv) < 3:
+        sys.exit(__doc__)
+    cmd, path = argv[1], argv[2]
+    header, items = read(path)
+    if cmd == "retrailer":
+        pass
+    elif cmd == "items":
+        for n, line in enumerate(items, 1):
+            print(n, line.decode())
+        return
+    elif cmd == "edit":
+        n, code = int(argv[3]), argv[4]
+        it = json.loads(items[n - 1])
+        exec(code, {"json": json}, {"it": it})
+        if "--rehash" in argv[5:]:
+            it["version"] = version_hash(it["entity"], it["key"],
+                                         it["action"],
+                                         canonical(it["payload"]))
+        items[n - 1] = dump_item(it)
+    elif cmd == "raw":
+        items[int(argv[3]) - 1] = argv[4].encode()
+    elif cmd == "append":
+        items.append(argv[3].encode())
+    else:
+        sys.exit(__doc__)
+    write(path, header, items)
+
+
+if __name__ == "__main__":
+    main(sys.argv)

@@ -1,0 +1,105 @@
+#!/usr/bin/env bats
+# import_backout.bats - backing a committed import out: every record it
+# touched goes back to its version before the import, as a new version;
+# a record changed since is reported, not overwritten (docs/import.md,
+# "Back out").
+
+load helpers/import_helpers
+
+# p2 inserts C, updates A, deletes B; committed into dst as import 2.
+import_p2() {
+	setup_pair
+	begin_pack p2
+	C=$(src record put member '{"name":"cy","age":20}')
+	src record put member "{\"sys_id\":\"$A\",\"age\":31,\"boss\":\"$C\"}" >/dev/null
+	src record delete member "$B" >/dev/null
+	src field add member email 'nvarchar(80)' >/dev/null
+	export_pack p2
+	dst import apply p2.sop --no-backup >/dev/null
+	same 31 "$(field dst member "$A" age)"
+}
+
+@test "rule: back out restores every record the import touched" {
+	import_p2
+	a_before=$(sqlite3 dst.db "SELECT hash FROM ferry_version WHERE sys_id = '$A' AND import_id = 1")
+	run dst --json import backout 2
+	[ "$status" -eq 0 ]
+	same backed_out "$(echo "$output" | jp 'd["state"]')"
+	same 3 "$(echo "$output" | jp 'd["restored"]')"
+	# inserted: deleted again; updated: old content; deleted: back
+	run dst record get member "$C"
+	[ "$status" -eq 1 ]
+	same 30 "$(field dst member "$A" age)"
+	same None "$(dst --json record get member "$A" | jp 'str(d.get("boss"))')"
+	same 40 "$(field dst member "$B" age)"
+	same "$a_before" "$(field dst member "$A" sys_version)" "the same content, the same version id"
+	same open "$(field dst member "$A" sys_policy)" "the old policy is back"
+	# as new versions, source restore, marked with the import
+	run dst --json record history member "$A"
+	same "import:1,import:2,restore:2" "$(echo "$output" | jp "','.join(v['source'] + ':' + str(v['import']) for v in d)")"
+	# columns are never dropped
+	same email "$(dst --json entity show member | jp "[f['name'] for f in d['fields'] if f['name'] == 'email'][0]")"
+	run dst import show 2
+	[[ "$output" == "id: 2"*"state: backed_out"* ]]
+}
+
+@test "rule: back out reports a record changed after the import and does not overwrite it" {
+	import_p2
+	dst record put member "{\"sys_id\":\"$A\",\"age\":50}" >/dev/null
+	run dst --json import backout 2
+	[ "$status" -eq 0 ]
+	same 2 "$(echo "$output" | jp 'd["restored"]')"
+	same changed_since_import:warning "$(echo "$output" | jp "[p['kind'] + ':' + p['severity'] for p in d['problems'] if p['sys_id'] == '$A'][0]")"
+	[[ "$(echo "$output" | jp "[p['message'] for p in d['problems'] if p['sys_id'] == '$A'][0]")" == *"changed after the import, so it was not restored"* ]]
+	same 50 "$(field dst member "$A" age)"
+	same 40 "$(field dst member "$B" age)"
+	same not_backed_out "$(echo "$output" | jp "[p['kind'] for p in d['problems'] if p['key'] == 'member.email'][0]")"
+}
+
+@test "rule: back out needs a committed import, once" {
+	import_p2
+	dst import backout 2 >/dev/null
+	expect_error 1 "cannot back out import 2: it is backed out" dst import backout 2
+	dst import load p2.sop >/dev/null
+	expect_error 1 "cannot back out import 3 before its preview" dst import backout 3
+	expect_error 1 "cannot commit import 2: it is backed out" dst import commit 2
+}
+
+@test "rule: after a back out the package can be imported again" {
+	import_p2
+	dst import backout 2 >/dev/null
+	run dst --json import apply p2.sop --no-backup
+	[ "$status" -eq 0 ]
+	same 31 "$(field dst member "$A" age)"
+	run dst record get member "$B"
+	[ "$status" -eq 1 ]
+	# C is inserted again, set-wise, after its delete: the new version's
+	# parent is the delete
+	run dst --json record history member "$C"
+	same "insert,delete,insert" "$(echo "$output" | jp "','.join(v['action'] for v in d)")"
+	same "$(echo "$output" | jp 'd[1]["version"]')" "$(echo "$output" | jp 'd[2]["parent"]')"
+}
+
+@test "rule: back out of an application import restores the vendor flag and policy" {
+	setup_pair
+	src property set protected.essences member >/dev/null
+	begin_pack app
+	src record put member "{\"sys_id\":\"$A\",\"age\":31}" >/dev/null
+	export_pack app --as-application
+	dst import apply app.sop --no-backup >/dev/null
+	same protected "$(field dst member "$A" sys_policy)"
+	same true "$(field dst member "$A" sys_vendor)"
+	dst import backout 2 >/dev/null
+	same open "$(field dst member "$A" sys_policy)"
+	same false "$(field dst member "$A" sys_vendor)"
+	same 30 "$(field dst member "$A" age)"
+}
+
+@test "rule: --json document of a back out" {
+	import_p2
+	run dst --json import backout 2
+	same 'backed_out_at,id,problems,restored,state' "$(echo "$output" | jp "','.join(sorted(d))")"
+	same 'entity,item,key,kind,message,severity,sys_id' "$(echo "$output" | jp "','.join(sorted(d['problems'][0]))")"
+	run dst import backout 1
+	[[ "$output" == "backed out import 1: "* ]]
+}

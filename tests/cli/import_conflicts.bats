@@ -1,0 +1,370 @@
+#!/usr/bin/env bats
+# import_conflicts.bats - what preview finds and how problems are
+# resolved: local changes (three-way), the protection matrix, missing
+# entities, fields and references, and accept, skip and merge
+# (docs/import.md, "Preview" and "Resolve").
+
+load helpers/import_helpers
+
+# A change of A's name in src, shipped as p2 and loaded into dst.
+change_name() {
+	begin_pack p2
+	src record put member "{\"sys_id\":\"$A\",\"name\":\"${1:-anne}\"}" >/dev/null
+	export_pack p2 "${@:2}"
+	ID=$(load_id p2.sop)
+}
+
+@test "rule: a local change to other fields merges cleanly (local_change info, merge)" {
+	setup_pair
+	dst record put member "{\"sys_id\":\"$A\",\"age\":33}" >/dev/null
+	change_name anne
+	run dst --json import preview "$ID"
+	[ "$status" -eq 0 ]
+	same 1 "$(echo "$output" | jp 'd["actions"]["merge"]')"
+	same local_change:info "$(echo "$output" | jp '[p["kind"] + ":" + p["severity"] for p in d["problems"]][0]')"
+	[[ "$(echo "$output" | jp 'd["problems"][0]["message"]')" == *"not in the fields the package changes (name)"* ]]
+	run dst --json import commit "$ID" --no-backup
+	[ "$status" -eq 0 ]
+	same 1 "$(echo "$output" | jp 'd["outcomes"]["merged"]')"
+	same anne "$(field dst member "$A" name)"
+	same 33 "$(field dst member "$A" age)" "the target's change is kept"
+	same changed "$(field dst member "$A" sys_policy)"
+}
+
+@test "rule: a local change to the same field is a conflict naming the field (local_change error)" {
+	setup_pair
+	dst record put member "{\"sys_id\":\"$A\",\"name\":\"annie\"}" >/dev/null
+	change_name anne
+	run dst --json import preview "$ID"
+	[ "$status" -eq 3 ]
+	same 1 "$(echo "$output" | jp 'd["unresolved"]')"
+	same local_change:error "$(echo "$output" | jp '[p["kind"] + ":" + p["severity"] for p in d["problems"]][0]')"
+	[[ "$(echo "$output" | jp 'd["problems"][0]["message"]')" == *"a field the package changes (name) also changed there; 'ferry import resolve $ID accept 2'"* ]]
+	run dst import preview "$ID"
+	[ "$status" -eq 3 ]
+	[[ "$output" == *"1 item(s) unresolved"* ]]
+}
+
+@test "rule: commit is refused (exit 3) until every error is resolved, and changes nothing" {
+	setup_pair
+	dst record put member "{\"sys_id\":\"$A\",\"name\":\"annie\"}" >/dev/null
+	change_name anne
+	snapshot
+	expect_error 3 "import $ID has 1 item(s) with unresolved problems; see 'ferry import preview $ID'" \
+		dst import commit "$ID"
+	same annie "$(field dst member "$A" name)"
+	ls dst.db.backup-* 2>/dev/null && false
+	run dst --json import show "$ID"
+	same previewed "$(echo "$output" | jp 'd["state"]')"
+}
+
+@test "rule: accept takes the package's version (a strong overwrite, recorded on the item)" {
+	setup_pair
+	dst record put member "{\"sys_id\":\"$A\",\"name\":\"annie\",\"age\":33}" >/dev/null
+	change_name anne
+	dst import preview "$ID" >/dev/null || true
+	run dst --json import resolve "$ID" accept 2
+	[ "$status" -eq 0 ]
+	same '{"id":2,"resolution":"accept","resolved":1,"left":0,"unresolved":0}' "$output"
+	run dst --json import preview "$ID"
+	[ "$status" -eq 0 ]
+	same accept "$(echo "$output" | jp 'd["problems"][0]["resolution"]')"
+	run dst --json import commit "$ID" --no-backup
+	[ "$status" -eq 0 ]
+	same 1 "$(echo "$output" | jp 'd["outcomes"]["updated"]')"
+	same anne "$(field dst member "$A" name)"
+	same 30 "$(field dst member "$A" age)" "the whole package version"
+	same "$(field src member "$A" sys_version)" "$(field dst member "$A" sys_version)"
+	run dst --json import show "$ID"
+	same accept "$(echo "$output" | jp "[i['resolution'] for i in d['items'] if i['sys_id'] == '$A'][0]")"
+}
+
+@test "rule: skip keeps the target's record" {
+	setup_pair
+	dst record put member "{\"sys_id\":\"$A\",\"name\":\"annie\"}" >/dev/null
+	change_name anne
+	dst import preview "$ID" >/dev/null || true
+	run dst import resolve "$ID" skip --all
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"1 item(s) resolved with skip; 0 item(s) unresolved"* ]]
+	run dst --json import commit "$ID" --no-backup
+	same 1 "$(echo "$output" | jp 'd["outcomes"]["skipped"]')"
+	same annie "$(field dst member "$A" name)"
+	run dst --json import show "$ID"
+	same skip "$(echo "$output" | jp "[i['action'] for i in d['items'] if i['sys_id'] == '$A'][0]")"
+}
+
+@test "rule: merge uses a hand-edited payload, checked like a record put" {
+	setup_pair
+	dst record put member "{\"sys_id\":\"$A\",\"name\":\"annie\",\"age\":33}" >/dev/null
+	change_name anne
+	dst import preview "$ID" >/dev/null || true
+	expect_error 1 "member.age: int takes an integer; got a string" \
+		dst import resolve "$ID" merge 2 '{"age":"old"}'
+	expect_error 1 "member has no field 'ghost'" dst import resolve "$ID" merge 2 '{"ghost":1}'
+	expect_error 1 "member.name: nvarchar(40) holds at most 40 characters" \
+		dst import resolve "$ID" merge 2 "{\"name\":\"$(printf 'x%.0s' $(seq 41))\"}"
+	expect_error 1 "refers to member record 00000000-0000-4000-8000-000000000000, which is neither in the target nor written by the import" \
+		dst import resolve "$ID" merge 2 '{"boss":"00000000-0000-4000-8000-000000000000"}'
+	expect_error 1 "must be a JSON object" dst import resolve "$ID" merge 2 '[1]'
+	expect_error 2 "merge takes one ITEM and its JSON payload" dst import resolve "$ID" merge 2
+	run dst import resolve "$ID" merge 2 "{\"name\":\"anne-annie\",\"boss\":\"$B\"}"
+	[ "$status" -eq 0 ]
+	run dst --json import commit "$ID" --no-backup
+	[ "$status" -eq 0 ]
+	same 1 "$(echo "$output" | jp 'd["outcomes"]["merged"]')"
+	same anne-annie "$(field dst member "$A" name)"
+	same 33 "$(field dst member "$A" age)"
+	same "$B" "$(field dst member "$A" boss)"
+}
+
+@test "rule: resolve needs a preview and names its items" {
+	setup_pair
+	change_name anne
+	expect_error 1 "cannot resolve import $ID before its preview: run 'ferry import preview $ID' first" \
+		dst import resolve "$ID" skip 2
+	dst import preview "$ID" >/dev/null
+	expect_error 1 "import $ID has no item 7 to resolve" dst import resolve "$ID" skip 7
+	expect_error 2 "name the ITEMs to accept, or --all" dst import resolve "$ID" accept
+	expect_error 2 "resolve with accept, skip or merge, not 'maybe'" dst import resolve "$ID" maybe 2
+	expect_error 1 "cannot resolve import 1: it is committed" dst import resolve 1 skip 2
+}
+
+# ---- the protection matrix ------------------------------------------------
+
+# matrix SOURCE TARGET: a package whose version of A has policy SOURCE,
+# loaded where A's policy is TARGET.  Sets A and ID.
+matrix() {
+	local source=$1 target=$2 base_opts=() p2_opts=()
+	src init --name dev >/dev/null
+	if [ "$target" = protected ]; then
+		src property set protected.essences member >/dev/null
+		base_opts=(--as-application)
+	fi
+	src pack create base --use >/dev/null
+	src entity create member >/dev/null
+	src field add member name 'nvarchar(40)' >/dev/null
+	src field add member age int >/dev/null
+	A=$(src record put member '{"name":"ann","age":30}')
+	if [ "$target" = protected ]; then
+		# changed in src, so the application export protects it
+		src record put member "{\"sys_id\":\"$A\",\"age\":31}" >/dev/null
+	fi
+	export_pack base "${base_opts[@]}"
+	dst init >/dev/null
+	dst import apply base.sop --no-backup >/dev/null
+	if [ "$target" = changed ]; then
+		dst record put member "{\"sys_id\":\"$A\",\"age\":33}" >/dev/null
+	fi
+	same "$target" "$(field dst member "$A" sys_policy)" "target policy"
+	case $source in
+	open) src property set protected.essences none >/dev/null
+	      p2_opts=(--as-application) ;;
+	protected) src property set protected.essences member >/dev/null
+	      p2_opts=(--as-application) ;;
+	esac
+	begin_pack p2
+	src record put member "{\"sys_id\":\"$A\",\"name\":\"anne\"}" >/dev/null
+	export_pack p2 "${p2_opts[@]}"
+	same "$source" "$(python3 "$SOP" items p2.sop | grep '"record","entity":"member"' | sed 's/.*"policy":"\([a-z]*\)".*/\1/')" "source policy"
+	ID=$(load_id p2.sop)
+}
+
+# The policy problems of A's item.
+policy_kinds() {
+	kinds "$ID" "$A" | tr ',' '\n' | grep -v local_change | paste -sd, -
+}
+
+@test "rule: protection matrix: source protected onto target open applies" {
+	matrix protected open
+	same "" "$(policy_kinds)"
+}
+
+@test "rule: protection matrix: source protected onto target changed applies" {
+	matrix protected changed
+	same "" "$(policy_kinds)"
+}
+
+@test "rule: protection matrix: source protected onto target protected applies" {
+	matrix protected protected
+	same "" "$(policy_kinds)"
+	run dst --json import commit "$ID" --no-backup
+	[ "$status" -eq 0 ]
+	same anne "$(field dst member "$A" name)"
+}
+
+@test "rule: protection matrix: source changed onto target open applies" {
+	matrix changed open
+	same "" "$(policy_kinds)"
+}
+
+@test "rule: protection matrix: source changed onto target changed applies" {
+	matrix changed changed
+	same "" "$(policy_kinds)"
+	run dst --json import commit "$ID" --no-backup
+	[ "$status" -eq 0 ]
+	same anne "$(field dst member "$A" name)"
+	same 33 "$(field dst member "$A" age)" "the target's change merged"
+}
+
+@test "rule: protection matrix: source changed onto target protected is a protected problem" {
+	matrix changed protected
+	same protected "$(policy_kinds)"
+	run dst --json import preview "$ID"
+	[ "$status" -eq 3 ]
+	[[ "$(echo "$output" | jp '[p["message"] for p in d["problems"] if p["kind"] == "protected"][0]')" == *"is protected in the target (it belongs to an installed application) and the package's version is changed"* ]]
+}
+
+@test "rule: protection matrix: source open onto target open applies" {
+	matrix open open
+	same "" "$(policy_kinds)"
+}
+
+@test "rule: protection matrix: source open onto target changed is a customized problem" {
+	matrix open changed
+	same customized "$(policy_kinds)"
+	expect_error 3 "unresolved problems" dst import commit "$ID"
+	same ann "$(field dst member "$A" name)" "a vendor's open record never silently overwrites a customisation"
+	dst import resolve "$ID" accept 2 >/dev/null
+	dst import commit "$ID" --no-backup >/dev/null
+	same anne "$(field dst member "$A" name)"
+	same open "$(field dst member "$A" sys_policy)"
+}
+
+@test "rule: protection matrix: source open onto target protected is a protected problem" {
+	matrix open protected
+	same protected "$(policy_kinds)"
+	dst import resolve "$ID" accept 2 >/dev/null
+	run dst --json import commit "$ID" --no-backup
+	[ "$status" -eq 0 ]
+	same anne "$(field dst member "$A" name)" "accept is a strong overwrite"
+}
+
+# ---- missing things -----------------------------------------------------------
+
+@test "rule: records of an entity the target lacks and the package does not create are missing_entity" {
+	setup_pair
+	src pack create hidden --use >/dev/null
+	src entity create club >/dev/null
+	src field add club title 'nvarchar(20)' >/dev/null
+	begin_pack p2
+	C=$(src record put club '{"title":"chess"}')
+	export_pack p2
+	ID=$(load_id p2.sop)
+	run dst --json import preview "$ID"
+	[ "$status" -eq 3 ]
+	same missing_entity:error "$(echo "$output" | jp '[p["kind"] + ":" + p["severity"] for p in d["problems"]][0]')"
+	[[ "$(echo "$output" | jp 'd["problems"][0]["message"]')" == *"entity club is neither in the target nor created by the package"* ]]
+	expect_error 1 "cannot be accepted: it has a missing_entity problem; create the entity first, or skip it" \
+		dst import resolve "$ID" accept 2
+	run dst --json import resolve "$ID" accept --all
+	same 0 "$(echo "$output" | jp 'd["resolved"]')"
+	same 1 "$(echo "$output" | jp 'd["left"]')"
+	dst import resolve "$ID" skip 2 >/dev/null
+	run dst import commit "$ID" --no-backup
+	[ "$status" -eq 0 ]
+}
+
+@test "rule: a value for a field the target lacks and the package does not add is missing_field" {
+	setup_pair
+	src pack create hidden --use >/dev/null
+	src field add member email 'nvarchar(80)' >/dev/null
+	begin_pack p2
+	src record put member "{\"sys_id\":\"$A\",\"email\":\"a@x.org\"}" >/dev/null
+	export_pack p2
+	ID=$(load_id p2.sop)
+	same missing_field "$(kinds "$ID" "$A")"
+	run dst --json import preview "$ID"
+	[[ "$(echo "$output" | jp 'd["problems"][0]["message"]')" == "member has no field email in the target and the package does not add it"* ]]
+	# a merged payload without the field answers it
+	run dst import resolve "$ID" merge 2 '{"name":"ann"}'
+	[ "$status" -eq 0 ]
+	run dst import commit "$ID" --no-backup
+	[ "$status" -eq 0 ]
+}
+
+@test "rule: a reference to a record neither in the target nor in the package is missing_reference" {
+	setup_pair
+	src pack create hidden --use >/dev/null
+	C=$(src record put member '{"name":"cy"}')
+	begin_pack p2
+	D=$(src record put member "{\"name\":\"dan\",\"boss\":\"$C\"}")
+	src record put member "{\"sys_id\":\"$B\",\"boss\":\"$A\"}" >/dev/null
+	export_pack p2
+	ID=$(load_id p2.sop)
+	same missing_reference "$(kinds "$ID" "$D")"
+	same "" "$(kinds "$ID" "$B")" "a reference to a target record is fine"
+	run dst --json import preview "$ID"
+	[[ "$(echo "$output" | jp "[p['message'] for p in d['problems'] if p['sys_id'] == '$D'][0]")" == "member.boss refers to member record $C, which is neither in the target nor written by the package"* ]]
+	expect_error 1 "cannot be accepted: it has a missing_reference problem" \
+		dst import resolve "$ID" accept "$(item_of "$ID" "$D")"
+}
+
+@test "rule: a reference to a record the package brings is fine" {
+	setup_pair
+	begin_pack p2
+	C=$(src record put member '{"name":"cy"}')
+	D=$(src record put member "{\"name\":\"dan\",\"boss\":\"$C\"}")
+	export_pack p2
+	ID=$(load_id p2.sop)
+	run dst --json import preview "$ID"
+	[ "$status" -eq 0 ]
+	same '[]' "$(echo "$output" | jp 'd["problems"]')"
+}
+
+@test "rule: a value that does not fit the target's field is type_mismatch" {
+	setup_pair
+	dst field set member name --type 'nvarchar(5)' >/dev/null 2>&1 || true
+	# the target narrowed name (nvarchar(40) -> it keeps values <= 5)
+	same 'nvarchar(5)' "$(dst --json entity show member | jp "[f['type'] for f in d['fields'] if f['name'] == 'name'][0]")"
+	change_name annabelle
+	run dst --json import preview "$ID"
+	[ "$status" -eq 3 ]
+	same type_mismatch "$(echo "$output" | jp 'd["problems"][0]["kind"]')"
+	[[ "$(echo "$output" | jp 'd["problems"][0]["message"]')" == *"a value does not fit the target (name is nvarchar(5))"* ]]
+}
+
+@test "rule: a delete of a record other target records still refer to is a still_referenced warning" {
+	setup_pair
+	dst record put member "{\"sys_id\":\"$B\",\"boss\":\"$A\"}" >/dev/null
+	begin_pack p2
+	src record delete member "$A" >/dev/null
+	export_pack p2
+	ID=$(load_id p2.sop)
+	run dst --json import preview "$ID"
+	[ "$status" -eq 0 ]
+	same still_referenced:warning "$(echo "$output" | jp '[p["kind"] + ":" + p["severity"] for p in d["problems"]][0]')"
+	[[ "$(echo "$output" | jp 'd["problems"][0]["message"]')" == *"referred to by member.boss of 1 target record(s) the package keeps ($B)"* ]]
+}
+
+@test "rule: every problem of a record is shown, not only the first" {
+	matrix open changed
+	dst record put member "{\"sys_id\":\"$A\",\"name\":\"annie\"}" >/dev/null
+	same customized,local_change "$(kinds "$ID" "$A")"
+}
+
+@test "rule: apply --on-conflict fail exits 3 listing the problems; skip and accept answer them" {
+	setup_pair
+	dst record put member "{\"sys_id\":\"$A\",\"name\":\"annie\"}" >/dev/null
+	begin_pack p2
+	src record put member "{\"sys_id\":\"$A\",\"name\":\"anne\"}" >/dev/null
+	src record put member "{\"sys_id\":\"$B\",\"age\":41}" >/dev/null
+	export_pack p2
+	run --separate-stderr dst import apply p2.sop
+	[ "$status" -eq 3 ]
+	[[ "$stderr" == *"local_change"* ]]
+	[[ "$stderr" == *"ferry: import 2 has 1 item(s) with unresolved problems"* ]]
+	run --separate-stderr dst --json import apply p2.sop
+	[ "$status" -eq 3 ]
+	same 1 "$(echo "$output" | jp 'd["preview"]["unresolved"]')"
+	same 41 "$(field dst member "$B" age)" || true
+	same 40 "$(field dst member "$B" age)" "nothing committed"
+	run dst --json import apply p2.sop --on-conflict skip --no-backup
+	[ "$status" -eq 0 ]
+	same 1 "$(echo "$output" | jp 'd["resolved"]')"
+	same annie "$(field dst member "$A" name)"
+	same 41 "$(field dst member "$B" age)"
+	run dst --json import apply p2.sop --on-conflict accept --no-backup
+	[ "$status" -eq 0 ]
+	same anne "$(field dst member "$A" name)"
+}

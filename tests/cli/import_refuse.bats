@@ -1,0 +1,159 @@
+#!/usr/bin/env bats
+# import_refuse.bats - bad and hostile packages are refused at load with a
+# message naming the item and its line, and the target is left exactly
+# as it was (docs/import.md, "Load").  Packages are crafted from plain
+# exports with helpers/sop.py, which recomputes the trailer (and, with
+# --rehash, the item's version hash) so that only the item check can
+# catch them.
+
+load helpers/import_helpers
+
+# p2.sop: item 2 is a record update of member A (item 1 is the schema).
+make_p2() {
+	setup_pair
+	begin_pack p2
+	src record put member "{\"sys_id\":\"$A\",\"age\":31}" >/dev/null
+	export_pack p2
+	same '"record"' "$(python3 "$SOP" items p2.sop | sed -n 2p | sed 's/^2 {"t":\("record"\).*/\1/')"
+}
+
+@test "rule: a truncated file is refused and the target is unchanged" {
+	make_p2
+	head -c 300 p2.sop >cut.sop
+	refused_load cut.sop "cut.sop: the file is truncated"
+}
+
+@test "rule: an item altered after export (trailer not rewritten) fails the integrity check" {
+	make_p2
+	sed -i 's/"age":31/"age":99/' p2.sop
+	refused_load p2.sop "p2.sop: integrity check failed: the file was changed after export"
+}
+
+@test "rule: an item whose content does not match its version hash is refused (altered item)" {
+	make_p2
+	python3 "$SOP" edit p2.sop 2 'it["payload"]["age"] = 99'
+	refused_load p2.sop "p2.sop: item 2 (line 3) (member record $A) does not match its version hash: its content was changed after export"
+}
+
+@test "rule: an entity name that is not an identifier is refused" {
+	make_p2
+	python3 "$SOP" edit p2.sop 2 'it["entity"] = "member\"; DROP TABLE member; --"' --rehash
+	refused_load p2.sop 'p2.sop: item 2 (line 3) names entity "member\"; DROP TABLE member; --", which is not an entity name'
+}
+
+@test "rule: a reserved entity name (ferry_, sqlite_, unknown sys_) is refused" {
+	make_p2
+	cp p2.sop p3.sop
+	python3 "$SOP" edit p2.sop 2 'it["entity"] = "ferry_version"' --rehash
+	refused_load p2.sop "item 2 (line 3) names entity \"ferry_version\", which is not an entity name"
+	python3 "$SOP" edit p3.sop 2 'it["entity"] = "sys_user"' --rehash
+	refused_load p3.sop "item 2 (line 3) names entity \"sys_user\", which is not an entity name"
+}
+
+@test "rule: a sys_id that is not a UUID is refused" {
+	make_p2
+	python3 "$SOP" edit p2.sop 2 'it["sys_id"] = it["key"] = "1 OR 1=1"' --rehash
+	refused_load p2.sop 'item 2 (line 3) has sys_id "1 OR 1=1", which is not a lowercase UUID'
+}
+
+@test "rule: an action other than insert, update or delete is refused" {
+	make_p2
+	python3 "$SOP" edit p2.sop 2 'it["action"] = "upsert"'
+	refused_load p2.sop "item 2 (line 3) has action \"upsert\"; a record's action is insert, update or delete"
+}
+
+@test "rule: a payload value of the wrong type for the declared schema is refused" {
+	make_p2
+	python3 "$SOP" edit p2.sop 2 'it["payload"]["age"] = "thirty"' --rehash
+	refused_load p2.sop "item 2 (line 3) sets member.age to a string, which does not fit its declared type int"
+}
+
+@test "rule: a payload value too long for the declared size is refused" {
+	make_p2
+	python3 "$SOP" edit p2.sop 2 'it["payload"]["name"] = "x" * 41' --rehash
+	refused_load p2.sop "item 2 (line 3) sets member.name to a string, which does not fit its declared type nvarchar(40)"
+}
+
+@test "rule: a payload field not in the declared schema is refused" {
+	make_p2
+	python3 "$SOP" edit p2.sop 2 'it["payload"]["ghost"] = 1' --rehash
+	refused_load p2.sop "item 2 (line 3) sets field ghost, which the package does not declare for entity member"
+}
+
+@test "rule: a record of an entity with no declared schema is refused" {
+	make_p2
+	python3 "$SOP" raw p2.sop 1 '{"t":"schema","entity":"other","definition":{"name":"other","fields":[]}}'
+	refused_load p2.sop "item 2 (line 3) is a record of member, an entity the package declares no schema for"
+}
+
+@test "rule: an item that is not JSON is refused" {
+	make_p2
+	python3 "$SOP" raw p2.sop 2 '{"t":"record",}'
+	refused_load p2.sop "p2.sop: item 2 (line 3) is not valid JSON; the package was changed after export or is damaged: export it again"
+}
+
+@test "rule: a record repeated in one package is refused" {
+	make_p2
+	python3 "$SOP" append p2.sop "$(python3 "$SOP" items p2.sop | sed -n 2p | cut -d' ' -f2-)"
+	refused_load p2.sop "item 3 (line 4) repeats a record of an earlier item (same entity and sys_id)"
+}
+
+@test "rule: a payload not in canonical form is refused" {
+	make_p2
+	cp p2.sop p3.sop
+	# keys out of order
+	python3 "$SOP" raw p2.sop 2 "$(python3 "$SOP" items p2.sop | sed -n 2p | cut -d' ' -f2- | sed 's/"payload":{"age":31,/"payload":{"name":"ann","age":31,/; s/,"name":"ann"}/}/')"
+	refused_load p2.sop "item 2 (line 3) has a payload that is not canonical JSON"
+	# an escape ferry never writes
+	python3 "$SOP" raw p3.sop 2 "$(python3 "$SOP" items p3.sop | sed -n 2p | cut -d' ' -f2- | sed 's/"name":"ann"/"name":"\\u0061nn"/')"
+	refused_load p3.sop "item 2 (line 3) has a payload that is not canonical JSON"
+}
+
+@test "rule: a key that does not match the record's content is refused" {
+	make_p2
+	python3 "$SOP" edit p2.sop 2 'it["key"] = "member"' --rehash
+	refused_load p2.sop "item 2 (line 3) has key \"member\", which does not match its content"
+}
+
+@test "rule: an item without a kind is refused" {
+	make_p2
+	python3 "$SOP" raw p2.sop 2 '{"entity":"member"}'
+	refused_load p2.sop "item 2 (line 3) has no \"t\" saying what kind of item it is"
+}
+
+@test "rule: a schema item with an invalid field type is refused" {
+	make_p2
+	python3 "$SOP" edit p2.sop 1 'it["definition"]["fields"][0]["type"] = "blob"'
+	refused_load p2.sop "item 1 (line 2) declares a field of member with an invalid name or type"
+}
+
+@test "rule: a package that is not a local pack is refused" {
+	make_p2
+	sed -i '1s/"kind":"local_pack"/"kind":"other"/' p2.sop
+	python3 "$SOP" retrailer p2.sop
+	refused_load p2.sop "p2.sop: not a local pack (its kind is other)"
+}
+
+@test "rule: a file that is not a package is refused" {
+	setup_pair
+	echo 'hello' >x.sop
+	refused_load x.sop "x.sop: not a ferry package"
+	refused_load missing.sop "missing.sop: cannot open"
+}
+
+@test "rule: items of an unknown kind are skipped with a note (format rule)" {
+	make_p2
+	python3 "$SOP" append p2.sop '{"t":"gadget","name":"x"}'
+	ID=$(load_id p2.sop)
+	run dst --json import preview "$ID"
+	[ "$status" -eq 0 ]
+	same unknown_item:info "$(echo "$output" | jp '[p["kind"] + ":" + p["severity"] for p in d["problems"]][0]')"
+}
+
+@test "rule: a load refused late (after staging) leaves no trace" {
+	make_p2
+	python3 "$SOP" edit p2.sop 2 'it["payload"]["age"] = "thirty"' --rehash
+	refused_load p2.sop "does not fit its declared type int"
+	same 1 "$(sqlite3 dst.db 'SELECT count(*) FROM ferry_import')"
+	same 0 "$(sqlite3 dst.db 'SELECT count(*) FROM ferry_import_item WHERE import_id <> 1')"
+}
