@@ -49,12 +49,39 @@ int ferry_import_load(ferry_buf *out, ferry_db *db, const char *path);
  * resolutions are kept.
  *
  * @param[out] out {id, state, stamp, pack, items, actions:{insert,
- *	update, merge, delete, skip}, unresolved, problems:[{item, entity,
- *	sys_id, key, kind, severity, message, resolution}]}
+ *	update, merge, delete, skip}, unresolved, problem_count,
+ *	problems:[{item, entity, sys_id, key, kind, severity, message,
+ *	resolution}]}
  * @return 0; FERRY_ENOTFOUND (no such import); FERRY_ESTATE (committed
  *	or backed out); FERRY_EDENIED
  */
 int ferry_import_preview(ferry_buf *out, ferry_db *db, int64_t id);
+
+/** The pieces of a streamed preview. */
+typedef enum {
+	/** {id, state, stamp, pack, items, actions, unresolved,
+	 * problem_count}: first, once */
+	FERRY_PREVIEW_SUMMARY = 1,
+	/** one problem {item, entity, sys_id, key, kind, severity, message,
+	 * resolution}: then, in order */
+	FERRY_PREVIEW_PROBLEM = 2
+} ferry_preview_part;
+
+/** Receives a streamed preview piece by piece; non-zero stops it. */
+typedef int (*ferry_preview_cb)(ferry_preview_part part, const char *json,
+	size_t len, void *payload);
+
+/**
+ * As ferry_import_preview(), with the document handed to cb in pieces:
+ * the summary, then each problem, so that memory does not grow with the
+ * number of problems (a preview may list one for every item).  The
+ * summary with "problems":[every problem] added is the document
+ * ferry_import_preview() returns.
+ *
+ * @return as ferry_import_preview(), or cb's non-zero value
+ */
+int ferry_import_preview_each(ferry_db *db, int64_t id, ferry_preview_cb cb,
+	void *payload);
 
 /**
  * Answer items with "accept" (take the package's version; a strong

@@ -70,70 +70,109 @@ static int run_load(cli_ctx *ctx, const cli_args *a)
 
 /* ---- preview ------------------------------------------------------------- */
 
+static void print_problem(FILE *f, json_t *p)
+{
+	json_t *sys_id = json_object_get(p, "sys_id");
+	json_t *res = json_object_get(p, "resolution");
+
+	fprintf(f, "  item %lld  %s %s  %s %s%s%s%s\n    %s\n",
+		num(p, "item"), str(p, "entity"), json_is_string(sys_id) ?
+		json_string_value(sys_id) : str(p, "key"), str(p, "severity"),
+		str(p, "kind"), json_is_string(res) ? " (resolved: " : "",
+		json_is_string(res) ? json_string_value(res) : "",
+		json_is_string(res) ? ")" : "", str(p, "message"));
+}
+
 static void print_problems(FILE *f, json_t *problems)
 {
 	json_t *p;
 	size_t i;
 
-	json_array_foreach(problems, i, p) {
-		json_t *sys_id = json_object_get(p, "sys_id");
-		json_t *res = json_object_get(p, "resolution");
+	json_array_foreach(problems, i, p)
+		print_problem(f, p);
+}
 
-		fprintf(f, "  item %lld  %s %s  %s %s%s%s%s\n    %s\n",
-			num(p, "item"), str(p, "entity"), json_is_string(sys_id)
-			? json_string_value(sys_id) : str(p, "key"),
-			str(p, "severity"), str(p, "kind"),
-			json_is_string(res) ? " (resolved: " : "",
-			json_is_string(res) ? json_string_value(res) : "",
-			json_is_string(res) ? ")" : "", str(p, "message"));
+/* A preview printed as it streams: the summary, then each problem. */
+typedef struct {
+	int json;
+	int opened;		/* the JSON summary is out */
+	long long id;
+	long long unresolved;
+	size_t problems;
+} preview_out;
+
+static int print_preview_part(ferry_preview_part part, const char *text,
+	size_t len, void *payload)
+{
+	preview_out *o = payload;
+	json_t *doc;
+
+	if (o->json) {
+		/* The same document as ferry_import_preview() returns. */
+		if (part == FERRY_PREVIEW_SUMMARY) {
+			fwrite(text, 1, len ? len - 1 : 0, stdout);
+			fputs(",\"problems\":[", stdout);
+			o->opened = 1;
+		} else {
+			if (o->problems++)
+				fputc(',', stdout);
+			fwrite(text, 1, len, stdout);
+		}
+		if (part == FERRY_PREVIEW_SUMMARY) {
+			doc = json_loadb(text, len, 0, NULL);
+			o->unresolved = num(doc, "unresolved");
+			json_decref(doc);
+		}
+		return 0;
 	}
-}
+	if ((doc = json_loadb(text, len, 0, NULL)) == NULL)
+		return FERRY_ENOMEM;
+	if (part == FERRY_PREVIEW_SUMMARY) {
+		json_t *actions = json_object_get(doc, "actions");
 
-static void human_preview(json_t *doc)
-{
-	json_t *actions = json_object_get(doc, "actions");
-	json_t *problems = json_object_get(doc, "problems");
-	long long unresolved = json_integer_value(json_object_get(doc,
-		"unresolved"));
-
-	printf("import %lld (%s): %lld item(s): %lld insert, %lld update, "
-		"%lld merge, %lld delete, %lld skip\n", num(doc, "id"),
-		str(doc, "state"), num(doc, "items"), num(actions, "insert"),
-		num(actions, "update"), num(actions, "merge"),
-		num(actions, "delete"), num(actions, "skip"));
-	printf("%zu problem(s), %lld item(s) unresolved\n",
-		json_array_size(problems), unresolved);
-	print_problems(stdout, problems);
-	if (unresolved)
-		printf("resolve with: ferry import resolve %lld accept|skip "
-			"ITEM... | --all, or merge ITEM JSON\n",
-			num(doc, "id"));
-	else
-		printf("next: ferry import commit %lld\n", num(doc, "id"));
-}
-
-static int unresolved_of(const ferry_buf *out)
-{
-	json_t *j = json_loadb(out->ptr, out->size, 0, NULL);
-	int n = json_integer_value(json_object_get(j, "unresolved")) > 0;
-
-	json_decref(j);
-	return n;
+		o->id = num(doc, "id");
+		o->unresolved = num(doc, "unresolved");
+		printf("import %lld (%s): %lld item(s): %lld insert, %lld "
+			"update, %lld merge, %lld delete, %lld skip\n",
+			o->id, str(doc, "state"), num(doc, "items"),
+			num(actions, "insert"), num(actions, "update"),
+			num(actions, "merge"), num(actions, "delete"),
+			num(actions, "skip"));
+		printf("%lld problem(s), %lld item(s) unresolved\n",
+			num(doc, "problem_count"), o->unresolved);
+	} else {
+		print_problem(stdout, doc);
+	}
+	json_decref(doc);
+	return 0;
 }
 
 static int run_preview(cli_ctx *ctx, const cli_args *a)
 {
-	ferry_buf out = FERRY_BUF_INIT;
+	preview_out o;
 	int64_t id;
-	int error, rc, unresolved;
+	int error;
 
 	if (parse_id(ctx, a->pos[0], &id) < 0)
 		return CLI_EXIT_USAGE;
-	if ((error = ferry_import_preview(&out, ctx->db, id)) < 0)
+	memset(&o, 0, sizeof(o));
+	o.json = ctx->json;
+	o.id = (long long)id;
+	error = ferry_import_preview_each(ctx->db, id, print_preview_part,
+		&o);
+	if (error < 0) {
+		if (o.opened)
+			fputs("]}\n", stdout);
 		return cli_fail(ctx, error);
-	unresolved = unresolved_of(&out);
-	rc = print_doc(ctx, &out, human_preview);
-	return rc == CLI_EXIT_OK && unresolved ? CLI_EXIT_UNRESOLVED : rc;
+	}
+	if (o.json)
+		fputs("]}\n", stdout);
+	else if (o.unresolved)
+		printf("resolve with: ferry import resolve %lld accept|skip "
+			"ITEM... | --all, or merge ITEM JSON\n", o.id);
+	else
+		printf("next: ferry import commit %lld\n", o.id);
+	return o.unresolved ? CLI_EXIT_UNRESOLVED : CLI_EXIT_OK;
 }
 
 /* ---- resolve ------------------------------------------------------------- */

@@ -255,33 +255,6 @@ static int convert_field(commit_state *s, const ferry_import_item *it,
 	return 0;
 }
 
-/* 1 if writing values would leave the record as it is. */
-static int unchanged(ferry_db *db, const char *entity,
-	const ferry_fieldset *fs, const char *sys_id,
-	const ferry_value *values)
-{
-	ferry_str payload = FERRY_STR_INIT, rkey = FERRY_STR_INIT;
-	ferry_record_meta meta;
-	char hash[FERRY_HASH_HEX];
-	int error;
-
-	if ((error = ferry_store__record_meta(db, entity, sys_id, &meta)) < 0)
-		return error == FERRY_ENOTFOUND ? 0 : error;
-	ferry_type__payload(&payload, fs, values);
-	ferry__record_key(&rkey, entity, fs, values, sys_id);
-	if (ferry_str_failed(&payload) || ferry_str_failed(&rkey)) {
-		error = nomem(db);
-		goto done;
-	}
-	ferry__version_hash(hash, entity, rkey.ptr, "update", payload.ptr,
-		payload.size);
-	error = strcmp(hash, meta.version) == 0;
-done:
-	ferry_str_dispose(&payload);
-	ferry_str_dispose(&rkey);
-	return error;
-}
-
 /*
  * Write one insert, update or merge.  An update sets every field the
  * package declares (fields only in the target keep their values); a
@@ -296,6 +269,7 @@ static int write_item(commit_state *s, const ferry_import_item *it,
 	int is_insert = !strcmp(it->act, "insert");
 	int hand = it->resolution && !strcmp(it->resolution, "merge");
 	ferry_value *values = NULL;
+	ferry_str before = FERRY_STR_INIT, after = FERRY_STR_INIT;
 	int *set = NULL, error, i;
 	json_t *src = NULL, *fields = NULL, *val;
 	const char *key;
@@ -308,14 +282,18 @@ static int write_item(commit_state *s, const ferry_import_item *it,
 		error = nomem(s->db);
 		goto done;
 	}
-	if (!is_insert && (error = ferry_store__record_values(s->db,
-	    it->entity, fs, target, values)) < 0) {
-		if (error == FERRY_ENOTFOUND)
-			error = ferry__error(s->db, FERRY_ECONFLICT, "item "
-				"%lld: %s record %s is no longer in the "
-				"target; preview the import again",
-				(long long)it->item, it->entity, target);
-		goto done;
+	if (!is_insert) {
+		if ((error = ferry_store__record_values(s->db, it->entity, fs,
+		    target, values)) < 0) {
+			if (error == FERRY_ENOTFOUND)
+				error = ferry__error(s->db, FERRY_ECONFLICT,
+					"item %lld: %s record %s is no longer "
+					"in the target; preview the import "
+					"again", (long long)it->item,
+					it->entity, target);
+			goto done;
+		}
+		ferry_type__payload(&before, fs, values);
 	}
 	if ((error = item_source(s, it, &src, &fields)) < 0)
 		goto done;
@@ -348,10 +326,13 @@ static int write_item(commit_state *s, const ferry_import_item *it,
 		policy = stronger(policy, hand ? stronger(it->target_policy,
 			"changed") : it->target_policy);
 	if (!is_insert) {
-		if ((error = unchanged(s->db, it->entity, fs, target,
-		    values)) < 0)
+		/* Writing what is there already is no change: no version. */
+		ferry_type__payload(&after, fs, values);
+		if (ferry_str_failed(&before) || ferry_str_failed(&after)) {
+			error = nomem(s->db);
 			goto done;
-		if (error > 0) {
+		}
+		if (!strcmp(before.ptr, after.ptr)) {
 			error = ferry_store__import_outcome(s->db, s->id,
 				it->item, "skipped", "no change");
 			goto done;
@@ -369,6 +350,8 @@ static int write_item(commit_state *s, const ferry_import_item *it,
 done:
 	json_decref(src);
 	json_decref(fields);
+	ferry_str_dispose(&before);
+	ferry_str_dispose(&after);
 	if (values)
 		ferry_values_dispose(values, fs->n);
 	ferry__free(set);

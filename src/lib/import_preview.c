@@ -554,14 +554,13 @@ done:
 	return error;
 }
 
-int ferry_import_preview(ferry_buf *out, ferry_db *db, int64_t id)
+/* Plan an import and keep the plan: the transaction of a preview. */
+static int preview_plan(ferry_db *db, int64_t id)
 {
 	ferry_import_row imp;
-	ferry_str doc = FERRY_STR_INIT;
 	char now[FERRY_ISO_LEN];
 	int error;
 
-	FERRY_CHECK_DB(db);
 	if ((error = ferry_store__begin(db)) < 0)
 		return error;
 	if ((error = ferry__require_admin(db, "preview imports")) < 0 ||
@@ -572,12 +571,82 @@ int ferry_import_preview(ferry_buf *out, ferry_db *db, int64_t id)
 		goto done;
 	ferry__now_iso(db, now);
 	if ((error = ferry_store__import_set_state(db, id, "previewed",
-	    db->user, now, NULL)) < 0 ||
-	    (error = ferry_store__import_mark_plan(db, id, 1)) < 0 ||
-	    (error = ferry_store__import_preview_doc(db, id, &doc)) < 0)
-		goto done;
-	error = ferry__buf_take(db, out, &doc);
+	    db->user, now, NULL)) == 0)
+		error = ferry_store__import_mark_plan(db, id, 1);
 done:
-	ferry_str_dispose(&doc);
 	return ferry_store__end(db, error);
+}
+
+typedef struct {
+	ferry_db *db;
+	ferry_preview_cb cb;
+	void *payload;
+} stream_state;
+
+static int stream_problem(const char *json, size_t len, void *payload)
+{
+	stream_state *s = payload;
+
+	return s->cb(FERRY_PREVIEW_PROBLEM, json, len, s->payload);
+}
+
+int ferry_import_preview_each(ferry_db *db, int64_t id, ferry_preview_cb cb,
+	void *payload)
+{
+	ferry_str summary = FERRY_STR_INIT;
+	stream_state s;
+	int error;
+
+	FERRY_CHECK_DB(db);
+	if (!cb)
+		return ferry__error(db, FERRY_EMISUSE, "no callback given");
+	/* The plan is one transaction; the listing reads what it kept. */
+	if ((error = preview_plan(db, id)) < 0 ||
+	    (error = ferry_store__import_preview_doc(db, id, &summary)) < 0)
+		goto done;
+	if ((error = cb(FERRY_PREVIEW_SUMMARY, summary.ptr, summary.size,
+	    payload)) != 0)
+		goto done;
+	s.db = db;
+	s.cb = cb;
+	s.payload = payload;
+	error = ferry_store__import_problems_each(db, id, stream_problem, &s);
+done:
+	ferry_str_dispose(&summary);
+	return error;
+}
+
+/* The whole preview document from its pieces. */
+static int collect(ferry_preview_part part, const char *json, size_t len,
+	void *payload)
+{
+	ferry_str *doc = payload;
+
+	if (part == FERRY_PREVIEW_SUMMARY) {
+		/* {...summary} becomes {...summary,"problems":[ */
+		ferry_str_put(doc, json, len ? len - 1 : 0);
+		ferry_str_puts(doc, ",\"problems\":[");
+	} else {
+		if (doc->ptr[doc->size - 1] == '}')
+			ferry_str_putc(doc, ',');
+		ferry_str_put(doc, json, len);
+	}
+	return ferry_str_failed(doc) ? FERRY_ENOMEM : 0;
+}
+
+int ferry_import_preview(ferry_buf *out, ferry_db *db, int64_t id)
+{
+	ferry_str doc = FERRY_STR_INIT;
+	int error;
+
+	FERRY_CHECK_DB(db);
+	error = ferry_import_preview_each(db, id, collect, &doc);
+	if (error == FERRY_ENOMEM)
+		error = ferry__error(db, error, "out of memory");
+	if (error == 0) {
+		ferry_str_puts(&doc, "]}");
+		error = ferry__buf_take(db, out, &doc);
+	}
+	ferry_str_dispose(&doc);
+	return error;
 }

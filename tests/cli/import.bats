@@ -243,6 +243,25 @@ load helpers/import_helpers
 		"$(sqlite3 dst.db "SELECT sys_version FROM sys_field WHERE name = 'email'")"
 }
 
+@test "rule: --json documents of load, preview and commit" {
+	setup_pair
+	begin_pack p2
+	src record put member "{\"sys_id\":\"$A\",\"age\":31}" >/dev/null
+	export_pack p2
+	run dst --json import load p2.sop
+	same 'id,items,kind,message,mode,pack,previous,source,stamp' \
+		"$(echo "$output" | jp "','.join(sorted(d))")"
+	run dst --json import preview 2
+	same 'actions,id,items,pack,problem_count,problems,stamp,state,unresolved' \
+		"$(echo "$output" | jp "','.join(sorted(d))")"
+	same 'delete,insert,merge,skip,update' "$(echo "$output" | jp "','.join(sorted(d['actions']))")"
+	run dst --json import commit 2 --no-backup
+	same 'backup,committed_at,definitions,id,outcomes,pack,schema,stamp,state' \
+		"$(echo "$output" | jp "','.join(sorted(d))")"
+	same 'deleted,inserted,merged,skipped,updated' "$(echo "$output" | jp "','.join(sorted(d['outcomes']))")"
+	same null "$(echo "$output" | jp 'd["backup"]')"
+}
+
 @test "rule: --json documents of list and show" {
 	setup_pair
 	run dst --json import list
@@ -312,4 +331,30 @@ load helpers/import_helpers
 	run dst --json import commit "$id" --no-backup
 	[ "$status" -eq 0 ]
 	same 1 "$(echo "$output" | jp 'd["outcomes"]["skipped"]')"
+}
+
+@test "rule: accepting an item the target already has writes nothing" {
+	setup_pair
+	id=$(load_id base.sop)
+	dst import preview "$id" >/dev/null
+	dst import resolve "$id" accept 2 >/dev/null
+	before=$(sqlite3 dst.db 'SELECT count(*) FROM ferry_version')
+	run dst --json import commit "$id" --no-backup
+	[ "$status" -eq 0 ]
+	same 6 "$(echo "$output" | jp 'd["outcomes"]["skipped"]')"
+	same "$before" "$(sqlite3 dst.db 'SELECT count(*) FROM ferry_version')"
+}
+
+@test "rule: a commit plans again when the target changed after the preview" {
+	setup_pair
+	begin_pack p2
+	src record put member "{\"sys_id\":\"$A\",\"name\":\"anne\"}" >/dev/null
+	export_pack p2
+	id=$(load_id p2.sop)
+	run dst import preview "$id"
+	[ "$status" -eq 0 ]
+	# the target changes the same field after the preview
+	dst record put member "{\"sys_id\":\"$A\",\"name\":\"annie\"}" >/dev/null
+	expect_error 3 "import $id has 1 item(s) with unresolved problems" dst import commit "$id"
+	same annie "$(field dst member "$A" name)"
 }

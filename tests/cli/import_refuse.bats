@@ -157,3 +157,24 @@ make_p2() {
 	same 1 "$(sqlite3 dst.db 'SELECT count(*) FROM ferry_import')"
 	same 0 "$(sqlite3 dst.db 'SELECT count(*) FROM ferry_import_item WHERE import_id <> 1')"
 }
+
+@test "rule: values must be in the stored form of their declared type" {
+	src init --name dev >/dev/null
+	src pack create p --use >/dev/null
+	src entity create fee >/dev/null
+	src field add fee amount 'decimal(8,2)' >/dev/null
+	src field add fee due date >/dev/null
+	src field add fee paid bool >/dev/null
+	F=$(src record put fee '{"amount":"10.5","due":"2021-12-31","paid":false}')
+	export_pack p
+	dst init >/dev/null
+	python3 "$SOP" items p.sop | grep -q '"amount":"10.50"'
+	cp p.sop q.sop
+	cp p.sop r.sop
+	python3 "$SOP" edit p.sop 2 'it["payload"]["amount"] = "10.5"' --rehash
+	refused_load p.sop "item 2 (line 3) sets fee.amount to a string, which is not in the canonical form of its declared type decimal(8,2)"
+	python3 "$SOP" edit q.sop 2 'it["payload"]["due"] = "2021-02-30"' --rehash
+	refused_load q.sop "item 2 (line 3) sets fee.due to a string, which does not fit its declared type date"
+	python3 "$SOP" edit r.sop 2 'it["payload"]["paid"] = 0' --rehash
+	refused_load r.sop "item 2 (line 3) sets fee.paid to an integer, which does not fit its declared type bool"
+}

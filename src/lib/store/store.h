@@ -338,7 +338,8 @@ int ferry_store__field_deleted(ferry_db *db, const char *entity,
 /* ---- imports ---------------------------------------------------------- */
 
 /*
- * The import pipeline's SQL (src/lib/store/imports.c).  Items are staged
+ * The import pipeline's SQL (src/lib/store/imports*.c; docs/import.md
+ * for the rules).  Items are staged
  * in ferry_import_item by load and never changed; preview rebuilds
  * ferry_import_plan (one narrow row per item) and ferry_import_problem
  * set-wise, entity by entity, with SQLite's JSON functions and the SQL
@@ -357,6 +358,10 @@ int ferry_store__field_deleted(ferry_db *db, const char *entity,
  *   ferry_fits(type, jtype, v)   2 if a JSON value (json_each's type and
  *                                value) is the stored form of that type,
  *                                1 if it converts to it, 0 if not
+ *   ferry_payload_check(entity, payload, spec)  NULL if every member of
+ *                                a canonical payload is a field of spec
+ *                                ("name type;...") in its stored form,
+ *                                else why not
  *   ferry_version_hash(entity, key, action, payload)  the version hash
  */
 
@@ -371,7 +376,7 @@ int ferry_store__field_deleted(ferry_db *db, const char *entity,
 /* An import as its row says. */
 typedef struct {
 	int64_t id;
-	char state[16];		/* loaded, previewed, committed, backed_out */
+	char state[16];		/* loaded previewed committed backed_out */
 	char mode[16];		/* pack, application */
 	char stamp[72];
 	char pack_uid[40];
@@ -509,7 +514,7 @@ int ferry_store__import_problems_entity(ferry_db *db, int64_t id,
 typedef enum {
 	FERRY_CHECK_MISSING = 1,	/* the target lacks the field */
 	FERRY_CHECK_TYPE,		/* its type may refuse a value */
-	FERRY_CHECK_REF			/* a reference: its record must exist */
+	FERRY_CHECK_REF			/* a ref: its record must exist */
 } ferry_value_check;
 
 /*
@@ -549,9 +554,16 @@ int ferry_store__import_set_state(ferry_db *db, int64_t id,
 int ferry_store__import_mark_plan(ferry_db *db, int64_t id, int current);
 int ferry_store__import_plan_current(ferry_db *db, int64_t id,
 	int *current);
-/* {id, state, items, actions:{...}, unresolved, problems:[...]}. */
+/* The preview's summary: {id, state, stamp, pack, items, actions:{...},
+ * unresolved, problem_count}. */
 int ferry_store__import_preview_doc(ferry_db *db, int64_t id,
 	ferry_str *json);
+/* Each problem of an import as a JSON object {item, entity, sys_id, key,
+ * kind, severity, message, resolution}, by item, errors first; the
+ * callback may not write.  Non-zero from cb stops and is returned. */
+int ferry_store__import_problems_each(ferry_db *db, int64_t id,
+	int (*cb)(const char *json, size_t len, void *payload),
+	void *payload);
 
 /* ---- resolve ---- */
 

@@ -1,0 +1,69 @@
+/*
+ * imports.h - what the store's import files share, and nothing else
+ * sees: imports.c (the import row, load, items, listings), imports_fn.c
+ * (the SQL functions), imports_plan.c (preview, resolve) and
+ * imports_apply.c (commit, back out).  The functions are declared in
+ * store.h, "imports".
+ */
+#ifndef FERRY_STORE_IMPORTS_H
+#define FERRY_STORE_IMPORTS_H
+
+#include "sq.h"
+
+/* User entities never start with "sys_"; system entities all do. */
+#define IS_SYSTEM(col) "(" col " >= 'sys_' AND " col " < 'sys`')"
+#define CATALOG_ENTITIES "('sys_entity','sys_field')"
+#define OBJECT_ENTITIES "('sys_form_template','sys_event_handler'," \
+	"'sys_process_flow')"
+
+/* The columns of an item row, in the order ferry_imports__item_row()
+ * reads them. */
+#define ITEM_COLUMNS "i.item, i.t, i.entity, i.sys_id, i.rkey, i.action, " \
+	"i.version, i.base, i.policy, i.vendor, i.payload, i.old, i.body, " \
+	"p.target_id, p.target_version, p.target_policy, p.decision, p.act, " \
+	"r.resolution, r.merged"
+#define ITEM_STAGED "i.item, i.t, i.entity, i.sys_id, i.rkey, i.action, " \
+	"i.version, i.base, i.policy, i.vendor, i.payload, i.old, i.body, " \
+	"NULL, NULL, NULL, NULL, NULL, NULL, NULL"
+#define ITEM_JOINS "ferry_import_item i LEFT JOIN ferry_import_plan p ON " \
+	"p.import_id = i.import_id AND p.item = i.item LEFT JOIN " \
+	"ferry_import_resolution r ON r.import_id = i.import_id AND " \
+	"r.item = i.item"
+/* The pack and source of an import as JSON objects. */
+#define PACK_JSON "json_object('id', m.pack_uid, 'name', m.pack_name, " \
+	"'completed_at', m.header ->> '$.pack.completed_at')"
+#define SOURCE_JSON "json_object('id', m.source_id, 'name', m.source_name)"
+#define PROBLEM_INSERT "INSERT INTO ferry_import_problem (import_id, item, " \
+	"kind, severity, message) "
+#define PROBLEM_MERGE " ON CONFLICT (import_id, item, kind) DO UPDATE SET " \
+	"message = message || '; ' || excluded.message"
+/* An item's outcome once committed: what commit recorded for it, else
+ * what its act did. */
+#define OUTCOME "coalesce(p.outcome, CASE p.act WHEN 'insert' THEN " \
+	"'inserted' WHEN 'update' THEN 'updated' WHEN 'merge' THEN " \
+	"'merged' WHEN 'delete' THEN 'deleted' ELSE 'skipped' END)"
+#define OUTCOME_COUNTS "json((SELECT json_object('inserted', count(*) " \
+	"FILTER (WHERE o = 'inserted'), 'updated', count(*) FILTER (WHERE o " \
+	"= 'updated'), 'merged', count(*) FILTER (WHERE o = 'merged'), " \
+	"'deleted', count(*) FILTER (WHERE o = 'deleted'), 'skipped', " \
+	"count(*) FILTER (WHERE o = 'skipped')) FROM (SELECT " OUTCOME " AS " \
+	"o FROM ferry_import_plan p WHERE p.import_id = ?1)))"
+
+/* Append a string as an SQL literal ('it''s'). */
+void ferry_imports__literal(ferry_str *s, const char *text);
+/* Prepare a statement that is not cached (dynamic or long-running);
+ * sql is consumed. */
+int ferry_imports__prepare(ferry_db *db, ferry_str *sql, sqlite3_stmt **st,
+	const char *what);
+/* Run a statement built in sql (consumed), binding ?1 = id and ?2 =
+ * text2 (when not NULL). */
+int ferry_imports__run_sql(ferry_db *db, ferry_str *sql, int64_t id,
+	const char *text2, const char *what);
+/* Run cached SQL binding ?1 = id (and ?2 = text2 when not NULL). */
+int ferry_imports__run(ferry_db *db, const char *sql, int64_t id,
+	const char *text2, const char *what);
+/* Read a row of ITEM_COLUMNS (or ITEM_STAGED) into it. */
+int ferry_imports__item_row(ferry_db *db, sqlite3_stmt *st,
+	ferry_import_item *it);
+
+#endif

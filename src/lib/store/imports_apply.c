@@ -1,0 +1,418 @@
+/*
+ * imports_apply.c - the store's side of imports, part three: commit
+ * (what each item does, the set-wise inserts and updates, the items left
+ * to the write path, version ids, the commit document) and back out
+ * (the versions an import wrote, the back out document).
+ */
+#include "imports.h"
+
+#include <string.h>
+
+/* ---- commit -------------------------------------------------------------- */
+
+int ferry_store__import_acts(ferry_db *db, int64_t id)
+{
+	/* The plan set act = decision; resolutions change their items. */
+	return ferry_imports__run(db, "UPDATE ferry_import_plan AS p SET act "
+		"= CASE r.resolution WHEN 'skip' THEN 'skip' WHEN "
+		"'merge' THEN CASE WHEN p.target_id IS NULL THEN 'insert' ELSE "
+		"'merge' END WHEN 'accept' THEN CASE WHEN i.t <> 'record' OR "
+		"i.entity IN " CATALOG_ENTITIES " THEN p.decision WHEN "
+		"i.action = 'delete' THEN CASE WHEN p.target_id IS NULL THEN "
+		"'skip' ELSE 'delete' END WHEN p.target_id IS NULL THEN "
+		"'insert' ELSE 'update' END ELSE p.decision END FROM "
+		"ferry_import_resolution r CROSS JOIN ferry_import_item i ON "
+		"r.import_id = i.import_id AND r.item = i.item WHERE "
+		"p.import_id = ?1 AND i.import_id = p.import_id AND i.item = "
+		"p.item", id, NULL, "committing");
+}
+
+/* A set-wise write stores the package's content exactly, so it takes the
+ * package's version id: the same content has the same id everywhere. */
+#define HASH_EXPR "i.version"
+#define VENDOR_EXPR "CASE WHEN ?3 THEN 1 ELSE i.vendor END"
+/* (Ordered by sys_id: the entity's index order, whereas ORDER BY item
+ * would walk the whole import.) */
+#define FAST_ITEMS "FROM ferry_import_item i JOIN ferry_import_plan p ON " \
+	"p.import_id = i.import_id AND p.item = i.item WHERE i.import_id = " \
+	"?1 AND i.t = 'record' AND i.entity = ?2 AND p.fast = 1"
+
+/* The stored value of field f from the canonical payload. */
+static void value_expr(ferry_str *sql, const ferry_field *f)
+{
+	ferry_str path = FERRY_STR_INIT;
+
+	ferry_str_puts(&path, "$.");
+	ferry_str_puts(&path, f->name);
+	/* json keeps its canonical JSON text; the rest are SQL values
+	 * (bool true/false come out as 1/0). */
+	ferry_str_puts(sql, f->type.base == FERRY_T_JSON ? "i.payload -> " :
+		"i.payload ->> ");
+	ferry_imports__literal(sql, ferry_str_cstr(&path));
+	ferry_str_dispose(&path);
+}
+
+/* Run a commit statement: ?1 import, ?2 entity, ?3 application, ?4
+ * user, ?5 time.  *changes (if not NULL) receives the rows it changed,
+ * or for a query 1 if it found a row, else 0. */
+static int fast_bind_run(ferry_db *db, ferry_str *sql,
+	const ferry_import_write *w, const char *entity, int64_t *changes)
+{
+	sqlite3_stmt *st;
+	int error, rc, query;
+
+	if ((error = ferry_imports__prepare(db, sql, &st, "committing")) < 0)
+		return error;
+	sqlite3_bind_int64(st, 1, w->import_id);
+	sqlite3_bind_text(st, 2, entity, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(st, 3, w->application ? 1 : 0);
+	sqlite3_bind_text(st, 4, w->user, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 5, w->at, -1, SQLITE_TRANSIENT);
+	query = sqlite3_stmt_readonly(st);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE && !(query && rc == SQLITE_ROW))
+		return ferry_sq__error(db, rc, "committing");
+	if (changes)
+		*changes = query ? rc == SQLITE_ROW :
+			sqlite3_changes(db->store->conn);
+	return 0;
+}
+
+int ferry_store__import_fast(ferry_db *db, const ferry_import_write *w,
+	const char *entity, const ferry_fieldset *fs,
+	const ferry_fieldset *check, int updates, int64_t *done)
+{
+	ferry_str sql = FERRY_STR_INIT;
+	int64_t n = 0, history = 0;
+	size_t i;
+	int error;
+
+	*done = 0;
+	/* Candidates: inserts, and updates when every target field is the
+	 * package's; not hand-merged ones. */
+	ferry_str_printf(&sql, "UPDATE ferry_import_plan SET fast = 1 WHERE "
+		"import_id = ?1 AND item IN (SELECT i.item FROM "
+		"ferry_import_item i JOIN ferry_import_plan p ON p.import_id = "
+		"i.import_id AND p.item = i.item LEFT JOIN "
+		"ferry_import_resolution r ON r.import_id = i.import_id AND "
+		"r.item = i.item WHERE i.import_id = ?1 AND i.t = 'record' AND "
+		"i.entity = ?2 AND r.resolution IS NOT 'merge' AND (p.act = "
+		"'insert'%s))", updates ? " OR (p.act = 'update' AND "
+		"i.action <> 'delete' AND p.target_version IS NOT i.version)" :
+		"");
+	if ((error = fast_bind_run(db, &sql, w, entity, &n)) < 0 || n == 0)
+		goto done;
+	/* ... whose every value is already in the stored form of its
+	 * target field: the rest are converted one by one.  Only the
+	 * fields in check can hold other values (load proved the rest). */
+	if (check->n > 0) {
+		ferry_str_puts(&sql, "UPDATE ferry_import_plan SET fast = 0 "
+			"WHERE import_id = ?1 AND fast = 1 AND item IN (SELECT "
+			"i.item FROM ferry_import_item i JOIN "
+			"json_each(i.payload) j WHERE i.import_id = ?1 AND "
+			"i.t = 'record' AND i.entity = ?2 AND (CASE j.key "
+			"WHEN '' THEN 0");
+		for (i = 0; i < check->n; i++) {
+			ferry_str_puts(&sql, " WHEN ");
+			ferry_imports__literal(&sql, check->fields[i].name);
+			if (!check->fields[i].type_text[0]) {
+				ferry_str_puts(&sql, " THEN 0");
+				continue;
+			}
+			ferry_str_puts(&sql, " THEN ferry_fits(");
+			ferry_imports__literal(&sql,
+				check->fields[i].type_text);
+			ferry_str_puts(&sql, ", j.type, j.value)");
+		}
+		ferry_str_puts(&sql, " ELSE 2 END) < 2)");
+		if ((error = fast_bind_run(db, &sql, w, entity, NULL)) < 0)
+			goto done;
+	}
+	/* The parent of each new version: the record's latest, if the
+	 * entity has any history at all (a new entity has none). */
+	ferry_str_puts(&sql, "SELECT 1 FROM ferry_version WHERE entity = ?2 "
+		"LIMIT 1");
+	if ((error = fast_bind_run(db, &sql, w, entity, &history)) < 0)
+		goto done;
+	ferry_str_puts(&sql, "UPDATE ferry_import_plan AS p SET (before_id, "
+		"before_hash) = (SELECT v.id, v.hash FROM ferry_version v "
+		"WHERE v.entity = ?2 AND v.sys_id = (SELECT i.sys_id FROM "
+		"ferry_import_item i WHERE i.import_id = p.import_id AND "
+		"i.item = p.item) ORDER BY v.id DESC LIMIT 1) WHERE "
+		"p.import_id = ?1 AND p.fast = 1 AND p.item IN (SELECT item "
+		"FROM ferry_import_item WHERE import_id = ?1 AND t = 'record' "
+		"AND entity = ?2)");
+	if (history && (error = fast_bind_run(db, &sql, w, entity, NULL)) < 0)
+		goto done;
+	ferry_str_clear(&sql);
+	ferry_str_puts(&sql, "INSERT INTO ferry_version (entity, sys_id, rkey, "
+		"action, hash, parent, parent_id, payload, policy, vendor, "
+		"author, at, pack_id, source, import_id) SELECT i.entity, "
+		"i.sys_id, i.rkey, p.act, " HASH_EXPR ", p.before_hash, "
+		"p.before_id, i.payload, i.policy, " VENDOR_EXPR ", ?4, ?5, "
+		"NULL, 'import', ?1 " FAST_ITEMS " ORDER BY i.sys_id");
+	if ((error = fast_bind_run(db, &sql, w, entity, &n)) < 0)
+		goto done;
+	*done = n;
+	ferry_str_puts(&sql, "INSERT INTO ");
+	ferry_sq__ident(&sql, entity);
+	ferry_str_puts(&sql, " (sys_id, sys_created_at, sys_created_by, "
+		"sys_updated_at, sys_updated_by, sys_policy, sys_vendor, "
+		"sys_version");
+	for (i = 0; i < fs->n; i++) {
+		ferry_str_puts(&sql, ", ");
+		ferry_sq__ident(&sql, fs->fields[i].name);
+	}
+	ferry_str_puts(&sql, ") SELECT i.sys_id, ?5, ?4, ?5, ?4, i.policy, "
+		VENDOR_EXPR ", " HASH_EXPR);
+	for (i = 0; i < fs->n; i++) {
+		ferry_str_puts(&sql, ", ");
+		value_expr(&sql, &fs->fields[i]);
+	}
+	ferry_str_puts(&sql, " " FAST_ITEMS " AND p.act = 'insert' ORDER BY "
+		"i.sys_id");
+	if ((error = fast_bind_run(db, &sql, w, entity, NULL)) < 0 ||
+	    !updates)
+		goto done;
+	ferry_str_puts(&sql, "UPDATE ");
+	ferry_sq__ident(&sql, entity);
+	ferry_str_puts(&sql, " AS t SET sys_updated_at = ?5, sys_updated_by = "
+		"?4, sys_policy = i.policy, sys_vendor = " VENDOR_EXPR ", "
+		"sys_version = " HASH_EXPR);
+	for (i = 0; i < fs->n; i++) {
+		ferry_str_puts(&sql, ", ");
+		ferry_sq__ident(&sql, fs->fields[i].name);
+		ferry_str_puts(&sql, " = ");
+		value_expr(&sql, &fs->fields[i]);
+	}
+	ferry_str_puts(&sql, " FROM ferry_import_item i JOIN "
+		"ferry_import_plan p ON p.import_id = i.import_id AND p.item = "
+		"i.item WHERE i.import_id = ?1 AND i.t = 'record' AND i.entity "
+		"= ?2 AND p.fast = 1 AND p.act = 'update' AND t.sys_id = "
+		"i.sys_id");
+	error = fast_bind_run(db, &sql, w, entity, NULL);
+done:
+	ferry_str_dispose(&sql);
+	return error;
+}
+
+int ferry_store__import_adopt(ferry_db *db, const char *entity,
+	const char *sys_id, const char *from, const char *to)
+{
+	ferry_str sql = FERRY_STR_INIT;
+	sqlite3_stmt *st;
+	int error;
+
+	if ((error = ferry_sq__prepare(db, "UPDATE ferry_version SET hash = "
+	    "?4 WHERE id = (SELECT max(id) FROM ferry_version WHERE entity = "
+	    "?1 AND sys_id = ?2) AND hash = ?3", &st)) < 0)
+		return error;
+	sqlite3_bind_text(st, 1, entity, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, sys_id, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 3, from, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 4, to, -1, SQLITE_TRANSIENT);
+	if ((error = ferry_sq__done(db, st, "committing")) < 0)
+		return error;
+	ferry_str_puts(&sql, "UPDATE ");
+	ferry_sq__ident(&sql, entity);
+	ferry_str_puts(&sql, " SET sys_version = ?3 WHERE sys_id = ?1 AND "
+		"sys_version = ?2");
+	if (ferry_str_failed(&sql)) {
+		ferry_str_dispose(&sql);
+		return ferry__error(db, FERRY_ENOMEM, "out of memory");
+	}
+	error = ferry_sq__prepare(db, sql.ptr, &st);
+	ferry_str_dispose(&sql);
+	if (error < 0)
+		return error;
+	sqlite3_bind_text(st, 1, sys_id, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, from, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 3, to, -1, SQLITE_TRANSIENT);
+	return ferry_sq__done(db, st, "committing");
+}
+
+int ferry_store__import_act_count(ferry_db *db, int64_t id, const char *act,
+	int64_t *n)
+{
+	sqlite3_stmt *st;
+	int error, rc;
+
+	if ((error = ferry_sq__prepare(db, "SELECT count(*) FROM "
+	    "ferry_import_plan WHERE import_id = ?1 AND act = ?2", &st)) < 0)
+		return error;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, act, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(st);
+	*n = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	ferry_sq__reset(st);
+	return rc == SQLITE_ROW ? 0 : ferry_sq__error(db, rc, "committing");
+}
+
+int ferry_store__import_next(ferry_db *db, int64_t id, const char *entity,
+	int what, const char *after, ferry_import_item *out)
+{
+	sqlite3_stmt *st;
+	int error, rc;
+
+	/* In (entity, sys_id) order, through the unique index: no open
+	 * cursor while the caller writes. */
+	if ((error = ferry_sq__prepare(db, "SELECT " ITEM_COLUMNS " FROM "
+	    ITEM_JOINS " WHERE i.import_id = ?1 AND i.t = 'record' AND "
+	    "i.entity = ?2 AND i.sys_id > ?3 AND CASE ?4 WHEN 1 THEN p.act IN "
+	    "('insert', 'update', 'merge') AND p.fast = 0 ELSE p.act = "
+	    "'delete' END ORDER BY i.sys_id LIMIT 1", &st)) < 0)
+		return error;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, entity, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 3, after ? after : "", -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(st, 4, what);
+	rc = sqlite3_step(st);
+	error = rc == SQLITE_ROW ? ferry_imports__item_row(db, st, out) : 0;
+	ferry_sq__reset(st);
+	if (rc == SQLITE_DONE)
+		return FERRY_ENOTFOUND;
+	if (rc != SQLITE_ROW)
+		return ferry_sq__error(db, rc, "committing");
+	return error;
+}
+
+int ferry_store__import_outcome(ferry_db *db, int64_t id, int64_t item,
+	const char *outcome, const char *detail)
+{
+	sqlite3_stmt *st;
+	int error;
+
+	if ((error = ferry_sq__prepare(db, "UPDATE ferry_import_plan SET "
+	    "outcome = ?3, detail = coalesce(?4, detail) WHERE import_id = ?1 "
+	    "AND item = ?2", &st)) < 0)
+		return error;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, item);
+	sqlite3_bind_text(st, 3, outcome, -1, SQLITE_TRANSIENT);
+	ferry_sq__bind_text(st, 4, detail);
+	return ferry_sq__done(db, st, "committing");
+}
+
+
+
+/* The catalog or definition items of an import, with their outcome, in
+ * item order (through the staging index: few rows). */
+#define SOME_ITEMS(cols, where) "(SELECT i.item, " cols ", " OUTCOME \
+	" AS outcome, p.detail FROM ferry_import_item i INDEXED BY " \
+	"ferry_import_item_record JOIN ferry_import_plan p ON p.import_id = " \
+	"i.import_id AND p.item = i.item WHERE i.import_id = ?1 AND " where \
+	" ORDER BY i.item)"
+
+int ferry_store__import_commit_doc(ferry_db *db, int64_t id,
+	ferry_str *json)
+{
+	sqlite3_stmt *st;
+	int error;
+
+	if ((error = ferry_sq__prepare(db, "SELECT json_object('id', m.id, "
+	    "'state', m.state, 'stamp', m.stamp, 'pack', " PACK_JSON ", "
+	    "'backup', m.backup, 'committed_at', m.committed_at, 'outcomes', "
+	    OUTCOME_COUNTS ", 'schema', json((SELECT coalesce("
+	    "json_group_array(json_object('item', item, 'entity', entity, "
+	    "'key', rkey, 'outcome', outcome, 'detail', detail)), '[]') FROM "
+	    SOME_ITEMS("i.entity, i.rkey", "i.t = 'record' AND i.entity IN "
+	    CATALOG_ENTITIES) ")), 'definitions', json((SELECT coalesce("
+	    "json_group_array(json_object('item', item, 'kind', t, 'name', "
+	    "rkey, 'outcome', outcome, 'result', json(detail))), '[]') FROM "
+	    SOME_ITEMS("i.t, i.rkey", "i.t IN ('dataset', 'formula')") ")))"
+	    " FROM ferry_import m WHERE m.id = ?1", &st)) < 0)
+		return error;
+	sqlite3_bind_int64(st, 1, id);
+	return ferry_sq__text(db, st, json);
+}
+
+/* ---- back out ------------------------------------------------------------ */
+
+void ferry_import_touched_dispose(ferry_import_touched *t)
+{
+	ferry_str_dispose(&t->parent_action);
+	ferry_str_dispose(&t->parent_payload);
+}
+
+int ferry_store__import_touched_next(ferry_db *db, int64_t id,
+	int64_t after, ferry_import_touched *out)
+{
+	sqlite3_stmt *st;
+	int error, rc;
+
+	if ((error = ferry_sq__prepare(db, "SELECT v.id, v.entity, v.sys_id, "
+	    "v.action, (SELECT max(n.id) FROM ferry_version n WHERE n.entity "
+	    "= v.entity AND n.sys_id = v.sys_id), coalesce(v.parent_id, 0), "
+	    "b.action, b.payload, b.policy, b.vendor, b.hash, coalesce((SELECT "
+	    "i.item FROM ferry_import_item i WHERE i.import_id = ?1 AND i.t = "
+	    "'record' AND i.entity = v.entity AND i.sys_id = v.sys_id), "
+	    "(SELECT i.item FROM ferry_import_item i JOIN ferry_import_plan "
+	    "p ON p.import_id = i.import_id AND p.item = i.item WHERE "
+	    "i.import_id = ?1 AND i.t = 'record' AND i.entity = v.entity AND "
+	    "(p.target_id = v.sys_id OR i.rkey = v.rkey) LIMIT 1), 0) FROM "
+	    "ferry_version v LEFT JOIN ferry_version b ON b.id = v.parent_id "
+	    "WHERE v.import_id = ?1 AND v.source = 'import' AND v.id > ?2 "
+	    "ORDER BY v.id LIMIT 1", &st)) < 0)
+		return error;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, after);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		out->id = sqlite3_column_int64(st, 0);
+		ferry_sq__copy(out->entity, sizeof(out->entity), st, 1);
+		ferry_sq__copy(out->sys_id, sizeof(out->sys_id), st, 2);
+		ferry_sq__copy(out->action, sizeof(out->action), st, 3);
+		out->latest = sqlite3_column_int64(st, 4);
+		out->parent = sqlite3_column_int64(st, 5);
+		ferry_str_clear(&out->parent_action);
+		ferry_str_clear(&out->parent_payload);
+		if (sqlite3_column_type(st, 6) != SQLITE_NULL) {
+			ferry_str_puts(&out->parent_action,
+				(const char *)sqlite3_column_text(st, 6));
+			ferry_str_puts(&out->parent_payload,
+				(const char *)sqlite3_column_text(st, 7));
+		}
+		ferry_sq__copy(out->parent_policy, sizeof(out->parent_policy),
+			st, 8);
+		out->parent_vendor = sqlite3_column_int(st, 9);
+		ferry_sq__copy(out->parent_hash, sizeof(out->parent_hash), st,
+			10);
+		out->item = sqlite3_column_int64(st, 11);
+	}
+	ferry_sq__reset(st);
+	if (rc == SQLITE_DONE)
+		return FERRY_ENOTFOUND;
+	if (rc != SQLITE_ROW)
+		return ferry_sq__error(db, rc, "backing out");
+	if (ferry_str_failed(&out->parent_payload))
+		return ferry__error(db, FERRY_ENOMEM, "out of memory");
+	return 0;
+}
+
+/* Kinds a back out reports. */
+#define BACKOUT_KINDS "('changed_since_import', 'not_backed_out')"
+
+int ferry_store__import_backout_doc(ferry_db *db, int64_t id,
+	int64_t restored, ferry_str *json)
+{
+	sqlite3_stmt *st;
+	int error;
+
+	if ((error = ferry_sq__prepare(db, "SELECT json_object('id', m.id, "
+	    "'state', m.state, 'restored', ?2, 'backed_out_at', "
+	    "m.backed_out_at, 'problems', json((SELECT coalesce("
+	    "json_group_array(json_object('item', item, 'entity', entity, "
+	    "'sys_id', sys_id, 'key', rkey, 'kind', kind, 'severity', "
+	    "severity, 'message', message)), '[]') FROM (SELECT pr.item, "
+	    "coalesce(i.entity, i.t) AS entity, i.sys_id, i.rkey, pr.kind, "
+	    "pr.severity, pr.message FROM ferry_import_problem pr LEFT JOIN "
+	    "ferry_import_item i ON i.import_id = pr.import_id AND i.item = "
+	    "pr.item WHERE pr.import_id = ?1 AND pr.kind IN " BACKOUT_KINDS
+	    " ORDER BY pr.item, pr.kind)))) FROM ferry_import m WHERE m.id = "
+	    "?1", &st)) < 0)
+		return error;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, restored);
+	return ferry_sq__text(db, st, json);
+}
