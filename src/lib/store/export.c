@@ -57,21 +57,8 @@ int ferry_store__export_rows(ferry_db *db, int64_t pack_id,
 int ferry_store__pack_entities(ferry_db *db, int64_t pack_id,
 	int (*cb)(const char *entity, void *payload), void *payload)
 {
-	sqlite3_stmt *st = NULL;
-	int rc, error = 0;
-
-	rc = sqlite3_prepare_v2(db->store->conn, "SELECT DISTINCT i.entity "
-		"FROM ferry_pack_item i WHERE i.pack_id = ?1 AND i.entity NOT "
-		"LIKE 'sys\\_%' ESCAPE '\\' ORDER BY 1", -1, &st, NULL);
-	if (rc != SQLITE_OK)
-		return ferry_sq__error(db, rc, "export");
-	sqlite3_bind_int64(st, 1, pack_id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		if ((error = cb((const char *)sqlite3_column_text(st, 0),
-		    payload)) != 0)
-			break;
-	sqlite3_finalize(st);
-	if (!error && rc != SQLITE_DONE && rc != SQLITE_ROW)
-		error = ferry_sq__error(db, rc, "export");
-	return error;
+	return ferry_sq__each_text(db, "SELECT DISTINCT i.entity FROM "
+		"ferry_pack_item i WHERE i.pack_id = ?1 AND i.entity NOT LIKE "
+		"'sys\\_%' ESCAPE '\\' ORDER BY 1", pack_id, cb, payload,
+		"export");
 }

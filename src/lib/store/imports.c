@@ -617,23 +617,9 @@ int ferry_store__import_load_doc(ferry_db *db, int64_t id, ferry_str *json)
 int ferry_store__import_entities(ferry_db *db, int64_t id,
 	int (*cb)(const char *entity, void *payload), void *payload)
 {
-	sqlite3_stmt *st = NULL;
-	int rc, error = 0;
-
-	rc = sqlite3_prepare_v2(db->store->conn, "SELECT DISTINCT entity FROM "
+	return ferry_sq__each_text(db, "SELECT DISTINCT entity FROM "
 		"ferry_import_item WHERE import_id = ?1 AND t = 'record' "
-		"ORDER BY 1", -1, &st, NULL);
-	if (rc != SQLITE_OK)
-		return ferry_sq__error(db, rc, "reading an import");
-	sqlite3_bind_int64(st, 1, id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		if ((error = cb((const char *)sqlite3_column_text(st, 0),
-		    payload)) != 0)
-			break;
-	sqlite3_finalize(st);
-	if (!error && rc != SQLITE_DONE && rc != SQLITE_ROW)
-		error = ferry_sq__error(db, rc, "reading an import");
-	return error;
+		"ORDER BY 1", id, cb, payload, "reading an import");
 }
 
 int ferry_store__import_items_each(ferry_db *db, int64_t id, const char *t,

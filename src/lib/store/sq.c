@@ -154,3 +154,24 @@ void ferry_sq__copy(char *dst, size_t size, sqlite3_stmt *st, int col)
 		memcpy(dst, t, n);
 	dst[n] = '\0';
 }
+
+int ferry_sq__each_text(ferry_db *db, const char *sql, int64_t param,
+	int (*cb)(const char *text, void *payload), void *payload,
+	const char *what)
+{
+	sqlite3_stmt *st = NULL;
+	int rc, error = 0;
+
+	rc = sqlite3_prepare_v2(db->store->conn, sql, -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return ferry_sq__error(db, rc, what);
+	sqlite3_bind_int64(st, 1, param);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if ((error = cb((const char *)sqlite3_column_text(st, 0),
+		    payload)) != 0)
+			break;
+	sqlite3_finalize(st);
+	if (!error && rc != SQLITE_DONE && rc != SQLITE_ROW)
+		error = ferry_sq__error(db, rc, what);
+	return error;
+}

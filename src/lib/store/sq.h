@@ -48,6 +48,15 @@ int ferry_sq__exec(ferry_db *db, const char *sql);
 int ferry_sq__text(ferry_db *db, sqlite3_stmt *st, ferry_str *out);
 /* Append "name" with embedded quotes doubled. */
 void ferry_sq__ident(ferry_str *s, const char *name);
+/*
+ * Run a query with one integer parameter (?1) and hand column 0 of each
+ * row, as text, to cb; a non-zero return from cb stops and is returned.
+ * Not cached, so cb may run other statements.  `what` names the work in
+ * a database error.
+ */
+int ferry_sq__each_text(ferry_db *db, const char *sql, int64_t param,
+	int (*cb)(const char *text, void *payload), void *payload,
+	const char *what);
 /* Bind a text parameter or NULL. */
 int ferry_sq__bind_text(sqlite3_stmt *st, int i, const char *text);
 /* Copy column text into a fixed buffer (empty for NULL). */
