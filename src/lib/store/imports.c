@@ -149,6 +149,21 @@ int ferry_imports__item_row(ferry_db *db, sqlite3_stmt *st,
 	return failed ? ferry__error(db, FERRY_ENOMEM, "out of memory") : 0;
 }
 
+int ferry_imports__item_one(ferry_db *db, sqlite3_stmt *st,
+	ferry_import_item *out, const char *what)
+{
+	int rc = sqlite3_step(st), error = 0;
+
+	if (rc == SQLITE_ROW)
+		error = ferry_imports__item_row(db, st, out);
+	ferry_sq__reset(st);
+	if (rc == SQLITE_DONE)
+		return FERRY_ENOTFOUND;
+	if (rc != SQLITE_ROW)
+		return ferry_sq__error(db, rc, what);
+	return error;
+}
+
 /* ---- the import row ------------------------------------------------------ */
 
 int ferry_store__import_get(ferry_db *db, int64_t id, ferry_import_row *out)
@@ -659,21 +674,14 @@ int ferry_store__import_item_get(ferry_db *db, int64_t id, int64_t item,
 	ferry_import_item *out)
 {
 	sqlite3_stmt *st;
-	int error, rc;
+	int error;
 
 	if ((error = ferry_sq__prepare(db, "SELECT " ITEM_COLUMNS " FROM "
 	    ITEM_JOINS " WHERE i.import_id = ?1 AND i.item = ?2", &st)) < 0)
 		return error;
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_int64(st, 2, item);
-	rc = sqlite3_step(st);
-	error = rc == SQLITE_ROW ? ferry_imports__item_row(db, st, out) : 0;
-	ferry_sq__reset(st);
-	if (rc == SQLITE_DONE)
-		return FERRY_ENOTFOUND;
-	if (rc != SQLITE_ROW)
-		return ferry_sq__error(db, rc, "reading an import");
-	return error;
+	return ferry_imports__item_one(db, st, out, "reading an import");
 }
 
 int ferry_store__import_fields_load(ferry_db *db, int64_t id, int scope,
@@ -720,7 +728,7 @@ int ferry_store__import_next_definition(ferry_db *db, int64_t id,
 	int64_t after, ferry_import_item *out)
 {
 	sqlite3_stmt *st;
-	int error, rc;
+	int error;
 
 	if ((error = ferry_sq__prepare(db, "SELECT " ITEM_COLUMNS " FROM "
 	    "ferry_import_item i INDEXED BY ferry_import_item_record LEFT JOIN "
@@ -732,14 +740,7 @@ int ferry_store__import_next_definition(ferry_db *db, int64_t id,
 		return error;
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_int64(st, 2, after);
-	rc = sqlite3_step(st);
-	error = rc == SQLITE_ROW ? ferry_imports__item_row(db, st, out) : 0;
-	ferry_sq__reset(st);
-	if (rc == SQLITE_DONE)
-		return FERRY_ENOTFOUND;
-	if (rc != SQLITE_ROW)
-		return ferry_sq__error(db, rc, "reading an import");
-	return error;
+	return ferry_imports__item_one(db, st, out, "reading an import");
 }
 
 /* ---- listing ------------------------------------------------------------- */

@@ -65,5 +65,9 @@ int ferry_imports__run(ferry_db *db, const char *sql, int64_t id,
 /* Read a row of ITEM_COLUMNS (or ITEM_STAGED) into it. */
 int ferry_imports__item_row(ferry_db *db, sqlite3_stmt *st,
 	ferry_import_item *it);
+/* Step a statement that selects one item row: decode it into out, reset
+ * the statement.  FERRY_ENOTFOUND (no message) when there is none. */
+int ferry_imports__item_one(ferry_db *db, sqlite3_stmt *st,
+	ferry_import_item *out, const char *what);
 
 #endif

@@ -253,7 +253,7 @@ int ferry_store__import_next(ferry_db *db, int64_t id, const char *entity,
 	int what, const char *after, ferry_import_item *out)
 {
 	sqlite3_stmt *st;
-	int error, rc;
+	int error;
 
 	/* In (entity, sys_id) order, through the unique index: no open
 	 * cursor while the caller writes. */
@@ -267,14 +267,7 @@ int ferry_store__import_next(ferry_db *db, int64_t id, const char *entity,
 	sqlite3_bind_text(st, 2, entity, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 3, after ? after : "", -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int(st, 4, what);
-	rc = sqlite3_step(st);
-	error = rc == SQLITE_ROW ? ferry_imports__item_row(db, st, out) : 0;
-	ferry_sq__reset(st);
-	if (rc == SQLITE_DONE)
-		return FERRY_ENOTFOUND;
-	if (rc != SQLITE_ROW)
-		return ferry_sq__error(db, rc, "committing");
-	return error;
+	return ferry_imports__item_one(db, st, out, "committing");
 }
 
 int ferry_store__import_outcome(ferry_db *db, int64_t id, int64_t item,
