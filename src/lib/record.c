@@ -395,6 +395,7 @@ int ferry_record_delete(ferry_db *db, const char *entity, const char *sys_id)
 {
 	ferry_write_opts o = FERRY_WRITE_LOCAL;
 	ferry_fieldset fs = { NULL, 0 };
+	ferry_str who = FERRY_STR_INIT;
 	int error;
 
 	FERRY_CHECK_DB(db);
@@ -405,9 +406,22 @@ int ferry_record_delete(ferry_db *db, const char *entity, const char *sys_id)
 	    (error = ferry__fields(db, entity, &fs)) < 0 ||
 	    (error = check_sys_id(db, sys_id)) < 0)
 		goto done;
+	/* A record others still refer to is not deleted: they would point
+	 * at nothing. */
+	error = ferry_store__record_referrer(db, entity, sys_id, &who);
+	if (error == 0) {
+		error = ferry__error(db, FERRY_ECONFLICT, "%s record %s is still "
+			"referred to (by %s, for one); change or delete the "
+			"records that refer to it first", entity, sys_id,
+			ferry_str_cstr(&who));
+		goto done;
+	}
+	if (error != FERRY_ENOTFOUND)
+		goto done;
 	error = ferry__record_write(db, entity, &fs, sys_id, "delete", NULL,
 		NULL, &o, NULL);
 done:
+	ferry_str_dispose(&who);
 	ferry_fieldset_dispose(&fs);
 	return ferry_store__end(db, error);
 }

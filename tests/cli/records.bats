@@ -350,3 +350,16 @@ c" "$(sql 'SELECT name FROM member ORDER BY name')"
 	refused "record names entity 'ghost', which does not exist" record put sys_event_handler '{"entity":"ghost","name":"x"}'
 	refused "needs a \"name\"" record put sys_process_flow '{"entity":"member"}'
 }
+
+@test "rule: a record that others still refer to is not deleted" {
+	init_member
+	ferry entity create club >/dev/null
+	ferry field add club name 'nvarchar(20)' >/dev/null
+	ferry field add member club 'ref(club)' >/dev/null
+	c=$(ferry record put club '{"name":"Chess"}')
+	m=$(ferry record put member "{\"name\":\"Ann\",\"club\":\"$c\"}")
+	refused "club record $c is still referred to (by member.club $m, for one); change or delete the records that refer to it first" record delete club "$c"
+	ferry record put member "{\"sys_id\":\"$m\",\"club\":null}" >/dev/null
+	run ferry record delete club "$c"
+	[ "$status" -eq 0 ]
+}

@@ -328,3 +328,74 @@ int ferry_store__record_each(ferry_db *db, const char *entity,
 	ferry_str_dispose(&row);
 	return error;
 }
+
+typedef struct {
+	ferry_db *db;
+	const char *sys_id;
+	ferry_str *who;
+	ferry_str field;	/* scratch: "entity.field" of a ref field */
+} referrer_state;
+
+/* Look for a referring row through one ref field ("entity.field"). */
+static int referrer_in(const char *ref_field, void *payload)
+{
+	referrer_state *r = payload;
+	const char *dot = strchr(ref_field, '.');
+	ferry_str sql = FERRY_STR_INIT, entity = FERRY_STR_INIT;
+	sqlite3_stmt *st;
+	int error, rc;
+
+	if (!dot)
+		return 0;
+	ferry_str_put(&entity, ref_field, (size_t)(dot - ref_field));
+	ferry_str_puts(&sql, "SELECT sys_id FROM ");
+	ferry_sq__ident(&sql, ferry_str_cstr(&entity));
+	ferry_str_puts(&sql, " WHERE ");
+	ferry_sq__ident(&sql, dot + 1);
+	ferry_str_puts(&sql, " = ?1 ORDER BY sys_id LIMIT 1");
+	ferry_str_dispose(&entity);
+	if ((error = prepare_str(r->db, &sql, &st)) < 0)
+		return error;
+	sqlite3_bind_text(st, 1, r->sys_id, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		ferry_str_printf(r->who, "%s %s", ref_field,
+			(const char *)sqlite3_column_text(st, 0));
+	ferry_sq__reset(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	return rc == SQLITE_DONE ? 0 : ferry_sq__error(r->db, rc,
+		"looking for references");
+}
+
+int ferry_store__record_referrer(ferry_db *db, const char *entity,
+	const char *sys_id, ferry_str *who)
+{
+	referrer_state r = { db, sys_id, who, FERRY_STR_INIT };
+	sqlite3_stmt *st;
+	int error;
+
+	/* The ref fields that point at this entity, as "entity.field". */
+	if ((error = ferry_sq__prepare(db, "SELECT group_concat(entity || '.' "
+	    "|| name, ' ') FROM sys_field WHERE type = 'ref(' || ?1 || ')'",
+	    &st)) < 0)
+		return error;
+	sqlite3_bind_text(st, 1, entity, -1, SQLITE_TRANSIENT);
+	error = ferry_sq__text(db, st, &r.field);
+	if (error == 0) {
+		char *list = r.field.ptr, *tok, *save = NULL;
+
+		error = FERRY_ENOTFOUND;
+		for (tok = list ? strtok_r(list, " ", &save) : NULL; tok;
+		    tok = strtok_r(NULL, " ", &save)) {
+			int found = referrer_in(tok, &r);
+
+			if (found != 0) {
+				error = found > 0 ? 0 : found;
+				break;
+			}
+		}
+	}
+	ferry_str_dispose(&r.field);
+	return error;
+}

@@ -130,6 +130,13 @@ int ferry_store__record_values(ferry_db *db, const char *entity,
 	const ferry_fieldset *fs, const char *sys_id, ferry_value *values);
 int ferry_store__record_delete(ferry_db *db, const char *entity,
 	const char *sys_id);
+/*
+ * The first record that refers to entity's record sys_id through a
+ * ref(entity) field: its entity, field and sys_id go into who as
+ * "entity.field sys_id".  FERRY_ENOTFOUND (no message) when none does.
+ */
+int ferry_store__record_referrer(ferry_db *db, const char *entity,
+	const char *sys_id, ferry_str *who);
 /* One record as the documented JSON object. */
 int ferry_store__record_json(ferry_db *db, const char *entity,
 	const ferry_fieldset *fs, const char *sys_id, ferry_str *json);
