@@ -350,10 +350,7 @@ int ferry_store__definition_version_exists(ferry_db *db, const char *kind,
 int ferry_store__definition_items(ferry_db *db, int64_t pack_id,
 	int (*cb)(const char *line, size_t len, void *payload), void *payload)
 {
-	sqlite3_stmt *st = NULL;
-	int rc, error = 0;
-
-	rc = sqlite3_prepare_v2(db->store->conn, "SELECT CASE d.kind WHEN "
+	return ferry_sq__each_line(db, "SELECT CASE d.kind WHEN "
 		"'formula' THEN json_object('t', d.kind, 'name', d.name, "
 		"'version', v.version, 'status', v.status, 'start_date', "
 		"v.start_date, 'inputs', json(v.signature), 'outputs', "
@@ -366,16 +363,6 @@ int ferry_store__definition_items(ferry_db *db, int64_t pack_id,
 		"d.kind = p.kind AND d.name = p.name JOIN "
 		"ferry_definition_version v ON v.definition_id = d.id AND "
 		"v.version = p.version WHERE p.pack_id = ?1 ORDER BY p.kind, "
-		"p.name", -1, &st, NULL);
-	if (rc != SQLITE_OK)
-		return ferry_sq__error(db, rc, "export");
-	sqlite3_bind_int64(st, 1, pack_id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		if ((error = cb((const char *)sqlite3_column_text(st, 0),
-		    (size_t)sqlite3_column_bytes(st, 0), payload)) != 0)
-			break;
-	sqlite3_finalize(st);
-	if (!error && rc != SQLITE_DONE && rc != SQLITE_ROW)
-		error = ferry_sq__error(db, rc, "export");
-	return error;
+		"p.name",
+		pack_id, cb, payload, "export");
 }

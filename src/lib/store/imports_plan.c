@@ -525,12 +525,7 @@ int ferry_store__import_problems_each(ferry_db *db, int64_t id,
 	int (*cb)(const char *json, size_t len, void *payload),
 	void *payload)
 {
-	sqlite3_stmt *st = NULL;
-	int rc, error = 0;
-
-	/* Not cached, and row by row: a preview may list a problem for
-	 * every item. */
-	rc = sqlite3_prepare_v2(db->store->conn, "SELECT json_object('item', "
+	return ferry_sq__each_line(db, "SELECT json_object('item', "
 		"pr.item, 'entity', coalesce(i.entity, i.t), 'sys_id', "
 		"i.sys_id, 'key', i.rkey, 'kind', pr.kind, 'severity', "
 		"pr.severity, 'message', pr.message, 'resolution', "
@@ -538,19 +533,8 @@ int ferry_store__import_problems_each(ferry_db *db, int64_t id,
 		"ferry_import_item i ON i.import_id = pr.import_id AND i.item "
 		"= pr.item LEFT JOIN ferry_import_resolution r ON r.import_id "
 		"= pr.import_id AND r.item = pr.item WHERE pr.import_id = ?1 "
-		"ORDER BY pr.item, " SEVERITY_ORDER ", pr.kind", -1, &st,
-		NULL);
-	if (rc != SQLITE_OK)
-		return ferry_sq__error(db, rc, "reading an import");
-	sqlite3_bind_int64(st, 1, id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		if ((error = cb((const char *)sqlite3_column_text(st, 0),
-		    (size_t)sqlite3_column_bytes(st, 0), payload)) != 0)
-			break;
-	sqlite3_finalize(st);
-	if (!error && rc != SQLITE_DONE && rc != SQLITE_ROW)
-		error = ferry_sq__error(db, rc, "reading an import");
-	return error;
+		"ORDER BY pr.item, " SEVERITY_ORDER ", pr.kind",
+		id, cb, payload, "reading an import");
 }
 
 /* ---- resolve ------------------------------------------------------------- */

@@ -155,8 +155,30 @@ void ferry_sq__copy(char *dst, size_t size, sqlite3_stmt *st, int col)
 	dst[n] = '\0';
 }
 
+typedef struct {
+	int (*cb)(const char *text, void *payload);
+	void *payload;
+} each_text_state;
+
+static int each_text_line(const char *text, size_t len, void *payload)
+{
+	each_text_state *e = payload;
+
+	(void)len;
+	return e->cb(text, e->payload);
+}
+
 int ferry_sq__each_text(ferry_db *db, const char *sql, int64_t param,
 	int (*cb)(const char *text, void *payload), void *payload,
+	const char *what)
+{
+	each_text_state e = { cb, payload };
+
+	return ferry_sq__each_line(db, sql, param, each_text_line, &e, what);
+}
+
+int ferry_sq__each_line(ferry_db *db, const char *sql, int64_t param,
+	int (*cb)(const char *text, size_t len, void *payload), void *payload,
 	const char *what)
 {
 	sqlite3_stmt *st = NULL;
@@ -168,7 +190,7 @@ int ferry_sq__each_text(ferry_db *db, const char *sql, int64_t param,
 	sqlite3_bind_int64(st, 1, param);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		if ((error = cb((const char *)sqlite3_column_text(st, 0),
-		    payload)) != 0)
+		    (size_t)sqlite3_column_bytes(st, 0), payload)) != 0)
 			break;
 	sqlite3_finalize(st);
 	if (!error && rc != SQLITE_DONE && rc != SQLITE_ROW)

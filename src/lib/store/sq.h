@@ -57,6 +57,11 @@ void ferry_sq__ident(ferry_str *s, const char *name);
 int ferry_sq__each_text(ferry_db *db, const char *sql, int64_t param,
 	int (*cb)(const char *text, void *payload), void *payload,
 	const char *what);
+/* As ferry_sq__each_text(), handing cb the text's length too (item
+ * lines built in SQL). */
+int ferry_sq__each_line(ferry_db *db, const char *sql, int64_t param,
+	int (*cb)(const char *text, size_t len, void *payload), void *payload,
+	const char *what);
 /* Bind a text parameter or NULL. */
 int ferry_sq__bind_text(sqlite3_stmt *st, int i, const char *text);
 /* Copy column text into a fixed buffer (empty for NULL). */
