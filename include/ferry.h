@@ -27,5 +27,6 @@
 #include "ferry/import.h"
 #include "ferry/entitypack.h"
 #include "ferry/formula.h"
+#include "ferry/auth.h"
 
 #endif

@@ -32,7 +32,8 @@ typedef enum {
 	FERRY_ESTATE = -11,	/**< not allowed in the object's state */
 	FERRY_EUNRESOLVED = -12, /**< an import has unresolved problems */
 	FERRY_EBUSY = -13,	/**< the instance is locked by another writer */
-	FERRY_EPROTECTED = -14	/**< the record is protected */
+	FERRY_EPROTECTED = -14,	/**< the record is protected */
+	FERRY_EAUTH = -15	/**< not authenticated: bad credentials */
 } ferry_error_code;
 
 /** An open instance.  Opaque. */

@@ -104,5 +104,7 @@ extern const cli_command cli_import_commands[];
 extern const cli_command cli_entitypack_commands[];
 extern const cli_command cli_formula_commands[];
 extern const cli_command cli_inspect_commands[];
+extern const cli_command cli_auth_commands[];
+extern const cli_command cli_serve_commands[];
 
 #endif

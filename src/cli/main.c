@@ -19,6 +19,8 @@ static const cli_command *const tables[] = {
 	cli_entitypack_commands,
 	cli_formula_commands,
 	cli_inspect_commands,
+	cli_auth_commands,
+	cli_serve_commands,
 	NULL
 };
 

@@ -27,6 +27,7 @@ static const char *const error_text[] = {
 	"unresolved problems",		/* FERRY_EUNRESOLVED */
 	"instance busy",		/* FERRY_EBUSY */
 	"record protected",		/* FERRY_EPROTECTED */
+	"not authenticated",		/* FERRY_EAUTH */
 };
 
 const char *ferry_strerror(int code)

@@ -29,6 +29,7 @@ struct ferry_db {
 	char *user_tz;		/* the acting user's time zone */
 	int64_t user_pack;	/* the acting user's current pack id */
 	int user_resolved;	/* user, user_admin, user_tz, user_pack valid */
+	char *address;		/* where calls come from; NULL: local */
 	ferry_progress_cb progress;
 	void *progress_payload;
 };

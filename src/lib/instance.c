@@ -138,6 +138,7 @@ void ferry_db_close(ferry_db *db)
 	ferry__free(db->path);
 	ferry__free(db->user);
 	ferry__free(db->user_tz);
+	ferry__free(db->address);
 	ferry_str_dispose(&db->errmsg);
 	ferry__free(db);
 }

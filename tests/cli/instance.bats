@@ -21,7 +21,7 @@ load foundation_helpers
 	[ "$status" -eq 0 ]
 	[[ "$(echo "$output" | jp 'd["id"]')" =~ ^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$ ]]
 	same dev "$(echo "$output" | jp 'd["name"]')"
-	same 1 "$(echo "$output" | jp 'd["schema_version"]')"
+	same 2 "$(echo "$output" | jp 'd["schema_version"]')"
 	same "$FERRY_DB" "$(echo "$output" | jp 'd["path"]')"
 	run ferry --json info
 	same dev "$(echo "$output" | jp 'd["name"]')"

@@ -343,7 +343,7 @@ static void test_api_strerror__every_code_has_text(void **state)
 	int code, k;
 
 	(void)state;
-	for (code = FERRY_OK; code >= FERRY_EPROTECTED; code--) {
+	for (code = FERRY_OK; code >= FERRY_EAUTH; code--) {
 		const char *t = ferry_strerror(code);
 
 		assert_non_null(t);
@@ -354,7 +354,7 @@ static void test_api_strerror__every_code_has_text(void **state)
 		seen[-code] = t;
 	}
 	assert_string_equal(ferry_strerror(FERRY_ENOTFOUND), "not found");
-	assert_string_equal(ferry_strerror(FERRY_EPROTECTED - 1),
+	assert_string_equal(ferry_strerror(FERRY_EAUTH - 1),
 		"unknown error");
 	assert_string_equal(ferry_strerror(1), "unknown error");
 	assert_string_equal(ferry_strerror(INT_MIN), "unknown error");

@@ -151,6 +151,33 @@ static const char *const migrations[] = {
 	"  PRIMARY KEY (import_id, item, kind)) WITHOUT ROWID;"
 	"CREATE INDEX ferry_version_import ON ferry_version (import_id)"
 	"  WHERE import_id IS NOT NULL;",
+	/* 1 -> 2: who may reach the instance over HTTP, and what they did.
+	 * password: an argon2id string (crypto_pwhash_str), NULL for none;
+	 * token and session hashes: BLAKE2b-256 of the secret, which is
+	 * never stored; expires_at and last_at: UTC seconds. */
+	"ALTER TABLE ferry_user ADD COLUMN password TEXT;"
+	"CREATE TABLE ferry_token ("
+	"  id INTEGER PRIMARY KEY,"
+	"  user TEXT NOT NULL REFERENCES ferry_user(name),"
+	"  label TEXT NOT NULL DEFAULT '',"
+	"  hash TEXT NOT NULL UNIQUE,"
+	"  created_at TEXT NOT NULL, last_used_at TEXT, revoked_at TEXT);"
+	"CREATE TABLE ferry_session ("
+	"  hash TEXT PRIMARY KEY NOT NULL,"
+	"  user TEXT NOT NULL REFERENCES ferry_user(name),"
+	"  csrf TEXT NOT NULL, address TEXT NOT NULL,"
+	"  created_at TEXT NOT NULL, expires_at INTEGER NOT NULL)"
+	"  WITHOUT ROWID;"
+	"CREATE TABLE ferry_login_failure ("
+	"  user TEXT NOT NULL, address TEXT NOT NULL,"
+	"  failures INTEGER NOT NULL, last_at INTEGER NOT NULL,"
+	"  PRIMARY KEY (user, address)) WITHOUT ROWID;"
+	"CREATE TABLE ferry_audit ("
+	"  id INTEGER PRIMARY KEY,"
+	"  at TEXT NOT NULL, user TEXT, address TEXT NOT NULL,"
+	"  operation TEXT NOT NULL, object TEXT NOT NULL DEFAULT '',"
+	"  outcome TEXT NOT NULL);"
+	"CREATE INDEX ferry_audit_user ON ferry_audit (user, id);",
 };
 
 #define MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

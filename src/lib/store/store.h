@@ -20,7 +20,7 @@
 /* ---- the database ---------------------------------------------------- */
 
 /* Schema version this ferry writes (PRAGMA user_version). */
-#define FERRY_SCHEMA_VERSION 1
+#define FERRY_SCHEMA_VERSION 2
 
 int ferry_store__create(ferry_db *db, const char *path, const char *id,
 	const char *name, const char *now);
@@ -65,6 +65,61 @@ int ferry_store__property_set(ferry_db *db, const char *key,
 /* FERRY_ENOTFOUND when unset (no message set: callers word it). */
 int ferry_store__property_get(ferry_db *db, const char *key, ferry_str *out);
 int ferry_store__property_list(ferry_db *db, ferry_str *json);
+
+/* ---- passwords, tokens, sessions, audit (store/auth.c) ---------------- */
+
+/* A user's password hash; "" when none is set.  FERRY_ENOTFOUND for an
+ * unknown user. */
+int ferry_store__password_get(ferry_db *db, const char *user,
+	char *out, size_t size);
+int ferry_store__password_set(ferry_db *db, const char *user,
+	const char *hash);
+
+typedef struct {
+	int64_t id;
+	char user[128];
+	int revoked;
+	int64_t last_used;	/* UTC seconds, 0 never */
+} ferry_token_row;
+
+int ferry_store__token_insert(int64_t *id, ferry_db *db, const char *user,
+	const char *label, const char *hash, const char *now);
+/* The token with that hash (revoked ones too).  FERRY_ENOTFOUND. */
+int ferry_store__token_by_hash(ferry_db *db, const char *hash,
+	ferry_token_row *out);
+int ferry_store__token_by_id(ferry_db *db, int64_t id, ferry_token_row *out);
+int ferry_store__token_used(ferry_db *db, int64_t id, const char *now);
+int ferry_store__token_revoke(ferry_db *db, int64_t id, const char *now);
+/* Live tokens [{id, user, label, created_at, last_used_at}]; user NULL:
+ * everyone's. */
+int ferry_store__token_list(ferry_db *db, const char *user, ferry_str *json);
+
+int ferry_store__session_insert(ferry_db *db, const char *hash,
+	const char *user, const char *csrf, const char *address,
+	const char *now, int64_t expires_at);
+/* The live session with that hash: its user and CSRF token. */
+int ferry_store__session_get(ferry_db *db, const char *hash, int64_t now,
+	char *user, size_t user_size, char *csrf, size_t csrf_size);
+int ferry_store__session_delete(ferry_db *db, const char *hash);
+int ferry_store__session_purge(ferry_db *db, int64_t now);
+
+/* Failed logins of a user name from an address: count and last time
+ * (0, 0 when none). */
+int ferry_store__login_failures(ferry_db *db, const char *user,
+	const char *address, int64_t *failures, int64_t *last_at);
+int ferry_store__login_failed(ferry_db *db, const char *user,
+	const char *address, int64_t now);
+int ferry_store__login_clear(ferry_db *db, const char *user,
+	const char *address);
+
+int ferry_store__audit_insert(ferry_db *db, const char *at, const char *user,
+	const char *address, const char *operation, const char *object,
+	const char *outcome);
+/* Entries newest first: [{id, at, user, address, operation, object,
+ * outcome}], filtered by user and time (NULL: any), and their total. */
+int ferry_store__audit_list(ferry_db *db, const char *user,
+	const char *since, int64_t limit, int64_t offset, ferry_str *json,
+	int64_t *total);
 
 /* ---- catalog ------------------------------------------------------------ */
 
