@@ -229,8 +229,18 @@ int srv_reply_file(srv_req *r, const char *path, const char *name,
 
 const char *srv_query(srv_req *r, const char *key)
 {
-	return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND,
-		key);
+	const char *raw = MHD_lookup_connection_value(r->conn,
+		MHD_GET_ARGUMENT_KIND, key);
+	size_t i;
+
+	/* The server unescapes nothing itself (see server.c), so that an
+	 * escaped '/' stays inside its path segment; values decode here. */
+	if (!raw)
+		return NULL;
+	for (i = 0; i < sizeof(r->query) / sizeof(r->query[0]); i++)
+		if (!r->query[i])
+			return r->query[i] = srv_unescape(raw, strlen(raw), 1);
+	return NULL;
 }
 
 static int parse_count(const char *text, int64_t *out)

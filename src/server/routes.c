@@ -80,8 +80,7 @@ static const srv_route routes[] = {
 	{ "GET", V "/audit", api_audit_list, 0 },
 };
 
-/* Decode %XX escapes of one segment; NULL for a bad escape or a NUL. */
-static char *decode(const char *s, size_t len)
+char *srv_unescape(const char *s, size_t len, int plus)
 {
 	char *out = malloc(len + 1), *o = out;
 	size_t i;
@@ -104,7 +103,7 @@ static char *decode(const char *s, size_t len)
 			*o++ = (char)v;
 			i += 2;
 		} else {
-			*o++ = s[i];
+			*o++ = plus && s[i] == '+' ? ' ' : s[i];
 		}
 	}
 	*o = '\0';
@@ -125,7 +124,7 @@ static int match(const char *pattern, const char *path, char **params)
 
 			if (len == 0 || n == SRV_MAX_PARAMS)
 				goto fail;
-			if ((params[n++] = decode(path, len)) == NULL)
+			if ((params[n++] = srv_unescape(path, len, 0)) == NULL)
 				goto fail;
 			path += len;
 			pattern++;

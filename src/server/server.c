@@ -327,6 +327,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn,
 	srv_upload_remove(r);
 	for (i = 0; i < SRV_MAX_PARAMS; i++)
 		free(r->param[i]);
+	for (i = 0; i < (int)(sizeof(r->query) / sizeof(r->query[0])); i++)
+		free(r->query[i]);
 	free(r->path);
 	free(r->cookie_session);
 	free(r->set_cookie);
@@ -335,6 +337,16 @@ static void on_completed(void *cls, struct MHD_Connection *conn,
 	free(r);
 	*con_cls = NULL;
 	srv_busy_leave(s);
+}
+
+/* Leave the URL as sent: routes.c decodes each path segment after
+ * splitting, so that a pack named "a/b" (sent as a%2Fb) stays one
+ * segment; srv_query() decodes query values. */
+static size_t keep_escaped(void *cls, struct MHD_Connection *c, char *s)
+{
+	(void)cls;
+	(void)c;
+	return strlen(s);
 }
 
 /* Read a whole PEM file for libmicrohttpd. */
@@ -481,6 +493,7 @@ int ferry_server_run(const ferry_server_options *opts)
 		MHD_OPTION_CONNECTION_LIMIT, 1024u,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, &s,
+		MHD_OPTION_UNESCAPE_CALLBACK, keep_escaped, NULL,
 		cert ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, cert,
 		MHD_OPTION_HTTPS_MEM_KEY, key,
 		MHD_OPTION_END);

@@ -53,6 +53,7 @@ struct srv_req {
 	const char *method;
 	char *path;			/* the URL path, for the log */
 	char *param[SRV_MAX_PARAMS];	/* decoded '*' segments */
+	char *query[8];			/* decoded query values, to free */
 	char addr[64];			/* the client's address */
 	uint64_t start_us;
 	int started;			/* first call seen */
@@ -131,6 +132,9 @@ int64_t srv_jint(srv_req *r, const char *key, int64_t def, int *bad);
 int64_t srv_parse_id(const char *text);
 
 /* ---- routes.c -------------------------------------------------------- */
+/* Decode %XX escapes (and '+' as a space when `plus`); NULL for a bad
+ * escape or an escaped NUL. */
+char *srv_unescape(const char *s, size_t len, int plus);
 /* The route for method and path; params filled.  *path_known tells a
  * 405 from a 404. */
 const srv_route *srv_route_find(const char *method, const char *path,
