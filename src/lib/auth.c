@@ -398,10 +398,13 @@ int ferry_audit_add(ferry_db *db, const char *operation, const char *object,
 	FERRY_CHECK_DB(db);
 	if (!operation || !outcome)
 		return FERRY_EMISUSE;
+	/* The named actor, even one that no longer resolves (the entry
+	 * still says who asked); the first admin when none was named. */
+	if (!db->user)
+		(void)ferry__actor(db);
 	if ((error = ferry_store__begin(db)) < 0)
 		return error;
-	error = audit(db, db->user_resolved ? db->user : NULL, operation,
-		object, outcome);
+	error = audit(db, db->user, operation, object, outcome);
 	return ferry_store__end(db, error);
 }
 

@@ -122,23 +122,25 @@ static void *job_main(void *payload)
 	}
 	snprintf(object, sizeof(object), "job %lld", (long long)j->id);
 	snprintf(outcome, sizeof(outcome), "%s", error < 0 ? name : "ok");
-	if (db && ferry_audit_add(db, j->what, object, outcome) < 0)
-		fprintf(stderr, "ferry serve: cannot write the audit log: "
-			"%s\n", ferry_errmsg(db));
 	pthread_mutex_lock(&jobs_lock);
 	if (error < 0) {
-		j->state = JOB_FAILED;
 		j->error = error;
 		j->err_status = status;
 		j->err_code = strdup(name);
 		j->err_msg = strdup(msg && *msg ? msg : ferry_strerror(error));
 	} else {
-		j->state = JOB_DONE;
 		j->result = out.ptr ? strdup(out.ptr) : strdup("null");
 		if (j->total == 0)
 			j->total = 1;
 		j->done = j->total;
 	}
+	pthread_mutex_unlock(&jobs_lock);
+	/* The message is copied: the audit call may replace it. */
+	if (db && ferry_audit_add(db, j->what, object, outcome) < 0)
+		fprintf(stderr, "ferry serve: cannot write the audit log: "
+			"%s\n", ferry_errmsg(db));
+	pthread_mutex_lock(&jobs_lock);
+	j->state = error < 0 ? JOB_FAILED : JOB_DONE;
 	pthread_mutex_unlock(&jobs_lock);
 	ferry_buf_dispose(&out);
 	ferry_db_close(db);

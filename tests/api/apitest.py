@@ -201,7 +201,10 @@ class ServerTest(unittest.TestCase):
     def tearDownClass(cls):
         for s in cls.servers:
             s.stop()
-        shutil.rmtree(cls.tmp, ignore_errors=True)
+        if not os.environ.get("FERRY_KEEP"):
+            shutil.rmtree(cls.tmp, ignore_errors=True)
+        else:
+            print(cls.tmp)
 
     @classmethod
     def server(cls, name, extra=(), admin="admin"):
