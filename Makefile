@@ -6,7 +6,7 @@ BENCH_N     ?= 100000
 JOBS        ?= $(shell nproc 2>/dev/null || echo 2)
 PREFIX      ?= /usr/local
 
-.PHONY: all deps build check demo bench install clean
+.PHONY: all deps build check demo serve bench bench-api install clean
 
 all: build
 
@@ -29,8 +29,19 @@ check: deps
 demo: build
 	@scripts/demo $(BUILD)/ferry
 
+# The demo's prod instance behind ferry serve (the web page and the API on
+# http://127.0.0.1:8080/; the demo prints the login).  SERVE_ARGS adds
+# options, e.g. SERVE_ARGS="--listen 0.0.0.0:8080".
+serve: build
+	@test -f demo-out/prod.db || scripts/demo $(BUILD)/ferry
+	@$(BUILD)/ferry --db demo-out/prod.db serve $(SERVE_ARGS)
+
 bench: build
 	@bench/run $(BUILD) $(BENCH_N)
+
+# The HTTP load test of ferry serve (docs/performance.md).
+bench-api: build
+	@bench/api-load $(BUILD)
 
 install: build
 	@cmake --install $(BUILD) --prefix $(PREFIX)
