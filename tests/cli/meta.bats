@@ -188,6 +188,13 @@ EOF2
 
 @test "meta: the CLI uses only the public API and src/util" {
 	run grep -n '#include "' src/cli/*.c src/cli/*.h
-	bad=$(echo "$output" | grep -vE '#include "(cli\.h|ferry\.h|alloc\.h|str\.h|text\.h|timeutil\.h|hash\.h)"' || true)
+	bad=$(echo "$output" | grep -vE '#include "(cli\.h|serve\.h|ferry\.h|alloc\.h|str\.h|text\.h|timeutil\.h|hash\.h)"' || true)
+	[ -z "$bad" ] || { echo "$bad" >&2; false; }
+}
+
+@test "meta: the server uses only the public API and src/util" {
+	run grep -n '#include "' src/server/*.c src/server/*.h
+	[ "$status" -eq 0 ]
+	bad=$(echo "$output" | grep -vE '#include "(server\.h|serve\.h|ferry\.h|str\.h)"' || true)
 	[ -z "$bad" ] || { echo "$bad" >&2; false; }
 }
