@@ -130,15 +130,16 @@ static void *client(void *payload)
 			int bl = snprintf(body, sizeof(body),
 				"{\"n\":%ld,\"label\":\"load\"}", i);
 
-			n = snprintf(req, sizeof(req), "POST /api/v1/records/%s "
-				"HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+			n = snprintf(req, sizeof(req), "POST /api/v1/records/"
+				"%s HTTP/1.1\r\nHost: x\r\nAuthorization: "
+				"Bearer "
 				"%s\r\nContent-Type: application/json\r\n"
 				"Content-Length: %d\r\n\r\n%s", l->entity,
 				l->token, bl, body);
 		} else {
 			n = snprintf(req, sizeof(req), "GET /api/v1/records/%s/"
-				"%s HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
-				"%s\r\n\r\n", l->entity,
+				"%s HTTP/1.1\r\nHost: x\r\nAuthorization: "
+				"Bearer %s\r\n\r\n", l->entity,
 				l->ids[(size_t)i % l->nids], l->token);
 		}
 		t0 = now_ms();

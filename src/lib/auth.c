@@ -422,8 +422,8 @@ int ferry_audit_list(ferry_buf *out, int64_t *total, ferry_db *db,
 	if (since) {
 		if (ferry_time_parse_iso(&t, since) < 0)
 			return ferry__error(db, FERRY_EINVALID, "cannot read "
-				"the time '%s'; write it as 2021-12-31T12:00:00Z "
-				"(UTC)", since);
+				"the time '%s'; write it as "
+				"2021-12-31T12:00:00Z (UTC)", since);
 		ferry_time_format_iso(iso, t);
 		since = iso;
 	}

@@ -32,7 +32,7 @@ int api_users_add(srv_req *r)
 	if (bad)
 		return 0;
 	if (!name)
-		return srv_reply_error(r, 400, "bad_request", "send {\"name\": "
+		return srv_bad_request(r, "send {\"name\": "
 			"NAME, \"admin\": false, \"tz\": \"UTC\"}");
 	return srv_reply_ok(r, ferry_user_add(r->db, name, admin, tz));
 }
@@ -56,7 +56,7 @@ int api_users_passwd(srv_req *r)
 	if (bad)
 		return 0;
 	if (!pw)
-		return srv_reply_error(r, 400, "bad_request", "send "
+		return srv_bad_request(r, "send "
 			"{\"password\": PASSWORD}");
 	return srv_reply_ok(r, ferry_user_passwd(r->db, r->param[0], pw));
 }
@@ -120,7 +120,7 @@ int api_property_put(srv_req *r)
 	if (bad)
 		return 0;
 	if (!value)
-		return srv_reply_error(r, 400, "bad_request", "send {\"value\": "
+		return srv_bad_request(r, "send {\"value\": "
 			"TEXT}");
 	return srv_reply_ok(r, ferry_property_set(r->db, r->param[0], value));
 }

@@ -23,7 +23,7 @@ int api_entities_create(srv_req *r)
 	if (bad)
 		return 0;
 	if (!name)
-		return srv_reply_error(r, 400, "bad_request", "send {\"name\": "
+		return srv_bad_request(r, "send {\"name\": "
 			"NAME, \"display\": TEXT, \"description\": TEXT}");
 	return srv_reply_ok(r, ferry_entity_create(r->db, name, display,
 		desc));
@@ -49,7 +49,7 @@ int api_fields_add(srv_req *r)
 	if (bad)
 		return 0;
 	if (!name || !type)
-		return srv_reply_error(r, 400, "bad_request", "send {\"name\": "
+		return srv_bad_request(r, "send {\"name\": "
 			"FIELD, \"type\": TYPE, ...}");
 	return srv_reply_ok(r, ferry_field_add(r->db, r->param[0], name, type,
 		display, desc, def));
@@ -135,7 +135,7 @@ int api_records_list(srv_req *r)
 		if ((copy = strdup(filter)) == NULL ||
 		    (colon = strchr(copy, ':')) == NULL || colon == copy) {
 			free(copy);
-			return srv_reply_error(r, 400, "bad_request", "write the "
+			return srv_bad_request(r, "write the "
 				"filter as ?filter=FIELD:VALUE");
 		}
 		*colon = '\0';
@@ -222,7 +222,7 @@ int api_record_restore(srv_req *r)
 	if (bad)
 		return 0;
 	if (!version)
-		return srv_reply_error(r, 400, "bad_request", "send "
+		return srv_bad_request(r, "send "
 			"{\"version\": HASH}");
 	return srv_reply_ok(r, ferry_record_restore(r->db, r->param[0],
 		r->param[1], version));

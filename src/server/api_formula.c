@@ -45,7 +45,7 @@ int api_formulas_create(srv_req *r)
 	if (bad || read_options(r, &o) < 0)
 		return 0;
 	if (!name)
-		return srv_reply_error(r, 400, "bad_request", "send {\"name\": "
+		return srv_bad_request(r, "send {\"name\": "
 			"NAME, ...} (see docs/api.md)");
 	return srv_reply_ok(r, ferry_formula_create(r->db, kind_of(r), name,
 		&o));
@@ -78,7 +78,7 @@ static int version_of(srv_req *r, int *v)
 	if (bad)
 		return -1;
 	if (n < 1 || n > 1000000)
-		return srv_reply_error(r, 400, "bad_request", "send "
+		return srv_bad_request(r, "send "
 			"{\"version\": N}"), -1;
 	*v = (int)n;
 	return 0;

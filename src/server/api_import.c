@@ -104,15 +104,15 @@ int api_import_resolve(srv_req *r)
 	if (bad || import_id(r, &id) < 0)
 		return 0;
 	if (!action)
-		return srv_reply_error(r, 400, "bad_request", "send {\"action\": "
-			"\"accept\"|\"skip\"|\"merge\", \"items\": [ITEM...] or "
-			"\"all\": true, \"payload\": {...} for merge}");
+		return srv_bad_request(r, "send {\"action\": \"accept\"|"
+			"\"skip\"|\"merge\", \"items\": [ITEM...] or \"all\": "
+			"true, \"payload\": {...} for merge}");
 	if (items && !json_is_array(items))
-		return srv_reply_error(r, 400, "bad_request", "\"items\" is a "
+		return srv_bad_request(r, "\"items\" is a "
 			"list of item numbers");
 	n = json_array_size(items);
 	if (all == (n > 0))
-		return srv_reply_error(r, 400, "bad_request", "give \"items\" "
+		return srv_bad_request(r, "give \"items\" "
 			"or \"all\": true, not both or neither");
 	if (n && (list = calloc(n, sizeof(*list))) == NULL)
 		return srv_reply_error(r, 500, "internal", "out of memory");
@@ -121,7 +121,7 @@ int api_import_resolve(srv_req *r)
 
 		if (!json_is_integer(v)) {
 			free(list);
-			return srv_reply_error(r, 400, "bad_request", "\"items\" "
+			return srv_bad_request(r, "\"items\" "
 				"is a list of item numbers");
 		}
 		list[i] = json_integer_value(v);
@@ -131,7 +131,7 @@ int api_import_resolve(srv_req *r)
 
 		if (n != 1 || !json_is_object(payload)) {
 			free(list);
-			return srv_reply_error(r, 400, "bad_request", "merge "
+			return srv_bad_request(r, "merge "
 				"takes one item and its \"payload\" object");
 		}
 		text = json_dumps(payload, JSON_COMPACT);

@@ -70,7 +70,7 @@ int api_packs_create(srv_req *r)
 	if (bad)
 		return 0;
 	if (!name)
-		return srv_reply_error(r, 400, "bad_request", "send {\"name\": "
+		return srv_bad_request(r, "send {\"name\": "
 			"NAME, \"description\": TEXT, \"use\": false}");
 	return srv_reply_ok(r, ferry_pack_create(r->db, name, desc, use));
 }
@@ -122,7 +122,7 @@ int api_pack_items(srv_req *r)
 	if (entity && sys_id)
 		return srv_reply_ok(r, ferry_pack_add_record(r->db,
 			r->param[0], entity, sys_id));
-	return srv_reply_error(r, 400, "bad_request", "send {\"entity\", "
+	return srv_bad_request(r, "send {\"entity\", "
 		"\"sys_id\"} for a record, or {\"kind\": \"formula\"|"
 		"\"dataset\", \"name\", \"version\"}");
 }
@@ -133,6 +133,27 @@ static const char *base_name(const char *path)
 	const char *slash = strrchr(path, '/');
 
 	return slash ? slash + 1 : path;
+}
+
+/*
+ * Answer a file the library wrote (path, inside dir) as a download named
+ * by its base name, or the library's error; then remove dir.  Takes path
+ * and dir.
+ */
+static int download(srv_req *r, int error, ferry_buf *out, char *path,
+	char *dir)
+{
+	if (error < 0) {
+		srv_reply_doc(r, error, out);
+	} else {
+		ferry_buf_dispose(out);
+		srv_reply_file(r, path, base_name(path),
+			"application/octet-stream");
+	}
+	free(path);
+	srv_remove_tree(dir);
+	free(dir);
+	return 0;
 }
 
 int api_pack_export(srv_req *r)
@@ -149,7 +170,7 @@ int api_pack_export(srv_req *r)
 	if (bad)
 		return 0;
 	if (mode && strcmp(mode, "plain") && strcmp(mode, "application"))
-		return srv_reply_error(r, 400, "bad_request", "\"mode\" is "
+		return srv_bad_request(r, "\"mode\" is "
 			"\"plain\" or \"application\"");
 	o.as_application = mode && !strcmp(mode, "application");
 	if ((dir = srv_make_dir(r->s, "export-")) == NULL)
@@ -161,19 +182,8 @@ int api_pack_export(srv_req *r)
 	    json_object_get(doc, "path")) ? json_string_value(
 	    json_object_get(doc, "path")) : "")) == NULL))
 		error = FERRY_ENOMEM;
-	if (error < 0) {
-		srv_reply_doc(r, error, &out);
-	} else {
-		/* The body is the file, named as the seed names it. */
-		ferry_buf_dispose(&out);
-		srv_reply_file(r, path, base_name(path),
-			"application/octet-stream");
-	}
 	json_decref(doc);
-	free(path);
-	srv_remove_tree(dir);
-	free(dir);
-	return 0;
+	return download(r, error, &out, path, dir);
 }
 
 int api_inspect(srv_req *r)
@@ -215,18 +225,8 @@ int api_entity_pack(srv_req *r)
 		    "path")))) == NULL)
 			error = FERRY_ENOMEM;
 	}
-	if (error < 0) {
-		srv_reply_doc(r, error, &out);
-	} else {
-		ferry_buf_dispose(&out);
-		srv_reply_file(r, path, base_name(path),
-			"application/octet-stream");
-	}
 	json_decref(doc);
-	free(path);
-	srv_remove_tree(dir);
-	free(dir);
-	return 0;
+	return download(r, error, &out, path, dir);
 }
 
 /* An upload set id: the random part of its folder name. */
@@ -345,11 +345,11 @@ int api_entitypacks_unpack(srv_req *r)
 	if (bad)
 		return 0;
 	if (!valid_set(set))
-		return srv_reply_error(r, 400, "bad_request", "send {\"upload\":"
+		return srv_bad_request(r, "send {\"upload\":"
 			" ID} from POST /entity-packs, and optionally "
 			"\"select\", \"upgrade\", \"backup\"");
 	if (select && !json_is_array(select))
-		return srv_reply_error(r, 400, "bad_request", "\"select\" is a "
+		return srv_bad_request(r, "\"select\" is a "
 			"list of entity names");
 	json_array_foreach(select, i, v) {
 		if (!json_is_string(v) || strchr(json_string_value(v), ','))

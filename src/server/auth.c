@@ -93,7 +93,7 @@ int api_session_create(srv_req *r)
 	if (bad)
 		return 0;
 	if (!user || !password)
-		return srv_reply_error(r, 400, "bad_request", "send "
+		return srv_bad_request(r, "send "
 			"{\"user\": NAME, \"password\": PASSWORD}");
 	if ((error = ferry_session_login(&out, r->db, user, password)) < 0)
 		return srv_reply_ferror(r, error);

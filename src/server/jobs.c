@@ -221,9 +221,10 @@ int srv_job_start(srv_req *r, const char *what, srv_job_fn fn, void *arg,
 		if (free_arg)
 			free_arg(arg);
 		if (busy)
-			return srv_reply_error(r, 409, "busy", "another commit, "
-				"back out or unpack is running on this "
-				"instance; try again when it has finished");
+			return srv_reply_error(r, 409, "busy", "another "
+				"commit, back out or unpack is running on "
+				"this instance; try again when it has "
+				"finished");
 		return srv_reply_error(r, 500, "internal", "internal error");
 	}
 	j->s = r->s;

@@ -113,6 +113,11 @@ int srv_reply_error(srv_req *r, unsigned status, const char *code,
 	return srv_reply_jsonv(r, status, doc);
 }
 
+int srv_bad_request(srv_req *r, const char *message)
+{
+	return srv_reply_error(r, 400, "bad_request", message);
+}
+
 int srv_reply_ferror(srv_req *r, int error)
 {
 	const char *name, *msg = r->db ? ferry_errmsg(r->db) : "";
@@ -264,7 +269,7 @@ int srv_paging(srv_req *r, int64_t *limit, int64_t *offset)
 	*offset = 0;
 	if (parse_count(srv_query(r, "limit"), limit) < 0 ||
 	    parse_count(srv_query(r, "offset"), offset) < 0) {
-		srv_reply_error(r, 400, "bad_request", "limit and offset are "
+		srv_bad_request(r, "limit and offset are "
 			"whole numbers, e.g. ?limit=50&offset=100");
 		return -1;
 	}
@@ -293,7 +298,7 @@ static void wrong_type(srv_req *r, const char *key, const char *want,
 	if (*bad)
 		return;
 	snprintf(msg, sizeof(msg), "\"%s\" must be %s", key, want);
-	srv_reply_error(r, 400, "bad_request", msg);
+	srv_bad_request(r, msg);
 	*bad = 1;
 }
 

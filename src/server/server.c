@@ -166,7 +166,8 @@ static int begin(srv_req *r)
 
 		snprintf(msg, sizeof(msg), "the file is larger than this "
 			"server takes (%llu bytes; see ferry serve "
-			"--max-upload)", (unsigned long long)r->s->o.max_upload);
+			"--max-upload)",
+			(unsigned long long)r->s->o.max_upload);
 		return srv_reply_error(r, 413, "too_large", msg);
 	}
 	if (r->route->flags & ROUTE_UPLOAD)
@@ -243,7 +244,7 @@ static void finish(srv_req *r)
 			snprintf(msg, sizeof(msg), "the body must be a JSON "
 				"object: %s", r->json ? "not an object" :
 				je.text);
-			srv_reply_error(r, 400, "bad_request", msg);
+			srv_bad_request(r, msg);
 			return;
 		}
 	}

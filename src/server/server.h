@@ -105,6 +105,8 @@ int srv_reply_json(srv_req *r, unsigned status, const char *json);
 int srv_reply_jsonv(srv_req *r, unsigned status, json_t *doc);
 int srv_reply_error(srv_req *r, unsigned status, const char *code,
 	const char *message);
+/* 400 bad_request with a message saying what to send. */
+int srv_bad_request(srv_req *r, const char *message);
 /* A library call's outcome: the document (200) or its error. */
 int srv_reply_doc(srv_req *r, int error, ferry_buf *doc);
 /* As srv_reply_doc() for an array document: {"items": a page, "total"}
