@@ -105,10 +105,17 @@ class Security(ServerTest):
             st, out = self.bob.call(method, path, doc)
             self.assertEqual(st, 403, "%s %s: %r" % (method, path, out))
             self.assertEqual(out["error"]["code"], "denied")
-        # Loading a package is for admins too (a job: ?wait=true answers
-        # its outcome).
+        # Loading a package and unpacking entities are for admins too
+        # (jobs: ?wait=true answers their outcome).
         st, out = self.bob.upload("/imports", "x.sop", b"not a package",
                                   "&wait=true")
+        self.assertEqual(st, 403, out)
+        st, data = a.raw("GET", "/entities/thing/pack")
+        self.assertEqual(st, 200)
+        st, out = self.bob.upload("/entity-packs", "thing.sop", data)
+        self.assertEqual(st, 200, out)
+        st, out = self.bob.call("POST", "/entity-packs/unpack?wait=true",
+                                {"upload": json.loads(out)["upload"]})
         self.assertEqual(st, 403, out)
         self.assertEqual(self.snapshot(), before)
 
