@@ -117,3 +117,22 @@ load foundation_helpers
 	run --separate-stderr ferry --db missing.db serve
 	[ "$status" -eq 1 ]
 }
+
+@test "rule: an instance made before passwords and tokens is upgraded when opened" {
+	init_db
+	ferry user add bob >/dev/null
+	# Back to schema 1: no password column, no token, session, failed
+	# login or audit tables.
+	sql "DROP TABLE ferry_token; DROP TABLE ferry_session;
+		DROP TABLE ferry_login_failure; DROP TABLE ferry_audit;
+		ALTER TABLE ferry_user DROP COLUMN password;
+		PRAGMA user_version = 1;"
+	run ferry --json user list
+	[ "$status" -eq 0 ]
+	same 2 "$(sql 'PRAGMA user_version')"
+	run ferry user passwd bob --password-stdin <<<'a good password'
+	[ "$status" -eq 0 ]
+	run ferry --json token create bob
+	[ "$status" -eq 0 ]
+	same 3 "$(sql 'SELECT count(*) FROM ferry_audit')"
+}

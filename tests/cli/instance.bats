@@ -84,7 +84,7 @@ load foundation_helpers
 @test "rule: an instance is an SQLite file in WAL mode" {
 	init_db
 	same wal "$(sql 'PRAGMA journal_mode')"
-	same 1 "$(sql 'PRAGMA user_version')"
+	same 2 "$(sql 'PRAGMA user_version')"
 }
 
 @test "rule: opening a missing instance is an error and creates nothing" {
