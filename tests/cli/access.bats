@@ -134,5 +134,5 @@ load foundation_helpers
 	[ "$status" -eq 0 ]
 	run ferry --json token create bob
 	[ "$status" -eq 0 ]
-	same 3 "$(sql 'SELECT count(*) FROM ferry_audit')"
+	same 2 "$(sql 'SELECT count(*) FROM ferry_audit')"
 }
