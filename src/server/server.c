@@ -130,6 +130,9 @@ static void client_address(srv_req *r)
 			sizeof(r->addr));
 }
 
+/* Bytes a second a request body must average once `timeout` has passed. */
+#define SRV_MIN_RATE 1024
+
 static const srv_route asset_route = { "GET", "/", api_asset,
 	ROUTE_PUBLIC };
 
@@ -294,6 +297,18 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 		return MHD_YES;
 	}
 	if (*data_size) {
+		uint64_t secs = (srv_now_us() - r->start_us) / 1000000u;
+
+		/* The idle timeout cuts a silent client; this cuts one that
+		 * trickles: after `timeout` seconds a body must have come at
+		 * SRV_MIN_RATE bytes a second on average. */
+		if (secs > s->o.timeout && (r->upload_size + r->body.size) /
+		    secs < SRV_MIN_RATE) {
+			fprintf(stderr, "ferry serve: %s %s %s: the body comes "
+				"too slowly; connection closed\n", r->addr,
+				r->method, r->path);
+			return MHD_NO;
+		}
 		take_body(r, data, *data_size);
 		*data_size = 0;
 		return MHD_YES;

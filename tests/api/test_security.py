@@ -242,6 +242,30 @@ class Security(ServerTest):
         self.assertLess(time.time() - start, 6)
         sock.close()
 
+    def test_rule_a_client_trickling_a_body_is_cut_off(self):
+        before = self.work_entries()
+        sock = socket.create_connection(("127.0.0.1", self.s.port))
+        sock.sendall(b"POST /api/v1/files/inspect?name=slow.sop HTTP/1.1\r\n"
+                     b"Host: x\r\nContent-Length: 4000\r\n"
+                     b"Authorization: Bearer " + self.s.token.encode() +
+                     b"\r\n\r\n")
+        sock.settimeout(1)
+        closed = False
+        start = time.time()
+        while time.time() - start < 10 and not closed:
+            try:
+                sock.sendall(b"x")
+                closed = sock.recv(100) == b""
+            except socket.timeout:
+                pass
+            except OSError:
+                closed = True
+        sock.close()
+        self.assertTrue(closed)
+        self.assertLess(time.time() - start, 8)
+        time.sleep(0.5)
+        self.assertEqual(self.work_entries(), before)
+
     def test_rule_one_commit_at_a_time_is_409_busy(self):
         path = os.path.join(self.tmp, ".ferry-serve", "operation.lock")
         with open(path, "a") as f:
