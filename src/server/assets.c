@@ -10,15 +10,6 @@
 
 #include <string.h>
 
-typedef struct {
-	const char *path;
-	const char *type;
-	const unsigned char *data;
-	size_t len;
-} srv_asset;
-
-extern const srv_asset ferry_server__assets[];
-
 int ferry_server__asset(const char *path, const unsigned char **data,
 	size_t *len, const char **type)
 {

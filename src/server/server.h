@@ -176,6 +176,17 @@ void srv_jobs_wait(srv *s);
 void srv_jobs_free(void);
 
 /* ---- assets.c -------------------------------------------------------- */
+/* One file of the web page. */
+typedef struct {
+	const char *path;		/* "/index.html" */
+	const char *type;		/* its Content-Type */
+	const unsigned char *data;
+	size_t len;
+} srv_asset;
+
+/* The page's files (assets_table.c), ending with a NULL path. */
+extern const srv_asset ferry_server__assets[];
+
 /*
  * The web page's files, built into the binary: the file for a path ("/"
  * and unknown page paths fall back to index.html).  Returns 0 and
