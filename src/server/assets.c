@@ -2,9 +2,10 @@
  * assets.c - the web page's files, served on every path outside /api/.
  *
  * The files are built into the binary (the page works with no network):
- * assets_table.c holds them as a table of {path, type, bytes}, generated
- * from the page's sources.  Paths that name no file get index.html, so
- * the page can route on the client side.
+ * the build generates their table of {path, type, bytes} from web/
+ * (cmake/embed-web.cmake, into web_assets.c of the build folder).  Paths
+ * that name no file get index.html, so the page can route on the client
+ * side.
  */
 #include "server.h"
 

@@ -184,7 +184,7 @@ typedef struct {
 	size_t len;
 } srv_asset;
 
-/* The page's files (assets_table.c), ending with a NULL path. */
+/* The page's files (generated from web/), ending with a NULL path. */
 extern const srv_asset ferry_server__assets[];
 
 /*
