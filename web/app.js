@@ -552,7 +552,6 @@ async function route() {
 /* ---- local packs (seed 000) --------------------------------------------- */
 
 async function pagePacks() {
-	const q = new URLSearchParams(location.search);
 	const search = input({ type: 'search', name: 'q',
 		value: sessionStorage.getItem('ferry.packs.q') || '' });
 	const state = select('state', [['', 'All states'],
@@ -601,7 +600,6 @@ async function pagePacks() {
 	mount(h('h1', {}, 'Local packs'), filters, listErr, listSlot,
 		createPackForm());
 	await load();
-	void q;
 }
 
 function listOf(doc) {
@@ -747,7 +745,8 @@ async function pagePack([name]) {
 		[h('dt', {}, k), h('dd', {}, v)])),
 	h('div', { class: 'actions toolbar', role: 'group', 'aria-label':
 		'Pack actions' }, buttons), err, done,
-	completed ? null : h('p', { class: 'muted' }, isDefault ?
+	completed ? h('p', { class: 'muted' }, SEED_APP_DOWNLOAD) :
+		h('p', { class: 'muted' }, isDefault ?
 		'The Default pack is never completed or exported.' :
 		'Complete the pack to export it.'),
 	stale ? notice(`${stale} record version(s) in this pack are out of ` +
@@ -837,7 +836,6 @@ function confirmApplication(name, done) {
 	document.body.append(dlg);
 	dlg.showModal();
 	go.focus();
-	void SEED_APP_DOWNLOAD;
 }
 
 /* ---- imports ------------------------------------------------------------ */
@@ -1718,6 +1716,10 @@ async function pageUsers() {
 				'aria-label': 'Revoke token ' + t.id }, 'Revoke');
 			b.addEventListener('click', () => act(b, err,
 				async () => {
+					if (!confirm('Revoke token ' + t.id + ' of ' +
+					    t.user + '? What uses it stops ' +
+					    'working.'))
+						return;
 					await api('DELETE', '/tokens/' + enc(t.id));
 					await pageUsers();
 				}));
@@ -1730,6 +1732,7 @@ async function pageUsers() {
 	mount(h('h1', {}, 'Users and tokens'),
 		h('h2', {}, 'Users'), table('Users', ['Name', 'Role',
 			'Time zone', 'Current pack', ''], rows), addUserForm(),
+		passwordForm(listOf(users)),
 		h('h2', {}, 'Tokens'), tokErr, tokTable,
 		tokenForm(listOf(users)));
 }
@@ -1753,6 +1756,30 @@ function addUserForm() {
 			await api('POST', '/users', { body: { name: name.value,
 				tz: tz.value, admin: admin.checked } });
 			await pageUsers();
+		});
+	});
+	return form;
+}
+
+function passwordForm(users) {
+	const user = select('user', users.map((u) => u.name), session.user);
+	const pass = input({ name: 'new-password', type: 'password',
+		autocomplete: 'new-password', required: true });
+	const err = errorSlot();
+	const out = h('div', {});
+	const button = h('button', { type: 'submit' }, 'Set password');
+	const form = h('form', { class: 'card', 'aria-labelledby': 'pw-h' },
+		h('h3', { id: 'pw-h' }, 'Set a password'), field('User', user),
+		field('New password', pass, 'at least 8 characters'), err,
+		h('div', { class: 'actions' }, button), out);
+	form.addEventListener('submit', (e) => {
+		e.preventDefault();
+		act(button, err, async () => {
+			await api('PUT', `/users/${enc(user.value)}/password`,
+				{ body: { password: pass.value } });
+			pass.value = '';
+			fill(out, notice('Password of ' + user.value + ' set.',
+				'ok'));
 		});
 	});
 	return form;

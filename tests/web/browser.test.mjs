@@ -414,6 +414,58 @@ describe('a non-admin\'s view', () => {
 	});
 });
 
+describe('users and tokens (admins)', () => {
+	test('add a user, set a password, create a token that works, revoke ' +
+	    'it', async () => {
+		const { page } = await browser();
+		await signIn(page, prodSrv.url, 'alice', PW);
+		await page.getByRole('link', { name: 'Users and tokens' }).click();
+		const add = page.locator('form[aria-labelledby="au-h"]');
+		await add.getByLabel('Name').fill('carol');
+		await add.getByLabel('Time zone').fill('Asia/Tokyo');
+		await add.getByRole('button', { name: 'Add user' }).click();
+		await page.locator('tr[data-user="carol"]').waitFor();
+		assert.match(await page.locator('tr[data-user="carol"]')
+			.textContent(), /Asia\/Tokyo/);
+
+		const pwForm = page.locator('form[aria-labelledby="pw-h"]');
+		await pwForm.getByLabel('User').selectOption('carol');
+		await pwForm.getByLabel('New password').fill('short');
+		await pwForm.getByRole('button', { name: 'Set password' })
+			.click();
+		const pwErr = pwForm.locator('[role=alert]');
+		await pwErr.waitFor();
+		assert.match(await pwErr.textContent(), /8 characters/);
+		await pwForm.getByLabel('New password').fill(PW);
+		await pwForm.getByRole('button', { name: 'Set password' })
+			.click();
+		await pwForm.getByText('Password of carol set.').waitFor();
+
+		const tk = page.locator('form[aria-labelledby="tk-h"]');
+		await tk.getByLabel('User').selectOption('carol');
+		await tk.getByLabel('Label').fill('ci');
+		await tk.getByRole('button', { name: 'Create token' }).click();
+		const token = await tk.locator('code.token').textContent();
+		const asCarol = () => fetch(prodSrv.url + '/api/v1/packs', {
+			headers: { Authorization: 'Bearer ' + token } });
+		assert.equal((await asCarol()).status, 200);
+		await shot(page, 'users');
+
+		await page.reload();
+		const row = page.locator('tr[data-token]', { hasText: 'carol' });
+		await row.waitFor();
+		page.once('dialog', (d) => d.accept());
+		await row.getByRole('button', { name: /^Revoke token/ }).click();
+		await row.waitFor({ state: 'detached' });
+		assert.equal((await asCarol()).status, 401);
+
+		const second = await browser();
+		await signIn(second.page, prodSrv.url, 'carol', PW);
+		assert.equal(await second.page.locator('#who-tz')
+			.textContent(), 'Asia/Tokyo');
+	});
+});
+
 describe('failed actions and the seed\'s export warning', () => {
 	test('a refused action shows the API\'s message beside it', async () => {
 		const { page } = await browser();
