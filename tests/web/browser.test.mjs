@@ -103,11 +103,19 @@ after(async () => {
 		await b.close().catch(() => {});
 	if (chromium)
 		await chromium.close();
+	const stopped = [];
 	for (const s of [devSrv, prodSrv])
 		if (s)
-			await s.stop();
+			stopped.push([s, await s.stop()]);
 	if (dir)
 		fs.rmSync(dir, { recursive: true, force: true });
+	/* a clean stop: exit 0 (under the sanitizers: no leak, no error) */
+	for (const [s, how] of stopped)
+		assert.deepEqual(how, { code: 0, signal: null },
+			`ferry serve (${s.name}) stopped badly:\n` +
+			s.log.join('').split('\n').filter((l) =>
+				!/ (GET|POST|PUT|PATCH|DELETE) \//.test(l))
+				.join('\n'));
 });
 
 /* The API's own answer to a request, for comparing with the page. */

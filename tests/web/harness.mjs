@@ -124,12 +124,17 @@ export async function startServer(db, name) {
 	throw new Error(`ferry serve (${name}) found no free port`);
 }
 
+/* Stops a server (SIGTERM, then SIGKILL after 10 s); its exit status. */
 export function stopServer(child) {
 	return new Promise((resolve) => {
 		if (child.exitCode !== null || child.signalCode !== null)
-			return resolve();
+			return resolve({ code: child.exitCode,
+				signal: child.signalCode });
 		const t = setTimeout(() => child.kill('SIGKILL'), 10000);
-		child.once('exit', () => { clearTimeout(t); resolve(); });
+		child.once('exit', (code, signal) => {
+			clearTimeout(t);
+			resolve({ code, signal });
+		});
 		child.kill('SIGTERM');
 	});
 }
