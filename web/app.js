@@ -278,6 +278,25 @@ function notice(text, kind) {
 		text);
 }
 
+/*
+ * A card holding a form: its heading (id names it), its fields, the slot
+ * for the API's message and the submit button.  submit(out) is the
+ * button's action; out is a slot under the button for what it answers.
+ */
+function formCard(id, title, parts, label, submit, level = 'h3') {
+	const err = errorSlot();
+	const out = h('div', {});
+	const button = h('button', { type: 'submit' }, label);
+	const form = h('form', { class: 'card', 'aria-labelledby': id },
+		h(level, { id }, title), parts, err,
+		h('div', { class: 'actions' }, button), out);
+	form.addEventListener('submit', (e) => {
+		e.preventDefault();
+		act(button, err, () => submit(out));
+	});
+	return form;
+}
+
 /* A table; rows are arrays of cells (strings or nodes). */
 function table(caption, heads, rows, opts = {}) {
 	const t = h('table', { class: opts.class || '' },
@@ -631,25 +650,17 @@ function createPackForm() {
 	const name = input({ name: 'name', required: true });
 	const desc = input({ name: 'description' });
 	const use = h('input', { type: 'checkbox', name: 'use', checked: true });
-	const err = errorSlot();
-	const button = h('button', { type: 'submit' }, 'Create pack');
-	const form = h('form', { class: 'card', 'aria-labelledby':
-		'new-pack-h' },
-		h('h2', { id: 'new-pack-h' }, 'New local pack'),
-		field('Name', name), field('Description', desc),
-		h('div', { class: 'check' }, use, h('label', { for: use.id =
-			nextId('f') }, 'Capture my changes in it (use it)')),
-		err, h('div', { class: 'actions' }, button));
-	form.addEventListener('submit', (e) => {
-		e.preventDefault();
-		act(button, err, async () => {
-			await api('POST', '/packs', { body: { name: name.value,
-				description: desc.value, use: use.checked } });
-			announce('Created pack ' + name.value);
-			location.hash = '#/packs/' + enc(name.value);
-		});
-	});
-	return form;
+	use.id = nextId('f');
+	return formCard('new-pack-h', 'New local pack', [field('Name', name),
+		field('Description', desc), h('div', { class: 'check' }, use,
+			h('label', { for: use.id },
+				'Capture my changes in it (use it)'))],
+	'Create pack', async () => {
+		await api('POST', '/packs', { body: { name: name.value,
+			description: desc.value, use: use.checked } });
+		announce('Created pack ' + name.value);
+		location.hash = '#/packs/' + enc(name.value);
+	}, 'h2');
 }
 
 /* A record's name for people: its name-like field, else its key. */
@@ -764,22 +775,13 @@ async function pagePack([name]) {
 function addItemForm(pack) {
 	const entity = input({ name: 'entity', required: true });
 	const id = input({ name: 'sys_id', required: true });
-	const err = errorSlot();
-	const button = h('button', { type: 'submit' }, 'Add to pack');
-	const form = h('form', { class: 'card', 'aria-labelledby':
-		'add-item-h' }, h('h2', { id: 'add-item-h' },
-		'Add a record\u2019s current version'),
-	field('Entity', entity), field('Record sys_id', id), err,
-	h('div', { class: 'actions' }, button));
-	form.addEventListener('submit', (e) => {
-		e.preventDefault();
-		act(button, err, async () => {
+	return formCard('add-item-h', 'Add a record\u2019s current version',
+		[field('Entity', entity), field('Record sys_id', id)],
+		'Add to pack', async () => {
 			await api('POST', `/packs/${enc(pack)}/items`, { body:
 				{ entity: entity.value, sys_id: id.value } });
 			await pagePack([pack]);
-		});
-	});
-	return form;
+		}, 'h2');
 }
 
 async function exportPack(name, mode, force, done) {
@@ -1742,70 +1744,42 @@ function addUserForm() {
 	const tz = input({ name: 'tz', value: 'UTC' });
 	const admin = h('input', { type: 'checkbox', name: 'admin' });
 	admin.id = nextId('f');
-	const err = errorSlot();
-	const button = h('button', { type: 'submit' }, 'Add user');
-	const form = h('form', { class: 'card', 'aria-labelledby': 'au-h' },
-		h('h3', { id: 'au-h' }, 'Add a user'), field('Name', name),
+	return formCard('au-h', 'Add a user', [field('Name', name),
 		field('Time zone', tz, 'IANA name, e.g. Europe/Moscow'),
 		h('div', { class: 'check' }, admin, h('label', { for: admin.id },
-			'Administrator')), err,
-		h('div', { class: 'actions' }, button));
-	form.addEventListener('submit', (e) => {
-		e.preventDefault();
-		act(button, err, async () => {
-			await api('POST', '/users', { body: { name: name.value,
-				tz: tz.value, admin: admin.checked } });
-			await pageUsers();
-		});
+			'Administrator'))], 'Add user', async () => {
+		await api('POST', '/users', { body: { name: name.value,
+			tz: tz.value, admin: admin.checked } });
+		await pageUsers();
 	});
-	return form;
 }
 
 function passwordForm(users) {
 	const user = select('user', users.map((u) => u.name), session.user);
 	const pass = input({ name: 'new-password', type: 'password',
 		autocomplete: 'new-password', required: true });
-	const err = errorSlot();
-	const out = h('div', {});
-	const button = h('button', { type: 'submit' }, 'Set password');
-	const form = h('form', { class: 'card', 'aria-labelledby': 'pw-h' },
-		h('h3', { id: 'pw-h' }, 'Set a password'), field('User', user),
-		field('New password', pass, 'at least 8 characters'), err,
-		h('div', { class: 'actions' }, button), out);
-	form.addEventListener('submit', (e) => {
-		e.preventDefault();
-		act(button, err, async () => {
-			await api('PUT', `/users/${enc(user.value)}/password`,
-				{ body: { password: pass.value } });
-			pass.value = '';
-			fill(out, notice('Password of ' + user.value + ' set.',
-				'ok'));
-		});
+	return formCard('pw-h', 'Set a password', [field('User', user),
+		field('New password', pass, 'at least 8 characters')],
+	'Set password', async (out) => {
+		await api('PUT', `/users/${enc(user.value)}/password`,
+			{ body: { password: pass.value } });
+		pass.value = '';
+		fill(out, notice('Password of ' + user.value + ' set.', 'ok'));
 	});
-	return form;
 }
 
 function tokenForm(users) {
 	const user = select('user', users.map((u) => u.name), session.user);
 	const label = input({ name: 'label' });
-	const err = errorSlot();
-	const out = h('div', {});
-	const button = h('button', { type: 'submit' }, 'Create token');
-	const form = h('form', { class: 'card', 'aria-labelledby': 'tk-h' },
-		h('h3', { id: 'tk-h' }, 'Create a token'), field('User', user),
-		field('Label', label, 'what the token is for, e.g. ci'), err,
-		h('div', { class: 'actions' }, button), out);
-	form.addEventListener('submit', (e) => {
-		e.preventDefault();
-		act(button, err, async () => {
-			const doc = await api('POST', '/tokens', { body:
-				{ user: user.value, label: label.value } });
-			fill(out, notice(h('span', {}, 'Token for ' +
-				user.value + ' (shown this once): ', h('code',
-				{ class: 'token' }, doc.token)), 'ok'));
-		});
+	return formCard('tk-h', 'Create a token', [field('User', user),
+		field('Label', label, 'what the token is for, e.g. ci')],
+	'Create token', async (out) => {
+		const doc = await api('POST', '/tokens', { body:
+			{ user: user.value, label: label.value } });
+		fill(out, notice(h('span', {}, 'Token for ' + user.value +
+			' (shown this once): ', h('code', { class: 'token' },
+			doc.token)), 'ok'));
 	});
-	return form;
 }
 
 /* ---- start ------------------------------------------------------------- */
