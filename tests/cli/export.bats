@@ -225,6 +225,26 @@ print(h.hexdigest())'
 	same '{"m-changed":"open","m-open":"open","n-changed2":"open"}' "$(policies b.sop)"
 }
 
+@test "rule: protected.essences ignores spaces around the commas ('member ,other', 'other, member ')" {
+	init_member
+	m=$(ferry record put member '{"name":"m-changed"}')
+	ferry pack create P --use >/dev/null
+	ferry record put member "{\"sys_id\":\"$m\",\"age\":1}" >/dev/null
+	ferry pack complete P >/dev/null
+	# A space after the matching name, before the comma.
+	ferry property set protected.essences 'member ,other' >/dev/null
+	ferry pack export P --as-application --output a.sop >/dev/null
+	same '{"m-changed":"protected"}' "$(policies a.sop)"
+	# A space after the comma, and one at the end of the list.
+	ferry property set protected.essences 'other, member ' >/dev/null
+	ferry pack export P --as-application --output b.sop >/dev/null
+	same '{"m-changed":"protected"}' "$(policies b.sop)"
+	# Spaces inside a name are not trimmed: 'mem ber' is not member.
+	ferry property set protected.essences 'mem ber, other' >/dev/null
+	ferry pack export P --as-application --output c.sop >/dev/null
+	same '{"m-changed":"open"}' "$(policies c.sop)"
+}
+
 @test "rule: protected records stay protected in both modes" {
 	completed_pack
 	# Simulates a version delivered protected by an application import.

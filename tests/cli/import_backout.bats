@@ -80,6 +80,33 @@ import_p2() {
 	same "$(echo "$output" | jp 'd[1]["version"]')" "$(echo "$output" | jp 'd[2]["parent"]')"
 }
 
+@test "rule: a second back out deletes again what the re-import inserted after the first back out" {
+	import_p2
+	dst import backout 2 >/dev/null
+	run dst record get member "$C"
+	[ "$status" -eq 1 ]
+	# Import 3 inserts C again (its parent version is the first back
+	# out's delete) and deletes B again.
+	dst import apply p2.sop --no-backup >/dev/null
+	same cy "$(field dst member "$C" name)"
+	run dst --json import backout 3
+	[ "$status" -eq 0 ]
+	same 3 "$(echo "$output" | jp 'd["restored"]')"
+	same '[]' "$(echo "$output" | jp "[p for p in d['problems'] if p['sys_id']]")"
+	run --separate-stderr dst record get member "$C"
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == *"no member record with sys_id $C"* ]]
+	same 0 "$(sqlite3 dst.db "SELECT count(*) FROM member WHERE sys_id = '$C'")"
+	run dst --json record history member "$C"
+	same "insert:import,delete:restore,insert:import,delete:restore" \
+		"$(echo "$output" | jp "','.join(v['action'] + ':' + v['source'] for v in d)")"
+	# B, deleted by both imports, is back; A has its old content.
+	same 40 "$(field dst member "$B" age)"
+	same open "$(field dst member "$B" sys_policy)"
+	same 30 "$(field dst member "$A" age)"
+	same open "$(field dst member "$A" sys_policy)"
+}
+
 @test "rule: back out of an application import restores the vendor flag and policy" {
 	setup_pair
 	src property set protected.essences member >/dev/null

@@ -31,6 +31,35 @@ change_name() {
 	same changed "$(field dst member "$A" sys_policy)"
 }
 
+@test "rule: a bool field the package changes merges cleanly with a local edit of another field" {
+	setup_pair
+	begin_pack b2
+	src field add member active bool >/dev/null
+	src record put member "{\"sys_id\":\"$A\",\"active\":true}" >/dev/null
+	src record put member "{\"sys_id\":\"$B\",\"active\":false}" >/dev/null
+	export_pack b2
+	dst import apply b2.sop --no-backup >/dev/null
+	# The package flips both; the target edits only their ages.
+	begin_pack p2
+	src record put member "{\"sys_id\":\"$A\",\"active\":false}" >/dev/null
+	src record put member "{\"sys_id\":\"$B\",\"active\":true}" >/dev/null
+	export_pack p2
+	dst record put member "{\"sys_id\":\"$A\",\"age\":33}" >/dev/null
+	dst record put member "{\"sys_id\":\"$B\",\"age\":44}" >/dev/null
+	ID=$(load_id p2.sop)
+	run dst --json import preview "$ID"
+	[ "$status" -eq 0 ]
+	same 2 "$(echo "$output" | jp 'd["actions"]["merge"]')"
+	same local_change:info,local_change:info "$(echo "$output" | jp "','.join(p['kind'] + ':' + p['severity'] for p in d['problems'])")"
+	run dst --json import commit "$ID" --no-backup
+	[ "$status" -eq 0 ]
+	same 2 "$(echo "$output" | jp 'd["outcomes"]["merged"]')"
+	same false "$(field dst member "$A" active)"
+	same 33 "$(field dst member "$A" age)"
+	same true "$(field dst member "$B" active)"
+	same 44 "$(field dst member "$B" age)"
+}
+
 @test "rule: a local change to the same field is a conflict naming the field (local_change error)" {
 	setup_pair
 	dst record put member "{\"sys_id\":\"$A\",\"name\":\"annie\"}" >/dev/null
@@ -310,6 +339,41 @@ policy_kinds() {
 	run dst --json import preview "$ID"
 	[ "$status" -eq 0 ]
 	same '[]' "$(echo "$output" | jp 'd["problems"]')"
+}
+
+@test "rule: a package that deletes a record its own other items still refer to is missing_reference" {
+	setup_pair
+	begin_pack p2
+	# C is new and refers to B, A now refers to B ...
+	C=$(src record put member "{\"name\":\"cy\",\"boss\":\"$B\"}")
+	src record put member "{\"sys_id\":\"$A\",\"boss\":\"$B\"}" >/dev/null
+	# ... until a later pack drops the references, so that src lets B
+	# go; its delete goes into p2, whose versions of A and C (now out
+	# of date) still refer to B.
+	begin_pack p3
+	src record put member "{\"sys_id\":\"$A\",\"boss\":null}" >/dev/null
+	src record put member "{\"sys_id\":\"$C\",\"boss\":null}" >/dev/null
+	src pack use p2 >/dev/null
+	src record delete member "$B" >/dev/null
+	export_pack p2 2>/dev/null
+	python3 "$SOP" items p2.sop | grep -q "\"sys_id\":\"$B\",.*\"action\":\"delete\""
+	ID=$(load_id p2.sop)
+	run dst --json import preview "$ID"
+	[ "$status" -eq 3 ]
+	same missing_reference "$(kinds "$ID" "$C")"
+	same missing_reference "$(kinds "$ID" "$A")"
+	[[ "$(echo "$output" | jp "[p['message'] for p in d['problems'] if p['sys_id'] == '$C'][0]")" == "member.boss refers to member record $B, which is neither in the target nor written by the package"* ]]
+	snapshot
+	expect_error 3 "unresolved problems" dst import commit "$ID" --no-backup
+	assert_unchanged
+	# Skipping the delete answers both.
+	dst import resolve "$ID" skip "$(item_of "$ID" "$B")" >/dev/null
+	run dst --json import preview "$ID"
+	[ "$status" -eq 0 ]
+	run dst import commit "$ID" --no-backup
+	[ "$status" -eq 0 ]
+	same "$B" "$(field dst member "$C" boss)"
+	same 40 "$(field dst member "$B" age)"
 }
 
 @test "rule: a value that does not fit the target's field is type_mismatch" {
