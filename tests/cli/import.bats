@@ -99,6 +99,36 @@ load helpers/import_helpers
 	same "$(field src member "$A" sys_version)" "$(field dst member "$A" sys_version)"
 }
 
+@test "rule: the backup taken by a commit holds the instance as it was before the import" {
+	setup_pair
+	begin_pack p2
+	src record put member "{\"sys_id\":\"$A\",\"age\":31}" >/dev/null
+	src record delete member "$B" >/dev/null
+	C=$(src record put member '{"name":"cy"}')
+	export_pack p2
+	id=$(load_id p2.sop)
+	dst import preview "$id" >/dev/null
+	sqlite3 dst.db .dump >before.sql
+	dst --json record list member >before.json
+	run dst --json import commit "$id"
+	[ "$status" -eq 0 ]
+	backup=$(echo "$output" | jp 'd["backup"]')
+	[ -f "$backup" ]
+	same 31 "$(field dst member "$A" age)" "the import is committed"
+	# Reopened, the backup is the instance before the commit, whole ...
+	sqlite3 "$backup" .dump >backup.sql
+	diff -u before.sql backup.sql
+	same ok "$(sqlite3 "$backup" 'PRAGMA integrity_check')"
+	# ... and ferry reads it as such: old values, B alive, no C.
+	"$FERRY_BIN" --db "$backup" --json record list member >backup.json
+	diff -u before.json backup.json
+	same 30 "$("$FERRY_BIN" --db "$backup" --json record get member "$A" | jp 'd["age"]')"
+	same 40 "$("$FERRY_BIN" --db "$backup" --json record get member "$B" | jp 'd["age"]')"
+	run "$FERRY_BIN" --db "$backup" record get member "$C"
+	[ "$status" -eq 1 ]
+	same previewed "$("$FERRY_BIN" --db "$backup" --json import show "$id" | jp 'd["state"]')"
+}
+
 @test "rule: a delete removes the record; deletes run last" {
 	setup_pair
 	begin_pack p2

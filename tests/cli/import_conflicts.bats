@@ -388,6 +388,34 @@ policy_kinds() {
 	[[ "$(echo "$output" | jp 'd["problems"][0]["message"]')" == *"a value does not fit the target (name is nvarchar(5))"* ]]
 }
 
+@test "rule: sizes count characters on import: 5 multi-byte characters fit nvarchar(5), 6 do not" {
+	setup_pair
+	dst field set member name --type 'nvarchar(5)' >/dev/null
+	# 5 characters in 11 bytes (2-, 3- and 4-byte sequences), and 6.
+	five='é€😀ab' six='é€😀abc'
+	same 11 "$(printf %s "$five" | wc -c | tr -d ' ')"
+	begin_pack p2
+	src record put member "{\"sys_id\":\"$A\",\"name\":\"$five\"}" >/dev/null
+	src record put member "{\"sys_id\":\"$B\",\"name\":\"$six\"}" >/dev/null
+	C=$(src record put member "{\"name\":\"$five\"}")
+	D=$(src record put member "{\"name\":\"$six\"}")
+	export_pack p2
+	ID=$(load_id p2.sop)
+	same "" "$(kinds "$ID" "$A")" "an update of 5 characters fits"
+	same "" "$(kinds "$ID" "$C")" "an insert of 5 characters fits"
+	same type_mismatch "$(kinds "$ID" "$B")"
+	same type_mismatch "$(kinds "$ID" "$D")"
+	dst import resolve "$ID" skip "$(item_of "$ID" "$B")" "$(item_of "$ID" "$D")" >/dev/null
+	run dst --json import commit "$ID" --no-backup
+	[ "$status" -eq 0 ]
+	same "$five" "$(field dst member "$A" name)"
+	same "$five" "$(field dst member "$C" name)"
+	same bob "$(field dst member "$B" name)"
+	run dst record get member "$D"
+	[ "$status" -eq 1 ]
+	same "$(field src member "$C" sys_version)" "$(field dst member "$C" sys_version)"
+}
+
 @test "rule: a delete of a record other target records still refer to is a still_referenced warning" {
 	setup_pair
 	dst record put member "{\"sys_id\":\"$B\",\"boss\":\"$A\"}" >/dev/null

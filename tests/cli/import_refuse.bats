@@ -29,6 +29,23 @@ make_p2() {
 	refused_load p2.sop "p2.sop: integrity check failed: the file was changed after export"
 }
 
+@test "rule: a header byte altered with items and trailer intact fails the integrity check (trailer hash)" {
+	make_p2
+	cp p2.sop orig.sop
+	# One byte of the source's name, which only the trailer hash covers.
+	sed -i '1s/"name":"dev"/"name":"dew"/' p2.sop
+	same "$(sed 1d orig.sop)" "$(sed 1d p2.sop)" "items and trailer intact"
+	same 1 "$(cmp -l orig.sop p2.sop | wc -l)" "one byte differs"
+	refused_load p2.sop "p2.sop: integrity check failed: the file was changed after export"
+	# The same in the compressed container: the hash is over the stream.
+	sed '1s/"exported_by":"admin"/"exported_by":"admiN"/' orig.sop | zstd -q -c >z.sop
+	refused_load z.sop "z.sop: integrity check failed: the file was changed after export"
+	# Untouched, the file loads.
+	zstd -q -c orig.sop >ok.sop
+	run dst import load ok.sop
+	[ "$status" -eq 0 ]
+}
+
 @test "rule: an item whose content does not match its version hash is refused (altered item)" {
 	make_p2
 	python3 "$SOP" edit p2.sop 2 'it["payload"]["age"] = 99'
@@ -72,6 +89,21 @@ make_p2() {
 	make_p2
 	python3 "$SOP" edit p2.sop 2 'it["payload"]["name"] = "x" * 41' --rehash
 	refused_load p2.sop "item 2 (line 3) sets member.name to a string, which does not fit its declared type nvarchar(40)"
+}
+
+@test "rule: the declared size counts characters: 40 multi-byte characters load, 41 are refused" {
+	make_p2
+	cp p2.sop p3.sop
+	# 40 characters in 121 bytes: nvarchar(40) of the declared schema.
+	python3 "$SOP" edit p2.sop 2 'it["payload"]["name"] = "€" * 39 + "😀"' --rehash
+	long=$(python3 "$SOP" items p2.sop | sed -n 2p | cut -d' ' -f2- | jp 'd["payload"]["name"]')
+	same 121 "$(printf %s "$long" | wc -c | tr -d ' ')"
+	run dst --json import apply p2.sop --no-backup
+	[ "$status" -eq 0 ]
+	same 1 "$(echo "$output" | jp 'd["commit"]["outcomes"]["updated"]')"
+	same "$long" "$(field dst member "$A" name)"
+	python3 "$SOP" edit p3.sop 2 'it["payload"]["name"] = "é" * 41' --rehash
+	refused_load p3.sop "item 2 (line 3) sets member.name to a string, which does not fit its declared type nvarchar(40)"
 }
 
 @test "rule: a payload field not in the declared schema is refused" {
