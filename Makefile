@@ -6,7 +6,7 @@ BENCH_N     ?= 100000
 JOBS        ?= $(shell nproc 2>/dev/null || echo 2)
 PREFIX      ?= /usr/local
 
-.PHONY: all deps build check demo serve bench bench-api install clean
+.PHONY: all deps build check demo serve bench bench-api install clean mutate
 
 all: build
 
@@ -42,6 +42,11 @@ bench: build
 # The HTTP load test of ferry serve (docs/performance.md).
 bench-api: build
 	@bench/api-load $(BUILD)
+
+# Plant each one-line bug of tests/mutate/mutations.txt in a scratch copy
+# and check that its tests catch it (not part of check; docs/testing.md).
+mutate: deps
+	@scripts/mutate --jobs $(JOBS) $(MUTATE_ARGS)
 
 install: build
 	@cmake --install $(BUILD) --prefix $(PREFIX)
