@@ -95,6 +95,19 @@ problems_of_a() {
 ':' + p['severity'] for p in d['problems'] if p['sys_id'] == '$A'))"
 }
 
+# clean_merge FIELD: import ID previews as one clean merge of A, whose
+# package changes only FIELD, and commits.
+clean_merge() {
+	run dst --json import preview "$ID"
+	[ "$status" -eq 0 ]
+	same 1 "$(echo "$output" | jp 'd["actions"]["merge"]')"
+	same local_change:info "$(problems_of_a)"
+	[[ "$(echo "$output" | jp 'd["problems"][0]["message"]')" == *"not in the fields the package changes ($1)"* ]]
+	run dst --json import commit "$ID" --no-backup
+	[ "$status" -eq 0 ]
+	same 1 "$(echo "$output" | jp 'd["outcomes"]["merged"]')"
+}
+
 # here TYPE: the target's change of v is kept, the package's note merged.
 change_here() {
 	typed_pair "$1"
@@ -103,13 +116,7 @@ change_here() {
 	ship
 	put dst "\"v\":$V1"
 	same "$V1" "$(value dst)" "the table's V1 is canonical"
-	run dst --json import preview "$ID"
-	[ "$status" -eq 0 ]
-	same 1 "$(echo "$output" | jp 'd["actions"]["merge"]')"
-	same local_change:info "$(problems_of_a)"
-	run dst --json import commit "$ID" --no-backup
-	[ "$status" -eq 0 ]
-	same 1 "$(echo "$output" | jp 'd["outcomes"]["merged"]')"
+	clean_merge note
 	same "$V1" "$(value dst)" "the target's change is kept"
 	same n1 "$(field dst thing "$A" note)"
 }
@@ -122,14 +129,7 @@ change_there() {
 	same "$V1" "$(value src)" "the table's V1 is canonical"
 	ship
 	put dst '"note":"local"'
-	run dst --json import preview "$ID"
-	[ "$status" -eq 0 ]
-	same 1 "$(echo "$output" | jp 'd["actions"]["merge"]')"
-	same local_change:info "$(problems_of_a)"
-	[[ "$(echo "$output" | jp 'd["problems"][0]["message"]')" == *"not in the fields the package changes (v)"* ]]
-	run dst --json import commit "$ID" --no-backup
-	[ "$status" -eq 0 ]
-	same 1 "$(echo "$output" | jp 'd["outcomes"]["merged"]')"
+	clean_merge v
 	same "$V1" "$(value dst)" "the package's change is merged in"
 	same local "$(field dst thing "$A" note)"
 }
