@@ -355,7 +355,7 @@ policy_kinds() {
 	src record put member "{\"sys_id\":\"$C\",\"boss\":null}" >/dev/null
 	src pack use p2 >/dev/null
 	src record delete member "$B" >/dev/null
-	export_pack p2 2>/dev/null
+	export_pack p2
 	python3 "$SOP" items p2.sop | grep -q "\"sys_id\":\"$B\",.*\"action\":\"delete\""
 	ID=$(load_id p2.sop)
 	run dst --json import preview "$ID"
