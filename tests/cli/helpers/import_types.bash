@@ -134,7 +134,7 @@ change_there() {
 	same local "$(field dst thing "$A" note)"
 }
 
-# both TYPE: different changes of v conflict; skip keeps the target's,
+# both TYPE: different changes of v conflict; skip answers the problem,
 # accept takes the package's.
 change_both() {
 	typed_pair "$1"
