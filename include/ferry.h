@@ -28,5 +28,6 @@
 #include "ferry/entitypack.h"
 #include "ferry/formula.h"
 #include "ferry/auth.h"
+#include "ferry/key.h"
 
 #endif

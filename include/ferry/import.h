@@ -31,12 +31,20 @@ extern "C" {
  * never changes.  The stamp is compared with the last committed import
  * of the same pack.
  *
+ * A signed package's signature is always checked (a bad one is a
+ * damaged file).  When the property import.require_signature is true,
+ * an unsigned package, or one signed by a key not on the trust list
+ * (ferry/key.h), is refused with FERRY_EDENIED; otherwise it is loaded
+ * with a warning.
+ *
  * @param[out] out {id, stamp, items, kind, mode, pack:{id, name,
  *	completed_at}, source:{id, name}, previous:{id, stamp, same}|null,
- *	message}
- * @return 0; FERRY_EFORMAT (damaged, altered, foreign or too new file, or
- *	a bad item); FERRY_ENOTFOUND (no such file); FERRY_EIO;
- *	FERRY_EDENIED; FERRY_ENOMEM
+ *	message, signature:{signed, fingerprint, public_key, valid, trusted,
+ *	signer, problem}, warnings:[...]}
+ * @return 0; FERRY_EFORMAT (damaged, altered, foreign or too new file, a
+ *	bad signature, or a bad item); FERRY_ENOTFOUND (no such file);
+ *	FERRY_EIO; FERRY_EDENIED (not an admin, or refused for its
+ *	signature); FERRY_ENOMEM
  */
 int ferry_import_load(ferry_buf *out, ferry_db *db, const char *path);
 

@@ -67,21 +67,26 @@ typedef struct {
 	const char *output;	/**< exact file path (instead of dir) */
 	int uncompressed;	/**< plain text instead of zstd */
 	int overwrite;		/**< replace an existing file */
+	/** Version 2: sign with the instance's key (ferry/key.h). */
+	int sign;
 } ferry_export_options;
 
-#define FERRY_EXPORT_OPTIONS_VERSION 1
+#define FERRY_EXPORT_OPTIONS_VERSION 2
 #define FERRY_EXPORT_OPTIONS_INIT \
-	{ FERRY_EXPORT_OPTIONS_VERSION, 0, 0, NULL, NULL, 0, 0 }
+	{ FERRY_EXPORT_OPTIONS_VERSION, 0, 0, NULL, NULL, 0, 0, 0 }
 
 /**
  * Export a completed pack to a .sop file named
  * "<pack name>_<YYYY-MM-DD HH:MM:SS>.sop" (completion time in the actor's
  * zone; \ / : * ? " < > | in the name become _).
  *
- * @param[out] out {path, stamp, items, mode, warnings:[...]}
+ * @param[out] out {path, stamp, items, mode, signature, warnings:[...]}
+ *             (signature: {fingerprint, public_key} when signed, else
+ *             null)
  * @return 0, FERRY_ENOTFOUND, FERRY_ESTATE (not completed), FERRY_EEXISTS
  *         (file exists, no overwrite), FERRY_ECONFLICT (vendor records in
- *         an application export without force), FERRY_EIO
+ *         an application export without force), FERRY_EIO; with sign,
+ *         the errors of a missing or unusable key (ferry/key.h)
  */
 int ferry_pack_export(ferry_buf *out, ferry_db *db, const char *name,
 	const ferry_export_options *opts);

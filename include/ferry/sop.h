@@ -24,6 +24,22 @@ extern "C" {
  */
 int ferry_inspect(ferry_buf *out, ferry_buf *err, const char *path);
 
+/**
+ * As ferry_inspect(), and say whether the package's signer is trusted
+ * by the instance db.  The document gains signature:{signed,
+ * fingerprint, public_key, valid, trusted, signer, problem} (null when
+ * the file is refused before its trailer): valid is null for an
+ * unsigned file, trusted null when db is NULL.  Reading the trust list
+ * needs no role.
+ *
+ * @param db an open instance, or NULL
+ * @return as ferry_inspect(); a failure to read the trust list is
+ *	returned with the document built so far and its message in
+ *	ferry_errmsg(db)
+ */
+int ferry_inspect_in(ferry_buf *out, ferry_buf *err, ferry_db *db,
+	const char *path);
+
 #ifdef __cplusplus
 }
 #endif

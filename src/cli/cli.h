@@ -91,6 +91,11 @@ const char *cli_text(json_t *v);
 int cli_done(cli_ctx *ctx, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* Print each string of doc's "warnings" array as a warning on stderr. */
+void cli_warnings(json_t *doc);
+/* As cli_warnings(), from a document's text. */
+void cli_warnings_text(const ferry_buf *doc);
+
 /* Parse an int argument strictly; -1 with a usage error. */
 int cli_parse_int(cli_ctx *ctx, const char *text, const char *what,
 	long long *out);
@@ -106,5 +111,6 @@ extern const cli_command cli_formula_commands[];
 extern const cli_command cli_inspect_commands[];
 extern const cli_command cli_auth_commands[];
 extern const cli_command cli_serve_commands[];
+extern const cli_command cli_key_commands[];
 
 #endif

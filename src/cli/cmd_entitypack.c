@@ -63,20 +63,22 @@ static void human_pack(json_t *doc)
 
 static int run_pack(cli_ctx *ctx, const cli_args *a)
 {
+	ferry_entity_pack_options o = FERRY_ENTITY_PACK_OPTIONS_INIT;
 	ferry_buf out = FERRY_BUF_INIT;
 	const char *dir = cli_opt_value(ctx, a, "dir");
 
 	if (!dir)
 		return cli_usage_error(ctx, "name the folder for the pack "
 			"files with --dir DIR");
-	return cli_show(ctx, ferry_entity_pack(&out, ctx->db, a->pos,
-		(size_t)a->npos, dir), &out, human_pack);
+	o.sign = cli_opt_set(ctx, a, "sign");
+	return cli_show(ctx, ferry_entity_pack_v2(&out, ctx->db, a->pos,
+		(size_t)a->npos, dir, &o), &out, human_pack);
 }
 
 static void human_list(json_t *doc)
 {
 	static const char *const cols[] = { "file", "entity", "fields",
-		"objects", "depends", "exists", "valid", NULL };
+		"objects", "depends", "exists", "valid", "signed", NULL };
 	json_t *packs = json_object_get(doc, "packs"), *p;
 	size_t i;
 
@@ -87,9 +89,16 @@ static void human_list(json_t *doc)
 	}
 	json_array_foreach(packs, i, p) {
 		char *d = joined(json_object_get(p, "depends"));
+		json_t *sig = json_object_get(p, "signature");
 
 		json_object_set_new(p, "depends", json_string(d ? d : ""));
 		free(d);
+		/* signed: no, or the key's fingerprint and trust here. */
+		json_object_set_new(p, "signed", !json_is_true(json_object_get(
+			sig, "signed")) ? json_false() : json_sprintf("%s%s",
+			cli_text(json_object_get(sig, "fingerprint")),
+			json_is_true(json_object_get(sig, "trusted")) ?
+			" (trusted)" : " (untrusted)"));
 	}
 	cli_table(packs, cols);
 	json_array_foreach(packs, i, p)
@@ -133,6 +142,7 @@ static int run_unpack(cli_ctx *ctx, const cli_args *a)
 {
 	ferry_unpack_options o = FERRY_UNPACK_OPTIONS_INIT;
 	ferry_buf out = FERRY_BUF_INIT;
+	int error;
 
 	o.list_only = cli_opt_set(ctx, a, "list");
 	o.select = cli_opt_value(ctx, a, "select");
@@ -141,13 +151,18 @@ static int run_unpack(cli_ctx *ctx, const cli_args *a)
 	if (o.list_only && (o.no_upgrade || o.no_backup))
 		return cli_usage_error(ctx, "--list only lists; --no-upgrade "
 			"and --no-backup go with unpacking");
-	return cli_show(ctx, ferry_entity_unpack(&out, ctx->db, a->pos[0],
-		&o), &out, o.list_only ? human_list : human_unpack);
+	error = ferry_entity_unpack(&out, ctx->db, a->pos[0], &o);
+	if (error == 0)
+		cli_warnings_text(&out);
+	return cli_show(ctx, error, &out, o.list_only ? human_list :
+		human_unpack);
 }
 
 static const cli_opt pack_opts[] = {
 	{ "dir", "DIR", "folder for the <entity>.sop files (required; "
 	  "existing files are never overwritten)" },
+	{ "sign", NULL, "sign each pack with this instance's key ('ferry key "
+	  "create')" },
 	{ NULL, NULL, NULL }
 };
 
@@ -162,7 +177,8 @@ static const cli_opt unpack_opts[] = {
 };
 
 const cli_command cli_entitypack_commands[] = {
-	{ "entity pack", "NAME... --dir DIR", "write one entity pack per "
+	{ "entity pack", "NAME... --dir DIR [--sign]", "write one entity pack "
+	  "per "
 	  "entity: definition, fields, associated objects", pack_opts, 1, -1,
 	  1, run_pack },
 	{ "entity unpack", "DIR [--list] [--select NAME[,NAME...]] "

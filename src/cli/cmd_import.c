@@ -50,9 +50,14 @@ static void human_load(json_t *doc)
 	json_t *pack = json_object_get(doc, "pack");
 	json_t *msg = json_object_get(doc, "message");
 
+	json_t *sig = json_object_get(doc, "signature");
+
 	printf("loaded import %lld: %lld item(s) of pack '%s' (%s mode), "
 		"stamp %.12s\n", num(doc, "id"), num(doc, "items"),
 		str(pack, "name"), str(doc, "mode"), str(doc, "stamp"));
+	if (json_is_true(json_object_get(sig, "trusted")))
+		printf("signed by %s (key %s)\n", str(sig, "signer"),
+			str(sig, "fingerprint"));
 	if (json_is_string(msg))
 		puts(json_string_value(msg));
 	printf("next: ferry import preview %lld\n", num(doc, "id"));
@@ -65,6 +70,7 @@ static int run_load(cli_ctx *ctx, const cli_args *a)
 
 	if (error < 0)
 		return cli_fail(ctx, error);
+	cli_warnings_text(&out);
 	return print_doc(ctx, &out, human_load);
 }
 
@@ -374,6 +380,13 @@ static int run_apply(cli_ctx *ctx, const cli_args *a)
 			"accept, not '%s'", how);
 	o.no_backup = cli_opt_set(ctx, a, "no-backup");
 	error = ferry_import_apply(&out, ctx->db, a->pos[0], &o);
+	if (out.ptr) {
+		/* The load's warnings (an unsigned package, say). */
+		json_t *doc = json_loadb(out.ptr, out.size, 0, NULL);
+
+		cli_warnings(json_object_get(doc, "load"));
+		json_decref(doc);
+	}
 	if (error == FERRY_EUNRESOLVED && out.ptr) {
 		/* The problems go with the refusal: on stderr for people,
 		 * as the document on stdout with --json. */

@@ -136,8 +136,7 @@ static int run_export(cli_ctx *ctx, const cli_args *a)
 {
 	ferry_export_options o = FERRY_EXPORT_OPTIONS_INIT;
 	ferry_buf out = FERRY_BUF_INIT;
-	json_t *doc, *w;
-	size_t i;
+	json_t *doc;
 	int error;
 
 	o.as_application = cli_opt_set(ctx, a, "as-application");
@@ -146,6 +145,7 @@ static int run_export(cli_ctx *ctx, const cli_args *a)
 	o.output = cli_opt_value(ctx, a, "output");
 	o.uncompressed = cli_opt_set(ctx, a, "uncompressed");
 	o.overwrite = cli_opt_set(ctx, a, "overwrite");
+	o.sign = cli_opt_set(ctx, a, "sign");
 	if (o.force && !o.as_application)
 		return cli_usage_error(ctx, "--force goes with "
 			"--as-application");
@@ -154,8 +154,7 @@ static int run_export(cli_ctx *ctx, const cli_args *a)
 	if ((error = ferry_pack_export(&out, ctx->db, a->pos[0], &o)) < 0)
 		return cli_fail(ctx, error);
 	doc = json_loadb(out.ptr, out.size, 0, NULL);
-	json_array_foreach(json_object_get(doc, "warnings"), i, w)
-		cli_warn("%s", json_string_value(w));
+	cli_warnings(doc);
 	if (ctx->json)
 		printf("%s\n", out.ptr);
 	else
@@ -185,6 +184,8 @@ static const cli_opt export_opts[] = {
 	{ "output", "FILE", "exact file path instead of the automatic name" },
 	{ "uncompressed", NULL, "plain JSON Lines instead of zstd" },
 	{ "overwrite", NULL, "replace an existing file" },
+	{ "sign", NULL, "sign the package with this instance's key ('ferry "
+	  "key create')" },
 	{ NULL, NULL, NULL }
 };
 
@@ -209,7 +210,8 @@ const cli_command cli_pack_commands[] = {
 	{ "pack reopen", "NAME", "reopen a completed pack (admins)", no_opts,
 	  1, 1, 1, run_reopen },
 	{ "pack export", "NAME [--as-application [--force]] [--dir DIR | "
-	  "--output FILE] [--uncompressed] [--overwrite]", "export a completed "
+	  "--output FILE] [--uncompressed] [--overwrite] [--sign]", "export a "
+	  "completed "
 	  "pack to a .sop file; prints its path", export_opts, 1, 1, 1,
 	  run_export },
 	{ NULL, NULL, NULL, NULL, 0, 0, 0, NULL }

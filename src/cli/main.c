@@ -21,6 +21,7 @@ static const cli_command *const tables[] = {
 	cli_inspect_commands,
 	cli_auth_commands,
 	cli_serve_commands,
+	cli_key_commands,
 	NULL
 };
 
@@ -46,7 +47,8 @@ static void usage_all(FILE *out)
 			fprintf(out, "  %-18s %s\n", c->name, c->summary);
 	fputs("\nExit codes: 0 done, 1 error, 2 usage, 3 the import has "
 		"unresolved problems.\nEnvironment: FERRY_DB, FERRY_USER, "
-		"FERRY_NOW (fixes the clock, e.g.\n2021-12-31T12:00:00Z).  "
+		"FERRY_NOW (fixes the clock, e.g.\n2021-12-31T12:00:00Z), "
+		"FERRY_KEY_FILE (the signing key file).  "
 		"Reference: docs/cli.md\n", out);
 }
 
@@ -221,6 +223,7 @@ static void progress(const char *what, uint64_t done, uint64_t total,
 static int open_instance(cli_ctx *ctx)
 {
 	const char *now = getenv("FERRY_NOW");
+	const char *key_file = getenv("FERRY_KEY_FILE");
 	int error;
 
 	if (!ctx->db_path || !*ctx->db_path)
@@ -229,7 +232,9 @@ static int open_instance(cli_ctx *ctx)
 	if ((error = ferry_db_open(&ctx->db, ctx->db_path)) < 0)
 		return cli_fail(ctx, error);
 	if ((now && *now && (error = ferry_db_set_now(ctx->db, now)) < 0) ||
-	    (error = ferry_db_set_user(ctx->db, ctx->user)) < 0)
+	    (error = ferry_db_set_user(ctx->db, ctx->user)) < 0 ||
+	    (key_file && *key_file &&
+	    (error = ferry_db_set_key_file(ctx->db, key_file)) < 0))
 		return cli_fail(ctx, error);
 	if (isatty(STDERR_FILENO))
 		ferry_db_set_progress(ctx->db, progress, NULL);

@@ -47,6 +47,25 @@ void cli_warn(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
+void cli_warnings(json_t *doc)
+{
+	json_t *w;
+	size_t i;
+
+	json_array_foreach(json_object_get(doc, "warnings"), i, w)
+		if (json_is_string(w))
+			cli_warn("%s", json_string_value(w));
+}
+
+void cli_warnings_text(const ferry_buf *doc)
+{
+	json_t *j = doc->ptr ? json_loadb(doc->ptr, doc->size, 0, NULL) :
+		NULL;
+
+	cli_warnings(j);
+	json_decref(j);
+}
+
 const char *cli_text(json_t *v)
 {
 	static char buf[64];

@@ -21,6 +21,7 @@ typedef struct ferry_store ferry_store;
 struct ferry_db {
 	ferry_store *store;	/* the database; NULL once closed */
 	char *path;		/* the instance file */
+	char *key_file;		/* the signing key file; NULL: path".key" */
 	ferry_str errmsg;	/* last error message */
 	int64_t fixed_now;	/* clock fixed by ferry_db_set_now() */
 	int has_fixed_now;
@@ -51,6 +52,13 @@ int ferry__actor(ferry_db *db);
 /* As ferry__actor(), and FERRY_EDENIED unless the actor is an admin;
  * `what` completes "only admins may ...". */
 int ferry__require_admin(ferry_db *db, const char *what);
+
+/*
+ * A name people give (users, trusted keys): 1 to 100 printable
+ * characters, no spaces at the ends, not starting with '-'.  `what`
+ * names it in the message ("user name").
+ */
+int ferry__check_name(ferry_db *db, const char *what, const char *name);
 
 /* Move a string's content into a caller's buffer. */
 int ferry__buf_take(ferry_db *db, ferry_buf *out, ferry_str *s);

@@ -16,6 +16,7 @@
  * ferry_entitypack_file.  The layout is specified in docs/entitypacks.md.
  */
 #include "entitypacks.h"
+#include "keys.h"
 #include "records.h"
 
 #include "alloc.h"
@@ -234,7 +235,7 @@ static int load_definition(ferry_db *db, const char *entity, json_t **out)
 
 /* Write DIR/<entity>.sop and append its entry to the report doc. */
 static int pack_one(ferry_db *db, const char *entity, const char *path,
-	ferry_str *doc)
+	const unsigned char *sk, ferry_str *doc)
 {
 	ferry_sop_write_options wo = FERRY_SOP_WRITE_OPTIONS_INIT;
 	ferry_fieldset fs = { NULL, 0 };
@@ -263,6 +264,7 @@ static int pack_one(ferry_db *db, const char *entity, const char *path,
 		}
 	if ((error = build_header(db, &header, entity, &depends)) < 0)
 		goto done;
+	wo.secret_key = sk;
 	if ((error = ferry_sop__writer_open(&s.w, path, header.ptr, &wo,
 	    &s.err)) < 0) {
 		error = ferry__error(db, error, "%s", ferry_str_cstr(&s.err));
@@ -290,7 +292,9 @@ static int pack_one(ferry_db *db, const char *entity, const char *path,
 	ferry_str_printf(doc, ",\"fields\":%zu,\"objects\":%llu,\"depends\":",
 		fs.n, (unsigned long long)s.objects);
 	put_names(doc, &depends);
-	ferry_str_printf(doc, ",\"stamp\":\"%s\"}", stamp);
+	ferry_str_printf(doc, ",\"stamp\":\"%s\",\"signature\":", stamp);
+	ferry__signer_json(doc, sk);
+	ferry_str_putc(doc, '}');
 done:
 	ferry_sop__writer_free(s.w);
 	ferry_str_dispose(&s.line);
@@ -381,19 +385,32 @@ static int check_request(ferry_db *db, const char *const *names, size_t n,
 int ferry_entity_pack(ferry_buf *out, ferry_db *db,
 	const char *const *names, size_t n, const char *dir)
 {
+	return ferry_entity_pack_v2(out, db, names, n, dir, NULL);
+}
+
+int ferry_entity_pack_v2(ferry_buf *out, ferry_db *db,
+	const char *const *names, size_t n, const char *dir,
+	const ferry_entity_pack_options *opts)
+{
 	ferry_str doc = FERRY_STR_INIT, path = FERRY_STR_INIT;
+	unsigned char sk[crypto_sign_SECRETKEYBYTES];
 	char **written = NULL;
 	size_t i, nwritten = 0;
-	int error;
+	int error, sign = opts && opts->sign;
 
 	FERRY_CHECK_DB(db);
 	if (n && !names)
 		return ferry__error(db, FERRY_EMISUSE, "no entity names given");
+	if (opts && opts->version != FERRY_ENTITY_PACK_OPTIONS_VERSION)
+		return ferry__error(db, FERRY_EMISUSE, "unknown "
+			"ferry_entity_pack_options version %u; initialise it "
+			"with FERRY_ENTITY_PACK_OPTIONS_INIT", opts->version);
 	/* One transaction: every pack reads one consistent state. */
 	if ((error = ferry_store__begin(db)) < 0)
 		return error;
 	if ((error = ferry__actor(db)) < 0 ||
-	    (error = check_request(db, names, n, dir)) < 0)
+	    (error = check_request(db, names, n, dir)) < 0 ||
+	    (sign && (error = ferry__key_secret(db, sk)) < 0))
 		goto done;
 	if ((written = ferry__calloc(n, sizeof(*written))) == NULL) {
 		error = ferry__error(db, FERRY_ENOMEM, "out of memory");
@@ -410,7 +427,8 @@ int ferry_entity_pack(ferry_buf *out, ferry_db *db,
 		}
 		if (i)
 			ferry_str_putc(&doc, ',');
-		if ((error = pack_one(db, names[i], path.ptr, &doc)) < 0)
+		if ((error = pack_one(db, names[i], path.ptr, sign ? sk :
+		    NULL, &doc)) < 0)
 			goto done;
 		if ((written[nwritten] = ferry__strdup(path.ptr)) == NULL) {
 			unlink(path.ptr);
@@ -429,6 +447,7 @@ done:
 		ferry__free(written[i]);
 	}
 	ferry__free(written);
+	sodium_memzero(sk, sizeof(sk));
 	ferry_str_dispose(&doc);
 	ferry_str_dispose(&path);
 	return ferry_store__end(db, error);
@@ -743,6 +762,10 @@ int ferry_entitypack__read(ferry_entitypack_file *p)
 	if (!p->code && (stamp = ferry_sop__reader_stamp(r)) != NULL)
 		snprintf(p->stamp, sizeof(p->stamp), "%s", stamp);
 done:
+	if (ferry_sop__reader_signature(r)) {
+		p->sig = *ferry_sop__reader_signature(r);
+		p->sig_known = 1;
+	}
 	ferry_sop__reader_free(r);
 	ferry_str_dispose(&err);
 	json_decref(h);

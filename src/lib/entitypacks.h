@@ -16,6 +16,7 @@
 #define FERRY_LIB_ENTITYPACKS_H
 
 #include "hash.h"
+#include "sop.h"
 #include "str.h"
 
 #include <jansson.h>
@@ -82,6 +83,8 @@ typedef struct {
 	size_t nobjects;
 	ferry_namelist depends;	/* entities its ref() fields point to */
 	char stamp[FERRY_HASH_HEX];	/* "" unless valid */
+	ferry_sop_signature sig;	/* the trailer's signature */
+	int sig_known;		/* the trailer was read: sig is set */
 	ferry_str problem;	/* why the file is refused, "" if valid */
 	int code;		/* FERRY_EFORMAT etc., 0 if valid */
 } ferry_entitypack_file;

@@ -20,6 +20,7 @@
  * to each entity, field and object is reported with its reason.
  */
 #include "entitypacks.h"
+#include "keys.h"
 #include "schema_merge.h"
 
 #include "alloc.h"
@@ -54,6 +55,7 @@ typedef struct {
 	int exists;		/* the entity exists in this instance */
 	int placed;		/* already in the unpack order */
 	up_action action;
+	ferry_sig_verdict sig;	/* its signature, as this instance sees it */
 	ferry_str fields;	/* report: members of the fields array */
 	ferry_str objects;	/* report: members of the objects array */
 } up_pack;
@@ -66,6 +68,7 @@ typedef struct {
 	size_t n;
 	up_pack **order;	/* the selected packs, dependency order */
 	size_t norder;
+	ferry_str warnings;	/* report: members of the warnings array */
 } unpack_state;
 
 static void state_dispose(unpack_state *u)
@@ -79,6 +82,7 @@ static void state_dispose(unpack_state *u)
 	}
 	ferry__free(u->packs);
 	ferry__free(u->order);
+	ferry_str_dispose(&u->warnings);
 }
 
 /* ---- finding and reading the packs ---------------------------------- */
@@ -270,11 +274,64 @@ static void list_doc(unpack_state *u, ferry_str *doc)
 			"\"stamp\":", p->exists ? "true" : "false",
 			p->selected ? "true" : "false");
 		if (valid)
-			ferry_str_printf(doc, "\"%s\"}", p->f.stamp);
+			ferry_str_printf(doc, "\"%s\"", p->f.stamp);
 		else
-			ferry_str_puts(doc, "null}");
+			ferry_str_puts(doc, "null");
+		ferry_str_puts(doc, ",\"signature\":");
+		ferry__sig_json(doc, &p->sig);
+		ferry_str_putc(doc, '}');
 	}
 	ferry_str_puts(doc, "]}");
+}
+
+/* Each pack's signature as this instance sees it (listing included). */
+static int judge_signatures(unpack_state *u)
+{
+	size_t i;
+	int error = 0;
+
+	for (i = 0; i < u->n && !error; i++)
+		error = ferry__sig_verdict(u->db, u->packs[i].f.sig_known ?
+			&u->packs[i].f.sig : NULL, &u->packs[i].sig);
+	return error;
+}
+
+/*
+ * The signature rules (keys.h) over the selected packs: one refused
+ * refuses the call; warnings are kept for the report.
+ */
+static int check_signatures(unpack_state *u)
+{
+	ferry_str warning = FERRY_STR_INIT;
+	size_t i;
+	int error, required;
+
+	if ((error = ferry__sig_required(u->db, &required)) < 0)
+		return error;
+	for (i = 0; i < u->n && !error; i++) {
+		const up_pack *p = &u->packs[i];
+
+		if (!p->selected)
+			continue;
+		error = ferry__sig_policy(u->db, p->f.path, &p->sig, required,
+			&warning);
+		if (error == FERRY_EDENIED) {
+			char *msg = ferry__strdup(ferry_errmsg(u->db));
+
+			error = ferry__error(u->db, error, "nothing was "
+				"unpacked: %s", msg ? msg : "");
+			ferry__free(msg);
+		}
+		if (error == 0 && warning.size) {
+			if (u->warnings.size)
+				ferry_str_putc(&u->warnings, ',');
+			ferry_str_puts_json(&u->warnings, warning.ptr);
+		}
+	}
+	if (error == 0 && ferry_str_failed(&u->warnings))
+		error = ferry__error(u->db, FERRY_ENOMEM, "out of memory");
+	ferry_str_dispose(&warning);
+	return error;
 }
 
 /* ---- checks before anything is written ------------------------------- */
@@ -768,6 +825,8 @@ static void report_doc(unpack_state *u, ferry_str *doc, const char *backup)
 		ferry_str_puts_json(doc, action_names[p->action]);
 		ferry_str_puts(doc, ",\"reason\":");
 		ferry_str_puts_json(doc, entity_reason(p->action));
+		ferry_str_puts(doc, ",\"signature\":");
+		ferry__sig_json(doc, &p->sig);
 		ferry_str_puts(doc, ",\"depends\":");
 		put_names(doc, &p->f.depends);
 		ferry_str_puts(doc, ",\"fields\":[");
@@ -776,6 +835,8 @@ static void report_doc(unpack_state *u, ferry_str *doc, const char *backup)
 		ferry_str_puts(doc, ferry_str_cstr(&p->objects));
 		ferry_str_puts(doc, "]}");
 	}
+	ferry_str_puts(doc, "],\"warnings\":[");
+	ferry_str_puts(doc, ferry_str_cstr(&u->warnings));
 	ferry_str_puts(doc, "]}");
 }
 
@@ -817,7 +878,8 @@ int ferry_entity_unpack(ferry_buf *out, ferry_db *db, const char *dir,
 	    ferry__require_admin(db, "unpack entities")) < 0 ||
 	    (error = scan_dir(&u)) < 0 ||
 	    (error = select_packs(&u)) < 0 ||
-	    (error = mark_existing(&u)) < 0)
+	    (error = mark_existing(&u)) < 0 ||
+	    (error = judge_signatures(&u)) < 0)
 		goto done;
 	if (opts->list_only) {
 		list_doc(&u, &doc);
@@ -825,6 +887,7 @@ int ferry_entity_unpack(ferry_buf *out, ferry_db *db, const char *dir,
 		goto done;
 	}
 	if ((error = check_files(&u)) < 0 ||
+	    (error = check_signatures(&u)) < 0 ||
 	    (error = check_selection(&u)) < 0 ||
 	    (error = order_packs(&u)) < 0)
 		goto done;

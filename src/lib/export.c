@@ -8,6 +8,7 @@
  * `changed` into `protected` for entities listed in the property
  * protected.essences and into `open` for the others.
  */
+#include "keys.h"
 #include "records.h"
 
 #include "alloc.h"
@@ -281,13 +282,15 @@ int ferry_pack_export(ferry_buf *out, ferry_db *db, const char *name,
 	ferry_pack_row p;
 	ferry_str header = FERRY_STR_INIT, path = FERRY_STR_INIT,
 		essences = FERRY_STR_INIT, doc = FERRY_STR_INIT;
+	unsigned char sk[crypto_sign_SECRETKEYBYTES];
 	char stamp[FERRY_HASH_HEX];
-	int error;
+	int error, sign;
 
 	FERRY_CHECK_DB(db);
 	memset(&s, 0, sizeof(s));
 	if (!opts)
 		opts = &defaults;
+	sign = opts->version >= 2 && opts->sign;
 	s.db = db;
 	s.application = opts->as_application;
 	ferry_str_init(&s.line, FERRY_SOP_LINE_MAX);
@@ -319,6 +322,9 @@ int ferry_pack_export(ferry_buf *out, ferry_db *db, const char *name,
 		goto done;
 	wo.compress = !opts->uncompressed;
 	wo.overwrite = opts->overwrite;
+	if (sign && (error = ferry__key_secret(db, sk)) < 0)
+		goto done;
+	wo.secret_key = sign ? sk : NULL;
 	if ((error = ferry_sop__writer_open(&s.w, path.ptr, header.ptr, &wo,
 	    &s.err)) < 0) {
 		error = ferry__error(db, error, "%s", ferry_str_cstr(&s.err));
@@ -337,10 +343,12 @@ int ferry_pack_export(ferry_buf *out, ferry_db *db, const char *name,
 	ferry_str_puts(&doc, "{\"path\":");
 	ferry_str_puts_json(&doc, path.ptr);
 	ferry_str_printf(&doc, ",\"stamp\":\"%s\",\"items\":%llu,\"mode\":%s,"
-		"\"out_of_date\":%lld,\"warnings\":[", stamp,
+		"\"out_of_date\":%lld,\"signature\":", stamp,
 		(unsigned long long)ferry_sop__writer_items(s.w),
 		s.application ? "\"application\"" : "\"pack\"",
 		(long long)s.out_of_date);
+	ferry__signer_json(&doc, sign ? sk : NULL);
+	ferry_str_puts(&doc, ",\"warnings\":[");
 	if (s.out_of_date > 0) {
 		ferry_str warn = FERRY_STR_INIT;
 
@@ -354,6 +362,7 @@ int ferry_pack_export(ferry_buf *out, ferry_db *db, const char *name,
 	ferry_str_puts(&doc, "]}");
 	error = ferry__buf_take(db, out, &doc);
 done:
+	sodium_memzero(sk, sizeof(sk));
 	ferry_sop__writer_free(s.w);
 	ferry_str_dispose(&s.line);
 	ferry_str_dispose(&s.old);

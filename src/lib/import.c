@@ -10,6 +10,7 @@
  * item anywhere rolls the whole load back, leaving the target as it was.
  */
 #include "imports.h"
+#include "keys.h"
 
 #include "alloc.h"
 #include "definitions.h"
@@ -305,13 +306,15 @@ int ferry_import_load(ferry_buf *out, ferry_db *db, const char *path)
 	ferry_sop_reader *r = NULL;
 	ferry_str err = FERRY_STR_INIT, why = FERRY_STR_INIT,
 		prev_stamp = FERRY_STR_INIT, doc = FERRY_STR_INIT;
+	ferry_str warning = FERRY_STR_INIT;
+	ferry_sig_verdict sig;
 	header_info h;
 	ferry_import_new n;
 	definition_check dc;
 	value_check vc;
 	char now[FERRY_ISO_LEN];
 	int64_t id = 0, bad = 0, prev = 0;
-	int error;
+	int error, required;
 
 	FERRY_CHECK_DB(db);
 	memset(&h, 0, sizeof(h));
@@ -320,6 +323,7 @@ int ferry_import_load(ferry_buf *out, ferry_db *db, const char *path)
 	if ((error = ferry_store__begin(db)) < 0)
 		return error;
 	if ((error = ferry__require_admin(db, "import packages")) < 0 ||
+	    (error = ferry__sig_required(db, &required)) < 0 ||
 	    (error = ferry_store__import_functions(db)) < 0)
 		goto done;
 	if ((error = ferry_sop__reader_open(&r, path, &err)) < 0) {
@@ -344,6 +348,13 @@ int ferry_import_load(ferry_buf *out, ferry_db *db, const char *path)
 	if ((error = ferry_store__import_create(db, &n, &id)) < 0 ||
 	    (error = declare_system_fields(db, id)) < 0 ||
 	    (error = stage_items(db, path, r, id, &err)) < 0)
+		goto done;
+	/* The file is whole and its signature, if any, valid (the reader
+	 * checked both): is it one this instance takes? */
+	if ((error = ferry__sig_verdict(db, ferry_sop__reader_signature(r),
+	    &sig)) < 0 ||
+	    (error = ferry__sig_policy(db, path, &sig, required,
+	    &warning)) < 0)
 		goto done;
 	/* The file is verified; now every item, set-wise. */
 	vc.db = db;
@@ -376,6 +387,14 @@ int ferry_import_load(ferry_buf *out, ferry_db *db, const char *path)
 	    prev)) < 0 ||
 	    (error = ferry_store__import_load_doc(db, id, &doc)) < 0)
 		goto done;
+	/* {...} from the store, then the signature and the warnings. */
+	ferry_str_truncate(&doc, doc.size - 1);
+	ferry_str_puts(&doc, ",\"signature\":");
+	ferry__sig_json(&doc, &sig);
+	ferry_str_puts(&doc, ",\"warnings\":[");
+	if (warning.size)
+		ferry_str_puts_json(&doc, warning.ptr);
+	ferry_str_puts(&doc, "]}");
 	error = ferry__buf_take(db, out, &doc);
 done:
 	ferry_sop__reader_free(r);
@@ -384,6 +403,7 @@ done:
 	ferry_str_dispose(&why);
 	ferry_str_dispose(&prev_stamp);
 	ferry_str_dispose(&doc);
+	ferry_str_dispose(&warning);
 	return ferry_store__end(db, error);
 }
 

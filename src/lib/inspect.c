@@ -5,6 +5,7 @@
  * are parsed with jansson.
  */
 #include "db.h"
+#include "keys.h"
 
 #include "alloc.h"
 #include "sop.h"
@@ -85,6 +86,30 @@ static int buf_from_json(ferry_buf *out, json_t *doc)
 
 int ferry_inspect(ferry_buf *out, ferry_buf *errbuf, const char *path)
 {
+	return ferry_inspect_in(out, errbuf, NULL, path);
+}
+
+/* The signature member, built by the rules' own JSON. */
+static int signature_json(json_t *doc, ferry_db *db, ferry_sop_reader *r)
+{
+	ferry_str text = FERRY_STR_INIT;
+	ferry_sig_verdict v;
+	int error;
+
+	error = ferry__sig_verdict(db, ferry_sop__reader_signature(r), &v);
+	ferry__sig_json(&text, &v);
+	if (!ferry_str_failed(&text))
+		json_object_set_new(doc, "signature", json_loadb(text.ptr,
+			text.size, 0, NULL));
+	else if (error == 0)
+		error = FERRY_ENOMEM;
+	ferry_str_dispose(&text);
+	return error;
+}
+
+int ferry_inspect_in(ferry_buf *out, ferry_buf *errbuf, ferry_db *db,
+	const char *path)
+{
 	ferry_sop_reader *r = NULL;
 	ferry_str err = FERRY_STR_INIT;
 	counts c = { NULL, 0 };
@@ -93,7 +118,7 @@ int ferry_inspect(ferry_buf *out, ferry_buf *errbuf, const char *path)
 	size_t len, i;
 	int error, rc;
 
-	if (!out || !path)
+	if (!out || !path || (db && !db->store))
 		return FERRY_EMISUSE;
 	if ((doc = json_object()) == NULL)
 		return FERRY_ENOMEM;
@@ -143,6 +168,13 @@ int ferry_inspect(ferry_buf *out, ferry_buf *errbuf, const char *path)
 	json_object_set_new(doc, "items",
 		json_integer((json_int_t)ferry_sop__reader_items(r)));
 done:
+	if (!r) {
+		json_object_set_new(doc, "signature", json_null());
+	} else if ((rc = signature_json(doc, db, r)) < 0 && !error) {
+		error = rc;
+		ferry_str_clear(&err);
+		ferry_str_puts(&err, db ? ferry_errmsg(db) : "out of memory");
+	}
 	arr = json_array();
 	for (i = 0; i < c.n; i++)
 		json_array_append_new(arr, json_pack("{s:s,s:s,s:s,s:I}",

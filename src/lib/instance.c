@@ -2,6 +2,7 @@
  * instance.c - creating and opening instances; users and properties.
  */
 #include "db.h"
+#include "keys.h"
 
 #include "alloc.h"
 #include "store/store.h"
@@ -36,6 +37,11 @@ static int db_new(ferry_db **out, const char *path)
 /* A user name: printable, no spaces at the ends, not too long. */
 static int check_user_name(ferry_db *db, const char *name)
 {
+	return ferry__check_name(db, "user name", name);
+}
+
+int ferry__check_name(ferry_db *db, const char *what, const char *name)
+{
 	size_t i, len = name ? strlen(name) : 0;
 
 	if (len == 0 || len > USER_NAME_MAX || !ferry_utf8_valid(name, len) ||
@@ -46,8 +52,8 @@ static int check_user_name(ferry_db *db, const char *name)
 			goto bad;
 	return 0;
 bad:
-	return ferry__error(db, FERRY_EINVALID, "invalid user name '%s': use "
-		"1 to %d printable characters, not starting with '-'",
+	return ferry__error(db, FERRY_EINVALID, "invalid %s '%s': use 1 to %d "
+		"printable characters, not starting with '-'", what,
 		name ? name : "", USER_NAME_MAX);
 }
 
@@ -139,6 +145,7 @@ void ferry_db_close(ferry_db *db)
 	ferry__free(db->user);
 	ferry__free(db->user_tz);
 	ferry__free(db->address);
+	ferry__free(db->key_file);
 	ferry_str_dispose(&db->errmsg);
 	ferry__free(db);
 }
@@ -272,6 +279,13 @@ int ferry_property_set(ferry_db *db, const char *key, const char *value)
 	if (!value || !ferry_utf8_valid(value, strlen(value))) {
 		error = ferry__error(db, FERRY_EINVALID, "a property value "
 			"must be UTF-8 text");
+		goto done;
+	}
+	/* Properties with rules of their own. */
+	if (!strcmp(key, FERRY_REQUIRE_SIGNATURE) && strcmp(value, "true") &&
+	    strcmp(value, "false")) {
+		error = ferry__error(db, FERRY_EINVALID, "%s is true or false, "
+			"not '%.40s'", key, value);
 		goto done;
 	}
 	error = ferry_store__property_set(db, key, value);

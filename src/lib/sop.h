@@ -27,6 +27,7 @@
 #include "str.h"
 
 #include <assert.h>
+#include <sodium.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -44,6 +45,9 @@
 #define FERRY_SOP_MAGIC "{\"format\":\"ferry-sop\",\"format_version\":"
 #define FERRY_SOP_TRAILER_PREFIX "{\"trailer\":"
 #define FERRY_SOP_STAMP_DOMAIN "ferry-stamp-1\n"
+#define FERRY_SOP_SIGN_DOMAIN "ferry-signature-1\n"
+#define FERRY_SOP_SIGN_ALG "ed25519"
+#define FERRY_SOP_KEY_DOMAIN "ferry-key-1\n"
 /* Level 1: the measured floor; level 3 cost a third more time for a few
  * percent smaller files. */
 #define FERRY_SOP_ZSTD_LEVEL 1
@@ -82,6 +86,77 @@ ferry_sop_line_problem ferry_sop__line_check(const char *line, size_t len);
  */
 void ferry_sop__report(ferry_str *err, const ferry_str *msg);
 
+/*
+ * Signatures (docs/format.md section 6.1).  A signed trailer ends with
+ * the member "signature":{"alg","public_key","fingerprint","value"}; the
+ * Ed25519 signature covers FERRY_SOP_SIGN_DOMAIN followed by every byte
+ * of the trailer line before the value's opening quote.  Those bytes hold
+ * the item count, the stamp (every item, in order) and the hash (the
+ * header and the stamp), so the signature covers the whole package.
+ * Implemented in sop_sign.c.
+ */
+
+/* Sizes of the text forms, with their NUL. */
+#define FERRY_KEY_B64 45		/* a public key: 44 base64 characters */
+#define FERRY_KEY_FPR 33		/* a fingerprint: 32 hex digits */
+#define FERRY_SOP_SIG_B64 89	/* a signature: 88 base64 characters */
+
+/* What a package's trailer says about its signature. */
+typedef struct {
+	int present;			/* the trailer has a signature */
+	int valid;			/* it matches the package and signer */
+	char public_key[FERRY_KEY_B64];	/* as written, when present */
+	char fingerprint[FERRY_KEY_FPR]; /* as written, when present */
+} ferry_sop_signature;
+
+/*
+ * The fingerprint of a public key: the first 32 hex digits of
+ * BLAKE2b-256(FERRY_SOP_KEY_DOMAIN || the 32 key bytes).
+ */
+void ferry_sop__fingerprint(char out[FERRY_KEY_FPR],
+	const unsigned char pk[crypto_sign_PUBLICKEYBYTES]);
+
+/* A public key as base64 text (44 characters). */
+void ferry_sop__key_encode(char out[FERRY_KEY_B64],
+	const unsigned char pk[crypto_sign_PUBLICKEYBYTES]);
+
+/*
+ * Decode a public key written as ferry_sop__key_encode() writes it: 44
+ * base64 characters (standard alphabet, padded), nothing else.  -1 if
+ * the text is anything else.
+ */
+int ferry_sop__key_decode(unsigned char pk[crypto_sign_PUBLICKEYBYTES],
+	const char *text);
+
+/*
+ * Append the signature member to a trailer under construction: t holds
+ * the trailer line without its closing "}" and "\n"; on return it holds
+ * the whole signed line, closed, without "\n".  sk is a libsodium Ed25519
+ * secret key (crypto_sign_SECRETKEYBYTES, the public key in its second
+ * half).  -1 out of memory.
+ */
+int ferry_sop__sign_trailer(ferry_str *t,
+	const unsigned char sk[crypto_sign_SECRETKEYBYTES]);
+
+/* Why a trailer's signature is refused, by ferry_sop__check_signature(). */
+typedef enum {
+	FERRY_SOP_SIG_OK = 0,
+	FERRY_SOP_SIG_MALFORMED,	/* not the layout of section 6.1 */
+	FERRY_SOP_SIG_UNKNOWN_ALG,	/* an algorithm this ferry lacks */
+	FERRY_SOP_SIG_FINGERPRINT,	/* fingerprint is not its key's */
+	FERRY_SOP_SIG_MISMATCH,		/* the signature does not verify */
+	FERRY_SOP_SIG_NOMEM		/* out of memory while checking */
+} ferry_sop_sig_problem;
+
+/*
+ * Check the signature of a trailer line (len bytes, without "\n") whose
+ * parsed member "signature" is sig.  Fills out (present is 1; the key,
+ * fingerprint and alg as far as they could be read).
+ */
+struct json_t;
+ferry_sop_sig_problem ferry_sop__check_signature(ferry_sop_signature *out,
+	const char *line, size_t len, struct json_t *sig, const char **alg);
+
 /* An open writer.  Opaque. */
 typedef struct ferry_sop_writer ferry_sop_writer;
 
@@ -92,9 +167,13 @@ typedef struct {
 	unsigned version;	/**< FERRY_SOP_WRITE_OPTIONS_VERSION */
 	int compress;		/**< 1: zstd (default); 0: plain text */
 	int overwrite;		/**< 1: replace an existing file */
+	/** Ed25519 secret key to sign with (crypto_sign_SECRETKEYBYTES),
+	 * or NULL for an unsigned package.  Copied at open. */
+	const unsigned char *secret_key;
 } ferry_sop_write_options;
 
-#define FERRY_SOP_WRITE_OPTIONS_INIT { FERRY_SOP_WRITE_OPTIONS_VERSION, 1, 0 }
+#define FERRY_SOP_WRITE_OPTIONS_INIT \
+	{ FERRY_SOP_WRITE_OPTIONS_VERSION, 1, 0, NULL }
 
 /**
  * Start writing a package to path.
@@ -205,6 +284,15 @@ uint64_t ferry_sop__reader_lineno(const ferry_sop_reader *r);
 
 /** The verified stamp (64 hex digits) after next() returned 0, else NULL. */
 const char *ferry_sop__reader_stamp(const ferry_sop_reader *r);
+
+/**
+ * What the trailer says about the signature.  NULL until the trailer was
+ * read (the file may still be refused after that: for a refused
+ * signature, present is 1 and valid 0).  After next() returned 0, a
+ * present signature is valid.  Borrowed; lives as long as r.
+ */
+const ferry_sop_signature *ferry_sop__reader_signature(
+	const ferry_sop_reader *r);
 
 /** Free a reader.  NULL ok. */
 void ferry_sop__reader_free(ferry_sop_reader *r);

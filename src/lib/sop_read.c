@@ -23,6 +23,10 @@
  *   hash      = BLAKE2b-256(header line "\n" stamp-in-hex): the stamp
  *               digests every item byte, so this covers every byte
  *               before the trailer while hashing each byte once
+ *   signature = optional last trailer member {"alg":"ed25519",
+ *               "public_key","fingerprint","value"}: Ed25519 over
+ *               "ferry-signature-1\n" and the trailer line up to the
+ *               value, checked after the digests (sop_sign.c)
  *
  * Every refusal is FERRY_EFORMAT with a message that names the file, what
  * is wrong and what to do.  In a compressed file a strange line is often
@@ -73,6 +77,8 @@ struct ferry_sop_reader {
 	ferry_hash hash;	/* integrity: the header line, then the stamp */
 	ferry_hash stamp;	/* VersionStamp: the domain, then the items */
 	char stamp_hex[FERRY_HASH_HEX]; /* the verified stamp */
+	ferry_sop_signature sig; /* what the trailer says of its signature */
+	int trailer_read;	/* sig is filled in */
 	int done;		/* the end was verified */
 	int error;		/* sticky failure code, 0 while healthy */
 	ferry_str msg;		/* the failure's message */
@@ -433,14 +439,52 @@ done:
 	return error;
 }
 
+/*
+ * The refusal of a signature (docs/format.md section 7, step 11), once
+ * the digests have shown the file is whole: what is left is a signature
+ * that does not belong to these bytes.
+ */
+static int refuse_signature(ferry_sop_reader *r, ferry_sop_sig_problem p,
+	const char *alg)
+{
+	switch (p) {
+	case FERRY_SOP_SIG_OK:
+		break;
+	case FERRY_SOP_SIG_NOMEM:
+		return fail_nomem(r);
+	case FERRY_SOP_SIG_UNKNOWN_ALG:
+		return fail(r, FERRY_EFORMAT, "the package is signed with "
+			"'%.40s', which this ferry cannot check; upgrade ferry "
+			"to read it", alg);
+	case FERRY_SOP_SIG_MALFORMED:
+		return fail(r, FERRY_EFORMAT, "the signature in the trailer "
+			"(line %" PRIu64 ") is malformed; the file was changed "
+			"after it was signed or is damaged: do not use it, ask "
+			"its maker for a new copy", r->lineno);
+	case FERRY_SOP_SIG_FINGERPRINT:
+		return fail(r, FERRY_EFORMAT, "the signature names the "
+			"fingerprint %s, which is not the fingerprint of its "
+			"public key; the signer field was changed after "
+			"signing: do not use it, ask its maker for a new copy",
+			r->sig.fingerprint);
+	case FERRY_SOP_SIG_MISMATCH:
+		return fail(r, FERRY_EFORMAT, "bad signature: the package "
+			"was changed after it was signed by key %s; do not use "
+			"it, ask its maker for a new copy",
+			r->sig.fingerprint);
+	}
+	return 0;
+}
+
 /* The last line: check it, the end of file, the count and the digests. */
 static int read_trailer(ferry_sop_reader *r, const char *line, size_t len)
 {
 	char hash_hex[FERRY_HASH_HEX], want_stamp[FERRY_HASH_HEX];
-	char want_hash[FERRY_HASH_HEX];
-	const char *kind = "", *stamp = "", *hash = "";
+	char want_hash[FERRY_HASH_HEX], alg[48] = "";
+	const char *kind = "", *stamp = "", *hash = "", *alg_text = NULL;
+	ferry_sop_sig_problem sig_problem = FERRY_SOP_SIG_OK;
 	json_int_t items = -1;
-	json_t *obj;
+	json_t *obj, *sig;
 	int error = 0;
 
 	obj = json_loadb(line, len, JSON_REJECT_DUPLICATES, NULL);
@@ -454,6 +498,15 @@ static int read_trailer(ferry_sop_reader *r, const char *line, size_t len)
 	}
 	memcpy(want_stamp, stamp, FERRY_HASH_HEX);
 	memcpy(want_hash, hash, FERRY_HASH_HEX);
+	/* Checked now, while the line is in the buffer; reported after the
+	 * digests, which name plain damage better. */
+	if ((sig = json_object_get(obj, "signature")) != NULL) {
+		sig_problem = ferry_sop__check_signature(&r->sig, line, len,
+			sig, &alg_text);
+		if (alg_text)
+			snprintf(alg, sizeof(alg), "%s", alg_text);
+	}
+	r->trailer_read = 1;
 	if ((error = expect_end(r)) < 0)
 		goto done;
 	ferry_hash_final_hex(&r->stamp, r->stamp_hex);
@@ -468,6 +521,8 @@ static int read_trailer(ferry_sop_reader *r, const char *line, size_t len)
 	else if (strcmp(r->stamp_hex, want_stamp) != 0)
 		error = fail(r, FERRY_EFORMAT, MSG_CHANGED " (the stamp "
 			"does not match the items)" MSG_AGAIN);
+	else
+		error = refuse_signature(r, sig_problem, alg);
 done:
 	json_decref(obj);
 	return error;
@@ -618,6 +673,12 @@ uint64_t ferry_sop__reader_lineno(const ferry_sop_reader *r)
 const char *ferry_sop__reader_stamp(const ferry_sop_reader *r)
 {
 	return r && r->done ? r->stamp_hex : NULL;
+}
+
+const ferry_sop_signature *ferry_sop__reader_signature(
+	const ferry_sop_reader *r)
+{
+	return r && r->trailer_read ? &r->sig : NULL;
 }
 
 void ferry_sop__reader_free(ferry_sop_reader *r)

@@ -44,6 +44,8 @@ struct ferry_sop_writer {
 	ferry_hash stamp;	/* VersionStamp: the domain, then the items */
 	uint64_t items;		/* item lines written */
 	int overwrite;		/* replace an existing target */
+	int sign;		/* 1: sign the trailer with secret_key */
+	unsigned char secret_key[crypto_sign_SECRETKEYBYTES]; /* wiped */
 	int error;		/* sticky failure code, 0 while healthy */
 	int finished;		/* finish() has run, whatever its outcome */
 	ferry_str msg;		/* the failure's message */
@@ -428,6 +430,11 @@ int ferry_sop__writer_open(ferry_sop_writer **out, const char *path,
 	}
 	w->fd = -1;
 	w->overwrite = opts->overwrite;
+	if (opts->secret_key) {
+		w->sign = 1;
+		memcpy(w->secret_key, opts->secret_key,
+			sizeof(w->secret_key));
+	}
 	if (sodium_init() < 0 || (w->path = ferry__strdup(path)) == NULL) {
 		error = fail_nomem(w);
 		goto done;
@@ -514,8 +521,14 @@ int ferry_sop__writer_finish(ferry_sop_writer *w, char stamp[FERRY_HASH_HEX],
 	ferry_hash_update(&w->hash, stamp_hex, FERRY_HASH_HEX - 1);
 	ferry_hash_final_hex(&w->hash, hash_hex);
 	ferry_str_printf(&trailer, "%s\"ferry-sop\",\"items\":%" PRIu64
-		",\"stamp\":\"%s\",\"hash\":\"%s\"}\n",
+		",\"stamp\":\"%s\",\"hash\":\"%s\"",
 		FERRY_SOP_TRAILER_PREFIX, w->items, stamp_hex, hash_hex);
+	/* A signature is the trailer's last member (sop_sign.c). */
+	if (w->sign && ferry_sop__sign_trailer(&trailer, w->secret_key) < 0) {
+		error = fail_nomem(w);
+		goto done;
+	}
+	ferry_str_puts(&trailer, w->sign ? "\n" : "}\n");
 	if (ferry_str_failed(&trailer)) {
 		error = fail_nomem(w);
 		goto done;
@@ -563,6 +576,7 @@ void ferry_sop__writer_free(ferry_sop_writer *w)
 	if (!w)
 		return;
 	remove_temp(w);
+	sodium_memzero(w->secret_key, sizeof(w->secret_key));
 	ZSTD_freeCCtx(w->cctx);
 	ferry__free(w->obuf);
 	ferry__free(w->path);

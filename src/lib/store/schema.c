@@ -178,6 +178,19 @@ static const char *const migrations[] = {
 	"  operation TEXT NOT NULL, object TEXT NOT NULL DEFAULT '',"
 	"  outcome TEXT NOT NULL);"
 	"CREATE INDEX ferry_audit_user ON ferry_audit (user, id);",
+	/* 2 -> 3: signed packages.  The instance's signing keys, public
+	 * halves only (the secret key lives in a file, docs/security.md):
+	 * the current one has no replaced_at.  The trust list: public keys
+	 * whose signatures this instance accepts, under a name. */
+	"CREATE TABLE ferry_key ("
+	"  id INTEGER PRIMARY KEY,"
+	"  public_key TEXT NOT NULL, fingerprint TEXT NOT NULL,"
+	"  created_by TEXT NOT NULL, created_at TEXT NOT NULL,"
+	"  replaced_at TEXT);"
+	"CREATE TABLE ferry_trust ("
+	"  name TEXT PRIMARY KEY NOT NULL,"
+	"  public_key TEXT NOT NULL UNIQUE, fingerprint TEXT NOT NULL,"
+	"  added_by TEXT NOT NULL, added_at TEXT NOT NULL);",
 };
 
 #define MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -20,7 +20,7 @@
 /* ---- the database ---------------------------------------------------- */
 
 /* Schema version this ferry writes (PRAGMA user_version). */
-#define FERRY_SCHEMA_VERSION 2
+#define FERRY_SCHEMA_VERSION 3
 
 int ferry_store__create(ferry_db *db, const char *path, const char *id,
 	const char *name, const char *now);
@@ -120,6 +120,33 @@ int ferry_store__audit_insert(ferry_db *db, const char *at, const char *user,
 int ferry_store__audit_list(ferry_db *db, const char *user,
 	const char *since, int64_t limit, int64_t offset, ferry_str *json,
 	int64_t *total);
+
+/* ---- signing keys and the trust list (keys.c) --------------------------- */
+
+/* A public key: the instance's own (by = created_by, at = created_at) or
+ * a trusted one (name set; by = added_by, at = added_at). */
+typedef struct {
+	char name[128];
+	char public_key[64];
+	char fingerprint[64];
+	char by[128];
+	char at[32];
+} ferry_key_row;
+
+/* The instance's current key; FERRY_ENOTFOUND (no message) if none. */
+int ferry_store__key_current(ferry_db *db, ferry_key_row *out);
+/* Retire the current key (if any) and record a new current one. */
+int ferry_store__key_replace(ferry_db *db, const char *public_key,
+	const char *fingerprint, const char *by, const char *now);
+/* A trusted key by name or by public key; FERRY_ENOTFOUND (no message). */
+int ferry_store__trust_by_name(ferry_db *db, const char *name,
+	ferry_key_row *out);
+int ferry_store__trust_by_key(ferry_db *db, const char *public_key,
+	ferry_key_row *out);
+int ferry_store__trust_insert(ferry_db *db, const ferry_key_row *row);
+int ferry_store__trust_delete(ferry_db *db, const char *name);
+/* [{name, public_key, fingerprint, added_by, added_at}] by name. */
+int ferry_store__trust_list(ferry_db *db, ferry_str *json);
 
 /* ---- catalog ------------------------------------------------------------ */
 
