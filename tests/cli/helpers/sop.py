@@ -11,6 +11,11 @@ and a record's version hash as docs/import.md "Version ids" describes:
   BLAKE2b-256(b"ferry-version-1\\n" + entity + "\\n" + key + "\\n" +
               action + "\\n" + canonical payload (not for a delete))
 
+A signed package keeps its trailer's "signature" member, byte for byte,
+after any edit: exactly what someone who changes a package and
+recomputes its digests, but lacks the signer's secret key, can do
+(docs/format.md section 6.1).
+
 Usage:
   sop.py retrailer FILE            recompute the trailer in place
   sop.py items FILE                print the items, one per line, numbered
@@ -20,6 +25,13 @@ Usage:
         then the trailer; --rehash also recomputes its version hash
   sop.py raw FILE N TEXT           replace item N's line with TEXT as is
   sop.py append FILE TEXT          add TEXT as the last item line
+  sop.py swap FILE N M             exchange items N and M
+  sop.py header FILE CODE          run CODE with `h` bound to the header
+                                   (a dict, key order kept), write it back
+  sop.py trailer FILE CODE         run CODE with `t` bound to the trailer
+                                   as a dict (the signature a dict too),
+                                   write it back as is: no digest changes
+  sop.py unsign FILE               drop the signature, recompute digests
 """
 import hashlib
 import json
@@ -44,24 +56,37 @@ def version_hash(entity, key, action, payload_text):
     return b2(data)
 
 
+SIGNATURE = b',"signature":'
+
+
 def read(path):
+    """The header line, the item lines and the signature member's text
+    (from its leading comma to the trailer's closing brace, or b"")."""
     with open(path, "rb") as f:
         lines = f.read().split(b"\n")
     if lines and lines[-1] == b"":
         lines.pop()
-    header, items = lines[0], lines[1:]
+    header, items, signature = lines[0], lines[1:], b""
     if items and items[-1].startswith(b'{"trailer":'):
-        items.pop()
-    return header, items
+        trailer = items.pop()
+        at = trailer.find(SIGNATURE)
+        if at >= 0:
+            signature = trailer[at:-1]
+    return header, items, signature
 
 
-def write(path, header, items):
+def write(path, header, items, signature=b""):
     body = header + b"\n" + b"".join(i + b"\n" for i in items)
     stamp = b2(b"ferry-stamp-1\n" + b"".join(i + b"\n" for i in items))
-    trailer = '{"trailer":"ferry-sop","items":%d,"stamp":"%s","hash":"%s"}' \
+    trailer = '{"trailer":"ferry-sop","items":%d,"stamp":"%s","hash":"%s"' \
         % (len(items), stamp, b2(header + b"\n" + stamp.encode()))
     with open(path, "wb") as f:
-        f.write(body + trailer.encode() + b"\n")
+        f.write(body + trailer.encode() + signature + b"}\n")
+
+
+def compact(value):
+    return json.dumps(value, separators=(",", ":"),
+                      ensure_ascii=False).encode()
 
 
 def dump_item(it):
@@ -75,7 +100,7 @@ def main(argv):
     if len(argv) < 3:
         sys.exit(__doc__)
     cmd, path = argv[1], argv[2]
-    header, items = read(path)
+    header, items, signature = read(path)
     if cmd == "retrailer":
         pass
     elif cmd == "items":
@@ -95,9 +120,27 @@ def main(argv):
         items[int(argv[3]) - 1] = argv[4].encode()
     elif cmd == "append":
         items.append(argv[3].encode())
+    elif cmd == "swap":
+        n, m = int(argv[3]) - 1, int(argv[4]) - 1
+        items[n], items[m] = items[m], items[n]
+    elif cmd == "header":
+        h = json.loads(header)
+        exec(argv[3], {"json": json}, {"h": h})
+        header = compact(h)
+    elif cmd == "trailer":
+        with open(path, "rb") as f:
+            lines = f.read().split(b"\n")
+        t = json.loads(lines[-2])
+        exec(argv[3], {"json": json}, {"t": t})
+        lines[-2] = compact(t)
+        with open(path, "wb") as f:
+            f.write(b"\n".join(lines))
+        return
+    elif cmd == "unsign":
+        signature = b""
     else:
         sys.exit(__doc__)
-    write(path, header, items)
+    write(path, header, items, signature)
 
 
 if __name__ == "__main__":
