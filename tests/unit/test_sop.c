@@ -12,6 +12,7 @@
 #include "alloc.h"
 #include "sop.h"
 
+#include <jansson.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1336,6 +1337,331 @@ static void test_sop_oom__each_allocation(void **state)
 	}
 }
 
+/* ---- signatures (docs/format.md 6.1) --------------------------------- */
+
+/* A fixed key pair from a seed of `fill` bytes. */
+static void test_keypair(unsigned char pk[crypto_sign_PUBLICKEYBYTES],
+	unsigned char sk[crypto_sign_SECRETKEYBYTES], unsigned char fill)
+{
+	unsigned char seed[crypto_sign_SEEDBYTES];
+
+	memset(seed, fill, sizeof(seed));
+	assert_int_equal(crypto_sign_seed_keypair(pk, sk, seed), 0);
+}
+
+/* Write n items signed with sk (NULL: unsigned). */
+static void write_signed(const char *path, int compress, unsigned n,
+	const unsigned char *sk)
+{
+	ferry_sop_write_options opts = FERRY_SOP_WRITE_OPTIONS_INIT;
+	ferry_str err = FERRY_STR_INIT;
+	ferry_sop_writer *w;
+	char buf[128];
+	unsigned i;
+
+	opts.compress = compress;
+	opts.secret_key = sk;
+	assert_int_equal(ferry_sop__writer_open(&w, path, HEADER, &opts,
+		&err), 0);
+	for (i = 0; i < n; i++) {
+		item_text(buf, i);
+		assert_int_equal(ferry_sop__writer_item(w, buf, strlen(buf)),
+			0);
+	}
+	assert_int_equal(ferry_sop__writer_finish(w, NULL, &err), 0);
+	ferry_sop__writer_free(w);
+	ferry_str_dispose(&err);
+}
+
+/* Read a whole file; the signature the reader reports (copied). */
+static int read_signature(const char *path, ferry_sop_signature *out,
+	ferry_str *err)
+{
+	const ferry_sop_signature *sig;
+	ferry_sop_reader *r;
+	const char *line;
+	size_t len;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	assert_int_equal(ferry_sop__reader_open(&r, path, err), 0);
+	assert_null(ferry_sop__reader_signature(r));
+	while ((rc = ferry_sop__reader_next(r, &line, &len, err)) == 1)
+		;
+	if ((sig = ferry_sop__reader_signature(r)) != NULL)
+		*out = *sig;
+	ferry_sop__reader_free(r);
+	return rc;
+}
+
+/* The last line of a plain file, without its "\n" (a copy). */
+static char *last_line(const char *data, size_t len)
+{
+	size_t at = len - 1;
+
+	while (at > 0 && data[at - 1] != '\n')
+		at--;
+	return strndup(data + at, len - 1 - at);
+}
+
+static size_t count_lines(const char *p, size_t len)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < len; i++)
+		n += p[i] == '\n';
+	return n;
+}
+
+/*
+ * Recompute the stamp and hash of a plain file from its lines, keeping
+ * what follows them in its trailer (the signature) byte for byte: what
+ * an editor without the secret key can do.
+ */
+static void redigest(const char *path)
+{
+	ferry_str items = FERRY_STR_INIT, out = FERRY_STR_INIT;
+	char stamp[FERRY_HASH_HEX], hash[FERRY_HASH_HEX];
+	size_t len, hlen;
+	char *data = get_file(path, &len), *trailer, *sig, *nl;
+
+	trailer = last_line(data, len);
+	/* Whatever follows the hash: the signature, other members. */
+	sig = strstr(trailer, "\"hash\":\"");
+	assert_non_null(sig);
+	sig += strlen("\"hash\":\"") + 64 + 1;
+	nl = strchr(data, '\n');
+	hlen = (size_t)(nl - data) + 1;
+	ferry_str_puts(&items, "ferry-stamp-1\n");
+	ferry_str_put(&items, nl + 1, len - hlen - strlen(trailer) - 1);
+	digest_hex(stamp, items.ptr, items.size);
+	ferry_str_put(&out, data, hlen);
+	ferry_str_puts(&out, stamp);
+	digest_hex(hash, out.ptr, out.size);
+	ferry_str_truncate(&out, hlen);
+	ferry_str_put(&out, nl + 1, len - hlen - strlen(trailer) - 1);
+	ferry_str_printf(&out, "{\"trailer\":\"ferry-sop\",\"items\":%zu,"
+		"\"stamp\":\"%s\",\"hash\":\"%s\"%s\n", count_lines(nl + 1,
+		len - hlen - strlen(trailer) - 1), stamp, hash, sig);
+	assert_false(ferry_str_failed(&out));
+	put_file(path, out.ptr, out.size);
+	free(trailer);
+	free(data);
+	ferry_str_dispose(&items);
+	ferry_str_dispose(&out);
+}
+
+/* Replace the first occurrence of from with to in a file. */
+static void replace_in_file(const char *path, const char *from,
+	const char *to)
+{
+	ferry_str out = FERRY_STR_INIT;
+	size_t len;
+	char *data = get_file(path, &len), *at = strstr(data, from);
+
+	assert_non_null(at);
+	ferry_str_put(&out, data, (size_t)(at - data));
+	ferry_str_puts(&out, to);
+	ferry_str_puts(&out, at + strlen(from));
+	put_file(path, out.ptr, out.size);
+	free(data);
+	ferry_str_dispose(&out);
+}
+
+static void test_sop_sign__roundtrip_and_spec(void **state)
+{
+	unsigned char pk[crypto_sign_PUBLICKEYBYTES],
+		sk[crypto_sign_SECRETKEYBYTES], value[crypto_sign_BYTES];
+	char key[FERRY_KEY_B64], fpr[FERRY_KEY_FPR], hex[FERRY_HASH_HEX];
+	const char *p = test_path(*state, "s.sop");
+	ferry_str err = FERRY_STR_INIT, msg = FERRY_STR_INIT;
+	ferry_sop_signature sig;
+	unsigned char domain_key[12 + crypto_sign_PUBLICKEYBYTES];
+	size_t len, vlen;
+	char *data, *t, *v;
+	int compress;
+	json_t *obj;
+
+	test_keypair(pk, sk, 7);
+	for (compress = 0; compress <= 1; compress++) {
+		unlink(p);
+		write_signed(p, compress, 3, sk);
+		assert_int_equal(read_signature(p, &sig, &err), 0);
+		assert_true(sig.present && sig.valid);
+		ferry_sop__key_encode(key, pk);
+		assert_string_equal(sig.public_key, key);
+	}
+	/* The fingerprint from the spec: BLAKE2b-256("ferry-key-1\n" pk),
+	 * its first 32 hex digits. */
+	memcpy(domain_key, "ferry-key-1\n", 12);
+	memcpy(domain_key + 12, pk, sizeof(pk));
+	digest_hex(hex, domain_key, sizeof(domain_key));
+	ferry_sop__fingerprint(fpr, pk);
+	assert_int_equal(strlen(fpr), 32);
+	assert_memory_equal(fpr, hex, 32);
+	assert_string_equal(sig.fingerprint, fpr);
+	/* The signature from the spec, checked with libsodium alone. */
+	unlink(p);
+	write_signed(p, 0, 3, sk);
+	data = get_file(p, &len);
+	t = last_line(data, len);
+	obj = json_loads(t, 0, NULL);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(
+		obj, "signature"), "alg")), "ed25519");
+	v = strstr(t, ",\"value\":\"");
+	assert_non_null(v);
+	v += strlen(",\"value\":");
+	assert_string_equal(v + 1 + 88, "\"}}");
+	ferry_str_puts(&msg, "ferry-signature-1\n");
+	ferry_str_put(&msg, t, (size_t)(v - t));
+	assert_int_equal(sodium_base642bin(value, sizeof(value), v + 1, 88,
+		NULL, &vlen, NULL, sodium_base64_VARIANT_ORIGINAL), 0);
+	assert_int_equal(vlen, crypto_sign_BYTES);
+	assert_int_equal(crypto_sign_verify_detached(value,
+		(const unsigned char *)msg.ptr, msg.size, pk), 0);
+	json_decref(obj);
+	free(t);
+	free(data);
+	ferry_str_dispose(&msg);
+	ferry_str_dispose(&err);
+}
+
+static void test_sop_sign__unsigned_has_no_signature(void **state)
+{
+	const char *p = test_path(*state, "u.sop");
+	ferry_str err = FERRY_STR_INIT;
+	ferry_sop_signature sig;
+	size_t len;
+	char *data, *t;
+
+	write_signed(p, 0, 2, NULL);
+	assert_int_equal(read_signature(p, &sig, &err), 0);
+	assert_false(sig.present);
+	assert_false(sig.valid);
+	data = get_file(p, &len);
+	t = last_line(data, len);
+	assert_null(strstr(t, "signature"));
+	assert_int_equal(t[strlen(t) - 1], '}');
+	free(t);
+	free(data);
+	ferry_str_dispose(&err);
+}
+
+/* The edits an attacker without the key can make, each refused. */
+static void test_sop_sign__tampered(void **state)
+{
+	static const struct {
+		const char *from, *to, *needle;
+	} edits[] = {
+		/* an item byte */
+		{ "\"n\":1}", "\"n\":9}", "bad signature" },
+		/* the header */
+		{ "\"exported_by\":\"alice\"", "\"exported_by\":\"mallo\"",
+		  "bad signature" },
+		/* the signer's key, the fingerprint, the algorithm */
+		{ "\"fingerprint\":\"", "\"fingerprint\":\"0", "malformed" },
+		{ "\"alg\":\"ed25519\"", "\"alg\":\"rsa\"", "signed with 'rsa'" },
+		/* a trailer member slipped in, or after the signature */
+		{ ",\"signature\":", ",\"x\":1,\"signature\":",
+		  "bad signature" },
+		{ "\"}}", "\"},\"x\":1}", "malformed" },
+	};
+	unsigned char pk[crypto_sign_PUBLICKEYBYTES],
+		sk[crypto_sign_SECRETKEYBYTES];
+	const char *p = test_path(*state, "t.sop");
+	size_t i;
+
+	test_keypair(pk, sk, 9);
+	for (i = 0; i < sizeof(edits) / sizeof(edits[0]); i++) {
+		unlink(p);
+		write_signed(p, 0, 3, sk);
+		replace_in_file(p, edits[i].from, edits[i].to);
+		redigest(p);
+		assert_refused(p, FERRY_EFORMAT, edits[i].needle);
+	}
+	/* items swapped */
+	unlink(p);
+	write_signed(p, 0, 3, sk);
+	replace_in_file(p, "\"n\":0}", "\"n\":X}");
+	replace_in_file(p, "\"n\":1}", "\"n\":0}");
+	replace_in_file(p, "\"n\":X}", "\"n\":1}");
+	redigest(p);
+	assert_refused(p, FERRY_EFORMAT, "bad signature");
+}
+
+static void test_sop_sign__signer_swapped(void **state)
+{
+	unsigned char pk[crypto_sign_PUBLICKEYBYTES],
+		sk[crypto_sign_SECRETKEYBYTES], pk2[crypto_sign_PUBLICKEYBYTES],
+		sk2[crypto_sign_SECRETKEYBYTES];
+	char key[FERRY_KEY_B64], key2[FERRY_KEY_B64], fpr[FERRY_KEY_FPR],
+		fpr2[FERRY_KEY_FPR];
+	const char *p = test_path(*state, "t.sop");
+
+	test_keypair(pk, sk, 1);
+	test_keypair(pk2, sk2, 2);
+	ferry_sop__key_encode(key, pk);
+	ferry_sop__key_encode(key2, pk2);
+	ferry_sop__fingerprint(fpr, pk);
+	ferry_sop__fingerprint(fpr2, pk2);
+	/* the fingerprint of another key */
+	write_signed(p, 0, 2, sk);
+	replace_in_file(p, fpr, fpr2);
+	assert_refused(p, FERRY_EFORMAT, "is not the fingerprint of its "
+		"public key");
+	/* another key with its own fingerprint */
+	unlink(p);
+	write_signed(p, 0, 2, sk);
+	replace_in_file(p, fpr, fpr2);
+	replace_in_file(p, key, key2);
+	assert_refused(p, FERRY_EFORMAT, "bad signature");
+}
+
+static void test_sop_sign__compressed_tampered(void **state)
+{
+	unsigned char pk[crypto_sign_PUBLICKEYBYTES],
+		sk[crypto_sign_SECRETKEYBYTES];
+	const char *p = test_path(*state, "t.sop");
+	const char *z = test_path(*state, "z.sop");
+	size_t len;
+	char *data;
+
+	test_keypair(pk, sk, 3);
+	write_signed(p, 0, 3, sk);
+	replace_in_file(p, "\"n\":2}", "\"n\":7}");
+	redigest(p);
+	data = get_file(p, &len);
+	put_zstd(test_path(*state, "z.sop"), data, len);
+	free(data);
+	assert_refused(z, FERRY_EFORMAT, "bad signature");
+}
+
+static void test_sop_sign__key_text(void **state)
+{
+	static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		"abcdefghijklmnopqrstuvwxyz0123456789+/";
+	unsigned char pk[crypto_sign_PUBLICKEYBYTES],
+		sk[crypto_sign_SECRETKEYBYTES], back[crypto_sign_PUBLICKEYBYTES];
+	char key[FERRY_KEY_B64], bad[FERRY_KEY_B64];
+
+	(void)state;
+	test_keypair(pk, sk, 5);
+	ferry_sop__key_encode(key, pk);
+	assert_int_equal(strlen(key), 44);
+	assert_int_equal(ferry_sop__key_decode(back, key), 0);
+	assert_memory_equal(back, pk, sizeof(pk));
+	assert_int_equal(ferry_sop__key_decode(back, ""), -1);
+	assert_int_equal(ferry_sop__key_decode(back, "abc"), -1);
+	memcpy(bad, key, sizeof(bad));
+	bad[10] = '*';
+	assert_int_equal(ferry_sop__key_decode(back, bad), -1);
+	/* the last character carries 2 padding bits: only one spelling */
+	memcpy(bad, key, sizeof(bad));
+	bad[42] = alphabet[(strchr(alphabet, key[42]) - alphabet) ^ 1];
+	assert_int_equal(ferry_sop__key_decode(back, bad), -1);
+	assert_int_equal(ferry_sop__key_decode(back, NULL), -1);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -1387,6 +1713,12 @@ int main(void)
 		T(test_sop_read__missing_file),
 		T(test_sop_read__unverified_until_end),
 		T(test_sop_oom__each_allocation),
+		T(test_sop_sign__roundtrip_and_spec),
+		T(test_sop_sign__unsigned_has_no_signature),
+		T(test_sop_sign__tampered),
+		T(test_sop_sign__signer_swapped),
+		T(test_sop_sign__compressed_tampered),
+		T(test_sop_sign__key_text),
 	};
 #undef T
 
