@@ -59,22 +59,6 @@ static int key_path(ferry_db *db, ferry_str *path)
 
 /* ---- the key file --------------------------------------------------- */
 
-static void sync_parent(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-	char *dir = slash ? ferry__strndup(path, slash == path ? 1 :
-		(size_t)(slash - path)) : ferry__strdup(".");
-	int fd;
-
-	if (!dir)
-		return;
-	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
-		fsync(fd);
-		close(fd);
-	}
-	ferry__free(dir);
-}
-
 /*
  * Write the seed to `path.tmp-XXXXXX` (mkstemp: O_EXCL, mode 0600), on
  * disk; tmp receives its name.
@@ -144,7 +128,7 @@ static int publish(ferry_db *db, const char *tmp, const char *path,
 	}
 	unlink(tmp);
 	if (error == 0)
-		sync_parent(path);
+		ferry_sop__sync_dir(path);
 	return error;
 }
 

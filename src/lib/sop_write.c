@@ -328,8 +328,7 @@ static void remove_temp(ferry_sop_writer *w)
 	w->tmp_path = NULL;
 }
 
-/* Make the rename durable.  Best effort: the data itself is synced. */
-static void sync_dir(const char *path)
+void ferry_sop__sync_dir(const char *path)
 {
 	const char *slash = strrchr(path, '/');
 	char *dir;
@@ -383,7 +382,7 @@ static int publish(ferry_sop_writer *w)
 	}
 	ferry__free(w->tmp_path);
 	w->tmp_path = NULL;
-	sync_dir(w->path);
+	ferry_sop__sync_dir(w->path);
 	goto done;
 failed:
 	error = fail(w, FERRY_EIO, "%s: cannot move the finished file into "
