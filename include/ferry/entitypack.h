@@ -22,7 +22,7 @@ int ferry_entity_pack(ferry_buf *out, ferry_db *db,
 /** Options of ferry_entity_pack_v2(). */
 typedef struct {
 	unsigned version;	/**< FERRY_ENTITY_PACK_OPTIONS_VERSION */
-	int sign;		/**< sign with the instance's key (ferry/key.h) */
+	int sign;		/**< sign with the instance key (ferry/key.h) */
 } ferry_entity_pack_options;
 
 #define FERRY_ENTITY_PACK_OPTIONS_VERSION 1

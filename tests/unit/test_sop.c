@@ -1560,7 +1560,8 @@ static void test_sop_sign__tampered(void **state)
 		  "bad signature" },
 		/* the signer's key, the fingerprint, the algorithm */
 		{ "\"fingerprint\":\"", "\"fingerprint\":\"0", "malformed" },
-		{ "\"alg\":\"ed25519\"", "\"alg\":\"rsa\"", "signed with 'rsa'" },
+		{ "\"alg\":\"ed25519\"", "\"alg\":\"rsa\"",
+		  "signed with 'rsa'" },
 		/* a trailer member slipped in, or after the signature */
 		{ ",\"signature\":", ",\"x\":1,\"signature\":",
 		  "bad signature" },
@@ -1641,7 +1642,8 @@ static void test_sop_sign__key_text(void **state)
 	static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 		"abcdefghijklmnopqrstuvwxyz0123456789+/";
 	unsigned char pk[crypto_sign_PUBLICKEYBYTES],
-		sk[crypto_sign_SECRETKEYBYTES], back[crypto_sign_PUBLICKEYBYTES];
+		sk[crypto_sign_SECRETKEYBYTES],
+		back[crypto_sign_PUBLICKEYBYTES];
 	char key[FERRY_KEY_B64], bad[FERRY_KEY_B64];
 
 	(void)state;
