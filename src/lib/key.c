@@ -165,9 +165,9 @@ static int read_seed(ferry_db *db, const char *path,
 	}
 	if (st.st_mode & 077) {
 		error = ferry__error(db, FERRY_EDENIED, "the key file %s can "
-			"be read or written by other users (mode %04o); make it "
-			"private with 'chmod 600 %s', and if others may have "
-			"read it, replace the key ('ferry key create "
+			"be read or written by other users (mode %04o); make "
+			"it private with 'chmod 600 %s', and if others may "
+			"have read it, replace the key ('ferry key create "
 			"--replace')", path, (unsigned)(st.st_mode & 07777),
 			path);
 		goto done;
@@ -282,8 +282,8 @@ int ferry_key_create(ferry_buf *out, ferry_db *db, int replace)
 	}
 	if (!replace && lstat(path.ptr, &st) == 0) {
 		error = ferry__error(db, FERRY_EEXISTS, "%s already exists, "
-			"but this instance records no signing key; move the file "
-			"away, or pass --replace to overwrite it", path.ptr);
+			"but this instance records no signing key; move the "
+			"file away, or pass --replace to overwrite it", path.ptr);
 		goto done;
 	}
 	randombytes_buf(seed, sizeof(seed));

@@ -67,8 +67,8 @@ int ferry__sig_required(ferry_db *db, int *required)
 		*required = 1;
 	else if (error == 0 && strcmp(ferry_str_cstr(&value), "false"))
 		error = ferry__error(db, FERRY_EINVALID, "the property "
-			FERRY_REQUIRE_SIGNATURE " is '%.40s'; an admin must set "
-			"it to true or false", ferry_str_cstr(&value));
+			FERRY_REQUIRE_SIGNATURE " is '%.40s'; an admin must "
+			"set it to true or false", ferry_str_cstr(&value));
 	ferry_str_dispose(&value);
 	return error;
 }
@@ -78,17 +78,19 @@ int ferry__sig_policy(ferry_db *db, const char *path,
 {
 	ferry_str_clear(warning);
 	if (v->problem == FERRY_SIG_UNSIGNED && required)
-		return ferry__error(db, FERRY_EDENIED, "%s: refused (unsigned): "
-			"the package is not signed, and this instance takes only "
-			"signed packages (" FERRY_REQUIRE_SIGNATURE " is true); "
-			"ask its maker to export it with --sign", path);
+		return ferry__error(db, FERRY_EDENIED, "%s: refused "
+			"(unsigned): the package is not signed, and this "
+			"instance takes only signed packages ("
+			FERRY_REQUIRE_SIGNATURE " is true); ask its maker to "
+			"export it with --sign", path);
 	if (v->problem == FERRY_SIG_UNTRUSTED && required)
 		return ferry__error(db, FERRY_EDENIED, "%s: refused "
 			"(untrusted_signer): the package is signed by key %s, "
 			"which is not on this instance's trust list ("
 			FERRY_REQUIRE_SIGNATURE " is true); if you trust its "
 			"maker, an admin can add the key with 'ferry trust add "
-			"NAME %s'", path, v->sig.fingerprint, v->sig.public_key);
+			"NAME %s'", path, v->sig.fingerprint,
+			v->sig.public_key);
 	switch (v->problem) {
 	case FERRY_SIG_FINE:
 		break;
