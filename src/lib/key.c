@@ -283,7 +283,8 @@ int ferry_key_create(ferry_buf *out, ferry_db *db, int replace)
 	if (!replace && lstat(path.ptr, &st) == 0) {
 		error = ferry__error(db, FERRY_EEXISTS, "%s already exists, "
 			"but this instance records no signing key; move the "
-			"file away, or pass --replace to overwrite it", path.ptr);
+			"file away, or pass --replace to overwrite it",
+			path.ptr);
 		goto done;
 	}
 	randombytes_buf(seed, sizeof(seed));
