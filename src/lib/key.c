@@ -315,12 +315,15 @@ int ferry_key_create(ferry_buf *out, ferry_db *db, int replace)
 	ferry_str_putc(&doc, '}');
 	if ((error = ferry_store__end(db, 0)) < 0) {
 		/* Rare (the disk failed at commit): say where things are. */
+		char *why = ferry__strdup(ferry_errmsg(db));
+
 		if (!replace)
 			unlink(path.ptr);
 		error = ferry__error(db, error, "%s; the instance still "
-			"records its old key%s", ferry_errmsg(db), replace ?
-			", but the key file holds a new one: run 'ferry key "
-			"create --replace' again" : "");
+			"records its old key%s", why ? why : "out of memory",
+			replace ? ", but the key file holds a new one: run "
+			"'ferry key create --replace' again" : "");
+		ferry__free(why);
 		ferry_str_dispose(&doc);
 		goto out;
 	}
