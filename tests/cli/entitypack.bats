@@ -331,7 +331,7 @@ EOF
 	same created "$(jp "[e for e in d['entities'] if e['entity'] == 'org'][0]['action']" <report.json)"
 	same "$snapshot_member" "$(ferry --json entity show member)"
 	same 0 "$(sql "SELECT count(*) FROM sys_form_template")"
-	run ferry entity unpack packs --no-backup --no-upgrade
+	run --separate-stderr ferry entity unpack packs --no-backup --no-upgrade
 	[[ "$output" == *"member: skipped"* ]]
 }
 
@@ -387,7 +387,7 @@ EOF
 	ls | grep -q backup && return 1
 	# Once org exists in the target, member alone is fine.
 	ferry entity create org >/dev/null
-	run ferry entity unpack packs --select member --no-backup
+	run --separate-stderr ferry entity unpack packs --select member --no-backup
 	[ "$status" -eq 0 ]
 }
 
@@ -419,7 +419,7 @@ EOF
 	unpack_json
 	same "kept|customized locally: the target changed it, so its version is kept" "$(object_report member 'Member form')"
 	same '{"layout":"mine"}' "$(ferry --json record get sys_form_template "$id" | jp "d['definition']")"
-	run ferry entity unpack packs --no-backup
+	run --separate-stderr ferry entity unpack packs --no-backup
 	[[ "$output" == *'sys_form_template "Member form": kept: customized locally'* ]]
 }
 
@@ -477,25 +477,26 @@ EOF
 	same '[4,2,["org"],true,true]' "$(echo "$output" | jp "[d['packs'][0][k] for k in ('fields','objects','depends','exists','valid')]")"
 	same '[0,0,[],false,true]' "$(echo "$output" | jp "[d['packs'][1][k] for k in ('fields','objects','depends','exists','valid')]")"
 	run ferry entity unpack packs --list
-	same "file        entity  fields  objects  depends  exists  valid" "${lines[0]}"
-	same "member.sop  member  4       2        org      yes     yes" "${lines[1]}"
-	same "org.sop     org     0       0        -        no      yes" "${lines[2]}"
+	same "file        entity  fields  objects  depends  exists  valid  signed" "${lines[0]}"
+	same "member.sop  member  4       2        org      yes     yes    no" "${lines[1]}"
+	same "org.sop     org     0       0        -        no      yes    no" "${lines[2]}"
 }
 
 @test "rule: the backup is written first and its path printed; --no-backup skips it" {
 	init_src
 	pack_src member
 	init_db
-	run ferry --json entity unpack packs
+	# unsigned packs: a warning on stderr, kept apart from the document
+	run --separate-stderr ferry --json entity unpack packs
 	[ "$status" -eq 0 ]
 	backup=$(echo "$output" | jp "d['backup']")
 	same "$BATS_TEST_TMPDIR/i.db.backup-20211231T120000Z.db" "$backup"
 	# The backup holds the instance as it was before the unpack.
 	same 0 "$(sqlite3 "$backup" "SELECT count(*) FROM sys_entity")"
 	same 1 "$(sql "SELECT count(*) FROM sys_entity")"
-	run ferry entity unpack packs
+	run --separate-stderr ferry entity unpack packs
 	same "backup: $BATS_TEST_TMPDIR/i.db.backup-20211231T120000Z-1.db" "${lines[0]}"
-	run ferry --json entity unpack packs --no-backup
+	run --separate-stderr ferry --json entity unpack packs --no-backup
 	same null "$(echo "$output" | jp "d['backup']")"
 	same 2 "$(ls | grep -c backup)"
 }
@@ -504,7 +505,7 @@ EOF
 	init_src
 	pack_src member
 	init_target_member
-	run ferry entity unpack packs --no-backup
+	run --separate-stderr ferry entity unpack packs --no-backup
 	[ "$status" -eq 0 ]
 	same "backup: none (--no-backup)" "${lines[0]}"
 	same "member: merged (exists in the target: merged field by field, never overwritten; its display name and description are kept)" "${lines[1]}"
@@ -534,7 +535,7 @@ open(p, 'wb').write(b)"
 	same '[false,true]' "$(echo "$output" | jp "[p['valid'] for p in d['packs']]")"
 	[[ "$(echo "$output" | jp "d['packs'][0]['problem']")" == "packs/member.sop: "* ]]
 	# The undamaged pack alone may still be selected.
-	run ferry entity unpack packs --select org --no-backup
+	run --separate-stderr ferry entity unpack packs --select org --no-backup
 	[ "$status" -eq 0 ]
 }
 

@@ -33,7 +33,7 @@ load helpers/import_helpers
 	export_pack p2
 	run sqlite3 dst.db "SELECT age FROM member WHERE sys_id = '$A'"
 	same 30 "$output"
-	run dst --json import load p2.sop
+	run --separate-stderr dst --json import load p2.sop
 	[ "$status" -eq 0 ]
 	same 2 "$(echo "$output" | jp 'd["id"]')"
 	same 2 "$(echo "$output" | jp 'd["items"]')"
@@ -50,7 +50,7 @@ load helpers/import_helpers
 
 @test "rule: re-importing an identical package says so and changes nothing" {
 	setup_pair
-	run dst --json import load base.sop
+	run --separate-stderr dst --json import load base.sop
 	same 2 "$(echo "$output" | jp 'd["id"]')"
 	same '{"id":1,"stamp":"'"$(echo "$output" | jp 'd["stamp"]')"'","same":true}' \
 		"$(echo "$output" | jp 'd["previous"]')"
@@ -71,13 +71,13 @@ load helpers/import_helpers
 	src pack use base >/dev/null
 	src record put member "{\"sys_id\":\"$B\",\"age\":41}" >/dev/null
 	export_pack base
-	run dst --json import load base.sop
+	run --separate-stderr dst --json import load base.sop
 	new=$(echo "$output" | jp 'd["stamp"]')
 	[ "$old" != "$new" ]
 	same false "$(echo "$output" | jp 'd["previous"]["same"]')"
 	same "changed since import 1 (stamp ${old:0:12} → ${new:0:12})" \
 		"$(echo "$output" | jp 'd["message"]')"
-	run dst import load base.sop
+	run --separate-stderr dst import load base.sop
 	[[ "$output" == *"changed since import 1"* ]]
 }
 
@@ -135,7 +135,7 @@ load helpers/import_helpers
 	src record delete member "$B" >/dev/null
 	C=$(src record put member '{"name":"cy"}')
 	export_pack p2
-	run dst --json import apply p2.sop --no-backup
+	run --separate-stderr dst --json import apply p2.sop --no-backup
 	[ "$status" -eq 0 ]
 	same 1 "$(echo "$output" | jp 'd["commit"]["outcomes"]["deleted"]')"
 	same 1 "$(echo "$output" | jp 'd["commit"]["outcomes"]["inserted"]')"
@@ -179,7 +179,7 @@ load helpers/import_helpers
 	src record put node "{\"sys_id\":\"$Y\",\"tag\":\"$T\"}" >/dev/null
 	export_pack p1
 	dst init >/dev/null
-	run dst --json import apply p1.sop --no-backup
+	run --separate-stderr dst --json import apply p1.sop --no-backup
 	[ "$status" -eq 0 ]
 	# 4 records, 2 entities and 4 fields
 	same 10 "$(echo "$output" | jp 'd["commit"]["outcomes"]["inserted"]')"
@@ -207,7 +207,7 @@ load helpers/import_helpers
 	src record put note "{\"sys_id\":\"$N\",\"text\":\"hey\"}" >/dev/null
 	export_pack app --as-application
 	dst init >/dev/null
-	run dst --json import apply app.sop --no-backup
+	run --separate-stderr dst --json import apply app.sop --no-backup
 	[ "$status" -eq 0 ]
 	same protected "$(field dst member "$A" sys_policy)"
 	same true "$(field dst member "$A" sys_vendor)"
@@ -278,7 +278,7 @@ load helpers/import_helpers
 	begin_pack p2
 	src record put member "{\"sys_id\":\"$A\",\"age\":31}" >/dev/null
 	export_pack p2
-	run dst --json import load p2.sop
+	run --separate-stderr dst --json import load p2.sop
 	same 'id,items,kind,message,mode,pack,previous,source,stamp' \
 		"$(echo "$output" | jp "','.join(sorted(d))")"
 	run dst --json import preview 2
@@ -317,7 +317,7 @@ load helpers/import_helpers
 	begin_pack p2
 	src record put member "{\"sys_id\":\"$A\",\"age\":31}" >/dev/null
 	export_pack p2
-	run dst import apply p2.sop --no-backup
+	run --separate-stderr dst import apply p2.sop --no-backup
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"committed import 2: 0 inserted, 1 updated"* ]]
 	run dst --json import show 2
@@ -332,7 +332,7 @@ load helpers/import_helpers
 	src pack add f formula fee --version 1 >/dev/null
 	export_pack f
 	dst init >/dev/null
-	run dst --json import apply f.sop --no-backup
+	run --separate-stderr dst --json import apply f.sop --no-backup
 	[ "$status" -eq 0 ]
 	same '[{"item":1,"kind":"formula","name":"fee","outcome":"inserted","result":{"kind":"formula","name":"fee","version":1,"action":"create","start_date":"2021-12-31"}}]' \
 		"$(echo "$output" | jp 'd["commit"]["definitions"]')"

@@ -68,7 +68,7 @@ import_p2() {
 @test "rule: after a back out the package can be imported again" {
 	import_p2
 	dst import backout 2 >/dev/null
-	run dst --json import apply p2.sop --no-backup
+	run --separate-stderr dst --json import apply p2.sop --no-backup
 	[ "$status" -eq 0 ]
 	same 31 "$(field dst member "$A" age)"
 	run dst record get member "$B"

@@ -451,12 +451,12 @@ policy_kinds() {
 	same 1 "$(echo "$output" | jp 'd["preview"]["unresolved"]')"
 	same 41 "$(field dst member "$B" age)" || true
 	same 40 "$(field dst member "$B" age)" "nothing committed"
-	run dst --json import apply p2.sop --on-conflict skip --no-backup
+	run --separate-stderr dst --json import apply p2.sop --on-conflict skip --no-backup
 	[ "$status" -eq 0 ]
 	same 1 "$(echo "$output" | jp 'd["resolved"]')"
 	same annie "$(field dst member "$A" name)"
 	same 41 "$(field dst member "$B" age)"
-	run dst --json import apply p2.sop --on-conflict accept --no-backup
+	run --separate-stderr dst --json import apply p2.sop --on-conflict accept --no-backup
 	[ "$status" -eq 0 ]
 	same anne "$(field dst member "$A" name)"
 }
