@@ -93,9 +93,11 @@ static void human_list(json_t *doc)
 
 		json_object_set_new(p, "depends", json_string(d ? d : ""));
 		free(d);
-		/* signed: no, or the key's fingerprint and trust here. */
-		json_object_set_new(p, "signed", !json_is_true(json_object_get(
-			sig, "signed")) ? json_false() : json_sprintf("%s%s",
+		/* signed: - (unknown), no, or the key's fingerprint and
+		 * whether it is trusted here. */
+		json_object_set_new(p, "signed", json_is_null(sig) ?
+			json_null() : !json_is_true(json_object_get(sig,
+			"signed")) ? json_false() : json_sprintf("%s%s",
 			cli_text(json_object_get(sig, "fingerprint")),
 			json_is_true(json_object_get(sig, "trusted")) ?
 			" (trusted)" : " (untrusted)"));
