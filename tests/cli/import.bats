@@ -279,7 +279,7 @@ load helpers/import_helpers
 	src record put member "{\"sys_id\":\"$A\",\"age\":31}" >/dev/null
 	export_pack p2
 	run --separate-stderr dst --json import load p2.sop
-	same 'id,items,kind,message,mode,pack,previous,source,stamp' \
+	same 'id,items,kind,message,mode,pack,previous,signature,source,stamp,warnings' \
 		"$(echo "$output" | jp "','.join(sorted(d))")"
 	run dst --json import preview 2
 	same 'actions,id,items,pack,problem_count,problems,stamp,state,unresolved' \
