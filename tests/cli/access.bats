@@ -126,10 +126,11 @@ load foundation_helpers
 	sql "DROP TABLE ferry_token; DROP TABLE ferry_session;
 		DROP TABLE ferry_login_failure; DROP TABLE ferry_audit;
 		ALTER TABLE ferry_user DROP COLUMN password;
+		DROP TABLE ferry_key; DROP TABLE ferry_trust;
 		PRAGMA user_version = 1;"
 	run ferry --json user list
 	[ "$status" -eq 0 ]
-	same 2 "$(sql 'PRAGMA user_version')"
+	same 3 "$(sql 'PRAGMA user_version')"
 	run ferry user passwd bob --password-stdin <<<'a good password'
 	[ "$status" -eq 0 ]
 	run ferry --json token create bob
