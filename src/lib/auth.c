@@ -78,7 +78,7 @@ static int user_exists(ferry_db *db, const char *name)
 	return error;
 }
 
-static int audit(ferry_db *db, const char *user, const char *operation,
+int ferry__audit(ferry_db *db, const char *user, const char *operation,
 	const char *object, const char *outcome)
 {
 	char now[FERRY_ISO_LEN];
@@ -116,7 +116,7 @@ int ferry_user_passwd(ferry_db *db, const char *name, const char *password)
 	if ((error = ferry_store__begin(db)) < 0)
 		return error;
 	if ((error = ferry_store__password_set(db, name, hash)) == 0)
-		error = audit(db, db->user, "user passwd", name, "ok");
+		error = ferry__audit(db, db->user, "user passwd", name, "ok");
 	return ferry_store__end(db, error);
 }
 
@@ -157,7 +157,7 @@ int ferry_token_create(ferry_buf *out, ferry_db *db, const char *user,
 	ferry_str_puts_json(&doc, label);
 	ferry_str_printf(&doc, ",\"token\":\"%s\"}", token);
 	snprintf(object, sizeof(object), "token %lld", (long long)id);
-	error = audit(db, db->user, "token create", object, "ok");
+	error = ferry__audit(db, db->user, "token create", object, "ok");
 done:
 	sodium_memzero(token, sizeof(token));
 	if ((error = ferry_store__end(db, error)) == 0)
@@ -211,7 +211,7 @@ int ferry_token_revoke(ferry_db *db, int64_t id)
 	ferry__now_iso(db, now);
 	snprintf(object, sizeof(object), "token %lld", (long long)id);
 	if ((error = ferry_store__token_revoke(db, id, now)) == 0)
-		error = audit(db, db->user, "token revoke", object, "ok");
+		error = ferry__audit(db, db->user, "token revoke", object, "ok");
 done:
 	return ferry_store__end(db, error);
 }
@@ -304,7 +304,7 @@ static int login_refused(ferry_db *db, const char *user, const char *why,
 		error = ferry_store__login_failed(db, user, address_of(db),
 			ferry__now(db));
 	if (error == 0)
-		error = audit(db, NULL, "login", user, why);
+		error = ferry__audit(db, NULL, "login", user, why);
 	if ((error = ferry_store__end(db, error)) < 0)
 		return error;
 	if (wait)
@@ -353,7 +353,7 @@ int ferry_session_login(ferry_buf *out, ferry_db *db, const char *user,
 	    (error = ferry_store__session_insert(db, hash, user, csrf,
 	    address_of(db), now, t + FERRY_SESSION_SECONDS)) == 0 &&
 	    (error = ferry_store__login_clear(db, user, address_of(db))) == 0)
-		error = audit(db, user, "login", user, "ok");
+		error = ferry__audit(db, user, "login", user, "ok");
 	if ((error = ferry_store__end(db, error)) < 0 ||
 	    (error = ferry_db_set_user(db, user)) < 0 ||
 	    (error = ferry__actor(db)) < 0)
@@ -385,7 +385,7 @@ int ferry_session_logout(ferry_db *db, const char *session)
 	if ((error = ferry_store__begin(db)) < 0)
 		return error;
 	if ((error = ferry_store__session_delete(db, hash)) == 0)
-		error = audit(db, db->user_resolved ? db->user : NULL,
+		error = ferry__audit(db, db->user_resolved ? db->user : NULL,
 			"logout", db->user_resolved ? db->user : "", "ok");
 	return ferry_store__end(db, error);
 }
@@ -404,7 +404,7 @@ int ferry_audit_add(ferry_db *db, const char *operation, const char *object,
 		(void)ferry__actor(db);
 	if ((error = ferry_store__begin(db)) < 0)
 		return error;
-	error = audit(db, db->user, operation, object, outcome);
+	error = ferry__audit(db, db->user, operation, object, outcome);
 	return ferry_store__end(db, error);
 }
 

@@ -45,6 +45,15 @@ int64_t ferry__now(const ferry_db *db);
 void ferry__now_iso(const ferry_db *db, char out[FERRY_ISO_LEN]);
 
 /*
+ * Write one audit log entry (who, when, from which address, what, on
+ * which object, with which outcome) inside the caller's transaction, so
+ * the entry stands or falls with the change it records.  `user` NULL:
+ * no known actor (a failed login).
+ */
+int ferry__audit(ferry_db *db, const char *user, const char *operation,
+	const char *object, const char *outcome);
+
+/*
  * Make sure the acting user is known (resolving the default, the first
  * admin, when none was named).  FERRY_ENOTFOUND for an unknown user.
  */

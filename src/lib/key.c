@@ -13,8 +13,8 @@
  * so it is never readable by others nor half written; a key file that
  * others can read or write, or that another user owns, is refused.
  *
- * Trust changes are audited where the audit log exists: the points are
- * marked "Audit point" below.
+ * Key and trust list changes are written to the audit log in the same
+ * transaction as the change.
  */
 #include "keys.h"
 
@@ -298,14 +298,14 @@ int ferry_key_create(ferry_buf *out, ferry_db *db, int replace)
 	/* The database first, then the file, then the commit: a failure
 	 * before the commit leaves the old key in both places. */
 	if ((error = ferry_store__key_replace(db, row.public_key,
-	    row.fingerprint, row.by, row.at)) < 0) {
+	    row.fingerprint, row.by, row.at)) < 0 ||
+	    (error = ferry__audit(db, db->user, had_key ? "key replace" :
+	    "key create", row.fingerprint, "ok")) < 0) {
 		unlink(tmp.ptr);
 		goto done;
 	}
 	if ((error = publish(db, tmp.ptr, path.ptr, replace)) < 0)
 		goto done;
-	/* Audit point: "key.create" (or "key.replace" when had_key),
-	 * row.fingerprint and old.fingerprint, by the actor. */
 	key_doc(&doc, &row, path.ptr);
 	ferry_str_puts(&doc, ",\"replaced\":");
 	if (had_key)
@@ -367,6 +367,17 @@ done:
 
 /* ---- the trust list ------------------------------------------------- */
 
+/* The audit entry of a trust list change: "NAME (FINGERPRINT)". */
+static int audit_trust(ferry_db *db, const char *operation,
+	const ferry_key_row *row)
+{
+	char object[sizeof(row->name) + sizeof(row->fingerprint) + 4];
+
+	snprintf(object, sizeof(object), "%s (%s)", row->name,
+		row->fingerprint);
+	return ferry__audit(db, db->user, operation, object, "ok");
+}
+
 int ferry_trust_add(ferry_buf *out, ferry_db *db, const char *name,
 	const char *public_key)
 {
@@ -409,9 +420,9 @@ int ferry_trust_add(ferry_buf *out, ferry_db *db, const char *name,
 		goto done;
 	}
 	if (error != FERRY_ENOTFOUND ||
-	    (error = ferry_store__trust_insert(db, &row)) < 0)
+	    (error = ferry_store__trust_insert(db, &row)) < 0 ||
+	    (error = audit_trust(db, "trust add", &row)) < 0)
 		goto done;
-	/* Audit point: "trust.add", name, fingerprint, by the actor. */
 	ferry_str_puts(&doc, "{\"name\":");
 	ferry_str_puts_json(&doc, row.name);
 	ferry_str_puts(&doc, ",\"public_key\":");
@@ -446,8 +457,7 @@ int ferry_trust_remove(ferry_db *db, const char *name)
 			"list; see 'ferry trust list'", name ? name : "");
 	if (error < 0 || (error = ferry_store__trust_delete(db, name)) < 0)
 		goto done;
-	/* Audit point: "trust.remove", name, row.fingerprint, by the
-	 * actor. */
+	error = audit_trust(db, "trust remove", &row);
 done:
 	return ferry_store__end(db, error);
 }

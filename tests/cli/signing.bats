@@ -136,6 +136,34 @@ trust_src() {
 	same me "$(src --user dev --json trust list | jp 'd[0]["name"]')"
 }
 
+@test "rule: key create, key replace, trust add and trust remove are written to the audit log" {
+	src init >/dev/null
+	src key create >/dev/null
+	first=$(src --json key show | jp 'd["fingerprint"]')
+	src trust add me "$(pubkey src)" >/dev/null
+	src trust remove me >/dev/null
+	src key create --replace >/dev/null
+	second=$(src --json key show | jp 'd["fingerprint"]')
+	# newest first: who, what, on which object, with which outcome
+	got=$(src --json audit list | python3 -c '
+import json, sys
+for e in json.load(sys.stdin):
+    if e["operation"].startswith(("key", "trust")):
+        print(e["user"], e["operation"], e["object"], e["outcome"])
+')
+	expected="admin key replace $second ok
+admin trust remove me ($first) ok
+admin trust add me ($first) ok
+admin key create $first ok"
+	same "$expected" "$got"
+	# a refused change writes nothing
+	src user add dev >/dev/null
+	expect_error 1 "only admins may change the trust list" src --user dev trust remove me
+	same 4 "$(src --json audit list | python3 -c '
+import json, sys
+print(sum(e["operation"].startswith(("key", "trust")) for e in json.load(sys.stdin)))')"
+}
+
 @test "rule: key show without a key says how to make one" {
 	src init >/dev/null
 	expect_error 1 "no signing key; an admin can create one with 'ferry key create'" src key show
