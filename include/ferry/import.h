@@ -92,14 +92,22 @@ int ferry_import_preview_each(ferry_db *db, int64_t id, ferry_preview_cb cb,
 	void *payload);
 
 /**
- * Answer items with "accept" (take the package's version; a strong
- * overwrite where the protection policy forbids it) or "skip" (keep the
- * target's).  items NULL and n 0 means every item with an error or a
- * warning; accept then leaves the items it cannot answer (a draft to
- * delete, a missing entity, field or reference, a value that does not
- * fit) and counts them in "left".  A preview comes first.
+ * Answer items (docs/import.md, "Resolve"):
+ * - "accept": the package wins; for an update that conflicts field by
+ *   field, only the conflicting fields take the package's values and
+ *   the target keeps its other changes (a strong overwrite where the
+ *   protection policy forbids it);
+ * - "accept_whole": the package's whole record as it is;
+ * - "skip": the target's record stays;
+ * - "clear": back to unresolved.
+ * Who resolved and when is kept with the import.  items NULL and n 0
+ * means every item with an error or a warning; accept then leaves the
+ * items it cannot answer (see "left_items").  A resolution an item does
+ * not allow, or an item that does not exist, is refused and nothing
+ * changes.  A preview comes first.
  *
- * @param[out] out {id, resolution, resolved, left, unresolved}
+ * @param[out] out {id, resolution, resolved, left, left_items:[item],
+ *	unresolved, unresolved_items:[item]}
  * @return 0; FERRY_ENOTFOUND (no such import or item); FERRY_ECONFLICT
  *	(an item accept cannot answer); FERRY_EINVALID; FERRY_ESTATE;
  *	FERRY_EDENIED
@@ -108,18 +116,81 @@ int ferry_import_resolve(ferry_buf *out, ferry_db *db, int64_t id,
 	const char *resolution, const int64_t *items, size_t n);
 
 /**
- * Use a hand-merged payload for one record item: a JSON object of field
- * values, checked like ferry_record_put() against the fields the target
- * will have (null clears a field).  At commit its fields are written
- * over the target's record (or make a new one).
+ * Decide some fields of one record item by hand: patch is a JSON object
+ * naming only those fields (null clears one), checked like
+ * ferry_record_put() against the fields the target will have.  The other
+ * fields follow the three-way merge (ferry_import_diff()); a field that
+ * conflicts must be in the patch.  For an insert the patch goes over
+ * the package's record; for an item without base values (an insert
+ * over an existing record) over the target's.
  *
  * @return 0; FERRY_EINVALID (not an object, a value of the wrong type or
- *	size, not a record insert or update); FERRY_ENOTFOUND (no such
- *	import, item, field or referenced record); FERRY_ECONFLICT (the
- *	entity is missing); FERRY_ESTATE; FERRY_EDENIED
+ *	size, a conflicting field left out, not a record insert or
+ *	update); FERRY_ENOTFOUND (no such import, item, field or referenced
+ *	record); FERRY_ECONFLICT (the entity is missing); FERRY_ESTATE;
+ *	FERRY_EDENIED
  */
 int ferry_import_merge(ferry_db *db, int64_t id, int64_t item,
-	const char *json);
+	const char *patch);
+
+/**
+ * Per field of record items: the base value (what the package's change
+ * was made against; null where the item carries none), the target's
+ * value now, the package's value, the three-way decision ("target": the
+ * package leaves the field; "package": only the package changed it;
+ * "same": both made the same change; "conflict") and whether it
+ * conflicts.  Catalog items (entity and field definitions) show their
+ * definitions' members side by side.  items NULL and n 0: every record
+ * item that changes a record the target has, or changed on both sides.
+ *
+ * @param[out] out {id, items:[{item, type, entity, sys_id, key, action,
+ *	package_action, resolution, target_exists, has_base, fields:[{name,
+ *	base, target, package, merge, conflict}]}]}
+ * @return 0; FERRY_ENOTFOUND (no such import or item); FERRY_ESTATE
+ *	(not previewed); FERRY_EDENIED
+ */
+int ferry_import_diff(ferry_buf *out, ferry_db *db, int64_t id,
+	const int64_t *items, size_t n);
+
+/** Which problems a preview lists. */
+typedef struct {
+	unsigned version;	/**< FERRY_PREVIEW_FILTER_VERSION */
+	const char *severity;	/**< error, warning, info, or NULL */
+	const char *kind;	/**< a problem kind, or NULL */
+	const char *entity;	/**< an entity (or item kind), or NULL */
+	int64_t limit;		/**< at most this many; 0 for all */
+	int64_t offset;		/**< skip this many first */
+} ferry_preview_filter;
+
+#define FERRY_PREVIEW_FILTER_VERSION 1
+#define FERRY_PREVIEW_FILTER_INIT \
+	{ FERRY_PREVIEW_FILTER_VERSION, NULL, NULL, NULL, 0, 0 }
+
+/**
+ * ferry_import_preview() listing only the problems f keeps; the summary
+ * gains kinds:{kind: count} (every problem of the import) and matched
+ * (how many f keeps, before limit and offset).  f NULL keeps all.
+ *
+ * @return as ferry_import_preview(); FERRY_EINVALID (an unknown
+ *	severity or kind, a negative limit or offset)
+ */
+int ferry_import_preview_filtered(ferry_buf *out, ferry_db *db, int64_t id,
+	const ferry_preview_filter *f);
+
+/** ferry_import_preview_each() with a filter (f may be NULL). */
+int ferry_import_preview_each_filtered(ferry_db *db, int64_t id,
+	const ferry_preview_filter *f, ferry_preview_cb cb, void *payload);
+
+/**
+ * Drop an import that is loaded or previewed: its staged items, plan,
+ * problems and resolutions, and the import itself.  Live data never
+ * changed, so nothing else does.
+ *
+ * @param[out] out {id, discarded:true, items}
+ * @return 0; FERRY_ENOTFOUND; FERRY_ESTATE (committed or backed out: its
+ *	history stays); FERRY_EDENIED
+ */
+int ferry_import_discard(ferry_buf *out, ferry_db *db, int64_t id);
 
 /** Options of ferry_import_commit(). */
 typedef struct {

@@ -1,6 +1,6 @@
 /*
- * cmd_import.c - ferry import load|preview|resolve|commit|backout|list|
- * show|apply (docs/cli/import.md).
+ * cmd_import.c - ferry import load|preview|diff|resolve|commit|backout|
+ * discard|list|show|apply (docs/cli/import.md).
  *
  * Exit codes: 0 done; 1 error; 2 usage; 3 the import has unresolved
  * problems (commit and apply refused, and preview when it finds some).
@@ -98,13 +98,31 @@ static void print_problems(FILE *f, json_t *problems)
 		print_problem(f, p);
 }
 
+/* The number of problems of each kind, on one line. */
+static void print_kinds(json_t *kinds)
+{
+	const char *kind;
+	json_t *n;
+	int first = 1;
+
+	json_object_foreach(kinds, kind, n) {
+		printf("%s%s %lld", first ? "by kind: " : ", ", kind,
+			(long long)json_integer_value(n));
+		first = 0;
+	}
+	if (!first)
+		putchar('\n');
+}
+
 /* A preview printed as it streams: the summary, then each problem. */
 typedef struct {
 	int json;
 	int opened;		/* the JSON summary is out */
 	long long id;
 	long long unresolved;
+	long long matched;	/* problems the filter keeps */
 	size_t problems;
+	size_t shown;		/* problems printed */
 } preview_out;
 
 static int print_preview_part(ferry_preview_part part, const char *text,
@@ -146,26 +164,58 @@ static int print_preview_part(ferry_preview_part part, const char *text,
 			num(actions, "skip"));
 		printf("%lld problem(s), %lld item(s) unresolved\n",
 			num(doc, "problem_count"), o->unresolved);
+		o->matched = num(doc, "matched");
+		print_kinds(json_object_get(doc, "kinds"));
 	} else {
 		print_problem(stdout, doc);
+		o->shown++;
 	}
 	json_decref(doc);
 	return 0;
 }
 
+/* A non-negative integer option, or -1 with a usage error. */
+static int opt_count(cli_ctx *ctx, const cli_args *a, const char *name,
+	int64_t *out)
+{
+	const char *v = cli_opt_value(ctx, a, name);
+	char what[32];
+	long long n;
+
+	*out = 0;
+	if (!v)
+		return 0;
+	snprintf(what, sizeof(what), "--%s", name);
+	if (cli_parse_int(ctx, v, what, &n) < 0)
+		return -1;
+	if (n < 0) {
+		cli_usage_error(ctx, "--%s takes a number of 0 or more, not "
+			"'%s'", name, v);
+		return -1;
+	}
+	*out = (int64_t)n;
+	return 0;
+}
+
 static int run_preview(cli_ctx *ctx, const cli_args *a)
 {
+	ferry_preview_filter f = FERRY_PREVIEW_FILTER_INIT;
 	preview_out o;
 	int64_t id;
 	int error;
 
-	if (parse_id(ctx, a->pos[0], &id) < 0)
+	if (parse_id(ctx, a->pos[0], &id) < 0 ||
+	    opt_count(ctx, a, "limit", &f.limit) < 0 ||
+	    opt_count(ctx, a, "offset", &f.offset) < 0)
 		return CLI_EXIT_USAGE;
+	f.severity = cli_opt_value(ctx, a, "severity");
+	f.kind = cli_opt_value(ctx, a, "kind");
+	f.entity = cli_opt_value(ctx, a, "entity");
 	memset(&o, 0, sizeof(o));
 	o.json = ctx->json;
 	o.id = (long long)id;
-	error = ferry_import_preview_each(ctx->db, id, print_preview_part,
-		&o);
+	error = ferry_import_preview_each_filtered(ctx->db, id, &f,
+		print_preview_part, &o);
 	if (error < 0) {
 		if (o.opened)
 			fputs("]}\n", stdout);
@@ -173,24 +223,50 @@ static int run_preview(cli_ctx *ctx, const cli_args *a)
 	}
 	if (o.json)
 		fputs("]}\n", stdout);
-	else if (o.unresolved)
-		printf("resolve with: ferry import resolve %lld accept|skip "
-			"ITEM... | --all, or merge ITEM JSON\n", o.id);
-	else
+	else if ((long long)o.shown < o.matched)
+		printf("(%zu of %lld matching problem(s) shown; see --limit "
+			"and --offset)\n", o.shown, o.matched);
+	if (!o.json && o.unresolved)
+		printf("see a record's fields: ferry import diff %lld ITEM; "
+			"answer with: ferry import resolve %lld "
+			"accept|skip|clear ITEM... | --all, or merge ITEM "
+			"PATCH\n", o.id, o.id);
+	else if (!o.json)
 		printf("next: ferry import commit %lld\n", o.id);
 	return o.unresolved ? CLI_EXIT_UNRESOLVED : CLI_EXIT_OK;
 }
 
 /* ---- resolve ------------------------------------------------------------- */
 
+/* A JSON array of item numbers as "3, 5, 9". */
+static void print_items(json_t *items)
+{
+	json_t *v;
+	size_t i;
+
+	json_array_foreach(items, i, v)
+		printf("%s%lld", i ? ", " : "", (long long)json_integer_value(v));
+}
+
 static void human_resolve(json_t *doc)
 {
+	json_t *left = json_object_get(doc, "left_items");
+	json_t *unresolved = json_object_get(doc, "unresolved_items");
+
 	printf("import %lld: %lld item(s) resolved with %s", num(doc, "id"),
 		num(doc, "resolved"), str(doc, "resolution"));
-	if (num(doc, "left"))
-		printf(", %lld left (accept cannot answer them: skip or merge "
-			"them)", num(doc, "left"));
-	printf("; %lld item(s) unresolved\n", num(doc, "unresolved"));
+	if (json_array_size(left)) {
+		printf(", %lld left (accept cannot answer them: see their "
+			"problems in 'ferry import preview %lld'): ",
+			num(doc, "left"), num(doc, "id"));
+		print_items(left);
+	}
+	printf("; %lld item(s) unresolved", num(doc, "unresolved"));
+	if (json_array_size(unresolved)) {
+		fputs(": ", stdout);
+		print_items(unresolved);
+	}
+	putchar('\n');
 }
 
 static int run_resolve(cli_ctx *ctx, const cli_args *a)
@@ -198,26 +274,36 @@ static int run_resolve(cli_ctx *ctx, const cli_args *a)
 	ferry_buf out = FERRY_BUF_INIT;
 	int64_t id, *items = NULL;
 	const char *how = a->pos[1];
-	int all = cli_opt_set(ctx, a, "all"), error, i, n = a->npos - 2;
+	int all = cli_opt_set(ctx, a, "all"), whole = cli_opt_set(ctx, a,
+		"whole"), error, i, n = a->npos - 2, rc;
 	long long v;
+	json_t *doc;
 
 	if (parse_id(ctx, a->pos[0], &id) < 0)
 		return CLI_EXIT_USAGE;
+	if (whole && strcmp(how, "accept") != 0)
+		return cli_usage_error(ctx, "--whole goes with accept");
 	if (!strcmp(how, "merge")) {
 		if (all || n != 2)
 			return cli_usage_error(ctx, "merge takes one ITEM and "
-				"its JSON payload");
+				"a PATCH: a JSON object of the fields you "
+				"decide, e.g. '{\"name\":\"Ann\"}'");
 		if (cli_parse_int(ctx, a->pos[2], "ITEM", &v) < 0)
 			return CLI_EXIT_USAGE;
 		if ((error = ferry_import_merge(ctx->db, id, (int64_t)v,
 		    a->pos[3])) < 0)
 			return cli_fail(ctx, error);
-		return cli_done(ctx, "item %lld of import %lld will take the "
-			"merged payload", v, (long long)id);
+		return cli_done(ctx, "item %lld of import %lld: the patch "
+			"decides its fields, the three-way merge the rest "
+			"(see 'ferry import diff %lld %lld')", v, (long long)id,
+			(long long)id, v);
 	}
-	if (strcmp(how, "accept") != 0 && strcmp(how, "skip") != 0)
-		return cli_usage_error(ctx, "resolve with accept, skip or "
-			"merge, not '%s'", how);
+	if (strcmp(how, "accept") != 0 && strcmp(how, "skip") != 0 &&
+	    strcmp(how, "clear") != 0)
+		return cli_usage_error(ctx, "resolve with accept, skip, clear "
+			"or merge, not '%s'", how);
+	if (all && !strcmp(how, "clear"))
+		return cli_usage_error(ctx, "clear takes ITEMs, not --all");
 	if (all == (n > 0))
 		return cli_usage_error(ctx, "name the ITEMs to %s, or --all",
 			how);
@@ -232,12 +318,173 @@ static int run_resolve(cli_ctx *ctx, const cli_args *a)
 		}
 		items[i] = (int64_t)v;
 	}
-	error = ferry_import_resolve(&out, ctx->db, id, how, items,
-		(size_t)n);
+	error = ferry_import_resolve(&out, ctx->db, id, whole ?
+		"accept_whole" : how, items, (size_t)n);
 	free(items);
 	if (error < 0)
 		return cli_fail(ctx, error);
-	return print_doc(ctx, &out, human_resolve);
+	/* --all that leaves items unresolved exits 3. */
+	doc = json_loadb(out.ptr, out.size, 0, NULL);
+	v = num(doc, "unresolved");
+	json_decref(doc);
+	rc = print_doc(ctx, &out, human_resolve);
+	return rc == CLI_EXIT_OK && all && v > 0 ? CLI_EXIT_UNRESOLVED : rc;
+}
+
+/* ---- diff ---------------------------------------------------------------- */
+
+#define DIFF_CUT 24		/* characters of a value shown without --full */
+
+static int diff_full;
+
+/* A value for the diff's table: JSON text, cut with "..." unless --full
+ * (counting characters, not bytes). */
+static char *diff_value(json_t *v)
+{
+	char *t = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
+	size_t i, chars = 0;
+
+	if (!t || diff_full)
+		return t;
+	for (i = 0; t[i]; i++) {
+		if (((unsigned char)t[i] & 0xc0) != 0x80 && chars++ ==
+		    DIFF_CUT - 3) {
+			strcpy(t + i, "...");
+			break;
+		}
+	}
+	return t;
+}
+
+/* Display width of UTF-8 text (one column a character). */
+static size_t cols_of(const char *t)
+{
+	size_t n = 0;
+
+	for (; *t; t++)
+		n += ((unsigned char)*t & 0xc0) != 0x80;
+	return n;
+}
+
+static void print_cell(const char *t, size_t width, int last)
+{
+	size_t n = cols_of(t);
+
+	fputs(t, stdout);
+	if (last)
+		putchar('\n');
+	else
+		printf("%*s", (int)(width - n + 2), "");
+}
+
+static void human_diff_item(json_t *it)
+{
+	static const char *const head[] = { "field", "base", "target",
+		"package", "merge" };
+	json_t *fields = json_object_get(it, "fields"), *f;
+	const char *res = str(it, "resolution");
+	size_t w[5], i, k, n = json_array_size(fields);
+	char *(*cells)[5];
+
+	printf("item %lld  %s %s %s  (%s", num(it, "item"), str(it, "type"),
+		str(it, "entity"), str(it, "key"), str(it, "action"));
+	if (strcmp(res, "-") != 0)
+		printf(", resolved: %s", res);
+	if (!json_is_true(json_object_get(it, "target_exists")))
+		fputs(", not in the target", stdout);
+	if (!json_is_true(json_object_get(it, "has_base")))
+		fputs(", no base values", stdout);
+	puts(")");
+	if ((cells = calloc(n ? n : 1, sizeof(*cells))) == NULL)
+		return;
+	for (k = 0; k < 5; k++)
+		w[k] = strlen(head[k]);
+	json_array_foreach(fields, i, f) {
+		cells[i][0] = strdup(str(f, "name"));
+		cells[i][1] = diff_value(json_object_get(f, "base"));
+		cells[i][2] = diff_value(json_object_get(f, "target"));
+		cells[i][3] = diff_value(json_object_get(f, "package"));
+		cells[i][4] = strdup(json_is_true(json_object_get(f,
+			"conflict")) ? "CONFLICT" : str(f, "merge"));
+		for (k = 0; k < 5; k++)
+			if (cells[i][k] && cols_of(cells[i][k]) > w[k])
+				w[k] = cols_of(cells[i][k]);
+	}
+	fputs("  ", stdout);
+	for (k = 0; k < 5; k++)
+		print_cell(head[k], w[k], k == 4);
+	for (i = 0; i < n; i++) {
+		fputs("  ", stdout);
+		for (k = 0; k < 5; k++) {
+			print_cell(cells[i][k] ? cells[i][k] : "-", w[k],
+				k == 4);
+			free(cells[i][k]);
+		}
+	}
+	free(cells);
+}
+
+static void human_diff(json_t *doc)
+{
+	json_t *items = json_object_get(doc, "items"), *it;
+	size_t i;
+
+	if (!json_array_size(items))
+		puts("no record of the target is changed by this import");
+	json_array_foreach(items, i, it) {
+		if (i)
+			putchar('\n');
+		human_diff_item(it);
+	}
+}
+
+static int run_diff(cli_ctx *ctx, const cli_args *a)
+{
+	ferry_buf out = FERRY_BUF_INIT;
+	int64_t id, *items = NULL;
+	int i, n = a->npos - 1, error;
+	long long v;
+
+	if (parse_id(ctx, a->pos[0], &id) < 0)
+		return CLI_EXIT_USAGE;
+	diff_full = cli_opt_set(ctx, a, "full");
+	if (n > 0 && (items = calloc((size_t)n, sizeof(*items))) == NULL) {
+		fputs("ferry: out of memory\n", stderr);
+		return CLI_EXIT_ERROR;
+	}
+	for (i = 0; i < n; i++) {
+		if (cli_parse_int(ctx, a->pos[i + 1], "ITEM", &v) < 0) {
+			free(items);
+			return CLI_EXIT_USAGE;
+		}
+		items[i] = (int64_t)v;
+	}
+	error = ferry_import_diff(&out, ctx->db, id, items, (size_t)n);
+	free(items);
+	if (error < 0)
+		return cli_fail(ctx, error);
+	return print_doc(ctx, &out, human_diff);
+}
+
+/* ---- discard ------------------------------------------------------------- */
+
+static void human_discard(json_t *doc)
+{
+	printf("discarded import %lld and its %lld staged item(s)\n",
+		num(doc, "id"), num(doc, "items"));
+}
+
+static int run_discard(cli_ctx *ctx, const cli_args *a)
+{
+	ferry_buf out = FERRY_BUF_INIT;
+	int64_t id;
+	int error;
+
+	if (parse_id(ctx, a->pos[0], &id) < 0)
+		return CLI_EXIT_USAGE;
+	if ((error = ferry_import_discard(&out, ctx->db, id)) < 0)
+		return cli_fail(ctx, error);
+	return print_doc(ctx, &out, human_discard);
 }
 
 /* ---- commit -------------------------------------------------------------- */
@@ -327,9 +574,32 @@ static void human_show(json_t *doc)
 	static const char *const keys[] = { "id", "state", "stamp", "mode",
 		"file", "loaded_by", "loaded_at", "committed_by",
 		"committed_at", "backup", "backed_out_at", NULL };
-	static const char *const cols[] = { "item", "entity", "sys_id", "key",
-		"action", "resolution", "outcome", "problems", NULL };
+	static const char *const cols[] = { "item", "type", "name", "action",
+		"resolution", "outcome", "problems", NULL };
+	json_t *items = json_object_get(doc, "items"), *it;
+	size_t i;
 
+	/* What each item is about: an entity's record, or a definition's
+	 * name (an entity, entity.field, a declared schema's entity). */
+	json_array_foreach(items, i, it) {
+		const char *type = str(it, "type"), *key = str(it, "key");
+		char *name = NULL;
+
+		if (!strcmp(type, "record") || !strcmp(type, "object")) {
+			size_t len = strlen(str(it, "entity")) + strlen(key) +
+				2;
+
+			if ((name = malloc(len)) != NULL)
+				snprintf(name, len, "%s %s", str(it, "entity"),
+					key);
+		} else {
+			name = strdup(!strcmp(type, "schema") ? str(it,
+				"entity") : key);
+		}
+		if (name)
+			json_object_set_new(it, "name", json_string(name));
+		free(name);
+	}
 	cli_fields(doc, keys);
 	printf("pack: %s\n", str(json_object_get(doc, "pack"), "name"));
 	puts("");
@@ -410,8 +680,26 @@ static int run_apply(cli_ctx *ctx, const cli_args *a)
 
 static const cli_opt no_opts[] = { { NULL, NULL, NULL } };
 
+static const cli_opt preview_opts[] = {
+	{ "severity", "S", "only problems of this severity (error, warning, "
+	  "info)" },
+	{ "kind", "K", "only problems of this kind" },
+	{ "entity", "E", "only problems of this entity's items" },
+	{ "limit", "N", "list at most N problems" },
+	{ "offset", "N", "skip the first N problems" },
+	{ NULL, NULL, NULL }
+};
+
 static const cli_opt resolve_opts[] = {
-	{ "all", NULL, "every item with an error or a warning" },
+	{ "all", NULL, "every item with an error or a warning (exit 3 if "
+	  "some stay unresolved)" },
+	{ "whole", NULL, "with accept: the package's whole record, not only "
+	  "its conflicting fields" },
+	{ NULL, NULL, NULL }
+};
+
+static const cli_opt diff_opts[] = {
+	{ "full", NULL, "show long values whole" },
 	{ NULL, NULL, NULL }
 };
 
@@ -430,19 +718,26 @@ static const cli_opt apply_opts[] = {
 const cli_command cli_import_commands[] = {
 	{ "import load", "FILE", "verify a .sop package and stage it (no live "
 	  "data changes); prints its import id", no_opts, 1, 1, 1, run_load },
-	{ "import preview", "ID", "decide what every item does and list every "
-	  "problem (exit 3 while some are unresolved)", no_opts, 1, 1, 1,
-	  run_preview },
-	{ "import resolve", "ID (accept|skip (ITEM... | --all) | merge ITEM "
-	  "JSON)", "answer problems: take the package's version, keep the "
-	  "target's, or use a hand-merged payload", resolve_opts, 2, -1, 1,
-	  run_resolve },
+	{ "import preview", "ID [--severity S] [--kind K] [--entity E] "
+	  "[--limit N] [--offset N]", "decide what every item does and list "
+	  "its problems, counted by kind first (exit 3 while some are "
+	  "unresolved)", preview_opts, 1, 1, 1, run_preview },
+	{ "import diff", "ID [ITEM...] [--full]", "show base, target and "
+	  "package values of every field of records the import changes, and "
+	  "which conflict", diff_opts, 1, -1, 1, run_diff },
+	{ "import resolve", "ID (accept [--whole]|skip|clear) (ITEM... | "
+	  "--all) | ID merge ITEM PATCH", "answer problems: the package wins "
+	  "the conflicting fields (--whole: its whole record), keep the "
+	  "target's, decide fields by hand, or back to unresolved",
+	  resolve_opts, 2, -1, 1, run_resolve },
 	{ "import commit", "ID [--no-backup]", "back up, then apply the "
 	  "import in one transaction (exit 3 while problems are unresolved)",
 	  commit_opts, 1, 1, 1, run_commit },
 	{ "import backout", "ID", "restore every record a committed import "
 	  "touched to its version before the import", no_opts, 1, 1, 1,
 	  run_backout },
+	{ "import discard", "ID", "drop a loaded or previewed import and "
+	  "its staged items", no_opts, 1, 1, 1, run_discard },
 	{ "import list", "", "list imports", no_opts, 0, 0, 1, run_list },
 	{ "import show", "ID", "show an import and what it did with each "
 	  "item", no_opts, 1, 1, 1, run_show },

@@ -113,6 +113,10 @@ int ferry__import_field_def(ferry_db *db, json_t *obj, ferry_field_def *def,
 {
 	json_t *dv = json_object_get(obj, "default_value");
 
+	/* A declared schema's fields call it "default". */
+	if (!dv)
+		dv = json_object_get(obj, "default");
+
 	memset(def, 0, sizeof(*def));
 	def->name = member_text(obj, "name");
 	def->type = member_text(obj, "type");
@@ -409,51 +413,87 @@ done:
 
 /* ---- resolve ------------------------------------------------------------- */
 
-/* Why accept cannot answer a problem kind, and what to do instead. */
-static const char *accept_advice(const char *kind)
+int ferry__import_item_find(ferry_db *db, int64_t id, int64_t item,
+	ferry_import_item *out)
 {
-	if (!strcmp(kind, "formula_draft_exists"))
-		return "delete the target's draft first ('ferry formula "
-			"delete NAME VERSION'), preview again, or skip it";
-	if (!strcmp(kind, "missing_entity"))
-		return "create the entity first, or skip it";
-	return "merge a payload that fits the target ('ferry import "
-		"resolve ID merge ITEM JSON'), or skip it";
+	int error = ferry_store__import_item_get(db, id, item, out);
+
+	if (error == FERRY_ENOTFOUND || (error == 0 && !out->decision))
+		error = ferry__error(db, FERRY_ENOTFOUND, "import %lld has no "
+			"item %lld; see 'ferry import preview %lld'",
+			(long long)id, (long long)item, (long long)id);
+	return error;
+}
+
+const char *ferry__import_item_type(const ferry_import_item *it)
+{
+	if (!it->t || strcmp(it->t, "record") != 0 || !it->entity)
+		return it->t ? it->t : "unknown";
+	if (!strcmp(it->entity, "sys_entity"))
+		return "entity";
+	if (!strcmp(it->entity, "sys_field"))
+		return "field";
+	return ferry__is_system_entity(it->entity) ? "object" : "record";
+}
+
+/* Refuse a resolution an item's problems do not allow, saying what
+ * does. */
+static int check_allowed(ferry_db *db, int64_t id,
+	const ferry_import_item *it, unsigned want, const char *word)
+{
+	ferry_str kind = FERRY_STR_INIT, advice = FERRY_STR_INIT,
+		kinds = FERRY_STR_INIT;
+	int error;
+
+	if (want == FERRY_RESOLVE_MERGE && !(ferry__import_item_allows(it->t,
+	    it->entity, it->action, it->decision) & FERRY_RESOLVE_MERGE))
+		return ferry__error(db, FERRY_EINVALID, "item %lld is %s: only "
+			"the inserts and updates of records take a patch; "
+			"accept or skip it", (long long)it->item,
+			strcmp(it->t, "record") ? "not a record" :
+			!strcmp(it->action, "delete") ? "a delete" :
+			"a catalog change (merged by the schema rules)");
+	ferry__problem_kinds_without(&kinds, want);
+	if (ferry_str_failed(&kinds))
+		return ferry__error(db, FERRY_ENOMEM, "out of memory");
+	error = ferry_store__import_problem_of(db, id, it->item, ferry_str_cstr(&kinds),
+		&kind);
+	if (error == 0) {
+		ferry__problem_advice(&advice, kind.ptr, id, it->item,
+			ferry__import_item_allows(it->t, it->entity,
+			it->action, it->decision));
+		error = ferry__error(db, FERRY_ECONFLICT, "item %lld cannot be "
+			"%s: it has a %s problem%s", (long long)it->item, word,
+			kind.ptr, ferry_str_cstr(&advice));
+	} else if (error == FERRY_ENOTFOUND) {
+		error = 0;
+	}
+	ferry_str_dispose(&kind);
+	ferry_str_dispose(&advice);
+	ferry_str_dispose(&kinds);
+	return error;
 }
 
 static int resolve_one(ferry_db *db, int64_t id, int64_t item,
-	const char *resolution, const char *now)
+	const char *resolution, int whole, const char *now)
 {
 	ferry_import_item it;
-	ferry_str kind = FERRY_STR_INIT;
 	int error;
 
 	memset(&it, 0, sizeof(it));
-	error = ferry_store__import_item_get(db, id, item, &it);
-	if (error == FERRY_ENOTFOUND || (error == 0 && !it.decision))
-		error = ferry__error(db, FERRY_ENOTFOUND, "import %lld has no "
-			"item %lld to resolve; see 'ferry import preview "
-			"%lld'", (long long)id, (long long)item,
-			(long long)id);
-	if (error < 0)
+	if ((error = ferry__import_item_find(db, id, item, &it)) < 0)
 		goto done;
-	if (!strcmp(resolution, "accept")) {
-		error = ferry_store__import_problem_of(db, id, item,
-			FERRY_IMPORT_NOT_ACCEPTABLE, &kind);
-		if (error == 0) {
-			error = ferry__error(db, FERRY_ECONFLICT, "item %lld "
-				"cannot be accepted: it has a %s problem; %s",
-				(long long)item, kind.ptr,
-				accept_advice(kind.ptr));
-			goto done;
-		}
-		if (error != FERRY_ENOTFOUND)
-			goto done;
+	if (!strcmp(resolution, "clear")) {
+		error = ferry_store__import_resolution_clear(db, id, item);
+		goto done;
 	}
+	if (!strcmp(resolution, "accept") && (error = check_allowed(db, id,
+	    &it, FERRY_RESOLVE_ACCEPT, whole ? "accepted whole" :
+	    "accepted")) < 0)
+		goto done;
 	error = ferry_store__import_resolution_set(db, id, item, resolution,
-		NULL, db->user, now);
+		NULL, whole, db->user, now);
 done:
-	ferry_str_dispose(&kind);
 	ferry_import_item_dispose(&it);
 	return error;
 }
@@ -462,18 +502,25 @@ int ferry_import_resolve(ferry_buf *out, ferry_db *db, int64_t id,
 	const char *resolution, const int64_t *items, size_t n)
 {
 	ferry_import_row imp;
-	ferry_str doc = FERRY_STR_INIT;
+	ferry_str doc = FERRY_STR_INIT, left_items = FERRY_STR_INIT,
+		unresolved_items = FERRY_STR_INIT;
 	char now[FERRY_ISO_LEN];
 	int64_t resolved = 0, left = 0, unresolved = 0;
+	int whole = 0, error;
 	size_t i;
-	int error;
 
 	FERRY_CHECK_DB(db);
+	if (resolution && !strcmp(resolution, "accept_whole")) {
+		whole = 1;
+		resolution = "accept";
+	}
 	if (!resolution || (strcmp(resolution, "accept") != 0 &&
-	    strcmp(resolution, "skip") != 0))
+	    strcmp(resolution, "skip") != 0 &&
+	    strcmp(resolution, "clear") != 0))
 		return ferry__error(db, FERRY_EINVALID, "resolve with accept "
-			"(take the package's version) or skip (keep the "
-			"target's); merge takes a payload");
+			"(the package wins), accept_whole (the package's whole "
+			"record), skip (keep the target's) or clear (back to "
+			"unresolved); merge takes a patch");
 	if (n && !items)
 		return ferry__error(db, FERRY_EMISUSE, "no items given");
 	if ((error = ferry_store__begin(db)) < 0)
@@ -485,27 +532,35 @@ int ferry_import_resolve(ferry_buf *out, ferry_db *db, int64_t id,
 	ferry__now_iso(db, now);
 	if (n == 0) {
 		error = ferry_store__import_resolve_all(db, id, resolution,
-			strcmp(resolution, "accept") ? NULL :
+			whole, strcmp(resolution, "accept") ? NULL :
 			FERRY_IMPORT_NOT_ACCEPTABLE, db->user, now, &resolved,
-			&left);
+			&left, &left_items);
 	} else {
+		/* All or nothing: the first refusal rolls back. */
 		for (i = 0; i < n && !error; i++)
-			error = resolve_one(db, id, items[i], resolution, now);
+			error = resolve_one(db, id, items[i], resolution,
+				whole, now);
 		resolved = (int64_t)n;
+		ferry_str_puts(&left_items, "[]");
 	}
 	/* A resolution may change what other items find (a reference to
 	 * a skipped record): commit plans again. */
 	if (error < 0 ||
 	    (error = ferry_store__import_mark_plan(db, id, 0)) < 0 ||
-	    (error = ferry_store__import_unresolved(db, id, &unresolved)) < 0)
+	    (error = ferry_store__import_unresolved(db, id, &unresolved,
+	    &unresolved_items)) < 0)
 		goto done;
 	ferry_str_printf(&doc, "{\"id\":%lld,\"resolution\":\"%s\","
-		"\"resolved\":%lld,\"left\":%lld,\"unresolved\":%lld}",
-		(long long)id, resolution, (long long)resolved,
-		(long long)left, (long long)unresolved);
+		"\"resolved\":%lld,\"left\":%lld,\"left_items\":%s,"
+		"\"unresolved\":%lld,\"unresolved_items\":%s}", (long long)id,
+		whole ? "accept_whole" : resolution, (long long)resolved,
+		(long long)left, ferry_str_cstr(&left_items),
+		(long long)unresolved, ferry_str_cstr(&unresolved_items));
 	error = ferry__buf_take(db, out, &doc);
 done:
 	ferry_str_dispose(&doc);
+	ferry_str_dispose(&left_items);
+	ferry_str_dispose(&unresolved_items);
 	return ferry_store__end(db, error);
 }
 
@@ -518,8 +573,8 @@ static int merge_value(ferry_db *db, int64_t id, const ferry_field *f,
 	int error = 0;
 
 	if (ferry_type__convert(&v, f, val, &err) < 0) {
-		error = ferry__error(db, FERRY_EINVALID, "%s.%s: %s", entity,
-			f->name, ferry_str_cstr(&err));
+		error = ferry__error(db, FERRY_EINVALID, "%s.%s: %s; nothing "
+			"changed", entity, f->name, ferry_str_cstr(&err));
 		goto done;
 	}
 	if (f->type.base == FERRY_T_REF && v.kind == FERRY_V_TEXT) {
@@ -544,13 +599,40 @@ done:
 	return error;
 }
 
+/* Every conflicting field must be decided by the patch. */
+static int check_conflicts_patched(ferry_db *db, const ferry_import_item *it,
+	json_t *patch)
+{
+	ferry_import_decided d;
+	ferry_str missing = FERRY_STR_INIT;
+	size_t i;
+	int error;
+
+	/* Without base values the patch goes over the target's record. */
+	if ((error = ferry__import_decide_item(db, it, &d)) < 0)
+		return error;
+	for (i = 0; i < d.n && d.has_base && d.has_target; i++)
+		if (d.fields[i].merge == FERRY_MERGE3_CONFLICT &&
+		    !json_object_get(patch, d.fields[i].name))
+			ferry_str_printf(&missing, "%s%s", missing.size ?
+				", " : "", d.fields[i].name);
+	if (missing.size)
+		error = ferry__error(db, FERRY_EINVALID, "the patch must decide "
+			"every field that conflicts; it leaves out %s (see "
+			"'ferry import diff ID %lld'); nothing changed",
+			missing.ptr, (long long)it->item);
+	ferry_str_dispose(&missing);
+	ferry__import_decided_dispose(&d);
+	return error;
+}
+
 int ferry_import_merge(ferry_db *db, int64_t id, int64_t item,
 	const char *json)
 {
 	ferry_import_row imp;
 	ferry_import_item it;
 	ferry_fieldset fs = { NULL, 0 };
-	ferry_str merged = FERRY_STR_INIT, kind = FERRY_STR_INIT;
+	ferry_str merged = FERRY_STR_INIT;
 	char now[FERRY_ISO_LEN];
 	json_t *obj = NULL, *val;
 	const char *key;
@@ -562,79 +644,98 @@ int ferry_import_merge(ferry_db *db, int64_t id, int64_t item,
 		return error;
 	if ((error = ferry__require_admin(db, "resolve imports")) < 0 ||
 	    (error = ferry__import_find(db, id, "previewed", "resolve",
-	    &imp)) < 0)
-		goto done;
-	error = ferry_store__import_item_get(db, id, item, &it);
-	if (error == FERRY_ENOTFOUND || (error == 0 && !it.decision))
-		error = ferry__error(db, FERRY_ENOTFOUND, "import %lld has no "
-			"item %lld; see 'ferry import preview %lld'",
-			(long long)id, (long long)item, (long long)id);
-	if (error < 0)
-		goto done;
-	if (strcmp(it.t, "record") != 0 || ferry__import_is_catalog(it.entity)
-	    || !strcmp(it.action, "delete")) {
-		error = ferry__error(db, FERRY_EINVALID, "item %lld is %s: "
-			"only the inserts and updates of records take a "
-			"merged payload; accept or skip it", (long long)item,
-			strcmp(it.t, "record") ? "not a record" :
-			!strcmp(it.action, "delete") ? "a delete" :
-			"a catalog change (merged by the schema rules)");
-		goto done;
-	}
-	error = ferry_store__import_problem_of(db, id, item, "missing_entity",
-		&kind);
-	if (error == 0) {
-		error = ferry__error(db, FERRY_ECONFLICT, "item %lld is a "
-			"record of entity %s, which the target lacks: create "
-			"the entity first, or skip it", (long long)item,
-			it.entity);
-		goto done;
-	}
-	if (error != FERRY_ENOTFOUND ||
+	    &imp)) < 0 ||
+	    (error = ferry__import_item_find(db, id, item, &it)) < 0 ||
+	    (error = check_allowed(db, id, &it, FERRY_RESOLVE_MERGE,
+	    "merged")) < 0 ||
 	    (error = ferry_store__import_fields_load(db, id, 1, it.entity,
-	    &fs)) < 0 ||
-	    (error = ferry__import_parse(db, json, &obj)) < 0)
+	    &fs)) < 0)
 		goto done;
+	if (!json || (obj = json_loads(json, JSON_REJECT_DUPLICATES,
+	    NULL)) == NULL || !json_is_object(obj)) {
+		error = ferry__error(db, FERRY_EINVALID, "the patch is not a "
+			"JSON object of field values (e.g. '{\"name\":\"Ann\"}'); "
+			"nothing changed");
+		goto done;
+	}
+	if (json_object_size(obj) == 0) {
+		error = ferry__error(db, FERRY_EINVALID, "the patch names no "
+			"field; name the fields you decide, or accept or skip "
+			"the item");
+		goto done;
+	}
 	json_object_foreach(obj, key, val) {
 		if (!strcmp(key, "sys_id")) {
-			if (json_is_string(val) && (!strcmp(json_string_value(
-			    val), it.sys_id) || (it.target_id &&
-			    !strcmp(json_string_value(val), it.target_id))))
-				continue;
-			error = ferry__error(db, FERRY_EINVALID, "the merged "
-				"payload names another record (sys_id); leave "
-				"sys_id out");
+			error = ferry__error(db, FERRY_EINVALID, "the patch "
+				"names sys_id, which is the record's identity; "
+				"leave it out");
 			goto done;
 		}
 		if ((i = ferry_fieldset_find(&fs, key)) < 0) {
 			error = ferry__error(db, FERRY_ENOTFOUND, "%s has no "
 				"field '%s' in the target (with the package's "
-				"schema changes); see 'ferry entity show %s'",
-				it.entity, key, it.entity);
+				"schema changes); see 'ferry entity show %s'; "
+				"nothing changed", it.entity, key, it.entity);
 			goto done;
 		}
 		if ((error = merge_value(db, id, &fs.fields[i], val,
 		    it.entity)) < 0)
 			goto done;
 	}
-	json_object_del(obj, "sys_id");
+	if ((error = check_conflicts_patched(db, &it, obj)) < 0)
+		goto done;
 	ferry_str_init(&merged, FERRY_TEXT_MAX);
 	ferry_json__canonical(&merged, obj);
 	if (ferry_str_failed(&merged)) {
-		error = ferry__error(db, FERRY_ENOMEM, "the merged payload is "
-			"too large");
+		error = ferry__error(db, FERRY_ENOMEM, "the patch is too "
+			"large");
 		goto done;
 	}
 	ferry__now_iso(db, now);
 	if ((error = ferry_store__import_resolution_set(db, id, item, "merge",
-	    merged.ptr, db->user, now)) == 0)
+	    merged.ptr, 0, db->user, now)) == 0)
 		error = ferry_store__import_mark_plan(db, id, 0);
 done:
 	json_decref(obj);
 	ferry_str_dispose(&merged);
-	ferry_str_dispose(&kind);
 	ferry_fieldset_dispose(&fs);
 	ferry_import_item_dispose(&it);
+	return ferry_store__end(db, error);
+}
+
+/* ---- discard ------------------------------------------------------------- */
+
+int ferry_import_discard(ferry_buf *out, ferry_db *db, int64_t id)
+{
+	ferry_import_row imp;
+	ferry_str doc = FERRY_STR_INIT;
+	int error;
+
+	FERRY_CHECK_DB(db);
+	if ((error = ferry_store__begin(db)) < 0)
+		return error;
+	if ((error = ferry__require_admin(db, "discard imports")) < 0 ||
+	    (error = ferry__import_find(db, id, NULL, NULL, &imp)) < 0)
+		goto done;
+	if (strcmp(imp.state, "loaded") != 0 &&
+	    strcmp(imp.state, "previewed") != 0) {
+		error = ferry__error(db, FERRY_ESTATE, "cannot discard import "
+			"%lld: it is %s, and a %s import is kept as the "
+			"instance's history%s", (long long)id,
+			!strcmp(imp.state, "backed_out") ? "backed out" :
+			imp.state, !strcmp(imp.state, "backed_out") ?
+			"backed out" : imp.state, !strcmp(imp.state,
+			"committed") ? " (undo it with 'ferry import "
+			"backout')" : "");
+		goto done;
+	}
+	if ((error = ferry_store__import_discard(db, id)) < 0)
+		goto done;
+	ferry_str_printf(&doc, "{\"id\":%lld,\"discarded\":true,\"items\":"
+		"%lld}", (long long)id, (long long)imp.items);
+	error = ferry__buf_take(db, out, &doc);
+done:
+	ferry_str_dispose(&doc);
 	return ferry_store__end(db, error);
 }
 

@@ -187,6 +187,76 @@ done:
 	return error;
 }
 
+/*
+ * A declared schema: the entity, if the target still lacks it, then every
+ * declared field it lacks, by the schema merge rules.
+ */
+static int commit_declared(const ferry_import_item *staged, void *payload)
+{
+	commit_state *s = payload;
+	ferry_import_item it;
+	ferry_write_opts o;
+	ferry_field_def def;
+	ferry_merge_action action;
+	ferry_str def_text = FERRY_STR_INIT, reason = FERRY_STR_INIT,
+		detail = FERRY_STR_INIT;
+	json_t *doc = NULL, *defn, *f;
+	size_t i;
+	int error, exists;
+
+	memset(&it, 0, sizeof(it));
+	if ((error = ferry_store__import_item_get(s->db, s->id, staged->item,
+	    &it)) < 0 || !it.act || (strcmp(it.act, "insert") != 0 &&
+	    strcmp(it.act, "update") != 0))
+		goto done;
+	if ((doc = json_loadb(staged->body, staged->body_len, 0, NULL)) ==
+	    NULL) {
+		error = ferry__error(s->db, FERRY_EFORMAT, "item %lld: a schema "
+			"item that is not JSON", (long long)it.item);
+		goto done;
+	}
+	defn = json_object_get(doc, "definition");
+	write_opts(s, &it, "open", &o);
+	if ((exists = ferry_store__entity_exists(s->db, it.entity)) < 0) {
+		error = exists;
+		goto done;
+	}
+	if (!exists) {
+		if ((error = ferry__entity_create(s->db, it.entity,
+		    json_string_value(json_object_get(defn, "display")),
+		    json_string_value(json_object_get(defn, "description")),
+		    &o)) < 0)
+			goto done;
+		ferry_str_printf(&detail, "created entity %s", it.entity);
+	}
+	json_array_foreach(json_object_get(defn, "fields"), i, f) {
+		ferry_str_clear(&def_text);
+		ferry_str_clear(&reason);
+		if ((error = ferry__import_field_def(s->db, f, &def,
+		    &def_text)) < 0 ||
+		    (error = ferry__merge_field(s->db, it.entity, &def, &o,
+		    &action, &reason)) < 0)
+			goto done;
+		if (action == FERRY_MERGE_ADD)
+			ferry_str_printf(&detail, "%s%s", detail.size ?
+				(detail.ptr[detail.size - 1] == ':' ? " " :
+				", ") : "added field(s): ", def.name);
+	}
+	if (ferry_str_failed(&detail)) {
+		error = nomem(s->db);
+		goto done;
+	}
+	error = ferry_store__import_outcome(s->db, s->id, it.item, !exists ?
+		"inserted" : "updated", detail.size ? detail.ptr : NULL);
+done:
+	json_decref(doc);
+	ferry_str_dispose(&def_text);
+	ferry_str_dispose(&reason);
+	ferry_str_dispose(&detail);
+	ferry_import_item_dispose(&it);
+	return error;
+}
+
 /* Entities first, then fields (which may refer to new entities). */
 static int commit_schema(commit_state *s)
 {
@@ -213,30 +283,39 @@ static int commit_schema(commit_state *s)
 	}
 	ferry__free(after);
 	ferry_import_item_dispose(&it);
+	/* Then what the declared schemas add. */
+	if (error == 0)
+		error = ferry_store__import_items_each(s->db, s->id, "schema",
+			NULL, commit_declared, s);
 	return error;
 }
 
 /* ---- records ------------------------------------------------------------- */
 
-/* Which fields an item writes, from which object. */
+/* Which fields an item writes, from which object: a hand merge's patch
+ * over the package's payload for an insert, over the target's record
+ * for an update without base values; a merge decides field by field
+ * (merge_fields); an update writes every declared field. */
 static int item_source(commit_state *s, const ferry_import_item *it,
 	json_t **src, json_t **fields)
 {
+	int hand = it->resolution && !strcmp(it->resolution, "merge");
 	int error;
 
 	*src = *fields = NULL;
-	if (it->resolution && !strcmp(it->resolution, "merge")) {
+	if ((error = ferry__import_parse(s->db, it->payload, src)) < 0)
+		return error;
+	if (!strcmp(it->act, "insert")) {
+		if (hand && (error = ferry__import_overlay(s->db, *src,
+		    it->merged)) < 0)
+			return error;
+		*fields = json_incref(*src);
+	} else if (hand && strcmp(it->act, "merge") != 0) {
+		json_decref(*src);
 		if ((error = ferry__import_parse(s->db, it->merged, src)) < 0)
 			return error;
 		*fields = json_incref(*src);
-		return 0;
 	}
-	if ((error = ferry__import_parse(s->db, it->payload, src)) < 0)
-		return error;
-	if (!strcmp(it->act, "merge"))
-		return ferry__import_parse(s->db, it->old, fields);
-	if (!strcmp(it->act, "insert"))
-		*fields = json_incref(*src);
 	return 0;
 }
 
@@ -253,6 +332,62 @@ static int convert_field(commit_state *s, const ferry_import_item *it,
 			"%s; preview the import again", (long long)it->item,
 			it->entity, f->name, ferry_str_cstr(&s->err));
 	return 0;
+}
+
+/*
+ * The fields a merge writes, decided one by one against the target's
+ * values now (merge3.h): what only the package changed takes the
+ * package's value; a conflict the package's value when accepted; a
+ * field the hand-merged patch names the patch's value; the rest keep
+ * the target's.
+ */
+static int merge_fields(commit_state *s, const ferry_import_item *it,
+	const ferry_fieldset *fs, ferry_value *values, int *set)
+{
+	ferry_import_decided d;
+	json_t *patch = NULL, *src;
+	size_t k;
+	int error, i;
+
+	memset(&d, 0, sizeof(d));
+	if (it->resolution && !strcmp(it->resolution, "merge") &&
+	    (error = ferry__import_parse(s->db, it->merged, &patch)) < 0)
+		return error;
+	if ((error = ferry__import_decide(s->db, it, fs, values, &d)) < 0)
+		goto done;
+	for (k = 0; k < d.n; k++) {
+		const ferry_import_field_decision *f = &d.fields[k];
+
+		if ((i = ferry_fieldset_find(fs, f->name)) < 0) {
+			error = ferry__error(s->db, FERRY_ECONFLICT, "item %lld: "
+				"%s has no field %s in the target; preview the "
+				"import again", (long long)it->item, it->entity,
+				f->name);
+			goto done;
+		}
+		if (patch && json_object_get(patch, f->name))
+			src = patch;
+		else if (f->merge == FERRY_MERGE3_PACKAGE ||
+		    (f->merge == FERRY_MERGE3_CONFLICT && it->resolution &&
+		    !strcmp(it->resolution, "accept")))
+			src = d.payload;
+		else if (f->merge == FERRY_MERGE3_CONFLICT) {
+			error = ferry__error(s->db, FERRY_ECONFLICT, "item %lld: "
+				"%s.%s changed in the target since the preview; "
+				"preview the import again", (long long)it->item,
+				it->entity, f->name);
+			goto done;
+		} else
+			continue;
+		if ((error = convert_field(s, it, &fs->fields[i], src,
+		    &values[i])) < 0)
+			goto done;
+		set[i] = 1;
+	}
+done:
+	ferry__import_decided_dispose(&d);
+	json_decref(patch);
+	return error;
 }
 
 /*
@@ -297,7 +432,10 @@ static int write_item(commit_state *s, const ferry_import_item *it,
 	}
 	if ((error = item_source(s, it, &src, &fields)) < 0)
 		goto done;
-	if (fields) {
+	if (!strcmp(it->act, "merge")) {
+		if ((error = merge_fields(s, it, fs, values, set)) < 0)
+			goto done;
+	} else if (fields) {
 		json_object_foreach(fields, key, val) {
 			if ((i = ferry_fieldset_find(fs, key)) < 0) {
 				error = ferry__error(s->db, FERRY_ECONFLICT,
@@ -346,6 +484,7 @@ static int write_item(commit_state *s, const ferry_import_item *it,
 	outcome = is_insert ? "inserted" : !strcmp(it->act, "merge") ?
 		"merged" : "updated";
 	error = ferry_store__import_outcome(s->db, s->id, it->item, outcome,
+		it->whole ? "the package's whole record (accept --whole)" :
 		NULL);
 done:
 	json_decref(src);
@@ -682,7 +821,7 @@ static int replan(ferry_db *db, const ferry_import_row *imp,
 	    db->user, now, NULL)) < 0 ||
 	    (error = ferry_store__import_mark_plan(db, imp->id, 1)) < 0))
 		return error;
-	return ferry_store__import_unresolved(db, imp->id, unresolved);
+	return ferry_store__import_unresolved(db, imp->id, unresolved, NULL);
 }
 
 int ferry_import_commit(ferry_buf *out, ferry_db *db, int64_t id,

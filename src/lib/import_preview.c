@@ -311,6 +311,115 @@ done:
 	return error;
 }
 
+/* ---- declared schemas ---------------------------------------------------- */
+
+/*
+ * A schema item declares an entity the package's records use.  What the
+ * target lacks of it (the entity, or some of its fields) and no catalog
+ * item adds is created from the declaration at commit, by the schema
+ * merge rules: creates_entity / creates_field (info).
+ */
+/* A declared ref() field needs its entity: missing_entity when neither
+ * the target nor the package has it. */
+static int declared_ref_known(plan_state *s, const ferry_import_item *it,
+	const char *name, const char *type)
+{
+	ferry_str err = FERRY_STR_INIT;
+	ferry_type t;
+	int error = 0;
+
+	if (ferry_type__parse(&t, type, &err) == 0 && t.base == FERRY_T_REF &&
+	    strcmp(t.ref, it->entity) != 0) {
+		if ((error = entity_known(s, t.ref)) == 0) {
+			ferry_str_clear(&s->msg);
+			ferry_str_printf(&s->msg, "field %s.%s is a %s, and "
+				"entity %s is neither in the target nor "
+				"created by the package", it->entity, name,
+				type, t.ref);
+			error = problem(s, it->item, "missing_entity",
+				"error");
+		} else if (error > 0) {
+			error = 0;
+		}
+	}
+	ferry_str_dispose(&err);
+	return error;
+}
+
+static int plan_schema_item(const ferry_import_item *it, void *payload)
+{
+	plan_state *s = payload;
+	ferry_fieldset target = { NULL, 0 };
+	ferry_str added = FERRY_STR_INIT;
+	json_t *doc = NULL, *fields, *f;
+	const char *decision = "skip";
+	size_t i, n = 0;
+	int error, known, creates = 0;
+
+	if (ferry__is_system_entity(it->entity))
+		goto plan;
+	if ((known = entity_known(s, it->entity)) < 0) {
+		error = known;
+		goto done;
+	}
+	if ((doc = json_loadb(it->body, it->body_len, 0, NULL)) == NULL) {
+		error = ferry__error(s->db, FERRY_EFORMAT, "item %lld: a schema "
+			"item that is not JSON", (long long)it->item);
+		goto done;
+	}
+	fields = json_object_get(json_object_get(doc, "definition"),
+		"fields");
+	if (!known) {
+		creates = 1;
+		decision = "insert";
+		if (names_add(&s->created, it->entity) < 0) {
+			error = nomem(s->db);
+			goto done;
+		}
+	}
+	if ((error = ferry_store__import_fields_load(s->db, s->id, 1,
+	    it->entity, &target)) < 0)
+		goto done;
+	json_array_foreach(fields, i, f) {
+		const char *name = json_string_value(json_object_get(f,
+			"name"));
+		const char *type = json_string_value(json_object_get(f,
+			"type"));
+
+		if (!name || !type || ferry_fieldset_find(&target, name) >= 0)
+			continue;
+		if ((error = declared_ref_known(s, it, name, type)) < 0)
+			goto done;
+		if ((error = ferry_store__import_field(s->db, s->id, 1,
+		    it->entity, name, type)) < 0)
+			goto done;
+		ferry_str_printf(&added, "%s%s %s", n++ ? ", " : "", name,
+			type);
+	}
+	if (n && !creates)
+		decision = "update";
+	ferry_str_clear(&s->msg);
+	if (creates)
+		ferry_str_printf(&s->msg, "entity %s is not in the target: it "
+			"is created from the package's declared schema%s%s",
+			it->entity, n ? ", with " : "", ferry_str_cstr(&added));
+	else if (n)
+		ferry_str_printf(&s->msg, "entity %s lacks field(s) the "
+			"package declares: %s is added by the schema merge "
+			"rules", it->entity, ferry_str_cstr(&added));
+	if ((creates || n) && (error = problem(s, it->item, creates ?
+	    "creates_entity" : "creates_field", "info")) < 0)
+		goto done;
+plan:
+	error = ferry_store__import_plan_put(s->db, s->id, it->item, NULL,
+		NULL, decision, NULL);
+done:
+	json_decref(doc);
+	ferry_str_dispose(&added);
+	ferry_fieldset_dispose(&target);
+	return error;
+}
+
 /* ---- records ------------------------------------------------------------- */
 
 static int collect_entity(const char *entity, void *payload)
@@ -527,7 +636,9 @@ int ferry__import_plan(ferry_db *db, const ferry_import_row *imp)
 	for (i = 0; i < s.entities.n && !error; i++)
 		error = target_fields(&s, s.entities.names[i]);
 	if (error < 0 || (error = ferry_store__import_items_each(db, imp->id,
-	    "record", "sys_field", plan_field_item, &s)) < 0)
+	    "record", "sys_field", plan_field_item, &s)) < 0 ||
+	    (error = ferry_store__import_items_each(db, imp->id, "schema",
+	    NULL, plan_schema_item, &s)) < 0)
 		goto done;
 	for (i = 0; i < s.entities.n && !error; i++)
 		error = plan_entity_records(&s, s.entities.names[i]);
@@ -579,41 +690,149 @@ done:
 
 typedef struct {
 	ferry_db *db;
+	int64_t id;
 	ferry_preview_cb cb;
 	void *payload;
+	ferry_str line, msg;
 } stream_state;
 
-static int stream_problem(const char *json, size_t len, void *payload)
+static void put_member(ferry_str *s, const char *name, const char *text)
+{
+	ferry_str_printf(s, ",\"%s\":", name);
+	if (text)
+		ferry_str_puts_json(s, text);
+	else
+		ferry_str_puts(s, "null");
+}
+
+/* One problem as its JSON object: the store's facts, the advice from
+ * the table of kinds (import_problems.c). */
+static int stream_problem(const ferry_import_problem_row *r, void *payload)
 {
 	stream_state *s = payload;
+	ferry_str *l = &s->line;
 
-	return s->cb(FERRY_PREVIEW_PROBLEM, json, len, s->payload);
+	ferry_str_clear(l);
+	ferry_str_printf(l, "{\"item\":%lld", (long long)r->item);
+	put_member(l, "entity", r->entity);
+	put_member(l, "sys_id", r->sys_id);
+	put_member(l, "key", r->key);
+	put_member(l, "kind", r->kind);
+	put_member(l, "severity", r->severity);
+	ferry_str_clear(&s->msg);
+	ferry_str_puts(&s->msg, r->message ? r->message : "");
+	ferry__problem_advice(&s->msg, r->kind, s->id, r->item,
+		ferry__import_item_allows(r->t, r->entity, r->action,
+		r->decision));
+	if (ferry_str_failed(&s->msg))
+		return FERRY_ENOMEM;
+	ferry_str_puts(l, ",\"message\":");
+	ferry_str_put_json(l, s->msg.ptr, s->msg.size);
+	put_member(l, "resolution", r->resolution && r->whole ?
+		"accept_whole" : r->resolution);
+	ferry_str_putc(l, '}');
+	if (ferry_str_failed(l))
+		return FERRY_ENOMEM;
+	return s->cb(FERRY_PREVIEW_PROBLEM, l->ptr, l->size, s->payload);
+}
+
+/* A filter checked, as the store reads it. */
+static int check_filter(ferry_db *db, const ferry_preview_filter *f,
+	ferry_problem_filter *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (!f)
+		return 0;
+	if (f->version != FERRY_PREVIEW_FILTER_VERSION)
+		return ferry__error(db, FERRY_EMISUSE, "unknown preview filter "
+			"version %u", f->version);
+	if (f->severity && strcmp(f->severity, "error") != 0 &&
+	    strcmp(f->severity, "warning") != 0 &&
+	    strcmp(f->severity, "info") != 0)
+		return ferry__error(db, FERRY_EINVALID, "no severity '%s': "
+			"use error, warning or info", f->severity);
+	if (f->kind && !ferry__problem_kind(f->kind)) {
+		ferry_str kinds = FERRY_STR_INIT;
+		const ferry_problem_kind_info *k;
+		size_t i;
+		int error;
+
+		for (i = 0; (k = ferry__problem_kind_at(i)) != NULL; i++)
+			ferry_str_printf(&kinds, "%s%s", i ? ", " : "",
+				k->name);
+		error = ferry__error(db, FERRY_EINVALID, "no problem kind '%s'; "
+			"the kinds are %s", f->kind, ferry_str_cstr(&kinds));
+		ferry_str_dispose(&kinds);
+		return error;
+	}
+	if (f->limit < 0 || f->offset < 0)
+		return ferry__error(db, FERRY_EINVALID, "limit and offset "
+			"cannot be negative");
+	out->severity = f->severity;
+	out->kind = f->kind;
+	out->entity = f->entity;
+	out->limit = f->limit;
+	out->offset = f->offset;
+	return 0;
+}
+
+int ferry_import_preview_each_filtered(ferry_db *db, int64_t id,
+	const ferry_preview_filter *f, ferry_preview_cb cb, void *payload)
+{
+	ferry_str summary = FERRY_STR_INIT, counts = FERRY_STR_INIT;
+	ferry_problem_filter pf;
+	stream_state s;
+	int error;
+
+	FERRY_CHECK_DB(db);
+	memset(&s, 0, sizeof(s));
+	if (!cb)
+		return ferry__error(db, FERRY_EMISUSE, "no callback given");
+	if ((error = check_filter(db, f, &pf)) < 0)
+		return error;
+	/* The plan is one transaction; the listing reads what it kept. */
+	if ((error = preview_plan(db, id)) < 0 ||
+	    (error = ferry_store__import_preview_doc(db, id, &summary)) < 0 ||
+	    (error = ferry_store__import_problem_counts(db, id, &pf,
+	    &counts)) < 0)
+		goto done;
+	/* {...summary} + the counts' members: {...,"kinds":..,"matched":n} */
+	if (summary.size < 2 || counts.size < 2) {
+		error = ferry__error(db, FERRY_EIO, "reading an import");
+		goto done;
+	}
+	summary.size--;
+	ferry_str_putc(&summary, ',');
+	ferry_str_put(&summary, counts.ptr + 1, counts.size - 1);
+	if (ferry_str_failed(&summary)) {
+		error = ferry__error(db, FERRY_ENOMEM, "out of memory");
+		goto done;
+	}
+	if ((error = cb(FERRY_PREVIEW_SUMMARY, summary.ptr, summary.size,
+	    payload)) != 0)
+		goto done;
+	s.db = db;
+	s.id = id;
+	s.cb = cb;
+	s.payload = payload;
+	ferry_str_init(&s.line, 0);
+	ferry_str_init(&s.msg, 0);
+	error = ferry_store__import_problems_each(db, id, &pf, stream_problem,
+		&s);
+	if (error == FERRY_ENOMEM)
+		error = ferry__error(db, error, "out of memory");
+done:
+	ferry_str_dispose(&s.line);
+	ferry_str_dispose(&s.msg);
+	ferry_str_dispose(&summary);
+	ferry_str_dispose(&counts);
+	return error;
 }
 
 int ferry_import_preview_each(ferry_db *db, int64_t id, ferry_preview_cb cb,
 	void *payload)
 {
-	ferry_str summary = FERRY_STR_INIT;
-	stream_state s;
-	int error;
-
-	FERRY_CHECK_DB(db);
-	if (!cb)
-		return ferry__error(db, FERRY_EMISUSE, "no callback given");
-	/* The plan is one transaction; the listing reads what it kept. */
-	if ((error = preview_plan(db, id)) < 0 ||
-	    (error = ferry_store__import_preview_doc(db, id, &summary)) < 0)
-		goto done;
-	if ((error = cb(FERRY_PREVIEW_SUMMARY, summary.ptr, summary.size,
-	    payload)) != 0)
-		goto done;
-	s.db = db;
-	s.cb = cb;
-	s.payload = payload;
-	error = ferry_store__import_problems_each(db, id, stream_problem, &s);
-done:
-	ferry_str_dispose(&summary);
-	return error;
+	return ferry_import_preview_each_filtered(db, id, NULL, cb, payload);
 }
 
 /* The whole preview document from its pieces. */
@@ -634,13 +853,14 @@ static int collect(ferry_preview_part part, const char *json, size_t len,
 	return ferry_str_failed(doc) ? FERRY_ENOMEM : 0;
 }
 
-int ferry_import_preview(ferry_buf *out, ferry_db *db, int64_t id)
+int ferry_import_preview_filtered(ferry_buf *out, ferry_db *db, int64_t id,
+	const ferry_preview_filter *f)
 {
 	ferry_str doc = FERRY_STR_INIT;
 	int error;
 
 	FERRY_CHECK_DB(db);
-	error = ferry_import_preview_each(db, id, collect, &doc);
+	error = ferry_import_preview_each_filtered(db, id, f, collect, &doc);
 	if (error == FERRY_ENOMEM)
 		error = ferry__error(db, error, "out of memory");
 	if (error == 0) {
@@ -649,4 +869,9 @@ int ferry_import_preview(ferry_buf *out, ferry_db *db, int64_t id)
 	}
 	ferry_str_dispose(&doc);
 	return error;
+}
+
+int ferry_import_preview(ferry_buf *out, ferry_db *db, int64_t id)
+{
+	return ferry_import_preview_filtered(out, db, id, NULL);
 }

@@ -7,6 +7,7 @@
 #ifndef FERRY_LIB_IMPORTS_H
 #define FERRY_LIB_IMPORTS_H
 
+#include "merge3.h"
 #include "records.h"
 #include "schema_merge.h"
 #include "store/store.h"
@@ -47,5 +48,88 @@ int ferry__import_covers(const ferry_type *target, const ferry_type *declared);
 
 /* Parse a payload or merged object (one document per call). */
 int ferry__import_parse(ferry_db *db, const char *text, json_t **out);
+
+/* An item of an import with its plan, or FERRY_ENOTFOUND with the
+ * message a user sees ("import 3 has no item 9; see ...").  out is
+ * disposed of by the caller. */
+int ferry__import_item_find(ferry_db *db, int64_t id, int64_t item,
+	ferry_import_item *out);
+
+/* What an item is, for listings: "record", "entity" or "field" (a
+ * catalog record: an entity or field definition), "object" (an
+ * associated object), "schema" (a declared schema), "formula",
+ * "dataset", or the item's own kind. */
+const char *ferry__import_item_type(const ferry_import_item *it);
+
+/* One field of a record item, decided by the three-way merge: values
+ * as canonical JSON text (owned); base NULL when the item carries no
+ * base values, target NULL when the target has no such record. */
+typedef struct {
+	char *name;
+	char *base, *target, *package;
+	ferry_merge3 merge;
+} ferry_import_field_decision;
+
+/* Every field a record item writes or changes (its payload's and its
+ * old values' keys), in byte order. */
+typedef struct {
+	json_t *payload, *old;	/* the item's, parsed */
+	ferry_import_field_decision *fields;
+	size_t n;
+	int has_base;		/* an update that carries base values */
+	int has_target;		/* the target has the record */
+} ferry_import_decided;
+
+/*
+ * Decide every field of a record item against the target's values
+ * (target[i] belongs to fs->fields[i]; NULL when the target has no such
+ * record): merge3.h for an update with base values; otherwise, with a
+ * target record, every field that differs is a conflict.
+ */
+int ferry__import_decide(ferry_db *db, const ferry_import_item *it,
+	const ferry_fieldset *fs, const ferry_value *target,
+	ferry_import_decided *out);
+/* The same, reading the target's record the plan found. */
+int ferry__import_decide_item(ferry_db *db, const ferry_import_item *it,
+	ferry_import_decided *out);
+void ferry__import_decided_dispose(ferry_import_decided *d);
+
+/* The resolutions a problem kind or an item allows (bits). */
+#define FERRY_RESOLVE_ACCEPT 1u
+#define FERRY_RESOLVE_SKIP 2u
+#define FERRY_RESOLVE_MERGE 4u
+#define FERRY_RESOLVE_PARTIAL 8u	/* accept takes conflicting fields only */
+
+/* A problem kind: its name, the resolutions that answer it (0 for a
+ * note that needs none) and what to do first, if anything. */
+typedef struct {
+	const char *name;
+	unsigned allows;
+	const char *before;
+} ferry_problem_kind_info;
+
+/* A kind by name, or NULL; the i-th kind, or NULL past the last. */
+const ferry_problem_kind_info *ferry__problem_kind(const char *name);
+const ferry_problem_kind_info *ferry__problem_kind_at(size_t i);
+
+/* The kinds that need an answer and cannot take `want` (a
+ * FERRY_RESOLVE_ bit), comma-separated, in the table's order. */
+void ferry__problem_kinds_without(ferry_str *s, unsigned want);
+
+/* What an item allows: accept and skip always; merge for the inserts and
+ * updates of records; PARTIAL when accept decides field by field. */
+unsigned ferry__import_item_allows(const char *t, const char *entity,
+	const char *action, const char *decision);
+
+/* Append "; ..." saying which commands answer a problem of `kind` on
+ * item (those both the kind and the item allow). */
+void ferry__problem_advice(ferry_str *s, const char *kind, int64_t id,
+	int64_t item, unsigned item_allows);
+
+/* Append word quoted for a POSIX shell where it needs quoting. */
+void ferry__shell_quote(ferry_str *s, const char *word);
+
+/* Write the members of the JSON object `patch` over obj. */
+int ferry__import_overlay(ferry_db *db, json_t *obj, const char *patch);
 
 #endif

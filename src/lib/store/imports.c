@@ -115,6 +115,7 @@ void ferry_import_item_dispose(ferry_import_item *it)
 	}
 	it->item = 0;
 	it->vendor = 0;
+	it->whole = 0;
 	it->body_len = 0;
 }
 
@@ -146,6 +147,7 @@ int ferry_imports__item_row(ferry_db *db, sqlite3_stmt *st,
 	it->act = col_dup(st, 17, &failed);
 	it->resolution = col_dup(st, 18, &failed);
 	it->merged = col_dup(st, 19, &failed);
+	it->whole = sqlite3_column_int(st, 20);
 	return failed ? ferry__error(db, FERRY_ENOMEM, "out of memory") : 0;
 }
 
@@ -637,15 +639,33 @@ int ferry_store__import_entities(ferry_db *db, int64_t id,
 		"ORDER BY 1", id, cb, payload, "reading an import");
 }
 
+/* Hand every row of a prepared item statement to cb, then finalize it. */
+static int items_run(ferry_db *db, sqlite3_stmt *st,
+	int (*cb)(const ferry_import_item *it, void *payload), void *payload)
+{
+	ferry_import_item it;
+	int rc, error = 0;
+
+	memset(&it, 0, sizeof(it));
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if ((error = ferry_imports__item_row(db, st, &it)) < 0 ||
+		    (error = cb(&it, payload)) != 0)
+			break;
+	}
+	sqlite3_finalize(st);
+	ferry_import_item_dispose(&it);
+	if (!error && rc != SQLITE_DONE && rc != SQLITE_ROW)
+		error = ferry_sq__error(db, rc, "reading an import");
+	return error;
+}
+
 int ferry_store__import_items_each(ferry_db *db, int64_t id, const char *t,
 	const char *entity, int (*cb)(const ferry_import_item *it,
 	void *payload), void *payload)
 {
-	ferry_import_item it;
 	sqlite3_stmt *st = NULL;
-	int rc, error = 0;
+	int rc;
 
-	memset(&it, 0, sizeof(it));
 	/* Not cached: the callback runs other statements. */
 	/* In the index's order: (entity, sys_id), items for kinds without
 	 * them.  (ORDER BY item would walk the whole import.) */
@@ -658,16 +678,26 @@ int ferry_store__import_items_each(ferry_db *db, int64_t id, const char *t,
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_text(st, 2, t, -1, SQLITE_TRANSIENT);
 	ferry_sq__bind_text(st, 3, entity);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if ((error = ferry_imports__item_row(db, st, &it)) < 0 ||
-		    (error = cb(&it, payload)) != 0)
-			break;
-	}
-	sqlite3_finalize(st);
-	ferry_import_item_dispose(&it);
-	if (!error && rc != SQLITE_DONE && rc != SQLITE_ROW)
-		error = ferry_sq__error(db, rc, "reading an import");
-	return error;
+	return items_run(db, st, cb, payload);
+}
+
+int ferry_store__import_changed_each(ferry_db *db, int64_t id,
+	int (*cb)(const ferry_import_item *it, void *payload), void *payload)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	rc = sqlite3_prepare_v2(db->store->conn, "SELECT " ITEM_COLUMNS
+		" FROM " ITEM_JOINS " WHERE i.import_id = ?1 AND i.t = "
+		"'record' AND ((p.target_id IS NOT NULL AND p.decision <> "
+		"'skip') OR EXISTS (SELECT 1 FROM ferry_import_problem pr "
+		"WHERE pr.import_id = i.import_id AND pr.item = i.item AND "
+		"pr.kind IN ('local_change', 'same_change'))) ORDER BY i.item",
+		-1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return ferry_sq__error(db, rc, "reading an import");
+	sqlite3_bind_int64(st, 1, id);
+	return items_run(db, st, cb, payload);
 }
 
 int ferry_store__import_item_get(ferry_db *db, int64_t id, int64_t item,
@@ -761,6 +791,12 @@ int ferry_store__import_list(ferry_db *db, ferry_str *json)
 	return ferry_sq__text(db, st, json);
 }
 
+/* What an item is (ferry__import_item_type() in SQL): an entity or field
+ * definition, an associated object, a record, or the item's kind. */
+#define ITEM_TYPE "CASE WHEN t <> 'record' THEN t WHEN entity = " \
+	"'sys_entity' THEN 'entity' WHEN entity = 'sys_field' THEN 'field' " \
+	"WHEN " IS_SYSTEM("entity") " THEN 'object' ELSE 'record' END"
+
 int ferry_store__import_show(ferry_db *db, int64_t id, ferry_str *json)
 {
 	sqlite3_stmt *st;
@@ -770,12 +806,16 @@ int ferry_store__import_show(ferry_db *db, int64_t id, ferry_str *json)
 	    "'state', m.state, 'stamp', m.stamp, 'kind', m.kind, 'mode', "
 	    "m.mode, 'pack', " PACK_JSON ", 'source', " SOURCE_JSON ", "
 	    "'file', m.file, 'items', json((SELECT coalesce(json_group_array("
-	    "json_object('item', item, 'type', t, 'entity', entity, 'sys_id', "
-	    "sys_id, 'key', rkey, 'action', action, 'package_action', paction, "
-	    "'resolution', resolution, 'outcome', outcome, 'problems', "
-	    "problems)), '[]') FROM (SELECT i.item, i.t, coalesce(i.entity, "
-	    "i.t) AS entity, i.sys_id, i.rkey, coalesce(p.act, p.decision, "
-	    "i.action) AS action, i.action AS paction, r.resolution, "
+	    "json_object('item', item, 'type', " ITEM_TYPE ", 'entity', "
+	    "entity, 'sys_id', sys_id, 'key', rkey, 'action', action, "
+	    "'package_action', paction, 'resolution', resolution, "
+	    "'resolved_by', rby, 'resolved_at', rat, 'outcome', outcome, "
+	    "'detail', detail, 'problems', problems)), '[]') FROM (SELECT "
+	    "i.item, i.t, coalesce(i.entity, i.t) AS entity, i.sys_id, "
+	    "i.rkey, coalesce(p.act, p.decision, i.action) AS action, "
+	    "i.action AS paction, CASE WHEN r.whole THEN 'accept_whole' ELSE "
+	    "r.resolution END AS resolution, r.by AS rby, r.at AS rat, "
+	    "p.detail AS detail, "
 	    "CASE WHEN p.act IS NULL OR (SELECT committed_at FROM "
 	    "ferry_import WHERE id = ?1) IS NULL THEN NULL ELSE " OUTCOME
 	    " END AS outcome, (SELECT count(*) FROM "

@@ -21,10 +21,10 @@
 #define ITEM_COLUMNS "i.item, i.t, i.entity, i.sys_id, i.rkey, i.action, " \
 	"i.version, i.base, i.policy, i.vendor, i.payload, i.old, i.body, " \
 	"p.target_id, p.target_version, p.target_policy, p.decision, p.act, " \
-	"r.resolution, r.merged"
+	"r.resolution, r.merged, r.whole"
 #define ITEM_STAGED "i.item, i.t, i.entity, i.sys_id, i.rkey, i.action, " \
 	"i.version, i.base, i.policy, i.vendor, i.payload, i.old, i.body, " \
-	"NULL, NULL, NULL, NULL, NULL, NULL, NULL"
+	"NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0"
 #define ITEM_JOINS "ferry_import_item i LEFT JOIN ferry_import_plan p ON " \
 	"p.import_id = i.import_id AND p.item = i.item LEFT JOIN " \
 	"ferry_import_resolution r ON r.import_id = i.import_id AND " \

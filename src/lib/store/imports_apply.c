@@ -20,7 +20,8 @@ int ferry_store__import_acts(ferry_db *db, int64_t id)
 		"i.entity IN " CATALOG_ENTITIES " THEN p.decision WHEN "
 		"i.action = 'delete' THEN CASE WHEN p.target_id IS NULL THEN "
 		"'skip' ELSE 'delete' END WHEN p.target_id IS NULL THEN "
-		"'insert' ELSE 'update' END ELSE p.decision END FROM "
+		"'insert' WHEN p.decision = 'merge' AND NOT r.whole THEN "
+		"'merge' ELSE 'update' END ELSE p.decision END FROM "
 		"ferry_import_resolution r CROSS JOIN ferry_import_item i ON "
 		"r.import_id = i.import_id AND r.item = i.item WHERE "
 		"p.import_id = ?1 AND i.import_id = p.import_id AND i.item = "
@@ -97,7 +98,8 @@ int ferry_store__import_fast(ferry_db *db, const ferry_import_write *w,
 		"i.import_id AND p.item = i.item LEFT JOIN "
 		"ferry_import_resolution r ON r.import_id = i.import_id AND "
 		"r.item = i.item WHERE i.import_id = ?1 AND i.t = 'record' AND "
-		"i.entity = ?2 AND r.resolution IS NOT 'merge' AND (p.act = "
+		"i.entity = ?2 AND r.resolution IS NOT 'merge' AND r.whole IS NOT 1 "
+		"AND (p.act = "
 		"'insert'%s))", updates ? " OR (p.act = 'update' AND "
 		"i.action <> 'delete' AND p.target_version IS NOT i.version)" :
 		"");

@@ -8,6 +8,7 @@
 #include "imports.h"
 
 #include "canonical.h"
+#include "merge3.h"
 #include "records.h"
 #include "text.h"
 #include "timeutil.h"
@@ -576,6 +577,17 @@ static void fn_version_hash(sqlite3_context *ctx, int argc,
 	sqlite3_result_text(ctx, hash, -1, SQLITE_TRANSIENT);
 }
 
+/* ferry_merge3(base, target, package): merge3.h's decision as a number
+ * (NULL arguments are JSON null; a NULL base, a field the package leaves). */
+static void fn_merge3(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	sqlite3_result_int(ctx, (int)ferry__merge3(
+		(const char *)sqlite3_value_text(argv[0]),
+		(const char *)sqlite3_value_text(argv[1]),
+		(const char *)sqlite3_value_text(argv[2])));
+}
+
 int ferry_store__import_functions(ferry_db *db)
 {
 	static const struct {
@@ -591,6 +603,7 @@ int ferry_store__import_functions(ferry_db *db)
 		{ "ferry_canonical", 1, fn_canonical },
 		{ "ferry_fits", 3, fn_fits },
 		{ "ferry_payload_check", 3, fn_payload_check },
+		{ "ferry_merge3", 3, fn_merge3 },
 		{ "ferry_version_hash", 4, fn_version_hash },
 	};
 	sqlite3 *conn = db->store->conn;

@@ -51,44 +51,77 @@ static void canonical_expr(ferry_str *sql, const ferry_field *f)
 	}
 }
 
+/* The target's value of the field named by SQL expression `key`, as
+ * canonical JSON ('null' for a field the target lacks). */
+static void target_value(ferry_str *sql, const ferry_fieldset *fs,
+	const char *key)
+{
+	size_t i;
+
+	ferry_str_printf(sql, "(CASE %s WHEN '' THEN NULL", key);
+	for (i = 0; i < fs->n; i++) {
+		ferry_str_puts(sql, " WHEN ");
+		ferry_imports__literal(sql, fs->fields[i].name);
+		ferry_str_puts(sql, " THEN ");
+		canonical_expr(sql, &fs->fields[i]);
+	}
+	ferry_str_puts(sql, " ELSE 'null' END)");
+}
+
+/* The fields of "old" (those the package changes) that ferry_merge3()
+ * decides as `m`, as a JSON array of names. */
+static void fields_deciding(ferry_str *sql, const ferry_fieldset *fs, int m)
+{
+	ferry_str_puts(sql, "CASE WHEN t.sys_id IS NOT NULL AND i.action = "
+		"'update' AND t.sys_version IS NOT i.base AND t.sys_version "
+		"<> i.version AND i.old IS NOT NULL THEN (SELECT "
+		"json_group_array(o.key) FROM json_each(i.old) o WHERE "
+		"ferry_merge3(i.old -> o.fullkey, ");
+	target_value(sql, fs, "o.key");
+	ferry_str_printf(sql, ", i.payload -> o.fullkey) = %d) END", m);
+}
+
 int ferry_store__import_plan_records(ferry_db *db, int64_t id,
 	const char *entity, const ferry_fieldset *fs)
 {
 	ferry_str sql = FERRY_STR_INIT;
-	size_t i;
 
+	/* A record the target already holds with the package's content
+	 * (or version) is skipped; a conflicting update is a merge whose
+	 * conflicting fields wait for an answer (merge3.h). */
 	ferry_str_puts(&sql, "INSERT INTO ferry_import_plan (import_id, item, "
-		"target_id, target_version, target_policy, conflicts, "
-		"decision, act) SELECT import_id, item, tid, tver, tpol, "
-		"conflicts, d, d FROM (SELECT import_id, item, tid, tver, "
-		"tpol, conflicts, CASE WHEN tid IS NULL THEN CASE WHEN "
-		"action = 'delete' THEN 'skip' ELSE 'insert' END WHEN tver = "
-		"version THEN 'skip' WHEN action = 'delete' THEN 'delete' "
-		"WHEN tver IS base THEN 'update' WHEN conflicts = '[]' THEN "
-		"'merge' ELSE 'update' END AS d FROM (SELECT i.import_id, "
-		"i.item, i.action, "
+		"target_id, target_version, target_policy, conflicts, same, "
+		"applied, decision, act) SELECT import_id, item, tid, tver, "
+		"tpol, conflicts, same, applied, d, d FROM (SELECT import_id, "
+		"item, tid, tver, tpol, conflicts, same, applied, CASE WHEN "
+		"tid IS NULL THEN CASE WHEN action = 'delete' THEN 'skip' ELSE "
+		"'insert' END WHEN tver = version OR applied THEN 'skip' WHEN "
+		"action = 'delete' THEN 'delete' WHEN tver IS base THEN "
+		"'update' WHEN conflicts IS NOT NULL THEN 'merge' ELSE "
+		"'update' END AS d FROM (SELECT i.import_id, i.item, i.action, "
 		"i.version, i.base, ");
 	if (!fs) {
 		ferry_str_puts(&sql, "NULL AS tid, NULL AS tver, NULL AS tpol, "
-			"NULL AS conflicts FROM ferry_import_item i");
+			"NULL AS conflicts, NULL AS same, 0 AS applied FROM "
+			"ferry_import_item i");
 		goto where;
 	}
-	/* The three-way check: the fields the package changes (the keys
-	 * of "old") must still hold their base values in the target. */
 	ferry_str_puts(&sql, "t.sys_id AS tid, t.sys_version AS tver, "
-		"t.sys_policy AS tpol, CASE WHEN t.sys_id IS NOT NULL AND "
-		"i.action = 'update' AND t.sys_version IS NOT i.base AND "
-		"t.sys_version <> i.version AND i.old IS NOT NULL THEN (SELECT "
-		"json_group_array(o.key) FROM json_each(i.old) o WHERE (CASE "
-		"o.key WHEN '' THEN NULL");
-	for (i = 0; i < fs->n; i++) {
-		ferry_str_puts(&sql, " WHEN ");
-		ferry_imports__literal(&sql, fs->fields[i].name);
-		ferry_str_puts(&sql, " THEN ");
-		canonical_expr(&sql, &fs->fields[i]);
-	}
-	ferry_str_puts(&sql, " ELSE 'null' END) IS NOT (i.old -> o.fullkey)) "
-		"END AS conflicts FROM ferry_import_item i LEFT JOIN ");
+		"t.sys_policy AS tpol, ");
+	fields_deciding(&sql, fs, 3);
+	ferry_str_puts(&sql, " AS conflicts, ");
+	fields_deciding(&sql, fs, 2);
+	/* Already applied: every field the package declares holds the
+	 * package's value (a payload leaves out nulls). */
+	ferry_str_puts(&sql, " AS same, CASE WHEN t.sys_id IS NOT NULL AND "
+		"i.action <> 'delete' AND t.sys_version IS NOT i.version THEN "
+		"NOT EXISTS (SELECT 1 FROM ferry_import_field d WHERE "
+		"d.import_id = i.import_id AND d.scope = 0 AND d.entity = "
+		"i.entity AND ");
+	target_value(&sql, fs, "d.name");
+	ferry_str_puts(&sql, " IS NOT coalesce(i.payload -> ('$.' || d.name), "
+		"'null')) ELSE 0 END AS applied FROM ferry_import_item i LEFT "
+		"JOIN ");
 	ferry_sq__ident(&sql, entity);
 	if (ferry__is_system_entity(entity)) {
 		/* Objects are matched by (entity, name), then by sys_id. */
@@ -171,11 +204,6 @@ int ferry_store__import_problem_put(ferry_db *db, int64_t id, int64_t item,
 	return ferry_sq__done(db, st, "recording a problem");
 }
 
-/* What resolving an error means, for its message. */
-#define RESOLVE_HINT(accept) "printf('; ''ferry import resolve %d " \
-	"accept %d'' " accept ", ''skip'' keeps the target''s', " \
-	"import_id, item)"
-
 /*
  * The problems versions and policies decide, in one pass over the plan:
  * v is the version problem of a record item (at most one), pol its
@@ -184,12 +212,14 @@ int ferry_store__import_problem_put(ferry_db *db, int64_t id, int64_t item,
 #define RECORD_PROBLEMS "WITH k AS MATERIALIZED (SELECT i.import_id AS " \
 	"import_id, i.item AS item, i.entity AS entity, i.rkey AS rkey, " \
 	"i.sys_id AS sys_id, i.action AS action, i.version AS version, " \
-	"i.policy AS policy, i.old AS old, p.conflicts AS conflicts, CASE " \
+	"i.policy AS policy, i.old AS old, p.conflicts AS conflicts, " \
+	"p.same AS same, CASE " \
 	"WHEN i.action = 'delete' AND p.target_id IS NULL THEN " \
-	"'already_deleted' WHEN p.target_id IS NOT NULL AND p.target_version " \
-	"= i.version THEN 'already_applied' WHEN p.decision = 'merge' THEN " \
-	"'merged' WHEN p.target_id IS NOT NULL AND p.conflicts IS NOT NULL " \
-	"AND p.conflicts <> '[]' THEN 'conflict' WHEN p.target_id IS NOT " \
+	"'already_deleted' WHEN p.target_id IS NOT NULL AND (p.target_version " \
+	"= i.version OR p.applied) THEN 'already_applied' WHEN " \
+	"p.target_id IS NOT NULL AND p.conflicts IS NOT NULL " \
+	"AND p.conflicts <> '[]' THEN 'conflict' WHEN p.decision = 'merge' " \
+	"THEN 'merged' WHEN p.target_id IS NOT " \
 	"NULL AND p.target_version IS NOT i.base AND p.conflicts IS NULL " \
 	"THEN 'changed' WHEN i.action = 'update' AND p.target_id IS NULL " \
 	"THEN 'gone' END AS v, CASE WHEN p.target_id IS NULL OR p.decision " \
@@ -210,9 +240,15 @@ int ferry_store__import_problems_records(ferry_db *db, int64_t id)
 	"sys_id) FROM k WHERE v = 'already_deleted' "
 
 	"UNION ALL SELECT import_id, item, 'already_applied', 'info', "
-	"printf('%s record %s already has this version (%s); nothing to "
-	"do', entity, rkey, substr(version, 1, 12)) FROM k WHERE v = "
-	"'already_applied' "
+	"printf('%s record %s already holds the package''s content; nothing "
+	"to do', entity, rkey) FROM k WHERE v = 'already_applied' "
+
+	/* The same change on both sides is no conflict. */
+	"UNION ALL SELECT import_id, item, 'same_change', 'info', printf('%s "
+	"record %s: the target made the package''s change to %s too; "
+	"nothing to merge there', entity, rkey, (SELECT group_concat("
+	"c.value, ', ') FROM json_each(same) c)) FROM k WHERE v IN "
+	"('merged', 'conflict') AND same IS NOT NULL AND same <> '[]' "
 
 	/* A clean field-level merge. */
 	"UNION ALL SELECT import_id, item, 'local_change', 'info', printf('%s "
@@ -225,33 +261,29 @@ int ferry_store__import_problems_records(ferry_db *db, int64_t id)
 	/* A conflicting change. */
 	"UNION ALL SELECT import_id, item, 'local_change', 'error', printf('%s "
 	"record %s changed in the target since the package''s base version, "
-	"and %s (%s) also changed there', entity, rkey, CASE WHEN "
-	"json_array_length(conflicts) = 1 THEN 'a field the package "
+	"and %s (%s) also changed there, to another value', entity, rkey, CASE "
+	"WHEN json_array_length(conflicts) = 1 THEN 'a field the package "
 	"changes' ELSE 'fields the package changes' END, (SELECT "
-	"group_concat(c.value, ', ') FROM json_each(conflicts) c)) || "
-	RESOLVE_HINT("takes the package''s version") " || printf(', or "
-	"''merge %d JSON'' uses a payload you merged by hand', item) FROM k "
+	"group_concat(c.value, ', ') FROM json_each(conflicts) c)) FROM k "
 	"WHERE v = 'conflict' "
 
 	/* Changed in the target, nothing to merge with. */
 	"UNION ALL SELECT import_id, item, 'local_change', 'error', CASE WHEN "
 	"action = 'insert' THEN printf('%s record %s already exists in the "
-	"target with other content', entity, rkey) || " RESOLVE_HINT(
-	"overwrites it with the package''s version") " WHEN action = "
+	"target with other content', entity, rkey) WHEN action = "
 	"'delete' THEN printf('%s record %s changed in the target since the "
 	"package''s base version; deleting it loses that change', entity, "
-	"rkey) || " RESOLVE_HINT("deletes it anyway") " ELSE printf('%s "
+	"rkey) ELSE printf('%s "
 	"record %s changed in the target since the package''s base version "
 	"and the package carries no base values to merge with', entity, "
-	"rkey) || " RESOLVE_HINT("takes the package''s version") " END FROM "
+	"rkey) END FROM "
 	"k WHERE v = 'changed' "
 
 	/* Updated in the package, gone from the target. */
 	"UNION ALL SELECT import_id, item, 'local_change', 'error', "
 	"printf('%s record %s is not in the target (deleted there since the "
 	"package''s base version, or never imported) but the package "
-	"updates it', entity, rkey) || " RESOLVE_HINT("inserts the "
-	"package''s version") " FROM k WHERE v = 'gone' AND NOT EXISTS "
+	"updates it', entity, rkey) FROM k WHERE v = 'gone' AND NOT EXISTS "
 	"(SELECT 1 FROM ferry_import_problem m WHERE m.import_id = "
 	"k.import_id AND m.item = k.item AND m.kind = 'missing_entity') "
 
@@ -259,14 +291,14 @@ int ferry_store__import_problems_records(ferry_db *db, int64_t id)
 	"UNION ALL SELECT import_id, item, 'protected', 'error', printf('%s "
 	"record %s is protected in the target (it belongs to an installed "
 	"application) and the package''s version is %s', entity, rkey, "
-	"policy) || " RESOLVE_HINT("overwrites it anyway (a strong "
-	"overwrite)") " FROM k WHERE pol = 'protected' "
+	"policy) || '; accepting it is a strong overwrite' FROM k WHERE "
+	"pol = 'protected' "
 
 	"UNION ALL SELECT import_id, item, 'customized', 'error', printf('%s "
 	"record %s was customised in the target (policy changed) and the "
 	"package''s version is open: importing it would overwrite the "
-	"customisation', entity, rkey) || " RESOLVE_HINT("overwrites it "
-	"anyway (a strong overwrite)") " FROM k WHERE pol = 'customized'",
+	"customisation; accepting it is a strong overwrite', entity, rkey) "
+	"FROM k WHERE pol = 'customized'",
 	id, NULL, "planning");
 }
 
@@ -342,35 +374,28 @@ int ferry_store__import_problems_field(ferry_db *db, int64_t id,
 	case FERRY_CHECK_MISSING:
 		ferry_str_puts(&sql, "'missing_field', 'error', printf('%s "
 			"has no field %s in the target and the package does "
-			"not add it: add the field (''ferry field add''), or "
-			"''ferry import resolve %d merge %d JSON'' without it, "
-			"or skip the record', i.entity, ");
+			"not add it', i.entity, ");
 		ferry_imports__literal(&sql, field);
-		ferry_str_puts(&sql, ", i.import_id, i.item)");
+		ferry_str_puts(&sql, ")");
 		break;
 	case FERRY_CHECK_TYPE:
 		ferry_str_puts(&sql, "'type_mismatch', 'error', printf('%s "
 			"record %s: a value does not fit the target (%s is "
-			"%s): ''ferry import resolve %d merge %d JSON'' with "
-			"values that fit, or skip the record', i.entity, "
-			"i.rkey, ");
+			"%s)', i.entity, i.rkey, ");
 		ferry_imports__literal(&sql, field);
 		ferry_str_puts(&sql, ", ");
 		ferry_imports__literal(&sql, target->type_text);
-		ferry_str_puts(&sql, ", i.import_id, i.item)");
+		ferry_str_puts(&sql, ")");
 		break;
 	case FERRY_CHECK_REF:
 		ferry_str_puts(&sql, "'missing_reference', 'error', "
 			"printf('%s.%s refers to %s record %s, which is "
-			"neither in the target nor written by the package: "
-			"import that record first, or ''ferry import resolve "
-			"%d merge %d JSON'' without the reference, or skip the "
-			"record', i.entity, ");
+			"neither in the target nor written by the package', "
+			"i.entity, ");
 		ferry_imports__literal(&sql, field);
 		ferry_str_puts(&sql, ", ");
 		ferry_imports__literal(&sql, target->type.ref);
-		ferry_str_printf(&sql, ", %s, i.import_id, i.item)",
-			ferry_str_cstr(&v));
+		ferry_str_printf(&sql, ", %s)", ferry_str_cstr(&v));
 		break;
 	}
 	ferry_str_puts(&sql, " FROM ferry_import_item i JOIN ferry_import_plan "
@@ -440,21 +465,58 @@ int ferry_store__import_referrers(ferry_db *db, int64_t id,
 	return error;
 }
 
+/* Does the import re-point target record `entity`/x.sys_id: write it
+ * with `field` no longer holding d.sys_id? */
+static void package_repoints(ferry_str *sql, const char *entity,
+	const char *field)
+{
+	ferry_str path = FERRY_STR_INIT;
+
+	ferry_str_puts(&path, "$.");
+	ferry_str_puts(&path, field);
+	ferry_str_puts(sql, "EXISTS (SELECT 1 FROM ferry_import_item k LEFT "
+		"JOIN ferry_import_resolution kr ON kr.import_id = k.import_id "
+		"AND kr.item = k.item WHERE k.import_id = ?1 AND k.t = "
+		"'record' AND k.entity = ");
+	ferry_imports__literal(sql, entity);
+	ferry_str_puts(sql, " AND k.sys_id = x.sys_id AND k.action <> "
+		"'delete' AND kr.resolution IS NOT 'skip' AND CASE WHEN "
+		"kr.resolution = 'merge' AND json_type(kr.merged, ");
+	ferry_imports__literal(sql, ferry_str_cstr(&path));
+	ferry_str_puts(sql, ") IS NOT NULL THEN kr.merged ->> ");
+	ferry_imports__literal(sql, ferry_str_cstr(&path));
+	ferry_str_puts(sql, " ELSE k.payload ->> ");
+	ferry_imports__literal(sql, ferry_str_cstr(&path));
+	ferry_str_puts(sql, " END IS NOT d.sys_id)");
+	ferry_str_dispose(&path);
+}
+
+/* At most this many referring records are named in a message. */
+#define REFERRERS_NAMED 5
+
 int ferry_store__import_problems_referenced(ferry_db *db, int64_t id,
 	const char *entity, const char *field, const char *ref_entity)
 {
 	ferry_str sql = FERRY_STR_INIT;
 
-	ferry_str_puts(&sql, PROBLEM_INSERT "SELECT d.import_id, d.item, "
-		"'still_referenced', 'warning', printf('%s record %s is still "
-		"referred to by %s.%s of %d target record(s) the package keeps "
-		"(%s%s): after the delete they refer to nothing; skip the "
-		"delete, or change them first', d.entity, d.sys_id, ");
+	ferry_str_printf(&sql, PROBLEM_INSERT "SELECT import_id, item, "
+		"'still_referenced', 'error', printf('%%s record %%s is still "
+		"referred to by %%s.%%s of %%d target record(s) the package "
+		"neither deletes nor re-points (%%s%%s): after the delete "
+		"they would refer to nothing', rentity, rsys_id, ");
 	ferry_imports__literal(&sql, entity);
 	ferry_str_puts(&sql, ", ");
 	ferry_imports__literal(&sql, field);
-	ferry_str_puts(&sql, ", count(*), min(x.sys_id), CASE WHEN count(*) > "
-		"1 THEN ', ...' ELSE '' END) FROM ");
+	ferry_str_printf(&sql, ", n, names, CASE WHEN n > %d THEN ', ...' "
+		"ELSE '' END) FROM (SELECT d.import_id AS import_id, d.item AS "
+		"item, d.entity AS rentity, d.sys_id AS rsys_id, count(*) AS "
+		"n, (SELECT group_concat(s, ', ') FROM (SELECT y.sys_id AS s "
+		"FROM ", REFERRERS_NAMED);
+	ferry_sq__ident(&sql, entity);
+	ferry_str_puts(&sql, " y WHERE y.");
+	ferry_sq__ident(&sql, field);
+	ferry_str_printf(&sql, " = d.sys_id ORDER BY y.sys_id LIMIT %d)) AS "
+		"names FROM ", REFERRERS_NAMED);
 	ferry_sq__ident(&sql, entity);
 	ferry_str_puts(&sql, " x JOIN ferry_import_item d ON d.import_id = ?1 "
 		"AND d.t = 'record' AND d.entity = ");
@@ -465,7 +527,9 @@ int ferry_store__import_problems_referenced(ferry_db *db, int64_t id,
 		"d.import_id AND dp.item = d.item AND dp.decision = 'delete' "
 		"WHERE NOT ");
 	package_writes(&sql, entity, "x.sys_id", 1);
-	ferry_str_puts(&sql, " GROUP BY d.item" PROBLEM_MERGE);
+	ferry_str_puts(&sql, " AND NOT ");
+	package_repoints(&sql, entity, field);
+	ferry_str_puts(&sql, " GROUP BY d.item) WHERE true" PROBLEM_MERGE);
 	return ferry_imports__run_sql(db, &sql, id, NULL, "planning");
 }
 
@@ -479,7 +543,8 @@ int ferry_store__import_problems_referenced(ferry_db *db, int64_t id,
 	"0) OR (r.resolution = 'merge' AND pr.kind IN " \
 	"('formula_draft_exists', 'missing_entity')))"
 
-int ferry_store__import_unresolved(ferry_db *db, int64_t id, int64_t *count)
+int ferry_store__import_unresolved(ferry_db *db, int64_t id, int64_t *count,
+	ferry_str *items)
 {
 	sqlite3_stmt *st;
 	int error, rc;
@@ -491,8 +556,39 @@ int ferry_store__import_unresolved(ferry_db *db, int64_t id, int64_t *count)
 	rc = sqlite3_step(st);
 	*count = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
 	ferry_sq__reset(st);
-	return rc == SQLITE_ROW ? 0 : ferry_sq__error(db, rc, "reading an "
-		"import");
+	if (rc != SQLITE_ROW)
+		return ferry_sq__error(db, rc, "reading an import");
+	if (!items)
+		return 0;
+	if ((error = ferry_sq__prepare(db, "SELECT coalesce(json_group_array("
+	    "item), '[]') FROM (SELECT DISTINCT pr.item AS item " UNRESOLVED
+	    " ORDER BY pr.item)", &st)) < 0)
+		return error;
+	sqlite3_bind_int64(st, 1, id);
+	return ferry_sq__text(db, st, items);
+}
+
+int ferry_store__import_discard(ferry_db *db, int64_t id)
+{
+	static const char *const tables[] = { "ferry_import_problem",
+		"ferry_import_resolution", "ferry_import_plan",
+		"ferry_import_field", "ferry_import_item" };
+	ferry_str sql = FERRY_STR_INIT;
+	size_t i;
+	int error = 0;
+
+	for (i = 0; i < sizeof(tables) / sizeof(tables[0]) && !error; i++) {
+		ferry_str_printf(&sql, "DELETE FROM %s WHERE import_id = ?1",
+			tables[i]);
+		error = ferry_imports__run_sql(db, &sql, id, NULL,
+			"discarding an import");
+	}
+	if (error == 0)
+		error = ferry_imports__run(db, "DELETE FROM ferry_import WHERE "
+			"id = ?1 AND state IN ('loaded', 'previewed')", id,
+			NULL, "discarding an import");
+	ferry_str_dispose(&sql);
+	return error;
 }
 
 #define SEVERITY_ORDER "CASE pr.severity WHEN 'error' THEN 0 WHEN " \
@@ -521,20 +617,84 @@ int ferry_store__import_preview_doc(ferry_db *db, int64_t id,
 	return ferry_sq__text(db, st, json);
 }
 
+/* The problems a filter keeps (?2 severity, ?3 kind, ?4 entity; NULL
+ * for any). */
+#define PROBLEM_FILTER "pr.import_id = ?1 AND (?2 IS NULL OR pr.severity = " \
+	"?2) AND (?3 IS NULL OR pr.kind = ?3) AND (?4 IS NULL OR " \
+	"coalesce(i.entity, i.t) = ?4)"
+
+static void bind_filter(sqlite3_stmt *st, int64_t id,
+	const ferry_problem_filter *f)
+{
+	sqlite3_bind_int64(st, 1, id);
+	ferry_sq__bind_text(st, 2, f ? f->severity : NULL);
+	ferry_sq__bind_text(st, 3, f ? f->kind : NULL);
+	ferry_sq__bind_text(st, 4, f ? f->entity : NULL);
+}
+
+int ferry_store__import_problem_counts(ferry_db *db, int64_t id,
+	const ferry_problem_filter *f, ferry_str *json)
+{
+	sqlite3_stmt *st;
+	int error;
+
+	/* {"kinds":{kind:n,...},"matched":n}: every problem by kind, and
+	 * how many the filter keeps. */
+	if ((error = ferry_sq__prepare(db, "SELECT json_object('kinds', "
+	    "json((SELECT coalesce(json_group_object(kind, n), '{}') FROM "
+	    "(SELECT kind, count(*) AS n FROM ferry_import_problem WHERE "
+	    "import_id = ?1 GROUP BY kind ORDER BY kind))), 'matched', "
+	    "(SELECT count(*) FROM ferry_import_problem pr JOIN "
+	    "ferry_import_item i ON i.import_id = pr.import_id AND i.item = "
+	    "pr.item WHERE " PROBLEM_FILTER "))", &st)) < 0)
+		return error;
+	bind_filter(st, id, f);
+	return ferry_sq__text(db, st, json);
+}
+
 int ferry_store__import_problems_each(ferry_db *db, int64_t id,
-	int (*cb)(const char *json, size_t len, void *payload),
+	const ferry_problem_filter *f,
+	int (*cb)(const ferry_import_problem_row *row, void *payload),
 	void *payload)
 {
-	return ferry_sq__each_line(db, "SELECT json_object('item', "
-		"pr.item, 'entity', coalesce(i.entity, i.t), 'sys_id', "
-		"i.sys_id, 'key', i.rkey, 'kind', pr.kind, 'severity', "
-		"pr.severity, 'message', pr.message, 'resolution', "
-		"r.resolution) FROM ferry_import_problem pr JOIN "
-		"ferry_import_item i ON i.import_id = pr.import_id AND i.item "
+	ferry_import_problem_row row;
+	sqlite3_stmt *st;
+	int error = 0, rc;
+
+	/* Not cached: the callback may read. */
+	rc = sqlite3_prepare_v2(db->store->conn, "SELECT pr.item, i.t, "
+		"coalesce(i.entity, i.t), i.sys_id, i.rkey, pr.kind, "
+		"pr.severity, pr.message, r.resolution, i.action, p.decision, "
+		"r.whole FROM ferry_import_problem pr JOIN ferry_import_item i "
+		"ON i.import_id = pr.import_id AND i.item = pr.item LEFT JOIN "
+		"ferry_import_plan p ON p.import_id = pr.import_id AND p.item "
 		"= pr.item LEFT JOIN ferry_import_resolution r ON r.import_id "
-		"= pr.import_id AND r.item = pr.item WHERE pr.import_id = ?1 "
-		"ORDER BY pr.item, " SEVERITY_ORDER ", pr.kind",
-		id, cb, payload, "reading an import");
+		"= pr.import_id AND r.item = pr.item WHERE " PROBLEM_FILTER
+		" ORDER BY pr.item, " SEVERITY_ORDER ", pr.kind LIMIT ?5 "
+		"OFFSET ?6", -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return ferry_sq__error(db, rc, "reading an import");
+	bind_filter(st, id, f);
+	sqlite3_bind_int64(st, 5, f && f->limit > 0 ? f->limit : -1);
+	sqlite3_bind_int64(st, 6, f && f->offset > 0 ? f->offset : 0);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char **cols[] = { &row.t, &row.entity, &row.sys_id,
+			&row.key, &row.kind, &row.severity, &row.message,
+			&row.resolution, &row.action, &row.decision };
+		size_t k;
+
+		row.item = sqlite3_column_int64(st, 0);
+		for (k = 0; k < sizeof(cols) / sizeof(cols[0]); k++)
+			*cols[k] = (const char *)sqlite3_column_text(st,
+				(int)k + 1);
+		row.whole = sqlite3_column_int(st, 11);
+		if ((error = cb(&row, payload)) != 0)
+			break;
+	}
+	sqlite3_finalize(st);
+	if (!error && rc != SQLITE_DONE && rc != SQLITE_ROW)
+		error = ferry_sq__error(db, rc, "reading an import");
+	return error;
 }
 
 /* ---- resolve ------------------------------------------------------------- */
@@ -557,11 +717,11 @@ int ferry_store__import_problem_of(ferry_db *db, int64_t id, int64_t item,
 }
 
 #define RESOLUTION_UPSERT " ON CONFLICT (import_id, item) DO UPDATE SET " \
-	"resolution = excluded.resolution, merged = excluded.merged, by = " \
-	"excluded.by, at = excluded.at"
+	"resolution = excluded.resolution, merged = excluded.merged, whole = " \
+	"excluded.whole, by = excluded.by, at = excluded.at"
 
 int ferry_store__import_resolution_set(ferry_db *db, int64_t id,
-	int64_t item, const char *resolution, const char *merged,
+	int64_t item, const char *resolution, const char *merged, int whole,
 	const char *by, const char *at)
 {
 	sqlite3_stmt *st;
@@ -569,8 +729,8 @@ int ferry_store__import_resolution_set(ferry_db *db, int64_t id,
 
 	if ((error = ferry_sq__prepare(db, "INSERT INTO "
 	    "ferry_import_resolution (import_id, item, resolution, merged, "
-	    "by, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)" RESOLUTION_UPSERT,
-	    &st)) < 0)
+	    "whole, by, at) VALUES (?1, ?2, ?3, ?4, ?7, ?5, ?6)"
+	    RESOLUTION_UPSERT, &st)) < 0)
 		return error;
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_int64(st, 2, item);
@@ -578,12 +738,34 @@ int ferry_store__import_resolution_set(ferry_db *db, int64_t id,
 	ferry_sq__bind_text(st, 4, merged);
 	ferry_sq__bind_text(st, 5, by);
 	ferry_sq__bind_text(st, 6, at);
+	sqlite3_bind_int(st, 7, whole != 0);
 	return ferry_sq__done(db, st, "resolving");
 }
 
+int ferry_store__import_resolution_clear(ferry_db *db, int64_t id,
+	int64_t item)
+{
+	sqlite3_stmt *st;
+	int error;
+
+	if ((error = ferry_sq__prepare(db, "DELETE FROM "
+	    "ferry_import_resolution WHERE import_id = ?1 AND item = ?2",
+	    &st)) < 0)
+		return error;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, item);
+	return ferry_sq__done(db, st, "resolving");
+}
+
+/* Items with an error or a warning of a kind in ?2 (comma-separated). */
+#define LEFT_ITEMS "FROM ferry_import_problem WHERE import_id = ?1 AND " \
+	"severity IN ('error', 'warning') AND instr(',' || ?2 || ',', ',' " \
+	"|| kind || ',') > 0"
+
 int ferry_store__import_resolve_all(ferry_db *db, int64_t id,
-	const char *resolution, const char *not_kinds, const char *by,
-	const char *at, int64_t *resolved, int64_t *left)
+	const char *resolution, int whole, const char *not_kinds,
+	const char *by, const char *at, int64_t *resolved, int64_t *left,
+	ferry_str *left_items)
 {
 	sqlite3_stmt *st;
 	int error, rc;
@@ -591,7 +773,7 @@ int ferry_store__import_resolve_all(ferry_db *db, int64_t id,
 	*resolved = *left = 0;
 	if ((error = ferry_sq__prepare(db, "INSERT INTO "
 	    "ferry_import_resolution (import_id, item, resolution, merged, "
-	    "by, at) SELECT ?1, item, ?2, NULL, ?4, ?5 FROM "
+	    "whole, by, at) SELECT ?1, item, ?2, NULL, ?6, ?4, ?5 FROM "
 	    "ferry_import_problem WHERE import_id = ?1 AND severity IN "
 	    "('error', 'warning') GROUP BY item HAVING ?3 IS NULL OR "
 	    "sum(instr(',' || ?3 || ',', ',' || kind || ',') > 0) = 0"
@@ -602,22 +784,31 @@ int ferry_store__import_resolve_all(ferry_db *db, int64_t id,
 	ferry_sq__bind_text(st, 3, not_kinds);
 	ferry_sq__bind_text(st, 4, by);
 	ferry_sq__bind_text(st, 5, at);
+	sqlite3_bind_int(st, 6, whole != 0);
 	if ((error = ferry_sq__done(db, st, "resolving")) < 0)
 		return error;
 	*resolved = sqlite3_changes(db->store->conn);
-	if (!not_kinds)
+	if (!not_kinds) {
+		ferry_str_puts(left_items, "[]");
 		return 0;
-	if ((error = ferry_sq__prepare(db, "SELECT count(DISTINCT item) FROM "
-	    "ferry_import_problem WHERE import_id = ?1 AND severity IN "
-	    "('error', 'warning') AND instr(',' || ?2 || ',', ',' || kind || "
-	    "',') > 0", &st)) < 0)
+	}
+	if ((error = ferry_sq__prepare(db, "SELECT count(DISTINCT item) "
+	    LEFT_ITEMS, &st)) < 0)
 		return error;
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_text(st, 2, not_kinds, -1, SQLITE_TRANSIENT);
 	rc = sqlite3_step(st);
 	*left = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
 	ferry_sq__reset(st);
-	return rc == SQLITE_ROW ? 0 : ferry_sq__error(db, rc, "resolving");
+	if (rc != SQLITE_ROW)
+		return ferry_sq__error(db, rc, "resolving");
+	if ((error = ferry_sq__prepare(db, "SELECT coalesce(json_group_array("
+	    "item), '[]') FROM (SELECT DISTINCT item " LEFT_ITEMS " ORDER BY "
+	    "item)", &st)) < 0)
+		return error;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, not_kinds, -1, SQLITE_TRANSIENT);
+	return ferry_sq__text(db, st, left_items);
 }
 
 int ferry_store__import_ref_exists(ferry_db *db, int64_t id,

@@ -191,6 +191,13 @@ static const char *const migrations[] = {
 	"  name TEXT PRIMARY KEY NOT NULL,"
 	"  public_key TEXT NOT NULL UNIQUE, fingerprint TEXT NOT NULL,"
 	"  added_by TEXT NOT NULL, added_at TEXT NOT NULL);",
+	/* 3 -> 4: the fields both sides changed alike, whether the target
+	 * already holds the package's content, and accept --whole. */
+	"ALTER TABLE ferry_import_plan ADD COLUMN same TEXT;"
+	"ALTER TABLE ferry_import_plan ADD COLUMN applied INTEGER NOT NULL"
+	"  DEFAULT 0;"
+	"ALTER TABLE ferry_import_resolution ADD COLUMN whole INTEGER NOT"
+	"  NULL DEFAULT 0;",
 };
 
 #define MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -451,6 +451,9 @@ int ferry_store__field_deleted(ferry_db *db, const char *entity,
  *                                a canonical payload is a field of spec
  *                                ("name type;...") in its stored form,
  *                                else why not
+ *   ferry_merge3(base, target, package)  merge3.h's decision of one
+ *                                field (0 target, 1 package, 2 same,
+ *                                3 conflict)
  *   ferry_version_hash(entity, key, action, payload)  the version hash
  */
 
@@ -460,7 +463,7 @@ int ferry_store__field_deleted(ferry_db *db, const char *entity,
 
 /* Problem kinds an "accept" cannot resolve (comma-separated). */
 #define FERRY_IMPORT_NOT_ACCEPTABLE "formula_draft_exists,missing_entity," \
-	"missing_field,missing_reference,type_mismatch"
+	"missing_field,missing_reference,still_referenced,type_mismatch"
 
 /* An import as its row says. */
 typedef struct {
@@ -494,6 +497,7 @@ typedef struct {
 	size_t body_len;
 	char *target_id, *target_version, *target_policy;
 	char *decision, *act, *resolution, *merged;
+	int whole;		/* accepted with --whole */
 } ferry_import_item;
 
 void ferry_import_item_dispose(ferry_import_item *it);
@@ -556,6 +560,11 @@ int ferry_store__import_entities(ferry_db *db, int64_t id,
 int ferry_store__import_items_each(ferry_db *db, int64_t id, const char *t,
 	const char *entity, int (*cb)(const ferry_import_item *it,
 	void *payload), void *payload);
+/* Record items that change a record the target has, or that changed on
+ * both sides (local_change, same_change), in item order, with their
+ * plan; as ferry_store__import_items_each(). */
+int ferry_store__import_changed_each(ferry_db *db, int64_t id,
+	int (*cb)(const ferry_import_item *it, void *payload), void *payload);
 /* The fields of entity in scope 0 (as the package declares them) or 1
  * (as the target will have them), by name. */
 int ferry_store__import_fields_load(ferry_db *db, int64_t id, int scope,
@@ -628,9 +637,12 @@ int ferry_store__import_referrers(ferry_db *db, int64_t id,
  * entity.field still refers to and the package does not change. */
 int ferry_store__import_problems_referenced(ferry_db *db, int64_t id,
 	const char *entity, const char *field, const char *ref_entity);
-/* Errors that no resolution answers yet. */
+/* Items with errors that no resolution answers yet: how many, and
+ * (unless items is NULL) a JSON array of their numbers. */
 int ferry_store__import_unresolved(ferry_db *db, int64_t id,
-	int64_t *count);
+	int64_t *count, ferry_str *items);
+/* Drop a loaded or previewed import and everything staged for it. */
+int ferry_store__import_discard(ferry_db *db, int64_t id);
 int ferry_store__import_set_state(ferry_db *db, int64_t id,
 	const char *state, const char *by, const char *at,
 	const char *backup);
@@ -647,12 +659,30 @@ int ferry_store__import_plan_current(ferry_db *db, int64_t id,
  * unresolved, problem_count}. */
 int ferry_store__import_preview_doc(ferry_db *db, int64_t id,
 	ferry_str *json);
-/* Each problem of an import as a JSON object {item, entity, sys_id, key,
- * kind, severity, message, resolution}, by item, errors first; the
- * callback may not write.  Non-zero from cb stops and is returned. */
+/* Which problems to read: NULL members (and limit 0) for any. */
+typedef struct {
+	const char *severity, *kind, *entity;
+	int64_t limit, offset;
+} ferry_problem_filter;
+
+/* One problem with its item's facts; strings live for the callback. */
+typedef struct {
+	int64_t item;
+	const char *t, *entity, *sys_id, *key, *kind, *severity, *message;
+	const char *resolution, *action, *decision;	/* may be NULL */
+	int whole;
+} ferry_import_problem_row;
+
+/* Each problem of an import that f keeps (f may be NULL), by item,
+ * errors first.  Non-zero from cb stops and is returned. */
 int ferry_store__import_problems_each(ferry_db *db, int64_t id,
-	int (*cb)(const char *json, size_t len, void *payload),
+	const ferry_problem_filter *f,
+	int (*cb)(const ferry_import_problem_row *row, void *payload),
 	void *payload);
+/* {"kinds":{kind: count, ...}, "matched": count}: all problems by kind,
+ * and the number f keeps. */
+int ferry_store__import_problem_counts(ferry_db *db, int64_t id,
+	const ferry_problem_filter *f, ferry_str *json);
 
 /* ---- resolve ---- */
 
@@ -661,16 +691,20 @@ int ferry_store__import_problems_each(ferry_db *db, int64_t id,
 int ferry_store__import_problem_of(ferry_db *db, int64_t id, int64_t item,
 	const char *kinds, ferry_str *kind);
 int ferry_store__import_resolution_set(ferry_db *db, int64_t id,
-	int64_t item, const char *resolution, const char *merged,
+	int64_t item, const char *resolution, const char *merged, int whole,
 	const char *by, const char *at);
+/* Back to unresolved. */
+int ferry_store__import_resolution_clear(ferry_db *db, int64_t id,
+	int64_t item);
 /*
  * Resolve every item with an error or warning problem; with
- * not_kinds, items with a problem of those kinds are left and counted
- * in *left.
+ * not_kinds, items with a problem of those kinds are left, counted in
+ * *left and listed (a JSON array of item numbers) in left_items.
  */
 int ferry_store__import_resolve_all(ferry_db *db, int64_t id,
-	const char *resolution, const char *not_kinds, const char *by,
-	const char *at, int64_t *resolved, int64_t *left);
+	const char *resolution, int whole, const char *not_kinds,
+	const char *by, const char *at, int64_t *resolved, int64_t *left,
+	ferry_str *left_items);
 /* 1 if a record entity/sys_id exists in the target table (when table)
  * or is written by the import, else 0. */
 int ferry_store__import_ref_exists(ferry_db *db, int64_t id,

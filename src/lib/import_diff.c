@@ -1,0 +1,312 @@
+/*
+ * import_diff.c - what an import does to each field of a record, before
+ * anyone decides: the base value (what the package's change was made
+ * against), the target's value now, the package's value, and the
+ * three-way decision of merge3.h.  ferry__import_decide() is what diff,
+ * commit (a merge's fields) and the resolutions' checks share;
+ * ferry_import_diff() prints it (docs/import.md, "Diff").
+ */
+#include "imports.h"
+
+#include "alloc.h"
+
+#include <string.h>
+
+static int nomem(ferry_db *db)
+{
+	return ferry__error(db, FERRY_ENOMEM, "out of memory");
+}
+
+void ferry__import_decided_dispose(ferry_import_decided *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->n; i++) {
+		ferry__free(d->fields[i].name);
+		ferry__free(d->fields[i].base);
+		ferry__free(d->fields[i].target);
+		ferry__free(d->fields[i].package);
+	}
+	ferry__free(d->fields);
+	json_decref(d->payload);
+	json_decref(d->old);
+	memset(d, 0, sizeof(*d));
+}
+
+static char *canonical_dup(json_t *v)
+{
+	ferry_str s = FERRY_STR_INIT;
+	char *out;
+
+	ferry_json__canonical(&s, v ? v : json_null());
+	out = ferry_str_failed(&s) ? NULL : ferry__strdup(s.ptr);
+	ferry_str_dispose(&s);
+	return out;
+}
+
+/* The field named `name`, added once. */
+static ferry_import_field_decision *field_slot(ferry_import_decided *d,
+	const char *name)
+{
+	ferry_import_field_decision *nf;
+	size_t i;
+
+	for (i = 0; i < d->n; i++)
+		if (!strcmp(d->fields[i].name, name))
+			return &d->fields[i];
+	nf = ferry__realloc(d->fields, (d->n + 1) * sizeof(*nf));
+	if (!nf)
+		return NULL;
+	d->fields = nf;
+	memset(&nf[d->n], 0, sizeof(*nf));
+	if ((nf[d->n].name = ferry__strdup(name)) == NULL)
+		return NULL;
+	return &nf[d->n++];
+}
+
+/* Field names in byte order, as everywhere else in ferry. */
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(((const ferry_import_field_decision *)a)->name,
+		((const ferry_import_field_decision *)b)->name);
+}
+
+int ferry__import_decide(ferry_db *db, const ferry_import_item *it,
+	const ferry_fieldset *fs, const ferry_value *target,
+	ferry_import_decided *out)
+{
+	ferry_str tv = FERRY_STR_INIT;
+	json_t *objs[2], *val;
+	const char *key;
+	size_t i, k;
+	int error = 0, j;
+
+	memset(out, 0, sizeof(*out));
+	if (it->payload && (error = ferry__import_parse(db, it->payload,
+	    &out->payload)) < 0)
+		return error;
+	if (!out->payload)
+		out->payload = json_object();
+	if (it->old && (error = ferry__import_parse(db, it->old,
+	    &out->old)) < 0)
+		goto done;
+	/* Base values exist for an update that carries them. */
+	out->has_base = out->old && !strcmp(it->action, "update");
+	out->has_target = target != NULL;
+	objs[0] = out->payload;
+	objs[1] = out->old;
+	for (k = 0; k < 2; k++) {
+		if (!objs[k])
+			continue;
+		json_object_foreach(objs[k], key, val) {
+			if (!field_slot(out, key)) {
+				error = nomem(db);
+				goto done;
+			}
+		}
+	}
+	for (i = 0; i < out->n; i++) {
+		ferry_import_field_decision *f = &out->fields[i];
+		json_t *b = out->old ? json_object_get(out->old, f->name) :
+			NULL;
+
+		f->package = canonical_dup(json_object_get(out->payload,
+			f->name));
+		if (out->has_base)
+			f->base = b ? canonical_dup(b) :
+				ferry__strdup(f->package ? f->package : "null");
+		if (target) {
+			ferry_str_clear(&tv);
+			j = ferry_fieldset_find(fs, f->name);
+			if (j >= 0)
+				ferry_type__canonical(&tv, &fs->fields[j],
+					&target[j]);
+			else
+				ferry_str_puts(&tv, "null");
+			if (ferry_str_failed(&tv)) {
+				error = nomem(db);
+				goto done;
+			}
+			f->target = ferry__strdup(tv.ptr);
+		}
+		if (!f->package || (out->has_base && !f->base) ||
+		    (target && !f->target)) {
+			error = nomem(db);
+			goto done;
+		}
+		if (out->has_base)
+			f->merge = ferry__merge3(b ? f->base : NULL, f->target,
+				f->package);
+		else if (!target)
+			f->merge = FERRY_MERGE3_PACKAGE;
+		else
+			/* No base: every difference is a conflict. */
+			f->merge = !strcmp(f->target, f->package) ?
+				FERRY_MERGE3_TARGET : FERRY_MERGE3_CONFLICT;
+	}
+	if (out->n > 1)
+		qsort(out->fields, out->n, sizeof(*out->fields), by_name);
+done:
+	ferry_str_dispose(&tv);
+	if (error < 0)
+		ferry__import_decided_dispose(out);
+	return error;
+}
+
+int ferry__import_overlay(ferry_db *db, json_t *obj, const char *patch)
+{
+	json_t *p = NULL;
+	int error;
+
+	if ((error = ferry__import_parse(db, patch, &p)) < 0)
+		return error;
+	if (json_object_update(obj, p) < 0)
+		error = nomem(db);
+	json_decref(p);
+	return error;
+}
+
+/* The target's record of an item and its fields, when it has one:
+ * *values NULL when not. */
+static int target_values(ferry_db *db, const ferry_import_item *it,
+	ferry_fieldset *fs, ferry_value **values)
+{
+	int error, exists;
+
+	*values = NULL;
+	if (!it->target_id)
+		return 0;
+	if ((exists = ferry_store__entity_exists(db, it->entity)) < 0)
+		return exists;
+	if (!exists && !ferry__is_system_entity(it->entity))
+		return 0;
+	if ((error = ferry__fields(db, it->entity, fs)) < 0)
+		return error;
+	if ((*values = ferry__calloc(fs->n ? fs->n : 1, sizeof(**values))) ==
+	    NULL)
+		return nomem(db);
+	error = ferry_store__record_values(db, it->entity, fs, it->target_id,
+		*values);
+	if (error == FERRY_ENOTFOUND) {
+		ferry_values_dispose(*values, fs->n);
+		*values = NULL;
+		error = 0;
+	}
+	return error;
+}
+
+int ferry__import_decide_item(ferry_db *db, const ferry_import_item *it,
+	ferry_import_decided *out)
+{
+	ferry_fieldset fs = { NULL, 0 };
+	ferry_value *values = NULL;
+	int error;
+
+	memset(out, 0, sizeof(*out));
+	if ((error = target_values(db, it, &fs, &values)) == 0)
+		error = ferry__import_decide(db, it, &fs, values, out);
+	if (values)
+		ferry_values_dispose(values, fs.n);
+	ferry_fieldset_dispose(&fs);
+	return error;
+}
+
+/* ---- diff ---------------------------------------------------------------- */
+
+typedef struct {
+	ferry_db *db;
+	ferry_str doc;
+	size_t count;
+} diff_state;
+
+static void put_opt(ferry_str *s, const char *name, const char *text)
+{
+	ferry_str_printf(s, ",\"%s\":", name);
+	if (text)
+		ferry_str_puts_json(s, text);
+	else
+		ferry_str_puts(s, "null");
+}
+
+static int diff_item(const ferry_import_item *it, void *payload)
+{
+	diff_state *s = payload;
+	ferry_import_decided d;
+	size_t i;
+	int error = 0;
+
+	memset(&d, 0, sizeof(d));
+	if (!strcmp(it->t, "record") &&
+	    (error = ferry__import_decide_item(s->db, it, &d)) < 0)
+		return error;
+	if (s->count++)
+		ferry_str_putc(&s->doc, ',');
+	ferry_str_printf(&s->doc, "{\"item\":%lld", (long long)it->item);
+	put_opt(&s->doc, "type", ferry__import_item_type(it));
+	put_opt(&s->doc, "entity", it->entity ? it->entity : it->t);
+	put_opt(&s->doc, "sys_id", it->sys_id);
+	put_opt(&s->doc, "key", it->rkey);
+	put_opt(&s->doc, "action", it->decision);
+	put_opt(&s->doc, "package_action", it->action);
+	put_opt(&s->doc, "resolution", it->resolution && it->whole ?
+		"accept_whole" : it->resolution);
+	ferry_str_printf(&s->doc, ",\"target_exists\":%s,\"has_base\":%s,"
+		"\"fields\":[", d.has_target ? "true" : "false",
+		d.has_base ? "true" : "false");
+	for (i = 0; i < d.n; i++) {
+		const ferry_import_field_decision *f = &d.fields[i];
+
+		ferry_str_puts(&s->doc, i ? ",{\"name\":" : "{\"name\":");
+		ferry_str_puts_json(&s->doc, f->name);
+		ferry_str_printf(&s->doc, ",\"base\":%s,\"target\":%s,"
+			"\"package\":%s,\"merge\":\"%s\",\"conflict\":%s}",
+			f->base ? f->base : "null",
+			f->target ? f->target : "null", f->package,
+			ferry__merge3_name(f->merge),
+			f->merge == FERRY_MERGE3_CONFLICT ? "true" : "false");
+	}
+	ferry_str_puts(&s->doc, "]}");
+	ferry__import_decided_dispose(&d);
+	return ferry_str_failed(&s->doc) ? nomem(s->db) : 0;
+}
+
+int ferry_import_diff(ferry_buf *out, ferry_db *db, int64_t id,
+	const int64_t *items, size_t n)
+{
+	ferry_import_row imp;
+	ferry_import_item it;
+	diff_state s;
+	size_t i;
+	int error;
+
+	FERRY_CHECK_DB(db);
+	if (n && !items)
+		return ferry__error(db, FERRY_EMISUSE, "no items given");
+	memset(&s, 0, sizeof(s));
+	memset(&it, 0, sizeof(it));
+	s.db = db;
+	ferry_str_init(&s.doc, 0);
+	if ((error = ferry_store__begin(db)) < 0)
+		return error;
+	if ((error = ferry__require_admin(db, "diff imports")) < 0 ||
+	    (error = ferry__import_find(db, id, "previewed", "diff",
+	    &imp)) < 0)
+		goto done;
+	ferry_str_printf(&s.doc, "{\"id\":%lld,\"items\":[", (long long)id);
+	for (i = 0; i < n && !error; i++) {
+		if ((error = ferry__import_item_find(db, id, items[i],
+		    &it)) == 0)
+			error = diff_item(&it, &s);
+	}
+	if (!n && !error)
+		error = ferry_store__import_changed_each(db, id, diff_item,
+			&s);
+	if (error < 0)
+		goto done;
+	ferry_str_puts(&s.doc, "]}");
+	error = ferry__buf_take(db, out, &s.doc);
+done:
+	ferry_import_item_dispose(&it);
+	ferry_str_dispose(&s.doc);
+	return ferry_store__end(db, error);
+}
