@@ -345,7 +345,8 @@ static int merge_fields(commit_state *s, const ferry_import_item *it,
 	const ferry_fieldset *fs, ferry_value *values, int *set)
 {
 	ferry_import_decided d;
-	json_t *patch = NULL, *src;
+	json_t *patch = NULL, *src, *val;
+	const char *key;
 	size_t k;
 	int error, i;
 
@@ -366,8 +367,8 @@ static int merge_fields(commit_state *s, const ferry_import_item *it,
 			goto done;
 		}
 		if (patch && json_object_get(patch, f->name))
-			src = patch;
-		else if (f->merge == FERRY_MERGE3_PACKAGE ||
+			continue;
+		if (f->merge == FERRY_MERGE3_PACKAGE ||
 		    (f->merge == FERRY_MERGE3_CONFLICT && it->resolution &&
 		    !strcmp(it->resolution, "accept")))
 			src = d.payload;
@@ -380,6 +381,20 @@ static int merge_fields(commit_state *s, const ferry_import_item *it,
 		} else
 			continue;
 		if ((error = convert_field(s, it, &fs->fields[i], src,
+		    &values[i])) < 0)
+			goto done;
+		set[i] = 1;
+	}
+	/* The fields decided by hand. */
+	json_object_foreach(patch, key, val) {
+		if ((i = ferry_fieldset_find(fs, key)) < 0) {
+			error = ferry__error(s->db, FERRY_ECONFLICT, "item %lld: "
+				"%s has no field %s in the target; preview the "
+				"import again", (long long)it->item, it->entity,
+				key);
+			goto done;
+		}
+		if ((error = convert_field(s, it, &fs->fields[i], patch,
 		    &values[i])) < 0)
 			goto done;
 		set[i] = 1;
