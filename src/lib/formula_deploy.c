@@ -15,6 +15,8 @@
  *                                         max(package's, today)
  *   different signature               -> new "<name>_<today>" (then _2,
  *                                         _3 ...), version 1, draft, today
+ *   a version of <name> (or of a name an import gave it) already has
+ *   this signature, outputs and body      -> already_applied: nothing
  *
  * In every case the parent and master links are re-initialised: resolved
  * again by name in the target, and cleared with a warning where no such
@@ -47,11 +49,11 @@ typedef struct {
 	ferry_str outputs;	/* canonical steps, "[]" for data sets */
 } package_def;
 
-typedef enum { DEPLOY_CREATE = 1, DEPLOY_NEW_VERSION, DEPLOY_RENAMED }
-	deploy_action;
+typedef enum { DEPLOY_CREATE = 1, DEPLOY_NEW_VERSION, DEPLOY_RENAMED,
+	DEPLOY_APPLIED } deploy_action;
 
 static const char *const action_names[] = {
-	NULL, "create", "new_version", "create_renamed"
+	NULL, "create", "new_version", "create_renamed", "already_applied"
 };
 
 /* What deploying it does in this target. */
@@ -299,6 +301,20 @@ static int decide(ferry_db *db, const package_def *p, decision *d,
 	ferry_str_init(&d->master, 0);
 	if ((error = ferry_formula__today(db, d->today)) < 0)
 		goto done;
+	/* Importing what is already here again changes nothing. */
+	error = ferry_store__definition_same(db, p->kind_name, p->name,
+		ferry_str_cstr(&p->signature), ferry_str_cstr(&p->outputs),
+		p->body ? p->body : "", &d->target, &d->latest);
+	if (error == 0) {
+		d->action = DEPLOY_APPLIED;
+		add_problem(problems, "already_applied", "info", "%s '%s' "
+			"already has this content (version %d of '%s'); "
+			"nothing to do", label, p->name, d->latest,
+			ferry_str_cstr(&d->target));
+		goto done;
+	}
+	if (error != FERRY_ENOTFOUND)
+		goto done;
 	error = ferry_store__definition_find(db, p->kind_name, p->name,
 		&d->id);
 	if (error == FERRY_ENOTFOUND) {
@@ -405,6 +421,11 @@ int ferry__definition_commit(ferry_db *db, const char *item, size_t len,
 	if ((error = package_parse(db, item, len, &p)) < 0 ||
 	    (error = decide(db, &p, &d, NULL)) < 0)
 		goto done;
+	if (d.action == DEPLOY_APPLIED) {
+		if (outcome)
+			ferry_str_puts(outcome, "{\"action\":\"already_applied\"}");
+		goto done;
+	}
 	if (d.draft) {
 		error = ferry__error(db, FERRY_ECONFLICT, "%s '%s' already "
 			"has a draft, version %d; delete it ('ferry %s delete "

@@ -23,6 +23,7 @@ typedef struct {
 	int64_t id;
 	int64_t restored;
 	ferry_str msg;
+	ferry_str deleted;	/* "entity\tsys_id\n" of records deleted */
 } backout_state;
 
 static int note(backout_state *s, int64_t item, const char *kind,
@@ -130,15 +131,55 @@ static int restore_one(backout_state *s, const ferry_import_touched *t)
 	o.vendor = was_there ? t->parent_vendor : -1;
 	o.capture = 0;
 	o.allow_protected = 1;
-	if (!was_there)
-		error = exists ? ferry__record_write(s->db, t->entity, &fs,
-			t->sys_id, "delete", NULL, NULL, &o, NULL) : 0;
+	if (!was_there && exists) {
+		error = ferry__record_write(s->db, t->entity, &fs, t->sys_id,
+			"delete", NULL, NULL, &o, NULL);
+		ferry_str_printf(&s->deleted, "%s\t%s\n", t->entity,
+			t->sys_id);
+	} else if (!was_there)
+		error = 0;
 	else
 		error = restore_content(s, t, &fs, &o, exists);
 	if (error == 0)
 		s->restored++;
 done:
 	ferry_fieldset_dispose(&fs);
+	return error;
+}
+
+/*
+ * A back out that deletes a record others now refer to would leave them
+ * pointing at nothing (still_referenced): refused, naming a referrer, so
+ * that the whole back out rolls back.  Checked once every record is
+ * restored: a referrer the back out itself deletes does not count.
+ */
+static int check_referrers(backout_state *s)
+{
+	ferry_str who = FERRY_STR_INIT;
+	char *line = s->deleted.ptr, *tab, *nl;
+	int error = 0;
+
+	while (line && *line && !error) {
+		tab = strchr(line, '\t');
+		nl = strchr(line, '\n');
+		if (!tab || !nl)
+			break;
+		*tab = *nl = '\0';
+		error = ferry_store__record_referrer(s->db, line, tab + 1,
+			&who);
+		if (error == 0)
+			error = ferry__error(s->db, FERRY_ECONFLICT, "cannot "
+				"back out import %lld: it inserted %s record "
+				"%s, which is still referred to (by %s, for one: "
+				"still_referenced); change or delete the "
+				"referring records first; nothing was changed",
+				(long long)s->id, line, tab + 1,
+				ferry_str_cstr(&who));
+		else if (error == FERRY_ENOTFOUND)
+			error = 0;
+		line = nl + 1;
+	}
+	ferry_str_dispose(&who);
 	return error;
 }
 
@@ -198,7 +239,8 @@ int ferry_import_backout(ferry_buf *out, ferry_db *db, int64_t id)
 	}
 	if (error == FERRY_ENOTFOUND)
 		error = 0;
-	if (error < 0 || (error = note_definitions(&s)) < 0)
+	if (error < 0 || (error = note_definitions(&s)) < 0 ||
+	    (error = check_referrers(&s)) < 0)
 		goto done;
 	ferry__now_iso(db, now);
 	if ((error = ferry_store__import_set_state(db, id, "backed_out",
@@ -210,6 +252,7 @@ int ferry_import_backout(ferry_buf *out, ferry_db *db, int64_t id)
 done:
 	ferry_import_touched_dispose(&t);
 	ferry_str_dispose(&s.msg);
+	ferry_str_dispose(&s.deleted);
 	ferry_str_dispose(&doc);
 	return ferry_store__end(db, error);
 }

@@ -411,8 +411,9 @@ static int plan_schema_item(const ferry_import_item *it, void *payload)
 	    "creates_entity" : "creates_field", "info")) < 0)
 		goto done;
 plan:
-	error = ferry_store__import_plan_put(s->db, s->id, it->item, NULL,
-		NULL, decision, NULL);
+	/* A schema that adds nothing has no plan: it does nothing. */
+	error = strcmp(decision, "skip") ? ferry_store__import_plan_put(s->db,
+		s->id, it->item, NULL, NULL, decision, NULL) : 0;
 done:
 	json_decref(doc);
 	ferry_str_dispose(&added);
@@ -588,7 +589,8 @@ static int plan_definition(const ferry_import_item *it, void *payload)
 		goto done;
 	}
 	if ((error = ferry_store__import_plan_put(s->db, s->id, it->item,
-	    NULL, NULL, "insert", detail.ptr)) < 0)
+	    NULL, NULL, strcmp(ferry_str_cstr(&plan.action),
+	    "already_applied") ? "insert" : "skip", detail.ptr)) < 0)
 		goto done;
 	problems = json_loads(ferry_str_cstr(&plan.problems), 0, NULL);
 	json_array_foreach(problems, i, p) {

@@ -68,7 +68,7 @@ change_name() {
 	[ "$status" -eq 3 ]
 	same 1 "$(echo "$output" | jp 'd["unresolved"]')"
 	same local_change:error "$(echo "$output" | jp '[p["kind"] + ":" + p["severity"] for p in d["problems"]][0]')"
-	[[ "$(echo "$output" | jp 'd["problems"][0]["message"]')" == *"a field the package changes (name) also changed there; 'ferry import resolve $ID accept 2'"* ]]
+	[[ "$(echo "$output" | jp 'd["problems"][0]["message"]')" == *"a field the package changes (name) also changed there, to another value; 'ferry import resolve $ID accept 2' takes the package's values of the fields that conflict"* ]]
 	run dst import preview "$ID"
 	[ "$status" -eq 3 ]
 	[[ "$output" == *"1 item(s) unresolved"* ]]
@@ -87,17 +87,36 @@ change_name() {
 	same previewed "$(echo "$output" | jp 'd["state"]')"
 }
 
-@test "rule: accept takes the package's version (a strong overwrite, recorded on the item)" {
+@test "rule: accept: the package wins the conflicting fields, the target keeps its other changes (recorded on the item)" {
 	setup_pair
 	dst record put member "{\"sys_id\":\"$A\",\"name\":\"annie\",\"age\":33}" >/dev/null
 	change_name anne
 	dst import preview "$ID" >/dev/null || true
 	run dst --json import resolve "$ID" accept 2
 	[ "$status" -eq 0 ]
-	same '{"id":2,"resolution":"accept","resolved":1,"left":0,"unresolved":0}' "$output"
+	same '{"id":2,"resolution":"accept","resolved":1,"left":0,"left_items":[],"unresolved":0,"unresolved_items":[]}' "$output"
 	run dst --json import preview "$ID"
 	[ "$status" -eq 0 ]
 	same accept "$(echo "$output" | jp 'd["problems"][0]["resolution"]')"
+	run dst --json import commit "$ID" --no-backup
+	[ "$status" -eq 0 ]
+	same 1 "$(echo "$output" | jp 'd["outcomes"]["merged"]')"
+	same anne "$(field dst member "$A" name)"
+	same 33 "$(field dst member "$A" age)" "the target's change to a field the package did not change is kept"
+	run dst --json import show "$ID"
+	same accept "$(echo "$output" | jp "[i['resolution'] for i in d['items'] if i['sys_id'] == '$A'][0]")"
+	same admin "$(echo "$output" | jp "[i['resolved_by'] for i in d['items'] if i['sys_id'] == '$A'][0]")"
+	same "$NOW" "$(echo "$output" | jp "[i['resolved_at'] for i in d['items'] if i['sys_id'] == '$A'][0]")"
+}
+
+@test "rule: accept --whole takes the package's record as it is, and the outcome says so" {
+	setup_pair
+	dst record put member "{\"sys_id\":\"$A\",\"name\":\"annie\",\"age\":33}" >/dev/null
+	change_name anne
+	dst import preview "$ID" >/dev/null || true
+	run dst --json import resolve "$ID" accept 2 --whole
+	[ "$status" -eq 0 ]
+	same accept_whole "$(echo "$output" | jp 'd["resolution"]')"
 	run dst --json import commit "$ID" --no-backup
 	[ "$status" -eq 0 ]
 	same 1 "$(echo "$output" | jp 'd["outcomes"]["updated"]')"
@@ -105,7 +124,9 @@ change_name() {
 	same 30 "$(field dst member "$A" age)" "the whole package version"
 	same "$(field src member "$A" sys_version)" "$(field dst member "$A" sys_version)"
 	run dst --json import show "$ID"
-	same accept "$(echo "$output" | jp "[i['resolution'] for i in d['items'] if i['sys_id'] == '$A'][0]")"
+	same accept_whole "$(echo "$output" | jp "[i['resolution'] for i in d['items'] if i['sys_id'] == '$A'][0]")"
+	same "the package's whole record (accept --whole)" "$(echo "$output" | jp "[i['detail'] for i in d['items'] if i['sys_id'] == '$A'][0]")"
+	expect_error 2 "--whole goes with accept" dst import resolve "$ID" skip 2 --whole
 }
 
 @test "rule: skip keeps the target's record" {
@@ -123,11 +144,12 @@ change_name() {
 	same skip "$(echo "$output" | jp "[i['action'] for i in d['items'] if i['sys_id'] == '$A'][0]")"
 }
 
-@test "rule: merge uses a hand-edited payload, checked like a record put" {
+@test "rule: merge: the patch names the fields decided by hand, checked like a record put; bad input changes nothing" {
 	setup_pair
 	dst record put member "{\"sys_id\":\"$A\",\"name\":\"annie\",\"age\":33}" >/dev/null
 	change_name anne
 	dst import preview "$ID" >/dev/null || true
+	snapshot
 	expect_error 1 "member.age: int takes an integer; got a string" \
 		dst import resolve "$ID" merge 2 '{"age":"old"}'
 	expect_error 1 "member has no field 'ghost'" dst import resolve "$ID" merge 2 '{"ghost":1}'
@@ -135,8 +157,13 @@ change_name() {
 		dst import resolve "$ID" merge 2 "{\"name\":\"$(printf 'x%.0s' $(seq 41))\"}"
 	expect_error 1 "refers to member record 00000000-0000-4000-8000-000000000000, which is neither in the target nor written by the import" \
 		dst import resolve "$ID" merge 2 '{"boss":"00000000-0000-4000-8000-000000000000"}'
-	expect_error 1 "must be a JSON object" dst import resolve "$ID" merge 2 '[1]'
-	expect_error 2 "merge takes one ITEM and its JSON payload" dst import resolve "$ID" merge 2
+	expect_error 1 "is not a JSON object" dst import resolve "$ID" merge 2 '[1]'
+	expect_error 1 "the patch must decide every field that conflicts; it leaves out name" \
+		dst import resolve "$ID" merge 2 '{"age":34}'
+	expect_error 1 "the patch names no field" dst import resolve "$ID" merge 2 '{}'
+	expect_error 1 "import $ID has no item 9" dst import resolve "$ID" merge 9 '{"name":"x"}'
+	expect_error 2 "merge takes one ITEM and a PATCH" dst import resolve "$ID" merge 2
+	assert_unchanged
 	run dst import resolve "$ID" merge 2 "{\"name\":\"anne-annie\",\"boss\":\"$B\"}"
 	[ "$status" -eq 0 ]
 	run dst --json import commit "$ID" --no-backup
@@ -153,9 +180,9 @@ change_name() {
 	expect_error 1 "cannot resolve import $ID before its preview: run 'ferry import preview $ID' first" \
 		dst import resolve "$ID" skip 2
 	dst import preview "$ID" >/dev/null
-	expect_error 1 "import $ID has no item 7 to resolve" dst import resolve "$ID" skip 7
+	expect_error 1 "import $ID has no item 7; see 'ferry import preview $ID'" dst import resolve "$ID" skip 7
 	expect_error 2 "name the ITEMs to accept, or --all" dst import resolve "$ID" accept
-	expect_error 2 "resolve with accept, skip or merge, not 'maybe'" dst import resolve "$ID" maybe 2
+	expect_error 2 "resolve with accept, skip, clear or merge, not 'maybe'" dst import resolve "$ID" maybe 2
 	expect_error 1 "cannot resolve import 1: it is committed" dst import resolve 1 skip 2
 }
 
@@ -257,6 +284,17 @@ policy_kinds() {
 	dst import resolve "$ID" accept 2 >/dev/null
 	dst import commit "$ID" --no-backup >/dev/null
 	same anne "$(field dst member "$A" name)"
+	same 33 "$(field dst member "$A" age)" "accept keeps the customisation of other fields"
+	same changed "$(field dst member "$A" sys_policy)" "still customised"
+}
+
+@test "rule: protection matrix: accept --whole onto a customisation is a strong overwrite" {
+	matrix open changed
+	dst import preview "$ID" >/dev/null || true
+	dst import resolve "$ID" accept 2 --whole >/dev/null
+	dst import commit "$ID" --no-backup >/dev/null
+	same anne "$(field dst member "$A" name)"
+	same 30 "$(field dst member "$A" age)"
 	same open "$(field dst member "$A" sys_policy)"
 }
 
@@ -271,30 +309,57 @@ policy_kinds() {
 
 # ---- missing things -----------------------------------------------------------
 
-@test "rule: records of an entity the target lacks and the package does not create are missing_entity" {
+@test "rule: an entity the target lacks is created from the package's declared schema (creates_entity info)" {
 	setup_pair
 	src pack create hidden --use >/dev/null
-	src entity create club >/dev/null
+	src entity create club --display Club >/dev/null
 	src field add club title 'nvarchar(20)' >/dev/null
 	begin_pack p2
 	C=$(src record put club '{"title":"chess"}')
 	export_pack p2
 	ID=$(load_id p2.sop)
 	run dst --json import preview "$ID"
-	[ "$status" -eq 3 ]
-	same missing_entity:error "$(echo "$output" | jp '[p["kind"] + ":" + p["severity"] for p in d["problems"]][0]')"
-	[[ "$(echo "$output" | jp 'd["problems"][0]["message"]')" == *"entity club is neither in the target nor created by the package"* ]]
-	expect_error 1 "cannot be accepted: it has a missing_entity problem; create the entity first, or skip it" \
-		dst import resolve "$ID" accept 2
-	run dst --json import resolve "$ID" accept --all
-	same 0 "$(echo "$output" | jp 'd["resolved"]')"
-	same 1 "$(echo "$output" | jp 'd["left"]')"
-	dst import resolve "$ID" skip 2 >/dev/null
-	run dst import commit "$ID" --no-backup
 	[ "$status" -eq 0 ]
+	same creates_entity:info "$(echo "$output" | jp '",".join(p["kind"] + ":" + p["severity"] for p in d["problems"])')"
+	same "entity club is not in the target: it is created from the package's declared schema, with title nvarchar(20)" \
+		"$(echo "$output" | jp 'd["problems"][0]["message"]')"
+	run dst --json import commit "$ID" --no-backup
+	[ "$status" -eq 0 ]
+	same chess "$(field dst club "$C" title)"
+	same Club "$(dst --json entity show club | jp 'd["display"]')"
 }
 
-@test "rule: a value for a field the target lacks and the package does not add is missing_field" {
+@test "rule: a declared reference to an entity neither side has is missing_entity, answered only by skip" {
+	setup_pair
+	src pack create hidden --use >/dev/null
+	src entity create town >/dev/null
+	src entity create club >/dev/null
+	src field add club town 'ref(town)' >/dev/null
+	begin_pack p2
+	C=$(src record put club '{}')
+	export_pack p2
+	ID=$(load_id p2.sop)
+	run dst --json import preview "$ID"
+	[ "$status" -eq 3 ]
+	same missing_entity:error "$(echo "$output" | jp '",".join(p["kind"] + ":" + p["severity"] for p in d["problems"] if p["severity"] == "error")')"
+	msg=$(echo "$output" | jp '[p["message"] for p in d["problems"] if p["kind"] == "missing_entity"][0]')
+	[[ "$msg" == *"field club.town is a ref(town), and entity town is neither in the target nor created by the package; create the entity first (ferry entity create), or 'ferry import resolve $ID skip 1' keeps the target's" ]]
+	[[ "$msg" != *accept* ]]
+	snapshot
+	expect_error 1 "item 1 cannot be accepted: it has a missing_entity problem" \
+		dst import resolve "$ID" accept 1
+	assert_unchanged
+	run dst --json import resolve "$ID" accept --all
+	[ "$status" -eq 3 ]
+	same 1 "$(echo "$output" | jp 'd["left"]')"
+	same '[1]' "$(echo "$output" | jp 'd["left_items"]')"
+	same '[1]' "$(echo "$output" | jp 'd["unresolved_items"]')"
+	run dst import resolve "$ID" accept --all
+	[ "$status" -eq 3 ]
+	[[ "$output" == *"1 left (accept cannot answer them: see their problems in 'ferry import preview $ID'): 1; 1 item(s) unresolved: 1"* ]]
+}
+
+@test "rule: a field the target lacks that the package declares is added (creates_field info)" {
 	setup_pair
 	src pack create hidden --use >/dev/null
 	src field add member email 'nvarchar(80)' >/dev/null
@@ -302,14 +367,13 @@ policy_kinds() {
 	src record put member "{\"sys_id\":\"$A\",\"email\":\"a@x.org\"}" >/dev/null
 	export_pack p2
 	ID=$(load_id p2.sop)
-	same missing_field "$(kinds "$ID" "$A")"
+	same creates_field "$(dst --json import preview "$ID" | jp '",".join(p["kind"] for p in d["problems"])')"
 	run dst --json import preview "$ID"
-	[[ "$(echo "$output" | jp 'd["problems"][0]["message"]')" == "member has no field email in the target and the package does not add it"* ]]
-	# a merged payload without the field answers it
-	run dst import resolve "$ID" merge 2 '{"name":"ann"}'
-	[ "$status" -eq 0 ]
+	[[ "$(echo "$output" | jp 'd["problems"][0]["message"]')" == "entity member lacks field(s) the package declares: email nvarchar(80) is added by the schema merge rules" ]]
 	run dst import commit "$ID" --no-backup
 	[ "$status" -eq 0 ]
+	same a@x.org "$(field dst member "$A" email)"
+	same 'nvarchar(80)' "$(dst --json entity show member | jp "[f['type'] for f in d['fields'] if f['name'] == 'email'][0]")"
 }
 
 @test "rule: a reference to a record neither in the target nor in the package is missing_reference" {
@@ -416,7 +480,7 @@ policy_kinds() {
 	same "$(field src member "$C" sys_version)" "$(field dst member "$C" sys_version)"
 }
 
-@test "rule: a delete of a record other target records still refer to is a still_referenced warning" {
+@test "rule: a delete of a record other target records still refer to is a still_referenced error naming them, answered by skip" {
 	setup_pair
 	dst record put member "{\"sys_id\":\"$B\",\"boss\":\"$A\"}" >/dev/null
 	begin_pack p2
@@ -424,9 +488,38 @@ policy_kinds() {
 	export_pack p2
 	ID=$(load_id p2.sop)
 	run dst --json import preview "$ID"
+	[ "$status" -eq 3 ]
+	same still_referenced:error "$(echo "$output" | jp '[p["kind"] + ":" + p["severity"] for p in d["problems"]][0]')"
+	msg=$(echo "$output" | jp 'd["problems"][0]["message"]')
+	[[ "$msg" == *"referred to by member.boss of 1 target record(s) the package neither deletes nor re-points ($B)"* ]]
+	[[ "$msg" == *"'ferry import resolve $ID skip 2' keeps the target's" ]]
+	[[ "$msg" != *accept* ]]
+	expect_error 1 "item 2 cannot be accepted: it has a still_referenced problem" dst import resolve "$ID" accept 2
+	expect_error 3 "unresolved problems" dst import commit "$ID"
+	dst import resolve "$ID" skip 2 >/dev/null
+	dst import commit "$ID" --no-backup >/dev/null
+	same ann "$(field dst member "$A" name)" "the referred record stays"
+}
+
+@test "rule: still_referenced is no problem when the package also re-points or deletes the referrers" {
+	setup_pair
+	begin_pack p1
+	src record put member "{\"sys_id\":\"$B\",\"boss\":\"$A\"}" >/dev/null
+	export_pack p1
+	dst import apply p1.sop --no-backup >/dev/null
+	same "$A" "$(field dst member "$B" boss)"
+	begin_pack p2
+	src record put member "{\"sys_id\":\"$B\",\"boss\":null}" >/dev/null
+	src record delete member "$A" >/dev/null
+	export_pack p2
+	ID=$(load_id p2.sop)
+	run dst --json import preview "$ID"
 	[ "$status" -eq 0 ]
-	same still_referenced:warning "$(echo "$output" | jp '[p["kind"] + ":" + p["severity"] for p in d["problems"]][0]')"
-	[[ "$(echo "$output" | jp 'd["problems"][0]["message"]')" == *"referred to by member.boss of 1 target record(s) the package keeps ($B)"* ]]
+	same "" "$(echo "$output" | jp '",".join(p["kind"] for p in d["problems"])')"
+	dst import commit "$ID" --no-backup >/dev/null
+	same null "$(field dst member "$B" boss)"
+	run dst record get member "$A"
+	[ "$status" -eq 1 ]
 }
 
 @test "rule: every problem of a record is shown, not only the first" {

@@ -84,6 +84,41 @@ int ferry_store__definition_find(ferry_db *db, const char *kind,
 	return ferry_sq__error(db, rc, "reading definitions");
 }
 
+int ferry_store__definition_same(ferry_db *db, const char *kind,
+	const char *name, const char *signature, const char *outputs,
+	const char *body, ferry_str *found, int *version)
+{
+	sqlite3_stmt *st;
+	int error, rc;
+
+	/* The name itself, or a name an import renamed it to
+	 * ("<name>_<date>", "<name>_<date>_2", ...). */
+	if ((error = ferry_sq__prepare(db, "SELECT d.name, v.version FROM "
+	    "ferry_definition d JOIN ferry_definition_version v ON "
+	    "v.definition_id = d.id WHERE d.kind = ?1 AND (d.name = ?2 OR "
+	    "(d.name > ?2 || '_' AND d.name < ?2 || '`')) AND v.signature = "
+	    "?3 AND v.outputs = ?4 AND v.body = ?5 ORDER BY d.name = ?2 DESC, "
+	    "d.name, v.version DESC LIMIT 1", &st)) < 0)
+		return error;
+	ferry_sq__bind_text(st, 1, kind);
+	ferry_sq__bind_text(st, 2, name);
+	ferry_sq__bind_text(st, 3, signature);
+	ferry_sq__bind_text(st, 4, outputs);
+	ferry_sq__bind_text(st, 5, body);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		ferry_str_clear(found);
+		ferry_str_puts(found, (const char *)sqlite3_column_text(st, 0));
+		*version = sqlite3_column_int(st, 1);
+	}
+	ferry_sq__reset(st);
+	if (rc == SQLITE_ROW)
+		return 0;
+	if (rc == SQLITE_DONE)
+		return FERRY_ENOTFOUND;
+	return ferry_sq__error(db, rc, "reading definitions");
+}
+
 int ferry_store__definition_insert(ferry_db *db, const char *kind,
 	const char *name, const char *at, int64_t *id)
 {
