@@ -186,13 +186,9 @@ static int opt_count(cli_ctx *ctx, const cli_args *a, const char *name,
 	if (!v)
 		return 0;
 	snprintf(what, sizeof(what), "--%s", name);
+	/* (cli_parse_int() takes whole numbers, 0 or more.) */
 	if (cli_parse_int(ctx, v, what, &n) < 0)
 		return -1;
-	if (n < 0) {
-		cli_usage_error(ctx, "--%s takes a number of 0 or more, not "
-			"'%s'", name, v);
-		return -1;
-	}
 	*out = (int64_t)n;
 	return 0;
 }
