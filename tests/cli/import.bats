@@ -282,7 +282,7 @@ load helpers/import_helpers
 	same 'id,items,kind,message,mode,pack,previous,signature,source,stamp,warnings' \
 		"$(echo "$output" | jp "','.join(sorted(d))")"
 	run dst --json import preview 2
-	same 'actions,id,items,pack,problem_count,problems,stamp,state,unresolved' \
+	same 'actions,id,items,kinds,matched,pack,problem_count,problems,stamp,state,unresolved' \
 		"$(echo "$output" | jp "','.join(sorted(d))")"
 	same 'delete,insert,merge,skip,update' "$(echo "$output" | jp "','.join(sorted(d['actions']))")"
 	run dst --json import commit 2 --no-backup
@@ -301,13 +301,13 @@ load helpers/import_helpers
 	run dst --json import show 1
 	same 'backed_out_at,backed_out_by,backup,committed_at,committed_by,file,id,items,kind,loaded_at,loaded_by,mode,outcomes,pack,previewed_at,previous_id,source,stamp,state' \
 		"$(echo "$output" | jp "','.join(sorted(d))")"
-	same 'action,entity,item,key,outcome,package_action,problems,resolution,sys_id,type' \
+	same 'action,detail,entity,item,key,outcome,package_action,problems,resolution,resolved_at,resolved_by,sys_id,type' \
 		"$(echo "$output" | jp "','.join(sorted(d['items'][1]))")"
 	same "$A" "$(echo "$output" | jp "[i['sys_id'] for i in d['items'] if i['sys_id'] == '$A'][0]")"
 	same inserted "$(echo "$output" | jp "[i['outcome'] for i in d['items'] if i['sys_id'] == '$A'][0]")"
 	run dst import show 1
 	[[ "${lines[0]}" == "id: 1" ]]
-	[[ "$output" == *"item"*"entity"*"outcome"* ]]
+	[[ "$output" == *"item"*"type"*"name"*"outcome"* ]]
 	expect_error 1 "no import 9; see 'ferry import list'" dst import show 9
 	expect_error 2 "must be a whole number" dst import show x
 }
