@@ -122,15 +122,18 @@ load foundation_helpers
 	init_db
 	ferry user add bob >/dev/null
 	# Back to schema 1: no password column, no token, session, failed
-	# login or audit tables.
+	# login or audit tables (nor schema 3's import columns).
 	sql "DROP TABLE ferry_token; DROP TABLE ferry_session;
 		DROP TABLE ferry_login_failure; DROP TABLE ferry_audit;
 		ALTER TABLE ferry_user DROP COLUMN password;
 		DROP TABLE ferry_key; DROP TABLE ferry_trust;
+		ALTER TABLE ferry_import_plan DROP COLUMN same;
+		ALTER TABLE ferry_import_plan DROP COLUMN applied;
+		ALTER TABLE ferry_import_resolution DROP COLUMN whole;
 		PRAGMA user_version = 1;"
 	run ferry --json user list
 	[ "$status" -eq 0 ]
-	same 3 "$(sql 'PRAGMA user_version')"
+	same 4 "$(sql 'PRAGMA user_version')"
 	run ferry user passwd bob --password-stdin <<<'a good password'
 	[ "$status" -eq 0 ]
 	run ferry --json token create bob
