@@ -347,7 +347,8 @@ load helpers/import_helpers
 	src pack add f formula fee --version 1 >/dev/null
 	export_pack f
 	dst init >/dev/null
-	dst formula create fee --inputs 'a:decimal' --outputs 'total' >/dev/null
+	# the same inputs and outputs, another body: a draft of its own
+	dst formula create fee --inputs 'a:decimal' --outputs 'total' --body 'a+1' >/dev/null
 	id=$(load_id f.sop)
 	run dst --json import preview "$id"
 	[ "$status" -eq 3 ]
