@@ -15,8 +15,8 @@
  *                                         max(package's, today)
  *   different signature               -> new "<name>_<today>" (then _2,
  *                                         _3 ...), version 1, draft, today
- *   a version of <name> (or of a name an import gave it) already has
- *   this signature, outputs and body      -> already_applied: nothing
+ *   a version an import deployed of <name> (or of the name it gave it)
+ *   has this signature, outputs and body  -> already_applied: nothing
  *
  * In every case the parent and master links are re-initialised: resolved
  * again by name in the target, and cleared with a warning where no such
@@ -304,7 +304,7 @@ static int decide(ferry_db *db, const package_def *p, decision *d,
 	/* Importing what is already here again changes nothing. */
 	error = ferry_store__definition_same(db, p->kind_name, p->name,
 		ferry_str_cstr(&p->signature), ferry_str_cstr(&p->outputs),
-		p->body ? p->body : "", &d->target, &d->latest);
+		p->body ? p->body : "", p->start, &d->target, &d->latest);
 	if (error == 0) {
 		d->action = DEPLOY_APPLIED;
 		add_problem(problems, "already_applied", "info", "%s '%s' "

@@ -86,7 +86,7 @@ int ferry_store__definition_find(ferry_db *db, const char *kind,
 
 int ferry_store__definition_same(ferry_db *db, const char *kind,
 	const char *name, const char *signature, const char *outputs,
-	const char *body, ferry_str *found, int *version)
+	const char *body, const char *start, ferry_str *found, int *version)
 {
 	sqlite3_stmt *st;
 	int error, rc;
@@ -96,8 +96,9 @@ int ferry_store__definition_same(ferry_db *db, const char *kind,
 	if ((error = ferry_sq__prepare(db, "SELECT d.name, v.version FROM "
 	    "ferry_definition d JOIN ferry_definition_version v ON "
 	    "v.definition_id = d.id WHERE d.kind = ?1 AND (d.name = ?2 OR "
-	    "(d.name > ?2 || '_' AND d.name < ?2 || '`')) AND v.signature = "
-	    "?3 AND v.outputs = ?4 AND v.body = ?5 ORDER BY d.name = ?2 DESC, "
+	    "(d.name > ?2 || '_' AND d.name < ?2 || '`')) AND v.import_id IS "
+	    "NOT NULL AND v.signature = ?3 AND v.outputs = ?4 AND v.body = "
+	    "?5 AND v.start_date >= ?6 ORDER BY d.name = ?2 DESC, "
 	    "d.name, v.version DESC LIMIT 1", &st)) < 0)
 		return error;
 	ferry_sq__bind_text(st, 1, kind);
@@ -105,6 +106,7 @@ int ferry_store__definition_same(ferry_db *db, const char *kind,
 	ferry_sq__bind_text(st, 3, signature);
 	ferry_sq__bind_text(st, 4, outputs);
 	ferry_sq__bind_text(st, 5, body);
+	ferry_sq__bind_text(st, 6, start);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		ferry_str_clear(found);

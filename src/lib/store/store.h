@@ -367,12 +367,13 @@ int ferry_store__definition_find(ferry_db *db, const char *kind,
 	const char *name, int64_t *id);
 int ferry_store__definition_insert(ferry_db *db, const char *kind,
 	const char *name, const char *at, int64_t *id);
-/* A version of definition `name` (or of a name an import renamed it to,
- * "<name>_...") with exactly this signature, outputs and body: its name
+/* A version an import deployed of definition `name` (or of a name an
+ * import renamed it to, "<name>_...") with exactly this signature,
+ * outputs and body, in force from `start` (a YYYY-MM-DD) on: its name
  * and version; FERRY_ENOTFOUND (no message) when there is none. */
 int ferry_store__definition_same(ferry_db *db, const char *kind,
 	const char *name, const char *signature, const char *outputs,
-	const char *body, ferry_str *found, int *version);
+	const char *body, const char *start, ferry_str *found, int *version);
 /* Remove a definition that has no versions left. */
 int ferry_store__definition_remove(ferry_db *db, int64_t id);
 /* A version (0: the latest); FERRY_ENOTFOUND (no message) when none. */
