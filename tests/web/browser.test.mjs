@@ -288,6 +288,36 @@ describe('a promotion dev -> prod through both servers\' pages', () => {
 		await row.waitFor();
 
 		const item = await row.getAttribute('data-item');
+		const resolution = page.locator(
+			`tr[data-item="${item}"] td:nth-child(8)`);
+
+		/* the conflict's diff: base, target and package of name */
+		await row.getByRole('button', { name: 'Diff of item ' + item })
+			.click();
+		const nameRow = page.locator('.diff tr[data-field="name"]');
+		await nameRow.waitFor();
+		assert.match(await nameRow.textContent(),
+			/"Ann".*"Prod Ann".*"Dev Ann".*conflict/);
+		const diff = await apiAs(page, 'GET',
+			`/imports/${importId}/items/${item}/diff`);
+		assert.deepEqual(diff.body, ferry(prod, ['--json', 'import',
+			'diff', importId, item], { json: true }));
+		await shot(page, 'import-diff');
+
+		/* resolve by merge: take the package's name */
+		await nameRow.getByLabel('Take package').check();
+		await page.getByRole('button', { name: /merge/ }).click();
+		await resolution.filter({ hasText: 'merge' }).waitFor();
+		assert.equal(ferry(prod, ['--json', 'import', 'diff', importId,
+			item], { json: true }).items[0].resolution, 'merge');
+
+		/* clear: back to unresolved */
+		await row.getByRole('button', { name: 'Clear item ' + item })
+			.click();
+		await resolution.filter({ hasText: '\u2014' }).waitFor();
+		assert.match(await page.locator('.unresolved').textContent(),
+			/^[1-9]\d* unresolved/);
+
 		await row.getByRole('button', { name: 'Accept item ' + item })
 			.click();
 		await page.locator(`tr[data-item="${item}"] td:nth-child(8)`,
