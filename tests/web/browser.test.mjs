@@ -15,7 +15,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 
-import { ferry, launchChromium, openBrowser, requireTools, setPassword,
+import { bulkImport, ferry, launchChromium, openBrowser, requireTools, setPassword,
 	shot, signIn, SIZES, startServer, tmpdir } from './harness.mjs';
 
 const SEED_APP_WARNING = 'Use this option cautiously. In case the local ' +
@@ -27,7 +27,7 @@ const SEED_APP_VENDOR = 'Do not use the option Export \u2192 As a New ' +
 	'Pack option.';
 const PW = 'correct horse battery';
 
-let pw, chromium, dir, dev, prod, devSrv, prodSrv, ann;
+let pw, chromium, dir, dev, prod, devSrv, prodSrv, bulkSrv, ann;
 const opened = [];
 
 async function browser(size) {
@@ -104,7 +104,7 @@ after(async () => {
 	if (chromium)
 		await chromium.close();
 	const stopped = [];
-	for (const s of [devSrv, prodSrv])
+	for (const s of [devSrv, prodSrv, bulkSrv])
 		if (s)
 			stopped.push([s, await s.stop()]);
 	if (dir)
@@ -345,6 +345,43 @@ describe('a promotion dev -> prod through both servers\' pages', () => {
 			'.badge');
 		assert.equal(await state.textContent(), 'backed out');
 		await shot(page, 'imports');
+	});
+});
+
+describe('a large preview, a page at a time', () => {
+	test('the server filters and pages; the page reads matched and kinds',
+	    async () => {
+		const db = bulkImport(dir, 120);
+		setPassword(db, 'alice', PW);
+		bulkSrv = await startServer(db, 'bulk');
+		const { page } = await browser();
+		await signIn(page, bulkSrv.url, 'alice', PW);
+		const t0 = Date.now();
+		await page.goto(bulkSrv.url + '/#/imports/1');
+		const rows = page.locator('tr[data-item]');
+		await rows.first().waitFor();
+		const ms = Date.now() - t0;
+		const pager = page.locator('nav.pager span');
+		/* rule: one page of 50 problems; matched counts them all */
+		assert.equal(await rows.count(), 50);
+		assert.equal(await pager.textContent(), '1\u201350 of 122');
+		assert.match(await page.locator('.kinds').textContent(),
+			/already_applied 122/);
+		const firstItem = await rows.first().getAttribute('data-item');
+		await page.getByRole('button', { name: 'Next' }).click();
+		await pager.filter({ hasText: '51\u2013100 of 122' }).waitFor();
+		assert.notEqual(await rows.first().getAttribute('data-item'),
+			firstItem);
+		await page.getByRole('button', { name: 'Next' }).click();
+		await pager.filter({ hasText: '101\u2013122 of 122' }).waitFor();
+		assert.equal(await rows.count(), 22);
+		/* a filter goes to the server and starts at the first page */
+		await page.getByLabel('Entity').fill('member');
+		await pager.filter({ hasText: '1\u201350 of 120' }).waitFor();
+		await page.getByLabel('Severity').selectOption('error');
+		await page.locator('td.empty').waitFor();
+		assert.equal(await pager.textContent(), '0\u20130 of 0');
+		console.log(`122-problem preview: first row in ${ms} ms`);
 	});
 });
 
