@@ -15,8 +15,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 
-import { bulkImport, ferry, launchChromium, openBrowser, requireTools, setPassword,
-	shot, signIn, SIZES, startServer, tmpdir } from './harness.mjs';
+import { bulkImport, ferry, launchChromium, openBrowser, requireTools,
+	setPassword, shot, signIn, SIZES, startServer, tmpdir } from
+	'./harness.mjs';
 
 const SEED_APP_WARNING = 'Use this option cautiously. In case the local ' +
 	'pack contains updated vendor records, it may cause collisions while ' +
@@ -373,7 +374,8 @@ describe('a large preview, a page at a time', () => {
 		assert.notEqual(await rows.first().getAttribute('data-item'),
 			firstItem);
 		await page.getByRole('button', { name: 'Next' }).click();
-		await pager.filter({ hasText: '101\u2013122 of 122' }).waitFor();
+		await pager.filter({ hasText: '101\u2013122 of 122' })
+			.waitFor();
 		assert.equal(await rows.count(), 22);
 		/* a filter goes to the server and starts at the first page */
 		await page.getByLabel('Entity').fill('member');
