@@ -15,8 +15,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 
-import { ferry, launchChromium, openBrowser, requireTools, setPassword,
-	shot, signIn, SIZES, startServer, tmpdir } from './harness.mjs';
+import { bulkImport, ferry, launchChromium, openBrowser, requireTools,
+	setPassword, shot, signIn, SIZES, startServer, tmpdir } from
+	'./harness.mjs';
 
 const SEED_APP_WARNING = 'Use this option cautiously. In case the local ' +
 	'pack contains updated vendor records, it may cause collisions while ' +
@@ -27,7 +28,7 @@ const SEED_APP_VENDOR = 'Do not use the option Export \u2192 As a New ' +
 	'Pack option.';
 const PW = 'correct horse battery';
 
-let pw, chromium, dir, dev, prod, devSrv, prodSrv, ann;
+let pw, chromium, dir, dev, prod, devSrv, prodSrv, bulkSrv, ann;
 const opened = [];
 
 async function browser(size) {
@@ -104,7 +105,7 @@ after(async () => {
 	if (chromium)
 		await chromium.close();
 	const stopped = [];
-	for (const s of [devSrv, prodSrv])
+	for (const s of [devSrv, prodSrv, bulkSrv])
 		if (s)
 			stopped.push([s, await s.stop()]);
 	if (dir)
@@ -288,6 +289,36 @@ describe('a promotion dev -> prod through both servers\' pages', () => {
 		await row.waitFor();
 
 		const item = await row.getAttribute('data-item');
+		const resolution = page.locator(
+			`tr[data-item="${item}"] td:nth-child(8)`);
+
+		/* the conflict's diff: base, target and package of name */
+		await row.getByRole('button', { name: 'Diff of item ' + item })
+			.click();
+		const nameRow = page.locator('.diff tr[data-field="name"]');
+		await nameRow.waitFor();
+		assert.match(await nameRow.textContent(),
+			/"Ann".*"Prod Ann".*"Dev Ann".*conflict/);
+		const diff = await apiAs(page, 'GET',
+			`/imports/${importId}/items/${item}/diff`);
+		assert.deepEqual(diff.body, ferry(prod, ['--json', 'import',
+			'diff', importId, item], { json: true }));
+		await shot(page, 'import-diff');
+
+		/* resolve by merge: take the package's name */
+		await nameRow.getByLabel('Take package').check();
+		await page.getByRole('button', { name: /merge/ }).click();
+		await resolution.filter({ hasText: 'merge' }).waitFor();
+		assert.equal(ferry(prod, ['--json', 'import', 'diff', importId,
+			item], { json: true }).items[0].resolution, 'merge');
+
+		/* clear: back to unresolved */
+		await row.getByRole('button', { name: 'Clear item ' + item })
+			.click();
+		await resolution.filter({ hasText: '\u2014' }).waitFor();
+		assert.match(await page.locator('.unresolved').textContent(),
+			/^[1-9]\d* unresolved/);
+
 		await row.getByRole('button', { name: 'Accept item ' + item })
 			.click();
 		await page.locator(`tr[data-item="${item}"] td:nth-child(8)`,
@@ -315,6 +346,44 @@ describe('a promotion dev -> prod through both servers\' pages', () => {
 			'.badge');
 		assert.equal(await state.textContent(), 'backed out');
 		await shot(page, 'imports');
+	});
+});
+
+describe('a large preview, a page at a time', () => {
+	test('the server filters and pages; the page reads matched and kinds',
+	    async () => {
+		const db = bulkImport(dir, 120);
+		setPassword(db, 'alice', PW);
+		bulkSrv = await startServer(db, 'bulk');
+		const { page } = await browser();
+		await signIn(page, bulkSrv.url, 'alice', PW);
+		const t0 = Date.now();
+		await page.goto(bulkSrv.url + '/#/imports/1');
+		const rows = page.locator('tr[data-item]');
+		await rows.first().waitFor();
+		const ms = Date.now() - t0;
+		const pager = page.locator('nav.pager span');
+		/* rule: one page of 50 problems; matched counts them all */
+		assert.equal(await rows.count(), 50);
+		assert.equal(await pager.textContent(), '1\u201350 of 122');
+		assert.match(await page.locator('.kinds').textContent(),
+			/already_applied 122/);
+		const firstItem = await rows.first().getAttribute('data-item');
+		await page.getByRole('button', { name: 'Next' }).click();
+		await pager.filter({ hasText: '51\u2013100 of 122' }).waitFor();
+		assert.notEqual(await rows.first().getAttribute('data-item'),
+			firstItem);
+		await page.getByRole('button', { name: 'Next' }).click();
+		await pager.filter({ hasText: '101\u2013122 of 122' })
+			.waitFor();
+		assert.equal(await rows.count(), 22);
+		/* a filter goes to the server and starts at the first page */
+		await page.getByLabel('Entity').fill('member');
+		await pager.filter({ hasText: '1\u201350 of 120' }).waitFor();
+		await page.getByLabel('Severity').selectOption('error');
+		await page.locator('td.empty').waitFor();
+		assert.equal(await pager.textContent(), '0\u20130 of 0');
+		console.log(`122-problem preview: first row in ${ms} ms`);
 	});
 });
 
