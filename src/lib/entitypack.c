@@ -406,7 +406,7 @@ int ferry_entity_pack_v2(ferry_buf *out, ferry_db *db,
 			"ferry_entity_pack_options version %u; initialise it "
 			"with FERRY_ENTITY_PACK_OPTIONS_INIT", opts->version);
 	/* One transaction: every pack reads one consistent state. */
-	if ((error = ferry_store__begin(db)) < 0)
+	if ((error = ferry_store__begin_read(db)) < 0)
 		return error;
 	if ((error = ferry__actor(db)) < 0 ||
 	    (error = check_request(db, names, n, dir)) < 0 ||

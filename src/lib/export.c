@@ -295,7 +295,7 @@ int ferry_pack_export(ferry_buf *out, ferry_db *db, const char *name,
 	s.application = opts->as_application;
 	ferry_str_init(&s.line, FERRY_SOP_LINE_MAX);
 	/* One transaction: the export reads one consistent state. */
-	if ((error = ferry_store__begin(db)) < 0)
+	if ((error = ferry_store__begin_read(db)) < 0)
 		return error;
 	if ((error = ferry__actor(db)) < 0)
 		goto done;

@@ -4,7 +4,8 @@
  * plan is in import_preview.c, commit and back out in import_commit.c;
  * docs/import.md describes the whole pipeline.
  *
- * load streams the file through the .sop reader into the staging tables
+ * load verifies the whole file first, without a transaction, then
+ * streams it through the .sop reader into the staging tables
  * with one prepared statement, in one transaction, and then checks every
  * item set-wise in SQL: memory does not grow with the package, and a bad
  * item anywhere rolls the whole load back, leaving the target as it was.
@@ -324,6 +325,16 @@ int ferry_import_load(ferry_buf *out, ferry_db *db, const char *path)
 	memset(&h, 0, sizeof(h));
 	if (!path)
 		return ferry__error(db, FERRY_EMISUSE, "no file given");
+	/*
+	 * The whole file is verified (format, limits, integrity) before the
+	 * write transaction starts: a hostile or damaged package is refused
+	 * without staging anything or holding the instance's lock.
+	 */
+	if ((error = ferry_sop__verify(path, NULL, NULL, NULL, &err)) < 0) {
+		error = ferry__error(db, error, "%s", ferry_str_cstr(&err));
+		ferry_str_dispose(&err);
+		return error;
+	}
 	if ((error = ferry_store__begin(db)) < 0)
 		return error;
 	if ((error = ferry__require_admin(db, "import packages")) < 0 ||

@@ -203,6 +203,12 @@ static const char *const migrations[] = {
 #define MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
 int ferry_store__migrate(ferry_db *db);
+int ferry_store__needs_migration(int version);
+
+int ferry_store__needs_migration(int version)
+{
+	return version < MIGRATIONS;
+}
 
 int ferry_store__migrate(ferry_db *db)
 {
