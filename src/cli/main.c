@@ -4,6 +4,8 @@
  */
 #include "cli.h"
 
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -241,7 +243,31 @@ static int open_instance(cli_ctx *ctx)
 	return CLI_EXIT_OK;
 }
 
-int main(int argc, char **argv)
+/*
+ * Every command writes its output through stdout's buffer, so a write
+ * error (a full disk, /dev/full) may show only when the buffer is
+ * flushed: it is checked here, once, for every command.  Output that
+ * could not be written is a failure, whatever the command did.
+ */
+static int finish_output(int rc)
+{
+	int failed = fflush(stdout) != 0 || ferror(stdout);
+	int err = errno;
+
+	if (fclose(stdout) != 0 && !failed) {
+		failed = 1;
+		err = errno;
+	}
+	if (!failed)
+		return rc;
+	fprintf(stderr, "ferry: cannot write the output: %s%s\n",
+		err ? strerror(err) : "write error", rc == CLI_EXIT_OK ?
+		"; the command itself was carried out: check its effect "
+		"before running it again" : "");
+	return rc == CLI_EXIT_OK ? CLI_EXIT_ERROR : rc;
+}
+
+static int run(int argc, char **argv)
 {
 	cli_ctx ctx;
 	cli_args args;
@@ -315,4 +341,9 @@ int main(int argc, char **argv)
 	rc = ctx.cmd->run(&ctx, &args);
 	ferry_db_close(ctx.db);
 	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	return finish_output(run(argc, argv));
 }

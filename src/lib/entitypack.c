@@ -698,7 +698,8 @@ static int read_item(ferry_entitypack_file *p, const char *line, size_t len,
 
 	if (!j || !json_is_object(j))
 		error = bad_item(p, lineno, "not a JSON object (%s)", j ?
-			"another JSON value" : jerr.text);
+			"another JSON value" :
+			ferry_json__error_text(&jerr));
 	else if (!t)
 		error = bad_item(p, lineno, "the item has no \"t\"");
 	else if (!strcmp(t, "entity"))

@@ -20,7 +20,7 @@
 
 #include <string.h>
 
-#define PACK_NAME_MAX 1000	/* bytes of a header's pack name */
+#define SOURCE_NAME_MAX 1000	/* bytes of a header's source name */
 
 int ferry__import_is_catalog(const char *entity)
 {
@@ -170,12 +170,14 @@ static int read_header(ferry_db *db, const char *path, const char *text,
 		return ferry__error(db, FERRY_EFORMAT, "%s: the header's mode "
 			"is %s, not pack or application; export it again", path,
 			h->mode ? h->mode : "missing");
-	if (!h->pack_uid || !ferry_uuid_valid(h->pack_uid) || !h->pack_name ||
-	    strlen(h->pack_name) > PACK_NAME_MAX)
+	if (!h->pack_uid || !ferry_uuid_valid(h->pack_uid) ||
+	    !ferry__pack_name_ok(h->pack_name))
 		return ferry__error(db, FERRY_EFORMAT, "%s: the header has no "
-			"valid pack id and name; export it again", path);
+			"valid pack id and name (a name is 1 to 200 printable "
+			"characters); export it again", path);
 	if ((h->source_id && !ferry_uuid_valid(h->source_id)) ||
-	    (h->source_name && strlen(h->source_name) > PACK_NAME_MAX))
+	    (h->source_name && (!*h->source_name ||
+	    strlen(h->source_name) > SOURCE_NAME_MAX)))
 		return ferry__error(db, FERRY_EFORMAT, "%s: the header's "
 			"source is not valid; export it again", path);
 	return 0;

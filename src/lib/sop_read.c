@@ -34,6 +34,7 @@
  * reader decompresses the rest and blames zstd if zstd complains.
  */
 #include "sop.h"
+#include "types.h"
 
 #include "alloc.h"
 
@@ -406,7 +407,8 @@ static int read_header(ferry_sop_reader *r)
 	obj = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!obj) {
 		error = content_error(r, "the header (line 1) is not a "
-			"valid JSON object (%s)" MSG_DAMAGED, jerr.text);
+			"valid JSON object (%s)" MSG_DAMAGED,
+			ferry_json__error_text(&jerr));
 		goto done;
 	}
 	ferry_hash_update(&r->hash, line, len);

@@ -16,6 +16,7 @@
  * is the exporter's responsibility.
  */
 #include "sop.h"
+#include "types.h"
 
 #include "alloc.h"
 #include "text.h"
@@ -236,7 +237,8 @@ static int build_header(ferry_sop_writer *w, ferry_str *line,
 	if (!obj || !json_is_object(obj)) {
 		error = fail(w, FERRY_EINVALID,
 			"the package header is not a JSON object (%s)",
-			obj ? "another JSON value" : jerr.text);
+			obj ? "another JSON value" :
+			ferry_json__error_text(&jerr));
 		goto done;
 	}
 	if (json_object_get(obj, "format") ||

@@ -588,6 +588,21 @@ static void fn_merge3(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		(const char *)sqlite3_value_text(argv[2])));
 }
 
+static void fn_item_seal(sqlite3_context *ctx, int argc,
+	sqlite3_value **argv)
+{
+	const char *version = text_arg(argv[0]), *policy = text_arg(argv[1]);
+	char seal[FERRY_HASH_HEX];
+
+	(void)argc;
+	if (!version || !policy) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	ferry__item_seal(seal, version, policy, sqlite3_value_int(argv[2]));
+	sqlite3_result_text(ctx, seal, -1, SQLITE_TRANSIENT);
+}
+
 int ferry_store__import_functions(ferry_db *db)
 {
 	static const struct {
@@ -604,6 +619,7 @@ int ferry_store__import_functions(ferry_db *db)
 		{ "ferry_fits", 3, fn_fits },
 		{ "ferry_payload_check", 3, fn_payload_check },
 		{ "ferry_merge3", 3, fn_merge3 },
+		{ "ferry_item_seal", 3, fn_item_seal },
 		{ "ferry_version_hash", 4, fn_version_hash },
 	};
 	sqlite3 *conn = db->store->conn;
