@@ -5,6 +5,7 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -267,6 +268,17 @@ static int finish_output(int rc)
 	return rc == CLI_EXIT_OK ? CLI_EXIT_ERROR : rc;
 }
 
+/*
+ * Interrupted (Ctrl-C, kill): remove the unfinished export or backup,
+ * then die of the same signal, as the shell expects.
+ */
+static void on_signal(int sig)
+{
+	ferry_remove_temp_files();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
 static int run(int argc, char **argv)
 {
 	cli_ctx ctx;
@@ -345,5 +357,8 @@ static int run(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	signal(SIGHUP, on_signal);
 	return finish_output(run(argc, argv));
 }

@@ -170,12 +170,6 @@ struct json_t;
 ferry_sop_sig_problem ferry_sop__check_signature(ferry_sop_signature *out,
 	const char *line, size_t len, struct json_t *sig, const char **alg);
 
-/*
- * Make a rename or link of path durable: fsync the folder that holds it.
- * Best effort (the data itself is synced).  Implemented in sop_write.c.
- */
-void ferry_sop__sync_dir(const char *path);
-
 /* An open writer.  Opaque. */
 typedef struct ferry_sop_writer ferry_sop_writer;
 

@@ -5,6 +5,7 @@
 #include "sq.h"
 
 #include "alloc.h"
+#include "tmpfile.h"
 
 #include <errno.h>
 #include <string.h>
@@ -277,40 +278,72 @@ int ferry_store__end(ferry_db *db, int error)
 	return ferry_store__commit(db);
 }
 
+/*
+ * The backup is made under a temporary name with the instance's own
+ * permissions (a backup of a private instance is private too) and moved
+ * into place only when complete, so a kill never leaves a partial
+ * backup that would open as an empty database.
+ */
 int ferry_store__backup(ferry_db *db, const char *path)
 {
 	sqlite3 *dst = NULL;
 	sqlite3_backup *b;
 	struct stat sb;
-	int rc;
+	mode_t mode = 0600;
+	char *tmp = NULL;
+	const char *why;
+	int rc, fd;
 
 	if (stat(path, &sb) == 0)
 		return ferry__error(db, FERRY_EEXISTS, "backup %s already "
 			"exists", path);
-	rc = sqlite3_open_v2(path, &dst, SQLITE_OPEN_READWRITE |
-		SQLITE_OPEN_CREATE, NULL);
-	if (rc != SQLITE_OK)
-		goto fail;
-	if ((b = sqlite3_backup_init(dst, "main", db->store->conn,
-	    "main")) == NULL) {
-		rc = sqlite3_errcode(dst);
+	if (stat(db->path, &sb) == 0)
+		mode = sb.st_mode & 0777;
+	if ((fd = ferry_tmpfile_create(path, mode, &tmp)) < 0) {
+		why = strerror(-fd);
 		goto fail;
 	}
-	rc = sqlite3_backup_step(b, -1);
-	sqlite3_backup_finish(b);
-	if (rc != SQLITE_DONE) {
+	rc = fchmod(fd, mode);
+	close(fd);
+	if (rc < 0) {
+		why = strerror(errno);
 		goto fail;
 	}
-	rc = sqlite3_close(dst);
-	return rc == SQLITE_OK ? 0 : ferry__error(db, FERRY_EIO,
-		"cannot write backup %s", path);
+	rc = sqlite3_open_v2(tmp, &dst, SQLITE_OPEN_READWRITE, NULL);
+	/* No rollback journal for a file that is thrown away on failure:
+	 * it would outlive the temporary file. */
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(dst, "PRAGMA journal_mode = OFF", NULL, NULL,
+			NULL);
+	if (rc == SQLITE_OK) {
+		if ((b = sqlite3_backup_init(dst, "main", db->store->conn,
+		    "main")) == NULL) {
+			rc = sqlite3_errcode(dst);
+		} else {
+			rc = sqlite3_backup_step(b, -1);
+			sqlite3_backup_finish(b);
+			rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
+		}
+	}
+	if (rc == SQLITE_OK)
+		rc = sqlite3_close(dst);
+	else
+		sqlite3_close(dst);
+	if (rc != SQLITE_OK) {
+		why = (rc & 0xff) == SQLITE_FULL ? "the disk is full" :
+			(rc & 0xff) == SQLITE_IOERR ? "input/output error" :
+			sqlite3_errstr(rc);
+		goto fail;
+	}
+	if ((rc = ferry_tmpfile_publish(&tmp, path, 0)) < 0) {
+		why = strerror(-rc);
+		goto fail;
+	}
+	return 0;
 fail:
-	ferry__error(db, FERRY_EIO, "cannot write backup %s: %s; free some "
-		"space or pass --no-backup", path, dst ? sqlite3_errmsg(dst) :
-		sqlite3_errstr(rc));
-	sqlite3_close(dst);
-	unlink(path);
-	return FERRY_EIO;
+	ferry_tmpfile_discard(&tmp);
+	return ferry__error(db, FERRY_EIO, "cannot write backup %s: %s; free "
+		"some space or pass --no-backup", path, why);
 }
 
 int ferry_store__instance(ferry_db *db, ferry_str *id, ferry_str *name)
