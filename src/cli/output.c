@@ -138,6 +138,8 @@ const char *cli_text(json_t *v)
 {
 	static char buf[64];
 
+	if (!v)
+		return "-";
 	switch (json_typeof(v)) {
 	case JSON_STRING:
 		return json_string_value(v);

@@ -450,6 +450,29 @@ int ferry_json__depth_ok(json_t *v)
 	return depth(v, 0) <= FERRY_JSON_DEPTH_MAX;
 }
 
+int ferry_json__text_depth_ok(const char *s, size_t len)
+{
+	size_t i;
+	int d = 0, in_string = 0;
+
+	for (i = 0; i < len; i++) {
+		if (in_string) {
+			if (s[i] == '\\')
+				i++;
+			else if (s[i] == '"')
+				in_string = 0;
+		} else if (s[i] == '"') {
+			in_string = 1;
+		} else if (s[i] == '[' || s[i] == '{') {
+			if (++d > FERRY_JSON_DEPTH_MAX)
+				return 0;
+		} else if (s[i] == ']' || s[i] == '}') {
+			d--;
+		}
+	}
+	return 1;
+}
+
 int ferry_type__fits(const ferry_field *f, int64_t i, const char *s,
 	int is_int)
 {

@@ -125,6 +125,8 @@ const char *ferry_json__error_text(const json_error_t *e);
 
 /* 1 if v nests arrays and objects at most FERRY_JSON_DEPTH_MAX deep. */
 int ferry_json__depth_ok(json_t *v);
+/* The same for JSON text (assumed well-formed), without parsing it. */
+int ferry_json__text_depth_ok(const char *s, size_t len);
 
 /* Append the canonical JSON of any JSON value (sorted keys, compact). */
 void ferry_json__canonical(ferry_str *s, json_t *v);

@@ -133,6 +133,7 @@ EOF
 	[ "$(stat -c %s bomb.sop)" -lt 20000 ]
 	snapshot
 	cp dst.db before.db
+	imports=$(dst --json import list)
 	start=$(date +%s%N)
 	expect_error 1 "bomb.sop: the compressed data expands more than 1000 times (a decompression bomb)" \
 		dst import load bomb.sop
@@ -141,7 +142,7 @@ EOF
 	[ "$ms" -lt 2000 ]
 	assert_unchanged
 	cmp dst.db before.db
-	same "[]" "$(dst --json import list)"
+	same "$imports" "$(dst --json import list)"
 	# inspect streams through the same reader and limits
 	expect_error 1 "a decompression bomb" dst inspect bomb.sop
 }
@@ -186,7 +187,7 @@ EOF
 
 @test "rule: a backup killed midway leaves no partial backup under its real name" {
 	make_change
-	for i in $(seq 1 300); do echo "{\"name\":\"filler $i $(head -c 600 /dev/zero | tr '\0' x)\"}"; done >m.jsonl
+	python3 -c 'for i in range(300): print("{\"name\":\"filler %d %s\"}" % (i, "x" * 25))' >m.jsonl
 	for i in 1 2 3 4 5 6 7 8; do dst record load member m.jsonl >/dev/null; done
 	for delay in 0.01 0.02 0.03 0.05 0.08 0.12; do
 		id=$(load_id p2.sop)
@@ -211,11 +212,13 @@ EOF
 	src pack create big --use >/dev/null
 	src entity create note >/dev/null
 	src field add note body text >/dev/null
-	for i in $(seq 1 3000); do echo "{\"body\":\"note $i $(head -c 300 /dev/urandom | base64 -w0)\"}"; done >n.jsonl
+	python3 -c 'import base64, os
+for i in range(3000): print("{\"body\":\"note %d %s\"}" % (i, base64.b64encode(os.urandom(300)).decode()))' >n.jsonl
 	src record load note n.jsonl >/dev/null
 	src pack complete big >/dev/null
 	for sig in TERM INT TERM INT; do
-		src pack export big --output big.sop --overwrite >/dev/null 2>&1 &
+		"$FERRY_BIN" --db src.db pack export big --output big.sop \
+			--overwrite >/dev/null 2>&1 &
 		pid=$!
 		sleep 0.05
 		kill -s "$sig" "$pid" 2>/dev/null || :
@@ -228,25 +231,28 @@ EOF
 @test "rule: names from a package header are escaped on the terminal (ESC, newline)" {
 	make_change
 	python3 - p2.sop <<'EOF'
-import json, subprocess, sys
+import json, sys
 path = sys.argv[1]
 lines = open(path, "rb").read().split(b"\n")
 h = json.loads(lines[0])
-h["source"]["name"] = "evil\x1b[31m\nferry: forged line"
+h["pack"]["name"] = "evil\x1b[31m\nferry: forged line"
+h["source"]["name"] = "src\x1b]0;title\x07"
 lines[0] = json.dumps(h, separators=(",", ":")).encode()
 open(path, "wb").write(b"\n".join(lines))
 EOF
 	python3 "$SOP" retrailer p2.sop
-	id=$(load_id p2.sop)
-	run --separate-stderr dst import list
+	run --separate-stderr dst inspect p2.sop
 	[ "$status" -eq 0 ]
-	run --separate-stderr dst import show "$id"
-	[ "$status" -eq 0 ]
-	[[ "$output" == *'evil\e[31m\nferry: forged line'* ]]
+	[[ "$output" == *'pack: evil\e[31m\nferry: forged line'* ]]
 	[[ "$output" != *$'\x1b'* ]]
+	[[ "$output" != *$'\x07'* ]]
 	[[ "$output" != *$'\nferry: forged'* ]]
-	# --json keeps the name exact, JSON-escaped
-	same "evil"$'\x1b'"[31m"$'\n'"ferry: forged line" "$(dst --json import show "$id" | jp 'd["source_name"]')"
+	# --json keeps the names exact, JSON-escaped
+	same "evil"$'\x1b'"[31m"$'\n'"ferry: forged line" "$(dst --json inspect p2.sop | jp 'd["pack"]["name"]')"
+	# and an error message naming it is escaped too
+	run --separate-stderr dst import load p2.sop
+	[ "$status" -eq 1 ]
+	[[ "$stderr" != *$'\x1b'* ]]
 }
 
 @test "rule: a pack name in a header must follow the pack name rule (empty, control characters)" {

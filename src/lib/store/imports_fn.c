@@ -248,7 +248,11 @@ static int fits(const ferry_field *f, const char *jtype, sqlite3_value *v)
 		}
 		return 0;
 	case FERRY_T_JSON:
-		return strcmp(jtype, "null") ? 2 : 0;
+		if (!strcmp(jtype, "null"))
+			return 0;
+		s = (const char *)sqlite3_value_text(v);
+		return !s || ferry_json__text_depth_ok(s,
+			(size_t)sqlite3_value_bytes(v)) ? 2 : 0;
 	}
 	return 0;
 }
@@ -466,7 +470,9 @@ static int fits_raw(const ferry_field *f, const char *v, size_t len)
 		return (len == 4 && !memcmp(v, "true", 4)) ||
 			(len == 5 && !memcmp(v, "false", 5)) ? 2 : 0;
 	case FERRY_T_JSON:
-		return len == 4 && !memcmp(v, "null", 4) ? 0 : 2;
+		if (len == 4 && !memcmp(v, "null", 4))
+			return 0;
+		return ferry_json__text_depth_ok(v, len) ? 2 : 0;
 	}
 	return 0;
 }
