@@ -294,8 +294,10 @@ static void copy_file(const char *from, const char *to)
 	assert_int_equal(fclose(out), 0);
 }
 
-/* Remove every file of dir whose name starts with prefix. */
-static int remove_prefixed(const char *dir, const char *prefix)
+/* Count the files of dir whose name starts with prefix; remove them
+ * too if asked. */
+static int files_prefixed(const char *dir, const char *prefix,
+	int unlink_too)
 {
 	DIR *d = opendir(dir);
 	struct dirent *e;
@@ -304,23 +306,10 @@ static int remove_prefixed(const char *dir, const char *prefix)
 	assert_non_null(d);
 	while ((e = readdir(d)) != NULL)
 		if (!strncmp(e->d_name, prefix, strlen(prefix))) {
-			unlink(test_path(dir, e->d_name));
+			if (unlink_too)
+				unlink(test_path(dir, e->d_name));
 			n++;
 		}
-	closedir(d);
-	return n;
-}
-
-static int count_prefixed(const char *dir, const char *prefix)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	int n = 0;
-
-	assert_non_null(d);
-	while ((e = readdir(d)) != NULL)
-		if (!strncmp(e->d_name, prefix, strlen(prefix)))
-			n++;
 	closedir(d);
 	return n;
 }
@@ -328,7 +317,7 @@ static int count_prefixed(const char *dir, const char *prefix)
 /* Start dst afresh from dst0: no WAL, no backups left over. */
 static void reset_dst(fixture *f)
 {
-	remove_prefixed(f->dir, "dst.db");
+	files_prefixed(f->dir, "dst.db", 1);
 	copy_file(f->dst0, f->dst);
 }
 
@@ -495,7 +484,7 @@ static int every_write(fixture *f, operation prepare, operation op)
 	assert_string_not_equal(before, after);
 	for (full = 0; full <= 1; full++) {
 		for (n = 1; n < MAX_WRITES; n++) {
-			remove_prefixed(f->dir, "dst.db");
+			files_prefixed(f->dir, "dst.db", 1);
 			copy_file(test_path(f->dir, "start.db"), f->dst);
 			db = open_at(f->dst);
 			arm(n, full);
@@ -571,10 +560,10 @@ static void test_faults__export(void **state)
 			runs++;
 			assert_true(rc < 0);
 			check_message(ferry_errmsg(db), full);
-			assert_int_equal(count_prefixed(f->dir, "out.sop"), 0);
+			assert_int_equal(files_prefixed(f->dir, "out.sop", 0), 0);
 		}
 		assert_true(n < MAX_WRITES);
-		assert_int_equal(remove_prefixed(f->dir, "out.sop"), 1);
+		assert_int_equal(files_prefixed(f->dir, "out.sop", 1), 1);
 	}
 	ferry_db_close(db);
 	print_message("export: %d faulted runs\n", runs);
