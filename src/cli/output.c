@@ -40,13 +40,13 @@ char *cli_escape(const char *s)
 		if ((k = control_at(p)) == 0)
 			*o++ = (char)*p;
 		else if (*p == '\n')
-			o += sprintf(o, "\\n");
+			o += snprintf(o, 5, "\\n");
 		else if (*p == '\t')
-			o += sprintf(o, "\\t");
+			o += snprintf(o, 5, "\\t");
 		else if (*p == 0x1b)
-			o += sprintf(o, "\\e");
+			o += snprintf(o, 5, "\\e");
 		else
-			o += sprintf(o, "\\x%02x", k == 2 ? p[1] : *p);
+			o += snprintf(o, 5, "\\x%02x", k == 2 ? p[1] : *p);
 	}
 	*o = '\0';
 	return out;
