@@ -64,6 +64,12 @@ int cli_opt_set(const cli_ctx *ctx, const cli_args *a, const char *name);
 
 /* Report a library failure: "ferry: <message>"; returns the exit code. */
 int cli_fail(cli_ctx *ctx, int code);
+
+/*
+ * s with its control characters shown as \n, \t, \e or \xNN, for a
+ * terminal: a new string to free(), NULL if out of memory.
+ */
+char *cli_escape(const char *s);
 /* Report a usage problem; returns CLI_EXIT_USAGE. */
 int cli_usage_error(cli_ctx *ctx, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -122,7 +122,8 @@ load foundation_helpers
 	init_db
 	ferry user add bob >/dev/null
 	# Back to schema 1: no password column, no token, session, failed
-	# login or audit tables (nor schema 3's import columns).
+	# login or audit tables, no key or trust tables, no import columns
+	# of schema 4, no item seal.
 	sql "DROP TABLE ferry_token; DROP TABLE ferry_session;
 		DROP TABLE ferry_login_failure; DROP TABLE ferry_audit;
 		ALTER TABLE ferry_user DROP COLUMN password;
@@ -130,10 +131,11 @@ load foundation_helpers
 		ALTER TABLE ferry_import_plan DROP COLUMN same;
 		ALTER TABLE ferry_import_plan DROP COLUMN applied;
 		ALTER TABLE ferry_import_resolution DROP COLUMN whole;
+		ALTER TABLE ferry_import_item DROP COLUMN seal;
 		PRAGMA user_version = 1;"
 	run ferry --json user list
 	[ "$status" -eq 0 ]
-	same 4 "$(sql 'PRAGMA user_version')"
+	same 5 "$(sql 'PRAGMA user_version')"
 	run ferry user passwd bob --password-stdin <<<'a good password'
 	[ "$status" -eq 0 ]
 	run ferry --json token create bob

@@ -198,11 +198,20 @@ static const char *const migrations[] = {
 	"  DEFAULT 0;"
 	"ALTER TABLE ferry_import_resolution ADD COLUMN whole INTEGER NOT"
 	"  NULL DEFAULT 0;",
+	/* 4 -> 5: a staged record's seal over its version, policy and
+	 * vendor flag (docs/format.md 5.3). */
+	"ALTER TABLE ferry_import_item ADD COLUMN seal TEXT;",
 };
 
 #define MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
 int ferry_store__migrate(ferry_db *db);
+int ferry_store__needs_migration(int version);
+
+int ferry_store__needs_migration(int version)
+{
+	return version < MIGRATIONS;
+}
 
 int ferry_store__migrate(ferry_db *db)
 {
