@@ -61,11 +61,12 @@ function setUp() {
 		'--outputs', 'total', '--body', 'a * 2']);
 	ferry(dev, ['dataset', 'create', 'rates', '--columns', 'a:int']);
 
-	/* the entity packs for the unpack wizard: member grows a field and
-	 * gains one; event is new to prod */
-	ferry(dev, ['field', 'set', 'member', 'code', '--type',
-		'nvarchar(20)']);
-	ferry(dev, ['field', 'add', 'member', 'note', 'text']);
+	/* the entity packs for the unpack wizard: org grows a field and
+	 * gains one; event is new to prod.  (Not member: the promotion's
+	 * package declares member's schema, which its commit applies.) */
+	ferry(dev, ['field', 'set', 'org', 'title', '--type',
+		'nvarchar(60)']);
+	ferry(dev, ['field', 'add', 'org', 'note', 'text']);
 	ferry(dev, ['entity', 'create', 'event']);
 	ferry(dev, ['field', 'add', 'event', 'title', 'nvarchar(40)']);
 	fs.mkdirSync(path.join(dir, 'ep'));
@@ -408,31 +409,31 @@ describe('the entity unpack wizard (seed 002)', () => {
 			exact: true }).click();
 		assert.equal(await boxes.nth(1).isChecked(), true);
 		await page.getByRole('button', { name: 'Uncheck All' }).click();
-		await page.getByLabel('Un-Pack member').check();
+		await page.getByLabel('Un-Pack org').check();
 		await page.getByLabel('Un-Pack event').check();
 		const upgrade = page.getByLabel('Upgrade Existing Entities');
 		assert.equal(await upgrade.isChecked(), true);
 		await shot(page, 'unpack');
 		await page.getByRole('button', { name: 'Finish' }).click();
 
-		const member = page.locator('.unpacked[data-entity="member"]');
-		await member.waitFor();
-		assert.match(await member.locator('h3').textContent(),
+		const org = page.locator('.unpacked[data-entity="org"]');
+		await org.waitFor();
+		assert.match(await org.locator('h3').textContent(),
 			/merged/);
-		assert.match(await member.textContent(), /note\s*added/);
-		assert.match(await member.textContent(), /code\s*grown/);
+		assert.match(await org.textContent(), /note\s*added/);
+		assert.match(await org.textContent(), /title\s*grown/);
 		assert.match(await page.locator(
 			'.unpacked[data-entity="event"] h3').textContent(),
 		/created/);
 		assert.equal(await page.locator(
-			'.unpacked[data-entity="org"]').count(), 0);
+			'.unpacked[data-entity="member"]').count(), 0);
 		await page.locator('.backup-path').waitFor();
 		await shot(page, 'unpack-report');
 
 		const shown = ferry(prod, ['--json', 'entity', 'show',
-			'member'], { json: true });
-		const code = shown.fields.find((f) => f.name === 'code');
-		assert.equal(code.type, 'nvarchar(20)');
+			'org'], { json: true });
+		const title = shown.fields.find((f) => f.name === 'title');
+		assert.equal(title.type, 'nvarchar(60)');
 		assert.ok(shown.fields.some((f) => f.name === 'note'));
 	});
 });
