@@ -328,10 +328,14 @@ int ferry_import_load(ferry_buf *out, ferry_db *db, const char *path)
 	if (!path)
 		return ferry__error(db, FERRY_EMISUSE, "no file given");
 	/*
-	 * The whole file is verified (format, limits, integrity) before the
-	 * write transaction starts: a hostile or damaged package is refused
-	 * without staging anything or holding the instance's lock.
+	 * Who may import is settled first, so a non-admin learns that and
+	 * nothing about the file.  Then the whole file is verified (format,
+	 * limits, integrity) before the write transaction starts: a hostile
+	 * or damaged package is refused without staging anything or holding
+	 * the instance's lock.
 	 */
+	if ((error = ferry__require_admin(db, "import packages")) < 0)
+		return error;
 	if ((error = ferry_sop__verify(path, NULL, NULL, NULL, &err)) < 0) {
 		error = ferry__error(db, error, "%s", ferry_str_cstr(&err));
 		ferry_str_dispose(&err);
