@@ -5,7 +5,8 @@ CHECK_BUILD ?= build-check
 BENCH_N     ?= 100000
 FUZZ_BUILD  ?= build-fuzz
 FUZZ_SECONDS ?= 60
-# How long `make check` runs each fuzz harness.
+# How long `make check` runs each fuzz harness (with a fixed seed, so that
+# check is repeatable; `make fuzz` explores afresh each time).
 CHECK_FUZZ_SECONDS ?= 5
 JOBS        ?= $(shell nproc 2>/dev/null || echo 2)
 PREFIX      ?= /usr/local
@@ -29,7 +30,8 @@ check: deps
 	@cd $(CHECK_BUILD) && ASAN_OPTIONS=detect_leaks=1 \
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		ctest --output-on-failure -j $(JOBS)
-	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$(CHECK_FUZZ_SECONDS)
+	@FUZZ_SEED=1 $(MAKE) --no-print-directory fuzz \
+		FUZZ_SECONDS=$(CHECK_FUZZ_SECONDS)
 
 # The libFuzzer harnesses (tests/fuzz), built with clang, each run for
 # FUZZ_SECONDS seconds.

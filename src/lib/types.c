@@ -594,7 +594,12 @@ void ferry_json__canonical(ferry_str *s, json_t *v)
 			json_integer_value(v));
 		return;
 	case JSON_REAL:
-		ferry_str_printf(s, "%.17g", json_real_value(v));
+		/* -0.0 would print as "-0", which reads back as the integer
+		 * 0: one canonical zero keeps the form a fixed point. */
+		if (json_real_value(v) == 0.0)
+			ferry_str_putc(s, '0');
+		else
+			ferry_str_printf(s, "%.17g", json_real_value(v));
 		return;
 	case JSON_TRUE:
 		ferry_str_puts(s, "true");
