@@ -112,15 +112,10 @@ int srv_reply_jsonv(srv_req *r, unsigned status, json_t *doc)
 static char *utf8_message(const char *m)
 {
 	size_t len = strlen(m), i = 0, n;
-	unsigned char c;
 	char *out = malloc(len + 1), *o = out;
 
 	while (out && i < len) {
-		c = (unsigned char)m[i];
-		n = c < 0x80 ? 1 : c >= 0xc2 && c <= 0xdf ? 2 :
-			c >= 0xe0 && c <= 0xef ? 3 :
-			c >= 0xf0 && c <= 0xf4 ? 4 : 0;
-		if (n && i + n <= len && ferry_utf8_valid(m + i, n)) {
+		if ((n = ferry_utf8_seq(m + i, len - i)) != 0) {
 			memcpy(o, m + i, n);
 			o += n;
 			i += n;
