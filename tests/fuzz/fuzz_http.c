@@ -32,6 +32,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
@@ -39,6 +40,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/time.h>
 #include <unistd.h>
 
@@ -56,14 +58,46 @@ static char db_path[4200];
 static char token[128], rtoken[128], session[128], csrf[128];
 
 /* The real stderr: the server logs a line per request there, so runs
- * close fd 2 (-close_fd_mask=2), which libFuzzer does after
- * LLVMFuzzerInitialize(). */
+ * discard fd 2 (-close_fd_mask=2, which libFuzzer applies after
+ * LLVMFuzzerInitialize(); sanitizer reports keep their own copy). */
 static FILE *report;
+
+/* While fd 2 is discarded, the current input's server log goes to this
+ * file instead, to be shown when a check fails; -1 when fd 2 is kept. */
+static int input_log = -1;
+
+/* Point a discarded fd 2 at input_log, emptied (before each input). */
+static void log_to_file(void)
+{
+	struct stat s2, sn;
+
+	if (input_log < 0) {
+		if (fstat(2, &s2) < 0 || stat("/dev/null", &sn) < 0 ||
+		    !S_ISCHR(s2.st_mode) || s2.st_rdev != sn.st_rdev)
+			return;
+		input_log = open(fuzz_write("server.log", (const uint8_t *)"",
+			0), O_RDWR);
+		if (input_log < 0)
+			return;
+	}
+	if (ftruncate(input_log, 0) == 0 && lseek(input_log, 0,
+	    SEEK_SET) == 0)
+		dup2(input_log, 2);
+}
 
 static void die(const char *what, const char *detail)
 {
-	fprintf(report ? report : stderr, "fuzz_http: %s%s%s\n", what,
-		detail ? ": " : "", detail ? detail : "");
+	FILE *out = report ? report : stderr;
+	char buf[4096];
+	ssize_t n;
+
+	fprintf(out, "fuzz_http: %s%s%s\n", what, detail ? ": " : "",
+		detail ? detail : "");
+	if (input_log >= 0 && lseek(input_log, 0, SEEK_SET) == 0) {
+		fprintf(out, "fuzz_http: the server's log of this input:\n");
+		while ((n = read(input_log, buf, sizeof(buf))) > 0)
+			fwrite(buf, 1, (size_t)n, out);
+	}
 	abort();
 }
 
@@ -310,6 +344,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	ferry_str_init(&req, 0);
 	ferry_str_init(&ans, 0);
+	log_to_file();
 	expand(&req, (const char *)data, size);
 	if (ferry_str_failed(&req))
 		die("out of memory", NULL);
