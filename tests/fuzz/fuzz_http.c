@@ -260,12 +260,16 @@ static void exchange(const ferry_str *req, ferry_str *ans, int head)
 	    sizeof(tv)) < 0 || connect(fd, (struct sockaddr *)&a,
 	    sizeof(a)) < 0)
 		die("cannot connect to the server", strerror(errno));
-	/* The server may answer (and close) before it has read it all. */
-	while (off < req->size && (n = send(fd, req->ptr + off,
-	    req->size - off, MSG_NOSIGNAL)) > 0)
-		off += (size_t)n;
+	/* The server may answer (and close) before it has read it all.
+	 * libFuzzer's timer (SIGALRM) interrupts calls: they go on. */
+	while (off < req->size && ((n = send(fd, req->ptr + off,
+	    req->size - off, MSG_NOSIGNAL)) > 0 || (n < 0 && errno == EINTR)))
+		off += n > 0 ? (size_t)n : 0;
 	shutdown(fd, SHUT_WR);
-	while ((n = recv(fd, buf, sizeof(buf), 0)) > 0) {
+	while ((n = recv(fd, buf, sizeof(buf), 0)) > 0 ||
+	    (n < 0 && errno == EINTR)) {
+		if (n < 0)
+			continue;
 		ferry_str_put(ans, buf, (size_t)n);
 		if (ans->size > ANSWER_MAX)
 			die("the answer does not end", NULL);
