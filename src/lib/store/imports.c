@@ -398,8 +398,9 @@ int ferry_store__import_field(ferry_db *db, int64_t id, int scope,
 	"WHEN typeof(entity) IS NOT 'text' OR NOT ferry_entity_ok(entity) " \
 	"THEN printf('names entity %s, which is not an entity name', " \
 	SHOWN("entity") ") " \
-	"WHEN typeof(sys_id) IS NOT 'text' OR NOT ferry_uuid_ok(sys_id) THEN " \
-	"printf('has sys_id %s, which is not a lowercase UUID', " \
+	"WHEN typeof(sys_id) IS NOT 'text' OR NOT ferry_sys_id_ok(sys_id) THEN " \
+	"printf('has sys_id %s, which is not a lowercase UUID or 32 hex " \
+	"digits', " \
 	SHOWN("sys_id") ") " \
 	"WHEN action IS NOT 'insert' AND action IS NOT 'update' AND action " \
 	"IS NOT 'delete' THEN printf('has action %s; a record''s action is " \

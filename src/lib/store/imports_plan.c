@@ -38,6 +38,7 @@ static void canonical_expr(ferry_str *sql, const ferry_field *f)
 			"ELSE 'null' END");
 		break;
 	case FERRY_T_JSON:
+	case FERRY_T_FLOAT:
 		ferry_str_puts(sql, "coalesce(t.");
 		ferry_sq__ident(sql, f->name);
 		ferry_str_puts(sql, ", 'null')");

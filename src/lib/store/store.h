@@ -451,7 +451,7 @@ int ferry_store__field_deleted(ferry_db *db, const char *entity,
  * ferry_store__import_functions() (all deterministic):
  *   ferry_entity_ok(name)        1 if name may be a record item's entity
  *   ferry_field_ok(name)         1 if name may be a user field's name
- *   ferry_uuid_ok(text)          1 for a lowercase UUID
+ *   ferry_sys_id_ok(text)        1 for a sys_id (text.h)
  *   ferry_hex64(text)            1 for 64 lowercase hex digits
  *   ferry_type_ok(text)          1 if text is a field type
  *   ferry_canonical(json)        1 if an object is in canonical form
