@@ -284,6 +284,16 @@ int ferry_store__import_set_state(ferry_db *db, int64_t id,
 
 /* ---- load ---------------------------------------------------------------- */
 
+int ferry_store__import_last_arrived(ferry_db *db, int64_t id)
+{
+	return ferry_imports__run(db, "UPDATE ferry_import_item AS i SET "
+		"base = (SELECT v.hash FROM ferry_version v WHERE v.entity = "
+		"i.entity AND v.sys_id = i.sys_id AND v.source = 'import' "
+		"ORDER BY v.id DESC LIMIT 1) WHERE i.import_id = ?1 AND i.t = "
+		"'record' AND i.entity NOT IN " CATALOG_ENTITIES, id, NULL,
+		"loading");
+}
+
 /*
  * One item line, its fields pulled out by SQLite's JSON functions in the
  * same statement that stores it.  A line that is not JSON makes the

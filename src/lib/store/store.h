@@ -557,6 +557,14 @@ int ferry_store__import_previous(ferry_db *db, int64_t id,
 	const char *pack_uid, int64_t *prev, ferry_str *stamp);
 int ferry_store__import_loaded(ferry_db *db, int64_t id, const char *stamp,
 	int64_t items, int64_t previous);
+/*
+ * Update-set mode (packages without base versions): each ordinary
+ * record item's base becomes the version of that record that last
+ * arrived by import in this instance, or stays null.  Preview then
+ * takes a record the target has not changed since as a clean update and
+ * reports one it has changed as a local change.
+ */
+int ferry_store__import_last_arrived(ferry_db *db, int64_t id);
 /* The load document: {id, stamp, items, mode, pack, source, previous}. */
 int ferry_store__import_load_doc(ferry_db *db, int64_t id, ferry_str *json);
 
