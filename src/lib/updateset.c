@@ -224,8 +224,9 @@ static int note_definition(us_reader *u, const us_record *r)
 		char name[FERRY_NAME_MAX];
 
 		if (!element || !*element) {
-			/* The table's own row ("collection"). */
-			if (r->del)
+			/* The table's own row ("collection"): its label
+			 * unless sys_db_object gave one. */
+			if (r->del || json_object_get(u->tables, table))
 				return 0;
 			t = json_pack("{s:O?}", "label",
 				json_object_get(r->values, "column_label"));
@@ -799,7 +800,9 @@ static const char *field_label(us_reader *u, const char *entity,
 		json_object_get(u->defs, entity), field), "label"));
 }
 
-/* The schema item and the catalog records of one entity. */
+/* The schema item of an entity whose records the set holds (a .sop
+ * declares the schema of the entities its records use, and only those),
+ * and the catalog records of every entity. */
 static int schema_items(us_reader *u, const char *entity,
 	const ferry_fieldset *fs, ferry_updateset *out)
 {
@@ -826,7 +829,12 @@ static int schema_items(us_reader *u, const char *entity,
 			"\"default\":null}");
 	}
 	ferry_str_puts(&line, "]}}");
-	error = ferry__updateset_add_line(out, &line);
+	for (i = 0; i < u->n && strcmp(u->recs[i].entity, entity) != 0; i++)
+		;
+	if (i < u->n)
+		error = ferry__updateset_add_line(out, &line);
+	else
+		ferry_str_clear(&line);
 	/* sys_entity: {description, display, name}. */
 	ferry_str_puts(&p, "{");
 	if (label && *label && strlen(label) <= 200) {

@@ -213,7 +213,8 @@ int ferry_store__import_problem_put(ferry_db *db, int64_t id, int64_t item,
 #define RECORD_PROBLEMS "WITH k AS MATERIALIZED (SELECT i.import_id AS " \
 	"import_id, i.item AS item, i.entity AS entity, i.rkey AS rkey, " \
 	"i.sys_id AS sys_id, i.action AS action, i.version AS version, " \
-	"i.policy AS policy, i.old AS old, p.conflicts AS conflicts, " \
+	"i.base AS base, i.policy AS policy, i.old AS old, p.conflicts AS " \
+	"conflicts, " \
 	"p.same AS same, CASE " \
 	"WHEN i.action = 'delete' AND p.target_id IS NULL THEN " \
 	"'already_deleted' WHEN p.target_id IS NOT NULL AND (p.target_version " \
@@ -270,6 +271,9 @@ int ferry_store__import_problems_records(ferry_db *db, int64_t id)
 
 	/* Changed in the target, nothing to merge with. */
 	"UNION ALL SELECT import_id, item, 'local_change', 'error', CASE WHEN "
+	"action = 'insert' AND base IS NOT NULL THEN printf('%s record %s "
+	"changed in the target since it last arrived by import (an update "
+	"set carries no base version to merge with)', entity, rkey) WHEN "
 	"action = 'insert' THEN printf('%s record %s already exists in the "
 	"target with other content', entity, rkey) WHEN action = "
 	"'delete' THEN printf('%s record %s changed in the target since the "
