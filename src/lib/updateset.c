@@ -121,13 +121,13 @@ static char *attr_of(xmlNodePtr n, const char *name)
 	return s;
 }
 
-/* A DTD, an entity or an entity reference anywhere: refused. */
+/* A DTD, an entity or an entity reference anywhere: refused.  (The
+ * parser caps depth at 256 without XML_PARSE_HUGE; records are capped
+ * tighter where they are read.) */
 static int bomb_free(xmlNodePtr n, int depth)
 {
 	xmlNodePtr c;
 
-	if (depth > FERRY_UPDATESET_DEPTH_MAX)
-		return 0;
 	for (c = n->children; c; c = c->next) {
 		if (c->type == XML_ENTITY_REF_NODE ||
 		    c->type == XML_ENTITY_NODE || c->type == XML_DTD_NODE)
@@ -422,8 +422,8 @@ static int read_payload(us_reader *u, const char *payload, const char *action)
 	}
 	if (!bomb_free(root, 0)) {
 		error = fail(u, "%s: update %lld: its payload holds entity "
-			"references or nests too deeply; ferry expands no "
-			"entities%s%s", NULL, NULL);
+			"references; ferry expands no entities%s%s", NULL,
+			NULL);
 		goto done;
 	}
 	/* The table the update names must be the record's. */
@@ -512,6 +512,32 @@ static int read_header(us_reader *u, xmlNodePtr n)
 	return 0;
 }
 
+/*
+ * 1 if the prolog (what comes before the first element) declares a DTD:
+ * refused before parsing, as libxml2 reads the internal subset (and its
+ * entity definitions) before the reader reports anything.
+ */
+static int prolog_has_dtd(const char *path)
+{
+	char buf[65536];
+	size_t n;
+	FILE *f = fopen(path, "rb");
+	char *p;
+
+	if (!f)
+		return 0;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	for (p = buf; (p = strchr(p, '<')) != NULL; p++) {
+		if (!strncmp(p, "<!DOCTYPE", 9) || !strncmp(p, "<!ENTITY", 8))
+			return 1;
+		if (p[1] != '?' && p[1] != '!')
+			return 0;
+	}
+	return 0;
+}
+
 static int read_file(us_reader *u)
 {
 	xmlTextReaderPtr r;
@@ -525,6 +551,10 @@ static int read_file(us_reader *u)
 		return ferry__error(u->db, FERRY_ENOMEM, "%s: larger than %lld "
 			"bytes, the most ferry reads as an update set; split "
 			"it", u->path, (long long)FERRY_UPDATESET_FILE_MAX);
+	if (prolog_has_dtd(u->path))
+		return ferry__error(u->db, FERRY_EFORMAT, "%s: declares a DTD "
+			"or entities; an update-set export has none, and ferry "
+			"expands no entities (XML bombs)", u->path);
 	if ((r = xmlReaderForFile(u->path, NULL, XML_OPTIONS)) == NULL)
 		return ferry__error(u->db, FERRY_EIO, "%s: cannot be read",
 			u->path);
@@ -575,8 +605,8 @@ static int read_file(us_reader *u)
 			break;
 		if (!bomb_free(n, 0)) {
 			error = ferry__error(u->db, FERRY_EFORMAT, "%s: holds "
-				"entity references or nests too deeply; ferry "
-				"expands no entities (XML bombs)", u->path);
+				"entity references; ferry expands no entities "
+				"(XML bombs)", u->path);
 			break;
 		}
 		if (!strcmp(name, "sys_remote_update_set"))

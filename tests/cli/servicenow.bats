@@ -108,3 +108,72 @@ field() {
 	same "$v1" "$(field sys_script_include "$INCLUDE" script)"
 	same "prod's own" "$(field sys_script "$RULE" description)"
 }
+
+# refused FILE TEXT: import load FILE fails with TEXT and dst is unchanged.
+refused() {
+	snapshot
+	run dst import load "$1"
+	[ "$status" -ne 0 ] || { echo "accepted: $1"; return 1; }
+	[[ "$output" == *"$2"* ]] || { echo "got: $output"; return 1; }
+	[ "$(echo "$output" | wc -l)" -eq 1 ] || { echo "not one line: $output"; return 1; }
+	assert_unchanged
+}
+
+# A one-update set around PAYLOAD (already escaped for the outer XML).
+one_update() {
+	printf '<?xml version="1.0" encoding="UTF-8"?>\n<unload unload_date="2024-01-01 00:00:00">\n'
+	printf '<sys_remote_update_set action="INSERT_OR_UPDATE"><name>t</name><sys_id>ed81de1bdb397200a34fd421cf961945</sys_id></sys_remote_update_set>\n'
+	printf '<sys_update_xml action="INSERT_OR_UPDATE"><action>INSERT_OR_UPDATE</action><payload>%s</payload></sys_update_xml>\n</unload>\n' "$1"
+}
+
+@test "rule: a file that is not an update set is refused, nothing changed" {
+	dst init >/dev/null
+	printf '<?xml version="1.0"?>\n<root/>\n' >root.xml
+	refused root.xml "not a ServiceNow update set: its root is <root>, not <unload>"
+	printf '<unload><sys_script_include><name>x</name></sys_script_include></unload>\n' >table.xml
+	refused table.xml "holds a <sys_script_include>, which an update-set export does not"
+	printf '<unload></unload>\n' >empty.xml
+	refused empty.xml "no <sys_remote_update_set> header"
+}
+
+@test "rule: a payload that is not XML is refused, nothing changed" {
+	dst init >/dev/null
+	one_update 'this is &lt;not xml' >bad.xml
+	refused bad.xml "update 1: its payload is not XML"
+	one_update '&lt;other/&gt;' >other.xml
+	refused other.xml "update 1: its payload is a <other>, not a <record_update>"
+}
+
+@test "rule: a sys_update_xml of an unknown table is refused, nothing changed" {
+	dst init >/dev/null
+	one_update '&lt;record_update table="Bad-Table"&gt;&lt;Bad-Table&gt;&lt;sys_id&gt;cb2d45d1db731200fc79f7fdbf9619b5&lt;/sys_id&gt;&lt;/Bad-Table&gt;&lt;/record_update&gt;' >bad.xml
+	refused bad.xml "holds a record of table 'Bad-Table', which is not a table name ferry can hold"
+	one_update '&lt;record_update table="sys_script"&gt;&lt;sys_script_include&gt;&lt;sys_id&gt;cb2d45d1db731200fc79f7fdbf9619b5&lt;/sys_id&gt;&lt;/sys_script_include&gt;&lt;/record_update&gt;' >other.xml
+	refused other.xml "update 1 names table 'sys_script' but its payload holds no sys_script record"
+	one_update '&lt;record_update table="sys_field"&gt;&lt;sys_field&gt;&lt;sys_id&gt;cb2d45d1db731200fc79f7fdbf9619b5&lt;/sys_id&gt;&lt;/sys_field&gt;&lt;/record_update&gt;' >own.xml
+	refused own.xml "table 'sys_field', which is not a table name ferry can hold"
+	one_update '&lt;record_update table="x"&gt;&lt;x&gt;&lt;sys_id&gt;12&lt;/sys_id&gt;&lt;/x&gt;&lt;/record_update&gt;' >id.xml
+	refused id.xml "a x record has sys_id '12', which is not 32 lowercase hex digits"
+}
+
+@test "rule: a truncated update set is refused, nothing changed" {
+	dst init >/dev/null
+	head -c 100000 "$MM" >cut.xml
+	refused cut.xml "truncated or not well-formed XML"
+}
+
+@test "rule: an XML bomb is refused: no entity is expanded, depth is capped" {
+	dst init >/dev/null
+	{
+		printf '<?xml version="1.0"?>\n<!DOCTYPE unload [\n<!ENTITY a "aaaaaaaaaa">\n'
+		printf '<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">\n<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">\n]>\n'
+		printf '<unload><sys_remote_update_set><name>&c;</name></sys_remote_update_set></unload>\n'
+	} >bomb.xml
+	refused bomb.xml "declares a DTD or entities"
+	one_update '&lt;!DOCTYPE r [&lt;!ENTITY a "aaaa"&gt;]&gt;&lt;record_update&gt;&amp;a;&lt;/record_update&gt;' >inner.xml
+	refused inner.xml "update 1: its payload declares a DTD"
+	local deep='&lt;x&gt;&lt;sys_id&gt;cb2d45d1db731200fc79f7fdbf9619b5&lt;/sys_id&gt;&lt;/x&gt;' i
+	for i in $(seq 40); do deep="&lt;w&gt;$deep&lt;/w&gt;"; done
+	one_update "&lt;record_update&gt;$deep&lt;/record_update&gt;" >deep.xml
+	refused deep.xml "its payload nests more than 32 levels deep"
+}
