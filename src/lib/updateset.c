@@ -19,6 +19,7 @@
 #include "updateset.h"
 
 #include "alloc.h"
+#include "imports.h"
 #include "records.h"
 #include "text.h"
 #include "timeutil.h"
@@ -46,6 +47,7 @@ typedef struct {
 	json_t *index;		/* "entity sys_id" -> index in recs */
 	json_t *defs;		/* entity -> field -> {type, label, del} */
 	json_t *tables;		/* entity -> {label} */
+	json_t *queries;	/* delete_query items, in order */
 	int64_t updates;
 	char xml_error[300];	/* libxml2's first message */
 } us_reader;
@@ -247,6 +249,34 @@ static int note_definition(us_reader *u, const us_record *r)
 	}
 }
 
+/* A delete_multiple: the table and its encoded query, checked. */
+static int read_query(us_reader *u, xmlNodePtr n)
+{
+	char *query = attr_of(n, "query");
+	ferry_query q;
+	ferry_str err = FERRY_STR_INIT, name = FERRY_STR_INIT;
+	json_t *item;
+	int error = 0;
+
+	if (ferry__query_parse(query, &q, &err) < 0) {
+		error = fail(u, "%s: update %lld: a delete_multiple of %s: "
+			"%s", name_of(n), ferry_str_cstr(&err));
+	} else {
+		ferry__query_dispose(&q);
+		ferry_str_printf(&name, "%s:%s", name_of(n), query);
+		item = json_pack("{s:s, s:s, s:s, s:s}", "t", "delete_query",
+			"entity", name_of(n), "name", ferry_str_cstr(&name),
+			"query", query);
+		if (!item || json_array_append_new(u->queries, item) < 0)
+			error = ferry__error(u->db, FERRY_ENOMEM,
+				"out of memory");
+	}
+	ferry__free(query);
+	ferry_str_dispose(&err);
+	ferry_str_dispose(&name);
+	return error;
+}
+
 static int read_record(us_reader *u, xmlNodePtr n, const char *action)
 {
 	us_record r;
@@ -263,18 +293,16 @@ static int read_record(us_reader *u, xmlNodePtr n, const char *action)
 			"delete_multiple)%s", act, NULL);
 		goto done;
 	}
-	if (kind == 2) {
-		/* Delete by query: ServiceNow's own clean-up of records
-		 * derived from another (translations of a script). */
-		error = 0;
-		goto done;
-	}
 	if (!ferry_ident_valid(name_of(n)) ||
 	    ferry__entity_name_reserved(name_of(n))) {
 		error = fail(u, "%s: update %lld holds a record of table "
 			"'%s', which is not a table name ferry can hold "
 			"(lowercase letters, digits and '_'; not ferry's own "
 			"names)%s", name_of(n), NULL);
+		goto done;
+	}
+	if (kind == 2) {
+		error = read_query(u, n);
 		goto done;
 	}
 	r.del = kind == 1;
@@ -1064,6 +1092,22 @@ static int build_items(us_reader *u, ferry_updateset *out)
 			error = record_items(u, sorted[i], &fs, out);
 		ferry_fieldset_dispose(&fs);
 	}
+	json_array_foreach(u->queries, i, v) {
+		ferry_str line = FERRY_STR_INIT;
+		char *text;
+
+		if (error)
+			break;
+		if ((text = json_dumps(v, JSON_COMPACT | JSON_PRESERVE_ORDER))
+		    == NULL) {
+			error = -1;
+			break;
+		}
+		ferry_str_puts(&line, text);
+		free(text);
+		error = ferry__updateset_add_line(out, &line);
+		ferry_str_dispose(&line);
+	}
 	if (error == -1)
 		error = ferry__error(u->db, FERRY_ENOMEM, "out of memory");
 	ferry__free(sorted);
@@ -1130,7 +1174,8 @@ int ferry__updateset_read(ferry_db *db, const char *path,
 	u.index = json_object();
 	u.defs = json_object();
 	u.tables = json_object();
-	if (!u.header || !u.index || !u.defs || !u.tables)
+	u.queries = json_array();
+	if (!u.header || !u.index || !u.defs || !u.tables || !u.queries)
 		error = ferry__error(db, FERRY_ENOMEM, "out of memory");
 	else if ((error = read_file(&u)) == 0 &&
 	    (error = build_header(&u, out)) == 0)
@@ -1144,6 +1189,7 @@ int ferry__updateset_read(ferry_db *db, const char *path,
 	json_decref(u.index);
 	json_decref(u.defs);
 	json_decref(u.tables);
+	json_decref(u.queries);
 	if (error)
 		ferry__updateset_dispose(out);
 	return error;

@@ -90,7 +90,7 @@ field() {
 	[ "$status" -eq 3 ]
 	# The unchanged include updates cleanly; the rule prod changed is a
 	# local change; the rest is already there.
-	same '{"insert":0,"update":2,"merge":0,"delete":0,"skip":497}' "$(echo "$output" | jp 'd["actions"]')"
+	same '{"insert":0,"update":2,"merge":0,"delete":0,"skip":501}' "$(echo "$output" | jp 'd["actions"]')"
 	same '["customized","local_change"]' "$(echo "$output" | jp "sorted(p['kind'] for p in d['problems'] if p.get('sys_id') == '$RULE')")"
 	[[ "$output" == *"sys_script record $RULE changed in the target since it last arrived by import"* ]]
 	same "[]" "$(echo "$output" | jp "[p['kind'] for p in d['problems'] if p.get('sys_id') == '$INCLUDE']")"
@@ -176,4 +176,34 @@ one_update() {
 	for i in $(seq 40); do deep="&lt;w&gt;$deep&lt;/w&gt;"; done
 	one_update "&lt;record_update&gt;$deep&lt;/record_update&gt;" >deep.xml
 	refused deep.xml "its payload nests more than 32 levels deep"
+}
+
+# translation SYS_ID DOCUMENTKEY: a sys_translated_text record, escaped.
+translation() {
+	printf '&lt;sys_translated_text action="INSERT_OR_UPDATE"&gt;&lt;documentkey&gt;%s&lt;/documentkey&gt;&lt;value&gt;Hallo&lt;/value&gt;&lt;sys_id&gt;%s&lt;/sys_id&gt;&lt;/sys_translated_text&gt;' "$2" "$1"
+}
+
+@test "rule: delete_multiple is a delete-by-query item: preview counts, commit deletes, back out restores" {
+	dst init >/dev/null
+	one_update "&lt;record_update table=\"sys_translated_text\"&gt;$(translation 00000000000000000000000000000001 cb0b55122f77411063df52172799b661)$(translation 00000000000000000000000000000002 cb0b55122f77411063df52172799b661)$(translation 00000000000000000000000000000003 724c90822ff3011063df52172799b6c5)&lt;/record_update&gt;" >texts.xml
+	promote texts.xml >/dev/null
+	one_update '&lt;record_update table="sys_translated_text"&gt;&lt;sys_translated_text action="delete_multiple" query="documentkey=cb0b55122f77411063df52172799b661"/&gt;&lt;/record_update&gt;' >del.xml
+	local id
+	id=$(dst --json import load del.xml 2>/dev/null | jp 'd["id"]')
+	run dst --json import preview "$id"
+	[ "$status" -eq 0 ]
+	same '{"insert":0,"update":0,"merge":0,"delete":1,"skip":0}' "$(echo "$output" | jp 'd["actions"]')"
+	[[ "$output" == *"delete by query (sys_translated_text:documentkey=cb0b55122f77411063df52172799b661): deletes 2 sys_translated_text record(s) where documentkey = 'cb0b55122f77411063df52172799b661'"* ]]
+	dst import commit "$id" >/dev/null
+	same '["00000000000000000000000000000003"]' "$(dst --json record list sys_translated_text | jp '[r["sys_id"] for r in d]')"
+	dst import backout "$id" >/dev/null
+	same 3 "$(dst --json record list sys_translated_text | jp 'len(d)')"
+}
+
+@test "rule: a delete_multiple whose query is not FIELD=VALUE conditions is refused" {
+	dst init >/dev/null
+	one_update '&lt;record_update table="x"&gt;&lt;x action="delete_multiple" query="nameLIKEfoo"/&gt;&lt;/record_update&gt;' >q.xml
+	refused q.xml "update 1: a delete_multiple of x: condition 'nameLIKEfoo' is not FIELD=VALUE"
+	one_update '&lt;record_update table="x"&gt;&lt;x action="delete_multiple" query=""/&gt;&lt;/record_update&gt;' >e.xml
+	refused e.xml "an empty query would delete every record"
 }

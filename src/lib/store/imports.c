@@ -470,6 +470,12 @@ int ferry_store__import_field(ferry_db *db, int64_t id, int scope,
 	"i.import_id AND s.t = 'schema' AND s.entity = i.entity AND s.item < " \
 	"i.item) THEN printf('declares the schema of %s a second time', " \
 	"entity) END " \
+	"WHEN t = 'delete_query' THEN CASE " \
+	"WHEN typeof(entity) IS NOT 'text' OR NOT ferry_entity_ok(entity) OR " \
+	IS_SYSTEM("entity") " THEN printf('deletes by query from %s, which " \
+	"is not a user entity name', " SHOWN("entity") ") " \
+	"WHEN json_type(body, '$.query') IS NOT 'text' THEN 'is a delete by " \
+	"query without a query' END " \
 	"WHEN t = 'formula' OR t = 'dataset' THEN CASE " \
 	"WHEN typeof(rkey) IS NOT 'text' OR rkey = '' THEN printf('is a %s " \
 	"without a name', t) " \

@@ -162,10 +162,11 @@ int ferry_store__import_plan_put(ferry_db *db, int64_t id, int64_t item,
 	return ferry_sq__done(db, st, "planning");
 }
 
-/* Items of kinds other than record, schema, formula and dataset: as
- * ranges of the (import_id, t, ...) index, so that finding none costs
- * nothing. */
-#define OTHER_KINDS "(t < 'dataset' OR (t > 'dataset' AND t < 'formula') " \
+/* Items of kinds other than record, schema, formula, dataset and
+ * delete_query: as ranges of the (import_id, t, ...) index, so that
+ * finding none costs nothing. */
+#define OTHER_KINDS "(t < 'dataset' OR (t > 'dataset' AND t < " \
+	"'delete_query') OR (t > 'delete_query' AND t < 'formula') " \
 	"OR (t > 'formula' AND t < 'record') OR (t > 'record' AND t < " \
 	"'schema') OR t > 'schema')"
 

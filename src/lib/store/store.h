@@ -565,6 +565,17 @@ int ferry_store__import_loaded(ferry_db *db, int64_t id, const char *stamp,
  * reports one it has changed as a local change.
  */
 int ferry_store__import_last_arrived(ferry_db *db, int64_t id);
+/*
+ * Delete by query (imports_query.c): the records of entity whose fields
+ * equal the values (fields[i] = values[i], all of them), protected
+ * records left out; counted, or each sys_id handed to cb in order.
+ */
+int ferry_store__query_count(ferry_db *db, const char *entity,
+	const char *const *fields, const char *const *values, size_t n,
+	int64_t *count);
+int ferry_store__query_each(ferry_db *db, const char *entity,
+	const char *const *fields, const char *const *values, size_t n,
+	int (*cb)(const char *sys_id, void *payload), void *payload);
 /* The load document: {id, stamp, items, mode, pack, source, previous}. */
 int ferry_store__import_load_doc(ferry_db *db, int64_t id, ferry_str *json);
 
