@@ -266,6 +266,9 @@ static int commit_schema(commit_state *s)
 	size_t k;
 	int error = 0;
 
+	/* Set-wise: a new entity's table is created once, with all its
+	 * columns, when the schema is complete. */
+	ferry_store__schema_batch_begin(s->db);
 	memset(&it, 0, sizeof(it));
 	for (k = 0; k < 2 && !error; k++) {
 		ferry__free(after);
@@ -287,7 +290,7 @@ static int commit_schema(commit_state *s)
 	if (error == 0)
 		error = ferry_store__import_items_each(s->db, s->id, "schema",
 			NULL, commit_declared, s);
-	return error;
+	return ferry_store__schema_batch_end(s->db, error);
 }
 
 /* ---- records ------------------------------------------------------------- */

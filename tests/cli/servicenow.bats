@@ -207,3 +207,19 @@ translation() {
 	one_update '&lt;record_update table="x"&gt;&lt;x action="delete_multiple" query=""/&gt;&lt;/record_update&gt;' >e.xml
 	refused e.xml "an empty query would delete every record"
 }
+
+@test "rule: the schema is applied set-wise in one transaction: a table made at the end fails, nothing stays" {
+	dst init >/dev/null
+	# A stray table (not an entity) with the name of one the set creates:
+	# its CREATE, at the end of the schema batch, fails.
+	sqlite3 dst.db 'CREATE TABLE "sys_script_include" (x)'
+	local id
+	id=$(dst --json import load "$SN/xmatters_xm-labs-snow-ci-groups__xMCIUtils.xml" 2>/dev/null | jp 'd["id"]')
+	dst import preview "$id" >/dev/null
+	snapshot
+	run dst import commit "$id" --no-backup
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"sys_script_include"* ]]
+	assert_unchanged
+	same 0 "$(sqlite3 dst.db "SELECT count(*) FROM sys_field WHERE entity = 'sys_script_include'")"
+}

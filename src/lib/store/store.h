@@ -154,6 +154,16 @@ int ferry_store__trust_list(ferry_db *db, ferry_str *json);
 
 /* ---- catalog ------------------------------------------------------------ */
 
+/*
+ * A schema batch, inside the caller's transaction: the tables it creates
+ * are made at its end, each by one CREATE TABLE with every column added
+ * to it meanwhile, instead of a CREATE and an ALTER TABLE per field
+ * (each ALTER makes SQLite reparse the whole schema).  Between begin and
+ * end nothing may read or write the rows of a table the batch creates.
+ * end with error < 0 drops what is pending and returns error.
+ */
+void ferry_store__schema_batch_begin(ferry_db *db);
+int ferry_store__schema_batch_end(ferry_db *db, int error);
 /* Create the table of an entity (name already validated). */
 int ferry_store__table_create(ferry_db *db, const char *entity);
 int ferry_store__column_add(ferry_db *db, const char *entity,
