@@ -858,6 +858,17 @@ static const char *field_label(us_reader *u, const char *entity,
 		json_object_get(u->defs, entity), field), "label"));
 }
 
+/* A catalog payload's "display" member, when the set gives a label
+ * that fits (at most 200 characters). */
+static void put_display(ferry_str *p, const char *label)
+{
+	if (label && *label && ferry_utf8_length(label, strlen(label)) <= 200) {
+		ferry_str_puts(p, "\"display\":");
+		ferry_str_puts_json(p, label);
+		ferry_str_putc(p, ',');
+	}
+}
+
 /* The schema item of an entity whose records the set holds (a .sop
  * declares the schema of the entities its records use, and only those),
  * and the catalog records of every entity. */
@@ -895,11 +906,7 @@ static int schema_items(us_reader *u, const char *entity,
 		ferry_str_clear(&line);
 	/* sys_entity: {description, display, name}. */
 	ferry_str_puts(&p, "{");
-	if (label && *label && strlen(label) <= 200) {
-		ferry_str_puts(&p, "\"display\":");
-		ferry_str_puts_json(&p, label);
-		ferry_str_putc(&p, ',');
-	}
+	put_display(&p, label);
 	ferry_str_puts(&p, "\"name\":");
 	ferry_str_puts_json(&p, entity);
 	ferry_str_putc(&p, '}');
@@ -926,11 +933,7 @@ static int schema_items(us_reader *u, const char *entity,
 				"that name)\",", name +
 				strlen(FERRY_UPDATESET_RENAME));
 		}
-		if (fl && *fl && strlen(fl) <= 200) {
-			ferry_str_puts(&p, "\"display\":");
-			ferry_str_puts_json(&p, fl);
-			ferry_str_putc(&p, ',');
-		}
+		put_display(&p, fl);
 		ferry_str_puts(&p, "\"entity\":");
 		ferry_str_puts_json(&p, entity);
 		ferry_str_puts(&p, ",\"name\":");
