@@ -1130,7 +1130,7 @@ static int build_header(us_reader *u, ferry_updateset *out)
 		"remote_sys_id"));
 	const char *name = json_string_value(json_object_get(u->header,
 		"name"));
-	json_t *set = json_object();
+	json_t *set;
 	size_t i;
 
 	if (!id || strlen(id) != 32 || !ferry_sys_id_valid(id))
@@ -1143,6 +1143,8 @@ static int build_header(us_reader *u, ferry_updateset *out)
 		return ferry__error(u->db, FERRY_EFORMAT, "%s: the update set "
 			"has no usable name (1 to 200 printable characters); "
 			"name it in ServiceNow and export it again", u->path);
+	if ((set = json_object()) == NULL)
+		return ferry__error(u->db, FERRY_ENOMEM, "out of memory");
 	/* The set's id as a UUID: its 32 digits with dashes, reversible. */
 	snprintf(out->pack_uid, sizeof(out->pack_uid),
 		"%.8s-%.4s-%.4s-%.4s-%.12s", id, id + 8, id + 12, id + 16,
