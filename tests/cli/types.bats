@@ -154,7 +154,7 @@ base_record() {
 	base_record
 	accepts '"2021-12-31T12:00:00Z"' 2021-12-31T12:00:00Z
 	accepts '"2021-12-31 12:00:00Z"' 2021-12-31T12:00:00Z
-	rejects '"2021-12-31T12:00:00"' 'datetime takes "YYYY-MM-DDTHH:MM:SSZ" (UTC); got 2021-12-31T12:00:00'
+	rejects '"2021-12-31T12:00:00"' 'datetime takes "YYYY-MM-DDTHH:MM:SS[.fff]Z" (UTC) (up to 9 fraction digits); got 2021-12-31T12:00:00'
 	rejects '"2021-12-31T12:00:00+03:00"' "datetime takes"
 	rejects '"2021-12-31T24:00:00Z"' "datetime takes"
 	rejects '"2021-12-31T12:00:60Z"' "datetime takes"
@@ -183,7 +183,7 @@ base_record() {
 	base_record
 	accepts "\"$team\"" "$team"
 	rejects '"0b3c2e1f-0000-4000-8000-000000000000"' "refers to team record 0b3c2e1f-0000-4000-8000-000000000000, which does not exist"
-	rejects '"not-a-uuid"' "ref(team) takes the sys_id (a lowercase UUID) of a team record"
+	rejects '"not-a-uuid"' "ref(team) takes the sys_id (a lowercase UUID or 32 hex digits) of a team record"
 	upper=$(echo "$team" | tr a-f A-F)
 	rejects "\"$upper\"" "ref(team) takes the sys_id"
 	# A record of another entity with that sys_id does not count.
