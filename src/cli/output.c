@@ -8,6 +8,41 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+
+/* A progress line is on the terminal, not yet ended. */
+static int progress_open;
+
+/* One error on stderr: "ferry: <message>", or the JSON error document. */
+static void print_error(const cli_ctx *ctx, const char *code,
+	const char *msg)
+{
+	json_t *doc;
+	char *text;
+
+	if (progress_open) {
+		fputc('\n', stderr);
+		progress_open = 0;
+	}
+	if (!ctx || !ctx->json) {
+		fprintf(stderr, "ferry: %s\n", msg);
+		return;
+	}
+	doc = json_pack("{s:{s:s,s:s}}", "error", "code", code, "message",
+		msg);
+	text = doc ? json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER) :
+		NULL;
+	fprintf(stderr, "%s\n", text ? text : "{\"error\":{\"code\":"
+		"\"out_of_memory\",\"message\":\"out of memory\"}}");
+	free(text);
+	json_decref(doc);
+}
+
+static int exit_code(int code)
+{
+	return code == FERRY_EUNRESOLVED ? CLI_EXIT_UNRESOLVED :
+		CLI_EXIT_ERROR;
+}
 
 int cli_fail(cli_ctx *ctx, int code)
 {
@@ -15,19 +50,35 @@ int cli_fail(cli_ctx *ctx, int code)
 
 	if (!msg || !*msg)
 		msg = ferry_strerror(code);
-	fprintf(stderr, "ferry: %s\n", msg);
-	return code == FERRY_EUNRESOLVED ? CLI_EXIT_UNRESOLVED :
-		CLI_EXIT_ERROR;
+	print_error(ctx, ferry_error_name(code), msg);
+	return exit_code(code);
+}
+
+int cli_error(cli_ctx *ctx, int code, const char *fmt, ...)
+{
+	va_list ap;
+	char msg[1024];
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	print_error(ctx, ferry_error_name(code), msg);
+	return exit_code(code);
 }
 
 int cli_usage_error(cli_ctx *ctx, const char *fmt, ...)
 {
 	va_list ap;
+	char msg[1024];
 
-	fputs("ferry: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	if (ctx && ctx->json) {
+		print_error(ctx, CLI_USAGE_CODE, msg);
+		return CLI_EXIT_USAGE;
+	}
+	fprintf(stderr, "ferry: %s", msg);
 	if (ctx && ctx->cmd)
 		fprintf(stderr, "\nusage: ferry %s %s (see 'ferry %s --help')\n",
 			ctx->cmd->name, ctx->cmd->usage, ctx->cmd->name);
@@ -219,6 +270,55 @@ int cli_done(cli_ctx *ctx, const char *fmt, ...)
 	va_end(ap);
 	putchar('\n');
 	return CLI_EXIT_OK;
+}
+
+/*
+ * The progress line: rewritten in place with \r, at most about ten times
+ * a second, ended with a newline when the work is done.  The rate and the
+ * time left count from the first report of each piece of work.
+ */
+void cli_progress(const char *what, uint64_t done, uint64_t total,
+	void *payload)
+{
+	static char last_what[64];
+	static struct timespec start, shown;
+	struct timespec now;
+	double elapsed, since, rate;
+	int finished = total && done >= total;
+
+	(void)payload;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (strncmp(last_what, what, sizeof(last_what) - 1) != 0) {
+		snprintf(last_what, sizeof(last_what), "%s", what);
+		start = now;
+		shown.tv_sec = 0;
+		shown.tv_nsec = 0;
+	}
+	elapsed = (double)(now.tv_sec - start.tv_sec) +
+		(double)(now.tv_nsec - start.tv_nsec) / 1e9;
+	since = (double)(now.tv_sec - shown.tv_sec) +
+		(double)(now.tv_nsec - shown.tv_nsec) / 1e9;
+	if (!finished && since < 0.1)
+		return;
+	shown = now;
+	rate = elapsed > 0.001 ? (double)done / elapsed : 0;
+	fprintf(stderr, "\r%s: %llu", what, (unsigned long long)done);
+	if (total)
+		fprintf(stderr, " of %llu", (unsigned long long)total);
+	if (rate > 0)
+		fprintf(stderr, " (%.0f/s", rate);
+	if (rate > 0 && total && !finished)
+		fprintf(stderr, ", %.0f s left)", (double)(total - done) /
+			rate);
+	else if (rate > 0)
+		fputc(')', stderr);
+	fputs("\033[K", stderr);
+	progress_open = !finished;
+	if (finished) {
+		fputc('\n', stderr);
+		last_what[0] = '\0';
+	}
+	fflush(stderr);
 }
 
 int cli_parse_int(cli_ctx *ctx, const char *text, const char *what,

@@ -176,6 +176,12 @@ int ferry_store__end(ferry_db *db, int error)
 	return ferry_store__commit(db);
 }
 
+void ferry_store__library_versions(const char **built, const char **running)
+{
+	*built = SQLITE_VERSION;
+	*running = sqlite3_libversion();
+}
+
 int ferry_store__backup(ferry_db *db, const char *path)
 {
 	sqlite3 *dst = NULL;

@@ -36,6 +36,27 @@ void ferry_store__rollback(ferry_db *db);
  * Returns error, or the commit's failure. */
 int ferry_store__end(ferry_db *db, int error);
 
+/* The SQLite version ferry was built against and the one it runs with. */
+void ferry_store__library_versions(const char **built, const char **running);
+
+/* What a backup file holds (ferry_store__backup_inspect). */
+typedef struct {
+	char id[40];		/* the instance's id */
+	char name[208];		/* the instance's name */
+	int schema_version;
+} ferry_backup_info;
+
+/*
+ * Read a backup file without changing it: whole (SQLite's quick check),
+ * a ferry instance, which one.  FERRY_EFORMAT with the message when it
+ * is cut off, damaged or not an instance.
+ */
+int ferry_store__backup_inspect(ferry_db *db, const char *path,
+	ferry_backup_info *out);
+/* Copy a backup over the open instance in one transaction, then bring
+ * its schema up to date.  Call outside a transaction. */
+int ferry_store__restore(ferry_db *db, const char *path);
+
 /* Copy the whole instance to path with SQLite's online backup. */
 int ferry_store__backup(ferry_db *db, const char *path);
 
