@@ -8,7 +8,9 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <time.h>
+#include <unistd.h>
 
 /* A progress line is on the terminal, not yet ended. */
 static int progress_open;
@@ -152,9 +154,53 @@ static char *display(json_t *v)
 	return json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS);
 }
 
+/* Columns that are never cut: people copy their values into commands. */
+static int keep_whole(const char *column)
+{
+	static const char *const keep[] = { "sys_id", "item", "version",
+		"stamp", "id", "path", "file", "entity", NULL };
+	size_t i;
+
+	for (i = 0; keep[i]; i++)
+		if (!strcmp(keep[i], column))
+			return 1;
+	return 0;
+}
+
+/* The width tables fit: $COLUMNS, else the terminal's, else 80. */
+static size_t screen_width(void)
+{
+	const char *env = getenv("COLUMNS");
+	struct winsize ws;
+	long n;
+
+	if (env && (n = strtol(env, NULL, 10)) >= 20 && n < 10000)
+		return (size_t)n;
+	if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ,
+	    &ws) == 0 && ws.ws_col >= 20)
+		return ws.ws_col;
+	return 80;
+}
+
+/* Print a cell in width w (0: as is), cut with '~' when longer; a cut
+ * never splits a UTF-8 character. */
+static void cell(const char *t, size_t w, int last)
+{
+	size_t len = strlen(t);
+
+	if (last || len <= w) {
+		printf("%-*s%s", last ? 0 : (int)w, t, last ? "\n" : "  ");
+		return;
+	}
+	len = w ? w - 1 : 0;
+	while (len && ((unsigned char)t[len] & 0xc0) == 0x80)
+		len--;
+	printf("%.*s~%*s  ", (int)len, t, (int)(w - 1 - len), "");
+}
+
 void cli_table(json_t *rows, const char *const *columns)
 {
-	size_t ncol = 0, i, r, *width;
+	size_t ncol = 0, i, r, *width, total, screen = screen_width();
 	json_t *row;
 
 	while (columns[ncol])
@@ -169,19 +215,40 @@ void cli_table(json_t *rows, const char *const *columns)
 			size_t len = t ? strlen(t) : 0;
 
 			if (len > width[i])
-				width[i] = len > 60 ? 60 : len;
+				width[i] = len;
 			free(t);
 		}
 	}
+	/* Fit the screen: the widest column that may be cut loses a
+	 * character at a time, down to its header or 10.  The last column
+	 * is not padded, so it may run on. */
+	for (;;) {
+		size_t widest = ncol, floor;
+
+		for (total = 0, i = 0; i + 1 < ncol; i++)
+			total += width[i] + 2;
+		if (ncol)
+			total += width[ncol - 1];
+		if (total <= screen)
+			break;
+		for (i = 0; i + 1 < ncol; i++) {
+			floor = strlen(columns[i]) > 10 ? strlen(columns[i]) :
+				10;
+			if (!keep_whole(columns[i]) && width[i] > floor &&
+			    (widest == ncol || width[i] > width[widest]))
+				widest = i;
+		}
+		if (widest == ncol)
+			break;
+		width[widest]--;
+	}
 	for (i = 0; i < ncol; i++)
-		printf("%-*s%s", i + 1 < ncol ? (int)width[i] : 0, columns[i],
-			i + 1 < ncol ? "  " : "\n");
+		cell(columns[i], width[i], i + 1 == ncol);
 	json_array_foreach(rows, r, row) {
 		for (i = 0; i < ncol; i++) {
 			char *t = display(json_object_get(row, columns[i]));
 
-			printf("%-*s%s", i + 1 < ncol ? (int)width[i] : 0,
-				t ? t : "", i + 1 < ncol ? "  " : "\n");
+			cell(t ? t : "", width[i], i + 1 == ncol);
 			free(t);
 		}
 	}

@@ -83,6 +83,9 @@ typedef struct {
 	ferry_str old;		/* scratch: old values of one update */
 	int application;
 	int refuse_vendor;	/* application mode without --force */
+	int64_t vendor;		/* vendor records seen */
+	uint64_t written, total;	/* record items, for progress */
+	ferry_str first_vendor;	/* "entity sys_id" of the first one */
 	const char *essences;
 	const char *pack_name;
 	int64_t out_of_date;	/* items whose record changed since */
@@ -141,6 +144,11 @@ static int record_item(const ferry_export_row *r, void *payload)
 	export_state *s = payload;
 	ferry_str *l = &s->line;
 
+	if (++s->written % 1000 == 0)
+		ferry__progress(s->db, "exporting", s->written, s->total);
+	if (r->vendor && !s->vendor++)
+		ferry_str_printf(&s->first_vendor, "%s %s", r->entity,
+			r->sys_id);
 	if (r->vendor && s->refuse_vendor)
 		return ferry__error(s->db, FERRY_ECONFLICT, "pack '%s' contains "
 			"vendor records (%s %s, for one): exporting it as a new "
@@ -283,7 +291,8 @@ int ferry_pack_export(ferry_buf *out, ferry_db *db, const char *name,
 	ferry_str header = FERRY_STR_INIT, path = FERRY_STR_INIT,
 		essences = FERRY_STR_INIT, doc = FERRY_STR_INIT;
 	unsigned char sk[crypto_sign_SECRETKEYBYTES];
-	char stamp[FERRY_HASH_HEX];
+	char stamp[FERRY_HASH_HEX], now[FERRY_ISO_LEN];
+	int64_t count = 0;
 	int error, sign;
 
 	FERRY_CHECK_DB(db);
@@ -313,6 +322,9 @@ int ferry_pack_export(ferry_buf *out, ferry_db *db, const char *name,
 	}
 	s.pack_name = p.name;
 	s.refuse_vendor = s.application && !opts->force;
+	if ((error = ferry_store__pack_count(db, p.id, &count)) < 0)
+		goto done;
+	s.total = (uint64_t)count;
 	error = ferry_store__property_get(db, ESSENCES_PROPERTY, &essences);
 	if (error < 0 && error != FERRY_ENOTFOUND)
 		goto done;
@@ -340,6 +352,10 @@ int ferry_pack_export(ferry_buf *out, ferry_db *db, const char *name,
 		error = ferry__error(db, error, "%s", ferry_str_cstr(&s.err));
 		goto done;
 	}
+	ferry__progress(db, "exporting", s.total, s.total);
+	ferry__now_iso(db, now);
+	if ((error = ferry_store__pack_exported(db, p.id, now)) < 0)
+		goto done;
 	ferry_str_puts(&doc, "{\"path\":");
 	ferry_str_puts_json(&doc, path.ptr);
 	ferry_str_printf(&doc, ",\"stamp\":\"%s\",\"items\":%llu,\"mode\":%s,"
@@ -359,6 +375,21 @@ int ferry_pack_export(ferry_buf *out, ferry_db *db, const char *name,
 		ferry_str_puts_json(&doc, ferry_str_cstr(&warn));
 		ferry_str_dispose(&warn);
 	}
+	if (s.application && s.vendor) {
+		/* Seed 000: --force exports, and the warning stays. */
+		ferry_str warn = FERRY_STR_INIT;
+
+		ferry_str_printf(&warn, "pack '%s' holds %lld vendor "
+			"record(s) (%s, for one), exported as a new "
+			"application because of --force: use this option "
+			"cautiously, it may cause collisions while updating the "
+			"system; the plain export is recommended", p.name,
+			(long long)s.vendor, ferry_str_cstr(&s.first_vendor));
+		if (s.out_of_date > 0)
+			ferry_str_putc(&doc, ',');
+		ferry_str_puts_json(&doc, ferry_str_cstr(&warn));
+		ferry_str_dispose(&warn);
+	}
 	ferry_str_puts(&doc, "]}");
 	error = ferry__buf_take(db, out, &doc);
 done:
@@ -366,6 +397,7 @@ done:
 	ferry_sop__writer_free(s.w);
 	ferry_str_dispose(&s.line);
 	ferry_str_dispose(&s.old);
+	ferry_str_dispose(&s.first_vendor);
 	ferry_str_dispose(&s.err);
 	ferry_str_dispose(&header);
 	ferry_str_dispose(&path);

@@ -198,6 +198,9 @@ static const char *const migrations[] = {
 	"  DEFAULT 0;"
 	"ALTER TABLE ferry_import_resolution ADD COLUMN whole INTEGER NOT"
 	"  NULL DEFAULT 0;",
+	/* 4 -> 5: when a pack was first exported (pack delete refuses an
+	 * exported pack that still has items). */
+	"ALTER TABLE ferry_pack ADD COLUMN exported_at TEXT;",
 };
 
 #define MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
