@@ -130,10 +130,13 @@ load foundation_helpers
 		ALTER TABLE ferry_import_plan DROP COLUMN same;
 		ALTER TABLE ferry_import_plan DROP COLUMN applied;
 		ALTER TABLE ferry_import_resolution DROP COLUMN whole;
+		ALTER TABLE ferry_pack DROP COLUMN exported_at;
 		PRAGMA user_version = 1;"
 	run ferry --json user list
 	[ "$status" -eq 0 ]
 	same 4 "$(sql 'PRAGMA user_version')"
+	# ...and on to schema 4: packs know when they were first exported.
+	same "" "$(sql 'SELECT exported_at FROM ferry_pack')"
 	run ferry user passwd bob --password-stdin <<<'a good password'
 	[ "$status" -eq 0 ]
 	run ferry --json token create bob

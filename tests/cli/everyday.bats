@@ -61,7 +61,7 @@ json_error() {
 	json_error 2 usage user add --json
 	json_error 2 usage --json user add bob --tz
 	json_error 2 usage --json --frob user list
-	json_error 1 wrong_state --json pack complete Default
+	json_error 1 state --json pack complete Default
 	# Without --json the same errors stay one plain line.
 	expect_error 1 "no entity 'ghost'" entity show ghost
 }
