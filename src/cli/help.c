@@ -96,7 +96,8 @@ void cli_usage_all(FILE *out)
 		fprintf(out, "  %-18s %s\n", c->name, c->summary);
 	fputs("\nExit codes: 0 done, 1 error, 2 usage, 3 the import has "
 		"unresolved problems.\nEnvironment: FERRY_DB, FERRY_USER, "
-		"FERRY_NOW (fixes the clock, e.g.\n2021-12-31T12:00:00Z).  "
+		"FERRY_NOW (fixes the clock, e.g.\n2021-12-31T12:00:00Z), "
+		"FERRY_KEY_FILE (the signing key file).  "
 		"Reference: docs/cli.md, man ferry\n", out);
 }
 

@@ -20,54 +20,6 @@ const cli_command *const cli_tables[] = {
 	cli_auth_commands,
 	cli_serve_commands,
 	cli_key_commands,
-	NULL
-};
-
-static void usage_all(FILE *out)
-{
-	size_t t;
-	const cli_command *c;
-
-	fputs("usage: ferry [--db PATH] [--user NAME] [--json] COMMAND "
-		"[ARGS]\n\n"
-		"ferry moves configuration between instances: versions, local "
-		"packs,\n.sop packages, imports, entity packs and formulas.\n\n"
-		"Global options:\n"
-		"  --db PATH     the instance (or FERRY_DB)\n"
-		"  --user NAME   who acts (or FERRY_USER; default: the first "
-		"admin)\n"
-		"  --json        machine output on stdout\n"
-		"  --help        this help; 'ferry COMMAND --help' for one "
-		"command\n"
-		"  --version     the version\n\nCommands:\n", out);
-	for (t = 0; tables[t]; t++)
-		for (c = tables[t]; c->name; c++)
-			fprintf(out, "  %-18s %s\n", c->name, c->summary);
-	fputs("\nExit codes: 0 done, 1 error, 2 usage, 3 the import has "
-		"unresolved problems.\nEnvironment: FERRY_DB, FERRY_USER, "
-		"FERRY_NOW (fixes the clock, e.g.\n2021-12-31T12:00:00Z), "
-		"FERRY_KEY_FILE (the signing key file).  "
-		"Reference: docs/cli.md\n", out);
-}
-
-static void usage_command(const cli_command *c)
-{
-	const cli_opt *o;
-
-	printf("usage: ferry %s %s\n\n%s\n", c->name, c->usage, c->summary);
-	if (c->opts && c->opts[0].name) {
-		puts("\nOptions:");
-		for (o = c->opts; o->name; o++) {
-			char left[64];
-
-			snprintf(left, sizeof(left), "--%s%s%s", o->name,
-				o->arg ? " " : "", o->arg ? o->arg : "");
-			printf("  %-22s %s\n", left, o->help);
-		}
-	}
-	puts("  --json                 machine output on stdout\n"
-		"  --help                 this help");
-}
 	cli_backup_commands,
 	NULL
 };
