@@ -377,7 +377,8 @@ run_tty() {
 	run --separate-stderr ferry --db dst2.db init
 	run --separate-stderr ferry --db dst2.db import apply p.sop --no-backup
 	[ "$status" -eq 0 ]
-	[ -z "$stderr" ]
+	# (an unsigned package is warned about; no progress line is written)
+	[[ "$stderr" != *"loading:"* && "$stderr" != *"planning:"* && "$stderr" != *"committing:"* && "$stderr" != *$'\r'* ]]
 	run --separate-stderr ferry record load member m.jsonl
 	[ -z "$stderr" ]
 }
