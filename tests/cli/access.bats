@@ -134,8 +134,8 @@ load foundation_helpers
 		PRAGMA user_version = 1;"
 	run ferry --json user list
 	[ "$status" -eq 0 ]
-	same 4 "$(sql 'PRAGMA user_version')"
-	# ...and on to schema 4: packs know when they were first exported.
+	same 5 "$(sql 'PRAGMA user_version')"
+	# ...and on to schema 5: packs know when they were first exported.
 	same "" "$(sql 'SELECT exported_at FROM ferry_pack')"
 	run ferry user passwd bob --password-stdin <<<'a good password'
 	[ "$status" -eq 0 ]

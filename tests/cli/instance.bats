@@ -21,7 +21,7 @@ load foundation_helpers
 	[ "$status" -eq 0 ]
 	[[ "$(echo "$output" | jp 'd["id"]')" =~ ^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$ ]]
 	same dev "$(echo "$output" | jp 'd["name"]')"
-	same 4 "$(echo "$output" | jp 'd["schema_version"]')"
+	same 5 "$(echo "$output" | jp 'd["schema_version"]')"
 	same "$FERRY_DB" "$(echo "$output" | jp 'd["path"]')"
 	run ferry --json info
 	same dev "$(echo "$output" | jp 'd["name"]')"
@@ -84,7 +84,7 @@ load foundation_helpers
 @test "rule: an instance is an SQLite file in WAL mode" {
 	init_db
 	same wal "$(sql 'PRAGMA journal_mode')"
-	same 4 "$(sql 'PRAGMA user_version')"
+	same 5 "$(sql 'PRAGMA user_version')"
 }
 
 @test "rule: opening a missing instance is an error and creates nothing" {

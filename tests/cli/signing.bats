@@ -538,9 +538,9 @@ setup_entity_packs() {
 
 @test "rule: an instance from before signing gets the key and trust tables when opened" {
 	src init >/dev/null
-	sqlite3 src.db 'DROP TABLE ferry_key; DROP TABLE ferry_trust; ALTER TABLE ferry_pack DROP COLUMN exported_at; PRAGMA user_version = 2'
+	sqlite3 src.db 'DROP TABLE ferry_key; DROP TABLE ferry_trust; ALTER TABLE ferry_pack DROP COLUMN exported_at; ALTER TABLE ferry_import_plan DROP COLUMN same; ALTER TABLE ferry_import_plan DROP COLUMN applied; ALTER TABLE ferry_import_resolution DROP COLUMN whole; PRAGMA user_version = 2'
 	same '[]' "$(src --json trust list)"
-	same 4 "$(sqlite3 src.db 'PRAGMA user_version')"
+	same 5 "$(sqlite3 src.db 'PRAGMA user_version')"
 	src key create >/dev/null
 	same 1 "$(sqlite3 src.db 'SELECT count(*) FROM ferry_key')"
 }

@@ -19,9 +19,6 @@
 
 /* ---- the database ---------------------------------------------------- */
 
-/* Schema version this ferry writes (PRAGMA user_version). */
-#define FERRY_SCHEMA_VERSION 3
-
 int ferry_store__create(ferry_db *db, const char *path, const char *id,
 	const char *name, const char *now);
 int ferry_store__open(ferry_db *db, const char *path);
