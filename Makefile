@@ -3,10 +3,16 @@
 BUILD       ?= build
 CHECK_BUILD ?= build-check
 BENCH_N     ?= 100000
+FUZZ_BUILD  ?= build-fuzz
+FUZZ_SECONDS ?= 60
+# How long `make check` runs each fuzz harness (with a fixed seed, so that
+# check is repeatable; `make fuzz` explores afresh each time).
+CHECK_FUZZ_SECONDS ?= 5
 JOBS        ?= $(shell nproc 2>/dev/null || echo 2)
 PREFIX      ?= /usr/local
 
-.PHONY: all deps build check demo serve bench bench-api install install-built clean mutate
+.PHONY: all deps build check fuzz demo serve bench bench-api install \
+	install-built clean mutate
 
 all: build
 
@@ -25,6 +31,16 @@ check: deps
 	@cd $(CHECK_BUILD) && ASAN_OPTIONS=detect_leaks=1 \
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		ctest --output-on-failure -j $(JOBS)
+	@FUZZ_SEED=1 $(MAKE) --no-print-directory fuzz \
+		FUZZ_SECONDS=$(CHECK_FUZZ_SECONDS)
+
+# The libFuzzer harnesses (tests/fuzz), built with clang, each run for
+# FUZZ_SECONDS seconds.
+fuzz: deps
+	@CC=clang cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=Debug \
+		-DFERRY_FUZZ=ON -DFERRY_WERROR=ON >/dev/null
+	@cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzzers
+	@scripts/fuzz $(FUZZ_BUILD) $(FUZZ_SECONDS)
 
 demo: build
 	@scripts/demo $(BUILD)/ferry
@@ -58,4 +74,4 @@ install-built:
 	@DESTDIR="$(DESTDIR)" cmake --install $(BUILD) --prefix $(PREFIX)
 
 clean:
-	@rm -rf $(BUILD) $(CHECK_BUILD) demo-out bench-out
+	@rm -rf $(BUILD) $(CHECK_BUILD) $(FUZZ_BUILD) demo-out bench-out

@@ -1067,19 +1067,10 @@ async function previewSection(id, body, admin, first) {
 			showError(listErr, e);
 			return;
 		}
-		/* the server filters and pages; filter here as well in case
-		 * it answered every problem */
-		let problems = (doc.problems || []).filter((p) =>
-			(!severity.value || p.severity === severity.value) &&
-			(!kind.value || p.kind === kind.value) &&
-			(!entity.value || p.entity === entity.value));
-		/* matched: the problems the filters keep (before paging) */
-		let total = doc.matched ?? doc.total ?? doc.problem_count;
-		if (problems.length > PAGE || total === undefined ||
-		    (doc.problems || []).length !== problems.length) {
-			total = problems.length;
-			problems = problems.slice(offset, offset + PAGE);
-		}
+		/* the server filters and pages: problems is the page,
+		 * matched how many problems the filters keep */
+		const problems = doc.problems || [];
+		const total = doc.matched;
 		shown = problems;
 		const steps = document.querySelector('main ol.steps');
 		if (steps && doc.state)
@@ -1091,7 +1082,7 @@ async function previewSection(id, body, admin, first) {
 				'nothing to change',
 			'. ', h('strong', { class: 'unresolved' },
 				`${doc.unresolved ?? 0} unresolved`),
-			` error(s); ${doc.problem_count ?? total} problem(s).`),
+			` error(s); ${doc.problem_count} problem(s).`),
 		doc.kinds ? h('p', { class: 'muted kinds' }, 'By kind: ',
 			Object.entries(doc.kinds).map(([k, n]) => `${k} ${n}`)
 				.join(', ') || 'none') : null);
@@ -1195,7 +1186,7 @@ function resolve(id, req) {
 /* The per-field three-way diff of one item, and a hand merge. */
 async function showDiff(id, p, slot, reload) {
 	const doc = await api('GET', `/imports/${id}/items/${p.item}/diff`);
-	const item = (doc.items || [doc])[0] || {};
+	const item = doc.items[0];
 	const fields = item.fields || [];
 	const admin = session.admin;
 	const picks = new Map();

@@ -87,6 +87,13 @@ const char *ferry_errmsg(const ferry_db *db);
 void ferry_set_allocator(void *(*malloc_fn)(size_t),
 	void *(*realloc_fn)(void *, size_t), void (*free_fn)(void *));
 
+/**
+ * Remove the temporary files of exports and backups under way (they are
+ * published under their real names only when complete).  For a signal
+ * handler that ends the process: async-signal-safe, frees nothing.
+ */
+void ferry_remove_temp_files(void);
+
 #ifdef __cplusplus
 }
 #endif

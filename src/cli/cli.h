@@ -87,6 +87,12 @@ int cli_fail(cli_ctx *ctx, int code);
  * cli_fail() does, with a library code; returns the exit code. */
 int cli_error(cli_ctx *ctx, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/*
+ * s with its control characters shown as \n, \t, \e or \xNN, for a
+ * terminal: a new string to free(), NULL if out of memory.
+ */
+char *cli_escape(const char *s);
 /* Report a usage problem; returns CLI_EXIT_USAGE. */
 int cli_usage_error(cli_ctx *ctx, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

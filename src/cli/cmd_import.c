@@ -345,7 +345,10 @@ static char *diff_value(json_t *v)
 	for (i = 0; t[i]; i++) {
 		if (((unsigned char)t[i] & 0xc0) != 0x80 && chars++ ==
 		    DIFF_CUT - 3) {
-			strcpy(t + i, "...");
+			/* Cut only a value longer than the cut: the marker
+			 * then fits in the bytes it replaces. */
+			if (strlen(t + i) > 3)
+				memcpy(t + i, "...", 4);
 			break;
 		}
 	}

@@ -8,6 +8,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A header member as text; a package from elsewhere may lack it. */
+static const char *shown(json_t *v)
+{
+	const char *t = cli_text(v);
+
+	return t ? t : "-";
+}
+
 /* "signature: ..." in a line: signed or not, by whom, valid, trusted. */
 static void human_signature(json_t *sig)
 {
@@ -19,7 +27,7 @@ static void human_signature(json_t *sig)
 		puts("signature: none (unsigned)");
 		return;
 	}
-	printf("signature: key %s, %s, %s\n", cli_text(json_object_get(sig,
+	printf("signature: key %s, %s, %s\n", shown(json_object_get(sig,
 		"fingerprint")), json_is_true(json_object_get(sig, "valid")) ?
 		"valid" : "INVALID", json_is_true(trusted) ? "trusted here" :
 		json_is_null(trusted) ? "trust unknown (no instance)" :
@@ -42,13 +50,13 @@ static void human_inspect(json_t *doc)
 	cli_fields(doc, keys);
 	if (pack)
 		printf("pack: %s (id %s, completed %s)\n",
-			cli_text(json_object_get(pack, "name")),
-			cli_text(json_object_get(pack, "id")),
-			cli_text(json_object_get(pack, "completed_at")));
+			shown(json_object_get(pack, "name")),
+			shown(json_object_get(pack, "id")),
+			shown(json_object_get(pack, "completed_at")));
 	if (source)
 		printf("source: %s (id %s)\n",
-			cli_text(json_object_get(source, "name")),
-			cli_text(json_object_get(source, "id")));
+			shown(json_object_get(source, "name")),
+			shown(json_object_get(source, "id")));
 	human_signature(json_object_get(doc, "signature"));
 	if (json_array_size(json_object_get(doc, "counts"))) {
 		puts("");
@@ -84,9 +92,13 @@ static int run_inspect(cli_ctx *ctx, const cli_args *a)
 	free(why);
 	if (out.ptr)
 		cli_print_doc(ctx, &out, human_inspect);
-	if (error < 0)
-		fprintf(stderr, "ferry: %s\n", err.ptr ? err.ptr :
+	if (error < 0) {
+		char *safe = err.ptr ? cli_escape(err.ptr) : NULL;
+
+		fprintf(stderr, "ferry: %s\n", safe ? safe :
 			ferry_strerror(error));
+		free(safe);
+	}
 	ferry_buf_dispose(&out);
 	ferry_buf_dispose(&err);
 	return error < 0 ? CLI_EXIT_ERROR : CLI_EXIT_OK;

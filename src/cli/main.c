@@ -4,6 +4,9 @@
  */
 #include "cli.h"
 
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -256,7 +259,45 @@ static int wants_json(int argc, char **argv)
 	return 0;
 }
 
-int main(int argc, char **argv)
+/*
+ * Every command writes its output through stdout's buffer, so a write
+ * error (a full disk, /dev/full) may show only when the buffer is
+ * flushed: it is checked here, once, for every command.  Output that
+ * could not be written is a failure, whatever the command did.
+ */
+static int finish_output(int rc, int json)
+{
+	int failed = fflush(stdout) != 0 || ferror(stdout);
+	int err = errno;
+	cli_ctx ctx;
+
+	if (fclose(stdout) != 0 && !failed) {
+		failed = 1;
+		err = errno;
+	}
+	if (!failed)
+		return rc;
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.json = json;
+	cli_error(&ctx, FERRY_EIO, "cannot write the output: %s%s",
+		err ? strerror(err) : "write error", rc == CLI_EXIT_OK ?
+		"; the command itself was carried out: check its effect "
+		"before running it again" : "");
+	return rc == CLI_EXIT_OK ? CLI_EXIT_ERROR : rc;
+}
+
+/*
+ * Interrupted (Ctrl-C, kill): remove the unfinished export or backup,
+ * then die of the same signal, as the shell expects.
+ */
+static void on_signal(int sig)
+{
+	ferry_remove_temp_files();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static int run(int argc, char **argv)
 {
 	cli_ctx ctx;
 	cli_args args;
@@ -332,4 +373,12 @@ int main(int argc, char **argv)
 	rc = ctx.cmd->run(&ctx, &args);
 	ferry_db_close(ctx.db);
 	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	signal(SIGHUP, on_signal);
+	return finish_output(run(argc, argv), wants_json(argc, argv));
 }

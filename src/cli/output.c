@@ -1,7 +1,13 @@
 /*
  * output.c - how the ferry command prints: JSON documents as they are
- * with --json, tables and "key: value" lines for people, and errors as
- * "ferry: <message>" on stderr.
+ * with --json, tables that fit the screen and "key: value" lines for
+ * people, errors as "ferry: <message>" on stderr (with --json, one
+ * {"error":{"code","message"}} line), and the progress line.
+ *
+ * Text meant for a terminal passes through one filter, cli_escape():
+ * names can come from a package made elsewhere, and an ESC or a newline
+ * in one must not move the cursor, recolour the screen or forge a line.
+ * --json output is JSON, whose strings escape control characters anyway.
  */
 #include "cli.h"
 
@@ -20,14 +26,16 @@ static void print_error(const cli_ctx *ctx, const char *code,
 	const char *msg)
 {
 	json_t *doc;
-	char *text;
+	char *text, *safe;
 
 	if (progress_open) {
 		fputc('\n', stderr);
 		progress_open = 0;
 	}
 	if (!ctx || !ctx->json) {
-		fprintf(stderr, "ferry: %s\n", msg);
+		safe = cli_escape(msg);
+		fprintf(stderr, "ferry: %s\n", safe ? safe : "out of memory");
+		free(safe);
 		return;
 	}
 	doc = json_pack("{s:{s:s,s:s}}", "error", "code", code, "message",
@@ -44,6 +52,66 @@ static int exit_code(int code)
 {
 	return code == FERRY_EUNRESOLVED ? CLI_EXIT_UNRESOLVED :
 		CLI_EXIT_ERROR;
+}
+
+/* Is byte p[0] the start of a control character (C0, DEL, or C1 as
+ * UTF-8 C2 80 to C2 9F)?  Its length in bytes, else 0. */
+static size_t control_at(const unsigned char *p)
+{
+	if (*p < 0x20 || *p == 0x7f)
+		return 1;
+	if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
+		return 2;
+	return 0;
+}
+
+char *cli_escape(const char *s)
+{
+	const unsigned char *p;
+	size_t n = 0, k;
+	char *out, *o;
+
+	for (p = (const unsigned char *)s; *p; p++)
+		if (control_at(p))
+			n++;
+	if ((out = malloc(strlen(s) + 4 * n + 1)) == NULL)
+		return NULL;
+	for (o = out, p = (const unsigned char *)s; *p; p += k ? k : 1) {
+		if ((k = control_at(p)) == 0)
+			*o++ = (char)*p;
+		else if (*p == '\n')
+			o += snprintf(o, 5, "\\n");
+		else if (*p == '\t')
+			o += snprintf(o, 5, "\\t");
+		else if (*p == 0x1b)
+			o += snprintf(o, 5, "\\e");
+		else
+			o += snprintf(o, 5, "\\x%02x", k == 2 ? p[1] : *p);
+	}
+	*o = '\0';
+	return out;
+}
+
+/* Every string of a document, escaped for the terminal, in place. */
+static void escape_doc(json_t *v)
+{
+	const char *key;
+	json_t *m;
+	size_t i;
+	char *e;
+
+	if (json_is_string(v)) {
+		e = cli_escape(json_string_value(v));
+		if (!e || strcmp(e, json_string_value(v)) != 0)
+			json_string_set(v, e ? e : "?");
+		free(e);
+	} else if (json_is_object(v)) {
+		json_object_foreach(v, key, m)
+			escape_doc(m);
+	} else if (json_is_array(v)) {
+		json_array_foreach(v, i, m)
+			escape_doc(m);
+	}
 }
 
 int cli_fail(cli_ctx *ctx, int code)
@@ -123,6 +191,8 @@ const char *cli_text(json_t *v)
 {
 	static char buf[64];
 
+	if (!v)
+		return "-";
 	switch (json_typeof(v)) {
 	case JSON_STRING:
 		return json_string_value(v);
@@ -297,6 +367,7 @@ int cli_print_doc(cli_ctx *ctx, const ferry_buf *doc, cli_human_fn human)
 			"%s\n", jerr.text);
 		return CLI_EXIT_ERROR;
 	}
+	escape_doc(j);
 	if (human) {
 		human(j);
 	} else {

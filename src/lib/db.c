@@ -4,6 +4,7 @@
 #include "db.h"
 
 #include "alloc.h"
+#include "tmpfile.h"
 #include "store/store.h"
 
 #include <stdarg.h>
@@ -89,6 +90,11 @@ void ferry_set_allocator(void *(*malloc_fn)(size_t),
 	void *(*realloc_fn)(void *, size_t), void (*free_fn)(void *))
 {
 	ferry__set_allocator(malloc_fn, realloc_fn, free_fn);
+}
+
+void ferry_remove_temp_files(void)
+{
+	ferry_tmpfile_cleanup();
 }
 
 void ferry_buf_dispose(ferry_buf *buf)

@@ -406,7 +406,7 @@ int ferry_entity_pack_v2(ferry_buf *out, ferry_db *db,
 			"ferry_entity_pack_options version %u; initialise it "
 			"with FERRY_ENTITY_PACK_OPTIONS_INIT", opts->version);
 	/* One transaction: every pack reads one consistent state. */
-	if ((error = ferry_store__begin(db)) < 0)
+	if ((error = ferry_store__begin_read(db)) < 0)
 		return error;
 	if ((error = ferry__actor(db)) < 0 ||
 	    (error = check_request(db, names, n, dir)) < 0 ||
@@ -698,7 +698,8 @@ static int read_item(ferry_entitypack_file *p, const char *line, size_t len,
 
 	if (!j || !json_is_object(j))
 		error = bad_item(p, lineno, "not a JSON object (%s)", j ?
-			"another JSON value" : jerr.text);
+			"another JSON value" :
+			ferry_json__error_text(&jerr));
 	else if (!t)
 		error = bad_item(p, lineno, "the item has no \"t\"");
 	else if (!strcmp(t, "entity"))

@@ -143,6 +143,7 @@ static int record_item(const ferry_export_row *r, void *payload)
 {
 	export_state *s = payload;
 	ferry_str *l = &s->line;
+	char seal[FERRY_HASH_HEX];
 
 	if (++s->written % 1000 == 0)
 		ferry__progress(s->db, "exporting", s->written, s->total);
@@ -183,6 +184,8 @@ static int record_item(const ferry_export_row *r, void *payload)
 	ferry_str_puts(l, ",\"policy\":");
 	ferry_str_puts_json(l, export_policy(s, r));
 	ferry_str_puts(l, r->vendor ? ",\"vendor\":true" : ",\"vendor\":false");
+	ferry__item_seal(seal, r->version, export_policy(s, r), r->vendor);
+	ferry_str_printf(l, ",\"seal\":\"%s\"", seal);
 	ferry_str_puts(l, ",\"payload\":");
 	ferry_str_put(l, r->payload, r->payload_len);
 	ferry_str_puts(l, ",\"old\":");
@@ -304,7 +307,7 @@ int ferry_pack_export(ferry_buf *out, ferry_db *db, const char *name,
 	s.application = opts->as_application;
 	ferry_str_init(&s.line, FERRY_SOP_LINE_MAX);
 	/* One transaction: the export reads one consistent state. */
-	if ((error = ferry_store__begin(db)) < 0)
+	if ((error = ferry_store__begin_read(db)) < 0)
 		return error;
 	if ((error = ferry__actor(db)) < 0)
 		goto done;

@@ -4,7 +4,8 @@
  * plan is in import_preview.c, commit and back out in import_commit.c;
  * docs/import.md describes the whole pipeline.
  *
- * load streams the file through the .sop reader into the staging tables
+ * load verifies the whole file first, without a transaction, then
+ * streams it through the .sop reader into the staging tables
  * with one prepared statement, in one transaction, and then checks every
  * item set-wise in SQL: memory does not grow with the package, and a bad
  * item anywhere rolls the whole load back, leaving the target as it was.
@@ -19,7 +20,7 @@
 
 #include <string.h>
 
-#define PACK_NAME_MAX 1000	/* bytes of a header's pack name */
+#define SOURCE_NAME_MAX 1000	/* bytes of a header's source name */
 
 int ferry__import_is_catalog(const char *entity)
 {
@@ -169,12 +170,14 @@ static int read_header(ferry_db *db, const char *path, const char *text,
 		return ferry__error(db, FERRY_EFORMAT, "%s: the header's mode "
 			"is %s, not pack or application; export it again", path,
 			h->mode ? h->mode : "missing");
-	if (!h->pack_uid || !ferry_uuid_valid(h->pack_uid) || !h->pack_name ||
-	    strlen(h->pack_name) > PACK_NAME_MAX)
+	if (!h->pack_uid || !ferry_uuid_valid(h->pack_uid) ||
+	    !ferry__pack_name_ok(h->pack_name))
 		return ferry__error(db, FERRY_EFORMAT, "%s: the header has no "
-			"valid pack id and name; export it again", path);
+			"valid pack id and name (a name is 1 to 200 printable "
+			"characters); export it again", path);
 	if ((h->source_id && !ferry_uuid_valid(h->source_id)) ||
-	    (h->source_name && strlen(h->source_name) > PACK_NAME_MAX))
+	    (h->source_name && (!*h->source_name ||
+	    strlen(h->source_name) > SOURCE_NAME_MAX)))
 		return ferry__error(db, FERRY_EFORMAT, "%s: the header's "
 			"source is not valid; export it again", path);
 	return 0;
@@ -324,6 +327,20 @@ int ferry_import_load(ferry_buf *out, ferry_db *db, const char *path)
 	memset(&h, 0, sizeof(h));
 	if (!path)
 		return ferry__error(db, FERRY_EMISUSE, "no file given");
+	/*
+	 * Who may import is settled first, so a non-admin learns that and
+	 * nothing about the file.  Then the whole file is verified (format,
+	 * limits, integrity) before the write transaction starts: a hostile
+	 * or damaged package is refused without staging anything or holding
+	 * the instance's lock.
+	 */
+	if ((error = ferry__require_admin(db, "import packages")) < 0)
+		return error;
+	if ((error = ferry_sop__verify(path, NULL, NULL, NULL, &err)) < 0) {
+		error = ferry__error(db, error, "%s", ferry_str_cstr(&err));
+		ferry_str_dispose(&err);
+		return error;
+	}
 	if ((error = ferry_store__begin(db)) < 0)
 		return error;
 	if ((error = ferry__require_admin(db, "import packages")) < 0 ||

@@ -20,6 +20,7 @@
 
 #include "alloc.h"
 #include "store/store.h"
+#include "tmpfile.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -128,7 +129,7 @@ static int publish(ferry_db *db, const char *tmp, const char *path,
 	}
 	unlink(tmp);
 	if (error == 0)
-		ferry_sop__sync_dir(path);
+		ferry_tmpfile_sync_dir(path);
 	return error;
 }
 

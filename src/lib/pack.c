@@ -12,17 +12,22 @@
 
 #define PACK_NAME_MAX 200
 
-static int check_pack_name(ferry_db *db, const char *name)
+int ferry__pack_name_ok(const char *name)
 {
 	size_t i, len = name ? strlen(name) : 0;
 
 	if (len == 0 || len > PACK_NAME_MAX || !ferry_utf8_valid(name, len))
-		goto bad;
+		return 0;
 	for (i = 0; i < len; i++)
 		if ((unsigned char)name[i] < 0x20 || name[i] == 0x7f)
-			goto bad;
-	return 0;
-bad:
+			return 0;
+	return 1;
+}
+
+static int check_pack_name(ferry_db *db, const char *name)
+{
+	if (ferry__pack_name_ok(name))
+		return 0;
 	return ferry__error(db, FERRY_EINVALID, "invalid pack name: use 1 to "
 		"%d printable characters", PACK_NAME_MAX);
 }

@@ -245,7 +245,8 @@ static int parse_object(ferry_db *db, json_t **out, const char *text,
 	if (!*out)
 		return ferry__error(db, FERRY_EINVALID, "malformed JSON at "
 			"column %d: %s; give an object like "
-			"'{\"name\":\"x\"}'", jerr.column, jerr.text);
+			"'{\"name\":\"x\"}'", jerr.column,
+			ferry_json__error_text(&jerr));
 	if (!json_is_object(*out)) {
 		json_decref(*out);
 		*out = NULL;

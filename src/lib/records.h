@@ -50,6 +50,17 @@ void ferry__version_hash(char out[FERRY_HASH_HEX], const char *entity,
 	size_t len);
 
 /*
+ * The pack name rule (docs/cli/pack.md): 1 to 200 bytes of UTF-8
+ * without control characters.  For names typed here and names read
+ * from a package's header alike.
+ */
+int ferry__pack_name_ok(const char *name);
+
+/* The seal over a version, its policy and vendor flag: format.md 5.3. */
+void ferry__item_seal(char out[FERRY_HASH_HEX], const char *version,
+	const char *policy, int vendor);
+
+/*
  * Write one change.  action is "insert" (sys_id must be new), "update"
  * (values holds every field's new value, set[] marks the changed ones)
  * or "delete" (values ignored).  The version hash is returned in

@@ -39,6 +39,19 @@
 #define FERRY_SOP_LINE_MAX ((size_t)64 << 20)
 
 /*
+ * Work limits of the reader, so that a hostile package costs little
+ * (docs/format.md 3.1): items, bytes of the decoded stream, and how much
+ * the compressed data may expand once FERRY_SOP_RATIO_FLOOR bytes are
+ * decoded (ferry's own packages expand about 5 to 20 times).  Checked as
+ * the file streams, so a refusal comes after at most the floor's worth
+ * of decoding.  Checklist: these, docs/format.md 3.1 and the tests.
+ */
+#define FERRY_SOP_ITEMS_MAX ((uint64_t)10 * 1000 * 1000)
+#define FERRY_SOP_DECODED_MAX ((uint64_t)16 << 30)
+#define FERRY_SOP_RATIO_MAX 1000
+#define FERRY_SOP_RATIO_FLOOR ((uint64_t)16 << 20)
+
+/*
  * Frozen on-disk strings.  Checklist: these, docs/format.md sections 4
  * and 6, and the tests change together (and only with a new format).
  */
@@ -156,12 +169,6 @@ typedef enum {
 struct json_t;
 ferry_sop_sig_problem ferry_sop__check_signature(ferry_sop_signature *out,
 	const char *line, size_t len, struct json_t *sig, const char **alg);
-
-/*
- * Make a rename or link of path durable: fsync the folder that holds it.
- * Best effort (the data itself is synced).  Implemented in sop_write.c.
- */
-void ferry_sop__sync_dir(const char *path);
 
 /* An open writer.  Opaque. */
 typedef struct ferry_sop_writer ferry_sop_writer;

@@ -34,6 +34,7 @@
  * reader decompresses the rest and blames zstd if zstd complains.
  */
 #include "sop.h"
+#include "types.h"
 
 #include "alloc.h"
 
@@ -68,6 +69,8 @@ struct ferry_sop_reader {
 	size_t icap, ipos, ilen; /* ibuf's size, read position, fill */
 	int ieof;		/* the file has no more raw bytes */
 	int frame_done;		/* the last zstd call ended a frame */
+	uint64_t consumed;	/* compressed bytes decoded so far */
+	uint64_t decoded;	/* bytes of S produced so far */
 	char *dbuf;		/* decoded bytes of the stream S */
 	size_t dcap, dpos, dlen; /* dbuf's size, read position, fill */
 	ferry_str line;		/* a line that straddles two fills */
@@ -126,6 +129,24 @@ static ssize_t read_some(ferry_sop_reader *r, char *buf, size_t cap)
 	return n;
 }
 
+/* The work limits of sop.h, after n more bytes of S. */
+static int count_decoded(ferry_sop_reader *r, size_t n)
+{
+	r->decoded += n;
+	if (r->decoded > FERRY_SOP_DECODED_MAX)
+		return fail(r, FERRY_EFORMAT, "the package is larger than "
+			"the limit of %" PRIu64 " GiB; ferry refuses it (split "
+			"the pack if it is genuine)",
+			FERRY_SOP_DECODED_MAX >> 30);
+	if (r->compressed && r->decoded > FERRY_SOP_RATIO_FLOOR &&
+	    r->decoded / FERRY_SOP_RATIO_MAX > r->consumed)
+		return fail(r, FERRY_EFORMAT, "the compressed data expands "
+			"more than %d times (a decompression bomb); ferry "
+			"refuses it: this is not a package ferry made",
+			FERRY_SOP_RATIO_MAX);
+	return 0;
+}
+
 /*
  * Append decoded bytes to dbuf, first moving unread ones to its start.
  * Returns 1 when bytes were added, 0 at a clean end of the stream (for
@@ -151,6 +172,8 @@ static int fill(ferry_sop_reader *r, int stop_at_frame_end)
 		if (n < 0)
 			return (int)n;
 		r->dlen += (size_t)n;
+		if (count_decoded(r, (size_t)n) < 0)
+			return r->error;
 		return n > 0;
 	}
 	for (;;) {
@@ -176,11 +199,14 @@ static int fill(ferry_sop_reader *r, int stop_at_frame_end)
 				"corrupt (%s)" MSG_AGAIN,
 				ZSTD_getErrorName(rc));
 		progress = in.pos != r->ipos || out.pos != r->dlen;
+		r->consumed += in.pos - r->ipos;
 		r->ipos = in.pos;
 		r->frame_done = rc == 0;
 		if (out.pos > r->dlen) {
+			int error = count_decoded(r, out.pos - r->dlen);
+
 			r->dlen = out.pos;
-			return 1;
+			return error < 0 ? error : 1;
 		}
 		if (!progress && r->ieof)
 			return fail(r, FERRY_EFORMAT, "the file is truncated: "
@@ -381,7 +407,8 @@ static int read_header(ferry_sop_reader *r)
 	obj = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!obj) {
 		error = content_error(r, "the header (line 1) is not a "
-			"valid JSON object (%s)" MSG_DAMAGED, jerr.text);
+			"valid JSON object (%s)" MSG_DAMAGED,
+			ferry_json__error_text(&jerr));
 		goto done;
 	}
 	ferry_hash_update(&r->hash, line, len);
@@ -646,6 +673,13 @@ int ferry_sop__reader_next(ferry_sop_reader *r, const char **line,
 	if (n >= tlen && memcmp(p, FERRY_SOP_TRAILER_PREFIX, tlen) == 0) {
 		if ((error = read_trailer(r, p, n)) == 0)
 			r->done = 1;
+		goto done;
+	}
+	if (r->items == FERRY_SOP_ITEMS_MAX) {
+		error = fail(r, FERRY_EFORMAT, "the package holds more than "
+			"the limit of %" PRIu64 " items; ferry refuses it "
+			"(split the pack if it is genuine)",
+			FERRY_SOP_ITEMS_MAX);
 		goto done;
 	}
 	ferry_hash_update(&r->stamp, p, n);

@@ -16,8 +16,10 @@
  * is the exporter's responsibility.
  */
 #include "sop.h"
+#include "types.h"
 
 #include "alloc.h"
+#include "tmpfile.h"
 #include "text.h"
 
 #include <errno.h>
@@ -236,7 +238,8 @@ static int build_header(ferry_sop_writer *w, ferry_str *line,
 	if (!obj || !json_is_object(obj)) {
 		error = fail(w, FERRY_EINVALID,
 			"the package header is not a JSON object (%s)",
-			obj ? "another JSON value" : jerr.text);
+			obj ? "another JSON value" :
+			ferry_json__error_text(&jerr));
 		goto done;
 	}
 	if (json_object_get(obj, "format") ||
@@ -273,48 +276,21 @@ done:
 }
 
 /*
- * Create `path.tmp-XXXXXX` exclusively.  Not mkstemp(): that makes the
- * file 0600, and a package should get the mode any new file gets (0666
- * less the umask), as `cp` or a shell redirection would give it.
+ * Create `path.tmp-XXXXXX` (tmpfile.h).  Mode 0666 less the umask, not
+ * mkstemp()'s 0600: a package should get the mode any new file gets, as
+ * `cp` or a shell redirection would give it.
  */
 static int create_temp(ferry_sop_writer *w)
 {
-	static const char set[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-		"abcdefghijklmnopqrstuvwxyz0123456789";
-	ferry_str name = FERRY_STR_INIT;
-	unsigned char rnd[6];
-	int attempt, error = 0;
-	size_t i;
+	int fd = ferry_tmpfile_create(w->path, 0666, &w->tmp_path);
 
-	for (attempt = 0; attempt < 100 && w->fd < 0; attempt++) {
-		randombytes_buf(rnd, sizeof(rnd));
-		ferry_str_clear(&name);
-		ferry_str_printf(&name, "%s.tmp-", w->path);
-		for (i = 0; i < sizeof(rnd); i++)
-			ferry_str_putc(&name, set[rnd[i] % (sizeof(set) - 1)]);
-		if (ferry_str_failed(&name)) {
-			error = fail_nomem(w);
-			goto done;
-		}
-		w->fd = open(name.ptr, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
-			0666);
-		if (w->fd < 0 && errno != EEXIST) {
-			error = fail(w, FERRY_EIO, "%s: cannot create a "
-				"temporary file: %s", w->path, strerror(errno));
-			goto done;
-		}
-	}
-	if (w->fd < 0) {
-		error = fail(w, FERRY_EIO, "%s: cannot create a temporary "
-			"file: every name tried exists", w->path);
-		goto done;
-	}
-	w->tmp_path = ferry_str_detach(&name);
-	if (!w->tmp_path)
-		error = fail_nomem(w);
-done:
-	ferry_str_dispose(&name);
-	return error;
+	if (fd == -ENOMEM)
+		return fail_nomem(w);
+	if (fd < 0)
+		return fail(w, FERRY_EIO, "%s: cannot create a temporary "
+			"file: %s", w->path, strerror(-fd));
+	w->fd = fd;
+	return 0;
 }
 
 static void remove_temp(ferry_sop_writer *w)
@@ -322,73 +298,21 @@ static void remove_temp(ferry_sop_writer *w)
 	if (w->fd >= 0)
 		close(w->fd);
 	w->fd = -1;
-	if (w->tmp_path)
-		unlink(w->tmp_path);
-	ferry__free(w->tmp_path);
-	w->tmp_path = NULL;
+	ferry_tmpfile_discard(&w->tmp_path);
 }
 
-void ferry_sop__sync_dir(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-	char *dir;
-	int fd;
-
-	if (!slash)
-		dir = ferry__strdup(".");
-	else
-		dir = ferry__strndup(path,
-			slash == path ? 1 : (size_t)(slash - path));
-	if (!dir)
-		return;
-	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
-		fsync(fd);
-		close(fd);
-	}
-	ferry__free(dir);
-}
-
-/*
- * Move the finished temporary file to the target.  Without overwrite,
- * link() is the atomic "create unless it exists"; file systems without
- * hard links (EPERM on FAT, ENOTSUP or ENOSYS elsewhere) fall back to a
- * check then rename(), which a racing writer could slip between.
- */
+/* Move the finished temporary file to the target (tmpfile.h). */
 static int publish(ferry_sop_writer *w)
 {
-	struct stat st;
-	int error = 0, exists = 0;
+	int rc = ferry_tmpfile_publish(&w->tmp_path, w->path, w->overwrite);
 
-	if (w->overwrite) {
-		if (rename(w->tmp_path, w->path) < 0)
-			goto failed;
-	} else if (link(w->tmp_path, w->path) == 0) {
-		unlink(w->tmp_path);
-	} else if (errno == EEXIST) {
-		exists = 1;
-	} else if (errno == EPERM || errno == ENOTSUP ||
-		   errno == EOPNOTSUPP || errno == ENOSYS) {
-		if (lstat(w->path, &st) == 0)
-			exists = 1;
-		else if (rename(w->tmp_path, w->path) < 0)
-			goto failed;
-	} else {
-		goto failed;
-	}
-	if (exists) {
-		error = fail(w, FERRY_EEXISTS, "%s already exists; pass "
+	if (rc == -EEXIST)
+		return fail(w, FERRY_EEXISTS, "%s already exists; pass "
 			"--overwrite to replace it", w->path);
-		goto done;
-	}
-	ferry__free(w->tmp_path);
-	w->tmp_path = NULL;
-	ferry_sop__sync_dir(w->path);
-	goto done;
-failed:
-	error = fail(w, FERRY_EIO, "%s: cannot move the finished file into "
-		"place: %s", w->path, strerror(errno));
-done:
-	return error;
+	if (rc < 0)
+		return fail(w, FERRY_EIO, "%s: cannot move the finished file "
+			"into place: %s", w->path, strerror(-rc));
+	return 0;
 }
 
 static int start_zstd(ferry_sop_writer *w)

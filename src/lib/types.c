@@ -375,6 +375,11 @@ int ferry_type__convert(ferry_value *out, const ferry_field *f, json_t *v,
 		ferry_str c = FERRY_STR_INIT;
 		int rc;
 
+		if (!ferry_json__depth_ok(v)) {
+			ferry_str_printf(err, "json values nest at most %d "
+				"levels deep", FERRY_JSON_DEPTH_MAX);
+			return -1;
+		}
 		ferry_str_init(&c, FERRY_TEXT_MAX);
 		ferry_json__canonical(&c, v);
 		if (ferry_str_failed(&c)) {
@@ -402,6 +407,70 @@ wrong:
 		ferry_type__is_integer(t) ? "an integer" : "a string",
 		json_kind(v));
 	return -1;
+}
+
+const char *ferry_json__error_text(const json_error_t *e)
+{
+	if (strstr(e->text, "JSON_ALLOW_NUL"))
+		return "text may not contain NUL characters (\\u0000)";
+	if (strstr(e->text, "maximum parsing depth"))
+		return "arrays and objects nest too deeply";
+	if (strstr(e->text, "duplicate object key"))
+		return "a key appears twice in one object";
+	return e->text;
+}
+
+/* How deep v nests below d levels, stopping once past the limit. */
+static int depth(json_t *v, int d)
+{
+	const char *key;
+	json_t *m;
+	size_t i;
+	int deepest, c;
+
+	if (!json_is_object(v) && !json_is_array(v))
+		return d;
+	deepest = ++d;
+	if (json_is_object(v)) {
+		json_object_foreach(v, key, m)
+			if ((c = depth(m, d)) > deepest &&
+			    (deepest = c) > FERRY_JSON_DEPTH_MAX)
+				break;
+	} else {
+		json_array_foreach(v, i, m)
+			if ((c = depth(m, d)) > deepest &&
+			    (deepest = c) > FERRY_JSON_DEPTH_MAX)
+				break;
+	}
+	return deepest;
+}
+
+int ferry_json__depth_ok(json_t *v)
+{
+	return depth(v, 0) <= FERRY_JSON_DEPTH_MAX;
+}
+
+int ferry_json__text_depth_ok(const char *s, size_t len)
+{
+	size_t i;
+	int d = 0, in_string = 0;
+
+	for (i = 0; i < len; i++) {
+		if (in_string) {
+			if (s[i] == '\\')
+				i++;
+			else if (s[i] == '"')
+				in_string = 0;
+		} else if (s[i] == '"') {
+			in_string = 1;
+		} else if (s[i] == '[' || s[i] == '{') {
+			if (++d > FERRY_JSON_DEPTH_MAX)
+				return 0;
+		} else if (s[i] == ']' || s[i] == '}') {
+			d--;
+		}
+	}
+	return 1;
 }
 
 int ferry_type__fits(const ferry_field *f, int64_t i, const char *s,
@@ -439,7 +508,7 @@ int ferry_type__fits(const ferry_field *f, int64_t i, const char *s,
 		if (is_int || !s)
 			return 0;
 		j = json_loads(s, JSON_DECODE_ANY, NULL);
-		ok = j != NULL;
+		ok = j != NULL && ferry_json__depth_ok(j);
 		json_decref(j);
 		return ok;
 	}
@@ -525,7 +594,12 @@ void ferry_json__canonical(ferry_str *s, json_t *v)
 			json_integer_value(v));
 		return;
 	case JSON_REAL:
-		ferry_str_printf(s, "%.17g", json_real_value(v));
+		/* -0.0 would print as "-0", which reads back as the integer
+		 * 0: one canonical zero keeps the form a fixed point. */
+		if (json_real_value(v) == 0.0)
+			ferry_str_putc(s, '0');
+		else
+			ferry_str_printf(s, "%.17g", json_real_value(v));
 		return;
 	case JSON_TRUE:
 		ferry_str_puts(s, "true");

@@ -38,6 +38,14 @@ typedef enum {
 #define FERRY_TYPE_TEXT_MAX 96
 #define FERRY_SIZE_MAX 1000000	/* largest nvarchar/nchar size */
 #define FERRY_TEXT_MAX (16u << 20) /* largest text or json value, bytes */
+/*
+ * Deepest nesting of arrays and objects in a json value: checked when a
+ * value is written (record put, merge) and when a package is read, so
+ * that what one instance writes every other can load.  Well within what
+ * jansson (2048) and SQLite's JSON functions (1000 since 3.45) parse,
+ * with room for the package item around the value.
+ */
+#define FERRY_JSON_DEPTH_MAX 500
 
 typedef struct {
 	ferry_type_base base;
@@ -108,6 +116,17 @@ int ferry_type__fits(const ferry_field *f, int64_t i, const char *s,
 /* Append the canonical JSON of a stored value. */
 void ferry_type__canonical(ferry_str *s, const ferry_field *f,
 	const ferry_value *v);
+
+/*
+ * jansson's reason for refusing a text, in ferry's words where jansson
+ * names its own options ("without JSON_ALLOW_NUL").
+ */
+const char *ferry_json__error_text(const json_error_t *e);
+
+/* 1 if v nests arrays and objects at most FERRY_JSON_DEPTH_MAX deep. */
+int ferry_json__depth_ok(json_t *v);
+/* The same for JSON text (assumed well-formed), without parsing it. */
+int ferry_json__text_depth_ok(const char *s, size_t len);
 
 /* Append the canonical JSON of any JSON value (sorted keys, compact). */
 void ferry_json__canonical(ferry_str *s, json_t *v);

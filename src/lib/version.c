@@ -32,6 +32,27 @@ void ferry__version_hash(char out[FERRY_HASH_HEX], const char *entity,
 	ferry_hash_final_hex(&h, out);
 }
 
+/*
+ * The item seal (frozen, docs/format.md 5.3): what the package carries
+ * about a version beside its content, so that neither can be edited
+ * without the other being recomputed.  The version hash stays content
+ * only, so the same content has the same hash in every instance.
+ */
+void ferry__item_seal(char out[FERRY_HASH_HEX], const char *version,
+	const char *policy, int vendor)
+{
+	ferry_hash h;
+
+	ferry_hash_init(&h);
+	ferry_hash_update(&h, "ferry-seal-1\n", 13);
+	ferry_hash_update(&h, version, strlen(version));
+	ferry_hash_update(&h, "\n", 1);
+	ferry_hash_update(&h, policy, strlen(policy));
+	ferry_hash_update(&h, vendor ? "\ntrue" : "\nfalse",
+		vendor ? 5 : 6);
+	ferry_hash_final_hex(&h, out);
+}
+
 int ferry__capture(ferry_db *db, const char *entity, const char *sys_id,
 	int64_t version_id, int64_t parent_id)
 {

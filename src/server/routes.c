@@ -2,10 +2,9 @@
  * routes.c - the API's routes: method, path pattern, handler, flags.
  *
  * One line per endpoint.  A '*' is one path segment, decoded and handed
- * to the handler as r->param[i] in order.  Endpoints whose library calls
- * do not exist yet (import diff, resolve clear, discard) get their line
- * when the call lands: see docs/api.md.  ROUTE_AUDIT marks what changes
- * something (preview too: it plans the import and moves its state).
+ * to the handler as r->param[i] in order.  ROUTE_AUDIT marks what
+ * changes something (preview too: it plans the import and moves its
+ * state).
  */
 #include "server.h"
 
@@ -57,7 +56,9 @@ static const srv_route routes[] = {
 	{ "POST", V "/imports", api_imports_load, ROUTE_UPLOAD | A },
 	{ "GET", V "/imports", api_imports_list, 0 },
 	{ "GET", V "/imports/*", api_import_get, 0 },
+	{ "DELETE", V "/imports/*", api_import_discard, A },
 	{ "GET", V "/imports/*/preview", api_import_preview, A },
+	{ "GET", V "/imports/*/items/*/diff", api_import_diff, 0 },
 	{ "POST", V "/imports/*/resolve", api_import_resolve, A },
 	{ "POST", V "/imports/*/commit", api_import_commit, A },
 	{ "POST", V "/imports/*/backout", api_import_backout, A },

@@ -210,7 +210,7 @@ API(pack_reopen); API(pack_use); API(pack_current); API(pack_items);
 API(pack_export);
 API(inspect); API(imports_load); API(imports_list); API(import_get);
 API(import_preview); API(import_resolve); API(import_commit);
-API(import_backout);
+API(import_backout); API(import_diff); API(import_discard);
 API(entitypacks_upload); API(entitypacks_unpack);
 API(formulas_list); API(formulas_create); API(formula_get);
 API(formula_version); API(formula_activate); API(formula_close);

@@ -172,7 +172,7 @@ print(h.hexdigest())'
 	same '["schema","record","record"]' "$(echo "$output" | jp '[i["t"] for i in d]')"
 	same '{"t":"schema","entity":"member","definition":{"name":"member","display":"Member","description":null,"fields":[{"name":"age","type":"int","display":null,"description":null,"default":null},{"name":"name","type":"nvarchar(40)","display":null,"description":null,"default":null}]}}' "$(echo "$output" | jp 'd[0]')"
 	rec=$(echo "$output" | jp "[i for i in d if i['t'] == 'record' and i['sys_id'] == '$CHANGED_ID'][0]")
-	same '["t","entity","sys_id","key","action","version","base","policy","vendor","payload","old"]' "$(echo "$rec" | jp 'list(d.keys())')"
+	same '["t","entity","sys_id","key","action","version","base","policy","vendor","seal","payload","old"]' "$(echo "$rec" | jp 'list(d.keys())')"
 	same update "$(echo "$rec" | jp 'd["action"]')"
 	same "$(sql "SELECT sys_version FROM member WHERE sys_id = '$CHANGED_ID'")" "$(echo "$rec" | jp 'd["version"]')"
 	same "$(sql "SELECT hash FROM ferry_version WHERE sys_id = '$CHANGED_ID' ORDER BY id LIMIT 1")" "$(echo "$rec" | jp 'd["base"]')"

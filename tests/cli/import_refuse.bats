@@ -98,7 +98,7 @@ make_p2() {
 	python3 "$SOP" edit p2.sop 2 'it["payload"]["name"] = "€" * 39 + "😀"' --rehash
 	long=$(python3 "$SOP" items p2.sop | sed -n 2p | cut -d' ' -f2- | jp 'd["payload"]["name"]')
 	same 121 "$(printf %s "$long" | wc -c | tr -d ' ')"
-	run dst --json import apply p2.sop --no-backup
+	run --separate-stderr dst --json import apply p2.sop --no-backup
 	[ "$status" -eq 0 ]
 	same 1 "$(echo "$output" | jp 'd["commit"]["outcomes"]["updated"]')"
 	same "$long" "$(field dst member "$A" name)"

@@ -116,7 +116,7 @@ change_name() {
 	run dst import commit "$ID" --no-backup
 	[ "$status" -eq 0 ]
 	before=$(field dst member "$A" sys_version)
-	run dst --json import apply p2.sop --no-backup
+	run --separate-stderr dst --json import apply p2.sop --no-backup
 	[ "$status" -eq 0 ]
 	same 0 "$(echo "$output" | jp 'd["commit"]["outcomes"]["merged"] + d["commit"]["outcomes"]["updated"]')"
 	same "$before" "$(field dst member "$A" sys_version)" "no new version"
@@ -247,7 +247,8 @@ three_problems() {
 }
 
 @test "rule: the README's first session works end to end, into a fresh instance" {
-	awk '/^## A first session/ { f = 1; next } f && /^## / { exit } f && /^    / { sub(/^    /, ""); print }' \
+	# the first indented block of the section, as a reader copies it
+	awk '/^## A first session/ { f = 1; next } f && /^    / { b = 1; sub(/^    /, ""); print; next } b && NF { exit }' \
 		"$FERRY_SRC/README.md" >first-session.sh
 	grep -q 'ferry pack export release-1' first-session.sh
 	mkdir bin

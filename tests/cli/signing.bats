@@ -260,17 +260,24 @@ print(sum(e["operation"].startswith(("key", "trust")) for e in json.load(sys.std
 	refused_load P.sop "P.sop: bad signature: the package was changed after it was signed by key"
 }
 
-@test "rule: tampered signed package: a policy changed is refused" {
+@test "rule: tampered signed package: a policy changed, its seal recomputed, is refused" {
 	setup_signed
 	trust_src
-	python3 "$SOP" edit P.sop "$(item_named P.sop ann)" 'it["policy"] = "protected"'
+	python3 "$SOP" edit P.sop "$(item_named P.sop ann)" 'it["policy"] = "protected"' --rehash
 	refused_load P.sop "bad signature"
 }
 
-@test "rule: tampered signed package: a vendor flag changed is refused" {
+@test "rule: tampered signed package: a vendor flag changed, its seal recomputed, is refused" {
 	setup_signed
 	trust_src
-	python3 "$SOP" edit P.sop "$(item_named P.sop ann)" 'it["vendor"] = True'
+	python3 "$SOP" edit P.sop "$(item_named P.sop ann)" 'it["vendor"] = True' --rehash
+	refused_load P.sop "bad signature"
+}
+
+@test "rule: tampered signed package: an item's seal changed is refused (the signature covers it)" {
+	setup_signed
+	trust_src
+	python3 "$SOP" edit P.sop "$(item_named P.sop ann)" 'it["seal"] = "0" * 64'
 	refused_load P.sop "bad signature"
 }
 
@@ -538,9 +545,15 @@ setup_entity_packs() {
 
 @test "rule: an instance from before signing gets the key and trust tables when opened" {
 	src init >/dev/null
-	sqlite3 src.db 'DROP TABLE ferry_key; DROP TABLE ferry_trust; ALTER TABLE ferry_pack DROP COLUMN exported_at; ALTER TABLE ferry_import_plan DROP COLUMN same; ALTER TABLE ferry_import_plan DROP COLUMN applied; ALTER TABLE ferry_import_resolution DROP COLUMN whole; PRAGMA user_version = 2'
+	sqlite3 src.db 'DROP TABLE ferry_key; DROP TABLE ferry_trust;
+		ALTER TABLE ferry_import_plan DROP COLUMN same;
+		ALTER TABLE ferry_import_plan DROP COLUMN applied;
+		ALTER TABLE ferry_import_resolution DROP COLUMN whole;
+		ALTER TABLE ferry_import_item DROP COLUMN seal;
+		ALTER TABLE ferry_pack DROP COLUMN exported_at;
+		PRAGMA user_version = 2'
 	same '[]' "$(src --json trust list)"
-	same 5 "$(sqlite3 src.db 'PRAGMA user_version')"
+	same 6 "$(sqlite3 src.db 'PRAGMA user_version')"
 	src key create >/dev/null
 	same 1 "$(sqlite3 src.db 'SELECT count(*) FROM ferry_key')"
 }

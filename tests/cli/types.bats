@@ -62,7 +62,7 @@ base_record() {
 	typed text
 	base_record
 	accepts '"line1\nline2 \"q\" \\ é"' "$(printf 'line1\nline2 "q" \\ é')"
-	refused "is not allowed" record put t '{"v":"a\u0000b"}'
+	refused "text may not contain NUL characters" record put t '{"v":"a\u0000b"}'
 	rejects true "text takes a string; got a boolean"
 }
 

@@ -3,6 +3,7 @@
  */
 #include "helpers.h"
 
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,4 +35,95 @@ const char *test_path(const char *dir, const char *name)
 
 	snprintf(buf, sizeof(buf), "%s/%s", dir, name);
 	return buf;
+}
+
+/* ---- an instance's content, through a connection of our own ------- */
+
+static int row_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Replace every UUID in s by U's: random ids differ from run to run. */
+static void mask_uuids(char *s)
+{
+	size_t len = strlen(s), i, k;
+
+	for (i = 0; i + 36 <= len; i++) {
+		for (k = 0; k < 36; k++) {
+			char c = s[i + k];
+
+			if (k == 8 || k == 13 || k == 18 || k == 23) {
+				if (c != '-')
+					break;
+			} else if (!((c >= '0' && c <= '9') ||
+			    (c >= 'a' && c <= 'f'))) {
+				break;
+			}
+		}
+		if (k == 36) {
+			memset(s + i, 'U', 36);
+			i += 35;
+		}
+	}
+}
+
+/* Every table's rows (sorted) and the schema, as one string; UUIDs are
+ * masked, so two runs that differ only in new random ids compare
+ * equal. */
+char *test_content(const char *path)
+{
+	sqlite3 *c;
+	sqlite3_stmt *tables, *rows;
+	char *out = NULL;
+	size_t outlen = 0;
+	FILE *f = open_memstream(&out, &outlen);
+
+	assert_int_equal(sqlite3_open_v2(path, &c, SQLITE_OPEN_READONLY, NULL),
+		SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(c, "SELECT name, sql FROM "
+		"sqlite_master ORDER BY name", -1, &tables, NULL), SQLITE_OK);
+	while (sqlite3_step(tables) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(tables, 0);
+		const char *sql = (const char *)sqlite3_column_text(tables, 1);
+		char q[300], **list = NULL;
+		size_t n = 0, i;
+
+		fprintf(f, "== %s\n%s\n", name, sql ? sql : "");
+		if (!sql || strncmp(sql, "CREATE TABLE", 12) != 0)
+			continue;
+		snprintf(q, sizeof(q), "SELECT * FROM \"%s\"", name);
+		assert_int_equal(sqlite3_prepare_v2(c, q, -1, &rows, NULL),
+			SQLITE_OK);
+		while (sqlite3_step(rows) == SQLITE_ROW) {
+			char *r = NULL;
+			size_t rl = 0;
+			FILE *rf = open_memstream(&r, &rl);
+			int k;
+
+			for (k = 0; k < sqlite3_column_count(rows); k++) {
+				const unsigned char *t =
+					sqlite3_column_text(rows, k);
+				fprintf(rf, "%d:%s\x1f",
+					sqlite3_column_type(rows, k),
+					t ? (const char *)t : "");
+			}
+			fclose(rf);
+			mask_uuids(r);
+			list = realloc(list, (n + 1) * sizeof(*list));
+			list[n++] = r;
+		}
+		sqlite3_finalize(rows);
+		if (n)
+			qsort(list, n, sizeof(*list), row_cmp);
+		for (i = 0; i < n; i++) {
+			fprintf(f, "%s\n", list[i]);
+			free(list[i]);
+		}
+		free(list);
+	}
+	sqlite3_finalize(tables);
+	sqlite3_close(c);
+	fclose(f);
+	return out;
 }

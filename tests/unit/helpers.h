@@ -16,4 +16,12 @@ void test_tmpdir_free(char *dir);
 /* Path `dir/name` in a static buffer that the next call reuses. */
 const char *test_path(const char *dir, const char *name);
 
+/*
+ * Every table's rows (sorted) and the schema of the SQLite file at path,
+ * as one string to free(); UUIDs are masked, so two runs that differ
+ * only in new random ids compare equal.  Read through a connection of
+ * its own, so "unchanged" means unchanged on disk.
+ */
+char *test_content(const char *path);
+
 #endif

@@ -48,95 +48,6 @@ static int file_exists(const char *path)
 
 /* ---- the instance's content, through a connection of our own ---------- */
 
-static int row_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Replace every UUID in s by U's: random ids differ from run to run. */
-static void mask_uuids(char *s)
-{
-	size_t len = strlen(s), i, k;
-
-	for (i = 0; i + 36 <= len; i++) {
-		for (k = 0; k < 36; k++) {
-			char c = s[i + k];
-
-			if (k == 8 || k == 13 || k == 18 || k == 23) {
-				if (c != '-')
-					break;
-			} else if (!((c >= '0' && c <= '9') ||
-			    (c >= 'a' && c <= 'f'))) {
-				break;
-			}
-		}
-		if (k == 36) {
-			memset(s + i, 'U', 36);
-			i += 35;
-		}
-	}
-}
-
-/* Every table's rows (sorted) and the schema, as one string; UUIDs are
- * masked, so two runs that differ only in new random ids compare
- * equal. */
-static char *content(const char *path)
-{
-	sqlite3 *c;
-	sqlite3_stmt *tables, *rows;
-	char *out = NULL;
-	size_t outlen = 0;
-	FILE *f = open_memstream(&out, &outlen);
-
-	assert_int_equal(sqlite3_open_v2(path, &c, SQLITE_OPEN_READONLY, NULL),
-		SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(c, "SELECT name, sql FROM "
-		"sqlite_master ORDER BY name", -1, &tables, NULL), SQLITE_OK);
-	while (sqlite3_step(tables) == SQLITE_ROW) {
-		const char *name = (const char *)sqlite3_column_text(tables, 0);
-		const char *sql = (const char *)sqlite3_column_text(tables, 1);
-		char q[300], **list = NULL;
-		size_t n = 0, i;
-
-		fprintf(f, "== %s\n%s\n", name, sql ? sql : "");
-		if (!sql || strncmp(sql, "CREATE TABLE", 12) != 0)
-			continue;
-		snprintf(q, sizeof(q), "SELECT * FROM \"%s\"", name);
-		assert_int_equal(sqlite3_prepare_v2(c, q, -1, &rows, NULL),
-			SQLITE_OK);
-		while (sqlite3_step(rows) == SQLITE_ROW) {
-			char *r = NULL;
-			size_t rl = 0;
-			FILE *rf = open_memstream(&r, &rl);
-			int k;
-
-			for (k = 0; k < sqlite3_column_count(rows); k++) {
-				const unsigned char *t =
-					sqlite3_column_text(rows, k);
-				fprintf(rf, "%d:%s\x1f",
-					sqlite3_column_type(rows, k),
-					t ? (const char *)t : "");
-			}
-			fclose(rf);
-			mask_uuids(r);
-			list = realloc(list, (n + 1) * sizeof(*list));
-			list[n++] = r;
-		}
-		sqlite3_finalize(rows);
-		if (n)
-			qsort(list, n, sizeof(*list), row_cmp);
-		for (i = 0; i < n; i++) {
-			fprintf(f, "%s\n", list[i]);
-			free(list[i]);
-		}
-		free(list);
-	}
-	sqlite3_finalize(tables);
-	sqlite3_close(c);
-	fclose(f);
-	return out;
-}
-
 /* An instance with entity member (name nvarchar(10), age int), one
  * record SYS_ID, a pack "P" completed, and a user bob (not an admin). */
 static char *fixture(const char *dir)
@@ -192,7 +103,7 @@ static void test_api_create__makes_an_instance(void **state)
 	assert_non_null(db);
 	assert_int_equal(ferry_instance_info(&info, db), 0);
 	assert_non_null(strstr(info.ptr, "\"name\":\"dev\""));
-	assert_non_null(strstr(info.ptr, "\"schema_version\":5"));
+	assert_non_null(strstr(info.ptr, "\"schema_version\":6"));
 	assert_int_equal(ferry_user_list(&users, db), 0);
 	assert_string_equal(users.ptr, "[{\"name\":\"alice\",\"admin\":true,"
 		"\"tz\":\"Europe/Moscow\",\"current_pack\":\"Default\"}]");
@@ -477,11 +388,11 @@ static void test_api_unchanged__after_each_failing_call(void **state)
 	int i;
 
 	eo.output = test_path(*state, "never.sop");
-	before = content(path);
+	before = test_content(path);
 #define FAILS(code, call) do { \
 		assert_int_equal((call), (code)); \
 		assert_string_not_equal(ferry_errmsg(db), ""); \
-		after = content(path); \
+		after = test_content(path); \
 		if (strcmp(before, after) != 0) \
 			fail_msg("%s changed the instance", #call); \
 		free(after); \
@@ -544,7 +455,7 @@ static void test_api_unchanged__after_each_failing_call(void **state)
 		SQLITE_OK);
 	sqlite3_close(c);
 	free(before);
-	before = content(path);
+	before = test_content(path);
 	FAILS(FERRY_EPROTECTED, ferry_record_put(&b, db, "member",
 		"{\"sys_id\":\"" SYS_ID "\",\"age\":1}"));
 	FAILS(FERRY_EPROTECTED, ferry_record_delete(db, "member", SYS_ID));
@@ -691,13 +602,13 @@ static void oom_each(const char *top, oom_call call, const char *what,
 	sqlite3_finalize(st);
 	sqlite3_close(c);
 	copy_file(path, orig);
-	before = content(path);
+	before = test_content(path);
 	/* What a run without failures does. */
 	db = open_at(path);
 	result[0] = '\0';
 	assert_int_equal(call(db, dir), 0);
 	ferry_db_close(db);
-	clean = content(path);
+	clean = test_content(path);
 	snprintf(clean_result, sizeof(clean_result), "%s", result);
 	copy_file(orig, path);
 	transient = only_one;
@@ -713,7 +624,7 @@ static void oom_each(const char *top, oom_call call, const char *what,
 		ferry_db_close(db);
 		if (!failed)
 			break;
-		after = content(path);
+		after = test_content(path);
 		if (error == 0) {
 			/* It coped: the outcome must be the clean one. */
 			if (strcmp(clean, after) != 0 ||

@@ -187,3 +187,28 @@ export async function shot(page, name) {
 	await page.screenshot({ path: file, fullPage: true });
 	return file;
 }
+
+/*
+ * An instance whose import 1 re-imports its own pack of n member records
+ * (record load, complete, export, load): every item is already applied,
+ * so its preview lists n + 2 problems (the records, the entity and its
+ * field). The large-preview page test and bench/web_preview.mjs use it.
+ */
+export function bulkImport(dir, n) {
+	const db = path.join(dir, `bulk-${n}.db`);
+	const lines = path.join(dir, `bulk-${n}.jsonl`);
+	const sop = path.join(dir, `bulk-${n}.sop`);
+	ferry(db, ['init', '--name', 'bulk', '--admin', 'alice']);
+	ferry(db, ['pack', 'create', 'bulk', '--use']);
+	ferry(db, ['entity', 'create', 'member']);
+	ferry(db, ['field', 'add', 'member', 'name', 'nvarchar(40)']);
+	const out = fs.openSync(lines, 'w');
+	for (let i = 0; i < n; i++)
+		fs.writeSync(out, JSON.stringify({ name: 'm' + i }) + '\n');
+	fs.closeSync(out);
+	ferry(db, ['record', 'load', 'member', lines]);
+	ferry(db, ['pack', 'complete', 'bulk']);
+	ferry(db, ['pack', 'export', 'bulk', '--output', sop]);
+	ferry(db, ['import', 'load', sop]);
+	return db;
+}

@@ -5,6 +5,7 @@
 #include "sq.h"
 
 #include "alloc.h"
+#include "tmpfile.h"
 
 #include <errno.h>
 #include <string.h>
@@ -12,7 +13,13 @@
 #include <unistd.h>
 
 int ferry_store__migrate(ferry_db *db);
+int ferry_store__needs_migration(int version);
 
+/*
+ * Open the connection with the settings that write nothing to the file:
+ * WAL mode is persistent, so it is switched on only for a file known to
+ * be an instance (wal_mode()), never for a foreign one.
+ */
 static int connect(ferry_db *db, const char *path, int flags)
 {
 	int rc;
@@ -21,21 +28,62 @@ static int connect(ferry_db *db, const char *path, int flags)
 		return ferry__error(db, FERRY_ENOMEM, "out of memory");
 	rc = sqlite3_open_v2(path, &db->store->conn, flags, NULL);
 	if (rc != SQLITE_OK)
-		return ferry__error(db, FERRY_EIO, "cannot open %s: %s", path,
-			db->store->conn ? sqlite3_errmsg(db->store->conn) :
-			sqlite3_errstr(rc));
+		return ferry__error(db, FERRY_EIO, "cannot open %s: %s; check "
+			"the path and its permissions", path, strerror(errno ?
+			errno : EIO));
 	sqlite3_extended_result_codes(db->store->conn, 1);
 	sqlite3_busy_timeout(db->store->conn, 5000);
-	/* WAL lets readers run beside the one writer; foreign keys keep the
-	 * system tables honest.  A 64 MiB page cache (SQLite's default is
-	 * 2 MiB) keeps the random lookups of a large export or import
-	 * (versions by id, records by sys_id) out of the kernel: measured at
-	 * 1M records in docs/performance.md.  It is a bound, so memory still
-	 * does not grow with the package. */
-	return ferry_sq__exec(db, "PRAGMA journal_mode = WAL;"
-		"PRAGMA foreign_keys = ON;"
+	/* Foreign keys keep the system tables honest.  A 64 MiB page
+	 * cache (SQLite's default is 2 MiB) keeps the random lookups of a
+	 * large export or import (versions by id, records by sys_id) out of
+	 * the kernel: measured at 1M records in docs/performance.md.  It is
+	 * a bound, so memory still does not grow with the package. */
+	return ferry_sq__exec(db, "PRAGMA foreign_keys = ON;"
 		"PRAGMA synchronous = NORMAL;"
 		"PRAGMA cache_size = -65536;");
+}
+
+/*
+ * Open a file on a read-only mount as immutable, by URI (the path
+ * percent-encoded where a URI needs it).
+ */
+static int connect_immutable(ferry_db *db, const char *path)
+{
+	ferry_str uri = FERRY_STR_INIT;
+	const char *p;
+	int error;
+
+	ferry_str_puts(&uri, "file:");
+	for (p = path; *p; p++)
+		if (*p == '%' || *p == '?' || *p == '#')
+			ferry_str_printf(&uri, "%%%02X", (unsigned char)*p);
+		else
+			ferry_str_putc(&uri, *p);
+	ferry_str_puts(&uri, "?immutable=1");
+	error = ferry_str_failed(&uri) ? ferry__error(db, FERRY_ENOMEM,
+		"out of memory") : connect(db, uri.ptr, SQLITE_OPEN_READONLY |
+		SQLITE_OPEN_URI);
+	ferry_str_dispose(&uri);
+	return error;
+}
+
+/* WAL lets readers run beside the one writer (instances only). */
+static int wal_mode(ferry_db *db)
+{
+	return ferry_sq__exec(db, "PRAGMA journal_mode = WAL");
+}
+
+/*
+ * Paths SQLite would not treat as a file: ":memory:" and "" (a private
+ * temporary database) would "create" an instance that is gone at exit.
+ */
+static int check_path(ferry_db *db, const char *path)
+{
+	if (!*path || !strcmp(path, ":memory:"))
+		return ferry__error(db, FERRY_EINVALID, "'%s' is not a file "
+			"path; an instance is a file: give a path like "
+			"./ferry.db", path);
+	return 0;
 }
 
 int ferry_store__schema_version(ferry_db *db, int *out)
@@ -51,9 +99,7 @@ int ferry_store__schema_version(ferry_db *db, int *out)
 	*out = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
 	sqlite3_finalize(st);
 	if (rc != SQLITE_ROW)
-		return ferry__error(db, FERRY_EFORMAT, "%s is not a ferry "
-			"instance (%s)", db->path,
-			sqlite3_errmsg(db->store->conn));
+		return ferry_sq__error(db, rc, "reading the schema version");
 	return 0;
 }
 
@@ -64,11 +110,13 @@ int ferry_store__create(ferry_db *db, const char *path, const char *id,
 	struct stat sb;
 	int error;
 
+	if ((error = check_path(db, path)) < 0)
+		return error;
 	if (stat(path, &sb) == 0)
 		return ferry__error(db, FERRY_EEXISTS, "%s already exists; "
 			"choose another path, or open it with --db", path);
 	if ((error = connect(db, path, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_CREATE)) < 0)
+	    SQLITE_OPEN_CREATE)) < 0 || (error = wal_mode(db)) < 0)
 		goto fail;
 	if ((error = ferry_store__begin(db)) < 0)
 		goto fail;
@@ -91,33 +139,76 @@ fail:
 	return error;
 }
 
-int ferry_store__open(ferry_db *db, const char *path)
+/*
+ * Is the open file an instance?  Only reads: a foreign SQLite file, an
+ * empty file or a file that is not SQLite at all is refused untouched.
+ */
+static int check_instance(ferry_db *db, const char *path)
 {
-	struct stat sb;
 	sqlite3_stmt *st;
-	int error, rc;
+	int rc;
 
-	if (stat(path, &sb) < 0)
-		return ferry__error(db, FERRY_ENOTFOUND, "no instance at %s; "
-			"create one with 'ferry --db %s init'", path, path);
-	if ((error = connect(db, path, SQLITE_OPEN_READWRITE)) < 0)
-		return error;
-	/* An instance has our table; anything else is refused untouched. */
 	rc = sqlite3_prepare_v2(db->store->conn, "SELECT 1 FROM sqlite_master "
 		"WHERE type = 'table' AND name = 'ferry_instance'", -1, &st,
 		NULL);
-	if (rc != SQLITE_OK)
+	if (rc == SQLITE_OK) {
+		rc = sqlite3_step(st);
+		sqlite3_finalize(st);
+	}
+	if (rc == SQLITE_ROW)
+		return 0;
+	if (rc == SQLITE_DONE || (rc & 0xff) == SQLITE_NOTADB)
 		return ferry__error(db, FERRY_EFORMAT, "%s is not a ferry "
-			"instance (%s)", path, sqlite3_errmsg(db->store->conn));
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_ROW)
-		return ferry__error(db, FERRY_EFORMAT, "%s is not a ferry "
-			"instance; create one with 'ferry --db PATH init'",
-			path);
-	if ((error = ferry_store__begin(db)) < 0)
+			"instance; it was left untouched (create one with "
+			"'ferry --db PATH init')", path);
+	return ferry_sq__error(db, rc, "opening the instance");
+}
+
+int ferry_store__open(ferry_db *db, const char *path)
+{
+	struct stat sb;
+	int error, version, readonly;
+
+	if ((error = check_path(db, path)) < 0)
 		return error;
-	return ferry_store__end(db, ferry_store__migrate(db));
+	if (stat(path, &sb) < 0)
+		return ferry__error(db, FERRY_ENOTFOUND, "no instance at %s; "
+			"create one with 'ferry --db %s init'", path, path);
+	if (!S_ISREG(sb.st_mode))
+		return ferry__error(db, FERRY_EINVALID, "%s is not a file; an "
+			"instance is a file made by 'ferry init'", path);
+	/* A file we may not write (or on a read-only mount) is opened
+	 * read-only: every command that only reads works on it. */
+	readonly = access(path, W_OK) != 0;
+	error = connect(db, path, readonly ? SQLITE_OPEN_READONLY :
+		SQLITE_OPEN_READWRITE);
+	if (error == 0)
+		error = check_instance(db, path);
+	if (error == FERRY_EIO && readonly) {
+		/* On a read-only mount SQLite cannot make the WAL index
+		 * (-shm) beside the file: read it as immutable instead,
+		 * which a mount nobody can write through allows. */
+		ferry_store__close(db);
+		error = connect_immutable(db, path);
+		if (error == 0)
+			error = check_instance(db, path);
+	}
+	if (error < 0 || (error = ferry_store__schema_version(db,
+	    &version)) < 0)
+		return error;
+	/* The write lock only when there is something to migrate; else
+	 * migrate() only refuses a file from a newer ferry. */
+	if (!ferry_store__needs_migration(version))
+		error = ferry_store__migrate(db);
+	else if (readonly)
+		error = ferry__error(db, FERRY_EIO, "%s was made by an older "
+			"ferry and must be upgraded, but it is read-only; open "
+			"it once where it can be written", path);
+	else if ((error = ferry_store__begin(db)) == 0)
+		error = ferry_store__end(db, ferry_store__migrate(db));
+	if (error == 0 && !readonly)
+		error = wal_mode(db);
+	return error;
 }
 
 void ferry_store__close(ferry_db *db)
@@ -138,15 +229,26 @@ void ferry_store__close(ferry_db *db)
 	db->store = NULL;
 }
 
-int ferry_store__begin(ferry_db *db)
+/* The outermost begin reaches SQL; inner ones only count. */
+static int begin_with(ferry_db *db, const char *sql)
 {
 	int error;
 
 	if (db->store->depth++ > 0)
 		return 0;
-	if ((error = ferry_sq__exec(db, "BEGIN IMMEDIATE")) < 0)
+	if ((error = ferry_sq__exec(db, sql)) < 0)
 		db->store->depth = 0;
 	return error;
+}
+
+int ferry_store__begin(ferry_db *db)
+{
+	return begin_with(db, "BEGIN IMMEDIATE");
+}
+
+int ferry_store__begin_read(ferry_db *db)
+{
+	return begin_with(db, "BEGIN DEFERRED");
 }
 
 int ferry_store__commit(ferry_db *db)
@@ -182,40 +284,72 @@ void ferry_store__library_versions(const char **built, const char **running)
 	*running = sqlite3_libversion();
 }
 
+/*
+ * The backup is made under a temporary name with the instance's own
+ * permissions (a backup of a private instance is private too) and moved
+ * into place only when complete, so a kill never leaves a partial
+ * backup that would open as an empty database.
+ */
 int ferry_store__backup(ferry_db *db, const char *path)
 {
 	sqlite3 *dst = NULL;
 	sqlite3_backup *b;
 	struct stat sb;
-	int rc;
+	mode_t mode = 0600;
+	char *tmp = NULL;
+	const char *why;
+	int rc, fd;
 
 	if (stat(path, &sb) == 0)
 		return ferry__error(db, FERRY_EEXISTS, "backup %s already "
 			"exists", path);
-	rc = sqlite3_open_v2(path, &dst, SQLITE_OPEN_READWRITE |
-		SQLITE_OPEN_CREATE, NULL);
-	if (rc != SQLITE_OK)
-		goto fail;
-	if ((b = sqlite3_backup_init(dst, "main", db->store->conn,
-	    "main")) == NULL) {
-		rc = sqlite3_errcode(dst);
+	if (stat(db->path, &sb) == 0)
+		mode = sb.st_mode & 0777;
+	if ((fd = ferry_tmpfile_create(path, mode, &tmp)) < 0) {
+		why = strerror(-fd);
 		goto fail;
 	}
-	rc = sqlite3_backup_step(b, -1);
-	sqlite3_backup_finish(b);
-	if (rc != SQLITE_DONE) {
+	rc = fchmod(fd, mode);
+	close(fd);
+	if (rc < 0) {
+		why = strerror(errno);
 		goto fail;
 	}
-	rc = sqlite3_close(dst);
-	return rc == SQLITE_OK ? 0 : ferry__error(db, FERRY_EIO,
-		"cannot write backup %s", path);
+	rc = sqlite3_open_v2(tmp, &dst, SQLITE_OPEN_READWRITE, NULL);
+	/* No rollback journal for a file that is thrown away on failure:
+	 * it would outlive the temporary file. */
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(dst, "PRAGMA journal_mode = OFF", NULL, NULL,
+			NULL);
+	if (rc == SQLITE_OK) {
+		if ((b = sqlite3_backup_init(dst, "main", db->store->conn,
+		    "main")) == NULL) {
+			rc = sqlite3_errcode(dst);
+		} else {
+			rc = sqlite3_backup_step(b, -1);
+			sqlite3_backup_finish(b);
+			rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
+		}
+	}
+	if (rc == SQLITE_OK)
+		rc = sqlite3_close(dst);
+	else
+		sqlite3_close(dst);
+	if (rc != SQLITE_OK) {
+		why = (rc & 0xff) == SQLITE_FULL ? "the disk is full" :
+			(rc & 0xff) == SQLITE_IOERR ? "input/output error" :
+			sqlite3_errstr(rc);
+		goto fail;
+	}
+	if ((rc = ferry_tmpfile_publish(&tmp, path, 0)) < 0) {
+		why = strerror(-rc);
+		goto fail;
+	}
+	return 0;
 fail:
-	ferry__error(db, FERRY_EIO, "cannot write backup %s: %s; free some "
-		"space or pass --no-backup", path, dst ? sqlite3_errmsg(dst) :
-		sqlite3_errstr(rc));
-	sqlite3_close(dst);
-	unlink(path);
-	return FERRY_EIO;
+	ferry_tmpfile_discard(&tmp);
+	return ferry__error(db, FERRY_EIO, "cannot write backup %s: %s; free "
+		"some space or pass --no-backup", path, why);
 }
 
 int ferry_store__instance(ferry_db *db, ferry_str *id, ferry_str *name)

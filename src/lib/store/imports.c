@@ -291,13 +291,14 @@ int ferry_store__import_set_state(ferry_db *db, int64_t id,
  */
 #define STAGE_SQL "INSERT INTO ferry_import_item (import_id, item, t, " \
 	"entity, sys_id, rkey, action, version, base, policy, vendor, " \
-	"payload, old, body) SELECT ?1, ?2, t, j ->> '$.entity', " \
+	"payload, old, body, seal) SELECT ?1, ?2, t, j ->> '$.entity', " \
 	"j ->> '$.sys_id', CASE WHEN t IS 'record' THEN j ->> '$.key' ELSE " \
 	"j ->> '$.name' END, j ->> '$.action', j ->> '$.version', " \
 	"j ->> '$.base', j ->> '$.policy', CASE j -> '$.vendor' WHEN 'true' " \
 	"THEN 1 WHEN 'false' THEN 0 END, j -> '$.payload', " \
 	"nullif(j -> '$.old', 'null'), CASE WHEN t IS 'record' THEN NULL " \
-	"ELSE j END FROM (SELECT j, j ->> '$.t' AS t FROM (SELECT ?3 AS j))"
+	"ELSE j END, j ->> '$.seal' FROM (SELECT j, j ->> '$.t' AS t FROM " \
+	"(SELECT ?3 AS j))"
 
 struct ferry_import_stager {
 	ferry_db *db;
@@ -431,7 +432,11 @@ int ferry_store__import_field(ferry_db *db, int64_t id, int scope,
 	"ferry_version_hash(entity, rkey, CASE action WHEN 'insert' THEN " \
 	"'update' ELSE 'insert' END, payload)) THEN printf('(%s record %s) " \
 	"does not match its version hash: its content was changed after " \
-	"export', entity, sys_id) END " \
+	"export', entity, sys_id) " \
+	"WHEN seal IS NOT ferry_item_seal(version, policy, " \
+	"vendor) THEN printf('(%s record %s) does not match its seal: its " \
+	"policy or vendor flag was changed after export', entity, sys_id) " \
+	"END " \
 	"WHEN t = 'schema' THEN CASE " \
 	"WHEN typeof(entity) IS NOT 'text' OR NOT ferry_entity_ok(entity) OR " \
 	IS_SYSTEM("entity") " THEN printf('declares the schema of %s, which " \

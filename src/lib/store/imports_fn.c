@@ -248,7 +248,11 @@ static int fits(const ferry_field *f, const char *jtype, sqlite3_value *v)
 		}
 		return 0;
 	case FERRY_T_JSON:
-		return strcmp(jtype, "null") ? 2 : 0;
+		if (!strcmp(jtype, "null"))
+			return 0;
+		s = (const char *)sqlite3_value_text(v);
+		return !s || ferry_json__text_depth_ok(s,
+			(size_t)sqlite3_value_bytes(v)) ? 2 : 0;
 	}
 	return 0;
 }
@@ -466,7 +470,9 @@ static int fits_raw(const ferry_field *f, const char *v, size_t len)
 		return (len == 4 && !memcmp(v, "true", 4)) ||
 			(len == 5 && !memcmp(v, "false", 5)) ? 2 : 0;
 	case FERRY_T_JSON:
-		return len == 4 && !memcmp(v, "null", 4) ? 0 : 2;
+		if (len == 4 && !memcmp(v, "null", 4))
+			return 0;
+		return ferry_json__text_depth_ok(v, len) ? 2 : 0;
 	}
 	return 0;
 }
@@ -588,6 +594,21 @@ static void fn_merge3(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		(const char *)sqlite3_value_text(argv[2])));
 }
 
+static void fn_item_seal(sqlite3_context *ctx, int argc,
+	sqlite3_value **argv)
+{
+	const char *version = text_arg(argv[0]), *policy = text_arg(argv[1]);
+	char seal[FERRY_HASH_HEX];
+
+	(void)argc;
+	if (!version || !policy) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	ferry__item_seal(seal, version, policy, sqlite3_value_int(argv[2]));
+	sqlite3_result_text(ctx, seal, -1, SQLITE_TRANSIENT);
+}
+
 int ferry_store__import_functions(ferry_db *db)
 {
 	static const struct {
@@ -604,6 +625,7 @@ int ferry_store__import_functions(ferry_db *db)
 		{ "ferry_fits", 3, fn_fits },
 		{ "ferry_payload_check", 3, fn_payload_check },
 		{ "ferry_merge3", 3, fn_merge3 },
+		{ "ferry_item_seal", 3, fn_item_seal },
 		{ "ferry_version_hash", 4, fn_version_hash },
 	};
 	sqlite3 *conn = db->store->conn;

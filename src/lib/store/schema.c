@@ -198,7 +198,10 @@ static const char *const migrations[] = {
 	"  DEFAULT 0;"
 	"ALTER TABLE ferry_import_resolution ADD COLUMN whole INTEGER NOT"
 	"  NULL DEFAULT 0;",
-	/* 4 -> 5: when a pack was first exported (pack delete refuses an
+	/* 4 -> 5: a staged record's seal over its version, policy and
+	 * vendor flag (docs/format.md 5.3). */
+	"ALTER TABLE ferry_import_item ADD COLUMN seal TEXT;",
+	/* 5 -> 6: when a pack was first exported (pack delete refuses an
 	 * exported pack that still has items). */
 	"ALTER TABLE ferry_pack ADD COLUMN exported_at TEXT;",
 };
@@ -206,6 +209,12 @@ static const char *const migrations[] = {
 #define MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
 int ferry_store__migrate(ferry_db *db);
+int ferry_store__needs_migration(int version);
+
+int ferry_store__needs_migration(int version)
+{
+	return version < MIGRATIONS;
+}
 
 int ferry_store__migrate(ferry_db *db)
 {

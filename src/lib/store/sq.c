@@ -5,6 +5,7 @@
 
 #include "alloc.h"
 
+#include <errno.h>
 #include <string.h>
 
 static unsigned sql_hash(const char *s)
@@ -52,11 +53,15 @@ void ferry_sq__reset(sqlite3_stmt *st)
 	}
 }
 
+/*
+ * SQLite's result codes in ferry's words: the library's own messages
+ * ("file is not a database") name nothing a user can act on.
+ */
 int ferry_sq__error(ferry_db *db, int rc, const char *what)
 {
-	int code;
-	const char *msg = db->store && db->store->conn ?
-		sqlite3_errmsg(db->store->conn) : sqlite3_errstr(rc);
+	sqlite3 *conn = db->store ? db->store->conn : NULL;
+	int sys = conn ? sqlite3_system_errno(conn) : 0;
+	const char *path = db->path ? db->path : "the instance";
 
 	switch (rc & 0xff) {
 	case SQLITE_BUSY:
@@ -67,23 +72,40 @@ int ferry_sq__error(ferry_db *db, int rc, const char *what)
 	case SQLITE_NOMEM:
 		return ferry__error(db, FERRY_ENOMEM, "out of memory");
 	case SQLITE_CONSTRAINT:
-		code = FERRY_ECONFLICT;
-		break;
+		return ferry__error(db, FERRY_ECONFLICT, "database error "
+			"during %s: %s", what, conn ? sqlite3_errmsg(conn) :
+			sqlite3_errstr(rc));
 	case SQLITE_NOTADB:
+		return ferry__error(db, FERRY_EFORMAT, "%s is not a ferry "
+			"instance; it was left untouched (create one with "
+			"'ferry --db PATH init')", path);
 	case SQLITE_CORRUPT:
-		code = FERRY_EFORMAT;
-		break;
+		return ferry__error(db, FERRY_EFORMAT, "%s is damaged (found "
+			"during %s); restore it from a backup", path, what);
+	case SQLITE_FULL:
+		return ferry__error(db, FERRY_EIO, "the disk is full (during "
+			"%s); nothing was changed: free some space and try "
+			"again", what);
+	case SQLITE_READONLY:
+		return ferry__error(db, FERRY_EIO, "%s is read-only and %s "
+			"would change it; run this where the file can be "
+			"written", path, what);
 	case SQLITE_IOERR:
 	case SQLITE_CANTOPEN:
-	case SQLITE_FULL:
-	case SQLITE_READONLY:
-		code = FERRY_EIO;
-		break;
+		if ((rc == SQLITE_IOERR_WRITE || rc == SQLITE_IOERR_FSYNC) &&
+		    sys == ENOSPC)
+			return ferry__error(db, FERRY_EIO, "the disk is full "
+				"(during %s); nothing was changed: free some "
+				"space and try again", what);
+		return ferry__error(db, FERRY_EIO, "cannot read or write %s "
+			"(during %s: %s); check the disk and the file's "
+			"permissions, then try again", path, what,
+			sys ? strerror(sys) : "input/output error");
 	default:
-		code = FERRY_ERROR;
+		return ferry__error(db, FERRY_ERROR, "database error during "
+			"%s: %s", what, conn ? sqlite3_errmsg(conn) :
+			sqlite3_errstr(rc));
 	}
-	return ferry__error(db, code, "database error during %s: %s", what,
-		msg);
 }
 
 int ferry_sq__done(ferry_db *db, sqlite3_stmt *st, const char *what)

@@ -27,6 +27,10 @@ int ferry_store__schema_version(ferry_db *db, int *out);
 
 /* Transactions nest: only the outermost begin/commit reach SQL. */
 int ferry_store__begin(ferry_db *db);
+/* A read transaction: one consistent snapshot without the write lock, so
+ * it runs beside a writer and on a read-only instance.  Ends with
+ * ferry_store__end() like any other; nested in a write, it is that. */
+int ferry_store__begin_read(ferry_db *db);
 int ferry_store__commit(ferry_db *db);
 void ferry_store__rollback(ferry_db *db);
 /* Finish a call's transaction: commit if error is 0, else roll back.

@@ -6,7 +6,7 @@ way docs/format.md section 6 defines it:
   stamp = BLAKE2b-256(b"ferry-stamp-1\\n" + every item line + "\\n")
   hash  = BLAKE2b-256(the header line + "\\n" + the stamp's hex digits)
 
-and a record's version hash as docs/import.md "Version ids" describes:
+a record's version hash as docs/import.md "Version ids" describes:
 
   BLAKE2b-256(b"ferry-version-1\\n" + entity + "\\n" + key + "\\n" +
               action + "\\n" + canonical payload (not for a delete))
@@ -23,6 +23,7 @@ Usage:
         run the Python statements CODE with `it` bound to item N (1-based,
         as ferry numbers items) parsed as a dict; write it back compact,
         then the trailer; --rehash also recomputes its version hash
+        and seal (without it, both stay as they were)
   sop.py raw FILE N TEXT           replace item N's line with TEXT as is
   sop.py append FILE TEXT          add TEXT as the last item line
   sop.py swap FILE N M             exchange items N and M
@@ -57,6 +58,11 @@ def version_hash(entity, key, action, payload_text):
 
 
 SIGNATURE = b',"signature":'
+
+
+def seal(version, policy, vendor):
+    return b2(b"ferry-seal-1\n" + version.encode() + b"\n" +
+              policy.encode() + (b"\ntrue" if vendor else b"\nfalse"))
 
 
 def read(path):
@@ -115,6 +121,7 @@ def main(argv):
             it["version"] = version_hash(it["entity"], it["key"],
                                          it["action"],
                                          canonical(it["payload"]))
+            it["seal"] = seal(it["version"], it["policy"], it["vendor"])
         items[n - 1] = dump_item(it)
     elif cmd == "raw":
         items[int(argv[3]) - 1] = argv[4].encode()
