@@ -296,7 +296,7 @@ int ferry_pack_export(ferry_buf *out, ferry_db *db, const char *name,
 	unsigned char sk[crypto_sign_SECRETKEYBYTES];
 	char stamp[FERRY_HASH_HEX], now[FERRY_ISO_LEN];
 	int64_t count = 0;
-	int error, sign;
+	int error, sign, recorded = 1, comma = 0;
 
 	FERRY_CHECK_DB(db);
 	memset(&s, 0, sizeof(s));
@@ -357,7 +357,8 @@ int ferry_pack_export(ferry_buf *out, ferry_db *db, const char *name,
 	}
 	ferry__progress(db, "exporting", s.total, s.total);
 	ferry__now_iso(db, now);
-	if ((error = ferry_store__pack_exported(db, p.id, now)) < 0)
+	if (!p.exported_at[0] && (error = ferry_store__pack_exported(db,
+	    p.id, now, &recorded)) < 0)
 		goto done;
 	ferry_str_puts(&doc, "{\"path\":");
 	ferry_str_puts_json(&doc, path.ptr);
@@ -368,6 +369,17 @@ int ferry_pack_export(ferry_buf *out, ferry_db *db, const char *name,
 		(long long)s.out_of_date);
 	ferry__signer_json(&doc, sign ? sk : NULL);
 	ferry_str_puts(&doc, ",\"warnings\":[");
+	if (!recorded) {
+		ferry_str warn = FERRY_STR_INIT;
+
+		ferry_str_printf(&warn, "the instance could not note that pack "
+			"'%s' was exported (it is busy or read-only): 'ferry "
+			"pack delete' treats it as never exported until it is "
+			"exported again", p.name);
+		ferry_str_puts_json(&doc, ferry_str_cstr(&warn));
+		ferry_str_dispose(&warn);
+		comma = 1;
+	}
 	if (s.out_of_date > 0) {
 		ferry_str warn = FERRY_STR_INIT;
 
@@ -375,8 +387,11 @@ int ferry_pack_export(ferry_buf *out, ferry_db *db, const char *name,
 			"date: their records changed after they were captured; "
 			"reopen the pack and add them again to ship the newest "
 			"versions", (long long)s.out_of_date, p.name);
+		if (comma)
+			ferry_str_putc(&doc, ',');
 		ferry_str_puts_json(&doc, ferry_str_cstr(&warn));
 		ferry_str_dispose(&warn);
+		comma = 1;
 	}
 	if (s.application && s.vendor) {
 		/* Seed 000: --force exports, and the warning stays. */
@@ -388,7 +403,7 @@ int ferry_pack_export(ferry_buf *out, ferry_db *db, const char *name,
 			"cautiously, it may cause collisions while updating the "
 			"system; the plain export is recommended", p.name,
 			(long long)s.vendor, ferry_str_cstr(&s.first_vendor));
-		if (s.out_of_date > 0)
+		if (comma)
 			ferry_str_putc(&doc, ',');
 		ferry_str_puts_json(&doc, ferry_str_cstr(&warn));
 		ferry_str_dispose(&warn);

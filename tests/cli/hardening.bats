@@ -159,9 +159,10 @@ print(int((ru.ru_utime + ru.ru_stime) * 1000))
 	run --separate-stderr sh -c '"$0" --db dst.db info >/dev/full' "$FERRY_BIN"
 	[ "$status" -eq 1 ]
 	[[ "$stderr" == "ferry: cannot write the output: No space left on device"* ]]
+	# With --json the error is JSON too, on stderr.
 	run --separate-stderr sh -c '"$0" --db dst.db --json record list member >/dev/full' "$FERRY_BIN"
 	[ "$status" -eq 1 ]
-	[[ "$stderr" == "ferry: cannot write the output: No space left on device"* ]]
+	[[ "$stderr" == '{"error":{"code":"io_error","message":"cannot write the output: No space left on device'* ]]
 }
 
 @test "rule: --json output on a full disk never exits 0 with truncated JSON" {
@@ -173,7 +174,7 @@ print(int((ru.ru_utime + ru.ru_stime) * 1000))
 		head -c 4096 /dev/zero >small/fill &&
 		"$F" --db dst.db --json record list member >small/out.json
 		echo "status $?"; ls -l small/out.json'
-	[[ "$output" == *"ferry: cannot write the output: No space left on device"* ]]
+	[[ "$output" == *'{"error":{"code":"io_error","message":"cannot write the output: No space left on device'* ]]
 	[[ "$output" == *"status 1"* ]]
 }
 

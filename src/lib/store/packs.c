@@ -242,17 +242,31 @@ int ferry_store__pack_rename(ferry_db *db, int64_t id, const char *name)
 	return ferry_sq__done(db, st, "renaming a pack");
 }
 
-int ferry_store__pack_exported(ferry_db *db, int64_t id, const char *at)
+int ferry_store__pack_exported(ferry_db *db, int64_t id, const char *at,
+	int *recorded)
 {
 	sqlite3_stmt *st;
-	int error;
+	int error, rc;
 
+	*recorded = 0;
 	if ((error = ferry_sq__prepare(db, "UPDATE ferry_pack SET exported_at "
 	    "= coalesce(exported_at, ?2) WHERE id = ?1", &st)) < 0)
 		return error;
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_text(st, 2, at, -1, SQLITE_TRANSIENT);
-	return ferry_sq__done(db, st, "marking a pack exported");
+	rc = sqlite3_step(st);
+	ferry_sq__reset(st);
+	switch (rc & 0xff) {
+	case SQLITE_DONE:
+		*recorded = 1;
+		return 0;
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+	case SQLITE_READONLY:
+		return 0;
+	default:
+		return ferry_sq__error(db, rc, "marking a pack exported");
+	}
 }
 
 int ferry_store__pack_count(ferry_db *db, int64_t id, int64_t *n)

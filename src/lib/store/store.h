@@ -335,8 +335,14 @@ int ferry_store__pack_capture(ferry_db *db, int64_t pack_id,
 	int64_t base_id);
 int ferry_store__pack_list(ferry_db *db, ferry_str *json);
 int ferry_store__pack_rename(ferry_db *db, int64_t id, const char *name);
-/* Note that a pack was exported (the first time counts). */
-int ferry_store__pack_exported(ferry_db *db, int64_t id, const char *at);
+/*
+ * Note that a pack was exported (the first time counts), from inside an
+ * export's read transaction.  *recorded is 0, and no error, when the
+ * instance cannot be written now (another writer holds it, a snapshot
+ * gone stale, a read-only file): the export itself is a reader.
+ */
+int ferry_store__pack_exported(ferry_db *db, int64_t id, const char *at,
+	int *recorded);
 /* How many record and definition items a pack holds. */
 int ferry_store__pack_count(ferry_db *db, int64_t id, int64_t *n);
 /* Delete a pack and its items: its users go to pack `to`, its versions
