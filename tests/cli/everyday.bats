@@ -373,6 +373,22 @@ run_tty() {
 	grep -Eq "loading: ([0-9]+) of \1" <<<"$output"
 	grep -Eq "planning: ([0-9]+) of \1" <<<"$output"
 	grep -Eq "committing: ([0-9]+) of \1" <<<"$output"
+	id=$(ferry --db dst.db --json import list | jp 'd[0]["id"]')
+	run_tty --db dst.db import backout "$id"
+	grep -Eq "backing out: ([0-9]+) of \1" <<<"$output"
+	# Load and preview one at a time.
+	ferry --db dst3.db init >/dev/null
+	run_tty --db dst3.db import load p.sop
+	grep -Eq "loading: ([0-9]+) of \1" <<<"$output"
+	id=$(ferry --db dst3.db --json import list | jp 'd[0]["id"]')
+	run_tty --db dst3.db import preview "$id"
+	grep -Eq "planning: ([0-9]+) of \1" <<<"$output"
+	# Entity packs: one report per entity unpacked.
+	mkdir packs
+	ferry entity pack member --dir packs >/dev/null
+	ferry --db dst4.db init >/dev/null
+	run_tty --db dst4.db entity unpack packs --no-backup
+	grep -Eq "unpacking: 1 of 1" <<<"$output"
 	# Off a terminal: not a byte of it.
 	run --separate-stderr ferry --db dst2.db init
 	run --separate-stderr ferry --db dst2.db import apply p.sop --no-backup

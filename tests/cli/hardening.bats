@@ -73,6 +73,26 @@ EOF
 	[ -f packs/member.sop ]
 }
 
+@test "rule: a first export beside a long write is made all the same, with a warning that it was not noted" {
+	setup_pair
+	dst pack create p --use >/dev/null
+	dst record put member '{"name":"cy"}' >/dev/null
+	dst pack complete p >/dev/null
+	hold_write_lock 30
+	run --separate-stderr dst pack export p --output p.sop
+	kill $LOCKER
+	[ "$status" -eq 0 ]
+	[ -s p.sop ]
+	same "ferry: warning: the instance could not note that pack 'p' was exported (it is busy or read-only): 'ferry pack delete' treats it as never exported until it is exported again" "$stderr"
+	same "" "$(sqlite3 dst.db "SELECT coalesce(exported_at, '') FROM ferry_pack WHERE name = 'p'")"
+	# Once the writer is gone the next export is noted, without a word.
+	while kill -0 $LOCKER 2>/dev/null; do sleep 0.05; done
+	run --separate-stderr dst pack export p --output p2.sop
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	[ -n "$(sqlite3 dst.db "SELECT exported_at FROM ferry_pack WHERE name = 'p'")" ]
+}
+
 @test "rule: a read-only instance (read-only mount) can be read and exported, not changed" {
 	setup_pair
 	mkdir ro
