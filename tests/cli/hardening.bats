@@ -52,12 +52,18 @@ out.write(b'{"trailer":"ferry-sop","items":%d,"stamp":"%s","hash":"%s"}\n'
 EOF
 }
 
-@test "rule: readers do not take the write lock: they run beside a long write" {
+# completed_pack_while_locked: the pair, a completed pack p of dst with one
+# record, and the write lock of dst.db held for 30 seconds ($LOCKER).
+completed_pack_while_locked() {
 	setup_pair
 	dst pack create p --use >/dev/null
 	dst record put member '{"name":"cy"}' >/dev/null
 	dst pack complete p >/dev/null
 	hold_write_lock 30
+}
+
+@test "rule: readers do not take the write lock: they run beside a long write" {
+	completed_pack_while_locked
 	for cmd in "info" "record list member" "pack list" "pack show p" \
 		"import list" "entity list" "user list" "property list"; do
 		run --separate-stderr dst $cmd
@@ -74,11 +80,7 @@ EOF
 }
 
 @test "rule: a first export beside a long write is made all the same, with a warning that it was not noted" {
-	setup_pair
-	dst pack create p --use >/dev/null
-	dst record put member '{"name":"cy"}' >/dev/null
-	dst pack complete p >/dev/null
-	hold_write_lock 30
+	completed_pack_while_locked
 	run --separate-stderr dst pack export p --output p.sop
 	kill $LOCKER
 	[ "$status" -eq 0 ]
