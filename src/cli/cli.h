@@ -108,8 +108,14 @@ int cli_print_doc(cli_ctx *ctx, const ferry_buf *doc, cli_human_fn human);
 /* Finish a document call: on error report it, else print the document
  * (see cli_print_doc) and dispose of it.  Returns the exit code. */
 int cli_show(cli_ctx *ctx, int error, ferry_buf *doc, cli_human_fn human);
-/* Print rows of an array of objects as an aligned table. */
+/* Print rows of an array of objects as an aligned table that fits the
+ * screen: free text is cut with '~'; ids, keys, versions and times never
+ * are. */
 void cli_table(json_t *rows, const char *const *columns);
+/* cli_table(), with the columns of `whole` (NULL-terminated) never cut
+ * either: a column whose name is generic but whose values are ids. */
+void cli_table_whole(json_t *rows, const char *const *columns,
+	const char *const *whole);
 /* Cut the hashes under `key` in rows to 12 characters, for people. */
 void cli_short_hashes(json_t *rows, const char *key);
 /* Print an object's scalar members as "key: value" lines. */

@@ -31,7 +31,8 @@ const cli_command *const cli_tables[] = {
  * command's own option of the same name wins after the command. */
 const cli_opt cli_global_opts[] = {
 	{ "db", "PATH", "the instance (or FERRY_DB)" },
-	{ "user", "NAME", "who acts (or FERRY_USER; default: the first admin)" },
+	{ "user", "NAME", "who acts (or FERRY_USER; default: the first "
+	  "admin)" },
 	{ "json", NULL, "machine output on stdout; errors as "
 	  "{\"error\":{\"code\",\"message\"}} on stderr" },
 	{ "help", NULL, "this help; 'ferry COMMAND --help' for one command" },

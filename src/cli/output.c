@@ -224,17 +224,22 @@ static char *display(json_t *v)
 	return json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS);
 }
 
-/* Columns that are never cut: people copy their values into commands. */
-static int keep_whole(const char *column)
+/* Columns that are never cut: people copy their values into commands.
+ * Times (at, *_at) are never cut either. */
+static int keep_whole(const char *column, const char *const *whole)
 {
 	static const char *const keep[] = { "sys_id", "item", "version",
-		"stamp", "id", "path", "file", "entity", NULL };
-	size_t i;
+		"stamp", "id", "path", "file", "entity", "fingerprint",
+		"public_key", "at", NULL };
+	size_t i, len = strlen(column);
 
 	for (i = 0; keep[i]; i++)
 		if (!strcmp(keep[i], column))
 			return 1;
-	return 0;
+	for (i = 0; whole && whole[i]; i++)
+		if (!strcmp(whole[i], column))
+			return 1;
+	return len > 3 && !strcmp(column + len - 3, "_at");
 }
 
 /* The width tables fit: $COLUMNS, else the terminal's, else 80. */
@@ -270,6 +275,12 @@ static void cell(const char *t, size_t w, int last)
 
 void cli_table(json_t *rows, const char *const *columns)
 {
+	cli_table_whole(rows, columns, NULL);
+}
+
+void cli_table_whole(json_t *rows, const char *const *columns,
+	const char *const *whole)
+{
 	size_t ncol = 0, i, r, *width, total, screen = screen_width();
 	json_t *row;
 
@@ -304,8 +315,9 @@ void cli_table(json_t *rows, const char *const *columns)
 		for (i = 0; i + 1 < ncol; i++) {
 			floor = strlen(columns[i]) > 10 ? strlen(columns[i]) :
 				10;
-			if (!keep_whole(columns[i]) && width[i] > floor &&
-			    (widest == ncol || width[i] > width[widest]))
+			if (!keep_whole(columns[i], whole) &&
+			    width[i] > floor && (widest == ncol ||
+			    width[i] > width[widest]))
 				widest = i;
 		}
 		if (widest == ncol)

@@ -299,6 +299,26 @@ take_backup() {
 	[[ "$output" == *"$(printf 'p%.0s' $(seq 1 70))"* ]]
 }
 
+@test "rule: a table never cuts a public key, a fingerprint, a time or the sys_id in import show's name" {
+	init_member
+	ferry key create >/dev/null
+	key=$(ferry --json key show | jp 'd["public_key"]')
+	fp=$(ferry --json key show | jp 'd["fingerprint"]')
+	ferry trust add "$(printf 'n%.0s' $(seq 1 40))" "$key" >/dev/null
+	run ferry trust list
+	[[ "$output" == *"$fp"* && "$output" == *"$key"* ]]
+	[[ "$output" == *"~"* ]]
+	[[ "$output" =~ 20[0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9:]+Z ]]
+	ferry pack create P --use >/dev/null
+	m=$(ferry record put member '{"name":"ann"}')
+	ferry pack complete P >/dev/null
+	ferry pack export P --output p.sop >/dev/null
+	ferry --db dst.db init >/dev/null
+	id=$(ferry --db dst.db --json import load p.sop 2>/dev/null | jp 'd["id"]')
+	run ferry --db dst.db import show "$id"
+	[[ "$output" =~ [0-9]+\ +record\ +member\ $m\  ]]
+}
+
 # ---- records --------------------------------------------------------------------
 
 @test "rule: record list --filter FIELD=VALUE keeps matching records, each value read as its field's type" {
