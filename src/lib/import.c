@@ -308,6 +308,23 @@ done:
 	return error;
 }
 
+/*
+ * The plan is made once, here, against the target as it is, and kept:
+ * a preview answers from it (a page of a 100,000-item preview at once)
+ * until the target changes or a resolution is made, when it is made
+ * again (docs/import.md, "Preview").
+ */
+static int plan_loaded(ferry_db *db, int64_t id)
+{
+	ferry_import_row imp;
+	int error;
+
+	if ((error = ferry__import_find(db, id, "loaded", "plan", &imp)) < 0 ||
+	    (error = ferry__import_plan(db, &imp)) < 0)
+		return error;
+	return ferry_store__import_mark_plan(db, id, 1);
+}
+
 int ferry_import_load(ferry_buf *out, ferry_db *db, const char *path)
 {
 	ferry_sop_reader *r = NULL;
@@ -406,6 +423,7 @@ int ferry_import_load(ferry_buf *out, ferry_db *db, const char *path)
 	    (error = ferry_store__import_loaded(db, id,
 	    ferry_sop__reader_stamp(r), (int64_t)ferry_sop__reader_items(r),
 	    prev)) < 0 ||
+	    (error = plan_loaded(db, id)) < 0 ||
 	    (error = ferry_store__import_load_doc(db, id, &doc)) < 0)
 		goto done;
 	/* {...} from the store, then the signature and the warnings. */

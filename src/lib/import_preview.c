@@ -672,12 +672,16 @@ done:
 	return error;
 }
 
-/* Plan an import and keep the plan: the transaction of a preview. */
+/*
+ * The transaction of a preview: the kept plan if it is current (made at
+ * load or by an earlier preview, and neither the target nor a resolution
+ * has changed since), else a new plan, kept.
+ */
 static int preview_plan(ferry_db *db, int64_t id)
 {
 	ferry_import_row imp;
 	char now[FERRY_ISO_LEN];
-	int error;
+	int error, current = 0;
 
 	if ((error = ferry_store__begin(db)) < 0)
 		return error;
@@ -685,7 +689,9 @@ static int preview_plan(ferry_db *db, int64_t id)
 	    (error = ferry_store__import_functions(db)) < 0 ||
 	    (error = ferry__import_find(db, id, "loaded,previewed", "preview",
 	    &imp)) < 0 ||
-	    (error = ferry__import_plan(db, &imp)) < 0)
+	    (error = ferry_store__import_plan_current(db, id, &current)) < 0)
+		goto done;
+	if (!current && (error = ferry__import_plan(db, &imp)) < 0)
 		goto done;
 	ferry__now_iso(db, now);
 	if ((error = ferry_store__import_set_state(db, id, "previewed",

@@ -83,8 +83,14 @@ void ferry_time_format_iso(char out[FERRY_ISO_LEN], int64_t t)
 	time_t tt = (time_t)t;
 	struct tm tm;
 
+	/* Four digits of year always (strftime's %Y gives "229" for the
+	 * year 229, which the parser rightly refuses). */
 	gmtime_r(&tt, &tm);
-	strftime(out, FERRY_ISO_LEN, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	snprintf(out, FERRY_ISO_LEN, "%04u-%02u-%02uT%02u:%02u:%02uZ",
+		(unsigned)(tm.tm_year + 1900) % 10000u,
+		(unsigned)(tm.tm_mon + 1) % 100u, (unsigned)tm.tm_mday % 100u,
+		(unsigned)tm.tm_hour % 100u, (unsigned)tm.tm_min % 100u,
+		(unsigned)tm.tm_sec % 100u);
 }
 
 int ferry_tz_valid(const char *zone)
@@ -137,6 +143,8 @@ int ferry_time_local_date(char out[FERRY_DATE_LEN], int64_t t,
 
 	if (ferry_time_local(&tm, t, zone) < 0)
 		return -1;
-	strftime(out, FERRY_DATE_LEN, "%Y-%m-%d", &tm);
+	snprintf(out, FERRY_DATE_LEN, "%04u-%02u-%02u",
+		(unsigned)(tm.tm_year + 1900) % 10000u,
+		(unsigned)(tm.tm_mon + 1) % 100u, (unsigned)tm.tm_mday % 100u);
 	return 0;
 }

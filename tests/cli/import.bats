@@ -389,3 +389,32 @@ load helpers/import_helpers
 	expect_error 3 "import $id has 1 item(s) with unresolved problems" dst import commit "$id"
 	same annie "$(field dst member "$A" name)"
 }
+
+@test "rule: the plan kept at load answers a preview only while nothing has changed since" {
+	setup_pair
+	begin_pack p2
+	src record put member "{\"sys_id\":\"$A\",\"name\":\"anne\"}" >/dev/null
+	export_pack p2
+	run --separate-stderr dst --json import load p2.sop
+	same 2 "$(echo "$output" | jp 'd["id"]')"
+	# load made the plan and keeps it
+	run sqlite3 dst.db "SELECT plan_mark IS NOT NULL FROM ferry_import WHERE id = 2"
+	same 1 "$output"
+	run dst --json import preview 2
+	[ "$status" -eq 0 ]
+	same 0 "$(echo "$output" | jp 'd["problem_count"]')"
+	same 1 "$(echo "$output" | jp 'd["actions"]["update"]')"
+	# a change in the target since: the preview plans again and sees it
+	dst record put member "{\"sys_id\":\"$A\",\"name\":\"annie\"}" >/dev/null
+	run dst --json import preview 2
+	[ "$status" -eq 3 ]
+	same local_change:error "$(echo "$output" | jp '[p["kind"] + ":" + p["severity"] for p in d["problems"]][0]')"
+	# a resolution since: the kept plan is no longer current
+	dst import resolve 2 skip 2 >/dev/null
+	run sqlite3 dst.db "SELECT plan_mark IS NULL FROM ferry_import WHERE id = 2"
+	same 1 "$output"
+	run dst --json import preview 2
+	[ "$status" -eq 0 ]
+	same 0 "$(echo "$output" | jp 'd["unresolved"]')"
+	same skip "$(echo "$output" | jp 'd["problems"][0]["resolution"]')"
+}

@@ -60,7 +60,9 @@ static void test_time_iso__format_round_trips(void **state)
 {
 	static const char *const texts[] = { "1970-01-01T00:00:00Z",
 		"2021-12-31T12:00:00Z", "2000-02-29T00:00:01Z",
-		"2038-01-19T03:14:08Z", "9999-12-31T23:59:59Z" };
+		"2038-01-19T03:14:08Z", "9999-12-31T23:59:59Z",
+		/* years before 1000 keep four digits (a fuzzer's find) */
+		"0229-01-02T21:04:05Z", "0001-01-01T00:00:00Z" };
 	char out[FERRY_ISO_LEN];
 	size_t i;
 

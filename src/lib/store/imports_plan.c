@@ -618,10 +618,12 @@ int ferry_store__import_preview_doc(ferry_db *db, int64_t id,
 }
 
 /* The problems a filter keeps (?2 severity, ?3 kind, ?4 entity; NULL
- * for any). */
+ * for any).  The item is read only for an entity filter: items are the
+ * large rows, and counting without one must not touch them. */
 #define PROBLEM_FILTER "pr.import_id = ?1 AND (?2 IS NULL OR pr.severity = " \
-	"?2) AND (?3 IS NULL OR pr.kind = ?3) AND (?4 IS NULL OR " \
-	"coalesce(i.entity, i.t) = ?4)"
+	"?2) AND (?3 IS NULL OR pr.kind = ?3) AND (?4 IS NULL OR (SELECT " \
+	"coalesce(fi.entity, fi.t) FROM ferry_import_item fi WHERE " \
+	"fi.import_id = pr.import_id AND fi.item = pr.item) = ?4)"
 
 static void bind_filter(sqlite3_stmt *st, int64_t id,
 	const ferry_problem_filter *f)
@@ -644,9 +646,8 @@ int ferry_store__import_problem_counts(ferry_db *db, int64_t id,
 	    "json((SELECT coalesce(json_group_object(kind, n), '{}') FROM "
 	    "(SELECT kind, count(*) AS n FROM ferry_import_problem WHERE "
 	    "import_id = ?1 GROUP BY kind ORDER BY kind))), 'matched', "
-	    "(SELECT count(*) FROM ferry_import_problem pr JOIN "
-	    "ferry_import_item i ON i.import_id = pr.import_id AND i.item = "
-	    "pr.item WHERE " PROBLEM_FILTER "))", &st)) < 0)
+	    "(SELECT count(*) FROM ferry_import_problem pr WHERE "
+	    PROBLEM_FILTER "))", &st)) < 0)
 		return error;
 	bind_filter(st, id, f);
 	return ferry_sq__text(db, st, json);
