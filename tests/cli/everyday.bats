@@ -396,11 +396,14 @@ run_tty() {
 	id=$(ferry --db dst.db --json import list | jp 'd[0]["id"]')
 	run_tty --db dst.db import backout "$id"
 	grep -Eq "backing out: ([0-9]+) of \1" <<<"$output"
-	# Load and preview one at a time.
+	# Load and preview one at a time: the load plans too; a preview
+	# plans again once the instance has changed.
 	ferry --db dst3.db init >/dev/null
 	run_tty --db dst3.db import load p.sop
 	grep -Eq "loading: ([0-9]+) of \1" <<<"$output"
+	grep -Eq "planning: ([0-9]+) of \1" <<<"$output"
 	id=$(ferry --db dst3.db --json import list | jp 'd[0]["id"]')
+	ferry --db dst3.db entity create other >/dev/null
 	run_tty --db dst3.db import preview "$id"
 	grep -Eq "planning: ([0-9]+) of \1" <<<"$output"
 	# Entity packs: one report per entity unpacked.
