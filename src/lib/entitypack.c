@@ -173,6 +173,7 @@ static int object_item(const ferry_object_row *row, void *payload)
 {
 	pack_state *s = payload;
 	ferry_str *l = &s->line;
+	char seal[FERRY_HASH_HEX];
 
 	ferry_str_clear(l);
 	ferry_str_puts(l, "{\"t\":\"object\",\"entity_object\":");
@@ -186,7 +187,10 @@ static int object_item(const ferry_object_row *row, void *payload)
 	ferry_str_puts(l, row->definition ? row->definition : "null");
 	ferry_str_puts(l, ",\"policy\":");
 	ferry_str_puts_json(l, row->policy ? row->policy : "open");
-	ferry_str_putc(l, '}');
+	ferry__object_seal(seal, s->table, s->entity, row->name,
+		row->definition ? row->definition : "null",
+		row->policy ? row->policy : "open");
+	ferry_str_printf(l, ",\"seal\":\"%s\"}", seal);
 	s->objects++;
 	return write_line(s);
 }
@@ -646,6 +650,34 @@ static int read_field(ferry_entitypack_file *p, uint64_t line, json_t *j)
 	return 0;
 }
 
+/* The object's seal against what the item says (docs/entitypacks.md). */
+static int check_object_seal(ferry_entitypack_file *p, uint64_t line,
+	const char *table, const char *name, json_t *definition,
+	const char *policy, const char *seal)
+{
+	ferry_str def = FERRY_STR_INIT;
+	char want[FERRY_HASH_HEX];
+
+	if (!seal)
+		return bad_item(p, line, "the %s object '%s' has no seal",
+			table, name);
+	if (definition && !json_is_null(definition))
+		ferry_json__canonical(&def, definition);
+	else
+		ferry_str_puts(&def, "null");
+	if (ferry_str_failed(&def)) {
+		ferry_str_dispose(&def);
+		return no_memory(p);
+	}
+	ferry__object_seal(want, table, p->entity, name, def.ptr, policy);
+	ferry_str_dispose(&def);
+	if (strcmp(seal, want) != 0)
+		return bad_item(p, line, "the %s object '%s' does not match "
+			"its seal: its definition or policy was changed after "
+			"packing", table, name);
+	return 0;
+}
+
 static int read_object(ferry_entitypack_file *p, uint64_t line, json_t *j)
 {
 	ferry_packed_object *o, *grown;
@@ -656,6 +688,7 @@ static int read_object(ferry_entitypack_file *p, uint64_t line, json_t *j)
 	json_t *pv = json_object_get(j, "policy");
 	json_t *dv = json_object_get(j, "definition");
 	const char *policy = pv ? json_string_value(pv) : "open";
+	int error;
 
 	if (p->nobjects >= FERRY_ENTITY_PACK_OBJECTS_MAX)
 		return bad_item(p, line, "more than %d associated objects",
@@ -673,6 +706,9 @@ static int read_object(ferry_entitypack_file *p, uint64_t line, json_t *j)
 	    strcmp(policy, "protected")))
 		return bad_item(p, line, "policy is open, changed or "
 			"protected");
+	if ((error = check_object_seal(p, line, table, name, dv, policy,
+	    json_string_value(json_object_get(j, "seal")))) != 0)
+		return error;
 	grown = ferry__realloc(p->objects, (p->nobjects + 1) *
 		sizeof(*grown));
 	if (!grown)

@@ -60,6 +60,13 @@ int ferry__pack_name_ok(const char *name);
 void ferry__item_seal(char out[FERRY_HASH_HEX], const char *version,
 	const char *policy, int vendor);
 
+/* The seal over an entity pack's object item: its object entity, entity,
+ * name, definition (canonical JSON text, "null" for none) and policy;
+ * docs/entitypacks.md. */
+void ferry__object_seal(char out[FERRY_HASH_HEX], const char *table,
+	const char *entity, const char *name, const char *definition,
+	const char *policy);
+
 /*
  * Write one change.  action is "insert" (sys_id must be new), "update"
  * (values holds every field's new value, set[] marks the changed ones)

@@ -14,14 +14,15 @@
 
 void ferry__signer_json(ferry_str *doc, const unsigned char *sk)
 {
-	const unsigned char *pk = sk + crypto_sign_SECRETKEYBYTES -
-		crypto_sign_PUBLICKEYBYTES;
+	const unsigned char *pk;
 	char key[FERRY_KEY_B64], fpr[FERRY_KEY_FPR];
 
 	if (!sk) {
 		ferry_str_puts(doc, "null");
 		return;
 	}
+	/* Only now: an offset from NULL is undefined behaviour. */
+	pk = sk + crypto_sign_SECRETKEYBYTES - crypto_sign_PUBLICKEYBYTES;
 	ferry_sop__key_encode(key, pk);
 	ferry_sop__fingerprint(fpr, pk);
 	ferry_str_printf(doc, "{\"fingerprint\":\"%s\",\"public_key\":"

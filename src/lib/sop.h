@@ -52,6 +52,14 @@
 #define FERRY_SOP_RATIO_FLOOR ((uint64_t)16 << 20)
 
 /*
+ * For tests only: lower the decoded-bytes limit (0 restores
+ * FERRY_SOP_DECODED_MAX; it is never raised), so that a test can show a
+ * package over it refused while streaming without decoding 16 GiB.  Not
+ * thread-safe; the library itself never calls it.
+ */
+void ferry_sop__set_decoded_max(uint64_t max);
+
+/*
  * Frozen on-disk strings.  Checklist: these, docs/format.md sections 4
  * and 6, and the tests change together (and only with a new format).
  */

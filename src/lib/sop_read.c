@@ -129,15 +129,27 @@ static ssize_t read_some(ferry_sop_reader *r, char *buf, size_t cap)
 	return n;
 }
 
+/* The decoded-bytes limit in force (see ferry_sop__set_decoded_max). */
+static uint64_t decoded_max = FERRY_SOP_DECODED_MAX;
+
+void ferry_sop__set_decoded_max(uint64_t max)
+{
+	decoded_max = max && max < FERRY_SOP_DECODED_MAX ? max :
+		FERRY_SOP_DECODED_MAX;
+}
+
 /* The work limits of sop.h, after n more bytes of S. */
 static int count_decoded(ferry_sop_reader *r, size_t n)
 {
 	r->decoded += n;
-	if (r->decoded > FERRY_SOP_DECODED_MAX)
+	if (r->decoded > decoded_max && decoded_max % ((uint64_t)1 << 30))
+		return fail(r, FERRY_EFORMAT, "the package is larger than "
+			"the limit of %" PRIu64 " bytes; ferry refuses it "
+			"(split the pack if it is genuine)", decoded_max);
+	if (r->decoded > decoded_max)
 		return fail(r, FERRY_EFORMAT, "the package is larger than "
 			"the limit of %" PRIu64 " GiB; ferry refuses it (split "
-			"the pack if it is genuine)",
-			FERRY_SOP_DECODED_MAX >> 30);
+			"the pack if it is genuine)", decoded_max >> 30);
 	if (r->compressed && r->decoded > FERRY_SOP_RATIO_FLOOR &&
 	    r->decoded / FERRY_SOP_RATIO_MAX > r->consumed)
 		return fail(r, FERRY_EFORMAT, "the compressed data expands "

@@ -53,6 +53,32 @@ void ferry__item_seal(char out[FERRY_HASH_HEX], const char *version,
 	ferry_hash_final_hex(&h, out);
 }
 
+/*
+ * The object seal (frozen, docs/entitypacks.md): an entity pack's object
+ * item carries no version hash, so this covers all it says — which
+ * object it is, its definition and its policy — so that none of it can
+ * be edited with only the trailer recomputed.  Each part but the last is
+ * followed by LF; names cannot hold LF, and the definition is one line
+ * of canonical JSON.
+ */
+void ferry__object_seal(char out[FERRY_HASH_HEX], const char *table,
+	const char *entity, const char *name, const char *definition,
+	const char *policy)
+{
+	const char *part[] = { table, entity, name, definition, policy };
+	ferry_hash h;
+	size_t i;
+
+	ferry_hash_init(&h);
+	ferry_hash_update(&h, "ferry-object-seal-1\n", 20);
+	for (i = 0; i < sizeof(part) / sizeof(part[0]); i++) {
+		if (i)
+			ferry_hash_update(&h, "\n", 1);
+		ferry_hash_update(&h, part[i], strlen(part[i]));
+	}
+	ferry_hash_final_hex(&h, out);
+}
+
 int ferry__capture(ferry_db *db, const char *entity, const char *sys_id,
 	int64_t version_id, int64_t parent_id)
 {

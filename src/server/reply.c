@@ -4,6 +4,7 @@
  * statuses), downloads; and reading query strings and JSON bodies.
  */
 #include "server.h"
+#include "text.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -103,12 +104,39 @@ int srv_reply_jsonv(srv_req *r, unsigned status, json_t *doc)
 	return rc;
 }
 
+/*
+ * The message as JSON takes it: a message may quote what the client sent
+ * (a query value, a name), which need not be UTF-8; each byte of a
+ * sequence that is not becomes '?'.  NULL when out of memory.
+ */
+static char *utf8_message(const char *m)
+{
+	size_t len = strlen(m), i = 0, n;
+	char *out = malloc(len + 1), *o = out;
+
+	while (out && i < len) {
+		if ((n = ferry_utf8_seq(m + i, len - i)) != 0) {
+			memcpy(o, m + i, n);
+			o += n;
+			i += n;
+		} else {
+			*o++ = '?';
+			i++;
+		}
+	}
+	if (out)
+		*o = '\0';
+	return out;
+}
+
 int srv_reply_error(srv_req *r, unsigned status, const char *code,
 	const char *message)
 {
-	json_t *doc = json_pack("{s:{s:s,s:s}}", "error", "code", code,
-		"message", message);
+	char *clean = utf8_message(message);
+	json_t *doc = clean ? json_pack("{s:{s:s,s:s}}", "error", "code",
+		code, "message", clean) : NULL;
 
+	free(clean);
 	r->err_code = code;
 	return srv_reply_jsonv(r, status, doc);
 }

@@ -440,122 +440,172 @@ static char *make_work_dir(const char *db_path)
 	return dir;
 }
 
-int ferry_server_run(const ferry_server_options *opts)
+/* What srv_start() took, given back; accepts NULL. */
+static void srv_free(srv *s)
 {
-	srv s;
+	unsigned i;
+
+	if (!s)
+		return;
+	if (s->pool)
+		for (i = 0; i < s->npool; i++)
+			ferry_db_close(s->pool[i]);
+	free(s->pool);
+	srv_jobs_free();
+	free(s->work_dir);
+	pthread_cond_destroy(&s->cond);
+	pthread_mutex_destroy(&s->lock);
+	free(s);
+}
+
+int srv_start(srv **out, const ferry_server_options *opts, int use_poll)
+{
+	srv *s = calloc(1, sizeof(*s));
 	struct sockaddr_storage ss;
 	char *cert = NULL, *key = NULL;
-	sigset_t set;
 	unsigned i, flags;
-	int sig, rc = 1;
+	int rc = 1;
 
-	memset(&s, 0, sizeof(s));
-	s.o = *opts;
-	if (!s.o.listen)
-		s.o.listen = "127.0.0.1:8080";
-	if (!s.o.workers)
-		s.o.workers = FERRY_SERVER_WORKERS_DEFAULT;
-	if (!s.o.timeout)
-		s.o.timeout = FERRY_SERVER_TIMEOUT_DEFAULT;
-	if (!s.o.max_upload)
-		s.o.max_upload = FERRY_SERVER_MAX_UPLOAD_DEFAULT;
-	pthread_mutex_init(&s.lock, NULL);
-	pthread_cond_init(&s.cond, NULL);
-	if (parse_listen(s.o.listen, &ss) < 0) {
+	*out = NULL;
+	if (!s)
+		return 1;
+	s->o = *opts;
+	if (!s->o.listen)
+		s->o.listen = "127.0.0.1:8080";
+	if (!s->o.workers)
+		s->o.workers = FERRY_SERVER_WORKERS_DEFAULT;
+	if (!s->o.timeout)
+		s->o.timeout = FERRY_SERVER_TIMEOUT_DEFAULT;
+	if (!s->o.max_upload)
+		s->o.max_upload = FERRY_SERVER_MAX_UPLOAD_DEFAULT;
+	pthread_mutex_init(&s->lock, NULL);
+	pthread_cond_init(&s->cond, NULL);
+	if (parse_listen(s->o.listen, &ss) < 0) {
 		fprintf(stderr, "ferry: cannot read --listen '%s'; write "
 			"ADDR:PORT, e.g. 127.0.0.1:8080 or [::1]:8080\n",
-			s.o.listen);
-		return 2;
+			s->o.listen);
+		rc = 2;
+		goto done;
 	}
-	if (s.o.tls_cert && (!(cert = read_file(s.o.tls_cert)) ||
-	    !(key = read_file(s.o.tls_key)))) {
+	if (s->o.tls_cert && (!(cert = read_file(s->o.tls_cert)) ||
+	    !(key = read_file(s->o.tls_key)))) {
 		fprintf(stderr, "ferry: cannot read the TLS certificate or key "
-			"(%s, %s); give PEM files\n", s.o.tls_cert,
-			s.o.tls_key);
+			"(%s, %s); give PEM files\n", s->o.tls_cert,
+			s->o.tls_key);
 		goto done;
 	}
-	if ((s.work_dir = make_work_dir(s.o.db_path)) == NULL) {
+	if ((s->work_dir = make_work_dir(s->o.db_path)) == NULL) {
 		fprintf(stderr, "ferry: cannot create the server's folder "
-			"beside %s: %s\n", s.o.db_path, strerror(errno));
+			"beside %s: %s\n", s->o.db_path, strerror(errno));
 		goto done;
 	}
-	s.pool_size = s.o.workers;
-	if ((s.pool = calloc(s.pool_size, sizeof(*s.pool))) == NULL)
+	s->pool_size = s->o.workers;
+	if ((s->pool = calloc(s->pool_size, sizeof(*s->pool))) == NULL)
 		goto done;
-	for (i = 0; i < s.pool_size; i++) {
-		if ((s.pool[i] = srv_db_open(&s)) == NULL)
+	for (i = 0; i < s->pool_size; i++) {
+		if ((s->pool[i] = srv_db_open(s)) == NULL)
 			goto done;
-		s.npool++;
+		s->npool++;
 	}
-	srv_jobs_init(&s);
+	srv_jobs_init(s);
 
-	/* Signals go to sigwait() below, never to a worker. */
+	flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC |
+		MHD_USE_ERROR_LOG | (use_poll ? MHD_USE_POLL : MHD_USE_EPOLL);
+	if (ss.ss_family == AF_INET6)
+		flags |= MHD_USE_IPv6;
+	if (cert)
+		flags |= MHD_USE_TLS;
+	s->daemon = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s,
+		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+		MHD_OPTION_THREAD_POOL_SIZE, s->o.workers,
+		MHD_OPTION_CONNECTION_TIMEOUT, s->o.timeout,
+		MHD_OPTION_CONNECTION_LIMIT, 1024u,
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024,
+		MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+		MHD_OPTION_UNESCAPE_CALLBACK, keep_escaped, NULL,
+		cert ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, cert,
+		MHD_OPTION_HTTPS_MEM_KEY, key,
+		MHD_OPTION_END);
+	if (!s->daemon) {
+		fprintf(stderr, "ferry: cannot listen on %s (in use, or not "
+			"an address of this machine?)\n", s->o.listen);
+		goto done;
+	}
+	*out = s;
+	s = NULL;
+	rc = 0;
+done:
+	srv_free(s);
+	free(cert);
+	free(key);
+	return rc;
+}
+
+unsigned srv_port(const srv *s)
+{
+	const union MHD_DaemonInfo *di = MHD_get_daemon_info(s->daemon,
+		MHD_DAEMON_INFO_BIND_PORT);
+
+	return di ? di->port : 0;
+}
+
+void srv_idle(srv *s)
+{
+	srv_jobs_wait(s);
+	pthread_mutex_lock(&s->lock);
+	while (s->busy > 0)
+		pthread_cond_wait(&s->cond, &s->lock);
+	pthread_mutex_unlock(&s->lock);
+}
+
+void srv_stop(srv *s)
+{
+	struct timespec until;
+	MHD_socket ls;
+
+	if (!s)
+		return;
+	/* Stop accepting, then wait for requests and jobs: a commit is
+	 * never torn. */
+	ls = MHD_quiesce_daemon(s->daemon);
+	if (ls != MHD_INVALID_SOCKET)
+		close(ls);
+	srv_jobs_wait(s);
+	pthread_mutex_lock(&s->lock);
+	/* Requests still reading a body get the idle timeout. */
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += s->o.timeout;
+	while (s->busy > 0 && pthread_cond_timedwait(&s->cond, &s->lock,
+	    &until) == 0)
+		;
+	pthread_mutex_unlock(&s->lock);
+	srv_jobs_wait(s);
+	MHD_stop_daemon(s->daemon);
+	srv_free(s);
+}
+
+int ferry_server_run(const ferry_server_options *opts)
+{
+	srv *s;
+	sigset_t set;
+	int sig, rc;
+
+	/* Signals go to sigwait() below, never to a worker: blocked before
+	 * the daemon's threads start, which inherit the mask. */
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
-
-	flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
-		MHD_USE_ITC | MHD_USE_ERROR_LOG;
-	if (ss.ss_family == AF_INET6)
-		flags |= MHD_USE_IPv6;
-	if (cert)
-		flags |= MHD_USE_TLS;
-	s.daemon = MHD_start_daemon(flags, 0, NULL, NULL, on_request, &s,
-		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-		MHD_OPTION_THREAD_POOL_SIZE, s.o.workers,
-		MHD_OPTION_CONNECTION_TIMEOUT, s.o.timeout,
-		MHD_OPTION_CONNECTION_LIMIT, 1024u,
-		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024,
-		MHD_OPTION_NOTIFY_COMPLETED, on_completed, &s,
-		MHD_OPTION_UNESCAPE_CALLBACK, keep_escaped, NULL,
-		cert ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, cert,
-		MHD_OPTION_HTTPS_MEM_KEY, key,
-		MHD_OPTION_END);
-	if (!s.daemon) {
-		fprintf(stderr, "ferry: cannot listen on %s (in use, or not "
-			"an address of this machine?)\n", s.o.listen);
-		goto done;
-	}
+	if ((rc = srv_start(&s, opts, 0)) != 0)
+		return rc;
 	fprintf(stderr, "ferry serve: %s on http%s://%s/ (%u workers)\n",
-		s.o.db_path, cert ? "s" : "", s.o.listen, s.o.workers);
+		s->o.db_path, srv_tls(s) ? "s" : "", s->o.listen,
+		s->o.workers);
 	sigwait(&set, &sig);
 	fprintf(stderr, "ferry serve: %s: finishing what is in flight\n",
 		sig == SIGTERM ? "SIGTERM" : "SIGINT");
-	/* Stop accepting, then wait for requests and jobs: a commit is
-	 * never torn. */
-	{
-		MHD_socket ls = MHD_quiesce_daemon(s.daemon);
-
-		if (ls != MHD_INVALID_SOCKET)
-			close(ls);
-	}
-	srv_jobs_wait(&s);
-	pthread_mutex_lock(&s.lock);
-	{
-		struct timespec until;
-
-		/* Requests still reading a body get the idle timeout. */
-		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_sec += s.o.timeout;
-		while (s.busy > 0 && pthread_cond_timedwait(&s.cond, &s.lock,
-		    &until) == 0)
-			;
-	}
-	pthread_mutex_unlock(&s.lock);
-	srv_jobs_wait(&s);
-	MHD_stop_daemon(s.daemon);
+	srv_stop(s);
 	fprintf(stderr, "ferry serve: stopped\n");
-	rc = 0;
-done:
-	if (s.pool)
-		for (i = 0; i < s.npool; i++)
-			ferry_db_close(s.pool[i]);
-	free(s.pool);
-	srv_jobs_free();
-	free(s.work_dir);
-	free(cert);
-	free(key);
-	return rc;
+	return 0;
 }

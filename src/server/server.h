@@ -80,6 +80,20 @@ struct srv_req {
 };
 
 /* ---- server.c -------------------------------------------------------- */
+/* Open the handle pool and start the daemon (what ferry_server_run()
+ * does before it waits for a signal; the fuzz harness's way in).
+ * use_poll: poll(2) instead of epoll, whose edge-triggered events let a
+ * half-closed connection (a client that sent all it will send) wait for
+ * the idle timeout; the harness, which half-closes every connection,
+ * needs the end noticed at once.  Returns 0, or 1 or 2 (a bad --listen)
+ * after printing "ferry: ...". */
+int srv_start(srv **out, const ferry_server_options *opts, int use_poll);
+/* The port the daemon listens on (the one chosen for port 0). */
+unsigned srv_port(const srv *s);
+/* Wait until no request or job is in flight. */
+void srv_idle(srv *s);
+/* Stop gracefully (what is in flight finishes) and free; accepts NULL. */
+void srv_stop(srv *s);
 const ferry_server_options *srv_options(const srv *s);
 /* Borrow a handle for the request's user (authenticated requests) or
  * none (public ones); give it back with srv_db_release(). */

@@ -6,6 +6,7 @@
  * can reach outside it.
  */
 #include "server.h"
+#include "text.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -20,8 +21,8 @@ void srv_safe_name(char *out, size_t size, const char *name,
 	const char *suffix)
 {
 	const char *base = name ? name : "";
-	const char *p;
-	size_t n = 0, sl = suffix ? strlen(suffix) : 0;
+	const char *p, *end = base + strlen(base);
+	size_t n = 0, sl = suffix ? strlen(suffix) : 0, k;
 
 	/* Only the last segment, whichever separator a client used. */
 	for (p = base; *p; p++)
@@ -29,8 +30,19 @@ void srv_safe_name(char *out, size_t size, const char *name,
 			base = p + 1;
 	while (*base == '.')
 		base++;
-	for (p = base; *p && n + sl + 1 < size; p++)
-		out[n++] = (unsigned char)*p < 0x20 || *p == 0x7f ? '_' : *p;
+	/* Control characters and bytes that are not UTF-8 become '_': the
+	 * name is shown in JSON documents, which hold only UTF-8. */
+	for (p = base; *p && n + sl + 1 < size; p += k) {
+		k = ferry_utf8_seq(p, (size_t)(end - p));
+		if (k > 1 && n + k + sl + 1 < size) {
+			memcpy(out + n, p, k);
+			n += k;
+			continue;
+		}
+		k = k ? k : 1;
+		out[n++] = (unsigned char)*p < 0x20 || *p == 0x7f ||
+			(unsigned char)*p >= 0x80 ? '_' : *p;
+	}
 	if (n == 0)
 		n = (size_t)snprintf(out, size - sl, "upload");
 	out[n] = '\0';

@@ -44,6 +44,15 @@ int ferry_utf8_valid(const char *str, size_t len)
 	return 1;
 }
 
+size_t ferry_utf8_seq(const char *str, size_t len)
+{
+	unsigned char c = len ? (unsigned char)str[0] : 0;
+	size_t n = !len ? 0 : c < 0x80 ? 1 : c >= 0xc2 && c <= 0xdf ? 2 :
+		c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+
+	return n && n <= len && ferry_utf8_valid(str, n) ? n : 0;
+}
+
 size_t ferry_utf8_length(const char *s, size_t len)
 {
 	size_t i, n = 0;

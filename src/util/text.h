@@ -10,6 +10,10 @@
 /* 1 if the len bytes at s are well-formed UTF-8 (no overlongs, no
  * surrogates, nothing past U+10FFFF), else 0. */
 int ferry_utf8_valid(const char *s, size_t len);
+/* Bytes of the well-formed UTF-8 character at s (at most len bytes
+ * long), or 0 when there is none: for showing or keeping what is UTF-8
+ * in text that may not all be. */
+size_t ferry_utf8_seq(const char *s, size_t len);
 /* Number of characters in well-formed UTF-8 text. */
 size_t ferry_utf8_length(const char *s, size_t len);
 

@@ -70,6 +70,22 @@ init_target_member() {
 		--description 'Local description' --default LOCAL >/dev/null
 }
 
+SOP="$FERRY_SRC/tests/cli/helpers/sop.py"
+
+# object_seal TABLE ENTITY NAME DEFINITION POLICY: an object item's seal,
+# computed here from docs/entitypacks.md, not by ferry.
+object_seal() {
+	python3 -c 'import hashlib, sys
+print(hashlib.blake2b(b"ferry-object-seal-1\n" + "\n".join(sys.argv[1:]).encode(), digest_size=32).hexdigest())' "$@"
+}
+
+# The member pack as a plain file (sop.py edits plain files).
+plain_member_pack() {
+	init_src
+	pack_src member
+	zstd -dq packs/member.sop -o packs/plain && mv packs/plain packs/member.sop
+}
+
 # Write a plain .sop file with valid digests: make_sop FILE HEADER ITEM...
 make_sop() {
 	python3 - "$@" <<'EOF'
@@ -103,8 +119,8 @@ EOF
 	same '{"t":"field","name":"code","type":"nchar(15)","display":"Pack code","description":"Pack description","default":"PACK"}' "${lines[1]}"
 	same '{"t":"field","name":"name","type":"nvarchar(40)","display":null,"description":null,"default":null}' "${lines[2]}"
 	same '{"t":"field","name":"note","type":"text","display":null,"description":null,"default":null}' "${lines[3]}"
-	same '{"t":"object","entity_object":"sys_event_handler","entity":"member","name":"On save","definition":{"run":"pack"},"policy":"open"}' "${lines[4]}"
-	same '{"t":"object","entity_object":"sys_form_template","entity":"member","name":"Member form","definition":{"layout":"pack"},"policy":"open"}' "${lines[5]}"
+	same '{"t":"object","entity_object":"sys_event_handler","entity":"member","name":"On save","definition":{"run":"pack"},"policy":"open","seal":"'"$(object_seal sys_event_handler member 'On save' '{"run":"pack"}' open)"'"}' "${lines[4]}"
+	same '{"t":"object","entity_object":"sys_form_template","entity":"member","name":"Member form","definition":{"layout":"pack"},"policy":"open","seal":"'"$(object_seal sys_form_template member 'Member form' '{"layout":"pack"}' open)"'"}' "${lines[5]}"
 	same 6 "${#lines[@]}"
 }
 
@@ -591,6 +607,47 @@ open(p, 'wb').write(b)"
 		'{"t":"object","entity_object":"sys_entity","entity":"zzz","name":"x"}'
 	expect_error 1 "line 3: entity_object is not one of" entity unpack packs
 	assert_unchanged
+}
+
+@test "rule: an object's definition edited in an entity pack (trailer recomputed) is caught by the object seal" {
+	plain_member_pack
+	python3 "$SOP" edit packs/member.sop 6 'it["definition"] = {"layout":"evil"}'
+	init_db
+	snapshot
+	expect_error 1 "packs/member.sop: line 7: the sys_form_template object 'Member form' does not match its seal: its definition or policy was changed after packing" entity unpack packs --no-backup
+	assert_unchanged
+}
+
+@test "rule: an object's policy edited in an entity pack (trailer recomputed) is caught by the object seal" {
+	plain_member_pack
+	cp packs/member.sop clean.sop
+	python3 "$SOP" edit packs/member.sop 5 'it["policy"] = "protected"'
+	init_db
+	snapshot
+	expect_error 1 "line 6: the sys_event_handler object 'On save' does not match its seal" entity unpack packs --no-backup
+	assert_unchanged
+	# The seal names the object too: moved to another name, it fails.
+	cp clean.sop packs/member.sop
+	python3 "$SOP" edit packs/member.sop 5 'it["name"] = "On delete"'
+	expect_error 1 "line 6: the sys_event_handler object 'On delete' does not match its seal" entity unpack packs --no-backup
+	assert_unchanged
+}
+
+@test "rule: an entity pack object without a seal is refused" {
+	plain_member_pack
+	python3 "$SOP" edit packs/member.sop 6 'del it["seal"]'
+	init_db
+	snapshot
+	expect_error 1 "line 7: the sys_form_template object 'Member form' has no seal" entity unpack packs --no-backup
+	assert_unchanged
+}
+
+@test "rule: the object seal is a digest, not a signature: recomputed with the edit, the pack is taken" {
+	plain_member_pack
+	python3 "$SOP" edit packs/member.sop 6 'it["definition"] = {"layout":"edited"}' --rehash
+	init_db
+	ferry entity unpack packs --no-backup >/dev/null
+	same '{"layout":"edited"}' "$(ferry --json record list sys_form_template | jp "d[0]['definition']")"
 }
 
 @test "rule: unpack refuses a missing folder, an empty folder and two packs of one entity" {

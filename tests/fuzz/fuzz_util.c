@@ -1,15 +1,34 @@
 /*
  * fuzz_util.c - scratch files for the harnesses (see fuzz_util.h).
  */
+#define _XOPEN_SOURCE 700	/* nftw */
 #include "fuzz_util.h"
 
 #include <fcntl.h>
+#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 
 static char dir[4096];
 static char path[4200];
+
+static int remove_one(const char *p, const struct stat *sb, int flag,
+	struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	remove(p);
+	return 0;
+}
+
+/* At a normal exit (the run's time is up), the scratch folder goes; a
+ * crash leaves it for a look. */
+static void remove_dir(void)
+{
+	nftw(dir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+}
 
 const char *fuzz_dir(void)
 {
@@ -21,6 +40,7 @@ const char *fuzz_dir(void)
 		tmp && *tmp ? tmp : "/tmp");
 	if (!mkdtemp(dir))
 		abort();
+	atexit(remove_dir);
 	return dir;
 }
 

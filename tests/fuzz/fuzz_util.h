@@ -9,7 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* The scratch folder, made on first use (under $TMPDIR or /tmp). */
+/* The scratch folder, made on first use (under $TMPDIR or /tmp) and
+ * removed at a normal exit. */
 const char *fuzz_dir(void);
 
 /* Write data to fuzz_dir()/name; returns the path (static) or NULL. */

@@ -3,7 +3,8 @@
  * manner of SQLite's own fault tests: for N = 1, 2, ... the Nth write
  * (and every later one, as a failing disk keeps failing) returns an
  * I/O error or "disk full", during an import commit (with its backup),
- * a back out, and an export.  After each run the instance must pass
+ * a back out, an export, a backup on its own (what every backup-taking
+ * command calls) and an entity unpack (with its backup).  After each run the instance must pass
  * PRAGMA integrity_check and hold exactly its content from before the
  * call or from after a clean run, and a failed call must say clearly
  * what happened; a failed export leaves neither the package nor a
@@ -16,6 +17,7 @@
  */
 #include "helpers.h"
 
+#include "db.h"
 #include "ferry.h"
 
 #include <dirent.h>
@@ -24,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define NOW "2021-12-31T12:00:00Z"
@@ -263,6 +266,7 @@ typedef struct {
 	char *dst;	/* the target; its pristine copy is dst0 */
 	char *dst0;
 	char *package;
+	char *packs;	/* entity packs of src: club, new to dst */
 	int64_t id;	/* the import staged (and previewed) in dst0 */
 } fixture;
 
@@ -370,6 +374,23 @@ static int setup(void **state)
 	assert_int_equal(ferry_pack_complete(db, "Q"), 0);
 	eo.output = f->package;
 	assert_int_equal(ferry_pack_export(&out, db, "Q", &eo), 0);
+	/* An entity dst lacks, with a field, a reference and a form. */
+	assert_int_equal(ferry_entity_create(db, "club", "Club", NULL), 0);
+	assert_int_equal(ferry_field_add(db, "club", "title", "nvarchar(40)",
+		NULL, NULL, NULL), 0);
+	assert_int_equal(ferry_field_add(db, "member", "club", "ref(club)",
+		NULL, NULL, NULL), 0);
+	assert_int_equal(ferry_record_put(&out, db, "sys_form_template",
+		"{\"entity\":\"club\",\"name\":\"Club form\","
+		"\"definition\":{\"layout\":\"one column\"}}"), 0);
+	f->packs = dup_path(f->dir, "packs");
+	assert_int_equal(mkdir(f->packs, 0700), 0);
+	{
+		const char *names[] = { "club", "member" };
+
+		assert_int_equal(ferry_entity_pack(&out, db, names, 2,
+			f->packs), 0);
+	}
 	ferry_db_close(db);
 
 	assert_int_equal(ferry_db_create(&db, f->dst0, &o), 0);
@@ -394,6 +415,7 @@ static int teardown(void **state)
 	free(f->dst);
 	free(f->dst0);
 	free(f->package);
+	free(f->packs);
 	free(f);
 	return 0;
 }
@@ -410,6 +432,18 @@ static int op_commit(fixture *f, ferry_db *db)
 static int op_backout(fixture *f, ferry_db *db)
 {
 	return ferry_import_backout(NULL, db, f->id);
+}
+
+/* Unpack both packs (club is new, member is merged: a field added), with
+ * the backup first. */
+static int op_unpack(fixture *f, ferry_db *db)
+{
+	ferry_unpack_options o = FERRY_UNPACK_OPTIONS_INIT;
+	ferry_buf out = { NULL, 0, 0 };
+	int rc = ferry_entity_unpack(&out, db, f->packs, &o);
+
+	ferry_buf_dispose(&out);
+	return rc;
 }
 
 /* The message of a failed call says what happened, in ferry's words. */
@@ -570,6 +604,87 @@ static void test_faults__export(void **state)
 	assert_true(runs >= 2);
 }
 
+static void test_faults__unpack_with_backup(void **state)
+{
+	fixture *f = *state;
+	int runs = every_write(f, NULL, op_unpack);
+
+	print_message("entity unpack with backup: %d faulted runs\n", runs);
+	assert_true(runs > 20);
+}
+
+/* Backups of dst beside it (not their -wal and -shm files, which
+ * checking one may leave). */
+static int backups(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	size_t l;
+	int n = 0;
+
+	assert_non_null(d);
+	while ((e = readdir(d)) != NULL)
+		if (!strncmp(e->d_name, "dst.db.backup-", 14) &&
+		    (l = strlen(e->d_name)) > 3 &&
+		    !strcmp(e->d_name + l - 3, ".db"))
+			n++;
+	closedir(d);
+	return n;
+}
+
+/*
+ * A backup on its own: the instance is only read, so it stays exactly as
+ * it was; a failed backup says so clearly and leaves no file behind (no
+ * temporary one, no partial one under a backup's name); a completed one
+ * is whole and holds the instance's content.
+ */
+static void test_faults__backup(void **state)
+{
+	fixture *f = *state;
+	ferry_str path = FERRY_STR_INIT;
+	char *before, *copy;
+	ferry_db *db;
+	int n, full, rc, runs = 0;
+
+	reset_dst(f);
+	before = test_content(f->dst);
+	for (full = 0; full <= 1; full++) {
+		for (n = 1; n < MAX_WRITES; n++) {
+			files_prefixed(f->dir, "dst.db.backup-", 1);
+			db = open_at(f->dst);
+			ferry_str_clear(&path);
+			arm(n, full);
+			rc = ferry__backup(db, &path);
+			disarm();
+			if (rc < 0)
+				check_message(ferry_errmsg(db), full);
+			ferry_db_close(db);
+			check_integrity(f->dst);
+			copy = test_content(f->dst);
+			assert_string_equal(copy, before);
+			free(copy);
+			check_leftovers(f->dir);
+			if (!fired) {
+				assert_int_equal(rc, 0);
+				break;
+			}
+			runs++;
+			assert_true(rc < 0);
+			assert_int_equal(backups(f->dir), 0);
+		}
+		assert_true(n < MAX_WRITES);
+		/* The clean run's backup: one file, the instance's content. */
+		assert_int_equal(backups(f->dir), 1);
+		copy = test_content(ferry_str_cstr(&path));
+		assert_string_equal(copy, before);
+		free(copy);
+	}
+	free(before);
+	ferry_str_dispose(&path);
+	print_message("backup: %d faulted runs\n", runs);
+	assert_true(runs > 5);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -579,6 +694,10 @@ int main(void)
 			teardown),
 		cmocka_unit_test_setup_teardown(test_faults__export, setup,
 			teardown),
+		cmocka_unit_test_setup_teardown(test_faults__backup, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(test_faults__unpack_with_backup,
+			setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -72,6 +72,21 @@ static void test_text_utf8__length_in_characters(void **state)
 	assert_int_equal(ferry_utf8_length("a\0b", 3), 3);
 }
 
+static void test_text_utf8__one_character(void **state)
+{
+	(void)state;
+	assert_int_equal(ferry_utf8_seq("a", 1), 1);
+	assert_int_equal(ferry_utf8_seq("\xc3\xa9x", 3), 2);
+	assert_int_equal(ferry_utf8_seq("\xe2\x82\xac", 3), 3);
+	assert_int_equal(ferry_utf8_seq("\xf0\x9f\x98\x80", 4), 4);
+	/* Cut short, a stray continuation, an overlong, a surrogate. */
+	assert_int_equal(ferry_utf8_seq("\xe2\x82", 2), 0);
+	assert_int_equal(ferry_utf8_seq("\x80", 1), 0);
+	assert_int_equal(ferry_utf8_seq("\xc0\xaf", 2), 0);
+	assert_int_equal(ferry_utf8_seq("\xed\xa0\x80", 3), 0);
+	assert_int_equal(ferry_utf8_seq("", 0), 0);
+}
+
 static void test_text_ident__accepted(void **state)
 {
 	char name[FERRY_IDENT_MAX + 1];
@@ -221,6 +236,7 @@ int main(void)
 		cmocka_unit_test(test_text_utf8__well_formed),
 		cmocka_unit_test(test_text_utf8__malformed),
 		cmocka_unit_test(test_text_utf8__length_in_characters),
+		cmocka_unit_test(test_text_utf8__one_character),
 		cmocka_unit_test(test_text_ident__accepted),
 		cmocka_unit_test(test_text_ident__refused),
 		cmocka_unit_test(test_text_uuid__valid_forms),

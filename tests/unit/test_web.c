@@ -61,6 +61,28 @@ static void test_web_assets__other_paths_get_the_page(void **state)
 	assert_ptr_equal(data, page);
 }
 
+/* Upload names (docs/api.md): the last segment, no leading dots, no
+ * control characters, nothing that is not UTF-8 (the name appears in
+ * JSON answers), .sop added. */
+static void test_web_upload__safe_names(void **state)
+{
+	char out[64];
+
+	(void)state;
+	srv_safe_name(out, sizeof(out), "../../x/member.sop", ".sop");
+	assert_string_equal(out, "member.sop");
+	srv_safe_name(out, sizeof(out), "..\\..\\.hidden", ".sop");
+	assert_string_equal(out, "hidden.sop");
+	srv_safe_name(out, sizeof(out), "a\x1b[31mb\n", ".sop");
+	assert_string_equal(out, "a_[31mb_.sop");
+	srv_safe_name(out, sizeof(out), "memb\xcd" "er.sop", ".sop");
+	assert_string_equal(out, "memb_er.sop");
+	srv_safe_name(out, sizeof(out), "caf\xc3\xa9\xff.sop", ".sop");
+	assert_string_equal(out, "caf\xc3\xa9_.sop");
+	srv_safe_name(out, sizeof(out), "...", ".sop");
+	assert_string_equal(out, "upload.sop");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -68,6 +90,7 @@ int main(void)
 		cmocka_unit_test(
 			test_web_assets__script_and_style_have_their_types),
 		cmocka_unit_test(test_web_assets__other_paths_get_the_page),
+		cmocka_unit_test(test_web_upload__safe_names),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """sop.py - hand-craft plain (--uncompressed) .sop packages for the import
-tests: edit items, recompute version hashes and rewrite the trailer, the
+and entity pack tests: edit items, recompute version hashes and rewrite the trailer, the
 way docs/format.md section 6 defines it:
 
   stamp = BLAKE2b-256(b"ferry-stamp-1\\n" + every item line + "\\n")
@@ -23,7 +23,8 @@ Usage:
         run the Python statements CODE with `it` bound to item N (1-based,
         as ferry numbers items) parsed as a dict; write it back compact,
         then the trailer; --rehash also recomputes its version hash
-        and seal (without it, both stay as they were)
+        and seal, or an entity pack object's seal (without it, they
+        stay as they were)
   sop.py raw FILE N TEXT           replace item N's line with TEXT as is
   sop.py append FILE TEXT          add TEXT as the last item line
   sop.py swap FILE N M             exchange items N and M
@@ -63,6 +64,13 @@ SIGNATURE = b',"signature":'
 def seal(version, policy, vendor):
     return b2(b"ferry-seal-1\n" + version.encode() + b"\n" +
               policy.encode() + (b"\ntrue" if vendor else b"\nfalse"))
+
+
+def object_seal(it):
+    """An entity pack object item's seal (docs/entitypacks.md)."""
+    parts = [it["entity_object"], it["entity"], it["name"],
+             canonical(it.get("definition")), it.get("policy", "open")]
+    return b2(b"ferry-object-seal-1\n" + "\n".join(parts).encode())
 
 
 def read(path):
@@ -117,7 +125,9 @@ def main(argv):
         n, code = int(argv[3]), argv[4]
         it = json.loads(items[n - 1])
         exec(code, {"json": json}, {"it": it})
-        if "--rehash" in argv[5:]:
+        if "--rehash" in argv[5:] and it.get("t") == "object":
+            it["seal"] = object_seal(it)
+        elif "--rehash" in argv[5:]:
             it["version"] = version_hash(it["entity"], it["key"],
                                          it["action"],
                                          canonical(it["payload"]))
