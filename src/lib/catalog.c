@@ -83,10 +83,23 @@ int ferry__is_catalog_entity(const char *entity)
 	return b && b->catalog;
 }
 
-static int reserved_name(const char *name)
+int ferry__entity_name_reserved(const char *name)
 {
-	return !strncmp(name, "sys_", 4) || !strncmp(name, "ferry_", 6) ||
+	return ferry__is_system_entity(name) || !strncmp(name, "ferry_", 6) ||
 		!strncmp(name, "sqlite_", 7);
+}
+
+int ferry__field_name_reserved(const char *name)
+{
+	static const char *const columns[] = { "sys_id", "sys_created_at",
+		"sys_created_by", "sys_updated_at", "sys_updated_by",
+		"sys_policy", "sys_vendor", "sys_version" };
+	size_t i;
+
+	for (i = 0; i < sizeof(columns) / sizeof(columns[0]); i++)
+		if (!strcmp(name, columns[i]))
+			return 1;
+	return 0;
 }
 
 int ferry__fields(ferry_db *db, const char *entity, ferry_fieldset *out)
@@ -164,10 +177,11 @@ static int check_new_name(ferry_db *db, const char *what, const char *name)
 			"use lowercase letters, digits and '_', starting with a "
 			"letter, at most %d characters", what, name ? name : "",
 			FERRY_IDENT_MAX);
-	if (reserved_name(name))
-		return ferry__error(db, FERRY_EINVALID, "%s names starting "
-			"with sys_, ferry_ or sqlite_ are reserved; choose "
-			"another name", what);
+	if (ferry__entity_name_reserved(name))
+		return ferry__error(db, FERRY_EINVALID, "%s name '%s' is "
+			"reserved (ferry's system entities, and names starting "
+			"with ferry_ or sqlite_); choose another name", what,
+			name);
 	return 0;
 }
 

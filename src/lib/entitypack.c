@@ -609,7 +609,8 @@ static int read_field(ferry_entitypack_file *p, uint64_t line, json_t *j)
 	if (p->nfields >= FERRY_ENTITY_PACK_FIELDS_MAX)
 		return bad_item(p, line, "more than %d fields",
 			FERRY_ENTITY_PACK_FIELDS_MAX);
-	if (!name || !ferry_ident_valid(name) || !strncmp(name, "sys_", 4))
+	if (!name || !ferry_ident_valid(name) ||
+	    ferry__field_name_reserved(name))
 		return bad_item(p, line, "a field item needs a valid field "
 			"name");
 	for (i = 0; i < p->nfields; i++)

@@ -106,4 +106,16 @@ int ferry_entitypack__read(ferry_entitypack_file *p);
 
 void ferry_entitypack__file_dispose(ferry_entitypack_file *p);
 
+/*
+ * Aptify Configuration Migration packs (cmpack.c): 1 if dir is one (it
+ * has an Entities folder); read every entity of it, with its fields and
+ * associated objects, as entity pack files (*count of them, owned by
+ * the caller).  A pack ferry cannot take is refused whole with one
+ * message (FERRY_EFORMAT).
+ */
+struct ferry_db;
+int ferry__cmpack_is(const char *dir);
+int ferry__cmpack_read(struct ferry_db *db, const char *dir,
+	ferry_entitypack_file **out, size_t *count);
+
 #endif

@@ -103,6 +103,25 @@ static int scan_dir(unpack_state *u)
 	int error = 0;
 	DIR *d;
 
+	if (ferry__cmpack_is(u->dir)) {
+		ferry_entitypack_file *files;
+		size_t k;
+
+		if ((error = ferry__cmpack_read(db, u->dir, &files, &n)) < 0)
+			return error;
+		if ((u->packs = ferry__calloc(n ? n : 1, sizeof(*u->packs))) ==
+		    NULL) {
+			for (k = 0; k < n; k++)
+				ferry_entitypack__file_dispose(&files[k]);
+			ferry__free(files);
+			return ferry__error(db, FERRY_ENOMEM, "out of memory");
+		}
+		for (k = 0; k < n; k++)
+			u->packs[k].f = files[k];
+		u->n = n;
+		ferry__free(files);
+		return 0;
+	}
 	if ((d = opendir(u->dir)) == NULL)
 		return ferry__error(db, FERRY_ENOTFOUND, "no folder %s; name "
 			"the folder that holds the entity packs", u->dir);

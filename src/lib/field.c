@@ -42,9 +42,12 @@ static int check_field_name(ferry_db *db, const char *name)
 			"'%s': use lowercase letters, digits and '_', starting "
 			"with a letter, at most %d characters", name ? name : "",
 			FERRY_IDENT_MAX);
-	if (!strncmp(name, "sys_", 4))
-		return ferry__error(db, FERRY_EINVALID, "field names starting "
-			"with sys_ are reserved for system columns");
+	if (ferry__field_name_reserved(name))
+		return ferry__error(db, FERRY_EINVALID, "field name '%s' is "
+			"a system column's (sys_id, sys_created_at, "
+			"sys_created_by, sys_updated_at, sys_updated_by, "
+			"sys_policy, sys_vendor, sys_version); choose another "
+			"name", name);
 	return 0;
 }
 

@@ -17,6 +17,7 @@
 #include "definitions.h"
 #include "sop.h"
 #include "text.h"
+#include "updateset.h"
 
 #include <string.h>
 
@@ -325,19 +326,165 @@ static int plan_loaded(ferry_db *db, int64_t id)
 	return ferry_store__import_mark_plan(db, id, 1);
 }
 
+/*
+ * Every staged item checked set-wise: the items on their own, each
+ * record's values against its declared schema, formulas and data sets.
+ */
+static int check_staged(ferry_db *db, const char *path, int64_t id,
+	const char *advice)
+{
+	ferry_str why = FERRY_STR_INIT;
+	definition_check dc;
+	value_check vc;
+	int64_t bad = 0;
+	int error;
+
+	vc.db = db;
+	vc.id = id;
+	vc.why = &why;
+	vc.bad = 0;
+	if ((error = ferry_store__import_check(db, id, &bad, &why)) == 0 &&
+	    (error = ferry_store__import_entities(db, id,
+	    check_entity_values, &vc)) > 0)
+		bad = vc.bad;
+	if (error > 0)
+		error = ferry__error(db, FERRY_EFORMAT, "%s: item %lld (line "
+			"%lld) %s; %s", path, (long long)bad,
+			(long long)bad + 1, ferry_str_cstr(&why), advice);
+	ferry_str_dispose(&why);
+	if (error < 0)
+		return error;
+	dc.db = db;
+	dc.path = path;
+	if ((error = ferry_store__import_items_each(db, id, "formula", NULL,
+	    check_definition, &dc)) < 0)
+		return error;
+	return ferry_store__import_items_each(db, id, "dataset", NULL,
+		check_definition, &dc);
+}
+
+/* The load document, with the signature verdict and the warnings. */
+static int load_doc(ferry_db *db, ferry_buf *out, int64_t id,
+	const ferry_sig_verdict *sig, const ferry_str *warning)
+{
+	ferry_str doc = FERRY_STR_INIT;
+	int error;
+
+	if ((error = ferry_store__import_load_doc(db, id, &doc)) == 0) {
+		/* {...} from the store, then the signature and warnings. */
+		ferry_str_truncate(&doc, doc.size - 1);
+		ferry_str_puts(&doc, ",\"signature\":");
+		ferry__sig_json(&doc, sig);
+		ferry_str_puts(&doc, ",\"warnings\":[");
+		if (warning->size)
+			ferry_str_puts_json(&doc, warning->ptr);
+		ferry_str_puts(&doc, "]}");
+		error = ferry__buf_take(db, out, &doc);
+	}
+	ferry_str_dispose(&doc);
+	return error;
+}
+
+/*
+ * A ServiceNow update set (updateset.c): read and checked whole before
+ * the transaction, then staged like a package's items.  An update set
+ * has no base versions: each record's base is the version that last
+ * arrived by import, so preview overwrites a record the target has not
+ * changed since and reports one it has (docs/interop.md).
+ */
+static int load_update_set(ferry_buf *out, ferry_db *db, const char *path)
+{
+	ferry_updateset us;
+	ferry_import_stager *s = NULL;
+	ferry_sop_signature unsigned_sig;
+	ferry_sig_verdict sig;
+	ferry_str warning = FERRY_STR_INIT, prev_stamp = FERRY_STR_INIT;
+	ferry_import_new n;
+	char now[FERRY_ISO_LEN], stamp[FERRY_HASH_HEX];
+	char *header = NULL;
+	ferry_hash h;
+	int64_t id = 0, prev = 0;
+	size_t i;
+	int error, required;
+
+	if ((error = ferry__updateset_read(db, path, &us)) < 0)
+		return error;
+	if ((header = json_dumps(us.header, JSON_COMPACT)) == NULL) {
+		ferry__updateset_dispose(&us);
+		return ferry__error(db, FERRY_ENOMEM, "out of memory");
+	}
+	memset(&unsigned_sig, 0, sizeof(unsigned_sig));
+	ferry_hash_init(&h);
+	ferry_hash_update(&h, FERRY_SOP_STAMP_DOMAIN,
+		strlen(FERRY_SOP_STAMP_DOMAIN));
+	for (i = 0; i < us.n; i++) {
+		ferry_hash_update(&h, us.lines[i], strlen(us.lines[i]));
+		ferry_hash_update(&h, "\n", 1);
+	}
+	ferry_hash_final_hex(&h, stamp);
+	if ((error = ferry_store__begin(db)) < 0)
+		goto out;
+	if ((error = ferry__require_admin(db, "import packages")) < 0 ||
+	    (error = ferry__sig_required(db, &required)) < 0 ||
+	    (error = ferry__sig_verdict(db, &unsigned_sig, &sig)) < 0 ||
+	    (error = ferry__sig_policy(db, path, &sig, required,
+	    &warning)) < 0 ||
+	    (error = ferry_store__import_functions(db)) < 0)
+		goto done;
+	ferry__now_iso(db, now);
+	memset(&n, 0, sizeof(n));
+	n.file = path;
+	n.header = header;
+	n.kind = FERRY_UPDATESET_KIND;
+	n.mode = "update_set";
+	n.pack_uid = us.pack_uid;
+	n.pack_name = json_string_value(json_object_get(json_object_get(
+		us.header, "pack"), "name"));
+	n.by = db->user;
+	n.at = now;
+	if ((error = ferry_store__import_create(db, &n, &id)) < 0 ||
+	    (error = declare_system_fields(db, id)) < 0 ||
+	    (error = ferry_store__import_stager_new(&s, db, id)) < 0)
+		goto done;
+	for (i = 0; i < us.n && !error; i++)
+		error = ferry_store__import_stage(s, (int64_t)i + 1,
+			us.lines[i], strlen(us.lines[i]));
+	if (error < 0) {
+		error = ferry__error(db, error, "%s: %s", path,
+			ferry_errmsg(db));
+		goto done;
+	}
+	if ((error = check_staged(db, path, id, "the update set cannot be "
+	    "imported as it is")) < 0 ||
+	    (error = ferry_store__import_last_arrived(db, id)) < 0 ||
+	    (error = ferry_store__import_previous(db, id, us.pack_uid, &prev,
+	    &prev_stamp)) < 0 ||
+	    (error = ferry_store__import_loaded(db, id, stamp,
+	    (int64_t)us.n, prev)) < 0 ||
+	    (error = plan_loaded(db, id)) < 0)
+		goto done;
+	error = load_doc(db, out, id, &sig, &warning);
+done:
+	error = ferry_store__end(db, error);
+out:
+	ferry_store__import_stager_free(s);
+	ferry__updateset_dispose(&us);
+	free(header);
+	ferry_str_dispose(&warning);
+	ferry_str_dispose(&prev_stamp);
+	return error;
+}
+
 int ferry_import_load(ferry_buf *out, ferry_db *db, const char *path)
 {
 	ferry_sop_reader *r = NULL;
-	ferry_str err = FERRY_STR_INIT, why = FERRY_STR_INIT,
-		prev_stamp = FERRY_STR_INIT, doc = FERRY_STR_INIT;
+	ferry_str err = FERRY_STR_INIT, prev_stamp = FERRY_STR_INIT;
 	ferry_str warning = FERRY_STR_INIT;
 	ferry_sig_verdict sig;
 	header_info h;
 	ferry_import_new n;
-	definition_check dc;
-	value_check vc;
 	char now[FERRY_ISO_LEN];
-	int64_t id = 0, bad = 0, prev = 0;
+	int64_t id = 0, prev = 0;
 	int error, required;
 
 	FERRY_CHECK_DB(db);
@@ -353,6 +500,8 @@ int ferry_import_load(ferry_buf *out, ferry_db *db, const char *path)
 	 */
 	if ((error = ferry__require_admin(db, "import packages")) < 0)
 		return error;
+	if (ferry__updateset_sniff(path))
+		return load_update_set(out, db, path);
 	if ((error = ferry_sop__verify(path, NULL, NULL, NULL, &err)) < 0) {
 		error = ferry__error(db, error, "%s", ferry_str_cstr(&err));
 		ferry_str_dispose(&err);
@@ -395,53 +544,21 @@ int ferry_import_load(ferry_buf *out, ferry_db *db, const char *path)
 	    &warning)) < 0)
 		goto done;
 	/* The file is verified; now every item, set-wise. */
-	vc.db = db;
-	vc.id = id;
-	vc.why = &why;
-	if ((error = ferry_store__import_check(db, id, &bad, &why)) == 0 &&
-	    (error = ferry_store__import_entities(db, id,
-	    check_entity_values, &vc)) > 0)
-		bad = vc.bad;
-	if (error < 0)
-		goto done;
-	if (error > 0) {
-		error = ferry__error(db, FERRY_EFORMAT, "%s: item %lld (line "
-			"%lld) %s; the package was changed after export or is "
-			"damaged: export it again", path, (long long)bad,
-			(long long)bad + 1, ferry_str_cstr(&why));
-		goto done;
-	}
-	dc.db = db;
-	dc.path = path;
-	if ((error = ferry_store__import_items_each(db, id, "formula", NULL,
-	    check_definition, &dc)) < 0 ||
-	    (error = ferry_store__import_items_each(db, id, "dataset", NULL,
-	    check_definition, &dc)) < 0)
-		goto done;
-	if ((error = ferry_store__import_previous(db, id, h.pack_uid, &prev,
+	if ((error = check_staged(db, path, id, "the package was changed "
+	    "after export or is damaged: export it again")) < 0 ||
+	    (error = ferry_store__import_previous(db, id, h.pack_uid, &prev,
 	    &prev_stamp)) < 0 ||
 	    (error = ferry_store__import_loaded(db, id,
 	    ferry_sop__reader_stamp(r), (int64_t)ferry_sop__reader_items(r),
 	    prev)) < 0 ||
-	    (error = plan_loaded(db, id)) < 0 ||
-	    (error = ferry_store__import_load_doc(db, id, &doc)) < 0)
+	    (error = plan_loaded(db, id)) < 0)
 		goto done;
-	/* {...} from the store, then the signature and the warnings. */
-	ferry_str_truncate(&doc, doc.size - 1);
-	ferry_str_puts(&doc, ",\"signature\":");
-	ferry__sig_json(&doc, &sig);
-	ferry_str_puts(&doc, ",\"warnings\":[");
-	if (warning.size)
-		ferry_str_puts_json(&doc, warning.ptr);
-	ferry_str_puts(&doc, "]}");
-	error = ferry__buf_take(db, out, &doc);
+	error = load_doc(db, out, id, &sig, &warning);
 done:
 	ferry_sop__reader_free(r);
 	json_decref(h.doc);
 	ferry_str_dispose(&err);
-	ferry_str_dispose(&why);
 	ferry_str_dispose(&prev_stamp);
-	ferry_str_dispose(&doc);
 	ferry_str_dispose(&warning);
 	return ferry_store__end(db, error);
 }

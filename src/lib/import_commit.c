@@ -266,6 +266,9 @@ static int commit_schema(commit_state *s)
 	size_t k;
 	int error = 0;
 
+	/* Set-wise: a new entity's table is created once, with all its
+	 * columns, when the schema is complete. */
+	ferry_store__schema_batch_begin(s->db);
 	memset(&it, 0, sizeof(it));
 	for (k = 0; k < 2 && !error; k++) {
 		ferry__free(after);
@@ -287,7 +290,7 @@ static int commit_schema(commit_state *s)
 	if (error == 0)
 		error = ferry_store__import_items_each(s->db, s->id, "schema",
 			NULL, commit_declared, s);
-	return error;
+	return ferry_store__schema_batch_end(s->db, error);
 }
 
 /* ---- records ------------------------------------------------------------- */
@@ -783,6 +786,30 @@ static int commit_definitions(commit_state *s)
 	return error;
 }
 
+/* ---- delete by query ------------------------------------------------------ */
+
+/* Before any record is written, as ServiceNow runs them: a set that
+ * replaces derived records deletes the old ones, then writes the new. */
+static int commit_query(const ferry_import_item *staged, void *payload)
+{
+	commit_state *s = payload;
+	ferry_import_item it;
+	ferry_write_opts o;
+	int error;
+
+	memset(&it, 0, sizeof(it));
+	if ((error = ferry__import_item_find(s->db, s->id, staged->item,
+	    &it)) < 0)
+		return error;
+	if (it.act && !strcmp(it.act, "delete")) {
+		write_opts(s, &it, NULL, &o);
+		o.vendor = -1;
+		error = ferry__query_commit(s->db, s->id, &it, &o);
+	}
+	ferry_import_item_dispose(&it);
+	return error;
+}
+
 /* ---- commit -------------------------------------------------------------- */
 
 static int apply(ferry_db *db, const ferry_import_row *imp)
@@ -797,6 +824,8 @@ static int apply(ferry_db *db, const ferry_import_row *imp)
 	s.total = (uint64_t)imp->items;
 	if ((error = ferry_store__import_acts(db, imp->id)) < 0 ||
 	    (error = commit_schema(&s)) < 0 ||
+	    (error = ferry_store__import_items_each(db, imp->id,
+	    "delete_query", NULL, commit_query, &s)) < 0 ||
 	    (error = commit_records(&s)) < 0 ||
 	    (error = commit_definitions(&s)) < 0)
 		goto done;

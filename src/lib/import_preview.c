@@ -616,6 +616,13 @@ done:
 
 /* ---- the plan ------------------------------------------------------------ */
 
+static int plan_query(const ferry_import_item *it, void *payload)
+{
+	plan_state *s = payload;
+
+	return ferry__query_plan(s->db, s->id, it);
+}
+
 int ferry__import_plan(ferry_db *db, const ferry_import_row *imp)
 {
 	plan_state s;
@@ -662,7 +669,9 @@ int ferry__import_plan(ferry_db *db, const ferry_import_row *imp)
 	    (error = ferry_store__import_items_each(db, imp->id, "formula",
 	    NULL, plan_definition, &s)) < 0 ||
 	    (error = ferry_store__import_items_each(db, imp->id, "dataset",
-	    NULL, plan_definition, &s)) < 0)
+	    NULL, plan_definition, &s)) < 0 ||
+	    (error = ferry_store__import_items_each(db, imp->id,
+	    "delete_query", NULL, plan_query, &s)) < 0)
 		goto done;
 	error = ferry_store__import_plan_rest(db, imp->id);
 done:

@@ -40,6 +40,7 @@ static const ferry_problem_kind_info kinds[] = {
 	{ "schema_kept", 0, NULL },
 	{ "field_not_dropped", 0, NULL },
 	{ "unknown_item", 0, NULL },
+	{ "delete_by_query", 0, NULL },
 	{ "changed_since_import", 0, NULL },
 	{ "not_backed_out", 0, NULL },
 };

@@ -94,6 +94,25 @@ int ferry__import_decide_item(ferry_db *db, const ferry_import_item *it,
 	ferry_import_decided *out);
 void ferry__import_decided_dispose(ferry_import_decided *d);
 
+/*
+ * Delete by query (import_query.c): FIELD=VALUE conditions joined by
+ * "^", parsed; the plan of one delete_query item (a count and a
+ * delete_by_query note); its commit (every match deleted through the
+ * write path with o).
+ */
+#define FERRY_QUERY_MAX 16
+typedef struct {
+	char fields[FERRY_QUERY_MAX][FERRY_NAME_MAX];
+	char *values[FERRY_QUERY_MAX];
+	size_t n;
+} ferry_query;
+
+int ferry__query_parse(const char *query, ferry_query *out, ferry_str *err);
+void ferry__query_dispose(ferry_query *q);
+int ferry__query_plan(ferry_db *db, int64_t id, const ferry_import_item *it);
+int ferry__query_commit(ferry_db *db, int64_t id, const ferry_import_item *it,
+	const ferry_write_opts *o);
+
 /* The resolutions a problem kind or an item allows (bits). */
 #define FERRY_RESOLVE_ACCEPT 1u
 #define FERRY_RESOLVE_SKIP 2u

@@ -177,9 +177,10 @@ int ferry_pack_add_record(ferry_db *db, const char *pack, const char *entity,
 	    (error = open_pack(db, pack, &row)) < 0 ||
 	    (error = ferry__fields(db, entity, &fs)) < 0)
 		goto done;
-	if (!ferry_uuid_valid(sys_id)) {
+	if (!ferry_sys_id_valid(sys_id)) {
 		error = ferry__error(db, FERRY_EINVALID, "'%s' is not a "
-			"sys_id (a lowercase UUID)", sys_id ? sys_id : "");
+			"sys_id (a lowercase UUID or 32 lowercase hex digits)",
+			sys_id ? sys_id : "");
 		goto done;
 	}
 	error = ferry_store__version_latest(db, entity, sys_id, &v);

@@ -26,10 +26,11 @@ static int check_record_entity(ferry_db *db, const char *entity)
 
 static int check_sys_id(ferry_db *db, const char *sys_id)
 {
-	if (!ferry_uuid_valid(sys_id))
+	if (!ferry_sys_id_valid(sys_id))
 		return ferry__error(db, FERRY_EINVALID, "'%s' is not a sys_id; "
 			"a sys_id is a lowercase UUID such as "
-			"3f2b8c1e-0d4a-4c6e-9b7a-1c2d3e4f5a6b",
+			"3f2b8c1e-0d4a-4c6e-9b7a-1c2d3e4f5a6b or 32 lowercase "
+			"hex digits (a ServiceNow sys_id)",
 			sys_id ? sys_id : "");
 	return 0;
 }
@@ -48,7 +49,7 @@ int ferry__record_convert(ferry_db *db, const char *entity,
 		if (!strcmp(key, "sys_id"))
 			continue;
 		if ((i = ferry_fieldset_find(fs, key)) < 0) {
-			if (!strncmp(key, "sys_", 4))
+			if (ferry__field_name_reserved(key))
 				error = ferry__error(db, FERRY_EINVALID,
 					"system column '%s' cannot be written; "
 					"ferry maintains it", key);

@@ -25,6 +25,16 @@ typedef struct {
 
 /* The system entities, whose fields are built in. */
 int ferry__is_system_entity(const char *entity);
+/*
+ * Names ferry keeps for itself.  An entity may not be named like one of
+ * the system entities above or start with ferry_ or sqlite_; a field may
+ * not take the name of a system column (sys_id, sys_created_at,
+ * sys_created_by, sys_updated_at, sys_updated_by, sys_policy, sys_vendor,
+ * sys_version).  Every other name, sys_script_include or sys_class_name
+ * included, is an external system's real name and is kept exactly.
+ */
+int ferry__entity_name_reserved(const char *name);
+int ferry__field_name_reserved(const char *name);
 /* Catalog entities are changed only through the catalog calls. */
 int ferry__is_catalog_entity(const char *entity);
 

@@ -30,10 +30,12 @@ static const struct {
 	{ "text", FERRY_T_TEXT, 0 },
 	{ "json", FERRY_T_JSON, 0 },
 	{ "ref", FERRY_T_REF, 3 },
+	{ "float", FERRY_T_FLOAT, 0 },
+	{ "time", FERRY_T_TIME, 0 },
 };
 
 #define TYPE_LIST "nvarchar(n), nchar(n), int, bigint, decimal(p,s), " \
-	"bool, date, datetime, text, json or ref(ENTITY)"
+	"float, bool, date, datetime, time, text, json or ref(ENTITY)"
 
 static int parse_uint(const char **p, int *out)
 {
@@ -217,6 +219,94 @@ void ferry_values_dispose(ferry_value *v, size_t n)
 	ferry__free(v);
 }
 
+/*
+ * "HH:MM:SS" and an optional fraction of 1 to 9 digits at t, written to
+ * out in canonical form (trailing zeros of the fraction dropped); the
+ * number of bytes of text read, or -1.
+ */
+static int time_part(char *out, size_t outlen, const char *t)
+{
+	size_t n = 8, k, keep;
+
+	if (strlen(t) < 8 || t[2] != ':' || t[5] != ':')
+		return -1;
+	for (k = 0; k < 8; k++)
+		if (k != 2 && k != 5 && (t[k] < '0' || t[k] > '9'))
+			return -1;
+	if ((t[0] - '0') * 10 + (t[1] - '0') > 23 ||
+	    (t[3] - '0') * 10 + (t[4] - '0') > 59 ||
+	    (t[6] - '0') * 10 + (t[7] - '0') > 59)
+		return -1;
+	keep = 8;
+	if (t[8] == '.') {
+		for (k = 9; t[k] >= '0' && t[k] <= '9'; k++)
+			if (t[k] != '0')
+				keep = k + 1;
+		if (k == 9 || k > 18)
+			return -1;
+		n = k;
+	}
+	if (keep >= outlen)
+		return -1;
+	memcpy(out, t, keep);
+	out[keep] = '\0';
+	return (int)n;
+}
+
+int ferry_type__time_canonical(char out[FERRY_DATETIME_MAX],
+	const char *text)
+{
+	int n = time_part(out, FERRY_DATETIME_MAX, text);
+
+	return n < 0 || text[n] != '\0' ? -1 : 0;
+}
+
+int ferry_type__datetime_canonical(char out[FERRY_DATETIME_MAX],
+	const char *text)
+{
+	char whole[FERRY_ISO_LEN], tm[FERRY_DATETIME_MAX];
+	int64_t when;
+	int n;
+
+	/* The date and the "T" (or space), then the time and "Z". */
+	if (strlen(text) < 20 || (text[10] != 'T' && text[10] != ' ') ||
+	    (n = time_part(tm, sizeof(tm), text + 11)) < 0 ||
+	    strcmp(text + 11 + n, "Z") != 0)
+		return -1;
+	memcpy(whole, text, 19);
+	memcpy(whole + 19, "Z", 2);
+	if (ferry_time_parse_iso(&when, whole) < 0)
+		return -1;
+	ferry_time_format_iso(whole, when);
+	/* The whole seconds as ferry writes them, then the fraction
+	 * (at most ".123456789"). */
+	memcpy(out, whole, 19);
+	n = (int)strlen(tm + 8);
+	memcpy(out + 19, tm + 8, (size_t)n);
+	memcpy(out + 19 + n, "Z", 2);
+	return 0;
+}
+
+int ferry_type__float_canonical(char out[32], double d)
+{
+	int p;
+
+	if (!isfinite(d))
+		return -1;
+	/* One zero: -0.0 would print as "-0" (see ferry_json__canonical). */
+	if (d == 0.0) {
+		memcpy(out, "0", 2);
+		return 0;
+	}
+	for (p = 1; p < 17; p++) {
+		snprintf(out, 32, "%.*g", p, d);
+		if (strtod(out, NULL) == d)
+			return 0;
+	}
+	snprintf(out, 32, "%.17g", d);
+	return 0;
+}
+
 static int set_text(ferry_value *out, const char *s, size_t len)
 {
 	out->kind = FERRY_V_TEXT;
@@ -357,19 +447,36 @@ int ferry_type__convert(ferry_value *out, const ferry_field *f, json_t *v,
 			return -1;
 		}
 		return set_text(out, json_string_value(v), 10);
-	case FERRY_T_DATETIME: {
-		char iso[FERRY_ISO_LEN];
+	case FERRY_T_DATETIME:
+	case FERRY_T_TIME: {
+		char iso[FERRY_DATETIME_MAX];
+		int dt = t->base == FERRY_T_DATETIME;
 
-		if (!json_is_string(v) ||
-		    ferry_time_parse_iso(&when, json_string_value(v)) < 0) {
-			ferry_str_printf(err, "datetime takes "
-				"\"YYYY-MM-DDTHH:MM:SSZ\" (UTC); got %s",
+		if (!json_is_string(v) || (dt ?
+		    ferry_type__datetime_canonical(iso,
+		    json_string_value(v)) : ferry_type__time_canonical(iso,
+		    json_string_value(v))) < 0) {
+			ferry_str_printf(err, "%s takes \"%s\"%s (up to 9 "
+				"fraction digits); got %s", dt ? "datetime" :
+				"time", dt ? "YYYY-MM-DDTHH:MM:SS[.fff]Z" :
+				"HH:MM:SS[.fff]", dt ? " (UTC)" : "",
 				json_is_string(v) ? json_string_value(v) :
 				json_kind(v));
 			return -1;
 		}
-		ferry_time_format_iso(iso, when);
 		return set_text(out, iso, strlen(iso));
+	}
+	case FERRY_T_FLOAT: {
+		char num[32];
+
+		if (!json_is_number(v))
+			goto wrong;
+		if (ferry_type__float_canonical(num,
+		    json_number_value(v)) < 0) {
+			ferry_str_puts(err, "float takes a finite number");
+			return -1;
+		}
+		return set_text(out, num, strlen(num));
 	}
 	case FERRY_T_JSON: {
 		ferry_str c = FERRY_STR_INIT;
@@ -394,17 +501,20 @@ int ferry_type__convert(ferry_value *out, const ferry_field *f, json_t *v,
 	}
 	case FERRY_T_REF:
 		if (!json_is_string(v) ||
-		    !ferry_uuid_valid(json_string_value(v))) {
+		    !ferry_sys_id_valid(json_string_value(v))) {
 			ferry_str_printf(err, "%s takes the sys_id (a lowercase "
-				"UUID) of a %s record", f->type_text, t->ref);
+				"UUID or 32 hex digits) of a %s record",
+				f->type_text, t->ref);
 			return -1;
 		}
-		return set_text(out, json_string_value(v), 36);
+		return set_text(out, json_string_value(v),
+			json_string_length(v));
 	}
 wrong:
 	ferry_str_printf(err, "%s takes %s; got %s", f->type_text,
 		t->base == FERRY_T_BOOL ? "true or false" :
-		ferry_type__is_integer(t) ? "an integer" : "a string",
+		ferry_type__is_integer(t) ? "an integer" :
+		t->base == FERRY_T_FLOAT ? "a number" : "a string",
 		json_kind(v));
 	return -1;
 }
@@ -500,7 +610,22 @@ int ferry_type__fits(const ferry_field *f, int64_t i, const char *s,
 	case FERRY_T_DATE:
 		return !is_int && s && ferry_time_parse_date(&when, s) == 0;
 	case FERRY_T_DATETIME:
-		return !is_int && s && ferry_time_parse_iso(&when, s) == 0;
+		return !is_int && s &&
+			ferry_type__datetime_canonical(norm, s) == 0 &&
+			!strcmp(norm, s);
+	case FERRY_T_TIME:
+		return !is_int && s && ferry_type__time_canonical(norm, s) == 0 &&
+			!strcmp(norm, s);
+	case FERRY_T_FLOAT: {
+		char *end;
+		double d;
+
+		if (is_int || !s || !*s)
+			return 0;
+		d = strtod(s, &end);
+		return *end == '\0' && ferry_type__float_canonical(norm, d) == 0 &&
+			!strcmp(norm, s);
+	}
 	case FERRY_T_JSON: {
 		json_t *j;
 		int ok;
@@ -513,7 +638,7 @@ int ferry_type__fits(const ferry_field *f, int64_t i, const char *s,
 		return ok;
 	}
 	case FERRY_T_REF:
-		return !is_int && s && ferry_uuid_valid(s);
+		return !is_int && s && ferry_sys_id_valid(s);
 	}
 	return 0;
 }
@@ -532,7 +657,8 @@ void ferry_type__canonical(ferry_str *s, const ferry_field *f,
 			ferry_str_printf(s, "%" PRId64, v->i);
 		return;
 	case FERRY_V_TEXT:
-		if (f->type.base == FERRY_T_JSON)
+		if (f->type.base == FERRY_T_JSON ||
+		    f->type.base == FERRY_T_FLOAT)
 			ferry_str_put(s, v->s, v->len);
 		else
 			ferry_str_put_json(s, v->s, v->len);

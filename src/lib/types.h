@@ -7,8 +7,12 @@
  * hash.  Strings are escaped by ferry_str_put_json(); integers are plain
  * decimal; decimals are strings with exactly `scale` fraction digits;
  * bools are true/false; dates "YYYY-MM-DD"; datetimes
- * "YYYY-MM-DDTHH:MM:SSZ"; json values are re-encoded with sorted keys and
- * no spaces.  A record's payload is an object of its non-null fields,
+ * "YYYY-MM-DDTHH:MM:SSZ", or "YYYY-MM-DDTHH:MM:SS.fffZ" when the value
+ * has a fraction of a second (1 to 9 digits, trailing zeros dropped, so a
+ * whole second keeps the old form); times "HH:MM:SS" with the same
+ * fraction rule; floats (IEEE binary64) the shortest decimal that reads
+ * back as the same double, as a JSON number; json values are re-encoded
+ * with sorted keys and no spaces.  A record's payload is an object of its non-null fields,
  * keys in byte order, no spaces.
  */
 #ifndef FERRY_LIB_TYPES_H
@@ -31,7 +35,9 @@ typedef enum {
 	FERRY_T_DATETIME,
 	FERRY_T_TEXT,
 	FERRY_T_JSON,
-	FERRY_T_REF
+	FERRY_T_REF,
+	FERRY_T_FLOAT,
+	FERRY_T_TIME
 } ferry_type_base;
 
 #define FERRY_NAME_MAX 64
@@ -58,6 +64,20 @@ typedef struct {
 int ferry_type__parse(ferry_type *out, const char *text, ferry_str *err);
 /* The type's text form: "nvarchar(40)". */
 void ferry_type__format(char out[FERRY_TYPE_TEXT_MAX], const ferry_type *t);
+/* Longest canonical datetime or time text, with its NUL. */
+#define FERRY_DATETIME_MAX 32
+/*
+ * The canonical form of a datetime ("YYYY-MM-DDTHH:MM:SS[.f]Z", a space
+ * for the T accepted) or a time ("HH:MM:SS[.f]"): 0, or -1 if text is
+ * not one.  The fraction rule is types.h's opening comment.
+ */
+int ferry_type__datetime_canonical(char out[FERRY_DATETIME_MAX],
+	const char *text);
+int ferry_type__time_canonical(char out[FERRY_DATETIME_MAX],
+	const char *text);
+/* The canonical text of a float: -1 for infinities and NaN.  out holds
+ * at least 32 bytes. */
+int ferry_type__float_canonical(char out[32], double d);
 /* 1 if values of this type are stored as SQL integers. */
 int ferry_type__is_integer(const ferry_type *t);
 /* 1 if the type has a size (nvarchar, nchar). */

@@ -98,6 +98,21 @@ int ferry_uuid_valid(const char *s)
 	return 1;
 }
 
+int ferry_sys_id_valid(const char *s)
+{
+	size_t i;
+
+	if (ferry_uuid_valid(s))
+		return 1;
+	if (!s || strlen(s) != 32)
+		return 0;
+	for (i = 0; i < 32; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') ||
+		    (s[i] >= 'a' && s[i] <= 'f')))
+			return 0;
+	return 1;
+}
+
 void ferry_uuid_new(char out[37])
 {
 	unsigned char b[16];

@@ -28,6 +28,15 @@ int ferry_ident_valid(const char *name);
 
 /* 1 if s is a UUID in canonical lowercase 8-4-4-4-12 form. */
 int ferry_uuid_valid(const char *s);
+/*
+ * 1 if s is a record identity ferry accepts as a sys_id: a UUID as above,
+ * or 32 lowercase hex digits (ServiceNow's sys_id form).  Either is kept
+ * exactly as given; the two forms never equal each other, so no id is
+ * rewritten and none can collide with another's rewriting.
+ */
+int ferry_sys_id_valid(const char *s);
+/* The longest sys_id, in bytes (a UUID). */
+#define FERRY_SYS_ID_MAX 36
 /* Write a random (version 4) UUID into out (37 bytes). */
 void ferry_uuid_new(char out[37]);
 

@@ -71,14 +71,25 @@ SYS_COLS=sys_id,sys_created_at,sys_created_by,sys_updated_at,sys_updated_by,sys_
 	[ "$status" -eq 0 ]
 }
 
-@test "rule: names starting with sys_, ferry_ or sqlite_ are reserved" {
+@test "rule: ferry's own names are reserved (system entities, ferry_, sqlite_, system columns)" {
 	init_db
-	refused "reserved" entity create sys_thing
+	refused "entity name 'sys_field' is reserved" entity create sys_field
 	refused "reserved" entity create ferry_thing
 	refused "reserved" entity create sqlite_thing
 	ferry entity create member >/dev/null
-	refused "field names starting with sys_ are reserved" field add member sys_policy int
-	refused "field names starting with sys_ are reserved" field add member sys_x int
+	refused "field name 'sys_policy' is a system column's" field add member sys_policy int
+	refused "field name 'sys_created_by' is a system column's" field add member sys_created_by int
+}
+
+@test "rule: external sys_ names are kept exactly (sys_script_include, sys_class_name)" {
+	init_db
+	ferry entity create sys_script_include >/dev/null
+	ferry field add sys_script_include sys_class_name 'nvarchar(80)' >/dev/null
+	echo '{"sys_id":"cb2d45d1db731200fc79f7fdbf9619b5","sys_class_name":"sys_script_include"}' >in.jsonl
+	ferry record load sys_script_include in.jsonl >/dev/null
+	run ferry record get sys_script_include cb2d45d1db731200fc79f7fdbf9619b5 --json
+	[ "$status" -eq 0 ]
+	[[ "$output" == *'"sys_class_name":"sys_script_include"'* ]]
 }
 
 @test "rule: field add really adds a column" {

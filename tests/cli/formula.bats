@@ -191,7 +191,7 @@ tax() {
 	refused "a formula needs at least one output step" formula create tax --inputs 'a:int' --outputs ''
 	tax
 	ferry formula activate tax 1 >/dev/null
-	refused "input 'c': unknown type 'float'" formula version tax --inputs 'c:float'
+	refused "input 'c': unknown type 'real'" formula version tax --inputs 'c:real'
 }
 
 @test "bad input: a malformed --start" {

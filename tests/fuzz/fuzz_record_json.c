@@ -18,7 +18,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const char *const types[] = { "nvarchar(10)", "nchar(3)", "int",
 	"bigint", "decimal(10,2)", "bool", "date", "datetime", "text",
-	"json", "ref(x)", "decimal(38,10)" };
+	"json", "ref(x)", "decimal(38,10)", "float", "time" };
 
 #define NTYPES (sizeof(types) / sizeof(types[0]))
 

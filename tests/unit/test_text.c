@@ -120,6 +120,21 @@ static void test_text_ident__refused(void **state)
 	assert_false(ferry_ident_valid(name));
 }
 
+/* ServiceNow's 32-hex ids are identities too; upper case and other
+ * lengths are not. */
+static void test_text_sys_id__uuid_or_32_hex(void **state)
+{
+	(void)state;
+	assert_true(ferry_sys_id_valid("0d5f1c2e-3b4a-4c5d-8e6f-7a8b9c0d1e2f"));
+	assert_true(ferry_sys_id_valid("cb2d45d1db731200fc79f7fdbf9619b5"));
+	assert_false(ferry_sys_id_valid("CB2D45D1DB731200FC79F7FDBF9619B5"));
+	assert_false(ferry_sys_id_valid("cb2d45d1db731200fc79f7fdbf9619b"));
+	assert_false(ferry_sys_id_valid("cb2d45d1db731200fc79f7fdbf9619b5a"));
+	assert_false(ferry_sys_id_valid("cb2d45d1db731200fc79f7fdbf9619g5"));
+	assert_false(ferry_sys_id_valid(""));
+	assert_false(ferry_sys_id_valid(NULL));
+}
+
 static void test_text_uuid__valid_forms(void **state)
 {
 	(void)state;
@@ -239,6 +254,7 @@ int main(void)
 		cmocka_unit_test(test_text_utf8__one_character),
 		cmocka_unit_test(test_text_ident__accepted),
 		cmocka_unit_test(test_text_ident__refused),
+		cmocka_unit_test(test_text_sys_id__uuid_or_32_hex),
 		cmocka_unit_test(test_text_uuid__valid_forms),
 		cmocka_unit_test(test_text_uuid__new_is_random_version_4),
 		cmocka_unit_test(test_text_decimal__normal_form),

@@ -139,7 +139,8 @@ static void test_types_parse__bad_text_is_refused_with_the_list(void **state)
 		"nvarchar( 10)", "int()", "int(4)", "decimal(5)",
 		"decimal(5,)", "decimal(5, 2)", "decimal(0,0)",
 		"decimal(39,0)", "decimal(5,6)", "ref()", "ref(Team)",
-		"ref(1team)", "ref(team", "ref(a b)", "json(1)", "bool(1)" };
+		"ref(1team)", "ref(team", "ref(a b)", "json(1)", "bool(1)",
+		"float(8)", "time(3)", "money" };
 	size_t i;
 
 	(void)state;
@@ -152,7 +153,8 @@ static void test_types_parse__bad_text_is_refused_with_the_list(void **state)
 		assert_non_null(strstr(ferry_str_cstr(&err), bad[i]));
 		assert_non_null(strstr(ferry_str_cstr(&err),
 			"nvarchar(n), nchar(n), int, bigint, decimal(p,s), "
-			"bool, date, datetime, text, json or ref(ENTITY)"));
+			"float, bool, date, datetime, time, text, json or "
+			"ref(ENTITY)"));
 		ferry_str_dispose(&err);
 	}
 }
@@ -311,12 +313,58 @@ static void test_types_convert__dates_and_datetimes(void **state)
 	accepts("datetime", "\"2021-12-31 23:59:59Z\"",
 		"\"2021-12-31T23:59:59Z\"");
 	rejects("datetime", "\"2021-12-31T23:59:59\"", "datetime takes "
-		"\"YYYY-MM-DDTHH:MM:SSZ\" (UTC); got 2021-12-31T23:59:59");
-	rejects("datetime", "\"2021-12-31T23:59:59.5Z\"", "datetime takes");
+		"\"YYYY-MM-DDTHH:MM:SS[.fff]Z\" (UTC) (up to 9 fraction "
+		"digits); got 2021-12-31T23:59:59");
 	rejects("datetime", "\"2021-12-31T23:59:59+00:00\"", "datetime takes");
 	rejects("datetime", "\"2021-12-31t23:59:59z\"", "datetime takes");
 	rejects("datetime", "\"2021-12-31T24:00:00Z\"", "datetime takes");
 	rejects("datetime", "\"2021-12-31T23:60:00Z\"", "datetime takes");
+}
+
+/* Fractions of a second are kept (1 to 9 digits, trailing zeros
+ * dropped); a whole second keeps the frozen form, so no hash changes. */
+static void test_types_convert__datetime_fractions_kept(void **state)
+{
+	(void)state;
+	accepts("datetime", "\"2024-09-23T12:51:28.123Z\"",
+		"\"2024-09-23T12:51:28.123Z\"");
+	accepts("datetime", "\"2024-09-23 12:51:28.120Z\"",
+		"\"2024-09-23T12:51:28.12Z\"");
+	accepts("datetime", "\"2024-09-23T12:51:28.000Z\"",
+		"\"2024-09-23T12:51:28Z\"");
+	accepts("datetime", "\"2024-09-23T12:51:28.123456789Z\"",
+		"\"2024-09-23T12:51:28.123456789Z\"");
+	rejects("datetime", "\"2024-09-23T12:51:28.1234567890Z\"",
+		"datetime takes");
+	rejects("datetime", "\"2024-09-23T12:51:28.Z\"", "datetime takes");
+	rejects("datetime", "\"2024-09-23T12:51:28.5\"", "datetime takes");
+}
+
+/* time: "HH:MM:SS" with the same fraction rule (ServiceNow's time). */
+static void test_types_convert__time(void **state)
+{
+	(void)state;
+	accepts("time", "\"08:30:00\"", "\"08:30:00\"");
+	accepts("time", "\"23:59:59.250\"", "\"23:59:59.25\"");
+	rejects("time", "\"24:00:00\"", "time takes \"HH:MM:SS[.fff]\" "
+		"(up to 9 fraction digits); got 24:00:00");
+	rejects("time", "\"8:30:00\"", "time takes");
+	rejects("time", "830", "time takes");
+}
+
+/* float: IEEE binary64, canonical as the shortest decimal that reads
+ * back as the same double (ServiceNow and Aptify float). */
+static void test_types_convert__float_shortest_round_trip(void **state)
+{
+	(void)state;
+	accepts("float", "0.1", "0.1");
+	accepts("float", "1.5", "1.5");
+	accepts("float", "3", "3");
+	accepts("float", "-0.0", "0");
+	accepts("float", "1e300", "1e+300");
+	accepts("float", "0.30000000000000004", "0.30000000000000004");
+	rejects("float", "\"1.5\"", "float takes a number; got a string");
+	rejects("float", "true", "float takes a number");
 }
 
 static void test_types_convert__json_is_canonical(void **state)
@@ -340,9 +388,13 @@ static void test_types_convert__ref_takes_a_lowercase_uuid(void **state)
 {
 	(void)state;
 	accepts("ref(team)", "\"" SYS_ID "\"", "\"" SYS_ID "\"");
+	accepts("ref(team)", "\"cb2d45d1db731200fc79f7fdbf9619b5\"",
+		"\"cb2d45d1db731200fc79f7fdbf9619b5\"");
 	rejects("ref(team)", "\"0D5F1C2E-3B4A-4C5D-8E6F-7A8B9C0D1E2F\"",
-		"ref(team) takes the sys_id (a lowercase UUID) of a team "
-		"record");
+		"ref(team) takes the sys_id (a lowercase UUID or 32 hex "
+		"digits) of a team record");
+	rejects("ref(team)", "\"CB2D45D1DB731200FC79F7FDBF9619B5\"",
+		"ref(team) takes the sys_id");
 	rejects("ref(team)", "\"x\"", "ref(team) takes the sys_id");
 	rejects("ref(team)", "5", "ref(team) takes the sys_id");
 }
@@ -351,7 +403,7 @@ static void test_types_convert__null_is_null_for_every_type(void **state)
 {
 	static const char *const types[] = { "nvarchar(4)", "int", "bool",
 		"decimal(5,2)", "date", "datetime", "text", "json",
-		"ref(team)" };
+		"ref(team)", "float", "time" };
 	size_t i;
 
 	(void)state;
@@ -386,6 +438,16 @@ static void test_types_fits__stored_values(void **state)
 	f = make_field("v", "date");
 	assert_true(ferry_type__fits(&f, 0, "2021-12-31", 0));
 	assert_false(ferry_type__fits(&f, 0, "2021-12-31T00:00:00Z", 0));
+	f = make_field("v", "datetime");
+	assert_true(ferry_type__fits(&f, 0, "2024-09-23T12:51:28.123Z", 0));
+	assert_false(ferry_type__fits(&f, 0, "2024-09-23T12:51:28.120Z", 0));
+	f = make_field("v", "time");
+	assert_true(ferry_type__fits(&f, 0, "08:30:00", 0));
+	assert_false(ferry_type__fits(&f, 0, "08:30", 0));
+	f = make_field("v", "float");
+	assert_true(ferry_type__fits(&f, 0, "0.1", 0));
+	assert_false(ferry_type__fits(&f, 0, "0.10", 0));
+	assert_false(ferry_type__fits(&f, 1, "1", 1));
 	f = make_field("v", "json");
 	assert_true(ferry_type__fits(&f, 0, "{\"a\":1}", 0));
 	assert_true(ferry_type__fits(&f, 0, "\"s\"", 0));
@@ -608,6 +670,9 @@ int main(void)
 		cmocka_unit_test(test_types_convert__bool),
 		cmocka_unit_test(test_types_convert__decimals_normalised_never_rounded),
 		cmocka_unit_test(test_types_convert__dates_and_datetimes),
+		cmocka_unit_test(test_types_convert__datetime_fractions_kept),
+		cmocka_unit_test(test_types_convert__time),
+		cmocka_unit_test(test_types_convert__float_shortest_round_trip),
 		cmocka_unit_test(test_types_convert__json_is_canonical),
 		cmocka_unit_test(test_types_convert__ref_takes_a_lowercase_uuid),
 		cmocka_unit_test(test_types_convert__null_is_null_for_every_type),

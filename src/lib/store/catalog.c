@@ -20,10 +20,69 @@ static int exec_str(ferry_db *db, ferry_str *sql)
 	return error;
 }
 
+void ferry_store__schema_batch_begin(ferry_db *db)
+{
+	db->store->batch = 1;
+}
+
+static ferry_pending_table *pending(ferry_db *db, const char *entity)
+{
+	size_t i;
+
+	for (i = 0; i < db->store->npending; i++)
+		if (!strcmp(db->store->pending[i].name, entity))
+			return &db->store->pending[i];
+	return NULL;
+}
+
+int ferry_store__schema_batch_end(ferry_db *db, int error)
+{
+	ferry_store *st = db->store;
+	size_t i;
+
+	for (i = 0; i < st->npending; i++) {
+		ferry_str sql = FERRY_STR_INIT;
+
+		if (error == 0) {
+			ferry_str_puts(&sql, "CREATE TABLE ");
+			ferry_sq__ident(&sql, st->pending[i].name);
+			ferry_str_puts(&sql, " (" SYS_COLUMNS);
+			ferry_str_put(&sql, st->pending[i].columns.ptr,
+				st->pending[i].columns.size);
+			ferry_str_putc(&sql, ')');
+			if (ferry_str_failed(&st->pending[i].columns))
+				sql.failed = 1;
+			error = exec_str(db, &sql);
+		}
+		ferry__free(st->pending[i].name);
+		ferry_str_dispose(&st->pending[i].columns);
+	}
+	ferry__free(st->pending);
+	st->pending = NULL;
+	st->npending = 0;
+	st->batch = 0;
+	return error;
+}
+
 int ferry_store__table_create(ferry_db *db, const char *entity)
 {
 	ferry_str sql = FERRY_STR_INIT;
+	ferry_store *st = db->store;
 
+	if (st->batch) {
+		ferry_pending_table *p = ferry__realloc(st->pending,
+			(st->npending + 1) * sizeof(*p));
+
+		if (!p)
+			return ferry__error(db, FERRY_ENOMEM, "out of memory");
+		st->pending = p;
+		p += st->npending;
+		memset(p, 0, sizeof(*p));
+		if ((p->name = ferry__strdup(entity)) == NULL)
+			return ferry__error(db, FERRY_ENOMEM, "out of memory");
+		st->npending++;
+		return 0;
+	}
 	ferry_str_puts(&sql, "CREATE TABLE ");
 	ferry_sq__ident(&sql, entity);
 	ferry_str_puts(&sql, " (" SYS_COLUMNS ")");
@@ -34,7 +93,13 @@ int ferry_store__column_add(ferry_db *db, const char *entity,
 	const ferry_field *f)
 {
 	ferry_str sql = FERRY_STR_INIT;
+	ferry_pending_table *p = db->store->batch ? pending(db, entity) : NULL;
 
+	if (p) {
+		ferry_str_puts(&p->columns, ", ");
+		ferry_sq__ident(&p->columns, f->name);
+		return 0;
+	}
 	ferry_str_puts(&sql, "ALTER TABLE ");
 	ferry_sq__ident(&sql, entity);
 	ferry_str_puts(&sql, " ADD COLUMN ");
@@ -50,6 +115,10 @@ int ferry_store__column_drop(ferry_db *db, const char *entity,
 {
 	ferry_str sql = FERRY_STR_INIT;
 
+	if (db->store->batch && pending(db, entity))
+		return ferry__error(db, FERRY_EMISUSE, "cannot drop a column "
+			"of table %s inside the schema batch that creates it",
+			entity);
 	ferry_str_puts(&sql, "ALTER TABLE ");
 	ferry_sq__ident(&sql, entity);
 	ferry_str_puts(&sql, " DROP COLUMN ");
@@ -65,6 +134,9 @@ int ferry_store__column_check(ferry_db *db, const char *entity,
 	sqlite3_stmt *st = NULL;
 	int rc, ok = 1;
 
+	/* A table the batch has still to create holds no rows. */
+	if (db->store->batch && pending(db, entity))
+		return 1;
 	ferry_str_puts(&sql, "SELECT sys_id, ");
 	ferry_sq__ident(&sql, f->name);
 	ferry_str_puts(&sql, " FROM ");

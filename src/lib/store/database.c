@@ -218,6 +218,7 @@ void ferry_store__close(ferry_db *db)
 
 	if (!st)
 		return;
+	ferry_store__schema_batch_end(db, FERRY_ERROR);
 	for (i = 0; i < SQ_CACHE_SIZE; i++) {
 		if (st->cache[i].stmt)
 			sqlite3_finalize(st->cache[i].stmt);

@@ -284,6 +284,16 @@ int ferry_store__import_set_state(ferry_db *db, int64_t id,
 
 /* ---- load ---------------------------------------------------------------- */
 
+int ferry_store__import_last_arrived(ferry_db *db, int64_t id)
+{
+	return ferry_imports__run(db, "UPDATE ferry_import_item AS i SET "
+		"base = (SELECT v.hash FROM ferry_version v WHERE v.entity = "
+		"i.entity AND v.sys_id = i.sys_id AND v.source = 'import' "
+		"ORDER BY v.id DESC LIMIT 1) WHERE i.import_id = ?1 AND i.t = "
+		"'record' AND i.entity NOT IN " CATALOG_ENTITIES, id, NULL,
+		"loading");
+}
+
 /*
  * One item line, its fields pulled out by SQLite's JSON functions in the
  * same statement that stores it.  A line that is not JSON makes the
@@ -398,8 +408,9 @@ int ferry_store__import_field(ferry_db *db, int64_t id, int scope,
 	"WHEN typeof(entity) IS NOT 'text' OR NOT ferry_entity_ok(entity) " \
 	"THEN printf('names entity %s, which is not an entity name', " \
 	SHOWN("entity") ") " \
-	"WHEN typeof(sys_id) IS NOT 'text' OR NOT ferry_uuid_ok(sys_id) THEN " \
-	"printf('has sys_id %s, which is not a lowercase UUID', " \
+	"WHEN typeof(sys_id) IS NOT 'text' OR NOT ferry_sys_id_ok(sys_id) THEN " \
+	"printf('has sys_id %s, which is not a lowercase UUID or 32 hex " \
+	"digits', " \
 	SHOWN("sys_id") ") " \
 	"WHEN action IS NOT 'insert' AND action IS NOT 'update' AND action " \
 	"IS NOT 'delete' THEN printf('has action %s; a record''s action is " \
@@ -459,6 +470,12 @@ int ferry_store__import_field(ferry_db *db, int64_t id, int scope,
 	"i.import_id AND s.t = 'schema' AND s.entity = i.entity AND s.item < " \
 	"i.item) THEN printf('declares the schema of %s a second time', " \
 	"entity) END " \
+	"WHEN t = 'delete_query' THEN CASE " \
+	"WHEN typeof(entity) IS NOT 'text' OR NOT ferry_entity_ok(entity) OR " \
+	IS_SYSTEM("entity") " THEN printf('deletes by query from %s, which " \
+	"is not a user entity name', " SHOWN("entity") ") " \
+	"WHEN json_type(body, '$.query') IS NOT 'text' THEN 'is a delete by " \
+	"query without a query' END " \
 	"WHEN t = 'formula' OR t = 'dataset' THEN CASE " \
 	"WHEN typeof(rkey) IS NOT 'text' OR rkey = '' THEN printf('is a %s " \
 	"without a name', t) " \

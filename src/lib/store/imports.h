@@ -10,8 +10,10 @@
 
 #include "sq.h"
 
-/* User entities never start with "sys_"; system entities all do. */
-#define IS_SYSTEM(col) "(" col " >= 'sys_' AND " col " < 'sys`')"
+/* ferry's own system entities (records.h); user entities may have any
+ * other name, sys_ prefix included. */
+#define IS_SYSTEM(col) "(" col " IN ('sys_entity','sys_field'," \
+	"'sys_form_template','sys_event_handler','sys_process_flow'))"
 #define CATALOG_ENTITIES "('sys_entity','sys_field')"
 #define OBJECT_ENTITIES "('sys_form_template','sys_event_handler'," \
 	"'sys_process_flow')"

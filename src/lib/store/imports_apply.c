@@ -47,7 +47,8 @@ static void value_expr(ferry_str *sql, const ferry_field *f)
 	ferry_str_puts(&path, f->name);
 	/* json keeps its canonical JSON text; the rest are SQL values
 	 * (bool true/false come out as 1/0). */
-	ferry_str_puts(sql, f->type.base == FERRY_T_JSON ? "i.payload -> " :
+	ferry_str_puts(sql, f->type.base == FERRY_T_JSON ||
+		f->type.base == FERRY_T_FLOAT ? "i.payload -> " :
 		"i.payload ->> ");
 	ferry_imports__literal(sql, ferry_str_cstr(&path));
 	ferry_str_dispose(&path);

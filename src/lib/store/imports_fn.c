@@ -13,6 +13,7 @@
 #include "text.h"
 #include "timeutil.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* ---- SQL functions ------------------------------------------------------- */
@@ -34,8 +35,7 @@ static int entity_ok(const char *s)
 {
 	if (ferry__is_system_entity(s))
 		return 1;
-	return ferry_ident_valid(s) && strncmp(s, "sys_", 4) != 0 &&
-		strncmp(s, "ferry_", 6) != 0 && strncmp(s, "sqlite_", 7) != 0;
+	return ferry_ident_valid(s) && !ferry__entity_name_reserved(s);
 }
 
 static void fn_entity_ok(sqlite3_context *ctx, int argc, sqlite3_value **argv)
@@ -52,15 +52,15 @@ static void fn_field_ok(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 
 	(void)argc;
 	sqlite3_result_int(ctx, s && ferry_ident_valid(s) &&
-		strncmp(s, "sys_", 4) != 0);
+		!ferry__field_name_reserved(s));
 }
 
-static void fn_uuid_ok(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+static void fn_sys_id_ok(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
 	const char *s = text_arg(argv[0]);
 
 	(void)argc;
-	sqlite3_result_int(ctx, s && ferry_uuid_valid(s));
+	sqlite3_result_int(ctx, s && ferry_sys_id_valid(s));
 }
 
 static void fn_hex64(sqlite3_context *ctx, int argc, sqlite3_value **argv)
@@ -205,8 +205,7 @@ static int fits(const ferry_field *f, const char *jtype, sqlite3_value *v)
 	const ferry_type *t = &f->type;
 	int is_text = !strcmp(jtype, "text");
 	const char *s = is_text ? text_arg(v) : NULL;
-	char norm[64], iso[FERRY_ISO_LEN];
-	int64_t when;
+	char norm[64], iso[FERRY_DATETIME_MAX];
 
 	if (is_text && !s)
 		return 0;
@@ -218,10 +217,17 @@ static int fits(const ferry_field *f, const char *jtype, sqlite3_value *v)
 	case FERRY_T_REF:
 		return s && ferry_type__fits(f, 0, s, 0) ? 2 : 0;
 	case FERRY_T_DATETIME:
-		if (!s || ferry_time_parse_iso(&when, s) < 0)
+	case FERRY_T_TIME:
+		if (!s || (t->base == FERRY_T_TIME ?
+		    ferry_type__time_canonical(iso, s) :
+		    ferry_type__datetime_canonical(iso, s)) < 0)
 			return 0;
-		ferry_time_format_iso(iso, when);
 		return strcmp(iso, s) ? 1 : 2;
+	case FERRY_T_FLOAT:
+		/* Converted one by one: the payload holds a JSON number. */
+		return !strcmp(jtype, "integer") || !strcmp(jtype, "real") ?
+			(ferry_type__float_canonical(norm,
+			sqlite3_value_double(v)) == 0 ? 1 : 0) : 0;
 	case FERRY_T_INT:
 	case FERRY_T_BIGINT:
 		return !strcmp(jtype, "integer") &&
@@ -392,10 +398,9 @@ static long string_chars(const char *p, size_t len)
 static int fits_raw(const ferry_field *f, const char *v, size_t len)
 {
 	const ferry_type *t = &f->type;
-	char buf[72], norm[64], iso[FERRY_ISO_LEN];
+	char buf[72], norm[64], iso[FERRY_DATETIME_MAX];
 	int is_string = len >= 2 && v[0] == '"', plain = 1;
 	size_t n = is_string ? len - 2 : 0;
-	int64_t when;
 	long chars;
 
 	if (is_string) {
@@ -414,9 +419,17 @@ static int fits_raw(const ferry_field *f, const char *v, size_t len)
 		if (t->base == FERRY_T_TEXT)
 			return n <= FERRY_TEXT_MAX ? 2 : 0;
 		return chars <= t->size ? 2 : 0;
+	case FERRY_T_FLOAT:
+		if (is_string || len >= sizeof(buf))
+			return 0;
+		memcpy(buf, v, len);
+		buf[len] = '\0';
+		return ferry_type__float_canonical(norm, strtod(buf, NULL)) ==
+			0 ? 1 : 0;
 	case FERRY_T_DATE:
 	case FERRY_T_REF:
 	case FERRY_T_DATETIME:
+	case FERRY_T_TIME:
 	case FERRY_T_DECIMAL:
 		if (!is_string) {
 			if (t->base != FERRY_T_DECIMAL || len >= sizeof(buf) ||
@@ -431,10 +444,11 @@ static int fits_raw(const ferry_field *f, const char *v, size_t len)
 			return 0;
 		if (t->base == FERRY_T_DATE || t->base == FERRY_T_REF)
 			return ferry_type__fits(f, 0, buf, 0) ? 2 : 0;
-		if (t->base == FERRY_T_DATETIME) {
-			if (ferry_time_parse_iso(&when, buf) < 0)
+		if (t->base == FERRY_T_DATETIME || t->base == FERRY_T_TIME) {
+			if ((t->base == FERRY_T_TIME ?
+			    ferry_type__time_canonical(iso, buf) :
+			    ferry_type__datetime_canonical(iso, buf)) < 0)
 				return 0;
-			ferry_time_format_iso(iso, when);
 			return strcmp(iso, buf) ? 1 : 2;
 		}
 		if (ferry_decimal_normalize(norm, sizeof(norm), buf, t->size,
@@ -618,7 +632,7 @@ int ferry_store__import_functions(ferry_db *db)
 	} fns[] = {
 		{ "ferry_entity_ok", 1, fn_entity_ok },
 		{ "ferry_field_ok", 1, fn_field_ok },
-		{ "ferry_uuid_ok", 1, fn_uuid_ok },
+		{ "ferry_sys_id_ok", 1, fn_sys_id_ok },
 		{ "ferry_hex64", 1, fn_hex64 },
 		{ "ferry_type_ok", 1, fn_type_ok },
 		{ "ferry_canonical", 1, fn_canonical },

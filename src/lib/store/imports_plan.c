@@ -38,6 +38,7 @@ static void canonical_expr(ferry_str *sql, const ferry_field *f)
 			"ELSE 'null' END");
 		break;
 	case FERRY_T_JSON:
+	case FERRY_T_FLOAT:
 		ferry_str_puts(sql, "coalesce(t.");
 		ferry_sq__ident(sql, f->name);
 		ferry_str_puts(sql, ", 'null')");
@@ -161,10 +162,11 @@ int ferry_store__import_plan_put(ferry_db *db, int64_t id, int64_t item,
 	return ferry_sq__done(db, st, "planning");
 }
 
-/* Items of kinds other than record, schema, formula and dataset: as
- * ranges of the (import_id, t, ...) index, so that finding none costs
- * nothing. */
-#define OTHER_KINDS "(t < 'dataset' OR (t > 'dataset' AND t < 'formula') " \
+/* Items of kinds other than record, schema, formula, dataset and
+ * delete_query: as ranges of the (import_id, t, ...) index, so that
+ * finding none costs nothing. */
+#define OTHER_KINDS "(t < 'dataset' OR (t > 'dataset' AND t < " \
+	"'delete_query') OR (t > 'delete_query' AND t < 'formula') " \
 	"OR (t > 'formula' AND t < 'record') OR (t > 'record' AND t < " \
 	"'schema') OR t > 'schema')"
 
@@ -212,7 +214,8 @@ int ferry_store__import_problem_put(ferry_db *db, int64_t id, int64_t item,
 #define RECORD_PROBLEMS "WITH k AS MATERIALIZED (SELECT i.import_id AS " \
 	"import_id, i.item AS item, i.entity AS entity, i.rkey AS rkey, " \
 	"i.sys_id AS sys_id, i.action AS action, i.version AS version, " \
-	"i.policy AS policy, i.old AS old, p.conflicts AS conflicts, " \
+	"i.base AS base, i.policy AS policy, i.old AS old, p.conflicts AS " \
+	"conflicts, " \
 	"p.same AS same, CASE " \
 	"WHEN i.action = 'delete' AND p.target_id IS NULL THEN " \
 	"'already_deleted' WHEN p.target_id IS NOT NULL AND (p.target_version " \
@@ -269,6 +272,9 @@ int ferry_store__import_problems_records(ferry_db *db, int64_t id)
 
 	/* Changed in the target, nothing to merge with. */
 	"UNION ALL SELECT import_id, item, 'local_change', 'error', CASE WHEN "
+	"action = 'insert' AND base IS NOT NULL THEN printf('%s record %s "
+	"changed in the target since it last arrived by import (an update "
+	"set carries no base version to merge with)', entity, rkey) WHEN "
 	"action = 'insert' THEN printf('%s record %s already exists in the "
 	"target with other content', entity, rkey) WHEN action = "
 	"'delete' THEN printf('%s record %s changed in the target since the "

@@ -24,9 +24,18 @@
 	"sys_vendor INTEGER NOT NULL DEFAULT 0," \
 	"sys_version TEXT NOT NULL"
 
+/* A table created inside a schema batch, not yet in SQLite. */
+typedef struct {
+	char *name;
+	ferry_str columns;	/* ", \"a\", \"b\"" */
+} ferry_pending_table;
+
 struct ferry_store {
 	sqlite3 *conn;
 	int depth;		/* transaction nesting */
+	int batch;		/* inside a schema batch (catalog.c) */
+	ferry_pending_table *pending;
+	size_t npending;
 	struct {
 		char *sql;
 		sqlite3_stmt *stmt;

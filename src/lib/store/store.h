@@ -172,6 +172,16 @@ int ferry_store__trust_list(ferry_db *db, ferry_str *json);
 
 /* ---- catalog ------------------------------------------------------------ */
 
+/*
+ * A schema batch, inside the caller's transaction: the tables it creates
+ * are made at its end, each by one CREATE TABLE with every column added
+ * to it meanwhile, instead of a CREATE and an ALTER TABLE per field
+ * (each ALTER makes SQLite reparse the whole schema).  Between begin and
+ * end nothing may read or write the rows of a table the batch creates.
+ * end with error < 0 drops what is pending and returns error.
+ */
+void ferry_store__schema_batch_begin(ferry_db *db);
+int ferry_store__schema_batch_end(ferry_db *db, int error);
 /* Create the table of an entity (name already validated). */
 int ferry_store__table_create(ferry_db *db, const char *entity);
 int ferry_store__column_add(ferry_db *db, const char *entity,
@@ -504,7 +514,7 @@ int ferry_store__field_deleted(ferry_db *db, const char *entity,
  * ferry_store__import_functions() (all deterministic):
  *   ferry_entity_ok(name)        1 if name may be a record item's entity
  *   ferry_field_ok(name)         1 if name may be a user field's name
- *   ferry_uuid_ok(text)          1 for a lowercase UUID
+ *   ferry_sys_id_ok(text)        1 for a sys_id (text.h)
  *   ferry_hex64(text)            1 for 64 lowercase hex digits
  *   ferry_type_ok(text)          1 if text is a field type
  *   ferry_canonical(json)        1 if an object is in canonical form
@@ -610,6 +620,25 @@ int ferry_store__import_previous(ferry_db *db, int64_t id,
 	const char *pack_uid, int64_t *prev, ferry_str *stamp);
 int ferry_store__import_loaded(ferry_db *db, int64_t id, const char *stamp,
 	int64_t items, int64_t previous);
+/*
+ * Update-set mode (packages without base versions): each ordinary
+ * record item's base becomes the version of that record that last
+ * arrived by import in this instance, or stays null.  Preview then
+ * takes a record the target has not changed since as a clean update and
+ * reports one it has changed as a local change.
+ */
+int ferry_store__import_last_arrived(ferry_db *db, int64_t id);
+/*
+ * Delete by query (imports_query.c): the records of entity whose fields
+ * equal the values (fields[i] = values[i], all of them), protected
+ * records left out; counted, or each sys_id handed to cb in order.
+ */
+int ferry_store__query_count(ferry_db *db, const char *entity,
+	const char *const *fields, const char *const *values, size_t n,
+	int64_t *count);
+int ferry_store__query_each(ferry_db *db, const char *entity,
+	const char *const *fields, const char *const *values, size_t n,
+	int (*cb)(const char *sys_id, void *payload), void *payload);
 /* The load document: {id, stamp, items, mode, pack, source, previous}. */
 int ferry_store__import_load_doc(ferry_db *db, int64_t id, ferry_str *json);
 
