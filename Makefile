@@ -11,7 +11,8 @@ CHECK_FUZZ_SECONDS ?= 5
 JOBS        ?= $(shell nproc 2>/dev/null || echo 2)
 PREFIX      ?= /usr/local
 
-.PHONY: all deps build check fuzz demo serve bench bench-api install clean mutate
+.PHONY: all deps build check fuzz demo serve bench bench-api install \
+	install-built clean mutate
 
 all: build
 
@@ -63,8 +64,14 @@ bench-api: build
 mutate: deps
 	@scripts/mutate --jobs $(JOBS) $(MUTATE_ARGS)
 
+# make install [PREFIX=/usr/local] [DESTDIR=/stage]: the command, the
+# library and headers, ferry.pc, the man pages and the completion.
 install: build
-	@cmake --install $(BUILD) --prefix $(PREFIX)
+	@$(MAKE) --no-print-directory install-built
+
+# Install what $(BUILD) holds, without building it again.
+install-built:
+	@DESTDIR="$(DESTDIR)" cmake --install $(BUILD) --prefix $(PREFIX)
 
 clean:
 	@rm -rf $(BUILD) $(CHECK_BUILD) $(FUZZ_BUILD) demo-out bench-out

@@ -29,5 +29,6 @@
 #include "ferry/formula.h"
 #include "ferry/auth.h"
 #include "ferry/key.h"
+#include "ferry/backup.h"
 
 #endif

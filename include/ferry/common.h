@@ -58,6 +58,23 @@ void ferry_buf_dispose(ferry_buf *buf);
 const char *ferry_strerror(int code);
 
 /**
+ * The stable name of a status code for machines: "not_found",
+ * "unresolved_problems"...; the "code" of JSON errors (the CLI's --json
+ * and the HTTP API).  "unknown" for a code ferry does not define.
+ */
+const char *ferry_error_name(int code);
+
+/**
+ * What this libferry is: {version, libraries:[{name, built, running}]},
+ * each library it uses with the version it was built against and the one
+ * it runs with.
+ *
+ * @param[out] out the document
+ * @return 0 or FERRY_ENOMEM
+ */
+int ferry_build_info(ferry_buf *out);
+
+/**
  * The last error message of a handle: one line, no trailing newline.
  * Owned by the handle, valid until its next call.  "" when there is none.
  */

@@ -35,9 +35,11 @@ int ferry_pack_current(ferry_buf *out, ferry_db *db);
 int ferry_pack_list(ferry_buf *out, ferry_db *db);
 
 /**
- * One pack: {name, state, description, completed_at, items:[{entity,
- * sys_id, action, version, out_of_date}]}; formula and data set items
- * have {kind, name, version}.
+ * One pack: {name, state, description, completed_at, exported_at,
+ * items:[{type, entity, sys_id, name, action, version, out_of_date}],
+ * definitions:[{kind, name, version}]}.  type is "record", "entity" or
+ * "field" (the schema: name is "member" or "member.age") or "object" (an
+ * associated object: name is "member:Member form").
  */
 int ferry_pack_show(ferry_buf *out, ferry_db *db, const char *name);
 
@@ -57,6 +59,41 @@ int ferry_pack_complete(ferry_db *db, const char *name);
 
 /** Reopen a completed pack (admins only). */
 int ferry_pack_reopen(ferry_db *db, const char *name);
+
+/**
+ * Rename a pack.  The new name follows the rules of ferry_pack_create();
+ * the Default pack keeps its name.  Exported files keep the name they
+ * were written with (a target knows the pack by its id).
+ *
+ * @return 0; FERRY_ENOTFOUND; FERRY_EEXISTS (the new name is taken);
+ *	FERRY_EINVALID (a bad name); FERRY_ESTATE (Default)
+ */
+int ferry_pack_rename(ferry_db *db, const char *name, const char *new_name);
+
+/**
+ * Delete a pack (admins only): one that holds no items, or one that was
+ * never exported.  Its items go; the versions it captured stay in their
+ * records' history, without a pack; users who worked in it go to
+ * Default.  Never the Default pack.
+ *
+ * @return 0; FERRY_ENOTFOUND; FERRY_EDENIED; FERRY_ESTATE (Default, or
+ *	exported and not empty)
+ */
+int ferry_pack_delete(ferry_db *db, const char *name);
+
+/**
+ * Take one item out of an in-progress pack.
+ *
+ * @param kind NULL: `item` is a record item's sys_id or identity key
+ *	("member", "member.age", "member:Member form") in any entity; an
+ *	entity name: a record item of that entity; "formula" or "dataset":
+ *	the definition item named `item`
+ * @return 0; FERRY_ENOTFOUND (no such pack or item); FERRY_ESTATE (the
+ *	pack is completed); FERRY_EINVALID (the name matches several items:
+ *	name the entity too)
+ */
+int ferry_pack_remove(ferry_db *db, const char *pack, const char *kind,
+	const char *item);
 
 /** Options of ferry_pack_export(). */
 typedef struct {

@@ -47,6 +47,41 @@ typedef int (*ferry_record_cb)(const char *json, size_t len, void *payload);
 int ferry_record_list(ferry_db *db, const char *entity, ferry_record_cb cb,
 	void *payload);
 
+/** One condition of ferry_record_list_v2(): the field equals the value. */
+typedef struct {
+	const char *field;	/**< a field, or sys_id, sys_policy, sys_vendor */
+	const char *value;	/**< text read as the field's type: 42, true,
+				 "10.5" or 10.5 for a decimal, plain text */
+} ferry_record_filter;
+
+/** Options of ferry_record_list_v2(). */
+typedef struct {
+	unsigned version;	/**< FERRY_RECORD_LIST_OPTIONS_VERSION */
+	const ferry_record_filter *filters; /**< all must hold (AND) */
+	size_t nfilters;
+	uint64_t limit;		/**< at most this many records; 0: all */
+	uint64_t offset;	/**< skip this many first */
+} ferry_record_list_options;
+
+#define FERRY_RECORD_LIST_OPTIONS_VERSION 1
+#define FERRY_RECORD_LIST_OPTIONS_INIT \
+	{ FERRY_RECORD_LIST_OPTIONS_VERSION, NULL, 0, 0, 0 }
+
+/**
+ * As ferry_record_list(), keeping the records whose fields equal the
+ * filters' values, one page of them (ordered by sys_id).  Each value is
+ * checked and converted as ferry_record_put() would store it, so
+ * "10.5" finds a decimal(10,2) stored as "10.50".
+ *
+ * @param opts options, or NULL for FERRY_RECORD_LIST_OPTIONS_INIT
+ * @return 0; FERRY_ENOTFOUND (no such entity, or no such field: the
+ *	message lists the fields); FERRY_EINVALID (a value that does not
+ *	fit the field's type)
+ */
+int ferry_record_list_v2(ferry_db *db, const char *entity,
+	const ferry_record_list_options *opts, ferry_record_cb cb,
+	void *payload);
+
 /**
  * Load JSON Lines (one object a line) into an entity in one transaction.
  * A line with a sys_id updates that record or inserts it under that id.
@@ -70,6 +105,17 @@ int ferry_record_history(ferry_buf *out, ferry_db *db, const char *entity,
 
 /** Bring an earlier version back as a new version (source "restore"). */
 int ferry_record_restore(ferry_db *db, const char *entity,
+	const char *sys_id, const char *version);
+
+/**
+ * As ferry_record_restore(), saying what happened.
+ *
+ * @param version the version's hash or a unique prefix of at least 4
+ * @param[out] out {entity, sys_id, restored, version}: the whole hash of
+ *	the version brought back, and of the new version it became (null
+ *	when nothing had to change: a delete of a record already gone)
+ */
+int ferry_record_restore_v2(ferry_buf *out, ferry_db *db, const char *entity,
 	const char *sys_id, const char *version);
 
 #ifdef __cplusplus

@@ -19,10 +19,18 @@ enum {
 	CLI_EXIT_UNRESOLVED = 3
 };
 
+/* The "code" of a usage error under --json (the library's codes come from
+ * ferry_error_name()). */
+#define CLI_USAGE_CODE "usage"
+
 #define CLI_MAX_OPTS 16
 #define CLI_MAX_ARGS 64
 
-/* One option of a command; arg NULL for a flag. */
+/*
+ * One option of a command; arg NULL for a flag.  These tables are the one
+ * source of the options: parsing, --help, the man pages and the shell
+ * completion are all made from them (help.c).
+ */
 typedef struct {
 	const char *name;	/* without the leading "--" */
 	const char *arg;	/* placeholder shown in help, e.g. "TEXT" */
@@ -35,6 +43,9 @@ typedef struct {
 	int npos;
 	const char *val[CLI_MAX_OPTS];	/* option values by table index */
 	int set[CLI_MAX_OPTS];		/* option given, by table index */
+	const char *rep[CLI_MAX_ARGS];	/* every value given, in order */
+	int rep_opt[CLI_MAX_ARGS];	/* ...and its option's table index */
+	int nrep;
 } cli_args;
 
 typedef struct cli_ctx cli_ctx;
@@ -57,13 +68,25 @@ struct cli_ctx {
 	const cli_command *cmd;
 };
 
-/* The value of option `name`, or NULL. */
+/* The value of option `name` (the last one given), or NULL. */
 const char *cli_opt_value(const cli_ctx *ctx, const cli_args *a,
 	const char *name);
 int cli_opt_set(const cli_ctx *ctx, const cli_args *a, const char *name);
+/* Every value given to option `name` (an option may be repeated), in
+ * order, into out (at most max); returns how many were given. */
+int cli_opt_values(const cli_ctx *ctx, const cli_args *a, const char *name,
+	const char **out, int max);
 
-/* Report a library failure: "ferry: <message>"; returns the exit code. */
+/*
+ * Report a library failure: "ferry: <message>", or with --json
+ * {"error":{"code","message"}} (code from ferry_error_name()), on stderr;
+ * returns the exit code.
+ */
 int cli_fail(cli_ctx *ctx, int code);
+/* Report an error of the CLI's own (a file it cannot open, say) as
+ * cli_fail() does, with a library code; returns the exit code. */
+int cli_error(cli_ctx *ctx, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 /*
  * s with its control characters shown as \n, \t, \e or \xNN, for a
@@ -85,8 +108,14 @@ int cli_print_doc(cli_ctx *ctx, const ferry_buf *doc, cli_human_fn human);
 /* Finish a document call: on error report it, else print the document
  * (see cli_print_doc) and dispose of it.  Returns the exit code. */
 int cli_show(cli_ctx *ctx, int error, ferry_buf *doc, cli_human_fn human);
-/* Print rows of an array of objects as an aligned table. */
+/* Print rows of an array of objects as an aligned table that fits the
+ * screen: free text is cut with '~'; ids, keys, versions and times never
+ * are. */
 void cli_table(json_t *rows, const char *const *columns);
+/* cli_table(), with the columns of `whole` (NULL-terminated) never cut
+ * either: a column whose name is generic but whose values are ids. */
+void cli_table_whole(json_t *rows, const char *const *columns,
+	const char *const *whole);
 /* Cut the hashes under `key` in rows to 12 characters, for people. */
 void cli_short_hashes(json_t *rows, const char *key);
 /* Print an object's scalar members as "key: value" lines. */
@@ -106,6 +135,29 @@ void cli_warnings_text(const ferry_buf *doc);
 int cli_parse_int(cli_ctx *ctx, const char *text, const char *what,
 	long long *out);
 
+/*
+ * Progress on stderr while it is a terminal: "what: done of total
+ * (rate/s, N s left)".  Install with ferry_db_set_progress(); payload
+ * unused.
+ */
+void cli_progress(const char *what, uint64_t done, uint64_t total,
+	void *payload);
+
+/* The global options (--db, --user, --json, --help, --version). */
+extern const cli_opt cli_global_opts[];
+/* Every command table, NULL-terminated. */
+extern const cli_command *const cli_tables[];
+
+/* help.c: --help texts, man pages and shell completion from the tables. */
+void cli_usage_all(FILE *out);
+void cli_usage_command(const cli_command *c);
+/* List the commands of a group ("pack") on out (NULL: only count). */
+int cli_usage_group(FILE *out, const char *group);
+/* The hidden generators: "--help-man [GROUP]", "--help-groups",
+ * "--completion bash|zsh".  Returns an exit code, or -1 when argv[1] is
+ * none of them. */
+int cli_generate(int argc, char **argv);
+
 /* The command tables of each cmd_*.c file. */
 extern const cli_command cli_instance_commands[];
 extern const cli_command cli_catalog_commands[];
@@ -118,5 +170,6 @@ extern const cli_command cli_inspect_commands[];
 extern const cli_command cli_auth_commands[];
 extern const cli_command cli_serve_commands[];
 extern const cli_command cli_key_commands[];
+extern const cli_command cli_backup_commands[];
 
 #endif

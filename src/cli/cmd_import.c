@@ -575,6 +575,8 @@ static void human_show(json_t *doc)
 		"committed_at", "backup", "backed_out_at", NULL };
 	static const char *const cols[] = { "item", "type", "name", "action",
 		"resolution", "outcome", "problems", NULL };
+	/* The name of a record item holds its sys_id. */
+	static const char *const whole[] = { "name", NULL };
 	json_t *items = json_object_get(doc, "items"), *it;
 	size_t i;
 
@@ -602,7 +604,7 @@ static void human_show(json_t *doc)
 	cli_fields(doc, keys);
 	printf("pack: %s\n", str(json_object_get(doc, "pack"), "name"));
 	puts("");
-	cli_table(json_object_get(doc, "items"), cols);
+	cli_table_whole(json_object_get(doc, "items"), cols, whole);
 }
 
 static int run_show(cli_ctx *ctx, const cli_args *a)

@@ -62,16 +62,40 @@ static int run_list(cli_ctx *ctx, const cli_args *a)
 static void human_show(json_t *doc)
 {
 	static const char *const keys[] = { "name", "state", "description",
-		"created_by", "completed_at", NULL };
-	static const char *const cols[] = { "entity", "sys_id", "action",
-		"version", "out_of_date", NULL };
+		"created_by", "completed_at", "exported_at", NULL };
+	static const char *const cols[] = { "type", "entity", "item",
+		"action", "version", NULL };
 	static const char *const dcols[] = { "kind", "name", "version", NULL };
+	json_t *items = json_object_get(doc, "items"), *it;
 	json_t *defs = json_object_get(doc, "definitions");
+	size_t i, stale = 0;
 
 	cli_fields(doc, keys);
 	puts("");
-	cli_short_hashes(json_object_get(doc, "items"), "version");
-	cli_table(json_object_get(doc, "items"), cols);
+	/* People see a schema item by its name, a record by its sys_id; a
+	 * version out of date is marked with a star. */
+	cli_short_hashes(items, "version");
+	json_array_foreach(items, i, it) {
+		json_t *name = json_object_get(it, "name");
+
+		json_object_set(it, "item", json_is_string(name) ? name :
+			json_object_get(it, "sys_id"));
+		if (json_is_true(json_object_get(it, "out_of_date"))) {
+			char v[32];
+
+			snprintf(v, sizeof(v), "%s*", cli_text(json_object_get(
+				it, "version")));
+			json_object_set_new(it, "version", json_string(v));
+			stale++;
+		}
+	}
+	if (json_array_size(items))
+		cli_table(items, cols);
+	else
+		puts("no record items");
+	if (stale)
+		printf("* %zu item(s) out of date: the record changed after "
+			"it was captured\n", stale);
 	if (json_array_size(defs)) {
 		puts("");
 		cli_table(defs, dcols);
@@ -130,6 +154,36 @@ static int run_reopen(cli_ctx *ctx, const cli_args *a)
 	if (error < 0)
 		return cli_fail(ctx, error);
 	return cli_done(ctx, "reopened pack %s", a->pos[0]);
+}
+
+static int run_rename(cli_ctx *ctx, const cli_args *a)
+{
+	int error = ferry_pack_rename(ctx->db, a->pos[0], a->pos[1]);
+
+	if (error < 0)
+		return cli_fail(ctx, error);
+	return cli_done(ctx, "renamed pack %s to %s", a->pos[0], a->pos[1]);
+}
+
+static int run_delete(cli_ctx *ctx, const cli_args *a)
+{
+	int error = ferry_pack_delete(ctx->db, a->pos[0]);
+
+	if (error < 0)
+		return cli_fail(ctx, error);
+	return cli_done(ctx, "deleted pack %s", a->pos[0]);
+}
+
+static int run_remove(cli_ctx *ctx, const cli_args *a)
+{
+	const char *kind = a->npos == 3 ? a->pos[1] : NULL;
+	const char *item = a->pos[a->npos - 1];
+	int error = ferry_pack_remove(ctx->db, a->pos[0], kind, item);
+
+	if (error < 0)
+		return cli_fail(ctx, error);
+	return cli_done(ctx, "removed %s%s%s from pack %s", kind ? kind : "",
+		kind ? " " : "", item, a->pos[0]);
 }
 
 static int run_export(cli_ctx *ctx, const cli_args *a)
@@ -209,6 +263,14 @@ const cli_command cli_pack_commands[] = {
 	  1, run_complete },
 	{ "pack reopen", "NAME", "reopen a completed pack (admins)", no_opts,
 	  1, 1, 1, run_reopen },
+	{ "pack rename", "OLD NEW", "rename a pack (not Default)", no_opts, 2,
+	  2, 1, run_rename },
+	{ "pack delete", "NAME", "delete an empty or never exported pack "
+	  "(admins; never Default)", no_opts, 1, 1, 1, run_delete },
+	{ "pack remove", "NAME (ITEM | ENTITY SYS_ID | formula NAME | "
+	  "dataset NAME)", "take an item out of an in-progress pack; ITEM is a "
+	  "sys_id or a schema name as 'pack show' prints it", no_opts, 2, 3,
+	  1, run_remove },
 	{ "pack export", "NAME [--as-application [--force]] [--dir DIR | "
 	  "--output FILE] [--uncompressed] [--overwrite] [--sign]", "export a "
 	  "completed "

@@ -51,14 +51,54 @@ static int print_record(const char *json, size_t len, void *payload)
 
 static int run_list(cli_ctx *ctx, const cli_args *a)
 {
+	ferry_record_list_options o = FERRY_RECORD_LIST_OPTIONS_INIT;
+	ferry_record_filter filters[CLI_MAX_ARGS];
+	const char *given[CLI_MAX_ARGS], *text;
 	list_state s = { ctx->json, 0 };
-	int error = ferry_record_list(ctx->db, a->pos[0], print_record, &s);
+	long long v;
+	int i, n, error;
 
+	n = cli_opt_values(ctx, a, "filter", given, CLI_MAX_ARGS);
+	for (i = 0; i < n; i++) {
+		const char *eq = strchr(given[i], '=');
+
+		if (!eq || eq == given[i])
+			return cli_usage_error(ctx, "--filter takes FIELD=VALUE, "
+				"not '%s'", given[i]);
+		/* The field's name ends at '='; keep it in argv's copy. */
+		filters[i].field = strndup(given[i], (size_t)(eq - given[i]));
+		filters[i].value = eq + 1;
+		if (!filters[i].field)
+			return cli_error(ctx, FERRY_ENOMEM, "out of memory");
+	}
+	o.filters = filters;
+	o.nfilters = (size_t)n;
+	if ((text = cli_opt_value(ctx, a, "limit")) != NULL) {
+		if (cli_parse_int(ctx, text, "--limit", &v) < 0)
+			goto usage;
+		if (v == 0) {
+			cli_usage_error(ctx, "--limit must be at least 1");
+			goto usage;
+		}
+		o.limit = (uint64_t)v;
+	}
+	if ((text = cli_opt_value(ctx, a, "offset")) != NULL) {
+		if (cli_parse_int(ctx, text, "--offset", &v) < 0)
+			goto usage;
+		o.offset = (uint64_t)v;
+	}
+	error = ferry_record_list_v2(ctx->db, a->pos[0], &o, print_record, &s);
+	for (i = 0; i < n; i++)
+		free((char *)filters[i].field);
 	if (error < 0)
 		return cli_fail(ctx, error);
 	if (ctx->json)
 		puts(s.n ? "\n]" : "[]");
 	return CLI_EXIT_OK;
+usage:
+	for (i = 0; i < n; i++)
+		free((char *)filters[i].field);
+	return CLI_EXIT_USAGE;
 }
 
 static int run_load(cli_ctx *ctx, const cli_args *a)
@@ -114,18 +154,35 @@ static int run_history(cli_ctx *ctx, const cli_args *a)
 		human_history);
 }
 
+static void human_restore(json_t *doc)
+{
+	json_t *v = json_object_get(doc, "version");
+
+	printf("restored %s %s to version %s\n",
+		cli_text(json_object_get(doc, "entity")),
+		cli_text(json_object_get(doc, "sys_id")),
+		cli_text(json_object_get(doc, "restored")));
+	if (json_is_string(v))
+		printf("new version: %s\n", json_string_value(v));
+}
+
 static int run_restore(cli_ctx *ctx, const cli_args *a)
 {
-	int error = ferry_record_restore(ctx->db, a->pos[0], a->pos[1],
-		a->pos[2]);
+	ferry_buf out = FERRY_BUF_INIT;
 
-	if (error < 0)
-		return cli_fail(ctx, error);
-	return cli_done(ctx, "restored %s %s to version %s", a->pos[0],
-		a->pos[1], a->pos[2]);
+	return cli_show(ctx, ferry_record_restore_v2(&out, ctx->db, a->pos[0],
+		a->pos[1], a->pos[2]), &out, human_restore);
 }
 
 static const cli_opt no_opts[] = { { NULL, NULL, NULL } };
+
+static const cli_opt list_opts[] = {
+	{ "filter", "FIELD=VALUE", "only records whose FIELD equals VALUE "
+	  "(read as the field's type); repeat for several, all must hold" },
+	{ "limit", "N", "at most N records" },
+	{ "offset", "N", "skip the first N records (ordered by sys_id)" },
+	{ NULL, NULL, NULL }
+};
 
 const cli_command cli_record_commands[] = {
 	{ "record put", "ENTITY JSON", "insert a record (no sys_id) or update "
@@ -133,8 +190,9 @@ const cli_command cli_record_commands[] = {
 	  2, 2, 1, run_put },
 	{ "record get", "ENTITY SYS_ID", "show a record", no_opts, 2, 2, 1,
 	  run_get },
-	{ "record list", "ENTITY", "list an entity's records (JSON Lines; "
-	  "--json: one array)", no_opts, 1, 1, 1, run_list },
+	{ "record list", "ENTITY [--filter FIELD=VALUE]... [--limit N] "
+	  "[--offset N]", "list an entity's records (JSON Lines; --json: one "
+	  "array)", list_opts, 1, 1, 1, run_list },
 	{ "record load", "ENTITY FILE", "load JSON Lines (FILE or - for "
 	  "stdin) in one transaction", no_opts, 2, 2, 1, run_load },
 	{ "record delete", "ENTITY SYS_ID", "delete a record", no_opts, 2, 2,

@@ -11,9 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#define FERRY_VERSION_TEXT "ferry 0.1.0"
-
-static const cli_command *const tables[] = {
+const cli_command *const cli_tables[] = {
 	cli_instance_commands,
 	cli_catalog_commands,
 	cli_record_commands,
@@ -25,54 +23,22 @@ static const cli_command *const tables[] = {
 	cli_auth_commands,
 	cli_serve_commands,
 	cli_key_commands,
+	cli_backup_commands,
 	NULL
 };
 
-static void usage_all(FILE *out)
-{
-	size_t t;
-	const cli_command *c;
-
-	fputs("usage: ferry [--db PATH] [--user NAME] [--json] COMMAND "
-		"[ARGS]\n\n"
-		"ferry moves configuration between instances: versions, local "
-		"packs,\n.sop packages, imports, entity packs and formulas.\n\n"
-		"Global options:\n"
-		"  --db PATH     the instance (or FERRY_DB)\n"
-		"  --user NAME   who acts (or FERRY_USER; default: the first "
-		"admin)\n"
-		"  --json        machine output on stdout\n"
-		"  --help        this help; 'ferry COMMAND --help' for one "
-		"command\n"
-		"  --version     the version\n\nCommands:\n", out);
-	for (t = 0; tables[t]; t++)
-		for (c = tables[t]; c->name; c++)
-			fprintf(out, "  %-18s %s\n", c->name, c->summary);
-	fputs("\nExit codes: 0 done, 1 error, 2 usage, 3 the import has "
-		"unresolved problems.\nEnvironment: FERRY_DB, FERRY_USER, "
-		"FERRY_NOW (fixes the clock, e.g.\n2021-12-31T12:00:00Z), "
-		"FERRY_KEY_FILE (the signing key file).  "
-		"Reference: docs/cli.md\n", out);
-}
-
-static void usage_command(const cli_command *c)
-{
-	const cli_opt *o;
-
-	printf("usage: ferry %s %s\n\n%s\n", c->name, c->usage, c->summary);
-	if (c->opts && c->opts[0].name) {
-		puts("\nOptions:");
-		for (o = c->opts; o->name; o++) {
-			char left[64];
-
-			snprintf(left, sizeof(left), "--%s%s%s", o->name,
-				o->arg ? " " : "", o->arg ? o->arg : "");
-			printf("  %-22s %s\n", left, o->help);
-		}
-	}
-	puts("  --json                 machine output on stdout\n"
-		"  --help                 this help");
-}
+/* Accepted anywhere on the line, before or after the command; a
+ * command's own option of the same name wins after the command. */
+const cli_opt cli_global_opts[] = {
+	{ "db", "PATH", "the instance (or FERRY_DB)" },
+	{ "user", "NAME", "who acts (or FERRY_USER; default: the first "
+	  "admin)" },
+	{ "json", NULL, "machine output on stdout; errors as "
+	  "{\"error\":{\"code\",\"message\"}} on stderr" },
+	{ "help", NULL, "this help; 'ferry COMMAND --help' for one command" },
+	{ "version", NULL, "the version and the libraries ferry uses" },
+	{ NULL, NULL, NULL }
+};
 
 /* Find the command naming argv[0] or "argv[0] argv[1]". */
 static const cli_command *find_command(int argc, char **argv, int *words)
@@ -83,47 +49,20 @@ static const cli_command *find_command(int argc, char **argv, int *words)
 
 	if (argc >= 2) {
 		snprintf(two, sizeof(two), "%s %s", argv[0], argv[1]);
-		for (t = 0; tables[t]; t++)
-			for (c = tables[t]; c->name; c++)
+		for (t = 0; cli_tables[t]; t++)
+			for (c = cli_tables[t]; c->name; c++)
 				if (!strcmp(c->name, two)) {
 					*words = 2;
 					return c;
 				}
 	}
-	for (t = 0; tables[t]; t++)
-		for (c = tables[t]; c->name; c++)
+	for (t = 0; cli_tables[t]; t++)
+		for (c = cli_tables[t]; c->name; c++)
 			if (!strcmp(c->name, argv[0])) {
 				*words = 1;
 				return c;
 			}
 	return NULL;
-}
-
-/* List the commands whose name starts with "group " on out (NULL: only
- * count them); returns how many there are. */
-static int usage_group(FILE *out, const char *group)
-{
-	size_t t, len = strlen(group);
-	const cli_command *c;
-	int n = 0;
-
-	for (t = 0; tables[t]; t++)
-		for (c = tables[t]; c->name; c++)
-			if (!strncmp(c->name, group, len) &&
-			    c->name[len] == ' ') {
-				if (!out) {
-					n++;
-					continue;
-				}
-				if (n++ == 0)
-					fprintf(out, "usage: ferry %s COMMAND "
-						"[ARGS]\n\nCommands:\n", group);
-				fprintf(out, "  %-18s %s\n", c->name,
-					c->summary);
-			}
-	if (n && out)
-		fprintf(out, "\nSee 'ferry %s COMMAND --help'.\n", group);
-	return n;
 }
 
 static int opt_index(const cli_command *c, const char *name, size_t len)
@@ -152,11 +91,58 @@ int cli_opt_set(const cli_ctx *ctx, const cli_args *a, const char *name)
 	return i >= 0 && a->set[i];
 }
 
+int cli_opt_values(const cli_ctx *ctx, const cli_args *a, const char *name,
+	const char **out, int max)
+{
+	int i = opt_index(ctx->cmd, name, strlen(name)), k, n = 0;
+
+	for (k = 0; i >= 0 && k < a->nrep; k++)
+		if (a->rep_opt[k] == i && n < max)
+			out[n++] = a->rep[k];
+	return n;
+}
+
+/*
+ * A global option at argv[*i] ("--db PATH", "--db=PATH", "--user ...",
+ * "--json"): take it (moving *i past its value) and return 1; 0 when it
+ * is none; an exit code < 0 for a missing value.
+ */
+static int global_option(cli_ctx *ctx, int argc, char **argv, int *i)
+{
+	const char *a = argv[*i];
+	const char **to;
+	size_t len;
+
+	if (!strcmp(a, "--json")) {
+		ctx->json = 1;
+		return 1;
+	}
+	if (!strncmp(a, "--db", 4)) {
+		to = &ctx->db_path;
+		len = 4;
+	} else if (!strncmp(a, "--user", 6)) {
+		to = &ctx->user;
+		len = 6;
+	} else {
+		return 0;
+	}
+	if (a[len] == '=') {
+		*to = a + len + 1;
+		return 1;
+	}
+	if (a[len] != '\0')
+		return 0;
+	if (*i + 1 >= argc)
+		return -cli_usage_error(ctx, "%s needs a value", a);
+	*to = argv[++*i];
+	return 1;
+}
+
 /* Parse a command's arguments; 0, 1 for --help, or an exit code < 0. */
 static int parse_args(cli_ctx *ctx, int argc, char **argv, cli_args *a)
 {
 	const cli_command *c = ctx->cmd;
-	int i, only_pos = 0;
+	int i, only_pos = 0, g;
 
 	memset(a, 0, sizeof(*a));
 	for (i = 0; i < argc; i++) {
@@ -176,16 +162,17 @@ static int parse_args(cli_ctx *ctx, int argc, char **argv, cli_args *a)
 		}
 		if (!strcmp(arg, "--help"))
 			return 1;
-		if (!strcmp(arg, "--json")) {
-			ctx->json = 1;
-			continue;
-		}
 		eq = strchr(arg + 2, '=');
 		k = opt_index(c, arg + 2, eq ? (size_t)(eq - arg - 2) :
 			strlen(arg + 2));
-		if (k < 0)
+		if (k < 0) {
+			if ((g = global_option(ctx, argc, argv, &i)) < 0)
+				return g;
+			if (g)
+				continue;
 			return -cli_usage_error(ctx, "unknown option '%s'",
 				arg);
+		}
 		a->set[k] = 1;
 		if (!c->opts[k].arg) {
 			if (eq)
@@ -201,26 +188,16 @@ static int parse_args(cli_ctx *ctx, int argc, char **argv, cli_args *a)
 			return -cli_usage_error(ctx, "option --%s needs a "
 				"value (%s)", c->opts[k].name, c->opts[k].arg);
 		}
+		if (a->nrep == CLI_MAX_ARGS)
+			return -cli_usage_error(ctx, "too many options");
+		a->rep_opt[a->nrep] = k;
+		a->rep[a->nrep++] = a->val[k];
 	}
 	if (a->npos < c->min_args)
 		return -cli_usage_error(ctx, "missing arguments");
 	if (c->max_args >= 0 && a->npos > c->max_args)
 		return -cli_usage_error(ctx, "too many arguments");
 	return 0;
-}
-
-static void progress(const char *what, uint64_t done, uint64_t total,
-	void *payload)
-{
-	(void)payload;
-	if (total)
-		fprintf(stderr, "\r%s: %llu of %llu", what,
-			(unsigned long long)done, (unsigned long long)total);
-	else
-		fprintf(stderr, "\r%s: %llu", what, (unsigned long long)done);
-	if (total && done >= total)
-		fputc('\n', stderr);
-	fflush(stderr);
 }
 
 static int open_instance(cli_ctx *ctx)
@@ -240,8 +217,47 @@ static int open_instance(cli_ctx *ctx)
 	    (error = ferry_db_set_key_file(ctx->db, key_file)) < 0))
 		return cli_fail(ctx, error);
 	if (isatty(STDERR_FILENO))
-		ferry_db_set_progress(ctx->db, progress, NULL);
+		ferry_db_set_progress(ctx->db, cli_progress, NULL);
 	return CLI_EXIT_OK;
+}
+
+/* "ferry --version": ours, then each library as built and as running. */
+static int print_version(cli_ctx *ctx)
+{
+	ferry_buf out = FERRY_BUF_INIT;
+	json_t *doc, *lib;
+	size_t i;
+	int error = ferry_build_info(&out);
+
+	if (error < 0)
+		return cli_fail(ctx, error);
+	if (ctx->json) {
+		puts(out.ptr);
+		ferry_buf_dispose(&out);
+		return CLI_EXIT_OK;
+	}
+	doc = json_loadb(out.ptr, out.size, 0, NULL);
+	printf("ferry %s\n", cli_text(json_object_get(doc, "version")));
+	json_array_foreach(json_object_get(doc, "libraries"), i, lib)
+		printf("  %-10s built with %s, running %s\n",
+			cli_text(json_object_get(lib, "name")),
+			cli_text(json_object_get(lib, "built")),
+			cli_text(json_object_get(lib, "running")));
+	json_decref(doc);
+	ferry_buf_dispose(&out);
+	return CLI_EXIT_OK;
+}
+
+/* --json anywhere before "--" asks for JSON errors too, even for a
+ * command line that cannot be parsed. */
+static int wants_json(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+		if (!strcmp(argv[i], "--json"))
+			return 1;
+	return 0;
 }
 
 /*
@@ -250,10 +266,11 @@ static int open_instance(cli_ctx *ctx)
  * flushed: it is checked here, once, for every command.  Output that
  * could not be written is a failure, whatever the command did.
  */
-static int finish_output(int rc)
+static int finish_output(int rc, int json)
 {
 	int failed = fflush(stdout) != 0 || ferror(stdout);
 	int err = errno;
+	cli_ctx ctx;
 
 	if (fclose(stdout) != 0 && !failed) {
 		failed = 1;
@@ -261,7 +278,9 @@ static int finish_output(int rc)
 	}
 	if (!failed)
 		return rc;
-	fprintf(stderr, "ferry: cannot write the output: %s%s\n",
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.json = json;
+	cli_error(&ctx, FERRY_EIO, "cannot write the output: %s%s",
 		err ? strerror(err) : "write error", rc == CLI_EXIT_OK ?
 		"; the command itself was carried out: check its effect "
 		"before running it again" : "");
@@ -283,9 +302,12 @@ static int run(int argc, char **argv)
 {
 	cli_ctx ctx;
 	cli_args args;
-	int i, words = 0, rc;
+	int i, words = 0, rc, version = 0;
 
 	memset(&ctx, 0, sizeof(ctx));
+	if ((rc = cli_generate(argc, argv)) >= 0)
+		return rc;
+	ctx.json = wants_json(argc, argv);
 	ctx.db_path = getenv("FERRY_DB");
 	ctx.user = getenv("FERRY_USER");
 	if (ctx.user && !*ctx.user)
@@ -293,55 +315,54 @@ static int run(int argc, char **argv)
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];
 
-		if (!strcmp(a, "--db") || !strcmp(a, "--user")) {
-			if (i + 1 >= argc)
-				return cli_usage_error(NULL, "%s needs a value",
-					a);
-			if (a[2] == 'd')
-				ctx.db_path = argv[++i];
-			else
-				ctx.user = argv[++i];
-		} else if (!strncmp(a, "--db=", 5)) {
-			ctx.db_path = a + 5;
-		} else if (!strncmp(a, "--user=", 7)) {
-			ctx.user = a + 7;
-		} else if (!strcmp(a, "--json")) {
-			ctx.json = 1;
-		} else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-			usage_all(stdout);
+		if ((rc = global_option(&ctx, argc, argv, &i)) < 0)
+			return -rc;
+		if (rc)
+			continue;
+		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+			cli_usage_all(stdout);
 			return CLI_EXIT_OK;
 		} else if (!strcmp(a, "--version")) {
-			puts(FERRY_VERSION_TEXT);
-			return CLI_EXIT_OK;
+			version = 1;
 		} else if (a[0] == '-') {
-			return cli_usage_error(NULL, "unknown option '%s'", a);
+			return cli_usage_error(&ctx, "unknown option '%s'", a);
 		} else {
 			break;
 		}
 	}
+	if (version)
+		return print_version(&ctx);
 	if (i >= argc) {
-		usage_all(stderr);
+		if (ctx.json)
+			return cli_usage_error(&ctx, "no command given");
+		cli_usage_all(stderr);
 		return CLI_EXIT_USAGE;
 	}
 	if ((ctx.cmd = find_command(argc - i, argv + i, &words)) == NULL) {
 		/* "ferry pack --help" lists the pack commands. */
 		if (i + 1 < argc && (!strcmp(argv[i + 1], "--help") ||
-		    !strcmp(argv[i + 1], "-h")) && usage_group(stdout, argv[i]))
+		    !strcmp(argv[i + 1], "-h")) &&
+		    cli_usage_group(stdout, argv[i]))
 			return CLI_EXIT_OK;
-		if (i + 1 >= argc && usage_group(stderr, argv[i]))
+		if (i + 1 >= argc && !ctx.json &&
+		    cli_usage_group(stderr, argv[i]))
 			return CLI_EXIT_USAGE;
-		if (i + 1 < argc && usage_group(NULL, argv[i])) {
-			fprintf(stderr, "ferry: unknown command '%s %s'\n",
+		if (i + 1 < argc && cli_usage_group(NULL, argv[i])) {
+			rc = cli_usage_error(&ctx, "unknown command '%s %s'",
 				argv[i], argv[i + 1]);
-			usage_group(stderr, argv[i]);
-			return CLI_EXIT_USAGE;
+			if (!ctx.json)
+				cli_usage_group(stderr, argv[i]);
+			return rc;
 		}
-		return cli_usage_error(NULL, "unknown command '%s'", argv[i]);
+		if (cli_usage_group(NULL, argv[i]))
+			return cli_usage_error(&ctx, "'%s' needs a command; "
+				"see 'ferry %s --help'", argv[i], argv[i]);
+		return cli_usage_error(&ctx, "unknown command '%s'", argv[i]);
 	}
 	i += words;
 	rc = parse_args(&ctx, argc - i, argv + i, &args);
 	if (rc == 1) {
-		usage_command(ctx.cmd);
+		cli_usage_command(ctx.cmd);
 		return CLI_EXIT_OK;
 	}
 	if (rc < 0)
@@ -360,5 +381,5 @@ int main(int argc, char **argv)
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	signal(SIGHUP, on_signal);
-	return finish_output(run(argc, argv));
+	return finish_output(run(argc, argv), wants_json(argc, argv));
 }

@@ -1,7 +1,8 @@
 /*
  * output.c - how the ferry command prints: JSON documents as they are
- * with --json, tables and "key: value" lines for people, and errors as
- * "ferry: <message>" on stderr.
+ * with --json, tables that fit the screen and "key: value" lines for
+ * people, errors as "ferry: <message>" on stderr (with --json, one
+ * {"error":{"code","message"}} line), and the progress line.
  *
  * Text meant for a terminal passes through one filter, cli_escape():
  * names can come from a package made elsewhere, and an ESC or a newline
@@ -13,6 +14,45 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <time.h>
+#include <unistd.h>
+
+/* A progress line is on the terminal, not yet ended. */
+static int progress_open;
+
+/* One error on stderr: "ferry: <message>", or the JSON error document. */
+static void print_error(const cli_ctx *ctx, const char *code,
+	const char *msg)
+{
+	json_t *doc;
+	char *text, *safe;
+
+	if (progress_open) {
+		fputc('\n', stderr);
+		progress_open = 0;
+	}
+	if (!ctx || !ctx->json) {
+		safe = cli_escape(msg);
+		fprintf(stderr, "ferry: %s\n", safe ? safe : "out of memory");
+		free(safe);
+		return;
+	}
+	doc = json_pack("{s:{s:s,s:s}}", "error", "code", code, "message",
+		msg);
+	text = doc ? json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER) :
+		NULL;
+	fprintf(stderr, "%s\n", text ? text : "{\"error\":{\"code\":"
+		"\"out_of_memory\",\"message\":\"out of memory\"}}");
+	free(text);
+	json_decref(doc);
+}
+
+static int exit_code(int code)
+{
+	return code == FERRY_EUNRESOLVED ? CLI_EXIT_UNRESOLVED :
+		CLI_EXIT_ERROR;
+}
 
 /* Is byte p[0] the start of a control character (C0, DEL, or C1 as
  * UTF-8 C2 80 to C2 9F)?  Its length in bytes, else 0. */
@@ -77,25 +117,38 @@ static void escape_doc(json_t *v)
 int cli_fail(cli_ctx *ctx, int code)
 {
 	const char *msg = ctx->db ? ferry_errmsg(ctx->db) : "";
-	char *safe;
 
 	if (!msg || !*msg)
 		msg = ferry_strerror(code);
-	safe = cli_escape(msg);
-	fprintf(stderr, "ferry: %s\n", safe ? safe : ferry_strerror(code));
-	free(safe);
-	return code == FERRY_EUNRESOLVED ? CLI_EXIT_UNRESOLVED :
-		CLI_EXIT_ERROR;
+	print_error(ctx, ferry_error_name(code), msg);
+	return exit_code(code);
+}
+
+int cli_error(cli_ctx *ctx, int code, const char *fmt, ...)
+{
+	va_list ap;
+	char msg[1024];
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	print_error(ctx, ferry_error_name(code), msg);
+	return exit_code(code);
 }
 
 int cli_usage_error(cli_ctx *ctx, const char *fmt, ...)
 {
 	va_list ap;
+	char msg[1024];
 
-	fputs("ferry: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	if (ctx && ctx->json) {
+		print_error(ctx, CLI_USAGE_CODE, msg);
+		return CLI_EXIT_USAGE;
+	}
+	fprintf(stderr, "ferry: %s", msg);
 	if (ctx && ctx->cmd)
 		fprintf(stderr, "\nusage: ferry %s %s (see 'ferry %s --help')\n",
 			ctx->cmd->name, ctx->cmd->usage, ctx->cmd->name);
@@ -171,9 +224,64 @@ static char *display(json_t *v)
 	return json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS);
 }
 
+/* Columns that are never cut: people copy their values into commands.
+ * Times (at, *_at) are never cut either. */
+static int keep_whole(const char *column, const char *const *whole)
+{
+	static const char *const keep[] = { "sys_id", "item", "version",
+		"stamp", "id", "path", "file", "entity", "fingerprint",
+		"public_key", "at", NULL };
+	size_t i, len = strlen(column);
+
+	for (i = 0; keep[i]; i++)
+		if (!strcmp(keep[i], column))
+			return 1;
+	for (i = 0; whole && whole[i]; i++)
+		if (!strcmp(whole[i], column))
+			return 1;
+	return len > 3 && !strcmp(column + len - 3, "_at");
+}
+
+/* The width tables fit: $COLUMNS, else the terminal's, else 80. */
+static size_t screen_width(void)
+{
+	const char *env = getenv("COLUMNS");
+	struct winsize ws;
+	long n;
+
+	if (env && (n = strtol(env, NULL, 10)) >= 20 && n < 10000)
+		return (size_t)n;
+	if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ,
+	    &ws) == 0 && ws.ws_col >= 20)
+		return ws.ws_col;
+	return 80;
+}
+
+/* Print a cell in width w (0: as is), cut with '~' when longer; a cut
+ * never splits a UTF-8 character. */
+static void cell(const char *t, size_t w, int last)
+{
+	size_t len = strlen(t);
+
+	if (last || len <= w) {
+		printf("%-*s%s", last ? 0 : (int)w, t, last ? "\n" : "  ");
+		return;
+	}
+	len = w ? w - 1 : 0;
+	while (len && ((unsigned char)t[len] & 0xc0) == 0x80)
+		len--;
+	printf("%.*s~%*s  ", (int)len, t, (int)(w - 1 - len), "");
+}
+
 void cli_table(json_t *rows, const char *const *columns)
 {
-	size_t ncol = 0, i, r, *width;
+	cli_table_whole(rows, columns, NULL);
+}
+
+void cli_table_whole(json_t *rows, const char *const *columns,
+	const char *const *whole)
+{
+	size_t ncol = 0, i, r, *width, total, screen = screen_width();
 	json_t *row;
 
 	while (columns[ncol])
@@ -188,19 +296,41 @@ void cli_table(json_t *rows, const char *const *columns)
 			size_t len = t ? strlen(t) : 0;
 
 			if (len > width[i])
-				width[i] = len > 60 ? 60 : len;
+				width[i] = len;
 			free(t);
 		}
 	}
+	/* Fit the screen: the widest column that may be cut loses a
+	 * character at a time, down to its header or 10.  The last column
+	 * is not padded, so it may run on. */
+	for (;;) {
+		size_t widest = ncol, floor;
+
+		for (total = 0, i = 0; i + 1 < ncol; i++)
+			total += width[i] + 2;
+		if (ncol)
+			total += width[ncol - 1];
+		if (total <= screen)
+			break;
+		for (i = 0; i + 1 < ncol; i++) {
+			floor = strlen(columns[i]) > 10 ? strlen(columns[i]) :
+				10;
+			if (!keep_whole(columns[i], whole) &&
+			    width[i] > floor && (widest == ncol ||
+			    width[i] > width[widest]))
+				widest = i;
+		}
+		if (widest == ncol)
+			break;
+		width[widest]--;
+	}
 	for (i = 0; i < ncol; i++)
-		printf("%-*s%s", i + 1 < ncol ? (int)width[i] : 0, columns[i],
-			i + 1 < ncol ? "  " : "\n");
+		cell(columns[i], width[i], i + 1 == ncol);
 	json_array_foreach(rows, r, row) {
 		for (i = 0; i < ncol; i++) {
 			char *t = display(json_object_get(row, columns[i]));
 
-			printf("%-*s%s", i + 1 < ncol ? (int)width[i] : 0,
-				t ? t : "", i + 1 < ncol ? "  " : "\n");
+			cell(t ? t : "", width[i], i + 1 == ncol);
 			free(t);
 		}
 	}
@@ -290,6 +420,55 @@ int cli_done(cli_ctx *ctx, const char *fmt, ...)
 	va_end(ap);
 	putchar('\n');
 	return CLI_EXIT_OK;
+}
+
+/*
+ * The progress line: rewritten in place with \r, at most about ten times
+ * a second, ended with a newline when the work is done.  The rate and the
+ * time left count from the first report of each piece of work.
+ */
+void cli_progress(const char *what, uint64_t done, uint64_t total,
+	void *payload)
+{
+	static char last_what[64];
+	static struct timespec start, shown;
+	struct timespec now;
+	double elapsed, since, rate;
+	int finished = total && done >= total;
+
+	(void)payload;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (strncmp(last_what, what, sizeof(last_what) - 1) != 0) {
+		snprintf(last_what, sizeof(last_what), "%s", what);
+		start = now;
+		shown.tv_sec = 0;
+		shown.tv_nsec = 0;
+	}
+	elapsed = (double)(now.tv_sec - start.tv_sec) +
+		(double)(now.tv_nsec - start.tv_nsec) / 1e9;
+	since = (double)(now.tv_sec - shown.tv_sec) +
+		(double)(now.tv_nsec - shown.tv_nsec) / 1e9;
+	if (!finished && since < 0.1)
+		return;
+	shown = now;
+	rate = elapsed > 0.001 ? (double)done / elapsed : 0;
+	fprintf(stderr, "\r%s: %llu", what, (unsigned long long)done);
+	if (total)
+		fprintf(stderr, " of %llu", (unsigned long long)total);
+	if (rate > 0)
+		fprintf(stderr, " (%.0f/s", rate);
+	if (rate > 0 && total && !finished)
+		fprintf(stderr, ", %.0f s left)", (double)(total - done) /
+			rate);
+	else if (rate > 0)
+		fputc(')', stderr);
+	fputs("\033[K", stderr);
+	progress_open = !finished;
+	if (finished) {
+		fputc('\n', stderr);
+		last_what[0] = '\0';
+	}
+	fflush(stderr);
 }
 
 int cli_parse_int(cli_ctx *ctx, const char *text, const char *what,

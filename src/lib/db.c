@@ -12,33 +12,55 @@
 #include <string.h>
 #include <time.h>
 
-static const char *const error_text[] = {
-	"done",				/* FERRY_OK */
-	"error",			/* FERRY_ERROR */
-	"not found",			/* FERRY_ENOTFOUND */
-	"already exists",		/* FERRY_EEXISTS */
-	"invalid input",		/* FERRY_EINVALID */
-	"permission denied",		/* FERRY_EDENIED */
-	"conflict",			/* FERRY_ECONFLICT */
-	"damaged, foreign or too new file", /* FERRY_EFORMAT */
-	"misuse of the library",	/* FERRY_EMISUSE */
-	"out of memory",		/* FERRY_ENOMEM */
-	"input/output error",		/* FERRY_EIO */
-	"not allowed in this state",	/* FERRY_ESTATE */
-	"unresolved problems",		/* FERRY_EUNRESOLVED */
-	"instance busy",		/* FERRY_EBUSY */
-	"record protected",		/* FERRY_EPROTECTED */
-	"not authenticated",		/* FERRY_EAUTH */
+/*
+ * Every status code once: its fixed text (ferry_strerror) and its stable
+ * name (ferry_error_name), in code order.  A new code appends a row here.
+ */
+static const struct {
+	const char *text;
+	const char *name;
+} error_table[] = {
+	{ "done", "ok" },				/* FERRY_OK */
+	{ "error", "error" },				/* FERRY_ERROR */
+	{ "not found", "not_found" },			/* FERRY_ENOTFOUND */
+	{ "already exists", "exists" },			/* FERRY_EEXISTS */
+	{ "invalid input", "invalid" },			/* FERRY_EINVALID */
+	{ "permission denied", "denied" },		/* FERRY_EDENIED */
+	{ "conflict", "conflict" },			/* FERRY_ECONFLICT */
+	{ "damaged, foreign or too new file", "bad_file" }, /* FERRY_EFORMAT */
+	{ "misuse of the library", "misuse" },		/* FERRY_EMISUSE */
+	{ "out of memory", "too_large" },		/* FERRY_ENOMEM */
+	{ "input/output error", "io_error" },		/* FERRY_EIO */
+	{ "not allowed in this state", "state" },	/* FERRY_ESTATE */
+	{ "unresolved problems", "unresolved_problems" }, /* FERRY_EUNRESOLVED */
+	{ "instance busy", "busy" },			/* FERRY_EBUSY */
+	{ "record protected", "protected" },		/* FERRY_EPROTECTED */
+	{ "not authenticated", "unauthenticated" },	/* FERRY_EAUTH */
 };
 
-const char *ferry_strerror(int code)
+#define ERROR_ROWS (sizeof(error_table) / sizeof(error_table[0]))
+
+/* The row of a code, or ERROR_ROWS. */
+static size_t error_row(int code)
 {
 	/* Negate as size_t: -INT_MIN does not fit an int. */
 	size_t i = code <= 0 ? -(size_t)code : (size_t)-1;
 
-	if (i < sizeof(error_text) / sizeof(error_text[0]))
-		return error_text[i];
-	return "unknown error";
+	return i < ERROR_ROWS ? i : ERROR_ROWS;
+}
+
+const char *ferry_strerror(int code)
+{
+	size_t i = error_row(code);
+
+	return i < ERROR_ROWS ? error_table[i].text : "unknown error";
+}
+
+const char *ferry_error_name(int code)
+{
+	size_t i = error_row(code);
+
+	return i < ERROR_ROWS ? error_table[i].name : "unknown";
 }
 
 const char *ferry_errmsg(const ferry_db *db)

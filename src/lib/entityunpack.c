@@ -794,9 +794,11 @@ static int apply(unpack_state *u)
 		else if (p->action == UP_MERGED)
 			error = merge_fields(u, p);
 	}
-	for (i = 0; i < u->norder && !error; i++)
+	for (i = 0; i < u->norder && !error; i++) {
 		if (u->order[i]->action != UP_SKIPPED)
 			error = unpack_objects(u, u->order[i]);
+		ferry__progress(u->db, "unpacking", i + 1, u->norder);
+	}
 	return error;
 }
 

@@ -83,6 +83,9 @@ typedef struct {
 	ferry_str old;		/* scratch: old values of one update */
 	int application;
 	int refuse_vendor;	/* application mode without --force */
+	int64_t vendor;		/* vendor records seen */
+	uint64_t written, total;	/* record items, for progress */
+	ferry_str first_vendor;	/* "entity sys_id" of the first one */
 	const char *essences;
 	const char *pack_name;
 	int64_t out_of_date;	/* items whose record changed since */
@@ -142,6 +145,11 @@ static int record_item(const ferry_export_row *r, void *payload)
 	ferry_str *l = &s->line;
 	char seal[FERRY_HASH_HEX];
 
+	if (++s->written % 1000 == 0)
+		ferry__progress(s->db, "exporting", s->written, s->total);
+	if (r->vendor && !s->vendor++)
+		ferry_str_printf(&s->first_vendor, "%s %s", r->entity,
+			r->sys_id);
 	if (r->vendor && s->refuse_vendor)
 		return ferry__error(s->db, FERRY_ECONFLICT, "pack '%s' contains "
 			"vendor records (%s %s, for one): exporting it as a new "
@@ -286,8 +294,9 @@ int ferry_pack_export(ferry_buf *out, ferry_db *db, const char *name,
 	ferry_str header = FERRY_STR_INIT, path = FERRY_STR_INIT,
 		essences = FERRY_STR_INIT, doc = FERRY_STR_INIT;
 	unsigned char sk[crypto_sign_SECRETKEYBYTES];
-	char stamp[FERRY_HASH_HEX];
-	int error, sign;
+	char stamp[FERRY_HASH_HEX], now[FERRY_ISO_LEN];
+	int64_t count = 0;
+	int error, sign, recorded = 1, comma = 0;
 
 	FERRY_CHECK_DB(db);
 	memset(&s, 0, sizeof(s));
@@ -316,6 +325,9 @@ int ferry_pack_export(ferry_buf *out, ferry_db *db, const char *name,
 	}
 	s.pack_name = p.name;
 	s.refuse_vendor = s.application && !opts->force;
+	if ((error = ferry_store__pack_count(db, p.id, &count)) < 0)
+		goto done;
+	s.total = (uint64_t)count;
 	error = ferry_store__property_get(db, ESSENCES_PROPERTY, &essences);
 	if (error < 0 && error != FERRY_ENOTFOUND)
 		goto done;
@@ -343,6 +355,11 @@ int ferry_pack_export(ferry_buf *out, ferry_db *db, const char *name,
 		error = ferry__error(db, error, "%s", ferry_str_cstr(&s.err));
 		goto done;
 	}
+	ferry__progress(db, "exporting", s.total, s.total);
+	ferry__now_iso(db, now);
+	if (!p.exported_at[0] && (error = ferry_store__pack_exported(db,
+	    p.id, now, &recorded)) < 0)
+		goto done;
 	ferry_str_puts(&doc, "{\"path\":");
 	ferry_str_puts_json(&doc, path.ptr);
 	ferry_str_printf(&doc, ",\"stamp\":\"%s\",\"items\":%llu,\"mode\":%s,"
@@ -352,6 +369,17 @@ int ferry_pack_export(ferry_buf *out, ferry_db *db, const char *name,
 		(long long)s.out_of_date);
 	ferry__signer_json(&doc, sign ? sk : NULL);
 	ferry_str_puts(&doc, ",\"warnings\":[");
+	if (!recorded) {
+		ferry_str warn = FERRY_STR_INIT;
+
+		ferry_str_printf(&warn, "the instance could not note that pack "
+			"'%s' was exported (it is busy or read-only): 'ferry "
+			"pack delete' treats it as never exported until it is "
+			"exported again", p.name);
+		ferry_str_puts_json(&doc, ferry_str_cstr(&warn));
+		ferry_str_dispose(&warn);
+		comma = 1;
+	}
 	if (s.out_of_date > 0) {
 		ferry_str warn = FERRY_STR_INIT;
 
@@ -359,6 +387,24 @@ int ferry_pack_export(ferry_buf *out, ferry_db *db, const char *name,
 			"date: their records changed after they were captured; "
 			"reopen the pack and add them again to ship the newest "
 			"versions", (long long)s.out_of_date, p.name);
+		if (comma)
+			ferry_str_putc(&doc, ',');
+		ferry_str_puts_json(&doc, ferry_str_cstr(&warn));
+		ferry_str_dispose(&warn);
+		comma = 1;
+	}
+	if (s.application && s.vendor) {
+		/* Seed 000: --force exports, and the warning stays. */
+		ferry_str warn = FERRY_STR_INIT;
+
+		ferry_str_printf(&warn, "pack '%s' holds %lld vendor "
+			"record(s) (%s, for one), exported as a new "
+			"application because of --force: use this option "
+			"cautiously, it may cause collisions while updating the "
+			"system; the plain export is recommended", p.name,
+			(long long)s.vendor, ferry_str_cstr(&s.first_vendor));
+		if (comma)
+			ferry_str_putc(&doc, ',');
 		ferry_str_puts_json(&doc, ferry_str_cstr(&warn));
 		ferry_str_dispose(&warn);
 	}
@@ -369,6 +415,7 @@ done:
 	ferry_sop__writer_free(s.w);
 	ferry_str_dispose(&s.line);
 	ferry_str_dispose(&s.old);
+	ferry_str_dispose(&s.first_vendor);
 	ferry_str_dispose(&s.err);
 	ferry_str_dispose(&header);
 	ferry_str_dispose(&path);

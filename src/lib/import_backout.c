@@ -239,6 +239,10 @@ int ferry_import_backout(ferry_buf *out, ferry_db *db, int64_t id)
 	}
 	if (error == FERRY_ENOTFOUND)
 		error = 0;
+	/* The last report ends the progress line: every item is handled. */
+	if (error == 0)
+		ferry__progress(db, "backing out", (uint64_t)imp.items,
+			(uint64_t)imp.items);
 	if (error < 0 || (error = note_definitions(&s)) < 0 ||
 	    (error = check_referrers(&s)) < 0)
 		goto done;

@@ -649,15 +649,20 @@ int ferry__import_plan(ferry_db *db, const ferry_import_row *imp)
 	    (error = ferry_store__import_items_each(db, imp->id, "schema",
 	    NULL, plan_schema_item, &s)) < 0)
 		goto done;
-	for (i = 0; i < s.entities.n && !error; i++)
+	for (i = 0; i < s.entities.n && !error; i++) {
 		error = plan_entity_records(&s, s.entities.names[i]);
+		ferry__progress(db, "planning", i + 1, 2 * s.entities.n);
+	}
 	if (error < 0 ||
 	    (error = ferry_store__import_problems_records(db, imp->id)) < 0)
 		goto done;
 	/* References may point at records of any entity the package
 	 * writes, so these come once every entity is planned. */
-	for (i = 0; i < s.entities.n && !error; i++)
+	for (i = 0; i < s.entities.n && !error; i++) {
 		error = entity_problems(&s, s.entities.names[i]);
+		ferry__progress(db, "planning", s.entities.n + i + 1,
+			2 * s.entities.n);
+	}
 	if (error < 0 ||
 	    (error = ferry_store__import_referrers(db, imp->id, referenced,
 	    &s)) < 0 ||

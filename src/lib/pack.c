@@ -293,3 +293,97 @@ int ferry_pack_reopen(ferry_db *db, const char *name)
 done:
 	return ferry_store__end(db, error);
 }
+
+int ferry_pack_rename(ferry_db *db, const char *name, const char *new_name)
+{
+	ferry_pack_row row, other;
+	int error;
+
+	FERRY_CHECK_DB(db);
+	if ((error = ferry_store__begin(db)) < 0)
+		return error;
+	if ((error = ferry__actor(db)) < 0 ||
+	    (error = find_pack(db, name, &row)) < 0 ||
+	    (error = check_pack_name(db, new_name)) < 0)
+		goto done;
+	if (row.is_default) {
+		error = ferry__error(db, FERRY_ESTATE, "the Default pack keeps "
+			"its name");
+		goto done;
+	}
+	error = ferry_store__pack_get(db, new_name, &other);
+	if (error == 0) {
+		error = ferry__error(db, FERRY_EEXISTS, "a pack named '%s' "
+			"already exists; choose another name", new_name);
+		goto done;
+	}
+	if (error == FERRY_ENOTFOUND)
+		error = ferry_store__pack_rename(db, row.id, new_name);
+done:
+	return ferry_store__end(db, error);
+}
+
+int ferry_pack_delete(ferry_db *db, const char *name)
+{
+	ferry_pack_row row;
+	int64_t items = 0, default_id;
+	int error;
+
+	FERRY_CHECK_DB(db);
+	if ((error = ferry_store__begin(db)) < 0)
+		return error;
+	if ((error = ferry__require_admin(db, "delete packs")) < 0 ||
+	    (error = find_pack(db, name, &row)) < 0 ||
+	    (error = ferry_store__pack_count(db, row.id, &items)) < 0)
+		goto done;
+	if (row.is_default) {
+		error = ferry__error(db, FERRY_ESTATE, "the Default pack is "
+			"never deleted");
+		goto done;
+	}
+	if (items && row.exported_at[0]) {
+		error = ferry__error(db, FERRY_ESTATE, "pack '%s' was exported "
+			"(first at %s) and holds %lld item(s): other instances "
+			"may have it; keep it, or take its items out first "
+			"('ferry pack remove')", name, row.exported_at,
+			(long long)items);
+		goto done;
+	}
+	if ((error = ferry_store__pack_default_id(db, &default_id)) < 0 ||
+	    (error = ferry_store__pack_delete(db, row.id, default_id)) < 0)
+		goto done;
+	if (db->user_pack == row.id)
+		db->user_pack = default_id;
+done:
+	return ferry_store__end(db, error);
+}
+
+int ferry_pack_remove(ferry_db *db, const char *pack, const char *kind,
+	const char *item)
+{
+	ferry_pack_row row;
+	int error, found = 0, definition;
+
+	FERRY_CHECK_DB(db);
+	if (!item)
+		return ferry__error(db, FERRY_EMISUSE, "no item given");
+	definition = kind && (!strcmp(kind, "formula") ||
+		!strcmp(kind, "dataset"));
+	if ((error = ferry_store__begin(db)) < 0)
+		return error;
+	if ((error = ferry__actor(db)) < 0 ||
+	    (error = open_pack(db, pack, &row)) < 0 ||
+	    (error = ferry_store__pack_remove(db, row.id, definition ? kind :
+	    NULL, definition ? NULL : kind, item, &found)) < 0)
+		goto done;
+	if (found == 0)
+		error = ferry__error(db, FERRY_ENOTFOUND, "pack '%s' holds no "
+			"%s%s%s; see 'ferry pack show %s'", pack,
+			kind ? kind : "item", kind ? " " : " ", item, pack);
+	else if (found > 1)
+		error = ferry__error(db, FERRY_EINVALID, "'%s' names several "
+			"items of pack '%s'; name the entity too: 'ferry pack "
+			"remove %s ENTITY %s'", item, pack, pack, item);
+done:
+	return ferry_store__end(db, error);
+}

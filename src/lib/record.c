@@ -310,15 +310,148 @@ done:
 int ferry_record_list(ferry_db *db, const char *entity, ferry_record_cb cb,
 	void *payload)
 {
+	return ferry_record_list_v2(db, entity, NULL, cb, payload);
+}
+
+/* The filterable system columns and how their values read. */
+static const struct {
+	const char *name;
+	const char *type;
+} sys_filters[] = {
+	{ "sys_id", "nchar(36)" },
+	{ "sys_policy", "nvarchar(9)" },
+	{ "sys_vendor", "bool" },
+	{ NULL, NULL }
+};
+
+/* "age, name (and sys_id, sys_policy, sys_vendor)" for an error. */
+static void field_names(ferry_str *s, const ferry_fieldset *fs)
+{
+	size_t i;
+
+	for (i = 0; i < fs->n; i++)
+		ferry_str_printf(s, "%s%s", i ? ", " : "", fs->fields[i].name);
+	ferry_str_puts(s, fs->n ? " (and " : "(");
+	for (i = 0; sys_filters[i].name; i++)
+		ferry_str_printf(s, "%s%s", i ? ", " : "", sys_filters[i].name);
+	ferry_str_putc(s, ')');
+}
+
+/*
+ * One filter as a stored value: the text read as the field's type (JSON
+ * for numbers, bools and json fields; the text itself for the others),
+ * then checked and converted as a put would.
+ */
+static int filter_value(ferry_db *db, const char *entity,
+	const ferry_fieldset *fs, const ferry_record_filter *f,
+	ferry_record_cond *c)
+{
+	ferry_field sysf;
+	const ferry_field *field = NULL;
+	ferry_str err = FERRY_STR_INIT;
+	json_t *v = NULL;
+	int i, error = 0;
+
+	if (!f->field || !f->value)
+		return ferry__error(db, FERRY_EMISUSE, "a filter needs a "
+			"field and a value");
+	if ((i = ferry_fieldset_find(fs, f->field)) >= 0)
+		field = &fs->fields[i];
+	for (i = 0; !field && sys_filters[i].name; i++)
+		if (!strcmp(sys_filters[i].name, f->field)) {
+			memset(&sysf, 0, sizeof(sysf));
+			snprintf(sysf.name, sizeof(sysf.name), "%s",
+				f->field);
+			snprintf(sysf.type_text, sizeof(sysf.type_text), "%s",
+				sys_filters[i].type);
+			if (ferry_type__parse(&sysf.type, sysf.type_text,
+			    &err) < 0) {
+				error = ferry__error(db, FERRY_ERROR, "%s",
+					ferry_str_cstr(&err));
+				goto done;
+			}
+			field = &sysf;
+		}
+	if (!field) {
+		ferry_str_printf(&err, "%s has no field '%s' to filter on; "
+			"its fields: ", entity, f->field);
+		field_names(&err, fs);
+		error = ferry__error(db, FERRY_ENOTFOUND, "%s",
+			ferry_str_cstr(&err));
+		goto done;
+	}
+	switch (field->type.base) {
+	case FERRY_T_INT:
+	case FERRY_T_BIGINT:
+	case FERRY_T_BOOL:
+	case FERRY_T_JSON:
+		v = json_loads(f->value, JSON_DECODE_ANY, NULL);
+		break;
+	default:
+		break;
+	}
+	if (!v)
+		v = json_string(f->value);
+	c->column = field == &sysf ? f->field : field->name;
+	if (!v) {
+		error = ferry__error(db, FERRY_ENOMEM, "out of memory");
+	} else if (json_is_null(v) || ferry_type__convert(&c->value, field, v,
+	    &err) < 0) {
+		if (json_is_null(v))
+			ferry_str_puts(&err, "null matches nothing; give a "
+				"value");
+		error = ferry__error(db, FERRY_EINVALID, "filter %s=%s: %s",
+			f->field, f->value, ferry_str_cstr(&err));
+	} else if (!strcmp(f->field, "sys_policy") &&
+	    strcmp(f->value, "open") && strcmp(f->value, "changed") &&
+	    strcmp(f->value, "protected")) {
+		error = ferry__error(db, FERRY_EINVALID, "filter %s=%s: a "
+			"policy is open, changed or protected", f->field,
+			f->value);
+	}
+done:
+	json_decref(v);
+	ferry_str_dispose(&err);
+	return error;
+}
+
+int ferry_record_list_v2(ferry_db *db, const char *entity,
+	const ferry_record_list_options *opts, ferry_record_cb cb,
+	void *payload)
+{
+	static const ferry_record_list_options defaults =
+		FERRY_RECORD_LIST_OPTIONS_INIT;
 	ferry_fieldset fs = { NULL, 0 };
+	ferry_record_cond *conds = NULL;
+	size_t i, n = 0;
 	int error;
 
 	FERRY_CHECK_DB(db);
+	if (!opts)
+		opts = &defaults;
+	if (!cb || (opts->nfilters && !opts->filters))
+		return ferry__error(db, FERRY_EMISUSE, "no callback or "
+			"filters given");
 	if ((error = ferry__actor(db)) < 0 ||
 	    (error = ferry__fields(db, entity, &fs)) < 0)
 		goto done;
-	error = ferry_store__record_each(db, entity, &fs, cb, payload);
+	if (opts->nfilters && (conds = ferry__calloc(opts->nfilters,
+	    sizeof(*conds))) == NULL) {
+		error = ferry__error(db, FERRY_ENOMEM, "out of memory");
+		goto done;
+	}
+	for (n = 0; n < opts->nfilters; n++)
+		if ((error = filter_value(db, entity, &fs, &opts->filters[n],
+		    &conds[n])) < 0) {
+			n++;
+			goto done;
+		}
+	error = ferry_store__record_query(db, entity, &fs, conds, n,
+		opts->limit, opts->offset, cb, payload);
 done:
+	for (i = 0; i < n; i++)
+		ferry_value_dispose(&conds[i].value);
+	ferry__free(conds);
 	ferry_fieldset_dispose(&fs);
 	return error;
 }
@@ -457,7 +590,15 @@ done:
 int ferry_record_restore(ferry_db *db, const char *entity,
 	const char *sys_id, const char *version)
 {
+	return ferry_record_restore_v2(NULL, db, entity, sys_id, version);
+}
+
+int ferry_record_restore_v2(ferry_buf *out, ferry_db *db, const char *entity,
+	const char *sys_id, const char *version)
+{
 	ferry_write_opts o = FERRY_WRITE_LOCAL;
+	ferry_str doc = FERRY_STR_INIT;
+	char written[FERRY_HASH_HEX] = "";
 	ferry_version_ref v = { 0, FERRY_STR_INIT, FERRY_STR_INIT,
 		FERRY_STR_INIT };
 	ferry_fieldset fs = { NULL, 0 };
@@ -496,8 +637,8 @@ int ferry_record_restore(ferry_db *db, const char *entity,
 	}
 	if (!strcmp(v.action.ptr, "delete")) {
 		error = exists ? ferry__record_write(db, entity, &fs, sys_id,
-			"delete", NULL, NULL, &o, NULL) : 0;
-		goto done;
+			"delete", NULL, NULL, &o, written) : 0;
+		goto report;
 	}
 	values = ferry__calloc(fs.n ? fs.n : 1, sizeof(*values));
 	set = ferry__calloc(fs.n ? fs.n : 1, sizeof(*set));
@@ -517,8 +658,21 @@ int ferry_record_restore(ferry_db *db, const char *entity,
 	    set)) < 0)
 		goto done;
 	error = ferry__record_write(db, entity, &fs, sys_id,
-		exists ? "update" : "insert", values, set, &o, NULL);
+		exists ? "update" : "insert", values, set, &o, written);
+report:
+	if (error < 0 || !out)
+		goto done;
+	ferry_str_puts(&doc, "{\"entity\":");
+	ferry_str_puts_json(&doc, entity);
+	ferry_str_printf(&doc, ",\"sys_id\":\"%s\",\"restored\":\"%s\","
+		"\"version\":", sys_id, v.hash.ptr);
+	if (written[0])
+		ferry_str_printf(&doc, "\"%s\"}", written);
+	else
+		ferry_str_puts(&doc, "null}");
+	error = ferry__buf_take(db, out, &doc);
 done:
+	ferry_str_dispose(&doc);
 	json_decref(obj);
 	if (values)
 		ferry_values_dispose(values, fs.n);

@@ -123,7 +123,7 @@ load foundation_helpers
 	ferry user add bob >/dev/null
 	# Back to schema 1: no password column, no token, session, failed
 	# login or audit tables, no key or trust tables, no import columns
-	# of schema 4, no item seal.
+	# of schema 4, no item seal, no pack export time.
 	sql "DROP TABLE ferry_token; DROP TABLE ferry_session;
 		DROP TABLE ferry_login_failure; DROP TABLE ferry_audit;
 		ALTER TABLE ferry_user DROP COLUMN password;
@@ -132,10 +132,13 @@ load foundation_helpers
 		ALTER TABLE ferry_import_plan DROP COLUMN applied;
 		ALTER TABLE ferry_import_resolution DROP COLUMN whole;
 		ALTER TABLE ferry_import_item DROP COLUMN seal;
+		ALTER TABLE ferry_pack DROP COLUMN exported_at;
 		PRAGMA user_version = 1;"
 	run ferry --json user list
 	[ "$status" -eq 0 ]
-	same 5 "$(sql 'PRAGMA user_version')"
+	same 6 "$(sql 'PRAGMA user_version')"
+	# ...and on to schema 6: packs know when they were first exported.
+	same "" "$(sql 'SELECT exported_at FROM ferry_pack')"
 	run ferry user passwd bob --password-stdin <<<'a good password'
 	[ "$status" -eq 0 ]
 	run ferry --json token create bob

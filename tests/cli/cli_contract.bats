@@ -62,10 +62,20 @@ for line in body.splitlines():
 	[ -z "$(ls)" ]
 }
 
-@test "contract: --version" {
-	run ferry --version
+@test "contract: --version names ferry, then each library as built and as running" {
+	run --separate-stderr ferry --version
 	[ "$status" -eq 0 ]
-	[[ "$output" =~ ^ferry\ [0-9]+\.[0-9]+\.[0-9]+$ ]]
+	[[ "${lines[0]}" =~ ^ferry\ [0-9]+\.[0-9]+\.[0-9]+$ ]]
+	for lib in sqlite jansson zstd libsodium; do
+		grep -Eq "^  $lib +built with [0-9][0-9.]*, running [0-9][0-9.]*$" <<<"$output" || { echo "no line for $lib: $output" >&2; false; }
+	done
+	[ -z "$stderr" ]
+	# The running SQLite is the one sqlite3 reports on this machine.
+	grep -q "running $(sqlite3 --version | cut -d' ' -f1)" <<<"$output"
+	first=${lines[0]#ferry }
+	run ferry --version --json
+	same '["sqlite","jansson","zstd","libsodium"]' "$(echo "$output" | jp '[l["name"] for l in d["libraries"]]')"
+	same "$first" "$(echo "$output" | jp 'd["version"]')"
 }
 
 @test "contract: usage errors exit 2 with 'ferry: ' on stderr" {

@@ -74,22 +74,30 @@ EOF
 	done
 }
 
-@test "meta: every FERRY_E* code has its ferry_strerror text, in code order" {
+@test "meta: every FERRY_E* code has its ferry_strerror text and one JSON error name, in code order" {
 	run python3 - <<'EOF'
 import re, sys
 common = open("include/ferry/common.h").read()
 codes = re.findall(r"^\s+(FERRY_\w+)\s*=\s*(-?\d+)", common, re.M)
-table = open("src/lib/db.c").read().split("error_text[] = {", 1)[1].split("};", 1)[0]
-entries = re.findall(r'"([^"]+)",\s*/\*\s*(FERRY_\w+)\s*\*/', table)
+table = open("src/lib/db.c").read().split("error_table[] = {", 1)[1].split("};", 1)[0]
+entries = re.findall(r'\{\s*"([^"]+)",\s*"([a-z_]+)"\s*\},\s*/\*\s*(FERRY_\w+)\s*\*/', table)
 bad = []
 if len(entries) != len(codes):
-    bad.append(f"{len(codes)} codes but {len(entries)} texts")
+    bad.append(f"{len(codes)} codes but {len(entries)} rows")
 for name, value in codes:
     i = -int(value)
-    if i >= len(entries) or entries[i][1] != name:
-        bad.append(f"{name} ({value}) has no text at index {i}")
+    if i >= len(entries) or entries[i][2] != name:
+        bad.append(f"{name} ({value}) has no row at index {i}")
     elif not entries[i][0].strip():
         bad.append(f"{name} has an empty text")
+names = [e[1] for e in entries]
+for n in set(names):
+    if names.count(n) > 1:
+        bad.append(f"the JSON name {n} is used twice")
+# The two names the HTTP API contract fixes.
+for code, want in (("FERRY_EUNRESOLVED", "unresolved_problems"), ("FERRY_EBUSY", "busy")):
+    if not any(e[2] == code and e[1] == want for e in entries):
+        bad.append(f"{code} must be named {want} (API.md)")
 print("\n".join(bad))
 sys.exit(1 if bad else 0)
 EOF

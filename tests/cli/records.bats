@@ -229,7 +229,8 @@ c" "$(sql 'SELECT name FROM member ORDER BY name')"
 	v1=$(echo "$output" | jp 'd[0]["version"]')
 	run ferry record restore member "$id" "${v1:0:10}"
 	[ "$status" -eq 0 ]
-	same "restored member $id to version ${v1:0:10}" "$output"
+	# The whole version is echoed, not the prefix typed.
+	same "restored member $id to version $v1" "${lines[0]}"
 	same "Ann|1" "$(sql "SELECT name, age FROM member")"
 	run history member "$id"
 	same 3 "$(echo "$output" | jp 'len(d)')"
@@ -237,6 +238,12 @@ c" "$(sql 'SELECT name FROM member ORDER BY name')"
 	same update "$(echo "$output" | jp 'd[2]["action"]')"
 	same "$(echo "$output" | jp 'd[1]["version"]')" "$(echo "$output" | jp 'd[2]["parent"]')"
 	same '{"age":1,"name":"Ann"}' "$(echo "$output" | jp 'd[2]["payload"]')"
+	# ...and the new version it became, whole.
+	same "new version: $(echo "$output" | jp 'd[2]["version"]')" "$(ferry record restore member "$id" "${v1:0:10}" | sed -n 2p)"
+	run ferry --json record restore member "$id" "${v1:0:6}"
+	same "$v1" "$(echo "$output" | jp 'd["restored"]')"
+	same "$id" "$(echo "$output" | jp 'd["sys_id"]')"
+	same "$(ferry --json record history member "$id" | jp 'd[-1]["version"]')" "$(echo "$output" | jp 'd["version"]')"
 }
 
 @test "rule: record restore of a deleted record brings it back" {

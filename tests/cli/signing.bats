@@ -550,9 +550,10 @@ setup_entity_packs() {
 		ALTER TABLE ferry_import_plan DROP COLUMN applied;
 		ALTER TABLE ferry_import_resolution DROP COLUMN whole;
 		ALTER TABLE ferry_import_item DROP COLUMN seal;
+		ALTER TABLE ferry_pack DROP COLUMN exported_at;
 		PRAGMA user_version = 2'
 	same '[]' "$(src --json trust list)"
-	same 5 "$(sqlite3 src.db 'PRAGMA user_version')"
+	same 6 "$(sqlite3 src.db 'PRAGMA user_version')"
 	src key create >/dev/null
 	same 1 "$(sqlite3 src.db 'SELECT count(*) FROM ferry_key')"
 }

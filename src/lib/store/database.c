@@ -279,6 +279,12 @@ int ferry_store__end(ferry_db *db, int error)
 	return ferry_store__commit(db);
 }
 
+void ferry_store__library_versions(const char **built, const char **running)
+{
+	*built = SQLITE_VERSION;
+	*running = sqlite3_libversion();
+}
+
 /*
  * The backup is made under a temporary name with the instance's own
  * permissions (a backup of a private instance is private too) and moved

@@ -7,13 +7,20 @@
 #include <string.h>
 
 #define PACK_COLUMNS "id, uid, name, state, is_default, " \
-	"coalesce(completed_at, ''), description"
+	"coalesce(completed_at, ''), description, coalesce(exported_at, '')"
 
 /* The effective action of an item over the whole pack: an insert when the
  * record did not exist before the pack's first capture. */
 #define ITEM_ACTION "CASE WHEN v.action = 'delete' THEN 'delete' " \
 	"WHEN i.base_id IS NULL OR b.action = 'delete' THEN 'insert' " \
 	"ELSE 'update' END"
+
+/* What a record item is, for people: the catalog's records are the
+ * schema (entities and fields), the other system entities hold the
+ * associated objects. */
+#define ITEM_TYPE "CASE i.entity WHEN 'sys_entity' THEN 'entity' " \
+	"WHEN 'sys_field' THEN 'field' ELSE CASE WHEN i.entity LIKE " \
+	"'sys\\_%' ESCAPE '\\' THEN 'object' ELSE 'record' END END"
 
 /* An item is out of date when the record has a later version. */
 #define ITEM_OUT_OF_DATE "EXISTS (SELECT 1 FROM ferry_version n WHERE " \
@@ -33,6 +40,8 @@ static int pack_row(ferry_db *db, sqlite3_stmt *st, ferry_pack_row *out)
 			st, 5);
 		ferry_sq__copy(out->description, sizeof(out->description),
 			st, 6);
+		ferry_sq__copy(out->exported_at, sizeof(out->exported_at),
+			st, 7);
 	}
 	ferry_sq__reset(st);
 	if (rc == SQLITE_DONE)
@@ -180,10 +189,14 @@ int ferry_store__pack_show(ferry_db *db, int64_t pack_id, ferry_str *json)
 	if ((error = ferry_sq__prepare(db, "SELECT json_object('name', p.name, "
 	    "'state', p.state, 'description', p.description, 'created_by', "
 	    "p.created_by, 'created_at', p.created_at, 'completed_at', "
-	    "p.completed_at, 'items', json((SELECT coalesce(json_group_array("
-	    "json_object('entity', x.entity, 'sys_id', x.sys_id, 'action', "
-	    "x.action, 'version', x.version, 'out_of_date', json(x.ood))), "
-	    "'[]') FROM (SELECT i.entity, i.sys_id, " ITEM_ACTION " AS action, "
+	    "p.completed_at, 'exported_at', p.exported_at, 'items', "
+	    "json((SELECT coalesce(json_group_array("
+	    "json_object('type', x.type, 'entity', x.entity, 'sys_id', "
+	    "x.sys_id, 'name', x.name, 'action', x.action, 'version', "
+	    "x.version, 'out_of_date', json(x.ood))), '[]') FROM (SELECT "
+	    "i.entity, i.sys_id, " ITEM_TYPE " AS type, CASE WHEN i.entity "
+	    "LIKE 'sys\\_%' ESCAPE '\\' THEN v.rkey END AS name, "
+	    ITEM_ACTION " AS action, "
 	    "v.hash AS version, CASE WHEN " ITEM_OUT_OF_DATE " THEN 'true' "
 	    "ELSE 'false' END AS ood FROM ferry_pack_item i JOIN ferry_version "
 	    "v ON v.id = i.version_id LEFT JOIN ferry_version b ON b.id = "
@@ -214,4 +227,135 @@ int ferry_store__pack_add_definition(ferry_db *db, int64_t pack_id,
 	sqlite3_bind_text(st, 3, name, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int(st, 4, version);
 	return ferry_sq__done(db, st, "adding to a pack");
+}
+
+int ferry_store__pack_rename(ferry_db *db, int64_t id, const char *name)
+{
+	sqlite3_stmt *st;
+	int error;
+
+	if ((error = ferry_sq__prepare(db, "UPDATE ferry_pack SET name = ?2 "
+	    "WHERE id = ?1", &st)) < 0)
+		return error;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, name, -1, SQLITE_TRANSIENT);
+	return ferry_sq__done(db, st, "renaming a pack");
+}
+
+int ferry_store__pack_exported(ferry_db *db, int64_t id, const char *at,
+	int *recorded)
+{
+	sqlite3_stmt *st;
+	int error, rc;
+
+	*recorded = 0;
+	if ((error = ferry_sq__prepare(db, "UPDATE ferry_pack SET exported_at "
+	    "= coalesce(exported_at, ?2) WHERE id = ?1", &st)) < 0)
+		return error;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, at, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(st);
+	ferry_sq__reset(st);
+	switch (rc & 0xff) {
+	case SQLITE_DONE:
+		*recorded = 1;
+		return 0;
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+	case SQLITE_READONLY:
+		return 0;
+	default:
+		return ferry_sq__error(db, rc, "marking a pack exported");
+	}
+}
+
+int ferry_store__pack_count(ferry_db *db, int64_t id, int64_t *n)
+{
+	sqlite3_stmt *st;
+	int error, rc;
+
+	if ((error = ferry_sq__prepare(db, "SELECT (SELECT count(*) FROM "
+	    "ferry_pack_item WHERE pack_id = ?1) + (SELECT count(*) FROM "
+	    "ferry_pack_definition WHERE pack_id = ?1)", &st)) < 0)
+		return error;
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	*n = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	ferry_sq__reset(st);
+	return rc == SQLITE_ROW ? 0 : ferry_sq__error(db, rc, "counting "
+		"pack items");
+}
+
+int ferry_store__pack_delete(ferry_db *db, int64_t id, int64_t to)
+{
+	static const char *const steps[] = {
+		"UPDATE ferry_user SET current_pack = ?2 WHERE current_pack "
+		"= ?1",
+		"UPDATE ferry_version SET pack_id = NULL WHERE pack_id = ?1",
+		"DELETE FROM ferry_pack_item WHERE pack_id = ?1",
+		"DELETE FROM ferry_pack_definition WHERE pack_id = ?1",
+		"DELETE FROM ferry_pack WHERE id = ?1 AND ?2 IS NOT NULL",
+		NULL
+	};
+	sqlite3_stmt *st;
+	size_t i;
+	int error = 0;
+
+	for (i = 0; steps[i] && error == 0; i++) {
+		if ((error = ferry_sq__prepare(db, steps[i], &st)) < 0)
+			break;
+		sqlite3_bind_int64(st, 1, id);
+		sqlite3_bind_int64(st, 2, to);
+		error = ferry_sq__done(db, st, "deleting a pack");
+	}
+	return error;
+}
+
+int ferry_store__pack_remove(ferry_db *db, int64_t id, const char *kind,
+	const char *entity, const char *key, int *removed)
+{
+	char found_entity[128], found_id[64];
+	sqlite3_stmt *st;
+	int error, rc;
+
+	*removed = 0;
+	if (kind) {
+		if ((error = ferry_sq__prepare(db, "DELETE FROM "
+		    "ferry_pack_definition WHERE pack_id = ?1 AND kind = ?2 "
+		    "AND name = ?3", &st)) < 0)
+			return error;
+		sqlite3_bind_int64(st, 1, id);
+		sqlite3_bind_text(st, 2, kind, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 3, key, -1, SQLITE_TRANSIENT);
+		if ((error = ferry_sq__done(db, st, "removing an item")) == 0)
+			*removed = sqlite3_changes(db->store->conn);
+		return error;
+	}
+	/* Find first: an ambiguous name removes nothing. */
+	if ((error = ferry_sq__prepare(db, "SELECT i.entity, i.sys_id FROM "
+	    "ferry_pack_item i JOIN ferry_version v ON v.id = i.version_id "
+	    "WHERE i.pack_id = ?1 AND (?2 IS NULL OR i.entity = ?2) AND "
+	    "(i.sys_id = ?3 OR v.rkey = ?3) LIMIT 2", &st)) < 0)
+		return error;
+	sqlite3_bind_int64(st, 1, id);
+	ferry_sq__bind_text(st, 2, entity);
+	sqlite3_bind_text(st, 3, key, -1, SQLITE_TRANSIENT);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if (++*removed == 1) {
+			ferry_sq__copy(found_entity, sizeof(found_entity), st,
+				0);
+			ferry_sq__copy(found_id, sizeof(found_id), st, 1);
+		}
+	ferry_sq__reset(st);
+	if (rc != SQLITE_DONE)
+		return ferry_sq__error(db, rc, "finding an item");
+	if (*removed != 1)
+		return 0;
+	if ((error = ferry_sq__prepare(db, "DELETE FROM ferry_pack_item WHERE "
+	    "pack_id = ?1 AND entity = ?2 AND sys_id = ?3", &st)) < 0)
+		return error;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, found_entity, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 3, found_id, -1, SQLITE_TRANSIENT);
+	return ferry_sq__done(db, st, "removing an item");
 }

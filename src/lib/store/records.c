@@ -297,12 +297,31 @@ int ferry_store__record_each(ferry_db *db, const char *entity,
 	const ferry_fieldset *fs, int (*cb)(const char *, size_t, void *),
 	void *payload)
 {
+	return ferry_store__record_query(db, entity, fs, NULL, 0, 0, 0, cb,
+		payload);
+}
+
+int ferry_store__record_query(ferry_db *db, const char *entity,
+	const ferry_fieldset *fs, const ferry_record_cond *conds, size_t n,
+	uint64_t limit, uint64_t offset,
+	int (*cb)(const char *, size_t, void *), void *payload)
+{
 	ferry_str sql = FERRY_STR_INIT, row = FERRY_STR_INIT;
 	sqlite3_stmt *st = NULL;
+	size_t i;
 	int error = 0, rc;
 
 	select_columns(&sql, entity, fs);
+	for (i = 0; i < n; i++) {
+		ferry_str_puts(&sql, i ? " AND " : " WHERE ");
+		ferry_sq__ident(&sql, conds[i].column);
+		ferry_str_printf(&sql, conds[i].value.kind == FERRY_V_NULL ?
+			" IS NULL" : " = ?%zu", i + 1);
+	}
 	ferry_str_puts(&sql, " ORDER BY sys_id");
+	if (limit || offset)
+		ferry_str_printf(&sql, " LIMIT %lld OFFSET %lld",
+			limit ? (long long)limit : -1LL, (long long)offset);
 	if (ferry_str_failed(&sql)) {
 		ferry_str_dispose(&sql);
 		return ferry__error(db, FERRY_ENOMEM, "out of memory");
@@ -312,6 +331,15 @@ int ferry_store__record_each(ferry_db *db, const char *entity,
 	ferry_str_dispose(&sql);
 	if (rc != SQLITE_OK)
 		return ferry_sq__error(db, rc, "listing records");
+	for (i = 0; i < n; i++) {
+		const ferry_value *v = &conds[i].value;
+
+		if (v->kind == FERRY_V_INT)
+			sqlite3_bind_int64(st, (int)i + 1, v->i);
+		else if (v->kind == FERRY_V_TEXT)
+			sqlite3_bind_text(st, (int)i + 1, v->s, (int)v->len,
+				SQLITE_TRANSIENT);
+	}
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		ferry_str_clear(&row);
 		row_json(&row, st, fs);

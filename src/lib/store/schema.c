@@ -201,6 +201,9 @@ static const char *const migrations[] = {
 	/* 4 -> 5: a staged record's seal over its version, policy and
 	 * vendor flag (docs/format.md 5.3). */
 	"ALTER TABLE ferry_import_item ADD COLUMN seal TEXT;",
+	/* 5 -> 6: when a pack was first exported (pack delete refuses an
+	 * exported pack that still has items). */
+	"ALTER TABLE ferry_pack ADD COLUMN exported_at TEXT;",
 };
 
 #define MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -19,9 +19,6 @@
 
 /* ---- the database ---------------------------------------------------- */
 
-/* Schema version this ferry writes (PRAGMA user_version). */
-#define FERRY_SCHEMA_VERSION 5
-
 int ferry_store__create(ferry_db *db, const char *path, const char *id,
 	const char *name, const char *now);
 int ferry_store__open(ferry_db *db, const char *path);
@@ -39,6 +36,27 @@ void ferry_store__rollback(ferry_db *db);
 /* Finish a call's transaction: commit if error is 0, else roll back.
  * Returns error, or the commit's failure. */
 int ferry_store__end(ferry_db *db, int error);
+
+/* The SQLite version ferry was built against and the one it runs with. */
+void ferry_store__library_versions(const char **built, const char **running);
+
+/* What a backup file holds (ferry_store__backup_inspect). */
+typedef struct {
+	char id[40];		/* the instance's id */
+	char name[208];		/* the instance's name */
+	int schema_version;
+} ferry_backup_info;
+
+/*
+ * Read a backup file without changing it: whole (SQLite's quick check),
+ * a ferry instance, which one.  FERRY_EFORMAT with the message when it
+ * is cut off, damaged or not an instance.
+ */
+int ferry_store__backup_inspect(ferry_db *db, const char *path,
+	ferry_backup_info *out);
+/* Copy a backup over the open instance in one transaction, then bring
+ * its schema up to date.  Call outside a transaction. */
+int ferry_store__restore(ferry_db *db, const char *path);
 
 /* Copy the whole instance to path with SQLite's online backup. */
 int ferry_store__backup(ferry_db *db, const char *path);
@@ -236,6 +254,18 @@ int ferry_store__record_referrer(ferry_db *db, const char *entity,
 /* One record as the documented JSON object. */
 int ferry_store__record_json(ferry_db *db, const char *entity,
 	const ferry_fieldset *fs, const char *sys_id, ferry_str *json);
+/* A condition of ferry_store__record_query(): column = value. */
+typedef struct {
+	const char *column;	/* a field or a system column */
+	ferry_value value;	/* as stored */
+} ferry_record_cond;
+
+/* The records matching every condition, ordered by sys_id, skipping
+ * offset and at most limit (0: all), each to cb as its JSON object. */
+int ferry_store__record_query(ferry_db *db, const char *entity,
+	const ferry_fieldset *fs, const ferry_record_cond *conds, size_t n,
+	uint64_t limit, uint64_t offset,
+	int (*cb)(const char *, size_t, void *), void *payload);
 int ferry_store__record_each(ferry_db *db, const char *entity,
 	const ferry_fieldset *fs, int (*cb)(const char *, size_t, void *),
 	void *payload);
@@ -291,6 +321,7 @@ typedef struct {
 	char state[16];
 	int is_default;
 	char completed_at[32];	/* "" while in progress */
+	char exported_at[32];	/* "" until first exported */
 	char description[1024];
 } ferry_pack_row;
 
@@ -313,6 +344,28 @@ int ferry_store__pack_capture(ferry_db *db, int64_t pack_id,
 	const char *entity, const char *sys_id, int64_t version_id,
 	int64_t base_id);
 int ferry_store__pack_list(ferry_db *db, ferry_str *json);
+int ferry_store__pack_rename(ferry_db *db, int64_t id, const char *name);
+/*
+ * Note that a pack was exported (the first time counts), from inside an
+ * export's read transaction.  *recorded is 0, and no error, when the
+ * instance cannot be written now (another writer holds it, a snapshot
+ * gone stale, a read-only file): the export itself is a reader.
+ */
+int ferry_store__pack_exported(ferry_db *db, int64_t id, const char *at,
+	int *recorded);
+/* How many record and definition items a pack holds. */
+int ferry_store__pack_count(ferry_db *db, int64_t id, int64_t *n);
+/* Delete a pack and its items: its users go to pack `to`, its versions
+ * keep their history without a pack. */
+int ferry_store__pack_delete(ferry_db *db, int64_t id, int64_t to);
+/*
+ * Remove one record item (entity NULL: any entity; key its sys_id or its
+ * identity key) or, with kind "formula"/"dataset", one definition item.
+ * *removed counts the items that matched: 0 none (nothing removed), 2 or
+ * more ambiguous (nothing removed).
+ */
+int ferry_store__pack_remove(ferry_db *db, int64_t id, const char *kind,
+	const char *entity, const char *key, int *removed);
 int ferry_store__pack_show(ferry_db *db, int64_t pack_id, ferry_str *json);
 /* 1 if that formula or data set version exists, else 0. */
 int ferry_store__definition_version_exists(ferry_db *db, const char *kind,
