@@ -845,29 +845,16 @@ static int refuse_unresolved(ferry_db *db, int64_t id, int64_t unresolved)
 }
 
 /*
- * Plan again inside the caller's transaction, unless the plan is current
- * (made at load or by a preview, then no resolution and no change to the
- * target since);
- * the count of items with unresolved errors.
+ * The plan a commit acts on, inside the caller's transaction: the kept
+ * one while current (a commit straight after load acts on the load's
+ * plan), else a new one; the count of items with unresolved errors.
  */
 static int replan(ferry_db *db, const ferry_import_row *imp,
 	int64_t *unresolved)
 {
-	char now[FERRY_ISO_LEN];
-	int error, current = 0;
+	int error;
 
-	if ((error = ferry_store__import_plan_current(db, imp->id,
-	    &current)) < 0)
-		return error;
-	ferry__now_iso(db, now);
-	if (!current && (error = ferry__import_plan(db, imp)) < 0)
-		return error;
-	/* A commit straight after load acts on the load's plan: it is
-	 * previewed now. */
-	if ((!current || strcmp(imp->state, "previewed") != 0) &&
-	    ((error = ferry_store__import_set_state(db, imp->id, "previewed",
-	    db->user, now, NULL)) < 0 ||
-	    (error = ferry_store__import_mark_plan(db, imp->id, 1)) < 0))
+	if ((error = ferry__import_keep_plan(db, imp, 0)) < 0)
 		return error;
 	return ferry_store__import_unresolved(db, imp->id, unresolved, NULL);
 }

@@ -681,32 +681,40 @@ done:
 	return error;
 }
 
-/*
- * The transaction of a preview: the kept plan if it is current (made at
- * load or by an earlier preview, and neither the target nor a resolution
- * has changed since), else a new plan, kept.
- */
-static int preview_plan(ferry_db *db, int64_t id)
+int ferry__import_keep_plan(ferry_db *db, const ferry_import_row *imp,
+	int restamp)
 {
-	ferry_import_row imp;
 	char now[FERRY_ISO_LEN];
 	int error, current = 0;
 
+	if ((error = ferry_store__import_plan_current(db, imp->id,
+	    &current)) < 0)
+		return error;
+	if (!current && (error = ferry__import_plan(db, imp)) < 0)
+		return error;
+	if (current && !restamp && !strcmp(imp->state, "previewed"))
+		return 0;
+	ferry__now_iso(db, now);
+	if ((error = ferry_store__import_set_state(db, imp->id, "previewed",
+	    db->user, now, NULL)) < 0)
+		return error;
+	return ferry_store__import_mark_plan(db, imp->id, 1);
+}
+
+/* The transaction of a preview: the plan kept current, the preview
+ * stamped with who made it and when. */
+static int preview_plan(ferry_db *db, int64_t id)
+{
+	ferry_import_row imp;
+	int error;
+
 	if ((error = ferry_store__begin(db)) < 0)
 		return error;
-	if ((error = ferry__require_admin(db, "preview imports")) < 0 ||
-	    (error = ferry_store__import_functions(db)) < 0 ||
+	if ((error = ferry__require_admin(db, "preview imports")) == 0 &&
+	    (error = ferry_store__import_functions(db)) == 0 &&
 	    (error = ferry__import_find(db, id, "loaded,previewed", "preview",
-	    &imp)) < 0 ||
-	    (error = ferry_store__import_plan_current(db, id, &current)) < 0)
-		goto done;
-	if (!current && (error = ferry__import_plan(db, &imp)) < 0)
-		goto done;
-	ferry__now_iso(db, now);
-	if ((error = ferry_store__import_set_state(db, id, "previewed",
-	    db->user, now, NULL)) == 0)
-		error = ferry_store__import_mark_plan(db, id, 1);
-done:
+	    &imp)) == 0)
+		error = ferry__import_keep_plan(db, &imp, 1);
 	return ferry_store__end(db, error);
 }
 

@@ -33,6 +33,16 @@ int ferry__import_find(ferry_db *db, int64_t id, const char *states,
 int ferry__import_plan(ferry_db *db, const ferry_import_row *imp);
 
 /*
+ * The import's plan, current: the kept one if neither the target nor a
+ * resolution has changed since it was made (at load or by a preview),
+ * else a new one, kept; the import is then previewed (by db->user, now,
+ * when restamp is set or the state changes).  Inside the caller's
+ * transaction.
+ */
+int ferry__import_keep_plan(ferry_db *db, const ferry_import_row *imp,
+	int restamp);
+
+/*
  * A sys_field payload as a field definition: the strings point into
  * obj (a parsed payload) or are NULL; default_value is owned by def_text.
  */
