@@ -279,6 +279,27 @@ static int refuse_item(ferry_db *db, const char *path, int error,
 	return error;
 }
 
+/* Stage one item line; a line the store cannot stage is refused with
+ * its words. */
+static int stage_line(ferry_db *db, ferry_import_stager *s, int64_t item,
+	const char *line, size_t len)
+{
+	static const char *const facts[] = { NULL, "[\"stage_too_long\"]",
+		"[\"stage_not_json\"]", "[\"stage_repeated\"]" };
+	ferry_str why = FERRY_STR_INIT;
+	int rc = ferry_store__import_stage(s, item, line, len);
+
+	if (rc <= 0 || rc >= (int)(sizeof(facts) / sizeof(facts[0])))
+		return rc;
+	if (ferry__fact_words(&why, facts[rc]) < 0)
+		rc = ferry__error(db, FERRY_ENOMEM, "out of memory");
+	else
+		rc = ferry__error(db, FERRY_EFORMAT, "item %lld (line %lld) %s",
+			(long long)item, (long long)item + 1, why.ptr);
+	ferry_str_dispose(&why);
+	return rc;
+}
+
 static int stage_items(ferry_db *db, const char *path, ferry_sop_reader *r,
 	int64_t id, ferry_str *err)
 {
@@ -291,8 +312,7 @@ static int stage_items(ferry_db *db, const char *path, ferry_sop_reader *r,
 	if ((error = ferry_store__import_stager_new(&s, db, id)) < 0)
 		return error;
 	while ((rc = ferry_sop__reader_next(r, &line, &len, err)) == 1) {
-		if ((error = ferry_store__import_stage(s, ++item, line,
-		    len)) < 0) {
+		if ((error = stage_line(db, s, ++item, line, len)) < 0) {
 			error = refuse_item(db, path, error, r, err);
 			goto done;
 		}
@@ -333,7 +353,7 @@ static int plan_loaded(ferry_db *db, int64_t id)
 static int check_staged(ferry_db *db, const char *path, int64_t id,
 	const char *advice)
 {
-	ferry_str why = FERRY_STR_INIT;
+	ferry_str why = FERRY_STR_INIT, fact = FERRY_STR_INIT;
 	definition_check dc;
 	value_check vc;
 	int64_t bad = 0;
@@ -343,15 +363,20 @@ static int check_staged(ferry_db *db, const char *path, int64_t id,
 	vc.id = id;
 	vc.why = &why;
 	vc.bad = 0;
-	if ((error = ferry_store__import_check(db, id, &bad, &why)) == 0 &&
-	    (error = ferry_store__import_entities(db, id,
-	    check_entity_values, &vc)) > 0)
+	if ((error = ferry_store__import_check(db, id, &bad, &fact)) > 0) {
+		ferry_str_clear(&why);
+		if (ferry__fact_words(&why, ferry_str_cstr(&fact)) < 0)
+			error = ferry__error(db, FERRY_ENOMEM, "out of memory");
+	} else if (error == 0 && (error = ferry_store__import_entities(db,
+	    id, check_entity_values, &vc)) > 0) {
 		bad = vc.bad;
+	}
 	if (error > 0)
 		error = ferry__error(db, FERRY_EFORMAT, "%s: item %lld (line "
 			"%lld) %s; %s", path, (long long)bad,
 			(long long)bad + 1, ferry_str_cstr(&why), advice);
 	ferry_str_dispose(&why);
+	ferry_str_dispose(&fact);
 	if (error < 0)
 		return error;
 	dc.db = db;
@@ -363,16 +388,43 @@ static int check_staged(ferry_db *db, const char *path, int64_t id,
 		check_definition, &dc);
 }
 
-/* The load document, with the signature verdict and the warnings. */
+/* What the load says of the last import of the same pack (prev, 0 for
+ * none): the same package again, or a changed one. */
+static void put_previous_message(ferry_str *doc, int64_t prev,
+	const char *prev_stamp, const char *stamp)
+{
+	ferry_str msg = FERRY_STR_INIT;
+
+	ferry_str_puts(doc, ",\"message\":");
+	if (!prev) {
+		ferry_str_puts(doc, "null");
+		return;
+	}
+	if (!strcmp(prev_stamp, stamp))
+		ferry_str_printf(&msg, "identical to import %lld, nothing to "
+			"do", (long long)prev);
+	else
+		ferry_str_printf(&msg, "changed since import %lld (stamp %.12s "
+			"\u2192 %.12s)", (long long)prev, prev_stamp, stamp);
+	ferry_str_puts_json(doc, ferry_str_cstr(&msg));
+	ferry_str_dispose(&msg);
+}
+
+/* The load document, with what it says of the previous import, the
+ * signature verdict and the warnings. */
 static int load_doc(ferry_db *db, ferry_buf *out, int64_t id,
+	int64_t prev, const ferry_str *prev_stamp, const char *stamp,
 	const ferry_sig_verdict *sig, const ferry_str *warning)
 {
 	ferry_str doc = FERRY_STR_INIT;
 	int error;
 
 	if ((error = ferry_store__import_load_doc(db, id, &doc)) == 0) {
-		/* {...} from the store, then the signature and warnings. */
+		/* {...} from the store, then the message, the signature
+		 * and the warnings. */
 		ferry_str_truncate(&doc, doc.size - 1);
+		put_previous_message(&doc, prev, ferry_str_cstr(prev_stamp),
+			stamp);
 		ferry_str_puts(&doc, ",\"signature\":");
 		ferry__sig_json(&doc, sig);
 		ferry_str_puts(&doc, ",\"warnings\":[");
@@ -447,7 +499,7 @@ static int load_update_set(ferry_buf *out, ferry_db *db, const char *path)
 	    (error = ferry_store__import_stager_new(&s, db, id)) < 0)
 		goto done;
 	for (i = 0; i < us.n && !error; i++)
-		error = ferry_store__import_stage(s, (int64_t)i + 1,
+		error = stage_line(db, s, (int64_t)i + 1,
 			us.lines[i], strlen(us.lines[i]));
 	if (error < 0) {
 		error = ferry__error(db, error, "%s: %s", path,
@@ -463,7 +515,8 @@ static int load_update_set(ferry_buf *out, ferry_db *db, const char *path)
 	    (int64_t)us.n, prev)) < 0 ||
 	    (error = plan_loaded(db, id)) < 0)
 		goto done;
-	error = load_doc(db, out, id, &sig, &warning);
+	error = load_doc(db, out, id, prev, &prev_stamp, stamp, &sig,
+		&warning);
 done:
 	error = ferry_store__end(db, error);
 out:
@@ -553,7 +606,8 @@ int ferry_import_load(ferry_buf *out, ferry_db *db, const char *path)
 	    prev)) < 0 ||
 	    (error = plan_loaded(db, id)) < 0)
 		goto done;
-	error = load_doc(db, out, id, &sig, &warning);
+	error = load_doc(db, out, id, prev, &prev_stamp,
+		ferry_sop__reader_stamp(r), &sig, &warning);
 done:
 	ferry_sop__reader_free(r);
 	json_decref(h.doc);

@@ -29,10 +29,8 @@ typedef struct {
 static int note(backout_state *s, int64_t item, const char *kind,
 	const char *severity)
 {
-	if (ferry_str_failed(&s->msg))
-		return ferry__error(s->db, FERRY_ENOMEM, "out of memory");
-	return ferry_store__import_problem_put(s->db, s->id, item, kind,
-		severity, s->msg.ptr);
+	return ferry__problem_say(s->db, s->id, item, kind, severity,
+		&s->msg);
 }
 
 /* Put the parent version's content back (t->parent is a live version). */
@@ -252,6 +250,10 @@ int ferry_import_backout(ferry_buf *out, ferry_db *db, int64_t id)
 	    (error = ferry_store__import_backout_doc(db, id, s.restored,
 	    &doc)) < 0)
 		goto done;
+	if ((error = ferry__word_problems(&doc)) < 0) {
+		error = ferry__error(db, error, "out of memory");
+		goto done;
+	}
 	error = ferry__buf_take(db, out, &doc);
 done:
 	ferry_import_touched_dispose(&t);

@@ -68,6 +68,7 @@ typedef struct {
 	name_list created;	/* entities the package creates */
 	name_list entities;	/* entities of record items */
 	ferry_str msg;
+	ferry_str facts;	/* msg as the store keeps it */
 } plan_state;
 
 static int nomem(ferry_db *db)
@@ -109,10 +110,8 @@ static int catalog_target(ferry_db *db, const char *entity,
 static int problem(plan_state *s, int64_t item, const char *kind,
 	const char *severity)
 {
-	if (ferry_str_failed(&s->msg))
-		return nomem(s->db);
-	return ferry_store__import_problem_put(s->db, s->id, item, kind,
-		severity, s->msg.ptr);
+	return ferry__problem_say(s->db, s->id, item, kind, severity,
+		&s->msg);
 }
 
 /* ---- catalog items ------------------------------------------------------- */
@@ -503,10 +502,12 @@ static int plan_entity_records(plan_state *s, const char *entity)
 	ferry_str_printf(&s->msg, "entity %s is neither in the target nor "
 		"created by the package: create it ('ferry entity create'), "
 		"import a pack that creates it, or skip its records", entity);
-	if (ferry_str_failed(&s->msg))
+	ferry_str_clear(&s->facts);
+	ferry__fact_text(&s->facts, ferry_str_cstr(&s->msg));
+	if (ferry_str_failed(&s->msg) || ferry_str_failed(&s->facts))
 		return nomem(s->db);
 	return ferry_store__import_problems_entity(s->db, s->id, entity,
-		s->msg.ptr);
+		s->facts.ptr);
 }
 
 /*
@@ -603,8 +604,10 @@ static int plan_definition(const ferry_import_item *it, void *payload)
 
 		if (!kind || !severity || !message)
 			continue;
-		if ((error = ferry_store__import_problem_put(s->db, s->id,
-		    it->item, kind, severity, message)) < 0)
+		ferry_str_clear(&s->msg);
+		ferry_str_puts(&s->msg, message);
+		if ((error = ferry__problem_say(s->db, s->id, it->item, kind,
+		    severity, &s->msg)) < 0)
 			break;
 	}
 done:
@@ -633,6 +636,7 @@ int ferry__import_plan(ferry_db *db, const ferry_import_row *imp)
 	s.db = db;
 	s.id = imp->id;
 	ferry_str_init(&s.msg, 0);
+	ferry_str_init(&s.facts, 0);
 	if ((error = ferry_store__import_plan_reset(db, imp->id)) < 0 ||
 	    (error = ferry_store__import_entities(db, imp->id,
 	    collect_entity, &s)) < 0)
@@ -678,6 +682,7 @@ done:
 	names_dispose(&s.created);
 	names_dispose(&s.entities);
 	ferry_str_dispose(&s.msg);
+	ferry_str_dispose(&s.facts);
 	return error;
 }
 
@@ -750,7 +755,8 @@ static int stream_problem(const ferry_import_problem_row *r, void *payload)
 	put_member(l, "kind", r->kind);
 	put_member(l, "severity", r->severity);
 	ferry_str_clear(&s->msg);
-	ferry_str_puts(&s->msg, r->message ? r->message : "");
+	if (ferry__fact_words(&s->msg, r->facts) < 0)
+		return FERRY_ENOMEM;
 	ferry__problem_advice(&s->msg, r->kind, s->id, r->item,
 		ferry__import_item_allows(r->t, r->entity, r->action,
 		r->decision));

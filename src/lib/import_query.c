@@ -161,8 +161,8 @@ put:
 		error = ferry__error(db, FERRY_ENOMEM, "out of memory");
 	else if ((error = ferry_store__import_plan_put(db, id, it->item, NULL,
 	    NULL, count ? "delete" : "skip", NULL)) == 0)
-		error = ferry_store__import_problem_put(db, id, it->item,
-			"delete_by_query", "info", msg.ptr);
+		error = ferry__problem_say(db, id, it->item,
+			"delete_by_query", "info", &msg);
 done:
 	ferry__query_dispose(&q);
 	ferry_fieldset_dispose(&fs);

@@ -150,6 +150,24 @@ void ferry__problem_kinds_without(ferry_str *s, unsigned want);
 unsigned ferry__import_item_allows(const char *t, const char *entity,
 	const char *action, const char *decision);
 
+/*
+ * The words of facts the store found (import_facts.c): a fact is a JSON
+ * array [code, value...]; facts is one fact or an array of them (one
+ * problem kind found several times on an item), worded "; "-joined.
+ * FERRY_EFORMAT when facts is not such an array.
+ */
+int ferry__fact_words(ferry_str *s, const char *facts);
+/* facts holding one sentence the library worded itself. */
+void ferry__fact_text(ferry_str *facts, const char *sentence);
+/* Record a problem the library worded itself (sentence). */
+int ferry__problem_say(ferry_db *db, int64_t id, int64_t item,
+	const char *kind, const char *severity, const ferry_str *sentence);
+/* A document of the store whose "problems" carry "facts": each becomes
+ * the "message" its facts say. */
+int ferry__word_problems(ferry_str *doc);
+/* 1 when code has words here. */
+int ferry__fact_known(const char *code);
+
 /* Append "; ..." saying which commands answer a problem of `kind` on
  * item (those both the kind and the item allow). */
 void ferry__problem_advice(ferry_str *s, const char *kind, int64_t id,

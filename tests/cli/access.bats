@@ -133,11 +133,12 @@ load foundation_helpers
 		ALTER TABLE ferry_import_resolution DROP COLUMN whole;
 		ALTER TABLE ferry_import_item DROP COLUMN seal;
 		ALTER TABLE ferry_pack DROP COLUMN exported_at;
+		ALTER TABLE ferry_import_problem RENAME COLUMN facts TO message;
 		PRAGMA user_version = 1;"
 	run ferry --json user list
 	[ "$status" -eq 0 ]
-	same 6 "$(sql 'PRAGMA user_version')"
-	# ...and on to schema 6: packs know when they were first exported.
+	same 7 "$(sql 'PRAGMA user_version')"
+	# ...and on to schema 7: packs know when they were first exported.
 	same "" "$(sql 'SELECT exported_at FROM ferry_pack')"
 	run ferry user passwd bob --password-stdin <<<'a good password'
 	[ "$status" -eq 0 ]

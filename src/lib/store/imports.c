@@ -352,8 +352,7 @@ int ferry_store__import_stage(ferry_import_stager *s, int64_t item,
 	int rc;
 
 	if (len > (size_t)0x7fffffff)
-		return ferry__error(db, FERRY_EFORMAT, "item %lld (line %lld) "
-			"is too long", (long long)item, (long long)item + 1);
+		return FERRY_STAGE_TOO_LONG;
 	sqlite3_bind_int64(s->st, 1, s->id);
 	sqlite3_bind_int64(s->st, 2, item);
 	sqlite3_bind_text(s->st, 3, line, (int)len, SQLITE_STATIC);
@@ -363,13 +362,9 @@ int ferry_store__import_stage(ferry_import_stager *s, int64_t item,
 	if (rc == SQLITE_DONE)
 		return 0;
 	if ((rc & 0xff) == SQLITE_CONSTRAINT)
-		return ferry__error(db, FERRY_EFORMAT, "item %lld (line %lld) "
-			"repeats a record of an earlier item (same entity and "
-			"sys_id)", (long long)item, (long long)item + 1);
+		return FERRY_STAGE_REPEATED;
 	if (rc == SQLITE_ERROR)
-		return ferry__error(db, FERRY_EFORMAT, "item %lld (line %lld) "
-			"is not valid JSON", (long long)item,
-			(long long)item + 1);
+		return FERRY_STAGE_NOT_JSON;
 	return ferry_sq__error(db, rc, "staging an item");
 }
 
@@ -398,117 +393,110 @@ int ferry_store__import_field(ferry_db *db, int64_t id, int scope,
 	" THEN (payload ->> '$.entity') || ':' || (payload ->> '$.name') " \
 	"ELSE sys_id END"
 
-#define SHOWN(x) "substr(json_quote(" x "), 1, 80)"
+/* The values a refusal's words name, by its code (CHECK_ITEMS). */
+#define ITEM_FACT_1 "CASE WHEN code IN ('bad_entity', 'schema_bad_entity', " \
+	"'query_bad_entity', 'schema_bad_field', 'schema_field_twice', " \
+	"'schema_twice', 'hash_mismatch', 'seal_mismatch') THEN entity WHEN " \
+	"code = 'bad_sys_id' THEN sys_id WHEN code = 'bad_action' THEN action " \
+	"WHEN code = 'bad_policy' THEN policy WHEN code = 'key_mismatch' THEN " \
+	"rkey WHEN code IN ('definition_without_name', " \
+	"'definition_repeated') THEN t END"
+#define ITEM_FACT_2 "CASE WHEN code IN ('hash_mismatch', 'seal_mismatch') " \
+	"THEN sys_id WHEN code = 'definition_repeated' THEN rkey END"
 
-/* Every item on its own: the first bad one and why. */
-#define CHECK_ITEMS "SELECT item, CASE " \
-	"WHEN typeof(t) IS NOT 'text' THEN 'has no \"t\" saying what kind of " \
-	"item it is' " \
+/*
+ * Every item on its own: the first bad one and the fact that refuses it,
+ * [code, value...] (the library words it, import_facts.c).  A value is
+ * handed over as found, whatever its type: the words quote it.
+ */
+#define CHECK_ITEMS "SELECT item, json_array(code, " ITEM_FACT_1 ", " \
+	ITEM_FACT_2 ") FROM (SELECT item, t, entity, sys_id, action, policy, " \
+	"rkey, CASE " \
+	"WHEN typeof(t) IS NOT 'text' THEN 'no_kind' " \
 	"WHEN t = 'record' THEN CASE " \
 	"WHEN typeof(entity) IS NOT 'text' OR NOT ferry_entity_ok(entity) " \
-	"THEN printf('names entity %s, which is not an entity name', " \
-	SHOWN("entity") ") " \
+	"THEN 'bad_entity' " \
 	"WHEN typeof(sys_id) IS NOT 'text' OR NOT ferry_sys_id_ok(sys_id) THEN " \
-	"printf('has sys_id %s, which is not a lowercase UUID or 32 hex " \
-	"digits', " \
-	SHOWN("sys_id") ") " \
+	"'bad_sys_id' " \
 	"WHEN action IS NOT 'insert' AND action IS NOT 'update' AND action " \
-	"IS NOT 'delete' THEN printf('has action %s; a record''s action is " \
-	"insert, update or delete', " SHOWN("action") ") " \
-	"WHEN NOT ferry_hex64(version) THEN 'has no version hash (64 hex " \
-	"digits)' " \
-	"WHEN base IS NOT NULL AND NOT ferry_hex64(base) THEN 'has a base " \
-	"that is not a version hash' " \
-	"WHEN action = 'update' AND base IS NULL THEN 'is an update without " \
-	"the base version it was made from' " \
-	"WHEN action = 'insert' AND base IS NOT NULL THEN 'is an insert with " \
-	"a base version' " \
+	"IS NOT 'delete' THEN 'bad_action' " \
+	"WHEN NOT ferry_hex64(version) THEN 'no_version' " \
+	"WHEN base IS NOT NULL AND NOT ferry_hex64(base) THEN 'bad_base' " \
+	"WHEN action = 'update' AND base IS NULL THEN 'update_without_base' " \
+	"WHEN action = 'insert' AND base IS NOT NULL THEN 'insert_with_base' " \
 	"WHEN policy IS NOT 'open' AND policy IS NOT 'changed' AND policy IS " \
-	"NOT 'protected' THEN printf('has policy %s; a policy is open, " \
-	"changed or protected', " SHOWN("policy") ") " \
-	"WHEN vendor IS NULL THEN 'has no vendor flag (true or false)' " \
-	"WHEN typeof(rkey) IS NOT 'text' THEN 'has no key' " \
-	"WHEN substr(payload, 1, 1) IS NOT '{' THEN 'has no payload object' " \
-	"WHEN old IS NOT NULL AND substr(old, 1, 1) <> '{' THEN 'has " \
-	"\"old\" values that are not an object' " \
-	"WHEN NOT ferry_canonical(payload) THEN 'has a payload that is not " \
-	"canonical JSON (field names as keys in sorted order, no spaces, " \
-	"minimal escapes)' " \
-	"WHEN old IS NOT NULL AND NOT ferry_canonical(old) THEN 'has \"old\" " \
-	"values that are not canonical JSON' " \
-	"WHEN rkey IS NOT (" EXPECTED_KEY ") THEN printf('has key %s, which " \
-	"does not match its content', " SHOWN("rkey") ") " \
+	"NOT 'protected' THEN 'bad_policy' " \
+	"WHEN vendor IS NULL THEN 'no_vendor' " \
+	"WHEN typeof(rkey) IS NOT 'text' THEN 'no_key' " \
+	"WHEN substr(payload, 1, 1) IS NOT '{' THEN 'no_payload' " \
+	"WHEN old IS NOT NULL AND substr(old, 1, 1) <> '{' THEN " \
+	"'old_not_object' " \
+	"WHEN NOT ferry_canonical(payload) THEN 'payload_not_canonical' " \
+	"WHEN old IS NOT NULL AND NOT ferry_canonical(old) THEN " \
+	"'old_not_canonical' " \
+	"WHEN rkey IS NOT (" EXPECTED_KEY ") THEN 'key_mismatch' " \
 	"WHEN version IS NOT ferry_version_hash(entity, rkey, action, " \
 	"payload) AND (action = 'delete' OR version IS NOT " \
 	"ferry_version_hash(entity, rkey, CASE action WHEN 'insert' THEN " \
-	"'update' ELSE 'insert' END, payload)) THEN printf('(%s record %s) " \
-	"does not match its version hash: its content was changed after " \
-	"export', entity, sys_id) " \
-	"WHEN seal IS NOT ferry_item_seal(version, policy, " \
-	"vendor) THEN printf('(%s record %s) does not match its seal: its " \
-	"policy or vendor flag was changed after export', entity, sys_id) " \
-	"END " \
+	"'update' ELSE 'insert' END, payload)) THEN 'hash_mismatch' " \
+	"WHEN seal IS NOT ferry_item_seal(version, policy, vendor) THEN " \
+	"'seal_mismatch' END " \
 	"WHEN t = 'schema' THEN CASE " \
 	"WHEN typeof(entity) IS NOT 'text' OR NOT ferry_entity_ok(entity) OR " \
-	IS_SYSTEM("entity") " THEN printf('declares the schema of %s, which " \
-	"is not a user entity name', " SHOWN("entity") ") " \
-	"WHEN json_type(body, '$.definition') IS NOT 'object' THEN 'has no " \
-	"definition object' " \
-	"WHEN body ->> '$.definition.name' IS NOT entity THEN 'holds the " \
-	"definition of another entity' " \
+	IS_SYSTEM("entity") " THEN 'schema_bad_entity' " \
+	"WHEN json_type(body, '$.definition') IS NOT 'object' THEN " \
+	"'schema_no_definition' " \
+	"WHEN body ->> '$.definition.name' IS NOT entity THEN " \
+	"'schema_other_entity' " \
 	"WHEN json_type(body, '$.definition.fields') IS NOT 'array' THEN " \
-	"'has no fields array in its definition' " \
+	"'schema_no_fields' " \
 	"WHEN EXISTS (SELECT 1 FROM json_each(body, '$.definition.fields') f " \
 	"WHERE f.type IS NOT 'object' OR NOT ferry_field_ok(f.value ->> " \
 	"'$.name') OR NOT ferry_type_ok(f.value ->> '$.type')) THEN " \
-	"printf('declares a field of %s with an invalid name or type', " \
-	"entity) " \
+	"'schema_bad_field' " \
 	"WHEN (SELECT count(*) - count(DISTINCT f.value ->> '$.name') FROM " \
-	"json_each(body, '$.definition.fields') f) > 0 THEN printf('declares " \
-	"a field of %s twice', entity) " \
+	"json_each(body, '$.definition.fields') f) > 0 THEN " \
+	"'schema_field_twice' " \
 	"WHEN EXISTS (SELECT 1 FROM ferry_import_item s WHERE s.import_id = " \
 	"i.import_id AND s.t = 'schema' AND s.entity = i.entity AND s.item < " \
-	"i.item) THEN printf('declares the schema of %s a second time', " \
-	"entity) END " \
+	"i.item) THEN 'schema_twice' END " \
 	"WHEN t = 'delete_query' THEN CASE " \
 	"WHEN typeof(entity) IS NOT 'text' OR NOT ferry_entity_ok(entity) OR " \
-	IS_SYSTEM("entity") " THEN printf('deletes by query from %s, which " \
-	"is not a user entity name', " SHOWN("entity") ") " \
-	"WHEN json_type(body, '$.query') IS NOT 'text' THEN 'is a delete by " \
-	"query without a query' END " \
+	IS_SYSTEM("entity") " THEN 'query_bad_entity' " \
+	"WHEN json_type(body, '$.query') IS NOT 'text' THEN " \
+	"'query_without_query' END " \
 	"WHEN t = 'formula' OR t = 'dataset' THEN CASE " \
-	"WHEN typeof(rkey) IS NOT 'text' OR rkey = '' THEN printf('is a %s " \
-	"without a name', t) " \
+	"WHEN typeof(rkey) IS NOT 'text' OR rkey = '' THEN " \
+	"'definition_without_name' " \
 	"WHEN EXISTS (SELECT 1 FROM ferry_import_item s WHERE s.import_id = " \
 	"i.import_id AND s.t = i.t AND s.rkey = i.rkey AND s.item < i.item) " \
-	"THEN printf('repeats %s %s', t, " SHOWN("rkey") ") END " \
-	"END AS why FROM ferry_import_item i WHERE import_id = ?1 AND why IS " \
-	"NOT NULL ORDER BY item LIMIT 1"
+	"THEN 'definition_repeated' END " \
+	"END AS code FROM ferry_import_item i WHERE import_id = ?1) WHERE " \
+	"code IS NOT NULL ORDER BY item LIMIT 1"
 
 /* Records of a user entity the package declares no schema for. */
 #define CHECK_SCHEMAS "SELECT (SELECT min(x.item) FROM ferry_import_item x " \
 	"WHERE x.import_id = ?1 AND x.t = 'record' AND x.entity = e.entity), " \
-	"printf('is a record of %s, an entity the package declares no schema " \
-	"for', e.entity) FROM (SELECT DISTINCT entity FROM ferry_import_item " \
-	"WHERE import_id = ?1 AND t = 'record') e WHERE NOT " \
-	IS_SYSTEM("e.entity") " AND NOT EXISTS (SELECT 1 FROM " \
-	"ferry_import_item s WHERE s.import_id = ?1 AND s.t = 'schema' AND " \
-	"s.entity = e.entity) ORDER BY 1 LIMIT 1"
+	"json_array('record_without_schema', e.entity) FROM (SELECT DISTINCT " \
+	"entity FROM ferry_import_item WHERE import_id = ?1 AND t = " \
+	"'record') e WHERE NOT " IS_SYSTEM("e.entity") " AND NOT EXISTS " \
+	"(SELECT 1 FROM ferry_import_item s WHERE s.import_id = ?1 AND " \
+	"s.t = 'schema' AND s.entity = e.entity) ORDER BY 1 LIMIT 1"
 
 /* Two catalog records or objects with one key. */
-#define CHECK_KEYS "SELECT max(item), printf('repeats the %s record %s of " \
-	"an earlier item', entity, " SHOWN("rkey") ") FROM ferry_import_item " \
-	"WHERE import_id = ?1 AND t = 'record' AND " IS_SYSTEM("entity") \
-	" GROUP BY entity, rkey HAVING count(*) > 1 ORDER BY 1 LIMIT 1"
+#define CHECK_KEYS "SELECT max(item), json_array('key_repeated', entity, " \
+	"rkey) FROM ferry_import_item WHERE import_id = ?1 AND t = 'record' " \
+	"AND " IS_SYSTEM("entity") " GROUP BY entity, rkey HAVING count(*) > " \
+	"1 ORDER BY 1 LIMIT 1"
 
 #define DECLARE_FIELDS "INSERT INTO ferry_import_field (import_id, scope, " \
 	"entity, name, type) SELECT ?1, 0, i.entity, f.value ->> '$.name', " \
 	"f.value ->> '$.type' FROM ferry_import_item i, json_each(i.body, " \
 	"'$.definition.fields') f WHERE i.import_id = ?1 AND i.t = 'schema'"
 
-/* Run one check: 1 with item and why when it finds a bad item. */
+/* Run one check: 1 with item and its fact when it finds a bad item. */
 static int check_one(ferry_db *db, const char *sql, int64_t id,
-	int64_t *item, ferry_str *why)
+	int64_t *item, ferry_str *fact)
 {
 	sqlite3_stmt *st;
 	int error, rc;
@@ -519,8 +507,8 @@ static int check_one(ferry_db *db, const char *sql, int64_t id,
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		*item = sqlite3_column_int64(st, 0);
-		ferry_str_clear(why);
-		ferry_str_puts(why, (const char *)sqlite3_column_text(st, 1));
+		ferry_str_clear(fact);
+		ferry_str_puts(fact, (const char *)sqlite3_column_text(st, 1));
 	}
 	ferry_sq__reset(st);
 	if (rc == SQLITE_ROW)
@@ -530,18 +518,18 @@ static int check_one(ferry_db *db, const char *sql, int64_t id,
 }
 
 int ferry_store__import_check(ferry_db *db, int64_t id, int64_t *item,
-	ferry_str *why)
+	ferry_str *fact)
 {
 	int found;
 
-	if ((found = check_one(db, CHECK_ITEMS, id, item, why)) != 0)
+	if ((found = check_one(db, CHECK_ITEMS, id, item, fact)) != 0)
 		return found;
 	if ((found = ferry_imports__run(db, DECLARE_FIELDS, id, NULL,
 	    "declaring fields")) < 0)
 		return found;
-	if ((found = check_one(db, CHECK_SCHEMAS, id, item, why)) != 0)
+	if ((found = check_one(db, CHECK_SCHEMAS, id, item, fact)) != 0)
 		return found;
-	return check_one(db, CHECK_KEYS, id, item, why);
+	return check_one(db, CHECK_KEYS, id, item, fact);
 }
 
 int ferry_store__import_check_values(ferry_db *db, int64_t id,
@@ -639,11 +627,7 @@ int ferry_store__import_load_doc(ferry_db *db, int64_t id, ferry_str *json)
 	    "m.mode, 'pack', " PACK_JSON ", 'source', " SOURCE_JSON ", "
 	    "'previous', CASE WHEN p.id IS NULL THEN NULL ELSE "
 	    "json_object('id', p.id, 'stamp', p.stamp, 'same', json(CASE WHEN "
-	    "p.stamp = m.stamp THEN 'true' ELSE 'false' END)) END, 'message', "
-	    "CASE WHEN p.id IS NULL THEN NULL WHEN p.stamp = m.stamp THEN "
-	    "printf('identical to import %d, nothing to do', p.id) ELSE "
-	    "printf('changed since import %d (stamp %s → %s)', p.id, "
-	    "substr(p.stamp, 1, 12), substr(m.stamp, 1, 12)) END) FROM "
+	    "p.stamp = m.stamp THEN 'true' ELSE 'false' END)) END) FROM "
 	    "ferry_import m LEFT JOIN ferry_import p ON p.id = m.previous_id "
 	    "WHERE m.id = ?1", &st)) < 0)
 		return error;

@@ -35,10 +35,14 @@
 #define PACK_JSON "json_object('id', m.pack_uid, 'name', m.pack_name, " \
 	"'completed_at', m.header ->> '$.pack.completed_at')"
 #define SOURCE_JSON "json_object('id', m.source_id, 'name', m.source_name)"
+/* A problem holds facts, never words: a JSON array of [code, value...]
+ * that the library words (import_facts.c).  FACT(...) is one of them;
+ * a second problem of a kind on an item adds its fact to the first. */
 #define PROBLEM_INSERT "INSERT INTO ferry_import_problem (import_id, item, " \
-	"kind, severity, message) "
+	"kind, severity, facts) "
+#define FACT(args) "json_array(json_array(" args "))"
 #define PROBLEM_MERGE " ON CONFLICT (import_id, item, kind) DO UPDATE SET " \
-	"message = message || '; ' || excluded.message"
+	"facts = json_insert(facts, '$[#]', excluded.facts -> '$[0]')"
 /* An item's outcome once committed: what commit recorded for it, else
  * what its act did. */
 #define OUTCOME "coalesce(p.outcome, CASE p.act WHEN 'insert' THEN " \

@@ -400,9 +400,9 @@ int ferry_store__import_backout_doc(ferry_db *db, int64_t id,
 	    "m.backed_out_at, 'problems', json((SELECT coalesce("
 	    "json_group_array(json_object('item', item, 'entity', entity, "
 	    "'sys_id', sys_id, 'key', rkey, 'kind', kind, 'severity', "
-	    "severity, 'message', message)), '[]') FROM (SELECT pr.item, "
+	    "severity, 'facts', json(facts))), '[]') FROM (SELECT pr.item, "
 	    "coalesce(i.entity, i.t) AS entity, i.sys_id, i.rkey, pr.kind, "
-	    "pr.severity, pr.message FROM ferry_import_problem pr LEFT JOIN "
+	    "pr.severity, pr.facts FROM ferry_import_problem pr LEFT JOIN "
 	    "ferry_import_item i ON i.import_id = pr.import_id AND i.item = "
 	    "pr.item WHERE pr.import_id = ?1 AND pr.kind IN " BACKOUT_KINDS
 	    " ORDER BY pr.item, pr.kind)))) FROM ferry_import m WHERE m.id = "

@@ -175,10 +175,9 @@ int ferry_store__import_plan_rest(ferry_db *db, int64_t id)
 	int error;
 
 	if ((error = ferry_imports__run(db, "INSERT INTO ferry_import_problem "
-	    "(import_id, item, kind, severity, message) SELECT import_id, "
-	    "item, 'unknown_item', 'info', printf('item of kind %s, which this "
-	    "ferry does not know: skipped (a newer ferry may apply it)', "
-	    "substr(json_quote(t), 1, 40)) FROM ferry_import_item WHERE "
+	    "(import_id, item, kind, severity, facts) SELECT import_id, "
+	    "item, 'unknown_item', 'info', " FACT("'unknown_item', t") " FROM "
+	    "ferry_import_item WHERE "
 	    "import_id = ?1 AND " OTHER_KINDS, id, NULL, "planning")) < 0)
 		return error;
 	return ferry_imports__run(db, "INSERT INTO ferry_import_plan "
@@ -190,7 +189,7 @@ int ferry_store__import_plan_rest(ferry_db *db, int64_t id)
 
 
 int ferry_store__import_problem_put(ferry_db *db, int64_t id, int64_t item,
-	const char *kind, const char *severity, const char *message)
+	const char *kind, const char *severity, const char *facts)
 {
 	sqlite3_stmt *st;
 	int error;
@@ -202,7 +201,7 @@ int ferry_store__import_problem_put(ferry_db *db, int64_t id, int64_t item,
 	sqlite3_bind_int64(st, 2, item);
 	sqlite3_bind_text(st, 3, kind, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 4, severity, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 5, message, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 5, facts, -1, SQLITE_TRANSIENT);
 	return ferry_sq__done(db, st, "recording a problem");
 }
 
@@ -238,78 +237,54 @@ int ferry_store__import_problems_records(ferry_db *db, int64_t id)
 {
 	return ferry_imports__run(db, RECORD_PROBLEMS PROBLEM_INSERT
 
-	"SELECT import_id, item, 'already_deleted', 'info', printf('%s "
-	"record %s is not in the target; nothing to delete', entity, "
-	"sys_id) FROM k WHERE v = 'already_deleted' "
+	"SELECT import_id, item, 'already_deleted', 'info', "
+	FACT("'already_deleted', entity, sys_id") " FROM k WHERE v = "
+	"'already_deleted' "
 
 	"UNION ALL SELECT import_id, item, 'already_applied', 'info', "
-	"printf('%s record %s already holds the package''s content; nothing "
-	"to do', entity, rkey) FROM k WHERE v = 'already_applied' "
+	FACT("'already_applied', entity, rkey") " FROM k WHERE v = "
+	"'already_applied' "
 
 	/* The same change on both sides is no conflict. */
-	"UNION ALL SELECT import_id, item, 'same_change', 'info', printf('%s "
-	"record %s: the target made the package''s change to %s too; "
-	"nothing to merge there', entity, rkey, (SELECT group_concat("
-	"c.value, ', ') FROM json_each(same) c)) FROM k WHERE v IN "
+	"UNION ALL SELECT import_id, item, 'same_change', 'info', "
+	FACT("'same_change', entity, rkey, json(same)") " FROM k WHERE v IN "
 	"('merged', 'conflict') AND same IS NOT NULL AND same <> '[]' "
 
-	/* A clean field-level merge. */
-	"UNION ALL SELECT import_id, item, 'local_change', 'info', printf('%s "
-	"record %s changed in the target since the package''s base version, "
-	"but not in the fields the package changes (%s): they are merged "
-	"in, the target''s other changes are kept', entity, rkey, "
-	"coalesce((SELECT group_concat(o.key, ', ') FROM json_each(old) o), "
-	"'none')) FROM k WHERE v = 'merged' "
+	/* A clean field-level merge: the fields the package changes. */
+	"UNION ALL SELECT import_id, item, 'local_change', 'info', "
+	FACT("'merged', entity, rkey, json((SELECT json_group_array(o.key) "
+	"FROM json_each(old) o))") " FROM k WHERE v = 'merged' "
 
 	/* A conflicting change. */
-	"UNION ALL SELECT import_id, item, 'local_change', 'error', printf('%s "
-	"record %s changed in the target since the package''s base version, "
-	"and %s (%s) also changed there, to another value', entity, rkey, CASE "
-	"WHEN json_array_length(conflicts) = 1 THEN 'a field the package "
-	"changes' ELSE 'fields the package changes' END, (SELECT "
-	"group_concat(c.value, ', ') FROM json_each(conflicts) c)) FROM k "
-	"WHERE v = 'conflict' "
+	"UNION ALL SELECT import_id, item, 'local_change', 'error', "
+	FACT("'conflict', entity, rkey, json(conflicts)") " FROM k WHERE v = "
+	"'conflict' "
 
 	/* Changed in the target, nothing to merge with. */
-	"UNION ALL SELECT import_id, item, 'local_change', 'error', CASE WHEN "
-	"action = 'insert' AND base IS NOT NULL THEN printf('%s record %s "
-	"changed in the target since it last arrived by import (an update "
-	"set carries no base version to merge with)', entity, rkey) WHEN "
-	"action = 'insert' THEN printf('%s record %s already exists in the "
-	"target with other content', entity, rkey) WHEN action = "
-	"'delete' THEN printf('%s record %s changed in the target since the "
-	"package''s base version; deleting it loses that change', entity, "
-	"rkey) ELSE printf('%s "
-	"record %s changed in the target since the package''s base version "
-	"and the package carries no base values to merge with', entity, "
-	"rkey) END FROM "
-	"k WHERE v = 'changed' "
+	"UNION ALL SELECT import_id, item, 'local_change', 'error', "
+	FACT("CASE WHEN action = 'insert' AND base IS NOT NULL THEN "
+	"'changed_since_arrival' WHEN action = 'insert' THEN 'insert_exists' "
+	"WHEN action = 'delete' THEN 'delete_changed' ELSE 'changed_no_base' "
+	"END, entity, rkey") " FROM k WHERE v = 'changed' "
 
 	/* Updated in the package, gone from the target. */
 	"UNION ALL SELECT import_id, item, 'local_change', 'error', "
-	"printf('%s record %s is not in the target (deleted there since the "
-	"package''s base version, or never imported) but the package "
-	"updates it', entity, rkey) FROM k WHERE v = 'gone' AND NOT EXISTS "
+	FACT("'gone', entity, rkey") " FROM k WHERE v = 'gone' AND NOT EXISTS "
 	"(SELECT 1 FROM ferry_import_problem m WHERE m.import_id = "
 	"k.import_id AND m.item = k.item AND m.kind = 'missing_entity') "
 
 	/* The protection matrix (docs/import.md). */
-	"UNION ALL SELECT import_id, item, 'protected', 'error', printf('%s "
-	"record %s is protected in the target (it belongs to an installed "
-	"application) and the package''s version is %s', entity, rkey, "
-	"policy) || '; accepting it is a strong overwrite' FROM k WHERE "
-	"pol = 'protected' "
+	"UNION ALL SELECT import_id, item, 'protected', 'error', "
+	FACT("'protected', entity, rkey, policy") " FROM k WHERE pol = "
+	"'protected' "
 
-	"UNION ALL SELECT import_id, item, 'customized', 'error', printf('%s "
-	"record %s was customised in the target (policy changed) and the "
-	"package''s version is open: importing it would overwrite the "
-	"customisation; accepting it is a strong overwrite', entity, rkey) "
-	"FROM k WHERE pol = 'customized'",
+	"UNION ALL SELECT import_id, item, 'customized', 'error', "
+	FACT("'customized', entity, rkey") " FROM k WHERE pol = 'customized'",
 	id, NULL, "planning");
 }
 
 int ferry_store__import_problems_entity(ferry_db *db, int64_t id,
-	const char *entity, const char *message)
+	const char *entity, const char *facts)
 {
 	sqlite3_stmt *st;
 	int error;
@@ -321,7 +296,7 @@ int ferry_store__import_problems_entity(ferry_db *db, int64_t id,
 		return error;
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_text(st, 2, entity, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 3, message, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 3, facts, -1, SQLITE_TRANSIENT);
 	return ferry_sq__done(db, st, "planning");
 }
 
@@ -378,32 +353,28 @@ int ferry_store__import_problems_field(ferry_db *db, int64_t id,
 	ferry_str_puts(&sql, PROBLEM_INSERT "SELECT i.import_id, i.item, ");
 	switch (check) {
 	case FERRY_CHECK_MISSING:
-		ferry_str_puts(&sql, "'missing_field', 'error', printf('%s "
-			"has no field %s in the target and the package does "
-			"not add it', i.entity, ");
+		ferry_str_puts(&sql, "'missing_field', 'error', "
+			"json_array(json_array('missing_field', i.entity, ");
 		ferry_imports__literal(&sql, field);
-		ferry_str_puts(&sql, ")");
 		break;
 	case FERRY_CHECK_TYPE:
-		ferry_str_puts(&sql, "'type_mismatch', 'error', printf('%s "
-			"record %s: a value does not fit the target (%s is "
-			"%s)', i.entity, i.rkey, ");
+		ferry_str_puts(&sql, "'type_mismatch', 'error', "
+			"json_array(json_array('type_mismatch', i.entity, "
+			"i.rkey, ");
 		ferry_imports__literal(&sql, field);
 		ferry_str_puts(&sql, ", ");
 		ferry_imports__literal(&sql, target->type_text);
-		ferry_str_puts(&sql, ")");
 		break;
 	case FERRY_CHECK_REF:
 		ferry_str_puts(&sql, "'missing_reference', 'error', "
-			"printf('%s.%s refers to %s record %s, which is "
-			"neither in the target nor written by the package', "
-			"i.entity, ");
+			"json_array(json_array('missing_reference', i.entity, ");
 		ferry_imports__literal(&sql, field);
 		ferry_str_puts(&sql, ", ");
 		ferry_imports__literal(&sql, target->type.ref);
-		ferry_str_printf(&sql, ", %s)", ferry_str_cstr(&v));
+		ferry_str_printf(&sql, ", %s", ferry_str_cstr(&v));
 		break;
 	}
+	ferry_str_puts(&sql, "))");
 	ferry_str_puts(&sql, " FROM ferry_import_item i JOIN ferry_import_plan "
 		"p ON p.import_id = i.import_id AND p.item = i.item WHERE "
 		"i.import_id = ?1 AND i.t = 'record' AND i.entity = ?2 AND "
@@ -505,18 +476,16 @@ int ferry_store__import_problems_referenced(ferry_db *db, int64_t id,
 {
 	ferry_str sql = FERRY_STR_INIT;
 
-	ferry_str_printf(&sql, PROBLEM_INSERT "SELECT import_id, item, "
-		"'still_referenced', 'error', printf('%%s record %%s is still "
-		"referred to by %%s.%%s of %%d target record(s) the package "
-		"neither deletes nor re-points (%%s%%s): after the delete "
-		"they would refer to nothing', rentity, rsys_id, ");
+	ferry_str_puts(&sql, PROBLEM_INSERT "SELECT import_id, item, "
+		"'still_referenced', 'error', json_array(json_array("
+		"'still_referenced', rentity, rsys_id, ");
 	ferry_imports__literal(&sql, entity);
 	ferry_str_puts(&sql, ", ");
 	ferry_imports__literal(&sql, field);
-	ferry_str_printf(&sql, ", n, names, CASE WHEN n > %d THEN ', ...' "
-		"ELSE '' END) FROM (SELECT d.import_id AS import_id, d.item AS "
-		"item, d.entity AS rentity, d.sys_id AS rsys_id, count(*) AS "
-		"n, (SELECT group_concat(s, ', ') FROM (SELECT y.sys_id AS s "
+	ferry_str_printf(&sql, ", n, json(names), n > %d)) FROM (SELECT "
+		"d.import_id AS import_id, d.item AS item, d.entity AS rentity, "
+		"d.sys_id AS rsys_id, count(*) AS "
+		"n, (SELECT json_group_array(s) FROM (SELECT y.sys_id AS s "
 		"FROM ", REFERRERS_NAMED);
 	ferry_sq__ident(&sql, entity);
 	ferry_str_puts(&sql, " y WHERE y.");
@@ -671,7 +640,7 @@ int ferry_store__import_problems_each(ferry_db *db, int64_t id,
 	/* Not cached: the callback may read. */
 	rc = sqlite3_prepare_v2(db->store->conn, "SELECT pr.item, i.t, "
 		"coalesce(i.entity, i.t), i.sys_id, i.rkey, pr.kind, "
-		"pr.severity, pr.message, r.resolution, i.action, p.decision, "
+		"pr.severity, pr.facts, r.resolution, i.action, p.decision, "
 		"r.whole FROM ferry_import_problem pr JOIN ferry_import_item i "
 		"ON i.import_id = pr.import_id AND i.item = pr.item LEFT JOIN "
 		"ferry_import_plan p ON p.import_id = pr.import_id AND p.item "
@@ -686,7 +655,7 @@ int ferry_store__import_problems_each(ferry_db *db, int64_t id,
 	sqlite3_bind_int64(st, 6, f && f->offset > 0 ? f->offset : 0);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char **cols[] = { &row.t, &row.entity, &row.sys_id,
-			&row.key, &row.kind, &row.severity, &row.message,
+			&row.key, &row.kind, &row.severity, &row.facts,
 			&row.resolution, &row.action, &row.decision };
 		size_t k;
 

@@ -204,6 +204,12 @@ static const char *const migrations[] = {
 	/* 5 -> 6: when a pack was first exported (pack delete refuses an
 	 * exported pack that still has items). */
 	"ALTER TABLE ferry_pack ADD COLUMN exported_at TEXT;",
+	/* 6 -> 7: a problem holds the facts found, not their words: a
+	 * JSON array of [code, value...] that the library words
+	 * (import_facts.c).  Problems worded before keep their words. */
+	"ALTER TABLE ferry_import_problem RENAME COLUMN message TO facts;"
+	"UPDATE ferry_import_problem SET facts = json_array(json_array("
+	"  'text', facts));",
 };
 
 #define MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -591,10 +591,16 @@ typedef struct ferry_import_stager ferry_import_stager;
 int ferry_store__import_stager_new(ferry_import_stager **out, ferry_db *db,
 	int64_t id);
 void ferry_store__import_stager_free(ferry_import_stager *s);
+/* Why a line cannot be staged (ferry_store__import_stage). */
+enum {
+	FERRY_STAGE_TOO_LONG = 1,
+	FERRY_STAGE_NOT_JSON,
+	FERRY_STAGE_REPEATED	/* a record of an earlier item again */
+};
+
 /*
- * Stage one item line (item counts from 1).  FERRY_EFORMAT with a
- * message "item N (line L) ..." for a line that is not JSON or repeats
- * a record.
+ * Stage one item line (item counts from 1).  0, a FERRY_STAGE_* code
+ * (no message set: the library words it) or a negative error.
  */
 int ferry_store__import_stage(ferry_import_stager *s, int64_t item,
 	const char *line, size_t len);
@@ -604,11 +610,11 @@ int ferry_store__import_field(ferry_db *db, int64_t id, int scope,
 	const char *entity, const char *name, const char *type);
 /*
  * Check every staged item set-wise (docs/import.md, "Load").  Returns 0
- * when all pass, 1 with the first bad item and why (a sentence without
- * the item number), or a negative code.
+ * when all pass, 1 with the first bad item and the fact that refuses it
+ * ([code, value...], worded by the library), or a negative code.
  */
 int ferry_store__import_check(ferry_db *db, int64_t id, int64_t *item,
-	ferry_str *why);
+	ferry_str *fact);
 /* As ferry_store__import_check(), for the payload values of one
  * entity's records against its declared fields fs (scope 0). */
 int ferry_store__import_check_values(ferry_db *db, int64_t id,
@@ -639,7 +645,8 @@ int ferry_store__query_count(ferry_db *db, const char *entity,
 int ferry_store__query_each(ferry_db *db, const char *entity,
 	const char *const *fields, const char *const *values, size_t n,
 	int (*cb)(const char *sys_id, void *payload), void *payload);
-/* The load document: {id, stamp, items, mode, pack, source, previous}. */
+/* The load document: {id, stamp, items, kind, mode, pack, source,
+ * previous}. */
 int ferry_store__import_load_doc(ferry_db *db, int64_t id, ferry_str *json);
 
 /* The distinct entities of record items, by name. */
@@ -691,16 +698,20 @@ int ferry_store__import_plan_put(ferry_db *db, int64_t id, int64_t item,
  * not know are skipped with an unknown_item note (docs/format.md,
  * section 10); schema items are only checked and get no plan. */
 int ferry_store__import_plan_rest(ferry_db *db, int64_t id);
-/* Add a problem; a second one of the same kind extends the message. */
+/*
+ * Add a problem with its facts: a JSON array of facts, each [code,
+ * value...] (the library words them, import_facts.c); a second problem
+ * of the same kind on an item adds its facts to the first's.
+ */
 int ferry_store__import_problem_put(ferry_db *db, int64_t id, int64_t item,
-	const char *kind, const char *severity, const char *message);
+	const char *kind, const char *severity, const char *facts);
 /* The problems that versions and policies decide, for every record:
  * already_applied, already_deleted, local_change, customized,
  * protected. */
 int ferry_store__import_problems_records(ferry_db *db, int64_t id);
 /* missing_entity for every record item of entity. */
 int ferry_store__import_problems_entity(ferry_db *db, int64_t id,
-	const char *entity, const char *message);
+	const char *entity, const char *facts);
 /* What the values of one field need checking for, in the target. */
 typedef enum {
 	FERRY_CHECK_MISSING = 1,	/* the target lacks the field */
@@ -761,7 +772,8 @@ typedef struct {
 /* One problem with its item's facts; strings live for the callback. */
 typedef struct {
 	int64_t item;
-	const char *t, *entity, *sys_id, *key, *kind, *severity, *message;
+	const char *t, *entity, *sys_id, *key, *kind, *severity;
+	const char *facts;	/* [[code, value...], ...] */
 	const char *resolution, *action, *decision;	/* may be NULL */
 	int whole;
 } ferry_import_problem_row;
@@ -880,7 +892,8 @@ void ferry_import_touched_dispose(ferry_import_touched *t);
  * "import"); FERRY_ENOTFOUND (no message) when there is none. */
 int ferry_store__import_touched_next(ferry_db *db, int64_t id,
 	int64_t after, ferry_import_touched *out);
-/* {id, state, restored, kept, problems:[...]} after a back out. */
+/* {id, state, restored, backed_out_at, problems:[...]} after a back
+ * out; each problem has its facts, not yet its words. */
 int ferry_store__import_backout_doc(ferry_db *db, int64_t id,
 	int64_t restored, ferry_str *json);
 
