@@ -822,7 +822,8 @@ static int apply(ferry_db *db, const ferry_import_row *imp)
 	s.id = imp->id;
 	s.application = !strcmp(imp->mode, "application");
 	s.total = (uint64_t)imp->items;
-	if ((error = ferry_store__import_acts(db, imp->id)) < 0 ||
+	if ((error = ferry_store__import_acts(db, imp->id,
+	    &ferry__resolved_acts)) < 0 ||
 	    (error = commit_schema(&s)) < 0 ||
 	    (error = ferry_store__import_items_each(db, imp->id,
 	    "delete_query", NULL, commit_query, &s)) < 0 ||

@@ -90,22 +90,25 @@ static const fact_words table[] = {
 	{ "key_repeated", "repeats the {1} record {2:shown} of an earlier "
 	  "item" },
 
-	/* Preview: what versions decide (the decision table). */
+	/* Preview: what versions decide (import_decide.c).  Their facts:
+	 * entity, key, sys_id, the package's policy, the conflicting
+	 * fields, the fields the package changes, the fields changed
+	 * alike. */
 	{ "unknown_item", "item of kind {1:kind}, which this ferry does not "
 	  "know: skipped (a newer ferry may apply it)" },
-	{ "already_deleted", "{1} record {2} is not in the target; nothing to "
+	{ "already_deleted", "{1} record {3} is not in the target; nothing to "
 	  "delete" },
 	{ "already_applied", "{1} record {2} already holds the package's "
 	  "content; nothing to do" },
 	{ "same_change", "{1} record {2}: the target made the package's "
-	  "change to {3} too; nothing to merge there" },
+	  "change to {7} too; nothing to merge there" },
 	{ "merged", "{1} record {2} changed in the target since the package's "
 	  "base version, but not in the fields the package changes "
-	  "({3:none}): they are merged in, the target's other changes are "
+	  "({6:none}): they are merged in, the target's other changes are "
 	  "kept" },
 	{ "conflict", "{1} record {2} changed in the target since the "
-	  "package's base version, and {3:a field the package changes|fields "
-	  "the package changes} ({3}) also changed there, to another value" },
+	  "package's base version, and {5:a field the package changes|fields "
+	  "the package changes} ({5}) also changed there, to another value" },
 	{ "changed_since_arrival", "{1} record {2} changed in the target since "
 	  "it last arrived by import (an update set carries no base version "
 	  "to merge with)" },
@@ -121,7 +124,7 @@ static const fact_words table[] = {
 	  "updates it" },
 	/* Preview: the protection matrix. */
 	{ "protected", "{1} record {2} is protected in the target (it belongs "
-	  "to an installed application) and the package's version is {3}; "
+	  "to an installed application) and the package's version is {4}; "
 	  "accepting it is a strong overwrite" },
 	{ "customized", "{1} record {2} was customised in the target (policy "
 	  "changed) and the package's version is open: importing it would "

@@ -488,7 +488,7 @@ static int plan_entity_records(plan_state *s, const char *entity)
 	if (exists || ferry__is_system_entity(entity)) {
 		if ((error = ferry__fields(s->db, entity, &fs)) == 0)
 			error = ferry_store__import_plan_records(s->db, s->id,
-				entity, &fs);
+				entity, &fs, &ferry__record_decisions);
 		ferry_fieldset_dispose(&fs);
 		if (error == 0 && ferry__is_system_entity(entity))
 			error = ferry_store__import_items_each(s->db, s->id,
@@ -496,7 +496,8 @@ static int plan_entity_records(plan_state *s, const char *entity)
 		return error;
 	}
 	if ((error = ferry_store__import_plan_records(s->db, s->id, entity,
-	    NULL)) < 0 || names_has(&s->created, entity))
+	    NULL, &ferry__record_decisions)) < 0 ||
+	    names_has(&s->created, entity))
 		return error;
 	ferry_str_clear(&s->msg);
 	ferry_str_printf(&s->msg, "entity %s is neither in the target nor "
@@ -658,7 +659,8 @@ int ferry__import_plan(ferry_db *db, const ferry_import_row *imp)
 		ferry__progress(db, "planning", i + 1, 2 * s.entities.n);
 	}
 	if (error < 0 ||
-	    (error = ferry_store__import_problems_records(db, imp->id)) < 0)
+	    (error = ferry_store__import_problems_records(db, imp->id,
+	    ferry__record_problems)) < 0)
 		goto done;
 	/* References may point at records of any entity the package
 	 * writes, so these come once every entity is planned. */

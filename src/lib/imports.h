@@ -150,6 +150,13 @@ void ferry__problem_kinds_without(ferry_str *s, unsigned want);
 unsigned ferry__import_item_allows(const char *t, const char *entity,
 	const char *action, const char *decision);
 
+/* The decision table of record items, and the three tables of the
+ * problems the store finds from facts (import_decide.c). */
+extern const ferry_decision_table ferry__record_decisions;
+/* What a resolved item does. */
+extern const ferry_decision_table ferry__resolved_acts;
+extern const ferry_decision_table ferry__record_problems[3];
+
 /*
  * The words of facts the store found (import_facts.c): a fact is a JSON
  * array [code, value...]; facts is one fact or an array of them (one

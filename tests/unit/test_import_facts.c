@@ -34,7 +34,7 @@ static void check(const char *facts, const char *want)
 static void rule_facts_plain_values(void **state)
 {
 	(void)state;
-	check("[\"already_deleted\",\"task\",\"5f1c\"]",
+	check("[\"already_deleted\",\"task\",\"task:x\",\"5f1c\"]",
 		"task record 5f1c is not in the target; nothing to delete");
 	/* A number in decimal. */
 	check("[\"missing_reference\",\"task\",\"owner\",\"user\",42]",
@@ -46,16 +46,16 @@ static void rule_facts_lists_and_counts(void **state)
 {
 	(void)state;
 	/* One field: singular words; several: plural, joined. */
-	check("[\"conflict\",\"task\",\"k\",[\"a\"]]",
+	check("[\"conflict\",\"task\",\"k\",\"s\",\"open\",[\"a\"]]",
 		"task record k changed in the target since the package's base "
 		"version, and a field the package changes (a) also changed "
 		"there, to another value");
-	check("[\"conflict\",\"task\",\"k\",[\"a\",\"b\"]]",
+	check("[\"conflict\",\"task\",\"k\",\"s\",\"open\",[\"a\",\"b\"]]",
 		"task record k changed in the target since the package's base "
 		"version, and fields the package changes (a, b) also changed "
 		"there, to another value");
 	/* An empty list reads "none" where the words say so. */
-	check("[\"merged\",\"task\",\"k\",[]]",
+	check("[\"merged\",\"task\",\"k\",\"s\",\"open\",[],[]]",
 		"task record k changed in the target since the package's base "
 		"version, but not in the fields the package changes (none): "
 		"they are merged in, the target's other changes are kept");

@@ -10,24 +10,6 @@
 
 /* ---- commit -------------------------------------------------------------- */
 
-int ferry_store__import_acts(ferry_db *db, int64_t id)
-{
-	/* The plan set act = decision; resolutions change their items. */
-	return ferry_imports__run(db, "UPDATE ferry_import_plan AS p SET act "
-		"= CASE r.resolution WHEN 'skip' THEN 'skip' WHEN "
-		"'merge' THEN CASE WHEN p.target_id IS NULL THEN 'insert' ELSE "
-		"'merge' END WHEN 'accept' THEN CASE WHEN i.t <> 'record' OR "
-		"i.entity IN " CATALOG_ENTITIES " THEN p.decision WHEN "
-		"i.action = 'delete' THEN CASE WHEN p.target_id IS NULL THEN "
-		"'skip' ELSE 'delete' END WHEN p.target_id IS NULL THEN "
-		"'insert' WHEN p.decision = 'merge' AND NOT r.whole THEN "
-		"'merge' ELSE 'update' END ELSE p.decision END FROM "
-		"ferry_import_resolution r CROSS JOIN ferry_import_item i ON "
-		"r.import_id = i.import_id AND r.item = i.item WHERE "
-		"p.import_id = ?1 AND i.import_id = p.import_id AND i.item = "
-		"p.item", id, NULL, "committing");
-}
-
 /* A set-wise write stores the package's content exactly, so it takes the
  * package's version id: the same content has the same id everywhere. */
 #define HASH_EXPR "i.version"

@@ -82,25 +82,116 @@ static void fields_deciding(ferry_str *sql, const ferry_fieldset *fs, int m)
 	ferry_str_printf(sql, ", i.payload -> o.fullkey) = %d) END", m);
 }
 
-int ferry_store__import_plan_records(ferry_db *db, int64_t id,
-	const char *entity, const ferry_fieldset *fs)
+/*
+ * Each fact of a record item (store.h, ferry_record_fact) as a condition
+ * on the columns both the plan and the problems statements name: tid,
+ * tver, tpol (the target's id, version, policy), action, version, base,
+ * policy (the item's), conflicts, same, applied, decision, and k.item.
+ */
+static const struct {
+	unsigned fact;
+	const char *sql;
+} fact_sql[] = {
+	{ FERRY_FACT_PRESENT, "tid IS NOT NULL" },
+	{ FERRY_FACT_SAME, "tid IS NOT NULL AND (tver = version OR applied)" },
+	{ FERRY_FACT_INSERT, "action = 'insert'" },
+	{ FERRY_FACT_UPDATE, "action = 'update'" },
+	{ FERRY_FACT_DELETE, "action = 'delete'" },
+	{ FERRY_FACT_HAS_BASE, "base IS NOT NULL" },
+	{ FERRY_FACT_AT_BASE, "tver IS base" },
+	{ FERRY_FACT_FIELDS, "conflicts IS NOT NULL" },
+	{ FERRY_FACT_CONFLICT, "conflicts IS NOT NULL AND conflicts <> '[]'" },
+	{ FERRY_FACT_SAME_FIELDS, "same IS NOT NULL AND same <> '[]'" },
+	{ FERRY_FACT_MERGE, "decision = 'merge'" },
+	{ FERRY_FACT_SKIP, "decision = 'skip'" },
+	{ FERRY_FACT_NO_ENTITY, "EXISTS (SELECT 1 FROM ferry_import_problem m "
+	  "WHERE m.import_id = k.import_id AND m.item = k.item AND m.kind = "
+	  "'missing_entity')" },
+	{ FERRY_FACT_TARGET_PROTECTED, "tpol = 'protected'" },
+	{ FERRY_FACT_TARGET_CHANGED, "tpol = 'changed'" },
+	{ FERRY_FACT_PACKAGE_PROTECTED, "policy = 'protected'" },
+	{ FERRY_FACT_PACKAGE_OPEN, "policy = 'open'" },
+	{ FERRY_FACT_NOT_RECORD, "t <> 'record' OR entity IN "
+	  CATALOG_ENTITIES },
+	{ FERRY_FACT_ACCEPTED, "resolution = 'accept'" },
+	{ FERRY_FACT_SKIPPED, "resolution = 'skip'" },
+	{ FERRY_FACT_MERGED, "resolution = 'merge'" },
+	{ FERRY_FACT_WHOLE, "whole" },
+};
+
+#define NFACTS (sizeof(fact_sql) / sizeof(fact_sql[0]))
+
+/* The facts of bits as one condition, each true or false (never NULL),
+ * negated when `not`. */
+static void facts_cond(ferry_str *sql, unsigned bits, int not)
+{
+	size_t i;
+
+	for (i = 0; i < NFACTS; i++)
+		if (bits & fact_sql[i].fact)
+			ferry_str_printf(sql, " AND coalesce((%s), 0) = %d",
+				fact_sql[i].sql, !not);
+}
+
+/* A table of rules as a CASE giving the first matching row's result
+ * (what 0), problem kind (1) or severity (2); NULL when none does. */
+static void rule_case(ferry_str *sql, const ferry_decision_table *t,
+	int what)
+{
+	size_t r;
+
+	ferry_str_puts(sql, "CASE");
+	for (r = 0; r < t->n; r++) {
+		const ferry_decision_rule *row = &t->rows[r];
+		const char *v = what == 0 ? row->then : what == 1 ? row->kind :
+			row->severity;
+
+		ferry_str_puts(sql, " WHEN 1");
+		facts_cond(sql, row->all, 0);
+		facts_cond(sql, row->none, 1);
+		ferry_str_puts(sql, " THEN ");
+		if (v)
+			ferry_imports__literal(sql, v);
+		else
+			ferry_str_puts(sql, "decision");
+	}
+	ferry_str_puts(sql, " END");
+}
+
+int ferry_store__import_acts(ferry_db *db, int64_t id,
+	const ferry_decision_table *acts)
 {
 	ferry_str sql = FERRY_STR_INIT;
 
-	/* A record the target already holds with the package's content
-	 * (or version) is skipped; a conflicting update is a merge whose
-	 * conflicting fields wait for an answer (merge3.h). */
+	/* The plan set act = decision; resolutions change their items. */
+	ferry_str_puts(&sql, "UPDATE ferry_import_plan AS p SET act = x.act "
+		"FROM (SELECT item, ");
+	rule_case(&sql, acts, 0);
+	ferry_str_puts(&sql, " AS act FROM (SELECT i.item AS item, i.t AS t, "
+		"i.entity AS entity, i.action AS action, q.target_id AS tid, "
+		"q.decision AS decision, r.resolution AS resolution, r.whole "
+		"AS whole FROM ferry_import_resolution r JOIN ferry_import_item "
+		"i ON i.import_id = r.import_id AND i.item = r.item JOIN "
+		"ferry_import_plan q ON q.import_id = r.import_id AND q.item = "
+		"r.item WHERE r.import_id = ?1)) x WHERE p.import_id = ?1 AND "
+		"p.item = x.item");
+	return ferry_imports__run_sql(db, &sql, id, NULL, "committing");
+}
+
+int ferry_store__import_plan_records(ferry_db *db, int64_t id,
+	const char *entity, const ferry_fieldset *fs,
+	const ferry_decision_table *decide)
+{
+	ferry_str sql = FERRY_STR_INIT;
+
 	ferry_str_puts(&sql, "INSERT INTO ferry_import_plan (import_id, item, "
 		"target_id, target_version, target_policy, conflicts, same, "
 		"applied, decision, act) SELECT import_id, item, tid, tver, "
 		"tpol, conflicts, same, applied, d, d FROM (SELECT import_id, "
-		"item, tid, tver, tpol, conflicts, same, applied, CASE WHEN "
-		"tid IS NULL THEN CASE WHEN action = 'delete' THEN 'skip' ELSE "
-		"'insert' END WHEN tver = version OR applied THEN 'skip' WHEN "
-		"action = 'delete' THEN 'delete' WHEN tver IS base THEN "
-		"'update' WHEN conflicts IS NOT NULL THEN 'merge' ELSE "
-		"'update' END AS d FROM (SELECT i.import_id, i.item, i.action, "
-		"i.version, i.base, ");
+		"item, tid, tver, tpol, conflicts, same, applied, ");
+	rule_case(&sql, decide, 0);
+	ferry_str_puts(&sql, " AS d FROM (SELECT i.import_id, i.item, "
+		"i.action, i.version, i.base, ");
 	if (!fs) {
 		ferry_str_puts(&sql, "NULL AS tid, NULL AS tver, NULL AS tpol, "
 			"NULL AS conflicts, NULL AS same, 0 AS applied FROM "
@@ -207,80 +298,60 @@ int ferry_store__import_problem_put(ferry_db *db, int64_t id, int64_t item,
 
 /*
  * The problems versions and policies decide, in one pass over the plan:
- * v is the version problem of a record item (at most one), pol its
- * protection problem.  Only items with a problem are kept.
+ * each of the library's three tables gives an item at most one problem
+ * (a fact code, its kind and severity), from the facts of store.h.
  */
-#define RECORD_PROBLEMS "WITH k AS MATERIALIZED (SELECT i.import_id AS " \
-	"import_id, i.item AS item, i.entity AS entity, i.rkey AS rkey, " \
-	"i.sys_id AS sys_id, i.action AS action, i.version AS version, " \
-	"i.base AS base, i.policy AS policy, i.old AS old, p.conflicts AS " \
-	"conflicts, " \
-	"p.same AS same, CASE " \
-	"WHEN i.action = 'delete' AND p.target_id IS NULL THEN " \
-	"'already_deleted' WHEN p.target_id IS NOT NULL AND (p.target_version " \
-	"= i.version OR p.applied) THEN 'already_applied' WHEN " \
-	"p.target_id IS NOT NULL AND p.conflicts IS NOT NULL " \
-	"AND p.conflicts <> '[]' THEN 'conflict' WHEN p.decision = 'merge' " \
-	"THEN 'merged' WHEN p.target_id IS NOT " \
-	"NULL AND p.target_version IS NOT i.base AND p.conflicts IS NULL " \
-	"THEN 'changed' WHEN i.action = 'update' AND p.target_id IS NULL " \
-	"THEN 'gone' END AS v, CASE WHEN p.target_id IS NULL OR p.decision " \
-	"= 'skip' THEN NULL WHEN p.target_policy = 'protected' AND i.policy " \
-	"<> 'protected' THEN 'protected' WHEN p.target_policy = 'changed' " \
-	"AND i.policy = 'open' THEN 'customized' END AS pol FROM " \
-	"ferry_import_plan p JOIN ferry_import_item i ON i.import_id = " \
-	"p.import_id AND i.item = p.item WHERE p.import_id = ?1 AND i.t = " \
-	"'record' AND i.entity NOT IN " CATALOG_ENTITIES " AND (v IS NOT " \
-	"NULL OR pol IS NOT NULL)) "
-
-int ferry_store__import_problems_records(ferry_db *db, int64_t id)
+int ferry_store__import_problems_records(ferry_db *db, int64_t id,
+	const ferry_decision_table tables[3])
 {
-	return ferry_imports__run(db, RECORD_PROBLEMS PROBLEM_INSERT
+	ferry_str sql = FERRY_STR_INIT;
+	int t;
 
-	"SELECT import_id, item, 'already_deleted', 'info', "
-	FACT("'already_deleted', entity, sys_id") " FROM k WHERE v = "
-	"'already_deleted' "
+	ferry_str_puts(&sql, "WITH k AS MATERIALIZED (SELECT i.import_id AS "
+		"import_id, i.item AS item, i.entity AS entity, i.rkey AS "
+		"rkey, i.sys_id AS sys_id, i.action AS action, i.version AS "
+		"version, i.base AS base, i.policy AS policy, i.old AS old, "
+		"p.conflicts AS conflicts, p.same AS same, p.target_id AS tid, "
+		"p.target_version AS tver, p.target_policy AS tpol, p.applied "
+		"AS applied, p.decision AS decision FROM ferry_import_plan p "
+		"JOIN ferry_import_item i ON i.import_id = p.import_id AND "
+		"i.item = p.item WHERE p.import_id = ?1 AND i.t = 'record' AND "
+		"i.entity NOT IN " CATALOG_ENTITIES "), f AS MATERIALIZED "
+		"(SELECT *");
+	for (t = 0; t < 3; t++) {
+		ferry_str_puts(&sql, ", ");
+		rule_case(&sql, &tables[t], 0);
+		ferry_str_printf(&sql, " AS c%d", t);
+	}
+	ferry_str_puts(&sql, " FROM k) " PROBLEM_INSERT);
+	for (t = 0; t < 3; t++) {
+		ferry_str_printf(&sql, "%sSELECT import_id, item, CASE c%d",
+			t ? " UNION ALL " : "", t);
+		for (size_t r = 0; r < tables[t].n; r++) {
+			const ferry_decision_rule *row = &tables[t].rows[r];
 
-	"UNION ALL SELECT import_id, item, 'already_applied', 'info', "
-	FACT("'already_applied', entity, rkey") " FROM k WHERE v = "
-	"'already_applied' "
+			ferry_str_puts(&sql, " WHEN ");
+			ferry_imports__literal(&sql, row->then);
+			ferry_str_puts(&sql, " THEN ");
+			ferry_imports__literal(&sql, row->kind);
+		}
+		ferry_str_printf(&sql, " END, CASE c%d", t);
+		for (size_t r = 0; r < tables[t].n; r++) {
+			const ferry_decision_rule *row = &tables[t].rows[r];
 
-	/* The same change on both sides is no conflict. */
-	"UNION ALL SELECT import_id, item, 'same_change', 'info', "
-	FACT("'same_change', entity, rkey, json(same)") " FROM k WHERE v IN "
-	"('merged', 'conflict') AND same IS NOT NULL AND same <> '[]' "
-
-	/* A clean field-level merge: the fields the package changes. */
-	"UNION ALL SELECT import_id, item, 'local_change', 'info', "
-	FACT("'merged', entity, rkey, json((SELECT json_group_array(o.key) "
-	"FROM json_each(old) o))") " FROM k WHERE v = 'merged' "
-
-	/* A conflicting change. */
-	"UNION ALL SELECT import_id, item, 'local_change', 'error', "
-	FACT("'conflict', entity, rkey, json(conflicts)") " FROM k WHERE v = "
-	"'conflict' "
-
-	/* Changed in the target, nothing to merge with. */
-	"UNION ALL SELECT import_id, item, 'local_change', 'error', "
-	FACT("CASE WHEN action = 'insert' AND base IS NOT NULL THEN "
-	"'changed_since_arrival' WHEN action = 'insert' THEN 'insert_exists' "
-	"WHEN action = 'delete' THEN 'delete_changed' ELSE 'changed_no_base' "
-	"END, entity, rkey") " FROM k WHERE v = 'changed' "
-
-	/* Updated in the package, gone from the target. */
-	"UNION ALL SELECT import_id, item, 'local_change', 'error', "
-	FACT("'gone', entity, rkey") " FROM k WHERE v = 'gone' AND NOT EXISTS "
-	"(SELECT 1 FROM ferry_import_problem m WHERE m.import_id = "
-	"k.import_id AND m.item = k.item AND m.kind = 'missing_entity') "
-
-	/* The protection matrix (docs/import.md). */
-	"UNION ALL SELECT import_id, item, 'protected', 'error', "
-	FACT("'protected', entity, rkey, policy") " FROM k WHERE pol = "
-	"'protected' "
-
-	"UNION ALL SELECT import_id, item, 'customized', 'error', "
-	FACT("'customized', entity, rkey") " FROM k WHERE pol = 'customized'",
-	id, NULL, "planning");
+			ferry_str_puts(&sql, " WHEN ");
+			ferry_imports__literal(&sql, row->then);
+			ferry_str_puts(&sql, " THEN ");
+			ferry_imports__literal(&sql, row->severity);
+		}
+		/* The facts every record problem's words may name. */
+		ferry_str_printf(&sql, " END, " FACT("c%d, entity, rkey, sys_id, "
+			"policy, json(coalesce(conflicts, '[]')), json((SELECT "
+			"json_group_array(o.key) FROM json_each(old) o)), "
+			"json(coalesce(same, '[]'))") " FROM f WHERE c%d IS NOT "
+			"NULL", t, t);
+	}
+	return ferry_imports__run_sql(db, &sql, id, NULL, "planning");
 }
 
 int ferry_store__import_problems_entity(ferry_db *db, int64_t id,

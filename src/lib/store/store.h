@@ -679,6 +679,55 @@ int ferry_store__import_item_get(ferry_db *db, int64_t id, int64_t item,
 
 /* ---- preview ---- */
 
+/*
+ * What the store knows of a record item against the target: the facts
+ * the library's decision table and protection matrix read
+ * (import_decide.c).  The store evaluates a table set-wise: the first
+ * row whose `all` facts hold and none of whose `none` facts hold gives
+ * its result.
+ */
+typedef enum {
+	FERRY_FACT_PRESENT = 1u << 0,	/* the target has the record */
+	FERRY_FACT_SAME = 1u << 1,	/* ...with the package's version or
+					 * content */
+	FERRY_FACT_INSERT = 1u << 2,	/* the item's action */
+	FERRY_FACT_UPDATE = 1u << 3,
+	FERRY_FACT_DELETE = 1u << 4,
+	FERRY_FACT_HAS_BASE = 1u << 5,	/* the item names a base version */
+	FERRY_FACT_AT_BASE = 1u << 6,	/* the target is at that version */
+	FERRY_FACT_FIELDS = 1u << 7,	/* compared field by field: the
+					 * package has base values */
+	FERRY_FACT_CONFLICT = 1u << 8,	/* a field changed on both sides,
+					 * to different values */
+	FERRY_FACT_SAME_FIELDS = 1u << 9,	/* ...or to the same */
+	FERRY_FACT_MERGE = 1u << 10,	/* the plan's decision (problems) */
+	FERRY_FACT_SKIP = 1u << 11,
+	FERRY_FACT_NO_ENTITY = 1u << 12,	/* a missing_entity problem */
+	FERRY_FACT_TARGET_PROTECTED = 1u << 13,	/* the target's policy */
+	FERRY_FACT_TARGET_CHANGED = 1u << 14,
+	FERRY_FACT_PACKAGE_PROTECTED = 1u << 15,	/* the item's */
+	FERRY_FACT_PACKAGE_OPEN = 1u << 16,
+	FERRY_FACT_NOT_RECORD = 1u << 17,	/* a catalog record or an item
+						 * of another kind */
+	FERRY_FACT_ACCEPTED = 1u << 18,	/* the item's resolution (acts) */
+	FERRY_FACT_SKIPPED = 1u << 19,
+	FERRY_FACT_MERGED = 1u << 20,
+	FERRY_FACT_WHOLE = 1u << 21	/* accepted --whole */
+} ferry_record_fact;
+
+typedef struct {
+	unsigned all, none;	/* ferry_record_fact bits */
+	const char *then;	/* a decision or act (NULL: the plan's
+				 * decision), or a problem's fact code */
+	const char *kind, *severity;	/* the problem's (NULL for a
+					 * decision) */
+} ferry_decision_rule;
+
+typedef struct {
+	const ferry_decision_rule *rows;
+	size_t n;
+} ferry_decision_table;
+
 /* Forget the previous plan, problems and target fields of an import. */
 int ferry_store__import_plan_reset(ferry_db *db, int64_t id);
 /*
@@ -689,7 +738,8 @@ int ferry_store__import_plan_reset(ferry_db *db, int64_t id);
  * target has no such entity (every item is then an insert or a skip).
  */
 int ferry_store__import_plan_records(ferry_db *db, int64_t id,
-	const char *entity, const ferry_fieldset *fs);
+	const char *entity, const ferry_fieldset *fs,
+	const ferry_decision_table *decide);
 /* Plan one item (catalog, formula and unknown items). */
 int ferry_store__import_plan_put(ferry_db *db, int64_t id, int64_t item,
 	const char *target_id, const char *target_version,
@@ -706,9 +756,11 @@ int ferry_store__import_plan_rest(ferry_db *db, int64_t id);
 int ferry_store__import_problem_put(ferry_db *db, int64_t id, int64_t item,
 	const char *kind, const char *severity, const char *facts);
 /* The problems that versions and policies decide, for every record:
- * already_applied, already_deleted, local_change, customized,
- * protected. */
-int ferry_store__import_problems_records(ferry_db *db, int64_t id);
+ * each table (import_decide.c) gives an item at most one problem, with
+ * the facts [code, entity, key, sys_id, policy, conflicting fields,
+ * fields the package changes, fields changed alike]. */
+int ferry_store__import_problems_records(ferry_db *db, int64_t id,
+	const ferry_decision_table tables[3]);
 /* missing_entity for every record item of entity. */
 int ferry_store__import_problems_entity(ferry_db *db, int64_t id,
 	const char *entity, const char *facts);
@@ -817,9 +869,10 @@ int ferry_store__import_ref_exists(ferry_db *db, int64_t id,
 
 /* ---- commit ---- */
 
-/* What each item does: its decision (set by the plan) as its
- * resolution changes it. */
-int ferry_store__import_acts(ferry_db *db, int64_t id);
+/* What each resolved item does: its decision (set by the plan) as its
+ * resolution changes it, by the library's table (import_decide.c). */
+int ferry_store__import_acts(ferry_db *db, int64_t id,
+	const ferry_decision_table *acts);
 
 /* How commit writes (the write options of records.h, set-wise). */
 typedef struct {
