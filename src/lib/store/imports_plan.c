@@ -296,6 +296,24 @@ int ferry_store__import_problem_put(ferry_db *db, int64_t id, int64_t item,
 	return ferry_sq__done(db, st, "recording a problem");
 }
 
+/* The problem kind (what 1) or severity (2) of table t's code, column
+ * c<t>. */
+static void code_case(ferry_str *sql, const ferry_decision_table *t,
+	int column, int what)
+{
+	size_t r;
+
+	ferry_str_printf(sql, "CASE c%d", column);
+	for (r = 0; r < t->n; r++) {
+		ferry_str_puts(sql, " WHEN ");
+		ferry_imports__literal(sql, t->rows[r].then);
+		ferry_str_puts(sql, " THEN ");
+		ferry_imports__literal(sql, what == 1 ? t->rows[r].kind :
+			t->rows[r].severity);
+	}
+	ferry_str_puts(sql, " END");
+}
+
 /*
  * The problems versions and policies decide, in one pass over the plan:
  * each of the library's three tables gives an item at most one problem
@@ -325,27 +343,13 @@ int ferry_store__import_problems_records(ferry_db *db, int64_t id,
 	}
 	ferry_str_puts(&sql, " FROM k) " PROBLEM_INSERT);
 	for (t = 0; t < 3; t++) {
-		ferry_str_printf(&sql, "%sSELECT import_id, item, CASE c%d",
-			t ? " UNION ALL " : "", t);
-		for (size_t r = 0; r < tables[t].n; r++) {
-			const ferry_decision_rule *row = &tables[t].rows[r];
-
-			ferry_str_puts(&sql, " WHEN ");
-			ferry_imports__literal(&sql, row->then);
-			ferry_str_puts(&sql, " THEN ");
-			ferry_imports__literal(&sql, row->kind);
-		}
-		ferry_str_printf(&sql, " END, CASE c%d", t);
-		for (size_t r = 0; r < tables[t].n; r++) {
-			const ferry_decision_rule *row = &tables[t].rows[r];
-
-			ferry_str_puts(&sql, " WHEN ");
-			ferry_imports__literal(&sql, row->then);
-			ferry_str_puts(&sql, " THEN ");
-			ferry_imports__literal(&sql, row->severity);
-		}
+		ferry_str_printf(&sql, "%sSELECT import_id, item, ",
+			t ? " UNION ALL " : "");
+		code_case(&sql, &tables[t], t, 1);
+		ferry_str_puts(&sql, ", ");
+		code_case(&sql, &tables[t], t, 2);
 		/* The facts every record problem's words may name. */
-		ferry_str_printf(&sql, " END, " FACT("c%d, entity, rkey, sys_id, "
+		ferry_str_printf(&sql, ", " FACT("c%d, entity, rkey, sys_id, "
 			"policy, json(coalesce(conflicts, '[]')), json((SELECT "
 			"json_group_array(o.key) FROM json_each(old) o)), "
 			"json(coalesce(same, '[]'))") " FROM f WHERE c%d IS NOT "
