@@ -3,6 +3,8 @@
  */
 #include "canonical.h"
 
+#include "text.h"
+
 #include <string.h>
 
 int ferry_canon__begin(ferry_canon_iter *it, const char *text, size_t len)
@@ -153,4 +155,75 @@ int ferry_canon__old_values(ferry_str *out, const char *base,
 		return -1;
 	ferry_str_puts(out, first ? "{}" : "}");
 	return 0;
+}
+
+/* A top-level key: a field name, after the previous one in byte order. */
+static int check_key(const char *key, size_t len, const char *prev,
+	size_t plen)
+{
+	int cmp;
+
+	if (!ferry_ident_valid_len(key, len))
+		return 0;
+	if (!prev)
+		return 1;
+	cmp = memcmp(prev, key, plen < len ? plen : len);
+	return cmp < 0 || (cmp == 0 && plen < len);
+}
+
+/* One pass over the text, no parser: load runs it on every record. */
+int ferry_canon__check(const char *text, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)text;
+	const char *prev = NULL;
+	size_t plen = 0, i, e;
+	int depth = 0, expect_key = 0;
+
+	if (n < 2 || s[0] != '{')
+		return 0;
+	for (i = 0; i < n; i++) {
+		size_t start;
+
+		switch (s[i]) {
+		case '"':
+			for (start = ++i; i < n && s[i] != '"'; i++) {
+				if (s[i] < 0x20)
+					return 0;
+				if (s[i] != '\\')
+					continue;
+				if ((e = ferry_str_json_escape_len(text, n,
+				    i)) == 0)
+					return 0;
+				i += e - 1;
+			}
+			if (i >= n)
+				return 0;
+			if (depth == 1 && expect_key) {
+				if (!check_key(text + start, i - start, prev,
+				    plen))
+					return 0;
+				prev = text + start;
+				plen = i - start;
+				expect_key = 0;
+			}
+			break;
+		case ' ': case '\t': case '\n': case '\r':
+			return 0;
+		case '{':
+			expect_key = ++depth == 1;
+			break;
+		case '[':
+			depth++;
+			break;
+		case '}': case ']':
+			depth--;
+			break;
+		case ',':
+			expect_key = depth == 1;
+			break;
+		default:
+			break;
+		}
+	}
+	return depth == 0;
 }

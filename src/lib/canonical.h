@@ -34,6 +34,15 @@ int ferry_canon__begin(ferry_canon_iter *it, const char *text, size_t len);
 int ferry_canon__next(ferry_canon_iter *it, ferry_canon_member *m);
 
 /*
+ * 1 if the len bytes at text, one well-formed JSON object (a parser
+ * read it already), are in canonical form (types.h): no white space
+ * outside strings, strings escaped as ferry_str_put_json() does, and at
+ * the top level field names (text.h identifiers) as keys in strictly
+ * ascending byte order, so no key twice.  Else 0.
+ */
+int ferry_canon__check(const char *text, size_t len);
+
+/*
  * The old values of an update: an object of every key whose value differs
  * between base and now, with base's value (null where base lacks it),
  * keys in byte order.  Appends to out.  0, or -1 if either is malformed.

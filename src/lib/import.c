@@ -480,8 +480,7 @@ static int load_update_set(ferry_buf *out, ferry_db *db, const char *path)
 	    (error = ferry__sig_required(db, &required)) < 0 ||
 	    (error = ferry__sig_verdict(db, &unsigned_sig, &sig)) < 0 ||
 	    (error = ferry__sig_policy(db, path, &sig, required,
-	    &warning)) < 0 ||
-	    (error = ferry_store__import_functions(db)) < 0)
+	    &warning)) < 0)
 		goto done;
 	ferry__now_iso(db, now);
 	memset(&n, 0, sizeof(n));
@@ -563,8 +562,7 @@ int ferry_import_load(ferry_buf *out, ferry_db *db, const char *path)
 	if ((error = ferry_store__begin(db)) < 0)
 		return error;
 	if ((error = ferry__require_admin(db, "import packages")) < 0 ||
-	    (error = ferry__sig_required(db, &required)) < 0 ||
-	    (error = ferry_store__import_functions(db)) < 0)
+	    (error = ferry__sig_required(db, &required)) < 0)
 		goto done;
 	if ((error = ferry_sop__reader_open(&r, path, &err)) < 0) {
 		error = ferry__error(db, error, "%s", ferry_str_cstr(&err));

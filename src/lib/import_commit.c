@@ -877,7 +877,6 @@ int ferry_import_commit(ferry_buf *out, ferry_db *db, int64_t id,
 	if ((error = ferry_store__begin(db)) < 0)
 		return error;
 	if ((error = ferry__require_admin(db, "commit imports")) == 0 &&
-	    (error = ferry_store__import_functions(db)) == 0 &&
 	    (error = ferry__import_find(db, id, "loaded,previewed", "commit",
 	    &imp)) == 0 &&
 	    (error = replan(db, &imp, &unresolved)) == 0)

@@ -718,7 +718,6 @@ static int preview_plan(ferry_db *db, int64_t id)
 	if ((error = ferry_store__begin(db)) < 0)
 		return error;
 	if ((error = ferry__require_admin(db, "preview imports")) == 0 &&
-	    (error = ferry_store__import_functions(db)) == 0 &&
 	    (error = ferry__import_find(db, id, "loaded,previewed", "preview",
 	    &imp)) == 0)
 		error = ferry__import_keep_plan(db, &imp, 1);

@@ -2,6 +2,7 @@
  * instance.c - creating and opening instances; users and properties.
  */
 #include "db.h"
+#include "functions.h"
 #include "keys.h"
 
 #include "alloc.h"
@@ -123,16 +124,19 @@ int ferry_db_create(ferry_db **out, const char *path,
 		unlink(path);
 		return error;
 	}
-	return ferry_store__end(db, 0);
+	if ((error = ferry_store__end(db, 0)) < 0)
+		return error;
+	return ferry__functions_lend(db);
 }
 
 int ferry_db_open(ferry_db **out, const char *path)
 {
 	int error;
 
-	if ((error = db_new(out, path)) < 0)
+	if ((error = db_new(out, path)) < 0 ||
+	    (error = ferry_store__open(*out, path)) < 0)
 		return error;
-	return ferry_store__open(*out, path);
+	return ferry__functions_lend(*out);
 }
 
 void ferry_db_close(ferry_db *db)

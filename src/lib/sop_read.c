@@ -37,6 +37,7 @@
 #include "types.h"
 
 #include "alloc.h"
+#include "text.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -432,17 +433,6 @@ done:
 	return error;
 }
 
-static int is_hex64(const char *s)
-{
-	size_t i;
-
-	for (i = 0; i < FERRY_HASH_HEX - 1; i++)
-		if (!((s[i] >= '0' && s[i] <= '9') ||
-		      (s[i] >= 'a' && s[i] <= 'f')))
-			return 0;
-	return s[i] == '\0';
-}
-
 /*
  * After the trailer: nothing more in the stream, and for zstd the frame
  * must end (its checksum is verified then) and the file with it.
@@ -530,7 +520,8 @@ static int read_trailer(ferry_sop_reader *r, const char *line, size_t len)
 	if (json_unpack(obj, "{s:s, s:I, s:s, s:s}", "trailer", &kind,
 		"items", &items, "stamp", &stamp, "hash", &hash) < 0 ||
 	    strcmp(kind, "ferry-sop") != 0 || items < 0 ||
-	    !is_hex64(stamp) || !is_hex64(hash)) {
+	    !ferry_hex_valid(stamp, FERRY_HASH_HEX - 1) ||
+	    !ferry_hex_valid(hash, FERRY_HASH_HEX - 1)) {
 		error = content_error(r, "the trailer (line %" PRIu64 ") is "
 			"malformed" MSG_DAMAGED, r->lineno);
 		goto done;

@@ -4,6 +4,8 @@
  */
 #include "types.h"
 
+#include "canonical.h"
+
 #include "alloc.h"
 #include "text.h"
 #include "timeutil.h"
@@ -321,57 +323,105 @@ static int set_int(ferry_value *out, int64_t i)
 	return 0;
 }
 
+const char *ferry_json__kind_word(ferry_json_kind k)
+{
+	static const char *const words[] = { "null", "a boolean",
+		"a boolean", "an integer", "a number with a fraction",
+		"a string", "an object", "an array" };
+
+	return (unsigned)k < sizeof(words) / sizeof(words[0]) ? words[k] :
+		"null";
+}
+
+/* v as ferry_type__fit() sees it (strings only when needed). */
+static ferry_json_scalar json_scalar(json_t *v)
+{
+	ferry_json_scalar s;
+
+	memset(&s, 0, sizeof(s));
+	switch (json_typeof(v)) {
+	case JSON_OBJECT: s.kind = FERRY_JSON_OBJECT; break;
+	case JSON_ARRAY: s.kind = FERRY_JSON_ARRAY; break;
+	case JSON_STRING:
+		s.kind = FERRY_JSON_STRING;
+		s.text = json_string_value(v);
+		s.len = json_string_length(v);
+		s.chars = -2;
+		break;
+	case JSON_INTEGER:
+		s.kind = FERRY_JSON_INTEGER;
+		s.i = json_integer_value(v);
+		s.d = (double)s.i;
+		break;
+	case JSON_REAL:
+		s.kind = FERRY_JSON_REAL;
+		s.d = json_real_value(v);
+		break;
+	case JSON_TRUE: s.kind = FERRY_JSON_TRUE; break;
+	case JSON_FALSE: s.kind = FERRY_JSON_FALSE; break;
+	default: s.kind = FERRY_JSON_NULL; break;
+	}
+	return s;
+}
+
 static const char *json_kind(json_t *v)
 {
-	switch (json_typeof(v)) {
-	case JSON_OBJECT: return "an object";
-	case JSON_ARRAY: return "an array";
-	case JSON_STRING: return "a string";
-	case JSON_INTEGER: return "an integer";
-	case JSON_REAL: return "a number with a fraction";
-	case JSON_TRUE:
-	case JSON_FALSE: return "a boolean";
-	default: return "null";
+	ferry_json_scalar s = json_scalar(v);
+
+	return ferry_json__kind_word(s.kind);
+}
+
+/*
+ * The decimal a JSON value stands for, in t's normal form (norm, 64
+ * bytes): a string as written, an integer in full, and a number with a
+ * fraction as the decimal it was written as, the one with the fewest
+ * fraction digits that reads back as the same double (0.1, never
+ * 0.1000000000000000055...).  Needing more digits than the scale means
+ * it does not fit: 12.345 into decimal(5,2) is refused.  0 or -1.
+ */
+static int decimal_of(char norm[64], const ferry_type *t,
+	const ferry_json_scalar *v)
+{
+	char in[64];
+	int k, n;
+
+	switch (v->kind) {
+	case FERRY_JSON_STRING:
+		if (!v->text || v->len >= sizeof(in))
+			return -1;
+		snprintf(in, sizeof(in), "%s", v->text);
+		break;
+	case FERRY_JSON_INTEGER:
+		if (v->big)
+			return -1;
+		snprintf(in, sizeof(in), "%" PRId64, v->i);
+		break;
+	case FERRY_JSON_REAL:
+		if (!isfinite(v->d))
+			return -1;
+		for (k = 0; k <= t->scale; k++) {
+			n = snprintf(in, sizeof(in), "%.*f", k, v->d);
+			if (n < 0 || (size_t)n >= sizeof(in))
+				return -1;
+			if (strtod(in, NULL) == v->d)
+				break;
+		}
+		if (k > t->scale)
+			return -1;
+		break;
+	default:
+		return -1;
 	}
+	return ferry_decimal_normalize(norm, 64, in, t->size, t->scale);
 }
 
 static int convert_decimal(ferry_value *out, const ferry_type *t, json_t *v,
 	ferry_str *err)
 {
-	char in[64], norm[64];
+	ferry_json_scalar s = json_scalar(v);
+	char norm[64];
 
-	if (json_is_string(v)) {
-		if (json_string_length(v) >= sizeof(in))
-			goto bad;
-		snprintf(in, sizeof(in), "%s", json_string_value(v));
-	} else if (json_is_integer(v)) {
-		snprintf(in, sizeof(in), "%" JSON_INTEGER_FORMAT,
-			json_integer_value(v));
-	} else if (json_is_real(v)) {
-		double d = json_real_value(v);
-		int k, n;
-
-		/* A binary double stands for the decimal it was written as:
-		 * the one with the fewest fraction digits that reads back as
-		 * the same double (0.1, never 0.1000000000000000055...).
-		 * Needing more digits than the scale means it does not fit;
-		 * 12.345 into decimal(5,2) is refused. */
-		if (!isfinite(d))
-			goto bad;
-		for (k = 0; k <= t->scale; k++) {
-			n = snprintf(in, sizeof(in), "%.*f", k, d);
-			if (n < 0 || (size_t)n >= sizeof(in))
-				goto bad;
-			if (strtod(in, NULL) == d)
-				break;
-		}
-		if (k > t->scale)
-			goto bad;
-	} else {
-		goto bad;
-	}
-	if (ferry_decimal_normalize(norm, sizeof(norm), in, t->size,
-	    t->scale) < 0)
+	if (decimal_of(norm, t, &s) < 0)
 		goto bad;
 	return set_text(out, norm, strlen(norm));
 bad:
@@ -639,6 +689,227 @@ int ferry_type__fits(const ferry_field *f, int64_t i, const char *s,
 	}
 	case FERRY_T_REF:
 		return !is_int && s && ferry_sys_id_valid(s);
+	}
+	return 0;
+}
+
+ferry_fit ferry_type__fit(const ferry_field *f, const ferry_json_scalar *v)
+{
+	const ferry_type *t = &f->type;
+	const char *s = v->kind == FERRY_JSON_STRING ? v->text : NULL;
+	char norm[64], iso[FERRY_DATETIME_MAX];
+	long chars = v->chars;
+
+	switch (t->base) {
+	case FERRY_T_NVARCHAR:
+	case FERRY_T_NCHAR:
+	case FERRY_T_TEXT:
+		if (v->kind != FERRY_JSON_STRING)
+			return FERRY_FIT_NO;
+		if (chars == -2)
+			chars = memchr(s, '\0', v->len) ? -1 :
+				(long)ferry_utf8_length(s, v->len);
+		if (chars < 0)
+			return FERRY_FIT_NO;
+		if (t->base == FERRY_T_TEXT)
+			return v->len <= FERRY_TEXT_MAX ? FERRY_FIT_STORED :
+				FERRY_FIT_NO;
+		return chars <= t->size ? FERRY_FIT_STORED : FERRY_FIT_NO;
+	case FERRY_T_DATE:
+	case FERRY_T_REF:
+		return s && ferry_type__fits(f, 0, s, 0) ? FERRY_FIT_STORED :
+			FERRY_FIT_NO;
+	case FERRY_T_DATETIME:
+	case FERRY_T_TIME:
+		if (!s || (t->base == FERRY_T_TIME ?
+		    ferry_type__time_canonical(iso, s) :
+		    ferry_type__datetime_canonical(iso, s)) < 0)
+			return FERRY_FIT_NO;
+		return strcmp(iso, s) ? FERRY_FIT_CONVERTS : FERRY_FIT_STORED;
+	case FERRY_T_DECIMAL:
+		if (decimal_of(norm, t, v) < 0)
+			return FERRY_FIT_NO;
+		return s && !strcmp(norm, s) ? FERRY_FIT_STORED :
+			FERRY_FIT_CONVERTS;
+	case FERRY_T_FLOAT:
+		/* The payload holds a JSON number, stored as its text. */
+		return (v->kind == FERRY_JSON_INTEGER ||
+			v->kind == FERRY_JSON_REAL) &&
+			ferry_type__float_canonical(norm, v->d) == 0 ?
+			FERRY_FIT_CONVERTS : FERRY_FIT_NO;
+	case FERRY_T_INT:
+	case FERRY_T_BIGINT:
+		return v->kind == FERRY_JSON_INTEGER && !v->big &&
+			ferry_type__fits(f, v->i, NULL, 1) ? FERRY_FIT_STORED :
+			FERRY_FIT_NO;
+	case FERRY_T_BOOL:
+		return v->kind == FERRY_JSON_TRUE ||
+			v->kind == FERRY_JSON_FALSE ? FERRY_FIT_STORED :
+			FERRY_FIT_NO;
+	case FERRY_T_JSON:
+		if (v->kind == FERRY_JSON_NULL)
+			return FERRY_FIT_NO;
+		return (v->kind != FERRY_JSON_OBJECT &&
+			v->kind != FERRY_JSON_ARRAY) ||
+			ferry_json__text_depth_ok(v->text, v->len) ?
+			FERRY_FIT_STORED : FERRY_FIT_NO;
+	}
+	return FERRY_FIT_NO;
+}
+
+/*
+ * The characters of a canonical JSON string's content (raw, between its
+ * quotes), or -1 if it holds a NUL, which no text field takes; *bytes
+ * the bytes it stands for.  Canonical escapes stand for one character
+ * (and byte) each.
+ */
+static long string_chars(const char *p, size_t len, size_t *bytes)
+{
+	long n = 0;
+	size_t i;
+
+	*bytes = len;
+	for (i = 0; i < len; i++) {
+		if (p[i] == '\\') {
+			if (i + 5 < len && p[i + 1] == 'u' &&
+			    !memcmp(p + i + 2, "0000", 4))
+				return -1;
+			*bytes -= p[i + 1] == 'u' ? 5 : 1;
+			i += p[i + 1] == 'u' ? 5 : 1;
+			n++;
+		} else if (((unsigned char)p[i] & 0xc0) != 0x80) {
+			n++;
+		}
+	}
+	return n;
+}
+
+/* An integer's JSON text: 0, or -1 outside int64. */
+static int int_text(int64_t *out, const char *v, size_t len)
+{
+	int64_t i = 0;
+	size_t k = v[0] == '-';
+	int neg = k;
+
+	if (len == k || len > 20)
+		return -1;
+	for (; k < len; k++) {
+		int d;
+
+		if (v[k] < '0' || v[k] > '9')
+			return -1;
+		d = v[k] - '0';
+		/* accumulate negatively: INT64_MIN fits */
+		if (i < (INT64_MIN + d) / 10)
+			return -1;
+		i = i * 10 - d;
+	}
+	if (!neg && i == INT64_MIN)
+		return -1;
+	*out = neg ? i : -i;
+	return 0;
+}
+
+/* A canonical value's text as a scalar; buf (72 bytes) holds a short
+ * string's or number's characters. */
+static void text_scalar(ferry_json_scalar *s, char buf[72], const char *v,
+	size_t len)
+{
+	size_t n;
+
+	memset(s, 0, sizeof(*s));
+	switch (v[0]) {
+	case '"':
+		s->kind = FERRY_JSON_STRING;
+		n = len >= 2 ? len - 2 : 0;
+		if (n < 72 && !memchr(v + 1, '\\', n)) {
+			memcpy(buf, v + 1, n);
+			buf[n] = '\0';
+			s->text = buf;
+		}
+		s->chars = string_chars(v + 1, n, &s->len);
+		return;
+	case '{':
+	case '[':
+		s->kind = v[0] == '{' ? FERRY_JSON_OBJECT : FERRY_JSON_ARRAY;
+		s->text = v;
+		s->len = len;
+		return;
+	case 't': s->kind = FERRY_JSON_TRUE; return;
+	case 'f': s->kind = FERRY_JSON_FALSE; return;
+	case 'n': s->kind = FERRY_JSON_NULL; return;
+	}
+	s->kind = memchr(v, '.', len) || memchr(v, 'e', len) ||
+		memchr(v, 'E', len) ? FERRY_JSON_REAL : FERRY_JSON_INTEGER;
+	if (len >= 72) {
+		s->big = 1;
+		s->d = NAN;
+		return;
+	}
+	memcpy(buf, v, len);
+	buf[len] = '\0';
+	s->d = strtod(buf, NULL);
+	if (s->kind == FERRY_JSON_INTEGER)
+		s->big = int_text(&s->i, v, len) < 0;
+}
+
+ferry_fit ferry_type__fit_text(const ferry_field *f, const char *v,
+	size_t len)
+{
+	ferry_json_scalar s;
+	char buf[72];
+
+	text_scalar(&s, buf, v, len);
+	return ferry_type__fit(f, &s);
+}
+
+int ferry_type__payload_check(ferry_str *why, const char *entity,
+	const ferry_fieldset *fs, const char *payload, size_t len)
+{
+	ferry_canon_iter it;
+	ferry_canon_member m;
+	size_t k = 0;
+	int rc;
+
+	if (ferry_canon__begin(&it, payload, len) < 0) {
+		ferry_str_puts(why, "has a payload that is not an object");
+		return 1;
+	}
+	while ((rc = ferry_canon__next(&it, &m)) == 1) {
+		const ferry_field *f;
+		ferry_json_scalar s;
+		char buf[72];
+		ferry_fit r;
+		int cmp = 1;
+
+		/* Keys and fields are both sorted: walk them together. */
+		while (k < fs->n && (cmp = strncmp(fs->fields[k].name,
+		    m.key, m.key_len)) < 0)
+			k++;
+		if (k < fs->n && cmp == 0 &&
+		    fs->fields[k].name[m.key_len] != '\0')
+			cmp = 1;
+		if (k >= fs->n || cmp != 0) {
+			ferry_str_printf(why, "sets field %.*s, which the "
+				"package does not declare for entity %s",
+				(int)m.key_len, m.key, entity);
+			return 1;
+		}
+		f = &fs->fields[k];
+		text_scalar(&s, buf, m.value, m.value_len);
+		if ((r = ferry_type__fit(f, &s)) < FERRY_FIT_STORED) {
+			ferry_str_printf(why, "sets %s.%s to %s, which %s its "
+				"declared type %s", entity, f->name,
+				ferry_json__kind_word(s.kind), r ? "is not in "
+				"the canonical form of" : "does not fit",
+				f->type_text);
+			return 1;
+		}
+	}
+	if (rc < 0) {
+		ferry_str_puts(why, "has a payload that is not canonical "
+			"JSON");
+		return 1;
 	}
 	return 0;
 }

@@ -137,6 +137,68 @@ int ferry_type__fits(const ferry_field *f, int64_t i, const char *s,
 void ferry_type__canonical(ferry_str *s, const ferry_field *f,
 	const ferry_value *v);
 
+/* The kinds of JSON value. */
+typedef enum {
+	FERRY_JSON_NULL = 0,
+	FERRY_JSON_FALSE,
+	FERRY_JSON_TRUE,
+	FERRY_JSON_INTEGER,
+	FERRY_JSON_REAL,	/* a number with a fraction or an exponent */
+	FERRY_JSON_STRING,
+	FERRY_JSON_OBJECT,
+	FERRY_JSON_ARRAY
+} ferry_json_kind;
+
+/* How a value is named in messages: "a string", "an integer", ... */
+const char *ferry_json__kind_word(ferry_json_kind k);
+
+/*
+ * One JSON value as a reader saw it (a canonical walk, a database's
+ * JSON functions), for ferry_type__fit(): enough to judge it against a
+ * type without parsing it again.
+ */
+typedef struct {
+	ferry_json_kind kind;
+	const char *text;	/* STRING: its characters, NUL-terminated,
+				 * or NULL when not at hand (escapes);
+				 * OBJECT, ARRAY: the JSON text */
+	size_t len;		/* bytes of text (STRING: that it stands for) */
+	long chars;		/* STRING: characters, -1 if it holds a NUL,
+				 * -2 not counted (text then set) */
+	int64_t i;		/* INTEGER */
+	int big;		/* INTEGER outside int64 */
+	double d;		/* INTEGER, REAL: the number */
+} ferry_json_scalar;
+
+/* How a JSON value stands to a type (ferry_type__fit()). */
+typedef enum {
+	FERRY_FIT_NO = 0,	/* ferry_type__convert() refuses it */
+	FERRY_FIT_CONVERTS = 1,	/* it converts to another form */
+	FERRY_FIT_STORED = 2	/* it is the stored form already */
+} ferry_fit;
+
+/*
+ * Whether a JSON value fits field f's type, without converting it: the
+ * set-wise checks of load (every payload value against its declared
+ * type), preview (against the target's type) and commit's fast path
+ * (stored form or not) all ask this, and ferry_type__convert() agrees.
+ */
+ferry_fit ferry_type__fit(const ferry_field *f, const ferry_json_scalar *v);
+/* The same for a member's value text in a canonical payload
+ * (canonical.h). */
+ferry_fit ferry_type__fit_text(const ferry_field *f, const char *v,
+	size_t len);
+
+/*
+ * Check a record's canonical payload against the fields fs its package
+ * declares (sorted by name): every member a declared field holding a
+ * value in the stored form of its type.  0, or 1 with why (a sentence
+ * about the record of entity, without the item) in why.  One pass over
+ * the text, no JSON parser: load runs it on every record.
+ */
+int ferry_type__payload_check(ferry_str *why, const char *entity,
+	const ferry_fieldset *fs, const char *payload, size_t len);
+
 /*
  * jansson's reason for refusing a text, in ferry's words where jansson
  * names its own options ("without JSON_ALLOW_NUL").

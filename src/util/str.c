@@ -141,6 +141,27 @@ int ferry_str_puts_json(ferry_str *s, const char *text)
 	return ferry_str_put_json(s, text, strlen(text));
 }
 
+/* Checklist: what ferry_str_put_json() escapes, and how, is what this
+ * accepts; change the two together. */
+size_t ferry_str_json_escape_len(const char *text, size_t len, size_t i)
+{
+	const unsigned char *s = (const unsigned char *)text;
+	unsigned v;
+
+	if (i + 1 >= len)
+		return 0;
+	if (s[i + 1] != 'u')
+		return strchr("\"\\nrtbf", s[i + 1]) && s[i + 1] ? 2 : 0;
+	/* "u00XX", lowercase, only for controls without a short form */
+	if (i + 5 >= len || s[i + 2] != '0' || s[i + 3] != '0' ||
+	    (s[i + 4] != '0' && s[i + 4] != '1') ||
+	    !strchr("0123456789abcdef", s[i + 5]) || !s[i + 5])
+		return 0;
+	v = (unsigned)(s[i + 4] - '0') * 16 + (unsigned)(s[i + 5] <= '9' ?
+		s[i + 5] - '0' : s[i + 5] - 'a' + 10);
+	return v && strchr("\b\t\n\f\r", (int)v) ? 0 : 6;
+}
+
 void ferry_str_clear(ferry_str *s)
 {
 	s->size = 0;

@@ -35,6 +35,13 @@ int ferry_str_vprintf(ferry_str *s, const char *fmt, va_list ap);
 /* Append text as a JSON string literal, quotes included. */
 int ferry_str_put_json(ferry_str *s, const char *text, size_t len);
 int ferry_str_puts_json(ferry_str *s, const char *text);
+/*
+ * The length of the escape sequence at text[i] (a backslash) when it is
+ * the one ferry_str_put_json() writes for its character, else 0: 2 for
+ * a short form (backslash n), 6 for a control without one (backslash
+ * u001f), 0 for any other (backslash u000a, backslash slash).
+ */
+size_t ferry_str_json_escape_len(const char *text, size_t len, size_t i);
 /* Make room for at least `extra` more bytes. */
 int ferry_str_grow(ferry_str *s, size_t extra);
 /* Empty the string, keeping its memory and clearing failure. */

@@ -65,9 +65,14 @@ size_t ferry_utf8_length(const char *s, size_t len)
 
 int ferry_ident_valid(const char *name)
 {
-	size_t i, len;
+	return name && ferry_ident_valid_len(name, strlen(name));
+}
 
-	if (!name || !(len = strlen(name)) || len > FERRY_IDENT_MAX)
+int ferry_ident_valid_len(const char *name, size_t len)
+{
+	size_t i;
+
+	if (!len || len > FERRY_IDENT_MAX)
 		return 0;
 	if (!(name[0] >= 'a' && name[0] <= 'z'))
 		return 0;
@@ -78,6 +83,19 @@ int ferry_ident_valid(const char *name)
 			return 0;
 	}
 	return 1;
+}
+
+int ferry_hex_valid(const char *s, size_t n)
+{
+	size_t i;
+
+	if (!s)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') ||
+		    (s[i] >= 'a' && s[i] <= 'f')))
+			return 0;
+	return s[n] == '\0';
 }
 
 int ferry_uuid_valid(const char *s)
@@ -100,17 +118,7 @@ int ferry_uuid_valid(const char *s)
 
 int ferry_sys_id_valid(const char *s)
 {
-	size_t i;
-
-	if (ferry_uuid_valid(s))
-		return 1;
-	if (!s || strlen(s) != 32)
-		return 0;
-	for (i = 0; i < 32; i++)
-		if (!((s[i] >= '0' && s[i] <= '9') ||
-		    (s[i] >= 'a' && s[i] <= 'f')))
-			return 0;
-	return 1;
+	return ferry_uuid_valid(s) || ferry_hex_valid(s, 32);
 }
 
 void ferry_uuid_new(char out[37])

@@ -25,6 +25,10 @@ size_t ferry_utf8_length(const char *s, size_t len);
  * all lowercase ASCII.  Nothing else may reach SQL as a name.
  */
 int ferry_ident_valid(const char *name);
+/* The same for the len bytes at name (a key inside JSON text). */
+int ferry_ident_valid_len(const char *name, size_t len);
+/* 1 if s is exactly n lowercase hex digits (a hash: n = 64). */
+int ferry_hex_valid(const char *s, size_t n);
 
 /* 1 if s is a UUID in canonical lowercase 8-4-4-4-12 form. */
 int ferry_uuid_valid(const char *s);

@@ -373,3 +373,16 @@ int ferry_store__instance(ferry_db *db, ferry_str *id, ferry_str *name)
 		return ferry__error(db, FERRY_ENOMEM, "out of memory");
 	return 0;
 }
+
+int ferry_store__data_version(ferry_db *db, int64_t *out)
+{
+	sqlite3_stmt *st;
+	int error, rc;
+
+	if ((error = ferry_sq__prepare(db, "PRAGMA data_version", &st)) < 0)
+		return error;
+	rc = sqlite3_step(st);
+	*out = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	ferry_sq__reset(st);
+	return rc == SQLITE_ROW ? 0 : ferry_sq__error(db, rc, "data_version");
+}

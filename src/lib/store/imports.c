@@ -4,8 +4,8 @@
  * items at load, reading items back, and the listings (see store.h,
  * "imports").
  *
- * Per-item JSON work runs inside SQLite (->, ->>, json_each and the SQL
- * functions of imports_fn.c), one statement per check or per entity and
+ * Per-item JSON work runs inside SQLite (->, ->>, json_each and the
+ * library's functions, store.h), one statement per check or entity and
  * never a C loop that parses every item: that is what keeps the load and
  * preview of a million items within seconds.  Entity and field names
  * reach SQL text only through ferry_sq__ident() or

@@ -1,9 +1,9 @@
 /*
  * imports.h - what the store's import files share, and nothing else
- * sees: imports.c (the import row, load, items, listings), imports_fn.c
- * (the SQL functions), imports_plan.c (preview, resolve) and
- * imports_apply.c (commit, back out).  The functions are declared in
- * store.h, "imports".
+ * sees: imports.c (the import row, load, items, listings),
+ * imports_plan.c (preview, resolve) and imports_apply.c (commit, back
+ * out).  The functions are declared in store.h, "imports"; the SQL
+ * functions their statements call are the library's (functions.c).
  */
 #ifndef FERRY_STORE_IMPORTS_H
 #define FERRY_STORE_IMPORTS_H

@@ -61,6 +61,67 @@ int ferry_store__restore(ferry_db *db, const char *path);
 /* Copy the whole instance to path with SQLite's online backup. */
 int ferry_store__backup(ferry_db *db, const char *path);
 
+/* ---- functions the library lends the store ------------------------------ */
+
+/*
+ * The library's rules that the store's set-wise statements call by name
+ * (ferry_fits(), ferry_version_hash(), ...; src/lib/functions.c has the
+ * list).  Their bodies live in the library; a backend only carries them
+ * out: SQLite registers each as an SQL function, a backend that cannot
+ * run C inside its queries evaluates the same callbacks on the rows it
+ * reads.  A callback reads its arguments and sets its result through the
+ * ferry_store__arg_*() and ferry_store__result_*() calls below and
+ * nothing else, so it never sees the backend; with no result set, the
+ * result is NULL.
+ */
+typedef struct ferry_store_call ferry_store_call;
+
+typedef struct {
+	const char *name;	/* the name statements call it by */
+	int nargs;		/* how many arguments it takes */
+	void (*fn)(ferry_store_call *call);
+} ferry_store_function;
+
+/* What an argument holds. */
+typedef enum {
+	FERRY_STORE_NULL = 0,
+	FERRY_STORE_INT,
+	FERRY_STORE_REAL,
+	FERRY_STORE_TEXT,
+	FERRY_STORE_BLOB
+} ferry_store_type;
+
+/*
+ * Make the n functions of fns callable in this instance's statements
+ * (all deterministic; fns must outlive the handle).  Call once, after
+ * ferry_store__open() or ferry_store__create().
+ */
+int ferry_store__functions(ferry_db *db, const ferry_store_function *fns,
+	size_t n);
+ferry_store_type ferry_store__arg_type(ferry_store_call *call, int i);
+/* Argument i as text (numbers as their text) and its length in bytes,
+ * or NULL for NULL.  Valid until the callback returns. */
+const char *ferry_store__arg_text(ferry_store_call *call, int i,
+	size_t *len);
+int64_t ferry_store__arg_int(ferry_store_call *call, int i);
+double ferry_store__arg_real(ferry_store_call *call, int i);
+/*
+ * What the callback derived from argument i (a parsed type, say), kept
+ * for the next calls of the same statement while that argument stays
+ * the same; NULL when there is none.  ferry_store__keep() hands p over
+ * (free_fn frees it, maybe at once) and returns it, or NULL if it was
+ * not kept (then it is freed already).
+ */
+void *ferry_store__kept(ferry_store_call *call, int i);
+void *ferry_store__keep(ferry_store_call *call, int i, void *p,
+	void (*free_fn)(void *));
+void ferry_store__result_int(ferry_store_call *call, int64_t v);
+/* The text is copied. */
+void ferry_store__result_text(ferry_store_call *call, const char *s,
+	size_t len);
+/* The call fails for want of memory (the statement stops). */
+void ferry_store__result_nomem(ferry_store_call *call);
+
 /* ---- instance, users, properties -------------------------------------- */
 
 int ferry_store__instance(ferry_db *db, ferry_str *id, ferry_str *name);
@@ -505,30 +566,13 @@ int ferry_store__field_deleted(ferry_db *db, const char *entity,
  * for the rules).  Items are staged
  * in ferry_import_item by load and never changed; preview rebuilds
  * ferry_import_plan (one narrow row per item) and ferry_import_problem
- * set-wise, entity by entity, with SQLite's JSON functions and the SQL
- * functions below; commit applies clean inserts and updates of user
- * entities set-wise and hands everything else to the write path one
- * item at a time.
+ * set-wise, entity by entity, with SQLite's JSON functions and the
+ * functions the library lends (below); commit applies clean inserts and
+ * updates of user entities set-wise and hands everything else to the
+ * write path one item at a time.
  *
- * SQL functions registered on the connection by
- * ferry_store__import_functions() (all deterministic):
- *   ferry_entity_ok(name)        1 if name may be a record item's entity
- *   ferry_field_ok(name)         1 if name may be a user field's name
- *   ferry_sys_id_ok(text)        1 for a sys_id (text.h)
- *   ferry_hex64(text)            1 for 64 lowercase hex digits
- *   ferry_type_ok(text)          1 if text is a field type
- *   ferry_canonical(json)        1 if an object is in canonical form
- *   ferry_fits(type, jtype, v)   2 if a JSON value (json_each's type and
- *                                value) is the stored form of that type,
- *                                1 if it converts to it, 0 if not
- *   ferry_payload_check(entity, payload, spec)  NULL if every member of
- *                                a canonical payload is a field of spec
- *                                ("name type;...") in its stored form,
- *                                else why not
- *   ferry_merge3(base, target, package)  merge3.h's decision of one
- *                                field (0 target, 1 package, 2 same,
- *                                3 conflict)
- *   ferry_version_hash(entity, key, action, payload)  the version hash
+ * The SQL functions the statements call (ferry_fits(), ...) are the
+ * library's, lent to the store at open (src/lib/functions.c).
  */
 
 /* Item kinds of the plan iterators (ferry_store__import_next). */
@@ -576,8 +620,6 @@ typedef struct {
 
 void ferry_import_item_dispose(ferry_import_item *it);
 
-/* Register the SQL functions above (once per connection). */
-int ferry_store__import_functions(ferry_db *db);
 /* PRAGMA data_version: changes when another connection commits. */
 int ferry_store__data_version(ferry_db *db, int64_t *out);
 

@@ -1,0 +1,323 @@
+/*
+ * functions.c - the library's rules that the store's statements call by
+ * name, so that load and preview check every item set-wise inside the
+ * database instead of reading each one back (store.h, "functions the
+ * library lends the store"):
+ *
+ *   ferry_entity_ok(name)        1 if name may be a record item's entity
+ *   ferry_field_ok(name)         1 if name may be a user field's name
+ *   ferry_sys_id_ok(text)        1 for a sys_id (text.h)
+ *   ferry_hex64(text)            1 for 64 lowercase hex digits
+ *   ferry_type_ok(text)          1 if text is a field type
+ *   ferry_canonical(json)        1 if an object is in canonical form
+ *                                (canonical.h)
+ *   ferry_fits(type, jtype, v)   how a JSON value (json_each's type and
+ *                                value) stands to that type: 2 stored
+ *                                form, 1 converts, 0 no (ferry_fit)
+ *   ferry_payload_check(entity, payload, spec)  NULL if every member of
+ *                                a canonical payload is a field of spec
+ *                                ("name type;...", sorted by name) in
+ *                                its stored form, else why not
+ *   ferry_merge3(base, target, package)  merge3.h's decision of one
+ *                                field (0 target, 1 package, 2 same,
+ *                                3 conflict)
+ *   ferry_item_seal(version, policy, vendor)  the seal (records.h)
+ *   ferry_version_hash(entity, key, action, payload)  the version hash
+ *
+ * Each callback only turns the call's arguments into the rule's C
+ * arguments and its answer into the result; the rules live in the files
+ * that own them.  The names and answers are what the store's SQL relies
+ * on: change them together.
+ */
+#include "functions.h"
+
+#include "canonical.h"
+#include "merge3.h"
+#include "records.h"
+#include "store/store.h"
+
+#include "alloc.h"
+#include "text.h"
+
+#include <string.h>
+
+/* Argument i as text without NUL bytes, or NULL (also for non-text). */
+static const char *text_arg(ferry_store_call *c, int i, size_t *len)
+{
+	const char *s;
+	size_t n;
+
+	if (ferry_store__arg_type(c, i) != FERRY_STORE_TEXT)
+		return NULL;
+	s = ferry_store__arg_text(c, i, &n);
+	if (!s || strlen(s) != n)
+		return NULL;
+	if (len)
+		*len = n;
+	return s;
+}
+
+static void fn_entity_ok(ferry_store_call *c)
+{
+	const char *s = text_arg(c, 0, NULL);
+
+	ferry_store__result_int(c, s && (ferry__is_system_entity(s) ||
+		(ferry_ident_valid(s) && !ferry__entity_name_reserved(s))));
+}
+
+static void fn_field_ok(ferry_store_call *c)
+{
+	const char *s = text_arg(c, 0, NULL);
+
+	ferry_store__result_int(c, s && ferry_ident_valid(s) &&
+		!ferry__field_name_reserved(s));
+}
+
+static void fn_sys_id_ok(ferry_store_call *c)
+{
+	const char *s = text_arg(c, 0, NULL);
+
+	ferry_store__result_int(c, s && ferry_sys_id_valid(s));
+}
+
+static void fn_hex64(ferry_store_call *c)
+{
+	const char *s = text_arg(c, 0, NULL);
+
+	ferry_store__result_int(c, ferry_hex_valid(s, FERRY_HASH_HEX - 1));
+}
+
+static void fn_type_ok(ferry_store_call *c)
+{
+	const char *s = text_arg(c, 0, NULL);
+	ferry_str err = FERRY_STR_INIT;
+	ferry_type t;
+
+	ferry_store__result_int(c, s && ferry_type__parse(&t, s, &err) == 0);
+	ferry_str_dispose(&err);
+}
+
+static void fn_canonical(ferry_store_call *c)
+{
+	size_t len;
+	const char *s = ferry_store__arg_text(c, 0, &len);
+
+	ferry_store__result_int(c, s && ferry_canon__check(s, len));
+}
+
+/* A field of the given type text (a parsed type is kept while a
+ * statement's type argument stays the same). */
+static int parse_field(ferry_field *f, const char *type)
+{
+	ferry_str err = FERRY_STR_INIT;
+	size_t len = strlen(type);
+	int rc;
+
+	memset(f, 0, sizeof(*f));
+	rc = len < sizeof(f->type_text) ? ferry_type__parse(&f->type, type,
+		&err) : -1;
+	ferry_str_dispose(&err);
+	if (rc == 0)
+		memcpy(f->type_text, type, len + 1);
+	return rc;
+}
+
+/* The value of ferry_fits() as ferry_type__fit() takes it: the kind
+ * from json_each's type, the rest from the SQL value. */
+static void fits_scalar(ferry_store_call *c, const char *jtype,
+	ferry_json_scalar *v)
+{
+	static const struct {
+		const char *name;
+		ferry_json_kind kind;
+	} kinds[] = {
+		{ "text", FERRY_JSON_STRING }, { "integer", FERRY_JSON_INTEGER },
+		{ "real", FERRY_JSON_REAL }, { "true", FERRY_JSON_TRUE },
+		{ "false", FERRY_JSON_FALSE }, { "object", FERRY_JSON_OBJECT },
+		{ "array", FERRY_JSON_ARRAY },
+	};
+	size_t k;
+
+	memset(v, 0, sizeof(*v));
+	for (k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
+		if (!strcmp(jtype, kinds[k].name))
+			v->kind = kinds[k].kind;
+	switch (v->kind) {
+	case FERRY_JSON_STRING:
+		v->text = text_arg(c, 2, &v->len);
+		v->chars = -2;
+		break;
+	case FERRY_JSON_INTEGER:
+		/* an integer too large for SQLite's comes as a real */
+		v->big = ferry_store__arg_type(c, 2) != FERRY_STORE_INT;
+		v->i = ferry_store__arg_int(c, 2);
+		v->d = ferry_store__arg_real(c, 2);
+		break;
+	case FERRY_JSON_REAL:
+		v->d = ferry_store__arg_real(c, 2);
+		break;
+	case FERRY_JSON_OBJECT:
+	case FERRY_JSON_ARRAY:
+		v->text = ferry_store__arg_text(c, 2, &v->len);
+		break;
+	default:
+		break;
+	}
+}
+
+static void fn_fits(ferry_store_call *c)
+{
+	const char *type = text_arg(c, 0, NULL), *jtype = text_arg(c, 1, NULL);
+	ferry_field local, *f;
+	ferry_json_scalar v;
+
+	if (!type || !jtype) {
+		ferry_store__result_int(c, FERRY_FIT_NO);
+		return;
+	}
+	if ((f = ferry_store__kept(c, 0)) == NULL ||
+	    strcmp(f->type_text, type) != 0) {
+		if (parse_field(&local, type) < 0) {
+			ferry_store__result_int(c, FERRY_FIT_NO);
+			return;
+		}
+		if ((f = ferry__malloc(sizeof(*f))) != NULL) {
+			*f = local;
+			ferry_store__keep(c, 0, f, ferry__free);
+		}
+		f = &local;
+	}
+	fits_scalar(c, jtype, &v);
+	/* text that is not text to ferry (a NUL inside) fits nothing */
+	ferry_store__result_int(c, v.kind == FERRY_JSON_STRING && !v.text ?
+		FERRY_FIT_NO : ferry_type__fit(f, &v));
+}
+
+static void spec_free(void *p)
+{
+	ferry_fieldset_dispose(p);
+	ferry__free(p);
+}
+
+/* The fields of one entity from a spec "name type;name type" (sorted by
+ * name), or NULL. */
+static ferry_fieldset *spec_parse(const char *text)
+{
+	ferry_fieldset *s = ferry__calloc(1, sizeof(*s));
+	const char *p = text;
+
+	if (!s)
+		return NULL;
+	while (*p) {
+		const char *sp = strchr(p, ' '), *end = strchr(p, ';');
+		ferry_field f;
+		char type[FERRY_TYPE_TEXT_MAX];
+
+		if (!end)
+			end = p + strlen(p);
+		if (!sp || sp > end || (size_t)(sp - p) >= FERRY_NAME_MAX ||
+		    (size_t)(end - sp - 1) >= sizeof(type))
+			goto fail;
+		memcpy(type, sp + 1, (size_t)(end - sp - 1));
+		type[end - sp - 1] = '\0';
+		if (parse_field(&f, type) < 0)
+			goto fail;
+		memcpy(f.name, p, (size_t)(sp - p));
+		f.name[sp - p] = '\0';
+		if (ferry_fieldset_add(s, &f) < 0)
+			goto fail;
+		p = *end ? end + 1 : end;
+	}
+	return s;
+fail:
+	spec_free(s);
+	return NULL;
+}
+
+static void fn_payload_check(ferry_store_call *c)
+{
+	size_t len, elen;
+	const char *entity = ferry_store__arg_text(c, 0, &elen);
+	const char *payload = ferry_store__arg_text(c, 1, &len);
+	const char *spec_text = text_arg(c, 2, NULL);
+	ferry_fieldset *spec = ferry_store__kept(c, 2);
+	ferry_str why = FERRY_STR_INIT;
+
+	if (!entity || !payload || !spec_text)
+		return;
+	if (!spec) {
+		if ((spec = spec_parse(spec_text)) == NULL ||
+		    (spec = ferry_store__keep(c, 2, spec, spec_free)) == NULL) {
+			ferry_store__result_nomem(c);
+			return;
+		}
+	}
+	if (ferry_type__payload_check(&why, entity, spec, payload, len)) {
+		if (ferry_str_failed(&why))
+			ferry_store__result_nomem(c);
+		else
+			ferry_store__result_text(c, why.ptr, why.size);
+	}
+	ferry_str_dispose(&why);
+}
+
+static void fn_version_hash(ferry_store_call *c)
+{
+	const char *entity = text_arg(c, 0, NULL), *key = text_arg(c, 1, NULL),
+		*action = text_arg(c, 2, NULL);
+	size_t len;
+	const char *payload = ferry_store__arg_text(c, 3, &len);
+	char hash[FERRY_HASH_HEX];
+
+	if (!entity || !key || !action || !payload)
+		return;
+	ferry__version_hash(hash, entity, key, action, payload, len);
+	ferry_store__result_text(c, hash, FERRY_HASH_HEX - 1);
+}
+
+static void fn_merge3(ferry_store_call *c)
+{
+	size_t len;
+	/* NULL arguments are JSON null; a NULL base, a field the package
+	 * leaves */
+	const char *base = ferry_store__arg_text(c, 0, &len);
+	const char *target = ferry_store__arg_text(c, 1, &len);
+	const char *package = ferry_store__arg_text(c, 2, &len);
+
+	ferry_store__result_int(c, (int)ferry__merge3(base, target,
+		package));
+}
+
+static void fn_item_seal(ferry_store_call *c)
+{
+	const char *version = text_arg(c, 0, NULL),
+		*policy = text_arg(c, 1, NULL);
+	char seal[FERRY_HASH_HEX];
+
+	if (!version || !policy)
+		return;
+	ferry__item_seal(seal, version, policy,
+		(int)ferry_store__arg_int(c, 2));
+	ferry_store__result_text(c, seal, FERRY_HASH_HEX - 1);
+}
+
+/* Checklist: the list at the top of this file, and the store's SQL. */
+static const ferry_store_function functions[] = {
+	{ "ferry_entity_ok", 1, fn_entity_ok },
+	{ "ferry_field_ok", 1, fn_field_ok },
+	{ "ferry_sys_id_ok", 1, fn_sys_id_ok },
+	{ "ferry_hex64", 1, fn_hex64 },
+	{ "ferry_type_ok", 1, fn_type_ok },
+	{ "ferry_canonical", 1, fn_canonical },
+	{ "ferry_fits", 3, fn_fits },
+	{ "ferry_payload_check", 3, fn_payload_check },
+	{ "ferry_merge3", 3, fn_merge3 },
+	{ "ferry_item_seal", 3, fn_item_seal },
+	{ "ferry_version_hash", 4, fn_version_hash },
+};
+
+int ferry__functions_lend(ferry_db *db)
+{
+	return ferry_store__functions(db, functions,
+		sizeof(functions) / sizeof(functions[0]));
+}
