@@ -123,25 +123,27 @@ static int parse_field(ferry_field *f, const char *type)
 }
 
 /* The value of ferry_fits() as ferry_type__fit() takes it: the kind
- * from json_each's type, the rest from the SQL value. */
+ * from json_each's type (one of these names), the rest from the SQL
+ * value. */
 static void fits_scalar(ferry_store_call *c, const char *jtype,
 	ferry_json_scalar *v)
 {
-	static const struct {
-		const char *name;
-		ferry_json_kind kind;
-	} kinds[] = {
-		{ "text", FERRY_JSON_STRING }, { "integer", FERRY_JSON_INTEGER },
-		{ "real", FERRY_JSON_REAL }, { "true", FERRY_JSON_TRUE },
-		{ "false", FERRY_JSON_FALSE }, { "object", FERRY_JSON_OBJECT },
-		{ "array", FERRY_JSON_ARRAY },
-	};
-	size_t k;
+	static const char *const names[] = { "null", "false", "true",
+		"integer", "real", "text", "object", "array" };
+	ferry_json_kind k;
 
 	memset(v, 0, sizeof(*v));
-	for (k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
-		if (!strcmp(jtype, kinds[k].name))
-			v->kind = kinds[k].kind;
+	switch (jtype[0]) {
+	case 'f': k = FERRY_JSON_FALSE; break;
+	case 't': k = jtype[1] == 'r' ? FERRY_JSON_TRUE : FERRY_JSON_STRING;
+		break;
+	case 'i': k = FERRY_JSON_INTEGER; break;
+	case 'r': k = FERRY_JSON_REAL; break;
+	case 'o': k = FERRY_JSON_OBJECT; break;
+	case 'a': k = FERRY_JSON_ARRAY; break;
+	default: k = FERRY_JSON_NULL; break;
+	}
+	v->kind = strcmp(jtype, names[k]) ? FERRY_JSON_NULL : k;
 	switch (v->kind) {
 	case FERRY_JSON_STRING:
 		v->text = text_arg(c, 2, &v->len);

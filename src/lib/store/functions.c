@@ -8,8 +8,6 @@
  */
 #include "sq.h"
 
-#include <string.h>
-
 struct ferry_store_call {
 	sqlite3_context *ctx;
 	int argc;
