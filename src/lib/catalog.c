@@ -102,6 +102,24 @@ int ferry__field_name_reserved(const char *name)
 	return 0;
 }
 
+/* Parse the type text of each field the store loaded: a type that does
+ * not parse means the catalog was damaged outside ferry. */
+static int parse_types(ferry_db *db, const char *entity, ferry_fieldset *fs)
+{
+	ferry_str err = FERRY_STR_INIT;
+	size_t i;
+	int error = 0;
+
+	for (i = 0; i < fs->n && error == 0; i++)
+		if (ferry_type__parse(&fs->fields[i].type,
+		    fs->fields[i].type_text, &err) < 0)
+			error = ferry__error(db, FERRY_EFORMAT, "the catalog "
+				"is damaged: field %s.%s: %s", entity,
+				fs->fields[i].name, ferry_str_cstr(&err));
+	ferry_str_dispose(&err);
+	return error;
+}
+
 int ferry__fields(ferry_db *db, const char *entity, ferry_fieldset *out)
 {
 	const builtin_entity *b = builtin(entity);
@@ -135,7 +153,9 @@ int ferry__fields(ferry_db *db, const char *entity, ferry_fieldset *out)
 	if (error == 0)
 		return ferry__error(db, FERRY_ENOTFOUND, "no entity '%s'; see "
 			"'ferry entity list'", entity);
-	return ferry_store__fields_load(db, entity, out);
+	if ((error = ferry_store__fields_load(db, entity, out)) < 0)
+		return error;
+	return parse_types(db, entity, out);
 }
 
 static const char *value_text(const ferry_fieldset *fs,

@@ -7,7 +7,6 @@
 #include "tmpfile.h"
 #include "store/store.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -68,22 +67,6 @@ const char *ferry_errmsg(const ferry_db *db)
 	if (!db)
 		return "no instance handle (out of memory?)";
 	return ferry_str_cstr(&db->errmsg);
-}
-
-int ferry__error(ferry_db *db, int code, const char *fmt, ...)
-{
-	va_list ap;
-
-	ferry_str_clear(&db->errmsg);
-	va_start(ap, fmt);
-	ferry_str_vprintf(&db->errmsg, fmt, ap);
-	va_end(ap);
-	return code;
-}
-
-void ferry__error_clear(ferry_db *db)
-{
-	ferry_str_clear(&db->errmsg);
 }
 
 void ferry_set_allocator(void *(*malloc_fn)(size_t),

@@ -196,7 +196,6 @@ int ferry_store__fields_load(ferry_db *db, const char *entity,
 	ferry_fieldset *out)
 {
 	sqlite3_stmt *st;
-	ferry_str err = FERRY_STR_INIT;
 	int error, rc;
 
 	if ((error = ferry_sq__prepare(db, "SELECT name, type, display, "
@@ -210,12 +209,6 @@ int ferry_store__fields_load(ferry_db *db, const char *entity,
 		memset(&f, 0, sizeof(f));
 		ferry_sq__copy(f.name, sizeof(f.name), st, 0);
 		ferry_sq__copy(f.type_text, sizeof(f.type_text), st, 1);
-		if (ferry_type__parse(&f.type, f.type_text, &err) < 0) {
-			error = ferry__error(db, FERRY_EFORMAT, "the catalog "
-				"is damaged: field %s.%s: %s", entity, f.name,
-				ferry_str_cstr(&err));
-			break;
-		}
 		f.display = column_dup(st, 2);
 		f.description = column_dup(st, 3);
 		f.default_value = column_dup(st, 4);
@@ -228,7 +221,6 @@ int ferry_store__fields_load(ferry_db *db, const char *entity,
 			break;
 	}
 	ferry_sq__reset(st);
-	ferry_str_dispose(&err);
 	if (error < 0)
 		return error;
 	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 :

@@ -11,9 +11,9 @@
 #ifndef FERRY_STORE_H
 #define FERRY_STORE_H
 
-#include "db.h"
+#include "handle.h"
 #include "str.h"
-#include "types.h"
+#include "values.h"
 
 #include <stdint.h>
 
@@ -194,7 +194,8 @@ int ferry_store__column_check(ferry_db *db, const char *entity,
 	const char *, int is_int), ferry_str *bad);
 /* 1 if entity has a table of its own (exists in the catalog). */
 int ferry_store__entity_exists(ferry_db *db, const char *entity);
-/* Load the fields of a user entity from sys_field, ordered by name. */
+/* Load the fields of a user entity from sys_field, ordered by name: the
+ * type's text only (type_text); the caller parses it (types.h). */
 int ferry_store__fields_load(ferry_db *db, const char *entity,
 	ferry_fieldset *out);
 int ferry_store__entity_list(ferry_db *db, ferry_str *json);
@@ -251,23 +252,36 @@ int ferry_store__record_delete(ferry_db *db, const char *entity,
  */
 int ferry_store__record_referrer(ferry_db *db, const char *entity,
 	const char *sys_id, ferry_str *who);
-/* One record as the documented JSON object. */
-int ferry_store__record_json(ferry_db *db, const char *entity,
-	const ferry_fieldset *fs, const char *sys_id, ferry_str *json);
 /* A condition of ferry_store__record_query(): column = value. */
 typedef struct {
 	const char *column;	/* a field or a system column */
 	ferry_value value;	/* as stored */
 } ferry_record_cond;
 
+/* One row of an entity as stored, borrowed for the duration of a
+ * callback: its system columns and values[i] of fs->fields[i]. */
+typedef struct {
+	const char *sys_id;
+	const char *policy;
+	int vendor;
+	const char *version;
+	const char *created_at;
+	const char *created_by;
+	const char *updated_at;
+	const char *updated_by;
+	const ferry_value *values;
+} ferry_record_row;
+
+/* 0 goes on; > 0 stops (the listing returns 0); < 0 stops and is
+ * returned. */
+typedef int (*ferry_record_row_cb)(const ferry_record_row *row,
+	void *payload);
+
 /* The records matching every condition, ordered by sys_id, skipping
- * offset and at most limit (0: all), each to cb as its JSON object. */
+ * offset and at most limit (0: all), each to cb. */
 int ferry_store__record_query(ferry_db *db, const char *entity,
 	const ferry_fieldset *fs, const ferry_record_cond *conds, size_t n,
-	uint64_t limit, uint64_t offset,
-	int (*cb)(const char *, size_t, void *), void *payload);
-int ferry_store__record_each(ferry_db *db, const char *entity,
-	const ferry_fieldset *fs, int (*cb)(const char *, size_t, void *),
+	uint64_t limit, uint64_t offset, ferry_record_row_cb cb,
 	void *payload);
 
 /* ---- versions ------------------------------------------------------------ */
