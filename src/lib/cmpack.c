@@ -17,6 +17,7 @@
 #include "alloc.h"
 #include "db.h"
 #include "hash.h"
+#include "identity.h"
 #include "text.h"
 #include "types.h"
 
@@ -405,7 +406,7 @@ static int add_object(ferry_entitypack_file *packs, size_t n,
 	packs[found].objects = no;
 	o = &no[packs[found].nobjects++];
 	memset(o, 0, sizeof(*o));
-	o->table = ferry_entitypack__object(table);
+	o->table = ferry__object_entity(table);
 	o->name = ferry__strdup(name);
 	o->definition = apt_all(root);
 	snprintf(o->policy, sizeof(o->policy), "open");

@@ -31,23 +31,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-const char *const ferry_entitypack__objects[] = {
-	"sys_event_handler",
-	"sys_form_template",
-	"sys_process_flow",
-	NULL
-};
-
-const char *ferry_entitypack__object(const char *name)
-{
-	size_t i;
-
-	for (i = 0; name && ferry_entitypack__objects[i]; i++)
-		if (!strcmp(ferry_entitypack__objects[i], name))
-			return ferry_entitypack__objects[i];
-	return NULL;
-}
-
 /* ---- name lists ----------------------------------------------------- */
 
 int ferry_namelist__add(ferry_namelist *l, const char *name)
@@ -279,8 +262,10 @@ static int pack_one(ferry_db *db, const char *entity, const char *path,
 	for (i = 0; i < fs.n; i++)
 		if ((error = field_item(&s, &fs.fields[i])) < 0)
 			goto done;
-	for (i = 0; ferry_entitypack__objects[i]; i++) {
-		s.table = ferry_entitypack__objects[i];
+	for (i = 0; ferry__system_entity_at(i); i++) {
+		if (ferry__system_entity_at(i)->kind != FERRY_SYSTEM_OBJECT)
+			continue;
+		s.table = ferry__system_entity_at(i)->entity;
 		if ((error = ferry_store__objects_each(db, s.table, entity,
 		    object_item, &s)) < 0)
 			goto done;
@@ -682,7 +667,7 @@ static int check_object_seal(ferry_entitypack_file *p, uint64_t line,
 static int read_object(ferry_entitypack_file *p, uint64_t line, json_t *j)
 {
 	ferry_packed_object *o, *grown;
-	const char *table = ferry_entitypack__object(json_string_value(
+	const char *table = ferry__object_entity(json_string_value(
 		json_object_get(j, "entity_object")));
 	const char *entity = json_string_value(json_object_get(j, "entity"));
 	const char *name = json_string_value(json_object_get(j, "name"));

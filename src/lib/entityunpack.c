@@ -554,6 +554,7 @@ static int merge_one(unpack_state *u, up_pack *p, const ferry_fieldset *had,
 	ferry_merge_action action = FERRY_MERGE_KEEP;
 	ferry_record_meta meta;
 	ferry_str reason = FERRY_STR_INIT, sys_id = FERRY_STR_INIT;
+	ferry_str key = FERRY_STR_INIT;
 	int error = 0, deleted = 0;
 
 	def.name = f->name;
@@ -575,10 +576,17 @@ static int merge_one(unpack_state *u, up_pack *p, const ferry_fieldset *had,
 			goto done;
 		}
 		o.policy = meta.policy;
-	} else if ((deleted = ferry_store__field_deleted(u->db, p->f.entity,
-	    f->name)) < 0) {
-		error = deleted;
-		goto done;
+	} else {
+		ferry__field_key(&key, p->f.entity, f->name);
+		if (ferry_str_failed(&key)) {
+			error = ferry__oom(u->db);
+			goto done;
+		}
+		if ((deleted = ferry_store__field_deleted(u->db,
+		    key.ptr)) < 0) {
+			error = deleted;
+			goto done;
+		}
 	}
 	if ((error = ferry__merge_field(u->db, p->f.entity, &def, &o, &action,
 	    &reason)) < 0)
@@ -594,6 +602,7 @@ static int merge_one(unpack_state *u, up_pack *p, const ferry_fieldset *had,
 done:
 	ferry_str_dispose(&reason);
 	ferry_str_dispose(&sys_id);
+	ferry_str_dispose(&key);
 	return error;
 }
 
@@ -759,8 +768,10 @@ static int unpack_objects(unpack_state *u, up_pack *p)
 		error = object_one(u, p, &p->f.objects[i]);
 	s.p = p;
 	for (i = 0; !error && p->action == UP_MERGED &&
-	    ferry_entitypack__objects[i]; i++) {
-		s.table = ferry_entitypack__objects[i];
+	    ferry__system_entity_at(i); i++) {
+		if (ferry__system_entity_at(i)->kind != FERRY_SYSTEM_OBJECT)
+			continue;
+		s.table = ferry__system_entity_at(i)->entity;
 		error = ferry_store__objects_each(u->db, s.table, p->f.entity,
 			target_only, &s);
 	}

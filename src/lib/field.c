@@ -42,12 +42,21 @@ static int check_field_name(ferry_db *db, const char *name)
 			"'%s': use lowercase letters, digits and '_', starting "
 			"with a letter, at most %d characters", name ? name : "",
 			FERRY_IDENT_MAX);
-	if (ferry__field_name_reserved(name))
-		return ferry__error(db, FERRY_EINVALID, "field name '%s' is "
-			"a system column's (sys_id, sys_created_at, "
-			"sys_created_by, sys_updated_at, sys_updated_by, "
-			"sys_policy, sys_vendor, sys_version); choose another "
-			"name", name);
+	if (ferry__field_name_reserved(name)) {
+		ferry_str cols = FERRY_STR_INIT;
+		size_t i;
+		int error;
+
+		for (i = 0; ferry__system_columns[i]; i++)
+			ferry_str_printf(&cols, "%s%s", i ? ", " : "",
+				ferry__system_columns[i]);
+		error = ferry_str_failed(&cols) ? ferry__oom(db) :
+			ferry__error(db, FERRY_EINVALID, "field name '%s' is "
+			"a system column's (%s); choose another name", name,
+			cols.ptr);
+		ferry_str_dispose(&cols);
+		return error;
+	}
 	return 0;
 }
 

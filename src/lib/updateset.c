@@ -54,20 +54,6 @@ typedef struct {
 
 /* ---- names ------------------------------------------------------------- */
 
-int ferry__updateset_field_name(char out[FERRY_NAME_MAX], const char *name)
-{
-	if (!ferry_ident_valid(name))
-		return -1;
-	if (!ferry__field_name_reserved(name) || !strcmp(name, "sys_id")) {
-		snprintf(out, FERRY_NAME_MAX, "%s", name);
-		return 0;
-	}
-	if (strlen(name) + strlen(FERRY_UPDATESET_RENAME) > FERRY_IDENT_MAX)
-		return -1;
-	snprintf(out, FERRY_NAME_MAX, FERRY_UPDATESET_RENAME "%s", name);
-	return 0;
-}
-
 /* ---- libxml2 ------------------------------------------------------------- */
 
 static void on_xml_error(void *arg, xmlErrorPtr e)
@@ -941,7 +927,7 @@ static int schema_items(us_reader *u, const char *entity,
 		ferry_str_puts(&p, ",\"type\":");
 		ferry_str_puts_json(&p, fs->fields[i].type_text);
 		ferry_str_putc(&p, '}');
-		ferry_str_printf(&key, "%s.%s", entity, name);
+		ferry__field_key(&key, entity, name);
 		catalog_id(id, key.ptr);
 		put_record_item(&line, "sys_field", id, key.ptr, "insert",
 			p.ptr, p.size);

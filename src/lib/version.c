@@ -168,8 +168,7 @@ int ferry__record_write(ferry_db *db, const char *entity,
 		values = current;
 	}
 	ferry_type__payload(&payload, fs, values);
-	if ((error = ferry__record_key(&rkey, entity, fs, values, sys_id)) < 0)
-		goto done;
+	ferry__record_key(&rkey, entity, fs, values, sys_id);
 	if (ferry_str_failed(&payload) || ferry_str_failed(&rkey)) {
 		error = ferry__error(db, FERRY_ENOMEM, "out of memory");
 		goto done;

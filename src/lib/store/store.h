@@ -507,10 +507,9 @@ int ferry_store__objects_each(ferry_db *db, const char *table,
  * FERRY_ENOTFOUND (no message) when there is none. */
 int ferry_store__object_find(ferry_db *db, const char *table,
 	const char *entity, const char *name, ferry_record_meta *out);
-/* 1 if field entity.field was ever deleted in this instance (its
- * sys_field record has a delete version), else 0. */
-int ferry_store__field_deleted(ferry_db *db, const char *entity,
-	const char *field);
+/* 1 if the sys_field record of identity key rkey (identity.h) was ever
+ * deleted in this instance (it has a delete version), else 0. */
+int ferry_store__field_deleted(ferry_db *db, const char *rkey);
 
 /* ---- imports ---------------------------------------------------------- */
 
