@@ -52,8 +52,7 @@ int ferry__fields(ferry_db *db, const char *entity, ferry_fieldset *out)
 			if (ferry_type__parse(&f.type, bf->type, &err) < 0 ||
 			    ferry_fieldset_add(out, &f) < 0) {
 				ferry_str_dispose(&err);
-				return ferry__error(db, FERRY_ENOMEM,
-					"out of memory");
+				return ferry__oom(db);
 			}
 		}
 		return 0;
@@ -137,7 +136,7 @@ int ferry__entity_create(ferry_db *db, const char *name,
 	if (set_text_value(&values[0], description) < 0 ||
 	    set_text_value(&values[1], display) < 0 ||
 	    set_text_value(&values[2], name) < 0) {
-		error = ferry__error(db, FERRY_ENOMEM, "out of memory");
+		error = ferry__oom(db);
 		goto done;
 	}
 	ferry_uuid_new(sys_id);

@@ -481,14 +481,14 @@ int ferry__cmpack_read(ferry_db *db, const char *dir,
 	*count = 0;
 	ferry_str_printf(&sub, "%s/Entities", dir);
 	if (apt_list(ferry_str_cstr(&sub), &files, &nf) < 0) {
-		error = ferry__error(db, FERRY_ENOMEM, "out of memory");
+		error = ferry__oom(db);
 		goto done;
 	}
 	if (nf)
 		qsort(files, nf, sizeof(*files), cmp_str);
 	if ((packs = ferry__calloc(nf ? nf : 1, sizeof(*packs))) == NULL ||
 	    (ids = ferry__calloc(nf ? nf : 1, sizeof(*ids))) == NULL) {
-		error = ferry__error(db, FERRY_ENOMEM, "out of memory");
+		error = ferry__oom(db);
 		goto done;
 	}
 	for (i = 0; i < nf && !error; i++) {

@@ -215,7 +215,7 @@ static int load_definition(ferry_db *db, const char *entity, json_t **out)
 			"entity list'", entity);
 	if (error == 0 && (*out = json_loadb(text.ptr, text.size, 0,
 	    NULL)) == NULL)
-		error = ferry__error(db, FERRY_ENOMEM, "out of memory");
+		error = ferry__oom(db);
 	ferry_str_dispose(&text);
 	return error;
 }
@@ -246,7 +246,7 @@ static int pack_one(ferry_db *db, const char *entity, const char *path,
 		if (fs.fields[i].type.base == FERRY_T_REF &&
 		    strcmp(fs.fields[i].type.ref, entity) != 0 &&
 		    ferry_namelist__add(&depends, fs.fields[i].type.ref) < 0) {
-			error = ferry__error(db, FERRY_ENOMEM, "out of memory");
+			error = ferry__oom(db);
 			goto done;
 		}
 	if ((error = build_header(db, &header, entity, &depends)) < 0)
@@ -359,7 +359,7 @@ static int check_request(ferry_db *db, const char *const *names, size_t n,
 		error = 0;
 		pack_path(&path, dir, e);
 		if (ferry_str_failed(&path)) {
-			error = ferry__error(db, FERRY_ENOMEM, "out of memory");
+			error = ferry__oom(db);
 			break;
 		}
 		if (lstat(path.ptr, &sb) == 0)
@@ -402,7 +402,7 @@ int ferry_entity_pack_v2(ferry_buf *out, ferry_db *db,
 	    (sign && (error = ferry__key_secret(db, sk)) < 0))
 		goto done;
 	if ((written = ferry__calloc(n, sizeof(*written))) == NULL) {
-		error = ferry__error(db, FERRY_ENOMEM, "out of memory");
+		error = ferry__oom(db);
 		goto done;
 	}
 	ferry_str_puts(&doc, "{\"dir\":");
@@ -411,7 +411,7 @@ int ferry_entity_pack_v2(ferry_buf *out, ferry_db *db,
 	for (i = 0; i < n; i++) {
 		pack_path(&path, dir, names[i]);
 		if (ferry_str_failed(&path)) {
-			error = ferry__error(db, FERRY_ENOMEM, "out of memory");
+			error = ferry__oom(db);
 			goto done;
 		}
 		if (i)
@@ -421,7 +421,7 @@ int ferry_entity_pack_v2(ferry_buf *out, ferry_db *db,
 			goto done;
 		if ((written[nwritten] = ferry__strdup(path.ptr)) == NULL) {
 			unlink(path.ptr);
-			error = ferry__error(db, FERRY_ENOMEM, "out of memory");
+			error = ferry__oom(db);
 			goto done;
 		}
 		nwritten++;

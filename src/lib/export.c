@@ -33,8 +33,9 @@ int ferry_pack_file_name(ferry_buf *out, const char *pack_name,
 	char stamp[32];
 	const char *p;
 
-	if (!out || !pack_name || !zone)
-		return FERRY_EMISUSE;
+	FERRY_ASSERT_ARG(out);
+	FERRY_ASSERT_ARG(pack_name);
+	FERRY_ASSERT_ARG(zone);
 	if (ferry_time_local(&tm, completed_at, zone) < 0)
 		return FERRY_EINVALID;
 	for (p = pack_name; *p; p++)
@@ -97,7 +98,7 @@ static int write_line(export_state *s)
 	int error;
 
 	if (ferry_str_failed(&s->line))
-		return ferry__error(s->db, FERRY_ENOMEM, "out of memory");
+		return ferry__oom(s->db);
 	if ((error = ferry_sop__writer_item(s->w, s->line.ptr,
 	    s->line.size)) < 0)
 		return ferry__error(s->db, error, "%s",
@@ -225,7 +226,7 @@ int ferry__package_origin(ferry_db *db, ferry_str *h)
 	ferry_str_puts_json(h, now);
 	ferry_str_putc(h, '}');
 	if (ferry_str_failed(h))
-		error = ferry__error(db, FERRY_ENOMEM, "out of memory");
+		error = ferry__oom(db);
 done:
 	ferry_str_dispose(&id);
 	ferry_str_dispose(&name);
@@ -280,7 +281,7 @@ static int target_path(ferry_db *db, ferry_str *path,
 	ferry_buf_dispose(&name);
 done:
 	if (ferry_str_failed(path))
-		return ferry__error(db, FERRY_ENOMEM, "out of memory");
+		return ferry__oom(db);
 	return 0;
 }
 

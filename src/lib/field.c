@@ -116,7 +116,7 @@ static int convert_default(ferry_db *db, const ferry_field *f,
 	}
 	ferry_type__canonical(out, f, &v);
 	if (ferry_str_failed(out))
-		error = ferry__error(db, FERRY_ENOMEM, "out of memory");
+		error = ferry__oom(db);
 done:
 	json_decref(j);
 	ferry_value_dispose(&v);
@@ -177,7 +177,7 @@ int ferry__field_add(ferry_db *db, const char *entity, const char *field,
 	    set_text(&values[F_ENTITY], entity) < 0 ||
 	    set_text(&values[F_NAME], field) < 0 ||
 	    set_text(&values[F_TYPE], f.type_text) < 0) {
-		error = ferry__error(db, FERRY_ENOMEM, "out of memory");
+		error = ferry__oom(db);
 		goto done;
 	}
 	ferry_uuid_new(sys_id);
@@ -288,7 +288,7 @@ int ferry__field_set(ferry_db *db, const char *entity, const char *field,
 		"update", values, set, o, NULL);
 	goto done;
 nomem:
-	error = ferry__error(db, FERRY_ENOMEM, "out of memory");
+	error = ferry__oom(db);
 done:
 	values_clear(values);
 	ferry_str_dispose(&sys_id);

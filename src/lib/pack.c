@@ -365,8 +365,7 @@ int ferry_pack_remove(ferry_db *db, const char *pack, const char *kind,
 	int error, found = 0, definition;
 
 	FERRY_CHECK_DB(db);
-	if (!item)
-		return ferry__error(db, FERRY_EMISUSE, "no item given");
+	FERRY_ASSERT_ARG(item);
 	definition = kind && (!strcmp(kind, "formula") ||
 		!strcmp(kind, "dataset"));
 	if ((error = ferry_store__begin(db)) < 0)

@@ -190,7 +190,7 @@ static int put_object(ferry_db *db, const char *entity,
 	values = ferry__calloc(fs->n ? fs->n : 1, sizeof(*values));
 	set = ferry__calloc(fs->n ? fs->n : 1, sizeof(*set));
 	if (!values || !set) {
-		error = ferry__error(db, FERRY_ENOMEM, "out of memory");
+		error = ferry__oom(db);
 		goto done;
 	}
 	if (exists && (error = ferry_store__record_values(db, entity, fs,
@@ -266,8 +266,7 @@ int ferry_record_put(ferry_buf *sys_id_out, ferry_db *db, const char *entity,
 	int error;
 
 	FERRY_CHECK_DB(db);
-	if (!json)
-		return ferry__error(db, FERRY_EMISUSE, "no JSON given");
+	FERRY_ASSERT_ARG(json);
 	if ((error = ferry_store__begin(db)) < 0)
 		return error;
 	if ((error = ferry__actor(db)) < 0 ||
@@ -340,11 +339,13 @@ int ferry_record_get(ferry_buf *out, ferry_db *db, const char *entity,
 	const char *sys_id)
 {
 	ferry_fieldset fs = { NULL, 0 };
-	row_state rs = { db, &fs, FERRY_STR_INIT, NULL, NULL };
+	row_state rs = { NULL, NULL, FERRY_STR_INIT, NULL, NULL };
 	ferry_record_cond cond = { "sys_id", { FERRY_V_TEXT, 0, NULL, 0 } };
 	int error;
 
 	FERRY_CHECK_DB(db);
+	rs.db = db;
+	rs.fs = &fs;
 	if ((error = ferry__actor(db)) < 0 ||
 	    (error = ferry__fields(db, entity, &fs)) < 0 ||
 	    (error = check_sys_id(db, sys_id)) < 0)
@@ -453,7 +454,7 @@ static int filter_value(ferry_db *db, const char *entity,
 		v = json_string(f->value);
 	c->column = field == &sysf ? f->field : field->name;
 	if (!v) {
-		error = ferry__error(db, FERRY_ENOMEM, "out of memory");
+		error = ferry__oom(db);
 	} else if (json_is_null(v) || ferry_type__convert(&c->value, field, v,
 	    &err) < 0) {
 		if (json_is_null(v))
@@ -481,23 +482,24 @@ int ferry_record_list_v2(ferry_db *db, const char *entity,
 	static const ferry_record_list_options defaults =
 		FERRY_RECORD_LIST_OPTIONS_INIT;
 	ferry_fieldset fs = { NULL, 0 };
-	row_state rs = { db, &fs, FERRY_STR_INIT, NULL, NULL };
+	row_state rs = { NULL, NULL, FERRY_STR_INIT, NULL, NULL };
 	ferry_record_cond *conds = NULL;
 	size_t i, n = 0;
 	int error;
 
 	FERRY_CHECK_DB(db);
+	rs.db = db;
+	rs.fs = &fs;
 	if (!opts)
 		opts = &defaults;
-	if (!cb || (opts->nfilters && !opts->filters))
-		return ferry__error(db, FERRY_EMISUSE, "no callback or "
-			"filters given");
+	FERRY_ASSERT_ARG(cb);
+	FERRY_ASSERT_ARG(!opts->nfilters || opts->filters);
 	if ((error = ferry__actor(db)) < 0 ||
 	    (error = ferry__fields(db, entity, &fs)) < 0)
 		goto done;
 	if (opts->nfilters && (conds = ferry__calloc(opts->nfilters,
 	    sizeof(*conds))) == NULL) {
-		error = ferry__error(db, FERRY_ENOMEM, "out of memory");
+		error = ferry__oom(db);
 		goto done;
 	}
 	for (n = 0; n < opts->nfilters; n++)
@@ -707,7 +709,7 @@ int ferry_record_restore_v2(ferry_buf *out, ferry_db *db, const char *entity,
 	set = ferry__calloc(fs.n ? fs.n : 1, sizeof(*set));
 	obj = json_loads(v.payload.ptr, 0, NULL);
 	if (!values || !set || !obj) {
-		error = ferry__error(db, FERRY_ENOMEM, "out of memory");
+		error = ferry__oom(db);
 		goto done;
 	}
 	/* Fields dropped since that version are left out; every field of

@@ -159,7 +159,7 @@ int ferry__record_write(ferry_db *db, const char *entity,
 	if (is_delete) {
 		if ((current = ferry__calloc(fs->n ? fs->n : 1,
 		    sizeof(*current))) == NULL) {
-			error = ferry__error(db, FERRY_ENOMEM, "out of memory");
+			error = ferry__oom(db);
 			goto done;
 		}
 		if ((error = ferry_store__record_values(db, entity, fs, sys_id,
@@ -170,7 +170,7 @@ int ferry__record_write(ferry_db *db, const char *entity,
 	ferry_type__payload(&payload, fs, values);
 	ferry__record_key(&rkey, entity, fs, values, sys_id);
 	if (ferry_str_failed(&payload) || ferry_str_failed(&rkey)) {
-		error = ferry__error(db, FERRY_ENOMEM, "out of memory");
+		error = ferry__oom(db);
 		goto done;
 	}
 	ferry__version_hash(hash, entity, rkey.ptr, action, payload.ptr,

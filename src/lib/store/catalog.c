@@ -13,7 +13,7 @@ static int exec_str(ferry_db *db, ferry_str *sql)
 	int error;
 
 	if (ferry_str_failed(sql))
-		error = ferry__error(db, FERRY_ENOMEM, "out of memory");
+		error = ferry__oom(db);
 	else
 		error = ferry_sq__exec(db, sql->ptr);
 	ferry_str_dispose(sql);
@@ -74,12 +74,12 @@ int ferry_store__table_create(ferry_db *db, const char *entity)
 			(st->npending + 1) * sizeof(*p));
 
 		if (!p)
-			return ferry__error(db, FERRY_ENOMEM, "out of memory");
+			return ferry__oom(db);
 		st->pending = p;
 		p += st->npending;
 		memset(p, 0, sizeof(*p));
 		if ((p->name = ferry__strdup(entity)) == NULL)
-			return ferry__error(db, FERRY_ENOMEM, "out of memory");
+			return ferry__oom(db);
 		st->npending++;
 		return 0;
 	}
@@ -146,7 +146,7 @@ int ferry_store__column_check(ferry_db *db, const char *entity,
 	ferry_str_puts(&sql, " IS NOT NULL");
 	if (ferry_str_failed(&sql)) {
 		ferry_str_dispose(&sql);
-		return ferry__error(db, FERRY_ENOMEM, "out of memory");
+		return ferry__oom(db);
 	}
 	rc = sqlite3_prepare_v2(db->store->conn, sql.ptr, -1, &st, NULL);
 	ferry_str_dispose(&sql);
@@ -213,7 +213,7 @@ int ferry_store__fields_load(ferry_db *db, const char *entity,
 		f.description = column_dup(st, 3);
 		f.default_value = column_dup(st, 4);
 		if (ferry_fieldset_add(out, &f) < 0)
-			error = ferry__error(db, FERRY_ENOMEM, "out of memory");
+			error = ferry__oom(db);
 		ferry__free(f.display);
 		ferry__free(f.description);
 		ferry__free(f.default_value);

@@ -25,7 +25,7 @@ static int connect(ferry_db *db, const char *path, int flags)
 	int rc;
 
 	if ((db->store = ferry__calloc(1, sizeof(*db->store))) == NULL)
-		return ferry__error(db, FERRY_ENOMEM, "out of memory");
+		return ferry__oom(db);
 	rc = sqlite3_open_v2(path, &db->store->conn, flags, NULL);
 	if (rc != SQLITE_OK)
 		return ferry__error(db, FERRY_EIO, "cannot open %s: %s; check "
@@ -60,9 +60,8 @@ static int connect_immutable(ferry_db *db, const char *path)
 		else
 			ferry_str_putc(&uri, *p);
 	ferry_str_puts(&uri, "?immutable=1");
-	error = ferry_str_failed(&uri) ? ferry__error(db, FERRY_ENOMEM,
-		"out of memory") : connect(db, uri.ptr, SQLITE_OPEN_READONLY |
-		SQLITE_OPEN_URI);
+	error = ferry_str_failed(&uri) ? ferry__oom(db) : connect(db, uri.ptr,
+		SQLITE_OPEN_READONLY | SQLITE_OPEN_URI);
 	ferry_str_dispose(&uri);
 	return error;
 }
@@ -353,6 +352,6 @@ int ferry_store__instance(ferry_db *db, ferry_str *id, ferry_str *name)
 	if (rc != SQLITE_ROW)
 		return ferry_sq__error(db, rc, "reading the instance");
 	if (ferry_str_failed(id) || ferry_str_failed(name))
-		return ferry__error(db, FERRY_ENOMEM, "out of memory");
+		return ferry__oom(db);
 	return 0;
 }

@@ -25,7 +25,7 @@ int ferry_store__objects_each(ferry_db *db, const char *table,
 	ferry_str_puts(&sql, " WHERE entity = ?1 ORDER BY name");
 	if (ferry_str_failed(&sql)) {
 		ferry_str_dispose(&sql);
-		return ferry__error(db, FERRY_ENOMEM, "out of memory");
+		return ferry__oom(db);
 	}
 	/* Not cached: the callback may run other statements. */
 	rc = sqlite3_prepare_v2(db->store->conn, sql.ptr, -1, &st, NULL);
@@ -64,7 +64,7 @@ int ferry_store__object_find(ferry_db *db, const char *table,
 	ferry_str_puts(&sql, " WHERE entity = ?1 AND name = ?2");
 	if (ferry_str_failed(&sql)) {
 		ferry_str_dispose(&sql);
-		return ferry__error(db, FERRY_ENOMEM, "out of memory");
+		return ferry__oom(db);
 	}
 	error = ferry_sq__prepare(db, sql.ptr, &st);
 	ferry_str_dispose(&sql);

@@ -14,7 +14,7 @@ static int prepare_str(ferry_db *db, ferry_str *sql, sqlite3_stmt **st)
 	int error;
 
 	if (ferry_str_failed(sql))
-		error = ferry__error(db, FERRY_ENOMEM, "out of memory");
+		error = ferry__oom(db);
 	else
 		error = ferry_sq__prepare(db, sql->ptr, st);
 	ferry_str_dispose(sql);
@@ -256,7 +256,7 @@ int ferry_store__record_values(ferry_db *db, const char *entity,
 		return FERRY_ENOTFOUND;
 	if (rc != SQLITE_ROW)
 		return ferry_sq__error(db, rc, "reading a record");
-	return error ? ferry__error(db, error, "out of memory") : 0;
+	return error ? ferry__oom(db) : 0;
 }
 
 int ferry_store__record_query(ferry_db *db, const char *entity,
@@ -283,7 +283,7 @@ int ferry_store__record_query(ferry_db *db, const char *entity,
 			limit ? (long long)limit : -1LL, (long long)offset);
 	if (ferry_str_failed(&sql)) {
 		ferry_str_dispose(&sql);
-		return ferry__error(db, FERRY_ENOMEM, "out of memory");
+		return ferry__oom(db);
 	}
 	/* Not cached: the callback may run other statements. */
 	rc = sqlite3_prepare_v2(db->store->conn, sql.ptr, -1, &st, NULL);
