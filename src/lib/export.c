@@ -236,6 +236,16 @@ done:
 static int build_header(ferry_db *db, ferry_str *h, const ferry_pack_row *p,
 	int application)
 {
+	ferry_str description = FERRY_STR_INIT;
+	int error;
+
+	/* Whole: a description is never cut (it could end inside a UTF-8
+	 * character in the file's header). */
+	if ((error = ferry_store__pack_description(db, p->id,
+	    &description)) < 0) {
+		ferry_str_dispose(&description);
+		return error;
+	}
 	ferry_str_puts(h, "{\"kind\":\"local_pack\",\"mode\":");
 	ferry_str_puts(h, application ? "\"application\"" : "\"pack\"");
 	ferry_str_puts(h, ",\"pack\":{\"id\":");
@@ -243,7 +253,8 @@ static int build_header(ferry_db *db, ferry_str *h, const ferry_pack_row *p,
 	ferry_str_puts(h, ",\"name\":");
 	ferry_str_puts_json(h, p->name);
 	ferry_str_puts(h, ",\"description\":");
-	ferry_str_puts_json(h, p->description);
+	ferry_str_puts_json(h, ferry_str_cstr(&description));
+	ferry_str_dispose(&description);
 	ferry_str_puts(h, ",\"completed_at\":");
 	ferry_str_puts_json(h, p->completed_at);
 	ferry_str_putc(h, '}');
@@ -273,8 +284,8 @@ static int target_path(ferry_db *db, ferry_str *path,
 			p->completed_at);
 	if ((error = ferry_pack_file_name(&name, p->name, completed,
 	    db->user_tz)) < 0)
-		return error == FERRY_ENOMEM ? ferry__error(db, error, "out of "
-			"memory") : ferry__error(db, error, "cannot show the "
+		return error == FERRY_ENOMEM ? ferry__oom(db) :
+			ferry__error(db, error, "cannot show the "
 			"completion time in time zone '%s'; fix it with 'ferry "
 			"user set %s --tz ZONE'", db->user_tz, db->user);
 	ferry_str_printf(path, "%s/%s", dir, name.ptr);

@@ -38,8 +38,6 @@ static int pack_row(ferry_db *db, sqlite3_stmt *st, ferry_pack_row *out)
 		out->is_default = sqlite3_column_int(st, 4);
 		ferry_sq__copy(out->completed_at, sizeof(out->completed_at),
 			st, 5);
-		ferry_sq__copy(out->description, sizeof(out->description),
-			st, 6);
 		ferry_sq__copy(out->exported_at, sizeof(out->exported_at),
 			st, 7);
 	}
@@ -47,6 +45,27 @@ static int pack_row(ferry_db *db, sqlite3_stmt *st, ferry_pack_row *out)
 	if (rc == SQLITE_DONE)
 		return FERRY_ENOTFOUND;
 	return rc == SQLITE_ROW ? 0 : ferry_sq__error(db, rc, "reading packs");
+}
+
+int ferry_store__pack_description(ferry_db *db, int64_t id, ferry_str *out)
+{
+	sqlite3_stmt *st;
+	int error, rc;
+
+	if ((error = ferry_sq__prepare(db, "SELECT coalesce(description, '') "
+	    "FROM ferry_pack WHERE id = ?1", &st)) < 0)
+		return error;
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		ferry_str_put(out, (const char *)sqlite3_column_text(st, 0),
+			(size_t)sqlite3_column_bytes(st, 0));
+	ferry_sq__reset(st);
+	if (rc == SQLITE_DONE)
+		return FERRY_ENOTFOUND;
+	if (rc != SQLITE_ROW)
+		return ferry_sq__error(db, rc, "reading packs");
+	return ferry_str_failed(out) ? ferry__oom(db) : 0;
 }
 
 int ferry_store__pack_get(ferry_db *db, const char *name, ferry_pack_row *out)

@@ -336,9 +336,12 @@ typedef struct {
 	int is_default;
 	char completed_at[32];	/* "" while in progress */
 	char exported_at[32];	/* "" until first exported */
-	char description[1024];
+	/* The description has no length limit: read it whole with
+	 * ferry_store__pack_description(), never into a fixed buffer. */
 } ferry_pack_row;
 
+/* A pack's description, whole ("" when it has none). */
+int ferry_store__pack_description(ferry_db *db, int64_t id, ferry_str *out);
 /* FERRY_ENOTFOUND (no message) when no such pack. */
 int ferry_store__pack_get(ferry_db *db, const char *name, ferry_pack_row *out);
 int ferry_store__pack_get_id(ferry_db *db, int64_t id, ferry_pack_row *out);
