@@ -135,9 +135,13 @@ static int schema_item(const char *entity, void *payload)
 static const char *export_policy(const export_state *s,
 	const ferry_export_row *r)
 {
-	if (!s->application || strcmp(r->policy, "changed") != 0)
+	ferry_policy p;
+
+	if (!s->application || ferry_policy_parse(&p, r->policy) < 0 ||
+	    p != FERRY_POLICY_CHANGED)
 		return r->policy;
-	return listed(s->essences, r->entity) ? "protected" : "open";
+	return ferry_policy_name(listed(s->essences, r->entity) ?
+		FERRY_POLICY_PROTECTED : FERRY_POLICY_OPEN);
 }
 
 static int record_item(const ferry_export_row *r, void *payload)
@@ -329,10 +333,10 @@ int ferry_pack_export(ferry_buf *out, ferry_db *db, const char *name,
 			"'ferry pack list'", name ? name : "");
 	if (error < 0)
 		goto done;
-	if (strcmp(p.state, "completed") != 0) {
+	if (p.state != FERRY_PACK_COMPLETED) {
 		error = ferry__error(db, FERRY_ESTATE, "pack '%s' is %s; only "
 			"a completed pack is exported: run 'ferry pack complete "
-			"%s' first", p.name, p.state, p.name);
+			"%s' first", p.name, ferry_pack_state_name(p.state), p.name);
 		goto done;
 	}
 	s.pack_name = p.name;

@@ -410,6 +410,7 @@ static int filter_value(ferry_db *db, const char *entity,
 	const ferry_field *field = NULL;
 	ferry_str err = FERRY_STR_INIT;
 	json_t *v = NULL;
+	ferry_policy policy;
 	int i, error = 0;
 
 	if (!f->field || !f->value)
@@ -463,8 +464,7 @@ static int filter_value(ferry_db *db, const char *entity,
 		error = ferry__error(db, FERRY_EINVALID, "filter %s=%s: %s",
 			f->field, f->value, ferry_str_cstr(&err));
 	} else if (!strcmp(f->field, "sys_policy") &&
-	    strcmp(f->value, "open") && strcmp(f->value, "changed") &&
-	    strcmp(f->value, "protected")) {
+	    ferry_policy_parse(&policy, f->value) < 0) {
 		error = ferry__error(db, FERRY_EINVALID, "filter %s=%s: a "
 			"policy is open, changed or protected", f->field,
 			f->value);

@@ -332,7 +332,7 @@ typedef struct {
 	int64_t id;
 	char uid[40];
 	char name[256];
-	char state[16];
+	ferry_pack_state state;
 	int is_default;
 	char completed_at[32];	/* "" while in progress */
 	char exported_at[32];	/* "" until first exported */
@@ -348,8 +348,8 @@ int ferry_store__pack_get_id(ferry_db *db, int64_t id, ferry_pack_row *out);
 int ferry_store__pack_insert(ferry_db *db, const char *uid, const char *name,
 	const char *description, int is_default, const char *by,
 	const char *at, int64_t *id);
-int ferry_store__pack_set_state(ferry_db *db, int64_t id, const char *state,
-	const char *completed_at);
+int ferry_store__pack_set_state(ferry_db *db, int64_t id,
+	ferry_pack_state state, const char *completed_at);
 /* Switch every user whose current pack is `from` to `to`. */
 int ferry_store__pack_switch_users(ferry_db *db, int64_t from, int64_t to);
 int ferry_store__pack_default_id(ferry_db *db, int64_t *id);

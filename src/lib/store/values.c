@@ -87,3 +87,62 @@ void ferry_values_dispose(ferry_value *v, size_t n)
 		ferry_value_dispose(&v[i]);
 	ferry__free(v);
 }
+
+static const char *const policy_names[] = { "open", "changed", "protected" };
+static const char *const action_names[] = { "insert", "update", "delete" };
+static const char *const pack_state_names[] = { "in_progress", "completed" };
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+/* The index of text in names, or -1. */
+static int find_name(const char *const *names, size_t n, const char *text)
+{
+	size_t i;
+
+	for (i = 0; text && i < n; i++)
+		if (!strcmp(names[i], text))
+			return (int)i;
+	return -1;
+}
+
+const char *ferry_policy_name(ferry_policy p)
+{
+	return (size_t)p < COUNT(policy_names) ? policy_names[p] : "";
+}
+
+const char *ferry_action_name(ferry_action a)
+{
+	return (size_t)a < COUNT(action_names) ? action_names[a] : "";
+}
+
+const char *ferry_pack_state_name(ferry_pack_state s)
+{
+	return (size_t)s < COUNT(pack_state_names) ? pack_state_names[s] : "";
+}
+
+int ferry_policy_parse(ferry_policy *out, const char *text)
+{
+	int i = find_name(policy_names, COUNT(policy_names), text);
+
+	if (i >= 0)
+		*out = (ferry_policy)i;
+	return i < 0 ? -1 : 0;
+}
+
+int ferry_action_parse(ferry_action *out, const char *text)
+{
+	int i = find_name(action_names, COUNT(action_names), text);
+
+	if (i >= 0)
+		*out = (ferry_action)i;
+	return i < 0 ? -1 : 0;
+}
+
+int ferry_pack_state_parse(ferry_pack_state *out, const char *text)
+{
+	int i = find_name(pack_state_names, COUNT(pack_state_names), text);
+
+	if (i >= 0)
+		*out = (ferry_pack_state)i;
+	return i < 0 ? -1 : 0;
+}

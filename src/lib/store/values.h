@@ -1,6 +1,7 @@
 /*
- * values.h - the shapes of field types, fields and stored values, which
- * the rules (types.c) and the store both handle.
+ * values.h - the shapes of field types, fields and stored values, and
+ * the enums of policy, action, pack state and scope, which the rules
+ * and the store both handle.
  *
  * Only the data and its containers live here; what a type means (parsing
  * "nvarchar(40)", checking and converting values, the canonical form)
@@ -78,5 +79,48 @@ typedef struct {
 
 void ferry_value_dispose(ferry_value *v);
 void ferry_values_dispose(ferry_value *v, size_t n);
+
+/*
+ * The library's words as enums.  The file format, SQL and JSON keep the
+ * strings; each enum is converted to and from its string in one place,
+ * its table in values.c (ferry_<enum>_name(), ferry_<enum>_parse()).
+ * The order of each enum is the order of its table: update both.
+ */
+
+/* A record's protection policy (docs/architecture.md). */
+typedef enum {
+	FERRY_POLICY_OPEN = 0,
+	FERRY_POLICY_CHANGED,
+	FERRY_POLICY_PROTECTED
+} ferry_policy;
+
+/* What a version did to its record: a package item's action. */
+typedef enum {
+	FERRY_ACTION_INSERT = 0,
+	FERRY_ACTION_UPDATE,
+	FERRY_ACTION_DELETE
+} ferry_action;
+
+/* A local pack's state. */
+typedef enum {
+	FERRY_PACK_IN_PROGRESS = 0,
+	FERRY_PACK_COMPLETED
+} ferry_pack_state;
+
+/* Which fields of an import's entity: as the package declares them, or
+ * as the target will have them after the commit. */
+typedef enum {
+	FERRY_SCOPE_PACKAGE = 0,
+	FERRY_SCOPE_TARGET = 1
+} ferry_scope;
+
+/* The string of each value (static). */
+const char *ferry_policy_name(ferry_policy p);
+const char *ferry_action_name(ferry_action a);
+const char *ferry_pack_state_name(ferry_pack_state s);
+/* The value of a string: 0, or -1 when text is none of them. */
+int ferry_policy_parse(ferry_policy *out, const char *text);
+int ferry_action_parse(ferry_action *out, const char *text);
+int ferry_pack_state_parse(ferry_pack_state *out, const char *text);
 
 #endif
