@@ -336,7 +336,8 @@ int ferry_pack_export(ferry_buf *out, ferry_db *db, const char *name,
 	if (p.state != FERRY_PACK_COMPLETED) {
 		error = ferry__error(db, FERRY_ESTATE, "pack '%s' is %s; only "
 			"a completed pack is exported: run 'ferry pack complete "
-			"%s' first", p.name, ferry_pack_state_name(p.state), p.name);
+			"%s' first", p.name, ferry_pack_state_name(p.state),
+			p.name);
 		goto done;
 	}
 	s.pack_name = p.name;

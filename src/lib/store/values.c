@@ -50,7 +50,8 @@ int ferry_fieldset_add(ferry_fieldset *fs, const ferry_field *f)
 	ferry_field *nf, *slot;
 	size_t pos = fs->n;
 
-	if ((nf = ferry__realloc(fs->fields, (fs->n + 1) * sizeof(*nf))) == NULL)
+	nf = ferry__realloc(fs->fields, (fs->n + 1) * sizeof(*nf));
+	if (nf == NULL)
 		return -1;
 	fs->fields = nf;
 	while (pos > 0 && strcmp(nf[pos - 1].name, f->name) > 0)
