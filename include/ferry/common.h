@@ -76,7 +76,11 @@ int ferry_build_info(ferry_buf *out);
 
 /**
  * The last error message of a handle: one line, no trailing newline.
- * Owned by the handle, valid until its next call.  "" when there is none.
+ * Owned by the handle, valid until its next call.  "" when there is none:
+ * every call taking the handle clears it first, so the message is always
+ * the latest call's.  Misuse (a NULL handle or argument, a closed
+ * handle) returns FERRY_EMISUSE in release builds and stops a debug
+ * build at once, naming the function.
  */
 const char *ferry_errmsg(const ferry_db *db);
 

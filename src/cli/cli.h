@@ -68,6 +68,8 @@ struct cli_ctx {
 	const cli_command *cmd;
 };
 
+/* The index of option name[0..len) in c's table, or -1 (args.c). */
+int cli_opt_index(const cli_command *c, const char *name, size_t len);
 /* The value of option `name` (the last one given), or NULL. */
 const char *cli_opt_value(const cli_ctx *ctx, const cli_args *a,
 	const char *name);

@@ -11,35 +11,6 @@
 #include <string.h>
 #include <unistd.h>
 
-const cli_command *const cli_tables[] = {
-	cli_instance_commands,
-	cli_catalog_commands,
-	cli_record_commands,
-	cli_pack_commands,
-	cli_import_commands,
-	cli_entitypack_commands,
-	cli_formula_commands,
-	cli_inspect_commands,
-	cli_auth_commands,
-	cli_serve_commands,
-	cli_key_commands,
-	cli_backup_commands,
-	NULL
-};
-
-/* Accepted anywhere on the line, before or after the command; a
- * command's own option of the same name wins after the command. */
-const cli_opt cli_global_opts[] = {
-	{ "db", "PATH", "the instance (or FERRY_DB)" },
-	{ "user", "NAME", "who acts (or FERRY_USER; default: the first "
-	  "admin)" },
-	{ "json", NULL, "machine output on stdout; errors as "
-	  "{\"error\":{\"code\",\"message\"}} on stderr" },
-	{ "help", NULL, "this help; 'ferry COMMAND --help' for one command" },
-	{ "version", NULL, "the version and the libraries ferry uses" },
-	{ NULL, NULL, NULL }
-};
-
 /* Find the command naming argv[0] or "argv[0] argv[1]". */
 static const cli_command *find_command(int argc, char **argv, int *words)
 {
@@ -63,43 +34,6 @@ static const cli_command *find_command(int argc, char **argv, int *words)
 				return c;
 			}
 	return NULL;
-}
-
-static int opt_index(const cli_command *c, const char *name, size_t len)
-{
-	int i;
-
-	for (i = 0; c->opts && c->opts[i].name; i++)
-		if (strlen(c->opts[i].name) == len &&
-		    !strncmp(c->opts[i].name, name, len))
-			return i;
-	return -1;
-}
-
-const char *cli_opt_value(const cli_ctx *ctx, const cli_args *a,
-	const char *name)
-{
-	int i = opt_index(ctx->cmd, name, strlen(name));
-
-	return i >= 0 && a->set[i] ? a->val[i] : NULL;
-}
-
-int cli_opt_set(const cli_ctx *ctx, const cli_args *a, const char *name)
-{
-	int i = opt_index(ctx->cmd, name, strlen(name));
-
-	return i >= 0 && a->set[i];
-}
-
-int cli_opt_values(const cli_ctx *ctx, const cli_args *a, const char *name,
-	const char **out, int max)
-{
-	int i = opt_index(ctx->cmd, name, strlen(name)), k, n = 0;
-
-	for (k = 0; i >= 0 && k < a->nrep; k++)
-		if (a->rep_opt[k] == i && n < max)
-			out[n++] = a->rep[k];
-	return n;
 }
 
 /*
@@ -163,7 +97,7 @@ static int parse_args(cli_ctx *ctx, int argc, char **argv, cli_args *a)
 		if (!strcmp(arg, "--help"))
 			return 1;
 		eq = strchr(arg + 2, '=');
-		k = opt_index(c, arg + 2, eq ? (size_t)(eq - arg - 2) :
+		k = cli_opt_index(c, arg + 2, eq ? (size_t)(eq - arg - 2) :
 			strlen(arg + 2));
 		if (k < 0) {
 			if ((g = global_option(ctx, argc, argv, &i)) < 0)

@@ -39,7 +39,7 @@ int ferry_db_set_address(ferry_db *db, const char *address)
 	ferry__free(db->address);
 	db->address = address ? ferry__strdup(address) : NULL;
 	if (address && !db->address)
-		return ferry__error(db, FERRY_ENOMEM, "out of memory");
+		return ferry__oom(db);
 	return 0;
 }
 
@@ -95,8 +95,8 @@ int ferry_user_passwd(ferry_db *db, const char *name, const char *password)
 	int error;
 
 	FERRY_CHECK_DB(db);
-	if (!name || !password)
-		return FERRY_EMISUSE;
+	FERRY_ASSERT_ARG(name);
+	FERRY_ASSERT_ARG(password);
 	if ((error = require_self_or_admin(db, name, "set the password")) < 0 ||
 	    (error = user_exists(db, name)) < 0)
 		return error;
@@ -130,8 +130,7 @@ int ferry_token_create(ferry_buf *out, ferry_db *db, const char *user,
 	int error;
 
 	FERRY_CHECK_DB(db);
-	if (!user)
-		return FERRY_EMISUSE;
+	FERRY_ASSERT_ARG(user);
 	if (!label)
 		label = "";
 	if ((error = ferry_store__begin(db)) < 0)
@@ -236,8 +235,8 @@ int ferry_auth_token(ferry_auth_info *out, ferry_db *db, const char *token)
 	int error;
 
 	FERRY_CHECK_DB(db);
-	if (!out || !token)
-		return FERRY_EMISUSE;
+	FERRY_ASSERT_ARG(out);
+	FERRY_ASSERT_ARG(token);
 	memset(out, 0, sizeof(*out));
 	ferry_hash_hex(hash, token, strlen(token));
 	error = ferry_store__token_by_hash(db, hash, &row);
@@ -263,8 +262,8 @@ int ferry_auth_session(ferry_auth_info *out, ferry_db *db,
 	int error;
 
 	FERRY_CHECK_DB(db);
-	if (!out || !session)
-		return FERRY_EMISUSE;
+	FERRY_ASSERT_ARG(out);
+	FERRY_ASSERT_ARG(session);
 	memset(out, 0, sizeof(*out));
 	ferry_hash_hex(hash, session, strlen(session));
 	error = ferry_store__session_get(db, hash, ferry__now(db), user,
@@ -320,12 +319,13 @@ int ferry_session_login(ferry_buf *out, ferry_db *db, const char *user,
 	char stored[crypto_pwhash_STRBYTES], session[65], csrf[65],
 		hash[FERRY_HASH_HEX], now[FERRY_ISO_LEN];
 	ferry_str doc = FERRY_STR_INIT;
-	int64_t failures, last_at, wait, t = ferry__now(db);
+	int64_t failures, last_at, wait, t;
 	int error, known;
 
 	FERRY_CHECK_DB(db);
-	if (!user || !password)
-		return FERRY_EMISUSE;
+	t = ferry__now(db);
+	FERRY_ASSERT_ARG(user);
+	FERRY_ASSERT_ARG(password);
 	if (strlen(user) >= 128 || strlen(password) > 4096)
 		return ferry__error(db, FERRY_EAUTH, WRONG_LOGIN);
 	if ((error = ferry_store__login_failures(db, user, address_of(db),
@@ -379,8 +379,7 @@ int ferry_session_logout(ferry_db *db, const char *session)
 	int error;
 
 	FERRY_CHECK_DB(db);
-	if (!session)
-		return FERRY_EMISUSE;
+	FERRY_ASSERT_ARG(session);
 	ferry_hash_hex(hash, session, strlen(session));
 	if ((error = ferry_store__begin(db)) < 0)
 		return error;
@@ -396,8 +395,8 @@ int ferry_audit_add(ferry_db *db, const char *operation, const char *object,
 	int error;
 
 	FERRY_CHECK_DB(db);
-	if (!operation || !outcome)
-		return FERRY_EMISUSE;
+	FERRY_ASSERT_ARG(operation);
+	FERRY_ASSERT_ARG(outcome);
 	/* The named actor, even one that no longer resolves (the entry
 	 * still says who asked); the first admin when none was named. */
 	if (!db->user)

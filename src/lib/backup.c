@@ -90,8 +90,7 @@ static int split_path(ferry_db *db, ferry_str *dir, const char **base)
 		ferry_str_puts(dir, "/");
 	else
 		ferry_str_put(dir, db->path, (size_t)(slash - db->path));
-	return ferry_str_failed(dir) ? ferry__error(db, FERRY_ENOMEM,
-		"out of memory") : 0;
+	return ferry_str_failed(dir) ? ferry__oom(db) : 0;
 }
 
 static int add_entry(ferry_db *db, backup_set *set, const char *dir,
@@ -107,7 +106,7 @@ static int add_entry(ferry_db *db, backup_set *set, const char *dir,
 		return 0;
 	ferry_str_printf(&full, "%s/%s", dir, name);
 	if (ferry_str_failed(&full)) {
-		error = ferry__error(db, FERRY_ENOMEM, "out of memory");
+		error = ferry__oom(db);
 		goto done;
 	}
 	if (stat(full.ptr, &sb) < 0 || !S_ISREG(sb.st_mode))
@@ -119,14 +118,14 @@ static int add_entry(ferry_db *db, backup_set *set, const char *dir,
 			cap * sizeof(*grown));
 
 		if (!grown) {
-			error = ferry__error(db, FERRY_ENOMEM, "out of memory");
+			error = ferry__oom(db);
 			goto done;
 		}
 		set->e = grown;
 		set->cap = cap;
 	}
 	if ((e.suffix = ferry__strdup(suffix)) == NULL) {
-		error = ferry__error(db, FERRY_ENOMEM, "out of memory");
+		error = ferry__oom(db);
 		goto done;
 	}
 	set->e[set->n++] = e;
@@ -192,8 +191,7 @@ int ferry_backup_restore(ferry_buf *out, ferry_db *db, const char *path)
 	int error, version;
 
 	FERRY_CHECK_DB(db);
-	if (!path)
-		return ferry__error(db, FERRY_EMISUSE, "no file given");
+	FERRY_ASSERT_ARG(path);
 	if ((error = ferry__require_admin(db, "restore backups")) < 0)
 		goto done;
 	if (stat(path, &sb) < 0) {

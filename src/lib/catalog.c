@@ -1,6 +1,7 @@
 /*
- * catalog.c - entities and fields: the built-in system entities, the
- * catalog calls, and the identity keys of catalog records.
+ * catalog.c - entities and fields: the fields of an entity (built in for
+ * the system entities of identity.c, else from the catalog) and the
+ * catalog calls.
  *
  * A catalog change is two things in one transaction: a record of
  * sys_entity or sys_field written through the ordinary write path (so it
@@ -15,98 +16,29 @@
 
 #include <string.h>
 
-typedef struct {
-	const char *name;
-	const char *type;
-} builtin_field;
-
-typedef struct {
-	const char *entity;
-	const builtin_field *fields;	/* sorted by name */
-	int catalog;			/* changed only by catalog calls */
-} builtin_entity;
-
-static const builtin_field entity_fields[] = {
-	{ "description", "text" },
-	{ "display", "nvarchar(200)" },
-	{ "name", "nvarchar(63)" },
-	{ NULL, NULL }
-};
-
-static const builtin_field field_fields[] = {
-	{ "default_value", "json" },
-	{ "description", "text" },
-	{ "display", "nvarchar(200)" },
-	{ "entity", "nvarchar(63)" },
-	{ "name", "nvarchar(63)" },
-	{ "type", "nvarchar(96)" },
-	{ NULL, NULL }
-};
-
-/* Associated objects: form templates, event handlers, process flows. */
-static const builtin_field object_fields[] = {
-	{ "definition", "json" },
-	{ "entity", "nvarchar(63)" },
-	{ "name", "nvarchar(200)" },
-	{ NULL, NULL }
-};
-
-static const builtin_entity builtins[] = {
-	{ "sys_entity", entity_fields, 1 },
-	{ "sys_field", field_fields, 1 },
-	{ "sys_form_template", object_fields, 0 },
-	{ "sys_event_handler", object_fields, 0 },
-	{ "sys_process_flow", object_fields, 0 },
-};
-
-#define BUILTINS (sizeof(builtins) / sizeof(builtins[0]))
-
-static const builtin_entity *builtin(const char *entity)
+/* Parse the type text of each field the store loaded: a type that does
+ * not parse means the catalog was damaged outside ferry. */
+static int parse_types(ferry_db *db, const char *entity, ferry_fieldset *fs)
 {
+	ferry_str err = FERRY_STR_INIT;
 	size_t i;
+	int error = 0;
 
-	for (i = 0; i < BUILTINS; i++)
-		if (!strcmp(builtins[i].entity, entity))
-			return &builtins[i];
-	return NULL;
-}
-
-int ferry__is_system_entity(const char *entity)
-{
-	return builtin(entity) != NULL;
-}
-
-int ferry__is_catalog_entity(const char *entity)
-{
-	const builtin_entity *b = builtin(entity);
-
-	return b && b->catalog;
-}
-
-int ferry__entity_name_reserved(const char *name)
-{
-	return ferry__is_system_entity(name) || !strncmp(name, "ferry_", 6) ||
-		!strncmp(name, "sqlite_", 7);
-}
-
-int ferry__field_name_reserved(const char *name)
-{
-	static const char *const columns[] = { "sys_id", "sys_created_at",
-		"sys_created_by", "sys_updated_at", "sys_updated_by",
-		"sys_policy", "sys_vendor", "sys_version" };
-	size_t i;
-
-	for (i = 0; i < sizeof(columns) / sizeof(columns[0]); i++)
-		if (!strcmp(name, columns[i]))
-			return 1;
-	return 0;
+	for (i = 0; i < fs->n && error == 0; i++)
+		if (ferry_type__parse(&fs->fields[i].type,
+		    fs->fields[i].type_text, &err) < 0)
+			error = ferry__error(db, FERRY_EFORMAT, "the catalog "
+				"is damaged: field %s.%s: %s", entity,
+				fs->fields[i].name, ferry_str_cstr(&err));
+	ferry_str_dispose(&err);
+	return error;
 }
 
 int ferry__fields(ferry_db *db, const char *entity, ferry_fieldset *out)
 {
-	const builtin_entity *b = builtin(entity);
+	const ferry_system_entity *b = ferry__system_entity(entity);
 	ferry_str err = FERRY_STR_INIT;
-	const builtin_field *bf;
+	const ferry_system_field *bf;
 	int error;
 
 	if (b) {
@@ -120,8 +52,7 @@ int ferry__fields(ferry_db *db, const char *entity, ferry_fieldset *out)
 			if (ferry_type__parse(&f.type, bf->type, &err) < 0 ||
 			    ferry_fieldset_add(out, &f) < 0) {
 				ferry_str_dispose(&err);
-				return ferry__error(db, FERRY_ENOMEM,
-					"out of memory");
+				return ferry__oom(db);
 			}
 		}
 		return 0;
@@ -135,37 +66,9 @@ int ferry__fields(ferry_db *db, const char *entity, ferry_fieldset *out)
 	if (error == 0)
 		return ferry__error(db, FERRY_ENOTFOUND, "no entity '%s'; see "
 			"'ferry entity list'", entity);
-	return ferry_store__fields_load(db, entity, out);
-}
-
-static const char *value_text(const ferry_fieldset *fs,
-	const ferry_value *values, const char *field)
-{
-	int i = ferry_fieldset_find(fs, field);
-
-	if (i < 0 || values[i].kind != FERRY_V_TEXT)
-		return "";
-	return values[i].s;
-}
-
-int ferry__record_key(ferry_str *out, const char *entity,
-	const ferry_fieldset *fs, const ferry_value *values,
-	const char *sys_id)
-{
-	if (!strcmp(entity, "sys_entity")) {
-		ferry_str_puts(out, value_text(fs, values, "name"));
-	} else if (!strcmp(entity, "sys_field")) {
-		ferry_str_puts(out, value_text(fs, values, "entity"));
-		ferry_str_putc(out, '.');
-		ferry_str_puts(out, value_text(fs, values, "name"));
-	} else if (builtin(entity)) {
-		ferry_str_puts(out, value_text(fs, values, "entity"));
-		ferry_str_putc(out, ':');
-		ferry_str_puts(out, value_text(fs, values, "name"));
-	} else {
-		ferry_str_puts(out, sys_id);
-	}
-	return 0;
+	if ((error = ferry_store__fields_load(db, entity, out)) < 0)
+		return error;
+	return parse_types(db, entity, out);
 }
 
 /* ---- entities ----------------------------------------------------------- */
@@ -233,7 +136,7 @@ int ferry__entity_create(ferry_db *db, const char *name,
 	if (set_text_value(&values[0], description) < 0 ||
 	    set_text_value(&values[1], display) < 0 ||
 	    set_text_value(&values[2], name) < 0) {
-		error = ferry__error(db, FERRY_ENOMEM, "out of memory");
+		error = ferry__oom(db);
 		goto done;
 	}
 	ferry_uuid_new(sys_id);

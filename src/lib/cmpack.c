@@ -17,6 +17,7 @@
 #include "alloc.h"
 #include "db.h"
 #include "hash.h"
+#include "identity.h"
 #include "text.h"
 #include "types.h"
 
@@ -405,7 +406,7 @@ static int add_object(ferry_entitypack_file *packs, size_t n,
 	packs[found].objects = no;
 	o = &no[packs[found].nobjects++];
 	memset(o, 0, sizeof(*o));
-	o->table = ferry_entitypack__object(table);
+	o->table = ferry__object_entity(table);
 	o->name = ferry__strdup(name);
 	o->definition = apt_all(root);
 	snprintf(o->policy, sizeof(o->policy), "open");
@@ -480,14 +481,14 @@ int ferry__cmpack_read(ferry_db *db, const char *dir,
 	*count = 0;
 	ferry_str_printf(&sub, "%s/Entities", dir);
 	if (apt_list(ferry_str_cstr(&sub), &files, &nf) < 0) {
-		error = ferry__error(db, FERRY_ENOMEM, "out of memory");
+		error = ferry__oom(db);
 		goto done;
 	}
 	if (nf)
 		qsort(files, nf, sizeof(*files), cmp_str);
 	if ((packs = ferry__calloc(nf ? nf : 1, sizeof(*packs))) == NULL ||
 	    (ids = ferry__calloc(nf ? nf : 1, sizeof(*ids))) == NULL) {
-		error = ferry__error(db, FERRY_ENOMEM, "out of memory");
+		error = ferry__oom(db);
 		goto done;
 	}
 	for (i = 0; i < nf && !error; i++) {

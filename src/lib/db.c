@@ -7,7 +7,6 @@
 #include "tmpfile.h"
 #include "store/store.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -70,22 +69,6 @@ const char *ferry_errmsg(const ferry_db *db)
 	return ferry_str_cstr(&db->errmsg);
 }
 
-int ferry__error(ferry_db *db, int code, const char *fmt, ...)
-{
-	va_list ap;
-
-	ferry_str_clear(&db->errmsg);
-	va_start(ap, fmt);
-	ferry_str_vprintf(&db->errmsg, fmt, ap);
-	va_end(ap);
-	return code;
-}
-
-void ferry__error_clear(ferry_db *db)
-{
-	ferry_str_clear(&db->errmsg);
-}
-
 void ferry_set_allocator(void *(*malloc_fn)(size_t),
 	void *(*realloc_fn)(void *, size_t), void (*free_fn)(void *))
 {
@@ -110,7 +93,7 @@ int ferry__buf_take(ferry_db *db, ferry_buf *out, ferry_str *s)
 {
 	if (ferry_str_failed(s)) {
 		ferry_str_dispose(s);
-		return ferry__error(db, FERRY_ENOMEM, "out of memory");
+		return ferry__oom(db);
 	}
 	if (!out) {
 		ferry_str_dispose(s);
@@ -121,7 +104,7 @@ int ferry__buf_take(ferry_db *db, ferry_buf *out, ferry_str *s)
 	out->reserved = s->asize;
 	out->ptr = ferry_str_detach(s);
 	if (!out->ptr)
-		return ferry__error(db, FERRY_ENOMEM, "out of memory");
+		return ferry__oom(db);
 	return 0;
 }
 
@@ -165,7 +148,7 @@ int ferry_db_set_user(ferry_db *db, const char *name)
 	db->user_tz = NULL;
 	db->user = name ? ferry__strdup(name) : NULL;
 	if (name && !db->user)
-		return ferry__error(db, FERRY_ENOMEM, "out of memory");
+		return ferry__oom(db);
 	db->user_resolved = 0;
 	return 0;
 }
@@ -215,7 +198,7 @@ int ferry__backup(ferry_db *db, ferry_str *path)
 			ferry_str_printf(path, "-%d", n);
 		ferry_str_puts(path, ".db");
 		if (ferry_str_failed(path))
-			return ferry__error(db, FERRY_ENOMEM, "out of memory");
+			return ferry__oom(db);
 		error = ferry_store__backup(db, path->ptr);
 	}
 	return error;
@@ -247,7 +230,7 @@ int ferry__actor(ferry_db *db)
 	db->user = ferry__strdup(row.name);
 	db->user_tz = ferry__strdup(row.tz);
 	if (!db->user || !db->user_tz)
-		return ferry__error(db, FERRY_ENOMEM, "out of memory");
+		return ferry__oom(db);
 	db->user_admin = row.admin;
 	db->user_pack = row.current_pack;
 	db->user_resolved = 1;

@@ -3,42 +3,19 @@
  * library module shares.
  *
  * A ferry_db wraps one store (the database) plus the session facts a call
- * needs: who is acting, what time it is, where to report progress.  Errors
- * are recorded once, where they happen, with ferry__error(); callers pass
- * the negative code up unchanged.
+ * needs: who is acting, what time it is, where to report progress.  The
+ * handle's layout and its error state (ferry__error(), ferry__oom(),
+ * FERRY_CHECK_DB) are store/handle.h's, the bottom of the library.
  */
 #ifndef FERRY_LIB_DB_H
 #define FERRY_LIB_DB_H
 
 #include "ferry.h"
+#include "store/handle.h"
 #include "str.h"
 #include "timeutil.h"
 
 #include <stdint.h>
-
-typedef struct ferry_store ferry_store;
-
-struct ferry_db {
-	ferry_store *store;	/* the database; NULL once closed */
-	char *path;		/* the instance file */
-	char *key_file;		/* the signing key file; NULL: path".key" */
-	ferry_str errmsg;	/* last error message */
-	int64_t fixed_now;	/* clock fixed by ferry_db_set_now() */
-	int has_fixed_now;
-	char *user;		/* acting user; NULL until resolved */
-	int user_admin;		/* the acting user's admin flag */
-	char *user_tz;		/* the acting user's time zone */
-	int64_t user_pack;	/* the acting user's current pack id */
-	int user_resolved;	/* user, user_admin, user_tz, user_pack valid */
-	char *address;		/* where calls come from; NULL: local */
-	ferry_progress_cb progress;
-	void *progress_payload;
-};
-
-/* Record a message for code and return code.  Printf-style. */
-int ferry__error(ferry_db *db, int code, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-void ferry__error_clear(ferry_db *db);
 
 /* Now, UTC seconds (fixed clock if one is set). */
 int64_t ferry__now(const ferry_db *db);
@@ -90,11 +67,5 @@ int ferry__document(ferry_db *db, ferry_buf *out,
 /* Report progress if a callback is set. */
 void ferry__progress(ferry_db *db, const char *what, uint64_t done,
 	uint64_t total);
-
-#define FERRY_CHECK_DB(db) \
-	do { \
-		if (!(db) || !(db)->store) \
-			return FERRY_EMISUSE; \
-	} while (0)
 
 #endif

@@ -31,23 +31,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-const char *const ferry_entitypack__objects[] = {
-	"sys_event_handler",
-	"sys_form_template",
-	"sys_process_flow",
-	NULL
-};
-
-const char *ferry_entitypack__object(const char *name)
-{
-	size_t i;
-
-	for (i = 0; name && ferry_entitypack__objects[i]; i++)
-		if (!strcmp(ferry_entitypack__objects[i], name))
-			return ferry_entitypack__objects[i];
-	return NULL;
-}
-
 /* ---- name lists ----------------------------------------------------- */
 
 int ferry_namelist__add(ferry_namelist *l, const char *name)
@@ -232,7 +215,7 @@ static int load_definition(ferry_db *db, const char *entity, json_t **out)
 			"entity list'", entity);
 	if (error == 0 && (*out = json_loadb(text.ptr, text.size, 0,
 	    NULL)) == NULL)
-		error = ferry__error(db, FERRY_ENOMEM, "out of memory");
+		error = ferry__oom(db);
 	ferry_str_dispose(&text);
 	return error;
 }
@@ -263,7 +246,7 @@ static int pack_one(ferry_db *db, const char *entity, const char *path,
 		if (fs.fields[i].type.base == FERRY_T_REF &&
 		    strcmp(fs.fields[i].type.ref, entity) != 0 &&
 		    ferry_namelist__add(&depends, fs.fields[i].type.ref) < 0) {
-			error = ferry__error(db, FERRY_ENOMEM, "out of memory");
+			error = ferry__oom(db);
 			goto done;
 		}
 	if ((error = build_header(db, &header, entity, &depends)) < 0)
@@ -279,8 +262,10 @@ static int pack_one(ferry_db *db, const char *entity, const char *path,
 	for (i = 0; i < fs.n; i++)
 		if ((error = field_item(&s, &fs.fields[i])) < 0)
 			goto done;
-	for (i = 0; ferry_entitypack__objects[i]; i++) {
-		s.table = ferry_entitypack__objects[i];
+	for (i = 0; ferry__system_entity_at(i); i++) {
+		if (ferry__system_entity_at(i)->kind != FERRY_SYSTEM_OBJECT)
+			continue;
+		s.table = ferry__system_entity_at(i)->entity;
 		if ((error = ferry_store__objects_each(db, s.table, entity,
 		    object_item, &s)) < 0)
 			goto done;
@@ -374,7 +359,7 @@ static int check_request(ferry_db *db, const char *const *names, size_t n,
 		error = 0;
 		pack_path(&path, dir, e);
 		if (ferry_str_failed(&path)) {
-			error = ferry__error(db, FERRY_ENOMEM, "out of memory");
+			error = ferry__oom(db);
 			break;
 		}
 		if (lstat(path.ptr, &sb) == 0)
@@ -417,7 +402,7 @@ int ferry_entity_pack_v2(ferry_buf *out, ferry_db *db,
 	    (sign && (error = ferry__key_secret(db, sk)) < 0))
 		goto done;
 	if ((written = ferry__calloc(n, sizeof(*written))) == NULL) {
-		error = ferry__error(db, FERRY_ENOMEM, "out of memory");
+		error = ferry__oom(db);
 		goto done;
 	}
 	ferry_str_puts(&doc, "{\"dir\":");
@@ -426,7 +411,7 @@ int ferry_entity_pack_v2(ferry_buf *out, ferry_db *db,
 	for (i = 0; i < n; i++) {
 		pack_path(&path, dir, names[i]);
 		if (ferry_str_failed(&path)) {
-			error = ferry__error(db, FERRY_ENOMEM, "out of memory");
+			error = ferry__oom(db);
 			goto done;
 		}
 		if (i)
@@ -436,7 +421,7 @@ int ferry_entity_pack_v2(ferry_buf *out, ferry_db *db,
 			goto done;
 		if ((written[nwritten] = ferry__strdup(path.ptr)) == NULL) {
 			unlink(path.ptr);
-			error = ferry__error(db, FERRY_ENOMEM, "out of memory");
+			error = ferry__oom(db);
 			goto done;
 		}
 		nwritten++;
@@ -682,7 +667,7 @@ static int check_object_seal(ferry_entitypack_file *p, uint64_t line,
 static int read_object(ferry_entitypack_file *p, uint64_t line, json_t *j)
 {
 	ferry_packed_object *o, *grown;
-	const char *table = ferry_entitypack__object(json_string_value(
+	const char *table = ferry__object_entity(json_string_value(
 		json_object_get(j, "entity_object")));
 	const char *entity = json_string_value(json_object_get(j, "entity"));
 	const char *name = json_string_value(json_object_get(j, "name"));

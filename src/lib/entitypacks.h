@@ -30,15 +30,6 @@
 #define FERRY_ENTITY_PACK_FIELDS_MAX 2000
 #define FERRY_ENTITY_PACK_OBJECTS_MAX 100000
 
-/*
- * The system entities whose records are an entity's associated objects,
- * in byte order, NULL-terminated.  Checklist: the builtins of catalog.c.
- */
-extern const char *const ferry_entitypack__objects[];
-
-/* The list's own copy of name if it is an object entity, else NULL. */
-const char *ferry_entitypack__object(const char *name);
-
 /* A sorted list of distinct names (entities a pack depends on). */
 typedef struct {
 	char **v;
@@ -64,7 +55,7 @@ typedef struct {
 
 /* An associated object as packed. */
 typedef struct {
-	const char *table;	/* one of ferry_entitypack__objects */
+	const char *table;	/* an object entity, identity.h */
 	char *name;
 	json_t *definition;	/* owned; JSON null when unset */
 	char policy[16];	/* open, changed, protected */

@@ -114,7 +114,7 @@ static int scan_dir(unpack_state *u)
 			for (k = 0; k < n; k++)
 				ferry_entitypack__file_dispose(&files[k]);
 			ferry__free(files);
-			return ferry__error(db, FERRY_ENOMEM, "out of memory");
+			return ferry__oom(db);
 		}
 		for (k = 0; k < n; k++)
 			u->packs[k].f = files[k];
@@ -143,7 +143,7 @@ static int scan_dir(unpack_state *u)
 		    (grown[n] = ferry__strdup(e->d_name)) == NULL) {
 			if (grown)
 				names = grown;
-			error = ferry__error(db, FERRY_ENOMEM, "out of memory");
+			error = ferry__oom(db);
 			break;
 		}
 		names = grown;
@@ -155,7 +155,7 @@ static int scan_dir(unpack_state *u)
 	if (n)
 		qsort(names, n, sizeof(*names), name_cmp);
 	if ((u->packs = ferry__calloc(n ? n : 1, sizeof(*u->packs))) == NULL) {
-		error = ferry__error(db, FERRY_ENOMEM, "out of memory");
+		error = ferry__oom(db);
 		goto done;
 	}
 	for (i = 0; i < n; i++) {
@@ -163,7 +163,7 @@ static int scan_dir(unpack_state *u)
 
 		if (ferry_entitypack__file_init(&p->f, u->dir, names[i]) < 0) {
 			ferry_entitypack__file_dispose(&p->f);
-			error = ferry__error(db, FERRY_ENOMEM, "out of memory");
+			error = ferry__oom(db);
 			goto done;
 		}
 		if (stat(p->f.path, &sb) < 0 || !S_ISREG(sb.st_mode)) {
@@ -348,7 +348,7 @@ static int check_signatures(unpack_state *u)
 		}
 	}
 	if (error == 0 && ferry_str_failed(&u->warnings))
-		error = ferry__error(u->db, FERRY_ENOMEM, "out of memory");
+		error = ferry__oom(u->db);
 	ferry_str_dispose(&warning);
 	return error;
 }
@@ -457,7 +457,7 @@ static int order_packs(unpack_state *u)
 		nsel += u->packs[i].selected != 0;
 	if ((u->order = ferry__calloc(nsel ? nsel : 1,
 	    sizeof(*u->order))) == NULL)
-		return ferry__error(u->db, FERRY_ENOMEM, "out of memory");
+		return ferry__oom(u->db);
 	while (u->norder < nsel) {
 		up_pack *pick = NULL, *first = NULL;
 
@@ -554,6 +554,7 @@ static int merge_one(unpack_state *u, up_pack *p, const ferry_fieldset *had,
 	ferry_merge_action action = FERRY_MERGE_KEEP;
 	ferry_record_meta meta;
 	ferry_str reason = FERRY_STR_INIT, sys_id = FERRY_STR_INIT;
+	ferry_str key = FERRY_STR_INIT;
 	int error = 0, deleted = 0;
 
 	def.name = f->name;
@@ -575,10 +576,17 @@ static int merge_one(unpack_state *u, up_pack *p, const ferry_fieldset *had,
 			goto done;
 		}
 		o.policy = meta.policy;
-	} else if ((deleted = ferry_store__field_deleted(u->db, p->f.entity,
-	    f->name)) < 0) {
-		error = deleted;
-		goto done;
+	} else {
+		ferry__field_key(&key, p->f.entity, f->name);
+		if (ferry_str_failed(&key)) {
+			error = ferry__oom(u->db);
+			goto done;
+		}
+		if ((deleted = ferry_store__field_deleted(u->db,
+		    key.ptr)) < 0) {
+			error = deleted;
+			goto done;
+		}
 	}
 	if ((error = ferry__merge_field(u->db, p->f.entity, &def, &o, &action,
 	    &reason)) < 0)
@@ -594,6 +602,7 @@ static int merge_one(unpack_state *u, up_pack *p, const ferry_fieldset *had,
 done:
 	ferry_str_dispose(&reason);
 	ferry_str_dispose(&sys_id);
+	ferry_str_dispose(&key);
 	return error;
 }
 
@@ -677,7 +686,7 @@ static int object_one(unpack_state *u, up_pack *p,
 	set = ferry__calloc(fs.n, sizeof(*set));
 	if (!obj || !values || !set || di < 0 || json_object_set(obj,
 	    "definition", po->definition) < 0) {
-		error = ferry__error(u->db, FERRY_ENOMEM, "out of memory");
+		error = ferry__oom(u->db);
 		goto done;
 	}
 	error = ferry_store__object_find(u->db, po->table, p->f.entity,
@@ -690,8 +699,7 @@ static int object_one(unpack_state *u, up_pack *p,
 		    json_string(p->f.entity)) < 0 ||
 		    json_object_set_new(obj, "name", json_string(po->name)) <
 		    0) {
-			error = ferry__error(u->db, FERRY_ENOMEM,
-				"out of memory");
+			error = ferry__oom(u->db);
 			goto done;
 		}
 		o.policy = vendor_app ? "protected" : "open";
@@ -759,8 +767,10 @@ static int unpack_objects(unpack_state *u, up_pack *p)
 		error = object_one(u, p, &p->f.objects[i]);
 	s.p = p;
 	for (i = 0; !error && p->action == UP_MERGED &&
-	    ferry_entitypack__objects[i]; i++) {
-		s.table = ferry_entitypack__objects[i];
+	    ferry__system_entity_at(i); i++) {
+		if (ferry__system_entity_at(i)->kind != FERRY_SYSTEM_OBJECT)
+			continue;
+		s.table = ferry__system_entity_at(i)->entity;
 		error = ferry_store__objects_each(u->db, s.table, p->f.entity,
 			target_only, &s);
 	}
@@ -920,7 +930,7 @@ int ferry_entity_unpack(ferry_buf *out, ferry_db *db, const char *dir,
 	if (error < 0)
 		goto done;
 	if (report_failed(&u)) {
-		error = ferry__error(db, FERRY_ENOMEM, "out of memory");
+		error = ferry__oom(db);
 		goto done;
 	}
 	report_doc(&u, &doc, opts->no_backup ? NULL : backup.ptr);

@@ -33,8 +33,9 @@ int ferry_pack_file_name(ferry_buf *out, const char *pack_name,
 	char stamp[32];
 	const char *p;
 
-	if (!out || !pack_name || !zone)
-		return FERRY_EMISUSE;
+	FERRY_ASSERT_ARG(out);
+	FERRY_ASSERT_ARG(pack_name);
+	FERRY_ASSERT_ARG(zone);
 	if (ferry_time_local(&tm, completed_at, zone) < 0)
 		return FERRY_EINVALID;
 	for (p = pack_name; *p; p++)
@@ -97,7 +98,7 @@ static int write_line(export_state *s)
 	int error;
 
 	if (ferry_str_failed(&s->line))
-		return ferry__error(s->db, FERRY_ENOMEM, "out of memory");
+		return ferry__oom(s->db);
 	if ((error = ferry_sop__writer_item(s->w, s->line.ptr,
 	    s->line.size)) < 0)
 		return ferry__error(s->db, error, "%s",
@@ -134,9 +135,13 @@ static int schema_item(const char *entity, void *payload)
 static const char *export_policy(const export_state *s,
 	const ferry_export_row *r)
 {
-	if (!s->application || strcmp(r->policy, "changed") != 0)
+	ferry_policy p;
+
+	if (!s->application || ferry_policy_parse(&p, r->policy) < 0 ||
+	    p != FERRY_POLICY_CHANGED)
 		return r->policy;
-	return listed(s->essences, r->entity) ? "protected" : "open";
+	return ferry_policy_name(listed(s->essences, r->entity) ?
+		FERRY_POLICY_PROTECTED : FERRY_POLICY_OPEN);
 }
 
 static int record_item(const ferry_export_row *r, void *payload)
@@ -225,7 +230,7 @@ int ferry__package_origin(ferry_db *db, ferry_str *h)
 	ferry_str_puts_json(h, now);
 	ferry_str_putc(h, '}');
 	if (ferry_str_failed(h))
-		error = ferry__error(db, FERRY_ENOMEM, "out of memory");
+		error = ferry__oom(db);
 done:
 	ferry_str_dispose(&id);
 	ferry_str_dispose(&name);
@@ -235,6 +240,16 @@ done:
 static int build_header(ferry_db *db, ferry_str *h, const ferry_pack_row *p,
 	int application)
 {
+	ferry_str description = FERRY_STR_INIT;
+	int error;
+
+	/* Whole: a description is never cut (it could end inside a UTF-8
+	 * character in the file's header). */
+	if ((error = ferry_store__pack_description(db, p->id,
+	    &description)) < 0) {
+		ferry_str_dispose(&description);
+		return error;
+	}
 	ferry_str_puts(h, "{\"kind\":\"local_pack\",\"mode\":");
 	ferry_str_puts(h, application ? "\"application\"" : "\"pack\"");
 	ferry_str_puts(h, ",\"pack\":{\"id\":");
@@ -242,7 +257,8 @@ static int build_header(ferry_db *db, ferry_str *h, const ferry_pack_row *p,
 	ferry_str_puts(h, ",\"name\":");
 	ferry_str_puts_json(h, p->name);
 	ferry_str_puts(h, ",\"description\":");
-	ferry_str_puts_json(h, p->description);
+	ferry_str_puts_json(h, ferry_str_cstr(&description));
+	ferry_str_dispose(&description);
 	ferry_str_puts(h, ",\"completed_at\":");
 	ferry_str_puts_json(h, p->completed_at);
 	ferry_str_putc(h, '}');
@@ -272,15 +288,15 @@ static int target_path(ferry_db *db, ferry_str *path,
 			p->completed_at);
 	if ((error = ferry_pack_file_name(&name, p->name, completed,
 	    db->user_tz)) < 0)
-		return error == FERRY_ENOMEM ? ferry__error(db, error, "out of "
-			"memory") : ferry__error(db, error, "cannot show the "
+		return error == FERRY_ENOMEM ? ferry__oom(db) :
+			ferry__error(db, error, "cannot show the "
 			"completion time in time zone '%s'; fix it with 'ferry "
 			"user set %s --tz ZONE'", db->user_tz, db->user);
 	ferry_str_printf(path, "%s/%s", dir, name.ptr);
 	ferry_buf_dispose(&name);
 done:
 	if (ferry_str_failed(path))
-		return ferry__error(db, FERRY_ENOMEM, "out of memory");
+		return ferry__oom(db);
 	return 0;
 }
 
@@ -317,10 +333,11 @@ int ferry_pack_export(ferry_buf *out, ferry_db *db, const char *name,
 			"'ferry pack list'", name ? name : "");
 	if (error < 0)
 		goto done;
-	if (strcmp(p.state, "completed") != 0) {
+	if (p.state != FERRY_PACK_COMPLETED) {
 		error = ferry__error(db, FERRY_ESTATE, "pack '%s' is %s; only "
 			"a completed pack is exported: run 'ferry pack complete "
-			"%s' first", p.name, p.state, p.name);
+			"%s' first", p.name, ferry_pack_state_name(p.state),
+			p.name);
 		goto done;
 	}
 	s.pack_name = p.name;

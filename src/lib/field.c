@@ -42,12 +42,21 @@ static int check_field_name(ferry_db *db, const char *name)
 			"'%s': use lowercase letters, digits and '_', starting "
 			"with a letter, at most %d characters", name ? name : "",
 			FERRY_IDENT_MAX);
-	if (ferry__field_name_reserved(name))
-		return ferry__error(db, FERRY_EINVALID, "field name '%s' is "
-			"a system column's (sys_id, sys_created_at, "
-			"sys_created_by, sys_updated_at, sys_updated_by, "
-			"sys_policy, sys_vendor, sys_version); choose another "
-			"name", name);
+	if (ferry__field_name_reserved(name)) {
+		ferry_str cols = FERRY_STR_INIT;
+		size_t i;
+		int error;
+
+		for (i = 0; ferry__system_columns[i]; i++)
+			ferry_str_printf(&cols, "%s%s", i ? ", " : "",
+				ferry__system_columns[i]);
+		error = ferry_str_failed(&cols) ? ferry__oom(db) :
+			ferry__error(db, FERRY_EINVALID, "field name '%s' is "
+			"a system column's (%s); choose another name", name,
+			cols.ptr);
+		ferry_str_dispose(&cols);
+		return error;
+	}
 	return 0;
 }
 
@@ -107,7 +116,7 @@ static int convert_default(ferry_db *db, const ferry_field *f,
 	}
 	ferry_type__canonical(out, f, &v);
 	if (ferry_str_failed(out))
-		error = ferry__error(db, FERRY_ENOMEM, "out of memory");
+		error = ferry__oom(db);
 done:
 	json_decref(j);
 	ferry_value_dispose(&v);
@@ -168,7 +177,7 @@ int ferry__field_add(ferry_db *db, const char *entity, const char *field,
 	    set_text(&values[F_ENTITY], entity) < 0 ||
 	    set_text(&values[F_NAME], field) < 0 ||
 	    set_text(&values[F_TYPE], f.type_text) < 0) {
-		error = ferry__error(db, FERRY_ENOMEM, "out of memory");
+		error = ferry__oom(db);
 		goto done;
 	}
 	ferry_uuid_new(sys_id);
@@ -279,7 +288,7 @@ int ferry__field_set(ferry_db *db, const char *entity, const char *field,
 		"update", values, set, o, NULL);
 	goto done;
 nomem:
-	error = ferry__error(db, FERRY_ENOMEM, "out of memory");
+	error = ferry__oom(db);
 done:
 	values_clear(values);
 	ferry_str_dispose(&sys_id);

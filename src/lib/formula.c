@@ -126,7 +126,7 @@ static int add_param(ferry_db *db, ferry_str *out, json_t *seen,
 		ferry_type__format(type, &t);
 	}
 	if (json_object_set_new(seen, name, json_true()) < 0) {
-		error = ferry__error(db, FERRY_ENOMEM, "out of memory");
+		error = ferry__oom(db);
 		goto done;
 	}
 	if (json_object_size(seen) > 1)
@@ -186,7 +186,7 @@ int ferry_formula__params_text(ferry_db *db, ferry_str *out,
 	int error = 0, n = 0;
 
 	if (!seen)
-		return ferry__error(db, FERRY_ENOMEM, "out of memory");
+		return ferry__oom(db);
 	ferry_str_putc(out, '[');
 	len = strlen(p);
 	trim(p, &len);
@@ -216,7 +216,7 @@ int ferry_formula__params_text(ferry_db *db, ferry_str *out,
 			if (!isspace((unsigned char)s[i]))
 				ferry_str_putc(&type, s[i]);
 		if (ferry_str_failed(&name) || ferry_str_failed(&type)) {
-			error = ferry__error(db, FERRY_ENOMEM, "out of memory");
+			error = ferry__oom(db);
 			goto done;
 		}
 		if ((error = add_param(db, out, seen, kind,
@@ -256,7 +256,7 @@ int ferry_formula__params_json(ferry_db *db, ferry_str *out,
 	if (json_array_size(array) > FERRY_DEF_PARAMS_MAX)
 		return too_many(db, params_label(kind));
 	if (!(seen = json_object()))
-		return ferry__error(db, FERRY_ENOMEM, "out of memory");
+		return ferry__oom(db);
 	ferry_str_putc(out, '[');
 	json_array_foreach(array, i, v) {
 		json_t *name = json_object_get(v, "name");
@@ -290,7 +290,7 @@ static int add_step(ferry_db *db, ferry_str *out, json_t *seen,
 
 	ferry_str_put(&s, step, len);
 	if (ferry_str_failed(&s)) {
-		error = ferry__error(db, FERRY_ENOMEM, "out of memory");
+		error = ferry__oom(db);
 		goto done;
 	}
 	if (!printable(step, len, FERRY_DEF_STEP_MAX) ||
@@ -310,7 +310,7 @@ static int add_step(ferry_db *db, ferry_str *out, json_t *seen,
 		goto done;
 	}
 	if (json_object_set_new(seen, s.ptr, json_true()) < 0) {
-		error = ferry__error(db, FERRY_ENOMEM, "out of memory");
+		error = ferry__oom(db);
 		goto done;
 	}
 	if (json_object_size(seen) > 1)
@@ -330,7 +330,7 @@ int ferry_formula__steps_text(ferry_db *db, ferry_str *out,
 	int error = 0;
 
 	if (!seen)
-		return ferry__error(db, FERRY_ENOMEM, "out of memory");
+		return ferry__oom(db);
 	ferry_str_putc(out, '[');
 	len = strlen(p);
 	trim(p, &len);
@@ -362,7 +362,7 @@ int ferry_formula__steps_json(ferry_db *db, ferry_str *out, json_t *array)
 			"item has no outputs array; export it again from its "
 			"source instance");
 	if (!(seen = json_object()))
-		return ferry__error(db, FERRY_ENOMEM, "out of memory");
+		return ferry__oom(db);
 	ferry_str_putc(out, '[');
 	json_array_foreach(array, i, v) {
 		if (!json_is_string(v)) {
@@ -523,7 +523,7 @@ static int apply_options(ferry_db *db, ferry_definition_kind kind,
 	if (ferry_str_failed(&row->signature) ||
 	    ferry_str_failed(&row->outputs) || ferry_str_failed(&row->body) ||
 	    ferry_str_failed(&row->parent) || ferry_str_failed(&row->master))
-		return ferry__error(db, FERRY_ENOMEM, "out of memory");
+		return ferry__oom(db);
 	return 0;
 }
 

@@ -169,7 +169,7 @@ static int package_parse(ferry_db *db, const char *item, size_t len,
 		ferry_str_puts(&p->outputs, "[]");
 	}
 	if (ferry_str_failed(&p->signature) || ferry_str_failed(&p->outputs))
-		return ferry__error(db, FERRY_ENOMEM, "out of memory");
+		return ferry__oom(db);
 	return 0;
 }
 
@@ -215,7 +215,7 @@ static int free_name(ferry_db *db, const package_def *p, decision *d)
 		if (n > 1)
 			ferry_str_printf(&d->target, "_%d", n);
 		if (ferry_str_failed(&d->target))
-			return ferry__error(db, FERRY_ENOMEM, "out of memory");
+			return ferry__oom(db);
 		error = ferry_store__definition_find(db, p->kind_name,
 			d->target.ptr, &id);
 		if (error == FERRY_ENOTFOUND)
@@ -281,7 +281,7 @@ static int relink_all(ferry_db *db, const package_def *p, decision *d,
 		"it", parent && master ? "--parent and --master" :
 		parent ? "--parent" : "--master");
 	if (ferry_str_failed(&what))
-		error = ferry__error(db, FERRY_ENOMEM, "out of memory");
+		error = ferry__oom(db);
 	ferry_str_dispose(&what);
 	return error;
 }
@@ -366,7 +366,7 @@ static int decide(ferry_db *db, const package_def *p, decision *d,
 	if (ferry_str_failed(&d->target) || ferry_str_failed(&d->parent) ||
 	    ferry_str_failed(&d->master) ||
 	    (problems && ferry_str_failed(problems)))
-		error = ferry__error(db, FERRY_ENOMEM, "out of memory");
+		error = ferry__oom(db);
 done:
 	ferry_store__definition_row_dispose(&latest);
 	return error;
@@ -380,8 +380,7 @@ int ferry__definition_preview(ferry_db *db, const char *item, size_t len,
 	int error;
 
 	FERRY_CHECK_DB(db);
-	if (!plan)
-		return FERRY_EMISUSE;
+	FERRY_ASSERT_ARG(plan);
 	memset(&d, 0, sizeof(d));
 	ferry_str_clear(&plan->action);
 	ferry_str_clear(&plan->target);
@@ -396,7 +395,7 @@ int ferry__definition_preview(ferry_db *db, const char *item, size_t len,
 	if (ferry_str_failed(&plan->action) ||
 	    ferry_str_failed(&plan->target) ||
 	    ferry_str_failed(&plan->problems))
-		error = ferry__error(db, FERRY_ENOMEM, "out of memory");
+		error = ferry__oom(db);
 done:
 	decision_dispose(&d);
 	package_dispose(&p);
@@ -454,7 +453,7 @@ int ferry__definition_commit(ferry_db *db, const char *item, size_t len,
 	if (ferry_str_failed(&row.signature) || ferry_str_failed(&row.outputs)
 	    || ferry_str_failed(&row.body) || ferry_str_failed(&row.parent) ||
 	    ferry_str_failed(&row.master)) {
-		error = ferry__error(db, FERRY_ENOMEM, "out of memory");
+		error = ferry__oom(db);
 		goto done;
 	}
 	if ((error = ferry_store__definition_version_insert(db, id, &row,
@@ -472,7 +471,7 @@ int ferry__definition_commit(ferry_db *db, const char *item, size_t len,
 		ferry_str_puts_json(outcome, row.start_date);
 		ferry_str_putc(outcome, '}');
 		if (ferry_str_failed(outcome))
-			error = ferry__error(db, FERRY_ENOMEM, "out of memory");
+			error = ferry__oom(db);
 	}
 done:
 	ferry_store__definition_row_dispose(&row);

@@ -187,18 +187,18 @@ static int read_header(ferry_db *db, const char *path, const char *text,
 /* The fields of the system entities, for the item checks. */
 static int declare_system_fields(ferry_db *db, int64_t id)
 {
-	static const char *const system[] = { "sys_entity", "sys_field",
-		"sys_form_template", "sys_event_handler", "sys_process_flow" };
+	const ferry_system_entity *sys;
 	size_t i, k;
 	int error = 0;
 
-	for (i = 0; i < sizeof(system) / sizeof(system[0]) && !error; i++) {
+	for (i = 0; (sys = ferry__system_entity_at(i)) != NULL && !error;
+	    i++) {
 		ferry_fieldset fs = { NULL, 0 };
 
-		if ((error = ferry__fields(db, system[i], &fs)) == 0)
+		if ((error = ferry__fields(db, sys->entity, &fs)) == 0)
 			for (k = 0; k < fs.n && !error; k++)
 				error = ferry_store__import_field(db, id, 0,
-					system[i], fs.fields[k].name,
+					sys->entity, fs.fields[k].name,
 					fs.fields[k].type_text);
 		ferry_fieldset_dispose(&fs);
 	}

@@ -33,8 +33,7 @@ int ferry_build_info(ferry_buf *out)
 	ferry_str s = FERRY_STR_INIT;
 	const char *sq_built, *sq_running;
 
-	if (!out)
-		return FERRY_EMISUSE;
+	FERRY_ASSERT_ARG(out);
 	ferry_store__library_versions(&sq_built, &sq_running);
 	ferry_str_puts(&s, "{\"version\":");
 	ferry_str_puts_json(&s, FERRY_VERSION);

@@ -118,8 +118,11 @@ int ferry_inspect_in(ferry_buf *out, ferry_buf *errbuf, ferry_db *db,
 	size_t len, i;
 	int error, rc;
 
-	if (!out || !path || (db && !db->store))
-		return FERRY_EMISUSE;
+	FERRY_ASSERT_ARG(out);
+	FERRY_ASSERT_ARG(path);
+	FERRY_ASSERT_ARG(!db || db->store);
+	if (db)
+		ferry__error_clear(db);
 	if ((doc = json_object()) == NULL)
 		return FERRY_ENOMEM;
 	json_object_set_new(doc, "path", json_string(path));

@@ -31,7 +31,7 @@ static int db_new(ferry_db **out, const char *path)
 	if (!path)
 		return ferry__error(db, FERRY_EMISUSE, "no instance path");
 	if ((db->path = ferry__strdup(path)) == NULL)
-		return ferry__error(db, FERRY_ENOMEM, "out of memory");
+		return ferry__oom(db);
 	return 0;
 }
 

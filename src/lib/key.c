@@ -40,7 +40,7 @@ int ferry_db_set_key_file(ferry_db *db, const char *path)
 
 	FERRY_CHECK_DB(db);
 	if (path && (copy = ferry__strdup(path)) == NULL)
-		return ferry__error(db, FERRY_ENOMEM, "out of memory");
+		return ferry__oom(db);
 	ferry__free(db->key_file);
 	db->key_file = copy;
 	return 0;
@@ -54,7 +54,7 @@ static int key_path(ferry_db *db, ferry_str *path)
 	else
 		ferry_str_printf(path, "%s.key", db->path);
 	if (ferry_str_failed(path))
-		return ferry__error(db, FERRY_ENOMEM, "out of memory");
+		return ferry__oom(db);
 	return 0;
 }
 
@@ -80,7 +80,7 @@ static int write_temp(ferry_db *db, const char *path, ferry_str *tmp,
 	ferry_str_printf(&text, KEY_FILE_PREFIX "%s\n", b64);
 	sodium_memzero(b64, sizeof(b64));
 	if (ferry_str_failed(tmp) || ferry_str_failed(&text)) {
-		error = ferry__error(db, FERRY_ENOMEM, "out of memory");
+		error = ferry__oom(db);
 		goto done;
 	}
 	if ((fd = mkstemp(tmp->ptr)) < 0) {

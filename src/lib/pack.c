@@ -93,7 +93,7 @@ int ferry_pack_use(ferry_db *db, const char *name)
 	if ((error = ferry__actor(db)) < 0 ||
 	    (error = find_pack(db, name, &row)) < 0)
 		goto done;
-	if (!strcmp(row.state, "completed")) {
+	if (row.state == FERRY_PACK_COMPLETED) {
 		error = ferry__error(db, FERRY_ESTATE, "pack '%s' is completed "
 			"and cannot capture changes; reopen it first ('ferry "
 			"pack reopen %s') or use another pack", name, name);
@@ -120,7 +120,7 @@ int ferry_pack_current(ferry_buf *out, ferry_db *db)
 	ferry_str_puts(&json, ",\"name\":");
 	ferry_str_puts_json(&json, row.name);
 	ferry_str_puts(&json, ",\"state\":");
-	ferry_str_puts_json(&json, row.state);
+	ferry_str_puts_json(&json, ferry_pack_state_name(row.state));
 	ferry_str_putc(&json, '}');
 	return ferry__buf_take(db, out, &json);
 }
@@ -153,7 +153,7 @@ static int open_pack(ferry_db *db, const char *name, ferry_pack_row *row)
 
 	if ((error = find_pack(db, name, row)) < 0)
 		return error;
-	if (!strcmp(row->state, "completed"))
+	if (row->state == FERRY_PACK_COMPLETED)
 		return ferry__error(db, FERRY_ESTATE, "pack '%s' is completed "
 			"and frozen; reopen it first ('ferry pack reopen %s')",
 			name, name);
@@ -253,13 +253,14 @@ int ferry_pack_complete(ferry_db *db, const char *name)
 			"their own with 'ferry pack add'");
 		goto done;
 	}
-	if (!strcmp(row.state, "completed")) {
+	if (row.state == FERRY_PACK_COMPLETED) {
 		error = ferry__error(db, FERRY_ESTATE, "pack '%s' is already "
 			"completed (at %s)", name, row.completed_at);
 		goto done;
 	}
 	ferry__now_iso(db, now);
-	if ((error = ferry_store__pack_set_state(db, row.id, "completed",
+	if ((error = ferry_store__pack_set_state(db, row.id,
+	    FERRY_PACK_COMPLETED,
 	    now)) < 0 ||
 	    (error = ferry_store__pack_default_id(db, &default_id)) < 0)
 		goto done;
@@ -284,12 +285,13 @@ int ferry_pack_reopen(ferry_db *db, const char *name)
 	if ((error = ferry__require_admin(db, "reopen packs")) < 0 ||
 	    (error = find_pack(db, name, &row)) < 0)
 		goto done;
-	if (strcmp(row.state, "completed") != 0) {
+	if (row.state != FERRY_PACK_COMPLETED) {
 		error = ferry__error(db, FERRY_ESTATE, "pack '%s' is not "
 			"completed", name);
 		goto done;
 	}
-	error = ferry_store__pack_set_state(db, row.id, "in_progress", NULL);
+	error = ferry_store__pack_set_state(db, row.id, FERRY_PACK_IN_PROGRESS,
+		NULL);
 done:
 	return ferry_store__end(db, error);
 }
@@ -365,8 +367,7 @@ int ferry_pack_remove(ferry_db *db, const char *pack, const char *kind,
 	int error, found = 0, definition;
 
 	FERRY_CHECK_DB(db);
-	if (!item)
-		return ferry__error(db, FERRY_EMISUSE, "no item given");
+	FERRY_ASSERT_ARG(item);
 	definition = kind && (!strcmp(kind, "formula") ||
 		!strcmp(kind, "dataset"));
 	if ((error = ferry_store__begin(db)) < 0)

@@ -190,7 +190,7 @@ static int put_object(ferry_db *db, const char *entity,
 	values = ferry__calloc(fs->n ? fs->n : 1, sizeof(*values));
 	set = ferry__calloc(fs->n ? fs->n : 1, sizeof(*set));
 	if (!values || !set) {
-		error = ferry__error(db, FERRY_ENOMEM, "out of memory");
+		error = ferry__oom(db);
 		goto done;
 	}
 	if (exists && (error = ferry_store__record_values(db, entity, fs,
@@ -266,8 +266,7 @@ int ferry_record_put(ferry_buf *sys_id_out, ferry_db *db, const char *entity,
 	int error;
 
 	FERRY_CHECK_DB(db);
-	if (!json)
-		return ferry__error(db, FERRY_EMISUSE, "no JSON given");
+	FERRY_ASSERT_ARG(json);
 	if ((error = ferry_store__begin(db)) < 0)
 		return error;
 	if ((error = ferry__actor(db)) < 0 ||
@@ -283,26 +282,87 @@ done:
 	return ferry_store__end(db, error);
 }
 
+/* One row as the documented JSON object, values in canonical form. */
+static void row_json(ferry_str *out, const ferry_record_row *r,
+	const ferry_fieldset *fs)
+{
+	const char *const meta[] = { r->sys_id, r->policy, NULL,
+		r->version, r->created_at, r->created_by, r->updated_at,
+		r->updated_by };
+	static const char *const names[] = { "sys_id", "sys_policy",
+		"sys_vendor", "sys_version", "sys_created_at",
+		"sys_created_by", "sys_updated_at", "sys_updated_by" };
+	size_t i;
+
+	ferry_str_putc(out, '{');
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (i)
+			ferry_str_putc(out, ',');
+		ferry_str_printf(out, "\"%s\":", names[i]);
+		if (i == 2)
+			ferry_str_puts(out, r->vendor ? "true" : "false");
+		else
+			ferry_str_puts_json(out, meta[i]);
+	}
+	for (i = 0; i < fs->n; i++) {
+		ferry_str_putc(out, ',');
+		ferry_str_puts_json(out, fs->fields[i].name);
+		ferry_str_putc(out, ':');
+		ferry_type__canonical(out, &fs->fields[i], &r->values[i]);
+	}
+	ferry_str_putc(out, '}');
+}
+
+/* Rows of a listing as JSON objects, to the caller's callback. */
+typedef struct {
+	ferry_db *db;
+	const ferry_fieldset *fs;
+	ferry_str json;		/* the row being handed out */
+	ferry_record_cb cb;	/* NULL: keep the one row in json */
+	void *payload;
+} row_state;
+
+static int row_out(const ferry_record_row *r, void *payload)
+{
+	row_state *rs = payload;
+
+	ferry_str_clear(&rs->json);
+	row_json(&rs->json, r, rs->fs);
+	if (ferry_str_failed(&rs->json))
+		return ferry__oom(rs->db);
+	if (!rs->cb)
+		return 1;
+	return rs->cb(rs->json.ptr, rs->json.size, rs->payload) != 0;
+}
+
 int ferry_record_get(ferry_buf *out, ferry_db *db, const char *entity,
 	const char *sys_id)
 {
 	ferry_fieldset fs = { NULL, 0 };
-	ferry_str json = FERRY_STR_INIT;
+	row_state rs = { NULL, NULL, FERRY_STR_INIT, NULL, NULL };
+	ferry_record_cond cond = { "sys_id", { FERRY_V_TEXT, 0, NULL, 0 } };
 	int error;
 
 	FERRY_CHECK_DB(db);
+	rs.db = db;
+	rs.fs = &fs;
 	if ((error = ferry__actor(db)) < 0 ||
 	    (error = ferry__fields(db, entity, &fs)) < 0 ||
 	    (error = check_sys_id(db, sys_id)) < 0)
 		goto done;
-	error = ferry_store__record_json(db, entity, &fs, sys_id, &json);
-	if (error == FERRY_ENOTFOUND)
-		error = ferry__error(db, error, "no %s record with sys_id %s; "
-			"see 'ferry record list %s'", entity, sys_id, entity);
-	if (error == 0)
-		error = ferry__buf_take(db, out, &json);
+	cond.value.s = (char *)sys_id;
+	cond.value.len = strlen(sys_id);
+	if ((error = ferry_store__record_query(db, entity, &fs, &cond, 1, 1,
+	    0, row_out, &rs)) < 0)
+		goto done;
+	if (rs.json.size == 0)
+		error = ferry__error(db, FERRY_ENOTFOUND, "no %s record with "
+			"sys_id %s; see 'ferry record list %s'", entity, sys_id,
+			entity);
+	else
+		error = ferry__buf_take(db, out, &rs.json);
 done:
-	ferry_str_dispose(&json);
+	ferry_str_dispose(&rs.json);
 	ferry_fieldset_dispose(&fs);
 	return error;
 }
@@ -350,6 +410,7 @@ static int filter_value(ferry_db *db, const char *entity,
 	const ferry_field *field = NULL;
 	ferry_str err = FERRY_STR_INIT;
 	json_t *v = NULL;
+	ferry_policy policy;
 	int i, error = 0;
 
 	if (!f->field || !f->value)
@@ -394,7 +455,7 @@ static int filter_value(ferry_db *db, const char *entity,
 		v = json_string(f->value);
 	c->column = field == &sysf ? f->field : field->name;
 	if (!v) {
-		error = ferry__error(db, FERRY_ENOMEM, "out of memory");
+		error = ferry__oom(db);
 	} else if (json_is_null(v) || ferry_type__convert(&c->value, field, v,
 	    &err) < 0) {
 		if (json_is_null(v))
@@ -403,8 +464,7 @@ static int filter_value(ferry_db *db, const char *entity,
 		error = ferry__error(db, FERRY_EINVALID, "filter %s=%s: %s",
 			f->field, f->value, ferry_str_cstr(&err));
 	} else if (!strcmp(f->field, "sys_policy") &&
-	    strcmp(f->value, "open") && strcmp(f->value, "changed") &&
-	    strcmp(f->value, "protected")) {
+	    ferry_policy_parse(&policy, f->value) < 0) {
 		error = ferry__error(db, FERRY_EINVALID, "filter %s=%s: a "
 			"policy is open, changed or protected", f->field,
 			f->value);
@@ -422,22 +482,24 @@ int ferry_record_list_v2(ferry_db *db, const char *entity,
 	static const ferry_record_list_options defaults =
 		FERRY_RECORD_LIST_OPTIONS_INIT;
 	ferry_fieldset fs = { NULL, 0 };
+	row_state rs = { NULL, NULL, FERRY_STR_INIT, NULL, NULL };
 	ferry_record_cond *conds = NULL;
 	size_t i, n = 0;
 	int error;
 
 	FERRY_CHECK_DB(db);
+	rs.db = db;
+	rs.fs = &fs;
 	if (!opts)
 		opts = &defaults;
-	if (!cb || (opts->nfilters && !opts->filters))
-		return ferry__error(db, FERRY_EMISUSE, "no callback or "
-			"filters given");
+	FERRY_ASSERT_ARG(cb);
+	FERRY_ASSERT_ARG(!opts->nfilters || opts->filters);
 	if ((error = ferry__actor(db)) < 0 ||
 	    (error = ferry__fields(db, entity, &fs)) < 0)
 		goto done;
 	if (opts->nfilters && (conds = ferry__calloc(opts->nfilters,
 	    sizeof(*conds))) == NULL) {
-		error = ferry__error(db, FERRY_ENOMEM, "out of memory");
+		error = ferry__oom(db);
 		goto done;
 	}
 	for (n = 0; n < opts->nfilters; n++)
@@ -446,9 +508,12 @@ int ferry_record_list_v2(ferry_db *db, const char *entity,
 			n++;
 			goto done;
 		}
+	rs.cb = cb;
+	rs.payload = payload;
 	error = ferry_store__record_query(db, entity, &fs, conds, n,
-		opts->limit, opts->offset, cb, payload);
+		opts->limit, opts->offset, row_out, &rs);
 done:
+	ferry_str_dispose(&rs.json);
 	for (i = 0; i < n; i++)
 		ferry_value_dispose(&conds[i].value);
 	ferry__free(conds);
@@ -644,7 +709,7 @@ int ferry_record_restore_v2(ferry_buf *out, ferry_db *db, const char *entity,
 	set = ferry__calloc(fs.n ? fs.n : 1, sizeof(*set));
 	obj = json_loads(v.payload.ptr, 0, NULL);
 	if (!values || !set || !obj) {
-		error = ferry__error(db, FERRY_ENOMEM, "out of memory");
+		error = ferry__oom(db);
 		goto done;
 	}
 	/* Fields dropped since that version are left out; every field of

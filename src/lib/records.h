@@ -9,6 +9,7 @@
 
 #include "db.h"
 #include "hash.h"
+#include "identity.h"
 #include "types.h"
 
 /* How a change is written. */
@@ -23,36 +24,11 @@ typedef struct {
 
 #define FERRY_WRITE_LOCAL { "local", 0, NULL, -1, 1, 0 }
 
-/* The system entities, whose fields are built in. */
-int ferry__is_system_entity(const char *entity);
-/*
- * Names ferry keeps for itself.  An entity may not be named like one of
- * the system entities above or start with ferry_ or sqlite_; a field may
- * not take the name of a system column (sys_id, sys_created_at,
- * sys_created_by, sys_updated_at, sys_updated_by, sys_policy, sys_vendor,
- * sys_version).  Every other name, sys_script_include or sys_class_name
- * included, is an external system's real name and is kept exactly.
- */
-int ferry__entity_name_reserved(const char *name);
-int ferry__field_name_reserved(const char *name);
-/* Catalog entities are changed only through the catalog calls. */
-int ferry__is_catalog_entity(const char *entity);
-
 /*
  * The fields of an entity, system or user.  FERRY_ENOTFOUND with a
  * message for an unknown entity.
  */
 int ferry__fields(ferry_db *db, const char *entity, ferry_fieldset *out);
-
-/*
- * The identity key hashed into a version: the sys_id of an ordinary
- * record, the natural key of a catalog record or associated object
- * (entity name; "entity.field"; "entity:name"), so that the same content
- * hashes the same in every instance.
- */
-int ferry__record_key(ferry_str *out, const char *entity,
-	const ferry_fieldset *fs, const ferry_value *values,
-	const char *sys_id);
 
 /* The version hash of content: docs/format.md, section 5.3. */
 void ferry__version_hash(char out[FERRY_HASH_HEX], const char *entity,

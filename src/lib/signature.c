@@ -106,7 +106,7 @@ int ferry__sig_policy(ferry_db *db, const char *path,
 		break;
 	}
 	if (ferry_str_failed(warning))
-		return ferry__error(db, FERRY_ENOMEM, "out of memory");
+		return ferry__oom(db);
 	return 0;
 }
 

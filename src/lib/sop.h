@@ -22,6 +22,7 @@
 #define FERRY_LIB_SOP_H
 
 #include "ferry/common.h"
+#include "store/handle.h"
 
 #include "hash.h"
 #include "str.h"
@@ -73,15 +74,6 @@ void ferry_sop__set_decoded_max(uint64_t max);
  * percent smaller files. */
 #define FERRY_SOP_ZSTD_LEVEL 1
 
-/*
- * Misuse (a NULL handle, a call in the wrong state): loud in debug builds,
- * FERRY_EMISUSE in release builds.  Only at the top of a function.
- */
-#define FERRY_SOP__ASSERT_ARG(expr) do { \
-	assert(expr); \
-	if (!(expr)) \
-		return FERRY_EMISUSE; \
-} while (0)
 
 /* What is wrong with a line, by ferry_sop__line_check(). */
 typedef enum {

@@ -609,7 +609,7 @@ int ferry_sop__reader_open(ferry_sop_reader **out, const char *path,
 	ferry_sop_reader *r = NULL;
 	int error = 0;
 
-	FERRY_SOP__ASSERT_ARG(out && path);
+	FERRY_ASSERT_ARG(out && path);
 	*out = NULL;
 	if ((r = ferry__calloc(1, sizeof(*r))) == NULL) {
 		error = FERRY_ENOMEM;
@@ -658,7 +658,7 @@ int ferry_sop__reader_next(ferry_sop_reader *r, const char **line,
 	size_t n = 0;
 	int error;
 
-	FERRY_SOP__ASSERT_ARG(r && line && len);
+	FERRY_ASSERT_ARG(r && line && len);
 	*line = NULL;
 	*len = 0;
 	if ((error = r->error) < 0 || r->done)
@@ -742,7 +742,7 @@ int ferry_sop__verify(const char *path, ferry_str *header_out,
 	size_t len;
 	int error;
 
-	FERRY_SOP__ASSERT_ARG(path);
+	FERRY_ASSERT_ARG(path);
 	if ((error = ferry_sop__reader_open(&r, path, err)) < 0)
 		goto done;
 	while ((error = ferry_sop__reader_next(r, &line, &len, err)) > 0)

@@ -341,8 +341,8 @@ int ferry_sop__writer_open(ferry_sop_writer **out, const char *path,
 	struct stat st;
 	int error = 0;
 
-	FERRY_SOP__ASSERT_ARG(out && path && header_json);
-	FERRY_SOP__ASSERT_ARG(!opts ||
+	FERRY_ASSERT_ARG(out && path && header_json);
+	FERRY_ASSERT_ARG(!opts ||
 		opts->version == FERRY_SOP_WRITE_OPTIONS_VERSION);
 	*out = NULL;
 	if (!opts)
@@ -399,7 +399,7 @@ int ferry_sop__writer_item(ferry_sop_writer *w, const char *line, size_t len)
 	const size_t tlen = strlen(FERRY_SOP_TRAILER_PREFIX);
 	uint64_t n;
 
-	FERRY_SOP__ASSERT_ARG(w && (line || len == 0) && !w->finished);
+	FERRY_ASSERT_ARG(w && (line || len == 0) && !w->finished);
 	if (w->error < 0)
 		return w->error;
 	n = w->items + 1;
@@ -436,7 +436,7 @@ int ferry_sop__writer_finish(ferry_sop_writer *w, char stamp[FERRY_HASH_HEX],
 	ferry_str trailer = FERRY_STR_INIT;
 	int error;
 
-	FERRY_SOP__ASSERT_ARG(w && !w->finished);
+	FERRY_ASSERT_ARG(w && !w->finished);
 	w->finished = 1;
 	if ((error = w->error) < 0)
 		goto done;

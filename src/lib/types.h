@@ -14,34 +14,20 @@
  * back as the same double, as a JSON number; json values are re-encoded
  * with sorted keys and no spaces.  A record's payload is an object of its non-null fields,
  * keys in byte order, no spaces.
+ *
+ * The shapes of types, fields and values (ferry_type, ferry_field,
+ * ferry_value) are store/values.h's: the store reads and writes them too.
  */
 #ifndef FERRY_LIB_TYPES_H
 #define FERRY_LIB_TYPES_H
 
+#include "store/values.h"
 #include "str.h"
 
 #include <jansson.h>
 #include <stddef.h>
 #include <stdint.h>
 
-typedef enum {
-	FERRY_T_NVARCHAR = 1,
-	FERRY_T_NCHAR,
-	FERRY_T_INT,
-	FERRY_T_BIGINT,
-	FERRY_T_DECIMAL,
-	FERRY_T_BOOL,
-	FERRY_T_DATE,
-	FERRY_T_DATETIME,
-	FERRY_T_TEXT,
-	FERRY_T_JSON,
-	FERRY_T_REF,
-	FERRY_T_FLOAT,
-	FERRY_T_TIME
-} ferry_type_base;
-
-#define FERRY_NAME_MAX 64
-#define FERRY_TYPE_TEXT_MAX 96
 #define FERRY_SIZE_MAX 1000000	/* largest nvarchar/nchar size */
 #define FERRY_TEXT_MAX (16u << 20) /* largest text or json value, bytes */
 /*
@@ -52,13 +38,6 @@ typedef enum {
  * with room for the package item around the value.
  */
 #define FERRY_JSON_DEPTH_MAX 500
-
-typedef struct {
-	ferry_type_base base;
-	int size;		/* n of nvarchar/nchar, p of decimal */
-	int scale;		/* s of decimal */
-	char ref[FERRY_NAME_MAX]; /* target entity of ref() */
-} ferry_type;
 
 /* Parse a type; 0, or -1 with the reason in err. */
 int ferry_type__parse(ferry_type *out, const char *text, ferry_str *err);
@@ -78,46 +57,6 @@ int ferry_type__time_canonical(char out[FERRY_DATETIME_MAX],
 /* The canonical text of a float: -1 for infinities and NaN.  out holds
  * at least 32 bytes. */
 int ferry_type__float_canonical(char out[32], double d);
-/* 1 if values of this type are stored as SQL integers. */
-int ferry_type__is_integer(const ferry_type *t);
-/* 1 if the type has a size (nvarchar, nchar). */
-int ferry_type__sized(const ferry_type *t);
-
-/* A field of an entity, as the catalog knows it. */
-typedef struct {
-	char name[FERRY_NAME_MAX];
-	ferry_type type;
-	char type_text[FERRY_TYPE_TEXT_MAX];
-	char *display;		/* owned, may be NULL */
-	char *description;	/* owned, may be NULL */
-	char *default_value;	/* owned JSON text of the default, or NULL */
-} ferry_field;
-
-/* The fields of an entity, sorted by name (byte order). */
-typedef struct {
-	ferry_field *fields;
-	size_t n;
-} ferry_fieldset;
-
-void ferry_fieldset_dispose(ferry_fieldset *fs);
-/* Index of a field, or -1. */
-int ferry_fieldset_find(const ferry_fieldset *fs, const char *name);
-/* Append a field (copying strings); keeps the set sorted. */
-int ferry_fieldset_add(ferry_fieldset *fs, const ferry_field *f);
-
-/* A value as stored: SQL NULL, integer or text. */
-typedef enum { FERRY_V_NULL = 0, FERRY_V_INT, FERRY_V_TEXT } ferry_value_kind;
-
-typedef struct {
-	ferry_value_kind kind;
-	int64_t i;
-	char *s;		/* owned */
-	size_t len;
-} ferry_value;
-
-void ferry_value_dispose(ferry_value *v);
-void ferry_values_dispose(ferry_value *v, size_t n);
-
 /*
  * Check a JSON value against a field and convert it to its stored form.
  * null gives FERRY_V_NULL.  Returns 0, or -1 with a one-line reason in err

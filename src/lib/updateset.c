@@ -54,20 +54,6 @@ typedef struct {
 
 /* ---- names ------------------------------------------------------------- */
 
-int ferry__updateset_field_name(char out[FERRY_NAME_MAX], const char *name)
-{
-	if (!ferry_ident_valid(name))
-		return -1;
-	if (!ferry__field_name_reserved(name) || !strcmp(name, "sys_id")) {
-		snprintf(out, FERRY_NAME_MAX, "%s", name);
-		return 0;
-	}
-	if (strlen(name) + strlen(FERRY_UPDATESET_RENAME) > FERRY_IDENT_MAX)
-		return -1;
-	snprintf(out, FERRY_NAME_MAX, FERRY_UPDATESET_RENAME "%s", name);
-	return 0;
-}
-
 /* ---- libxml2 ------------------------------------------------------------- */
 
 static void on_xml_error(void *arg, xmlErrorPtr e)
@@ -173,14 +159,13 @@ static int add_record(us_reader *u, us_record *r)
 		us_record *nr = ferry__realloc(u->recs, cap * sizeof(*nr));
 
 		if (!nr)
-			return ferry__error(u->db, FERRY_ENOMEM,
-				"out of memory");
+			return ferry__oom(u->db);
 		u->recs = nr;
 		u->cap = cap;
 	}
 	if (json_object_set_new(u->index, key, json_integer((json_int_t)u->n))
 	    < 0)
-		return ferry__error(u->db, FERRY_ENOMEM, "out of memory");
+		return ferry__oom(u->db);
 	u->recs[u->n++] = *r;
 	return 0;
 }
@@ -268,8 +253,7 @@ static int read_query(us_reader *u, xmlNodePtr n)
 			"entity", name_of(n), "name", ferry_str_cstr(&name),
 			"query", query);
 		if (!item || json_array_append_new(u->queries, item) < 0)
-			error = ferry__error(u->db, FERRY_ENOMEM,
-				"out of memory");
+			error = ferry__oom(u->db);
 	}
 	ferry__free(query);
 	ferry_str_dispose(&err);
@@ -309,7 +293,7 @@ static int read_record(us_reader *u, xmlNodePtr n, const char *action)
 	r.entity = ferry__strdup(name_of(n));
 	r.values = json_object();
 	if (!r.entity || !r.values) {
-		error = ferry__error(u->db, FERRY_ENOMEM, "out of memory");
+		error = ferry__oom(u->db);
 		goto done;
 	}
 	for (c = n->children; c && !error; c = c->next) {
@@ -360,7 +344,7 @@ static int read_record(us_reader *u, xmlNodePtr n, const char *action)
 			r.entity, NULL);
 	if (!error && (!strcmp(r.entity, "sys_dictionary") ||
 	    !strcmp(r.entity, "sys_db_object")) && note_definition(u, &r) < 0)
-		error = ferry__error(u->db, FERRY_ENOMEM, "out of memory");
+		error = ferry__oom(u->db);
 	if (!error) {
 		error = add_record(u, &r);
 		if (!error)
@@ -422,7 +406,7 @@ static int read_payload(us_reader *u, const char *payload, const char *action)
 	u->xml_error[0] = '\0';
 	if ((r = xmlReaderForMemory(payload, (int)len, NULL, NULL,
 	    XML_OPTIONS)) == NULL)
-		return ferry__error(u->db, FERRY_ENOMEM, "out of memory");
+		return ferry__oom(u->db);
 	xmlTextReaderSetStructuredErrorHandler(r, on_xml_error, u);
 	while ((rc = xmlTextReaderRead(r)) == 1 &&
 	    xmlTextReaderNodeType(r) != XML_READER_TYPE_ELEMENT)
@@ -824,8 +808,7 @@ static int entity_fields(us_reader *u, const char *entity,
 					"text");
 			if (ferry_type__parse(&f.type, f.type_text, &err) < 0 ||
 			    ferry_fieldset_add(fs, &f) < 0) {
-				error = ferry__error(u->db, FERRY_ENOMEM,
-					"out of memory");
+				error = ferry__oom(u->db);
 				break;
 			}
 		}
@@ -843,8 +826,7 @@ static int entity_fields(us_reader *u, const char *entity,
 			"length")));
 		if (ferry_type__parse(&f.type, f.type_text, &err) < 0 ||
 		    ferry_fieldset_add(fs, &f) < 0)
-			error = ferry__error(u->db, FERRY_ENOMEM,
-				"out of memory");
+			error = ferry__oom(u->db);
 	}
 	ferry_str_dispose(&err);
 	return error;
@@ -941,14 +923,14 @@ static int schema_items(us_reader *u, const char *entity,
 		ferry_str_puts(&p, ",\"type\":");
 		ferry_str_puts_json(&p, fs->fields[i].type_text);
 		ferry_str_putc(&p, '}');
-		ferry_str_printf(&key, "%s.%s", entity, name);
+		ferry__field_key(&key, entity, name);
 		catalog_id(id, key.ptr);
 		put_record_item(&line, "sys_field", id, key.ptr, "insert",
 			p.ptr, p.size);
 		error = ferry__updateset_add_line(out, &line);
 	}
 	if (!error && (ferry_str_failed(&p) || ferry_str_failed(&key)))
-		error = ferry__error(u->db, FERRY_ENOMEM, "out of memory");
+		error = ferry__oom(u->db);
 	ferry_str_dispose(&line);
 	ferry_str_dispose(&p);
 	ferry_str_dispose(&key);
@@ -976,7 +958,7 @@ static int record_items(us_reader *u, const char *entity,
 	if ((order = ferry__calloc(u->n ? u->n : 1, sizeof(*order))) == NULL ||
 	    (values = ferry__calloc(fs->n ? fs->n : 1, sizeof(*values))) ==
 	    NULL) {
-		error = ferry__error(u->db, FERRY_ENOMEM, "out of memory");
+		error = ferry__oom(u->db);
 		goto done;
 	}
 	for (i = 0; i < u->n; i++)
@@ -1082,7 +1064,7 @@ static int build_items(us_reader *u, ferry_updateset *out)
 	if ((sorted = ferry__calloc(json_object_size(names) + 1,
 	    sizeof(*sorted))) == NULL) {
 		json_decref(names);
-		return ferry__error(u->db, FERRY_ENOMEM, "out of memory");
+		return ferry__oom(u->db);
 	}
 	json_object_foreach(names, name, v)
 		sorted[n++] = name;
@@ -1112,7 +1094,7 @@ static int build_items(us_reader *u, ferry_updateset *out)
 		ferry_str_dispose(&line);
 	}
 	if (error == -1)
-		error = ferry__error(u->db, FERRY_ENOMEM, "out of memory");
+		error = ferry__oom(u->db);
 	ferry__free(sorted);
 	json_decref(names);
 	return error;
@@ -1144,7 +1126,7 @@ static int build_header(us_reader *u, ferry_updateset *out)
 			"has no usable name (1 to 200 printable characters); "
 			"name it in ServiceNow and export it again", u->path);
 	if ((set = json_object()) == NULL)
-		return ferry__error(u->db, FERRY_ENOMEM, "out of memory");
+		return ferry__oom(u->db);
 	/* The set's id as a UUID: its 32 digits with dashes, reversible. */
 	snprintf(out->pack_uid, sizeof(out->pack_uid),
 		"%.8s-%.4s-%.4s-%.4s-%.12s", id, id + 8, id + 12, id + 16,
@@ -1160,8 +1142,7 @@ static int build_header(us_reader *u, ferry_updateset *out)
 		FERRY_UPDATESET_KIND, "mode", "update_set", "pack", "id",
 		out->pack_uid, "name", name, "description",
 		json_object_get(u->header, "description"), "update_set", set);
-	return out->header ? 0 : ferry__error(u->db, FERRY_ENOMEM,
-		"out of memory");
+	return out->header ? 0 : ferry__oom(u->db);
 }
 
 int ferry__updateset_read(ferry_db *db, const char *path,
@@ -1181,7 +1162,7 @@ int ferry__updateset_read(ferry_db *db, const char *path,
 	u.tables = json_object();
 	u.queries = json_array();
 	if (!u.header || !u.index || !u.defs || !u.tables || !u.queries)
-		error = ferry__error(db, FERRY_ENOMEM, "out of memory");
+		error = ferry__oom(db);
 	else if ((error = read_file(&u)) == 0 &&
 	    (error = build_header(&u, out)) == 0)
 		error = build_items(&u, out);

@@ -24,14 +24,8 @@
 #define FERRY_UPDATESET_DEPTH_MAX 32
 #define FERRY_UPDATESET_RECORDS_MAX 1000000
 
-/*
- * A ServiceNow field named like one of ferry's system columns
- * (sys_created_by, sys_updated_by, sys_policy; records.h) is kept under
- * this prefix: sys_policy is field ext_sys_policy, whose sys_field
- * record names the original.  The mapping is reversible, and a record
- * that also has a real field of the mapped name is refused.
- */
-#define FERRY_UPDATESET_RENAME "ext_"
+/* FERRY_UPDATESET_RENAME, the prefix of renamed ServiceNow fields, and
+ * ferry__updateset_field_name() are identity.h's: names are its rule. */
 
 /* The items of an update set, ready to stage. */
 typedef struct {
@@ -56,10 +50,5 @@ void ferry__updateset_dispose(ferry_updateset *us);
 /* Append a copy of line to out and clear line; -1 out of memory. */
 int ferry__updateset_add_line(ferry_updateset *out, ferry_str *line);
 
-/*
- * A ServiceNow field name as ferry's field name (the rename above), or
- * -1 when it cannot be one.
- */
-int ferry__updateset_field_name(char out[FERRY_NAME_MAX], const char *name);
 
 #endif

@@ -91,7 +91,7 @@ int ferry__capture(ferry_db *db, const char *entity, const char *sys_id,
 		return error == FERRY_ENOTFOUND ? ferry__error(db, error,
 			"the current pack of '%s' is gone; pick one with "
 			"'ferry pack use NAME'", db->user) : error;
-	if (strcmp(pack.state, "completed") == 0)
+	if (pack.state == FERRY_PACK_COMPLETED)
 		return ferry__error(db, FERRY_ESTATE, "your current pack '%s' "
 			"is completed and frozen; switch with 'ferry pack use "
 			"NAME' (or reopen it)", pack.name);
@@ -112,6 +112,7 @@ int ferry__record_write(ferry_db *db, const char *entity,
 	ferry_version_row v;
 	ferry_audit audit;
 	char hash[FERRY_HASH_HEX], now[FERRY_ISO_LEN];
+	ferry_policy had = FERRY_POLICY_OPEN;
 	const char *policy;
 	int error, exists, vendor, is_insert, is_delete;
 	int64_t version_id;
@@ -125,6 +126,11 @@ int ferry__record_write(ferry_db *db, const char *entity,
 		goto done;
 	exists = error == 0;
 	error = 0;
+	if (exists && ferry_policy_parse(&had, meta.policy) < 0) {
+		error = ferry__error(db, FERRY_EFORMAT, "%s record %s has an "
+			"unknown policy '%s'", entity, sys_id, meta.policy);
+		goto done;
+	}
 	if (is_insert && exists) {
 		error = ferry__error(db, FERRY_EEXISTS, "%s record %s already "
 			"exists", entity, sys_id);
@@ -136,8 +142,7 @@ int ferry__record_write(ferry_db *db, const char *entity,
 			entity);
 		goto done;
 	}
-	if (exists && !o->allow_protected &&
-	    !strcmp(meta.policy, "protected")) {
+	if (exists && !o->allow_protected && had == FERRY_POLICY_PROTECTED) {
 		error = ferry__error(db, FERRY_EPROTECTED, "%s record %s is "
 			"protected: it belongs to an installed application and "
 			"cannot be changed locally; change it in the "
@@ -145,21 +150,24 @@ int ferry__record_write(ferry_db *db, const char *entity,
 			sys_id);
 		goto done;
 	}
+	/* The local rules: a new record is open, a local change makes it
+	 * changed, a protected one stays protected (imports bring their
+	 * own). */
 	if (o->policy)
 		policy = o->policy;
 	else if (is_insert)
-		policy = "open";
-	else if (!strcmp(meta.policy, "protected"))
-		policy = "protected";
+		policy = ferry_policy_name(FERRY_POLICY_OPEN);
+	else if (had == FERRY_POLICY_PROTECTED)
+		policy = ferry_policy_name(FERRY_POLICY_PROTECTED);
 	else
-		policy = "changed";
+		policy = ferry_policy_name(FERRY_POLICY_CHANGED);
 	vendor = o->vendor >= 0 ? o->vendor : exists ? meta.vendor : 0;
 
 	/* The payload of a delete records what was deleted. */
 	if (is_delete) {
 		if ((current = ferry__calloc(fs->n ? fs->n : 1,
 		    sizeof(*current))) == NULL) {
-			error = ferry__error(db, FERRY_ENOMEM, "out of memory");
+			error = ferry__oom(db);
 			goto done;
 		}
 		if ((error = ferry_store__record_values(db, entity, fs, sys_id,
@@ -168,10 +176,9 @@ int ferry__record_write(ferry_db *db, const char *entity,
 		values = current;
 	}
 	ferry_type__payload(&payload, fs, values);
-	if ((error = ferry__record_key(&rkey, entity, fs, values, sys_id)) < 0)
-		goto done;
+	ferry__record_key(&rkey, entity, fs, values, sys_id);
 	if (ferry_str_failed(&payload) || ferry_str_failed(&rkey)) {
-		error = ferry__error(db, FERRY_ENOMEM, "out of memory");
+		error = ferry__oom(db);
 		goto done;
 	}
 	ferry__version_hash(hash, entity, rkey.ptr, action, payload.ptr,

@@ -260,6 +260,39 @@ int srv_reply_file(srv_req *r, const char *path, const char *name,
 	return queue(r, 200, resp);
 }
 
+char *srv_unescape(const char *s, size_t len, int plus)
+{
+	char *out = malloc(len + 1), *o = out;
+	size_t i;
+
+	if (!out)
+		return NULL;
+	for (i = 0; i < len; i++) {
+		if (s[i] == '%') {
+			char h[3], *end;
+			long v;
+
+			if (i + 2 >= len)
+				goto bad;
+			h[0] = s[i + 1];
+			h[1] = s[i + 2];
+			h[2] = '\0';
+			v = strtol(h, &end, 16);
+			if (*end || v == 0)
+				goto bad;
+			*o++ = (char)v;
+			i += 2;
+		} else {
+			*o++ = plus && s[i] == '+' ? ' ' : s[i];
+		}
+	}
+	*o = '\0';
+	return out;
+bad:
+	free(out);
+	return NULL;
+}
+
 const char *srv_query(srv_req *r, const char *key)
 {
 	const char *raw = MHD_lookup_connection_value(r->conn,

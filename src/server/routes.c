@@ -82,39 +82,6 @@ static const srv_route routes[] = {
 	{ "GET", V "/audit", api_audit_list, 0 },
 };
 
-char *srv_unescape(const char *s, size_t len, int plus)
-{
-	char *out = malloc(len + 1), *o = out;
-	size_t i;
-
-	if (!out)
-		return NULL;
-	for (i = 0; i < len; i++) {
-		if (s[i] == '%') {
-			char h[3], *end;
-			long v;
-
-			if (i + 2 >= len)
-				goto bad;
-			h[0] = s[i + 1];
-			h[1] = s[i + 2];
-			h[2] = '\0';
-			v = strtol(h, &end, 16);
-			if (*end || v == 0)
-				goto bad;
-			*o++ = (char)v;
-			i += 2;
-		} else {
-			*o++ = plus && s[i] == '+' ? ' ' : s[i];
-		}
-	}
-	*o = '\0';
-	return out;
-bad:
-	free(out);
-	return NULL;
-}
-
 /* Match path against pattern; on success params hold the segments. */
 static int match(const char *pattern, const char *path, char **params)
 {

@@ -25,6 +25,18 @@
 /* ---- internal ---------------------------------------------------------- */
 
 typedef struct srv srv;
+
+/* The server's shared state (pool.c, read through its accessors). */
+struct srv {
+	ferry_server_options o;
+	char *work_dir;		/* <instance dir>/.ferry-serve */
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	ferry_db **pool;	/* idle handles */
+	unsigned npool, pool_size;
+	unsigned busy;		/* requests and jobs in flight */
+	struct MHD_Daemon *daemon;
+};
 typedef struct srv_req srv_req;
 
 /* Route flags. */
@@ -94,6 +106,8 @@ unsigned srv_port(const srv *s);
 void srv_idle(srv *s);
 /* Stop gracefully (what is in flight finishes) and free; accepts NULL. */
 void srv_stop(srv *s);
+
+/* ---- pool.c: the shared state ---------------------------------------- */
 const ferry_server_options *srv_options(const srv *s);
 /* Borrow a handle for the request's user (authenticated requests) or
  * none (public ones); give it back with srv_db_release(). */
@@ -147,10 +161,11 @@ int64_t srv_jint(srv_req *r, const char *key, int64_t def, int *bad);
 /* Parse a decimal id (path parameter); -1 when not one. */
 int64_t srv_parse_id(const char *text);
 
-/* ---- routes.c -------------------------------------------------------- */
 /* Decode %XX escapes (and '+' as a space when `plus`); NULL for a bad
  * escape or an escaped NUL. */
 char *srv_unescape(const char *s, size_t len, int plus);
+
+/* ---- routes.c -------------------------------------------------------- */
 /* The route for method and path; params filled.  *path_known tells a
  * 405 from a 404. */
 const srv_route *srv_route_find(const char *method, const char *path,

@@ -396,3 +396,27 @@ print(h.hexdigest())'
 	same P "$(echo "$output" | jp 'd["pack"]["name"]')"
 	same pack "$(echo "$output" | jp 'd["mode"]')"
 }
+
+@test "rule: a pack's description goes into the package header whole, never cut inside a UTF-8 character" {
+	init_member
+	# 700 two-byte characters: 1,400 bytes, so a 1,024-byte buffer
+	# would end inside the 512th character.
+	desc=$(python3 -c 'print("é" * 700)')
+	ferry pack create D --description "$desc" --use >/dev/null
+	ferry record put member '{"name":"x"}' >/dev/null
+	ferry pack complete D >/dev/null
+	run --separate-stderr ferry pack export D --output d.sop
+	[ "$status" -eq 0 ]
+	run python3 -c '
+import json, subprocess, sys
+raw = subprocess.run(["zstd", "-dcf", "--", "d.sop"], check=True,
+    capture_output=True).stdout
+header = json.loads(raw.split(b"\n")[0].decode("utf-8", "strict"))
+print(header["pack"]["description"])'
+	[ "$status" -eq 0 ]
+	same "$desc" "$output"
+	# And the importing side reads it back whole.
+	run --separate-stderr ferry --json inspect d.sop
+	[ "$status" -eq 0 ]
+	same "$desc" "$(echo "$output" | jp 'd["pack"]["description"]')"
+}

@@ -206,3 +206,37 @@ EOF2
 	bad=$(echo "$output" | grep -vE '#include "(server\.h|serve\.h|ferry\.h|str\.h|text\.h)"' || true)
 	[ -z "$bad" ] || { echo "$bad" >&2; false; }
 }
+
+@test "meta: every public call taking a handle clears its last error first (FERRY_CHECK_DB)" {
+	run python3 tests/meta/entries.py --self-test
+	echo "$output"
+	[ "$status" -eq 0 ]
+	run python3 tests/meta/entries.py
+	echo "$output"
+	[ "$status" -eq 0 ]
+}
+
+@test "meta: an allocation failure in the library answers through ferry__oom()" {
+	# The import files keep their own words until their rework lands
+	# (src/lib/import*.c, src/lib/store/imports*.c): work to be removed.
+	run python3 - <<'EOF'
+import glob, re
+bad = []
+for path in sorted(glob.glob("src/lib/**/*.c", recursive=True)):
+    if re.match(r"src/lib/(import\w*|store/imports\w*|store/handle)\.c$", path):
+        continue
+    text = open(path).read()
+    for m in re.finditer(r'ferry__error\(\s*[^,]+,\s*FERRY_ENOMEM,\s*"out of memory"\s*\)', text):
+        bad.append(f"{path}:{text.count(chr(10), 0, m.start()) + 1}")
+print("\n".join(bad))
+EOF
+	[ "$status" -eq 0 ] && [ -z "$output" ] || { echo "$output" >&2; false; }
+	# The helper is there and is the one place that words it.
+	grep -q '^int ferry__oom(ferry_db \*db)' src/lib/store/handle.c
+}
+
+@test "meta: misuse is checked by FERRY_ASSERT_ARG only (no bare FERRY_EMISUSE returns)" {
+	run grep -rnE 'return FERRY_EMISUSE;' src/lib --include='*.c'
+	bad=$(echo "$output" | grep -v '^src/lib/store/handle.c:' || true)
+	[ -z "$bad" ] || { echo "$bad" >&2; false; }
+}

@@ -9,6 +9,7 @@
  * unchanged on disk, not as the handle remembers it.
  */
 #include "helpers.h"
+#include "store/handle.h"
 
 #include "ferry.h"
 
@@ -17,7 +18,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #define NOW "2021-12-31T12:00:00Z"
@@ -300,6 +303,8 @@ static void test_api_misuse__null_handle(void **state)
 	ferry_buf b = FERRY_BUF_INIT;
 	ferry_export_options eo = FERRY_EXPORT_OPTIONS_INIT;
 	uint64_t n = 7;
+	/* The answers themselves: debug builds would stop at the first. */
+	int was = ferry__misuse_abort(0);
 
 	(void)state;
 	assert_int_equal(ferry_db_set_now(NULL, NOW), FERRY_EMISUSE);
@@ -350,15 +355,52 @@ static void test_api_misuse__null_handle(void **state)
 	ferry_buf_dispose(NULL);
 	ferry_buf_dispose(&b);
 	ferry_buf_dispose(&b);
+	ferry__misuse_abort(was);
+}
+
+/*
+ * Misuse stops a debug build at once, naming the function, so a face's
+ * mistake is loud in every test; a release build answers FERRY_EMISUSE.
+ */
+static void test_api_misuse__debug_build_stops(void **state)
+{
+	int def = ferry__misuse_abort(1), status;
+	pid_t pid;
+
+	(void)state;
+#ifdef NDEBUG
+	assert_int_equal(def, 0);
+#else
+	assert_int_equal(def, 1);
+#endif
+	fflush(NULL);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		ferry_buf b = FERRY_BUF_INIT;
+
+		/* Not reached: the check stops the process. */
+		_exit(ferry_record_get(&b, NULL, "e", SYS_ID) ==
+			FERRY_EMISUSE ? 3 : 4);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFSIGNALED(status));
+	assert_int_equal(WTERMSIG(status), SIGABRT);
+	ferry__misuse_abort(0);
+	assert_int_equal(ferry_record_get(NULL, NULL, "e", SYS_ID),
+		FERRY_EMISUSE);
+	ferry__misuse_abort(def);
 }
 
 static void test_api_misuse__null_json(void **state)
 {
 	char *path = fixture(*state);
 	ferry_db *db = open_at(path);
+	int was = ferry__misuse_abort(0);
 
 	assert_int_equal(ferry_record_put(NULL, db, "member", NULL),
 		FERRY_EMISUSE);
+	ferry__misuse_abort(was);
 	ferry_db_close(db);
 	free(path);
 }
@@ -780,6 +822,7 @@ int main(void)
 		T(test_api_strerror__every_code_has_text),
 		T(test_api_errmsg__one_line_that_says_what_to_do),
 		T(test_api_misuse__null_handle),
+		T(test_api_misuse__debug_build_stops),
 		T(test_api_misuse__null_json),
 		T(test_api_unchanged__after_each_failing_call),
 		T(test_api_oom__record_put),

@@ -13,7 +13,7 @@ static int exec_str(ferry_db *db, ferry_str *sql)
 	int error;
 
 	if (ferry_str_failed(sql))
-		error = ferry__error(db, FERRY_ENOMEM, "out of memory");
+		error = ferry__oom(db);
 	else
 		error = ferry_sq__exec(db, sql->ptr);
 	ferry_str_dispose(sql);
@@ -74,12 +74,12 @@ int ferry_store__table_create(ferry_db *db, const char *entity)
 			(st->npending + 1) * sizeof(*p));
 
 		if (!p)
-			return ferry__error(db, FERRY_ENOMEM, "out of memory");
+			return ferry__oom(db);
 		st->pending = p;
 		p += st->npending;
 		memset(p, 0, sizeof(*p));
 		if ((p->name = ferry__strdup(entity)) == NULL)
-			return ferry__error(db, FERRY_ENOMEM, "out of memory");
+			return ferry__oom(db);
 		st->npending++;
 		return 0;
 	}
@@ -146,7 +146,7 @@ int ferry_store__column_check(ferry_db *db, const char *entity,
 	ferry_str_puts(&sql, " IS NOT NULL");
 	if (ferry_str_failed(&sql)) {
 		ferry_str_dispose(&sql);
-		return ferry__error(db, FERRY_ENOMEM, "out of memory");
+		return ferry__oom(db);
 	}
 	rc = sqlite3_prepare_v2(db->store->conn, sql.ptr, -1, &st, NULL);
 	ferry_str_dispose(&sql);
@@ -196,7 +196,6 @@ int ferry_store__fields_load(ferry_db *db, const char *entity,
 	ferry_fieldset *out)
 {
 	sqlite3_stmt *st;
-	ferry_str err = FERRY_STR_INIT;
 	int error, rc;
 
 	if ((error = ferry_sq__prepare(db, "SELECT name, type, display, "
@@ -210,17 +209,11 @@ int ferry_store__fields_load(ferry_db *db, const char *entity,
 		memset(&f, 0, sizeof(f));
 		ferry_sq__copy(f.name, sizeof(f.name), st, 0);
 		ferry_sq__copy(f.type_text, sizeof(f.type_text), st, 1);
-		if (ferry_type__parse(&f.type, f.type_text, &err) < 0) {
-			error = ferry__error(db, FERRY_EFORMAT, "the catalog "
-				"is damaged: field %s.%s: %s", entity, f.name,
-				ferry_str_cstr(&err));
-			break;
-		}
 		f.display = column_dup(st, 2);
 		f.description = column_dup(st, 3);
 		f.default_value = column_dup(st, 4);
 		if (ferry_fieldset_add(out, &f) < 0)
-			error = ferry__error(db, FERRY_ENOMEM, "out of memory");
+			error = ferry__oom(db);
 		ferry__free(f.display);
 		ferry__free(f.description);
 		ferry__free(f.default_value);
@@ -228,7 +221,6 @@ int ferry_store__fields_load(ferry_db *db, const char *entity,
 			break;
 	}
 	ferry_sq__reset(st);
-	ferry_str_dispose(&err);
 	if (error < 0)
 		return error;
 	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 :

@@ -25,7 +25,7 @@ static int connect(ferry_db *db, const char *path, int flags)
 	int rc;
 
 	if ((db->store = ferry__calloc(1, sizeof(*db->store))) == NULL)
-		return ferry__error(db, FERRY_ENOMEM, "out of memory");
+		return ferry__oom(db);
 	rc = sqlite3_open_v2(path, &db->store->conn, flags, NULL);
 	if (rc != SQLITE_OK)
 		return ferry__error(db, FERRY_EIO, "cannot open %s: %s; check "
@@ -60,9 +60,8 @@ static int connect_immutable(ferry_db *db, const char *path)
 		else
 			ferry_str_putc(&uri, *p);
 	ferry_str_puts(&uri, "?immutable=1");
-	error = ferry_str_failed(&uri) ? ferry__error(db, FERRY_ENOMEM,
-		"out of memory") : connect(db, uri.ptr, SQLITE_OPEN_READONLY |
-		SQLITE_OPEN_URI);
+	error = ferry_str_failed(&uri) ? ferry__oom(db) : connect(db, uri.ptr,
+		SQLITE_OPEN_READONLY | SQLITE_OPEN_URI);
 	ferry_str_dispose(&uri);
 	return error;
 }
@@ -83,23 +82,6 @@ static int check_path(ferry_db *db, const char *path)
 		return ferry__error(db, FERRY_EINVALID, "'%s' is not a file "
 			"path; an instance is a file: give a path like "
 			"./ferry.db", path);
-	return 0;
-}
-
-int ferry_store__schema_version(ferry_db *db, int *out)
-{
-	sqlite3_stmt *st;
-	int rc;
-
-	rc = sqlite3_prepare_v2(db->store->conn, "PRAGMA user_version", -1,
-		&st, NULL);
-	if (rc != SQLITE_OK)
-		return ferry_sq__error(db, rc, "open");
-	rc = sqlite3_step(st);
-	*out = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
-	sqlite3_finalize(st);
-	if (rc != SQLITE_ROW)
-		return ferry_sq__error(db, rc, "reading the schema version");
 	return 0;
 }
 
@@ -370,7 +352,7 @@ int ferry_store__instance(ferry_db *db, ferry_str *id, ferry_str *name)
 	if (rc != SQLITE_ROW)
 		return ferry_sq__error(db, rc, "reading the instance");
 	if (ferry_str_failed(id) || ferry_str_failed(name))
-		return ferry__error(db, FERRY_ENOMEM, "out of memory");
+		return ferry__oom(db);
 	return 0;
 }
 

@@ -185,7 +185,7 @@ int ferry_store__definition_version_get(ferry_db *db, int64_t id,
 		    ferry_str_failed(&row->body) ||
 		    ferry_str_failed(&row->parent) ||
 		    ferry_str_failed(&row->master))
-			return ferry__error(db, FERRY_ENOMEM, "out of memory");
+			return ferry__oom(db);
 		return 0;
 	}
 	if (rc == SQLITE_DONE)

@@ -25,7 +25,7 @@ int ferry_store__objects_each(ferry_db *db, const char *table,
 	ferry_str_puts(&sql, " WHERE entity = ?1 ORDER BY name");
 	if (ferry_str_failed(&sql)) {
 		ferry_str_dispose(&sql);
-		return ferry__error(db, FERRY_ENOMEM, "out of memory");
+		return ferry__oom(db);
 	}
 	/* Not cached: the callback may run other statements. */
 	rc = sqlite3_prepare_v2(db->store->conn, sql.ptr, -1, &st, NULL);
@@ -64,7 +64,7 @@ int ferry_store__object_find(ferry_db *db, const char *table,
 	ferry_str_puts(&sql, " WHERE entity = ?1 AND name = ?2");
 	if (ferry_str_failed(&sql)) {
 		ferry_str_dispose(&sql);
-		return ferry__error(db, FERRY_ENOMEM, "out of memory");
+		return ferry__oom(db);
 	}
 	error = ferry_sq__prepare(db, sql.ptr, &st);
 	ferry_str_dispose(&sql);
@@ -87,29 +87,18 @@ int ferry_store__object_find(ferry_db *db, const char *table,
 		ferry_sq__error(db, rc, "finding an associated object");
 }
 
-int ferry_store__field_deleted(ferry_db *db, const char *entity,
-	const char *field)
+int ferry_store__field_deleted(ferry_db *db, const char *rkey)
 {
 	sqlite3_stmt *st;
-	ferry_str rkey = FERRY_STR_INIT;
 	int error, rc;
 
-	/* The identity key of a sys_field record is "entity.field". */
-	ferry_str_printf(&rkey, "%s.%s", entity, field);
-	if (ferry_str_failed(&rkey)) {
-		ferry_str_dispose(&rkey);
-		return ferry__error(db, FERRY_ENOMEM, "out of memory");
-	}
 	if ((error = ferry_sq__prepare(db, "SELECT 1 FROM ferry_version "
 	    "WHERE entity = 'sys_field' AND rkey = ?1 AND action = 'delete' "
-	    "LIMIT 1", &st)) < 0) {
-		ferry_str_dispose(&rkey);
+	    "LIMIT 1", &st)) < 0)
 		return error;
-	}
-	sqlite3_bind_text(st, 1, rkey.ptr, (int)rkey.size, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 1, rkey, -1, SQLITE_TRANSIENT);
 	rc = sqlite3_step(st);
 	ferry_sq__reset(st);
-	ferry_str_dispose(&rkey);
 	if (rc == SQLITE_ROW)
 		return 1;
 	return rc == SQLITE_DONE ? 0 :

@@ -15,6 +15,7 @@
 #include "imports.h"
 
 #include "alloc.h"
+#include "types.h"
 
 #include <string.h>
 

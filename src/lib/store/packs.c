@@ -28,25 +28,49 @@
 
 static int pack_row(ferry_db *db, sqlite3_stmt *st, ferry_pack_row *out)
 {
-	int rc = sqlite3_step(st);
+	int rc = sqlite3_step(st), bad_state = 0;
 
 	if (rc == SQLITE_ROW) {
 		out->id = sqlite3_column_int64(st, 0);
 		ferry_sq__copy(out->uid, sizeof(out->uid), st, 1);
 		ferry_sq__copy(out->name, sizeof(out->name), st, 2);
-		ferry_sq__copy(out->state, sizeof(out->state), st, 3);
+		bad_state = ferry_pack_state_parse(&out->state,
+			(const char *)sqlite3_column_text(st, 3)) < 0;
 		out->is_default = sqlite3_column_int(st, 4);
 		ferry_sq__copy(out->completed_at, sizeof(out->completed_at),
 			st, 5);
-		ferry_sq__copy(out->description, sizeof(out->description),
-			st, 6);
 		ferry_sq__copy(out->exported_at, sizeof(out->exported_at),
 			st, 7);
 	}
 	ferry_sq__reset(st);
 	if (rc == SQLITE_DONE)
 		return FERRY_ENOTFOUND;
+	if (rc == SQLITE_ROW && bad_state)
+		return ferry__error(db, FERRY_EFORMAT, "the instance is "
+			"damaged: pack %lld has an unknown state",
+			(long long)out->id);
 	return rc == SQLITE_ROW ? 0 : ferry_sq__error(db, rc, "reading packs");
+}
+
+int ferry_store__pack_description(ferry_db *db, int64_t id, ferry_str *out)
+{
+	sqlite3_stmt *st;
+	int error, rc;
+
+	if ((error = ferry_sq__prepare(db, "SELECT coalesce(description, '') "
+	    "FROM ferry_pack WHERE id = ?1", &st)) < 0)
+		return error;
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		ferry_str_put(out, (const char *)sqlite3_column_text(st, 0),
+			(size_t)sqlite3_column_bytes(st, 0));
+	ferry_sq__reset(st);
+	if (rc == SQLITE_DONE)
+		return FERRY_ENOTFOUND;
+	if (rc != SQLITE_ROW)
+		return ferry_sq__error(db, rc, "reading packs");
+	return ferry_str_failed(out) ? ferry__oom(db) : 0;
 }
 
 int ferry_store__pack_get(ferry_db *db, const char *name, ferry_pack_row *out)
@@ -96,7 +120,8 @@ int ferry_store__pack_insert(ferry_db *db, const char *uid, const char *name,
 	return 0;
 }
 
-int ferry_store__pack_set_state(ferry_db *db, int64_t id, const char *state,
+int ferry_store__pack_set_state(ferry_db *db, int64_t id,
+	ferry_pack_state state,
 	const char *completed_at)
 {
 	sqlite3_stmt *st;
@@ -106,7 +131,8 @@ int ferry_store__pack_set_state(ferry_db *db, int64_t id, const char *state,
 	    "completed_at = ?3 WHERE id = ?1", &st)) < 0)
 		return error;
 	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_text(st, 2, state, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, ferry_pack_state_name(state), -1,
+		SQLITE_STATIC);
 	ferry_sq__bind_text(st, 3, completed_at);
 	return ferry_sq__done(db, st, "changing a pack");
 }

@@ -14,7 +14,7 @@ static int prepare_str(ferry_db *db, ferry_str *sql, sqlite3_stmt **st)
 	int error;
 
 	if (ferry_str_failed(sql))
-		error = ferry__error(db, FERRY_ENOMEM, "out of memory");
+		error = ferry__oom(db);
 	else
 		error = ferry_sq__prepare(db, sql->ptr, st);
 	ferry_str_dispose(sql);
@@ -180,73 +180,39 @@ static void select_columns(ferry_str *sql, const char *entity,
 
 #define META_COLUMNS 8
 
-/* One row as the documented JSON object, values in canonical form. */
-static void row_json(ferry_str *out, sqlite3_stmt *st,
-	const ferry_fieldset *fs)
+/* Read one row's system columns and field values (borrowed from st). */
+static void row_read(ferry_record_row *r, sqlite3_stmt *st,
+	const ferry_fieldset *fs, ferry_value *values)
 {
-	static const char *const meta[] = { "sys_id", "sys_policy",
-		"sys_vendor", "sys_version", "sys_created_at",
-		"sys_created_by", "sys_updated_at", "sys_updated_by" };
 	size_t i;
 
-	ferry_str_putc(out, '{');
-	for (i = 0; i < META_COLUMNS; i++) {
-		if (i)
-			ferry_str_putc(out, ',');
-		ferry_str_printf(out, "\"%s\":", meta[i]);
-		if (i == 2)
-			ferry_str_puts(out, sqlite3_column_int(st, 2) ?
-				"true" : "false");
-		else
-			ferry_str_puts_json(out,
-				(const char *)sqlite3_column_text(st, (int)i));
-	}
+	r->sys_id = (const char *)sqlite3_column_text(st, 0);
+	r->policy = (const char *)sqlite3_column_text(st, 1);
+	r->vendor = sqlite3_column_int(st, 2);
+	r->version = (const char *)sqlite3_column_text(st, 3);
+	r->created_at = (const char *)sqlite3_column_text(st, 4);
+	r->created_by = (const char *)sqlite3_column_text(st, 5);
+	r->updated_at = (const char *)sqlite3_column_text(st, 6);
+	r->updated_by = (const char *)sqlite3_column_text(st, 7);
 	for (i = 0; i < fs->n; i++) {
 		int col = (int)i + META_COLUMNS;
-		ferry_value v = { FERRY_V_NULL, 0, NULL, 0 };
+		ferry_value *v = &values[i];
 
+		memset(v, 0, sizeof(*v));
 		switch (sqlite3_column_type(st, col)) {
 		case SQLITE_NULL:
 			break;
 		case SQLITE_INTEGER:
-			v.kind = FERRY_V_INT;
-			v.i = sqlite3_column_int64(st, col);
+			v->kind = FERRY_V_INT;
+			v->i = sqlite3_column_int64(st, col);
 			break;
 		default:
-			v.kind = FERRY_V_TEXT;
-			v.s = (char *)sqlite3_column_text(st, col);
-			v.len = (size_t)sqlite3_column_bytes(st, col);
+			v->kind = FERRY_V_TEXT;
+			v->s = (char *)sqlite3_column_text(st, col);
+			v->len = (size_t)sqlite3_column_bytes(st, col);
 		}
-		ferry_str_putc(out, ',');
-		ferry_str_puts_json(out, fs->fields[i].name);
-		ferry_str_putc(out, ':');
-		ferry_type__canonical(out, &fs->fields[i], &v);
 	}
-	ferry_str_putc(out, '}');
-}
-
-int ferry_store__record_json(ferry_db *db, const char *entity,
-	const ferry_fieldset *fs, const char *sys_id, ferry_str *json)
-{
-	ferry_str sql = FERRY_STR_INIT;
-	sqlite3_stmt *st;
-	int error, rc;
-
-	select_columns(&sql, entity, fs);
-	ferry_str_puts(&sql, " WHERE sys_id = ?1");
-	if ((error = prepare_str(db, &sql, &st)) < 0)
-		return error;
-	sqlite3_bind_text(st, 1, sys_id, -1, SQLITE_TRANSIENT);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		row_json(json, st, fs);
-	ferry_sq__reset(st);
-	if (rc == SQLITE_DONE)
-		return FERRY_ENOTFOUND;
-	if (rc != SQLITE_ROW)
-		return ferry_sq__error(db, rc, "reading a record");
-	return ferry_str_failed(json) ?
-		ferry__error(db, FERRY_ENOMEM, "out of memory") : 0;
+	r->values = values;
 }
 
 int ferry_store__record_values(ferry_db *db, const char *entity,
@@ -290,24 +256,17 @@ int ferry_store__record_values(ferry_db *db, const char *entity,
 		return FERRY_ENOTFOUND;
 	if (rc != SQLITE_ROW)
 		return ferry_sq__error(db, rc, "reading a record");
-	return error ? ferry__error(db, error, "out of memory") : 0;
-}
-
-int ferry_store__record_each(ferry_db *db, const char *entity,
-	const ferry_fieldset *fs, int (*cb)(const char *, size_t, void *),
-	void *payload)
-{
-	return ferry_store__record_query(db, entity, fs, NULL, 0, 0, 0, cb,
-		payload);
+	return error ? ferry__oom(db) : 0;
 }
 
 int ferry_store__record_query(ferry_db *db, const char *entity,
 	const ferry_fieldset *fs, const ferry_record_cond *conds, size_t n,
-	uint64_t limit, uint64_t offset,
-	int (*cb)(const char *, size_t, void *), void *payload)
+	uint64_t limit, uint64_t offset, ferry_record_row_cb cb,
+	void *payload)
 {
-	ferry_str sql = FERRY_STR_INIT, row = FERRY_STR_INIT;
+	ferry_str sql = FERRY_STR_INIT;
 	sqlite3_stmt *st = NULL;
+	ferry_value *values = NULL;
 	size_t i;
 	int error = 0, rc;
 
@@ -324,7 +283,7 @@ int ferry_store__record_query(ferry_db *db, const char *entity,
 			limit ? (long long)limit : -1LL, (long long)offset);
 	if (ferry_str_failed(&sql)) {
 		ferry_str_dispose(&sql);
-		return ferry__error(db, FERRY_ENOMEM, "out of memory");
+		return ferry__oom(db);
 	}
 	/* Not cached: the callback may run other statements. */
 	rc = sqlite3_prepare_v2(db->store->conn, sql.ptr, -1, &st, NULL);
@@ -340,21 +299,22 @@ int ferry_store__record_query(ferry_db *db, const char *entity,
 			sqlite3_bind_text(st, (int)i + 1, v->s, (int)v->len,
 				SQLITE_TRANSIENT);
 	}
+	if (fs->n && (values = ferry__calloc(fs->n, sizeof(*values))) == NULL) {
+		sqlite3_finalize(st);
+		return ferry__oom(db);
+	}
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		ferry_str_clear(&row);
-		row_json(&row, st, fs);
-		if (ferry_str_failed(&row)) {
-			error = ferry__error(db, FERRY_ENOMEM, "out of memory");
-			break;
-		}
-		if (cb(row.ptr, row.size, payload) != 0)
+		ferry_record_row r;
+
+		row_read(&r, st, fs, values);
+		if ((error = cb(&r, payload)) != 0)
 			break;
 	}
 	if (!error && rc != SQLITE_ROW && rc != SQLITE_DONE)
 		error = ferry_sq__error(db, rc, "listing records");
 	sqlite3_finalize(st);
-	ferry_str_dispose(&row);
-	return error;
+	ferry__free(values);
+	return error < 0 ? error : 0;
 }
 
 typedef struct {

@@ -222,6 +222,23 @@ int ferry_store__needs_migration(int version)
 	return version < MIGRATIONS;
 }
 
+int ferry_store__schema_version(ferry_db *db, int *out)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	rc = sqlite3_prepare_v2(db->store->conn, "PRAGMA user_version", -1,
+		&st, NULL);
+	if (rc != SQLITE_OK)
+		return ferry_sq__error(db, rc, "open");
+	rc = sqlite3_step(st);
+	*out = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
+		return ferry_sq__error(db, rc, "reading the schema version");
+	return 0;
+}
+
 int ferry_store__migrate(ferry_db *db)
 {
 	int version, error;

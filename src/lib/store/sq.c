@@ -40,7 +40,7 @@ int ferry_sq__prepare(ferry_db *db, const char *sql, sqlite3_stmt **out)
 		sqlite3_finalize(*out);
 		st->cache[slot].stmt = NULL;
 		*out = NULL;
-		return ferry__error(db, FERRY_ENOMEM, "out of memory");
+		return ferry__oom(db);
 	}
 	return 0;
 }
@@ -70,7 +70,7 @@ int ferry_sq__error(ferry_db *db, int rc, const char *what)
 			"(another ferry is writing to it); try again when it "
 			"has finished");
 	case SQLITE_NOMEM:
-		return ferry__error(db, FERRY_ENOMEM, "out of memory");
+		return ferry__oom(db);
 	case SQLITE_CONSTRAINT:
 		return ferry__error(db, FERRY_ECONFLICT, "database error "
 			"during %s: %s", what, conn ? sqlite3_errmsg(conn) :
@@ -138,7 +138,7 @@ int ferry_sq__text(ferry_db *db, sqlite3_stmt *st, ferry_str *out)
 			t ? (size_t)sqlite3_column_bytes(st, 0) : 0);
 		ferry_sq__reset(st);
 		if (ferry_str_failed(out))
-			return ferry__error(db, FERRY_ENOMEM, "out of memory");
+			return ferry__oom(db);
 		return 0;
 	}
 	ferry_sq__reset(st);

@@ -11,9 +11,9 @@
 #ifndef FERRY_STORE_H
 #define FERRY_STORE_H
 
-#include "db.h"
+#include "handle.h"
 #include "str.h"
-#include "types.h"
+#include "values.h"
 
 #include <stdint.h>
 
@@ -255,7 +255,8 @@ int ferry_store__column_check(ferry_db *db, const char *entity,
 	const char *, int is_int), ferry_str *bad);
 /* 1 if entity has a table of its own (exists in the catalog). */
 int ferry_store__entity_exists(ferry_db *db, const char *entity);
-/* Load the fields of a user entity from sys_field, ordered by name. */
+/* Load the fields of a user entity from sys_field, ordered by name: the
+ * type's text only (type_text); the caller parses it (types.h). */
 int ferry_store__fields_load(ferry_db *db, const char *entity,
 	ferry_fieldset *out);
 int ferry_store__entity_list(ferry_db *db, ferry_str *json);
@@ -312,23 +313,36 @@ int ferry_store__record_delete(ferry_db *db, const char *entity,
  */
 int ferry_store__record_referrer(ferry_db *db, const char *entity,
 	const char *sys_id, ferry_str *who);
-/* One record as the documented JSON object. */
-int ferry_store__record_json(ferry_db *db, const char *entity,
-	const ferry_fieldset *fs, const char *sys_id, ferry_str *json);
 /* A condition of ferry_store__record_query(): column = value. */
 typedef struct {
 	const char *column;	/* a field or a system column */
 	ferry_value value;	/* as stored */
 } ferry_record_cond;
 
+/* One row of an entity as stored, borrowed for the duration of a
+ * callback: its system columns and values[i] of fs->fields[i]. */
+typedef struct {
+	const char *sys_id;
+	const char *policy;
+	int vendor;
+	const char *version;
+	const char *created_at;
+	const char *created_by;
+	const char *updated_at;
+	const char *updated_by;
+	const ferry_value *values;
+} ferry_record_row;
+
+/* 0 goes on; > 0 stops (the listing returns 0); < 0 stops and is
+ * returned. */
+typedef int (*ferry_record_row_cb)(const ferry_record_row *row,
+	void *payload);
+
 /* The records matching every condition, ordered by sys_id, skipping
- * offset and at most limit (0: all), each to cb as its JSON object. */
+ * offset and at most limit (0: all), each to cb. */
 int ferry_store__record_query(ferry_db *db, const char *entity,
 	const ferry_fieldset *fs, const ferry_record_cond *conds, size_t n,
-	uint64_t limit, uint64_t offset,
-	int (*cb)(const char *, size_t, void *), void *payload);
-int ferry_store__record_each(ferry_db *db, const char *entity,
-	const ferry_fieldset *fs, int (*cb)(const char *, size_t, void *),
+	uint64_t limit, uint64_t offset, ferry_record_row_cb cb,
 	void *payload);
 
 /* ---- versions ------------------------------------------------------------ */
@@ -379,21 +393,24 @@ typedef struct {
 	int64_t id;
 	char uid[40];
 	char name[256];
-	char state[16];
+	ferry_pack_state state;
 	int is_default;
 	char completed_at[32];	/* "" while in progress */
 	char exported_at[32];	/* "" until first exported */
-	char description[1024];
+	/* The description has no length limit: read it whole with
+	 * ferry_store__pack_description(), never into a fixed buffer. */
 } ferry_pack_row;
 
+/* A pack's description, whole ("" when it has none). */
+int ferry_store__pack_description(ferry_db *db, int64_t id, ferry_str *out);
 /* FERRY_ENOTFOUND (no message) when no such pack. */
 int ferry_store__pack_get(ferry_db *db, const char *name, ferry_pack_row *out);
 int ferry_store__pack_get_id(ferry_db *db, int64_t id, ferry_pack_row *out);
 int ferry_store__pack_insert(ferry_db *db, const char *uid, const char *name,
 	const char *description, int is_default, const char *by,
 	const char *at, int64_t *id);
-int ferry_store__pack_set_state(ferry_db *db, int64_t id, const char *state,
-	const char *completed_at);
+int ferry_store__pack_set_state(ferry_db *db, int64_t id,
+	ferry_pack_state state, const char *completed_at);
 /* Switch every user whose current pack is `from` to `to`. */
 int ferry_store__pack_switch_users(ferry_db *db, int64_t from, int64_t to);
 int ferry_store__pack_default_id(ferry_db *db, int64_t *id);
@@ -554,10 +571,9 @@ int ferry_store__objects_each(ferry_db *db, const char *table,
  * FERRY_ENOTFOUND (no message) when there is none. */
 int ferry_store__object_find(ferry_db *db, const char *table,
 	const char *entity, const char *name, ferry_record_meta *out);
-/* 1 if field entity.field was ever deleted in this instance (its
- * sys_field record has a delete version), else 0. */
-int ferry_store__field_deleted(ferry_db *db, const char *entity,
-	const char *field);
+/* 1 if the sys_field record of identity key rkey (identity.h) was ever
+ * deleted in this instance (it has a delete version), else 0. */
+int ferry_store__field_deleted(ferry_db *db, const char *rkey);
 
 /* ---- imports ---------------------------------------------------------- */
 

@@ -70,7 +70,7 @@ static int version_row(ferry_db *db, sqlite3_stmt *st, ferry_version_ref *out)
 		return ferry_sq__error(db, rc, "reading versions");
 	if (ferry_str_failed(&out->hash) || ferry_str_failed(&out->action) ||
 	    ferry_str_failed(&out->payload))
-		return ferry__error(db, FERRY_ENOMEM, "out of memory");
+		return ferry__oom(db);
 	return 0;
 }
 
