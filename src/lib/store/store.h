@@ -6,7 +6,15 @@
  *
  * Functions take the ferry_db for error reporting; they set the message
  * where a database call fails and return a negative FERRY_E* code.
- * Listing functions build the documented JSON documents in SQL directly.
+ *
+ * The store returns facts, never documents: a listing hands each row to
+ * a callback as a struct of typed values (strings borrowed for the
+ * duration of the call, NULL where the value is absent; record payloads,
+ * which are canonical JSON text, stay text).  A callback returning
+ * non-zero stops the listing, and that value is returned.  Unless its
+ * comment says otherwise, a callback must not call the store.  The
+ * library builds every public JSON document from these rows, so every
+ * store prints the same bytes.
  */
 #ifndef FERRY_STORE_H
 #define FERRY_STORE_H
@@ -80,13 +88,29 @@ int ferry_store__user_update(ferry_db *db, const char *name, const char *tz,
 	int admin);
 int ferry_store__user_count_admins(ferry_db *db, int64_t *out);
 int ferry_store__user_set_pack(ferry_db *db, const char *name, int64_t pack);
-int ferry_store__user_list(ferry_db *db, ferry_str *json);
+/* A user as listed: current_pack is the name of the user's pack. */
+typedef struct {
+	const char *name;
+	int admin;
+	const char *tz;
+	const char *current_pack;
+} ferry_user_entry;
+
+typedef int (*ferry_user_cb)(const ferry_user_entry *u, void *payload);
+
+/* Every user, by name. */
+int ferry_store__user_each(ferry_db *db, ferry_user_cb cb, void *payload);
 
 int ferry_store__property_set(ferry_db *db, const char *key,
 	const char *value);
 /* FERRY_ENOTFOUND when unset (no message set: callers word it). */
 int ferry_store__property_get(ferry_db *db, const char *key, ferry_str *out);
-int ferry_store__property_list(ferry_db *db, ferry_str *json);
+typedef int (*ferry_property_cb)(const char *key, const char *value,
+	void *payload);
+
+/* Every property, by key. */
+int ferry_store__property_each(ferry_db *db, ferry_property_cb cb,
+	void *payload);
 
 /* ---- passwords, tokens, sessions, audit (store/auth.c) ---------------- */
 
@@ -112,9 +136,20 @@ int ferry_store__token_by_hash(ferry_db *db, const char *hash,
 int ferry_store__token_by_id(ferry_db *db, int64_t id, ferry_token_row *out);
 int ferry_store__token_used(ferry_db *db, int64_t id, const char *now);
 int ferry_store__token_revoke(ferry_db *db, int64_t id, const char *now);
-/* Live tokens [{id, user, label, created_at, last_used_at}]; user NULL:
- * everyone's. */
-int ferry_store__token_list(ferry_db *db, const char *user, ferry_str *json);
+/* A live token as listed. */
+typedef struct {
+	int64_t id;
+	const char *user;
+	const char *label;
+	const char *created_at;
+	const char *last_used_at;	/* NULL: never used */
+} ferry_token_entry;
+
+typedef int (*ferry_token_cb)(const ferry_token_entry *t, void *payload);
+
+/* Live (not revoked) tokens by id; user NULL: everyone's. */
+int ferry_store__token_each(ferry_db *db, const char *user,
+	ferry_token_cb cb, void *payload);
 
 int ferry_store__session_insert(ferry_db *db, const char *hash,
 	const char *user, const char *csrf, const char *address,
@@ -137,11 +172,24 @@ int ferry_store__login_clear(ferry_db *db, const char *user,
 int ferry_store__audit_insert(ferry_db *db, const char *at, const char *user,
 	const char *address, const char *operation, const char *object,
 	const char *outcome);
-/* Entries newest first: [{id, at, user, address, operation, object,
- * outcome}], filtered by user and time (NULL: any), and their total. */
-int ferry_store__audit_list(ferry_db *db, const char *user,
-	const char *since, int64_t limit, int64_t offset, ferry_str *json,
-	int64_t *total);
+/* An entry of the audit log. */
+typedef struct {
+	int64_t id;
+	const char *at;
+	const char *user;	/* NULL: nobody signed in */
+	const char *address;
+	const char *operation;
+	const char *object;
+	const char *outcome;
+} ferry_audit_entry;
+
+typedef int (*ferry_audit_cb)(const ferry_audit_entry *a, void *payload);
+
+/* The entries filtered by user and time (NULL: any): their number in
+ * *total, then the page (limit 0: all) newest first, each to cb. */
+int ferry_store__audit_each(ferry_db *db, const char *user,
+	const char *since, int64_t limit, int64_t offset, int64_t *total,
+	ferry_audit_cb cb, void *payload);
 
 /* ---- signing keys and the trust list (keys.c) --------------------------- */
 
@@ -167,8 +215,19 @@ int ferry_store__trust_by_key(ferry_db *db, const char *public_key,
 	ferry_key_row *out);
 int ferry_store__trust_insert(ferry_db *db, const ferry_key_row *row);
 int ferry_store__trust_delete(ferry_db *db, const char *name);
-/* [{name, public_key, fingerprint, added_by, added_at}] by name. */
-int ferry_store__trust_list(ferry_db *db, ferry_str *json);
+/* A trusted key as listed. */
+typedef struct {
+	const char *name;
+	const char *public_key;
+	const char *fingerprint;
+	const char *added_by;
+	const char *added_at;
+} ferry_trust_entry;
+
+typedef int (*ferry_trust_cb)(const ferry_trust_entry *t, void *payload);
+
+/* The trust list by name. */
+int ferry_store__trust_each(ferry_db *db, ferry_trust_cb cb, void *payload);
 
 /* ---- catalog ------------------------------------------------------------ */
 
