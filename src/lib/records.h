@@ -43,6 +43,13 @@ int ferry__is_catalog_entity(const char *entity);
  * message for an unknown entity.
  */
 int ferry__fields(ferry_db *db, const char *entity, ferry_fieldset *out);
+/*
+ * Append an entity's definition document, {name, display, description,
+ * fields:[{name, type, display, description, default}]} with fields by
+ * name (docs/cli/entity.md; the schema items of docs/format.md).
+ * FERRY_ENOTFOUND (no message) when the catalog has no such entity.
+ */
+int ferry__entity_doc(ferry_db *db, const char *entity, ferry_str *doc);
 
 /*
  * The identity key hashed into a version: the sys_id of an ordinary

@@ -3,7 +3,7 @@
  *
  * The separator is decided by the last byte written: after '[', '{' or
  * nothing a member needs no comma, after anything else (a value's last
- * byte) it does.  Keys are the builder's own literals and are written
+ * byte) it does; after a key's ':' a value needs none either.  Keys are the builder's own literals and are written
  * escaped all the same.
  */
 #include "jsonw.h"
@@ -15,7 +15,7 @@ void ferry_json_key(ferry_str *s, const char *key)
 {
 	char last = s->size && s->ptr ? s->ptr[s->size - 1] : '\0';
 
-	if (last != '\0' && last != '[' && last != '{')
+	if (last != '\0' && last != '[' && last != '{' && last != ':')
 		ferry_str_putc(s, ',');
 	if (key) {
 		ferry_str_puts_json(s, key);

@@ -256,9 +256,20 @@ int ferry_store__entity_exists(ferry_db *db, const char *entity);
 /* Load the fields of a user entity from sys_field, ordered by name. */
 int ferry_store__fields_load(ferry_db *db, const char *entity,
 	ferry_fieldset *out);
-int ferry_store__entity_list(ferry_db *db, ferry_str *json);
-int ferry_store__entity_show(ferry_db *db, const char *entity,
-	ferry_str *json);
+/* An entity of the catalog as listed. */
+typedef struct {
+	const char *name;
+	const char *display;		/* may be NULL */
+	const char *description;	/* may be NULL */
+	int64_t fields;			/* how many fields it has */
+} ferry_entity_entry;
+
+typedef int (*ferry_entity_cb)(const ferry_entity_entry *e, void *payload);
+
+/* The entities of the catalog by name, or (name not NULL) that one:
+ * FERRY_ENOTFOUND (no message) when there is no such entity. */
+int ferry_store__entity_each(ferry_db *db, const char *name,
+	ferry_entity_cb cb, void *payload);
 /* sys_id of an entity's sys_entity record (field NULL) or of a field's
  * sys_field record; FERRY_ENOTFOUND (no message) when there is none. */
 int ferry_store__catalog_sys_id(ferry_db *db, const char *entity,
