@@ -331,6 +331,8 @@ int ferry__entity_doc(ferry_db *db, const char *entity, ferry_str *doc)
 	}
 	ferry_json_close(doc, ']');
 	ferry_json_close(doc, '}');
+	if (ferry_str_failed(doc))
+		error = ferry__error(db, FERRY_ENOMEM, "out of memory");
 done:
 	ferry_fieldset_dispose(&fs);
 	return error;
