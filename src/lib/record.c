@@ -7,6 +7,7 @@
 #include "records.h"
 
 #include "alloc.h"
+#include "jsonw.h"
 #include "store/store.h"
 #include "text.h"
 
@@ -283,11 +284,85 @@ done:
 	return ferry_store__end(db, error);
 }
 
+/*
+ * A record's document: the system columns, then each field of fs in
+ * order with its value in canonical form (docs/cli/record.md).
+ */
+static void record_doc(ferry_str *doc, const ferry_record_entry *r,
+	const ferry_fieldset *fs)
+{
+	size_t i;
+
+	ferry_json_open(doc, NULL, '{');
+	ferry_json_str(doc, "sys_id", r->sys_id);
+	ferry_json_str(doc, "sys_policy", r->policy);
+	ferry_json_bool(doc, "sys_vendor", r->vendor);
+	ferry_json_str(doc, "sys_version", r->version);
+	ferry_json_str(doc, "sys_created_at", r->created_at);
+	ferry_json_str(doc, "sys_created_by", r->created_by);
+	ferry_json_str(doc, "sys_updated_at", r->updated_at);
+	ferry_json_str(doc, "sys_updated_by", r->updated_by);
+	for (i = 0; i < fs->n; i++) {
+		ferry_json_key(doc, fs->fields[i].name);
+		ferry_type__canonical(doc, &fs->fields[i], &r->values[i]);
+	}
+	ferry_json_close(doc, '}');
+}
+
+/* Hands each record's document to the caller's callback. */
+typedef struct {
+	ferry_db *db;
+	const ferry_fieldset *fs;
+	ferry_str doc;		/* one row at a time */
+	ferry_record_cb cb;
+	void *payload;
+	int stopped;		/* the caller's callback asked to stop */
+	uint64_t rows;
+} record_lister;
+
+static int record_row(const ferry_record_entry *r, void *payload)
+{
+	record_lister *l = payload;
+
+	l->rows++;
+	ferry_str_clear(&l->doc);
+	record_doc(&l->doc, r, l->fs);
+	if (ferry_str_failed(&l->doc))
+		return ferry__error(l->db, FERRY_ENOMEM, "out of memory");
+	if (l->cb(l->doc.ptr, l->doc.size, l->payload) != 0) {
+		l->stopped = 1;
+		return 1;
+	}
+	return 0;
+}
+
+/* The records of a query, streamed to the lister; a stop asked for by
+ * its callback is not an error. */
+static int record_list(record_lister *l, const char *entity,
+	const ferry_record_cond *conds, size_t n, uint64_t limit,
+	uint64_t offset)
+{
+	int error = ferry_store__record_query(l->db, entity, l->fs, conds, n,
+		limit, offset, record_row, l);
+
+	ferry_str_dispose(&l->doc);
+	return l->stopped && error > 0 ? 0 : error;
+}
+
+/* Keeps the one record's document. */
+static int record_keep(const char *json, size_t len, void *payload)
+{
+	return ferry_str_put(payload, json, len);
+}
+
 int ferry_record_get(ferry_buf *out, ferry_db *db, const char *entity,
 	const char *sys_id)
 {
 	ferry_fieldset fs = { NULL, 0 };
 	ferry_str json = FERRY_STR_INIT;
+	ferry_record_cond cond = { "sys_id", { FERRY_V_TEXT, 0, NULL, 0 } };
+	record_lister l = { db, NULL, FERRY_STR_INIT, record_keep, NULL, 0,
+		0 };
 	int error;
 
 	FERRY_CHECK_DB(db);
@@ -295,11 +370,17 @@ int ferry_record_get(ferry_buf *out, ferry_db *db, const char *entity,
 	    (error = ferry__fields(db, entity, &fs)) < 0 ||
 	    (error = check_sys_id(db, sys_id)) < 0)
 		goto done;
-	error = ferry_store__record_json(db, entity, &fs, sys_id, &json);
-	if (error == FERRY_ENOTFOUND)
-		error = ferry__error(db, error, "no %s record with sys_id %s; "
-			"see 'ferry record list %s'", entity, sys_id, entity);
-	if (error == 0)
+	cond.value.s = (char *)sys_id;
+	cond.value.len = strlen(sys_id);
+	l.fs = &fs;
+	l.payload = &json;
+	if ((error = record_list(&l, entity, &cond, 1, 1, 0)) < 0)
+		goto done;
+	if (l.rows == 0)
+		error = ferry__error(db, FERRY_ENOTFOUND, "no %s record with "
+			"sys_id %s; see 'ferry record list %s'", entity, sys_id,
+			entity);
+	else
 		error = ferry__buf_take(db, out, &json);
 done:
 	ferry_str_dispose(&json);
@@ -423,6 +504,7 @@ int ferry_record_list_v2(ferry_db *db, const char *entity,
 		FERRY_RECORD_LIST_OPTIONS_INIT;
 	ferry_fieldset fs = { NULL, 0 };
 	ferry_record_cond *conds = NULL;
+	record_lister l = { db, &fs, FERRY_STR_INIT, cb, payload, 0, 0 };
 	size_t i, n = 0;
 	int error;
 
@@ -446,8 +528,7 @@ int ferry_record_list_v2(ferry_db *db, const char *entity,
 			n++;
 			goto done;
 		}
-	error = ferry_store__record_query(db, entity, &fs, conds, n,
-		opts->limit, opts->offset, cb, payload);
+	error = record_list(&l, entity, conds, n, opts->limit, opts->offset);
 done:
 	for (i = 0; i < n; i++)
 		ferry_value_dispose(&conds[i].value);

@@ -180,73 +180,41 @@ static void select_columns(ferry_str *sql, const char *entity,
 
 #define META_COLUMNS 8
 
-/* One row as the documented JSON object, values in canonical form. */
-static void row_json(ferry_str *out, sqlite3_stmt *st,
-	const ferry_fieldset *fs)
+/* Column col as a value as stored; text is borrowed from the statement. */
+static void column_value(ferry_value *v, sqlite3_stmt *st, int col)
 {
-	static const char *const meta[] = { "sys_id", "sys_policy",
-		"sys_vendor", "sys_version", "sys_created_at",
-		"sys_created_by", "sys_updated_at", "sys_updated_by" };
-	size_t i;
-
-	ferry_str_putc(out, '{');
-	for (i = 0; i < META_COLUMNS; i++) {
-		if (i)
-			ferry_str_putc(out, ',');
-		ferry_str_printf(out, "\"%s\":", meta[i]);
-		if (i == 2)
-			ferry_str_puts(out, sqlite3_column_int(st, 2) ?
-				"true" : "false");
-		else
-			ferry_str_puts_json(out,
-				(const char *)sqlite3_column_text(st, (int)i));
+	memset(v, 0, sizeof(*v));
+	switch (sqlite3_column_type(st, col)) {
+	case SQLITE_NULL:
+		break;
+	case SQLITE_INTEGER:
+		v->kind = FERRY_V_INT;
+		v->i = sqlite3_column_int64(st, col);
+		break;
+	default:
+		v->kind = FERRY_V_TEXT;
+		v->s = (char *)sqlite3_column_text(st, col);
+		v->len = (size_t)sqlite3_column_bytes(st, col);
 	}
-	for (i = 0; i < fs->n; i++) {
-		int col = (int)i + META_COLUMNS;
-		ferry_value v = { FERRY_V_NULL, 0, NULL, 0 };
-
-		switch (sqlite3_column_type(st, col)) {
-		case SQLITE_NULL:
-			break;
-		case SQLITE_INTEGER:
-			v.kind = FERRY_V_INT;
-			v.i = sqlite3_column_int64(st, col);
-			break;
-		default:
-			v.kind = FERRY_V_TEXT;
-			v.s = (char *)sqlite3_column_text(st, col);
-			v.len = (size_t)sqlite3_column_bytes(st, col);
-		}
-		ferry_str_putc(out, ',');
-		ferry_str_puts_json(out, fs->fields[i].name);
-		ferry_str_putc(out, ':');
-		ferry_type__canonical(out, &fs->fields[i], &v);
-	}
-	ferry_str_putc(out, '}');
 }
 
-int ferry_store__record_json(ferry_db *db, const char *entity,
-	const ferry_fieldset *fs, const char *sys_id, ferry_str *json)
+/* One row's facts: the system columns, then values[i] of fs->fields[i]. */
+static void record_entry(ferry_record_entry *e, ferry_value *values,
+	sqlite3_stmt *st, const ferry_fieldset *fs)
 {
-	ferry_str sql = FERRY_STR_INIT;
-	sqlite3_stmt *st;
-	int error, rc;
+	size_t i;
 
-	select_columns(&sql, entity, fs);
-	ferry_str_puts(&sql, " WHERE sys_id = ?1");
-	if ((error = prepare_str(db, &sql, &st)) < 0)
-		return error;
-	sqlite3_bind_text(st, 1, sys_id, -1, SQLITE_TRANSIENT);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		row_json(json, st, fs);
-	ferry_sq__reset(st);
-	if (rc == SQLITE_DONE)
-		return FERRY_ENOTFOUND;
-	if (rc != SQLITE_ROW)
-		return ferry_sq__error(db, rc, "reading a record");
-	return ferry_str_failed(json) ?
-		ferry__error(db, FERRY_ENOMEM, "out of memory") : 0;
+	e->sys_id = ferry_sq__str(st, 0);
+	e->policy = ferry_sq__str(st, 1);
+	e->vendor = sqlite3_column_int(st, 2);
+	e->version = ferry_sq__str(st, 3);
+	e->created_at = ferry_sq__str(st, 4);
+	e->created_by = ferry_sq__str(st, 5);
+	e->updated_at = ferry_sq__str(st, 6);
+	e->updated_by = ferry_sq__str(st, 7);
+	for (i = 0; i < fs->n; i++)
+		column_value(&values[i], st, (int)i + META_COLUMNS);
+	e->values = values;
 }
 
 int ferry_store__record_values(ferry_db *db, const char *entity,
@@ -264,26 +232,12 @@ int ferry_store__record_values(ferry_db *db, const char *entity,
 	sqlite3_bind_text(st, 1, sys_id, -1, SQLITE_TRANSIENT);
 	rc = sqlite3_step(st);
 	for (i = 0; rc == SQLITE_ROW && i < fs->n; i++) {
-		int col = (int)i + META_COLUMNS;
 		ferry_value *v = &values[i];
 
-		memset(v, 0, sizeof(*v));
-		switch (sqlite3_column_type(st, col)) {
-		case SQLITE_NULL:
-			break;
-		case SQLITE_INTEGER:
-			v->kind = FERRY_V_INT;
-			v->i = sqlite3_column_int64(st, col);
-			break;
-		default:
-			v->kind = FERRY_V_TEXT;
-			v->len = (size_t)sqlite3_column_bytes(st, col);
-			v->s = ferry__strndup(
-				(const char *)sqlite3_column_text(st, col),
-				v->len);
-			if (!v->s)
-				error = FERRY_ENOMEM;
-		}
+		column_value(v, st, (int)i + META_COLUMNS);
+		if (v->kind == FERRY_V_TEXT && (v->s = ferry__strndup(v->s,
+		    v->len)) == NULL)
+			error = FERRY_ENOMEM;
 	}
 	ferry_sq__reset(st);
 	if (rc == SQLITE_DONE)
@@ -293,21 +247,14 @@ int ferry_store__record_values(ferry_db *db, const char *entity,
 	return error ? ferry__error(db, error, "out of memory") : 0;
 }
 
-int ferry_store__record_each(ferry_db *db, const char *entity,
-	const ferry_fieldset *fs, int (*cb)(const char *, size_t, void *),
-	void *payload)
-{
-	return ferry_store__record_query(db, entity, fs, NULL, 0, 0, 0, cb,
-		payload);
-}
-
 int ferry_store__record_query(ferry_db *db, const char *entity,
 	const ferry_fieldset *fs, const ferry_record_cond *conds, size_t n,
 	uint64_t limit, uint64_t offset,
-	int (*cb)(const char *, size_t, void *), void *payload)
+	ferry_record_entry_cb cb, void *payload)
 {
-	ferry_str sql = FERRY_STR_INIT, row = FERRY_STR_INIT;
+	ferry_str sql = FERRY_STR_INIT;
 	sqlite3_stmt *st = NULL;
+	ferry_value *values = NULL;
 	size_t i;
 	int error = 0, rc;
 
@@ -322,15 +269,18 @@ int ferry_store__record_query(ferry_db *db, const char *entity,
 	if (limit || offset)
 		ferry_str_printf(&sql, " LIMIT %lld OFFSET %lld",
 			limit ? (long long)limit : -1LL, (long long)offset);
-	if (ferry_str_failed(&sql)) {
+	if (ferry_str_failed(&sql) || (fs->n && (values = ferry__calloc(fs->n,
+	    sizeof(*values))) == NULL)) {
 		ferry_str_dispose(&sql);
 		return ferry__error(db, FERRY_ENOMEM, "out of memory");
 	}
 	/* Not cached: the callback may run other statements. */
 	rc = sqlite3_prepare_v2(db->store->conn, sql.ptr, -1, &st, NULL);
 	ferry_str_dispose(&sql);
-	if (rc != SQLITE_OK)
+	if (rc != SQLITE_OK) {
+		ferry__free(values);
 		return ferry_sq__error(db, rc, "listing records");
+	}
 	for (i = 0; i < n; i++) {
 		const ferry_value *v = &conds[i].value;
 
@@ -341,19 +291,16 @@ int ferry_store__record_query(ferry_db *db, const char *entity,
 				SQLITE_TRANSIENT);
 	}
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		ferry_str_clear(&row);
-		row_json(&row, st, fs);
-		if (ferry_str_failed(&row)) {
-			error = ferry__error(db, FERRY_ENOMEM, "out of memory");
-			break;
-		}
-		if (cb(row.ptr, row.size, payload) != 0)
+		ferry_record_entry e;
+
+		record_entry(&e, values, st, fs);
+		if ((error = cb(&e, payload)) != 0)
 			break;
 	}
-	if (!error && rc != SQLITE_ROW && rc != SQLITE_DONE)
+	if (!error && rc != SQLITE_DONE)
 		error = ferry_sq__error(db, rc, "listing records");
 	sqlite3_finalize(st);
-	ferry_str_dispose(&row);
+	ferry__free(values);
 	return error;
 }
 

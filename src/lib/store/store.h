@@ -321,23 +321,36 @@ int ferry_store__record_delete(ferry_db *db, const char *entity,
  */
 int ferry_store__record_referrer(ferry_db *db, const char *entity,
 	const char *sys_id, ferry_str *who);
-/* One record as the documented JSON object. */
-int ferry_store__record_json(ferry_db *db, const char *entity,
-	const ferry_fieldset *fs, const char *sys_id, ferry_str *json);
 /* A condition of ferry_store__record_query(): column = value. */
 typedef struct {
 	const char *column;	/* a field or a system column */
 	ferry_value value;	/* as stored */
 } ferry_record_cond;
 
-/* The records matching every condition, ordered by sys_id, skipping
- * offset and at most limit (0: all), each to cb as its JSON object. */
+/* A record as listed: its system columns and its values. */
+typedef struct {
+	const char *sys_id;
+	const char *policy;		/* open, changed, protected */
+	int vendor;
+	const char *version;		/* hash of the current version */
+	const char *created_at, *created_by;
+	const char *updated_at, *updated_by;
+	/* values[i] belongs to fs->fields[i], as stored; the values and
+	 * their text are borrowed for the callback (never freed). */
+	const ferry_value *values;
+} ferry_record_entry;
+
+typedef int (*ferry_record_entry_cb)(const ferry_record_entry *r,
+	void *payload);
+
+/*
+ * The records matching every condition, ordered by sys_id, skipping
+ * offset and at most limit (0: all), each to cb in turn (streamed: one
+ * row in memory at a time).  The callback may call the store.
+ */
 int ferry_store__record_query(ferry_db *db, const char *entity,
 	const ferry_fieldset *fs, const ferry_record_cond *conds, size_t n,
-	uint64_t limit, uint64_t offset,
-	int (*cb)(const char *, size_t, void *), void *payload);
-int ferry_store__record_each(ferry_db *db, const char *entity,
-	const ferry_fieldset *fs, int (*cb)(const char *, size_t, void *),
+	uint64_t limit, uint64_t offset, ferry_record_entry_cb cb,
 	void *payload);
 
 /* ---- versions ------------------------------------------------------------ */
