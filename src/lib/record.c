@@ -642,6 +642,25 @@ done:
 	return ferry_store__end(db, error);
 }
 
+static int version_item(const ferry_version_entry *v, void *payload)
+{
+	ferry_str *doc = payload;
+
+	ferry_json_open(doc, NULL, '{');
+	ferry_json_str(doc, "version", v->hash);
+	ferry_json_str(doc, "parent", v->parent);
+	ferry_json_str(doc, "action", v->action);
+	ferry_json_str(doc, "author", v->author);
+	ferry_json_str(doc, "at", v->at);
+	ferry_json_str(doc, "pack", v->pack);
+	ferry_json_str(doc, "source", v->source);
+	ferry_json_id(doc, "import", v->import_id);
+	ferry_json_str(doc, "policy", v->policy);
+	ferry_json_raw(doc, "payload", v->payload, v->payload_len);
+	ferry_json_close(doc, '}');
+	return 0;
+}
+
 int ferry_record_history(ferry_buf *out, ferry_db *db, const char *entity,
 	const char *sys_id)
 {
@@ -652,11 +671,15 @@ int ferry_record_history(ferry_buf *out, ferry_db *db, const char *entity,
 	FERRY_CHECK_DB(db);
 	if ((error = ferry__actor(db)) < 0 ||
 	    (error = ferry__fields(db, entity, &fs)) < 0 ||
-	    (error = check_sys_id(db, sys_id)) < 0 ||
-	    (error = ferry_store__version_history(db, entity, sys_id,
-	    &json)) < 0)
+	    (error = check_sys_id(db, sys_id)) < 0)
 		goto done;
-	if (!strcmp(json.ptr, "[]")) {
+	ferry_json_open(&json, NULL, '[');
+	error = ferry_store__version_each(db, entity, sys_id, version_item,
+		&json);
+	ferry_json_close(&json, ']');
+	if (error < 0)
+		goto done;
+	if (json.size == 2) {
 		error = ferry__error(db, FERRY_ENOTFOUND, "%s record %s has no "
 			"history: no such record", entity, sys_id);
 		goto done;

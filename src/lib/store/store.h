@@ -392,8 +392,27 @@ int ferry_store__version_find(ferry_db *db, const char *entity,
 	const char *sys_id, const char *hash, ferry_version_ref *out);
 /* The row id of a version's parent (0 when it has none). */
 int ferry_store__version_parent(ferry_db *db, int64_t id, int64_t *parent);
-int ferry_store__version_history(ferry_db *db, const char *entity,
-	const char *sys_id, ferry_str *json);
+/* A version of a record as its history lists it. */
+typedef struct {
+	const char *hash;
+	const char *parent;	/* the previous version's hash, or NULL */
+	const char *action;	/* insert, update, delete */
+	const char *author;
+	const char *at;
+	const char *pack;	/* the capturing pack's name, or NULL */
+	const char *source;	/* local, restore, import */
+	int64_t import_id;	/* the import that wrote it, or 0 */
+	const char *policy;
+	const char *payload;	/* canonical JSON text */
+	size_t payload_len;
+} ferry_version_entry;
+
+typedef int (*ferry_version_cb)(const ferry_version_entry *v,
+	void *payload);
+
+/* The versions of a record, oldest first. */
+int ferry_store__version_each(ferry_db *db, const char *entity,
+	const char *sys_id, ferry_version_cb cb, void *payload);
 
 /* ---- packs ------------------------------------------------------------ */
 
