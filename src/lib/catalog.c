@@ -344,15 +344,18 @@ int ferry_entity_show(ferry_buf *out, ferry_db *db, const char *name)
 	int error;
 
 	FERRY_CHECK_DB(db);
+	/* One snapshot for the entity and its fields. */
+	if ((error = ferry_store__begin_read(db)) < 0)
+		return error;
 	if ((error = ferry__actor(db)) < 0)
 		goto done;
 	error = ferry__entity_doc(db, name, &json);
 	if (error == FERRY_ENOTFOUND)
 		error = ferry__error(db, error, "no entity '%s'; see 'ferry "
 			"entity list'", name);
-	if (error == 0)
-		return ferry__buf_take(db, out, &json);
 done:
+	if ((error = ferry_store__end(db, error)) == 0)
+		return ferry__buf_take(db, out, &json);
 	ferry_str_dispose(&json);
 	return error;
 }

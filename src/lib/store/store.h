@@ -445,7 +445,28 @@ int ferry_store__pack_default_id(ferry_db *db, int64_t *id);
 int ferry_store__pack_capture(ferry_db *db, int64_t pack_id,
 	const char *entity, const char *sys_id, int64_t version_id,
 	int64_t base_id);
-int ferry_store__pack_list(ferry_db *db, ferry_str *json);
+/* A pack as listed. */
+typedef struct {
+	int64_t id;
+	const char *name;
+	const char *state;		/* in_progress, completed */
+	int is_default;
+	const char *description;
+	const char *created_by;
+	const char *created_at;
+	const char *completed_at;	/* NULL while in progress */
+	const char *exported_at;	/* NULL until first exported */
+	/* Counts, filled when listing every pack (0 for one pack): record
+	 * items, definition items, record items out of date. */
+	int64_t records, definitions, out_of_date;
+} ferry_pack_entry;
+
+typedef int (*ferry_pack_cb)(const ferry_pack_entry *p, void *payload);
+
+/* Every pack in creation order with its counts, or (id not 0) that one
+ * without them: FERRY_ENOTFOUND (no message) when there is none. */
+int ferry_store__pack_each(ferry_db *db, int64_t id, ferry_pack_cb cb,
+	void *payload);
 int ferry_store__pack_rename(ferry_db *db, int64_t id, const char *name);
 /*
  * Note that a pack was exported (the first time counts), from inside an
@@ -468,7 +489,28 @@ int ferry_store__pack_delete(ferry_db *db, int64_t id, int64_t to);
  */
 int ferry_store__pack_remove(ferry_db *db, int64_t id, const char *kind,
 	const char *entity, const char *key, int *removed);
-int ferry_store__pack_show(ferry_db *db, int64_t pack_id, ferry_str *json);
+/* A record item of a pack. */
+typedef struct {
+	const char *entity;
+	const char *sys_id;
+	const char *rkey;	/* the identity key of its version */
+	const char *action;	/* effective over the pack: insert, update,
+				 * delete (as export writes it) */
+	const char *version;	/* the hash of its version in the pack */
+	int out_of_date;	/* the record has a later version */
+} ferry_pack_item_entry;
+
+typedef int (*ferry_pack_item_cb)(const ferry_pack_item_entry *it,
+	void *payload);
+typedef int (*ferry_pack_definition_cb)(const char *kind, const char *name,
+	int version, void *payload);
+
+/* The record items of a pack by entity and sys_id. */
+int ferry_store__pack_items_each(ferry_db *db, int64_t pack_id,
+	ferry_pack_item_cb cb, void *payload);
+/* The formula and data set items of a pack by kind and name. */
+int ferry_store__pack_definitions_each(ferry_db *db, int64_t pack_id,
+	ferry_pack_definition_cb cb, void *payload);
 /* 1 if that formula or data set version exists, else 0. */
 int ferry_store__definition_version_exists(ferry_db *db, const char *kind,
 	const char *name, int version);
