@@ -609,11 +609,44 @@ int ferry_store__definition_completed_pack(ferry_db *db, const char *kind,
 /* Drop that version from every pack that holds it. */
 int ferry_store__definition_unpack(ferry_db *db, const char *kind,
 	const char *name, int version);
-/* [{name, versions, latest, active, draft}] by name. */
-int ferry_store__definition_list(ferry_db *db, const char *kind,
-	ferry_str *json);
-/* {name, kind, created_at, versions:[...]} (docs/cli/formula.md). */
-int ferry_store__definition_show(ferry_db *db, int64_t id, ferry_str *json);
+/* A formula or data set as listed. */
+typedef struct {
+	int64_t id;
+	const char *kind;	/* formula, dataset */
+	const char *name;
+	const char *created_at;
+	int64_t versions;	/* how many it has */
+	/* The highest version, the highest active and the highest draft
+	 * one; 0 when there is none (versions count from 1). */
+	int latest, active, draft;
+} ferry_definition_entry;
+
+typedef int (*ferry_definition_cb)(const ferry_definition_entry *d,
+	void *payload);
+
+/* The definitions of a kind by name, or (id not 0) that one. */
+int ferry_store__definition_each(ferry_db *db, const char *kind,
+	int64_t id, ferry_definition_cb cb, void *payload);
+
+/* A version of a formula or data set as listed. */
+typedef struct {
+	int version;
+	const char *status;		/* draft, active, closed */
+	const char *start_date;		/* YYYY-MM-DD */
+	const char *signature;		/* canonical JSON: inputs, columns */
+	const char *outputs;		/* canonical JSON: output steps */
+	const char *body;
+	const char *parent, *master;	/* NULL when unset */
+	const char *created_by, *created_at;
+	int64_t import_id;		/* the import that deployed it, or 0 */
+} ferry_definition_version_entry;
+
+typedef int (*ferry_definition_version_cb)(
+	const ferry_definition_version_entry *v, void *payload);
+
+/* The versions of definition id, in order. */
+int ferry_store__definition_versions_each(ferry_db *db, int64_t id,
+	ferry_definition_version_cb cb, void *payload);
 
 /* ---- entity packs ---------------------------------------------------- */
 
