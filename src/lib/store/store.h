@@ -1,8 +1,9 @@
 /*
- * store.h - the store layer: every SQL statement ferry runs lives behind
- * these functions, in src/lib/store/.  The rest of the library holds the
- * rules and never sees SQL, so a PostgreSQL store can follow by
- * implementing this header again.
+ * store.h - the store: the operations the library needs of a database,
+ * as facts in and facts out.  The SQLite store implements them in
+ * src/lib/store/; the rest of the library holds the rules and never sees
+ * a query, so another store (PostgreSQL) can follow by implementing this
+ * header again.
  *
  * Functions take the ferry_db for error reporting; they set the message
  * where a database call fails and return a negative FERRY_E* code.
@@ -33,7 +34,8 @@ int ferry_store__open(ferry_db *db, const char *path);
 void ferry_store__close(ferry_db *db);
 int ferry_store__schema_version(ferry_db *db, int *out);
 
-/* Transactions nest: only the outermost begin/commit reach SQL. */
+/* Transactions nest: only the outermost begin/commit reach the
+ * database. */
 int ferry_store__begin(ferry_db *db);
 /* A read transaction: one consistent snapshot without the write lock, so
  * it runs beside a writer and on a read-only instance.  Ends with
@@ -45,7 +47,8 @@ void ferry_store__rollback(ferry_db *db);
  * Returns error, or the commit's failure. */
 int ferry_store__end(ferry_db *db, int error);
 
-/* The SQLite version ferry was built against and the one it runs with. */
+/* The database library's version ferry was built against and the one it
+ * runs with. */
 void ferry_store__library_versions(const char **built, const char **running);
 
 /* What a backup file holds (ferry_store__backup_inspect). */
@@ -56,8 +59,8 @@ typedef struct {
 } ferry_backup_info;
 
 /*
- * Read a backup file without changing it: whole (SQLite's quick check),
- * a ferry instance, which one.  FERRY_EFORMAT with the message when it
+ * Read a backup file without changing it: whole (the database's own
+ * integrity check), a ferry instance, which one.  FERRY_EFORMAT with the message when it
  * is cut off, damaged or not an instance.
  */
 int ferry_store__backup_inspect(ferry_db *db, const char *path,
@@ -66,7 +69,7 @@ int ferry_store__backup_inspect(ferry_db *db, const char *path,
  * its schema up to date.  Call outside a transaction. */
 int ferry_store__restore(ferry_db *db, const char *path);
 
-/* Copy the whole instance to path with SQLite's online backup. */
+/* Copy the whole instance to path, consistently, while it stays open. */
 int ferry_store__backup(ferry_db *db, const char *path);
 
 /* ---- instance, users, properties -------------------------------------- */
@@ -233,9 +236,10 @@ int ferry_store__trust_each(ferry_db *db, ferry_trust_cb cb, void *payload);
 
 /*
  * A schema batch, inside the caller's transaction: the tables it creates
- * are made at its end, each by one CREATE TABLE with every column added
- * to it meanwhile, instead of a CREATE and an ALTER TABLE per field
- * (each ALTER makes SQLite reparse the whole schema).  Between begin and
+ * are made at its end, each at once with every column added to it
+ * meanwhile, instead of one change of the table per field (which a
+ * store may find slow: SQLite reparses its whole schema each time).
+ * Between begin and
  * end nothing may read or write the rows of a table the batch creates.
  * end with error < 0 drops what is pending and returns error.
  */
