@@ -3,8 +3,8 @@
  *
  * The separator is decided by the last byte written: after '[', '{' or
  * nothing a member needs no comma, after anything else (a value's last
- * byte) it does; after a key's ':' a value needs none either.  Keys are the builder's own literals and are written
- * escaped all the same.
+ * byte) it does; after a key's ':' a value needs none either.  Keys are
+ * the builder's own literals and are written escaped all the same.
  */
 #include "jsonw.h"
 

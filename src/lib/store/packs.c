@@ -173,8 +173,8 @@ int ferry_store__pack_each(ferry_db *db, int64_t id, ferry_pack_cb cb,
 		    "ferry_pack_item i WHERE i.pack_id = p.id), (SELECT "
 		    "count(*) FROM ferry_pack_definition d WHERE d.pack_id = "
 		    "p.id), (SELECT count(*) FROM ferry_pack_item i WHERE "
-		    "i.pack_id = p.id AND " ITEM_OUT_OF_DATE ") FROM ferry_pack "
-		    "p ORDER BY p.id", &st);
+		    "i.pack_id = p.id AND " ITEM_OUT_OF_DATE ") FROM "
+		    "ferry_pack p ORDER BY p.id", &st);
 	if (error < 0)
 		return error;
 	if (id)

@@ -60,8 +60,8 @@ typedef struct {
 
 /*
  * Read a backup file without changing it: whole (the database's own
- * integrity check), a ferry instance, which one.  FERRY_EFORMAT with the message when it
- * is cut off, damaged or not an instance.
+ * integrity check), a ferry instance, which one.  FERRY_EFORMAT with
+ * the message when it is cut off, damaged or not an instance.
  */
 int ferry_store__backup_inspect(ferry_db *db, const char *path,
 	ferry_backup_info *out);
