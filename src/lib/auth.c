@@ -11,6 +11,7 @@
 
 #include "alloc.h"
 #include "hash.h"
+#include "jsonw.h"
 #include "store/store.h"
 #include "text.h"
 
@@ -165,6 +166,20 @@ done:
 	return error;
 }
 
+static int token_item(const ferry_token_entry *t, void *payload)
+{
+	ferry_str *doc = payload;
+
+	ferry_json_open(doc, NULL, '{');
+	ferry_json_int(doc, "id", t->id);
+	ferry_json_str(doc, "user", t->user);
+	ferry_json_str(doc, "label", t->label);
+	ferry_json_str(doc, "created_at", t->created_at);
+	ferry_json_str(doc, "last_used_at", t->last_used_at);
+	ferry_json_close(doc, '}');
+	return 0;
+}
+
 int ferry_token_list(ferry_buf *out, ferry_db *db, const char *user)
 {
 	ferry_str doc = FERRY_STR_INIT;
@@ -180,7 +195,10 @@ int ferry_token_list(ferry_buf *out, ferry_db *db, const char *user)
 				"not an admin", db->user);
 		user = db->user;
 	}
-	if ((error = ferry_store__token_list(db, user, &doc)) < 0) {
+	ferry_json_open(&doc, NULL, '[');
+	error = ferry_store__token_each(db, user, token_item, &doc);
+	ferry_json_close(&doc, ']');
+	if (error < 0) {
 		ferry_str_dispose(&doc);
 		return error;
 	}
@@ -407,6 +425,22 @@ int ferry_audit_add(ferry_db *db, const char *operation, const char *object,
 	return ferry_store__end(db, error);
 }
 
+static int audit_item(const ferry_audit_entry *a, void *payload)
+{
+	ferry_str *doc = payload;
+
+	ferry_json_open(doc, NULL, '{');
+	ferry_json_int(doc, "id", a->id);
+	ferry_json_str(doc, "at", a->at);
+	ferry_json_str(doc, "user", a->user);
+	ferry_json_str(doc, "address", a->address);
+	ferry_json_str(doc, "operation", a->operation);
+	ferry_json_str(doc, "object", a->object);
+	ferry_json_str(doc, "outcome", a->outcome);
+	ferry_json_close(doc, '}');
+	return 0;
+}
+
 int ferry_audit_list(ferry_buf *out, int64_t *total, ferry_db *db,
 	const char *user, const char *since, int64_t limit, int64_t offset)
 {
@@ -429,8 +463,11 @@ int ferry_audit_list(ferry_buf *out, int64_t *total, ferry_db *db,
 	if (limit < 0 || offset < 0)
 		return ferry__error(db, FERRY_EINVALID, "limit and offset are "
 			"whole numbers");
-	if ((error = ferry_store__audit_list(db, user, since, limit, offset,
-	    &doc, &n)) < 0) {
+	ferry_json_open(&doc, NULL, '[');
+	error = ferry_store__audit_each(db, user, since, limit, offset, &n,
+		audit_item, &doc);
+	ferry_json_close(&doc, ']');
+	if (error < 0) {
 		ferry_str_dispose(&doc);
 		return error;
 	}

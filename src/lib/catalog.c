@@ -11,6 +11,7 @@
 #include "records.h"
 
 #include "alloc.h"
+#include "jsonw.h"
 #include "store/store.h"
 #include "text.h"
 
@@ -167,9 +168,77 @@ int ferry_entity_create(ferry_db *db, const char *name, const char *display,
 	return ferry_store__end(db, error);
 }
 
+static int entity_item(const ferry_entity_entry *e, void *payload)
+{
+	ferry_str *doc = payload;
+
+	ferry_json_open(doc, NULL, '{');
+	ferry_json_str(doc, "name", e->name);
+	ferry_json_str(doc, "display", e->display);
+	ferry_json_str(doc, "description", e->description);
+	ferry_json_int(doc, "fields", e->fields);
+	ferry_json_close(doc, '}');
+	return 0;
+}
+
+/* [{name, display, description, fields}] by name. */
+static int entity_list_doc(ferry_db *db, ferry_str *doc)
+{
+	int error;
+
+	ferry_json_open(doc, NULL, '[');
+	error = ferry_store__entity_each(db, NULL, entity_item, doc);
+	ferry_json_close(doc, ']');
+	return error;
+}
+
 int ferry_entity_list(ferry_buf *out, ferry_db *db)
 {
-	return ferry__document(db, out, ferry_store__entity_list);
+	return ferry__document(db, out, entity_list_doc);
+}
+
+/* The head of the definition document: it stays open for the fields. */
+static int entity_head(const ferry_entity_entry *e, void *payload)
+{
+	ferry_str *doc = payload;
+
+	ferry_json_open(doc, NULL, '{');
+	ferry_json_str(doc, "name", e->name);
+	ferry_json_str(doc, "display", e->display);
+	ferry_json_str(doc, "description", e->description);
+	return 0;
+}
+
+int ferry__entity_doc(ferry_db *db, const char *entity, ferry_str *doc)
+{
+	ferry_fieldset fs = { NULL, 0 };
+	size_t i;
+	int error;
+
+	if ((error = ferry_store__entity_each(db, entity, entity_head,
+	    doc)) < 0 ||
+	    (error = ferry_store__fields_load(db, entity, &fs)) < 0)
+		goto done;
+	ferry_json_open(doc, "fields", '[');
+	for (i = 0; i < fs.n; i++) {
+		const ferry_field *f = &fs.fields[i];
+
+		ferry_json_open(doc, NULL, '{');
+		ferry_json_str(doc, "name", f->name);
+		ferry_json_str(doc, "type", f->type_text);
+		ferry_json_str(doc, "display", f->display);
+		ferry_json_str(doc, "description", f->description);
+		ferry_json_raw(doc, "default", f->default_value,
+			f->default_value ? strlen(f->default_value) : 0);
+		ferry_json_close(doc, '}');
+	}
+	ferry_json_close(doc, ']');
+	ferry_json_close(doc, '}');
+	if (ferry_str_failed(doc))
+		error = ferry__oom(db);
+done:
+	ferry_fieldset_dispose(&fs);
+	return error;
 }
 
 int ferry_entity_show(ferry_buf *out, ferry_db *db, const char *name)
@@ -178,15 +247,18 @@ int ferry_entity_show(ferry_buf *out, ferry_db *db, const char *name)
 	int error;
 
 	FERRY_CHECK_DB(db);
+	/* One snapshot for the entity and its fields. */
+	if ((error = ferry_store__begin_read(db)) < 0)
+		return error;
 	if ((error = ferry__actor(db)) < 0)
 		goto done;
-	error = ferry_store__entity_show(db, name, &json);
+	error = ferry__entity_doc(db, name, &json);
 	if (error == FERRY_ENOTFOUND)
 		error = ferry__error(db, error, "no entity '%s'; see 'ferry "
 			"entity list'", name);
-	if (error == 0)
-		return ferry__buf_take(db, out, &json);
 done:
+	if ((error = ferry_store__end(db, error)) == 0)
+		return ferry__buf_take(db, out, &json);
 	ferry_str_dispose(&json);
 	return error;
 }

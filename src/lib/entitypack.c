@@ -209,7 +209,7 @@ static int load_definition(ferry_db *db, const char *entity, json_t **out)
 	int error;
 
 	*out = NULL;
-	error = ferry_store__entity_show(db, entity, &text);
+	error = ferry__entity_doc(db, entity, &text);
 	if (error == FERRY_ENOTFOUND)
 		error = ferry__error(db, error, "no entity '%s'; see 'ferry "
 			"entity list'", entity);

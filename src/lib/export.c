@@ -112,7 +112,7 @@ static int schema_item(const char *entity, void *payload)
 	ferry_str def = FERRY_STR_INIT;
 	int error;
 
-	if ((error = ferry_store__entity_show(s->db, entity, &def)) < 0) {
+	if ((error = ferry__entity_doc(s->db, entity, &def)) < 0) {
 		ferry_str_dispose(&def);
 		if (error == FERRY_ENOTFOUND)
 			return ferry__error(s->db, FERRY_ECONFLICT, "the pack "

@@ -14,6 +14,7 @@
 #include "formulas.h"
 
 #include "alloc.h"
+#include "jsonw.h"
 #include "store/store.h"
 #include "text.h"
 #include "types.h"
@@ -752,6 +753,20 @@ done:
 	return ferry_store__end(db, error);
 }
 
+static int definition_item(const ferry_definition_entry *d, void *payload)
+{
+	ferry_str *doc = payload;
+
+	ferry_json_open(doc, NULL, '{');
+	ferry_json_str(doc, "name", d->name);
+	ferry_json_int(doc, "versions", d->versions);
+	ferry_json_id(doc, "latest", d->latest);
+	ferry_json_id(doc, "active", d->active);
+	ferry_json_id(doc, "draft", d->draft);
+	ferry_json_close(doc, '}');
+	return 0;
+}
+
 int ferry_formula_list(ferry_buf *out, ferry_db *db,
 	ferry_definition_kind kind)
 {
@@ -762,20 +777,70 @@ int ferry_formula_list(ferry_buf *out, ferry_db *db,
 	if ((error = ferry_store__begin(db)) < 0)
 		return error;
 	if ((error = ferry__actor(db)) < 0 ||
-	    (error = check_kind(db, kind)) < 0 ||
-	    (error = ferry_store__definition_list(db,
-	    ferry_formula__kind_name(kind), &doc)) < 0)
+	    (error = check_kind(db, kind)) < 0)
 		goto done;
+	/* [{name, versions, latest, active, draft}] by name. */
+	ferry_json_open(&doc, NULL, '[');
+	if ((error = ferry_store__definition_each(db,
+	    ferry_formula__kind_name(kind), 0, definition_item, &doc)) < 0)
+		goto done;
+	ferry_json_close(&doc, ']');
 	error = ferry__buf_take(db, out, &doc);
 done:
 	ferry_str_dispose(&doc);
 	return ferry_store__end(db, error);
 }
 
+/* The head of formula show's document: it stays open for the versions
+ * (docs/cli/formula.md). */
+static int definition_head(const ferry_definition_entry *d, void *payload)
+{
+	ferry_str *doc = payload;
+
+	ferry_json_open(doc, NULL, '{');
+	ferry_json_str(doc, "name", d->name);
+	ferry_json_str(doc, "kind", d->kind);
+	ferry_json_str(doc, "created_at", d->created_at);
+	return 0;
+}
+
+/* formula show's versions. */
+typedef struct {
+	ferry_str *doc;
+	int formula;		/* else a data set */
+} definition_versions;
+
+/* A version: a formula has inputs and outputs, a data set columns. */
+static int definition_version(const ferry_definition_version_entry *v,
+	void *payload)
+{
+	definition_versions *d = payload;
+	ferry_str *doc = d->doc;
+
+	ferry_json_open(doc, NULL, '{');
+	ferry_json_int(doc, "version", v->version);
+	ferry_json_str(doc, "status", v->status);
+	ferry_json_str(doc, "start_date", v->start_date);
+	ferry_json_raw(doc, d->formula ? "inputs" : "columns", v->signature,
+		strlen(v->signature));
+	if (d->formula)
+		ferry_json_raw(doc, "outputs", v->outputs,
+			strlen(v->outputs));
+	ferry_json_str(doc, "body", v->body);
+	ferry_json_str(doc, "parent", v->parent);
+	ferry_json_str(doc, "master", v->master);
+	ferry_json_str(doc, "created_by", v->created_by);
+	ferry_json_str(doc, "created_at", v->created_at);
+	ferry_json_id(doc, "import", v->import_id);
+	ferry_json_close(doc, '}');
+	return 0;
+}
+
 int ferry_formula_show(ferry_buf *out, ferry_db *db,
 	ferry_definition_kind kind, const char *name)
 {
 	ferry_str doc = FERRY_STR_INIT;
+	definition_versions versions = { &doc, kind == FERRY_FORMULA };
 	int64_t id;
 	int error;
 
@@ -785,8 +850,15 @@ int ferry_formula_show(ferry_buf *out, ferry_db *db,
 	if ((error = ferry__actor(db)) < 0 ||
 	    (error = check_kind(db, kind)) < 0 ||
 	    (error = find_def(db, kind, name, &id)) < 0 ||
-	    (error = ferry_store__definition_show(db, id, &doc)) < 0)
+	    (error = ferry_store__definition_each(db,
+	    ferry_formula__kind_name(kind), id, definition_head, &doc)) < 0)
 		goto done;
+	ferry_json_open(&doc, "versions", '[');
+	if ((error = ferry_store__definition_versions_each(db, id,
+	    definition_version, &versions)) < 0)
+		goto done;
+	ferry_json_close(&doc, ']');
+	ferry_json_close(&doc, '}');
 	error = ferry__buf_take(db, out, &doc);
 done:
 	ferry_str_dispose(&doc);

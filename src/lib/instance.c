@@ -6,6 +6,7 @@
 #include "keys.h"
 
 #include "alloc.h"
+#include "jsonw.h"
 #include "store/store.h"
 #include "text.h"
 
@@ -246,9 +247,33 @@ done:
 	return ferry_store__end(db, error);
 }
 
+static int user_item(const ferry_user_entry *u, void *payload)
+{
+	ferry_str *doc = payload;
+
+	ferry_json_open(doc, NULL, '{');
+	ferry_json_str(doc, "name", u->name);
+	ferry_json_bool(doc, "admin", u->admin);
+	ferry_json_str(doc, "tz", u->tz);
+	ferry_json_str(doc, "current_pack", u->current_pack);
+	ferry_json_close(doc, '}');
+	return 0;
+}
+
+/* [{name, admin, tz, current_pack}] by name (docs/cli/user.md). */
+static int user_doc(ferry_db *db, ferry_str *doc)
+{
+	int error;
+
+	ferry_json_open(doc, NULL, '[');
+	error = ferry_store__user_each(db, user_item, doc);
+	ferry_json_close(doc, ']');
+	return error;
+}
+
 int ferry_user_list(ferry_buf *out, ferry_db *db)
 {
-	return ferry__document(db, out, ferry_store__user_list);
+	return ferry__document(db, out, user_doc);
 }
 
 static int check_key(ferry_db *db, const char *key)
@@ -317,7 +342,29 @@ done:
 	return error;
 }
 
+static int property_item(const char *key, const char *value, void *payload)
+{
+	ferry_str *doc = payload;
+
+	ferry_json_open(doc, NULL, '{');
+	ferry_json_str(doc, "key", key);
+	ferry_json_str(doc, "value", value);
+	ferry_json_close(doc, '}');
+	return 0;
+}
+
+/* [{key, value}] by key. */
+static int property_doc(ferry_db *db, ferry_str *doc)
+{
+	int error;
+
+	ferry_json_open(doc, NULL, '[');
+	error = ferry_store__property_each(db, property_item, doc);
+	ferry_json_close(doc, ']');
+	return error;
+}
+
 int ferry_property_list(ferry_buf *out, ferry_db *db)
 {
-	return ferry__document(db, out, ferry_store__property_list);
+	return ferry__document(db, out, property_doc);
 }

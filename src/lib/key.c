@@ -19,6 +19,7 @@
 #include "keys.h"
 
 #include "alloc.h"
+#include "jsonw.h"
 #include "store/store.h"
 #include "tmpfile.h"
 
@@ -437,9 +438,34 @@ done:
 	return ferry_store__end(db, error);
 }
 
+static int trust_item(const ferry_trust_entry *t, void *payload)
+{
+	ferry_str *doc = payload;
+
+	ferry_json_open(doc, NULL, '{');
+	ferry_json_str(doc, "name", t->name);
+	ferry_json_str(doc, "public_key", t->public_key);
+	ferry_json_str(doc, "fingerprint", t->fingerprint);
+	ferry_json_str(doc, "added_by", t->added_by);
+	ferry_json_str(doc, "added_at", t->added_at);
+	ferry_json_close(doc, '}');
+	return 0;
+}
+
+/* [{name, public_key, fingerprint, added_by, added_at}] by name. */
+static int trust_doc(ferry_db *db, ferry_str *doc)
+{
+	int error;
+
+	ferry_json_open(doc, NULL, '[');
+	error = ferry_store__trust_each(db, trust_item, doc);
+	ferry_json_close(doc, ']');
+	return error;
+}
+
 int ferry_trust_list(ferry_buf *out, ferry_db *db)
 {
-	return ferry__document(db, out, ferry_store__trust_list);
+	return ferry__document(db, out, trust_doc);
 }
 
 int ferry_trust_remove(ferry_db *db, const char *name)

@@ -5,10 +5,12 @@
 #include "records.h"
 
 #include "alloc.h"
+#include "jsonw.h"
 #include "store/store.h"
 #include "text.h"
 
 #include <string.h>
+#include <strings.h>
 
 #define PACK_NAME_MAX 200
 
@@ -125,9 +127,103 @@ int ferry_pack_current(ferry_buf *out, ferry_db *db)
 	return ferry__buf_take(db, out, &json);
 }
 
+static int pack_item(const ferry_pack_entry *p, void *payload)
+{
+	ferry_str *doc = payload;
+
+	ferry_json_open(doc, NULL, '{');
+	ferry_json_str(doc, "name", p->name);
+	ferry_json_str(doc, "state", p->state);
+	ferry_json_bool(doc, "default", p->is_default);
+	ferry_json_int(doc, "records", p->records);
+	ferry_json_int(doc, "definitions", p->definitions);
+	ferry_json_int(doc, "out_of_date", p->out_of_date);
+	ferry_json_str(doc, "description", p->description);
+	ferry_json_str(doc, "created_by", p->created_by);
+	ferry_json_str(doc, "created_at", p->created_at);
+	ferry_json_str(doc, "completed_at", p->completed_at);
+	ferry_json_close(doc, '}');
+	return 0;
+}
+
+/* [{name, state, default, records, definitions, out_of_date,
+ * description, created_by, created_at, completed_at}] by creation. */
+static int pack_list_doc(ferry_db *db, ferry_str *doc)
+{
+	int error;
+
+	ferry_json_open(doc, NULL, '[');
+	error = ferry_store__pack_each(db, 0, pack_item, doc);
+	ferry_json_close(doc, ']');
+	return error;
+}
+
 int ferry_pack_list(ferry_buf *out, ferry_db *db)
 {
-	return ferry__document(db, out, ferry_store__pack_list);
+	return ferry__document(db, out, pack_list_doc);
+}
+
+/* The head of pack show's document: it stays open for the items. */
+static int pack_head(const ferry_pack_entry *p, void *payload)
+{
+	ferry_str *doc = payload;
+
+	ferry_json_open(doc, NULL, '{');
+	ferry_json_str(doc, "name", p->name);
+	ferry_json_str(doc, "state", p->state);
+	ferry_json_str(doc, "description", p->description);
+	ferry_json_str(doc, "created_by", p->created_by);
+	ferry_json_str(doc, "created_at", p->created_at);
+	ferry_json_str(doc, "completed_at", p->completed_at);
+	ferry_json_str(doc, "exported_at", p->exported_at);
+	return 0;
+}
+
+/*
+ * What a record item is, for people: the catalog's records are the
+ * schema (entities and fields), the other sys_ tables hold the
+ * associated objects, which are named by their identity key.  The
+ * prefix compares as SQL's LIKE 'sys\_%' did, ignoring ASCII case.
+ */
+static const char *item_type(const char *entity, int *named)
+{
+	*named = !strncasecmp(entity, "sys_", 4);
+	if (!strcmp(entity, "sys_entity"))
+		return "entity";
+	if (!strcmp(entity, "sys_field"))
+		return "field";
+	return *named ? "object" : "record";
+}
+
+static int pack_show_item(const ferry_pack_item_entry *it, void *payload)
+{
+	ferry_str *doc = payload;
+	int named;
+	const char *type = item_type(it->entity, &named);
+
+	ferry_json_open(doc, NULL, '{');
+	ferry_json_str(doc, "type", type);
+	ferry_json_str(doc, "entity", it->entity);
+	ferry_json_str(doc, "sys_id", it->sys_id);
+	ferry_json_str(doc, "name", named ? it->rkey : NULL);
+	ferry_json_str(doc, "action", it->action);
+	ferry_json_str(doc, "version", it->version);
+	ferry_json_bool(doc, "out_of_date", it->out_of_date);
+	ferry_json_close(doc, '}');
+	return 0;
+}
+
+static int pack_show_definition(const char *kind, const char *name,
+	int version, void *payload)
+{
+	ferry_str *doc = payload;
+
+	ferry_json_open(doc, NULL, '{');
+	ferry_json_str(doc, "kind", kind);
+	ferry_json_str(doc, "name", name);
+	ferry_json_int(doc, "version", version);
+	ferry_json_close(doc, '}');
+	return 0;
 }
 
 int ferry_pack_show(ferry_buf *out, ferry_db *db, const char *name)
@@ -137,13 +233,30 @@ int ferry_pack_show(ferry_buf *out, ferry_db *db, const char *name)
 	int error;
 
 	FERRY_CHECK_DB(db);
+	/* One snapshot for the head, the items and the definitions. */
+	if ((error = ferry_store__begin_read(db)) < 0)
+		return error;
 	if ((error = ferry__actor(db)) < 0 ||
 	    (error = find_pack(db, name, &row)) < 0 ||
-	    (error = ferry_store__pack_show(db, row.id, &json)) < 0) {
-		ferry_str_dispose(&json);
-		return error;
-	}
-	return ferry__buf_take(db, out, &json);
+	    (error = ferry_store__pack_each(db, row.id, pack_head,
+	    &json)) < 0)
+		goto done;
+	ferry_json_open(&json, "items", '[');
+	if ((error = ferry_store__pack_items_each(db, row.id, pack_show_item,
+	    &json)) < 0)
+		goto done;
+	ferry_json_close(&json, ']');
+	ferry_json_open(&json, "definitions", '[');
+	if ((error = ferry_store__pack_definitions_each(db, row.id,
+	    pack_show_definition, &json)) < 0)
+		goto done;
+	ferry_json_close(&json, ']');
+	ferry_json_close(&json, '}');
+done:
+	if ((error = ferry_store__end(db, error)) == 0)
+		return ferry__buf_take(db, out, &json);
+	ferry_str_dispose(&json);
+	return error;
 }
 
 /* A pack that can still take items. */

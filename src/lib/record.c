@@ -7,6 +7,7 @@
 #include "records.h"
 
 #include "alloc.h"
+#include "jsonw.h"
 #include "store/store.h"
 #include "text.h"
 
@@ -282,87 +283,106 @@ done:
 	return ferry_store__end(db, error);
 }
 
-/* One row as the documented JSON object, values in canonical form. */
-static void row_json(ferry_str *out, const ferry_record_row *r,
+/*
+ * A record's document: the system columns, then each field of fs in
+ * order with its value in canonical form (docs/cli/record.md).
+ */
+static void record_doc(ferry_str *doc, const ferry_record_entry *r,
 	const ferry_fieldset *fs)
 {
-	const char *const meta[] = { r->sys_id, r->policy, NULL,
-		r->version, r->created_at, r->created_by, r->updated_at,
-		r->updated_by };
-	static const char *const names[] = { "sys_id", "sys_policy",
-		"sys_vendor", "sys_version", "sys_created_at",
-		"sys_created_by", "sys_updated_at", "sys_updated_by" };
 	size_t i;
 
-	ferry_str_putc(out, '{');
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		if (i)
-			ferry_str_putc(out, ',');
-		ferry_str_printf(out, "\"%s\":", names[i]);
-		if (i == 2)
-			ferry_str_puts(out, r->vendor ? "true" : "false");
-		else
-			ferry_str_puts_json(out, meta[i]);
-	}
+	ferry_json_open(doc, NULL, '{');
+	ferry_json_str(doc, "sys_id", r->sys_id);
+	ferry_json_str(doc, "sys_policy", r->policy);
+	ferry_json_bool(doc, "sys_vendor", r->vendor);
+	ferry_json_str(doc, "sys_version", r->version);
+	ferry_json_str(doc, "sys_created_at", r->created_at);
+	ferry_json_str(doc, "sys_created_by", r->created_by);
+	ferry_json_str(doc, "sys_updated_at", r->updated_at);
+	ferry_json_str(doc, "sys_updated_by", r->updated_by);
 	for (i = 0; i < fs->n; i++) {
-		ferry_str_putc(out, ',');
-		ferry_str_puts_json(out, fs->fields[i].name);
-		ferry_str_putc(out, ':');
-		ferry_type__canonical(out, &fs->fields[i], &r->values[i]);
+		ferry_json_key(doc, fs->fields[i].name);
+		ferry_type__canonical(doc, &fs->fields[i], &r->values[i]);
 	}
-	ferry_str_putc(out, '}');
+	ferry_json_close(doc, '}');
 }
 
-/* Rows of a listing as JSON objects, to the caller's callback. */
+/* Hands each record's document to the caller's callback. */
 typedef struct {
 	ferry_db *db;
 	const ferry_fieldset *fs;
-	ferry_str json;		/* the row being handed out */
-	ferry_record_cb cb;	/* NULL: keep the one row in json */
+	ferry_str doc;		/* one row at a time */
+	ferry_record_cb cb;
 	void *payload;
-} row_state;
+	int stopped;		/* the caller's callback asked to stop */
+	uint64_t rows;
+} record_lister;
 
-static int row_out(const ferry_record_row *r, void *payload)
+static int record_row(const ferry_record_entry *r, void *payload)
 {
-	row_state *rs = payload;
+	record_lister *l = payload;
 
-	ferry_str_clear(&rs->json);
-	row_json(&rs->json, r, rs->fs);
-	if (ferry_str_failed(&rs->json))
-		return ferry__oom(rs->db);
-	if (!rs->cb)
+	l->rows++;
+	ferry_str_clear(&l->doc);
+	record_doc(&l->doc, r, l->fs);
+	if (ferry_str_failed(&l->doc))
+		return ferry__oom(l->db);
+	if (l->cb(l->doc.ptr, l->doc.size, l->payload) != 0) {
+		l->stopped = 1;
 		return 1;
-	return rs->cb(rs->json.ptr, rs->json.size, rs->payload) != 0;
+	}
+	return 0;
+}
+
+/* The records of a query, streamed to the lister; a stop asked for by
+ * its callback is not an error. */
+static int record_list(record_lister *l, const char *entity,
+	const ferry_record_cond *conds, size_t n, uint64_t limit,
+	uint64_t offset)
+{
+	int error = ferry_store__record_query(l->db, entity, l->fs, conds, n,
+		limit, offset, record_row, l);
+
+	ferry_str_dispose(&l->doc);
+	return l->stopped && error > 0 ? 0 : error;
+}
+
+/* Keeps the one record's document. */
+static int record_keep(const char *json, size_t len, void *payload)
+{
+	return ferry_str_put(payload, json, len);
 }
 
 int ferry_record_get(ferry_buf *out, ferry_db *db, const char *entity,
 	const char *sys_id)
 {
 	ferry_fieldset fs = { NULL, 0 };
-	row_state rs = { NULL, NULL, FERRY_STR_INIT, NULL, NULL };
+	ferry_str json = FERRY_STR_INIT;
 	ferry_record_cond cond = { "sys_id", { FERRY_V_TEXT, 0, NULL, 0 } };
+	record_lister l = { db, NULL, FERRY_STR_INIT, record_keep, NULL, 0,
+		0 };
 	int error;
 
 	FERRY_CHECK_DB(db);
-	rs.db = db;
-	rs.fs = &fs;
 	if ((error = ferry__actor(db)) < 0 ||
 	    (error = ferry__fields(db, entity, &fs)) < 0 ||
 	    (error = check_sys_id(db, sys_id)) < 0)
 		goto done;
 	cond.value.s = (char *)sys_id;
 	cond.value.len = strlen(sys_id);
-	if ((error = ferry_store__record_query(db, entity, &fs, &cond, 1, 1,
-	    0, row_out, &rs)) < 0)
+	l.fs = &fs;
+	l.payload = &json;
+	if ((error = record_list(&l, entity, &cond, 1, 1, 0)) < 0)
 		goto done;
-	if (rs.json.size == 0)
+	if (l.rows == 0)
 		error = ferry__error(db, FERRY_ENOTFOUND, "no %s record with "
 			"sys_id %s; see 'ferry record list %s'", entity, sys_id,
 			entity);
 	else
-		error = ferry__buf_take(db, out, &rs.json);
+		error = ferry__buf_take(db, out, &json);
 done:
-	ferry_str_dispose(&rs.json);
+	ferry_str_dispose(&json);
 	ferry_fieldset_dispose(&fs);
 	return error;
 }
@@ -482,14 +502,12 @@ int ferry_record_list_v2(ferry_db *db, const char *entity,
 	static const ferry_record_list_options defaults =
 		FERRY_RECORD_LIST_OPTIONS_INIT;
 	ferry_fieldset fs = { NULL, 0 };
-	row_state rs = { NULL, NULL, FERRY_STR_INIT, NULL, NULL };
 	ferry_record_cond *conds = NULL;
+	record_lister l = { db, &fs, FERRY_STR_INIT, cb, payload, 0, 0 };
 	size_t i, n = 0;
 	int error;
 
 	FERRY_CHECK_DB(db);
-	rs.db = db;
-	rs.fs = &fs;
 	if (!opts)
 		opts = &defaults;
 	FERRY_ASSERT_ARG(cb);
@@ -508,12 +526,8 @@ int ferry_record_list_v2(ferry_db *db, const char *entity,
 			n++;
 			goto done;
 		}
-	rs.cb = cb;
-	rs.payload = payload;
-	error = ferry_store__record_query(db, entity, &fs, conds, n,
-		opts->limit, opts->offset, row_out, &rs);
+	error = record_list(&l, entity, conds, n, opts->limit, opts->offset);
 done:
-	ferry_str_dispose(&rs.json);
 	for (i = 0; i < n; i++)
 		ferry_value_dispose(&conds[i].value);
 	ferry__free(conds);
@@ -626,6 +640,25 @@ done:
 	return ferry_store__end(db, error);
 }
 
+static int version_item(const ferry_version_entry *v, void *payload)
+{
+	ferry_str *doc = payload;
+
+	ferry_json_open(doc, NULL, '{');
+	ferry_json_str(doc, "version", v->hash);
+	ferry_json_str(doc, "parent", v->parent);
+	ferry_json_str(doc, "action", v->action);
+	ferry_json_str(doc, "author", v->author);
+	ferry_json_str(doc, "at", v->at);
+	ferry_json_str(doc, "pack", v->pack);
+	ferry_json_str(doc, "source", v->source);
+	ferry_json_id(doc, "import", v->import_id);
+	ferry_json_str(doc, "policy", v->policy);
+	ferry_json_raw(doc, "payload", v->payload, v->payload_len);
+	ferry_json_close(doc, '}');
+	return 0;
+}
+
 int ferry_record_history(ferry_buf *out, ferry_db *db, const char *entity,
 	const char *sys_id)
 {
@@ -636,11 +669,15 @@ int ferry_record_history(ferry_buf *out, ferry_db *db, const char *entity,
 	FERRY_CHECK_DB(db);
 	if ((error = ferry__actor(db)) < 0 ||
 	    (error = ferry__fields(db, entity, &fs)) < 0 ||
-	    (error = check_sys_id(db, sys_id)) < 0 ||
-	    (error = ferry_store__version_history(db, entity, sys_id,
-	    &json)) < 0)
+	    (error = check_sys_id(db, sys_id)) < 0)
 		goto done;
-	if (!strcmp(json.ptr, "[]")) {
+	ferry_json_open(&json, NULL, '[');
+	error = ferry_store__version_each(db, entity, sys_id, version_item,
+		&json);
+	ferry_json_close(&json, ']');
+	if (error < 0)
+		goto done;
+	if (json.size == 2) {
 		error = ferry__error(db, FERRY_ENOTFOUND, "%s record %s has no "
 			"history: no such record", entity, sys_id);
 		goto done;

@@ -29,6 +29,13 @@ typedef struct {
  * message for an unknown entity.
  */
 int ferry__fields(ferry_db *db, const char *entity, ferry_fieldset *out);
+/*
+ * Append an entity's definition document, {name, display, description,
+ * fields:[{name, type, display, description, default}]} with fields by
+ * name (docs/cli/entity.md; the schema items of docs/format.md).
+ * FERRY_ENOTFOUND (no message) when the catalog has no such entity.
+ */
+int ferry__entity_doc(ferry_db *db, const char *entity, ferry_str *doc);
 
 /* The version hash of content: docs/format.md, section 5.3. */
 void ferry__version_hash(char out[FERRY_HASH_HEX], const char *entity,

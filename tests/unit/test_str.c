@@ -5,6 +5,7 @@
 #include "helpers.h"
 
 #include "alloc.h"
+#include "jsonw.h"
 #include "str.h"
 
 #include <stdlib.h>
@@ -184,6 +185,39 @@ static void test_str_json__escaping_is_frozen(void **state)
 	ferry_str_dispose(&s);
 }
 
+/* The member writer puts the separators itself, writes NULL strings and
+ * 0 ids as null, and copies JSON text as it is. */
+static void test_str_json__members_and_separators(void **state)
+{
+	ferry_str s = FERRY_STR_INIT;
+
+	(void)state;
+	ferry_json_open(&s, NULL, '[');
+	ferry_json_open(&s, NULL, '{');
+	ferry_json_str(&s, "name", "a\"b");
+	ferry_json_str(&s, "none", NULL);
+	ferry_json_int(&s, "n", -42);
+	ferry_json_id(&s, "id", 0);
+	ferry_json_id(&s, "import", 7);
+	ferry_json_bool(&s, "t", 1);
+	ferry_json_bool(&s, "f", 0);
+	ferry_json_raw(&s, "payload", "{\"x\":[1]}xyz", 9);
+	ferry_json_raw(&s, "nothing", NULL, 0);
+	ferry_json_open(&s, "empty", '[');
+	ferry_json_close(&s, ']');
+	ferry_json_close(&s, '}');
+	ferry_json_open(&s, NULL, '{');
+	ferry_json_close(&s, '}');
+	ferry_json_str(&s, NULL, "tail");
+	ferry_json_close(&s, ']');
+	assert_false(ferry_str_failed(&s));
+	assert_string_equal(ferry_str_cstr(&s), "[{\"name\":\"a\\\"b\","
+		"\"none\":null,\"n\":-42,\"id\":null,\"import\":7,\"t\":true,"
+		"\"f\":false,\"payload\":{\"x\":[1]},\"nothing\":null,"
+		"\"empty\":[]},{},\"tail\"]");
+	ferry_str_dispose(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -195,6 +229,7 @@ int main(void)
 		cmocka_unit_test(test_str_oom__an_allocation_failure_fails_the_string),
 		cmocka_unit_test(test_str_clear_truncate_detach),
 		cmocka_unit_test(test_str_json__escaping_is_frozen),
+		cmocka_unit_test(test_str_json__members_and_separators),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

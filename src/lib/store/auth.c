@@ -129,19 +129,29 @@ int ferry_store__token_revoke(ferry_db *db, int64_t id, const char *now)
 	return ferry_sq__done(db, st, "revoking a token");
 }
 
-int ferry_store__token_list(ferry_db *db, const char *user, ferry_str *json)
+int ferry_store__token_each(ferry_db *db, const char *user,
+	ferry_token_cb cb, void *payload)
 {
 	sqlite3_stmt *st;
-	int error;
+	int error = 0, rc;
 
-	if ((error = ferry_sq__prepare(db, "SELECT coalesce(json_group_array("
-	    "json_object('id', id, 'user', user, 'label', label, "
-	    "'created_at', created_at, 'last_used_at', last_used_at)), '[]') "
-	    "FROM (SELECT * FROM ferry_token WHERE revoked_at IS NULL AND "
-	    "(?1 IS NULL OR user = ?1) ORDER BY id)", &st)) < 0)
+	if ((error = ferry_sq__prepare(db, "SELECT id, user, label, "
+	    "created_at, last_used_at FROM ferry_token WHERE revoked_at IS "
+	    "NULL AND (?1 IS NULL OR user = ?1) ORDER BY id", &st)) < 0)
 		return error;
 	ferry_sq__bind_text(st, 1, user);
-	return ferry_sq__text(db, st, json);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		ferry_token_entry t;
+
+		t.id = sqlite3_column_int64(st, 0);
+		t.user = ferry_sq__str(st, 1);
+		t.label = ferry_sq__str(st, 2);
+		t.created_at = ferry_sq__str(st, 3);
+		t.last_used_at = ferry_sq__str(st, 4);
+		if ((error = cb(&t, payload)) != 0)
+			break;
+	}
+	return ferry_sq__rows_end(db, st, rc, error, "reading tokens");
 }
 
 int ferry_store__session_insert(ferry_db *db, const char *hash,
@@ -295,12 +305,12 @@ int ferry_store__audit_insert(ferry_db *db, const char *at, const char *user,
 #define AUDIT_WHERE " FROM ferry_audit WHERE (?1 IS NULL OR user = ?1) " \
 	"AND (?2 IS NULL OR at >= ?2)"
 
-int ferry_store__audit_list(ferry_db *db, const char *user,
-	const char *since, int64_t limit, int64_t offset, ferry_str *json,
-	int64_t *total)
+int ferry_store__audit_each(ferry_db *db, const char *user,
+	const char *since, int64_t limit, int64_t offset, int64_t *total,
+	ferry_audit_cb cb, void *payload)
 {
 	sqlite3_stmt *st;
-	int error, rc;
+	int error = 0, rc;
 
 	if ((error = ferry_sq__prepare(db, "SELECT count(*)" AUDIT_WHERE,
 	    &st)) < 0)
@@ -312,15 +322,26 @@ int ferry_store__audit_list(ferry_db *db, const char *user,
 	ferry_sq__reset(st);
 	if (rc != SQLITE_ROW)
 		return ferry_sq__error(db, rc, "reading the audit log");
-	if ((error = ferry_sq__prepare(db, "SELECT coalesce(json_group_array("
-	    "json_object('id', id, 'at', at, 'user', user, 'address', "
-	    "address, 'operation', operation, 'object', object, 'outcome', "
-	    "outcome)), '[]') FROM (SELECT *" AUDIT_WHERE " ORDER BY id DESC "
-	    "LIMIT ?3 OFFSET ?4)", &st)) < 0)
+	if ((error = ferry_sq__prepare(db, "SELECT id, at, user, address, "
+	    "operation, object, outcome" AUDIT_WHERE " ORDER BY id DESC "
+	    "LIMIT ?3 OFFSET ?4", &st)) < 0)
 		return error;
 	ferry_sq__bind_text(st, 1, user);
 	ferry_sq__bind_text(st, 2, since);
 	sqlite3_bind_int64(st, 3, limit > 0 ? limit : -1);
 	sqlite3_bind_int64(st, 4, offset);
-	return ferry_sq__text(db, st, json);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		ferry_audit_entry a;
+
+		a.id = sqlite3_column_int64(st, 0);
+		a.at = ferry_sq__str(st, 1);
+		a.user = ferry_sq__str(st, 2);
+		a.address = ferry_sq__str(st, 3);
+		a.operation = ferry_sq__str(st, 4);
+		a.object = ferry_sq__str(st, 5);
+		a.outcome = ferry_sq__str(st, 6);
+		if ((error = cb(&a, payload)) != 0)
+			break;
+	}
+	return ferry_sq__rows_end(db, st, rc, error, "reading the audit log");
 }

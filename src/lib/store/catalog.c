@@ -227,36 +227,31 @@ int ferry_store__fields_load(ferry_db *db, const char *entity,
 		ferry_sq__error(db, rc, "reading the catalog");
 }
 
-int ferry_store__entity_list(ferry_db *db, ferry_str *json)
+int ferry_store__entity_each(ferry_db *db, const char *name,
+	ferry_entity_cb cb, void *payload)
 {
 	sqlite3_stmt *st;
-	int error;
+	int error = 0, rc, found = 0;
 
-	if ((error = ferry_sq__prepare(db, "SELECT coalesce(json_group_array("
-	    "json_object('name', e.name, 'display', e.display, "
-	    "'description', e.description, 'fields', (SELECT count(*) FROM "
-	    "sys_field f WHERE f.entity = e.name))), '[]') FROM (SELECT * "
-	    "FROM sys_entity ORDER BY name) e", &st)) < 0)
+	if ((error = ferry_sq__prepare(db, "SELECT e.name, e.display, "
+	    "e.description, (SELECT count(*) FROM sys_field f WHERE f.entity "
+	    "= e.name) FROM sys_entity e WHERE ?1 IS NULL OR e.name = ?1 "
+	    "ORDER BY e.name", &st)) < 0)
 		return error;
-	return ferry_sq__text(db, st, json);
-}
+	ferry_sq__bind_text(st, 1, name);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		ferry_entity_entry e;
 
-int ferry_store__entity_show(ferry_db *db, const char *entity,
-	ferry_str *json)
-{
-	sqlite3_stmt *st;
-	int error;
-
-	if ((error = ferry_sq__prepare(db, "SELECT json_object('name', e.name, "
-	    "'display', e.display, 'description', e.description, 'fields', "
-	    "json((SELECT coalesce(json_group_array(json_object('name', f.name, "
-	    "'type', f.type, 'display', f.display, 'description', "
-	    "f.description, 'default', json(f.default_value))), json('[]')) "
-	    "FROM (SELECT * FROM sys_field WHERE entity = e.name ORDER BY "
-	    "name) f))) FROM sys_entity e WHERE e.name = ?1", &st)) < 0)
-		return error;
-	sqlite3_bind_text(st, 1, entity, -1, SQLITE_TRANSIENT);
-	return ferry_sq__text(db, st, json);
+		found = 1;
+		e.name = ferry_sq__str(st, 0);
+		e.display = ferry_sq__str(st, 1);
+		e.description = ferry_sq__str(st, 2);
+		e.fields = sqlite3_column_int64(st, 3);
+		if ((error = cb(&e, payload)) != 0)
+			break;
+	}
+	error = ferry_sq__rows_end(db, st, rc, error, "reading the catalog");
+	return error == 0 && name && !found ? FERRY_ENOTFOUND : error;
 }
 
 int ferry_store__catalog_sys_id(ferry_db *db, const char *entity,

@@ -6,7 +6,7 @@
  * A version's signature (a formula's inputs, a data set's columns) and
  * a formula's output steps are stored as canonical JSON text built by
  * formula.c, so "identical signature" is a text comparison here and in
- * the import rules.  Listings are built in SQL with json_object().
+ * the import rules.
  */
 #include "sq.h"
 
@@ -16,20 +16,6 @@
 #define VERSION_COLUMNS \
 	"v.version, v.status, v.start_date, v.signature, v.outputs, " \
 	"v.body, v.parent, v.master, v.created_by"
-
-/* A version as JSON, for show (v is the version row, d the definition):
- * a formula has inputs and outputs, a data set columns. */
-#define VERSION_TAIL \
-	"'body', v.body, 'parent', v.parent, 'master', v.master, " \
-	"'created_by', v.created_by, 'created_at', v.created_at, " \
-	"'import', v.import_id)"
-#define VERSION_JSON \
-	"CASE d.kind WHEN 'formula' THEN json_object('version', v.version, " \
-	"'status', v.status, 'start_date', v.start_date, 'inputs', " \
-	"json(v.signature), 'outputs', json(v.outputs), " VERSION_TAIL \
-	" ELSE json_object('version', v.version, 'status', v.status, " \
-	"'start_date', v.start_date, 'columns', json(v.signature), " \
-	VERSION_TAIL " END"
 
 void ferry_store__definition_row_init(ferry_definition_row *row)
 {
@@ -321,41 +307,72 @@ int ferry_store__definition_unpack(ferry_db *db, const char *kind,
 	return ferry_sq__done(db, st, "removing a version from packs");
 }
 
-int ferry_store__definition_list(ferry_db *db, const char *kind,
-	ferry_str *json)
+int ferry_store__definition_each(ferry_db *db, const char *kind,
+	int64_t id, ferry_definition_cb cb, void *payload)
 {
 	sqlite3_stmt *st;
-	int error;
+	int error = 0, rc;
 
-	if ((error = ferry_sq__prepare(db, "SELECT coalesce(json_group_array("
-	    "json_object('name', d.name, 'versions', (SELECT count(*) FROM "
+	if ((error = ferry_sq__prepare(db, "SELECT d.id, d.kind, d.name, "
+	    "d.created_at, (SELECT count(*) FROM ferry_definition_version v "
+	    "WHERE v.definition_id = d.id), (SELECT max(version) FROM "
 	    "ferry_definition_version v WHERE v.definition_id = d.id), "
-	    "'latest', (SELECT max(version) FROM ferry_definition_version v "
-	    "WHERE v.definition_id = d.id), 'active', (SELECT max(version) "
-	    "FROM ferry_definition_version v WHERE v.definition_id = d.id AND "
-	    "v.status = 'active'), 'draft', (SELECT max(version) FROM "
-	    "ferry_definition_version v WHERE v.definition_id = d.id AND "
-	    "v.status = 'draft'))), '[]') FROM (SELECT * FROM "
-	    "ferry_definition WHERE kind = ?1 ORDER BY name) d", &st)) < 0)
+	    "(SELECT max(version) FROM ferry_definition_version v WHERE "
+	    "v.definition_id = d.id AND v.status = 'active'), (SELECT "
+	    "max(version) FROM ferry_definition_version v WHERE "
+	    "v.definition_id = d.id AND v.status = 'draft') FROM "
+	    "ferry_definition d WHERE d.kind = ?1 AND (?2 = 0 OR d.id = ?2) "
+	    "ORDER BY d.name", &st)) < 0)
 		return error;
 	ferry_sq__bind_text(st, 1, kind);
-	return ferry_sq__text(db, st, json);
+	sqlite3_bind_int64(st, 2, id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		ferry_definition_entry d;
+
+		d.id = sqlite3_column_int64(st, 0);
+		d.kind = ferry_sq__str(st, 1);
+		d.name = ferry_sq__str(st, 2);
+		d.created_at = ferry_sq__str(st, 3);
+		d.versions = sqlite3_column_int64(st, 4);
+		d.latest = sqlite3_column_int(st, 5);
+		d.active = sqlite3_column_int(st, 6);
+		d.draft = sqlite3_column_int(st, 7);
+		if ((error = cb(&d, payload)) != 0)
+			break;
+	}
+	return ferry_sq__rows_end(db, st, rc, error, "reading definitions");
 }
 
-int ferry_store__definition_show(ferry_db *db, int64_t id, ferry_str *json)
+int ferry_store__definition_versions_each(ferry_db *db, int64_t id,
+	ferry_definition_version_cb cb, void *payload)
 {
 	sqlite3_stmt *st;
-	int error;
+	int error = 0, rc;
 
-	if ((error = ferry_sq__prepare(db, "SELECT json_object('name', d.name, "
-	    "'kind', d.kind, 'created_at', d.created_at, 'versions', "
-	    "json((SELECT coalesce(json_group_array(" VERSION_JSON "), '[]') "
-	    "FROM (SELECT * FROM ferry_definition_version WHERE "
-	    "definition_id = d.id ORDER BY version) v))) FROM "
-	    "ferry_definition d WHERE d.id = ?1", &st)) < 0)
+	if ((error = ferry_sq__prepare(db, "SELECT version, status, "
+	    "start_date, signature, outputs, body, parent, master, "
+	    "created_by, created_at, import_id FROM ferry_definition_version "
+	    "WHERE definition_id = ?1 ORDER BY version", &st)) < 0)
 		return error;
 	sqlite3_bind_int64(st, 1, id);
-	return ferry_sq__text(db, st, json);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		ferry_definition_version_entry v;
+
+		v.version = sqlite3_column_int(st, 0);
+		v.status = ferry_sq__str(st, 1);
+		v.start_date = ferry_sq__str(st, 2);
+		v.signature = ferry_sq__str(st, 3);
+		v.outputs = ferry_sq__str(st, 4);
+		v.body = ferry_sq__str(st, 5);
+		v.parent = ferry_sq__str(st, 6);
+		v.master = ferry_sq__str(st, 7);
+		v.created_by = ferry_sq__str(st, 8);
+		v.created_at = ferry_sq__str(st, 9);
+		v.import_id = sqlite3_column_int64(st, 10);
+		if ((error = cb(&v, payload)) != 0)
+			break;
+	}
+	return ferry_sq__rows_end(db, st, rc, error, "reading definitions");
 }
 
 int ferry_store__definition_version_exists(ferry_db *db, const char *kind,

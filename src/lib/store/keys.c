@@ -114,16 +114,25 @@ int ferry_store__trust_delete(ferry_db *db, const char *name)
 	return ferry_sq__done(db, st, "removing a trusted key");
 }
 
-int ferry_store__trust_list(ferry_db *db, ferry_str *json)
+int ferry_store__trust_each(ferry_db *db, ferry_trust_cb cb, void *payload)
 {
 	sqlite3_stmt *st;
-	int error;
+	int error = 0, rc;
 
-	if ((error = ferry_sq__prepare(db, "SELECT coalesce(json_group_array("
-	    "json_object('name', name, 'public_key', public_key, "
-	    "'fingerprint', fingerprint, 'added_by', added_by, 'added_at', "
-	    "added_at)), '[]') FROM (SELECT * FROM ferry_trust ORDER BY name)",
+	if ((error = ferry_sq__prepare(db, "SELECT name, public_key, "
+	    "fingerprint, added_by, added_at FROM ferry_trust ORDER BY name",
 	    &st)) < 0)
 		return error;
-	return ferry_sq__text(db, st, json);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		ferry_trust_entry t;
+
+		t.name = ferry_sq__str(st, 0);
+		t.public_key = ferry_sq__str(st, 1);
+		t.fingerprint = ferry_sq__str(st, 2);
+		t.added_by = ferry_sq__str(st, 3);
+		t.added_at = ferry_sq__str(st, 4);
+		if ((error = cb(&t, payload)) != 0)
+			break;
+	}
+	return ferry_sq__rows_end(db, st, rc, error, "reading the trust list");
 }

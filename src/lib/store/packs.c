@@ -15,13 +15,6 @@
 	"WHEN i.base_id IS NULL OR b.action = 'delete' THEN 'insert' " \
 	"ELSE 'update' END"
 
-/* What a record item is, for people: the catalog's records are the
- * schema (entities and fields), the other system entities hold the
- * associated objects. */
-#define ITEM_TYPE "CASE i.entity WHEN 'sys_entity' THEN 'entity' " \
-	"WHEN 'sys_field' THEN 'field' ELSE CASE WHEN i.entity LIKE " \
-	"'sys\\_%' ESCAPE '\\' THEN 'object' ELSE 'record' END END"
-
 /* An item is out of date when the record has a later version. */
 #define ITEM_OUT_OF_DATE "EXISTS (SELECT 1 FROM ferry_version n WHERE " \
 	"n.entity = i.entity AND n.sys_id = i.sys_id AND n.id > i.version_id)"
@@ -187,54 +180,99 @@ int ferry_store__pack_capture(ferry_db *db, int64_t pack_id,
 	return ferry_sq__done(db, st, "capturing a version");
 }
 
-int ferry_store__pack_list(ferry_db *db, ferry_str *json)
+int ferry_store__pack_each(ferry_db *db, int64_t id, ferry_pack_cb cb,
+	void *payload)
 {
 	sqlite3_stmt *st;
-	int error;
+	int error = 0, rc, found = 0;
 
-	if ((error = ferry_sq__prepare(db, "SELECT coalesce(json_group_array("
-	    "json_object('name', p.name, 'state', p.state, 'default', "
-	    "json(CASE WHEN p.is_default THEN 'true' ELSE 'false' END), "
-	    "'records', (SELECT count(*) FROM ferry_pack_item i WHERE "
-	    "i.pack_id = p.id), 'definitions', (SELECT count(*) FROM "
-	    "ferry_pack_definition d WHERE d.pack_id = p.id), 'out_of_date', "
-	    "(SELECT count(*) FROM ferry_pack_item i WHERE i.pack_id = p.id "
-	    "AND " ITEM_OUT_OF_DATE "), 'description', p.description, "
-	    "'created_by', p.created_by, 'created_at', p.created_at, "
-	    "'completed_at', p.completed_at)), '[]') FROM (SELECT * FROM "
-	    "ferry_pack ORDER BY id) p", &st)) < 0)
+	/* The counts cost a pass over the items: only listings need them. */
+	if (id)
+		error = ferry_sq__prepare(db, "SELECT id, name, state, "
+		    "is_default, description, created_by, created_at, "
+		    "completed_at, exported_at, 0, 0, 0 FROM ferry_pack WHERE "
+		    "id = ?1", &st);
+	else
+		error = ferry_sq__prepare(db, "SELECT p.id, p.name, p.state, "
+		    "p.is_default, p.description, p.created_by, p.created_at, "
+		    "p.completed_at, p.exported_at, (SELECT count(*) FROM "
+		    "ferry_pack_item i WHERE i.pack_id = p.id), (SELECT "
+		    "count(*) FROM ferry_pack_definition d WHERE d.pack_id = "
+		    "p.id), (SELECT count(*) FROM ferry_pack_item i WHERE "
+		    "i.pack_id = p.id AND " ITEM_OUT_OF_DATE ") FROM "
+		    "ferry_pack p ORDER BY p.id", &st);
+	if (error < 0)
 		return error;
-	return ferry_sq__text(db, st, json);
+	if (id)
+		sqlite3_bind_int64(st, 1, id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		ferry_pack_entry p;
+
+		found = 1;
+		p.id = sqlite3_column_int64(st, 0);
+		p.name = ferry_sq__str(st, 1);
+		p.state = ferry_sq__str(st, 2);
+		p.is_default = sqlite3_column_int(st, 3);
+		p.description = ferry_sq__str(st, 4);
+		p.created_by = ferry_sq__str(st, 5);
+		p.created_at = ferry_sq__str(st, 6);
+		p.completed_at = ferry_sq__str(st, 7);
+		p.exported_at = ferry_sq__str(st, 8);
+		p.records = sqlite3_column_int64(st, 9);
+		p.definitions = sqlite3_column_int64(st, 10);
+		p.out_of_date = sqlite3_column_int64(st, 11);
+		if ((error = cb(&p, payload)) != 0)
+			break;
+	}
+	error = ferry_sq__rows_end(db, st, rc, error, "reading packs");
+	return error == 0 && id && !found ? FERRY_ENOTFOUND : error;
 }
 
-int ferry_store__pack_show(ferry_db *db, int64_t pack_id, ferry_str *json)
+int ferry_store__pack_items_each(ferry_db *db, int64_t pack_id,
+	ferry_pack_item_cb cb, void *payload)
 {
 	sqlite3_stmt *st;
-	int error;
+	int error = 0, rc;
 
-	if ((error = ferry_sq__prepare(db, "SELECT json_object('name', p.name, "
-	    "'state', p.state, 'description', p.description, 'created_by', "
-	    "p.created_by, 'created_at', p.created_at, 'completed_at', "
-	    "p.completed_at, 'exported_at', p.exported_at, 'items', "
-	    "json((SELECT coalesce(json_group_array("
-	    "json_object('type', x.type, 'entity', x.entity, 'sys_id', "
-	    "x.sys_id, 'name', x.name, 'action', x.action, 'version', "
-	    "x.version, 'out_of_date', json(x.ood))), '[]') FROM (SELECT "
-	    "i.entity, i.sys_id, " ITEM_TYPE " AS type, CASE WHEN i.entity "
-	    "LIKE 'sys\\_%' ESCAPE '\\' THEN v.rkey END AS name, "
-	    ITEM_ACTION " AS action, "
-	    "v.hash AS version, CASE WHEN " ITEM_OUT_OF_DATE " THEN 'true' "
-	    "ELSE 'false' END AS ood FROM ferry_pack_item i JOIN ferry_version "
-	    "v ON v.id = i.version_id LEFT JOIN ferry_version b ON b.id = "
-	    "i.base_id WHERE i.pack_id = p.id ORDER BY i.entity, i.sys_id) x)), "
-	    "'definitions', json((SELECT coalesce(json_group_array("
-	    "json_object('kind', d.kind, 'name', d.name, 'version', "
-	    "d.version)), '[]') FROM (SELECT * FROM ferry_pack_definition "
-	    "WHERE pack_id = p.id ORDER BY kind, name) d))) FROM ferry_pack p "
-	    "WHERE p.id = ?1", &st)) < 0)
+	if ((error = ferry_sq__prepare(db, "SELECT i.entity, i.sys_id, "
+	    "v.rkey, " ITEM_ACTION ", v.hash, " ITEM_OUT_OF_DATE " FROM "
+	    "ferry_pack_item i JOIN ferry_version v ON v.id = i.version_id "
+	    "LEFT JOIN ferry_version b ON b.id = i.base_id WHERE i.pack_id = "
+	    "?1 ORDER BY i.entity, i.sys_id", &st)) < 0)
 		return error;
 	sqlite3_bind_int64(st, 1, pack_id);
-	return ferry_sq__text(db, st, json);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		ferry_pack_item_entry it;
+
+		it.entity = ferry_sq__str(st, 0);
+		it.sys_id = ferry_sq__str(st, 1);
+		it.rkey = ferry_sq__str(st, 2);
+		it.action = ferry_sq__str(st, 3);
+		it.version = ferry_sq__str(st, 4);
+		it.out_of_date = sqlite3_column_int(st, 5);
+		if ((error = cb(&it, payload)) != 0)
+			break;
+	}
+	return ferry_sq__rows_end(db, st, rc, error, "reading a pack");
+}
+
+int ferry_store__pack_definitions_each(ferry_db *db, int64_t pack_id,
+	ferry_pack_definition_cb cb, void *payload)
+{
+	sqlite3_stmt *st;
+	int error = 0, rc;
+
+	if ((error = ferry_sq__prepare(db, "SELECT kind, name, version FROM "
+	    "ferry_pack_definition WHERE pack_id = ?1 ORDER BY kind, name",
+	    &st)) < 0)
+		return error;
+	sqlite3_bind_int64(st, 1, pack_id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if ((error = cb(ferry_sq__str(st, 0), ferry_sq__str(st, 1),
+		    sqlite3_column_int(st, 2), payload)) != 0)
+			break;
+	}
+	return ferry_sq__rows_end(db, st, rc, error, "reading a pack");
 }
 
 int ferry_store__pack_add_definition(ferry_db *db, int64_t pack_id,

@@ -180,39 +180,41 @@ static void select_columns(ferry_str *sql, const char *entity,
 
 #define META_COLUMNS 8
 
-/* Read one row's system columns and field values (borrowed from st). */
-static void row_read(ferry_record_row *r, sqlite3_stmt *st,
-	const ferry_fieldset *fs, ferry_value *values)
+/* Column col as a value as stored; text is borrowed from the statement. */
+static void column_value(ferry_value *v, sqlite3_stmt *st, int col)
+{
+	memset(v, 0, sizeof(*v));
+	switch (sqlite3_column_type(st, col)) {
+	case SQLITE_NULL:
+		break;
+	case SQLITE_INTEGER:
+		v->kind = FERRY_V_INT;
+		v->i = sqlite3_column_int64(st, col);
+		break;
+	default:
+		v->kind = FERRY_V_TEXT;
+		v->s = (char *)sqlite3_column_text(st, col);
+		v->len = (size_t)sqlite3_column_bytes(st, col);
+	}
+}
+
+/* One row's facts: the system columns, then values[i] of fs->fields[i]. */
+static void record_entry(ferry_record_entry *e, ferry_value *values,
+	sqlite3_stmt *st, const ferry_fieldset *fs)
 {
 	size_t i;
 
-	r->sys_id = (const char *)sqlite3_column_text(st, 0);
-	r->policy = (const char *)sqlite3_column_text(st, 1);
-	r->vendor = sqlite3_column_int(st, 2);
-	r->version = (const char *)sqlite3_column_text(st, 3);
-	r->created_at = (const char *)sqlite3_column_text(st, 4);
-	r->created_by = (const char *)sqlite3_column_text(st, 5);
-	r->updated_at = (const char *)sqlite3_column_text(st, 6);
-	r->updated_by = (const char *)sqlite3_column_text(st, 7);
-	for (i = 0; i < fs->n; i++) {
-		int col = (int)i + META_COLUMNS;
-		ferry_value *v = &values[i];
-
-		memset(v, 0, sizeof(*v));
-		switch (sqlite3_column_type(st, col)) {
-		case SQLITE_NULL:
-			break;
-		case SQLITE_INTEGER:
-			v->kind = FERRY_V_INT;
-			v->i = sqlite3_column_int64(st, col);
-			break;
-		default:
-			v->kind = FERRY_V_TEXT;
-			v->s = (char *)sqlite3_column_text(st, col);
-			v->len = (size_t)sqlite3_column_bytes(st, col);
-		}
-	}
-	r->values = values;
+	e->sys_id = ferry_sq__str(st, 0);
+	e->policy = ferry_sq__str(st, 1);
+	e->vendor = sqlite3_column_int(st, 2);
+	e->version = ferry_sq__str(st, 3);
+	e->created_at = ferry_sq__str(st, 4);
+	e->created_by = ferry_sq__str(st, 5);
+	e->updated_at = ferry_sq__str(st, 6);
+	e->updated_by = ferry_sq__str(st, 7);
+	for (i = 0; i < fs->n; i++)
+		column_value(&values[i], st, (int)i + META_COLUMNS);
+	e->values = values;
 }
 
 int ferry_store__record_values(ferry_db *db, const char *entity,
@@ -230,39 +232,25 @@ int ferry_store__record_values(ferry_db *db, const char *entity,
 	sqlite3_bind_text(st, 1, sys_id, -1, SQLITE_TRANSIENT);
 	rc = sqlite3_step(st);
 	for (i = 0; rc == SQLITE_ROW && i < fs->n; i++) {
-		int col = (int)i + META_COLUMNS;
 		ferry_value *v = &values[i];
 
-		memset(v, 0, sizeof(*v));
-		switch (sqlite3_column_type(st, col)) {
-		case SQLITE_NULL:
-			break;
-		case SQLITE_INTEGER:
-			v->kind = FERRY_V_INT;
-			v->i = sqlite3_column_int64(st, col);
-			break;
-		default:
-			v->kind = FERRY_V_TEXT;
-			v->len = (size_t)sqlite3_column_bytes(st, col);
-			v->s = ferry__strndup(
-				(const char *)sqlite3_column_text(st, col),
-				v->len);
-			if (!v->s)
-				error = FERRY_ENOMEM;
-		}
+		column_value(v, st, (int)i + META_COLUMNS);
+		if (v->kind == FERRY_V_TEXT && (v->s = ferry__strndup(v->s,
+		    v->len)) == NULL)
+			error = FERRY_ENOMEM;
 	}
 	ferry_sq__reset(st);
 	if (rc == SQLITE_DONE)
 		return FERRY_ENOTFOUND;
 	if (rc != SQLITE_ROW)
 		return ferry_sq__error(db, rc, "reading a record");
-	return error ? ferry__oom(db) : 0;
+	return error ? ferry__error(db, error, "out of memory") : 0;
 }
 
 int ferry_store__record_query(ferry_db *db, const char *entity,
 	const ferry_fieldset *fs, const ferry_record_cond *conds, size_t n,
-	uint64_t limit, uint64_t offset, ferry_record_row_cb cb,
-	void *payload)
+	uint64_t limit, uint64_t offset,
+	ferry_record_entry_cb cb, void *payload)
 {
 	ferry_str sql = FERRY_STR_INIT;
 	sqlite3_stmt *st = NULL;
@@ -281,15 +269,18 @@ int ferry_store__record_query(ferry_db *db, const char *entity,
 	if (limit || offset)
 		ferry_str_printf(&sql, " LIMIT %lld OFFSET %lld",
 			limit ? (long long)limit : -1LL, (long long)offset);
-	if (ferry_str_failed(&sql)) {
+	if (ferry_str_failed(&sql) || (fs->n && (values = ferry__calloc(fs->n,
+	    sizeof(*values))) == NULL)) {
 		ferry_str_dispose(&sql);
 		return ferry__oom(db);
 	}
 	/* Not cached: the callback may run other statements. */
 	rc = sqlite3_prepare_v2(db->store->conn, sql.ptr, -1, &st, NULL);
 	ferry_str_dispose(&sql);
-	if (rc != SQLITE_OK)
+	if (rc != SQLITE_OK) {
+		ferry__free(values);
 		return ferry_sq__error(db, rc, "listing records");
+	}
 	for (i = 0; i < n; i++) {
 		const ferry_value *v = &conds[i].value;
 
@@ -299,22 +290,18 @@ int ferry_store__record_query(ferry_db *db, const char *entity,
 			sqlite3_bind_text(st, (int)i + 1, v->s, (int)v->len,
 				SQLITE_TRANSIENT);
 	}
-	if (fs->n && (values = ferry__calloc(fs->n, sizeof(*values))) == NULL) {
-		sqlite3_finalize(st);
-		return ferry__oom(db);
-	}
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		ferry_record_row r;
+		ferry_record_entry e;
 
-		row_read(&r, st, fs, values);
-		if ((error = cb(&r, payload)) != 0)
+		record_entry(&e, values, st, fs);
+		if ((error = cb(&e, payload)) != 0)
 			break;
 	}
-	if (!error && rc != SQLITE_ROW && rc != SQLITE_DONE)
+	if (!error && rc != SQLITE_DONE)
 		error = ferry_sq__error(db, rc, "listing records");
 	sqlite3_finalize(st);
 	ferry__free(values);
-	return error < 0 ? error : 0;
+	return error;
 }
 
 typedef struct {

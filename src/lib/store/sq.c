@@ -177,6 +177,20 @@ void ferry_sq__copy(char *dst, size_t size, sqlite3_stmt *st, int col)
 	dst[n] = '\0';
 }
 
+const char *ferry_sq__str(sqlite3_stmt *st, int col)
+{
+	return (const char *)sqlite3_column_text(st, col);
+}
+
+int ferry_sq__rows_end(ferry_db *db, sqlite3_stmt *st, int rc, int error,
+	const char *what)
+{
+	ferry_sq__reset(st);
+	if (error)
+		return error;
+	return rc == SQLITE_DONE ? 0 : ferry_sq__error(db, rc, what);
+}
+
 typedef struct {
 	int (*cb)(const char *text, void *payload);
 	void *payload;

@@ -75,5 +75,14 @@ int ferry_sq__each_line(ferry_db *db, const char *sql, int64_t param,
 int ferry_sq__bind_text(sqlite3_stmt *st, int i, const char *text);
 /* Copy column text into a fixed buffer (empty for NULL). */
 void ferry_sq__copy(char *dst, size_t size, sqlite3_stmt *st, int col);
+/* Column text, NULL for SQL NULL; valid until the next step or reset. */
+const char *ferry_sq__str(sqlite3_stmt *st, int col);
+/*
+ * Finish a loop handing rows to a callback: rc is the last step's
+ * result, error the callback's (non-zero stops the loop).  Resets st;
+ * returns error, or the database's failure named by `what`, or 0.
+ */
+int ferry_sq__rows_end(ferry_db *db, sqlite3_stmt *st, int rc, int error,
+	const char *what);
 
 #endif

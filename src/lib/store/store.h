@@ -1,12 +1,21 @@
 /*
- * store.h - the store layer: every SQL statement ferry runs lives behind
- * these functions, in src/lib/store/.  The rest of the library holds the
- * rules and never sees SQL, so a PostgreSQL store can follow by
- * implementing this header again.
+ * store.h - the store: the operations the library needs of a database,
+ * as facts in and facts out.  The SQLite store implements them in
+ * src/lib/store/; the rest of the library holds the rules and never sees
+ * a query, so another store (PostgreSQL) can follow by implementing this
+ * header again.
  *
  * Functions take the ferry_db for error reporting; they set the message
  * where a database call fails and return a negative FERRY_E* code.
- * Listing functions build the documented JSON documents in SQL directly.
+ *
+ * The store returns facts, never documents: a listing hands each row to
+ * a callback as a struct of typed values (strings borrowed for the
+ * duration of the call, NULL where the value is absent; record payloads,
+ * which are canonical JSON text, stay text).  A callback returning
+ * non-zero stops the listing, and that value is returned.  Unless its
+ * comment says otherwise, a callback must not call the store.  The
+ * library builds every public JSON document from these rows, so every
+ * store prints the same bytes.
  */
 #ifndef FERRY_STORE_H
 #define FERRY_STORE_H
@@ -25,7 +34,8 @@ int ferry_store__open(ferry_db *db, const char *path);
 void ferry_store__close(ferry_db *db);
 int ferry_store__schema_version(ferry_db *db, int *out);
 
-/* Transactions nest: only the outermost begin/commit reach SQL. */
+/* Transactions nest: only the outermost begin/commit reach the
+ * database. */
 int ferry_store__begin(ferry_db *db);
 /* A read transaction: one consistent snapshot without the write lock, so
  * it runs beside a writer and on a read-only instance.  Ends with
@@ -37,7 +47,8 @@ void ferry_store__rollback(ferry_db *db);
  * Returns error, or the commit's failure. */
 int ferry_store__end(ferry_db *db, int error);
 
-/* The SQLite version ferry was built against and the one it runs with. */
+/* The database library's version ferry was built against and the one it
+ * runs with. */
 void ferry_store__library_versions(const char **built, const char **running);
 
 /* What a backup file holds (ferry_store__backup_inspect). */
@@ -48,9 +59,9 @@ typedef struct {
 } ferry_backup_info;
 
 /*
- * Read a backup file without changing it: whole (SQLite's quick check),
- * a ferry instance, which one.  FERRY_EFORMAT with the message when it
- * is cut off, damaged or not an instance.
+ * Read a backup file without changing it: whole (the database's own
+ * integrity check), a ferry instance, which one.  FERRY_EFORMAT with
+ * the message when it is cut off, damaged or not an instance.
  */
 int ferry_store__backup_inspect(ferry_db *db, const char *path,
 	ferry_backup_info *out);
@@ -58,7 +69,7 @@ int ferry_store__backup_inspect(ferry_db *db, const char *path,
  * its schema up to date.  Call outside a transaction. */
 int ferry_store__restore(ferry_db *db, const char *path);
 
-/* Copy the whole instance to path with SQLite's online backup. */
+/* Copy the whole instance to path, consistently, while it stays open. */
 int ferry_store__backup(ferry_db *db, const char *path);
 
 /* ---- functions the library lends the store ------------------------------ */
@@ -141,13 +152,29 @@ int ferry_store__user_update(ferry_db *db, const char *name, const char *tz,
 	int admin);
 int ferry_store__user_count_admins(ferry_db *db, int64_t *out);
 int ferry_store__user_set_pack(ferry_db *db, const char *name, int64_t pack);
-int ferry_store__user_list(ferry_db *db, ferry_str *json);
+/* A user as listed: current_pack is the name of the user's pack. */
+typedef struct {
+	const char *name;
+	int admin;
+	const char *tz;
+	const char *current_pack;
+} ferry_user_entry;
+
+typedef int (*ferry_user_cb)(const ferry_user_entry *u, void *payload);
+
+/* Every user, by name. */
+int ferry_store__user_each(ferry_db *db, ferry_user_cb cb, void *payload);
 
 int ferry_store__property_set(ferry_db *db, const char *key,
 	const char *value);
 /* FERRY_ENOTFOUND when unset (no message set: callers word it). */
 int ferry_store__property_get(ferry_db *db, const char *key, ferry_str *out);
-int ferry_store__property_list(ferry_db *db, ferry_str *json);
+typedef int (*ferry_property_cb)(const char *key, const char *value,
+	void *payload);
+
+/* Every property, by key. */
+int ferry_store__property_each(ferry_db *db, ferry_property_cb cb,
+	void *payload);
 
 /* ---- passwords, tokens, sessions, audit (store/auth.c) ---------------- */
 
@@ -173,9 +200,20 @@ int ferry_store__token_by_hash(ferry_db *db, const char *hash,
 int ferry_store__token_by_id(ferry_db *db, int64_t id, ferry_token_row *out);
 int ferry_store__token_used(ferry_db *db, int64_t id, const char *now);
 int ferry_store__token_revoke(ferry_db *db, int64_t id, const char *now);
-/* Live tokens [{id, user, label, created_at, last_used_at}]; user NULL:
- * everyone's. */
-int ferry_store__token_list(ferry_db *db, const char *user, ferry_str *json);
+/* A live token as listed. */
+typedef struct {
+	int64_t id;
+	const char *user;
+	const char *label;
+	const char *created_at;
+	const char *last_used_at;	/* NULL: never used */
+} ferry_token_entry;
+
+typedef int (*ferry_token_cb)(const ferry_token_entry *t, void *payload);
+
+/* Live (not revoked) tokens by id; user NULL: everyone's. */
+int ferry_store__token_each(ferry_db *db, const char *user,
+	ferry_token_cb cb, void *payload);
 
 int ferry_store__session_insert(ferry_db *db, const char *hash,
 	const char *user, const char *csrf, const char *address,
@@ -198,11 +236,24 @@ int ferry_store__login_clear(ferry_db *db, const char *user,
 int ferry_store__audit_insert(ferry_db *db, const char *at, const char *user,
 	const char *address, const char *operation, const char *object,
 	const char *outcome);
-/* Entries newest first: [{id, at, user, address, operation, object,
- * outcome}], filtered by user and time (NULL: any), and their total. */
-int ferry_store__audit_list(ferry_db *db, const char *user,
-	const char *since, int64_t limit, int64_t offset, ferry_str *json,
-	int64_t *total);
+/* An entry of the audit log. */
+typedef struct {
+	int64_t id;
+	const char *at;
+	const char *user;	/* NULL: nobody signed in */
+	const char *address;
+	const char *operation;
+	const char *object;
+	const char *outcome;
+} ferry_audit_entry;
+
+typedef int (*ferry_audit_cb)(const ferry_audit_entry *a, void *payload);
+
+/* The entries filtered by user and time (NULL: any): their number in
+ * *total, then the page (limit 0: all) newest first, each to cb. */
+int ferry_store__audit_each(ferry_db *db, const char *user,
+	const char *since, int64_t limit, int64_t offset, int64_t *total,
+	ferry_audit_cb cb, void *payload);
 
 /* ---- signing keys and the trust list (keys.c) --------------------------- */
 
@@ -228,16 +279,28 @@ int ferry_store__trust_by_key(ferry_db *db, const char *public_key,
 	ferry_key_row *out);
 int ferry_store__trust_insert(ferry_db *db, const ferry_key_row *row);
 int ferry_store__trust_delete(ferry_db *db, const char *name);
-/* [{name, public_key, fingerprint, added_by, added_at}] by name. */
-int ferry_store__trust_list(ferry_db *db, ferry_str *json);
+/* A trusted key as listed. */
+typedef struct {
+	const char *name;
+	const char *public_key;
+	const char *fingerprint;
+	const char *added_by;
+	const char *added_at;
+} ferry_trust_entry;
+
+typedef int (*ferry_trust_cb)(const ferry_trust_entry *t, void *payload);
+
+/* The trust list by name. */
+int ferry_store__trust_each(ferry_db *db, ferry_trust_cb cb, void *payload);
 
 /* ---- catalog ------------------------------------------------------------ */
 
 /*
  * A schema batch, inside the caller's transaction: the tables it creates
- * are made at its end, each by one CREATE TABLE with every column added
- * to it meanwhile, instead of a CREATE and an ALTER TABLE per field
- * (each ALTER makes SQLite reparse the whole schema).  Between begin and
+ * are made at its end, each at once with every column added to it
+ * meanwhile, instead of one change of the table per field (which a
+ * store may find slow: SQLite reparses its whole schema each time).
+ * Between begin and
  * end nothing may read or write the rows of a table the batch creates.
  * end with error < 0 drops what is pending and returns error.
  */
@@ -259,9 +322,20 @@ int ferry_store__entity_exists(ferry_db *db, const char *entity);
  * type's text only (type_text); the caller parses it (types.h). */
 int ferry_store__fields_load(ferry_db *db, const char *entity,
 	ferry_fieldset *out);
-int ferry_store__entity_list(ferry_db *db, ferry_str *json);
-int ferry_store__entity_show(ferry_db *db, const char *entity,
-	ferry_str *json);
+/* An entity of the catalog as listed. */
+typedef struct {
+	const char *name;
+	const char *display;		/* may be NULL */
+	const char *description;	/* may be NULL */
+	int64_t fields;			/* how many fields it has */
+} ferry_entity_entry;
+
+typedef int (*ferry_entity_cb)(const ferry_entity_entry *e, void *payload);
+
+/* The entities of the catalog by name, or (name not NULL) that one:
+ * FERRY_ENOTFOUND (no message) when there is no such entity. */
+int ferry_store__entity_each(ferry_db *db, const char *name,
+	ferry_entity_cb cb, void *payload);
 /* sys_id of an entity's sys_entity record (field NULL) or of a field's
  * sys_field record; FERRY_ENOTFOUND (no message) when there is none. */
 int ferry_store__catalog_sys_id(ferry_db *db, const char *entity,
@@ -319,30 +393,30 @@ typedef struct {
 	ferry_value value;	/* as stored */
 } ferry_record_cond;
 
-/* One row of an entity as stored, borrowed for the duration of a
- * callback: its system columns and values[i] of fs->fields[i]. */
+/* A record as listed: its system columns and its values. */
 typedef struct {
 	const char *sys_id;
-	const char *policy;
+	const char *policy;		/* open, changed, protected */
 	int vendor;
-	const char *version;
-	const char *created_at;
-	const char *created_by;
-	const char *updated_at;
-	const char *updated_by;
+	const char *version;		/* hash of the current version */
+	const char *created_at, *created_by;
+	const char *updated_at, *updated_by;
+	/* values[i] belongs to fs->fields[i], as stored; the values and
+	 * their text are borrowed for the callback (never freed). */
 	const ferry_value *values;
-} ferry_record_row;
+} ferry_record_entry;
 
-/* 0 goes on; > 0 stops (the listing returns 0); < 0 stops and is
- * returned. */
-typedef int (*ferry_record_row_cb)(const ferry_record_row *row,
+typedef int (*ferry_record_entry_cb)(const ferry_record_entry *r,
 	void *payload);
 
-/* The records matching every condition, ordered by sys_id, skipping
- * offset and at most limit (0: all), each to cb. */
+/*
+ * The records matching every condition, ordered by sys_id, skipping
+ * offset and at most limit (0: all), each to cb in turn (streamed: one
+ * row in memory at a time).  The callback may call the store.
+ */
 int ferry_store__record_query(ferry_db *db, const char *entity,
 	const ferry_fieldset *fs, const ferry_record_cond *conds, size_t n,
-	uint64_t limit, uint64_t offset, ferry_record_row_cb cb,
+	uint64_t limit, uint64_t offset, ferry_record_entry_cb cb,
 	void *payload);
 
 /* ---- versions ------------------------------------------------------------ */
@@ -384,8 +458,27 @@ int ferry_store__version_find(ferry_db *db, const char *entity,
 	const char *sys_id, const char *hash, ferry_version_ref *out);
 /* The row id of a version's parent (0 when it has none). */
 int ferry_store__version_parent(ferry_db *db, int64_t id, int64_t *parent);
-int ferry_store__version_history(ferry_db *db, const char *entity,
-	const char *sys_id, ferry_str *json);
+/* A version of a record as its history lists it. */
+typedef struct {
+	const char *hash;
+	const char *parent;	/* the previous version's hash, or NULL */
+	const char *action;	/* insert, update, delete */
+	const char *author;
+	const char *at;
+	const char *pack;	/* the capturing pack's name, or NULL */
+	const char *source;	/* local, restore, import */
+	int64_t import_id;	/* the import that wrote it, or 0 */
+	const char *policy;
+	const char *payload;	/* canonical JSON text */
+	size_t payload_len;
+} ferry_version_entry;
+
+typedef int (*ferry_version_cb)(const ferry_version_entry *v,
+	void *payload);
+
+/* The versions of a record, oldest first. */
+int ferry_store__version_each(ferry_db *db, const char *entity,
+	const char *sys_id, ferry_version_cb cb, void *payload);
 
 /* ---- packs ------------------------------------------------------------ */
 
@@ -421,7 +514,28 @@ int ferry_store__pack_default_id(ferry_db *db, int64_t *id);
 int ferry_store__pack_capture(ferry_db *db, int64_t pack_id,
 	const char *entity, const char *sys_id, int64_t version_id,
 	int64_t base_id);
-int ferry_store__pack_list(ferry_db *db, ferry_str *json);
+/* A pack as listed. */
+typedef struct {
+	int64_t id;
+	const char *name;
+	const char *state;		/* in_progress, completed */
+	int is_default;
+	const char *description;
+	const char *created_by;
+	const char *created_at;
+	const char *completed_at;	/* NULL while in progress */
+	const char *exported_at;	/* NULL until first exported */
+	/* Counts, filled when listing every pack (0 for one pack): record
+	 * items, definition items, record items out of date. */
+	int64_t records, definitions, out_of_date;
+} ferry_pack_entry;
+
+typedef int (*ferry_pack_cb)(const ferry_pack_entry *p, void *payload);
+
+/* Every pack in creation order with its counts, or (id not 0) that one
+ * without them: FERRY_ENOTFOUND (no message) when there is none. */
+int ferry_store__pack_each(ferry_db *db, int64_t id, ferry_pack_cb cb,
+	void *payload);
 int ferry_store__pack_rename(ferry_db *db, int64_t id, const char *name);
 /*
  * Note that a pack was exported (the first time counts), from inside an
@@ -444,7 +558,28 @@ int ferry_store__pack_delete(ferry_db *db, int64_t id, int64_t to);
  */
 int ferry_store__pack_remove(ferry_db *db, int64_t id, const char *kind,
 	const char *entity, const char *key, int *removed);
-int ferry_store__pack_show(ferry_db *db, int64_t pack_id, ferry_str *json);
+/* A record item of a pack. */
+typedef struct {
+	const char *entity;
+	const char *sys_id;
+	const char *rkey;	/* the identity key of its version */
+	const char *action;	/* effective over the pack: insert, update,
+				 * delete (as export writes it) */
+	const char *version;	/* the hash of its version in the pack */
+	int out_of_date;	/* the record has a later version */
+} ferry_pack_item_entry;
+
+typedef int (*ferry_pack_item_cb)(const ferry_pack_item_entry *it,
+	void *payload);
+typedef int (*ferry_pack_definition_cb)(const char *kind, const char *name,
+	int version, void *payload);
+
+/* The record items of a pack by entity and sys_id. */
+int ferry_store__pack_items_each(ferry_db *db, int64_t pack_id,
+	ferry_pack_item_cb cb, void *payload);
+/* The formula and data set items of a pack by kind and name. */
+int ferry_store__pack_definitions_each(ferry_db *db, int64_t pack_id,
+	ferry_pack_definition_cb cb, void *payload);
 /* 1 if that formula or data set version exists, else 0. */
 int ferry_store__definition_version_exists(ferry_db *db, const char *kind,
 	const char *name, int version);
@@ -543,11 +678,44 @@ int ferry_store__definition_completed_pack(ferry_db *db, const char *kind,
 /* Drop that version from every pack that holds it. */
 int ferry_store__definition_unpack(ferry_db *db, const char *kind,
 	const char *name, int version);
-/* [{name, versions, latest, active, draft}] by name. */
-int ferry_store__definition_list(ferry_db *db, const char *kind,
-	ferry_str *json);
-/* {name, kind, created_at, versions:[...]} (docs/cli/formula.md). */
-int ferry_store__definition_show(ferry_db *db, int64_t id, ferry_str *json);
+/* A formula or data set as listed. */
+typedef struct {
+	int64_t id;
+	const char *kind;	/* formula, dataset */
+	const char *name;
+	const char *created_at;
+	int64_t versions;	/* how many it has */
+	/* The highest version, the highest active and the highest draft
+	 * one; 0 when there is none (versions count from 1). */
+	int latest, active, draft;
+} ferry_definition_entry;
+
+typedef int (*ferry_definition_cb)(const ferry_definition_entry *d,
+	void *payload);
+
+/* The definitions of a kind by name, or (id not 0) that one. */
+int ferry_store__definition_each(ferry_db *db, const char *kind,
+	int64_t id, ferry_definition_cb cb, void *payload);
+
+/* A version of a formula or data set as listed. */
+typedef struct {
+	int version;
+	const char *status;		/* draft, active, closed */
+	const char *start_date;		/* YYYY-MM-DD */
+	const char *signature;		/* canonical JSON: inputs, columns */
+	const char *outputs;		/* canonical JSON: output steps */
+	const char *body;
+	const char *parent, *master;	/* NULL when unset */
+	const char *created_by, *created_at;
+	int64_t import_id;		/* the import that deployed it, or 0 */
+} ferry_definition_version_entry;
+
+typedef int (*ferry_definition_version_cb)(
+	const ferry_definition_version_entry *v, void *payload);
+
+/* The versions of definition id, in order. */
+int ferry_store__definition_versions_each(ferry_db *db, int64_t id,
+	ferry_definition_version_cb cb, void *payload);
 
 /* ---- entity packs ---------------------------------------------------- */
 

@@ -106,18 +106,26 @@ int ferry_store__user_set_pack(ferry_db *db, const char *name, int64_t pack)
 	return ferry_sq__done(db, st, "changing the current pack");
 }
 
-int ferry_store__user_list(ferry_db *db, ferry_str *json)
+int ferry_store__user_each(ferry_db *db, ferry_user_cb cb, void *payload)
 {
 	sqlite3_stmt *st;
-	int error;
+	int error = 0, rc;
 
-	if ((error = ferry_sq__prepare(db, "SELECT coalesce(json_group_array("
-	    "json_object('name', u.name, 'admin', json(CASE WHEN u.admin THEN "
-	    "'true' ELSE 'false' END), 'tz', u.tz, 'current_pack', p.name)), "
-	    "'[]') FROM (SELECT * FROM ferry_user ORDER BY name) u "
-	    "JOIN ferry_pack p ON p.id = u.current_pack", &st)) < 0)
+	if ((error = ferry_sq__prepare(db, "SELECT u.name, u.admin, u.tz, "
+	    "p.name FROM ferry_user u JOIN ferry_pack p ON p.id = "
+	    "u.current_pack ORDER BY u.name", &st)) < 0)
 		return error;
-	return ferry_sq__text(db, st, json);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		ferry_user_entry u;
+
+		u.name = ferry_sq__str(st, 0);
+		u.admin = sqlite3_column_int(st, 1);
+		u.tz = ferry_sq__str(st, 2);
+		u.current_pack = ferry_sq__str(st, 3);
+		if ((error = cb(&u, payload)) != 0)
+			break;
+	}
+	return ferry_sq__rows_end(db, st, rc, error, "reading users");
 }
 
 int ferry_store__property_set(ferry_db *db, const char *key,
@@ -147,14 +155,19 @@ int ferry_store__property_get(ferry_db *db, const char *key, ferry_str *out)
 	return ferry_sq__text(db, st, out);
 }
 
-int ferry_store__property_list(ferry_db *db, ferry_str *json)
+int ferry_store__property_each(ferry_db *db, ferry_property_cb cb,
+	void *payload)
 {
 	sqlite3_stmt *st;
-	int error;
+	int error = 0, rc;
 
-	if ((error = ferry_sq__prepare(db, "SELECT coalesce(json_group_array("
-	    "json_object('key', key, 'value', value)), '[]') FROM (SELECT * "
-	    "FROM ferry_property ORDER BY key)", &st)) < 0)
+	if ((error = ferry_sq__prepare(db, "SELECT key, value FROM "
+	    "ferry_property ORDER BY key", &st)) < 0)
 		return error;
-	return ferry_sq__text(db, st, json);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if ((error = cb(ferry_sq__str(st, 0), ferry_sq__str(st, 1),
+		    payload)) != 0)
+			break;
+	}
+	return ferry_sq__rows_end(db, st, rc, error, "reading properties");
 }

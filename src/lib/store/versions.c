@@ -142,21 +142,36 @@ int ferry_store__version_parent(ferry_db *db, int64_t id, int64_t *parent)
 		ferry_sq__error(db, rc, "reading versions");
 }
 
-int ferry_store__version_history(ferry_db *db, const char *entity,
-	const char *sys_id, ferry_str *json)
+int ferry_store__version_each(ferry_db *db, const char *entity,
+	const char *sys_id, ferry_version_cb cb, void *payload)
 {
 	sqlite3_stmt *st;
-	int error;
+	int error = 0, rc;
 
-	if ((error = ferry_sq__prepare(db, "SELECT coalesce(json_group_array("
-	    "json_object('version', v.hash, 'parent', v.parent, 'action', "
-	    "v.action, 'author', v.author, 'at', v.at, 'pack', p.name, "
-	    "'source', v.source, 'import', v.import_id, 'policy', v.policy, "
-	    "'payload', json(v.payload))), '[]') FROM (SELECT * FROM "
-	    "ferry_version WHERE entity = ?1 AND sys_id = ?2 ORDER BY id) v "
-	    "LEFT JOIN ferry_pack p ON p.id = v.pack_id", &st)) < 0)
+	if ((error = ferry_sq__prepare(db, "SELECT v.hash, v.parent, "
+	    "v.action, v.author, v.at, p.name, v.source, v.import_id, "
+	    "v.policy, v.payload FROM ferry_version v LEFT JOIN ferry_pack p "
+	    "ON p.id = v.pack_id WHERE v.entity = ?1 AND v.sys_id = ?2 "
+	    "ORDER BY v.id", &st)) < 0)
 		return error;
 	sqlite3_bind_text(st, 1, entity, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 2, sys_id, -1, SQLITE_TRANSIENT);
-	return ferry_sq__text(db, st, json);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		ferry_version_entry v;
+
+		v.hash = ferry_sq__str(st, 0);
+		v.parent = ferry_sq__str(st, 1);
+		v.action = ferry_sq__str(st, 2);
+		v.author = ferry_sq__str(st, 3);
+		v.at = ferry_sq__str(st, 4);
+		v.pack = ferry_sq__str(st, 5);
+		v.source = ferry_sq__str(st, 6);
+		v.import_id = sqlite3_column_int64(st, 7);
+		v.policy = ferry_sq__str(st, 8);
+		v.payload = ferry_sq__str(st, 9);
+		v.payload_len = (size_t)sqlite3_column_bytes(st, 9);
+		if ((error = cb(&v, payload)) != 0)
+			break;
+	}
+	return ferry_sq__rows_end(db, st, rc, error, "reading versions");
 }
