@@ -77,7 +77,7 @@ statuses() {
 	# Accepting does not override it.
 	run --separate-stderr ferry --json import resolve "$id" accept --all
 	[ "$status" -eq 3 ]
-	same '[2]' "$(echo "$output" | jp 'd["left_items"]')"
+	same '[1]' "$(echo "$output" | jp 'd["left_items"]')"
 	run ferry import commit "$id" --no-backup
 	[ "$status" -ne 0 ]
 	same '["draft"]' "$(statuses formula tax)"

@@ -213,6 +213,24 @@ static void fixture(const char *dir)
 	free(p2app);
 }
 
+/* The item of record sys_id in import 2. */
+static int64_t item_of(ferry_db *db, const char *sys_id)
+{
+	ferry_buf show = FERRY_BUF_INIT;
+	char key[80];
+	const char *at, *p;
+	long long item = 0;
+
+	assert_int_equal(ferry_import_show(&show, db, 2), 0);
+	snprintf(key, sizeof(key), "\"sys_id\":\"%s\"", sys_id);
+	assert_non_null(at = strstr(show.ptr, key));
+	for (p = at; p > show.ptr && strncmp(p, "{\"item\":", 8) != 0; p--)
+		;
+	assert_int_equal(sscanf(p, "{\"item\":%lld", &item), 1);
+	ferry_buf_dispose(&show);
+	return (int64_t)item;
+}
+
 /* ---- misuse: the documented code and message, nothing changed ------------ */
 
 static int no_cb(ferry_preview_part part, const char *json, size_t len,
@@ -280,7 +298,7 @@ static void test_import_api_misuse__wrong_calls_change_nothing(void **state)
 	char *path, *p2, *before = NULL, msg[512];
 	ferry_preview_filter f = FERRY_PREVIEW_FILTER_INIT;
 	ferry_buf out = FERRY_BUF_INIT;
-	int64_t items[2] = { 2, 99 }, two = 2;
+	int64_t ninety_nine = 99, two = 2;
 	ferry_db *db;
 
 	fixture(dir);
@@ -311,8 +329,7 @@ static void test_import_api_misuse__wrong_calls_change_nothing(void **state)
 	REFUSED(FERRY_ENOTFOUND, NO_IMPORT, ferry_import_show(&out, db, 99));
 #undef NO_IMPORT
 
-	/* Loaded, not previewed: resolve, merge and diff need a preview;
-	 * back out needs a commit. */
+	/* Loaded, not previewed: resolve, merge and diff need a preview. */
 	assert_int_equal(ferry_import_load(&out, db, p2), 0);
 	assert_non_null(strstr(out.ptr, "\"id\":2,"));
 	ferry_buf_dispose(&out);
@@ -326,8 +343,6 @@ static void test_import_api_misuse__wrong_calls_change_nothing(void **state)
 	REFUSED(FERRY_ESTATE, "cannot diff import 2 before its preview: "
 		"run 'ferry import preview 2' first",
 		ferry_import_diff(&out, db, 2, NULL, 0));
-	REFUSED(FERRY_ESTATE, "cannot back out import 2: it is loaded (see "
-		"'ferry import show 2')", ferry_import_backout(&out, db, 2));
 
 	/* Bad arguments, checked before anything is read. */
 	REFUSED(FERRY_EINVALID, "resolve with accept (the package wins), "
@@ -362,25 +377,25 @@ static void test_import_api_misuse__wrong_calls_change_nothing(void **state)
 	ferry_buf_dispose(&out);
 	NOW_BEFORE();
 	snprintf(msg, sizeof(msg), "import 2 has no item 99; see 'ferry "
-		"import show 2'");
+		"import preview 2'");
 	REFUSED(FERRY_ENOTFOUND, msg, ferry_import_resolve(&out, db, 2,
-		"skip", items, 2));
+		"skip", &ninety_nine, 1));
 	REFUSED(FERRY_ENOTFOUND, msg, ferry_import_merge(db, 2, 99,
 		"{\"age\":5}"));
-	REFUSED(FERRY_EINVALID, "the patch is not a JSON object: give the "
-		"fields decided by hand, e.g. '{\"name\":\"x\"}'",
-		ferry_import_merge(db, 2, 2, "[1]"));
+	REFUSED(FERRY_EINVALID, "the patch is not a JSON object of field "
+		"values (e.g. '{\"name\":\"Ann\"}'); nothing changed",
+		ferry_import_merge(db, 2, item_of(db, id_b), "[1]"));
 
 	/* As a non-admin. */
 	assert_int_equal(ferry_db_set_user(db, "bob"), 0);
-	REFUSED(FERRY_EDENIED, "only admins may import packages; ask an "
-		"admin, or see 'ferry user list'", ferry_import_load(&out, db,
+	REFUSED(FERRY_EDENIED, "only admins may import packages; 'bob' is not "
+		"an admin (an admin can run 'ferry user set bob --admin')", ferry_import_load(&out, db,
 		p2));
-	REFUSED(FERRY_EDENIED, "only admins may commit imports; ask an "
-		"admin, or see 'ferry user list'", ferry_import_commit(&out, db,
+	REFUSED(FERRY_EDENIED, "only admins may commit imports; 'bob' is not "
+		"an admin (an admin can run 'ferry user set bob --admin')", ferry_import_commit(&out, db,
 		2, NULL));
-	REFUSED(FERRY_EDENIED, "only admins may back out imports; ask an "
-		"admin, or see 'ferry user list'", ferry_import_backout(&out,
+	REFUSED(FERRY_EDENIED, "only admins may back out imports; 'bob' is not "
+		"an admin (an admin can run 'ferry user set bob --admin')", ferry_import_backout(&out,
 		db, 2));
 	assert_int_equal(ferry_db_set_user(db, NULL), 0);
 
@@ -406,8 +421,8 @@ static void test_import_api_misuse__wrong_calls_change_nothing(void **state)
 		NULL, 0));
 #undef COMMITTED
 	REFUSED(FERRY_ESTATE, "cannot discard import 2: it is committed, and "
-		"a committed import is the instance's history (back it out "
-		"with 'ferry import backout 2')", ferry_import_discard(&out,
+		"a committed import is kept as the instance's history (undo "
+		"it with 'ferry import backout')", ferry_import_discard(&out,
 		db, 2));
 
 	/* Backed out: once. */
@@ -425,6 +440,30 @@ static void test_import_api_misuse__wrong_calls_change_nothing(void **state)
 	assert_int_equal(ferry_import_show(&out, db, 2), 0);
 	assert_non_null(strstr(out.ptr, "\"state\":\"backed_out\""));
 	ferry_buf_dispose(&out);
+	ferry_db_close(db);
+	free(before);
+	free(path);
+	free(p2);
+}
+
+/* Back out needs a committed import: a loaded one is refused saying
+ * so, not by advice (a preview) that would not help. */
+static void test_import_api_misuse__backout_of_a_loaded_import(void **state)
+{
+	const char *dir = *state;
+	ferry_buf out = FERRY_BUF_INIT;
+	char *path, *p2, *before = NULL;
+	ferry_db *db;
+
+	fixture(dir);
+	path = path_in(dir, "dst.db");
+	p2 = path_in(dir, "p2.sop");
+	db = open_at(path, LATER);
+	assert_int_equal(ferry_import_load(&out, db, p2), 0);
+	ferry_buf_dispose(&out);
+	NOW_BEFORE();
+	REFUSED(FERRY_ESTATE, "cannot back out import 2: it is loaded (see "
+		"'ferry import show 2')", ferry_import_backout(&out, db, 2));
 	ferry_db_close(db);
 	free(before);
 	free(path);
@@ -621,8 +660,8 @@ static void oom_pipeline(const char *dir, int only_one)
 static void test_import_api_oom__load_preview_commit(void **state)
 {
 	fixture(*state);
-	oom_pipeline(*state, 0);
 	oom_pipeline(*state, 1);
+	oom_pipeline(*state, 0);
 }
 
 /* ---- the set-wise commit against the write path --------------------------- */
@@ -753,6 +792,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_import_api_misuse__no_handle),
 		T(test_import_api_misuse__wrong_calls_change_nothing),
+		T(test_import_api_misuse__backout_of_a_loaded_import),
 		T(test_import_api_commit__without_preview_plans_first),
 		T(test_import_api_fast_path__same_instance_as_write_path),
 		T(test_import_api_fast_path__same_instance_as_write_path_app),
