@@ -141,6 +141,13 @@ make_p2() {
 	refused_load p3.sop "item 2 (line 3) has a payload that is not canonical JSON"
 }
 
+@test "rule: a payload with spaces (not canonical) is refused" {
+	make_p2
+	python3 "$SOP" raw p2.sop 2 "$(python3 "$SOP" items p2.sop | sed -n 2p | cut -d' ' -f2- | sed 's/"payload":{"age":31,/"payload":{"age": 31,/')"
+	python3 "$SOP" items p2.sop | sed -n 2p | grep -q '"payload":{"age": 31,'
+	refused_load p2.sop "item 2 (line 3) has a payload that is not canonical JSON"
+}
+
 @test "rule: a key that does not match the record's content is refused" {
 	make_p2
 	python3 "$SOP" edit p2.sop 2 'it["key"] = "member"' --rehash
