@@ -120,6 +120,7 @@ int ferry__fields(ferry_db *db, const char *entity, ferry_fieldset *out)
 			if (ferry_type__parse(&f.type, bf->type, &err) < 0 ||
 			    ferry_fieldset_add(out, &f) < 0) {
 				ferry_str_dispose(&err);
+				ferry_fieldset_dispose(out);
 				return ferry__error(db, FERRY_ENOMEM,
 					"out of memory");
 			}
@@ -135,7 +136,10 @@ int ferry__fields(ferry_db *db, const char *entity, ferry_fieldset *out)
 	if (error == 0)
 		return ferry__error(db, FERRY_ENOTFOUND, "no entity '%s'; see "
 			"'ferry entity list'", entity);
-	return ferry_store__fields_load(db, entity, out);
+	/* A load that fails half-way leaves no fields behind. */
+	if ((error = ferry_store__fields_load(db, entity, out)) < 0)
+		ferry_fieldset_dispose(out);
+	return error;
 }
 
 static const char *value_text(const ferry_fieldset *fs,

@@ -39,8 +39,9 @@ int ferry__field_name_reserved(const char *name);
 int ferry__is_catalog_entity(const char *entity);
 
 /*
- * The fields of an entity, system or user.  FERRY_ENOTFOUND with a
- * message for an unknown entity.
+ * The fields of an entity, system or user, added to out (empty).
+ * FERRY_ENOTFOUND with a message for an unknown entity.  On any failure
+ * out is left empty: nothing to dispose.
  */
 int ferry__fields(ferry_db *db, const char *entity, ferry_fieldset *out);
 
