@@ -53,6 +53,7 @@ int ferry__fields(ferry_db *db, const char *entity, ferry_fieldset *out)
 			if (ferry_type__parse(&f.type, bf->type, &err) < 0 ||
 			    ferry_fieldset_add(out, &f) < 0) {
 				ferry_str_dispose(&err);
+				ferry_fieldset_dispose(out);
 				return ferry__oom(db);
 			}
 		}
@@ -67,9 +68,12 @@ int ferry__fields(ferry_db *db, const char *entity, ferry_fieldset *out)
 	if (error == 0)
 		return ferry__error(db, FERRY_ENOTFOUND, "no entity '%s'; see "
 			"'ferry entity list'", entity);
-	if ((error = ferry_store__fields_load(db, entity, out)) < 0)
-		return error;
-	return parse_types(db, entity, out);
+	/* A load that fails half-way leaves no fields behind. */
+	if ((error = ferry_store__fields_load(db, entity, out)) == 0)
+		error = parse_types(db, entity, out);
+	if (error < 0)
+		ferry_fieldset_dispose(out);
+	return error;
 }
 
 /* ---- entities ----------------------------------------------------------- */

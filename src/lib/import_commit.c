@@ -657,6 +657,14 @@ static int fields_to_check(ferry_db *db, const ferry_fieldset *fs,
 	return 0;
 }
 
+/* The set-wise path is on unless a test turns it off (imports.h). */
+static int fast_path = 1;
+
+void ferry__import_set_fast_path(int on)
+{
+	fast_path = on;
+}
+
 /* 1 if every field of fs is declared by the package. */
 static int all_declared(const ferry_fieldset *fs,
 	const ferry_fieldset *declared)
@@ -691,7 +699,8 @@ static int commit_entity_records(commit_state *s, const char *entity,
 	    (error = ferry_store__import_fields_load(s->db, s->id, 0, entity,
 	    &declared)) < 0)
 		goto done;
-	if (what == FERRY_IMPORT_WRITES && !ferry__is_system_entity(entity)) {
+	if (what == FERRY_IMPORT_WRITES && fast_path &&
+	    !ferry__is_system_entity(entity)) {
 		ferry__now_iso(s->db, now);
 		w.import_id = s->id;
 		w.application = s->application;

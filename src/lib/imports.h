@@ -186,4 +186,12 @@ void ferry__shell_quote(ferry_str *s, const char *word);
 /* Write the members of the JSON object `patch` over obj. */
 int ferry__import_overlay(ferry_db *db, json_t *obj, const char *patch);
 
+/*
+ * For tests only: 0 sends every record item of a commit through the write
+ * path (ferry__record_write), bypassing the set-wise inserts and updates,
+ * so that a parity test can prove both give the same instance; 1 (the
+ * default) restores it.  Not thread-safe; the library never calls it.
+ */
+void ferry__import_set_fast_path(int on);
+
 #endif

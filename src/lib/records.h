@@ -25,8 +25,9 @@ typedef struct {
 #define FERRY_WRITE_LOCAL { "local", 0, NULL, -1, 1, 0 }
 
 /*
- * The fields of an entity, system or user.  FERRY_ENOTFOUND with a
- * message for an unknown entity.
+ * The fields of an entity, system or user, added to out (empty).
+ * FERRY_ENOTFOUND with a message for an unknown entity.  On any failure
+ * out is left empty: nothing to dispose.
  */
 int ferry__fields(ferry_db *db, const char *entity, ferry_fieldset *out);
 /*

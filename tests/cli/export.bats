@@ -382,10 +382,7 @@ print(h.hexdigest())'
 	same "$(printf 'ferry-stamp-1\n' | b2sum -l 256 | cut -d' ' -f1)" "$(echo "$output" | jp 'd["stamp"]')"
 }
 
-@test "rule: ferry inspect reads an exported pack (when inspect exists)" {
-	if ! "$FERRY_BIN" inspect --help >/dev/null 2>&1; then
-		skip "ferry inspect is not there yet"
-	fi
+@test "rule: ferry inspect reads an exported pack" {
 	completed_pack
 	s=$(ferry --json pack export P --output p.sop | jp 'd["stamp"]')
 	run --separate-stderr ferry --json inspect p.sop

@@ -4,19 +4,11 @@
 # a formula or data set version, the target imports it with 'ferry import
 # load / preview / commit'.  The same rules are unit-tested, item by item,
 # in tests/unit/test_formula_deploy.c.
-#
-# Every test needs the import pipeline; until 'ferry import load' exists
-# they are skipped (need_import).
 
 load foundation_helpers
 
 NOW=2022-03-10T12:00:00Z
 TODAY=2022-03-10
-
-need_import() {
-	"$FERRY_BIN" import load --help >/dev/null 2>&1 ||
-		skip "import pipeline not built yet"
-}
 
 # src ARGS...: ferry on the source instance.
 src() {
@@ -59,7 +51,6 @@ statuses() {
 }
 
 @test "rule: a formula the target lacks comes in as version 1, draft, start date today" {
-	need_import
 	make_source 2030-01-01
 	export_pack tax.sop formula tax 1
 	init_db
@@ -73,7 +64,6 @@ statuses() {
 }
 
 @test "rule: same inputs and outputs and a draft in the target: formula_draft_exists blocks, nothing imported" {
-	need_import
 	make_source
 	export_pack tax.sop formula tax 1
 	init_db
@@ -85,7 +75,9 @@ statuses() {
 	[ "$status" -eq 3 ]
 	same '["draft"]' "$(statuses formula tax)"
 	# Accepting does not override it.
-	ferry import resolve "$id" accept --all >/dev/null 2>&1 || true
+	run --separate-stderr ferry --json import resolve "$id" accept --all
+	[ "$status" -eq 3 ]
+	same '[1]' "$(echo "$output" | jp 'd["left_items"]')"
 	run ferry import commit "$id" --no-backup
 	[ "$status" -ne 0 ]
 	same '["draft"]' "$(statuses formula tax)"
@@ -100,7 +92,6 @@ statuses() {
 }
 
 @test "rule: no draft: the latest version, draft, start date today when the package's is past" {
-	need_import
 	make_source 2021-06-01
 	export_pack tax.sop formula tax 1
 	init_db
@@ -113,7 +104,6 @@ statuses() {
 }
 
 @test "rule: no draft: a future package start date is kept" {
-	need_import
 	make_source 2023-05-01
 	export_pack tax.sop formula tax 1
 	init_db
@@ -126,7 +116,6 @@ statuses() {
 }
 
 @test "rule: parent and master links are re-initialised: kept by name, cleared with a warning" {
-	need_import
 	src init >/dev/null
 	src formula create base --inputs 'x:int' --outputs 'y' >/dev/null
 	src formula create boss --inputs 'x:int' --outputs 'y' >/dev/null
@@ -145,7 +134,6 @@ statuses() {
 }
 
 @test "rule: different inputs or output steps: a new formula <name>_<import date>, version 1, draft" {
-	need_import
 	make_source
 	export_pack tax.sop formula tax 1
 	init_db
@@ -159,7 +147,6 @@ statuses() {
 }
 
 @test "rule: the renamed formula takes _2 when <name>_<date> is taken" {
-	need_import
 	make_source
 	export_pack tax.sop formula tax 1
 	init_db
@@ -171,7 +158,6 @@ statuses() {
 }
 
 @test "rule: the import date is the importing user's date in their time zone" {
-	need_import
 	make_source
 	export_pack tax.sop formula tax 1
 	init_db
@@ -183,7 +169,6 @@ statuses() {
 }
 
 @test "rule: data set: absent in the target -> version 1, draft, today" {
-	need_import
 	make_source 2023-05-01
 	export_pack rates.sop dataset rates 1
 	init_db
@@ -195,7 +180,6 @@ statuses() {
 }
 
 @test "rule: data set: same columns and a draft in the target -> formula_draft_exists, nothing imported" {
-	need_import
 	make_source
 	export_pack rates.sop dataset rates 1
 	init_db
@@ -208,7 +192,6 @@ statuses() {
 }
 
 @test "rule: data set: same columns, no draft -> the latest version, future start date kept" {
-	need_import
 	make_source 2023-05-01
 	export_pack rates.sop dataset rates 1
 	init_db
@@ -221,7 +204,6 @@ statuses() {
 }
 
 @test "rule: data set: different columns -> a new data set <name>_<import date>" {
-	need_import
 	make_source
 	export_pack rates.sop dataset rates 1
 	init_db

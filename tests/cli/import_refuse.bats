@@ -141,6 +141,13 @@ make_p2() {
 	refused_load p3.sop "item 2 (line 3) has a payload that is not canonical JSON"
 }
 
+@test "rule: a payload with spaces (not canonical) is refused" {
+	make_p2
+	python3 "$SOP" raw p2.sop 2 "$(python3 "$SOP" items p2.sop | sed -n 2p | cut -d' ' -f2- | sed 's/"payload":{"age":31,/"payload":{"age": 31,/')"
+	python3 "$SOP" items p2.sop | sed -n 2p | grep -q '"payload":{"age": 31,'
+	refused_load p2.sop "item 2 (line 3) has a payload that is not canonical JSON"
+}
+
 @test "rule: a key that does not match the record's content is refused" {
 	make_p2
 	python3 "$SOP" edit p2.sop 2 'it["key"] = "member"' --rehash
@@ -209,4 +216,184 @@ make_p2() {
 	refused_load q.sop "item 2 (line 3) sets fee.due to a string, which does not fit its declared type date"
 	python3 "$SOP" edit r.sop 2 'it["payload"]["paid"] = 0' --rehash
 	refused_load r.sop "item 2 (line 3) sets fee.paid to an integer, which does not fit its declared type bool"
+}
+
+# ---- every load check has a test: the rest of them -------------------------
+# Each refusal names the file, the item and its line, says why, and ends
+# with what to do; the load exits 1 and leaves the target exactly as it
+# was (refused_load).
+
+# refused_item FILE N WHY: the whole message of a bad item N.
+refused_item() {
+	refused_load "$1" "$1: item $2 (line $(($2 + 1))) $3; the package was changed after export or is damaged: export it again"
+}
+
+@test "rule: a record without a version hash of 64 hex digits is refused" {
+	make_p2
+	python3 "$SOP" edit p2.sop 2 'it["version"] = it["version"][:63]'
+	refused_item p2.sop 2 "has no version hash (64 hex digits)"
+}
+
+@test "rule: a record whose base is not a version hash is refused" {
+	make_p2
+	python3 "$SOP" edit p2.sop 2 'it["base"] = "not-a-hash"'
+	refused_item p2.sop 2 "has a base that is not a version hash"
+}
+
+@test "rule: an update without its base version is refused" {
+	make_p2
+	python3 "$SOP" edit p2.sop 2 'it["base"] = None'
+	refused_item p2.sop 2 "is an update without the base version it was made from"
+}
+
+@test "rule: an insert with a base version is refused" {
+	make_p2
+	python3 "$SOP" edit p2.sop 2 'it["action"] = "insert"' --rehash
+	refused_item p2.sop 2 "is an insert with a base version"
+}
+
+@test "rule: a record policy other than open, changed or protected is refused" {
+	make_p2
+	python3 "$SOP" edit p2.sop 2 'it["policy"] = "mine"'
+	refused_item p2.sop 2 'has policy "mine"; a policy is open, changed or protected'
+}
+
+@test "rule: a record without a vendor flag is refused" {
+	make_p2
+	cp p2.sop p3.sop
+	python3 "$SOP" edit p2.sop 2 'del it["vendor"]'
+	refused_item p2.sop 2 "has no vendor flag (true or false)"
+	python3 "$SOP" edit p3.sop 2 'it["vendor"] = "yes"'
+	refused_item p3.sop 2 "has no vendor flag (true or false)"
+}
+
+@test "rule: a record without a key is refused" {
+	make_p2
+	python3 "$SOP" edit p2.sop 2 'del it["key"]'
+	refused_item p2.sop 2 "has no key"
+}
+
+@test "rule: a record without a payload object is refused" {
+	make_p2
+	cp p2.sop p3.sop
+	python3 "$SOP" edit p2.sop 2 'it["payload"] = ["age", 31]'
+	refused_item p2.sop 2 "has no payload object"
+	python3 "$SOP" edit p3.sop 2 'del it["payload"]'
+	refused_item p3.sop 2 "has no payload object"
+}
+
+@test "rule: a record whose old values are not an object is refused" {
+	make_p2
+	same '{"age":30}' "$(python3 "$SOP" items p2.sop | sed -n 2p | cut -d' ' -f2- | jp 'd["old"]')"
+	python3 "$SOP" edit p2.sop 2 'it["old"] = 30'
+	refused_item p2.sop 2 'has "old" values that are not an object'
+}
+
+@test "rule: a record whose old values are not canonical JSON is refused" {
+	make_p2
+	cp p2.sop p3.sop
+	# keys out of order
+	python3 "$SOP" raw p2.sop 2 "$(python3 "$SOP" items p2.sop | sed -n 2p | cut -d' ' -f2- | sed 's/"old":{"age":30}/"old":{"name":"ann","age":30}/')"
+	python3 "$SOP" items p2.sop | sed -n 2p | grep -q '"old":{"name":"ann","age":30}'
+	refused_item p2.sop 2 'has "old" values that are not canonical JSON'
+	# an escape ferry never writes
+	python3 "$SOP" raw p3.sop 2 "$(python3 "$SOP" items p3.sop | sed -n 2p | cut -d' ' -f2- | sed 's/"old":{"age":30}/"old":{"age":30,"name":"\\u0061nn"}/')"
+	python3 "$SOP" items p3.sop | sed -n 2p | grep -qF '"old":{"age":30,"name":"\u0061nn"}'
+	refused_item p3.sop 2 'has "old" values that are not canonical JSON'
+}
+
+@test "rule: a schema item of a system entity or a bad name is refused" {
+	make_p2
+	cp p2.sop p3.sop
+	python3 "$SOP" edit p2.sop 1 'it["entity"] = it["definition"]["name"] = "sys_field"'
+	refused_item p2.sop 1 'declares the schema of "sys_field", which is not a user entity name'
+	python3 "$SOP" edit p3.sop 1 'it["entity"] = 7'
+	refused_item p3.sop 1 'declares the schema of "7", which is not a user entity name'
+}
+
+@test "rule: a schema item without a definition object is refused" {
+	make_p2
+	python3 "$SOP" edit p2.sop 1 'it["definition"] = "member"'
+	refused_item p2.sop 1 "has no definition object"
+}
+
+@test "rule: a schema item holding another entity's definition is refused" {
+	make_p2
+	python3 "$SOP" edit p2.sop 1 'it["definition"]["name"] = "other"'
+	refused_item p2.sop 1 "holds the definition of another entity"
+}
+
+@test "rule: a schema item without a fields array is refused" {
+	make_p2
+	python3 "$SOP" edit p2.sop 1 'it["definition"]["fields"] = {"name": "nvarchar(40)"}'
+	refused_item p2.sop 1 "has no fields array in its definition"
+}
+
+@test "rule: a schema item declaring a field twice is refused" {
+	make_p2
+	python3 "$SOP" edit p2.sop 1 'it["definition"]["fields"].append(dict(it["definition"]["fields"][0]))'
+	refused_item p2.sop 1 "declares a field of member twice"
+}
+
+@test "rule: a second schema item of one entity is refused" {
+	make_p2
+	python3 "$SOP" append p2.sop "$(python3 "$SOP" items p2.sop | sed -n 1p | cut -d' ' -f2-)"
+	refused_item p2.sop 3 "declares the schema of member a second time"
+}
+
+@test "rule: a delete by query from a system entity or without a query is refused" {
+	make_p2
+	cp p2.sop p3.sop
+	python3 "$SOP" append p2.sop '{"t":"delete_query","entity":"sys_entity","query":"name=member"}'
+	refused_item p2.sop 3 'deletes by query from "sys_entity", which is not a user entity name'
+	python3 "$SOP" append p3.sop '{"t":"delete_query","entity":"member","query":null}'
+	refused_item p3.sop 3 "is a delete by query without a query"
+}
+
+@test "rule: a formula or data set without a name is refused" {
+	make_p2
+	cp p2.sop p3.sop
+	python3 "$SOP" append p2.sop '{"t":"formula","version":1}'
+	refused_item p2.sop 3 "is a formula without a name"
+	python3 "$SOP" append p3.sop '{"t":"dataset","name":""}'
+	refused_item p3.sop 3 "is a dataset without a name"
+}
+
+@test "rule: a formula or data set repeated in one package is refused" {
+	make_p2
+	cp p2.sop p3.sop
+	python3 "$SOP" append p2.sop '{"t":"formula","name":"tax"}'
+	python3 "$SOP" append p2.sop '{"t":"formula","name":"tax"}'
+	refused_item p2.sop 4 'repeats formula "tax"'
+	python3 "$SOP" append p3.sop '{"t":"dataset","name":"rates"}'
+	python3 "$SOP" append p3.sop '{"t":"dataset","name":"rates"}'
+	refused_item p3.sop 4 'repeats dataset "rates"'
+}
+
+@test "rule: two catalog records of one key (the same field twice) are refused" {
+	make_p2
+	begin_pack p3
+	src field add member email 'nvarchar(80)' >/dev/null
+	export_pack p3
+	n=$(python3 "$SOP" items p3.sop | grep -n '"entity":"sys_field"' | cut -d: -f1)
+	same 1 "$(echo "$n" | wc -l | tr -d ' ')" "one sys_field item"
+	line=$(python3 "$SOP" items p3.sop | sed -n "${n}p" | cut -d' ' -f2-)
+	python3 "$SOP" append p3.sop "$line"
+	python3 "$SOP" edit p3.sop "$(python3 "$SOP" items p3.sop | wc -l)" 'it["sys_id"] = "00000000-0000-4000-8000-000000000001"'
+	refused_item p3.sop "$(python3 "$SOP" items p3.sop | wc -l)" 'repeats the sys_field record "member.email" of an earlier item'
+}
+
+@test "rule: a header whose mode is not pack or application is refused" {
+	make_p2
+	python3 "$SOP" header p2.sop 'h["mode"] = "everything"'
+	refused_load p2.sop "p2.sop: the header's mode is everything, not pack or application; export it again"
+}
+
+@test "rule: a header with an invalid source is refused" {
+	make_p2
+	cp p2.sop p3.sop
+	python3 "$SOP" header p2.sop 'h["source"]["name"] = ""'
+	refused_load p2.sop "p2.sop: the header's source is not valid; export it again"
+	python3 "$SOP" header p3.sop 'h["source"]["id"] = "not-a-uuid"'
+	refused_load p3.sop "p3.sop: the header's source is not valid; export it again"
 }

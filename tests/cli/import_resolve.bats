@@ -22,7 +22,8 @@ change_name() {
 	setup_pair
 	dst record put member "{\"sys_id\":\"$A\",\"name\":\"annie\",\"age\":33}" >/dev/null
 	change_name anne
-	dst import preview "$ID" >/dev/null || true
+	run dst import preview "$ID"
+	[ "$status" -eq 3 ]
 	run dst import diff "$ID" 2
 	[ "$status" -eq 0 ]
 	same "item 2  record member $A  (merge)" "${lines[0]}"
@@ -69,7 +70,8 @@ change_name() {
 	setup_pair
 	dst record put member "{\"sys_id\":\"$A\",\"name\":\"annie\"}" >/dev/null
 	change_name anne
-	dst import preview "$ID" >/dev/null || true
+	run dst import preview "$ID"
+	[ "$status" -eq 3 ]
 	dst import resolve "$ID" skip 2 >/dev/null
 	run dst --json import resolve "$ID" clear 2
 	[ "$status" -eq 0 ]

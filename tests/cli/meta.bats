@@ -187,7 +187,6 @@ EOF2
 }
 
 @test "meta: public headers compile alone under -std=c11 -pedantic -Werror" {
-	command -v cc >/dev/null || skip "no C compiler"
 	for h in include/ferry.h include/ferry/*.h; do
 		rel=${h#include/}
 		echo "#include <$rel>" | cc -std=c11 -pedantic -Werror -Wall -Wextra -fsyntax-only -I include -x c - || { echo "$h" >&2; false; }
