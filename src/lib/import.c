@@ -124,6 +124,7 @@ int ferry__import_field_def(ferry_db *db, json_t *obj, ferry_field_def *def,
 	def->type = member_text(obj, "type");
 	def->display = member_text(obj, "display");
 	def->description = member_text(obj, "description");
+	def->external_name = member_text(obj, "external_name");
 	if (dv && !json_is_null(dv)) {
 		ferry_json__canonical(def_text, dv);
 		if (ferry_str_failed(def_text))

@@ -283,6 +283,39 @@ done:
 	return ferry_store__end(db, error);
 }
 
+/*
+ * The member a record document of an entity with renamed fields ends
+ * with, so the original names travel with the values:
+ * ,"@external_names":{"ext_sys_policy":"sys_policy"}.  Its key cannot be
+ * a field name (docs/interop.md).  Nothing when no field has one.
+ */
+static void put_external_names(ferry_str *out, const ferry_fieldset *fs)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < fs->n; i++) {
+		if (!fs->fields[i].external_name)
+			continue;
+		ferry_str_puts(out, n++ ? "," : ",\"" FERRY_EXTERNAL_NAMES
+			"\":{");
+		ferry_str_puts_json(out, fs->fields[i].name);
+		ferry_str_putc(out, ':');
+		ferry_str_puts_json(out, fs->fields[i].external_name);
+	}
+	if (n)
+		ferry_str_putc(out, '}');
+}
+
+/* A record document (an object) with its external names added. */
+static void add_external_names(ferry_str *doc, const ferry_fieldset *fs)
+{
+	if (doc->size < 2 || doc->ptr[doc->size - 1] != '}')
+		return;
+	doc->size--;
+	put_external_names(doc, fs);
+	ferry_str_putc(doc, '}');
+}
+
 int ferry_record_get(ferry_buf *out, ferry_db *db, const char *entity,
 	const char *sys_id)
 {
@@ -299,8 +332,12 @@ int ferry_record_get(ferry_buf *out, ferry_db *db, const char *entity,
 	if (error == FERRY_ENOTFOUND)
 		error = ferry__error(db, error, "no %s record with sys_id %s; "
 			"see 'ferry record list %s'", entity, sys_id, entity);
-	if (error == 0)
-		error = ferry__buf_take(db, out, &json);
+	if (error == 0) {
+		add_external_names(&json, &fs);
+		error = ferry_str_failed(&json) ? ferry__error(db,
+			FERRY_ENOMEM, "out of memory") :
+			ferry__buf_take(db, out, &json);
+	}
 done:
 	ferry_str_dispose(&json);
 	ferry_fieldset_dispose(&fs);
@@ -415,10 +452,31 @@ done:
 	return error;
 }
 
+/* The caller's callback, given each document with its external names. */
+typedef struct {
+	const ferry_fieldset *fs;
+	ferry_str doc;
+	ferry_record_cb cb;
+	void *payload;
+} named_list;
+
+static int named_row(const char *json, size_t len, void *payload)
+{
+	named_list *l = payload;
+
+	ferry_str_clear(&l->doc);
+	ferry_str_put(&l->doc, json, len);
+	add_external_names(&l->doc, l->fs);
+	if (ferry_str_failed(&l->doc))
+		return -1;
+	return l->cb(l->doc.ptr, l->doc.size, l->payload);
+}
+
 int ferry_record_list_v2(ferry_db *db, const char *entity,
 	const ferry_record_list_options *opts, ferry_record_cb cb,
 	void *payload)
 {
+	named_list named = { NULL, FERRY_STR_INIT, NULL, NULL };
 	static const ferry_record_list_options defaults =
 		FERRY_RECORD_LIST_OPTIONS_INIT;
 	ferry_fieldset fs = { NULL, 0 };
@@ -446,13 +504,27 @@ int ferry_record_list_v2(ferry_db *db, const char *entity,
 			n++;
 			goto done;
 		}
-	error = ferry_store__record_query(db, entity, &fs, conds, n,
-		opts->limit, opts->offset, cb, payload);
+	for (i = 0; i < fs.n && !fs.fields[i].external_name; i++)
+		;
+	if (i < fs.n) {
+		named.fs = &fs;
+		named.cb = cb;
+		named.payload = payload;
+		error = ferry_store__record_query(db, entity, &fs, conds, n,
+			opts->limit, opts->offset, named_row, &named);
+		if (!error && ferry_str_failed(&named.doc))
+			error = ferry__error(db, FERRY_ENOMEM,
+				"out of memory");
+	} else {
+		error = ferry_store__record_query(db, entity, &fs, conds, n,
+			opts->limit, opts->offset, cb, payload);
+	}
 done:
 	for (i = 0; i < n; i++)
 		ferry_value_dispose(&conds[i].value);
 	ferry__free(conds);
 	ferry_fieldset_dispose(&fs);
+	ferry_str_dispose(&named.doc);
 	return error;
 }
 

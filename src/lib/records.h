@@ -34,6 +34,14 @@ int ferry__is_system_entity(const char *entity);
  * included, is an external system's real name and is kept exactly.
  */
 int ferry__entity_name_reserved(const char *name);
+
+/*
+ * The key of the member that names a record's renamed fields in record
+ * documents ({"ext_sys_policy":"sys_policy"}): not a possible field
+ * name, so it never collides with one.  docs/cli/record.md.
+ */
+#define FERRY_EXTERNAL_NAMES "@external_names"
+
 int ferry__field_name_reserved(const char *name);
 /* Catalog entities are changed only through the catalog calls. */
 int ferry__is_catalog_entity(const char *entity);
@@ -111,7 +119,18 @@ int ferry__entity_create(ferry_db *db, const char *name,
 	const ferry_write_opts *o);
 int ferry__field_add(ferry_db *db, const char *entity, const char *field,
 	const char *type, const char *display, const char *description,
-	const char *default_value, const ferry_write_opts *o);
+	const char *default_value, const char *external_name,
+	const ferry_write_opts *o);
+
+/*
+ * A field's external name (its name in the system it came from, kept
+ * when ferry's name differs: docs/interop.md), checked for a new field
+ * of entity whose fields are fs: UTF-8 text of 1 to 200 characters on
+ * one line, not the field's own name, and no other field of the entity
+ * standing for it (FERRY_ECONFLICT).  NULL (none) passes.
+ */
+int ferry__external_name_check(ferry_db *db, const char *entity,
+	const ferry_fieldset *fs, const char *field, const char *external);
 int ferry__field_set(ferry_db *db, const char *entity, const char *field,
 	const char *type, const char *display, const char *description,
 	const char *default_value, const ferry_write_opts *o);

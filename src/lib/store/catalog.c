@@ -200,8 +200,8 @@ int ferry_store__fields_load(ferry_db *db, const char *entity,
 	int error, rc;
 
 	if ((error = ferry_sq__prepare(db, "SELECT name, type, display, "
-	    "description, default_value FROM sys_field WHERE entity = ?1 "
-	    "ORDER BY name", &st)) < 0)
+	    "description, default_value, external_name FROM sys_field WHERE "
+	    "entity = ?1 ORDER BY name", &st)) < 0)
 		return error;
 	sqlite3_bind_text(st, 1, entity, -1, SQLITE_TRANSIENT);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -219,11 +219,13 @@ int ferry_store__fields_load(ferry_db *db, const char *entity,
 		f.display = column_dup(st, 2);
 		f.description = column_dup(st, 3);
 		f.default_value = column_dup(st, 4);
+		f.external_name = column_dup(st, 5);
 		if (ferry_fieldset_add(out, &f) < 0)
 			error = ferry__error(db, FERRY_ENOMEM, "out of memory");
 		ferry__free(f.display);
 		ferry__free(f.description);
 		ferry__free(f.default_value);
+		ferry__free(f.external_name);
 		if (error < 0)
 			break;
 	}
@@ -259,7 +261,8 @@ int ferry_store__entity_show(ferry_db *db, const char *entity,
 	    "'display', e.display, 'description', e.description, 'fields', "
 	    "json((SELECT coalesce(json_group_array(json_object('name', f.name, "
 	    "'type', f.type, 'display', f.display, 'description', "
-	    "f.description, 'default', json(f.default_value))), json('[]')) "
+	    "f.description, 'default', json(f.default_value), "
+	    "'external_name', f.external_name)), json('[]')) "
 	    "FROM (SELECT * FROM sys_field WHERE entity = e.name ORDER BY "
 	    "name) f))) FROM sys_entity e WHERE e.name = ?1", &st)) < 0)
 		return error;
