@@ -399,7 +399,15 @@ static void human_diff_item(json_t *it)
 	for (k = 0; k < 5; k++)
 		w[k] = strlen(head[k]);
 	json_array_foreach(fields, i, f) {
-		cells[i][0] = strdup(str(f, "name"));
+		const char *ext = json_string_value(json_object_get(f,
+			"external_name"));
+		size_t len = strlen(str(f, "name")) + 1 + (ext ?
+			strlen(ext) + 3 : 0);
+
+		/* A renamed field shows its external name too. */
+		if ((cells[i][0] = malloc(len)) != NULL)
+			snprintf(cells[i][0], len, ext ? "%s (%s)" : "%s",
+				str(f, "name"), ext);
 		cells[i][1] = diff_value(json_object_get(f, "base"));
 		cells[i][2] = diff_value(json_object_get(f, "target"));
 		cells[i][3] = diff_value(json_object_get(f, "package"));

@@ -131,6 +131,15 @@ int ferry__field_add(ferry_db *db, const char *entity, const char *field,
  */
 int ferry__external_name_check(ferry_db *db, const char *entity,
 	const ferry_fieldset *fs, const char *field, const char *external);
+
+/*
+ * The external names of entity's fields (external.c), as a JSON object
+ * field -> external name (*out owned by the caller): the target's
+ * catalog, and with import_id (0: none) that import's declared schema
+ * of the entity over it.
+ */
+int ferry__external_names(ferry_db *db, int64_t import_id,
+	const char *entity, json_t **out);
 int ferry__field_set(ferry_db *db, const char *entity, const char *field,
 	const char *type, const char *display, const char *description,
 	const char *default_value, const ferry_write_opts *o);
