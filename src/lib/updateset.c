@@ -815,8 +815,7 @@ static json_t *typed_value(const ferry_field *f, const char *v,
 
 /* ---- items ---------------------------------------------------------------- */
 
-/* A stable sys_id for a catalog record of the set: a UUID from its key. */
-static void catalog_id(char out[37], const char *key)
+void ferry__updateset_catalog_id(char out[37], const char *key)
 {
 	char hex[FERRY_HASH_HEX];
 	ferry_hash h;
@@ -829,8 +828,7 @@ static void catalog_id(char out[37], const char *key)
 		hex + 13, hex + 17, hex + 20);
 }
 
-/* One record item line. */
-static void put_record_item(ferry_str *line, const char *entity,
+void ferry__updateset_record_item(ferry_str *line, const char *entity,
 	const char *sys_id, const char *key, const char *action,
 	const char *payload, size_t len)
 {
@@ -977,8 +975,8 @@ static int schema_items(us_reader *u, const char *entity,
 	ferry_str_puts(&p, "\"name\":");
 	ferry_str_puts_json(&p, entity);
 	ferry_str_putc(&p, '}');
-	catalog_id(id, entity);
-	put_record_item(&line, "sys_entity", id, entity, "insert", p.ptr,
+	ferry__updateset_catalog_id(id, entity);
+	ferry__updateset_record_item(&line, "sys_entity", id, entity, "insert", p.ptr,
 		p.size);
 	if (!error)
 		error = ferry__updateset_add_line(out, &line);
@@ -1005,8 +1003,8 @@ static int schema_items(us_reader *u, const char *entity,
 		ferry_str_puts_json(&p, fs->fields[i].type_text);
 		ferry_str_putc(&p, '}');
 		ferry_str_printf(&key, "%s.%s", entity, name);
-		catalog_id(id, key.ptr);
-		put_record_item(&line, "sys_field", id, key.ptr, "insert",
+		ferry__updateset_catalog_id(id, key.ptr);
+		ferry__updateset_record_item(&line, "sys_field", id, key.ptr, "insert",
 			p.ptr, p.size);
 		error = ferry__updateset_add_line(out, &line);
 	}
@@ -1075,7 +1073,7 @@ static int record_items(us_reader *u, const char *entity,
 			break;
 		ferry_str_clear(&p);
 		ferry_type__payload(&p, fs, values);
-		put_record_item(&line, entity, r->sys_id, r->sys_id,
+		ferry__updateset_record_item(&line, entity, r->sys_id, r->sys_id,
 			r->del ? "delete" : "insert", p.ptr, p.size);
 		error = ferry__updateset_add_line(out, &line);
 	}
