@@ -224,8 +224,9 @@ static void list_free(char **v, size_t n)
  * the canonical JSON text of the value, or NULL when there is none or
  * it is not a value of the type.  SQL Server's own forms are read too:
  * enclosing parentheses ("((0))"), quotes ("'New'", "N'New'", '' for a
- * quote), and a bit's 0 and 1.  Anything else (an expression such as
- * getdate()) is not carried (docs/interop.md).
+ * quote), and a bit's 0 and 1.  An SQL function call (getdate(),
+ * newid()) and anything else that is not a value of the type is not
+ * carried (docs/interop.md).
  */
 static char *apt_default(const char *type, const char *text)
 {
@@ -247,6 +248,16 @@ static char *apt_default(const char *type, const char *text)
 		b++, e--;
 	if (e - b >= 3 && *b == 'N' && b[1] == '\'')
 		b++;
+	/* An SQL function call (getdate(), newid()) is an expression. */
+	if (*b != '\'' && (isalpha((unsigned char)*b) || *b == '_') &&
+	    e[-1] == ')') {
+		const char *c = b;
+
+		while (c < e && (isalnum((unsigned char)*c) || *c == '_'))
+			c++;
+		if (c < e && *c == '(')
+			goto done;
+	}
 	if (e - b >= 2 && *b == '\'' && e[-1] == '\'') {
 		for (b++, e--; b < e; b++) {
 			if (*b == '\'' && b + 1 < e && b[1] == '\'')
