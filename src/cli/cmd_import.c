@@ -725,8 +725,10 @@ static const cli_opt apply_opts[] = {
 };
 
 const cli_command cli_import_commands[] = {
-	{ "import load", "FILE", "verify a .sop package and stage it (no live "
-	  "data changes); prints its import id", no_opts, 1, 1, 1, run_load },
+	{ "import load", "FILE|DIR.cmpack", "verify a .sop package, a "
+	  "ServiceNow update set or an Aptify pack folder and stage it (no "
+	  "live data changes); prints its import id", no_opts, 1, 1, 1,
+	  run_load },
 	{ "import preview", "ID [--severity S] [--kind K] [--entity E] "
 	  "[--limit N] [--offset N]", "decide what every item does and list "
 	  "its problems, counted by kind first (exit 3 while some are "
