@@ -1211,7 +1211,8 @@ async function showDiff(id, p, slot, reload) {
 			}));
 		}
 		return { attrs: { class: f.conflict ? 'conflict' : '',
-			'data-field': f.name }, cells: [f.name, fmt(f.base),
+			'data-field': f.name }, cells: [f.external_name ?
+			`${f.name} (${f.external_name})` : f.name, fmt(f.base),
 			fmt(f.target), fmt(f.package), f.conflict ?
 				h('strong', { class: 'warn-mark' }, 'conflict') :
 				'', pick] };

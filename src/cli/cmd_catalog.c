@@ -37,8 +37,8 @@ static void human_entity(json_t *doc)
 {
 	static const char *const keys[] = { "name", "display", "description",
 		NULL };
-	static const char *const cols[] = { "name", "type", "display",
-		"default", "description", NULL };
+	static const char *const cols[] = { "name", "external_name", "type",
+		"display", "default", "description", NULL };
 
 	cli_fields(doc, keys);
 	puts("");

@@ -399,7 +399,15 @@ static void human_diff_item(json_t *it)
 	for (k = 0; k < 5; k++)
 		w[k] = strlen(head[k]);
 	json_array_foreach(fields, i, f) {
-		cells[i][0] = strdup(str(f, "name"));
+		const char *ext = json_string_value(json_object_get(f,
+			"external_name"));
+		size_t len = strlen(str(f, "name")) + 1 + (ext ?
+			strlen(ext) + 3 : 0);
+
+		/* A renamed field shows its external name too. */
+		if ((cells[i][0] = malloc(len)) != NULL)
+			snprintf(cells[i][0], len, ext ? "%s (%s)" : "%s",
+				str(f, "name"), ext);
 		cells[i][1] = diff_value(json_object_get(f, "base"));
 		cells[i][2] = diff_value(json_object_get(f, "target"));
 		cells[i][3] = diff_value(json_object_get(f, "package"));
@@ -717,8 +725,10 @@ static const cli_opt apply_opts[] = {
 };
 
 const cli_command cli_import_commands[] = {
-	{ "import load", "FILE", "verify a .sop package and stage it (no live "
-	  "data changes); prints its import id", no_opts, 1, 1, 1, run_load },
+	{ "import load", "FILE|DIR.cmpack", "verify a .sop package, a "
+	  "ServiceNow update set or an Aptify pack folder and stage it (no "
+	  "live data changes); prints its import id", no_opts, 1, 1, 1,
+	  run_load },
 	{ "import preview", "ID [--severity S] [--kind K] [--entity E] "
 	  "[--limit N] [--offset N]", "decide what every item does and list "
 	  "its problems, counted by kind first (exit 3 while some are "

@@ -234,6 +234,7 @@ int ferry__entity_doc(ferry_db *db, const char *entity, ferry_str *doc)
 		ferry_json_str(doc, "description", f->description);
 		ferry_json_raw(doc, "default", f->default_value,
 			f->default_value ? strlen(f->default_value) : 0);
+		ferry_json_str(doc, "external_name", f->external_name);
 		ferry_json_close(doc, '}');
 	}
 	ferry_json_close(doc, ']');

@@ -10,7 +10,7 @@
  * The ferry name is the lowercased name, two names of one pack that
  * lowercase alike are refused, and the original stays visible: the
  * entity's display name is its Aptify name unless the pack gives one, a
- * renamed field's description ends with "(Aptify: OwnerID)".
+ * renamed field's external name is its Aptify name (OwnerID).
  */
 #include "entitypacks.h"
 
@@ -220,6 +220,92 @@ static void list_free(char **v, size_t n)
 	ferry__free(v);
 }
 
+/*
+ * An Aptify DefaultValue as ferry's default for a field of type `type`:
+ * the canonical JSON text of the value, or NULL when there is none or
+ * it is not a value of the type.  SQL Server's own forms are read too:
+ * enclosing parentheses ("((0))"), quotes ("'New'", "N'New'", '' for a
+ * quote), and a bit's 0 and 1.  An SQL function call (getdate(),
+ * newid()) and anything else that is not a value of the type is not
+ * carried (docs/interop.md).
+ */
+static char *apt_default(const char *type, const char *text)
+{
+	ferry_field f;
+	ferry_value v = { FERRY_V_NULL, 0, NULL, 0 };
+	ferry_str err = FERRY_STR_INIT, out = FERRY_STR_INIT,
+		unq = FERRY_STR_INIT;
+	const char *b = text, *e;
+	json_t *j = NULL;
+	char *result = NULL, *end;
+
+	if (!text || !*text)
+		return NULL;
+	memset(&f, 0, sizeof(f));
+	if (ferry_type__parse(&f.type, type, &err) < 0)
+		goto done;
+	e = b + strlen(b);
+	while (e - b >= 2 && *b == '(' && e[-1] == ')')
+		b++, e--;
+	if (e - b >= 3 && *b == 'N' && b[1] == '\'')
+		b++;
+	/* An SQL function call (getdate(), newid()) is an expression. */
+	if (*b != '\'' && (isalpha((unsigned char)*b) || *b == '_') &&
+	    e[-1] == ')') {
+		const char *c = b;
+
+		while (c < e && (isalnum((unsigned char)*c) || *c == '_'))
+			c++;
+		if (c < e && *c == '(')
+			goto done;
+	}
+	if (e - b >= 2 && *b == '\'' && e[-1] == '\'') {
+		for (b++, e--; b < e; b++) {
+			if (*b == '\'' && b + 1 < e && b[1] == '\'')
+				b++;
+			ferry_str_putc(&unq, *b);
+		}
+	} else {
+		ferry_str_put(&unq, b, (size_t)(e - b));
+	}
+	if (ferry_str_failed(&unq))
+		goto done;
+	b = ferry_str_cstr(&unq);
+	switch (f.type.base) {
+	case FERRY_T_BOOL:
+		j = !strcmp(b, "1") ? json_true() : !strcmp(b, "0") ?
+			json_false() : NULL;
+		break;
+	case FERRY_T_INT:
+	case FERRY_T_BIGINT: {
+		long long i = strtoll(b, &end, 10);
+
+		j = *b && !*end ? json_integer(i) : NULL;
+		break;
+	}
+	case FERRY_T_FLOAT: {
+		double d = strtod(b, &end);
+
+		j = *b && !*end ? json_real(d) : NULL;
+		break;
+	}
+	default:
+		j = json_string(b);
+	}
+	if (j && ferry_type__convert(&v, &f, j, &err) == 0) {
+		ferry_type__canonical(&out, &f, &v);
+		if (!ferry_str_failed(&out))
+			result = ferry_str_detach(&out);
+	}
+done:
+	json_decref(j);
+	ferry_value_dispose(&v);
+	ferry_str_dispose(&err);
+	ferry_str_dispose(&out);
+	ferry_str_dispose(&unq);
+	return result;
+}
+
 /* One entity field; skipped when joined (InTable=0). */
 static int add_field(ferry_entitypack_file *p, xmlNodePtr o, ferry_str *err)
 {
@@ -230,6 +316,7 @@ static int add_field(ferry_entitypack_file *p, xmlNodePtr o, ferry_str *err)
 	char *scale = apt_field(o, "SQLFieldScale");
 	char *disp = apt_field(o, "DisplayName");
 	char *desc = apt_field(o, "Description");
+	char *dflt = apt_field(o, "DefaultValue");
 	char fname[FERRY_NAME_MAX], ftype[FERRY_TYPE_TEXT_MAX];
 	ferry_packed_field *nf, *f;
 	ferry_str d = FERRY_STR_INIT;
@@ -262,8 +349,6 @@ static int add_field(ferry_entitypack_file *p, xmlNodePtr o, ferry_str *err)
 		}
 	if (desc && *desc)
 		ferry_str_puts(&d, desc);
-	if (strcmp(fname, name) != 0)
-		ferry_str_printf(&d, "%s(Aptify: %s)", d.size ? " " : "", name);
 	if ((nf = ferry__realloc(p->fields, (p->nfields + 1) *
 	    sizeof(*nf))) == NULL) {
 		error = -1;
@@ -277,7 +362,11 @@ static int add_field(ferry_entitypack_file *p, xmlNodePtr o, ferry_str *err)
 	f->display = disp && *disp && ferry_utf8_length(disp, strlen(disp)) <=
 		200 ? ferry__strdup(disp) : NULL;
 	f->description = d.size ? ferry__strdup(ferry_str_cstr(&d)) : NULL;
-	if (!f->name || !f->type)
+	/* The Aptify name stays the field's external name. */
+	f->external_name = strcmp(fname, name) ? ferry__strdup(name) : NULL;
+	f->default_value = apt_default(ftype, dflt);
+	if (!f->name || !f->type || (strcmp(fname, name) &&
+	    !f->external_name))
 		error = -1;
 done:
 	ferry__free(name);
@@ -288,6 +377,7 @@ done:
 	ferry__free(scale);
 	ferry__free(disp);
 	ferry__free(desc);
+	ferry__free(dflt);
 	ferry_str_dispose(&d);
 	return error;
 }

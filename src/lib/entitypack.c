@@ -148,6 +148,12 @@ static int field_item(pack_state *s, const ferry_field *f)
 	/* The default is stored as canonical JSON text: copied as is. */
 	ferry_str_puts(l, ",\"default\":");
 	ferry_str_puts(l, f->default_value ? f->default_value : "null");
+	/* Only a field that has one carries its external name, so packs
+	 * of other fields read as before. */
+	if (f->external_name) {
+		ferry_str_puts(l, ",\"external_name\":");
+		ferry_str_puts_json(l, f->external_name);
+	}
 	ferry_str_putc(l, '}');
 	return write_line(s);
 }
@@ -474,6 +480,7 @@ void ferry_entitypack__file_dispose(ferry_entitypack_file *p)
 		ferry__free(p->fields[i].display);
 		ferry__free(p->fields[i].description);
 		ferry__free(p->fields[i].default_value);
+		ferry__free(p->fields[i].external_name);
 	}
 	for (i = 0; i < p->nobjects; i++) {
 		ferry__free(p->objects[i].name);
@@ -622,6 +629,18 @@ static int read_field(ferry_entitypack_file *p, uint64_t line, json_t *j)
 	if ((error = read_texts(p, line, j, &f->display,
 	    &f->description)) < 0)
 		return error;
+	if ((error = opt_text(j, "external_name", &f->external_name)) < 0)
+		return no_memory(p);
+	if (error || (f->external_name && (!*f->external_name ||
+	    !strcmp(f->external_name, name))))
+		return bad_item(p, line, "field %s: its external_name is text "
+			"other than the field's name, or null", name);
+	for (i = 0; f->external_name && i + 1 < p->nfields; i++)
+		if (p->fields[i].external_name &&
+		    !strcmp(p->fields[i].external_name, f->external_name))
+			return bad_item(p, line, "fields %s and %s both stand "
+				"for the external name '%s'", p->fields[i].name,
+				name, f->external_name);
 	if (dv && !json_is_null(dv)) {
 		ferry_json__canonical(&def, dv);
 		if (ferry_str_failed(&def) ||

@@ -51,6 +51,8 @@ typedef struct {
 	char *display;		/* NULL when unset */
 	char *description;	/* NULL when unset */
 	char *default_value;	/* canonical JSON text, NULL when unset */
+	char *external_name;	/* its name in the system it came from,
+				 * NULL when it has none */
 } ferry_packed_field;
 
 /* An associated object as packed. */

@@ -533,7 +533,7 @@ static int create_fields(unpack_state *u, up_pack *p)
 
 		if ((error = ferry__field_add(u->db, p->f.entity, f->name,
 		    f->type, f->display, f->description, f->default_value,
-		    &o)) < 0)
+		    f->external_name, &o)) < 0)
 			break;
 		ferry_str_clear(&reason);
 		ferry_str_printf(&reason, "the entity is new: added as %s",
@@ -562,6 +562,7 @@ static int merge_one(unpack_state *u, up_pack *p, const ferry_fieldset *had,
 	def.display = f->display;
 	def.description = f->description;
 	def.default_value = f->default_value;
+	def.external_name = f->external_name;
 	if (ferry_fieldset_find(had, f->name) >= 0) {
 		/* Growing keeps the field record's policy. */
 		if ((error = ferry_store__catalog_sys_id(u->db, p->f.entity,

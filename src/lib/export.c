@@ -112,6 +112,10 @@ static int schema_item(const char *entity, void *payload)
 	ferry_str def = FERRY_STR_INIT;
 	int error;
 
+	/* System entities have no declared schema: every instance has
+	 * theirs.  (ServiceNow's sys_script_include is a user entity.) */
+	if (ferry__is_system_entity(entity))
+		return 0;
 	if ((error = ferry__entity_doc(s->db, entity, &def)) < 0) {
 		ferry_str_dispose(&def);
 		if (error == FERRY_ENOTFOUND)

@@ -13,8 +13,8 @@
 #include <string.h>
 
 /* sys_field's fields, in name order (see catalog.c). */
-enum { F_DEFAULT, F_DESCRIPTION, F_DISPLAY, F_ENTITY, F_NAME, F_TYPE,
-	F_COUNT };
+enum { F_DEFAULT, F_DESCRIPTION, F_DISPLAY, F_ENTITY, F_EXTERNAL, F_NAME,
+	F_TYPE, F_COUNT };
 
 static int set_text(ferry_value *v, const char *text)
 {
@@ -57,6 +57,33 @@ static int check_field_name(ferry_db *db, const char *name)
 		ferry_str_dispose(&cols);
 		return error;
 	}
+	return 0;
+}
+
+int ferry__external_name_check(ferry_db *db, const char *entity,
+	const ferry_fieldset *fs, const char *field, const char *external)
+{
+	size_t i, len;
+
+	if (!external)
+		return 0;
+	len = strlen(external);
+	if (!ferry_utf8_valid(external, len) || len == 0 ||
+	    ferry_utf8_length(external, len) > 200 ||
+	    strcspn(external, "\t\n\r") != len || !strcmp(external, field))
+		return ferry__error(db, FERRY_EINVALID, "external name '%s' of "
+			"field %s.%s: an external name is UTF-8 text of 1 to "
+			"200 characters on one line, and differs from the "
+			"field's own name", external, entity, field);
+	for (i = 0; i < fs->n; i++)
+		if (strcmp(fs->fields[i].name, field) != 0 &&
+		    fs->fields[i].external_name &&
+		    !strcmp(fs->fields[i].external_name, external))
+			return ferry__error(db, FERRY_ECONFLICT, "%s.%s and "
+				"%s.%s would both stand for the external name "
+				"'%s'; an external name maps to one field",
+				entity, fs->fields[i].name, entity, field,
+				external);
 	return 0;
 }
 
@@ -134,7 +161,8 @@ static void values_clear(ferry_value *values)
 
 int ferry__field_add(ferry_db *db, const char *entity, const char *field,
 	const char *type, const char *display, const char *description,
-	const char *default_value, const ferry_write_opts *o)
+	const char *default_value, const char *external_name,
+	const ferry_write_opts *o)
 {
 	ferry_fieldset fs = { NULL, 0 }, sysfs = { NULL, 0 };
 	ferry_value values[F_COUNT];
@@ -146,7 +174,9 @@ int ferry__field_add(ferry_db *db, const char *entity, const char *field,
 	memset(values, 0, sizeof(values));
 	memset(&f, 0, sizeof(f));
 	if ((error = user_entity(db, entity, &fs)) < 0 ||
-	    (error = check_field_name(db, field)) < 0)
+	    (error = check_field_name(db, field)) < 0 ||
+	    (error = ferry__external_name_check(db, entity, &fs, field,
+	    external_name)) < 0)
 		goto done;
 	if (ferry_fieldset_find(&fs, field) >= 0) {
 		error = ferry__error(db, FERRY_EEXISTS, "entity '%s' already "
@@ -175,6 +205,7 @@ int ferry__field_add(ferry_db *db, const char *entity, const char *field,
 	    set_text(&values[F_DESCRIPTION], description) < 0 ||
 	    set_text(&values[F_DISPLAY], display) < 0 ||
 	    set_text(&values[F_ENTITY], entity) < 0 ||
+	    set_text(&values[F_EXTERNAL], external_name) < 0 ||
 	    set_text(&values[F_NAME], field) < 0 ||
 	    set_text(&values[F_TYPE], f.type_text) < 0) {
 		error = ferry__oom(db);
@@ -205,7 +236,7 @@ int ferry_field_add(ferry_db *db, const char *entity, const char *field,
 		return error;
 	if ((error = ferry__require_admin(db, "change the catalog")) == 0)
 		error = ferry__field_add(db, entity, field, type, display,
-			description, default_value, &o);
+			description, default_value, NULL, &o);
 	return ferry_store__end(db, error);
 }
 

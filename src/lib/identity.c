@@ -21,6 +21,7 @@ static const ferry_system_field field_fields[] = {
 	{ "description", "text" },
 	{ "display", "nvarchar(200)" },
 	{ "entity", "nvarchar(63)" },
+	{ "external_name", "nvarchar(200)" },
 	{ "name", "nvarchar(63)" },
 	{ "type", "nvarchar(96)" },
 	{ NULL, NULL }

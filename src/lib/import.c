@@ -15,6 +15,7 @@
 
 #include "alloc.h"
 #include "definitions.h"
+#include "entitypacks.h"
 #include "sop.h"
 #include "text.h"
 #include "updateset.h"
@@ -124,6 +125,7 @@ int ferry__import_field_def(ferry_db *db, json_t *obj, ferry_field_def *def,
 	def->type = member_text(obj, "type");
 	def->display = member_text(obj, "display");
 	def->description = member_text(obj, "description");
+	def->external_name = member_text(obj, "external_name");
 	if (dv && !json_is_null(dv)) {
 		ferry_json__canonical(def_text, dv);
 		if (ferry_str_failed(def_text))
@@ -438,15 +440,17 @@ static int load_doc(ferry_db *db, ferry_buf *out, int64_t id,
 }
 
 /*
- * A ServiceNow update set (updateset.c): read and checked whole before
- * the transaction, then staged like a package's items.  An update set
- * has no base versions: each record's base is the version that last
- * arrived by import, so preview overwrites a record the target has not
- * changed since and reports one it has (docs/interop.md).
+ * A ServiceNow update set (updateset.c) or an Aptify pack (cmpack.c):
+ * read and checked whole before the transaction (us, disposed of
+ * here), then staged like a package's items.  Neither has base
+ * versions: each record's base is the version that last arrived by
+ * import, so preview overwrites a record the target has not changed
+ * since and reports one it has (docs/interop.md).
  */
-static int load_update_set(ferry_buf *out, ferry_db *db, const char *path)
+static int load_update_set(ferry_buf *out, ferry_db *db, const char *path,
+	ferry_updateset *read, const char *kind)
 {
-	ferry_updateset us;
+	ferry_updateset us = *read;
 	ferry_import_stager *s = NULL;
 	ferry_sop_signature unsigned_sig;
 	ferry_sig_verdict sig;
@@ -459,8 +463,7 @@ static int load_update_set(ferry_buf *out, ferry_db *db, const char *path)
 	size_t i;
 	int error, required;
 
-	if ((error = ferry__updateset_read(db, path, &us)) < 0)
-		return error;
+	memset(read, 0, sizeof(*read));
 	if ((header = json_dumps(us.header, JSON_COMPACT)) == NULL) {
 		ferry__updateset_dispose(&us);
 		return ferry__error(db, FERRY_ENOMEM, "out of memory");
@@ -486,7 +489,7 @@ static int load_update_set(ferry_buf *out, ferry_db *db, const char *path)
 	memset(&n, 0, sizeof(n));
 	n.file = path;
 	n.header = header;
-	n.kind = FERRY_UPDATESET_KIND;
+	n.kind = kind;
 	n.mode = "update_set";
 	n.pack_uid = us.pack_uid;
 	n.pack_name = json_string_value(json_object_get(json_object_get(
@@ -552,8 +555,16 @@ int ferry_import_load(ferry_buf *out, ferry_db *db, const char *path)
 	 */
 	if ((error = ferry__require_admin(db, "import packages")) < 0)
 		return error;
-	if (ferry__updateset_sniff(path))
-		return load_update_set(out, db, path);
+	if (ferry__updateset_sniff(path) || ferry__cmpack_is(path)) {
+		ferry_updateset us;
+		int set = ferry__updateset_sniff(path);
+
+		if ((error = set ? ferry__updateset_read(db, path, &us) :
+		    ferry__cmpack_items(db, path, &us)) < 0)
+			return error;
+		return load_update_set(out, db, path, &us, set ?
+			FERRY_UPDATESET_KIND : FERRY_CMPACK_KIND);
+	}
 	if ((error = ferry_sop__verify(path, NULL, NULL, NULL, &err)) < 0) {
 		error = ferry__error(db, error, "%s", ferry_str_cstr(&err));
 		ferry_str_dispose(&err);

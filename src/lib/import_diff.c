@@ -215,6 +215,7 @@ int ferry__import_decide_item(ferry_db *db, const ferry_import_item *it,
 
 typedef struct {
 	ferry_db *db;
+	int64_t id;
 	ferry_str doc;
 	size_t count;
 } diff_state;
@@ -232,13 +233,18 @@ static int diff_item(const ferry_import_item *it, void *payload)
 {
 	diff_state *s = payload;
 	ferry_import_decided d;
+	json_t *ext = NULL;
 	size_t i;
 	int error = 0;
 
 	memset(&d, 0, sizeof(d));
 	if (!strcmp(it->t, "record") &&
-	    (error = ferry__import_decide_item(s->db, it, &d)) < 0)
+	    ((error = ferry__import_decide_item(s->db, it, &d)) < 0 ||
+	    (error = ferry__external_names(s->db, s->id, it->entity,
+	    &ext)) < 0)) {
+		ferry__import_decided_dispose(&d);
 		return error;
+	}
 	if (s->count++)
 		ferry_str_putc(&s->doc, ',');
 	ferry_str_printf(&s->doc, "{\"item\":%lld", (long long)it->item);
@@ -259,13 +265,18 @@ static int diff_item(const ferry_import_item *it, void *payload)
 		ferry_str_puts(&s->doc, i ? ",{\"name\":" : "{\"name\":");
 		ferry_str_puts_json(&s->doc, f->name);
 		ferry_str_printf(&s->doc, ",\"base\":%s,\"target\":%s,"
-			"\"package\":%s,\"merge\":\"%s\",\"conflict\":%s}",
+			"\"package\":%s,\"merge\":\"%s\",\"conflict\":%s",
 			f->base ? f->base : "null",
 			f->target ? f->target : "null", f->package,
 			ferry__merge3_name(f->merge),
 			f->merge == FERRY_MERGE3_CONFLICT ? "true" : "false");
+		/* The field's name in the system it came from. */
+		put_opt(&s->doc, "external_name", json_string_value(
+			json_object_get(ext, f->name)));
+		ferry_str_putc(&s->doc, '}');
 	}
 	ferry_str_puts(&s->doc, "]}");
+	json_decref(ext);
 	ferry__import_decided_dispose(&d);
 	return ferry_str_failed(&s->doc) ? nomem(s->db) : 0;
 }
@@ -285,6 +296,7 @@ int ferry_import_diff(ferry_buf *out, ferry_db *db, int64_t id,
 	memset(&s, 0, sizeof(s));
 	memset(&it, 0, sizeof(it));
 	s.db = db;
+	s.id = id;
 	ferry_str_init(&s.doc, 0);
 	if ((error = ferry_store__begin(db)) < 0)
 		return error;

@@ -394,6 +394,11 @@ static int plan_schema_item(const ferry_import_item *it, void *payload)
 			goto done;
 		ferry_str_printf(&added, "%s%s %s", n++ ? ", " : "", name,
 			type);
+		/* A renamed field names what it stands for. */
+		if (json_string_value(json_object_get(f, "external_name")))
+			ferry_str_printf(&added, " (external name %s)",
+				json_string_value(json_object_get(f,
+				"external_name")));
 	}
 	if (n && !creates)
 		decision = "update";

@@ -284,6 +284,28 @@ done:
 }
 
 /*
+ * The member a record document of an entity with renamed fields ends
+ * with, so the original names travel with the values:
+ * "@external_names":{"ext_sys_policy":"sys_policy"}.  Its key cannot be
+ * a field name (docs/interop.md).  Nothing when no field has one.
+ */
+static void put_external_names(ferry_str *doc, const ferry_fieldset *fs)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < fs->n; i++) {
+		if (!fs->fields[i].external_name)
+			continue;
+		if (n++ == 0)
+			ferry_json_open(doc, FERRY_EXTERNAL_NAMES, '{');
+		ferry_json_str(doc, fs->fields[i].name,
+			fs->fields[i].external_name);
+	}
+	if (n)
+		ferry_json_close(doc, '}');
+}
+
+/*
  * A record's document: the system columns, then each field of fs in
  * order with its value in canonical form (docs/cli/record.md).
  */
@@ -305,6 +327,7 @@ static void record_doc(ferry_str *doc, const ferry_record_entry *r,
 		ferry_json_key(doc, fs->fields[i].name);
 		ferry_type__canonical(doc, &fs->fields[i], &r->values[i]);
 	}
+	put_external_names(doc, fs);
 	ferry_json_close(doc, '}');
 }
 

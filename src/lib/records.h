@@ -25,6 +25,13 @@ typedef struct {
 #define FERRY_WRITE_LOCAL { "local", 0, NULL, -1, 1, 0 }
 
 /*
+ * The key of the member that names a record's renamed fields in record
+ * documents ({"ext_sys_policy":"sys_policy"}): not a possible field
+ * name, so it never collides with one.  docs/cli/record.md.
+ */
+#define FERRY_EXTERNAL_NAMES "@external_names"
+
+/*
  * The fields of an entity, system or user, added to out (empty).
  * FERRY_ENOTFOUND with a message for an unknown entity.  On any failure
  * out is left empty: nothing to dispose.
@@ -32,7 +39,8 @@ typedef struct {
 int ferry__fields(ferry_db *db, const char *entity, ferry_fieldset *out);
 /*
  * Append an entity's definition document, {name, display, description,
- * fields:[{name, type, display, description, default}]} with fields by
+ * fields:[{name, type, display, description, default, external_name}]}
+ * with fields by
  * name (docs/cli/entity.md; the schema items of docs/format.md).
  * FERRY_ENOTFOUND (no message) when the catalog has no such entity.
  */
@@ -95,7 +103,27 @@ int ferry__entity_create(ferry_db *db, const char *name,
 	const ferry_write_opts *o);
 int ferry__field_add(ferry_db *db, const char *entity, const char *field,
 	const char *type, const char *display, const char *description,
-	const char *default_value, const ferry_write_opts *o);
+	const char *default_value, const char *external_name,
+	const ferry_write_opts *o);
+
+/*
+ * A field's external name (its name in the system it came from, kept
+ * when ferry's name differs: docs/interop.md), checked for a new field
+ * of entity whose fields are fs: UTF-8 text of 1 to 200 characters on
+ * one line, not the field's own name, and no other field of the entity
+ * standing for it (FERRY_ECONFLICT).  NULL (none) passes.
+ */
+int ferry__external_name_check(ferry_db *db, const char *entity,
+	const ferry_fieldset *fs, const char *field, const char *external);
+
+/*
+ * The external names of entity's fields (external.c), as a JSON object
+ * field -> external name (*out owned by the caller): the target's
+ * catalog, and with import_id (0: none) that import's declared schema
+ * of the entity over it.
+ */
+int ferry__external_names(ferry_db *db, int64_t import_id,
+	const char *entity, json_t **out);
 int ferry__field_set(ferry_db *db, const char *entity, const char *field,
 	const char *type, const char *display, const char *description,
 	const char *default_value, const ferry_write_opts *o);

@@ -35,12 +35,47 @@ static void note_labels_kept(const ferry_field *target,
 			"name and default value are kept");
 }
 
+/* "the external name 'sys_policy'" or "no external name". */
+static void put_external(ferry_str *s, const char *external)
+{
+	if (external)
+		ferry_str_printf(s, "the external name '%s'", external);
+	else
+		ferry_str_puts(s, "no external name (ferry's own field of that "
+			"name)");
+}
+
+/* 1 when pkg and target are two different fields under one name. */
+static int external_collides(const ferry_field *target,
+	const ferry_field_def *pkg)
+{
+	const char *t = target->external_name, *p = pkg->external_name;
+
+	if (!differs(t, p))
+		return 0;
+	if (t && p)
+		return 1;
+	return ferry__field_name_reserved(t ? t : p);
+}
+
 int ferry__merge_field_plan(const ferry_field *target,
 	const ferry_field_def *pkg, char new_type[FERRY_TYPE_TEXT_MAX],
 	ferry_str *reason)
 {
 	ferry_type pt, nt;
 	ferry_str err = FERRY_STR_INIT;
+
+	if (target && external_collides(target, pkg)) {
+		ferry_str_printf(reason, "field %s collides: in the package "
+			"it has ", pkg->name);
+		put_external(reason, pkg->external_name);
+		ferry_str_puts(reason, ", in the target ");
+		put_external(reason, target->external_name);
+		ferry_str_puts(reason, "; they are different fields, so "
+			"rename one of them in its source system before "
+			"importing");
+		return -1;
+	}
 
 	if (!pkg->type || ferry_type__parse(&pt, pkg->type, &err) < 0) {
 		ferry_str_printf(reason, "the package's type for field %s is "
@@ -103,7 +138,8 @@ int ferry__merge_field(ferry_db *db, const char *entity,
 	*action = (ferry_merge_action)a;
 	if (a == FERRY_MERGE_ADD)
 		error = ferry__field_add(db, entity, pkg->name, new_type,
-			pkg->display, pkg->description, pkg->default_value, o);
+			pkg->display, pkg->description, pkg->default_value,
+			pkg->external_name, o);
 	else if (a == FERRY_MERGE_GROW)
 		error = ferry__field_set(db, entity, pkg->name, new_type, NULL,
 			NULL, NULL, o);

@@ -11,7 +11,16 @@
  *   nvarchar(10) -> nvarchar(15);
  * - Description, Display Name and Default Value of an existing field are
  *   kept;
- * - fields only in the target are kept.
+ * - fields only in the target are kept;
+ * - a field's external name (its name in the system it came from,
+ *   docs/interop.md) is part of what the field is: a package field
+ *   whose external name differs from the target field's of the same
+ *   name is a collision and is refused.  The exception: when one side
+ *   has no external name and the other's is not a ferry system column
+ *   (Aptify's OwnerID for ownerid), the target's is kept like its
+ *   display name.  ServiceNow's sys_policy (field ext_sys_policy) onto
+ *   the target's own field ext_sys_policy, or the other way round, is
+ *   always refused: they are two different fields under one name.
  * "Size" is the n of nvarchar(n) and nchar(n); a decimal's precision and
  * scale are part of its type and are kept like the type.
  */
@@ -27,6 +36,7 @@ typedef struct {
 	const char *display;		/* may be NULL */
 	const char *description;	/* may be NULL */
 	const char *default_value;	/* JSON text, may be NULL */
+	const char *external_name;	/* may be NULL */
 } ferry_field_def;
 
 typedef enum {

@@ -48,11 +48,22 @@ typedef struct {
 	json_t *defs;		/* entity -> field -> {type, label, del} */
 	json_t *tables;		/* entity -> {label} */
 	json_t *queries;	/* delete_query items, in order */
+	json_t *origins;	/* entity -> ferry field name -> the name
+				 * ServiceNow gives it */
 	int64_t updates;
 	char xml_error[300];	/* libxml2's first message */
 } us_reader;
 
 /* ---- names ------------------------------------------------------------- */
+
+/* The external name of a ferry field name: NULL unless renamed. */
+static const char *external_of(const char *name)
+{
+	size_t n = strlen(FERRY_UPDATESET_RENAME);
+
+	return !strncmp(name, FERRY_UPDATESET_RENAME, n) &&
+		ferry__field_name_reserved(name + n) ? name + n : NULL;
+}
 
 /* ---- libxml2 ------------------------------------------------------------- */
 
@@ -132,6 +143,37 @@ static int fail(us_reader *u, const char *fmt, const char *a, const char *b)
 {
 	return ferry__error(u->db, FERRY_EFORMAT, fmt, u->path,
 		(long long)u->updates, a ? a : "", b ? b : "");
+}
+
+/*
+ * Note that field `original` of table is kept as ferry field `name`.
+ * The collision check of the renaming: a table that has both ServiceNow's
+ * sys_policy (kept as ext_sys_policy) and a field of its own named
+ * ext_sys_policy, in one record or in two, cannot be kept.
+ */
+static int note_origin(us_reader *u, const char *table, const char *original,
+	const char *name)
+{
+	json_t *t = json_object_get(u->origins, table);
+	const char *was;
+
+	if (!t && (json_object_set_new(u->origins, table, t = json_object()) <
+	    0 || !t))
+		return ferry__error(u->db, FERRY_ENOMEM, "out of memory");
+	was = json_string_value(json_object_get(t, name));
+	if (!was)
+		return json_object_set_new(t, name, json_string(original)) < 0 ?
+			ferry__error(u->db, FERRY_ENOMEM, "out of memory") : 0;
+	if (strcmp(was, original) != 0)
+		return ferry__error(u->db, FERRY_EFORMAT, "%s: update %lld: "
+			"table %s has both a field '%s' and a field '%s', and "
+			"ferry keeps both as %s (%s is ferry's system column, "
+			"so ServiceNow's is kept under the prefix "
+			FERRY_UPDATESET_RENAME "); rename one of them in "
+			"ServiceNow and export the set again", u->path,
+			(long long)u->updates, table, was, original, name,
+			external_of(name) ? external_of(name) : name);
+	return 0;
 }
 
 static int add_record(us_reader *u, us_record *r)
@@ -234,6 +276,22 @@ static int note_definition(us_reader *u, const us_record *r)
 	}
 }
 
+/* A sys_dictionary row's field, for the collision check. */
+static int note_element(us_reader *u, const us_record *r)
+{
+	const char *table = json_string_value(json_object_get(r->values,
+		"name"));
+	const char *element = json_string_value(json_object_get(r->values,
+		"element"));
+	char name[FERRY_NAME_MAX];
+
+	if (!table || !ferry_ident_valid(table) ||
+	    ferry__entity_name_reserved(table) || !element || !*element ||
+	    ferry__updateset_field_name(name, element) < 0)
+		return 0;
+	return note_origin(u, table, element, name);
+}
+
 /* A delete_multiple: the table and its encoded query, checked. */
 static int read_query(us_reader *u, xmlNodePtr n)
 {
@@ -325,10 +383,11 @@ static int read_record(us_reader *u, xmlNodePtr n, const char *action)
 				"with ferry's renaming)", r.entity, name_of(c));
 			break;
 		}
+		if ((error = note_origin(u, r.entity, name_of(c), name)) < 0)
+			break;
 		if (json_object_get(r.values, name)) {
 			error = fail(u, "%s: update %lld: a %s record gives "
-				"field '%s' twice (or also under the name ferry "
-				"renames a system column to)", r.entity, name);
+				"field '%s' twice", r.entity, name);
 			break;
 		}
 		if ((v = text_of(c)) == NULL || json_object_set_new(r.values,
@@ -342,6 +401,8 @@ static int read_record(us_reader *u, xmlNodePtr n, const char *action)
 	if (!error && !r.sys_id[0])
 		error = fail(u, "%s: update %lld: a %s record has no sys_id%s",
 			r.entity, NULL);
+	if (!error && !strcmp(r.entity, "sys_dictionary"))
+		error = note_element(u, &r);
 	if (!error && (!strcmp(r.entity, "sys_dictionary") ||
 	    !strcmp(r.entity, "sys_db_object")) && note_definition(u, &r) < 0)
 		error = ferry__oom(u->db);
@@ -738,8 +799,7 @@ static json_t *typed_value(const ferry_field *f, const char *v,
 
 /* ---- items ---------------------------------------------------------------- */
 
-/* A stable sys_id for a catalog record of the set: a UUID from its key. */
-static void catalog_id(char out[37], const char *key)
+void ferry__updateset_catalog_id(char out[37], const char *key)
 {
 	char hex[FERRY_HASH_HEX];
 	ferry_hash h;
@@ -752,8 +812,7 @@ static void catalog_id(char out[37], const char *key)
 		hex + 13, hex + 17, hex + 20);
 }
 
-/* One record item line. */
-static void put_record_item(ferry_str *line, const char *entity,
+void ferry__updateset_record_item(ferry_str *line, const char *entity,
 	const char *sys_id, const char *key, const char *action,
 	const char *payload, size_t len)
 {
@@ -877,7 +936,13 @@ static int schema_items(us_reader *u, const char *entity,
 		ferry_str_puts(&line, ",\"type\":");
 		ferry_str_puts_json(&line, fs->fields[i].type_text);
 		ferry_str_puts(&line, ",\"display\":null,\"description\":null,"
-			"\"default\":null}");
+			"\"default\":null,\"external_name\":");
+		if (external_of(fs->fields[i].name))
+			ferry_str_puts_json(&line,
+				external_of(fs->fields[i].name));
+		else
+			ferry_str_puts(&line, "null");
+		ferry_str_putc(&line, '}');
 	}
 	ferry_str_puts(&line, "]}}");
 	for (i = 0; i < u->n && strcmp(u->recs[i].entity, entity) != 0; i++)
@@ -892,40 +957,36 @@ static int schema_items(us_reader *u, const char *entity,
 	ferry_str_puts(&p, "\"name\":");
 	ferry_str_puts_json(&p, entity);
 	ferry_str_putc(&p, '}');
-	catalog_id(id, entity);
-	put_record_item(&line, "sys_entity", id, entity, "insert", p.ptr,
+	ferry__updateset_catalog_id(id, entity);
+	ferry__updateset_record_item(&line, "sys_entity", id, entity, "insert", p.ptr,
 		p.size);
 	if (!error)
 		error = ferry__updateset_add_line(out, &line);
-	/* sys_field: {description, display, entity, name, type}. */
+	/* sys_field: {display, entity, external_name, name, type}. */
 	for (i = 0; i < fs->n && !error; i++) {
 		const char *name = fs->fields[i].name;
 		const char *fl = field_label(u, entity, name);
-		int renamed = !strncmp(name, FERRY_UPDATESET_RENAME,
-			strlen(FERRY_UPDATESET_RENAME)) &&
-			ferry__field_name_reserved(name +
-			strlen(FERRY_UPDATESET_RENAME));
 
 		ferry_str_clear(&p);
 		ferry_str_clear(&key);
 		ferry_str_puts(&p, "{");
-		if (renamed) {
-			ferry_str_printf(&p, "\"description\":\"ServiceNow "
-				"field %s (renamed: ferry's system column has "
-				"that name)\",", name +
-				strlen(FERRY_UPDATESET_RENAME));
-		}
 		put_display(&p, fl);
 		ferry_str_puts(&p, "\"entity\":");
 		ferry_str_puts_json(&p, entity);
+		/* A renamed field keeps ServiceNow's name (keys in byte
+		 * order: the canonical payload). */
+		if (external_of(name)) {
+			ferry_str_puts(&p, ",\"external_name\":");
+			ferry_str_puts_json(&p, external_of(name));
+		}
 		ferry_str_puts(&p, ",\"name\":");
 		ferry_str_puts_json(&p, name);
 		ferry_str_puts(&p, ",\"type\":");
 		ferry_str_puts_json(&p, fs->fields[i].type_text);
 		ferry_str_putc(&p, '}');
 		ferry__field_key(&key, entity, name);
-		catalog_id(id, key.ptr);
-		put_record_item(&line, "sys_field", id, key.ptr, "insert",
+		ferry__updateset_catalog_id(id, key.ptr);
+		ferry__updateset_record_item(&line, "sys_field", id, key.ptr, "insert",
 			p.ptr, p.size);
 		error = ferry__updateset_add_line(out, &line);
 	}
@@ -994,7 +1055,7 @@ static int record_items(us_reader *u, const char *entity,
 			break;
 		ferry_str_clear(&p);
 		ferry_type__payload(&p, fs, values);
-		put_record_item(&line, entity, r->sys_id, r->sys_id,
+		ferry__updateset_record_item(&line, entity, r->sys_id, r->sys_id,
 			r->del ? "delete" : "insert", p.ptr, p.size);
 		error = ferry__updateset_add_line(out, &line);
 	}
@@ -1161,7 +1222,9 @@ int ferry__updateset_read(ferry_db *db, const char *path,
 	u.defs = json_object();
 	u.tables = json_object();
 	u.queries = json_array();
-	if (!u.header || !u.index || !u.defs || !u.tables || !u.queries)
+	u.origins = json_object();
+	if (!u.header || !u.index || !u.defs || !u.tables || !u.queries ||
+	    !u.origins)
 		error = ferry__oom(db);
 	else if ((error = read_file(&u)) == 0 &&
 	    (error = build_header(&u, out)) == 0)
@@ -1176,6 +1239,7 @@ int ferry__updateset_read(ferry_db *db, const char *path,
 	json_decref(u.defs);
 	json_decref(u.tables);
 	json_decref(u.queries);
+	json_decref(u.origins);
 	if (error)
 		ferry__updateset_dispose(out);
 	return error;

@@ -47,8 +47,29 @@ int ferry__updateset_read(ferry_db *db, const char *path,
 	ferry_updateset *out);
 void ferry__updateset_dispose(ferry_updateset *us);
 
+/* A stable sys_id for a catalog record of a package read here (an
+ * update set, an Aptify pack): a UUID from its key. */
+void ferry__updateset_catalog_id(char out[37], const char *key);
+
+/* One record item line (open, not a vendor's, no base), its version
+ * and seal computed from the canonical payload. */
+void ferry__updateset_record_item(ferry_str *line, const char *entity,
+	const char *sys_id, const char *key, const char *action,
+	const char *payload, size_t len);
+
 /* Append a copy of line to out and clear line; -1 out of memory. */
 int ferry__updateset_add_line(ferry_updateset *out, ferry_str *line);
 
+
+/*
+ * An Aptify pack folder (cmpack.c reads it) as the items of a package
+ * for `ferry import load DIR.cmpack` (cmpack_import.c): per entity its
+ * sys_entity record, a sys_field record per field and its associated
+ * objects' records, with a header of kind FERRY_CMPACK_KIND in update-set
+ * mode.  FERRY_EFORMAT with one message for a pack ferry cannot take;
+ * out is disposed of by the caller on success.
+ */
+#define FERRY_CMPACK_KIND "aptify_cmpack"
+int ferry__cmpack_items(ferry_db *db, const char *dir, ferry_updateset *out);
 
 #endif

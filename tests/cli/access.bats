@@ -123,7 +123,7 @@ load foundation_helpers
 	ferry user add bob >/dev/null
 	# Back to schema 1: no password column, no token, session, failed
 	# login or audit tables, no key or trust tables, no import columns
-	# of schema 4, no item seal, no pack export time.
+	# of schema 4, no item seal, no pack export time, no external names.
 	sql "DROP TABLE ferry_token; DROP TABLE ferry_session;
 		DROP TABLE ferry_login_failure; DROP TABLE ferry_audit;
 		ALTER TABLE ferry_user DROP COLUMN password;
@@ -134,11 +134,13 @@ load foundation_helpers
 		ALTER TABLE ferry_import_item DROP COLUMN seal;
 		ALTER TABLE ferry_pack DROP COLUMN exported_at;
 		ALTER TABLE ferry_import_problem RENAME COLUMN facts TO message;
+		DROP INDEX sys_field_external;
+		ALTER TABLE sys_field DROP COLUMN external_name;
 		PRAGMA user_version = 1;"
 	run ferry --json user list
 	[ "$status" -eq 0 ]
-	same 7 "$(sql 'PRAGMA user_version')"
-	# ...and on to schema 7: packs know when they were first exported.
+	same 8 "$(sql 'PRAGMA user_version')"
+	# ...and on to schema 8: packs know when they were first exported.
 	same "" "$(sql 'SELECT exported_at FROM ferry_pack')"
 	run ferry user passwd bob --password-stdin <<<'a good password'
 	[ "$status" -eq 0 ]

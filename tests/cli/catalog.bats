@@ -27,7 +27,7 @@ SYS_COLS=sys_id,sys_created_at,sys_created_by,sys_updated_at,sys_updated_by,sys_
 	run ferry --json entity list
 	same '[{"name":"invoice","display":null,"description":null,"fields":0},{"name":"member","display":"Member","description":"Club members","fields":1}]' "$output"
 	run ferry --json entity show member
-	same '{"name":"member","display":"Member","description":"Club members","fields":[{"name":"name","type":"nvarchar(40)","display":"Name","description":"Full name","default":"anon"}]}' "$output"
+	same '{"name":"member","display":"Member","description":"Club members","fields":[{"name":"name","type":"nvarchar(40)","display":"Name","description":"Full name","default":"anon","external_name":null}]}' "$output"
 	run ferry entity show member
 	[ "$status" -eq 0 ]
 	same "name: member" "${lines[0]}"
@@ -128,7 +128,7 @@ SYS_COLS=sys_id,sys_created_at,sys_created_by,sys_updated_at,sys_updated_by,sys_
 	[ "$status" -eq 0 ]
 	same "changed field member.name" "$output"
 	run ferry --json entity show member
-	same '[{"name":"name","type":"nvarchar(10)","display":"Name","description":"Full name","default":"x"}]' "$(echo "$output" | jp 'd["fields"]')"
+	same '[{"name":"name","type":"nvarchar(10)","display":"Name","description":"Full name","default":"x","external_name":null}]' "$(echo "$output" | jp 'd["fields"]')"
 	# The column is still there (ferry, not SQLite, checks the type).
 	same "$SYS_COLS,name" "$(columns member)"
 	run ferry record put member '{"name":"Annabelle"}'

@@ -170,7 +170,7 @@ print(h.hexdigest())'
 	ferry pack export P --output p.sop --uncompressed >/dev/null
 	run items_of p.sop
 	same '["schema","record","record"]' "$(echo "$output" | jp '[i["t"] for i in d]')"
-	same '{"t":"schema","entity":"member","definition":{"name":"member","display":"Member","description":null,"fields":[{"name":"age","type":"int","display":null,"description":null,"default":null},{"name":"name","type":"nvarchar(40)","display":null,"description":null,"default":null}]}}' "$(echo "$output" | jp 'd[0]')"
+	same '{"t":"schema","entity":"member","definition":{"name":"member","display":"Member","description":null,"fields":[{"name":"age","type":"int","display":null,"description":null,"default":null,"external_name":null},{"name":"name","type":"nvarchar(40)","display":null,"description":null,"default":null,"external_name":null}]}}' "$(echo "$output" | jp 'd[0]')"
 	rec=$(echo "$output" | jp "[i for i in d if i['t'] == 'record' and i['sys_id'] == '$CHANGED_ID'][0]")
 	same '["t","entity","sys_id","key","action","version","base","policy","vendor","seal","payload","old"]' "$(echo "$rec" | jp 'list(d.keys())')"
 	same update "$(echo "$rec" | jp 'd["action"]')"

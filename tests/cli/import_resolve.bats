@@ -31,7 +31,7 @@ change_name() {
 	same '  age    30     33       30       target' "${lines[2]}"
 	same '  name   "ann"  "annie"  "anne"   CONFLICT' "${lines[3]}"
 	run dst --json import diff "$ID"
-	same '[{"name":"age","base":30,"target":33,"package":30,"merge":"target","conflict":false},{"name":"name","base":"ann","target":"annie","package":"anne","merge":"conflict","conflict":true}]' \
+	same '[{"name":"age","base":30,"target":33,"package":30,"merge":"target","conflict":false,"external_name":null},{"name":"name","base":"ann","target":"annie","package":"anne","merge":"conflict","conflict":true,"external_name":null}]' \
 		"$(echo "$output" | jp 'd["items"][0]["fields"]')"
 	same 'action,entity,fields,has_base,item,key,package_action,resolution,sys_id,target_exists,type' \
 		"$(echo "$output" | jp '",".join(sorted(d["items"][0]))')"

@@ -62,14 +62,108 @@ field() {
 	same "text" "$(echo "$output" | jp '[f["type"] for f in d["fields"] if f["name"] == "trigger_rule"][0]')"
 }
 
-@test "rule: a ServiceNow field named like a ferry system column is kept as ext_NAME, its sys_field naming the original" {
+CI="$SN/xmatters_xm-labs-snow-ci-groups__xMCIUtils.xml"
+# The script include of the xMCIUtils set: it has ServiceNow's
+# sys_created_by, sys_updated_by and sys_policy.
+CIREC=cb2d45d1db731200fc79f7fdbf9619b5
+RENAMED='{"ext_sys_created_by":"sys_created_by","ext_sys_policy":"sys_policy","ext_sys_updated_by":"sys_updated_by"}'
+
+# external_names INSTANCE: entity show --json's renamed fields.
+external_names() {
+	"$1" --json entity show sys_script_include | jp '{f["name"]: f["external_name"] for f in d["fields"] if f["external_name"]}'
+}
+
+@test "rule: a ServiceNow field named like a ferry system column is kept as ext_NAME with its ServiceNow name as external name" {
 	dst init >/dev/null
-	promote "$SN/xmatters_xm-labs-snow-ci-groups__xMCIUtils.xml" >/dev/null
-	same "admin" "$(field sys_script_include cb2d45d1db731200fc79f7fdbf9619b5 ext_sys_created_by)"
-	same "" "$(field sys_script_include cb2d45d1db731200fc79f7fdbf9619b5 ext_sys_policy)"
-	same "sys_script_include" "$(field sys_script_include cb2d45d1db731200fc79f7fdbf9619b5 sys_class_name)"
-	run dst --json entity show sys_script_include
-	[[ "$output" == *"ServiceNow field sys_policy (renamed: ferry's system column has that name)"* ]]
+	promote "$CI" >/dev/null
+	same "admin" "$(field sys_script_include $CIREC ext_sys_created_by)"
+	same "" "$(field sys_script_include $CIREC ext_sys_policy)"
+	same "sys_script_include" "$(field sys_script_include $CIREC sys_class_name)"
+	# The catalog: entity show, --json and the table.
+	same "$RENAMED" "$(external_names dst)"
+	same "null" "$(dst --json entity show sys_script_include | jp '[f["external_name"] for f in d["fields"] if f["name"] == "sys_class_name"][0]')"
+	run dst entity show sys_script_include
+	[[ "$output" == *"ext_sys_policy          sys_policy      text"* ]]
+	# The sys_field record itself keeps it (versioned, shipped in packs).
+	same "sys_policy" "$(dst --json record list sys_field --filter name=ext_sys_policy | jp 'd[0]["external_name"]')"
+	# Record documents name their renamed fields (get and list).
+	same "$RENAMED" "$(dst --json record get sys_script_include $CIREC | jp 'd["@external_names"]')"
+	same "$RENAMED" "$(dst record list sys_script_include | jp 'd["@external_names"]')"
+	same "$RENAMED" "$(dst --json record list sys_script_include | jp 'd[0]["@external_names"]')"
+	# An entity without renamed fields has no such member.
+	dst entity create member >/dev/null
+	dst field add member name text >/dev/null
+	local m
+	m=$(dst record put member '{"name":"Ann"}')
+	same '["name"]' "$(dst --json record get member "$m" | jp '[k for k in d if not k.startswith("sys_")]')"
+}
+
+@test "rule: import diff shows a renamed field's external name, in the record's fields and its sys_field record" {
+	dst init >/dev/null
+	local id items
+	id=$(dst --json import load "$CI" 2>/dev/null | jp 'd["id"]')
+	# Every item with a key: the catalog records and the record.
+	items=$(dst --json import show "$id" | jp '" ".join(str(i["item"]) for i in d["items"] if i["key"])')
+	dst import preview "$id" >/dev/null
+	run dst --json import diff "$id" $items
+	[ "$status" -eq 0 ]
+	same "$RENAMED" \
+		"$(echo "$output" | jp '{f["name"]: f["external_name"] for it in d["items"] if it["entity"] == "sys_script_include" for f in it["fields"] if f["external_name"]}')"
+	same "sys_policy" \
+		"$(echo "$output" | jp '[f["package"] for it in d["items"] if it["key"] == "sys_script_include.ext_sys_policy" for f in it["fields"] if f["name"] == "external_name"][0]')"
+	run dst import diff "$id" $items
+	[[ "$output" == *"  ext_sys_policy (sys_policy)  "* ]]
+}
+
+@test "interop: renamed ServiceNow fields go dev -> prod -> export -> another instance with their external names" {
+	# dev: the update set arrives.
+	src init >/dev/null
+	src --json import load "$CI" 2>/dev/null | jp 'd["id"]' >id
+	src import commit "$(cat id)" >/dev/null
+	same "$RENAMED" "$(external_names src)"
+	# dev packs the script include and exports it: the declared schema
+	# carries the external names.
+	src pack create P >/dev/null
+	src pack add P sys_script_include $CIREC >/dev/null
+	src pack complete P >/dev/null
+	src pack export P --output p.sop --uncompressed >/dev/null
+	same '{"ext_sys_created_by":"sys_created_by","ext_sys_policy":"sys_policy","ext_sys_updated_by":"sys_updated_by"}' \
+		"$(sed -n 2p p.sop | jp '{f["name"]: f["external_name"] for f in d["definition"]["fields"] if f["external_name"]}')"
+	# prod: a fresh instance gets the entity, the fields and the names.
+	dst init >/dev/null
+	local id
+	id=$(dst --json import load p.sop 2>/dev/null | jp 'd["id"]')
+	# Preview names what the new entity's renamed fields stand for.
+	run dst import preview "$id"
+	[[ "$output" == *"ext_sys_policy text (external name sys_policy)"* ]]
+	dst import commit "$id" >/dev/null
+	same "$RENAMED" "$(external_names dst)"
+	same "admin" "$(field sys_script_include $CIREC ext_sys_created_by)"
+	same "$RENAMED" "$(dst --json record get sys_script_include $CIREC | jp 'd["@external_names"]')"
+	# And the update set itself into prod afterwards: same names, no
+	# collision.
+	promote "$CI" >/dev/null
+	same "$RENAMED" "$(external_names dst)"
+}
+
+@test "rule: a set whose table has both sys_policy and its own ext_sys_policy is refused, nothing changed" {
+	dst init >/dev/null
+	snapshot
+	sed 's|&lt;sys_policy/&gt;|\&lt;sys_policy/\&gt;\&lt;ext_sys_policy\&gt;mine\&lt;/ext_sys_policy\&gt;|' "$CI" >both.xml
+	grep -q 'ext_sys_policy' both.xml
+	expect_error 1 "both.xml: update 1: table sys_script_include has both a field 'sys_policy' and a field 'ext_sys_policy', and ferry keeps both as ext_sys_policy (sys_policy is ferry's system column, so ServiceNow's is kept under the prefix ext_); rename one of them in ServiceNow" \
+		dst import load both.xml
+	assert_unchanged
+}
+
+@test "rule: sys_policy onto the target's own field ext_sys_policy is a collision: refused, nothing changed" {
+	dst init >/dev/null
+	dst entity create sys_script_include >/dev/null
+	dst field add sys_script_include ext_sys_policy text >/dev/null
+	snapshot
+	expect_error 1 "field ext_sys_policy collides: in the package it has the external name 'sys_policy', in the target no external name (ferry's own field of that name); they are different fields" \
+		dst import load "$CI"
+	assert_unchanged
 }
 
 @test "interop: mattermost v1.0, then a changed copy: preview, a local change, commit and back out" {

@@ -552,9 +552,11 @@ setup_entity_packs() {
 		ALTER TABLE ferry_import_item DROP COLUMN seal;
 		ALTER TABLE ferry_pack DROP COLUMN exported_at;
 		ALTER TABLE ferry_import_problem RENAME COLUMN facts TO message;
+		DROP INDEX sys_field_external;
+		ALTER TABLE sys_field DROP COLUMN external_name;
 		PRAGMA user_version = 2'
 	same '[]' "$(src --json trust list)"
-	same 7 "$(sqlite3 src.db 'PRAGMA user_version')"
+	same 8 "$(sqlite3 src.db 'PRAGMA user_version')"
 	src key create >/dev/null
 	same 1 "$(sqlite3 src.db 'SELECT count(*) FROM ferry_key')"
 }

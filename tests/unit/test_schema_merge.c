@@ -53,6 +53,7 @@ static ferry_field_def package(const char *name, const char *type,
 {
 	ferry_field_def d;
 
+	memset(&d, 0, sizeof(d));
 	d.name = name;
 	d.type = type;
 	d.display = display;
@@ -250,6 +251,83 @@ static void test_schema_merge_rules__unreadable_type_refused(void **state)
 	ferry_str_dispose(&reason);
 }
 
+/*
+ * External names (docs/interop.md): one test per row of the collision
+ * rule.  target_ext/pkg_ext NULL for none; collides: refused (-1).
+ */
+static void external(const char *target_ext, const char *pkg_ext,
+	int collides)
+{
+	target_field t;
+	ferry_field_def p = package("ext_sys_policy", "text", NULL, NULL,
+		NULL);
+	char ext[64];
+	ferry_str reason = FERRY_STR_INIT;
+	char new_type[FERRY_TYPE_TEXT_MAX];
+
+	target(&t, "ext_sys_policy", "text", NULL, NULL, NULL);
+	if (target_ext) {
+		snprintf(ext, sizeof(ext), "%s", target_ext);
+		t.f.external_name = ext;
+	}
+	p.external_name = pkg_ext;
+	assert_int_equal(ferry__merge_field_plan(&t.f, &p, new_type, &reason),
+		collides ? -1 : FERRY_MERGE_KEEP);
+	if (collides)
+		assert_non_null(strstr(reason.ptr, "field ext_sys_policy "
+			"collides: in the package it has "));
+	ferry_str_dispose(&reason);
+}
+
+static void test_schema_merge_external__same_name_kept(void **state)
+{
+	(void)state;
+	external("sys_policy", "sys_policy", 0);
+	external(NULL, NULL, 0);
+}
+
+static void test_schema_merge_external__two_names_collide(void **state)
+{
+	(void)state;
+	external("sys_policy", "policy", 1);
+}
+
+static void test_schema_merge_external__renamed_onto_own_field_collides(
+	void **state)
+{
+	(void)state;
+	/* ServiceNow's sys_policy onto the target's own ext_sys_policy. */
+	external(NULL, "sys_policy", 1);
+}
+
+static void test_schema_merge_external__own_field_onto_renamed_collides(
+	void **state)
+{
+	(void)state;
+	external("sys_policy", NULL, 1);
+}
+
+static void test_schema_merge_external__other_name_onto_none_kept(
+	void **state)
+{
+	(void)state;
+	/* Aptify's OwnerID onto a field made before external names. */
+	external(NULL, "OwnerID", 0);
+	external("OwnerID", NULL, 0);
+}
+
+static void test_schema_merge_external__new_field_takes_it(void **state)
+{
+	ferry_field_def p = package("ext_sys_policy", "text", NULL, NULL,
+		NULL);
+	ferry_str reason = FERRY_STR_INIT;
+
+	(void)state;
+	p.external_name = "sys_policy";
+	plan(NULL, &p, FERRY_MERGE_ADD, "text", &reason);
+	ferry_str_dispose(&reason);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -272,6 +350,15 @@ int main(void)
 		test_schema_merge_rules__labels_unset_in_target_still_kept),
 		cmocka_unit_test(
 		test_schema_merge_rules__unreadable_type_refused),
+		cmocka_unit_test(test_schema_merge_external__same_name_kept),
+		cmocka_unit_test(test_schema_merge_external__two_names_collide),
+		cmocka_unit_test(
+	test_schema_merge_external__renamed_onto_own_field_collides),
+		cmocka_unit_test(
+	test_schema_merge_external__own_field_onto_renamed_collides),
+		cmocka_unit_test(
+		test_schema_merge_external__other_name_onto_none_kept),
+		cmocka_unit_test(test_schema_merge_external__new_field_takes_it),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -199,8 +199,8 @@ int ferry_store__fields_load(ferry_db *db, const char *entity,
 	int error, rc;
 
 	if ((error = ferry_sq__prepare(db, "SELECT name, type, display, "
-	    "description, default_value FROM sys_field WHERE entity = ?1 "
-	    "ORDER BY name", &st)) < 0)
+	    "description, default_value, external_name FROM sys_field WHERE "
+	    "entity = ?1 ORDER BY name", &st)) < 0)
 		return error;
 	sqlite3_bind_text(st, 1, entity, -1, SQLITE_TRANSIENT);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -212,11 +212,13 @@ int ferry_store__fields_load(ferry_db *db, const char *entity,
 		f.display = column_dup(st, 2);
 		f.description = column_dup(st, 3);
 		f.default_value = column_dup(st, 4);
+		f.external_name = column_dup(st, 5);
 		if (ferry_fieldset_add(out, &f) < 0)
 			error = ferry__oom(db);
 		ferry__free(f.display);
 		ferry__free(f.description);
 		ferry__free(f.default_value);
+		ferry__free(f.external_name);
 		if (error < 0)
 			break;
 	}

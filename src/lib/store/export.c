@@ -58,7 +58,6 @@ int ferry_store__pack_entities(ferry_db *db, int64_t pack_id,
 	int (*cb)(const char *entity, void *payload), void *payload)
 {
 	return ferry_sq__each_text(db, "SELECT DISTINCT i.entity FROM "
-		"ferry_pack_item i WHERE i.pack_id = ?1 AND i.entity NOT LIKE "
-		"'sys\\_%' ESCAPE '\\' ORDER BY 1", pack_id, cb, payload,
-		"export");
+		"ferry_pack_item i WHERE i.pack_id = ?1 ORDER BY 1", pack_id,
+		cb, payload, "export");
 }

@@ -210,6 +210,13 @@ static const char *const migrations[] = {
 	"ALTER TABLE ferry_import_problem RENAME COLUMN message TO facts;"
 	"UPDATE ferry_import_problem SET facts = json_array(json_array("
 	"  'text', facts));",
+	/* 7 -> 8: a field's name in the system it came from, when ferry's
+	 * differs (ServiceNow's sys_policy is field ext_sys_policy; Aptify's
+	 * OwnerID is ownerid): docs/interop.md.  One field per external
+	 * name in an entity. */
+	"ALTER TABLE sys_field ADD COLUMN external_name TEXT;"
+	"CREATE UNIQUE INDEX sys_field_external ON sys_field"
+	"  (entity, external_name) WHERE external_name IS NOT NULL;",
 };
 
 #define MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

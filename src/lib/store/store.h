@@ -610,7 +610,7 @@ typedef int (*ferry_export_cb)(const ferry_export_row *row, void *payload);
 /* The record items of a pack in file order (entity, sys_id). */
 int ferry_store__export_rows(ferry_db *db, int64_t pack_id,
 	ferry_export_cb cb, void *payload);
-/* The entities a pack's record items use (user entities), by name. */
+/* The entities a pack's record items use (system ones too), by name. */
 int ferry_store__pack_entities(ferry_db *db, int64_t pack_id,
 	int (*cb)(const char *entity, void *payload), void *payload);
 /* The formula and data set items of a pack, each as a finished item line

@@ -29,6 +29,7 @@ void ferry_fieldset_dispose(ferry_fieldset *fs)
 		ferry__free(fs->fields[i].display);
 		ferry__free(fs->fields[i].description);
 		ferry__free(fs->fields[i].default_value);
+		ferry__free(fs->fields[i].external_name);
 	}
 	ferry__free(fs->fields);
 	fs->fields = NULL;
@@ -62,10 +63,12 @@ int ferry_fieldset_add(ferry_fieldset *fs, const ferry_field *f)
 	slot->display = ferry__strdup(f->display);
 	slot->description = ferry__strdup(f->description);
 	slot->default_value = ferry__strdup(f->default_value);
+	slot->external_name = ferry__strdup(f->external_name);
 	fs->n++;
 	if ((f->display && !slot->display) ||
 	    (f->description && !slot->description) ||
-	    (f->default_value && !slot->default_value))
+	    (f->default_value && !slot->default_value) ||
+	    (f->external_name && !slot->external_name))
 		return -1;
 	return 0;
 }

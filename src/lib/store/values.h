@@ -53,6 +53,8 @@ typedef struct {
 	char *display;		/* owned, may be NULL */
 	char *description;	/* owned, may be NULL */
 	char *default_value;	/* owned JSON text of the default, or NULL */
+	char *external_name;	/* owned: the field's name in the system it
+				 * came from, when ferry's differs; NULL */
 } ferry_field;
 
 /* The fields of an entity, sorted by name (byte order). */
