@@ -19,7 +19,7 @@
 
 /* Parse the type text of each field the store loaded: a type that does
  * not parse means the catalog was damaged outside ferry. */
-static int parse_types(ferry_db *db, const char *entity, ferry_fieldset *fs)
+int ferry__parse_types(ferry_db *db, const char *entity, ferry_fieldset *fs)
 {
 	ferry_str err = FERRY_STR_INIT;
 	size_t i;
@@ -70,7 +70,21 @@ int ferry__fields(ferry_db *db, const char *entity, ferry_fieldset *out)
 			"'ferry entity list'", entity);
 	/* A load that fails half-way leaves no fields behind. */
 	if ((error = ferry_store__fields_load(db, entity, out)) == 0)
-		error = parse_types(db, entity, out);
+		error = ferry__parse_types(db, entity, out);
+	if (error < 0)
+		ferry_fieldset_dispose(out);
+	return error;
+}
+
+/* The fields an import declares or leaves the target with, typed. */
+int ferry__import_fields(ferry_db *db, int64_t id, int scope,
+	const char *entity, ferry_fieldset *out)
+{
+	int error;
+
+	if ((error = ferry_store__import_fields_load(db, id, scope, entity,
+	    out)) == 0)
+		error = ferry__parse_types(db, entity, out);
 	if (error < 0)
 		ferry_fieldset_dispose(out);
 	return error;

@@ -248,7 +248,7 @@ static int check_entity_values(const char *entity, void *payload)
 	ferry_fieldset fs = { NULL, 0 };
 	int error;
 
-	if ((error = ferry_store__import_fields_load(c->db, c->id, 0, entity,
+	if ((error = ferry__import_fields(c->db, c->id, 0, entity,
 	    &fs)) == 0)
 		error = ferry_store__import_check_values(c->db, c->id, entity,
 			&fs, &c->bad, c->why);
@@ -863,7 +863,7 @@ int ferry_import_merge(ferry_db *db, int64_t id, int64_t item,
 	    (error = ferry__import_item_find(db, id, item, &it)) < 0 ||
 	    (error = check_allowed(db, id, &it, FERRY_RESOLVE_MERGE,
 	    "merged")) < 0 ||
-	    (error = ferry_store__import_fields_load(db, id, 1, it.entity,
+	    (error = ferry__import_fields(db, id, 1, it.entity,
 	    &fs)) < 0)
 		goto done;
 	if (!json || (obj = json_loads(json, JSON_REJECT_DUPLICATES,

@@ -696,7 +696,7 @@ static int commit_entity_records(commit_state *s, const char *entity,
 	if (!exists && !ferry__is_system_entity(entity))
 		return 0;
 	if ((error = ferry__fields(s->db, entity, &fs)) < 0 ||
-	    (error = ferry_store__import_fields_load(s->db, s->id, 0, entity,
+	    (error = ferry__import_fields(s->db, s->id, 0, entity,
 	    &declared)) < 0)
 		goto done;
 	if (what == FERRY_IMPORT_WRITES && fast_path &&

@@ -376,7 +376,7 @@ static int plan_schema_item(const ferry_import_item *it, void *payload)
 			goto done;
 		}
 	}
-	if ((error = ferry_store__import_fields_load(s->db, s->id, 1,
+	if ((error = ferry__import_fields(s->db, s->id, 1,
 	    it->entity, &target)) < 0)
 		goto done;
 	json_array_foreach(fields, i, f) {
@@ -493,7 +493,8 @@ static int plan_entity_records(plan_state *s, const char *entity)
 	if (exists || ferry__is_system_entity(entity)) {
 		if ((error = ferry__fields(s->db, entity, &fs)) == 0)
 			error = ferry_store__import_plan_records(s->db, s->id,
-				entity, &fs, &ferry__record_decisions);
+				entity, &fs, ferry__is_system_entity(entity),
+				&ferry__record_decisions);
 		ferry_fieldset_dispose(&fs);
 		if (error == 0 && ferry__is_system_entity(entity))
 			error = ferry_store__import_items_each(s->db, s->id,
@@ -501,7 +502,7 @@ static int plan_entity_records(plan_state *s, const char *entity)
 		return error;
 	}
 	if ((error = ferry_store__import_plan_records(s->db, s->id, entity,
-	    NULL, &ferry__record_decisions)) < 0 ||
+	    NULL, 0, &ferry__record_decisions)) < 0 ||
 	    names_has(&s->created, entity))
 		return error;
 	ferry_str_clear(&s->msg);
@@ -533,9 +534,9 @@ static int entity_problems(plan_state *s, const char *entity)
 	if ((known = entity_known(s, entity)) <= 0 &&
 	    !ferry__is_system_entity(entity))
 		return known;
-	if ((error = ferry_store__import_fields_load(s->db, s->id, 0, entity,
+	if ((error = ferry__import_fields(s->db, s->id, 0, entity,
 	    &declared)) < 0 ||
-	    (error = ferry_store__import_fields_load(s->db, s->id, 1, entity,
+	    (error = ferry__import_fields(s->db, s->id, 1, entity,
 	    &target)) < 0)
 		goto done;
 	for (i = 0; i < declared.n && !error; i++) {

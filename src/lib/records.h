@@ -37,6 +37,13 @@ typedef struct {
  * out is left empty: nothing to dispose.
  */
 int ferry__fields(ferry_db *db, const char *entity, ferry_fieldset *out);
+/* Parse the type_text of each field the store loaded into its type:
+ * FERRY_EFORMAT, the catalog damaged, when one does not parse. */
+int ferry__parse_types(ferry_db *db, const char *entity, ferry_fieldset *fs);
+/* The fields of entity an import declares (scope 0) or the target will
+ * have (1), their types parsed; out is left empty on failure. */
+int ferry__import_fields(ferry_db *db, int64_t id, int scope,
+	const char *entity, ferry_fieldset *out);
 /*
  * Append an entity's definition document, {name, display, description,
  * fields:[{name, type, display, description, default, external_name}]}

@@ -15,7 +15,6 @@
 #include "imports.h"
 
 #include "alloc.h"
-#include "types.h"
 
 #include <string.h>
 
@@ -725,7 +724,6 @@ int ferry_store__import_fields_load(ferry_db *db, int64_t id, int scope,
 	const char *entity, ferry_fieldset *out)
 {
 	sqlite3_stmt *st;
-	ferry_str err = FERRY_STR_INIT;
 	int error = 0, rc;
 
 	if ((error = ferry_sq__prepare(db, "SELECT name, type FROM "
@@ -741,20 +739,12 @@ int ferry_store__import_fields_load(ferry_db *db, int64_t id, int scope,
 		memset(&f, 0, sizeof(f));
 		ferry_sq__copy(f.name, sizeof(f.name), st, 0);
 		ferry_sq__copy(f.type_text, sizeof(f.type_text), st, 1);
-		ferry_str_clear(&err);
-		if (ferry_type__parse(&f.type, f.type_text, &err) < 0) {
-			error = ferry__error(db, FERRY_EFORMAT, "field %s.%s "
-				"has an unreadable type: %s", entity, f.name,
-				ferry_str_cstr(&err));
-			break;
-		}
 		if (ferry_fieldset_add(out, &f) < 0) {
-			error = ferry__error(db, FERRY_ENOMEM, "out of memory");
+			error = ferry__oom(db);
 			break;
 		}
 	}
 	ferry_sq__reset(st);
-	ferry_str_dispose(&err);
 	if (error < 0)
 		return error;
 	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 :

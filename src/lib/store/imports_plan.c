@@ -8,8 +8,6 @@
  */
 #include "imports.h"
 
-#include "records.h"
-
 #include <string.h>
 
 /* ---- preview ------------------------------------------------------------- */
@@ -179,7 +177,7 @@ int ferry_store__import_acts(ferry_db *db, int64_t id,
 }
 
 int ferry_store__import_plan_records(ferry_db *db, int64_t id,
-	const char *entity, const ferry_fieldset *fs,
+	const char *entity, const ferry_fieldset *fs, int by_name,
 	const ferry_decision_table *decide)
 {
 	ferry_str sql = FERRY_STR_INIT;
@@ -215,7 +213,7 @@ int ferry_store__import_plan_records(ferry_db *db, int64_t id,
 		"'null')) ELSE 0 END AS applied FROM ferry_import_item i LEFT "
 		"JOIN ");
 	ferry_sq__ident(&sql, entity);
-	if (ferry__is_system_entity(entity)) {
+	if (by_name) {
 		/* Objects are matched by (entity, name), then by sys_id. */
 		ferry_str_puts(&sql, " t ON t.sys_id = coalesce((SELECT "
 			"x.sys_id FROM ");

@@ -958,13 +958,13 @@ typedef struct {
 int ferry_store__import_plan_reset(ferry_db *db, int64_t id);
 /*
  * Plan the record items of one entity set-wise: find each record in the
- * target (user entities by sys_id; associated objects by entity and name,
- * then by sys_id), compare versions and run the field-level three-way
- * check against the live row.  fs is the target's fields, NULL when the
+ * target (by sys_id; with by_name, associated objects by entity and
+ * name, then by sys_id), compare versions and run the field-level
+ * three-way check against the live row.  fs is the target's fields, NULL when the
  * target has no such entity (every item is then an insert or a skip).
  */
 int ferry_store__import_plan_records(ferry_db *db, int64_t id,
-	const char *entity, const ferry_fieldset *fs,
+	const char *entity, const ferry_fieldset *fs, int by_name,
 	const ferry_decision_table *decide);
 /* Plan one item (catalog, formula and unknown items). */
 int ferry_store__import_plan_put(ferry_db *db, int64_t id, int64_t item,
