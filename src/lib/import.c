@@ -53,7 +53,8 @@ int ferry__import_find(ferry_db *db, int64_t id, const char *states,
 	if (error < 0)
 		return error;
 	if (states && !in_list(states, out->state)) {
-		if (!strcmp(out->state, "loaded"))
+		if (!strcmp(out->state, "loaded") &&
+		    in_list(states, "previewed"))
 			return ferry__error(db, FERRY_ESTATE, "cannot %s "
 				"import %lld before its preview: run 'ferry "
 				"import preview %lld' first", doing,

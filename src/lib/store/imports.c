@@ -20,6 +20,15 @@
 
 /* ---- helpers ------------------------------------------------------------- */
 
+void ferry_imports__literal_of(ferry_str *s, const ferry_str *text)
+{
+	/* A text that failed to build fails the statement, which is then
+	 * never run half-built. */
+	if (ferry_str_failed(text))
+		s->failed = 1;
+	ferry_imports__literal(s, ferry_str_cstr(text));
+}
+
 /* Append a string as an SQL literal ('it''s'). */
 void ferry_imports__literal(ferry_str *s, const char *text)
 {
@@ -298,15 +307,23 @@ int ferry_store__import_last_arrived(ferry_db *db, int64_t id)
  * One item line, its fields pulled out by SQLite's JSON functions in the
  * same statement that stores it.  A line that is not JSON makes the
  * statement fail; a record seen twice trips the unique index.
+ *
+ * SQLite hands out a payload (or "old") without the spaces the line may
+ * have had in it, and the canonical check must see them: a value that is
+ * not in the line byte for byte is kept with a space after its first
+ * brace, which no canonical text has (VERBATIM).
  */
+#define VERBATIM(v) "CASE WHEN instr(j, " v ") > 0 THEN " v " ELSE " \
+	"'{ ' || substr(" v ", 2) END"
 #define STAGE_SQL "INSERT INTO ferry_import_item (import_id, item, t, " \
 	"entity, sys_id, rkey, action, version, base, policy, vendor, " \
 	"payload, old, body, seal) SELECT ?1, ?2, t, j ->> '$.entity', " \
 	"j ->> '$.sys_id', CASE WHEN t IS 'record' THEN j ->> '$.key' ELSE " \
 	"j ->> '$.name' END, j ->> '$.action', j ->> '$.version', " \
 	"j ->> '$.base', j ->> '$.policy', CASE j -> '$.vendor' WHEN 'true' " \
-	"THEN 1 WHEN 'false' THEN 0 END, j -> '$.payload', " \
-	"nullif(j -> '$.old', 'null'), CASE WHEN t IS 'record' THEN NULL " \
+	"THEN 1 WHEN 'false' THEN 0 END, " VERBATIM("(j -> '$.payload')") \
+	", nullif(" VERBATIM("(j -> '$.old')") ", 'null'), CASE WHEN t IS " \
+	"'record' THEN NULL " \
 	"ELSE j END, j ->> '$.seal' FROM (SELECT j, j ->> '$.t' AS t FROM " \
 	"(SELECT ?3 AS j))"
 

@@ -57,6 +57,8 @@
 
 /* Append a string as an SQL literal ('it''s'). */
 void ferry_imports__literal(ferry_str *s, const char *text);
+/* The same for a built string: one whose building failed fails s. */
+void ferry_imports__literal_of(ferry_str *s, const ferry_str *text);
 /* Prepare a statement that is not cached (dynamic or long-running);
  * sql is consumed. */
 int ferry_imports__prepare(ferry_db *db, ferry_str *sql, sqlite3_stmt **st,

@@ -32,7 +32,7 @@ static void value_expr(ferry_str *sql, const ferry_field *f)
 	ferry_str_puts(sql, f->type.base == FERRY_T_JSON ||
 		f->type.base == FERRY_T_FLOAT ? "i.payload -> " :
 		"i.payload ->> ");
-	ferry_imports__literal(sql, ferry_str_cstr(&path));
+	ferry_imports__literal_of(sql, &path);
 	ferry_str_dispose(&path);
 }
 

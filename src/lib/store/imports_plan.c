@@ -418,11 +418,15 @@ int ferry_store__import_problems_field(ferry_db *db, int64_t id,
 	ferry_str_puts(&path, "$.");
 	ferry_str_puts(&path, field);
 	ferry_str_puts(&v, "(i.payload ->> ");
-	ferry_imports__literal(&v, ferry_str_cstr(&path));
+	ferry_imports__literal_of(&v, &path);
 	ferry_str_putc(&v, ')');
 	ferry_str_puts(&jt, "json_type(i.payload, ");
-	ferry_imports__literal(&jt, ferry_str_cstr(&path));
+	ferry_imports__literal_of(&jt, &path);
 	ferry_str_putc(&jt, ')');
+	if (ferry_str_failed(&v) || ferry_str_failed(&jt)) {
+		error = ferry__oom(db);
+		goto done;
+	}
 	ferry_str_puts(&sql, PROBLEM_INSERT "SELECT i.import_id, i.item, ");
 	switch (check) {
 	case FERRY_CHECK_MISSING:
@@ -453,7 +457,7 @@ int ferry_store__import_problems_field(ferry_db *db, int64_t id,
 		"i.import_id = ?1 AND i.t = 'record' AND i.entity = ?2 AND "
 		"p.decision IN ('insert', 'update', 'merge') AND (p.decision "
 		"<> 'merge' OR json_type(i.old, ");
-	ferry_imports__literal(&sql, ferry_str_cstr(&path));
+	ferry_imports__literal_of(&sql, &path);
 	ferry_str_puts(&sql, ") IS NOT NULL) AND ");
 	switch (check) {
 	case FERRY_CHECK_MISSING:
@@ -532,11 +536,11 @@ static void package_repoints(ferry_str *sql, const char *entity,
 	ferry_str_puts(sql, " AND k.sys_id = x.sys_id AND k.action <> "
 		"'delete' AND kr.resolution IS NOT 'skip' AND CASE WHEN "
 		"kr.resolution = 'merge' AND json_type(kr.merged, ");
-	ferry_imports__literal(sql, ferry_str_cstr(&path));
+	ferry_imports__literal_of(sql, &path);
 	ferry_str_puts(sql, ") IS NOT NULL THEN kr.merged ->> ");
-	ferry_imports__literal(sql, ferry_str_cstr(&path));
+	ferry_imports__literal_of(sql, &path);
 	ferry_str_puts(sql, " ELSE k.payload ->> ");
-	ferry_imports__literal(sql, ferry_str_cstr(&path));
+	ferry_imports__literal_of(sql, &path);
 	ferry_str_puts(sql, " END IS NOT d.sys_id)");
 	ferry_str_dispose(&path);
 }
