@@ -39,7 +39,7 @@ static int catalog_item(ferry_db *db, const char *entity, const char *key,
 		goto done;
 	if ((values = ferry__calloc(fs.n, sizeof(*values))) == NULL ||
 	    (set = ferry__calloc(fs.n, sizeof(*set))) == NULL) {
-		error = ferry__error(db, FERRY_ENOMEM, "out of memory");
+		error = ferry__oom(db);
 		goto done;
 	}
 	if ((error = ferry__record_convert(db, entity, &fs, obj, values,
@@ -52,7 +52,7 @@ static int catalog_item(ferry_db *db, const char *entity, const char *key,
 		payload.ptr, payload.size);
 	if (ferry_str_failed(&payload) || ferry_str_failed(&idkey) ||
 	    ferry__updateset_add_line(out, &line) < 0)
-		error = ferry__error(db, FERRY_ENOMEM, "out of memory");
+		error = ferry__oom(db);
 done:
 	if (values)
 		ferry_values_dispose(values, fs.n);
@@ -82,7 +82,7 @@ static int entity_items(ferry_db *db, const ferry_entitypack_file *p,
 	if (!obj || set_text(obj, "name", p->entity) < 0 ||
 	    set_text(obj, "display", p->display) < 0 ||
 	    set_text(obj, "description", p->description) < 0)
-		error = ferry__error(db, FERRY_ENOMEM, "out of memory");
+		error = ferry__oom(db);
 	else
 		error = catalog_item(db, "sys_entity", p->entity, obj, out);
 	json_decref(obj);
@@ -105,8 +105,7 @@ static int entity_items(ferry_db *db, const ferry_entitypack_file *p,
 		    set_text(obj, "external_name", f->external_name) < 0 ||
 		    (dv && json_object_set(obj, "default_value", dv) < 0) ||
 		    ferry_str_failed(&key))
-			error = ferry__error(db, FERRY_ENOMEM,
-				"out of memory");
+			error = ferry__oom(db);
 		else
 			error = catalog_item(db, "sys_field", key.ptr, obj,
 				out);
@@ -121,8 +120,7 @@ static int entity_items(ferry_db *db, const ferry_entitypack_file *p,
 		ferry_str_clear(&key);
 		ferry_str_printf(&key, "%s:%s", p->entity, o->name);
 		if (!obj || ferry_str_failed(&key))
-			error = ferry__error(db, FERRY_ENOMEM,
-				"out of memory");
+			error = ferry__oom(db);
 		else
 			error = catalog_item(db, o->table, key.ptr, obj, out);
 		json_decref(obj);
@@ -155,7 +153,7 @@ static int build_header(ferry_db *db, const char *dir, ferry_updateset *out)
 	pack_name(&name, dir);
 	ferry_str_printf(&key, "aptify-cmpack %s", ferry_str_cstr(&name));
 	if (ferry_str_failed(&name) || ferry_str_failed(&key)) {
-		error = ferry__error(db, FERRY_ENOMEM, "out of memory");
+		error = ferry__oom(db);
 		goto done;
 	}
 	if (!ferry__pack_name_ok(name.ptr)) {
@@ -170,7 +168,7 @@ static int build_header(ferry_db *db, const char *dir, ferry_updateset *out)
 		"update_set", "pack", "id", out->pack_uid, "name", name.ptr,
 		"description");
 	if (!out->header)
-		error = ferry__error(db, FERRY_ENOMEM, "out of memory");
+		error = ferry__oom(db);
 done:
 	ferry_str_dispose(&name);
 	ferry_str_dispose(&key);

@@ -57,7 +57,7 @@ int ferry__external_names(ferry_db *db, int64_t import_id,
 	memset(&s, 0, sizeof(s));
 	s.entity = entity;
 	if ((s.names = json_object()) == NULL)
-		return ferry__error(db, FERRY_ENOMEM, "out of memory");
+		return ferry__oom(db);
 	if (!entity || ferry__is_system_entity(entity))
 		goto done;
 	if ((exists = ferry_store__entity_exists(db, entity)) < 0) {
@@ -77,7 +77,7 @@ int ferry__external_names(ferry_db *db, int64_t import_id,
 	    import_id, "schema", entity, declared_names, &s)) < 0)
 		goto done;
 	if (s.error)
-		error = ferry__error(db, FERRY_ENOMEM, "out of memory");
+		error = ferry__oom(db);
 done:
 	ferry_fieldset_dispose(&fs);
 	if (error)

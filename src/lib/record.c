@@ -383,11 +383,12 @@ int ferry_record_get(ferry_buf *out, ferry_db *db, const char *entity,
 	ferry_fieldset fs = { NULL, 0 };
 	ferry_str json = FERRY_STR_INIT;
 	ferry_record_cond cond = { "sys_id", { FERRY_V_TEXT, 0, NULL, 0 } };
-	record_lister l = { db, NULL, FERRY_STR_INIT, record_keep, NULL, 0,
+	record_lister l = { NULL, NULL, FERRY_STR_INIT, record_keep, NULL, 0,
 		0 };
 	int error;
 
 	FERRY_CHECK_DB(db);
+	l.db = db;
 	if ((error = ferry__actor(db)) < 0 ||
 	    (error = ferry__fields(db, entity, &fs)) < 0 ||
 	    (error = check_sys_id(db, sys_id)) < 0)
@@ -526,11 +527,12 @@ int ferry_record_list_v2(ferry_db *db, const char *entity,
 		FERRY_RECORD_LIST_OPTIONS_INIT;
 	ferry_fieldset fs = { NULL, 0 };
 	ferry_record_cond *conds = NULL;
-	record_lister l = { db, &fs, FERRY_STR_INIT, cb, payload, 0, 0 };
+	record_lister l = { NULL, &fs, FERRY_STR_INIT, cb, payload, 0, 0 };
 	size_t i, n = 0;
 	int error;
 
 	FERRY_CHECK_DB(db);
+	l.db = db;
 	if (!opts)
 		opts = &defaults;
 	FERRY_ASSERT_ARG(cb);

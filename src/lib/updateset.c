@@ -159,11 +159,11 @@ static int note_origin(us_reader *u, const char *table, const char *original,
 
 	if (!t && (json_object_set_new(u->origins, table, t = json_object()) <
 	    0 || !t))
-		return ferry__error(u->db, FERRY_ENOMEM, "out of memory");
+		return ferry__oom(u->db);
 	was = json_string_value(json_object_get(t, name));
 	if (!was)
 		return json_object_set_new(t, name, json_string(original)) < 0 ?
-			ferry__error(u->db, FERRY_ENOMEM, "out of memory") : 0;
+			ferry__oom(u->db) : 0;
 	if (strcmp(was, original) != 0)
 		return ferry__error(u->db, FERRY_EFORMAT, "%s: update %lld: "
 			"table %s has both a field '%s' and a field '%s', and "

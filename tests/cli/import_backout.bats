@@ -64,7 +64,7 @@ import_p2() {
 	dst import backout 2 >/dev/null
 	expect_error 1 "cannot back out import 2: it is backed out" dst import backout 2
 	dst import load p2.sop >/dev/null
-	expect_error 1 "cannot back out import 3 before its preview" dst import backout 3
+	expect_error 1 "cannot back out import 3: it is loaded" dst import backout 3
 	expect_error 1 "cannot commit import 2: it is backed out" dst import commit 2
 }
 
