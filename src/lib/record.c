@@ -665,9 +665,17 @@ done:
 	return ferry_store__end(db, error);
 }
 
+/* The history document being written, and the entity's fields (for
+ * their external names). */
+typedef struct {
+	ferry_str *doc;
+	const ferry_fieldset *fs;
+} history_doc;
+
 static int version_item(const ferry_version_entry *v, void *payload)
 {
-	ferry_str *doc = payload;
+	history_doc *h = payload;
+	ferry_str *doc = h->doc;
 
 	ferry_json_open(doc, NULL, '{');
 	ferry_json_str(doc, "version", v->hash);
@@ -680,6 +688,7 @@ static int version_item(const ferry_version_entry *v, void *payload)
 	ferry_json_id(doc, "import", v->import_id);
 	ferry_json_str(doc, "policy", v->policy);
 	ferry_json_raw(doc, "payload", v->payload, v->payload_len);
+	put_external_names(doc, h->fs);
 	ferry_json_close(doc, '}');
 	return 0;
 }
@@ -689,6 +698,7 @@ int ferry_record_history(ferry_buf *out, ferry_db *db, const char *entity,
 {
 	ferry_fieldset fs = { NULL, 0 };
 	ferry_str json = FERRY_STR_INIT;
+	history_doc h = { &json, &fs };
 	int error;
 
 	FERRY_CHECK_DB(db);
@@ -698,7 +708,7 @@ int ferry_record_history(ferry_buf *out, ferry_db *db, const char *entity,
 		goto done;
 	ferry_json_open(&json, NULL, '[');
 	error = ferry_store__version_each(db, entity, sys_id, version_item,
-		&json);
+		&h);
 	ferry_json_close(&json, ']');
 	if (error < 0)
 		goto done;

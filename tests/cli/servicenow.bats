@@ -90,6 +90,8 @@ external_names() {
 	same "$RENAMED" "$(dst --json record get sys_script_include $CIREC | jp 'd["@external_names"]')"
 	same "$RENAMED" "$(dst record list sys_script_include | jp 'd["@external_names"]')"
 	same "$RENAMED" "$(dst --json record list sys_script_include | jp 'd[0]["@external_names"]')"
+	# ...and so does every version of the record's history.
+	same "$RENAMED" "$(dst --json record history sys_script_include $CIREC | jp 'd[-1]["@external_names"]')"
 	# An entity without renamed fields has no such member.
 	dst entity create member >/dev/null
 	dst field add member name text >/dev/null
