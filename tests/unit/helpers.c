@@ -127,3 +127,32 @@ char *test_content(const char *path)
 	fclose(f);
 	return out;
 }
+
+/* ---- an allocator that fails on purpose ---------------------------------- */
+
+long oom_fail_at = -1;
+int oom_failed;
+int oom_transient;
+
+static int refuse(void)
+{
+	if (oom_fail_at == 0) {
+		oom_failed = 1;
+		if (oom_transient)
+			oom_fail_at = -1;
+		return 1;
+	}
+	if (oom_fail_at > 0)
+		oom_fail_at--;
+	return 0;
+}
+
+void *oom_malloc(size_t n)
+{
+	return refuse() ? NULL : malloc(n);
+}
+
+void *oom_realloc(void *p, size_t n)
+{
+	return refuse() ? NULL : realloc(p, n);
+}

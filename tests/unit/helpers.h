@@ -24,4 +24,15 @@ const char *test_path(const char *dir, const char *name);
  */
 char *test_content(const char *path);
 
+/*
+ * An allocator that fails on purpose, for ferry_set_allocator(): after
+ * oom_fail_at more allocations (-1: never) one is refused and oom_failed
+ * set; with oom_transient only that one, else every one after it too.
+ */
+extern long oom_fail_at;
+extern int oom_failed;
+extern int oom_transient;
+void *oom_malloc(size_t n);
+void *oom_realloc(void *p, size_t n);
+
 #endif

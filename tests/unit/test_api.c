@@ -516,32 +516,7 @@ static void test_api_unchanged__after_each_failing_call(void **state)
 
 /* ---- out of memory at each allocation ------------------------------------------ */
 
-static long fail_at = -1;	/* allocations left before one fails */
-static int failed;		/* an allocation was refused */
-static int transient;		/* only that one fails, not all after it */
-
-static int refuse(void)
-{
-	if (fail_at == 0) {
-		failed = 1;
-		if (transient)
-			fail_at = -1;
-		return 1;
-	}
-	if (fail_at > 0)
-		fail_at--;
-	return 0;
-}
-
-static void *oom_malloc(size_t n)
-{
-	return refuse() ? NULL : malloc(n);
-}
-
-static void *oom_realloc(void *p, size_t n)
-{
-	return refuse() ? NULL : realloc(p, n);
-}
+/* The failing allocator (oom_malloc and its switches) is helpers.h's. */
 
 typedef int (*oom_call)(ferry_db *db, const char *dir);
 
@@ -653,18 +628,18 @@ static void oom_each(const char *top, oom_call call, const char *what,
 	clean = test_content(path);
 	snprintf(clean_result, sizeof(clean_result), "%s", result);
 	copy_file(orig, path);
-	transient = only_one;
+	oom_transient = only_one;
 	for (n = 0; n < 5000; n++) {
 		db = open_at(path);
-		failed = 0;
-		fail_at = n;
+		oom_failed = 0;
+		oom_fail_at = n;
 		result[0] = '\0';
 		ferry_set_allocator(oom_malloc, oom_realloc, free);
 		error = call(db, dir);
 		ferry_set_allocator(NULL, NULL, NULL);
-		fail_at = -1;
+		oom_fail_at = -1;
 		ferry_db_close(db);
-		if (!failed)
+		if (!oom_failed)
 			break;
 		after = test_content(path);
 		if (error == 0) {
@@ -682,7 +657,7 @@ static void oom_each(const char *top, oom_call call, const char *what,
 		}
 		free(after);
 	}
-	transient = 0;
+	oom_transient = 0;
 	print_message("%s: failed each of %ld allocations in turn (%s), "
 		"coped with %d\n", what, n, only_one ? "transient" :
 		"persistent", coped);

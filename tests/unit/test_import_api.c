@@ -507,32 +507,7 @@ static void test_import_api_commit__without_preview_plans_first(void **state)
 
 /* ---- allocation failures: each one in turn -------------------------------- */
 
-static long fail_at = -1;	/* allocations left before one fails */
-static int failed;		/* an allocation was refused */
-static int transient;		/* only that one fails, not all after it */
-
-static int refuse(void)
-{
-	if (fail_at == 0) {
-		failed = 1;
-		if (transient)
-			fail_at = -1;
-		return 1;
-	}
-	if (fail_at > 0)
-		fail_at--;
-	return 0;
-}
-
-static void *oom_malloc(size_t n)
-{
-	return refuse() ? NULL : malloc(n);
-}
-
-static void *oom_realloc(void *p, size_t n)
-{
-	return refuse() ? NULL : realloc(p, n);
-}
+/* The failing allocator (oom_malloc and its switches) is helpers.h's. */
 
 /* Print a broken rule (the first three of a step); 1. */
 static int report(int *shown, const char *fmt, ...)
@@ -607,18 +582,18 @@ static int oom_pipeline(const char *dir, int only_one)
 		clean[k + 1] = test_content(path);
 	}
 	ferry_db_close(db);
-	transient = only_one;
+	oom_transient = only_one;
 	for (n = 0; n < 100000; n++) {
 		copy_file(orig, path);
 		db = open_at(path, LATER);
-		failed = 0;
-		fail_at = n;
+		oom_failed = 0;
+		oom_fail_at = n;
 		ferry_set_allocator(oom_malloc, oom_realloc, free);
 		for (k = 0; k < STEPS; k++)
 			if ((error = step(db, k, sop)) != 0)
 				break;
 		ferry_set_allocator(NULL, NULL, NULL);
-		fail_at = -1;
+		oom_fail_at = -1;
 		if (error != 0 && error != FERRY_ENOMEM)
 			bad[k] += report(&shown[k], "allocation %ld (%s): %s "
 				"returned %d (%s), not FERRY_ENOMEM", n, mode,
@@ -647,10 +622,10 @@ static int oom_pipeline(const char *dir, int only_one)
 		free(after);
 		if (k < STEPS)
 			counts[k]++;
-		if (!failed)
+		if (!oom_failed)
 			break;
 	}
-	transient = 0;
+	oom_transient = 0;
 	print_message("load, preview, commit: failed each of %ld allocations "
 		"in turn (%s; failures in load %d, preview %d, commit %d)\n",
 		n, mode, counts[STEP_LOAD], counts[STEP_PREVIEW],
