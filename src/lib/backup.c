@@ -1,7 +1,7 @@
 /*
  * backup.c - listing the instance's backups and restoring one.  Backups
  * are taken by ferry__backup() (db.c) before an import commit, an entity
- * unpack or a restore; the store copies pages (store/backups.c).
+ * unpack or a restore; the store copies pages (store/sqlite/backups.c).
  */
 #include "db.h"
 

@@ -77,7 +77,7 @@ int ferry__fields(ferry_db *db, const char *entity, ferry_fieldset *out)
 }
 
 /* The fields an import declares or leaves the target with, typed. */
-int ferry__import_fields(ferry_db *db, int64_t id, int scope,
+int ferry__import_fields(ferry_db *db, int64_t id, ferry_scope scope,
 	const char *entity, ferry_fieldset *out)
 {
 	int error;

@@ -23,6 +23,11 @@
  *                                3 conflict)
  *   ferry_item_seal(version, policy, vendor)  the seal (records.h)
  *   ferry_version_hash(entity, key, action, payload)  the version hash
+ *   ferry_system_kind(entity)    0 for a user entity, 1 for a catalog
+ *                                entity, 2 for an associated object's
+ *                                (identity.h)
+ *   ferry_identity_key(entity, sys_id, payload)  the item's identity key
+ *                                from its payload, NULL when it has none
  *
  * Each callback only turns the call's arguments into the rule's C
  * arguments and its answer into the result; the rules live in the files
@@ -32,6 +37,7 @@
 #include "functions.h"
 
 #include "canonical.h"
+#include "identity.h"
 #include "merge3.h"
 #include "records.h"
 #include "store/store.h"
@@ -63,6 +69,33 @@ static void fn_entity_ok(ferry_store_call *c)
 
 	ferry_store__result_int(c, s && (ferry__is_system_entity(s) ||
 		(ferry_ident_valid(s) && !ferry__entity_name_reserved(s))));
+}
+
+static void fn_system_kind(ferry_store_call *c)
+{
+	const char *s = text_arg(c, 0, NULL);
+	const ferry_system_entity *e = s ? ferry__system_entity(s) : NULL;
+
+	ferry_store__result_int(c, e ? (int)e->kind : 0);
+}
+
+static void fn_identity_key(ferry_store_call *c)
+{
+	const char *entity = text_arg(c, 0, NULL),
+		*sys_id = text_arg(c, 1, NULL);
+	size_t len;
+	const char *payload = text_arg(c, 2, &len);
+	ferry_str key = FERRY_STR_INIT;
+
+	if (!entity || !sys_id || !payload)
+		return;
+	if (ferry__payload_key(&key, entity, sys_id, payload, len) == 0) {
+		if (ferry_str_failed(&key))
+			ferry_store__result_nomem(c);
+		else
+			ferry_store__result_text(c, key.ptr, key.size);
+	}
+	ferry_str_dispose(&key);
 }
 
 static void fn_field_ok(ferry_store_call *c)
@@ -316,6 +349,8 @@ static const ferry_store_function functions[] = {
 	{ "ferry_merge3", 3, fn_merge3 },
 	{ "ferry_item_seal", 3, fn_item_seal },
 	{ "ferry_version_hash", 4, fn_version_hash },
+	{ "ferry_system_kind", 1, fn_system_kind },
+	{ "ferry_identity_key", 3, fn_identity_key },
 };
 
 int ferry__functions_lend(ferry_db *db)

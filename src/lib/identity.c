@@ -6,6 +6,8 @@
 
 #include "text.h"
 
+#include <jansson.h>
+
 #include <stdio.h>
 #include <string.h>
 
@@ -143,6 +145,38 @@ void ferry__record_key(ferry_str *out, const char *entity,
 	else
 		ferry__object_key(out, value_text(fs, values, "entity"),
 			value_text(fs, values, "name"));
+}
+
+int ferry__payload_key(ferry_str *out, const char *entity,
+	const char *sys_id, const char *payload, size_t len)
+{
+	const ferry_system_entity *s = ferry__system_entity(entity);
+	json_t *obj;
+	const char *name, *owner;
+	int rc = -1;
+
+	if (!s) {
+		ferry_str_puts(out, sys_id);
+		return 0;
+	}
+	if (!(obj = json_loadb(payload, len, 0, NULL)))
+		return -1;
+	name = json_string_value(json_object_get(obj, "name"));
+	owner = json_string_value(json_object_get(obj, "entity"));
+	if (!strcmp(entity, "sys_entity")) {
+		if (name) {
+			ferry_str_puts(out, name);
+			rc = 0;
+		}
+	} else if (name && owner) {
+		if (s->kind == FERRY_SYSTEM_CATALOG)
+			ferry__field_key(out, owner, name);
+		else
+			ferry__object_key(out, owner, name);
+		rc = 0;
+	}
+	json_decref(obj);
+	return rc;
 }
 
 int ferry__updateset_field_name(char out[FERRY_NAME_MAX], const char *name)

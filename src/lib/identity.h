@@ -6,9 +6,10 @@
  * in identity.c; the identity key (the key hashed into a version, so the
  * same content hashes the same in every instance) is built only here.
  * When you add a system entity: its row in identity.c, a schema
- * migration creating its table (store/schema.c), and its place in
- * docs/architecture.md.  The import files of the store still keep their
- * own SQL copies (store/imports*.c), which their rework removes.
+ * migration creating its table (store/sqlite/schema.c), and its place in
+ * docs/architecture.md.  The store's set-wise import checks ask the same
+ * rules through the functions the library lends it (functions.c:
+ * ferry_system_kind(), ferry_identity_key()).
  */
 #ifndef FERRY_LIB_IDENTITY_H
 #define FERRY_LIB_IDENTITY_H
@@ -75,6 +76,13 @@ int ferry__field_name_reserved(const char *name);
 void ferry__record_key(ferry_str *out, const char *entity,
 	const ferry_fieldset *fs, const ferry_value *values,
 	const char *sys_id);
+/*
+ * The identity key of an item as a package carries it: the same key
+ * from the item's sys_id and its canonical payload (len bytes).  -1
+ * when the payload does not hold the members the key is made of.
+ */
+int ferry__payload_key(ferry_str *out, const char *entity,
+	const char *sys_id, const char *payload, size_t len);
 /* The identity key of field entity.field's sys_field record. */
 void ferry__field_key(ferry_str *out, const char *entity,
 	const char *field);

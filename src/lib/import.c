@@ -290,7 +290,7 @@ static int stage_line(ferry_db *db, ferry_import_stager *s, int64_t item,
 	static const char *const facts[] = { NULL, "[\"stage_too_long\"]",
 		"[\"stage_not_json\"]", "[\"stage_repeated\"]" };
 	ferry_str why = FERRY_STR_INIT;
-	int rc = ferry_store__import_stage(s, item, line, len);
+	int rc = ferry_store__import_stage(db, s, item, line, len);
 
 	if (rc <= 0 || rc >= (int)(sizeof(facts) / sizeof(facts[0])))
 		return rc;
@@ -328,7 +328,7 @@ static int stage_items(ferry_db *db, const char *path, ferry_sop_reader *r,
 	}
 	ferry__progress(db, "loading", (uint64_t)item, (uint64_t)item);
 done:
-	ferry_store__import_stager_free(s);
+	ferry_store__import_stager_free(db, s);
 	return error;
 }
 
@@ -523,7 +523,7 @@ static int load_update_set(ferry_buf *out, ferry_db *db, const char *path,
 done:
 	error = ferry_store__end(db, error);
 out:
-	ferry_store__import_stager_free(s);
+	ferry_store__import_stager_free(db, s);
 	ferry__updateset_dispose(&us);
 	free(header);
 	ferry_str_dispose(&warning);

@@ -5,7 +5,7 @@
  * severity and a sentence saying what to do (docs/import.md, "Preview").
  *
  * Records are planned set-wise, a handful of statements per entity, in
- * the store (src/lib/store/imports.c): identity, versions, the
+ * the store (src/lib/store/sqlite/imports.c): identity, versions, the
  * field-level three-way check, the protection matrix, fields, types and
  * references.  The few catalog items go one by one through the schema
  * merge rules (schema_merge.h) that entity unpacking uses too; formulas

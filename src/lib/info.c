@@ -31,14 +31,19 @@ static void library(ferry_str *s, const char *name, const char *built,
 int ferry_build_info(ferry_buf *out)
 {
 	ferry_str s = FERRY_STR_INIT;
-	const char *sq_built, *sq_running;
+	const ferry_store_backend *const *b;
+	const char *built, *running;
 
 	FERRY_ASSERT_ARG(out);
-	ferry_store__library_versions(&sq_built, &sq_running);
 	ferry_str_puts(&s, "{\"version\":");
 	ferry_str_puts_json(&s, FERRY_VERSION);
 	ferry_str_puts(&s, ",\"libraries\":[");
-	library(&s, "sqlite", sq_built, sq_running, 1);
+	/* The stores' client libraries first. */
+	for (b = ferry_store_backends; *b; b++) {
+		(*b)->library_versions(&built, &running);
+		library(&s, (*b)->library, built, running,
+			b == ferry_store_backends);
+	}
 	library(&s, "jansson", JANSSON_VERSION, jansson_version_str(), 0);
 	library(&s, "zstd", ZSTD_VERSION_STRING, ZSTD_versionString(), 0);
 	library(&s, "libsodium", SODIUM_VERSION_STRING,

@@ -42,7 +42,7 @@ int ferry__fields(ferry_db *db, const char *entity, ferry_fieldset *out);
 int ferry__parse_types(ferry_db *db, const char *entity, ferry_fieldset *fs);
 /* The fields of entity an import declares (scope 0) or the target will
  * have (1), their types parsed; out is left empty on failure. */
-int ferry__import_fields(ferry_db *db, int64_t id, int scope,
+int ferry__import_fields(ferry_db *db, int64_t id, ferry_scope scope,
 	const char *entity, ferry_fieldset *out);
 /*
  * Append an entity's definition document, {name, display, description,

@@ -22,10 +22,11 @@
 
 #include <stdint.h>
 
-typedef struct ferry_store ferry_store;
+typedef struct ferry_store_backend ferry_store_backend;
 
 struct ferry_db {
-	ferry_store *store;	/* the database; NULL once closed */
+	const ferry_store_backend *backend;	/* its store (store.h) */
+	void *store;		/* the backend's connection; NULL once closed */
 	char *path;		/* the instance file */
 	char *key_file;		/* the signing key file; NULL: path".key" */
 	ferry_str errmsg;	/* last error message */

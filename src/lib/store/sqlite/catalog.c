@@ -20,24 +20,24 @@ static int exec_str(ferry_db *db, ferry_str *sql)
 	return error;
 }
 
-void ferry_store__schema_batch_begin(ferry_db *db)
+void ferry_sqlite__schema_batch_begin(ferry_db *db)
 {
-	db->store->batch = 1;
+	SQ(db)->batch = 1;
 }
 
 static ferry_pending_table *pending(ferry_db *db, const char *entity)
 {
 	size_t i;
 
-	for (i = 0; i < db->store->npending; i++)
-		if (!strcmp(db->store->pending[i].name, entity))
-			return &db->store->pending[i];
+	for (i = 0; i < SQ(db)->npending; i++)
+		if (!strcmp(SQ(db)->pending[i].name, entity))
+			return &SQ(db)->pending[i];
 	return NULL;
 }
 
-int ferry_store__schema_batch_end(ferry_db *db, int error)
+int ferry_sqlite__schema_batch_end(ferry_db *db, int error)
 {
-	ferry_store *st = db->store;
+	ferry_sqlite *st = SQ(db);
 	size_t i;
 
 	for (i = 0; i < st->npending; i++) {
@@ -64,10 +64,10 @@ int ferry_store__schema_batch_end(ferry_db *db, int error)
 	return error;
 }
 
-int ferry_store__table_create(ferry_db *db, const char *entity)
+int ferry_sqlite__table_create(ferry_db *db, const char *entity)
 {
 	ferry_str sql = FERRY_STR_INIT;
-	ferry_store *st = db->store;
+	ferry_sqlite *st = SQ(db);
 
 	if (st->batch) {
 		ferry_pending_table *p = ferry__realloc(st->pending,
@@ -89,11 +89,11 @@ int ferry_store__table_create(ferry_db *db, const char *entity)
 	return exec_str(db, &sql);
 }
 
-int ferry_store__column_add(ferry_db *db, const char *entity,
+int ferry_sqlite__column_add(ferry_db *db, const char *entity,
 	const ferry_field *f)
 {
 	ferry_str sql = FERRY_STR_INIT;
-	ferry_pending_table *p = db->store->batch ? pending(db, entity) : NULL;
+	ferry_pending_table *p = SQ(db)->batch ? pending(db, entity) : NULL;
 
 	if (p) {
 		ferry_str_puts(&p->columns, ", ");
@@ -110,12 +110,12 @@ int ferry_store__column_add(ferry_db *db, const char *entity,
 	return exec_str(db, &sql);
 }
 
-int ferry_store__column_drop(ferry_db *db, const char *entity,
+int ferry_sqlite__column_drop(ferry_db *db, const char *entity,
 	const char *field)
 {
 	ferry_str sql = FERRY_STR_INIT;
 
-	if (db->store->batch && pending(db, entity))
+	if (SQ(db)->batch && pending(db, entity))
 		return ferry__error(db, FERRY_EMISUSE, "cannot drop a column "
 			"of table %s inside the schema batch that creates it",
 			entity);
@@ -126,7 +126,7 @@ int ferry_store__column_drop(ferry_db *db, const char *entity,
 	return exec_str(db, &sql);
 }
 
-int ferry_store__column_check(ferry_db *db, const char *entity,
+int ferry_sqlite__column_check(ferry_db *db, const char *entity,
 	const ferry_field *f, int (*check)(const ferry_field *, int64_t,
 	const char *, int is_int), ferry_str *bad)
 {
@@ -135,7 +135,7 @@ int ferry_store__column_check(ferry_db *db, const char *entity,
 	int rc, ok = 1;
 
 	/* A table the batch has still to create holds no rows. */
-	if (db->store->batch && pending(db, entity))
+	if (SQ(db)->batch && pending(db, entity))
 		return 1;
 	ferry_str_puts(&sql, "SELECT sys_id, ");
 	ferry_sq__ident(&sql, f->name);
@@ -148,7 +148,7 @@ int ferry_store__column_check(ferry_db *db, const char *entity,
 		ferry_str_dispose(&sql);
 		return ferry__oom(db);
 	}
-	rc = sqlite3_prepare_v2(db->store->conn, sql.ptr, -1, &st, NULL);
+	rc = sqlite3_prepare_v2(SQ(db)->conn, sql.ptr, -1, &st, NULL);
 	ferry_str_dispose(&sql);
 	if (rc != SQLITE_OK)
 		return ferry_sq__error(db, rc, "checking a column");
@@ -169,7 +169,7 @@ int ferry_store__column_check(ferry_db *db, const char *entity,
 	return ok;
 }
 
-int ferry_store__entity_exists(ferry_db *db, const char *entity)
+int ferry_sqlite__entity_exists(ferry_db *db, const char *entity)
 {
 	sqlite3_stmt *st;
 	int error, rc;
@@ -192,7 +192,7 @@ static char *column_dup(sqlite3_stmt *st, int col)
 	return t ? ferry__strdup((const char *)t) : NULL;
 }
 
-int ferry_store__fields_load(ferry_db *db, const char *entity,
+int ferry_sqlite__fields_load(ferry_db *db, const char *entity,
 	ferry_fieldset *out)
 {
 	sqlite3_stmt *st;
@@ -229,7 +229,7 @@ int ferry_store__fields_load(ferry_db *db, const char *entity,
 		ferry_sq__error(db, rc, "reading the catalog");
 }
 
-int ferry_store__entity_each(ferry_db *db, const char *name,
+int ferry_sqlite__entity_each(ferry_db *db, const char *name,
 	ferry_entity_cb cb, void *payload)
 {
 	sqlite3_stmt *st;
@@ -256,7 +256,7 @@ int ferry_store__entity_each(ferry_db *db, const char *name,
 	return error == 0 && name && !found ? FERRY_ENOTFOUND : error;
 }
 
-int ferry_store__catalog_sys_id(ferry_db *db, const char *entity,
+int ferry_sqlite__catalog_sys_id(ferry_db *db, const char *entity,
 	const char *field, ferry_str *sys_id)
 {
 	sqlite3_stmt *st;

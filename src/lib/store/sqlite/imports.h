@@ -10,13 +10,11 @@
 
 #include "sq.h"
 
-/* ferry's own system entities (records.h); user entities may have any
- * other name, sys_ prefix included. */
-#define IS_SYSTEM(col) "(" col " IN ('sys_entity','sys_field'," \
-	"'sys_form_template','sys_event_handler','sys_process_flow'))"
+/* ferry's own system entities, as the library lists them (its
+ * ferry_system_kind()); user entities may have any other name, sys_
+ * prefix included.  The catalog entities are the store's own tables. */
+#define IS_SYSTEM(col) "(ferry_system_kind(" col ") > 0)"
 #define CATALOG_ENTITIES "('sys_entity','sys_field')"
-#define OBJECT_ENTITIES "('sys_form_template','sys_event_handler'," \
-	"'sys_process_flow')"
 
 /* The columns of an item row, in the order ferry_imports__item_row()
  * reads them. */

@@ -19,7 +19,7 @@ static unsigned sql_hash(const char *s)
 
 int ferry_sq__prepare(ferry_db *db, const char *sql, sqlite3_stmt **out)
 {
-	ferry_store *st = db->store;
+	ferry_sqlite *st = SQ(db);
 	unsigned slot = sql_hash(sql) % SQ_CACHE_SIZE;
 	int rc;
 
@@ -59,7 +59,7 @@ void ferry_sq__reset(sqlite3_stmt *st)
  */
 int ferry_sq__error(ferry_db *db, int rc, const char *what)
 {
-	sqlite3 *conn = db->store ? db->store->conn : NULL;
+	sqlite3 *conn = db->store ? SQ(db)->conn : NULL;
 	int sys = conn ? sqlite3_system_errno(conn) : 0;
 	const char *path = db->path ? db->path : "the instance";
 
@@ -121,7 +121,7 @@ int ferry_sq__done(ferry_db *db, sqlite3_stmt *st, const char *what)
 int ferry_sq__exec(ferry_db *db, const char *sql)
 {
 	char *err = NULL;
-	int rc = sqlite3_exec(db->store->conn, sql, NULL, NULL, &err);
+	int rc = sqlite3_exec(SQ(db)->conn, sql, NULL, NULL, &err);
 
 	sqlite3_free(err);
 	return rc == SQLITE_OK ? 0 : ferry_sq__error(db, rc, "update");
@@ -220,7 +220,7 @@ int ferry_sq__each_line(ferry_db *db, const char *sql, int64_t param,
 	sqlite3_stmt *st = NULL;
 	int rc, error = 0;
 
-	rc = sqlite3_prepare_v2(db->store->conn, sql, -1, &st, NULL);
+	rc = sqlite3_prepare_v2(SQ(db)->conn, sql, -1, &st, NULL);
 	if (rc != SQLITE_OK)
 		return ferry_sq__error(db, rc, what);
 	sqlite3_bind_int64(st, 1, param);

@@ -12,8 +12,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-int ferry_store__migrate(ferry_db *db);
-int ferry_store__needs_migration(int version);
+int ferry_sqlite__migrate(ferry_db *db);
+int ferry_sqlite__needs_migration(int version);
 
 /*
  * Open the connection with the settings that write nothing to the file:
@@ -24,15 +24,15 @@ static int connect(ferry_db *db, const char *path, int flags)
 {
 	int rc;
 
-	if ((db->store = ferry__calloc(1, sizeof(*db->store))) == NULL)
+	if ((db->store = ferry__calloc(1, sizeof(ferry_sqlite))) == NULL)
 		return ferry__oom(db);
-	rc = sqlite3_open_v2(path, &db->store->conn, flags, NULL);
+	rc = sqlite3_open_v2(path, &SQ(db)->conn, flags, NULL);
 	if (rc != SQLITE_OK)
 		return ferry__error(db, FERRY_EIO, "cannot open %s: %s; check "
 			"the path and its permissions", path, strerror(errno ?
 			errno : EIO));
-	sqlite3_extended_result_codes(db->store->conn, 1);
-	sqlite3_busy_timeout(db->store->conn, 5000);
+	sqlite3_extended_result_codes(SQ(db)->conn, 1);
+	sqlite3_busy_timeout(SQ(db)->conn, 5000);
 	/* Foreign keys keep the system tables honest.  A 64 MiB page
 	 * cache (SQLite's default is 2 MiB) keeps the random lookups of a
 	 * large export or import (versions by id, records by sys_id) out of
@@ -85,7 +85,7 @@ static int check_path(ferry_db *db, const char *path)
 	return 0;
 }
 
-int ferry_store__create(ferry_db *db, const char *path, const char *id,
+int ferry_sqlite__create(ferry_db *db, const char *path, const char *id,
 	const char *name, const char *now)
 {
 	sqlite3_stmt *st;
@@ -100,9 +100,9 @@ int ferry_store__create(ferry_db *db, const char *path, const char *id,
 	if ((error = connect(db, path, SQLITE_OPEN_READWRITE |
 	    SQLITE_OPEN_CREATE)) < 0 || (error = wal_mode(db)) < 0)
 		goto fail;
-	if ((error = ferry_store__begin(db)) < 0)
+	if ((error = ferry_sqlite__begin(db)) < 0)
 		goto fail;
-	if ((error = ferry_store__migrate(db)) < 0)
+	if ((error = ferry_sqlite__migrate(db)) < 0)
 		goto rollback;
 	if ((error = ferry_sq__prepare(db, "INSERT INTO ferry_instance "
 	    "(id, name, created_at) VALUES (?1, ?2, ?3)", &st)) < 0)
@@ -114,9 +114,9 @@ int ferry_store__create(ferry_db *db, const char *path, const char *id,
 		goto rollback;
 	return 0;
 rollback:
-	ferry_store__rollback(db);
+	ferry_sqlite__rollback(db);
 fail:
-	ferry_store__close(db);
+	ferry_sqlite__close(db);
 	unlink(path);
 	return error;
 }
@@ -130,7 +130,7 @@ static int check_instance(ferry_db *db, const char *path)
 	sqlite3_stmt *st;
 	int rc;
 
-	rc = sqlite3_prepare_v2(db->store->conn, "SELECT 1 FROM sqlite_master "
+	rc = sqlite3_prepare_v2(SQ(db)->conn, "SELECT 1 FROM sqlite_master "
 		"WHERE type = 'table' AND name = 'ferry_instance'", -1, &st,
 		NULL);
 	if (rc == SQLITE_OK) {
@@ -146,7 +146,7 @@ static int check_instance(ferry_db *db, const char *path)
 	return ferry_sq__error(db, rc, "opening the instance");
 }
 
-int ferry_store__open(ferry_db *db, const char *path)
+int ferry_sqlite__open(ferry_db *db, const char *path)
 {
 	struct stat sb;
 	int error, version, readonly;
@@ -170,37 +170,37 @@ int ferry_store__open(ferry_db *db, const char *path)
 		/* On a read-only mount SQLite cannot make the WAL index
 		 * (-shm) beside the file: read it as immutable instead,
 		 * which a mount nobody can write through allows. */
-		ferry_store__close(db);
+		ferry_sqlite__close(db);
 		error = connect_immutable(db, path);
 		if (error == 0)
 			error = check_instance(db, path);
 	}
-	if (error < 0 || (error = ferry_store__schema_version(db,
+	if (error < 0 || (error = ferry_sqlite__schema_version(db,
 	    &version)) < 0)
 		return error;
 	/* The write lock only when there is something to migrate; else
 	 * migrate() only refuses a file from a newer ferry. */
-	if (!ferry_store__needs_migration(version))
-		error = ferry_store__migrate(db);
+	if (!ferry_sqlite__needs_migration(version))
+		error = ferry_sqlite__migrate(db);
 	else if (readonly)
 		error = ferry__error(db, FERRY_EIO, "%s was made by an older "
 			"ferry and must be upgraded, but it is read-only; open "
 			"it once where it can be written", path);
-	else if ((error = ferry_store__begin(db)) == 0)
-		error = ferry_store__end(db, ferry_store__migrate(db));
+	else if ((error = ferry_sqlite__begin(db)) == 0)
+		error = ferry_sqlite__end(db, ferry_sqlite__migrate(db));
 	if (error == 0 && !readonly)
 		error = wal_mode(db);
 	return error;
 }
 
-void ferry_store__close(ferry_db *db)
+void ferry_sqlite__close(ferry_db *db)
 {
-	ferry_store *st = db->store;
+	ferry_sqlite *st = SQ(db);
 	size_t i;
 
 	if (!st)
 		return;
-	ferry_store__schema_batch_end(db, FERRY_ERROR);
+	ferry_sqlite__schema_batch_end(db, FERRY_ERROR);
 	for (i = 0; i < SQ_CACHE_SIZE; i++) {
 		if (st->cache[i].stmt)
 			sqlite3_finalize(st->cache[i].stmt);
@@ -217,54 +217,48 @@ static int begin_with(ferry_db *db, const char *sql)
 {
 	int error;
 
-	if (db->store->depth++ > 0)
+	if (SQ(db)->depth++ > 0)
 		return 0;
 	if ((error = ferry_sq__exec(db, sql)) < 0)
-		db->store->depth = 0;
+		SQ(db)->depth = 0;
 	return error;
 }
 
-int ferry_store__begin(ferry_db *db)
+int ferry_sqlite__begin(ferry_db *db)
 {
 	return begin_with(db, "BEGIN IMMEDIATE");
 }
 
-int ferry_store__begin_read(ferry_db *db)
+int ferry_sqlite__begin_read(ferry_db *db)
 {
 	return begin_with(db, "BEGIN DEFERRED");
 }
 
-int ferry_store__commit(ferry_db *db)
+int ferry_sqlite__commit(ferry_db *db)
 {
 	int error;
 
-	if (db->store->depth <= 0 || --db->store->depth > 0)
+	if (SQ(db)->depth <= 0 || --SQ(db)->depth > 0)
 		return 0;
 	if ((error = ferry_sq__exec(db, "COMMIT")) < 0)
-		ferry_store__rollback(db);
+		ferry_sqlite__rollback(db);
 	return error;
 }
 
-void ferry_store__rollback(ferry_db *db)
+void ferry_sqlite__rollback(ferry_db *db)
 {
-	db->store->depth = 0;
-	if (!sqlite3_get_autocommit(db->store->conn))
-		sqlite3_exec(db->store->conn, "ROLLBACK", NULL, NULL, NULL);
+	SQ(db)->depth = 0;
+	if (!sqlite3_get_autocommit(SQ(db)->conn))
+		sqlite3_exec(SQ(db)->conn, "ROLLBACK", NULL, NULL, NULL);
 }
 
-int ferry_store__end(ferry_db *db, int error)
+int ferry_sqlite__end(ferry_db *db, int error)
 {
 	if (error < 0) {
-		ferry_store__rollback(db);
+		ferry_sqlite__rollback(db);
 		return error;
 	}
-	return ferry_store__commit(db);
-}
-
-void ferry_store__library_versions(const char **built, const char **running)
-{
-	*built = SQLITE_VERSION;
-	*running = sqlite3_libversion();
+	return ferry_sqlite__commit(db);
 }
 
 /*
@@ -273,7 +267,7 @@ void ferry_store__library_versions(const char **built, const char **running)
  * into place only when complete, so a kill never leaves a partial
  * backup that would open as an empty database.
  */
-int ferry_store__backup(ferry_db *db, const char *path)
+int ferry_sqlite__backup(ferry_db *db, const char *path)
 {
 	sqlite3 *dst = NULL;
 	sqlite3_backup *b;
@@ -305,7 +299,7 @@ int ferry_store__backup(ferry_db *db, const char *path)
 		rc = sqlite3_exec(dst, "PRAGMA journal_mode = OFF", NULL, NULL,
 			NULL);
 	if (rc == SQLITE_OK) {
-		if ((b = sqlite3_backup_init(dst, "main", db->store->conn,
+		if ((b = sqlite3_backup_init(dst, "main", SQ(db)->conn,
 		    "main")) == NULL) {
 			rc = sqlite3_errcode(dst);
 		} else {
@@ -335,7 +329,7 @@ fail:
 		"some space or pass --no-backup", path, why);
 }
 
-int ferry_store__instance(ferry_db *db, ferry_str *id, ferry_str *name)
+int ferry_sqlite__instance(ferry_db *db, ferry_str *id, ferry_str *name)
 {
 	sqlite3_stmt *st;
 	int error, rc;
@@ -356,7 +350,7 @@ int ferry_store__instance(ferry_db *db, ferry_str *id, ferry_str *name)
 	return 0;
 }
 
-int ferry_store__data_version(ferry_db *db, int64_t *out)
+int ferry_sqlite__data_version(ferry_db *db, int64_t *out)
 {
 	sqlite3_stmt *st;
 	int error, rc;

@@ -59,11 +59,11 @@ static int fast_bind_run(ferry_db *db, ferry_str *sql,
 		return ferry_sq__error(db, rc, "committing");
 	if (changes)
 		*changes = query ? rc == SQLITE_ROW :
-			sqlite3_changes(db->store->conn);
+			sqlite3_changes(SQ(db)->conn);
 	return 0;
 }
 
-int ferry_store__import_fast(ferry_db *db, const ferry_import_write *w,
+int ferry_sqlite__import_fast(ferry_db *db, const ferry_import_write *w,
 	const char *entity, const ferry_fieldset *fs,
 	const ferry_fieldset *check, int updates, int64_t *done)
 {
@@ -182,7 +182,7 @@ done:
 	return error;
 }
 
-int ferry_store__import_adopt(ferry_db *db, const char *entity,
+int ferry_sqlite__import_adopt(ferry_db *db, const char *entity,
 	const char *sys_id, const char *from, const char *to)
 {
 	ferry_str sql = FERRY_STR_INIT;
@@ -205,7 +205,7 @@ int ferry_store__import_adopt(ferry_db *db, const char *entity,
 		"sys_version = ?2");
 	if (ferry_str_failed(&sql)) {
 		ferry_str_dispose(&sql);
-		return ferry__error(db, FERRY_ENOMEM, "out of memory");
+		return ferry__oom(db);
 	}
 	error = ferry_sq__prepare(db, sql.ptr, &st);
 	ferry_str_dispose(&sql);
@@ -217,7 +217,7 @@ int ferry_store__import_adopt(ferry_db *db, const char *entity,
 	return ferry_sq__done(db, st, "committing");
 }
 
-int ferry_store__import_act_count(ferry_db *db, int64_t id, const char *act,
+int ferry_sqlite__import_act_count(ferry_db *db, int64_t id, const char *act,
 	int64_t *n)
 {
 	sqlite3_stmt *st;
@@ -234,7 +234,7 @@ int ferry_store__import_act_count(ferry_db *db, int64_t id, const char *act,
 	return rc == SQLITE_ROW ? 0 : ferry_sq__error(db, rc, "committing");
 }
 
-int ferry_store__import_next(ferry_db *db, int64_t id, const char *entity,
+int ferry_sqlite__import_next(ferry_db *db, int64_t id, const char *entity,
 	int what, const char *after, ferry_import_item *out)
 {
 	sqlite3_stmt *st;
@@ -255,7 +255,7 @@ int ferry_store__import_next(ferry_db *db, int64_t id, const char *entity,
 	return ferry_imports__item_one(db, st, out, "committing");
 }
 
-int ferry_store__import_outcome(ferry_db *db, int64_t id, int64_t item,
+int ferry_sqlite__import_outcome(ferry_db *db, int64_t id, int64_t item,
 	const char *outcome, const char *detail)
 {
 	sqlite3_stmt *st;
@@ -282,7 +282,7 @@ int ferry_store__import_outcome(ferry_db *db, int64_t id, int64_t item,
 	"i.import_id AND p.item = i.item WHERE i.import_id = ?1 AND " where \
 	" ORDER BY i.item)"
 
-int ferry_store__import_commit_doc(ferry_db *db, int64_t id,
+int ferry_sqlite__import_commit_doc(ferry_db *db, int64_t id,
 	ferry_str *json)
 {
 	sqlite3_stmt *st;
@@ -307,13 +307,7 @@ int ferry_store__import_commit_doc(ferry_db *db, int64_t id,
 
 /* ---- back out ------------------------------------------------------------ */
 
-void ferry_import_touched_dispose(ferry_import_touched *t)
-{
-	ferry_str_dispose(&t->parent_action);
-	ferry_str_dispose(&t->parent_payload);
-}
-
-int ferry_store__import_touched_next(ferry_db *db, int64_t id,
+int ferry_sqlite__import_touched_next(ferry_db *db, int64_t id,
 	int64_t after, ferry_import_touched *out)
 {
 	sqlite3_stmt *st;
@@ -364,14 +358,14 @@ int ferry_store__import_touched_next(ferry_db *db, int64_t id,
 	if (rc != SQLITE_ROW)
 		return ferry_sq__error(db, rc, "backing out");
 	if (ferry_str_failed(&out->parent_payload))
-		return ferry__error(db, FERRY_ENOMEM, "out of memory");
+		return ferry__oom(db);
 	return 0;
 }
 
 /* Kinds a back out reports. */
 #define BACKOUT_KINDS "('changed_since_import', 'not_backed_out')"
 
-int ferry_store__import_backout_doc(ferry_db *db, int64_t id,
+int ferry_sqlite__import_backout_doc(ferry_db *db, int64_t id,
 	int64_t restored, ferry_str *json)
 {
 	sqlite3_stmt *st;

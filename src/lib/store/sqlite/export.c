@@ -7,14 +7,14 @@
 
 #include <string.h>
 
-int ferry_store__export_rows(ferry_db *db, int64_t pack_id,
+int ferry_sqlite__export_rows(ferry_db *db, int64_t pack_id,
 	ferry_export_cb cb, void *payload)
 {
 	sqlite3_stmt *st = NULL;
 	int rc, error = 0;
 
 	/* Not cached: it runs for the whole export. */
-	rc = sqlite3_prepare_v2(db->store->conn, "SELECT i.entity, i.sys_id, "
+	rc = sqlite3_prepare_v2(SQ(db)->conn, "SELECT i.entity, i.sys_id, "
 		"v.rkey, CASE WHEN v.action = 'delete' THEN 'delete' WHEN "
 		"b.id IS NULL OR b.action = 'delete' THEN 'insert' ELSE "
 		"'update' END, v.hash, CASE WHEN b.action = 'delete' THEN NULL "
@@ -54,7 +54,7 @@ int ferry_store__export_rows(ferry_db *db, int64_t pack_id,
 	return error;
 }
 
-int ferry_store__pack_entities(ferry_db *db, int64_t pack_id,
+int ferry_sqlite__pack_entities(ferry_db *db, int64_t pack_id,
 	int (*cb)(const char *entity, void *payload), void *payload)
 {
 	return ferry_sq__each_text(db, "SELECT DISTINCT i.entity FROM "

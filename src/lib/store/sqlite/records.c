@@ -36,7 +36,7 @@ static void bind_value(sqlite3_stmt *st, int i, const ferry_value *v)
 	}
 }
 
-int ferry_store__record_meta(ferry_db *db, const char *entity,
+int ferry_sqlite__record_meta(ferry_db *db, const char *entity,
 	const char *sys_id, ferry_record_meta *out)
 {
 	ferry_str sql = FERRY_STR_INIT;
@@ -63,18 +63,18 @@ int ferry_store__record_meta(ferry_db *db, const char *entity,
 	return rc == SQLITE_ROW ? 0 : ferry_sq__error(db, rc, "reading a record");
 }
 
-int ferry_store__record_exists(ferry_db *db, const char *entity,
+int ferry_sqlite__record_exists(ferry_db *db, const char *entity,
 	const char *sys_id)
 {
 	ferry_record_meta m;
-	int error = ferry_store__record_meta(db, entity, sys_id, &m);
+	int error = ferry_sqlite__record_meta(db, entity, sys_id, &m);
 
 	if (error == FERRY_ENOTFOUND)
 		return 0;
 	return error < 0 ? error : 1;
 }
 
-int ferry_store__record_insert(ferry_db *db, const char *entity,
+int ferry_sqlite__record_insert(ferry_db *db, const char *entity,
 	const ferry_fieldset *fs, const ferry_value *values,
 	const char *sys_id, const char *policy, int vendor,
 	const char *version, const ferry_audit *audit)
@@ -110,7 +110,7 @@ int ferry_store__record_insert(ferry_db *db, const char *entity,
 	return ferry_sq__done(db, st, "inserting a record");
 }
 
-int ferry_store__record_update(ferry_db *db, const char *entity,
+int ferry_sqlite__record_update(ferry_db *db, const char *entity,
 	const ferry_fieldset *fs, const ferry_value *values, const int *set,
 	const char *sys_id, const char *policy, int vendor,
 	const char *version, const ferry_audit *audit)
@@ -146,7 +146,7 @@ int ferry_store__record_update(ferry_db *db, const char *entity,
 	return ferry_sq__done(db, st, "updating a record");
 }
 
-int ferry_store__record_delete(ferry_db *db, const char *entity,
+int ferry_sqlite__record_delete(ferry_db *db, const char *entity,
 	const char *sys_id)
 {
 	ferry_str sql = FERRY_STR_INIT;
@@ -217,7 +217,7 @@ static void record_entry(ferry_record_entry *e, ferry_value *values,
 	e->values = values;
 }
 
-int ferry_store__record_values(ferry_db *db, const char *entity,
+int ferry_sqlite__record_values(ferry_db *db, const char *entity,
 	const ferry_fieldset *fs, const char *sys_id, ferry_value *values)
 {
 	ferry_str sql = FERRY_STR_INIT;
@@ -247,7 +247,7 @@ int ferry_store__record_values(ferry_db *db, const char *entity,
 	return error ? ferry__error(db, error, "out of memory") : 0;
 }
 
-int ferry_store__record_query(ferry_db *db, const char *entity,
+int ferry_sqlite__record_query(ferry_db *db, const char *entity,
 	const ferry_fieldset *fs, const ferry_record_cond *conds, size_t n,
 	uint64_t limit, uint64_t offset,
 	ferry_record_entry_cb cb, void *payload)
@@ -275,7 +275,7 @@ int ferry_store__record_query(ferry_db *db, const char *entity,
 		return ferry__oom(db);
 	}
 	/* Not cached: the callback may run other statements. */
-	rc = sqlite3_prepare_v2(db->store->conn, sql.ptr, -1, &st, NULL);
+	rc = sqlite3_prepare_v2(SQ(db)->conn, sql.ptr, -1, &st, NULL);
 	ferry_str_dispose(&sql);
 	if (rc != SQLITE_OK) {
 		ferry__free(values);
@@ -343,7 +343,7 @@ static int referrer_in(const char *ref_field, void *payload)
 		"looking for references");
 }
 
-int ferry_store__record_referrer(ferry_db *db, const char *entity,
+int ferry_sqlite__record_referrer(ferry_db *db, const char *entity,
 	const char *sys_id, ferry_str *who)
 {
 	referrer_state r = { db, sys_id, who, FERRY_STR_INIT };

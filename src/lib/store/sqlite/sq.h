@@ -1,12 +1,13 @@
 /*
- * sq.h - SQLite plumbing shared by the store's files, and by nothing
- * else: the connection, a prepared-statement cache, error mapping and
+ * sq.h - the SQLite backend's own header, shared by its files and by
+ * nothing else: its operations (store_ops.h as ferry_sqlite__NAME()),
+ * the connection, a prepared-statement cache, error mapping and
  * identifier quoting.
  */
 #ifndef FERRY_STORE_SQ_H
 #define FERRY_STORE_SQ_H
 
-#include "store.h"
+#include "../store.h"
 
 #include <sqlite3.h>
 
@@ -30,7 +31,7 @@ typedef struct {
 	ferry_str columns;	/* ", \"a\", \"b\"" */
 } ferry_pending_table;
 
-struct ferry_store {
+typedef struct ferry_sqlite {
 	sqlite3 *conn;
 	int depth;		/* transaction nesting */
 	int batch;		/* inside a schema batch (catalog.c) */
@@ -40,7 +41,19 @@ struct ferry_store {
 		char *sql;
 		sqlite3_stmt *stmt;
 	} cache[SQ_CACHE_SIZE];
-};
+} ferry_sqlite;
+
+/* The backend's connection of an open instance. */
+#define SQ(db) ((ferry_sqlite *)(db)->store)
+
+/* The backend's operations: ferry_sqlite__NAME() for each of store_ops.h. */
+#define FERRY_STORE_OP(ret, op, params, args) ret ferry_sqlite__##op params;
+#define FERRY_STORE_VOID_OP(op, params, args) void ferry_sqlite__##op params;
+#define FERRY_STORE_OWN_OP(ret, op, params) ret ferry_sqlite__##op params;
+#include "../store_ops.h"
+#undef FERRY_STORE_OP
+#undef FERRY_STORE_VOID_OP
+#undef FERRY_STORE_OWN_OP
 
 /* A cached statement, reset and unbound; do not finalize it.  Statements
  * are shared: a caller must finish with one (ferry_sq__reset) before

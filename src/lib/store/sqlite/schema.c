@@ -221,20 +221,20 @@ static const char *const migrations[] = {
 
 #define MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
-int ferry_store__migrate(ferry_db *db);
-int ferry_store__needs_migration(int version);
+int ferry_sqlite__migrate(ferry_db *db);
+int ferry_sqlite__needs_migration(int version);
 
-int ferry_store__needs_migration(int version)
+int ferry_sqlite__needs_migration(int version)
 {
 	return version < MIGRATIONS;
 }
 
-int ferry_store__schema_version(ferry_db *db, int *out)
+int ferry_sqlite__schema_version(ferry_db *db, int *out)
 {
 	sqlite3_stmt *st;
 	int rc;
 
-	rc = sqlite3_prepare_v2(db->store->conn, "PRAGMA user_version", -1,
+	rc = sqlite3_prepare_v2(SQ(db)->conn, "PRAGMA user_version", -1,
 		&st, NULL);
 	if (rc != SQLITE_OK)
 		return ferry_sq__error(db, rc, "open");
@@ -246,11 +246,11 @@ int ferry_store__schema_version(ferry_db *db, int *out)
 	return 0;
 }
 
-int ferry_store__migrate(ferry_db *db)
+int ferry_sqlite__migrate(ferry_db *db)
 {
 	int version, error;
 
-	if ((error = ferry_store__schema_version(db, &version)) < 0)
+	if ((error = ferry_sqlite__schema_version(db, &version)) < 0)
 		return error;
 	if (version > MIGRATIONS)
 		return ferry__error(db, FERRY_EFORMAT, "the instance %s was "

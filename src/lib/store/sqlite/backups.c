@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-int ferry_store__migrate(ferry_db *db);
+int ferry_sqlite__migrate(ferry_db *db);
 
 /* Column 0 of the one row of sql on conn, as text, into out. */
 static int one_text(sqlite3 *conn, const char *sql, char *out, size_t size)
@@ -30,7 +30,7 @@ static int one_text(sqlite3 *conn, const char *sql, char *out, size_t size)
 	return rc == SQLITE_DONE ? SQLITE_NOTFOUND : rc;
 }
 
-int ferry_store__backup_inspect(ferry_db *db, const char *path,
+int ferry_sqlite__backup_inspect(ferry_db *db, const char *path,
 	ferry_backup_info *out)
 {
 	sqlite3 *conn = NULL;
@@ -80,7 +80,7 @@ done:
 	return error;
 }
 
-int ferry_store__restore(ferry_db *db, const char *path)
+int ferry_sqlite__restore(ferry_db *db, const char *path)
 {
 	sqlite3 *src = NULL;
 	sqlite3_backup *b;
@@ -98,9 +98,9 @@ int ferry_store__restore(ferry_db *db, const char *path)
 	 * instance or the restored one, and a crash in between leaves the
 	 * old one.
 	 */
-	if ((b = sqlite3_backup_init(db->store->conn, "main", src,
+	if ((b = sqlite3_backup_init(SQ(db)->conn, "main", src,
 	    "main")) == NULL) {
-		error = ferry_sq__error(db, sqlite3_errcode(db->store->conn),
+		error = ferry_sq__error(db, sqlite3_errcode(SQ(db)->conn),
 			"restoring a backup");
 		goto done;
 	}
@@ -111,8 +111,8 @@ int ferry_store__restore(ferry_db *db, const char *path)
 		goto done;
 	}
 	/* A backup made by an older ferry is brought up to date. */
-	if ((error = ferry_store__begin(db)) == 0)
-		error = ferry_store__end(db, ferry_store__migrate(db));
+	if ((error = ferry_sqlite__begin(db)) == 0)
+		error = ferry_sqlite__end(db, ferry_sqlite__migrate(db));
 done:
 	sqlite3_close(src);
 	return error;

@@ -36,7 +36,7 @@ static int query_prepare(ferry_db *db, const char *what, const char *entity,
 	return 0;
 }
 
-int ferry_store__query_count(ferry_db *db, const char *entity,
+int ferry_sqlite__query_count(ferry_db *db, const char *entity,
 	const char *const *fields, const char *const *values, size_t n,
 	int64_t *count)
 {
@@ -53,7 +53,7 @@ int ferry_store__query_count(ferry_db *db, const char *entity,
 	return rc == SQLITE_ROW ? 0 : ferry_sq__error(db, rc, "planning");
 }
 
-int ferry_store__query_each(ferry_db *db, const char *entity,
+int ferry_sqlite__query_each(ferry_db *db, const char *entity,
 	const char *const *fields, const char *const *values, size_t n,
 	int (*cb)(const char *sys_id, void *payload), void *payload)
 {
@@ -74,7 +74,7 @@ int ferry_store__query_each(ferry_db *db, const char *entity,
 	if (rc != SQLITE_DONE)
 		error = ferry_sq__error(db, rc, "committing");
 	else if (ferry_str_failed(&ids))
-		error = ferry__error(db, FERRY_ENOMEM, "out of memory");
+		error = ferry__oom(db);
 	for (p = ids.ptr; !error && p && *p; p = strchr(p, '\n') + 1) {
 		char id[64];
 		size_t len = (size_t)(strchr(p, '\n') - p);

@@ -11,7 +11,7 @@
 
 #include <string.h>
 
-int ferry_store__objects_each(ferry_db *db, const char *table,
+int ferry_sqlite__objects_each(ferry_db *db, const char *table,
 	const char *entity, ferry_object_cb cb, void *payload)
 {
 	ferry_str sql = FERRY_STR_INIT;
@@ -28,7 +28,7 @@ int ferry_store__objects_each(ferry_db *db, const char *table,
 		return ferry__oom(db);
 	}
 	/* Not cached: the callback may run other statements. */
-	rc = sqlite3_prepare_v2(db->store->conn, sql.ptr, -1, &st, NULL);
+	rc = sqlite3_prepare_v2(SQ(db)->conn, sql.ptr, -1, &st, NULL);
 	ferry_str_dispose(&sql);
 	if (rc != SQLITE_OK)
 		return ferry_sq__error(db, rc, "listing associated objects");
@@ -51,7 +51,7 @@ int ferry_store__objects_each(ferry_db *db, const char *table,
 	return error;
 }
 
-int ferry_store__object_find(ferry_db *db, const char *table,
+int ferry_sqlite__object_find(ferry_db *db, const char *table,
 	const char *entity, const char *name, ferry_record_meta *out)
 {
 	ferry_str sql = FERRY_STR_INIT;
@@ -87,7 +87,7 @@ int ferry_store__object_find(ferry_db *db, const char *table,
 		ferry_sq__error(db, rc, "finding an associated object");
 }
 
-int ferry_store__field_deleted(ferry_db *db, const char *rkey)
+int ferry_sqlite__field_deleted(ferry_db *db, const char *rkey)
 {
 	sqlite3_stmt *st;
 	int error, rc;

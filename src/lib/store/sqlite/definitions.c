@@ -17,27 +17,6 @@
 	"v.version, v.status, v.start_date, v.signature, v.outputs, " \
 	"v.body, v.parent, v.master, v.created_by"
 
-void ferry_store__definition_row_init(ferry_definition_row *row)
-{
-	memset(row, 0, sizeof(*row));
-	ferry_str_init(&row->signature, 0);
-	ferry_str_init(&row->outputs, 0);
-	ferry_str_init(&row->body, 0);
-	ferry_str_init(&row->parent, 0);
-	ferry_str_init(&row->master, 0);
-}
-
-void ferry_store__definition_row_dispose(ferry_definition_row *row)
-{
-	if (!row)
-		return;
-	ferry_str_dispose(&row->signature);
-	ferry_str_dispose(&row->outputs);
-	ferry_str_dispose(&row->body);
-	ferry_str_dispose(&row->parent);
-	ferry_str_dispose(&row->master);
-}
-
 static void column_str(ferry_str *out, sqlite3_stmt *st, int col)
 {
 	const unsigned char *t = sqlite3_column_text(st, col);
@@ -48,7 +27,7 @@ static void column_str(ferry_str *out, sqlite3_stmt *st, int col)
 			(size_t)sqlite3_column_bytes(st, col));
 }
 
-int ferry_store__definition_find(ferry_db *db, const char *kind,
+int ferry_sqlite__definition_find(ferry_db *db, const char *kind,
 	const char *name, int64_t *id)
 {
 	sqlite3_stmt *st;
@@ -70,7 +49,7 @@ int ferry_store__definition_find(ferry_db *db, const char *kind,
 	return ferry_sq__error(db, rc, "reading definitions");
 }
 
-int ferry_store__definition_same(ferry_db *db, const char *kind,
+int ferry_sqlite__definition_same(ferry_db *db, const char *kind,
 	const char *name, const char *signature, const char *outputs,
 	const char *body, const char *start, ferry_str *found, int *version)
 {
@@ -107,7 +86,7 @@ int ferry_store__definition_same(ferry_db *db, const char *kind,
 	return ferry_sq__error(db, rc, "reading definitions");
 }
 
-int ferry_store__definition_insert(ferry_db *db, const char *kind,
+int ferry_sqlite__definition_insert(ferry_db *db, const char *kind,
 	const char *name, const char *at, int64_t *id)
 {
 	sqlite3_stmt *st;
@@ -121,11 +100,11 @@ int ferry_store__definition_insert(ferry_db *db, const char *kind,
 	ferry_sq__bind_text(st, 3, at);
 	if ((error = ferry_sq__done(db, st, "creating a definition")) < 0)
 		return error;
-	*id = sqlite3_last_insert_rowid(db->store->conn);
+	*id = sqlite3_last_insert_rowid(SQ(db)->conn);
 	return 0;
 }
 
-int ferry_store__definition_remove(ferry_db *db, int64_t id)
+int ferry_sqlite__definition_remove(ferry_db *db, int64_t id)
 {
 	sqlite3_stmt *st;
 	int error;
@@ -137,7 +116,7 @@ int ferry_store__definition_remove(ferry_db *db, int64_t id)
 	return ferry_sq__done(db, st, "deleting a definition");
 }
 
-int ferry_store__definition_version_get(ferry_db *db, int64_t id,
+int ferry_sqlite__definition_version_get(ferry_db *db, int64_t id,
 	int version, ferry_definition_row *row)
 {
 	sqlite3_stmt *st;
@@ -179,7 +158,7 @@ int ferry_store__definition_version_get(ferry_db *db, int64_t id,
 	return ferry_sq__error(db, rc, "reading definitions");
 }
 
-int ferry_store__definition_version_with(ferry_db *db, int64_t id,
+int ferry_sqlite__definition_version_with(ferry_db *db, int64_t id,
 	const char *status, int *version)
 {
 	sqlite3_stmt *st;
@@ -199,7 +178,7 @@ int ferry_store__definition_version_with(ferry_db *db, int64_t id,
 	return 0;
 }
 
-int ferry_store__definition_version_insert(ferry_db *db, int64_t id,
+int ferry_sqlite__definition_version_insert(ferry_db *db, int64_t id,
 	const ferry_definition_row *row, const char *by, const char *at,
 	int64_t import_id)
 {
@@ -233,7 +212,7 @@ int ferry_store__definition_version_insert(ferry_db *db, int64_t id,
 	return ferry_sq__done(db, st, "writing a definition version");
 }
 
-int ferry_store__definition_version_set_status(ferry_db *db, int64_t id,
+int ferry_sqlite__definition_version_set_status(ferry_db *db, int64_t id,
 	int version, const char *status)
 {
 	sqlite3_stmt *st;
@@ -249,7 +228,7 @@ int ferry_store__definition_version_set_status(ferry_db *db, int64_t id,
 	return ferry_sq__done(db, st, "changing a version's status");
 }
 
-int ferry_store__definition_version_delete(ferry_db *db, int64_t id,
+int ferry_sqlite__definition_version_delete(ferry_db *db, int64_t id,
 	int version, int *left)
 {
 	sqlite3_stmt *st;
@@ -275,7 +254,7 @@ int ferry_store__definition_version_delete(ferry_db *db, int64_t id,
 	return 0;
 }
 
-int ferry_store__definition_completed_pack(ferry_db *db, const char *kind,
+int ferry_sqlite__definition_completed_pack(ferry_db *db, const char *kind,
 	const char *name, int version, ferry_str *pack)
 {
 	sqlite3_stmt *st;
@@ -292,7 +271,7 @@ int ferry_store__definition_completed_pack(ferry_db *db, const char *kind,
 	return ferry_sq__text(db, st, pack);
 }
 
-int ferry_store__definition_unpack(ferry_db *db, const char *kind,
+int ferry_sqlite__definition_unpack(ferry_db *db, const char *kind,
 	const char *name, int version)
 {
 	sqlite3_stmt *st;
@@ -307,7 +286,7 @@ int ferry_store__definition_unpack(ferry_db *db, const char *kind,
 	return ferry_sq__done(db, st, "removing a version from packs");
 }
 
-int ferry_store__definition_each(ferry_db *db, const char *kind,
+int ferry_sqlite__definition_each(ferry_db *db, const char *kind,
 	int64_t id, ferry_definition_cb cb, void *payload)
 {
 	sqlite3_stmt *st;
@@ -343,7 +322,7 @@ int ferry_store__definition_each(ferry_db *db, const char *kind,
 	return ferry_sq__rows_end(db, st, rc, error, "reading definitions");
 }
 
-int ferry_store__definition_versions_each(ferry_db *db, int64_t id,
+int ferry_sqlite__definition_versions_each(ferry_db *db, int64_t id,
 	ferry_definition_version_cb cb, void *payload)
 {
 	sqlite3_stmt *st;
@@ -375,7 +354,7 @@ int ferry_store__definition_versions_each(ferry_db *db, int64_t id,
 	return ferry_sq__rows_end(db, st, rc, error, "reading definitions");
 }
 
-int ferry_store__definition_version_exists(ferry_db *db, const char *kind,
+int ferry_sqlite__definition_version_exists(ferry_db *db, const char *kind,
 	const char *name, int version)
 {
 	sqlite3_stmt *st;
@@ -401,7 +380,7 @@ int ferry_store__definition_version_exists(ferry_db *db, const char *kind,
  * formula carries inputs and outputs, a data set columns.  Key order is
  * fixed, so the same content always gives the same bytes.
  */
-int ferry_store__definition_items(ferry_db *db, int64_t pack_id,
+int ferry_sqlite__definition_items(ferry_db *db, int64_t pack_id,
 	int (*cb)(const char *line, size_t len, void *payload), void *payload)
 {
 	return ferry_sq__each_line(db, "SELECT CASE d.kind WHEN "

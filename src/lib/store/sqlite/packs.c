@@ -45,7 +45,7 @@ static int pack_row(ferry_db *db, sqlite3_stmt *st, ferry_pack_row *out)
 	return rc == SQLITE_ROW ? 0 : ferry_sq__error(db, rc, "reading packs");
 }
 
-int ferry_store__pack_description(ferry_db *db, int64_t id, ferry_str *out)
+int ferry_sqlite__pack_description(ferry_db *db, int64_t id, ferry_str *out)
 {
 	sqlite3_stmt *st;
 	int error, rc;
@@ -66,7 +66,7 @@ int ferry_store__pack_description(ferry_db *db, int64_t id, ferry_str *out)
 	return ferry_str_failed(out) ? ferry__oom(db) : 0;
 }
 
-int ferry_store__pack_get(ferry_db *db, const char *name, ferry_pack_row *out)
+int ferry_sqlite__pack_get(ferry_db *db, const char *name, ferry_pack_row *out)
 {
 	sqlite3_stmt *st;
 	int error;
@@ -78,7 +78,7 @@ int ferry_store__pack_get(ferry_db *db, const char *name, ferry_pack_row *out)
 	return pack_row(db, st, out);
 }
 
-int ferry_store__pack_get_id(ferry_db *db, int64_t id, ferry_pack_row *out)
+int ferry_sqlite__pack_get_id(ferry_db *db, int64_t id, ferry_pack_row *out)
 {
 	sqlite3_stmt *st;
 	int error;
@@ -90,7 +90,7 @@ int ferry_store__pack_get_id(ferry_db *db, int64_t id, ferry_pack_row *out)
 	return pack_row(db, st, out);
 }
 
-int ferry_store__pack_insert(ferry_db *db, const char *uid, const char *name,
+int ferry_sqlite__pack_insert(ferry_db *db, const char *uid, const char *name,
 	const char *description, int is_default, const char *by,
 	const char *at, int64_t *id)
 {
@@ -109,11 +109,11 @@ int ferry_store__pack_insert(ferry_db *db, const char *uid, const char *name,
 	sqlite3_bind_text(st, 6, at, -1, SQLITE_TRANSIENT);
 	if ((error = ferry_sq__done(db, st, "creating a pack")) < 0)
 		return error;
-	*id = sqlite3_last_insert_rowid(db->store->conn);
+	*id = sqlite3_last_insert_rowid(SQ(db)->conn);
 	return 0;
 }
 
-int ferry_store__pack_set_state(ferry_db *db, int64_t id,
+int ferry_sqlite__pack_set_state(ferry_db *db, int64_t id,
 	ferry_pack_state state,
 	const char *completed_at)
 {
@@ -130,7 +130,7 @@ int ferry_store__pack_set_state(ferry_db *db, int64_t id,
 	return ferry_sq__done(db, st, "changing a pack");
 }
 
-int ferry_store__pack_switch_users(ferry_db *db, int64_t from, int64_t to)
+int ferry_sqlite__pack_switch_users(ferry_db *db, int64_t from, int64_t to)
 {
 	sqlite3_stmt *st;
 	int error;
@@ -143,7 +143,7 @@ int ferry_store__pack_switch_users(ferry_db *db, int64_t from, int64_t to)
 	return ferry_sq__done(db, st, "switching users' packs");
 }
 
-int ferry_store__pack_default_id(ferry_db *db, int64_t *id)
+int ferry_sqlite__pack_default_id(ferry_db *db, int64_t *id)
 {
 	sqlite3_stmt *st;
 	int error, rc;
@@ -160,7 +160,7 @@ int ferry_store__pack_default_id(ferry_db *db, int64_t *id)
 	return rc == SQLITE_ROW ? 0 : ferry_sq__error(db, rc, "reading packs");
 }
 
-int ferry_store__pack_capture(ferry_db *db, int64_t pack_id,
+int ferry_sqlite__pack_capture(ferry_db *db, int64_t pack_id,
 	const char *entity, const char *sys_id, int64_t version_id,
 	int64_t base_id)
 {
@@ -180,7 +180,7 @@ int ferry_store__pack_capture(ferry_db *db, int64_t pack_id,
 	return ferry_sq__done(db, st, "capturing a version");
 }
 
-int ferry_store__pack_each(ferry_db *db, int64_t id, ferry_pack_cb cb,
+int ferry_sqlite__pack_each(ferry_db *db, int64_t id, ferry_pack_cb cb,
 	void *payload)
 {
 	sqlite3_stmt *st;
@@ -228,7 +228,7 @@ int ferry_store__pack_each(ferry_db *db, int64_t id, ferry_pack_cb cb,
 	return error == 0 && id && !found ? FERRY_ENOTFOUND : error;
 }
 
-int ferry_store__pack_items_each(ferry_db *db, int64_t pack_id,
+int ferry_sqlite__pack_items_each(ferry_db *db, int64_t pack_id,
 	ferry_pack_item_cb cb, void *payload)
 {
 	sqlite3_stmt *st;
@@ -256,7 +256,7 @@ int ferry_store__pack_items_each(ferry_db *db, int64_t pack_id,
 	return ferry_sq__rows_end(db, st, rc, error, "reading a pack");
 }
 
-int ferry_store__pack_definitions_each(ferry_db *db, int64_t pack_id,
+int ferry_sqlite__pack_definitions_each(ferry_db *db, int64_t pack_id,
 	ferry_pack_definition_cb cb, void *payload)
 {
 	sqlite3_stmt *st;
@@ -275,7 +275,7 @@ int ferry_store__pack_definitions_each(ferry_db *db, int64_t pack_id,
 	return ferry_sq__rows_end(db, st, rc, error, "reading a pack");
 }
 
-int ferry_store__pack_add_definition(ferry_db *db, int64_t pack_id,
+int ferry_sqlite__pack_add_definition(ferry_db *db, int64_t pack_id,
 	const char *kind, const char *name, int version)
 {
 	sqlite3_stmt *st;
@@ -293,7 +293,7 @@ int ferry_store__pack_add_definition(ferry_db *db, int64_t pack_id,
 	return ferry_sq__done(db, st, "adding to a pack");
 }
 
-int ferry_store__pack_rename(ferry_db *db, int64_t id, const char *name)
+int ferry_sqlite__pack_rename(ferry_db *db, int64_t id, const char *name)
 {
 	sqlite3_stmt *st;
 	int error;
@@ -306,7 +306,7 @@ int ferry_store__pack_rename(ferry_db *db, int64_t id, const char *name)
 	return ferry_sq__done(db, st, "renaming a pack");
 }
 
-int ferry_store__pack_exported(ferry_db *db, int64_t id, const char *at,
+int ferry_sqlite__pack_exported(ferry_db *db, int64_t id, const char *at,
 	int *recorded)
 {
 	sqlite3_stmt *st;
@@ -333,7 +333,7 @@ int ferry_store__pack_exported(ferry_db *db, int64_t id, const char *at,
 	}
 }
 
-int ferry_store__pack_count(ferry_db *db, int64_t id, int64_t *n)
+int ferry_sqlite__pack_count(ferry_db *db, int64_t id, int64_t *n)
 {
 	sqlite3_stmt *st;
 	int error, rc;
@@ -350,7 +350,7 @@ int ferry_store__pack_count(ferry_db *db, int64_t id, int64_t *n)
 		"pack items");
 }
 
-int ferry_store__pack_delete(ferry_db *db, int64_t id, int64_t to)
+int ferry_sqlite__pack_delete(ferry_db *db, int64_t id, int64_t to)
 {
 	static const char *const steps[] = {
 		"UPDATE ferry_user SET current_pack = ?2 WHERE current_pack "
@@ -375,7 +375,7 @@ int ferry_store__pack_delete(ferry_db *db, int64_t id, int64_t to)
 	return error;
 }
 
-int ferry_store__pack_remove(ferry_db *db, int64_t id, const char *kind,
+int ferry_sqlite__pack_remove(ferry_db *db, int64_t id, const char *kind,
 	const char *entity, const char *key, int *removed)
 {
 	char found_entity[128], found_id[64];
@@ -392,7 +392,7 @@ int ferry_store__pack_remove(ferry_db *db, int64_t id, const char *kind,
 		sqlite3_bind_text(st, 2, kind, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_text(st, 3, key, -1, SQLITE_TRANSIENT);
 		if ((error = ferry_sq__done(db, st, "removing an item")) == 0)
-			*removed = sqlite3_changes(db->store->conn);
+			*removed = sqlite3_changes(SQ(db)->conn);
 		return error;
 	}
 	/* Find first: an ambiguous name removes nothing. */

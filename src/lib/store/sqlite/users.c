@@ -21,7 +21,7 @@ static int user_row(ferry_db *db, sqlite3_stmt *st, ferry_user_row *out)
 	return rc == SQLITE_ROW ? 0 : ferry_sq__error(db, rc, "reading users");
 }
 
-int ferry_store__user_get(ferry_db *db, const char *name, ferry_user_row *out)
+int ferry_sqlite__user_get(ferry_db *db, const char *name, ferry_user_row *out)
 {
 	sqlite3_stmt *st;
 	int error;
@@ -33,7 +33,7 @@ int ferry_store__user_get(ferry_db *db, const char *name, ferry_user_row *out)
 	return user_row(db, st, out);
 }
 
-int ferry_store__user_first_admin(ferry_db *db, ferry_user_row *out)
+int ferry_sqlite__user_first_admin(ferry_db *db, ferry_user_row *out)
 {
 	sqlite3_stmt *st;
 	int error;
@@ -45,7 +45,7 @@ int ferry_store__user_first_admin(ferry_db *db, ferry_user_row *out)
 	return user_row(db, st, out);
 }
 
-int ferry_store__user_insert(ferry_db *db, const char *name, int admin,
+int ferry_sqlite__user_insert(ferry_db *db, const char *name, int admin,
 	const char *tz, int64_t pack, const char *now)
 {
 	sqlite3_stmt *st;
@@ -63,7 +63,7 @@ int ferry_store__user_insert(ferry_db *db, const char *name, int admin,
 	return ferry_sq__done(db, st, "adding a user");
 }
 
-int ferry_store__user_update(ferry_db *db, const char *name, const char *tz,
+int ferry_sqlite__user_update(ferry_db *db, const char *name, const char *tz,
 	int admin)
 {
 	sqlite3_stmt *st;
@@ -79,7 +79,7 @@ int ferry_store__user_update(ferry_db *db, const char *name, const char *tz,
 	return ferry_sq__done(db, st, "changing a user");
 }
 
-int ferry_store__user_count_admins(ferry_db *db, int64_t *out)
+int ferry_sqlite__user_count_admins(ferry_db *db, int64_t *out)
 {
 	sqlite3_stmt *st;
 	int error, rc;
@@ -93,7 +93,7 @@ int ferry_store__user_count_admins(ferry_db *db, int64_t *out)
 	return rc == SQLITE_ROW ? 0 : ferry_sq__error(db, rc, "reading users");
 }
 
-int ferry_store__user_set_pack(ferry_db *db, const char *name, int64_t pack)
+int ferry_sqlite__user_set_pack(ferry_db *db, const char *name, int64_t pack)
 {
 	sqlite3_stmt *st;
 	int error;
@@ -106,7 +106,7 @@ int ferry_store__user_set_pack(ferry_db *db, const char *name, int64_t pack)
 	return ferry_sq__done(db, st, "changing the current pack");
 }
 
-int ferry_store__user_each(ferry_db *db, ferry_user_cb cb, void *payload)
+int ferry_sqlite__user_each(ferry_db *db, ferry_user_cb cb, void *payload)
 {
 	sqlite3_stmt *st;
 	int error = 0, rc;
@@ -128,7 +128,7 @@ int ferry_store__user_each(ferry_db *db, ferry_user_cb cb, void *payload)
 	return ferry_sq__rows_end(db, st, rc, error, "reading users");
 }
 
-int ferry_store__property_set(ferry_db *db, const char *key,
+int ferry_sqlite__property_set(ferry_db *db, const char *key,
 	const char *value)
 {
 	sqlite3_stmt *st;
@@ -143,7 +143,7 @@ int ferry_store__property_set(ferry_db *db, const char *key,
 	return ferry_sq__done(db, st, "setting a property");
 }
 
-int ferry_store__property_get(ferry_db *db, const char *key, ferry_str *out)
+int ferry_sqlite__property_get(ferry_db *db, const char *key, ferry_str *out)
 {
 	sqlite3_stmt *st;
 	int error;
@@ -155,7 +155,7 @@ int ferry_store__property_get(ferry_db *db, const char *key, ferry_str *out)
 	return ferry_sq__text(db, st, out);
 }
 
-int ferry_store__property_each(ferry_db *db, ferry_property_cb cb,
+int ferry_sqlite__property_each(ferry_db *db, ferry_property_cb cb,
 	void *payload)
 {
 	sqlite3_stmt *st;

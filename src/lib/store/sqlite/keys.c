@@ -22,7 +22,7 @@ static int key_row(ferry_db *db, sqlite3_stmt *st, ferry_key_row *out,
 	return rc == SQLITE_ROW ? 0 : ferry_sq__error(db, rc, what);
 }
 
-int ferry_store__key_current(ferry_db *db, ferry_key_row *out)
+int ferry_sqlite__key_current(ferry_db *db, ferry_key_row *out)
 {
 	sqlite3_stmt *st;
 	int error;
@@ -34,7 +34,7 @@ int ferry_store__key_current(ferry_db *db, ferry_key_row *out)
 	return key_row(db, st, out, "reading the signing key");
 }
 
-int ferry_store__key_replace(ferry_db *db, const char *public_key,
+int ferry_sqlite__key_replace(ferry_db *db, const char *public_key,
 	const char *fingerprint, const char *by, const char *now)
 {
 	sqlite3_stmt *st;
@@ -57,7 +57,7 @@ int ferry_store__key_replace(ferry_db *db, const char *public_key,
 	return ferry_sq__done(db, st, "recording the signing key");
 }
 
-int ferry_store__trust_by_name(ferry_db *db, const char *name,
+int ferry_sqlite__trust_by_name(ferry_db *db, const char *name,
 	ferry_key_row *out)
 {
 	sqlite3_stmt *st;
@@ -71,7 +71,7 @@ int ferry_store__trust_by_name(ferry_db *db, const char *name,
 	return key_row(db, st, out, "reading the trust list");
 }
 
-int ferry_store__trust_by_key(ferry_db *db, const char *public_key,
+int ferry_sqlite__trust_by_key(ferry_db *db, const char *public_key,
 	ferry_key_row *out)
 {
 	sqlite3_stmt *st;
@@ -85,7 +85,7 @@ int ferry_store__trust_by_key(ferry_db *db, const char *public_key,
 	return key_row(db, st, out, "reading the trust list");
 }
 
-int ferry_store__trust_insert(ferry_db *db, const ferry_key_row *row)
+int ferry_sqlite__trust_insert(ferry_db *db, const ferry_key_row *row)
 {
 	sqlite3_stmt *st;
 	int error;
@@ -102,7 +102,7 @@ int ferry_store__trust_insert(ferry_db *db, const ferry_key_row *row)
 	return ferry_sq__done(db, st, "adding a trusted key");
 }
 
-int ferry_store__trust_delete(ferry_db *db, const char *name)
+int ferry_sqlite__trust_delete(ferry_db *db, const char *name)
 {
 	sqlite3_stmt *st;
 	int error;
@@ -114,7 +114,7 @@ int ferry_store__trust_delete(ferry_db *db, const char *name)
 	return ferry_sq__done(db, st, "removing a trusted key");
 }
 
-int ferry_store__trust_each(ferry_db *db, ferry_trust_cb cb, void *payload)
+int ferry_sqlite__trust_each(ferry_db *db, ferry_trust_cb cb, void *payload)
 {
 	sqlite3_stmt *st;
 	int error = 0, rc;

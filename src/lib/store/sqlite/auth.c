@@ -7,7 +7,7 @@
 
 #include <string.h>
 
-int ferry_store__password_get(ferry_db *db, const char *user, char *out,
+int ferry_sqlite__password_get(ferry_db *db, const char *user, char *out,
 	size_t size)
 {
 	sqlite3_stmt *st;
@@ -26,7 +26,7 @@ int ferry_store__password_get(ferry_db *db, const char *user, char *out,
 	return rc == SQLITE_ROW ? 0 : ferry_sq__error(db, rc, "reading users");
 }
 
-int ferry_store__password_set(ferry_db *db, const char *user,
+int ferry_sqlite__password_set(ferry_db *db, const char *user,
 	const char *hash)
 {
 	sqlite3_stmt *st;
@@ -40,7 +40,7 @@ int ferry_store__password_set(ferry_db *db, const char *user,
 	return ferry_sq__done(db, st, "setting a password");
 }
 
-int ferry_store__token_insert(int64_t *id, ferry_db *db, const char *user,
+int ferry_sqlite__token_insert(int64_t *id, ferry_db *db, const char *user,
 	const char *label, const char *hash, const char *now)
 {
 	sqlite3_stmt *st;
@@ -55,7 +55,7 @@ int ferry_store__token_insert(int64_t *id, ferry_db *db, const char *user,
 	sqlite3_bind_text(st, 4, now, -1, SQLITE_TRANSIENT);
 	if ((error = ferry_sq__done(db, st, "creating a token")) < 0)
 		return error;
-	*id = sqlite3_last_insert_rowid(db->store->conn);
+	*id = sqlite3_last_insert_rowid(SQ(db)->conn);
 	return 0;
 }
 
@@ -78,7 +78,7 @@ static int token_row(ferry_db *db, sqlite3_stmt *st, ferry_token_row *out)
 #define TOKEN_COLUMNS "SELECT id, user, revoked_at IS NOT NULL, " \
 	"coalesce(unixepoch(last_used_at), 0) FROM ferry_token "
 
-int ferry_store__token_by_hash(ferry_db *db, const char *hash,
+int ferry_sqlite__token_by_hash(ferry_db *db, const char *hash,
 	ferry_token_row *out)
 {
 	sqlite3_stmt *st;
@@ -91,7 +91,7 @@ int ferry_store__token_by_hash(ferry_db *db, const char *hash,
 	return token_row(db, st, out);
 }
 
-int ferry_store__token_by_id(ferry_db *db, int64_t id, ferry_token_row *out)
+int ferry_sqlite__token_by_id(ferry_db *db, int64_t id, ferry_token_row *out)
 {
 	sqlite3_stmt *st;
 	int error;
@@ -103,7 +103,7 @@ int ferry_store__token_by_id(ferry_db *db, int64_t id, ferry_token_row *out)
 	return token_row(db, st, out);
 }
 
-int ferry_store__token_used(ferry_db *db, int64_t id, const char *now)
+int ferry_sqlite__token_used(ferry_db *db, int64_t id, const char *now)
 {
 	sqlite3_stmt *st;
 	int error;
@@ -116,7 +116,7 @@ int ferry_store__token_used(ferry_db *db, int64_t id, const char *now)
 	return ferry_sq__done(db, st, "using a token");
 }
 
-int ferry_store__token_revoke(ferry_db *db, int64_t id, const char *now)
+int ferry_sqlite__token_revoke(ferry_db *db, int64_t id, const char *now)
 {
 	sqlite3_stmt *st;
 	int error;
@@ -129,7 +129,7 @@ int ferry_store__token_revoke(ferry_db *db, int64_t id, const char *now)
 	return ferry_sq__done(db, st, "revoking a token");
 }
 
-int ferry_store__token_each(ferry_db *db, const char *user,
+int ferry_sqlite__token_each(ferry_db *db, const char *user,
 	ferry_token_cb cb, void *payload)
 {
 	sqlite3_stmt *st;
@@ -154,7 +154,7 @@ int ferry_store__token_each(ferry_db *db, const char *user,
 	return ferry_sq__rows_end(db, st, rc, error, "reading tokens");
 }
 
-int ferry_store__session_insert(ferry_db *db, const char *hash,
+int ferry_sqlite__session_insert(ferry_db *db, const char *hash,
 	const char *user, const char *csrf, const char *address,
 	const char *now, int64_t expires_at)
 {
@@ -174,7 +174,7 @@ int ferry_store__session_insert(ferry_db *db, const char *hash,
 	return ferry_sq__done(db, st, "starting a session");
 }
 
-int ferry_store__session_get(ferry_db *db, const char *hash, int64_t now,
+int ferry_sqlite__session_get(ferry_db *db, const char *hash, int64_t now,
 	char *user, size_t user_size, char *csrf, size_t csrf_size)
 {
 	sqlite3_stmt *st;
@@ -197,7 +197,7 @@ int ferry_store__session_get(ferry_db *db, const char *hash, int64_t now,
 		ferry_sq__error(db, rc, "reading sessions");
 }
 
-int ferry_store__session_delete(ferry_db *db, const char *hash)
+int ferry_sqlite__session_delete(ferry_db *db, const char *hash)
 {
 	sqlite3_stmt *st;
 	int error;
@@ -209,7 +209,7 @@ int ferry_store__session_delete(ferry_db *db, const char *hash)
 	return ferry_sq__done(db, st, "ending a session");
 }
 
-int ferry_store__session_purge(ferry_db *db, int64_t now)
+int ferry_sqlite__session_purge(ferry_db *db, int64_t now)
 {
 	sqlite3_stmt *st;
 	int error;
@@ -221,7 +221,7 @@ int ferry_store__session_purge(ferry_db *db, int64_t now)
 	return ferry_sq__done(db, st, "ending sessions");
 }
 
-int ferry_store__login_failures(ferry_db *db, const char *user,
+int ferry_sqlite__login_failures(ferry_db *db, const char *user,
 	const char *address, int64_t *failures, int64_t *last_at)
 {
 	sqlite3_stmt *st;
@@ -243,7 +243,7 @@ int ferry_store__login_failures(ferry_db *db, const char *user,
 		ferry_sq__error(db, rc, "reading failed logins");
 }
 
-int ferry_store__login_failed(ferry_db *db, const char *user,
+int ferry_sqlite__login_failed(ferry_db *db, const char *user,
 	const char *address, int64_t now)
 {
 	sqlite3_stmt *st;
@@ -268,7 +268,7 @@ int ferry_store__login_failed(ferry_db *db, const char *user,
 	return ferry_sq__done(db, st, "recording a failed login");
 }
 
-int ferry_store__login_clear(ferry_db *db, const char *user,
+int ferry_sqlite__login_clear(ferry_db *db, const char *user,
 	const char *address)
 {
 	sqlite3_stmt *st;
@@ -282,7 +282,7 @@ int ferry_store__login_clear(ferry_db *db, const char *user,
 	return ferry_sq__done(db, st, "clearing failed logins");
 }
 
-int ferry_store__audit_insert(ferry_db *db, const char *at, const char *user,
+int ferry_sqlite__audit_insert(ferry_db *db, const char *at, const char *user,
 	const char *address, const char *operation, const char *object,
 	const char *outcome)
 {
@@ -305,7 +305,7 @@ int ferry_store__audit_insert(ferry_db *db, const char *at, const char *user,
 #define AUDIT_WHERE " FROM ferry_audit WHERE (?1 IS NULL OR user = ?1) " \
 	"AND (?2 IS NULL OR at >= ?2)"
 
-int ferry_store__audit_each(ferry_db *db, const char *user,
+int ferry_sqlite__audit_each(ferry_db *db, const char *user,
 	const char *since, int64_t limit, int64_t offset, int64_t *total,
 	ferry_audit_cb cb, void *payload)
 {

@@ -50,9 +50,9 @@ int ferry_imports__prepare(ferry_db *db, ferry_str *sql, sqlite3_stmt **st,
 
 	*st = NULL;
 	if (ferry_str_failed(sql)) {
-		error = ferry__error(db, FERRY_ENOMEM, "out of memory");
+		error = ferry__oom(db);
 	} else {
-		rc = sqlite3_prepare_v2(db->store->conn, sql->ptr, -1, st,
+		rc = sqlite3_prepare_v2(SQ(db)->conn, sql->ptr, -1, st,
 			NULL);
 		if (rc != SQLITE_OK)
 			error = ferry_sq__error(db, rc, what);
@@ -109,26 +109,6 @@ static char *col_dup(sqlite3_stmt *st, int col, int *failed)
 	return s;
 }
 
-void ferry_import_item_dispose(ferry_import_item *it)
-{
-	char **strs[] = { &it->t, &it->entity, &it->sys_id, &it->rkey,
-		&it->action, &it->version, &it->base, &it->policy,
-		&it->payload, &it->old, &it->body, &it->target_id,
-		&it->target_version, &it->target_policy, &it->decision,
-		&it->act, &it->resolution, &it->merged };
-	size_t i;
-
-	for (i = 0; i < sizeof(strs) / sizeof(strs[0]); i++) {
-		ferry__free(*strs[i]);
-		*strs[i] = NULL;
-	}
-	it->item = 0;
-	it->vendor = 0;
-	it->whole = 0;
-	it->body_len = 0;
-}
-
-
 int ferry_imports__item_row(ferry_db *db, sqlite3_stmt *st,
 	ferry_import_item *it)
 {
@@ -157,7 +137,7 @@ int ferry_imports__item_row(ferry_db *db, sqlite3_stmt *st,
 	it->resolution = col_dup(st, 18, &failed);
 	it->merged = col_dup(st, 19, &failed);
 	it->whole = sqlite3_column_int(st, 20);
-	return failed ? ferry__error(db, FERRY_ENOMEM, "out of memory") : 0;
+	return failed ? ferry__oom(db) : 0;
 }
 
 int ferry_imports__item_one(ferry_db *db, sqlite3_stmt *st,
@@ -177,7 +157,7 @@ int ferry_imports__item_one(ferry_db *db, sqlite3_stmt *st,
 
 /* ---- the import row ------------------------------------------------------ */
 
-int ferry_store__import_get(ferry_db *db, int64_t id, ferry_import_row *out)
+int ferry_sqlite__import_get(ferry_db *db, int64_t id, ferry_import_row *out)
 {
 	sqlite3_stmt *st;
 	int error, rc;
@@ -202,7 +182,7 @@ int ferry_store__import_get(ferry_db *db, int64_t id, ferry_import_row *out)
 		"reading imports");
 }
 
-int ferry_store__import_create(ferry_db *db, const ferry_import_new *n,
+int ferry_sqlite__import_create(ferry_db *db, const ferry_import_new *n,
 	int64_t *id)
 {
 	sqlite3_stmt *st;
@@ -226,7 +206,7 @@ int ferry_store__import_create(ferry_db *db, const ferry_import_new *n,
 	ferry_sq__bind_text(st, 10, n->at);
 	if ((error = ferry_sq__done(db, st, "creating an import")) < 0)
 		return error;
-	*id = sqlite3_last_insert_rowid(db->store->conn);
+	*id = sqlite3_last_insert_rowid(SQ(db)->conn);
 	return 0;
 }
 
@@ -241,7 +221,7 @@ int ferry_store__import_create(ferry_db *db, const ferry_import_new *n,
 	"count(*) FROM ferry_definition_version) || '/' || (SELECT " \
 	"coalesce(max(id), 0) FROM ferry_definition)"
 
-int ferry_store__import_mark_plan(ferry_db *db, int64_t id, int current)
+int ferry_sqlite__import_mark_plan(ferry_db *db, int64_t id, int current)
 {
 	return ferry_imports__run(db, current ? "UPDATE ferry_import SET "
 		"plan_mark = " PLAN_MARK " WHERE id = ?1" : "UPDATE "
@@ -249,7 +229,7 @@ int ferry_store__import_mark_plan(ferry_db *db, int64_t id, int current)
 		"planning");
 }
 
-int ferry_store__import_plan_current(ferry_db *db, int64_t id, int *current)
+int ferry_sqlite__import_plan_current(ferry_db *db, int64_t id, int *current)
 {
 	sqlite3_stmt *st;
 	int error, rc;
@@ -266,7 +246,7 @@ int ferry_store__import_plan_current(ferry_db *db, int64_t id, int *current)
 		ferry_sq__error(db, rc, "reading an import");
 }
 
-int ferry_store__import_set_state(ferry_db *db, int64_t id,
+int ferry_sqlite__import_set_state(ferry_db *db, int64_t id,
 	const char *state, const char *by, const char *at,
 	const char *backup)
 {
@@ -293,7 +273,7 @@ int ferry_store__import_set_state(ferry_db *db, int64_t id,
 
 /* ---- load ---------------------------------------------------------------- */
 
-int ferry_store__import_last_arrived(ferry_db *db, int64_t id)
+int ferry_sqlite__import_last_arrived(ferry_db *db, int64_t id)
 {
 	return ferry_imports__run(db, "UPDATE ferry_import_item AS i SET "
 		"base = (SELECT v.hash FROM ferry_version v WHERE v.entity = "
@@ -333,7 +313,7 @@ struct ferry_import_stager {
 	sqlite3_stmt *st;	/* STAGE_SQL, prepared once for the load */
 };
 
-int ferry_store__import_stager_new(ferry_import_stager **out, ferry_db *db,
+int ferry_sqlite__import_stager_new(ferry_import_stager **out, ferry_db *db,
 	int64_t id)
 {
 	ferry_import_stager *s;
@@ -341,10 +321,10 @@ int ferry_store__import_stager_new(ferry_import_stager **out, ferry_db *db,
 
 	*out = NULL;
 	if ((s = ferry__calloc(1, sizeof(*s))) == NULL)
-		return ferry__error(db, FERRY_ENOMEM, "out of memory");
+		return ferry__oom(db);
 	s->db = db;
 	s->id = id;
-	rc = sqlite3_prepare_v3(db->store->conn, STAGE_SQL, -1,
+	rc = sqlite3_prepare_v3(SQ(db)->conn, STAGE_SQL, -1,
 		SQLITE_PREPARE_PERSISTENT, &s->st, NULL);
 	if (rc != SQLITE_OK) {
 		ferry__free(s);
@@ -354,18 +334,18 @@ int ferry_store__import_stager_new(ferry_import_stager **out, ferry_db *db,
 	return 0;
 }
 
-void ferry_store__import_stager_free(ferry_import_stager *s)
+void ferry_sqlite__import_stager_free(ferry_db *db, ferry_import_stager *s)
 {
+	(void)db;
 	if (!s)
 		return;
 	sqlite3_finalize(s->st);
 	ferry__free(s);
 }
 
-int ferry_store__import_stage(ferry_import_stager *s, int64_t item,
-	const char *line, size_t len)
+int ferry_sqlite__import_stage(ferry_db *db, ferry_import_stager *s,
+	int64_t item, const char *line, size_t len)
 {
-	ferry_db *db = s->db;
 	int rc;
 
 	if (len > (size_t)0x7fffffff)
@@ -385,7 +365,7 @@ int ferry_store__import_stage(ferry_import_stager *s, int64_t item,
 	return ferry_sq__error(db, rc, "staging an item");
 }
 
-int ferry_store__import_field(ferry_db *db, int64_t id, int scope,
+int ferry_sqlite__import_field(ferry_db *db, int64_t id, ferry_scope scope,
 	const char *entity, const char *name, const char *type)
 {
 	sqlite3_stmt *st;
@@ -403,12 +383,8 @@ int ferry_store__import_field(ferry_db *db, int64_t id, int scope,
 	return ferry_sq__done(db, st, "declaring a field");
 }
 
-/* The key a record's content gives it (records.h, ferry__record_key). */
-#define EXPECTED_KEY "CASE WHEN entity = 'sys_entity' THEN payload ->> " \
-	"'$.name' WHEN entity = 'sys_field' THEN (payload ->> '$.entity') " \
-	"|| '.' || (payload ->> '$.name') WHEN entity IN " OBJECT_ENTITIES \
-	" THEN (payload ->> '$.entity') || ':' || (payload ->> '$.name') " \
-	"ELSE sys_id END"
+/* The identity key an item's payload gives it (the library's rule). */
+#define EXPECTED_KEY "ferry_identity_key(entity, sys_id, payload)"
 
 /* The values a refusal's words name, by its code (CHECK_ITEMS). */
 #define ITEM_FACT_1 "CASE WHEN code IN ('bad_entity', 'schema_bad_entity', " \
@@ -534,7 +510,7 @@ static int check_one(ferry_db *db, const char *sql, int64_t id,
 		"the package");
 }
 
-int ferry_store__import_check(ferry_db *db, int64_t id, int64_t *item,
+int ferry_sqlite__import_check(ferry_db *db, int64_t id, int64_t *item,
 	ferry_str *fact)
 {
 	int found;
@@ -549,7 +525,7 @@ int ferry_store__import_check(ferry_db *db, int64_t id, int64_t *item,
 	return check_one(db, CHECK_KEYS, id, item, fact);
 }
 
-int ferry_store__import_check_values(ferry_db *db, int64_t id,
+int ferry_sqlite__import_check_values(ferry_db *db, int64_t id,
 	const char *entity, const ferry_fieldset *fs, int64_t *item,
 	ferry_str *why)
 {
@@ -563,7 +539,7 @@ int ferry_store__import_check_values(ferry_db *db, int64_t id,
 			fs->fields[i].name, fs->fields[i].type_text);
 	if (ferry_str_failed(&spec)) {
 		ferry_str_dispose(&spec);
-		return ferry__error(db, FERRY_ENOMEM, "out of memory");
+		return ferry__oom(db);
 	}
 	/* min() with a bare column: the first bad item, through the
 	 * entity's index (in item order it would walk the whole import). */
@@ -593,7 +569,7 @@ int ferry_store__import_check_values(ferry_db *db, int64_t id,
 		ferry_sq__error(db, rc, "checking the package");
 }
 
-int ferry_store__import_previous(ferry_db *db, int64_t id,
+int ferry_sqlite__import_previous(ferry_db *db, int64_t id,
 	const char *pack_uid, int64_t *prev, ferry_str *stamp)
 {
 	sqlite3_stmt *st;
@@ -616,7 +592,7 @@ int ferry_store__import_previous(ferry_db *db, int64_t id,
 		ferry_sq__error(db, rc, "reading imports");
 }
 
-int ferry_store__import_loaded(ferry_db *db, int64_t id, const char *stamp,
+int ferry_sqlite__import_loaded(ferry_db *db, int64_t id, const char *stamp,
 	int64_t items, int64_t previous)
 {
 	sqlite3_stmt *st;
@@ -634,7 +610,7 @@ int ferry_store__import_loaded(ferry_db *db, int64_t id, const char *stamp,
 }
 
 
-int ferry_store__import_load_doc(ferry_db *db, int64_t id, ferry_str *json)
+int ferry_sqlite__import_load_doc(ferry_db *db, int64_t id, ferry_str *json)
 {
 	sqlite3_stmt *st;
 	int error;
@@ -654,7 +630,7 @@ int ferry_store__import_load_doc(ferry_db *db, int64_t id, ferry_str *json)
 
 /* ---- items --------------------------------------------------------------- */
 
-int ferry_store__import_entities(ferry_db *db, int64_t id,
+int ferry_sqlite__import_entities(ferry_db *db, int64_t id,
 	int (*cb)(const char *entity, void *payload), void *payload)
 {
 	return ferry_sq__each_text(db, "SELECT DISTINCT entity FROM "
@@ -682,7 +658,7 @@ static int items_run(ferry_db *db, sqlite3_stmt *st,
 	return error;
 }
 
-int ferry_store__import_items_each(ferry_db *db, int64_t id, const char *t,
+int ferry_sqlite__import_items_each(ferry_db *db, int64_t id, const char *t,
 	const char *entity, int (*cb)(const ferry_import_item *it,
 	void *payload), void *payload)
 {
@@ -692,7 +668,7 @@ int ferry_store__import_items_each(ferry_db *db, int64_t id, const char *t,
 	/* Not cached: the callback runs other statements. */
 	/* In the index's order: (entity, sys_id), items for kinds without
 	 * them.  (ORDER BY item would walk the whole import.) */
-	rc = sqlite3_prepare_v2(db->store->conn, "SELECT " ITEM_STAGED
+	rc = sqlite3_prepare_v2(SQ(db)->conn, "SELECT " ITEM_STAGED
 		" FROM ferry_import_item i INDEXED BY ferry_import_item_record "
 		"WHERE i.import_id = ?1 AND i.t = ?2 AND (?3 IS NULL OR "
 		"i.entity = ?3)", -1, &st, NULL);
@@ -704,13 +680,13 @@ int ferry_store__import_items_each(ferry_db *db, int64_t id, const char *t,
 	return items_run(db, st, cb, payload);
 }
 
-int ferry_store__import_changed_each(ferry_db *db, int64_t id,
+int ferry_sqlite__import_changed_each(ferry_db *db, int64_t id,
 	int (*cb)(const ferry_import_item *it, void *payload), void *payload)
 {
 	sqlite3_stmt *st = NULL;
 	int rc;
 
-	rc = sqlite3_prepare_v2(db->store->conn, "SELECT " ITEM_COLUMNS
+	rc = sqlite3_prepare_v2(SQ(db)->conn, "SELECT " ITEM_COLUMNS
 		" FROM " ITEM_JOINS " WHERE i.import_id = ?1 AND i.t = "
 		"'record' AND ((p.target_id IS NOT NULL AND p.decision <> "
 		"'skip') OR EXISTS (SELECT 1 FROM ferry_import_problem pr "
@@ -723,7 +699,7 @@ int ferry_store__import_changed_each(ferry_db *db, int64_t id,
 	return items_run(db, st, cb, payload);
 }
 
-int ferry_store__import_item_get(ferry_db *db, int64_t id, int64_t item,
+int ferry_sqlite__import_item_get(ferry_db *db, int64_t id, int64_t item,
 	ferry_import_item *out)
 {
 	sqlite3_stmt *st;
@@ -737,7 +713,7 @@ int ferry_store__import_item_get(ferry_db *db, int64_t id, int64_t item,
 	return ferry_imports__item_one(db, st, out, "reading an import");
 }
 
-int ferry_store__import_fields_load(ferry_db *db, int64_t id, int scope,
+int ferry_sqlite__import_fields_load(ferry_db *db, int64_t id, ferry_scope scope,
 	const char *entity, ferry_fieldset *out)
 {
 	sqlite3_stmt *st;
@@ -768,7 +744,7 @@ int ferry_store__import_fields_load(ferry_db *db, int64_t id, int scope,
 		ferry_sq__error(db, rc, "reading an import");
 }
 
-int ferry_store__import_next_definition(ferry_db *db, int64_t id,
+int ferry_sqlite__import_next_definition(ferry_db *db, int64_t id,
 	int64_t after, ferry_import_item *out)
 {
 	sqlite3_stmt *st;
@@ -789,7 +765,7 @@ int ferry_store__import_next_definition(ferry_db *db, int64_t id,
 
 /* ---- listing ------------------------------------------------------------- */
 
-int ferry_store__import_list(ferry_db *db, ferry_str *json)
+int ferry_sqlite__import_list(ferry_db *db, ferry_str *json)
 {
 	sqlite3_stmt *st;
 	int error;
@@ -811,7 +787,7 @@ int ferry_store__import_list(ferry_db *db, ferry_str *json)
 	"'sys_entity' THEN 'entity' WHEN entity = 'sys_field' THEN 'field' " \
 	"WHEN " IS_SYSTEM("entity") " THEN 'object' ELSE 'record' END"
 
-int ferry_store__import_show(ferry_db *db, int64_t id, ferry_str *json)
+int ferry_sqlite__import_show(ferry_db *db, int64_t id, ferry_str *json)
 {
 	sqlite3_stmt *st;
 	int error;

@@ -12,7 +12,7 @@
 
 /* ---- preview ------------------------------------------------------------- */
 
-int ferry_store__import_plan_reset(ferry_db *db, int64_t id)
+int ferry_sqlite__import_plan_reset(ferry_db *db, int64_t id)
 {
 	int error;
 
@@ -156,7 +156,7 @@ static void rule_case(ferry_str *sql, const ferry_decision_table *t,
 	ferry_str_puts(sql, " END");
 }
 
-int ferry_store__import_acts(ferry_db *db, int64_t id,
+int ferry_sqlite__import_acts(ferry_db *db, int64_t id,
 	const ferry_decision_table *acts)
 {
 	ferry_str sql = FERRY_STR_INIT;
@@ -176,7 +176,7 @@ int ferry_store__import_acts(ferry_db *db, int64_t id,
 	return ferry_imports__run_sql(db, &sql, id, NULL, "committing");
 }
 
-int ferry_store__import_plan_records(ferry_db *db, int64_t id,
+int ferry_sqlite__import_plan_records(ferry_db *db, int64_t id,
 	const char *entity, const ferry_fieldset *fs, int by_name,
 	const ferry_decision_table *decide)
 {
@@ -230,7 +230,7 @@ where:
 	return ferry_imports__run_sql(db, &sql, id, entity, "planning records");
 }
 
-int ferry_store__import_plan_put(ferry_db *db, int64_t id, int64_t item,
+int ferry_sqlite__import_plan_put(ferry_db *db, int64_t id, int64_t item,
 	const char *target_id, const char *target_version,
 	const char *decision, const char *detail)
 {
@@ -259,7 +259,7 @@ int ferry_store__import_plan_put(ferry_db *db, int64_t id, int64_t item,
 	"OR (t > 'formula' AND t < 'record') OR (t > 'record' AND t < " \
 	"'schema') OR t > 'schema')"
 
-int ferry_store__import_plan_rest(ferry_db *db, int64_t id)
+int ferry_sqlite__import_plan_rest(ferry_db *db, int64_t id)
 {
 	int error;
 
@@ -277,7 +277,7 @@ int ferry_store__import_plan_rest(ferry_db *db, int64_t id)
 }
 
 
-int ferry_store__import_problem_put(ferry_db *db, int64_t id, int64_t item,
+int ferry_sqlite__import_problem_put(ferry_db *db, int64_t id, int64_t item,
 	const char *kind, const char *severity, const char *facts)
 {
 	sqlite3_stmt *st;
@@ -317,7 +317,7 @@ static void code_case(ferry_str *sql, const ferry_decision_table *t,
  * each of the library's three tables gives an item at most one problem
  * (a fact code, its kind and severity), from the facts of store.h.
  */
-int ferry_store__import_problems_records(ferry_db *db, int64_t id,
+int ferry_sqlite__import_problems_records(ferry_db *db, int64_t id,
 	const ferry_decision_table tables[3])
 {
 	ferry_str sql = FERRY_STR_INIT;
@@ -356,7 +356,7 @@ int ferry_store__import_problems_records(ferry_db *db, int64_t id,
 	return ferry_imports__run_sql(db, &sql, id, NULL, "planning");
 }
 
-int ferry_store__import_problems_entity(ferry_db *db, int64_t id,
+int ferry_sqlite__import_problems_entity(ferry_db *db, int64_t id,
 	const char *entity, const char *facts)
 {
 	sqlite3_stmt *st;
@@ -407,7 +407,7 @@ static void ref_exists(ferry_str *sql, const char *ref_entity, const char *v,
 	ferry_str_putc(sql, ')');
 }
 
-int ferry_store__import_problems_field(ferry_db *db, int64_t id,
+int ferry_sqlite__import_problems_field(ferry_db *db, int64_t id,
 	const char *entity, const char *field, ferry_value_check check,
 	const ferry_field *target)
 {
@@ -471,7 +471,7 @@ int ferry_store__import_problems_field(ferry_db *db, int64_t id,
 			ferry_str_cstr(&v));
 		break;
 	case FERRY_CHECK_REF:
-		if ((table = ferry_store__entity_exists(db,
+		if ((table = ferry_sqlite__entity_exists(db,
 		    target->type.ref)) < 0) {
 			error = table;
 			goto done;
@@ -491,14 +491,14 @@ done:
 	return error;
 }
 
-int ferry_store__import_referrers(ferry_db *db, int64_t id,
+int ferry_sqlite__import_referrers(ferry_db *db, int64_t id,
 	int (*cb)(const char *entity, const char *field,
 	const char *ref_entity, void *payload), void *payload)
 {
 	sqlite3_stmt *st = NULL;
 	int rc, error = 0;
 
-	rc = sqlite3_prepare_v2(db->store->conn, "SELECT f.entity, f.name, "
+	rc = sqlite3_prepare_v2(SQ(db)->conn, "SELECT f.entity, f.name, "
 		"substr(f.type, 5, length(f.type) - 5) AS r FROM sys_field f "
 		"WHERE f.type LIKE 'ref(%' AND r IN (SELECT DISTINCT i.entity "
 		"FROM ferry_import_item i JOIN ferry_import_plan p ON "
@@ -548,7 +548,7 @@ static void package_repoints(ferry_str *sql, const char *entity,
 /* At most this many referring records are named in a message. */
 #define REFERRERS_NAMED 5
 
-int ferry_store__import_problems_referenced(ferry_db *db, int64_t id,
+int ferry_sqlite__import_problems_referenced(ferry_db *db, int64_t id,
 	const char *entity, const char *field, const char *ref_entity)
 {
 	ferry_str sql = FERRY_STR_INIT;
@@ -595,7 +595,7 @@ int ferry_store__import_problems_referenced(ferry_db *db, int64_t id,
 	"0) OR (r.resolution = 'merge' AND pr.kind IN " \
 	"('formula_draft_exists', 'missing_entity')))"
 
-int ferry_store__import_unresolved(ferry_db *db, int64_t id, int64_t *count,
+int ferry_sqlite__import_unresolved(ferry_db *db, int64_t id, int64_t *count,
 	ferry_str *items)
 {
 	sqlite3_stmt *st;
@@ -620,7 +620,7 @@ int ferry_store__import_unresolved(ferry_db *db, int64_t id, int64_t *count,
 	return ferry_sq__text(db, st, items);
 }
 
-int ferry_store__import_discard(ferry_db *db, int64_t id)
+int ferry_sqlite__import_discard(ferry_db *db, int64_t id)
 {
 	static const char *const tables[] = { "ferry_import_problem",
 		"ferry_import_resolution", "ferry_import_plan",
@@ -646,7 +646,7 @@ int ferry_store__import_discard(ferry_db *db, int64_t id)
 #define SEVERITY_ORDER "CASE pr.severity WHEN 'error' THEN 0 WHEN " \
 	"'warning' THEN 1 ELSE 2 END"
 
-int ferry_store__import_preview_doc(ferry_db *db, int64_t id,
+int ferry_sqlite__import_preview_doc(ferry_db *db, int64_t id,
 	ferry_str *json)
 {
 	sqlite3_stmt *st;
@@ -686,7 +686,7 @@ static void bind_filter(sqlite3_stmt *st, int64_t id,
 	ferry_sq__bind_text(st, 4, f ? f->entity : NULL);
 }
 
-int ferry_store__import_problem_counts(ferry_db *db, int64_t id,
+int ferry_sqlite__import_problem_counts(ferry_db *db, int64_t id,
 	const ferry_problem_filter *f, ferry_str *json)
 {
 	sqlite3_stmt *st;
@@ -705,7 +705,7 @@ int ferry_store__import_problem_counts(ferry_db *db, int64_t id,
 	return ferry_sq__text(db, st, json);
 }
 
-int ferry_store__import_problems_each(ferry_db *db, int64_t id,
+int ferry_sqlite__import_problems_each(ferry_db *db, int64_t id,
 	const ferry_problem_filter *f,
 	int (*cb)(const ferry_import_problem_row *row, void *payload),
 	void *payload)
@@ -715,7 +715,7 @@ int ferry_store__import_problems_each(ferry_db *db, int64_t id,
 	int error = 0, rc;
 
 	/* Not cached: the callback may read. */
-	rc = sqlite3_prepare_v2(db->store->conn, "SELECT pr.item, i.t, "
+	rc = sqlite3_prepare_v2(SQ(db)->conn, "SELECT pr.item, i.t, "
 		"coalesce(i.entity, i.t), i.sys_id, i.rkey, pr.kind, "
 		"pr.severity, pr.facts, r.resolution, i.action, p.decision, "
 		"r.whole FROM ferry_import_problem pr JOIN ferry_import_item i "
@@ -752,7 +752,7 @@ int ferry_store__import_problems_each(ferry_db *db, int64_t id,
 
 /* ---- resolve ------------------------------------------------------------- */
 
-int ferry_store__import_problem_of(ferry_db *db, int64_t id, int64_t item,
+int ferry_sqlite__import_problem_of(ferry_db *db, int64_t id, int64_t item,
 	const char *kinds, ferry_str *kind)
 {
 	sqlite3_stmt *st;
@@ -773,7 +773,7 @@ int ferry_store__import_problem_of(ferry_db *db, int64_t id, int64_t item,
 	"resolution = excluded.resolution, merged = excluded.merged, whole = " \
 	"excluded.whole, by = excluded.by, at = excluded.at"
 
-int ferry_store__import_resolution_set(ferry_db *db, int64_t id,
+int ferry_sqlite__import_resolution_set(ferry_db *db, int64_t id,
 	int64_t item, const char *resolution, const char *merged, int whole,
 	const char *by, const char *at)
 {
@@ -795,7 +795,7 @@ int ferry_store__import_resolution_set(ferry_db *db, int64_t id,
 	return ferry_sq__done(db, st, "resolving");
 }
 
-int ferry_store__import_resolution_clear(ferry_db *db, int64_t id,
+int ferry_sqlite__import_resolution_clear(ferry_db *db, int64_t id,
 	int64_t item)
 {
 	sqlite3_stmt *st;
@@ -815,7 +815,7 @@ int ferry_store__import_resolution_clear(ferry_db *db, int64_t id,
 	"severity IN ('error', 'warning') AND instr(',' || ?2 || ',', ',' " \
 	"|| kind || ',') > 0"
 
-int ferry_store__import_resolve_all(ferry_db *db, int64_t id,
+int ferry_sqlite__import_resolve_all(ferry_db *db, int64_t id,
 	const char *resolution, int whole, const char *not_kinds,
 	const char *by, const char *at, int64_t *resolved, int64_t *left,
 	ferry_str *left_items)
@@ -840,7 +840,7 @@ int ferry_store__import_resolve_all(ferry_db *db, int64_t id,
 	sqlite3_bind_int(st, 6, whole != 0);
 	if ((error = ferry_sq__done(db, st, "resolving")) < 0)
 		return error;
-	*resolved = sqlite3_changes(db->store->conn);
+	*resolved = sqlite3_changes(SQ(db)->conn);
 	if (!not_kinds) {
 		ferry_str_puts(left_items, "[]");
 		return 0;
@@ -864,7 +864,7 @@ int ferry_store__import_resolve_all(ferry_db *db, int64_t id,
 	return ferry_sq__text(db, st, left_items);
 }
 
-int ferry_store__import_ref_exists(ferry_db *db, int64_t id,
+int ferry_sqlite__import_ref_exists(ferry_db *db, int64_t id,
 	const char *entity, const char *sys_id, int table)
 {
 	ferry_str sql = FERRY_STR_INIT;

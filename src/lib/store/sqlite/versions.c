@@ -6,7 +6,7 @@
 
 #include <string.h>
 
-int ferry_store__version_insert(ferry_db *db, const ferry_version_row *v,
+int ferry_sqlite__version_insert(ferry_db *db, const ferry_version_row *v,
 	int64_t *id)
 {
 	sqlite3_stmt *st;
@@ -36,16 +36,8 @@ int ferry_store__version_insert(ferry_db *db, const ferry_version_row *v,
 	if ((error = ferry_sq__done(db, st, "writing a version")) < 0)
 		return error;
 	if (id)
-		*id = sqlite3_last_insert_rowid(db->store->conn);
+		*id = sqlite3_last_insert_rowid(SQ(db)->conn);
 	return 0;
-}
-
-void ferry_version_ref_dispose(ferry_version_ref *v)
-{
-	ferry_str_dispose(&v->hash);
-	ferry_str_dispose(&v->action);
-	ferry_str_dispose(&v->payload);
-	v->id = 0;
 }
 
 static int version_row(ferry_db *db, sqlite3_stmt *st, ferry_version_ref *out)
@@ -74,7 +66,7 @@ static int version_row(ferry_db *db, sqlite3_stmt *st, ferry_version_ref *out)
 	return 0;
 }
 
-int ferry_store__version_latest(ferry_db *db, const char *entity,
+int ferry_sqlite__version_latest(ferry_db *db, const char *entity,
 	const char *sys_id, ferry_version_ref *out)
 {
 	sqlite3_stmt *st;
@@ -89,7 +81,7 @@ int ferry_store__version_latest(ferry_db *db, const char *entity,
 	return version_row(db, st, out);
 }
 
-int ferry_store__version_find(ferry_db *db, const char *entity,
+int ferry_sqlite__version_find(ferry_db *db, const char *entity,
 	const char *sys_id, const char *hash, ferry_version_ref *out)
 {
 	sqlite3_stmt *st;
@@ -126,7 +118,7 @@ int ferry_store__version_find(ferry_db *db, const char *entity,
 	return version_row(db, st, out);
 }
 
-int ferry_store__version_parent(ferry_db *db, int64_t id, int64_t *parent)
+int ferry_sqlite__version_parent(ferry_db *db, int64_t id, int64_t *parent)
 {
 	sqlite3_stmt *st;
 	int error, rc;
@@ -142,7 +134,7 @@ int ferry_store__version_parent(ferry_db *db, int64_t id, int64_t *parent)
 		ferry_sq__error(db, rc, "reading versions");
 }
 
-int ferry_store__version_each(ferry_db *db, const char *entity,
+int ferry_sqlite__version_each(ferry_db *db, const char *entity,
 	const char *sys_id, ferry_version_cb cb, void *payload)
 {
 	sqlite3_stmt *st;
