@@ -145,6 +145,16 @@ load foundation_helpers
 	same 1 "$(sql "SELECT count(*) FROM pragma_index_list('sys_field') WHERE name = 'sys_field_external'")"
 }
 
+@test "rule: a location no store of this ferry claims (an address like postgresql://...) is refused, never taken for a file name" {
+	mkdir "$BATS_TEST_TMPDIR/empty" && cd "$BATS_TEST_TMPDIR/empty"
+	for cmd in init info; do
+		run --separate-stderr ferry --db 'mysql://u@host/db' $cmd
+		[ "$status" -eq 1 ]
+		[[ "$stderr" == *"'mysql' instances are not supported by this ferry: name an instance file with --db"* ]]
+	done
+	[ -z "$(ls -A .)" ]
+}
+
 @test "rule: opening a missing instance is an error and creates nothing" {
 	expect_error 1 "no instance at none.db; create one with" --db none.db user list
 	[ ! -e none.db ]
