@@ -160,7 +160,7 @@ int ferry__entity_create(ferry_db *db, const char *name,
 	}
 	ferry_uuid_new(sys_id);
 	if ((error = ferry__record_write(db, "sys_entity", &fs, sys_id,
-	    "insert", values, NULL, o, NULL)) < 0)
+	    FERRY_ACTION_INSERT, values, NULL, o, NULL)) < 0)
 		goto done;
 	error = ferry_store__table_create(db, name);
 done:

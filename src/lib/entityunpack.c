@@ -37,7 +37,7 @@
 
 /* How unpacking writes: its own source, not captured, and allowed to
  * touch records an application protects (an unpack is an import). */
-#define UNPACK_WRITE { "unpack", 0, "open", -1, 0, 1 }
+#define UNPACK_WRITE { "unpack", 0, 1, FERRY_POLICY_OPEN, -1, 0, 1 }
 
 typedef enum {
 	UP_NONE = 0,
@@ -576,7 +576,12 @@ static int merge_one(unpack_state *u, up_pack *p, const ferry_fieldset *had,
 					f->name);
 			goto done;
 		}
-		o.policy = meta.policy;
+		if (ferry_policy_parse(&o.policy, meta.policy) < 0) {
+			error = ferry__error(u->db, FERRY_EFORMAT, "the catalog "
+				"is damaged: field %s.%s has the unknown policy "
+				"'%s'", p->f.entity, f->name, meta.policy);
+			goto done;
+		}
 	} else {
 		ferry__field_key(&key, p->f.entity, f->name);
 		if (ferry_str_failed(&key)) {
@@ -703,12 +708,13 @@ static int object_one(unpack_state *u, up_pack *p,
 			error = ferry__oom(u->db);
 			goto done;
 		}
-		o.policy = vendor_app ? "protected" : "open";
+		o.policy = vendor_app ? FERRY_POLICY_PROTECTED :
+			FERRY_POLICY_OPEN;
 		ferry_uuid_new(sys_id);
 		if ((error = ferry__record_convert(u->db, po->table, &fs, obj,
 		    values, set)) < 0 ||
 		    (error = ferry__record_write(u->db, po->table, &fs, sys_id,
-		    "insert", values, NULL, &o, NULL)) < 0)
+		    FERRY_ACTION_INSERT, values, NULL, &o, NULL)) < 0)
 			goto done;
 		report_object(&p->objects, po->table, po->name, "added",
 			"not in the target: added");
@@ -722,11 +728,11 @@ static int object_one(unpack_state *u, up_pack *p,
 		goto done;
 	}
 	o.policy = vendor_app || !strcmp(meta.policy, "protected") ?
-		"protected" : "open";
+		FERRY_POLICY_PROTECTED : FERRY_POLICY_OPEN;
 	if ((error = ferry__record_convert(u->db, po->table, &fs, obj, values,
 	    set)) < 0 ||
 	    (error = ferry__record_write(u->db, po->table, &fs, meta.sys_id,
-	    "update", values, set, &o, NULL)) < 0)
+	    FERRY_ACTION_UPDATE, values, set, &o, NULL)) < 0)
 		goto done;
 	report_object(&p->objects, po->table, po->name, "updated", "not "
 		"customized locally: updated to the pack's definition");

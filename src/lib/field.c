@@ -213,7 +213,7 @@ int ferry__field_add(ferry_db *db, const char *entity, const char *field,
 	}
 	ferry_uuid_new(sys_id);
 	if ((error = ferry__record_write(db, "sys_field", &sysfs, sys_id,
-	    "insert", values, NULL, o, NULL)) < 0)
+	    FERRY_ACTION_INSERT, values, NULL, o, NULL)) < 0)
 		goto done;
 	error = ferry_store__column_add(db, entity, &f);
 done:
@@ -316,7 +316,7 @@ int ferry__field_set(ferry_db *db, const char *entity, const char *field,
 			goto nomem;
 	}
 	error = ferry__record_write(db, "sys_field", &sysfs, sys_id.ptr,
-		"update", values, set, o, NULL);
+		FERRY_ACTION_UPDATE, values, set, o, NULL);
 	goto done;
 nomem:
 	error = ferry__oom(db);
@@ -361,7 +361,7 @@ int ferry_field_drop(ferry_db *db, const char *entity, const char *field)
 	    (error = field_record(db, entity, field, &fs, &sys_id)) < 0 ||
 	    (error = ferry__fields(db, "sys_field", &sysfs)) < 0 ||
 	    (error = ferry__record_write(db, "sys_field", &sysfs, sys_id.ptr,
-	    "delete", NULL, NULL, &o, NULL)) < 0)
+	    FERRY_ACTION_DELETE, NULL, NULL, &o, NULL)) < 0)
 		goto done;
 	error = ferry_store__column_drop(db, entity, field);
 done:

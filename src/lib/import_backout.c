@@ -72,7 +72,8 @@ static int restore_content(backout_state *s, const ferry_import_touched *t,
 		ferry_str_dispose(&err);
 	}
 	if ((error = ferry__record_write(s->db, t->entity, fs, t->sys_id,
-	    exists ? "update" : "insert", values, set, o, hash)) < 0)
+	    exists ? FERRY_ACTION_UPDATE : FERRY_ACTION_INSERT, values, set,
+	    o, hash)) < 0)
 		goto done;
 	/* The very same content is the very same version: the record is
 	 * back at its old version id. */
@@ -125,13 +126,15 @@ static int restore_one(backout_state *s, const ferry_import_touched *t)
 	memset(&o, 0, sizeof(o));
 	o.source = "restore";
 	o.import_id = s->id;
-	o.policy = was_there ? t->parent_policy : NULL;
+	/* The version it goes back to holds a policy the store wrote. */
+	o.own_policy = was_there && ferry_policy_parse(&o.policy,
+		t->parent_policy) == 0;
 	o.vendor = was_there ? t->parent_vendor : -1;
 	o.capture = 0;
 	o.allow_protected = 1;
 	if (!was_there && exists) {
 		error = ferry__record_write(s->db, t->entity, &fs, t->sys_id,
-			"delete", NULL, NULL, &o, NULL);
+			FERRY_ACTION_DELETE, NULL, NULL, &o, NULL);
 		ferry_str_printf(&s->deleted, "%s\t%s\n", t->entity,
 			t->sys_id);
 	} else if (!was_there)

@@ -42,13 +42,15 @@ static const char *stronger(const char *a, const char *b)
 	return policy_rank(a) >= policy_rank(b) ? a : b;
 }
 
+/* How an item is written: with policy, a policy's name (the load refused
+ * any other), or NULL for the local rules. */
 static void write_opts(const commit_state *s, const ferry_import_item *it,
 	const char *policy, ferry_write_opts *o)
 {
 	memset(o, 0, sizeof(*o));
 	o->source = "import";
 	o->import_id = s->id;
-	o->policy = policy;
+	o->own_policy = policy && ferry_policy_parse(&o->policy, policy) == 0;
 	o->vendor = s->application ? 1 : it->vendor;
 	o->capture = 0;
 	o->allow_protected = 1;
@@ -496,7 +498,8 @@ static int write_item(commit_state *s, const ferry_import_item *it,
 	}
 	write_opts(s, it, policy, &o);
 	if ((error = ferry__record_write(s->db, it->entity, fs, target,
-	    is_insert ? "insert" : "update", values, set, &o, NULL)) < 0 ||
+	    is_insert ? FERRY_ACTION_INSERT : FERRY_ACTION_UPDATE, values,
+	    set, &o, NULL)) < 0 ||
 	    (error = adopt(s, it, it->entity, target)) < 0)
 		goto done;
 	outcome = is_insert ? "inserted" : !strcmp(it->act, "merge") ?
@@ -523,8 +526,8 @@ static int delete_item(commit_state *s, const ferry_import_item *it,
 
 	write_opts(s, it, it->policy, &o);
 	if ((error = ferry__record_write(s->db, it->entity, fs,
-	    it->target_id ? it->target_id : it->sys_id, "delete", NULL, NULL,
-	    &o, NULL)) < 0)
+	    it->target_id ? it->target_id : it->sys_id, FERRY_ACTION_DELETE,
+	    NULL, NULL, &o, NULL)) < 0)
 		return error;
 	return ferry_store__import_outcome(s->db, s->id, it->item, "deleted",
 		NULL);

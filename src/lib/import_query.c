@@ -183,8 +183,8 @@ static int delete_one(const char *sys_id, void *payload)
 	query_delete *d = payload;
 
 	d->n++;
-	return ferry__record_write(d->db, d->entity, d->fs, sys_id, "delete",
-		NULL, NULL, d->o, NULL);
+	return ferry__record_write(d->db, d->entity, d->fs, sys_id,
+		FERRY_ACTION_DELETE, NULL, NULL, d->o, NULL);
 }
 
 int ferry__query_commit(ferry_db *db, int64_t id, const ferry_import_item *it,

@@ -168,7 +168,6 @@ static int put_object(ferry_db *db, const char *entity,
 	json_t *jid = json_object_get(obj, "sys_id");
 	ferry_str payload = FERRY_STR_INIT;
 	ferry_record_meta meta;
-	const char *action;
 
 	if (jid && !json_is_null(jid)) {
 		if (!json_is_string(jid))
@@ -224,9 +223,9 @@ static int put_object(ferry_db *db, const char *entity,
 			goto done;
 		}
 	}
-	action = exists ? "update" : "insert";
-	error = ferry__record_write(db, entity, fs, sys_id, action, values,
-		set, &o, NULL);
+	error = ferry__record_write(db, entity, fs, sys_id, exists ?
+		FERRY_ACTION_UPDATE : FERRY_ACTION_INSERT, values, set, &o,
+		NULL);
 done:
 	ferry_str_dispose(&payload);
 	if (values)
@@ -657,8 +656,8 @@ int ferry_record_delete(ferry_db *db, const char *entity, const char *sys_id)
 	}
 	if (error != FERRY_ENOTFOUND)
 		goto done;
-	error = ferry__record_write(db, entity, &fs, sys_id, "delete", NULL,
-		NULL, &o, NULL);
+	error = ferry__record_write(db, entity, &fs, sys_id,
+		FERRY_ACTION_DELETE, NULL, NULL, &o, NULL);
 done:
 	ferry_str_dispose(&who);
 	ferry_fieldset_dispose(&fs);
@@ -774,7 +773,7 @@ int ferry_record_restore_v2(ferry_buf *out, ferry_db *db, const char *entity,
 	}
 	if (!strcmp(v.action.ptr, "delete")) {
 		error = exists ? ferry__record_write(db, entity, &fs, sys_id,
-			"delete", NULL, NULL, &o, written) : 0;
+			FERRY_ACTION_DELETE, NULL, NULL, &o, written) : 0;
 		goto report;
 	}
 	values = ferry__calloc(fs.n ? fs.n : 1, sizeof(*values));
@@ -795,7 +794,8 @@ int ferry_record_restore_v2(ferry_buf *out, ferry_db *db, const char *entity,
 	    set)) < 0)
 		goto done;
 	error = ferry__record_write(db, entity, &fs, sys_id,
-		exists ? "update" : "insert", values, set, &o, written);
+		exists ? FERRY_ACTION_UPDATE : FERRY_ACTION_INSERT, values,
+		set, &o, written);
 report:
 	if (error < 0 || !out)
 		goto done;

@@ -16,13 +16,15 @@
 typedef struct {
 	const char *source;	/* "local", "restore", "import", "unpack" */
 	int64_t import_id;	/* the import, for source "import" */
-	const char *policy;	/* NULL: the local rules (open, changed) */
+	int own_policy;		/* the change brings its policy (below);
+				 * 0: the local rules (open, changed) */
+	ferry_policy policy;
 	int vendor;		/* -1 keeps the record's flag (0 on insert) */
 	int capture;		/* capture into the actor's current pack */
 	int allow_protected;	/* may change a protected record (imports) */
 } ferry_write_opts;
 
-#define FERRY_WRITE_LOCAL { "local", 0, NULL, -1, 1, 0 }
+#define FERRY_WRITE_LOCAL { "local", 0, 0, FERRY_POLICY_OPEN, -1, 1, 0 }
 
 /*
  * The key of the member that names a record's renamed fields in record
@@ -77,13 +79,13 @@ void ferry__object_seal(char out[FERRY_HASH_HEX], const char *table,
 	const char *policy);
 
 /*
- * Write one change.  action is "insert" (sys_id must be new), "update"
- * (values holds every field's new value, set[] marks the changed ones)
- * or "delete" (values ignored).  The version hash is returned in
- * version_out when it is not NULL.
+ * Write one change.  action is FERRY_ACTION_INSERT (sys_id must be new),
+ * FERRY_ACTION_UPDATE (values holds every field's new value, set[] marks
+ * the changed ones) or FERRY_ACTION_DELETE (values ignored).  The
+ * version hash is returned in version_out when it is not NULL.
  */
 int ferry__record_write(ferry_db *db, const char *entity,
-	const ferry_fieldset *fs, const char *sys_id, const char *action,
+	const ferry_fieldset *fs, const char *sys_id, ferry_action action,
 	const ferry_value *values, const int *set, const ferry_write_opts *o,
 	char version_out[FERRY_HASH_HEX]);
 

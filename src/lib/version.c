@@ -100,7 +100,7 @@ int ferry__capture(ferry_db *db, const char *entity, const char *sys_id,
 }
 
 int ferry__record_write(ferry_db *db, const char *entity,
-	const ferry_fieldset *fs, const char *sys_id, const char *action,
+	const ferry_fieldset *fs, const char *sys_id, ferry_action action,
 	const ferry_value *values, const int *set, const ferry_write_opts *o,
 	char version_out[FERRY_HASH_HEX])
 {
@@ -112,13 +112,12 @@ int ferry__record_write(ferry_db *db, const char *entity,
 	ferry_version_row v;
 	ferry_audit audit;
 	char hash[FERRY_HASH_HEX], now[FERRY_ISO_LEN];
-	ferry_policy had = FERRY_POLICY_OPEN;
-	const char *policy;
+	ferry_policy had = FERRY_POLICY_OPEN, policy;
 	int error, exists, vendor, is_insert, is_delete;
 	int64_t version_id;
 
-	is_insert = !strcmp(action, "insert");
-	is_delete = !strcmp(action, "delete");
+	is_insert = action == FERRY_ACTION_INSERT;
+	is_delete = action == FERRY_ACTION_DELETE;
 	if ((error = ferry__actor(db)) < 0)
 		goto done;
 	error = ferry_store__record_meta(db, entity, sys_id, &meta);
@@ -153,14 +152,14 @@ int ferry__record_write(ferry_db *db, const char *entity,
 	/* The local rules: a new record is open, a local change makes it
 	 * changed, a protected one stays protected (imports bring their
 	 * own). */
-	if (o->policy)
+	if (o->own_policy)
 		policy = o->policy;
 	else if (is_insert)
-		policy = ferry_policy_name(FERRY_POLICY_OPEN);
+		policy = FERRY_POLICY_OPEN;
 	else if (had == FERRY_POLICY_PROTECTED)
-		policy = ferry_policy_name(FERRY_POLICY_PROTECTED);
+		policy = FERRY_POLICY_PROTECTED;
 	else
-		policy = ferry_policy_name(FERRY_POLICY_CHANGED);
+		policy = FERRY_POLICY_CHANGED;
 	vendor = o->vendor >= 0 ? o->vendor : exists ? meta.vendor : 0;
 
 	/* The payload of a delete records what was deleted. */
@@ -181,8 +180,8 @@ int ferry__record_write(ferry_db *db, const char *entity,
 		error = ferry__oom(db);
 		goto done;
 	}
-	ferry__version_hash(hash, entity, rkey.ptr, action, payload.ptr,
-		payload.size);
+	ferry__version_hash(hash, entity, rkey.ptr, ferry_action_name(action),
+		payload.ptr, payload.size);
 	error = ferry_store__version_latest(db, entity, sys_id, &parent);
 	if (error < 0 && error != FERRY_ENOTFOUND)
 		goto done;
@@ -193,12 +192,12 @@ int ferry__record_write(ferry_db *db, const char *entity,
 	v.entity = entity;
 	v.sys_id = sys_id;
 	v.rkey = rkey.ptr;
-	v.action = action;
+	v.action = ferry_action_name(action);
 	v.hash = hash;
 	v.parent = parent.id ? parent.hash.ptr : NULL;
 	v.parent_id = parent.id;
 	v.payload = payload.ptr;
-	v.policy = policy;
+	v.policy = ferry_policy_name(policy);
 	v.vendor = vendor;
 	v.author = db->user;
 	v.at = now;

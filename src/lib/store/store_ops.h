@@ -279,12 +279,12 @@ FERRY_STORE_OP(int, record_exists, (ferry_db *db, const char *entity,
  */
 FERRY_STORE_OP(int, record_insert, (ferry_db *db, const char *entity,
 	const ferry_fieldset *fs, const ferry_value *values,
-	const char *sys_id, const char *policy, int vendor,
+	const char *sys_id, ferry_policy policy, int vendor,
 	const char *version, const ferry_audit *audit),
 	(db, entity, fs, values, sys_id, policy, vendor, version, audit))
 FERRY_STORE_OP(int, record_update, (ferry_db *db, const char *entity,
 	const ferry_fieldset *fs, const ferry_value *values, const int *set,
-	const char *sys_id, const char *policy, int vendor,
+	const char *sys_id, ferry_policy policy, int vendor,
 	const char *version, const ferry_audit *audit),
 	(db, entity, fs, values, set, sys_id, policy, vendor, version, audit))
 /* The stored values of a record's fields (values has fs->n slots). */

@@ -76,7 +76,7 @@ int ferry_sqlite__record_exists(ferry_db *db, const char *entity,
 
 int ferry_sqlite__record_insert(ferry_db *db, const char *entity,
 	const ferry_fieldset *fs, const ferry_value *values,
-	const char *sys_id, const char *policy, int vendor,
+	const char *sys_id, ferry_policy policy, int vendor,
 	const char *version, const ferry_audit *audit)
 {
 	ferry_str sql = FERRY_STR_INIT;
@@ -102,7 +102,8 @@ int ferry_sqlite__record_insert(ferry_db *db, const char *entity,
 	sqlite3_bind_text(st, 1, sys_id, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 2, audit->at, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 3, audit->user, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 4, policy, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 4, ferry_policy_name(policy), -1,
+		SQLITE_STATIC);
 	sqlite3_bind_int(st, 5, vendor ? 1 : 0);
 	sqlite3_bind_text(st, 6, version, -1, SQLITE_TRANSIENT);
 	for (i = 0; i < fs->n; i++)
@@ -112,7 +113,7 @@ int ferry_sqlite__record_insert(ferry_db *db, const char *entity,
 
 int ferry_sqlite__record_update(ferry_db *db, const char *entity,
 	const ferry_fieldset *fs, const ferry_value *values, const int *set,
-	const char *sys_id, const char *policy, int vendor,
+	const char *sys_id, ferry_policy policy, int vendor,
 	const char *version, const ferry_audit *audit)
 {
 	ferry_str sql = FERRY_STR_INIT;
@@ -137,7 +138,8 @@ int ferry_sqlite__record_update(ferry_db *db, const char *entity,
 	sqlite3_bind_text(st, 1, sys_id, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 2, audit->at, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 3, audit->user, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 4, policy, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 4, ferry_policy_name(policy), -1,
+		SQLITE_STATIC);
 	sqlite3_bind_int(st, 5, vendor ? 1 : 0);
 	sqlite3_bind_text(st, 6, version, -1, SQLITE_TRANSIENT);
 	for (i = 0, n = 7; i < fs->n; i++)
