@@ -422,10 +422,9 @@ static int load_doc(ferry_db *db, ferry_buf *out, int64_t id,
 	ferry_str doc = FERRY_STR_INIT;
 	int error;
 
-	if ((error = ferry_store__import_load_doc(db, id, &doc)) == 0) {
-		/* {...} from the store, then the message, the signature
+	if ((error = ferry__import_doc_load(db, id, &doc)) == 0) {
+		/* The document's members, then the message, the signature
 		 * and the warnings. */
-		ferry_str_truncate(&doc, doc.size - 1);
 		put_previous_message(&doc, prev, ferry_str_cstr(prev_stamp),
 			stamp);
 		ferry_str_puts(&doc, ",\"signature\":");
@@ -639,17 +638,6 @@ int ferry__import_item_find(ferry_db *db, int64_t id, int64_t item,
 			"item %lld; see 'ferry import preview %lld'",
 			(long long)id, (long long)item, (long long)id);
 	return error;
-}
-
-const char *ferry__import_item_type(const ferry_import_item *it)
-{
-	if (!it->t || strcmp(it->t, "record") != 0 || !it->entity)
-		return it->t ? it->t : "unknown";
-	if (!strcmp(it->entity, "sys_entity"))
-		return "entity";
-	if (!strcmp(it->entity, "sys_field"))
-		return "field";
-	return ferry__is_system_entity(it->entity) ? "object" : "record";
 }
 
 /* Refuse a resolution an item's problems do not allow, saying what
@@ -964,7 +952,7 @@ int ferry_import_list(ferry_buf *out, ferry_db *db)
 
 	FERRY_CHECK_DB(db);
 	if ((error = ferry__actor(db)) < 0 ||
-	    (error = ferry_store__import_list(db, &json)) < 0) {
+	    (error = ferry__import_doc_list(db, &json)) < 0) {
 		ferry_str_dispose(&json);
 		return error;
 	}
@@ -980,7 +968,7 @@ int ferry_import_show(ferry_buf *out, ferry_db *db, int64_t id)
 	FERRY_CHECK_DB(db);
 	if ((error = ferry__actor(db)) < 0 ||
 	    (error = ferry__import_find(db, id, NULL, NULL, &imp)) < 0 ||
-	    (error = ferry_store__import_show(db, id, &json)) < 0) {
+	    (error = ferry__import_doc_show(db, id, &json)) < 0) {
 		ferry_str_dispose(&json);
 		return error;
 	}

@@ -247,13 +247,9 @@ int ferry_import_backout(ferry_buf *out, ferry_db *db, int64_t id)
 	ferry__now_iso(db, now);
 	if ((error = ferry_store__import_set_state(db, id, "backed_out",
 	    db->user, now, NULL)) < 0 ||
-	    (error = ferry_store__import_backout_doc(db, id, s.restored,
+	    (error = ferry__import_doc_backout(db, id, s.restored,
 	    &doc)) < 0)
 		goto done;
-	if ((error = ferry__word_problems(&doc)) < 0) {
-		error = ferry__error(db, error, "out of memory");
-		goto done;
-	}
 	error = ferry__buf_take(db, out, &doc);
 done:
 	ferry_import_touched_dispose(&t);

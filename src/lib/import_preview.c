@@ -822,7 +822,7 @@ static int check_filter(ferry_db *db, const ferry_preview_filter *f,
 int ferry_import_preview_each_filtered(ferry_db *db, int64_t id,
 	const ferry_preview_filter *f, ferry_preview_cb cb, void *payload)
 {
-	ferry_str summary = FERRY_STR_INIT, counts = FERRY_STR_INIT;
+	ferry_str summary = FERRY_STR_INIT;
 	ferry_problem_filter pf;
 	stream_state s;
 	int error;
@@ -835,22 +835,8 @@ int ferry_import_preview_each_filtered(ferry_db *db, int64_t id,
 		return error;
 	/* The plan is one transaction; the listing reads what it kept. */
 	if ((error = preview_plan(db, id)) < 0 ||
-	    (error = ferry_store__import_preview_doc(db, id, &summary)) < 0 ||
-	    (error = ferry_store__import_problem_counts(db, id, &pf,
-	    &counts)) < 0)
+	    (error = ferry__import_doc_summary(db, id, &pf, &summary)) < 0)
 		goto done;
-	/* {...summary} + the counts' members: {...,"kinds":..,"matched":n} */
-	if (summary.size < 2 || counts.size < 2) {
-		error = ferry__error(db, FERRY_EIO, "reading an import");
-		goto done;
-	}
-	summary.size--;
-	ferry_str_putc(&summary, ',');
-	ferry_str_put(&summary, counts.ptr + 1, counts.size - 1);
-	if (ferry_str_failed(&summary)) {
-		error = ferry__error(db, FERRY_ENOMEM, "out of memory");
-		goto done;
-	}
 	if ((error = cb(FERRY_PREVIEW_SUMMARY, summary.ptr, summary.size,
 	    payload)) != 0)
 		goto done;
@@ -868,7 +854,6 @@ done:
 	ferry_str_dispose(&s.line);
 	ferry_str_dispose(&s.msg);
 	ferry_str_dispose(&summary);
-	ferry_str_dispose(&counts);
 	return error;
 }
 

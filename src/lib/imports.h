@@ -68,8 +68,32 @@ int ferry__import_item_find(ferry_db *db, int64_t id, int64_t item,
 /* What an item is, for listings: "record", "entity" or "field" (a
  * catalog record: an entity or field definition), "object" (an
  * associated object), "schema" (a declared schema), "formula",
- * "dataset", or the item's own kind. */
+ * "dataset", or the item's own kind (import_docs.c). */
 const char *ferry__import_item_type(const ferry_import_item *it);
+/* The same from an item's kind t and entity. */
+const char *ferry__import_type_of(const char *t, const char *entity);
+
+/*
+ * The documents of an import (import_docs.c), appended to doc from the
+ * store's facts; docs/import.md shows them.  load and summary leave the
+ * object open for the caller's members: load {id, stamp, items, kind,
+ * mode, pack, source, previous; summary {id, state, stamp, pack, items,
+ * actions, unresolved, problem_count, kinds, matched} (kinds: every
+ * problem by kind; matched: how many f keeps, f may be NULL).
+ */
+int ferry__import_doc_load(ferry_db *db, int64_t id, ferry_str *doc);
+int ferry__import_doc_summary(ferry_db *db, int64_t id,
+	const ferry_problem_filter *f, ferry_str *doc);
+/* {id, state, stamp, pack, backup, committed_at, outcomes, schema,
+ * definitions} after a commit. */
+int ferry__import_doc_commit(ferry_db *db, int64_t id, ferry_str *doc);
+/* {id, state, restored, backed_out_at, problems} after a back out, each
+ * problem with the words of its facts. */
+int ferry__import_doc_backout(ferry_db *db, int64_t id, int64_t restored,
+	ferry_str *doc);
+/* Every import; one import with its items. */
+int ferry__import_doc_list(ferry_db *db, ferry_str *doc);
+int ferry__import_doc_show(ferry_db *db, int64_t id, ferry_str *doc);
 
 /* One field of a record item, decided by the three-way merge: values
  * as canonical JSON text (owned); base NULL when the item carries no
@@ -169,9 +193,6 @@ void ferry__fact_text(ferry_str *facts, const char *sentence);
 /* Record a problem the library worded itself (sentence). */
 int ferry__problem_say(ferry_db *db, int64_t id, int64_t item,
 	const char *kind, const char *severity, const ferry_str *sentence);
-/* A document of the store whose "problems" carry "facts": each becomes
- * the "message" its facts say. */
-int ferry__word_problems(ferry_str *doc);
 /* 1 when code has words here. */
 int ferry__fact_known(const char *code);
 

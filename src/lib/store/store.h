@@ -871,9 +871,33 @@ int ferry_store__query_count(ferry_db *db, const char *entity,
 int ferry_store__query_each(ferry_db *db, const char *entity,
 	const char *const *fields, const char *const *values, size_t n,
 	int (*cb)(const char *sys_id, void *payload), void *payload);
-/* The load document: {id, stamp, items, kind, mode, pack, source,
- * previous}. */
-int ferry_store__import_load_doc(ferry_db *db, int64_t id, ferry_str *json);
+/* An import as its documents show it; strings live for the callback
+ * (NULL when absent). */
+typedef struct {
+	int64_t id;
+	const char *state, *stamp, *kind, *mode, *file;
+	int64_t items;
+	const char *pack_uid, *pack_name;
+	/* The header's pack.completed_at: a string, or with
+	 * completed_number the text of a number or truth there. */
+	const char *completed_at;
+	int completed_number;
+	const char *source_id, *source_name;
+	int64_t previous_id;		/* 0 when none */
+	int previous_found;		/* that import exists: */
+	const char *previous_stamp;	/* ...its stamp */
+	const char *loaded_by, *loaded_at, *previewed_at;
+	const char *committed_by, *committed_at, *backup;
+	const char *backed_out_by, *backed_out_at;
+} ferry_import_entry;
+
+typedef int (*ferry_import_cb)(const ferry_import_entry *e, void *payload);
+
+/* Every import by id, or (id not 0) that one: FERRY_ENOTFOUND (no
+ * message) when there is none.  Non-zero from cb stops and is
+ * returned. */
+int ferry_store__import_each(ferry_db *db, int64_t id, ferry_import_cb cb,
+	void *payload);
 
 /* The distinct entities of record items, by name. */
 int ferry_store__import_entities(ferry_db *db, int64_t id,
@@ -1037,10 +1061,11 @@ int ferry_store__import_set_state(ferry_db *db, int64_t id,
 int ferry_store__import_mark_plan(ferry_db *db, int64_t id, int current);
 int ferry_store__import_plan_current(ferry_db *db, int64_t id,
 	int *current);
-/* The preview's summary: {id, state, stamp, pack, items, actions:{...},
- * unresolved, problem_count}. */
-int ferry_store__import_preview_doc(ferry_db *db, int64_t id,
-	ferry_str *json);
+/* How many items of an import the plan gives each decision, one call
+ * of cb per decision that some item has, by decision. */
+int ferry_store__import_decision_counts(ferry_db *db, int64_t id,
+	int (*cb)(const char *decision, int64_t n, void *payload),
+	void *payload);
 /* Which problems to read: NULL members (and limit 0) for any. */
 typedef struct {
 	const char *severity, *kind, *entity;
@@ -1062,10 +1087,12 @@ int ferry_store__import_problems_each(ferry_db *db, int64_t id,
 	const ferry_problem_filter *f,
 	int (*cb)(const ferry_import_problem_row *row, void *payload),
 	void *payload);
-/* {"kinds":{kind: count, ...}, "matched": count}: all problems by kind,
- * and the number f keeps. */
-int ferry_store__import_problem_counts(ferry_db *db, int64_t id,
-	const ferry_problem_filter *f, ferry_str *json);
+/* Every problem of an import counted by kind (cb once per kind, by
+ * kind), and in *matched the number f keeps. */
+int ferry_store__import_problem_kinds(ferry_db *db, int64_t id,
+	const ferry_problem_filter *f,
+	int (*cb)(const char *kind, int64_t n, void *payload), void *payload,
+	int64_t *matched);
 
 /* ---- resolve ---- */
 
@@ -1144,9 +1171,29 @@ int ferry_store__import_adopt(ferry_db *db, const char *entity,
  * and the detail: the merge's reason, a definition's result. */
 int ferry_store__import_outcome(ferry_db *db, int64_t id, int64_t item,
 	const char *outcome, const char *detail);
-/* {id, state, backup, outcomes:{...}, schema:[...], definitions:[...]}. */
-int ferry_store__import_commit_doc(ferry_db *db, int64_t id,
-	ferry_str *json);
+/* How many items of a committed import have each outcome (what commit
+ * recorded, else what the item's act did), one call of cb per outcome
+ * some item has. */
+int ferry_store__import_outcome_counts(ferry_db *db, int64_t id,
+	int (*cb)(const char *outcome, int64_t n, void *payload),
+	void *payload);
+/* An item of an import with what commit did with it; strings live for
+ * the callback. */
+typedef struct {
+	int64_t item;
+	const char *t, *entity, *key;
+	const char *outcome;	/* as ferry_store__import_outcome_counts() */
+	const char *detail;	/* NULL when none */
+} ferry_import_outcome_row;
+
+/* The catalog record items (FERRY_IMPORT_CATALOG) or the formula and
+ * data set items (FERRY_IMPORT_DEFINITIONS) of an import, in item order,
+ * with their outcome.  Non-zero from cb stops and is returned. */
+#define FERRY_IMPORT_CATALOG 1
+#define FERRY_IMPORT_DEFINITIONS 2
+int ferry_store__import_outcomes_each(ferry_db *db, int64_t id, int what,
+	int (*cb)(const ferry_import_outcome_row *row, void *payload),
+	void *payload);
 
 /* ---- back out ---- */
 
@@ -1171,15 +1218,39 @@ void ferry_import_touched_dispose(ferry_import_touched *t);
  * "import"); FERRY_ENOTFOUND (no message) when there is none. */
 int ferry_store__import_touched_next(ferry_db *db, int64_t id,
 	int64_t after, ferry_import_touched *out);
-/* {id, state, restored, backed_out_at, problems:[...]} after a back
- * out; each problem has its facts, not yet its words. */
-int ferry_store__import_backout_doc(ferry_db *db, int64_t id,
-	int64_t restored, ferry_str *json);
+/* The problems of an import whose kind is in kinds (comma-separated),
+ * by item and kind; t, action, decision and resolution are NULL.
+ * Non-zero from cb stops and is returned. */
+int ferry_store__import_problems_of_kinds(ferry_db *db, int64_t id,
+	const char *kinds,
+	int (*cb)(const ferry_import_problem_row *row, void *payload),
+	void *payload);
 
 /* ---- listing ---- */
 
-int ferry_store__import_list(ferry_db *db, ferry_str *json);
-int ferry_store__import_show(ferry_db *db, int64_t id, ferry_str *json);
+/* An item of an import as shown; strings live for the callback. */
+typedef struct {
+	int64_t item;
+	const char *t;
+	const char *entity;	/* the item's entity, else its kind */
+	const char *sys_id, *key;
+	const char *act;	/* the plan's act, else its decision, else
+				 * the package's action */
+	const char *action;	/* the package's */
+	const char *resolution;
+	int whole;		/* accepted --whole */
+	const char *resolved_by, *resolved_at;
+	const char *outcome;	/* once committed, as
+				 * ferry_store__import_outcome_counts() */
+	const char *detail;
+	int64_t problems;	/* how many the item has */
+} ferry_import_item_entry;
+
+/* Every item of an import in item order.  Non-zero from cb stops and
+ * is returned. */
+int ferry_store__import_item_entries(ferry_db *db, int64_t id,
+	int (*cb)(const ferry_import_item_entry *e, void *payload),
+	void *payload);
 
 
 #endif
