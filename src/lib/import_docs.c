@@ -2,7 +2,8 @@
  * import_docs.c - the documents of an import (load, preview, commit,
  * back out, list, show), written from the facts the store returns
  * (store.h, "imports"): the import's row, its items, counts.  The store
- * builds no JSON for them, so every store prints the same bytes.
+ * builds no JSON for them, so every store prints the same bytes.  List
+ * and show are nothing but their documents, so they are here too.
  */
 #include "imports.h"
 
@@ -17,22 +18,6 @@ static const char *const decisions[] = { "insert", "update", "merge",
 static const char *const outcomes[] = { "inserted", "updated", "merged",
 	"deleted", "skipped" };
 #define WORDS 5
-
-const char *ferry__import_type_of(const char *t, const char *entity)
-{
-	if (!t || strcmp(t, "record") != 0 || !entity)
-		return t ? t : "unknown";
-	if (!strcmp(entity, "sys_entity"))
-		return "entity";
-	if (!strcmp(entity, "sys_field"))
-		return "field";
-	return ferry__is_system_entity(entity) ? "object" : "record";
-}
-
-const char *ferry__import_item_type(const ferry_import_item *it)
-{
-	return ferry__import_type_of(it->t, it->entity);
-}
 
 /* The import's row, copied out of the store's callback as the members
  * each document writes. */
@@ -204,7 +189,7 @@ static int kind_cb(const char *kind, int64_t n, void *payload)
 }
 
 int ferry__import_doc_summary(ferry_db *db, int64_t id,
-	const ferry_problem_filter *f, ferry_str *doc)
+	const ferry_problem_filter *f, ferry_str *doc, int64_t *unresolved_out)
 {
 	ferry_str kinds = FERRY_STR_INIT;
 	word_counts c;
@@ -229,6 +214,8 @@ int ferry__import_doc_summary(ferry_db *db, int64_t id,
 	ferry_json_close(&kinds, '}');
 	put_counts(doc, "actions", &c);
 	ferry_json_int(doc, "unresolved", unresolved);
+	if (unresolved_out)
+		*unresolved_out = unresolved;
 	ferry_json_int(doc, "problem_count", k.total);
 	ferry_json_raw(doc, "kinds", kinds.ptr, kinds.size);
 	ferry_json_int(doc, "matched", matched);
@@ -387,7 +374,7 @@ static int list_members(ferry_str *doc, const ferry_import_entry *e,
 	return ferry_str_failed(doc) ? FERRY_ENOMEM : 0;
 }
 
-int ferry__import_doc_list(ferry_db *db, ferry_str *doc)
+static int doc_list(ferry_db *db, ferry_str *doc)
 {
 	entry_writer w;
 	int error;
@@ -461,7 +448,7 @@ static int show_item_cb(const ferry_import_item_entry *e, void *payload)
 	return ferry_str_failed(doc) ? FERRY_ENOMEM : 0;
 }
 
-int ferry__import_doc_show(ferry_db *db, int64_t id, ferry_str *doc)
+static int doc_show(ferry_db *db, int64_t id, ferry_str *doc)
 {
 	show_parts p;
 	int error;
@@ -496,4 +483,34 @@ out:
 	ferry_str_dispose(&p.head);
 	ferry_str_dispose(&p.tail);
 	return done(db, doc, error);
+}
+
+int ferry_import_list(ferry_buf *out, ferry_db *db)
+{
+	ferry_str json = FERRY_STR_INIT;
+	int error;
+
+	FERRY_CHECK_DB(db);
+	if ((error = ferry__actor(db)) < 0 ||
+	    (error = doc_list(db, &json)) < 0) {
+		ferry_str_dispose(&json);
+		return error;
+	}
+	return ferry__buf_take(db, out, &json);
+}
+
+int ferry_import_show(ferry_buf *out, ferry_db *db, int64_t id)
+{
+	ferry_import_row imp;
+	ferry_str json = FERRY_STR_INIT;
+	int error;
+
+	FERRY_CHECK_DB(db);
+	if ((error = ferry__actor(db)) < 0 ||
+	    (error = ferry__import_find(db, id, NULL, NULL, &imp)) < 0 ||
+	    (error = doc_show(db, id, &json)) < 0) {
+		ferry_str_dispose(&json);
+		return error;
+	}
+	return ferry__buf_take(db, out, &json);
 }

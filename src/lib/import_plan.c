@@ -1,5 +1,5 @@
 /*
- * import_preview.c - importing a package, part two: the plan.  For every
+ * import_plan.c - importing a package, part two: the plan.  For every
  * staged item, decide what it does to the target (insert, update, merge,
  * delete, skip) and record every problem it has, each with a kind, a
  * severity and a sentence saying what to do (docs/import.md, "Preview").
@@ -819,15 +819,17 @@ static int check_filter(ferry_db *db, const ferry_preview_filter *f,
 	return 0;
 }
 
-int ferry_import_preview_each_filtered(ferry_db *db, int64_t id,
-	const ferry_preview_filter *f, ferry_preview_cb cb, void *payload)
+/* The preview, as ferry_import_preview_each_filtered() streams it, with
+ * the count of unresolved items in *unresolved (unless NULL). */
+static int preview_each(ferry_db *db, int64_t id,
+	const ferry_preview_filter *f, ferry_preview_cb cb, void *payload,
+	int64_t *unresolved)
 {
 	ferry_str summary = FERRY_STR_INIT;
 	ferry_problem_filter pf;
 	stream_state s;
 	int error;
 
-	FERRY_CHECK_DB(db);
 	memset(&s, 0, sizeof(s));
 	if (!cb)
 		return ferry__error(db, FERRY_EMISUSE, "no callback given");
@@ -835,7 +837,8 @@ int ferry_import_preview_each_filtered(ferry_db *db, int64_t id,
 		return error;
 	/* The plan is one transaction; the listing reads what it kept. */
 	if ((error = preview_plan(db, id)) < 0 ||
-	    (error = ferry__import_doc_summary(db, id, &pf, &summary)) < 0)
+	    (error = ferry__import_doc_summary(db, id, &pf, &summary,
+	    unresolved)) < 0)
 		goto done;
 	if ((error = cb(FERRY_PREVIEW_SUMMARY, summary.ptr, summary.size,
 	    payload)) != 0)
@@ -855,6 +858,13 @@ done:
 	ferry_str_dispose(&s.msg);
 	ferry_str_dispose(&summary);
 	return error;
+}
+
+int ferry_import_preview_each_filtered(ferry_db *db, int64_t id,
+	const ferry_preview_filter *f, ferry_preview_cb cb, void *payload)
+{
+	FERRY_CHECK_DB(db);
+	return preview_each(db, id, f, cb, payload, NULL);
 }
 
 int ferry_import_preview_each(ferry_db *db, int64_t id, ferry_preview_cb cb,
@@ -881,14 +891,13 @@ static int collect(ferry_preview_part part, const char *json, size_t len,
 	return ferry_str_failed(doc) ? FERRY_ENOMEM : 0;
 }
 
-int ferry_import_preview_filtered(ferry_buf *out, ferry_db *db, int64_t id,
-	const ferry_preview_filter *f)
+int ferry__import_preview(ferry_buf *out, ferry_db *db, int64_t id,
+	const ferry_preview_filter *f, int64_t *unresolved)
 {
 	ferry_str doc = FERRY_STR_INIT;
 	int error;
 
-	FERRY_CHECK_DB(db);
-	error = ferry_import_preview_each_filtered(db, id, f, collect, &doc);
+	error = preview_each(db, id, f, collect, &doc, unresolved);
 	if (error == FERRY_ENOMEM)
 		error = ferry__error(db, error, "out of memory");
 	if (error == 0) {
@@ -897,6 +906,13 @@ int ferry_import_preview_filtered(ferry_buf *out, ferry_db *db, int64_t id,
 	}
 	ferry_str_dispose(&doc);
 	return error;
+}
+
+int ferry_import_preview_filtered(ferry_buf *out, ferry_db *db, int64_t id,
+	const ferry_preview_filter *f)
+{
+	FERRY_CHECK_DB(db);
+	return ferry__import_preview(out, db, id, f, NULL);
 }
 
 int ferry_import_preview(ferry_buf *out, ferry_db *db, int64_t id)
