@@ -866,7 +866,8 @@ static int replan(ferry_db *db, const ferry_import_row *imp,
 
 	if ((error = ferry__import_keep_plan(db, imp, 0)) < 0)
 		return error;
-	return ferry_store__import_unresolved(db, imp->id, unresolved, NULL);
+	return ferry_store__import_unresolved(db, imp->id, unresolved, NULL,
+		NULL);
 }
 
 int ferry_import_commit(ferry_buf *out, ferry_db *db, int64_t id,

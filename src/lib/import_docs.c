@@ -207,7 +207,7 @@ int ferry__import_doc_summary(ferry_db *db, int64_t id,
 	    (error = ferry_store__import_decision_counts(db, id, count_cb,
 	    &c)) < 0 ||
 	    (error = ferry_store__import_unresolved(db, id, &unresolved,
-	    NULL)) < 0 ||
+	    NULL, NULL)) < 0 ||
 	    (error = ferry_store__import_problem_kinds(db, id, f, kind_cb, &k,
 	    &matched)) < 0)
 		goto out;

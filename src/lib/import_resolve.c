@@ -8,6 +8,8 @@
  */
 #include "imports.h"
 
+#include "jsonw.h"
+
 #include <string.h>
 
 /* Refuse a resolution an item's problems do not allow, saying what
@@ -72,6 +74,13 @@ done:
 	return error;
 }
 
+/* One item number more in a JSON array. */
+static int put_item(int64_t item, void *payload)
+{
+	ferry_json_int(payload, NULL, item);
+	return 0;
+}
+
 int ferry__import_resolve(ferry_buf *out, ferry_db *db, int64_t id,
 	const char *resolution, const int64_t *items, size_t n,
 	int64_t *resolved_out)
@@ -104,32 +113,43 @@ int ferry__import_resolve(ferry_buf *out, ferry_db *db, int64_t id,
 	    &imp)) < 0)
 		goto done;
 	ferry__now_iso(db, now);
+	ferry_json_open(&left_items, NULL, '[');
+	ferry_json_open(&unresolved_items, NULL, '[');
 	if (n == 0) {
 		error = ferry_store__import_resolve_all(db, id, resolution,
 			whole, strcmp(resolution, "accept") ? NULL :
 			FERRY_IMPORT_NOT_ACCEPTABLE, db->user, now, &resolved,
-			&left, &left_items);
+			&left, put_item, &left_items);
 	} else {
 		/* All or nothing: the first refusal rolls back. */
 		for (i = 0; i < n && !error; i++)
 			error = resolve_one(db, id, items[i], resolution,
 				whole, now);
 		resolved = (int64_t)n;
-		ferry_str_puts(&left_items, "[]");
 	}
 	/* A resolution may change what other items find (a reference to
 	 * a skipped record): commit plans again. */
 	if (error < 0 ||
 	    (error = ferry_store__import_mark_plan(db, id, 0)) < 0 ||
 	    (error = ferry_store__import_unresolved(db, id, &unresolved,
-	    &unresolved_items)) < 0)
+	    put_item, &unresolved_items)) < 0)
 		goto done;
-	ferry_str_printf(&doc, "{\"id\":%lld,\"resolution\":\"%s\","
-		"\"resolved\":%lld,\"left\":%lld,\"left_items\":%s,"
-		"\"unresolved\":%lld,\"unresolved_items\":%s}", (long long)id,
-		whole ? "accept_whole" : resolution, (long long)resolved,
-		(long long)left, ferry_str_cstr(&left_items),
-		(long long)unresolved, ferry_str_cstr(&unresolved_items));
+	ferry_json_close(&left_items, ']');
+	ferry_json_close(&unresolved_items, ']');
+	ferry_json_open(&doc, NULL, '{');
+	ferry_json_int(&doc, "id", id);
+	ferry_json_str(&doc, "resolution", whole ? "accept_whole" :
+		resolution);
+	ferry_json_int(&doc, "resolved", resolved);
+	ferry_json_int(&doc, "left", left);
+	ferry_json_raw(&doc, "left_items", left_items.ptr, left_items.size);
+	ferry_json_int(&doc, "unresolved", unresolved);
+	ferry_json_raw(&doc, "unresolved_items", unresolved_items.ptr,
+		unresolved_items.size);
+	ferry_json_close(&doc, '}');
+	if (ferry_str_failed(&left_items) ||
+	    ferry_str_failed(&unresolved_items))
+		doc.failed = 1;
 	if ((error = ferry__buf_take(db, out, &doc)) == 0)
 		*resolved_out = resolved;
 done:

@@ -53,6 +53,18 @@ int ferry_imports__counts(ferry_db *db, sqlite3_stmt *st,
 	return ferry_sq__rows_end(db, st, rc, error, "reading an import");
 }
 
+int ferry_imports__numbers(ferry_db *db, sqlite3_stmt *st,
+	int (*each)(int64_t n, void *payload), void *payload,
+	const char *what)
+{
+	int error = 0, rc;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if ((error = each(sqlite3_column_int64(st, 0), payload)) != 0)
+			break;
+	return ferry_sq__rows_end(db, st, rc, error, what);
+}
+
 /* Prepare a statement that is not cached (dynamic or long-running);
  * sql is consumed. */
 int ferry_imports__prepare(ferry_db *db, ferry_str *sql, sqlite3_stmt **st,

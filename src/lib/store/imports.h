@@ -63,6 +63,11 @@ int ferry_imports__run(ferry_db *db, const char *sql, int64_t id,
  * word and a count; resets it. */
 int ferry_imports__counts(ferry_db *db, sqlite3_stmt *st,
 	int (*cb)(const char *word, int64_t n, void *payload), void *payload);
+/* Hand each the integer of column 0 of every row of a cached statement
+ * (parameters bound); resets it. */
+int ferry_imports__numbers(ferry_db *db, sqlite3_stmt *st,
+	int (*each)(int64_t n, void *payload), void *payload,
+	const char *what);
 /* Read a row of ITEM_COLUMNS (or ITEM_STAGED) into it. */
 int ferry_imports__item_row(ferry_db *db, sqlite3_stmt *st,
 	ferry_import_item *it);

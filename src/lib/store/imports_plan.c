@@ -596,7 +596,7 @@ int ferry_store__import_problems_referenced(ferry_db *db, int64_t id,
 	"('formula_draft_exists', 'missing_entity')))"
 
 int ferry_store__import_unresolved(ferry_db *db, int64_t id, int64_t *count,
-	ferry_str *items)
+	int (*each)(int64_t item, void *payload), void *payload)
 {
 	sqlite3_stmt *st;
 	int error, rc;
@@ -610,14 +610,14 @@ int ferry_store__import_unresolved(ferry_db *db, int64_t id, int64_t *count,
 	ferry_sq__reset(st);
 	if (rc != SQLITE_ROW)
 		return ferry_sq__error(db, rc, "reading an import");
-	if (!items)
+	if (!each)
 		return 0;
-	if ((error = ferry_sq__prepare(db, "SELECT coalesce(json_group_array("
-	    "item), '[]') FROM (SELECT DISTINCT pr.item AS item " UNRESOLVED
-	    " ORDER BY pr.item)", &st)) < 0)
+	if ((error = ferry_sq__prepare(db, "SELECT DISTINCT pr.item "
+	    UNRESOLVED " ORDER BY pr.item", &st)) < 0)
 		return error;
 	sqlite3_bind_int64(st, 1, id);
-	return ferry_sq__text(db, st, items);
+	return ferry_imports__numbers(db, st, each, payload,
+		"reading an import");
 }
 
 int ferry_store__import_discard(ferry_db *db, int64_t id)
@@ -816,7 +816,7 @@ int ferry_store__import_resolution_clear(ferry_db *db, int64_t id,
 int ferry_store__import_resolve_all(ferry_db *db, int64_t id,
 	const char *resolution, int whole, const char *not_kinds,
 	const char *by, const char *at, int64_t *resolved, int64_t *left,
-	ferry_str *left_items)
+	int (*each_left)(int64_t item, void *payload), void *payload)
 {
 	sqlite3_stmt *st;
 	int error, rc;
@@ -839,10 +839,8 @@ int ferry_store__import_resolve_all(ferry_db *db, int64_t id,
 	if ((error = ferry_sq__done(db, st, "resolving")) < 0)
 		return error;
 	*resolved = sqlite3_changes(db->store->conn);
-	if (!not_kinds) {
-		ferry_str_puts(left_items, "[]");
+	if (!not_kinds)
 		return 0;
-	}
 	if ((error = ferry_sq__prepare(db, "SELECT count(DISTINCT item) "
 	    LEFT_ITEMS, &st)) < 0)
 		return error;
@@ -853,13 +851,13 @@ int ferry_store__import_resolve_all(ferry_db *db, int64_t id,
 	ferry_sq__reset(st);
 	if (rc != SQLITE_ROW)
 		return ferry_sq__error(db, rc, "resolving");
-	if ((error = ferry_sq__prepare(db, "SELECT coalesce(json_group_array("
-	    "item), '[]') FROM (SELECT DISTINCT item " LEFT_ITEMS " ORDER BY "
-	    "item)", &st)) < 0)
+	if ((error = ferry_sq__prepare(db, "SELECT DISTINCT item " LEFT_ITEMS
+	    " ORDER BY item", &st)) < 0)
 		return error;
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_text(st, 2, not_kinds, -1, SQLITE_TRANSIENT);
-	return ferry_sq__text(db, st, left_items);
+	return ferry_imports__numbers(db, st, each_left, payload,
+		"resolving");
 }
 
 int ferry_store__import_ref_exists(ferry_db *db, int64_t id,

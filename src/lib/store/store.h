@@ -1044,9 +1044,10 @@ int ferry_store__import_referrers(ferry_db *db, int64_t id,
 int ferry_store__import_problems_referenced(ferry_db *db, int64_t id,
 	const char *entity, const char *field, const char *ref_entity);
 /* Items with errors that no resolution answers yet: how many, and
- * (unless items is NULL) a JSON array of their numbers. */
+ * (unless each is NULL) each one's number to each, in order. */
 int ferry_store__import_unresolved(ferry_db *db, int64_t id,
-	int64_t *count, ferry_str *items);
+	int64_t *count, int (*each)(int64_t item, void *payload),
+	void *payload);
 /* Drop a loaded or previewed import and everything staged for it. */
 int ferry_store__import_discard(ferry_db *db, int64_t id);
 int ferry_store__import_set_state(ferry_db *db, int64_t id,
@@ -1109,12 +1110,12 @@ int ferry_store__import_resolution_clear(ferry_db *db, int64_t id,
 /*
  * Resolve every item with an error or warning problem; with
  * not_kinds, items with a problem of those kinds are left, counted in
- * *left and listed (a JSON array of item numbers) in left_items.
+ * *left and each one's number handed to each_left, in order.
  */
 int ferry_store__import_resolve_all(ferry_db *db, int64_t id,
 	const char *resolution, int whole, const char *not_kinds,
 	const char *by, const char *at, int64_t *resolved, int64_t *left,
-	ferry_str *left_items);
+	int (*each_left)(int64_t item, void *payload), void *payload);
 /* 1 if a record entity/sys_id exists in the target table (when table)
  * or is written by the import, else 0. */
 int ferry_store__import_ref_exists(ferry_db *db, int64_t id,
