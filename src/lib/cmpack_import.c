@@ -1,7 +1,7 @@
 /*
  * cmpack_import.c - `ferry import load DIR.cmpack`: an Aptify pack
  * folder, read by cmpack.c exactly as `entity unpack` reads it, becomes
- * the items of a package that import.c stages like an update set's, so
+ * the items of a package that import_load.c stages like an update set's, so
  * preview, resolve, commit and back out work unchanged.  Per entity, in
  * the pack's order: its sys_entity record, one sys_field record per
  * field (its type, labels, default and the Aptify name as its external

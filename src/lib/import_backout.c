@@ -1,7 +1,6 @@
 /*
  * import_backout.c - importing a package, part four: back out a
- * committed import, and apply (load, preview, resolve and commit in one
- * call, for pipelines).
+ * committed import.
  *
  * Back out restores every record the import wrote to the version it had
  * before the import: records the import inserted are deleted, records it
@@ -250,13 +249,9 @@ int ferry_import_backout(ferry_buf *out, ferry_db *db, int64_t id)
 	ferry__now_iso(db, now);
 	if ((error = ferry_store__import_set_state(db, id, "backed_out",
 	    db->user, now, NULL)) < 0 ||
-	    (error = ferry_store__import_backout_doc(db, id, s.restored,
+	    (error = ferry__import_doc_backout(db, id, s.restored,
 	    &doc)) < 0)
 		goto done;
-	if ((error = ferry__word_problems(&doc)) < 0) {
-		error = ferry__error(db, error, "out of memory");
-		goto done;
-	}
 	error = ferry__buf_take(db, out, &doc);
 done:
 	ferry_import_touched_dispose(&t);
@@ -264,104 +259,4 @@ done:
 	ferry_str_dispose(&s.deleted);
 	ferry_str_dispose(&doc);
 	return ferry_store__end(db, error);
-}
-
-/* ---- apply --------------------------------------------------------------- */
-
-/* The import id of a load document. */
-static int64_t doc_id(const ferry_buf *doc)
-{
-	json_t *j = json_loadb(doc->ptr, doc->size, 0, NULL);
-	int64_t id = (int64_t)json_integer_value(json_object_get(j, "id"));
-
-	json_decref(j);
-	return id;
-}
-
-/* {"load":...,key:doc} into out. */
-static int compose(ferry_db *db, ferry_buf *out, const ferry_buf *load,
-	int64_t resolved, const char *key, const ferry_buf *doc)
-{
-	ferry_str s = FERRY_STR_INIT;
-
-	ferry_str_puts(&s, "{\"load\":");
-	ferry_str_put(&s, load->ptr, load->size);
-	ferry_str_printf(&s, ",\"resolved\":%lld,\"%s\":", (long long)resolved,
-		key);
-	ferry_str_put(&s, doc->ptr, doc->size);
-	ferry_str_putc(&s, '}');
-	return ferry__buf_take(db, out, &s);
-}
-
-/* The unresolved count of a preview document. */
-static int64_t doc_unresolved(const ferry_buf *doc)
-{
-	json_t *j = json_loadb(doc->ptr, doc->size, 0, NULL);
-	int64_t n = (int64_t)json_integer_value(json_object_get(j,
-		"unresolved"));
-
-	json_decref(j);
-	return n;
-}
-
-int ferry_import_apply(ferry_buf *out, ferry_db *db, const char *path,
-	const ferry_apply_options *opts)
-{
-	ferry_apply_options defaults = FERRY_APPLY_OPTIONS_INIT;
-	ferry_commit_options co = FERRY_COMMIT_OPTIONS_INIT;
-	ferry_buf load = FERRY_BUF_INIT, preview = FERRY_BUF_INIT,
-		res = FERRY_BUF_INIT, commit = FERRY_BUF_INIT;
-	int64_t id, resolved = 0;
-	char *msg = NULL;
-	int error;
-
-	FERRY_CHECK_DB(db);
-	if (!opts)
-		opts = &defaults;
-	if (opts->on_conflict != FERRY_CONFLICT_FAIL &&
-	    opts->on_conflict != FERRY_CONFLICT_SKIP &&
-	    opts->on_conflict != FERRY_CONFLICT_ACCEPT)
-		return ferry__error(db, FERRY_EINVALID, "on conflict, fail, "
-			"skip or accept");
-	if ((error = ferry_import_load(&load, db, path)) < 0)
-		goto done;
-	id = doc_id(&load);
-	if ((error = ferry_import_preview(&preview, db, id)) < 0)
-		goto done;
-	if (doc_unresolved(&preview) > 0 &&
-	    opts->on_conflict != FERRY_CONFLICT_FAIL) {
-		json_t *j;
-
-		if ((error = ferry_import_resolve(&res, db, id,
-		    opts->on_conflict == FERRY_CONFLICT_SKIP ? "skip" :
-		    "accept", NULL, 0)) < 0)
-			goto done;
-		j = json_loadb(res.ptr, res.size, 0, NULL);
-		resolved = (int64_t)json_integer_value(json_object_get(j,
-			"resolved"));
-		json_decref(j);
-	}
-	co.no_backup = opts->no_backup;
-	error = ferry_import_commit(&commit, db, id, &co);
-	if (error == FERRY_EUNRESOLVED) {
-		/* The caller gets the problems, and the message. */
-		msg = ferry__strdup(ferry_errmsg(db));
-		if (ferry_import_preview(&preview, db, id) == 0 &&
-		    compose(db, out, &load, resolved, "preview",
-		    &preview) == 0)
-			error = ferry__error(db, FERRY_EUNRESOLVED, "%s",
-				msg ? msg : "unresolved problems");
-		else
-			error = FERRY_EUNRESOLVED;
-		goto done;
-	}
-	if (error == 0)
-		error = compose(db, out, &load, resolved, "commit", &commit);
-done:
-	ferry__free(msg);
-	ferry_buf_dispose(&load);
-	ferry_buf_dispose(&preview);
-	ferry_buf_dispose(&res);
-	ferry_buf_dispose(&commit);
-	return error;
 }

@@ -699,8 +699,8 @@ static int commit_entity_records(commit_state *s, const char *entity,
 	if (!exists && !ferry__is_system_entity(entity))
 		return 0;
 	if ((error = ferry__fields(s->db, entity, &fs)) < 0 ||
-	    (error = ferry__import_fields(s->db, s->id, 0, entity,
-	    &declared)) < 0)
+	    (error = ferry__import_fields(s->db, s->id, FERRY_SCOPE_PACKAGE,
+	    entity, &declared)) < 0)
 		goto done;
 	if (what == FERRY_IMPORT_WRITES && fast_path &&
 	    !ferry__is_system_entity(entity)) {
@@ -869,7 +869,8 @@ static int replan(ferry_db *db, const ferry_import_row *imp,
 
 	if ((error = ferry__import_keep_plan(db, imp, 0)) < 0)
 		return error;
-	return ferry_store__import_unresolved(db, imp->id, unresolved, NULL);
+	return ferry_store__import_unresolved(db, imp->id, unresolved, NULL,
+		NULL);
 }
 
 int ferry_import_commit(ferry_buf *out, ferry_db *db, int64_t id,
@@ -921,7 +922,7 @@ int ferry_import_commit(ferry_buf *out, ferry_db *db, int64_t id,
 	if ((error = apply(db, &imp)) < 0 ||
 	    (error = ferry_store__import_set_state(db, id, "committed",
 	    db->user, now, backup.size ? backup.ptr : NULL)) < 0 ||
-	    (error = ferry_store__import_commit_doc(db, id, &doc)) < 0)
+	    (error = ferry__import_doc_commit(db, id, &doc)) < 0)
 		goto done;
 	error = ferry__buf_take(db, out, &doc);
 done:

@@ -1,8 +1,16 @@
 /*
- * imports.h - what the import pipeline's files share: import.c (load,
- * list, show, resolve, merge), import_preview.c (the plan) and
- * import_commit.c (commit, back out, apply).  docs/import.md describes
- * the pipeline and its rules.
+ * imports.h - what the import pipeline's files share.  The steps, each
+ * using only those after it in this list and the files below: apply
+ * (import_apply.c: every step in one call), load (import_load.c),
+ * resolve (import_resolve.c), commit (import_commit.c), the plan
+ * (import_plan.c: preview), back out (import_backout.c); below them,
+ * what more than one step uses: the field-level decisions and diff
+ * (import_diff.c), delete by query (import_query.c), the documents and
+ * list and show (import_docs.c), the problem kinds (import_problems.c),
+ * the words of facts (import_facts.c), the decision tables
+ * (import_decide.c), and finding an import and reading its items
+ * (import_common.c), which uses nothing of the others.  docs/import.md
+ * describes the pipeline and its rules.
  */
 #ifndef FERRY_LIB_IMPORTS_H
 #define FERRY_LIB_IMPORTS_H
@@ -23,6 +31,21 @@ int ferry__import_is_catalog(const char *entity);
  */
 int ferry__import_find(ferry_db *db, int64_t id, const char *states,
 	const char *doing, ferry_import_row *out);
+
+/*
+ * The steps as apply runs them, handing on values instead of documents:
+ * load (the new import's id in *loaded), a preview (the count of items
+ * with unresolved errors in *unresolved, unless NULL) and resolve (how
+ * many items were resolved in *resolved).  Their public calls are these
+ * less the values.
+ */
+int ferry__import_load(ferry_buf *out, ferry_db *db, const char *path,
+	int64_t *loaded);
+int ferry__import_preview(ferry_buf *out, ferry_db *db, int64_t id,
+	const ferry_preview_filter *f, int64_t *unresolved);
+int ferry__import_resolve(ferry_buf *out, ferry_db *db, int64_t id,
+	const char *resolution, const int64_t *items, size_t n,
+	int64_t *resolved);
 
 /*
  * Decide what every item of an import does against the target as it is
@@ -70,6 +93,28 @@ int ferry__import_item_find(ferry_db *db, int64_t id, int64_t item,
  * associated object), "schema" (a declared schema), "formula",
  * "dataset", or the item's own kind. */
 const char *ferry__import_item_type(const ferry_import_item *it);
+/* The same from an item's kind t and entity. */
+const char *ferry__import_type_of(const char *t, const char *entity);
+
+/*
+ * The documents of an import (import_docs.c), appended to doc from the
+ * store's facts; docs/import.md shows them.  load and summary leave the
+ * object open for the caller's members: load {id, stamp, items, kind,
+ * mode, pack, source, previous; summary {id, state, stamp, pack, items,
+ * actions, unresolved, problem_count, kinds, matched} (kinds: every
+ * problem by kind; matched: how many f keeps, f may be NULL), with the
+ * unresolved count in *unresolved too unless it is NULL.
+ */
+int ferry__import_doc_load(ferry_db *db, int64_t id, ferry_str *doc);
+int ferry__import_doc_summary(ferry_db *db, int64_t id,
+	const ferry_problem_filter *f, ferry_str *doc, int64_t *unresolved);
+/* {id, state, stamp, pack, backup, committed_at, outcomes, schema,
+ * definitions} after a commit. */
+int ferry__import_doc_commit(ferry_db *db, int64_t id, ferry_str *doc);
+/* {id, state, restored, backed_out_at, problems} after a back out, each
+ * problem with the words of its facts. */
+int ferry__import_doc_backout(ferry_db *db, int64_t id, int64_t restored,
+	ferry_str *doc);
 
 /* One field of a record item, decided by the three-way merge: values
  * as canonical JSON text (owned); base NULL when the item carries no
@@ -169,9 +214,6 @@ void ferry__fact_text(ferry_str *facts, const char *sentence);
 /* Record a problem the library worded itself (sentence). */
 int ferry__problem_say(ferry_db *db, int64_t id, int64_t item,
 	const char *kind, const char *severity, const ferry_str *sentence);
-/* A document of the store whose "problems" carry "facts": each becomes
- * the "message" its facts say. */
-int ferry__word_problems(ferry_str *doc);
 /* 1 when code has words here. */
 int ferry__fact_known(const char *code);
 

@@ -6,7 +6,7 @@
  * a declared schema per table, sys_entity and sys_field records for the
  * tables and fields (from sys_dictionary and sys_db_object where the set
  * defines them, text fields otherwise), and one record item per record
- * in the payloads.  import.c stages them like a .sop's items, so preview,
+ * in the payloads.  import_load.c stages them like a .sop's items, so preview,
  * resolve, commit and back out work unchanged.  docs/interop.md says
  * what maps to what.
  *

@@ -1,6 +1,6 @@
 /*
  * updateset.h - reading a ServiceNow update-set export (updateset.c)
- * into the items of a package, for import.c to stage.  docs/interop.md
+ * into the items of a package, for import_load.c to stage.  docs/interop.md
  * is the user's description of the mapping.
  */
 #ifndef FERRY_LIB_UPDATESET_H

@@ -24,13 +24,12 @@ It fails, printing each offending path, when
    for dispatch.c's list of backends naming each one's table
    (NAME/backend.c).
 
-KNOWN_STORE_TO_LIB (now empty) listed store->lib edges, and
-KNOWN_IMPORT_CIRCLE lists the edges of the circle among src/lib/import*.c
-(the steps calling back into import.c's helpers) that the rework of the
-import files (the flat pipeline, shared helpers in their own file) is
-removing: work to be removed, not an allowance.  An entry that no longer
-matches an edge fails the check too, so the lists shrink to empty as
-that work lands.
+KNOWN_STORE_TO_LIB and KNOWN_IMPORT_CIRCLE (both now empty) listed
+edges still to be removed: store->lib edges, and the circle among
+src/lib/import*.c (the steps calling back into import.c's helpers) that
+the flat import pipeline removed.  Work to be removed, never an
+allowance: an entry that no longer matches an edge fails the check too,
+so the lists only shrink.
 
 Usage: graph.py SRC_ROOT OBJECT...      (the objects of src/*.c)
        graph.py --self-test             (the checker finds what it must)
@@ -46,14 +45,9 @@ import sys
 # comes to it as data or as a lent function (store.h).
 KNOWN_STORE_TO_LIB = set()
 
-# Work to be removed: the import steps call back into import.c for the
-# helpers they share (finding an import, parsing its items), while
-# import.c calls the steps.  The flat pipeline moves the helpers out.
-KNOWN_IMPORT_CIRCLE = {
-	("src/lib/import_diff.c", "src/lib/import.c"),
-	("src/lib/import_preview.c", "src/lib/import.c"),
-	("src/lib/import_problems.c", "src/lib/import.c"),
-}
+# The import steps share their helpers through import_common.c, which
+# uses no step: no circle is left among them.
+KNOWN_IMPORT_CIRCLE = set()
 
 KNOWN = KNOWN_STORE_TO_LIB | KNOWN_IMPORT_CIRCLE
 

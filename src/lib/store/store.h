@@ -99,7 +99,7 @@ typedef int (*ferry_user_cb)(const ferry_user_entry *u, void *payload);
 typedef int (*ferry_property_cb)(const char *key, const char *value,
 	void *payload);
 
-/* ---- passwords, tokens, sessions, audit (sqlite/auth.c) ------- */
+/* ---- passwords, tokens, sessions, audit (sqlite/auth.c) ------------- */
 
 typedef struct {
 	int64_t id;
@@ -459,6 +459,28 @@ enum {
 	FERRY_STAGE_REPEATED	/* a record of an earlier item again */
 };
 
+/* An import as its documents show it; strings live for the callback
+ * (NULL when absent). */
+typedef struct {
+	int64_t id;
+	const char *state, *stamp, *kind, *mode, *file;
+	int64_t items;
+	const char *pack_uid, *pack_name;
+	/* The header's pack.completed_at: a string, or with
+	 * completed_number the text of a number or truth there. */
+	const char *completed_at;
+	int completed_number;
+	const char *source_id, *source_name;
+	int64_t previous_id;		/* 0 when none */
+	int previous_found;		/* that import exists: */
+	const char *previous_stamp;	/* ...its stamp */
+	const char *loaded_by, *loaded_at, *previewed_at;
+	const char *committed_by, *committed_at, *backup;
+	const char *backed_out_by, *backed_out_at;
+} ferry_import_entry;
+
+typedef int (*ferry_import_cb)(const ferry_import_entry *e, void *payload);
+
 /* ---- preview -------------------------------------------------------- */
 
 /*
@@ -542,6 +564,21 @@ typedef struct {
 	const char *at;
 } ferry_import_write;
 
+/* An item of an import with what commit did with it; strings live for
+ * the callback. */
+typedef struct {
+	int64_t item;
+	const char *t, *entity, *key;
+	const char *outcome;	/* as ferry_store__import_outcome_counts() */
+	const char *detail;	/* NULL when none */
+} ferry_import_outcome_row;
+
+/* The catalog record items (FERRY_IMPORT_CATALOG) or the formula and
+ * data set items (FERRY_IMPORT_DEFINITIONS) of an import, in item order,
+ * with their outcome.  Non-zero from cb stops and is returned. */
+#define FERRY_IMPORT_CATALOG 1
+#define FERRY_IMPORT_DEFINITIONS 2
+
 /* ---- back out ------------------------------------------------------- */
 
 /* A record version an import wrote, with what to restore. */
@@ -561,6 +598,24 @@ typedef struct {
 } ferry_import_touched;
 
 void ferry_import_touched_dispose(ferry_import_touched *t);
+
+/* An item of an import as shown; strings live for the callback. */
+typedef struct {
+	int64_t item;
+	const char *t;
+	const char *entity;	/* the item's entity, else its kind */
+	const char *sys_id, *key;
+	const char *act;	/* the plan's act, else its decision, else
+				 * the package's action */
+	const char *action;	/* the package's */
+	const char *resolution;
+	int whole;		/* accepted --whole */
+	const char *resolved_by, *resolved_at;
+	const char *outcome;	/* once committed, as
+				 * ferry_store__import_outcome_counts() */
+	const char *detail;
+	int64_t problems;	/* how many the item has */
+} ferry_import_item_entry;
 
 /* ---- the table of operations ---------------------------------------- */
 

@@ -129,7 +129,7 @@ FERRY_STORE_OP(int, property_each, (ferry_db *db, ferry_property_cb cb,
 	void *payload),
 	(db, cb, payload))
 
-/* ---- passwords, tokens, sessions, audit (sqlite/auth.c) ------- */
+/* ---- passwords, tokens, sessions, audit (sqlite/auth.c) ------------- */
 
 /* A user's password hash; "" when none is set.  FERRY_ENOTFOUND for an
  * unknown user. */
@@ -581,11 +581,12 @@ FERRY_STORE_OP(int, query_each, (ferry_db *db, const char *entity,
 	const char *const *fields, const char *const *values, size_t n,
 	int (*cb)(const char *sys_id, void *payload), void *payload),
 	(db, entity, fields, values, n, cb, payload))
-/* The load document: {id, stamp, items, kind, mode, pack, source,
- * previous}. */
-FERRY_STORE_OP(int, import_load_doc, (ferry_db *db, int64_t id,
-	ferry_str *json),
-	(db, id, json))
+/* Every import by id, or (id not 0) that one: FERRY_ENOTFOUND (no
+ * message) when there is none.  Non-zero from cb stops and is
+ * returned. */
+FERRY_STORE_OP(int, import_each, (ferry_db *db, int64_t id, ferry_import_cb cb,
+	void *payload),
+	(db, id, cb, payload))
 /* The distinct entities of record items, by name. */
 FERRY_STORE_OP(int, import_entities, (ferry_db *db, int64_t id,
 	int (*cb)(const char *entity, void *payload), void *payload),
@@ -692,10 +693,11 @@ FERRY_STORE_OP(int, import_problems_referenced, (ferry_db *db, int64_t id,
 	const char *entity, const char *field, const char *ref_entity),
 	(db, id, entity, field, ref_entity))
 /* Items with errors that no resolution answers yet: how many, and
- * (unless items is NULL) a JSON array of their numbers. */
+ * (unless each is NULL) each one's number to each, in order. */
 FERRY_STORE_OP(int, import_unresolved, (ferry_db *db, int64_t id,
-	int64_t *count, ferry_str *items),
-	(db, id, count, items))
+	int64_t *count, int (*each)(int64_t item, void *payload),
+	void *payload),
+	(db, id, count, each, payload))
 /* Drop a loaded or previewed import and everything staged for it. */
 FERRY_STORE_OP(int, import_discard, (ferry_db *db, int64_t id),
 	(db, id))
@@ -713,11 +715,12 @@ FERRY_STORE_OP(int, import_mark_plan, (ferry_db *db, int64_t id, int current),
 FERRY_STORE_OP(int, import_plan_current, (ferry_db *db, int64_t id,
 	int *current),
 	(db, id, current))
-/* The preview's summary: {id, state, stamp, pack, items, actions:{...},
- * unresolved, problem_count}. */
-FERRY_STORE_OP(int, import_preview_doc, (ferry_db *db, int64_t id,
-	ferry_str *json),
-	(db, id, json))
+/* How many items of an import the plan gives each decision, one call
+ * of cb per decision that some item has, by decision. */
+FERRY_STORE_OP(int, import_decision_counts, (ferry_db *db, int64_t id,
+	int (*cb)(const char *decision, int64_t n, void *payload),
+	void *payload),
+	(db, id, cb, payload))
 /* Each problem of an import that f keeps (f may be NULL), by item,
  * errors first.  Non-zero from cb stops and is returned. */
 FERRY_STORE_OP(int, import_problems_each, (ferry_db *db, int64_t id,
@@ -725,11 +728,12 @@ FERRY_STORE_OP(int, import_problems_each, (ferry_db *db, int64_t id,
 	int (*cb)(const ferry_import_problem_row *row, void *payload),
 	void *payload),
 	(db, id, f, cb, payload))
-/* {"kinds":{kind: count, ...}, "matched": count}: all problems by kind,
- * and the number f keeps. */
-FERRY_STORE_OP(int, import_problem_counts, (ferry_db *db, int64_t id,
-	const ferry_problem_filter *f, ferry_str *json),
-	(db, id, f, json))
+/* Every problem of an import counted by kind (cb once per kind, by
+ * kind), and in *matched the number f keeps. */
+FERRY_STORE_OP(int, import_problem_kinds, (ferry_db *db, int64_t id,
+	const ferry_problem_filter *f, int (*cb)(const char *kind, int64_t n,
+	void *payload), void *payload, int64_t *matched),
+	(db, id, f, cb, payload, matched))
 
 /* ---- resolve -------------------------------------------------------- */
 
@@ -749,14 +753,14 @@ FERRY_STORE_OP(int, import_resolution_clear, (ferry_db *db, int64_t id,
 /*
  * Resolve every item with an error or warning problem; with
  * not_kinds, items with a problem of those kinds are left, counted in
- * *left and listed (a JSON array of item numbers) in left_items.
+ * *left and each one's number handed to each_left, in order.
  */
 FERRY_STORE_OP(int, import_resolve_all, (ferry_db *db, int64_t id,
 	const char *resolution, int whole, const char *not_kinds,
 	const char *by, const char *at, int64_t *resolved, int64_t *left,
-	ferry_str *left_items),
+	int (*each_left)(int64_t item, void *payload), void *payload),
 	(db, id, resolution, whole, not_kinds, by, at, resolved, left,
-	left_items))
+	each_left, payload))
 /* 1 if a record entity/sys_id exists in the target table (when table)
  * or is written by the import, else 0. */
 FERRY_STORE_OP(int, import_ref_exists, (ferry_db *db, int64_t id,
@@ -811,10 +815,17 @@ FERRY_STORE_OP(int, import_adopt, (ferry_db *db, const char *entity,
 FERRY_STORE_OP(int, import_outcome, (ferry_db *db, int64_t id, int64_t item,
 	const char *outcome, const char *detail),
 	(db, id, item, outcome, detail))
-/* {id, state, backup, outcomes:{...}, schema:[...], definitions:[...]}. */
-FERRY_STORE_OP(int, import_commit_doc, (ferry_db *db, int64_t id,
-	ferry_str *json),
-	(db, id, json))
+/* How many items of a committed import have each outcome (what commit
+ * recorded, else what the item's act did), one call of cb per outcome
+ * some item has. */
+FERRY_STORE_OP(int, import_outcome_counts, (ferry_db *db, int64_t id,
+	int (*cb)(const char *outcome, int64_t n, void *payload),
+	void *payload),
+	(db, id, cb, payload))
+FERRY_STORE_OP(int, import_outcomes_each, (ferry_db *db, int64_t id, int what,
+	int (*cb)(const ferry_import_outcome_row *row, void *payload),
+	void *payload),
+	(db, id, what, cb, payload))
 
 /* ---- back out ------------------------------------------------------- */
 
@@ -823,15 +834,19 @@ FERRY_STORE_OP(int, import_commit_doc, (ferry_db *db, int64_t id,
 FERRY_STORE_OP(int, import_touched_next, (ferry_db *db, int64_t id,
 	int64_t after, ferry_import_touched *out),
 	(db, id, after, out))
-/* {id, state, restored, backed_out_at, problems:[...]} after a back
- * out; each problem has its facts, not yet its words. */
-FERRY_STORE_OP(int, import_backout_doc, (ferry_db *db, int64_t id,
-	int64_t restored, ferry_str *json),
-	(db, id, restored, json))
+/* The problems of an import whose kind is in kinds (comma-separated),
+ * by item and kind; t, action, decision and resolution are NULL.
+ * Non-zero from cb stops and is returned. */
+FERRY_STORE_OP(int, import_problems_of_kinds, (ferry_db *db, int64_t id,
+	const char *kinds, int (*cb)(const ferry_import_problem_row *row,
+	void *payload), void *payload),
+	(db, id, kinds, cb, payload))
 
 /* ---- listing -------------------------------------------------------- */
 
-FERRY_STORE_OP(int, import_list, (ferry_db *db, ferry_str *json),
-	(db, json))
-FERRY_STORE_OP(int, import_show, (ferry_db *db, int64_t id, ferry_str *json),
-	(db, id, json))
+/* Every item of an import in item order.  Non-zero from cb stops and
+ * is returned. */
+FERRY_STORE_OP(int, import_item_entries, (ferry_db *db, int64_t id,
+	int (*cb)(const ferry_import_item_entry *e, void *payload),
+	void *payload),
+	(db, id, cb, payload))

@@ -41,6 +41,30 @@ void ferry_imports__literal(ferry_str *s, const char *text)
 	ferry_str_putc(s, '\'');
 }
 
+int ferry_imports__counts(ferry_db *db, sqlite3_stmt *st,
+	int (*cb)(const char *word, int64_t n, void *payload), void *payload)
+{
+	int error = 0, rc;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if ((error = cb(ferry_sq__str(st, 0), sqlite3_column_int64(st,
+		    1), payload)) != 0)
+			break;
+	return ferry_sq__rows_end(db, st, rc, error, "reading an import");
+}
+
+int ferry_imports__numbers(ferry_db *db, sqlite3_stmt *st,
+	int (*each)(int64_t n, void *payload), void *payload,
+	const char *what)
+{
+	int error = 0, rc;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if ((error = each(sqlite3_column_int64(st, 0), payload)) != 0)
+			break;
+	return ferry_sq__rows_end(db, st, rc, error, what);
+}
+
 /* Prepare a statement that is not cached (dynamic or long-running);
  * sql is consumed. */
 int ferry_imports__prepare(ferry_db *db, ferry_str *sql, sqlite3_stmt **st,
@@ -610,22 +634,56 @@ int ferry_sqlite__import_loaded(ferry_db *db, int64_t id, const char *stamp,
 }
 
 
-int ferry_sqlite__import_load_doc(ferry_db *db, int64_t id, ferry_str *json)
+int ferry_sqlite__import_each(ferry_db *db, int64_t id, ferry_import_cb cb,
+	void *payload)
 {
 	sqlite3_stmt *st;
-	int error;
+	int error = 0, rc, found = 0;
 
-	if ((error = ferry_sq__prepare(db, "SELECT json_object('id', m.id, "
-	    "'stamp', m.stamp, 'items', m.items, 'kind', m.kind, 'mode', "
-	    "m.mode, 'pack', " PACK_JSON ", 'source', " SOURCE_JSON ", "
-	    "'previous', CASE WHEN p.id IS NULL THEN NULL ELSE "
-	    "json_object('id', p.id, 'stamp', p.stamp, 'same', json(CASE WHEN "
-	    "p.stamp = m.stamp THEN 'true' ELSE 'false' END)) END) FROM "
-	    "ferry_import m LEFT JOIN ferry_import p ON p.id = m.previous_id "
-	    "WHERE m.id = ?1", &st)) < 0)
+	if ((error = ferry_sq__prepare(db, "SELECT m.id, m.state, m.stamp, "
+	    "m.kind, m.mode, m.file, m.items, m.pack_uid, m.pack_name, "
+	    "m.header ->> '$.pack.completed_at', m.source_id, m.source_name, "
+	    "m.previous_id, p.id IS NOT NULL, p.stamp, m.loaded_by, "
+	    "m.loaded_at, m.previewed_at, m.committed_by, m.committed_at, "
+	    "m.backup, m.backed_out_by, m.backed_out_at FROM ferry_import m "
+	    "LEFT JOIN ferry_import p ON p.id = m.previous_id WHERE ?1 = 0 OR "
+	    "m.id = ?1 ORDER BY m.id", &st)) < 0)
 		return error;
 	sqlite3_bind_int64(st, 1, id);
-	return ferry_sq__text(db, st, json);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		ferry_import_entry e;
+		int t = sqlite3_column_type(st, 9);
+
+		found = 1;
+		e.id = sqlite3_column_int64(st, 0);
+		e.state = ferry_sq__str(st, 1);
+		e.stamp = ferry_sq__str(st, 2);
+		e.kind = ferry_sq__str(st, 3);
+		e.mode = ferry_sq__str(st, 4);
+		e.file = ferry_sq__str(st, 5);
+		e.items = sqlite3_column_int64(st, 6);
+		e.pack_uid = ferry_sq__str(st, 7);
+		e.pack_name = ferry_sq__str(st, 8);
+		e.completed_at = ferry_sq__str(st, 9);
+		e.completed_number = t == SQLITE_INTEGER || t == SQLITE_FLOAT;
+		e.source_id = ferry_sq__str(st, 10);
+		e.source_name = ferry_sq__str(st, 11);
+		e.previous_id = sqlite3_column_int64(st, 12);
+		e.previous_found = sqlite3_column_int(st, 13);
+		e.previous_stamp = ferry_sq__str(st, 14);
+		e.loaded_by = ferry_sq__str(st, 15);
+		e.loaded_at = ferry_sq__str(st, 16);
+		e.previewed_at = ferry_sq__str(st, 17);
+		e.committed_by = ferry_sq__str(st, 18);
+		e.committed_at = ferry_sq__str(st, 19);
+		e.backup = ferry_sq__str(st, 20);
+		e.backed_out_by = ferry_sq__str(st, 21);
+		e.backed_out_at = ferry_sq__str(st, 22);
+		if ((error = cb(&e, payload)) != 0)
+			break;
+	}
+	error = ferry_sq__rows_end(db, st, rc, error, "reading imports");
+	return error == 0 && id && !found ? FERRY_ENOTFOUND : error;
 }
 
 /* ---- items --------------------------------------------------------------- */
@@ -765,61 +823,49 @@ int ferry_sqlite__import_next_definition(ferry_db *db, int64_t id,
 
 /* ---- listing ------------------------------------------------------------- */
 
-int ferry_sqlite__import_list(ferry_db *db, ferry_str *json)
+
+int ferry_sqlite__import_item_entries(ferry_db *db, int64_t id,
+	int (*cb)(const ferry_import_item_entry *e, void *payload),
+	void *payload)
 {
 	sqlite3_stmt *st;
-	int error;
+	int error = 0, rc;
 
-	if ((error = ferry_sq__prepare(db, "SELECT coalesce(json_group_array("
-	    "json_object('id', m.id, 'state', m.state, 'stamp', m.stamp, "
-	    "'pack', " PACK_JSON ", 'mode', m.mode, 'items', m.items, "
-	    "'loaded_by', m.loaded_by, 'loaded_at', m.loaded_at, "
-	    "'committed_at', m.committed_at, 'backed_out_at', "
-	    "m.backed_out_at)), '[]') FROM (SELECT * FROM ferry_import ORDER "
-	    "BY id) m", &st)) < 0)
-		return error;
-	return ferry_sq__text(db, st, json);
-}
-
-/* What an item is (ferry__import_item_type() in SQL): an entity or field
- * definition, an associated object, a record, or the item's kind. */
-#define ITEM_TYPE "CASE WHEN t <> 'record' THEN t WHEN entity = " \
-	"'sys_entity' THEN 'entity' WHEN entity = 'sys_field' THEN 'field' " \
-	"WHEN " IS_SYSTEM("entity") " THEN 'object' ELSE 'record' END"
-
-int ferry_sqlite__import_show(ferry_db *db, int64_t id, ferry_str *json)
-{
-	sqlite3_stmt *st;
-	int error;
-
-	if ((error = ferry_sq__prepare(db, "SELECT json_object('id', m.id, "
-	    "'state', m.state, 'stamp', m.stamp, 'kind', m.kind, 'mode', "
-	    "m.mode, 'pack', " PACK_JSON ", 'source', " SOURCE_JSON ", "
-	    "'file', m.file, 'items', json((SELECT coalesce(json_group_array("
-	    "json_object('item', item, 'type', " ITEM_TYPE ", 'entity', "
-	    "entity, 'sys_id', sys_id, 'key', rkey, 'action', action, "
-	    "'package_action', paction, 'resolution', resolution, "
-	    "'resolved_by', rby, 'resolved_at', rat, 'outcome', outcome, "
-	    "'detail', detail, 'problems', problems)), '[]') FROM (SELECT "
-	    "i.item, i.t, coalesce(i.entity, i.t) AS entity, i.sys_id, "
-	    "i.rkey, coalesce(p.act, p.decision, i.action) AS action, "
-	    "i.action AS paction, CASE WHEN r.whole THEN 'accept_whole' ELSE "
-	    "r.resolution END AS resolution, r.by AS rby, r.at AS rat, "
-	    "p.detail AS detail, "
-	    "CASE WHEN p.act IS NULL OR (SELECT committed_at FROM "
-	    "ferry_import WHERE id = ?1) IS NULL THEN NULL ELSE " OUTCOME
-	    " END AS outcome, (SELECT count(*) FROM "
-	    "ferry_import_problem pr WHERE "
-	    "pr.import_id = i.import_id AND pr.item = i.item) AS problems "
-	    "FROM " ITEM_JOINS " WHERE i.import_id = ?1 ORDER BY i.item))), "
-	    "'outcomes', CASE WHEN m.committed_at IS NULL THEN NULL ELSE "
-	    OUTCOME_COUNTS " END, 'previous_id', m.previous_id, 'loaded_by', "
-	    "m.loaded_by, 'loaded_at', m.loaded_at, 'previewed_at', "
-	    "m.previewed_at, 'committed_by', m.committed_by, 'committed_at', "
-	    "m.committed_at, 'backup', m.backup, 'backed_out_by', "
-	    "m.backed_out_by, 'backed_out_at', m.backed_out_at) FROM "
-	    "ferry_import m WHERE m.id = ?1", &st)) < 0)
-		return error;
+	/* Not cached: a long listing, and the callback may read. */
+	rc = sqlite3_prepare_v2(SQ(db)->conn, "SELECT i.item, i.t, "
+		"coalesce(i.entity, i.t), i.sys_id, i.rkey, coalesce(p.act, "
+		"p.decision, i.action), i.action, r.resolution, r.whole, r.by, "
+		"r.at, CASE WHEN p.act IS NULL OR (SELECT committed_at FROM "
+		"ferry_import WHERE id = ?1) IS NULL THEN NULL ELSE " OUTCOME
+		" END, p.detail, (SELECT count(*) FROM ferry_import_problem pr "
+		"WHERE pr.import_id = i.import_id AND pr.item = i.item) FROM "
+		ITEM_JOINS " WHERE i.import_id = ?1 ORDER BY i.item", -1, &st,
+		NULL);
+	if (rc != SQLITE_OK)
+		return ferry_sq__error(db, rc, "reading an import");
 	sqlite3_bind_int64(st, 1, id);
-	return ferry_sq__text(db, st, json);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		ferry_import_item_entry e;
+
+		e.item = sqlite3_column_int64(st, 0);
+		e.t = ferry_sq__str(st, 1);
+		e.entity = ferry_sq__str(st, 2);
+		e.sys_id = ferry_sq__str(st, 3);
+		e.key = ferry_sq__str(st, 4);
+		e.act = ferry_sq__str(st, 5);
+		e.action = ferry_sq__str(st, 6);
+		e.resolution = ferry_sq__str(st, 7);
+		e.whole = sqlite3_column_int(st, 8);
+		e.resolved_by = ferry_sq__str(st, 9);
+		e.resolved_at = ferry_sq__str(st, 10);
+		e.outcome = ferry_sq__str(st, 11);
+		e.detail = ferry_sq__str(st, 12);
+		e.problems = sqlite3_column_int64(st, 13);
+		if ((error = cb(&e, payload)) != 0)
+			break;
+	}
+	sqlite3_finalize(st);
+	if (!error && rc != SQLITE_DONE && rc != SQLITE_ROW)
+		error = ferry_sq__error(db, rc, "reading an import");
+	return error;
 }

@@ -29,10 +29,6 @@
 	"p.import_id = i.import_id AND p.item = i.item LEFT JOIN " \
 	"ferry_import_resolution r ON r.import_id = i.import_id AND " \
 	"r.item = i.item"
-/* The pack and source of an import as JSON objects. */
-#define PACK_JSON "json_object('id', m.pack_uid, 'name', m.pack_name, " \
-	"'completed_at', m.header ->> '$.pack.completed_at')"
-#define SOURCE_JSON "json_object('id', m.source_id, 'name', m.source_name)"
 /* A problem holds facts, never words: a JSON array of [code, value...]
  * that the library words (import_facts.c).  FACT(...) is one of them;
  * a second problem of a kind on an item adds its fact to the first. */
@@ -46,13 +42,6 @@
 #define OUTCOME "coalesce(p.outcome, CASE p.act WHEN 'insert' THEN " \
 	"'inserted' WHEN 'update' THEN 'updated' WHEN 'merge' THEN " \
 	"'merged' WHEN 'delete' THEN 'deleted' ELSE 'skipped' END)"
-#define OUTCOME_COUNTS "json((SELECT json_object('inserted', count(*) " \
-	"FILTER (WHERE o = 'inserted'), 'updated', count(*) FILTER (WHERE o " \
-	"= 'updated'), 'merged', count(*) FILTER (WHERE o = 'merged'), " \
-	"'deleted', count(*) FILTER (WHERE o = 'deleted'), 'skipped', " \
-	"count(*) FILTER (WHERE o = 'skipped')) FROM (SELECT " OUTCOME " AS " \
-	"o FROM ferry_import_plan p WHERE p.import_id = ?1)))"
-
 /* Append a string as an SQL literal ('it''s'). */
 void ferry_imports__literal(ferry_str *s, const char *text);
 /* The same for a built string: one whose building failed fails s. */
@@ -68,6 +57,15 @@ int ferry_imports__run_sql(ferry_db *db, ferry_str *sql, int64_t id,
 /* Run cached SQL binding ?1 = id (and ?2 = text2 when not NULL). */
 int ferry_imports__run(ferry_db *db, const char *sql, int64_t id,
 	const char *text2, const char *what);
+/* Hand cb each row of a cached statement (?1 bound) that selects a
+ * word and a count; resets it. */
+int ferry_imports__counts(ferry_db *db, sqlite3_stmt *st,
+	int (*cb)(const char *word, int64_t n, void *payload), void *payload);
+/* Hand each the integer of column 0 of every row of a cached statement
+ * (parameters bound); resets it. */
+int ferry_imports__numbers(ferry_db *db, sqlite3_stmt *st,
+	int (*each)(int64_t n, void *payload), void *payload,
+	const char *what);
 /* Read a row of ITEM_COLUMNS (or ITEM_STAGED) into it. */
 int ferry_imports__item_row(ferry_db *db, sqlite3_stmt *st,
 	ferry_import_item *it);

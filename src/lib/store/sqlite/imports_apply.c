@@ -272,37 +272,54 @@ int ferry_sqlite__import_outcome(ferry_db *db, int64_t id, int64_t item,
 	return ferry_sq__done(db, st, "committing");
 }
 
-
-
 /* The catalog or definition items of an import, with their outcome, in
  * item order (through the staging index: few rows). */
-#define SOME_ITEMS(cols, where) "(SELECT i.item, " cols ", " OUTCOME \
-	" AS outcome, p.detail FROM ferry_import_item i INDEXED BY " \
+#define SOME_ITEMS(where) "SELECT i.item, i.t, i.entity, i.rkey, " OUTCOME \
+	", p.detail FROM ferry_import_item i INDEXED BY " \
 	"ferry_import_item_record JOIN ferry_import_plan p ON p.import_id = " \
 	"i.import_id AND p.item = i.item WHERE i.import_id = ?1 AND " where \
-	" ORDER BY i.item)"
+	" ORDER BY i.item"
 
-int ferry_sqlite__import_commit_doc(ferry_db *db, int64_t id,
-	ferry_str *json)
+int ferry_sqlite__import_outcome_counts(ferry_db *db, int64_t id,
+	int (*cb)(const char *outcome, int64_t n, void *payload),
+	void *payload)
 {
 	sqlite3_stmt *st;
 	int error;
 
-	if ((error = ferry_sq__prepare(db, "SELECT json_object('id', m.id, "
-	    "'state', m.state, 'stamp', m.stamp, 'pack', " PACK_JSON ", "
-	    "'backup', m.backup, 'committed_at', m.committed_at, 'outcomes', "
-	    OUTCOME_COUNTS ", 'schema', json((SELECT coalesce("
-	    "json_group_array(json_object('item', item, 'entity', entity, "
-	    "'key', rkey, 'outcome', outcome, 'detail', detail)), '[]') FROM "
-	    SOME_ITEMS("i.entity, i.rkey", "i.t = 'record' AND i.entity IN "
-	    CATALOG_ENTITIES) ")), 'definitions', json((SELECT coalesce("
-	    "json_group_array(json_object('item', item, 'kind', t, 'name', "
-	    "rkey, 'outcome', outcome, 'result', json(detail))), '[]') FROM "
-	    SOME_ITEMS("i.t, i.rkey", "i.t IN ('dataset', 'formula')") ")))"
-	    " FROM ferry_import m WHERE m.id = ?1", &st)) < 0)
+	if ((error = ferry_sq__prepare(db, "SELECT o, count(*) FROM (SELECT "
+	    OUTCOME " AS o FROM ferry_import_plan p WHERE p.import_id = ?1) "
+	    "GROUP BY o ORDER BY o", &st)) < 0)
 		return error;
 	sqlite3_bind_int64(st, 1, id);
-	return ferry_sq__text(db, st, json);
+	return ferry_imports__counts(db, st, cb, payload);
+}
+
+int ferry_sqlite__import_outcomes_each(ferry_db *db, int64_t id, int what,
+	int (*cb)(const ferry_import_outcome_row *row, void *payload),
+	void *payload)
+{
+	sqlite3_stmt *st;
+	int error = 0, rc;
+
+	if ((error = ferry_sq__prepare(db, what == FERRY_IMPORT_CATALOG ?
+	    SOME_ITEMS("i.t = 'record' AND i.entity IN " CATALOG_ENTITIES) :
+	    SOME_ITEMS("i.t IN ('dataset', 'formula')"), &st)) < 0)
+		return error;
+	sqlite3_bind_int64(st, 1, id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		ferry_import_outcome_row row;
+
+		row.item = sqlite3_column_int64(st, 0);
+		row.t = ferry_sq__str(st, 1);
+		row.entity = ferry_sq__str(st, 2);
+		row.key = ferry_sq__str(st, 3);
+		row.outcome = ferry_sq__str(st, 4);
+		row.detail = ferry_sq__str(st, 5);
+		if ((error = cb(&row, payload)) != 0)
+			break;
+	}
+	return ferry_sq__rows_end(db, st, rc, error, "reading an import");
 }
 
 /* ---- back out ------------------------------------------------------------ */
@@ -362,29 +379,37 @@ int ferry_sqlite__import_touched_next(ferry_db *db, int64_t id,
 	return 0;
 }
 
-/* Kinds a back out reports. */
-#define BACKOUT_KINDS "('changed_since_import', 'not_backed_out')"
 
-int ferry_sqlite__import_backout_doc(ferry_db *db, int64_t id,
-	int64_t restored, ferry_str *json)
+int ferry_sqlite__import_problems_of_kinds(ferry_db *db, int64_t id,
+	const char *kinds,
+	int (*cb)(const ferry_import_problem_row *row, void *payload),
+	void *payload)
 {
 	sqlite3_stmt *st;
-	int error;
+	int error = 0, rc;
 
-	if ((error = ferry_sq__prepare(db, "SELECT json_object('id', m.id, "
-	    "'state', m.state, 'restored', ?2, 'backed_out_at', "
-	    "m.backed_out_at, 'problems', json((SELECT coalesce("
-	    "json_group_array(json_object('item', item, 'entity', entity, "
-	    "'sys_id', sys_id, 'key', rkey, 'kind', kind, 'severity', "
-	    "severity, 'facts', json(facts))), '[]') FROM (SELECT pr.item, "
-	    "coalesce(i.entity, i.t) AS entity, i.sys_id, i.rkey, pr.kind, "
-	    "pr.severity, pr.facts FROM ferry_import_problem pr LEFT JOIN "
+	if ((error = ferry_sq__prepare(db, "SELECT pr.item, coalesce("
+	    "i.entity, i.t), i.sys_id, i.rkey, pr.kind, pr.severity, "
+	    "pr.facts FROM ferry_import_problem pr LEFT JOIN "
 	    "ferry_import_item i ON i.import_id = pr.import_id AND i.item = "
-	    "pr.item WHERE pr.import_id = ?1 AND pr.kind IN " BACKOUT_KINDS
-	    " ORDER BY pr.item, pr.kind)))) FROM ferry_import m WHERE m.id = "
-	    "?1", &st)) < 0)
+	    "pr.item WHERE pr.import_id = ?1 AND instr(',' || ?2 || ',', ',' "
+	    "|| pr.kind || ',') > 0 ORDER BY pr.item, pr.kind", &st)) < 0)
 		return error;
 	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, restored);
-	return ferry_sq__text(db, st, json);
+	sqlite3_bind_text(st, 2, kinds, -1, SQLITE_TRANSIENT);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		ferry_import_problem_row row;
+
+		memset(&row, 0, sizeof(row));
+		row.item = sqlite3_column_int64(st, 0);
+		row.entity = ferry_sq__str(st, 1);
+		row.sys_id = ferry_sq__str(st, 2);
+		row.key = ferry_sq__str(st, 3);
+		row.kind = ferry_sq__str(st, 4);
+		row.severity = ferry_sq__str(st, 5);
+		row.facts = ferry_sq__str(st, 6);
+		if ((error = cb(&row, payload)) != 0)
+			break;
+	}
+	return ferry_sq__rows_end(db, st, rc, error, "reading an import");
 }

@@ -596,7 +596,7 @@ int ferry_sqlite__import_problems_referenced(ferry_db *db, int64_t id,
 	"('formula_draft_exists', 'missing_entity')))"
 
 int ferry_sqlite__import_unresolved(ferry_db *db, int64_t id, int64_t *count,
-	ferry_str *items)
+	int (*each)(int64_t item, void *payload), void *payload)
 {
 	sqlite3_stmt *st;
 	int error, rc;
@@ -610,14 +610,14 @@ int ferry_sqlite__import_unresolved(ferry_db *db, int64_t id, int64_t *count,
 	ferry_sq__reset(st);
 	if (rc != SQLITE_ROW)
 		return ferry_sq__error(db, rc, "reading an import");
-	if (!items)
+	if (!each)
 		return 0;
-	if ((error = ferry_sq__prepare(db, "SELECT coalesce(json_group_array("
-	    "item), '[]') FROM (SELECT DISTINCT pr.item AS item " UNRESOLVED
-	    " ORDER BY pr.item)", &st)) < 0)
+	if ((error = ferry_sq__prepare(db, "SELECT DISTINCT pr.item "
+	    UNRESOLVED " ORDER BY pr.item", &st)) < 0)
 		return error;
 	sqlite3_bind_int64(st, 1, id);
-	return ferry_sq__text(db, st, items);
+	return ferry_imports__numbers(db, st, each, payload,
+		"reading an import");
 }
 
 int ferry_sqlite__import_discard(ferry_db *db, int64_t id)
@@ -646,27 +646,19 @@ int ferry_sqlite__import_discard(ferry_db *db, int64_t id)
 #define SEVERITY_ORDER "CASE pr.severity WHEN 'error' THEN 0 WHEN " \
 	"'warning' THEN 1 ELSE 2 END"
 
-int ferry_sqlite__import_preview_doc(ferry_db *db, int64_t id,
-	ferry_str *json)
+int ferry_sqlite__import_decision_counts(ferry_db *db, int64_t id,
+	int (*cb)(const char *decision, int64_t n, void *payload),
+	void *payload)
 {
 	sqlite3_stmt *st;
 	int error;
 
-	if ((error = ferry_sq__prepare(db, "SELECT json_object('id', m.id, "
-	    "'state', m.state, 'stamp', m.stamp, 'pack', " PACK_JSON ", "
-	    "'items', m.items, 'actions', json((SELECT json_object('insert', "
-	    "count(*) FILTER (WHERE decision = 'insert'), 'update', count(*) "
-	    "FILTER (WHERE decision = 'update'), 'merge', count(*) FILTER "
-	    "(WHERE decision = 'merge'), 'delete', count(*) FILTER (WHERE "
-	    "decision = 'delete'), 'skip', count(*) FILTER (WHERE decision = "
-	    "'skip')) FROM ferry_import_plan WHERE import_id = ?1)), "
-	    "'unresolved', (SELECT count(DISTINCT pr.item) " UNRESOLVED "), "
-	    "'problem_count', (SELECT count(*) FROM ferry_import_problem "
-	    "WHERE import_id = ?1)) FROM ferry_import m WHERE m.id = ?1",
-	    &st)) < 0)
+	if ((error = ferry_sq__prepare(db, "SELECT decision, count(*) FROM "
+	    "ferry_import_plan WHERE import_id = ?1 GROUP BY decision ORDER "
+	    "BY decision", &st)) < 0)
 		return error;
 	sqlite3_bind_int64(st, 1, id);
-	return ferry_sq__text(db, st, json);
+	return ferry_imports__counts(db, st, cb, payload);
 }
 
 /* The problems a filter keeps (?2 severity, ?3 kind, ?4 entity; NULL
@@ -686,23 +678,29 @@ static void bind_filter(sqlite3_stmt *st, int64_t id,
 	ferry_sq__bind_text(st, 4, f ? f->entity : NULL);
 }
 
-int ferry_sqlite__import_problem_counts(ferry_db *db, int64_t id,
-	const ferry_problem_filter *f, ferry_str *json)
+int ferry_sqlite__import_problem_kinds(ferry_db *db, int64_t id,
+	const ferry_problem_filter *f,
+	int (*cb)(const char *kind, int64_t n, void *payload), void *payload,
+	int64_t *matched)
 {
 	sqlite3_stmt *st;
-	int error;
+	int error, rc;
 
-	/* {"kinds":{kind:n,...},"matched":n}: every problem by kind, and
-	 * how many the filter keeps. */
-	if ((error = ferry_sq__prepare(db, "SELECT json_object('kinds', "
-	    "json((SELECT coalesce(json_group_object(kind, n), '{}') FROM "
-	    "(SELECT kind, count(*) AS n FROM ferry_import_problem WHERE "
-	    "import_id = ?1 GROUP BY kind ORDER BY kind))), 'matched', "
-	    "(SELECT count(*) FROM ferry_import_problem pr WHERE "
-	    PROBLEM_FILTER "))", &st)) < 0)
+	if ((error = ferry_sq__prepare(db, "SELECT count(*) FROM "
+	    "ferry_import_problem pr WHERE " PROBLEM_FILTER, &st)) < 0)
 		return error;
 	bind_filter(st, id, f);
-	return ferry_sq__text(db, st, json);
+	rc = sqlite3_step(st);
+	*matched = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	ferry_sq__reset(st);
+	if (rc != SQLITE_ROW)
+		return ferry_sq__error(db, rc, "reading an import");
+	if ((error = ferry_sq__prepare(db, "SELECT kind, count(*) FROM "
+	    "ferry_import_problem WHERE import_id = ?1 GROUP BY kind ORDER "
+	    "BY kind", &st)) < 0)
+		return error;
+	sqlite3_bind_int64(st, 1, id);
+	return ferry_imports__counts(db, st, cb, payload);
 }
 
 int ferry_sqlite__import_problems_each(ferry_db *db, int64_t id,
@@ -818,7 +816,7 @@ int ferry_sqlite__import_resolution_clear(ferry_db *db, int64_t id,
 int ferry_sqlite__import_resolve_all(ferry_db *db, int64_t id,
 	const char *resolution, int whole, const char *not_kinds,
 	const char *by, const char *at, int64_t *resolved, int64_t *left,
-	ferry_str *left_items)
+	int (*each_left)(int64_t item, void *payload), void *payload)
 {
 	sqlite3_stmt *st;
 	int error, rc;
@@ -841,10 +839,8 @@ int ferry_sqlite__import_resolve_all(ferry_db *db, int64_t id,
 	if ((error = ferry_sq__done(db, st, "resolving")) < 0)
 		return error;
 	*resolved = sqlite3_changes(SQ(db)->conn);
-	if (!not_kinds) {
-		ferry_str_puts(left_items, "[]");
+	if (!not_kinds)
 		return 0;
-	}
 	if ((error = ferry_sq__prepare(db, "SELECT count(DISTINCT item) "
 	    LEFT_ITEMS, &st)) < 0)
 		return error;
@@ -855,13 +851,13 @@ int ferry_sqlite__import_resolve_all(ferry_db *db, int64_t id,
 	ferry_sq__reset(st);
 	if (rc != SQLITE_ROW)
 		return ferry_sq__error(db, rc, "resolving");
-	if ((error = ferry_sq__prepare(db, "SELECT coalesce(json_group_array("
-	    "item), '[]') FROM (SELECT DISTINCT item " LEFT_ITEMS " ORDER BY "
-	    "item)", &st)) < 0)
+	if ((error = ferry_sq__prepare(db, "SELECT DISTINCT item " LEFT_ITEMS
+	    " ORDER BY item", &st)) < 0)
 		return error;
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_text(st, 2, not_kinds, -1, SQLITE_TRANSIENT);
-	return ferry_sq__text(db, st, left_items);
+	return ferry_imports__numbers(db, st, each_left, payload,
+		"resolving");
 }
 
 int ferry_sqlite__import_ref_exists(ferry_db *db, int64_t id,

@@ -1,8 +1,10 @@
 /*
- * import.c - importing a package, part one: load (verify and stage a
- * .sop file), resolve and merge (answer problems), list and show.  The
- * plan is in import_preview.c, commit and back out in import_commit.c;
- * docs/import.md describes the whole pipeline.
+ * import_load.c - importing a package, part one: load (verify and
+ * stage a .sop file, a ServiceNow update set or an Aptify pack, then
+ * make the first plan with import_plan.c), and discard (drop a loaded
+ * import).  The other steps: import_plan.c (preview), import_resolve.c,
+ * import_commit.c, import_backout.c; what they share is in
+ * import_common.c; docs/import.md describes the whole pipeline.
  *
  * load verifies the whole file first, without a transaction, then
  * streams it through the .sop reader into the staging tables
@@ -24,122 +26,11 @@
 
 #define SOURCE_NAME_MAX 1000	/* bytes of a header's source name */
 
-int ferry__import_is_catalog(const char *entity)
-{
-	return !strcmp(entity, "sys_entity") || !strcmp(entity, "sys_field");
-}
-
-static int in_list(const char *list, const char *word)
-{
-	size_t n = strlen(word);
-	const char *p = list;
-
-	while ((p = strstr(p, word)) != NULL) {
-		if ((p == list || p[-1] == ',') && (p[n] == ',' || !p[n]))
-			return 1;
-		p += n;
-	}
-	return 0;
-}
-
-int ferry__import_find(ferry_db *db, int64_t id, const char *states,
-	const char *doing, ferry_import_row *out)
-{
-	int error = ferry_store__import_get(db, id, out);
-
-	if (error == FERRY_ENOTFOUND)
-		return ferry__error(db, error, "no import %lld; see 'ferry "
-			"import list'", (long long)id);
-	if (error < 0)
-		return error;
-	if (states && !in_list(states, out->state)) {
-		if (!strcmp(out->state, "loaded") &&
-		    in_list(states, "previewed"))
-			return ferry__error(db, FERRY_ESTATE, "cannot %s "
-				"import %lld before its preview: run 'ferry "
-				"import preview %lld' first", doing,
-				(long long)id, (long long)id);
-		return ferry__error(db, FERRY_ESTATE, "cannot %s import %lld: "
-			"it is %s (see 'ferry import show %lld')", doing,
-			(long long)id, !strcmp(out->state, "backed_out") ?
-			"backed out" : out->state, (long long)id);
-	}
-	return 0;
-}
-
-int ferry__import_covers(const ferry_type *target, const ferry_type *declared)
-{
-	switch (declared->base) {
-	case FERRY_T_NVARCHAR:
-	case FERRY_T_NCHAR:
-		return target->base == FERRY_T_TEXT ||
-			(ferry_type__sized(target) &&
-			target->size >= declared->size);
-	case FERRY_T_INT:
-		return target->base == FERRY_T_INT ||
-			target->base == FERRY_T_BIGINT;
-	case FERRY_T_DECIMAL:
-		return target->base == FERRY_T_DECIMAL &&
-			target->scale == declared->scale &&
-			target->size - target->scale >=
-			declared->size - declared->scale;
-	case FERRY_T_REF:
-		/* Any reference takes a sys_id; whether its record exists
-		 * is checked on its own. */
-		return target->base == FERRY_T_REF;
-	default:
-		return target->base == declared->base;
-	}
-}
-
-int ferry__import_parse(ferry_db *db, const char *text, json_t **out)
-{
-	json_error_t jerr;
-
-	*out = text ? json_loads(text, JSON_REJECT_DUPLICATES, &jerr) : NULL;
-	if (!*out || !json_is_object(*out)) {
-		json_decref(*out);
-		*out = NULL;
-		return ferry__error(db, FERRY_EINVALID, "a payload must be a "
-			"JSON object like '{\"name\":\"x\"}'");
-	}
-	return 0;
-}
-
 /* A member that is a string, or NULL. */
 static const char *member_text(json_t *obj, const char *key)
 {
 	return json_string_value(json_object_get(obj, key));
 }
-
-int ferry__import_field_def(ferry_db *db, json_t *obj, ferry_field_def *def,
-	ferry_str *def_text)
-{
-	json_t *dv = json_object_get(obj, "default_value");
-
-	/* A declared schema's fields call it "default". */
-	if (!dv)
-		dv = json_object_get(obj, "default");
-
-	memset(def, 0, sizeof(*def));
-	def->name = member_text(obj, "name");
-	def->type = member_text(obj, "type");
-	def->display = member_text(obj, "display");
-	def->description = member_text(obj, "description");
-	def->external_name = member_text(obj, "external_name");
-	if (dv && !json_is_null(dv)) {
-		ferry_json__canonical(def_text, dv);
-		if (ferry_str_failed(def_text))
-			return ferry__error(db, FERRY_ENOMEM, "out of memory");
-		def->default_value = def_text->ptr;
-	}
-	if (!def->name || !def->type)
-		return ferry__error(db, FERRY_EINVALID, "a field record needs "
-			"a name and a type");
-	return 0;
-}
-
-/* ---- load ---------------------------------------------------------------- */
 
 /* The header's facts an import keeps, checked. */
 typedef struct {
@@ -200,9 +91,9 @@ static int declare_system_fields(ferry_db *db, int64_t id)
 
 		if ((error = ferry__fields(db, sys->entity, &fs)) == 0)
 			for (k = 0; k < fs.n && !error; k++)
-				error = ferry_store__import_field(db, id, 0,
-					sys->entity, fs.fields[k].name,
-					fs.fields[k].type_text);
+				error = ferry_store__import_field(db, id,
+					FERRY_SCOPE_PACKAGE, sys->entity,
+					fs.fields[k].name, fs.fields[k].type_text);
 		ferry_fieldset_dispose(&fs);
 	}
 	return error;
@@ -249,8 +140,8 @@ static int check_entity_values(const char *entity, void *payload)
 	ferry_fieldset fs = { NULL, 0 };
 	int error;
 
-	if ((error = ferry__import_fields(c->db, c->id, 0, entity,
-	    &fs)) == 0)
+	if ((error = ferry__import_fields(c->db, c->id, FERRY_SCOPE_PACKAGE,
+	    entity, &fs)) == 0)
 		error = ferry_store__import_check_values(c->db, c->id, entity,
 			&fs, &c->bad, c->why);
 	ferry_fieldset_dispose(&fs);
@@ -417,15 +308,15 @@ static void put_previous_message(ferry_str *doc, int64_t prev,
  * signature verdict and the warnings. */
 static int load_doc(ferry_db *db, ferry_buf *out, int64_t id,
 	int64_t prev, const ferry_str *prev_stamp, const char *stamp,
-	const ferry_sig_verdict *sig, const ferry_str *warning)
+	const ferry_sig_verdict *sig, const ferry_str *warning,
+	int64_t *loaded)
 {
 	ferry_str doc = FERRY_STR_INIT;
 	int error;
 
-	if ((error = ferry_store__import_load_doc(db, id, &doc)) == 0) {
-		/* {...} from the store, then the message, the signature
+	if ((error = ferry__import_doc_load(db, id, &doc)) == 0) {
+		/* The document's members, then the message, the signature
 		 * and the warnings. */
-		ferry_str_truncate(&doc, doc.size - 1);
 		put_previous_message(&doc, prev, ferry_str_cstr(prev_stamp),
 			stamp);
 		ferry_str_puts(&doc, ",\"signature\":");
@@ -436,6 +327,8 @@ static int load_doc(ferry_db *db, ferry_buf *out, int64_t id,
 		ferry_str_puts(&doc, "]}");
 		error = ferry__buf_take(db, out, &doc);
 	}
+	if (error == 0)
+		*loaded = id;
 	ferry_str_dispose(&doc);
 	return error;
 }
@@ -449,7 +342,7 @@ static int load_doc(ferry_db *db, ferry_buf *out, int64_t id,
  * since and reports one it has (docs/interop.md).
  */
 static int load_update_set(ferry_buf *out, ferry_db *db, const char *path,
-	ferry_updateset *read, const char *kind)
+	ferry_updateset *read, const char *kind, int64_t *loaded)
 {
 	ferry_updateset us = *read;
 	ferry_import_stager *s = NULL;
@@ -519,7 +412,7 @@ static int load_update_set(ferry_buf *out, ferry_db *db, const char *path,
 	    (error = plan_loaded(db, id)) < 0)
 		goto done;
 	error = load_doc(db, out, id, prev, &prev_stamp, stamp, &sig,
-		&warning);
+		&warning, loaded);
 done:
 	error = ferry_store__end(db, error);
 out:
@@ -531,7 +424,8 @@ out:
 	return error;
 }
 
-int ferry_import_load(ferry_buf *out, ferry_db *db, const char *path)
+int ferry__import_load(ferry_buf *out, ferry_db *db, const char *path,
+	int64_t *loaded)
 {
 	ferry_sop_reader *r = NULL;
 	ferry_str err = FERRY_STR_INIT, prev_stamp = FERRY_STR_INIT;
@@ -543,7 +437,6 @@ int ferry_import_load(ferry_buf *out, ferry_db *db, const char *path)
 	int64_t id = 0, prev = 0;
 	int error, required;
 
-	FERRY_CHECK_DB(db);
 	memset(&h, 0, sizeof(h));
 	if (!path)
 		return ferry__error(db, FERRY_EMISUSE, "no file given");
@@ -564,7 +457,7 @@ int ferry_import_load(ferry_buf *out, ferry_db *db, const char *path)
 		    ferry__cmpack_items(db, path, &us)) < 0)
 			return error;
 		return load_update_set(out, db, path, &us, set ?
-			FERRY_UPDATESET_KIND : FERRY_CMPACK_KIND);
+			FERRY_UPDATESET_KIND : FERRY_CMPACK_KIND, loaded);
 	}
 	if ((error = ferry_sop__verify(path, NULL, NULL, NULL, &err)) < 0) {
 		error = ferry__error(db, error, "%s", ferry_str_cstr(&err));
@@ -617,7 +510,7 @@ int ferry_import_load(ferry_buf *out, ferry_db *db, const char *path)
 	    (error = plan_loaded(db, id)) < 0)
 		goto done;
 	error = load_doc(db, out, id, prev, &prev_stamp,
-		ferry_sop__reader_stamp(r), &sig, &warning);
+		ferry_sop__reader_stamp(r), &sig, &warning, loaded);
 done:
 	ferry_sop__reader_free(r);
 	json_decref(h.doc);
@@ -627,296 +520,12 @@ done:
 	return ferry_store__end(db, error);
 }
 
-/* ---- resolve ------------------------------------------------------------- */
-
-int ferry__import_item_find(ferry_db *db, int64_t id, int64_t item,
-	ferry_import_item *out)
+int ferry_import_load(ferry_buf *out, ferry_db *db, const char *path)
 {
-	int error = ferry_store__import_item_get(db, id, item, out);
-
-	if (error == FERRY_ENOTFOUND || (error == 0 && !out->decision))
-		error = ferry__error(db, FERRY_ENOTFOUND, "import %lld has no "
-			"item %lld; see 'ferry import preview %lld'",
-			(long long)id, (long long)item, (long long)id);
-	return error;
-}
-
-const char *ferry__import_item_type(const ferry_import_item *it)
-{
-	if (!it->t || strcmp(it->t, "record") != 0 || !it->entity)
-		return it->t ? it->t : "unknown";
-	if (!strcmp(it->entity, "sys_entity"))
-		return "entity";
-	if (!strcmp(it->entity, "sys_field"))
-		return "field";
-	return ferry__is_system_entity(it->entity) ? "object" : "record";
-}
-
-/* Refuse a resolution an item's problems do not allow, saying what
- * does. */
-static int check_allowed(ferry_db *db, int64_t id,
-	const ferry_import_item *it, unsigned want, const char *word)
-{
-	ferry_str kind = FERRY_STR_INIT, advice = FERRY_STR_INIT,
-		kinds = FERRY_STR_INIT;
-	int error;
-
-	if (want == FERRY_RESOLVE_MERGE && !(ferry__import_item_allows(it->t,
-	    it->entity, it->action, it->decision) & FERRY_RESOLVE_MERGE))
-		return ferry__error(db, FERRY_EINVALID, "item %lld is %s: only "
-			"the inserts and updates of records take a patch; "
-			"accept or skip it", (long long)it->item,
-			strcmp(it->t, "record") ? "not a record" :
-			!strcmp(it->action, "delete") ? "a delete" :
-			"a catalog change (merged by the schema rules)");
-	ferry__problem_kinds_without(&kinds, want);
-	if (ferry_str_failed(&kinds))
-		return ferry__error(db, FERRY_ENOMEM, "out of memory");
-	error = ferry_store__import_problem_of(db, id, it->item, ferry_str_cstr(&kinds),
-		&kind);
-	if (error == 0) {
-		ferry__problem_advice(&advice, kind.ptr, id, it->item,
-			ferry__import_item_allows(it->t, it->entity,
-			it->action, it->decision));
-		error = ferry__error(db, FERRY_ECONFLICT, "item %lld cannot be "
-			"%s: it has a %s problem%s", (long long)it->item, word,
-			kind.ptr, ferry_str_cstr(&advice));
-	} else if (error == FERRY_ENOTFOUND) {
-		error = 0;
-	}
-	ferry_str_dispose(&kind);
-	ferry_str_dispose(&advice);
-	ferry_str_dispose(&kinds);
-	return error;
-}
-
-static int resolve_one(ferry_db *db, int64_t id, int64_t item,
-	const char *resolution, int whole, const char *now)
-{
-	ferry_import_item it;
-	int error;
-
-	memset(&it, 0, sizeof(it));
-	if ((error = ferry__import_item_find(db, id, item, &it)) < 0)
-		goto done;
-	if (!strcmp(resolution, "clear")) {
-		error = ferry_store__import_resolution_clear(db, id, item);
-		goto done;
-	}
-	if (!strcmp(resolution, "accept") && (error = check_allowed(db, id,
-	    &it, FERRY_RESOLVE_ACCEPT, whole ? "accepted whole" :
-	    "accepted")) < 0)
-		goto done;
-	error = ferry_store__import_resolution_set(db, id, item, resolution,
-		NULL, whole, db->user, now);
-done:
-	ferry_import_item_dispose(&it);
-	return error;
-}
-
-int ferry_import_resolve(ferry_buf *out, ferry_db *db, int64_t id,
-	const char *resolution, const int64_t *items, size_t n)
-{
-	ferry_import_row imp;
-	ferry_str doc = FERRY_STR_INIT, left_items = FERRY_STR_INIT,
-		unresolved_items = FERRY_STR_INIT;
-	char now[FERRY_ISO_LEN];
-	int64_t resolved = 0, left = 0, unresolved = 0;
-	int whole = 0, error;
-	size_t i;
+	int64_t id;
 
 	FERRY_CHECK_DB(db);
-	if (resolution && !strcmp(resolution, "accept_whole")) {
-		whole = 1;
-		resolution = "accept";
-	}
-	if (!resolution || (strcmp(resolution, "accept") != 0 &&
-	    strcmp(resolution, "skip") != 0 &&
-	    strcmp(resolution, "clear") != 0))
-		return ferry__error(db, FERRY_EINVALID, "resolve with accept "
-			"(the package wins), accept_whole (the package's whole "
-			"record), skip (keep the target's) or clear (back to "
-			"unresolved); merge takes a patch");
-	if (n && !items)
-		return ferry__error(db, FERRY_EMISUSE, "no items given");
-	if ((error = ferry_store__begin(db)) < 0)
-		return error;
-	if ((error = ferry__require_admin(db, "resolve imports")) < 0 ||
-	    (error = ferry__import_find(db, id, "previewed", "resolve",
-	    &imp)) < 0)
-		goto done;
-	ferry__now_iso(db, now);
-	if (n == 0) {
-		error = ferry_store__import_resolve_all(db, id, resolution,
-			whole, strcmp(resolution, "accept") ? NULL :
-			FERRY_IMPORT_NOT_ACCEPTABLE, db->user, now, &resolved,
-			&left, &left_items);
-	} else {
-		/* All or nothing: the first refusal rolls back. */
-		for (i = 0; i < n && !error; i++)
-			error = resolve_one(db, id, items[i], resolution,
-				whole, now);
-		resolved = (int64_t)n;
-		ferry_str_puts(&left_items, "[]");
-	}
-	/* A resolution may change what other items find (a reference to
-	 * a skipped record): commit plans again. */
-	if (error < 0 ||
-	    (error = ferry_store__import_mark_plan(db, id, 0)) < 0 ||
-	    (error = ferry_store__import_unresolved(db, id, &unresolved,
-	    &unresolved_items)) < 0)
-		goto done;
-	ferry_str_printf(&doc, "{\"id\":%lld,\"resolution\":\"%s\","
-		"\"resolved\":%lld,\"left\":%lld,\"left_items\":%s,"
-		"\"unresolved\":%lld,\"unresolved_items\":%s}", (long long)id,
-		whole ? "accept_whole" : resolution, (long long)resolved,
-		(long long)left, ferry_str_cstr(&left_items),
-		(long long)unresolved, ferry_str_cstr(&unresolved_items));
-	error = ferry__buf_take(db, out, &doc);
-done:
-	ferry_str_dispose(&doc);
-	ferry_str_dispose(&left_items);
-	ferry_str_dispose(&unresolved_items);
-	return ferry_store__end(db, error);
-}
-
-/* Check one hand-merged value against the target field. */
-static int merge_value(ferry_db *db, int64_t id, const ferry_field *f,
-	json_t *val, const char *entity)
-{
-	ferry_str err = FERRY_STR_INIT;
-	ferry_value v = { FERRY_V_NULL, 0, NULL, 0 };
-	int error = 0;
-
-	if (ferry_type__convert(&v, f, val, &err) < 0) {
-		error = ferry__error(db, FERRY_EINVALID, "%s.%s: %s; nothing "
-			"changed", entity, f->name, ferry_str_cstr(&err));
-		goto done;
-	}
-	if (f->type.base == FERRY_T_REF && v.kind == FERRY_V_TEXT) {
-		int table = ferry_store__entity_exists(db, f->type.ref);
-
-		if (table < 0 || (error = ferry_store__import_ref_exists(db,
-		    id, f->type.ref, v.s, table)) < 0) {
-			error = table < 0 ? table : error;
-			goto done;
-		}
-		if (error == 0)
-			error = ferry__error(db, FERRY_ENOTFOUND, "%s.%s "
-				"refers to %s record %s, which is neither in "
-				"the target nor written by the import", entity,
-				f->name, f->type.ref, v.s);
-		else
-			error = 0;
-	}
-done:
-	ferry_value_dispose(&v);
-	ferry_str_dispose(&err);
-	return error;
-}
-
-/* Every conflicting field must be decided by the patch. */
-static int check_conflicts_patched(ferry_db *db, const ferry_import_item *it,
-	json_t *patch)
-{
-	ferry_import_decided d;
-	ferry_str missing = FERRY_STR_INIT;
-	size_t i;
-	int error;
-
-	/* Without base values the patch goes over the target's record. */
-	if ((error = ferry__import_decide_item(db, it, &d)) < 0)
-		return error;
-	for (i = 0; i < d.n && d.has_base && d.has_target; i++)
-		if (d.fields[i].merge == FERRY_MERGE3_CONFLICT &&
-		    !json_object_get(patch, d.fields[i].name))
-			ferry_str_printf(&missing, "%s%s", missing.size ?
-				", " : "", d.fields[i].name);
-	if (missing.size)
-		error = ferry__error(db, FERRY_EINVALID, "the patch must decide "
-			"every field that conflicts; it leaves out %s (see "
-			"'ferry import diff ID %lld'); nothing changed",
-			missing.ptr, (long long)it->item);
-	ferry_str_dispose(&missing);
-	ferry__import_decided_dispose(&d);
-	return error;
-}
-
-int ferry_import_merge(ferry_db *db, int64_t id, int64_t item,
-	const char *json)
-{
-	ferry_import_row imp;
-	ferry_import_item it;
-	ferry_fieldset fs = { NULL, 0 };
-	ferry_str merged = FERRY_STR_INIT;
-	char now[FERRY_ISO_LEN];
-	json_t *obj = NULL, *val;
-	const char *key;
-	int error, i;
-
-	FERRY_CHECK_DB(db);
-	memset(&it, 0, sizeof(it));
-	if ((error = ferry_store__begin(db)) < 0)
-		return error;
-	if ((error = ferry__require_admin(db, "resolve imports")) < 0 ||
-	    (error = ferry__import_find(db, id, "previewed", "resolve",
-	    &imp)) < 0 ||
-	    (error = ferry__import_item_find(db, id, item, &it)) < 0 ||
-	    (error = check_allowed(db, id, &it, FERRY_RESOLVE_MERGE,
-	    "merged")) < 0 ||
-	    (error = ferry__import_fields(db, id, 1, it.entity,
-	    &fs)) < 0)
-		goto done;
-	if (!json || (obj = json_loads(json, JSON_REJECT_DUPLICATES,
-	    NULL)) == NULL || !json_is_object(obj)) {
-		error = ferry__error(db, FERRY_EINVALID, "the patch is not a "
-			"JSON object of field values (e.g. '{\"name\":\"Ann\"}'); "
-			"nothing changed");
-		goto done;
-	}
-	if (json_object_size(obj) == 0) {
-		error = ferry__error(db, FERRY_EINVALID, "the patch names no "
-			"field; name the fields you decide, or accept or skip "
-			"the item");
-		goto done;
-	}
-	json_object_foreach(obj, key, val) {
-		if (!strcmp(key, "sys_id")) {
-			error = ferry__error(db, FERRY_EINVALID, "the patch "
-				"names sys_id, which is the record's identity; "
-				"leave it out");
-			goto done;
-		}
-		if ((i = ferry_fieldset_find(&fs, key)) < 0) {
-			error = ferry__error(db, FERRY_ENOTFOUND, "%s has no "
-				"field '%s' in the target (with the package's "
-				"schema changes); see 'ferry entity show %s'; "
-				"nothing changed", it.entity, key, it.entity);
-			goto done;
-		}
-		if ((error = merge_value(db, id, &fs.fields[i], val,
-		    it.entity)) < 0)
-			goto done;
-	}
-	if ((error = check_conflicts_patched(db, &it, obj)) < 0)
-		goto done;
-	ferry_str_init(&merged, FERRY_TEXT_MAX);
-	ferry_json__canonical(&merged, obj);
-	if (ferry_str_failed(&merged)) {
-		error = ferry__error(db, FERRY_ENOMEM, "the patch is too "
-			"large");
-		goto done;
-	}
-	ferry__now_iso(db, now);
-	if ((error = ferry_store__import_resolution_set(db, id, item, "merge",
-	    merged.ptr, 0, db->user, now)) == 0)
-		error = ferry_store__import_mark_plan(db, id, 0);
-done:
-	json_decref(obj);
-	ferry_str_dispose(&merged);
-	ferry_fieldset_dispose(&fs);
-	ferry_import_item_dispose(&it);
-	return ferry_store__end(db, error);
+	return ferry__import_load(out, db, path, &id);
 }
 
 /* ---- discard ------------------------------------------------------------- */
@@ -955,34 +564,3 @@ done:
 	return ferry_store__end(db, error);
 }
 
-/* ---- list and show ------------------------------------------------------- */
-
-int ferry_import_list(ferry_buf *out, ferry_db *db)
-{
-	ferry_str json = FERRY_STR_INIT;
-	int error;
-
-	FERRY_CHECK_DB(db);
-	if ((error = ferry__actor(db)) < 0 ||
-	    (error = ferry_store__import_list(db, &json)) < 0) {
-		ferry_str_dispose(&json);
-		return error;
-	}
-	return ferry__buf_take(db, out, &json);
-}
-
-int ferry_import_show(ferry_buf *out, ferry_db *db, int64_t id)
-{
-	ferry_import_row imp;
-	ferry_str json = FERRY_STR_INIT;
-	int error;
-
-	FERRY_CHECK_DB(db);
-	if ((error = ferry__actor(db)) < 0 ||
-	    (error = ferry__import_find(db, id, NULL, NULL, &imp)) < 0 ||
-	    (error = ferry_store__import_show(db, id, &json)) < 0) {
-		ferry_str_dispose(&json);
-		return error;
-	}
-	return ferry__buf_take(db, out, &json);
-}

@@ -1,5 +1,5 @@
 /*
- * import_preview.c - importing a package, part two: the plan.  For every
+ * import_plan.c - importing a package, part two: the plan.  For every
  * staged item, decide what it does to the target (insert, update, merge,
  * delete, skip) and record every problem it has, each with a kind, a
  * severity and a sentence saying what to do (docs/import.md, "Preview").
@@ -227,8 +227,8 @@ static int plan_field(plan_state *s, const ferry_import_item *it,
 		goto done;
 	}
 	*decision = a == FERRY_MERGE_ADD ? "insert" : "update";
-	if ((error = ferry_store__import_field(s->db, s->id, 1, entity, field,
-	    new_type)) < 0)
+	if ((error = ferry_store__import_field(s->db, s->id,
+	    FERRY_SCOPE_TARGET, entity, field, new_type)) < 0)
 		goto done;
 	/* A reference needs its entity. */
 	ferry_str_clear(&def_text);
@@ -376,7 +376,7 @@ static int plan_schema_item(const ferry_import_item *it, void *payload)
 			goto done;
 		}
 	}
-	if ((error = ferry__import_fields(s->db, s->id, 1,
+	if ((error = ferry__import_fields(s->db, s->id, FERRY_SCOPE_TARGET,
 	    it->entity, &target)) < 0)
 		goto done;
 	json_array_foreach(fields, i, f) {
@@ -389,8 +389,8 @@ static int plan_schema_item(const ferry_import_item *it, void *payload)
 			continue;
 		if ((error = declared_ref_known(s, it, name, type)) < 0)
 			goto done;
-		if ((error = ferry_store__import_field(s->db, s->id, 1,
-		    it->entity, name, type)) < 0)
+		if ((error = ferry_store__import_field(s->db, s->id,
+		    FERRY_SCOPE_TARGET, it->entity, name, type)) < 0)
 			goto done;
 		ferry_str_printf(&added, "%s%s %s", n++ ? ", " : "", name,
 			type);
@@ -447,8 +447,8 @@ static int target_fields(plan_state *s, const char *entity)
 		return error;
 	if ((error = ferry__fields(s->db, entity, &fs)) == 0)
 		for (i = 0; i < fs.n && !error; i++)
-			error = ferry_store__import_field(s->db, s->id, 1,
-				entity, fs.fields[i].name,
+			error = ferry_store__import_field(s->db, s->id,
+				FERRY_SCOPE_TARGET, entity, fs.fields[i].name,
 				fs.fields[i].type_text);
 	ferry_fieldset_dispose(&fs);
 	return error;
@@ -534,10 +534,10 @@ static int entity_problems(plan_state *s, const char *entity)
 	if ((known = entity_known(s, entity)) <= 0 &&
 	    !ferry__is_system_entity(entity))
 		return known;
-	if ((error = ferry__import_fields(s->db, s->id, 0, entity,
-	    &declared)) < 0 ||
-	    (error = ferry__import_fields(s->db, s->id, 1, entity,
-	    &target)) < 0)
+	if ((error = ferry__import_fields(s->db, s->id, FERRY_SCOPE_PACKAGE,
+	    entity, &declared)) < 0 ||
+	    (error = ferry__import_fields(s->db, s->id, FERRY_SCOPE_TARGET,
+	    entity, &target)) < 0)
 		goto done;
 	for (i = 0; i < declared.n && !error; i++) {
 		const ferry_field *d = &declared.fields[i];
@@ -819,15 +819,17 @@ static int check_filter(ferry_db *db, const ferry_preview_filter *f,
 	return 0;
 }
 
-int ferry_import_preview_each_filtered(ferry_db *db, int64_t id,
-	const ferry_preview_filter *f, ferry_preview_cb cb, void *payload)
+/* The preview, as ferry_import_preview_each_filtered() streams it, with
+ * the count of unresolved items in *unresolved (unless NULL). */
+static int preview_each(ferry_db *db, int64_t id,
+	const ferry_preview_filter *f, ferry_preview_cb cb, void *payload,
+	int64_t *unresolved)
 {
-	ferry_str summary = FERRY_STR_INIT, counts = FERRY_STR_INIT;
+	ferry_str summary = FERRY_STR_INIT;
 	ferry_problem_filter pf;
 	stream_state s;
 	int error;
 
-	FERRY_CHECK_DB(db);
 	memset(&s, 0, sizeof(s));
 	if (!cb)
 		return ferry__error(db, FERRY_EMISUSE, "no callback given");
@@ -835,22 +837,9 @@ int ferry_import_preview_each_filtered(ferry_db *db, int64_t id,
 		return error;
 	/* The plan is one transaction; the listing reads what it kept. */
 	if ((error = preview_plan(db, id)) < 0 ||
-	    (error = ferry_store__import_preview_doc(db, id, &summary)) < 0 ||
-	    (error = ferry_store__import_problem_counts(db, id, &pf,
-	    &counts)) < 0)
+	    (error = ferry__import_doc_summary(db, id, &pf, &summary,
+	    unresolved)) < 0)
 		goto done;
-	/* {...summary} + the counts' members: {...,"kinds":..,"matched":n} */
-	if (summary.size < 2 || counts.size < 2) {
-		error = ferry__error(db, FERRY_EIO, "reading an import");
-		goto done;
-	}
-	summary.size--;
-	ferry_str_putc(&summary, ',');
-	ferry_str_put(&summary, counts.ptr + 1, counts.size - 1);
-	if (ferry_str_failed(&summary)) {
-		error = ferry__error(db, FERRY_ENOMEM, "out of memory");
-		goto done;
-	}
 	if ((error = cb(FERRY_PREVIEW_SUMMARY, summary.ptr, summary.size,
 	    payload)) != 0)
 		goto done;
@@ -868,8 +857,14 @@ done:
 	ferry_str_dispose(&s.line);
 	ferry_str_dispose(&s.msg);
 	ferry_str_dispose(&summary);
-	ferry_str_dispose(&counts);
 	return error;
+}
+
+int ferry_import_preview_each_filtered(ferry_db *db, int64_t id,
+	const ferry_preview_filter *f, ferry_preview_cb cb, void *payload)
+{
+	FERRY_CHECK_DB(db);
+	return preview_each(db, id, f, cb, payload, NULL);
 }
 
 int ferry_import_preview_each(ferry_db *db, int64_t id, ferry_preview_cb cb,
@@ -896,14 +891,13 @@ static int collect(ferry_preview_part part, const char *json, size_t len,
 	return ferry_str_failed(doc) ? FERRY_ENOMEM : 0;
 }
 
-int ferry_import_preview_filtered(ferry_buf *out, ferry_db *db, int64_t id,
-	const ferry_preview_filter *f)
+int ferry__import_preview(ferry_buf *out, ferry_db *db, int64_t id,
+	const ferry_preview_filter *f, int64_t *unresolved)
 {
 	ferry_str doc = FERRY_STR_INIT;
 	int error;
 
-	FERRY_CHECK_DB(db);
-	error = ferry_import_preview_each_filtered(db, id, f, collect, &doc);
+	error = preview_each(db, id, f, collect, &doc, unresolved);
 	if (error == FERRY_ENOMEM)
 		error = ferry__error(db, error, "out of memory");
 	if (error == 0) {
@@ -912,6 +906,13 @@ int ferry_import_preview_filtered(ferry_buf *out, ferry_db *db, int64_t id,
 	}
 	ferry_str_dispose(&doc);
 	return error;
+}
+
+int ferry_import_preview_filtered(ferry_buf *out, ferry_db *db, int64_t id,
+	const ferry_preview_filter *f)
+{
+	FERRY_CHECK_DB(db);
+	return ferry__import_preview(out, db, id, f, NULL);
 }
 
 int ferry_import_preview(ferry_buf *out, ferry_db *db, int64_t id)
