@@ -19,8 +19,8 @@ static const char *const outcomes[] = { "inserted", "updated", "merged",
 	"deleted", "skipped" };
 #define WORDS 5
 
-/* The import's row, copied out of the store's callback as the members
- * each document writes. */
+/* The import's row lives for the store's callback: each document writes
+ * the members it needs from it there. */
 typedef int (*entry_write)(ferry_str *doc, const ferry_import_entry *e,
 	int64_t n);
 
@@ -125,10 +125,12 @@ static int outcome_counts(ferry_db *db, int64_t id, ferry_str *doc)
 	return 0;
 }
 
+/* A document's end: out of memory when a callback or the document ran
+ * out, else error. */
 static int done(ferry_db *db, ferry_str *doc, int error)
 {
-	if (error == 0 && ferry_str_failed(doc))
-		return ferry__error(db, FERRY_ENOMEM, "out of memory");
+	if (error == FERRY_ENOMEM || (error == 0 && ferry_str_failed(doc)))
+		return ferry__oom(db);
 	return error;
 }
 
@@ -348,11 +350,10 @@ int ferry__import_doc_backout(ferry_db *db, int64_t id, int64_t restored,
 	error = ferry_store__import_problems_of_kinds(db, id, BACKOUT_KINDS,
 		backout_cb, &b);
 	ferry_str_dispose(&b.words);
-	if (error == FERRY_ENOMEM || error == FERRY_EFORMAT)
-		return ferry__error(db, error, error == FERRY_ENOMEM ?
-			"out of memory" : "reading an import's problems");
+	if (error == FERRY_EFORMAT)
+		return ferry__error(db, error, "reading an import's problems");
 	if (error < 0)
-		return error;
+		return done(db, doc, error);
 	ferry_json_close(doc, ']');
 	ferry_json_close(doc, '}');
 	return done(db, doc, 0);
@@ -387,8 +388,7 @@ static int doc_list(ferry_db *db, ferry_str *doc)
 	if (error == FERRY_ENOTFOUND)
 		error = 0;
 	ferry_json_close(doc, ']');
-	return done(db, doc, error == FERRY_ENOMEM ? ferry__error(db,
-		error, "out of memory") : error);
+	return done(db, doc, error);
 }
 
 /* A shown import: its members before the items (head) and after them
@@ -465,11 +465,8 @@ static int doc_show(ferry_db *db, int64_t id, ferry_str *doc)
 	ferry_str_put(doc, p.head.ptr, p.head.size);
 	ferry_json_open(doc, "items", '[');
 	if ((error = ferry_store__import_item_entries(db, id, show_item_cb,
-	    doc)) < 0) {
-		if (error == FERRY_ENOMEM)
-			error = ferry__error(db, error, "out of memory");
+	    doc)) < 0)
 		goto out;
-	}
 	ferry_json_close(doc, ']');
 	if (!p.committed)
 		ferry_json_raw(doc, "outcomes", NULL, 0);
