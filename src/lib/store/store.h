@@ -509,7 +509,9 @@ int ferry_store__pack_switch_users(ferry_db *db, int64_t from, int64_t to);
 int ferry_store__pack_default_id(ferry_db *db, int64_t *id);
 /*
  * Capture a version in a pack: the record's item now points at version_id;
- * the first capture also records base_id, the version before it.
+ * the first capture also records base_id, the version before it, and its
+ * hash.  The item keeps the old values of an update over a live base
+ * (ferry_old_values), for export.
  */
 int ferry_store__pack_capture(ferry_db *db, int64_t pack_id,
 	const char *entity, const char *sys_id, int64_t version_id,
@@ -600,8 +602,10 @@ typedef struct {
 	int vendor;
 	const char *payload;	/* canonical JSON */
 	size_t payload_len;
+	const char *old;	/* the old values of an update, as written */
+	size_t old_len;
 	const char *base_payload; /* the base's payload, for an update */
-	size_t base_payload_len;
+	size_t base_payload_len;	/* captured before old was kept */
 	int out_of_date;	/* the record has a later version */
 } ferry_export_row;
 
