@@ -166,8 +166,12 @@ static int record_item(const ferry_export_row *r, void *payload)
 			"system; use the plain export instead, or pass --force",
 			s->pack_name, r->entity, r->sys_id);
 	s->out_of_date += r->out_of_date;
+	/* Old values: kept by capture, or computed for an item captured
+	 * before items kept them. */
 	ferry_str_clear(&s->old);
-	if (r->base_payload && ferry_canon__old_values(&s->old,
+	if (r->old)
+		ferry_str_put(&s->old, r->old, r->old_len);
+	else if (r->base_payload && ferry_canon__old_values(&s->old,
 	    r->base_payload, r->base_payload_len, r->payload,
 	    r->payload_len) < 0)
 		return ferry__error(s->db, FERRY_EFORMAT, "the stored payload "
@@ -198,7 +202,7 @@ static int record_item(const ferry_export_row *r, void *payload)
 	ferry_str_puts(l, ",\"payload\":");
 	ferry_str_put(l, r->payload, r->payload_len);
 	ferry_str_puts(l, ",\"old\":");
-	if (r->base_payload)
+	if (r->old || r->base_payload)
 		ferry_str_put(l, s->old.ptr, s->old.size);
 	else
 		ferry_str_puts(l, "null");

@@ -28,6 +28,9 @@
  *                                (identity.h)
  *   ferry_identity_key(entity, sys_id, payload)  the item's identity key
  *                                from its payload, NULL when it has none
+ *   ferry_old_values(base, payload)  the old values written for an
+ *                                update (canonical.h); NULL if either
+ *                                is NULL or not canonical
  *
  * Each callback only turns the call's arguments into the rule's C
  * arguments and its answer into the result; the rules live in the files
@@ -336,6 +339,25 @@ static void fn_item_seal(ferry_store_call *c)
 	ferry_store__result_text(c, seal, FERRY_HASH_HEX - 1);
 }
 
+static void fn_old_values(ferry_store_call *c)
+{
+	size_t base_len, len;
+	const char *base = ferry_store__arg_text(c, 0, &base_len),
+		*payload = ferry_store__arg_text(c, 1, &len);
+	ferry_str old = FERRY_STR_INIT;
+
+	if (!base || !payload)
+		return;
+	/* Not canonical: NULL, and export finds the damage itself. */
+	if (ferry_canon__old_values(&old, base, base_len, payload, len) == 0) {
+		if (ferry_str_failed(&old))
+			ferry_store__result_nomem(c);
+		else
+			ferry_store__result_text(c, old.ptr, old.size);
+	}
+	ferry_str_dispose(&old);
+}
+
 /* Checklist: the list at the top of this file, and the store's SQL. */
 static const ferry_store_function functions[] = {
 	{ "ferry_entity_ok", 1, fn_entity_ok },
@@ -351,6 +373,7 @@ static const ferry_store_function functions[] = {
 	{ "ferry_version_hash", 4, fn_version_hash },
 	{ "ferry_system_kind", 1, fn_system_kind },
 	{ "ferry_identity_key", 3, fn_identity_key },
+	{ "ferry_old_values", 2, fn_old_values },
 };
 
 int ferry__functions_lend(ferry_db *db)

@@ -5,7 +5,12 @@
  * file without holding more than one output buffer: each line is hashed
  * (integrity hash, and for items the VersionStamp), then either copied
  * into the buffer (plain) or fed to a zstd stream (compressed), and the
- * buffer goes to disk whenever it fills.  The file is built under a
+ * buffer goes to disk whenever it fills.  A compressed stream is
+ * compressed and written by a thread of its own, a batch of lines at a
+ * time, while the caller builds and hashes the next batch: the same
+ * bytes reach the same single-threaded zstd stream in the same order, so
+ * the file is the same as compressing inline (which is what happens if
+ * the thread cannot start).  The file is built under a
  * temporary name in the target's directory and moved into place only
  * after the trailer is written and the data is on disk, so no reader ever
  * sees half a package and a crash leaves at worst a stray `.tmp-` file.
@@ -26,6 +31,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <jansson.h>
+#include <pthread.h>
 #include <sodium.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -51,7 +57,24 @@ struct ferry_sop_writer {
 	int error;		/* sticky failure code, 0 while healthy */
 	int finished;		/* finish() has run, whatever its outcome */
 	ferry_str msg;		/* the failure's message */
+	/* The compressing thread, when `threaded`: the caller fills
+	 * batch[filling]; the thread compresses batch[1 - filling] while
+	 * `busy`.  Under `mu`: busy, stop and the thread's failure. */
+	int threaded;
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	char *batch[2];
+	size_t batch_len[2];
+	int filling;
+	int busy, stop;
+	int thread_error;	/* the thread's failure, moved to error */
+	ferry_str thread_msg;
 };
+
+/* A batch: big enough that zstd works on whole blocks, small enough
+ * that two of them cost little memory. */
+#define BATCH_SIZE ((size_t)1 << 20)
 
 /*
  * All ASCII runs 8 bytes at a time; ferry_utf8_valid takes over at the
@@ -88,13 +111,17 @@ ferry_sop_line_problem ferry_sop__line_check(const char *line, size_t len)
 __attribute__((format(printf, 3, 4)))
 static int fail(ferry_sop_writer *w, int code, const char *fmt, ...)
 {
+	int in_thread = w->threaded && pthread_equal(pthread_self(),
+		w->thread);
+	ferry_str *msg = in_thread ? &w->thread_msg : &w->msg;
 	va_list ap;
 
-	ferry_str_clear(&w->msg);
+	ferry_str_clear(msg);
 	va_start(ap, fmt);
-	ferry_str_vprintf(&w->msg, fmt, ap);
+	ferry_str_vprintf(msg, fmt, ap);
 	va_end(ap);
-	w->error = code;
+	if (!in_thread)
+		w->error = code;
 	return code;
 }
 
@@ -137,36 +164,141 @@ static int flush_out(ferry_sop_writer *w)
 	return error;
 }
 
-/* Send bytes of the stream to the file, compressing them if asked. */
-static int emit(ferry_sop_writer *w, const char *data, size_t len)
+/* Compress bytes into the stream and write what comes out. */
+static int compress_bytes(ferry_sop_writer *w, const char *data, size_t len)
 {
 	ZSTD_inBuffer in = { data, len, 0 };
 	size_t n;
 	int error = 0;
 
-	while (w->cctx == NULL && len > 0) {
+	while (in.pos < in.size) {
+		ZSTD_outBuffer out = { w->obuf, w->ocap, w->olen };
+
+		n = ZSTD_compressStream2(w->cctx, &out, &in, ZSTD_e_continue);
+		if (ZSTD_isError(n))
+			return fail(w, FERRY_ERROR, "%s: cannot compress: %s",
+				w->path, ZSTD_getErrorName(n));
+		w->olen = out.pos;
+		if (w->olen == w->ocap && (error = flush_out(w)) < 0)
+			break;
+	}
+	return error;
+}
+
+/*
+ * The compressing thread: each batch handed over is compressed and
+ * written; after a failure it only drains the batches it is given.
+ * fail() keeps the thread's failure apart (thread_error, thread_msg),
+ * since the caller's thread owns error and msg.
+ */
+static void *compress_thread(void *arg)
+{
+	ferry_sop_writer *w = arg;
+	int error = 0;
+
+	pthread_mutex_lock(&w->mu);
+	for (;;) {
+		int slot;
+
+		while (!w->busy && !w->stop)
+			pthread_cond_wait(&w->cv, &w->mu);
+		if (!w->busy)
+			break;
+		slot = 1 - w->filling;
+		pthread_mutex_unlock(&w->mu);
+		if (error == 0)
+			error = compress_bytes(w, w->batch[slot],
+				w->batch_len[slot]);
+		pthread_mutex_lock(&w->mu);
+		w->batch_len[slot] = 0;
+		w->thread_error = error;
+		w->busy = 0;
+		pthread_cond_broadcast(&w->cv);
+	}
+	pthread_mutex_unlock(&w->mu);
+	return NULL;
+}
+
+/* Wait until the thread is idle; its failure becomes the writer's. */
+static int thread_wait(ferry_sop_writer *w)
+{
+	int error;
+
+	pthread_mutex_lock(&w->mu);
+	while (w->busy)
+		pthread_cond_wait(&w->cv, &w->mu);
+	error = w->thread_error;
+	pthread_mutex_unlock(&w->mu);
+	if (error < 0) {
+		ferry_str_clear(&w->msg);
+		ferry_str_put(&w->msg, w->thread_msg.ptr, w->thread_msg.size);
+		w->error = error;
+	}
+	return error;
+}
+
+/* Hand the batch being filled to the thread, once it is idle. */
+static int thread_hand_over(ferry_sop_writer *w)
+{
+	int error;
+
+	if ((error = thread_wait(w)) < 0)
+		return error;
+	pthread_mutex_lock(&w->mu);
+	w->filling = 1 - w->filling;
+	w->busy = 1;
+	pthread_cond_broadcast(&w->cv);
+	pthread_mutex_unlock(&w->mu);
+	return 0;
+}
+
+/* Stop the thread, if it runs, and wait for it to end. */
+static void thread_stop(ferry_sop_writer *w)
+{
+	if (!w->threaded)
+		return;
+	pthread_mutex_lock(&w->mu);
+	w->stop = 1;
+	pthread_cond_broadcast(&w->cv);
+	pthread_mutex_unlock(&w->mu);
+	pthread_join(w->thread, NULL);
+	pthread_cond_destroy(&w->cv);
+	pthread_mutex_destroy(&w->mu);
+	w->threaded = 0;
+}
+
+/* Send bytes of the stream to the file, compressing them if asked. */
+static int emit(ferry_sop_writer *w, const char *data, size_t len)
+{
+	size_t n;
+	int error = 0;
+
+	while (w->threaded && len > 0) {
+		char *b = w->batch[w->filling];
+		size_t *blen = &w->batch_len[w->filling];
+
+		n = BATCH_SIZE - *blen < len ? BATCH_SIZE - *blen : len;
+		memcpy(b + *blen, data, n);
+		*blen += n;
+		data += n;
+		len -= n;
+		if (*blen == BATCH_SIZE &&
+		    (error = thread_hand_over(w)) < 0)
+			return error;
+	}
+	if (w->threaded)
+		return 0;
+	if (w->cctx != NULL)
+		return compress_bytes(w, data, len);
+	while (len > 0) {
 		n = w->ocap - w->olen < len ? w->ocap - w->olen : len;
 		memcpy(w->obuf + w->olen, data, n);
 		w->olen += n;
 		data += n;
 		len -= n;
 		if (w->olen == w->ocap && (error = flush_out(w)) < 0)
-			goto done;
+			break;
 	}
-	while (w->cctx != NULL && in.pos < in.size) {
-		ZSTD_outBuffer out = { w->obuf, w->ocap, w->olen };
-
-		n = ZSTD_compressStream2(w->cctx, &out, &in, ZSTD_e_continue);
-		if (ZSTD_isError(n)) {
-			error = fail(w, FERRY_ERROR, "%s: cannot compress: %s",
-				w->path, ZSTD_getErrorName(n));
-			goto done;
-		}
-		w->olen = out.pos;
-		if (w->olen == w->ocap && (error = flush_out(w)) < 0)
-			goto done;
-	}
-done:
 	return error;
 }
 
@@ -176,6 +308,16 @@ static int end_stream(ferry_sop_writer *w)
 	size_t left = 1;
 	int error = 0;
 
+	/* The last batch, then the thread is done and the frame ends
+	 * here. */
+	if (w->threaded) {
+		if (w->batch_len[w->filling] > 0 &&
+		    (error = thread_hand_over(w)) < 0)
+			return error;
+		if ((error = thread_wait(w)) < 0)
+			return error;
+		thread_stop(w);
+	}
 	while (w->cctx && left > 0) {
 		ZSTD_inBuffer in = { NULL, 0, 0 };
 		ZSTD_outBuffer out = { w->obuf, w->ocap, w->olen };
@@ -328,6 +470,22 @@ static int start_zstd(ferry_sop_writer *w)
 	if (ZSTD_isError(rc))
 		return fail(w, FERRY_ERROR, "%s: cannot set up zstd: %s",
 			w->path, ZSTD_getErrorName(rc));
+	if ((w->batch[0] = ferry__malloc(BATCH_SIZE)) == NULL ||
+	    (w->batch[1] = ferry__malloc(BATCH_SIZE)) == NULL)
+		return fail_nomem(w);
+	if (pthread_mutex_init(&w->mu, NULL) != 0)
+		return 0;
+	if (pthread_cond_init(&w->cv, NULL) != 0) {
+		pthread_mutex_destroy(&w->mu);
+		return 0;
+	}
+	/* Without the thread, the stream is compressed inline. */
+	if (pthread_create(&w->thread, NULL, compress_thread, w) != 0) {
+		pthread_cond_destroy(&w->cv);
+		pthread_mutex_destroy(&w->mu);
+		return 0;
+	}
+	w->threaded = 1;
 	return 0;
 }
 
@@ -498,9 +656,13 @@ void ferry_sop__writer_free(ferry_sop_writer *w)
 {
 	if (!w)
 		return;
+	thread_stop(w);
 	remove_temp(w);
 	sodium_memzero(w->secret_key, sizeof(w->secret_key));
 	ZSTD_freeCCtx(w->cctx);
+	ferry__free(w->batch[0]);
+	ferry__free(w->batch[1]);
+	ferry_str_dispose(&w->thread_msg);
 	ferry__free(w->obuf);
 	ferry__free(w->path);
 	ferry_str_dispose(&w->msg);

@@ -136,11 +136,13 @@ load foundation_helpers
 		ALTER TABLE ferry_import_problem RENAME COLUMN facts TO message;
 		DROP INDEX sys_field_external;
 		ALTER TABLE sys_field DROP COLUMN external_name;
+		ALTER TABLE ferry_pack_item DROP COLUMN base;
+		ALTER TABLE ferry_pack_item DROP COLUMN old;
 		PRAGMA user_version = 1;"
 	run ferry --json user list
 	[ "$status" -eq 0 ]
-	same 8 "$(sql 'PRAGMA user_version')"
-	# ...and on to schema 8: packs know when they were first exported.
+	same 9 "$(sql 'PRAGMA user_version')"
+	# ...and on to the latest schema: packs know when they were first exported.
 	same "" "$(sql 'SELECT exported_at FROM ferry_pack')"
 	run ferry user passwd bob --password-stdin <<<'a good password'
 	[ "$status" -eq 0 ]

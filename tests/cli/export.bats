@@ -165,6 +165,32 @@ print(h.hexdigest())'
 	same 5 "$(wc -l <u.sop | tr -d ' ')"
 }
 
+@test "rule: items keep their base's hash and old values; a pack captured before exports the same bytes" {
+	completed_pack
+	same "$(sql "SELECT hash FROM ferry_version WHERE sys_id = '$CHANGED_ID' ORDER BY id LIMIT 1")" "$(sql "SELECT base FROM ferry_pack_item WHERE pack_id = (SELECT id FROM ferry_pack WHERE name = 'P') AND sys_id = '$CHANGED_ID'")"
+	same '{"age":null}' "$(sql "SELECT old FROM ferry_pack_item WHERE pack_id = (SELECT id FROM ferry_pack WHERE name = 'P') AND sys_id = '$CHANGED_ID'")"
+	same "0" "$(sql "SELECT count(base) + count(old) FROM ferry_pack_item WHERE pack_id = (SELECT id FROM ferry_pack WHERE name = 'P') AND sys_id = '$OPEN_ID'")"
+	ferry pack export P --output new.sop >/dev/null
+	# An instance from before (schema 8): its items have neither.
+	sql 'ALTER TABLE ferry_pack_item DROP COLUMN base;
+		ALTER TABLE ferry_pack_item DROP COLUMN old;
+		PRAGMA user_version = 8'
+	ferry pack export P --output old.sop >/dev/null
+	same 9 "$(sql 'PRAGMA user_version')"
+	same "$(sql "SELECT hash FROM ferry_version WHERE sys_id = '$CHANGED_ID' ORDER BY id LIMIT 1")" "$(sql "SELECT base FROM ferry_pack_item WHERE pack_id = (SELECT id FROM ferry_pack WHERE name = 'P') AND sys_id = '$CHANGED_ID'")"
+	same "" "$(sql "SELECT old FROM ferry_pack_item WHERE pack_id = (SELECT id FROM ferry_pack WHERE name = 'P') AND sys_id = '$CHANGED_ID'")"
+	cmp new.sop old.sop
+	# Captured again, the item keeps the old values of its new version
+	# against the same base.
+	ferry pack reopen P >/dev/null
+	ferry pack use P >/dev/null
+	ferry record put member "{\"sys_id\":\"$CHANGED_ID\",\"name\":\"again\"}" >/dev/null
+	same '{"age":null,"name":"changed"}' "$(sql "SELECT old FROM ferry_pack_item WHERE pack_id = (SELECT id FROM ferry_pack WHERE name = 'P') AND sys_id = '$CHANGED_ID'")"
+	ferry pack complete P >/dev/null
+	ferry pack export P --output again.sop --uncompressed >/dev/null
+	same '{"age":null,"name":"changed"}' "$(items_of again.sop | jp "[i['old'] for i in d if i.get('sys_id') == '$CHANGED_ID'][0]")"
+}
+
 @test "rule: the items: one schema item per entity, then one record item per record" {
 	completed_pack
 	ferry pack export P --output p.sop --uncompressed >/dev/null

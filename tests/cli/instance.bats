@@ -21,7 +21,7 @@ load foundation_helpers
 	[ "$status" -eq 0 ]
 	[[ "$(echo "$output" | jp 'd["id"]')" =~ ^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$ ]]
 	same dev "$(echo "$output" | jp 'd["name"]')"
-	same 8 "$(echo "$output" | jp 'd["schema_version"]')"
+	same 9 "$(echo "$output" | jp 'd["schema_version"]')"
 	same "$FERRY_DB" "$(echo "$output" | jp 'd["path"]')"
 	run ferry --json info
 	same dev "$(echo "$output" | jp 'd["name"]')"
@@ -84,7 +84,7 @@ load foundation_helpers
 @test "rule: an instance is an SQLite file in WAL mode" {
 	init_db
 	same wal "$(sql 'PRAGMA journal_mode')"
-	same 8 "$(sql 'PRAGMA user_version')"
+	same 9 "$(sql 'PRAGMA user_version')"
 }
 
 @test "rule: an instance from before the item seal gets the seal column when opened" {
@@ -94,10 +94,12 @@ load foundation_helpers
 		ALTER TABLE ferry_import_problem RENAME COLUMN facts TO message;
 		DROP INDEX sys_field_external;
 		ALTER TABLE sys_field DROP COLUMN external_name;
+		ALTER TABLE ferry_pack_item DROP COLUMN base;
+		ALTER TABLE ferry_pack_item DROP COLUMN old;
 		PRAGMA user_version = 4'
 	run ferry --json info
 	[ "$status" -eq 0 ]
-	same 8 "$(sql 'PRAGMA user_version')"
+	same 9 "$(sql 'PRAGMA user_version')"
 	same 1 "$(sql "SELECT count(*) FROM pragma_table_info('ferry_import_item') WHERE name = 'seal'")"
 }
 
@@ -109,10 +111,12 @@ load foundation_helpers
 		INSERT INTO ferry_import_problem (import_id, item, kind,
 			severity, message) VALUES (1, 1, 'local_change', 'error',
 			'a sentence of an older ferry');
+		ALTER TABLE ferry_pack_item DROP COLUMN base;
+		ALTER TABLE ferry_pack_item DROP COLUMN old;
 		PRAGMA user_version = 6"
 	run ferry --json info
 	[ "$status" -eq 0 ]
-	same 8 "$(sql 'PRAGMA user_version')"
+	same 9 "$(sql 'PRAGMA user_version')"
 	same '[["text","a sentence of an older ferry"]]' "$(sql 'SELECT facts FROM ferry_import_problem')"
 }
 
@@ -123,10 +127,12 @@ load foundation_helpers
 		ALTER TABLE ferry_import_problem RENAME COLUMN facts TO message;
 		DROP INDEX sys_field_external;
 		ALTER TABLE sys_field DROP COLUMN external_name;
+		ALTER TABLE ferry_pack_item DROP COLUMN base;
+		ALTER TABLE ferry_pack_item DROP COLUMN old;
 		PRAGMA user_version = 5'
 	run ferry --json info
 	[ "$status" -eq 0 ]
-	same 8 "$(sql 'PRAGMA user_version')"
+	same 9 "$(sql 'PRAGMA user_version')"
 	same 1 "$(sql "SELECT count(*) FROM pragma_table_info('ferry_pack') WHERE name = 'exported_at'")"
 	same "" "$(sql 'SELECT exported_at FROM ferry_pack')"
 }
@@ -137,10 +143,12 @@ load foundation_helpers
 	ferry field add member name 'nvarchar(40)' >/dev/null
 	sql 'DROP INDEX sys_field_external;
 		ALTER TABLE sys_field DROP COLUMN external_name;
+		ALTER TABLE ferry_pack_item DROP COLUMN base;
+		ALTER TABLE ferry_pack_item DROP COLUMN old;
 		PRAGMA user_version = 7'
 	run ferry --json entity show member
 	[ "$status" -eq 0 ]
-	same 8 "$(sql 'PRAGMA user_version')"
+	same 9 "$(sql 'PRAGMA user_version')"
 	same '[{"name":"name","external_name":null}]' "$(echo "$output" | jp '[{"name": f["name"], "external_name": f["external_name"]} for f in d["fields"]]')"
 	same 1 "$(sql "SELECT count(*) FROM pragma_index_list('sys_field') WHERE name = 'sys_field_external'")"
 }

@@ -554,9 +554,11 @@ setup_entity_packs() {
 		ALTER TABLE ferry_import_problem RENAME COLUMN facts TO message;
 		DROP INDEX sys_field_external;
 		ALTER TABLE sys_field DROP COLUMN external_name;
+		ALTER TABLE ferry_pack_item DROP COLUMN base;
+		ALTER TABLE ferry_pack_item DROP COLUMN old;
 		PRAGMA user_version = 2'
 	same '[]' "$(src --json trust list)"
-	same 8 "$(sqlite3 src.db 'PRAGMA user_version')"
+	same 9 "$(sqlite3 src.db 'PRAGMA user_version')"
 	src key create >/dev/null
 	same 1 "$(sqlite3 src.db 'SELECT count(*) FROM ferry_key')"
 }

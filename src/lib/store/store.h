@@ -313,8 +313,10 @@ typedef struct {
 	int vendor;
 	const char *payload;	/* canonical JSON */
 	size_t payload_len;
+	const char *old;	/* the old values of an update, as written */
+	size_t old_len;
 	const char *base_payload; /* the base's payload, for an update */
-	size_t base_payload_len;
+	size_t base_payload_len;	/* captured before old was kept */
 	int out_of_date;	/* the record has a later version */
 } ferry_export_row;
 

@@ -363,7 +363,9 @@ FERRY_STORE_OP(int, pack_default_id, (ferry_db *db, int64_t *id),
 	(db, id))
 /*
  * Capture a version in a pack: the record's item now points at version_id;
- * the first capture also records base_id, the version before it.
+ * the first capture also records base_id, the version before it, and its
+ * hash.  The item keeps the old values of an update over a live base
+ * (ferry_old_values), for export.
  */
 FERRY_STORE_OP(int, pack_capture, (ferry_db *db, int64_t pack_id,
 	const char *entity, const char *sys_id, int64_t version_id,

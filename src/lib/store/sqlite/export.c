@@ -1,6 +1,6 @@
 /*
  * export.c - the store's side of pack export: the pack's items in file
- * order, with their base versions, streamed row by row so memory does not
+ * order, with their versions, streamed row by row so memory does not
  * grow with the pack.
  */
 #include "sq.h"
@@ -13,19 +13,23 @@ int ferry_sqlite__export_rows(ferry_db *db, int64_t pack_id,
 	sqlite3_stmt *st = NULL;
 	int rc, error = 0;
 
-	/* Not cached: it runs for the whole export. */
+	/* Not cached: it runs for the whole export.  The items in file
+	 * order, each with one lookup of its version; the base's hash and
+	 * the old values are the item's, and the base's payload is read
+	 * only for an update captured before items kept old values.  The
+	 * out-of-date check walks ferry_version_record in the same order. */
 	rc = sqlite3_prepare_v2(SQ(db)->conn, "SELECT i.entity, i.sys_id, "
 		"v.rkey, CASE WHEN v.action = 'delete' THEN 'delete' WHEN "
-		"b.id IS NULL OR b.action = 'delete' THEN 'insert' ELSE "
-		"'update' END, v.hash, CASE WHEN b.action = 'delete' THEN NULL "
-		"ELSE b.hash END, v.policy, v.vendor, v.payload, CASE WHEN "
-		"v.action = 'update' AND b.action <> 'delete' THEN b.payload "
-		"END, EXISTS (SELECT 1 FROM ferry_version n WHERE n.entity = "
-		"i.entity AND n.sys_id = i.sys_id AND n.id > i.version_id) "
-		"FROM ferry_pack_item i JOIN ferry_version v ON v.id = "
-		"i.version_id LEFT JOIN ferry_version b ON b.id = i.base_id "
-		"WHERE i.pack_id = ?1 ORDER BY i.entity, i.sys_id", -1, &st,
-		NULL);
+		"i.base IS NULL THEN 'insert' ELSE 'update' END, v.hash, "
+		"i.base, v.policy, v.vendor, v.payload, CASE WHEN v.action = "
+		"'update' AND i.base IS NOT NULL THEN i.old END, CASE WHEN "
+		"v.action = 'update' AND i.base IS NOT NULL AND i.old IS NULL "
+		"THEN (SELECT b.payload FROM ferry_version b WHERE b.id = "
+		"i.base_id) END, EXISTS (SELECT 1 FROM ferry_version n WHERE "
+		"n.entity = i.entity AND n.sys_id = i.sys_id AND n.id > "
+		"i.version_id) FROM ferry_pack_item i JOIN ferry_version v ON "
+		"v.id = i.version_id WHERE i.pack_id = ?1 ORDER BY i.entity, "
+		"i.sys_id", -1, &st, NULL);
 	if (rc != SQLITE_OK)
 		return ferry_sq__error(db, rc, "export");
 	sqlite3_bind_int64(st, 1, pack_id);
@@ -42,9 +46,11 @@ int ferry_sqlite__export_rows(ferry_db *db, int64_t pack_id,
 		r.vendor = sqlite3_column_int(st, 7);
 		r.payload = (const char *)sqlite3_column_text(st, 8);
 		r.payload_len = (size_t)sqlite3_column_bytes(st, 8);
-		r.base_payload = (const char *)sqlite3_column_text(st, 9);
-		r.base_payload_len = (size_t)sqlite3_column_bytes(st, 9);
-		r.out_of_date = sqlite3_column_int(st, 10);
+		r.old = (const char *)sqlite3_column_text(st, 9);
+		r.old_len = (size_t)sqlite3_column_bytes(st, 9);
+		r.base_payload = (const char *)sqlite3_column_text(st, 10);
+		r.base_payload_len = (size_t)sqlite3_column_bytes(st, 10);
+		r.out_of_date = sqlite3_column_int(st, 11);
 		if ((error = cb(&r, payload)) != 0)
 			break;
 	}

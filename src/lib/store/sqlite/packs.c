@@ -167,10 +167,19 @@ int ferry_sqlite__pack_capture(ferry_db *db, int64_t pack_id,
 	sqlite3_stmt *st;
 	int error;
 
+	/* The base's hash and the old values are kept for export; a
+	 * later capture keeps the base and writes the old values anew. */
 	if ((error = ferry_sq__prepare(db, "INSERT INTO ferry_pack_item "
-	    "(pack_id, entity, sys_id, version_id, base_id) VALUES (?1, ?2, "
-	    "?3, ?4, nullif(?5, 0)) ON CONFLICT (pack_id, entity, sys_id) DO "
-	    "UPDATE SET version_id = excluded.version_id", &st)) < 0)
+	    "(pack_id, entity, sys_id, version_id, base_id, base, old) SELECT "
+	    "?1, ?2, ?3, v.id, nullif(?5, 0), b.hash, CASE WHEN v.action = "
+	    "'update' THEN ferry_old_values(b.payload, v.payload) END FROM "
+	    "ferry_version v LEFT JOIN ferry_version b ON b.id = ?5 AND "
+	    "b.action <> 'delete' WHERE v.id = ?4 ON CONFLICT (pack_id, "
+	    "entity, sys_id) DO UPDATE SET version_id = excluded.version_id, "
+	    "old = (SELECT CASE WHEN v.action = 'update' THEN "
+	    "ferry_old_values(b.payload, v.payload) END FROM ferry_version v "
+	    "LEFT JOIN ferry_version b ON b.id = ferry_pack_item.base_id AND "
+	    "b.action <> 'delete' WHERE v.id = excluded.version_id)", &st)) < 0)
 		return error;
 	sqlite3_bind_int64(st, 1, pack_id);
 	sqlite3_bind_text(st, 2, entity, -1, SQLITE_TRANSIENT);

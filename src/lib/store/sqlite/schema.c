@@ -217,6 +217,17 @@ static const char *const migrations[] = {
 	"ALTER TABLE sys_field ADD COLUMN external_name TEXT;"
 	"CREATE UNIQUE INDEX sys_field_external ON sys_field"
 	"  (entity, external_name) WHERE external_name IS NOT NULL;",
+	/* 8 -> 9: an item keeps what export needs of its base, so an
+	 * export reads the base version only for items captured before:
+	 * base, the base's hash (NULL when there is none or it is a
+	 * delete), and old, the old values of an update over a live base
+	 * as written in the package (ferry_old_values at capture; NULL
+	 * for the items already there, whose export computes them). */
+	"ALTER TABLE ferry_pack_item ADD COLUMN base TEXT;"
+	"ALTER TABLE ferry_pack_item ADD COLUMN old TEXT;"
+	"UPDATE ferry_pack_item AS i SET base = (SELECT b.hash FROM"
+	"  ferry_version b WHERE b.id = i.base_id AND b.action <> 'delete')"
+	"  WHERE i.base_id IS NOT NULL;",
 };
 
 #define MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
