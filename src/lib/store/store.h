@@ -137,6 +137,36 @@ void ferry_store__result_nomem(ferry_store_call *call);
 
 int ferry_store__instance(ferry_db *db, ferry_str *id, ferry_str *name);
 
+/* The parts an instance's size is told by (ferry info --sizes). */
+typedef enum {
+	FERRY_PART_RECORDS = 0,	/* the user entities' rows */
+	FERRY_PART_CATALOG,	/* entities, fields, associated objects */
+	FERRY_PART_VERSIONS,	/* every record version */
+	FERRY_PART_PACKS,	/* local packs and their items */
+	FERRY_PART_STAGING,	/* imports' staged items */
+	FERRY_PART_IMPORTS,	/* imports' plans, problems, resolutions */
+	FERRY_PART_DEFINITIONS,	/* formulas and data sets */
+	FERRY_PART_ACCESS,	/* users, tokens, sessions, keys, trust */
+	FERRY_PART_AUDIT,	/* the audit log */
+	FERRY_PART_OTHER,	/* the instance, properties, the schema */
+	FERRY_PART_FREE,	/* space free for reuse */
+	FERRY_PARTS
+} ferry_size_part;
+
+typedef struct {
+	int64_t data[FERRY_PARTS];	/* bytes of rows (and free space) */
+	int64_t index[FERRY_PARTS];	/* bytes of indexes */
+	int64_t total;		/* the database: every part, free space too */
+	int64_t log;		/* its write-ahead log beside it, 0 if none */
+	int64_t page_size;
+	int by_part;		/* 0: this database cannot tell the parts
+				 * but free space; data[FERRY_PART_OTHER]
+				 * then holds the rest */
+} ferry_sizes;
+
+/* The instance's size by part (inside a transaction: one snapshot). */
+int ferry_store__sizes(ferry_db *db, ferry_sizes *out);
+
 typedef struct {
 	char name[128];
 	int admin;
@@ -1028,6 +1058,9 @@ int ferry_store__import_discard(ferry_db *db, int64_t id);
 int ferry_store__import_set_state(ferry_db *db, int64_t id,
 	const char *state, const char *by, const char *at,
 	const char *backup);
+/* Drop what a committed import staged but its history: each item keeps
+ * its number, kind, entity, sys_id, identity key and action. */
+int ferry_store__import_unstage(ferry_db *db, int64_t id);
 /*
  * Remember that the plan is current (current 1) or forget it (0, after a
  * resolution).  ferry_store__import_plan_current() then says whether
