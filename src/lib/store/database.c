@@ -369,7 +369,7 @@ int ferry_store__data_version(ferry_db *db, int64_t *out)
 	return rc == SQLITE_ROW ? 0 : ferry_sq__error(db, rc, "data_version");
 }
 
-/* ---- sizes ---------------------------------------------------------------- */
+/* ---- sizes --------------------------------------------------------------- */
 
 /* Which part a table and its indexes belong to: the first entry whose
  * name begins the table's; entity tables are the rest. */
