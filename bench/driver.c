@@ -58,6 +58,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include <zstd.h>
 
 #define FIXED_NOW "2024-03-01T12:00:00Z"
 #define MAX_ARGS 32
@@ -429,6 +430,66 @@ static void note_disk(const char *key, uint64_t bytes)
 			json_integer((json_int_t)bytes));
 }
 
+/* A package's content uncompressed: its JSON Lines (docs/format.md 2.2),
+ * 0 if it cannot be read. */
+static uint64_t sop_json_bytes(const char *path)
+{
+	static char in[1 << 17], out[1 << 17];
+	ZSTD_DStream *z = ZSTD_createDStream();
+	FILE *f = fopen(path, "rb");
+	uint64_t total = 0;
+	size_t n, rc = 0;
+
+	if (!f || !z)
+		goto done;
+	while ((n = fread(in, 1, sizeof(in), f)) > 0) {
+		ZSTD_inBuffer ib = { in, n, 0 };
+
+		if (total == 0 && n >= 4 && memcmp(in, "\x28\xb5\x2f\xfd",
+		    4) != 0) {
+			/* plain: the file is its content */
+			total = file_size(path);
+			goto done;
+		}
+		while (ib.pos < ib.size) {
+			ZSTD_outBuffer ob = { out, sizeof(out), 0 };
+
+			rc = ZSTD_decompressStream(z, &ob, &ib);
+			if (ZSTD_isError(rc)) {
+				total = 0;
+				goto done;
+			}
+			total += ob.pos;
+		}
+	}
+done:
+	if (f)
+		fclose(f);
+	ZSTD_freeDStream(z);
+	return total;
+}
+
+/* The target's size by part (`ferry info --sizes`, when the binary has
+ * it) into the run's disk figures as "<prefix>_<part>". */
+static void note_sizes(const char *db, const char *prefix)
+{
+	char out[4096], key[128];
+	json_t *doc, *p;
+	size_t i;
+
+	work_path(out, sizeof(out), "out-sizes.json");
+	if (ferry(NULL, db, out, OK0 | 6u, "info", "--sizes",
+	    NULL) != 0 || (doc = json_load_file(out, 0, NULL)) == NULL)
+		return;
+	json_array_foreach(json_object_get(doc, "parts"), i, p) {
+		snprintf(key, sizeof(key), "%s_%s", prefix, json_string_value(
+			json_object_get(p, "part")));
+		note_disk(key, (uint64_t)json_integer_value(
+			json_object_get(p, "bytes")));
+	}
+	json_decref(doc);
+}
+
 static uint64_t count_lines(const char *path)
 {
 	FILE *f = fopen(path, "r");
@@ -733,6 +794,7 @@ static int run_source(const char *src, const char *pack1, const char *pack2)
 	print_step(st);
 	note_disk("source_db_after_first_pack", db_size(src));
 	note_disk("pack", file_size(pack1));
+	note_disk("pack_json", sop_json_bytes(pack1));
 
 	/* The second pack: every record changed again in the source. */
 	if (ferry(NULL, src, out, OK0, "pack", "create", "bench2",
@@ -870,6 +932,7 @@ static int run_targets(const char *tgt, const char *pack1,
 	json_decref(exp);
 	exp = NULL;
 	note_disk("target_db_after_first_import", db_size(tgt));
+	note_sizes(tgt, "target_after_first_import");
 
 	/* 10% local changes: the first two lines are a clean one and a
 	 * conflicting one (see gen.c). */

@@ -227,6 +227,24 @@ static void print_run(json_t *run)
 			num(d, "data")) / 1e6, num(d, "data") / 1e6,
 			num(d, "source_db") / 1e6, num(d, "target_db") / 1e6,
 			num(d, "pack") / 1e6, num(d, "pack2") / 1e6);
+		if (num(d, "pack_json") > 0)
+			printf("size: target instance after the first import "
+				"%.0f MB (file and WAL) = %.2fx the package's "
+				"JSON (%.0f MB uncompressed)\n",
+				num(d, "target_db_after_first_import") / 1e6,
+				num(d, "target_db_after_first_import") /
+				num(d, "pack_json"), num(d, "pack_json") / 1e6);
+		if (json_object_get(d, "target_after_first_import_free"))
+			printf("      of which (ferry info --sizes): records "
+				"%.0f MB, versions %.0f MB, import staging %.0f "
+				"MB, packs %.0f MB, free %.0f MB\n",
+				num(d, "target_after_first_import_records") /
+				1e6, num(d, "target_after_first_import_versions")
+				/ 1e6, num(d,
+				"target_after_first_import_import_staging") /
+				1e6, num(d, "target_after_first_import_packs") /
+				1e6, num(d, "target_after_first_import_free") /
+				1e6);
 	}
 	json_array_foreach(json_object_get(run, "checks"), i, c)
 		if (!json_is_true(json_object_get(c, "ok")))
@@ -266,22 +284,32 @@ static json_t *ratio_target(json_t **runs, size_t nruns, const char *name,
 	for (r = 0; r < nruns; r++) {
 		json_t *floor = json_object_get(runs[r], "floor");
 
+		json_t *d = json_object_get(runs[r], "disk");
+
 		if (which == 0)
 			v = step_ok(find_step(runs[r], "pack_export")) ?
 				num(find_step(runs[r], "pack_export"),
 				"wall_s") / num(floor, "export_s") : -1;
+		else if (which == 3)
+			v = step_ok(find_step(runs[r], "record_load")) ?
+				num(find_step(runs[r], "record_load"),
+				"wall_s") : -1;
+		else if (which == 4)
+			v = num(d, "pack_json") > 0 ? num(d,
+				"target_db_after_first_import") /
+				num(d, "pack_json") : -1;
 		else
 			v = sum_wall(runs[r], which == 1 ? empty_keys :
 				pop_keys);
-		if (which != 0 && v >= 0)
+		if (which != 0 && which != 4 && v >= 0)
 			v /= num(floor, "insert_s");
 		snprintf(key, sizeof(key), "%.0f", num(runs[r], "n"));
 		json_object_set_new(values, key, v >= 0 ? json_real(v) :
 			json_null());
 	}
 	result = v < 0 ? "n/a" : v <= limit ? "PASS" : "MISS";
-	if (v >= 0 && which != 0 && !checks_ok(runs[nruns - 1],
-	    which == 1 ? "empty" : "pop"))
+	if (v >= 0 && (which == 1 || which == 2 || which == 4) &&
+	    !checks_ok(runs[nruns - 1], which == 2 ? "pop" : "empty"))
 		result = "INVALID";
 	t = json_pack("{s:s, s:s, s:f, s:o, s:s}", "name", name, "kind",
 		"ratio", "limit", limit, "values", values, "result", result);
@@ -438,6 +466,10 @@ int main(int argc, char **argv)
 		"empty target load+preview+commit / insert floor", 2.5, 1));
 	json_array_append_new(targets, ratio_target(runs, nruns,
 		"populated load+preview+commit / insert floor", 3.0, 2));
+	json_array_append_new(targets, ratio_target(runs, nruns,
+		"source record load / insert floor", 1.5, 3));
+	json_array_append_new(targets, ratio_target(runs, nruns,
+		"target after first import / package JSON", 2.5, 4));
 	if (nruns > 1)
 		for (k = rss_keys; *k; k++)
 			json_array_append_new(targets, rss_target(runs[0],

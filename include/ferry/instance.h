@@ -75,6 +75,14 @@ void ferry_db_set_progress(ferry_db *db, ferry_progress_cb cb,
 int ferry_instance_info(ferry_buf *out, ferry_db *db);
 
 /**
+ * The instance's size by part (ferry info --sizes): {path, bytes,
+ * page_size, wal_bytes, by_part, parts:[{part, bytes, index_bytes,
+ * holds}]}.  The parts' bytes add up to bytes, free space included; the
+ * write-ahead log is beside them.  Reads every page of the instance.
+ */
+int ferry_instance_sizes(ferry_buf *out, ferry_db *db);
+
+/**
  * Add a user (admins only).
  * @param tz an IANA zone of the system's tzdata, e.g. "Europe/Moscow"
  * @return 0, FERRY_EEXISTS, FERRY_EINVALID, FERRY_EDENIED

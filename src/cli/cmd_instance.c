@@ -46,11 +46,34 @@ static void human_info(json_t *doc)
 	cli_fields(doc, keys);
 }
 
+/* The parts, then the whole and the log beside it. */
+static void human_sizes(json_t *doc)
+{
+	static const char *const cols[] = { "part", "bytes", "index_bytes",
+		"holds", NULL };
+	static const char *const whole[] = { "part", "bytes",
+		"index_bytes", NULL };
+	json_t *rows = json_copy(json_object_get(doc, "parts"));
+
+	if (!rows)
+		return;
+	json_array_append_new(rows, json_pack("{s:s,s:O,s:s}", "part",
+		"total", "bytes", json_object_get(doc, "bytes"), "holds",
+		"every part above: the instance"));
+	json_array_append_new(rows, json_pack("{s:s,s:O,s:s}", "part",
+		"wal", "bytes", json_object_get(doc, "wal_bytes"), "holds",
+		"its write-ahead log, beside the file"));
+	cli_table_whole(rows, cols, whole);
+	json_decref(rows);
+}
+
 static int run_info(cli_ctx *ctx, const cli_args *a)
 {
 	ferry_buf out = FERRY_BUF_INIT;
 
-	(void)a;
+	if (cli_opt_set(ctx, a, "sizes"))
+		return cli_show(ctx, ferry_instance_sizes(&out, ctx->db),
+			&out, human_sizes);
 	return cli_show(ctx, ferry_instance_info(&out, ctx->db), &out,
 		human_info);
 }
@@ -167,14 +190,19 @@ static const cli_opt user_set_opts[] = {
 	{ NULL, NULL, NULL }
 };
 
+static const cli_opt info_opts[] = {
+	{ "sizes", NULL, "the instance's size by part, in bytes" },
+	{ NULL, NULL, NULL }
+};
+
 static const cli_opt no_opts[] = { { NULL, NULL, NULL } };
 
 const cli_command cli_instance_commands[] = {
 	{ "init", "[--name NAME] [--admin NAME] [--tz ZONE]",
 	  "create a new instance at --db (refuses an existing file)",
 	  init_opts, 0, 0, 0, run_init },
-	{ "info", "", "show the instance's name, id and schema version",
-	  no_opts, 0, 0, 1, run_info },
+	{ "info", "[--sizes]", "show the instance's name, id and schema "
+	  "version, or its size by part", info_opts, 0, 0, 1, run_info },
 	{ "user add", "NAME [--admin] [--tz ZONE]", "add a user (admins)",
 	  user_add_opts, 1, 1, 1, run_user_add },
 	{ "user set", "NAME [--tz ZONE] [--admin | --no-admin]",

@@ -922,7 +922,8 @@ int ferry_import_commit(ferry_buf *out, ferry_db *db, int64_t id,
 	if ((error = apply(db, &imp)) < 0 ||
 	    (error = ferry_store__import_set_state(db, id, "committed",
 	    db->user, now, backup.size ? backup.ptr : NULL)) < 0 ||
-	    (error = ferry__import_doc_commit(db, id, &doc)) < 0)
+	    (error = ferry__import_doc_commit(db, id, &doc)) < 0 ||
+	    (error = ferry_store__import_unstage(db, id)) < 0)
 		goto done;
 	error = ferry__buf_take(db, out, &doc);
 done:

@@ -180,6 +180,71 @@ done:
 	return error;
 }
 
+/* The parts of ferry info --sizes, in the store's order. */
+static const struct {
+	const char *name;
+	const char *holds;
+} size_parts[FERRY_PARTS] = {
+	[FERRY_PART_RECORDS] = { "records", "the entities' records" },
+	[FERRY_PART_CATALOG] = { "catalog", "entities, fields and "
+		"associated objects" },
+	[FERRY_PART_VERSIONS] = { "versions", "every record version: the "
+		"history" },
+	[FERRY_PART_PACKS] = { "packs", "local packs and their items" },
+	[FERRY_PART_STAGING] = { "import_staging", "imports' staged items "
+		"(payloads until committed or discarded)" },
+	[FERRY_PART_IMPORTS] = { "imports", "imports' plans, problems and "
+		"resolutions" },
+	[FERRY_PART_DEFINITIONS] = { "definitions", "formulas and data "
+		"sets" },
+	[FERRY_PART_ACCESS] = { "access", "users, tokens, sessions, keys and "
+		"trust" },
+	[FERRY_PART_AUDIT] = { "audit", "the audit log" },
+	[FERRY_PART_OTHER] = { "other", "the instance, properties and the "
+		"schema" },
+	[FERRY_PART_FREE] = { "free", "space free for reuse by later "
+		"writes" },
+};
+
+int ferry_instance_sizes(ferry_buf *out, ferry_db *db)
+{
+	ferry_str doc = FERRY_STR_INIT;
+	ferry_sizes z;
+	int error, i;
+
+	FERRY_CHECK_DB(db);
+	FERRY_ASSERT_ARG(out);
+	if ((error = ferry_store__begin_read(db)) < 0)
+		return error;
+	error = ferry_store__sizes(db, &z);
+	if ((error = ferry_store__end(db, error)) < 0)
+		return error;
+	ferry_json_open(&doc, NULL, '{');
+	ferry_json_str(&doc, "path", db->path);
+	ferry_json_int(&doc, "bytes", z.total);
+	ferry_json_int(&doc, "page_size", z.page_size);
+	ferry_json_int(&doc, "wal_bytes", z.log);
+	ferry_json_bool(&doc, "by_part", z.by_part);
+	ferry_json_open(&doc, "parts", '[');
+	for (i = 0; i < FERRY_PARTS; i++) {
+		if (!z.by_part && i != FERRY_PART_OTHER &&
+		    i != FERRY_PART_FREE)
+			continue;
+		ferry_json_open(&doc, NULL, '{');
+		ferry_json_str(&doc, "part", size_parts[i].name);
+		ferry_json_int(&doc, "bytes", z.data[i] + z.index[i]);
+		ferry_json_int(&doc, "index_bytes", z.index[i]);
+		ferry_json_str(&doc, "holds", z.by_part ||
+			i == FERRY_PART_FREE ? size_parts[i].holds :
+			"everything but the free space (this SQLite cannot "
+			"tell the parts: it has no dbstat table)");
+		ferry_json_close(&doc, '}');
+	}
+	ferry_json_close(&doc, ']');
+	ferry_json_close(&doc, '}');
+	return ferry__buf_take(db, out, &doc);
+}
+
 int ferry_user_add(ferry_db *db, const char *name, int admin, const char *tz)
 {
 	ferry_user_row row;

@@ -87,6 +87,46 @@ load foundation_helpers
 	same 9 "$(sql 'PRAGMA user_version')"
 }
 
+# part NAME: that part's bytes in the last `info --sizes --json` ($sizes).
+part() {
+	echo "$sizes" | jp "[p['bytes'] for p in d['parts'] if p['part'] == '$1'][0]"
+}
+
+@test "rule: info --sizes: the parts add up to the instance and grow where data goes" {
+	init_member
+	sizes=$(ferry --json info --sizes)
+	same "records,catalog,versions,packs,import_staging,imports,definitions,access,audit,other,free" \
+		"$(echo "$sizes" | jp "','.join(p['part'] for p in d['parts'])")"
+	same true "$(echo "$sizes" | jp "d['by_part']")"
+	# every part within the whole; the parts are the whole
+	same "$(echo "$sizes" | jp "d['bytes']")" "$(echo "$sizes" | jp "sum(p['bytes'] for p in d['parts'])")"
+	same "$(sqlite3 "$FERRY_DB" 'PRAGMA page_count')" "$(echo "$sizes" | jp "d['bytes'] // d['page_size']")"
+	same "[]" "$(echo "$sizes" | jp "[p['part'] for p in d['parts'] if not 0 <= p['index_bytes'] <= p['bytes']]")"
+	records0=$(part records)
+	versions0=$(part versions)
+	packs0=$(part packs)
+	total0=$(echo "$sizes" | jp "d['bytes']")
+	python3 -c '
+import json
+for i in range(2000):
+    print(json.dumps({"name": "member %05d %s" % (i, "x" * 20), "age": i}))
+' >members.jsonl
+	ferry record load member members.jsonl >/dev/null
+	sizes=$(ferry --json info --sizes)
+	same "$(echo "$sizes" | jp "d['bytes']")" "$(echo "$sizes" | jp "sum(p['bytes'] for p in d['parts'])")"
+	# 2,000 rows of about 50 bytes: each in the entity's table, each as a
+	# version, each captured into the pack
+	[ "$(part records)" -gt $((records0 + 100000)) ]
+	[ "$(part versions)" -gt $((versions0 + 100000)) ]
+	[ "$(part packs)" -gt "$packs0" ]
+	[ "$(echo "$sizes" | jp "d['bytes']")" -gt "$total0" ]
+	# the human table: every part, then the whole and the log
+	run --separate-stderr ferry info --sizes
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" == "part"*"bytes"*"index_bytes"*"holds"* ]]
+	[[ "$output" == *"import_staging "*"free "*"total "*"wal "* ]]
+}
+
 @test "rule: an instance from before the item seal gets the seal column when opened" {
 	init_db
 	sql 'ALTER TABLE ferry_import_item DROP COLUMN seal;

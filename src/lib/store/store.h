@@ -79,6 +79,34 @@ typedef enum {
 
 /* ---- instance, users, properties ------------------------------------ */
 
+/* The parts an instance's size is told by (ferry info --sizes). */
+typedef enum {
+	FERRY_PART_RECORDS = 0,	/* the user entities' rows */
+	FERRY_PART_CATALOG,	/* entities, fields, associated objects */
+	FERRY_PART_VERSIONS,	/* every record version */
+	FERRY_PART_PACKS,	/* local packs and their items */
+	FERRY_PART_STAGING,	/* imports' staged items */
+	FERRY_PART_IMPORTS,	/* imports' plans, problems, resolutions */
+	FERRY_PART_DEFINITIONS,	/* formulas and data sets */
+	FERRY_PART_ACCESS,	/* users, tokens, sessions, keys, trust */
+	FERRY_PART_AUDIT,	/* the audit log */
+	FERRY_PART_OTHER,	/* the instance, properties, the schema */
+	FERRY_PART_FREE,	/* space free for reuse */
+	FERRY_PARTS
+} ferry_size_part;
+
+typedef struct {
+	int64_t data[FERRY_PARTS];	/* bytes of rows (and free space) */
+	int64_t index[FERRY_PARTS];	/* bytes of indexes */
+	int64_t total;		/* the database: every part, free space too */
+	int64_t log;		/* its write-ahead log beside it, 0 if none */
+	int64_t page_size;
+	int by_part;		/* 0: this database cannot tell the parts
+				 * but free space; data[FERRY_PART_OTHER]
+				 * then holds the rest */
+} ferry_sizes;
+
+
 typedef struct {
 	char name[128];
 	int admin;

@@ -98,6 +98,9 @@ FERRY_STORE_OWN_OP(void, result_nomem, (ferry_store_call *call))
 
 FERRY_STORE_OP(int, instance, (ferry_db *db, ferry_str *id, ferry_str *name),
 	(db, id, name))
+/* The instance's size by part (inside a transaction: one snapshot). */
+FERRY_STORE_OP(int, sizes, (ferry_db *db, ferry_sizes *out),
+	(db, out))
 FERRY_STORE_OP(int, user_get, (ferry_db *db, const char *name,
 	ferry_user_row *out),
 	(db, name, out))
@@ -706,6 +709,10 @@ FERRY_STORE_OP(int, import_discard, (ferry_db *db, int64_t id),
 FERRY_STORE_OP(int, import_set_state, (ferry_db *db, int64_t id,
 	const char *state, const char *by, const char *at, const char *backup),
 	(db, id, state, by, at, backup))
+/* Drop what a committed import staged but its history: each item keeps
+ * its number, kind, entity, sys_id, identity key and action. */
+FERRY_STORE_OP(int, import_unstage, (ferry_db *db, int64_t id),
+	(db, id))
 /*
  * Remember that the plan is current (current 1) or forget it (0, after a
  * resolution).  ferry_store__import_plan_current() then says whether

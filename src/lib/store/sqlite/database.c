@@ -362,3 +362,119 @@ int ferry_sqlite__data_version(ferry_db *db, int64_t *out)
 	ferry_sq__reset(st);
 	return rc == SQLITE_ROW ? 0 : ferry_sq__error(db, rc, "data_version");
 }
+
+/* ---- sizes --------------------------------------------------------------- */
+
+/* Which part a table and its indexes belong to: the first entry whose
+ * name begins the table's; entity tables are the rest. */
+static ferry_size_part size_part(const char *table)
+{
+	static const struct {
+		const char *prefix;
+		ferry_size_part part;
+	} parts[] = {
+		{ "ferry_version", FERRY_PART_VERSIONS },
+		{ "ferry_import_item", FERRY_PART_STAGING },
+		{ "ferry_import", FERRY_PART_IMPORTS },
+		{ "ferry_pack", FERRY_PART_PACKS },
+		{ "ferry_definition", FERRY_PART_DEFINITIONS },
+		{ "ferry_audit", FERRY_PART_AUDIT },
+		{ "ferry_user", FERRY_PART_ACCESS },
+		{ "ferry_token", FERRY_PART_ACCESS },
+		{ "ferry_session", FERRY_PART_ACCESS },
+		{ "ferry_login_failure", FERRY_PART_ACCESS },
+		{ "ferry_key", FERRY_PART_ACCESS },
+		{ "ferry_trust", FERRY_PART_ACCESS },
+		{ "ferry_", FERRY_PART_OTHER },
+		{ "sqlite_", FERRY_PART_OTHER },
+		{ "sys_", FERRY_PART_CATALOG },
+	};
+	size_t i;
+
+	if (!table)
+		return FERRY_PART_OTHER;
+	for (i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
+		size_t n = strlen(parts[i].prefix);
+
+		if (!strncmp(table, parts[i].prefix, n))
+			return parts[i].part;
+	}
+	return FERRY_PART_RECORDS;
+}
+
+static int pragma_int(ferry_db *db, const char *sql, int64_t *out)
+{
+	sqlite3_stmt *st;
+	int error, rc;
+
+	if ((error = ferry_sq__prepare(db, sql, &st)) < 0)
+		return error;
+	rc = sqlite3_step(st);
+	*out = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	ferry_sq__reset(st);
+	return rc == SQLITE_ROW ? 0 : ferry_sq__error(db, rc, "sizes");
+}
+
+/* Bytes per b-tree from the dbstat table, when this SQLite has it. */
+static int sizes_by_tree(ferry_db *db, ferry_sizes *out)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	rc = sqlite3_prepare_v2(SQ(db)->conn, "SELECT m.tbl_name, "
+	    "m.type = 'index', s.pgsize FROM dbstat AS s LEFT JOIN "
+	    "sqlite_schema AS m ON m.name = s.name WHERE s.aggregate = 1",
+	    -1, &st, NULL);
+	if (rc != SQLITE_OK) {
+		/* No dbstat in this SQLite: the parts stay unknown. */
+		sqlite3_finalize(st);
+		return 0;
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		ferry_size_part part = size_part(
+			(const char *)sqlite3_column_text(st, 0));
+
+		if (sqlite3_column_int(st, 1))
+			out->index[part] += sqlite3_column_int64(st, 2);
+		else
+			out->data[part] += sqlite3_column_int64(st, 2);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return ferry_sq__error(db, rc, "reading sizes");
+	out->by_part = 1;
+	return 0;
+}
+
+int ferry_sqlite__sizes(ferry_db *db, ferry_sizes *out)
+{
+	ferry_str wal = FERRY_STR_INIT;
+	int64_t pages, free_pages, known = 0;
+	struct stat sb;
+	int error, i;
+
+	memset(out, 0, sizeof(*out));
+	if ((error = pragma_int(db, "PRAGMA page_size",
+	    &out->page_size)) < 0 ||
+	    (error = pragma_int(db, "PRAGMA page_count", &pages)) < 0 ||
+	    (error = pragma_int(db, "PRAGMA freelist_count",
+	    &free_pages)) < 0 ||
+	    (error = sizes_by_tree(db, out)) < 0)
+		goto done;
+	out->total = pages * out->page_size;
+	out->data[FERRY_PART_FREE] = free_pages * out->page_size;
+	for (i = 0; i < FERRY_PARTS; i++)
+		known += out->data[i] + out->index[i];
+	/* Pages no b-tree owns (pointer maps, the lock page) are other. */
+	if (known < out->total)
+		out->data[FERRY_PART_OTHER] += out->total - known;
+	ferry_str_printf(&wal, "%s-wal", sqlite3_db_filename(
+		SQ(db)->conn, "main"));
+	if (ferry_str_failed(&wal))
+		error = ferry__oom(db);
+	else if (stat(wal.ptr, &sb) == 0)
+		out->log = (int64_t)sb.st_size;
+done:
+	ferry_str_dispose(&wal);
+	return error;
+}

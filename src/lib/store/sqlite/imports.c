@@ -295,6 +295,32 @@ int ferry_sqlite__import_set_state(ferry_db *db, int64_t id,
 	return ferry_sq__done(db, st, "updating an import");
 }
 
+/*
+ * The items written again with their keys only: an UPDATE to NULL would
+ * leave every page of the staging in place, two thirds empty, while the
+ * rows deleted free their pages for the next writes.
+ */
+int ferry_sqlite__import_unstage(ferry_db *db, int64_t id)
+{
+	int error;
+
+	if ((error = ferry_sq__exec(db, "CREATE TEMP TABLE IF NOT EXISTS "
+	    "ferry_unstage (item INTEGER PRIMARY KEY, t TEXT, entity TEXT, "
+	    "sys_id TEXT, rkey TEXT, action TEXT)")) < 0 ||
+	    (error = ferry_imports__run(db, "INSERT INTO temp.ferry_unstage "
+	    "SELECT item, t, entity, sys_id, rkey, action FROM "
+	    "ferry_import_item WHERE import_id = ?1", id, NULL,
+	    "committing")) < 0 ||
+	    (error = ferry_imports__run(db, "DELETE FROM ferry_import_item "
+	    "WHERE import_id = ?1", id, NULL, "committing")) < 0 ||
+	    (error = ferry_imports__run(db, "INSERT INTO ferry_import_item "
+	    "(import_id, item, t, entity, sys_id, rkey, action) SELECT ?1, "
+	    "item, t, entity, sys_id, rkey, action FROM temp.ferry_unstage "
+	    "ORDER BY item", id, NULL, "committing")) < 0)
+		return error;
+	return ferry_sq__exec(db, "DELETE FROM temp.ferry_unstage");
+}
+
 /* ---- load ---------------------------------------------------------------- */
 
 int ferry_sqlite__import_last_arrived(ferry_db *db, int64_t id)
