@@ -87,18 +87,18 @@ static void fn_identity_key(ferry_store_call *c)
 	const char *entity = text_arg(c, 0, NULL),
 		*sys_id = text_arg(c, 1, NULL);
 	size_t len;
-	const char *payload = text_arg(c, 2, &len);
-	ferry_str key = FERRY_STR_INIT;
+	const char *payload = text_arg(c, 2, &len), *key;
+	ferry_str buf = FERRY_STR_INIT;
 
 	if (!entity || !sys_id || !payload)
 		return;
-	if (ferry__payload_key(&key, entity, sys_id, payload, len) == 0) {
-		if (ferry_str_failed(&key))
-			ferry_store__result_nomem(c);
-		else
-			ferry_store__result_text(c, key.ptr, key.size);
-	}
-	ferry_str_dispose(&key);
+	/* Most items are ordinary records: their key is the sys_id, with
+	 * nothing built. */
+	if ((key = ferry__payload_key(&buf, entity, sys_id, payload, len)))
+		ferry_store__result_text(c, key, strlen(key));
+	else if (ferry_str_failed(&buf))
+		ferry_store__result_nomem(c);
+	ferry_str_dispose(&buf);
 }
 
 static void fn_field_ok(ferry_store_call *c)

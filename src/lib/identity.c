@@ -147,36 +147,34 @@ void ferry__record_key(ferry_str *out, const char *entity,
 			value_text(fs, values, "name"));
 }
 
-int ferry__payload_key(ferry_str *out, const char *entity,
+const char *ferry__payload_key(ferry_str *buf, const char *entity,
 	const char *sys_id, const char *payload, size_t len)
 {
 	const ferry_system_entity *s = ferry__system_entity(entity);
 	json_t *obj;
 	const char *name, *owner;
-	int rc = -1;
+	int made = 0;
 
-	if (!s) {
-		ferry_str_puts(out, sys_id);
-		return 0;
-	}
+	if (!s)
+		return sys_id;
 	if (!(obj = json_loadb(payload, len, 0, NULL)))
-		return -1;
+		return NULL;
 	name = json_string_value(json_object_get(obj, "name"));
 	owner = json_string_value(json_object_get(obj, "entity"));
 	if (!strcmp(entity, "sys_entity")) {
 		if (name) {
-			ferry_str_puts(out, name);
-			rc = 0;
+			ferry_str_puts(buf, name);
+			made = 1;
 		}
 	} else if (name && owner) {
 		if (s->kind == FERRY_SYSTEM_CATALOG)
-			ferry__field_key(out, owner, name);
+			ferry__field_key(buf, owner, name);
 		else
-			ferry__object_key(out, owner, name);
-		rc = 0;
+			ferry__object_key(buf, owner, name);
+		made = 1;
 	}
 	json_decref(obj);
-	return rc;
+	return made && !ferry_str_failed(buf) ? ferry_str_cstr(buf) : NULL;
 }
 
 int ferry__updateset_field_name(char out[FERRY_NAME_MAX], const char *name)

@@ -78,10 +78,12 @@ void ferry__record_key(ferry_str *out, const char *entity,
 	const char *sys_id);
 /*
  * The identity key of an item as a package carries it: the same key
- * from the item's sys_id and its canonical payload (len bytes).  -1
- * when the payload does not hold the members the key is made of.
+ * from the item's sys_id and its canonical payload (len bytes).  An
+ * ordinary record's key is its sys_id, returned as it is; another key is
+ * built in buf and returned from there.  NULL when the payload does not
+ * hold the members the key is made of (or buf failed).
  */
-int ferry__payload_key(ferry_str *out, const char *entity,
+const char *ferry__payload_key(ferry_str *buf, const char *entity,
 	const char *sys_id, const char *payload, size_t len);
 /* The identity key of field entity.field's sys_field record. */
 void ferry__field_key(ferry_str *out, const char *entity,
