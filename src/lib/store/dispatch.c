@@ -120,8 +120,10 @@ void ferry_store__result_nomem(ferry_store_call *call)
 
 /* The backends of this build. */
 extern const ferry_store_backend ferry_sqlite_backend;
+extern const ferry_store_backend ferry_pg_backend;
 
 const ferry_store_backend *const ferry_store_backends[] = {
 	&ferry_sqlite_backend,
+	&ferry_pg_backend,
 	NULL
 };

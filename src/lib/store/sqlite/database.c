@@ -4,6 +4,7 @@
  */
 #include "sq.h"
 
+#include "../parts.h"
 #include "alloc.h"
 #include "tmpfile.h"
 
@@ -365,43 +366,6 @@ int ferry_sqlite__data_version(ferry_db *db, int64_t *out)
 
 /* ---- sizes --------------------------------------------------------------- */
 
-/* Which part a table and its indexes belong to: the first entry whose
- * name begins the table's; entity tables are the rest. */
-static ferry_size_part size_part(const char *table)
-{
-	static const struct {
-		const char *prefix;
-		ferry_size_part part;
-	} parts[] = {
-		{ "ferry_version", FERRY_PART_VERSIONS },
-		{ "ferry_import_item", FERRY_PART_STAGING },
-		{ "ferry_import", FERRY_PART_IMPORTS },
-		{ "ferry_pack", FERRY_PART_PACKS },
-		{ "ferry_definition", FERRY_PART_DEFINITIONS },
-		{ "ferry_audit", FERRY_PART_AUDIT },
-		{ "ferry_user", FERRY_PART_ACCESS },
-		{ "ferry_token", FERRY_PART_ACCESS },
-		{ "ferry_session", FERRY_PART_ACCESS },
-		{ "ferry_login_failure", FERRY_PART_ACCESS },
-		{ "ferry_key", FERRY_PART_ACCESS },
-		{ "ferry_trust", FERRY_PART_ACCESS },
-		{ "ferry_", FERRY_PART_OTHER },
-		{ "sqlite_", FERRY_PART_OTHER },
-		{ "sys_", FERRY_PART_CATALOG },
-	};
-	size_t i;
-
-	if (!table)
-		return FERRY_PART_OTHER;
-	for (i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
-		size_t n = strlen(parts[i].prefix);
-
-		if (!strncmp(table, parts[i].prefix, n))
-			return parts[i].part;
-	}
-	return FERRY_PART_RECORDS;
-}
-
 static int pragma_int(ferry_db *db, const char *sql, int64_t *out)
 {
 	sqlite3_stmt *st;
@@ -431,7 +395,7 @@ static int sizes_by_tree(ferry_db *db, ferry_sizes *out)
 		return 0;
 	}
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		ferry_size_part part = size_part(
+		ferry_size_part part = ferry_store__size_part(
 			(const char *)sqlite3_column_text(st, 0));
 
 		if (sqlite3_column_int(st, 1))

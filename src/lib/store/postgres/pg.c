@@ -1,0 +1,209 @@
+/*
+ * pg.c - the PostgreSQL backend's helpers: statements prepared once per
+ * connection, results read as text, SQLSTATEs in ferry's words.
+ */
+#include "pg.h"
+
+#include "../errors.h"
+#include "alloc.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The first line of a libpq message, without its "ERROR:  " and the
+ * newline: enough to name the failure in one line. */
+static void first_line(ferry_str *out, const char *msg)
+{
+	const char *nl;
+
+	if (!msg || !*msg)
+		msg = "unknown error";
+	if (!strncmp(msg, "ERROR:  ", 8))
+		msg += 8;
+	if (!strncmp(msg, "FATAL:  ", 8))
+		msg += 8;
+	nl = strchr(msg, '\n');
+	ferry_str_put(out, msg, nl ? (size_t)(nl - msg) : strlen(msg));
+}
+
+int ferry_pg__error(ferry_db *db, const PGresult *res, const char *what)
+{
+	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) :
+		NULL;
+	const char *location = db->path ? db->path : "the instance";
+	ferry_str msg = FERRY_STR_INIT;
+	int error;
+
+	first_line(&msg, res ? PQresultErrorMessage(res) :
+		db->store && PG(db)->conn ? PQerrorMessage(PG(db)->conn) :
+		NULL);
+	if (ferry_str_failed(&msg))
+		return ferry__oom(db);
+	if (!state || !strncmp(state, "08", 2) || !strncmp(state, "57P", 3))
+		/* No answer: the connection is gone or the server stops. */
+		error = ferry__error(db, FERRY_EIO, "lost the PostgreSQL "
+			"server of %s during %s (%s); nothing more was "
+			"changed: check that the server runs, then try again",
+			location, what, msg.ptr);
+	else if (!strcmp(state, "55P03") || !strcmp(state, "40001") ||
+	    !strcmp(state, "40P01"))
+		/* A lock not granted within lock_timeout, or a conflict with
+		 * another transaction. */
+		error = ferry_store__busy(db);
+	else if (!strcmp(state, "53100"))
+		error = ferry_store__full(db, what);
+	else if (!strcmp(state, "53200"))
+		error = ferry__oom(db);
+	else if (!strncmp(state, "23", 2))
+		error = ferry_store__failed(db, FERRY_ECONFLICT, what, msg.ptr);
+	else if (!strcmp(state, "25006"))
+		error = ferry__error(db, FERRY_EIO, "%s is read-only and %s "
+			"would change it; run this where it can be written",
+			location, what);
+	else
+		error = ferry_store__failed(db, FERRY_ERROR, what, msg.ptr);
+	ferry_str_dispose(&msg);
+	return error;
+}
+
+/* The name of sql's prepared statement, preparing it on first use.  A
+ * statement is prepared on its connection for the connection's life;
+ * when the cache is full the oldest slot's statement is deallocated. */
+static int prepared(ferry_db *db, const char *sql, int n, const char **name)
+{
+	ferry_pg *pg = PG(db);
+	uint64_t h = 1469598103934665603ULL;
+	const char *p;
+	size_t slot;
+	PGresult *res;
+	char drop[48];
+
+	for (p = sql; *p; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+	slot = (size_t)(h % PG_CACHE_SIZE);
+	if (pg->cache[slot].sql && !strcmp(pg->cache[slot].sql, sql)) {
+		*name = pg->cache[slot].name;
+		return 0;
+	}
+	if (pg->cache[slot].sql) {
+		snprintf(drop, sizeof(drop), "DEALLOCATE %s",
+			pg->cache[slot].name);
+		PQclear(PQexec(pg->conn, drop));
+		ferry__free(pg->cache[slot].sql);
+		pg->cache[slot].sql = NULL;
+	}
+	snprintf(pg->cache[slot].name, sizeof(pg->cache[slot].name), "f%u",
+		pg->next_name++);
+	res = PQprepare(pg->conn, pg->cache[slot].name, sql, n, NULL);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+		int error = ferry_pg__error(db, res, "prepare");
+
+		PQclear(res);
+		return error;
+	}
+	PQclear(res);
+	if ((pg->cache[slot].sql = ferry__strdup(sql)) == NULL) {
+		snprintf(drop, sizeof(drop), "DEALLOCATE %s",
+			pg->cache[slot].name);
+		PQclear(PQexec(pg->conn, drop));
+		return ferry__oom(db);
+	}
+	*name = pg->cache[slot].name;
+	return 0;
+}
+
+int ferry_pg__query(ferry_db *db, const char *sql, int n,
+	const char *const *params, PGresult **out, const char *what)
+{
+	const char *name = NULL;
+	PGresult *res;
+	ExecStatusType status;
+	int error;
+
+	if (out)
+		*out = NULL;
+	if ((error = prepared(db, sql, n, &name)) < 0)
+		return error;
+	res = PQexecPrepared(PG(db)->conn, name, n, params, NULL, NULL, 0);
+	status = PQresultStatus(res);
+	if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
+		error = ferry_pg__error(db, res, what);
+		PQclear(res);
+		return error;
+	}
+	if (out)
+		*out = res;
+	else
+		PQclear(res);
+	return 0;
+}
+
+int ferry_pg__command(ferry_db *db, const char *sql, int n,
+	const char *const *params, int64_t *changed, const char *what)
+{
+	PGresult *res;
+	int error;
+
+	if ((error = ferry_pg__query(db, sql, n, params, &res, what)) < 0)
+		return error;
+	if (changed)
+		*changed = strtoll(PQcmdTuples(res), NULL, 10);
+	PQclear(res);
+	return 0;
+}
+
+int ferry_pg__exec(ferry_db *db, const char *sql)
+{
+	PGresult *res = PQexec(PG(db)->conn, sql);
+	ExecStatusType status = PQresultStatus(res);
+	int error = 0;
+
+	if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
+		error = ferry_pg__error(db, res, "update");
+	PQclear(res);
+	return error;
+}
+
+void ferry_pg__ident(ferry_str *s, const char *name)
+{
+	ferry_str_putc(s, '"');
+	for (; *name; name++) {
+		if (*name == '"')
+			ferry_str_putc(s, '"');
+		ferry_str_putc(s, *name);
+	}
+	ferry_str_putc(s, '"');
+}
+
+const char *ferry_pg__str(const PGresult *r, int row, int col)
+{
+	return PQgetisnull(r, row, col) ? NULL : PQgetvalue(r, row, col);
+}
+
+int64_t ferry_pg__int(const PGresult *r, int row, int col)
+{
+	return PQgetisnull(r, row, col) ? 0 :
+		strtoll(PQgetvalue(r, row, col), NULL, 10);
+}
+
+void ferry_pg__copy(char *dst, size_t size, const PGresult *r, int row,
+	int col)
+{
+	const char *s = ferry_pg__str(r, row, col);
+
+	snprintf(dst, size, "%s", s ? s : "");
+}
+
+const char *ferry_pg__num(ferry_pg_num *buf, int64_t v)
+{
+	snprintf(buf->text, sizeof(buf->text), "%" PRId64, v);
+	return buf->text;
+}
+
+int ferry_pg__unported(ferry_db *db, const char *op)
+{
+	return ferry__error(db, FERRY_ESTATE, "this ferry cannot yet %s on a "
+		"PostgreSQL instance; use an instance file for it", op);
+}
