@@ -237,9 +237,10 @@ int ferry_pg__create(ferry_db *db, const char *location, const char *id,
 	if ((error = ferry_pg__migrate(db, 1)) < 0 ||
 	    (error = ferry_pg__query(db, "INSERT INTO ferry_instance (id, "
 	    "name, created_at) VALUES ($1, $2, $3)", 3, params, NULL,
-	    "init")) < 0 ||
-	    (error = ferry_pg__commit(db)) < 0)
+	    "init")) < 0)
 		goto rollback;
+	/* Left open, as on SQLite: init adds the first pack and user in
+	 * the same transaction. */
 	return 0;
 rollback:
 	ferry_pg__rollback(db);

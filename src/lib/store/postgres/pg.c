@@ -154,6 +154,36 @@ int ferry_pg__command(ferry_db *db, const char *sql, int n,
 	return 0;
 }
 
+int ferry_pg__one(ferry_db *db, const char *sql, int n,
+	const char *const *params, PGresult **out, const char *what)
+{
+	int error;
+
+	if ((error = ferry_pg__query(db, sql, n, params, out, what)) < 0)
+		return error;
+	if (PQntuples(*out) == 0) {
+		PQclear(*out);
+		*out = NULL;
+		return FERRY_ENOTFOUND;
+	}
+	return 0;
+}
+
+int ferry_pg__each(ferry_db *db, const char *sql, int n,
+	const char *const *params, ferry_pg_row_cb cb, void *payload,
+	const char *what)
+{
+	PGresult *res;
+	int error, i;
+
+	if ((error = ferry_pg__query(db, sql, n, params, &res, what)) < 0)
+		return error;
+	for (i = 0; i < PQntuples(res) && error == 0; i++)
+		error = cb(res, i, payload);
+	PQclear(res);
+	return error;
+}
+
 int ferry_pg__exec(ferry_db *db, const char *sql)
 {
 	PGresult *res = PQexec(PG(db)->conn, sql);

@@ -74,6 +74,19 @@ typedef struct ferry_pg {
  */
 int ferry_pg__query(ferry_db *db, const char *sql, int n,
 	const char *const *params, PGresult **out, const char *what);
+/* As ferry_pg__query() for a query of one row: FERRY_ENOTFOUND (no
+ * message set) when there is none; *out is then NULL. */
+int ferry_pg__one(ferry_db *db, const char *sql, int n,
+	const char *const *params, PGresult **out, const char *what);
+/*
+ * Run a query and hand each row (res, row) to cb; a non-zero return
+ * from cb stops and is returned.  The result is read whole before the
+ * first call, so cb may run other statements.
+ */
+typedef int (*ferry_pg_row_cb)(const PGresult *res, int row, void *payload);
+int ferry_pg__each(ferry_db *db, const char *sql, int n,
+	const char *const *params, ferry_pg_row_cb cb, void *payload,
+	const char *what);
 /* Run SQL text without parameters (several statements allowed). */
 int ferry_pg__exec(ferry_db *db, const char *sql);
 /* As ferry_pg__query() for a command: how many rows it changed. */

@@ -41,8 +41,10 @@ static const char first_schema[] =
 	"  is_default bigint NOT NULL DEFAULT 0,"
 	"  created_by " T " NOT NULL, created_at " T " NOT NULL,"
 	"  completed_at " T ", exported_at " T ");"
+	/* seq: the order users were added in (SQLite's rowid). */
 	"CREATE TABLE ferry_user ("
 	"  name " T " PRIMARY KEY NOT NULL,"
+	"  seq bigint GENERATED ALWAYS AS IDENTITY,"
 	"  admin bigint NOT NULL,"
 	"  tz " T " NOT NULL,"
 	"  current_pack bigint NOT NULL REFERENCES ferry_pack(id),"
