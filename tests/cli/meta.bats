@@ -177,6 +177,13 @@ EOF2
 	[ -z "$bad" ] || { echo "sqlite3 outside the store: $bad" >&2; false; }
 }
 
+@test "meta: no SQL outside the store: libpq (PQ*, libpq-fe.h) appears only in the PostgreSQL backend, src/lib/store/postgres" {
+	run grep -rlnE 'libpq-fe\.h|\<PQ[a-z]+[A-Za-z]*\(' src --include='*.c' --include='*.h'
+	[ "$status" -eq 0 ]
+	bad=$(echo "$output" | grep -v '^src/lib/store/postgres/' || true)
+	[ -z "$bad" ] || { echo "libpq outside the store: $bad" >&2; false; }
+}
+
 @test "meta: no strcpy, sprintf or atoi in src" {
 	run grep -rnE '\<(strcpy|sprintf|vsprintf|strcat|atoi)[[:space:]]*\(' src
 	[ "$status" -eq 1 ] || { echo "$output" >&2; false; }

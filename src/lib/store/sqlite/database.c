@@ -4,6 +4,7 @@
  */
 #include "sq.h"
 
+#include "../errors.h"
 #include "../parts.h"
 #include "alloc.h"
 #include "tmpfile.h"
@@ -141,9 +142,7 @@ static int check_instance(ferry_db *db, const char *path)
 	if (rc == SQLITE_ROW)
 		return 0;
 	if (rc == SQLITE_DONE || (rc & 0xff) == SQLITE_NOTADB)
-		return ferry__error(db, FERRY_EFORMAT, "%s is not a ferry "
-			"instance; it was left untouched (create one with "
-			"'ferry --db PATH init')", path);
+		return ferry_store__not_instance(db, path);
 	return ferry_sq__error(db, rc, "opening the instance");
 }
 

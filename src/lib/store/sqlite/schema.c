@@ -7,6 +7,8 @@
  */
 #include "sq.h"
 
+#include "../errors.h"
+
 #define ASSOCIATED(table) \
 	"CREATE TABLE " table " (" SYS_COLUMNS "," \
 	"entity TEXT, name TEXT, definition TEXT," \
@@ -264,10 +266,7 @@ int ferry_sqlite__migrate(ferry_db *db)
 	if ((error = ferry_sqlite__schema_version(db, &version)) < 0)
 		return error;
 	if (version > MIGRATIONS)
-		return ferry__error(db, FERRY_EFORMAT, "the instance %s was "
-			"made by a newer ferry (schema %d, this ferry knows up "
-			"to %d); upgrade ferry to open it", db->path, version,
-			MIGRATIONS);
+		return ferry_store__newer(db, db->path, version, MIGRATIONS);
 	for (; version < MIGRATIONS; version++) {
 		char pragma[64];
 

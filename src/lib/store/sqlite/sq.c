@@ -3,6 +3,8 @@
  */
 #include "sq.h"
 
+#include "../errors.h"
+
 #include "alloc.h"
 
 #include <errno.h>
@@ -66,26 +68,19 @@ int ferry_sq__error(ferry_db *db, int rc, const char *what)
 	switch (rc & 0xff) {
 	case SQLITE_BUSY:
 	case SQLITE_LOCKED:
-		return ferry__error(db, FERRY_EBUSY, "the instance is busy "
-			"(another ferry is writing to it); try again when it "
-			"has finished");
+		return ferry_store__busy(db);
 	case SQLITE_NOMEM:
 		return ferry__oom(db);
 	case SQLITE_CONSTRAINT:
-		return ferry__error(db, FERRY_ECONFLICT, "database error "
-			"during %s: %s", what, conn ? sqlite3_errmsg(conn) :
-			sqlite3_errstr(rc));
+		return ferry_store__failed(db, FERRY_ECONFLICT, what,
+			conn ? sqlite3_errmsg(conn) : sqlite3_errstr(rc));
 	case SQLITE_NOTADB:
-		return ferry__error(db, FERRY_EFORMAT, "%s is not a ferry "
-			"instance; it was left untouched (create one with "
-			"'ferry --db PATH init')", path);
+		return ferry_store__not_instance(db, path);
 	case SQLITE_CORRUPT:
 		return ferry__error(db, FERRY_EFORMAT, "%s is damaged (found "
 			"during %s); restore it from a backup", path, what);
 	case SQLITE_FULL:
-		return ferry__error(db, FERRY_EIO, "the disk is full (during "
-			"%s); nothing was changed: free some space and try "
-			"again", what);
+		return ferry_store__full(db, what);
 	case SQLITE_READONLY:
 		return ferry__error(db, FERRY_EIO, "%s is read-only and %s "
 			"would change it; run this where the file can be "
@@ -94,17 +89,14 @@ int ferry_sq__error(ferry_db *db, int rc, const char *what)
 	case SQLITE_CANTOPEN:
 		if ((rc == SQLITE_IOERR_WRITE || rc == SQLITE_IOERR_FSYNC) &&
 		    sys == ENOSPC)
-			return ferry__error(db, FERRY_EIO, "the disk is full "
-				"(during %s); nothing was changed: free some "
-				"space and try again", what);
+			return ferry_store__full(db, what);
 		return ferry__error(db, FERRY_EIO, "cannot read or write %s "
 			"(during %s: %s); check the disk and the file's "
 			"permissions, then try again", path, what,
 			sys ? strerror(sys) : "input/output error");
 	default:
-		return ferry__error(db, FERRY_ERROR, "database error during "
-			"%s: %s", what, conn ? sqlite3_errmsg(conn) :
-			sqlite3_errstr(rc));
+		return ferry_store__failed(db, FERRY_ERROR, what,
+			conn ? sqlite3_errmsg(conn) : sqlite3_errstr(rc));
 	}
 }
 
