@@ -4,6 +4,12 @@
  *
  *   ferry-bench-run --ferry PATH --floor PATH --data DIR --work DIR
  *                   --out FILE [--target-catalog] [--keep]
+ *                   [--psql PATH]
+ *
+ * With --psql (make bench BENCH_STORE=postgres) the instances live in the
+ * PostgreSQL server that the environment names (PGHOST, PGUSER...):
+ * databases bench_source and bench_target, dropped and sized with psql,
+ * and the floors are taken there too (ferry-bench-floor --pg).
  *
  * The floors (--floor names the ferry-bench-floor program) are measured
  * just before and just after ferry's steps, on the same rows; the ratios
@@ -110,6 +116,7 @@ static struct {
 	const char *work;
 	int target_catalog;
 	int keep;		/* keep the source instance after its exports */
+	const char *psql;	/* PostgreSQL store: the psql client */
 	json_t *manifest;
 	json_t *checks;		/* [{after, ok, detail}] */
 	json_t *problems;	/* {empty: {kind: n}, populated: ...} */
@@ -401,10 +408,32 @@ static uint64_t file_size(const char *path)
 	return stat(path, &sb) == 0 ? (uint64_t)sb.st_size : 0;
 }
 
+/* The database of a PostgreSQL instance's location. */
+static const char *pg_database(const char *location)
+{
+	return strrchr(location, '/') + 1;
+}
+
+/* Run psql -d postgres -Atc SQL (output to out, or nowhere). */
+static int psql(const char *sql, const char *out)
+{
+	char *argv[] = { (char *)g.psql, "-d", "postgres", "-X", "-q", "-At",
+		"-v", "ON_ERROR_STOP=1", "-c", (char *)sql, NULL };
+
+	return spawn(NULL, out, argv);
+}
+
 static void remove_db(const char *path)
 {
 	char aux[4200];
 
+	if (strstr(path, "://")) {
+		snprintf(aux, sizeof(aux), "DROP DATABASE IF EXISTS \"%s\"",
+			pg_database(path));
+		if (psql(aux, NULL) != 0)
+			die("cannot drop the database of %s", path);
+		return;
+	}
 	unlink(path);
 	snprintf(aux, sizeof(aux), "%s-wal", path);
 	unlink(aux);
@@ -412,11 +441,28 @@ static void remove_db(const char *path)
 	unlink(aux);
 }
 
-/* An instance's size on disk: the file and its WAL. */
+/* An instance's size on disk: the file and its WAL; on PostgreSQL,
+ * its database's. */
 static uint64_t db_size(const char *path)
 {
 	char wal[4200];
 
+	if (strstr(path, "://")) {
+		char sql[256], out[4200];
+		unsigned long long bytes = 0;
+		FILE *f;
+
+		snprintf(sql, sizeof(sql), "SELECT pg_database_size('%s')",
+			pg_database(path));
+		work_path(out, sizeof(out), "dbsize.txt");
+		if (psql(sql, out) == 0 && (f = fopen(out, "r")) != NULL) {
+			if (fscanf(f, "%llu", &bytes) != 1)
+				bytes = 0;
+			fclose(f);
+		}
+		unlink(out);
+		return bytes;
+	}
 	snprintf(wal, sizeof(wal), "%s-wal", path);
 	return file_size(path) + file_size(wal);
 }
@@ -1022,9 +1068,16 @@ static json_t *measure_floor(const char *bin, const char *name)
 {
 	char json[4096];
 	char *argv[] = { (char *)bin, "--data", (char *)g.data, "--work",
-		(char *)g.work, "--json", json, NULL };
+		(char *)g.work, "--json", json, NULL, NULL, NULL };
 
 	work_path(json, sizeof(json), name);
+	if (g.psql) {
+		psql("DROP DATABASE IF EXISTS bench_floor", NULL);
+		if (psql("CREATE DATABASE bench_floor", NULL) != 0)
+			die("cannot create the floor's database");
+		argv[7] = "--pg";
+		argv[8] = "dbname=bench_floor";
+	}
 	printf("  floors (%s)\n", name);
 	fflush(stdout);
 	if (spawn(NULL, NULL, argv) != 0) {
@@ -1066,7 +1119,8 @@ static void usage(void)
 {
 	fputs("usage: ferry-bench-run --ferry PATH --data DIR --work DIR "
 		"--floor PATH --out FILE\n"
-		"                       [--target-catalog] [--keep]\n", stderr);
+		"                       [--target-catalog] [--keep] "
+		"[--psql PATH]\n", stderr);
 	exit(2);
 }
 
@@ -1096,6 +1150,8 @@ int main(int argc, char **argv)
 			g.target_catalog = 1;
 		else if (!strcmp(argv[a], "--keep"))
 			g.keep = 1;
+		else if (!strcmp(argv[a], "--psql") && a + 1 < argc)
+			g.psql = argv[++a];
 		else
 			usage();
 	}
@@ -1111,8 +1167,13 @@ int main(int argc, char **argv)
 	g.disk = json_object();
 	work_path(g.log, sizeof(g.log), "ferry.log");
 	work_path(g.errfile, sizeof(g.errfile), "stderr.txt");
-	work_path(src, sizeof(src), "source.db");
-	work_path(tgt, sizeof(tgt), "target.db");
+	if (g.psql) {
+		snprintf(src, sizeof(src), "postgresql:///bench_source");
+		snprintf(tgt, sizeof(tgt), "postgresql:///bench_target");
+	} else {
+		work_path(src, sizeof(src), "source.db");
+		work_path(tgt, sizeof(tgt), "target.db");
+	}
 	work_path(pack1, sizeof(pack1), "bench.sop");
 	work_path(pack2, sizeof(pack2), "bench2.sop");
 	unlink(g.log);

@@ -20,12 +20,19 @@
  *                  stream with one worker thread, written to a file: the
  *                  floor of a pack export
  *
+ * With --pg CONNINFO the same floors are taken on a PostgreSQL database
+ * instead (make bench BENCH_STORE=postgres): insert is one COPY of every
+ * line into payload(sys_id text PRIMARY KEY, ...) in one transaction,
+ * insert_nokey the same without the key, scan and export read the table
+ * back with COPY ... TO STDOUT: PostgreSQL's fastest way in and out.
+ *
  * Wall seconds come from CLOCK_MONOTONIC.  The results go to stdout, one
  * "name seconds" line each, and as one JSON object to --json.
  */
 #include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <libpq-fe.h>
 #include <sodium.h>
 #include <sqlite3.h>
 #include <stdarg.h>
@@ -240,8 +247,10 @@ static uint64_t scan(const char *path, sink *s)
 	return sum;
 }
 
-static void export_floor(const char *dbpath, const char *outpath,
-	uint64_t *zbytes, int *workers)
+static uint64_t pg_scan(const char *conninfo, sink *s);
+
+static void export_floor(const char *dbpath, const char *pg,
+	const char *outpath, uint64_t *zbytes, int *workers)
 {
 	sink s;
 	unsigned char digest[crypto_generichash_BYTES];
@@ -263,7 +272,10 @@ static void export_floor(const char *dbpath, const char *outpath,
 	if ((s.out = fopen(outpath, "w")) == NULL)
 		die("cannot write %s: %s", outpath, strerror(errno));
 	crypto_generichash_init(&s.hash, NULL, 0, sizeof(digest));
-	scan(dbpath, &s);
+	if (pg)
+		pg_scan(pg, &s);
+	else
+		scan(dbpath, &s);
 	sink_write(&s, NULL, 0, ZSTD_e_end);
 	crypto_generichash_final(&s.hash, digest, sizeof(digest));
 	if (fflush(s.out) != 0 || fsync(fileno(s.out)) != 0 ||
@@ -275,10 +287,146 @@ static void export_floor(const char *dbpath, const char *outpath,
 	*workers = s.workers;
 }
 
+/* ---- PostgreSQL ---------------------------------------------------------- */
+
+static void pg_check(PGconn *c, PGresult *r, ExecStatusType want,
+	const char *what)
+{
+	if (PQresultStatus(r) != want)
+		die("%s: %s", what, PQerrorMessage(c));
+	PQclear(r);
+}
+
+static PGconn *pg_open(const char *conninfo)
+{
+	PGconn *c = PQconnectdb(conninfo);
+
+	if (PQstatus(c) != CONNECTION_OK)
+		die("cannot reach %s: %s", conninfo, PQerrorMessage(c));
+	pg_check(c, PQexec(c, "SET client_min_messages = warning"),
+		PGRES_COMMAND_OK, "set");
+	return c;
+}
+
+/* Append src to a COPY text row, escaped. */
+static void copy_field(char **buf, size_t *len, size_t *cap,
+	const char *src, size_t n)
+{
+	size_t i;
+
+	if (*len + 2 * n + 2 > *cap) {
+		*cap = 2 * (*len + 2 * n + 2);
+		if ((*buf = realloc(*buf, *cap)) == NULL)
+			die("out of memory");
+	}
+	for (i = 0; i < n; i++) {
+		char ch = src[i];
+
+		if (ch == '\\' || ch == '\t' || ch == '\n' || ch == '\r') {
+			(*buf)[(*len)++] = '\\';
+			ch = ch == '\t' ? 't' : ch == '\n' ? 'n' : ch == '\r' ?
+				'r' : '\\';
+		}
+		(*buf)[(*len)++] = ch;
+	}
+}
+
+static uint64_t pg_insert(const char *conninfo, char **files, size_t nfiles,
+	int keyed, uint64_t *bytes)
+{
+	PGconn *c = pg_open(conninfo);
+	char *line = NULL, *row = NULL;
+	size_t cap = 0, rcap = 0, f;
+	ssize_t len;
+	uint64_t rows = 0;
+
+	*bytes = 0;
+	pg_check(c, PQexec(c, "DROP TABLE IF EXISTS payload"),
+		PGRES_COMMAND_OK, "drop");
+	pg_check(c, PQexec(c, keyed ?
+		"CREATE TABLE payload (sys_id text COLLATE \"C\" PRIMARY KEY"
+		" NOT NULL, entity text NOT NULL, body text NOT NULL)" :
+		"CREATE TABLE payload (sys_id text COLLATE \"C\" NOT NULL,"
+		" entity text NOT NULL, body text NOT NULL)"),
+		PGRES_COMMAND_OK, "create");
+	pg_check(c, PQexec(c, "BEGIN"), PGRES_COMMAND_OK, "begin");
+	pg_check(c, PQexec(c, "COPY payload FROM STDIN"), PGRES_COPY_IN,
+		"copy");
+	for (f = 0; f < nfiles; f++) {
+		FILE *in = fopen(files[f], "r");
+		const char *base = strrchr(files[f], '/') + 1;
+
+		if (!in)
+			die("cannot open %s: %s", files[f], strerror(errno));
+		while ((len = getline(&line, &cap, in)) > 0) {
+			const char *id = strstr(line, "\"sys_id\":\"");
+			size_t rlen = 0;
+
+			if (line[len - 1] == '\n')
+				line[--len] = '\0';
+			if (!id || strlen(id) < 10 + 36)
+				die("%s: a line without a sys_id", files[f]);
+			copy_field(&row, &rlen, &rcap, id + 10, 36);
+			row[rlen++] = '\t';
+			copy_field(&row, &rlen, &rcap, base, strlen(base));
+			row[rlen++] = '\t';
+			copy_field(&row, &rlen, &rcap, line, (size_t)len);
+			row[rlen++] = '\n';
+			if (PQputCopyData(c, row, (int)rlen) != 1)
+				die("copy: %s", PQerrorMessage(c));
+			rows++;
+			*bytes += (uint64_t)len;
+		}
+		fclose(in);
+	}
+	if (PQputCopyEnd(c, NULL) != 1)
+		die("copy: %s", PQerrorMessage(c));
+	pg_check(c, PQgetResult(c), PGRES_COMMAND_OK, "copy");
+	pg_check(c, PQexec(c, "COMMIT"), PGRES_COMMAND_OK, "commit");
+	PQfinish(c);
+	free(line);
+	free(row);
+	return rows;
+}
+
+static uint64_t pg_scan(const char *conninfo, sink *s)
+{
+	PGconn *c = pg_open(conninfo);
+	uint64_t sum = 0;
+	char *buf;
+	int len;
+
+	pg_check(c, PQexec(c, "COPY (SELECT body FROM payload) TO STDOUT"),
+		PGRES_COPY_OUT, "copy out");
+	while ((len = PQgetCopyData(c, &buf, 0)) > 0) {
+		sum += (uint64_t)len + (unsigned char)buf[0];
+		if (s) {
+			crypto_generichash_update(&s->hash,
+				(const unsigned char *)buf, (size_t)len);
+			sink_write(s, buf, (size_t)len, ZSTD_e_continue);
+		}
+		PQfreemem(buf);
+	}
+	if (len != -1)
+		die("copy out: %s", PQerrorMessage(c));
+	pg_check(c, PQgetResult(c), PGRES_COMMAND_OK, "copy out");
+	PQfinish(c);
+	return sum;
+}
+
+static void pg_drop(const char *conninfo)
+{
+	PGconn *c = pg_open(conninfo);
+
+	pg_check(c, PQexec(c, "DROP TABLE IF EXISTS payload"),
+		PGRES_COMMAND_OK, "drop");
+	PQfinish(c);
+}
+
 static void usage(void)
 {
-	fputs("usage: ferry-bench-floor --data DIR --work DIR [--json FILE]\n",
-		stderr);
+	fputs("usage: ferry-bench-floor --data DIR --work DIR [--json FILE] "
+		"[--pg CONNINFO]\n", stderr);
 	exit(2);
 }
 
@@ -286,7 +434,7 @@ int main(int argc, char **argv)
 {
 	char *files[MAX_FILES];
 	char dbpath[4096], nokey[4096], zpath[4096];
-	const char *data = NULL, *work = NULL, *json = NULL;
+	const char *data = NULL, *work = NULL, *json = NULL, *pg = NULL;
 	double t0, t_insert, t_nokey, t_scan, t_export;
 	uint64_t rows, bytes, zbytes;
 	size_t nfiles, i;
@@ -299,6 +447,8 @@ int main(int argc, char **argv)
 			work = argv[++i];
 		else if (!strcmp(argv[i], "--json") && i + 1 < (size_t)argc)
 			json = argv[++i];
+		else if (!strcmp(argv[i], "--pg") && i + 1 < (size_t)argc)
+			pg = argv[++i];
 		else
 			usage();
 	}
@@ -314,21 +464,28 @@ int main(int argc, char **argv)
 	snprintf(zpath, sizeof(zpath), "%s/floor.zst", work);
 
 	t0 = now();
-	rows = insert(nokey, files, nfiles, 0, &bytes);
+	rows = pg ? pg_insert(pg, files, nfiles, 0, &bytes) :
+		insert(nokey, files, nfiles, 0, &bytes);
 	t_nokey = now() - t0;
 	remove_db(nokey);
 
 	t0 = now();
-	rows = insert(dbpath, files, nfiles, 1, &bytes);
+	rows = pg ? pg_insert(pg, files, nfiles, 1, &bytes) :
+		insert(dbpath, files, nfiles, 1, &bytes);
 	t_insert = now() - t0;
 
 	t0 = now();
-	scan(dbpath, NULL);
+	if (pg)
+		pg_scan(pg, NULL);
+	else
+		scan(dbpath, NULL);
 	t_scan = now() - t0;
 
 	t0 = now();
-	export_floor(dbpath, zpath, &zbytes, &workers);
+	export_floor(dbpath, pg, zpath, &zbytes, &workers);
 	t_export = now() - t0;
+	if (pg)
+		pg_drop(pg);
 	remove_db(dbpath);
 	unlink(zpath);
 
