@@ -1,0 +1,205 @@
+#!/usr/bin/env bats
+# postgres_crash.bats - on the PostgreSQL store, a commit cut short at any
+# moment leaves the target exactly as before or exactly fully committed
+# (docs/postgresql.md, "Locking and crashes"), whether ferry is killed
+# (SIGKILL) or the server stops at once (pg_ctl stop -m immediate).
+#
+# The file runs its own throwaway cluster (scripts/pg-cluster), since it
+# stops the server; it is skipped where no PostgreSQL server is
+# installed.  A package of inserts referencing each other, updates and
+# deletes is loaded and previewed in a pristine database; each run copies
+# it (CREATE DATABASE ... TEMPLATE), starts the commit, cuts it after a
+# random delay, and compares the content of the entity table, the catalog
+# and the versions with the states before and after an undisturbed
+# commit.
+
+load helpers/import_helpers
+
+RUNS=${FERRY_CRASH_RUNS:-20}
+
+setup_file() {
+	local dir
+
+	if ! ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then
+		return 0
+	fi
+	# Not under bats' private temporary folder: the server may run as
+	# the postgres user, which must reach the folder.
+	dir=$(mktemp -d /tmp/ferry-pg-crash.XXXXXX)
+	chmod 755 "$dir"
+	echo "$dir" >"$BATS_FILE_TMPDIR/cluster"
+	eval "$("$FERRY_SRC/scripts/pg-cluster" start "$dir/c")"
+	export PGHOST PGPORT PGUSER
+}
+
+teardown_file() {
+	local dir
+
+	[ -f "$BATS_FILE_TMPDIR/cluster" ] || return 0
+	dir=$(cat "$BATS_FILE_TMPDIR/cluster")
+	"$FERRY_SRC/scripts/pg-cluster" stop "$dir/c"
+	rm -rf "$dir"
+}
+
+setup() {
+	[ -f "$BATS_FILE_TMPDIR/cluster" ] ||
+		skip "no PostgreSQL server here (scripts/install-deps installs it)"
+	CLUSTER=$(cat "$BATS_FILE_TMPDIR/cluster")/c
+	cd "$BATS_TEST_TMPDIR" || return 1
+	export FERRY_NOW="$NOW"
+	unset FERRY_USER FERRY_DB
+}
+
+sql() {
+	psql -X -q -At -v ON_ERROR_STOP=1 -d "${2:-postgres}" -c "$1"
+}
+
+pg() {
+	"$FERRY_BIN" --db "postgresql:///$1" "${@:2}"
+}
+
+# The target's content, as one hash.
+content() {
+	sql "SELECT * FROM ferry.item ORDER BY sys_id;
+		SELECT * FROM ferry.sys_entity ORDER BY name;
+		SELECT * FROM ferry.sys_field ORDER BY entity, name;
+		SELECT * FROM ferry.ferry_version ORDER BY id;" "$1" |
+		sha256sum | cut -d' ' -f1
+}
+
+# A copy of database $1 as $2; the template must have no connection
+# left, which a killed client's server process may still hold a moment.
+copy_db() {
+	local i
+
+	sql "DROP DATABASE IF EXISTS $2"
+	for i in $(seq 50); do
+		sql "CREATE DATABASE $2 TEMPLATE $1" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	sql "CREATE DATABASE $2 TEMPLATE $1"
+}
+
+as_owner() {
+	if [ "$(id -u)" -eq 0 ]; then
+		runuser -u postgres -- "$@"
+	else
+		"$@"
+	fi
+}
+
+pg_ctl() {
+	as_owner "$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)/pg_ctl" \
+		-D "$CLUSTER/data" "$@"
+}
+
+now_ms() {
+	date +%s%3N
+}
+
+# The packages and the pristine, previewed target; sets id, before,
+# after and duration.
+prepare() {
+	src init --name dev >/dev/null
+	src pack create base --use >/dev/null
+	src entity create item >/dev/null
+	src field add item name 'nvarchar(40)' >/dev/null
+	src field add item qty int >/dev/null
+	src field add item parent 'ref(item)' >/dev/null
+	python3 - >base.jsonl <<'PY'
+import uuid
+for i in range(200):
+    print('{"sys_id":"%s","name":"base %d","qty":%d}' % (uuid.uuid4(), i, i))
+PY
+	src record load item base.jsonl >/dev/null
+	export_pack base
+	begin_pack p2
+	python3 - >p2.jsonl <<'PY'
+import json, uuid
+base = [json.loads(l)["sys_id"] for l in open("base.jsonl")]
+ids = [str(uuid.uuid4()) for i in range(5000)]
+for i, u in enumerate(ids):
+    ref = ',"parent":"%s"' % ids[i - 1] if i else ''
+    print('{"sys_id":"%s","name":"item %d","qty":%d%s}' % (u, i, i, ref))
+for u in base[:100]:
+    print('{"sys_id":"%s","qty":-1}' % u)
+PY
+	src record load item p2.jsonl >/dev/null
+	python3 -c 'import json; [print(json.loads(l)["sys_id"]) for l in list(open("base.jsonl"))[150:]]' |
+	while read -r rid; do src record delete item "$rid" >/dev/null; done
+	export_pack p2
+	sql "DROP DATABASE IF EXISTS pristine"
+	pg pristine init >/dev/null
+	pg pristine import apply base.sop --no-backup >/dev/null
+	id=$(pg pristine --json import load p2.sop | jp "d['id']")
+	pg pristine import preview "$id" >/dev/null
+	before=$(content pristine)
+	copy_db pristine ref
+	t0=$(now_ms)
+	pg ref import commit "$id" --no-backup >/dev/null
+	duration=$(( $(now_ms) - t0 ))
+	after=$(content ref)
+	[ "$before" != "$after" ]
+	same 5150 "$(sql 'SELECT count(*) FROM ferry.item' ref)"
+}
+
+# judge RUN: the run's database is as before or fully committed.
+judge() {
+	local state
+
+	state=$(content run)
+	if [ "$state" = "$before" ]; then
+		befores=$((befores + 1))
+	elif [ "$state" = "$after" ]; then
+		afters=$((afters + 1))
+	else
+		echo "run $1: the target is neither as before nor fully committed" >&2
+		return 1
+	fi
+}
+
+@test "rule: on PostgreSQL, a commit whose ferry is killed leaves the target as before or fully committed" {
+	prepare
+	killed=0 befores=0 afters=0
+	for r in $(seq "$RUNS"); do
+		copy_db pristine run
+		delay=$(( RANDOM % (duration + duration / 5 + 1) ))
+		pg run import commit "$id" --no-backup >/dev/null 2>&1 &
+		pid=$!
+		sleep "$(printf '%d.%03d' $((delay / 1000)) $((delay % 1000)))"
+		kill -9 "$pid" 2>/dev/null && killed=$((killed + 1))
+		wait "$pid" 2>/dev/null || true
+		judge "$r (killed after $delay ms)"
+	done
+	echo "# $RUNS runs, commit $duration ms: $killed killed, $befores before, $afters after" >&3
+	[ "$killed" -ge $((RUNS / 2)) ]
+	[ "$befores" -ge 1 ]
+}
+
+@test "rule: on PostgreSQL, a commit during which the server stops at once leaves the target as before or fully committed" {
+	prepare
+	stopped=0 befores=0 afters=0
+	for r in $(seq "$RUNS"); do
+		copy_db pristine run
+		delay=$(( RANDOM % (duration + duration / 5 + 1) ))
+		pg run import commit "$id" --no-backup >out.txt 2>err.txt &
+		pid=$!
+		sleep "$(printf '%d.%03d' $((delay / 1000)) $((delay % 1000)))"
+		pg_ctl -m immediate -w stop >/dev/null
+		st=0
+		wait "$pid" || st=$?
+		if [ "$st" -ne 0 ]; then
+			stopped=$((stopped + 1))
+			# A commit that lost its server says so, in one line.
+			grep -q "^ferry: .*PostgreSQL server" err.txt || {
+				cat err.txt >&2
+				return 1
+			}
+		fi
+		pg_ctl -w -l "$CLUSTER/server.log" start >/dev/null
+		judge "$r (server stopped after $delay ms)"
+	done
+	echo "# $RUNS runs, commit $duration ms: $stopped cut, $befores before, $afters after" >&3
+	[ "$stopped" -ge $((RUNS / 2)) ]
+	[ "$befores" -ge 1 ]
+}
