@@ -1,8 +1,10 @@
 #!/usr/bin/env bats
-# postgres_crash.bats - on the PostgreSQL store, a commit cut short at any
-# moment leaves the target exactly as before or exactly fully committed
-# (docs/postgresql.md, "Locking and crashes"), whether ferry is killed
-# (SIGKILL) or the server stops at once (pg_ctl stop -m immediate).
+# postgres_cluster.bats - the PostgreSQL store's locking and crashes
+# (docs/postgresql.md): writers are serialised and a second one says the
+# instance is busy while readers never wait; a commit cut short at any
+# moment leaves the target exactly as before or exactly fully committed,
+# whether ferry is killed (SIGKILL) or the server stops at once (pg_ctl
+# stop -m immediate).
 #
 # The file runs its own throwaway cluster (scripts/pg-cluster), since it
 # stops the server; it is skipped where no PostgreSQL server is
@@ -202,4 +204,53 @@ judge() {
 	echo "# $RUNS runs, commit $duration ms: $stopped cut, $befores before, $afters after" >&3
 	[ "$stopped" -ge $((RUNS / 2)) ]
 	[ "$befores" -ge 1 ]
+}
+
+# hold_writer_lock SECONDS: another writer holds the instance's lock (in
+# the background) for SECONDS; waits until it is held.
+hold_writer_lock() {
+	psql -X -q -d lockdb -c "BEGIN; SELECT pg_advisory_xact_lock(1718773106, 1);
+		SELECT pg_sleep($1); COMMIT;" >/dev/null &
+	holder=$!
+	for _ in $(seq 50); do
+		[ "$(sql "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted" lockdb)" = 1 ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+@test "rule: on PostgreSQL, a second writer waits briefly, then says the instance is busy, and changes nothing" {
+	sql "DROP DATABASE IF EXISTS lockdb"
+	pg lockdb init >/dev/null
+	pg lockdb entity create item >/dev/null
+	pg lockdb field add item name 'nvarchar(40)' >/dev/null
+	hold_writer_lock 12
+	t0=$(now_ms)
+	run --separate-stderr pg lockdb record add item name=waiting
+	waited=$(( $(now_ms) - t0 ))
+	kill "$holder" 2>/dev/null || true
+	wait "$holder" 2>/dev/null || true
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == *"ferry: the instance is busy (another ferry is writing to it)"* ]]
+	# It waited for the other writer (lock_timeout, 5 s) before giving up.
+	[ "$waited" -ge 4500 ]
+	same 0 "$(sql 'SELECT count(*) FROM ferry.item' lockdb)"
+	run --separate-stderr pg lockdb --json user add bob
+	[ "$status" -eq 0 ]
+}
+
+@test "rule: on PostgreSQL, readers never wait for a writer" {
+	sql "DROP DATABASE IF EXISTS lockdb"
+	pg lockdb init >/dev/null
+	pg lockdb entity create item >/dev/null
+	hold_writer_lock 12
+	t0=$(now_ms)
+	run --separate-stderr pg lockdb entity list
+	waited=$(( $(now_ms) - t0 ))
+	run --separate-stderr pg lockdb user list
+	kill "$holder" 2>/dev/null || true
+	wait "$holder" 2>/dev/null || true
+	[ "$status" -eq 0 ]
+	[[ "$output" == *admin* ]]
+	[ "$waited" -lt 3000 ]
 }
