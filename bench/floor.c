@@ -132,28 +132,23 @@ static sqlite3 *open_db(const char *path)
  * Insert every line of the load files; `keyed` gives the table ferry's
  * key.  Returns the rows; *bytes gets the payload bytes.
  */
-static uint64_t insert(const char *path, char **files, size_t nfiles,
-	int keyed, uint64_t *bytes)
+/*
+ * Hand every line of the load files to row(): its sys_id (36 bytes), its
+ * entity (the file's name) and the line without its newline.  Returns
+ * the rows; *bytes gets the payload bytes.
+ */
+typedef void (*row_fn)(void *ctx, const char *id, const char *entity,
+	const char *line, size_t len);
+
+static uint64_t each_line(char **files, size_t nfiles, row_fn row,
+	void *ctx, uint64_t *bytes)
 {
-	sqlite3 *db;
-	sqlite3_stmt *st;
 	char *line = NULL;
 	size_t cap = 0, f;
 	ssize_t len;
 	uint64_t rows = 0;
 
 	*bytes = 0;
-	remove_db(path);
-	db = open_db(path);
-	check(db, sqlite3_exec(db, keyed ?
-		"CREATE TABLE payload (sys_id TEXT PRIMARY KEY NOT NULL,"
-		" entity TEXT NOT NULL, body TEXT NOT NULL)" :
-		"CREATE TABLE payload (sys_id TEXT NOT NULL,"
-		" entity TEXT NOT NULL, body TEXT NOT NULL)",
-		NULL, NULL, NULL), "create");
-	check(db, sqlite3_prepare_v2(db, "INSERT INTO payload VALUES "
-		"(?, ?, ?)", -1, &st, NULL), "prepare");
-	check(db, sqlite3_exec(db, "BEGIN", NULL, NULL, NULL), "begin");
 	for (f = 0; f < nfiles; f++) {
 		FILE *in = fopen(files[f], "r");
 		const char *base = strrchr(files[f], '/') + 1;
@@ -167,23 +162,51 @@ static uint64_t insert(const char *path, char **files, size_t nfiles,
 				line[--len] = '\0';
 			if (!id || strlen(id) < 10 + 36)
 				die("%s: a line without a sys_id", files[f]);
-			id += 10;
-			sqlite3_bind_text(st, 1, id, 36, SQLITE_STATIC);
-			sqlite3_bind_text(st, 2, base, -1, SQLITE_STATIC);
-			sqlite3_bind_text(st, 3, line, (int)len,
-				SQLITE_STATIC);
-			check(db, sqlite3_step(st), "insert");
-			sqlite3_reset(st);
+			row(ctx, id + 10, base, line, (size_t)len);
 			rows++;
 			*bytes += (uint64_t)len;
 		}
 		fclose(in);
 	}
+	free(line);
+	return rows;
+}
+
+static void sqlite_row(void *ctx, const char *id, const char *entity,
+	const char *line, size_t len)
+{
+	sqlite3_stmt *st = ctx;
+
+	sqlite3_bind_text(st, 1, id, 36, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, entity, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, line, (int)len, SQLITE_STATIC);
+	check(sqlite3_db_handle(st), sqlite3_step(st), "insert");
+	sqlite3_reset(st);
+}
+
+static uint64_t insert(const char *path, char **files, size_t nfiles,
+	int keyed, uint64_t *bytes)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	uint64_t rows;
+
+	remove_db(path);
+	db = open_db(path);
+	check(db, sqlite3_exec(db, keyed ?
+		"CREATE TABLE payload (sys_id TEXT PRIMARY KEY NOT NULL,"
+		" entity TEXT NOT NULL, body TEXT NOT NULL)" :
+		"CREATE TABLE payload (sys_id TEXT NOT NULL,"
+		" entity TEXT NOT NULL, body TEXT NOT NULL)",
+		NULL, NULL, NULL), "create");
+	check(db, sqlite3_prepare_v2(db, "INSERT INTO payload VALUES "
+		"(?, ?, ?)", -1, &st, NULL), "prepare");
+	check(db, sqlite3_exec(db, "BEGIN", NULL, NULL, NULL), "begin");
+	rows = each_line(files, nfiles, sqlite_row, st, bytes);
 	check(db, sqlite3_exec(db, "COMMIT", NULL, NULL, NULL), "commit");
 	sqlite3_finalize(st);
 	if (sqlite3_close(db) != SQLITE_OK)
 		die("cannot close %s", path);
-	free(line);
 	return rows;
 }
 
@@ -331,61 +354,54 @@ static void copy_field(char **buf, size_t *len, size_t *cap,
 	}
 }
 
+/* A COPY row: its fields escaped, tab-separated. */
+typedef struct {
+	PGconn *conn;
+	char *row;
+	size_t cap;
+} copy_ctx;
+
+static void copy_row(void *ctx, const char *id, const char *entity,
+	const char *line, size_t len)
+{
+	copy_ctx *c = ctx;
+	size_t n = 0;
+
+	copy_field(&c->row, &n, &c->cap, id, 36);
+	c->row[n++] = '\t';
+	copy_field(&c->row, &n, &c->cap, entity, strlen(entity));
+	c->row[n++] = '\t';
+	copy_field(&c->row, &n, &c->cap, line, len);
+	c->row[n++] = '\n';
+	if (PQputCopyData(c->conn, c->row, (int)n) != 1)
+		die("copy: %s", PQerrorMessage(c->conn));
+}
+
 static uint64_t pg_insert(const char *conninfo, char **files, size_t nfiles,
 	int keyed, uint64_t *bytes)
 {
-	PGconn *c = pg_open(conninfo);
-	char *line = NULL, *row = NULL;
-	size_t cap = 0, rcap = 0, f;
-	ssize_t len;
-	uint64_t rows = 0;
+	copy_ctx c = { pg_open(conninfo), NULL, 0 };
+	uint64_t rows;
 
-	*bytes = 0;
-	pg_check(c, PQexec(c, "DROP TABLE IF EXISTS payload"),
+	pg_check(c.conn, PQexec(c.conn, "DROP TABLE IF EXISTS payload"),
 		PGRES_COMMAND_OK, "drop");
-	pg_check(c, PQexec(c, keyed ?
+	pg_check(c.conn, PQexec(c.conn, keyed ?
 		"CREATE TABLE payload (sys_id text COLLATE \"C\" PRIMARY KEY"
 		" NOT NULL, entity text NOT NULL, body text NOT NULL)" :
 		"CREATE TABLE payload (sys_id text COLLATE \"C\" NOT NULL,"
 		" entity text NOT NULL, body text NOT NULL)"),
 		PGRES_COMMAND_OK, "create");
-	pg_check(c, PQexec(c, "BEGIN"), PGRES_COMMAND_OK, "begin");
-	pg_check(c, PQexec(c, "COPY payload FROM STDIN"), PGRES_COPY_IN,
-		"copy");
-	for (f = 0; f < nfiles; f++) {
-		FILE *in = fopen(files[f], "r");
-		const char *base = strrchr(files[f], '/') + 1;
-
-		if (!in)
-			die("cannot open %s: %s", files[f], strerror(errno));
-		while ((len = getline(&line, &cap, in)) > 0) {
-			const char *id = strstr(line, "\"sys_id\":\"");
-			size_t rlen = 0;
-
-			if (line[len - 1] == '\n')
-				line[--len] = '\0';
-			if (!id || strlen(id) < 10 + 36)
-				die("%s: a line without a sys_id", files[f]);
-			copy_field(&row, &rlen, &rcap, id + 10, 36);
-			row[rlen++] = '\t';
-			copy_field(&row, &rlen, &rcap, base, strlen(base));
-			row[rlen++] = '\t';
-			copy_field(&row, &rlen, &rcap, line, (size_t)len);
-			row[rlen++] = '\n';
-			if (PQputCopyData(c, row, (int)rlen) != 1)
-				die("copy: %s", PQerrorMessage(c));
-			rows++;
-			*bytes += (uint64_t)len;
-		}
-		fclose(in);
-	}
-	if (PQputCopyEnd(c, NULL) != 1)
-		die("copy: %s", PQerrorMessage(c));
-	pg_check(c, PQgetResult(c), PGRES_COMMAND_OK, "copy");
-	pg_check(c, PQexec(c, "COMMIT"), PGRES_COMMAND_OK, "commit");
-	PQfinish(c);
-	free(line);
-	free(row);
+	pg_check(c.conn, PQexec(c.conn, "BEGIN"), PGRES_COMMAND_OK, "begin");
+	pg_check(c.conn, PQexec(c.conn, "COPY payload FROM STDIN"),
+		PGRES_COPY_IN, "copy");
+	rows = each_line(files, nfiles, copy_row, &c, bytes);
+	if (PQputCopyEnd(c.conn, NULL) != 1)
+		die("copy: %s", PQerrorMessage(c.conn));
+	pg_check(c.conn, PQgetResult(c.conn), PGRES_COMMAND_OK, "copy");
+	pg_check(c.conn, PQexec(c.conn, "COMMIT"), PGRES_COMMAND_OK,
+		"commit");
+	PQfinish(c.conn);
+	free(c.row);
 	return rows;
 }
 
