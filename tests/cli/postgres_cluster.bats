@@ -16,48 +16,15 @@
 # commit.
 
 load helpers/import_helpers
+load helpers/pg_cluster
 
 RUNS=${FERRY_CRASH_RUNS:-20}
 
-setup_file() {
-	local dir
-
-	if ! ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then
-		return 0
-	fi
-	# Not under bats' private temporary folder: the server may run as
-	# the postgres user, which must reach the folder.
-	dir=$(mktemp -d /tmp/ferry-pg-crash.XXXXXX)
-	chmod 755 "$dir"
-	echo "$dir" >"$BATS_FILE_TMPDIR/cluster"
-	eval "$("$FERRY_SRC/scripts/pg-cluster" start "$dir/c")"
-	export PGHOST PGPORT PGUSER
-}
-
-teardown_file() {
-	local dir
-
-	[ -f "$BATS_FILE_TMPDIR/cluster" ] || return 0
-	dir=$(cat "$BATS_FILE_TMPDIR/cluster")
-	"$FERRY_SRC/scripts/pg-cluster" stop "$dir/c"
-	rm -rf "$dir"
-}
-
 setup() {
-	[ -f "$BATS_FILE_TMPDIR/cluster" ] ||
-		skip "no PostgreSQL server here (scripts/install-deps installs it)"
-	CLUSTER=$(cat "$BATS_FILE_TMPDIR/cluster")/c
+	pg_setup
 	cd "$BATS_TEST_TMPDIR" || return 1
 	export FERRY_NOW="$NOW"
 	unset FERRY_USER FERRY_DB
-}
-
-sql() {
-	psql -X -q -At -v ON_ERROR_STOP=1 -d "${2:-postgres}" -c "$1"
-}
-
-pg() {
-	"$FERRY_BIN" --db "postgresql:///$1" "${@:2}"
 }
 
 # The target's content, as one hash.
