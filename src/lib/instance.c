@@ -12,6 +12,7 @@
 
 #include <sodium.h>
 
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -68,18 +69,25 @@ static int check_tz(ferry_db *db, const char *tz)
 	return 0;
 }
 
-static const char *base_name(const char *path)
+/* The default name of an instance: a file's base name, an address's
+ * database ("postgresql://host/ferry_dev?sslmode=require": ferry_dev). */
+static const char *base_name(const char *path, char *buf, size_t size)
 {
-	const char *slash = strrchr(path, '/');
+	const char *end = path + strlen(path), *start;
 
-	return slash ? slash + 1 : path;
+	if (strstr(path, "://"))
+		end = path + strcspn(path, "?");
+	for (start = end; start > path && start[-1] != '/'; start--)
+		;
+	snprintf(buf, size, "%.*s", (int)(end - start), start);
+	return buf;
 }
 
 int ferry_db_create(ferry_db **out, const char *path,
 	const ferry_init_options *opts)
 {
 	ferry_init_options defaults = FERRY_INIT_OPTIONS_INIT;
-	char id[37], pack_uid[37], now[FERRY_ISO_LEN];
+	char id[37], pack_uid[37], now[FERRY_ISO_LEN], base[256];
 	const char *name, *admin, *tz;
 	int64_t pack_id;
 	ferry_db *db;
@@ -90,7 +98,7 @@ int ferry_db_create(ferry_db **out, const char *path,
 	db = *out;
 	if (!opts)
 		opts = &defaults;
-	name = opts->name ? opts->name : base_name(path);
+	name = opts->name ? opts->name : base_name(path, base, sizeof(base));
 	admin = opts->admin ? opts->admin : "admin";
 	tz = opts->tz ? opts->tz : "UTC";
 	/* The clock is fixed before anything is stamped (FERRY_NOW). */
