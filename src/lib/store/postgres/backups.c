@@ -33,9 +33,9 @@ int ferry_pg__migrate(ferry_db *db, int create);
  */
 int ferry_pg__backup(ferry_db *db, const char *path)
 {
-	ferry_str file = FERRY_STR_INIT, why = FERRY_STR_INIT;
+	ferry_str why = FERRY_STR_INIT;
 	const char *args[] = { "--format=custom", "--schema=" PG_SCHEMA,
-		NULL, NULL };
+		NULL };
 	ferry_pg_tool t;
 	struct stat sb;
 	char *tmp = NULL;
@@ -48,17 +48,18 @@ int ferry_pg__backup(ferry_db *db, const char *path)
 		ferry_str_puts(&why, strerror(-fd));
 		goto fail;
 	}
-	close(fd);
-	ferry_str_printf(&file, "--file=%s", tmp);
-	if (ferry_str_failed(&file)) {
-		error = ferry__oom(db);
+	/* The archive goes to pg_dump's standard output, the file: no path
+	 * on its command line (a location's may hold a password). */
+	error = ferry_pg__tool_start(db, &t, "pg_dump", args, -1, fd, 1);
+	if (error < 0) {
+		close(fd);
 		goto done;
 	}
-	args[2] = file.ptr;
-	if ((error = ferry_pg__tool_start(db, &t, "pg_dump", args, -1, -1,
-	    1)) < 0)
-		goto done;
-	if (ferry_pg__tool_wait(&t, &why) < 0)
+	rc = ferry_pg__tool_wait(&t, &why);
+	if (rc == 0 && fsync(fd) < 0)
+		ferry_str_puts(&why, strerror(errno)), rc = -1;
+	close(fd);
+	if (rc < 0)
 		goto fail;
 	if ((rc = ferry_tmpfile_publish(&tmp, path, 0)) < 0) {
 		ferry_str_puts(&why, strerror(-rc));
@@ -72,7 +73,6 @@ fail:
 		"out of memory" : ferry_str_cstr(&why));
 done:
 	ferry_tmpfile_discard(&tmp);
-	ferry_str_dispose(&file);
 	ferry_str_dispose(&why);
 	return error;
 }
@@ -203,14 +203,16 @@ static void copy_unescape(char *s)
 }
 
 /*
- * The first data row of table in pg_restore's script: its tab-separated
- * fields, unescaped, into fields[0..n-1].  0, or -1 when the script has
- * no row of that table.
+ * The first data row of table in pg_restore's script, copied into line:
+ * its tab-separated fields, unescaped, in fields[0..n-1].  0, or -1
+ * when the script has no such row.
  */
-static int copy_row(char *script, const char *table, char **fields, int n)
+static int copy_row(const char *script, const char *table, ferry_str *line,
+	char **fields, int n)
 {
 	ferry_str head = FERRY_STR_INIT;
-	char *p, *end;
+	const char *p, *end;
+	char *f;
 	int i, rc = -1;
 
 	ferry_str_printf(&head, "\nCOPY " PG_SCHEMA ".%s ", table);
@@ -222,11 +224,13 @@ static int copy_row(char *script, const char *table, char **fields, int n)
 	p++;
 	if ((end = strchr(p, '\n')) == NULL || !strncmp(p, "\\.\n", 3))
 		goto done;
-	*end = '\0';
-	for (i = 0; i < n; i++) {
-		fields[i] = p;
-		if ((p = strchr(p, '\t')) != NULL)
-			*p++ = '\0';
+	ferry_str_put(line, p, (size_t)(end - p));
+	if (ferry_str_failed(line))
+		goto done;
+	for (i = 0, f = line->ptr; i < n; i++) {
+		fields[i] = f;
+		if ((f = strchr(f, '\t')) != NULL)
+			*f++ = '\0';
 		else if (i < n - 1)
 			goto done;
 		copy_unescape(fields[i]);
@@ -244,7 +248,8 @@ int ferry_pg__backup_inspect(ferry_db *db, const char *path,
 	const char *data[] = { "--file=-", "--data-only", "--schema="
 		PG_SCHEMA, "--table=ferry_instance", "--table=ferry_schema",
 		path, NULL };
-	ferry_str why = FERRY_STR_INIT, script = FERRY_STR_INIT;
+	ferry_str why = FERRY_STR_INIT, script = FERRY_STR_INIT,
+		row1 = FERRY_STR_INIT, row2 = FERRY_STR_INIT;
 	char *instance[3], *version[1];
 	int error, archive = 0, failed;
 
@@ -270,8 +275,8 @@ int ferry_pg__backup_inspect(ferry_db *db, const char *path,
 	if ((error = run_restore(db, data, &script, &why, &failed)) < 0)
 		goto done;
 	if (failed || !script.ptr ||
-	    copy_row(script.ptr, "ferry_instance", instance, 3) < 0 ||
-	    copy_row(script.ptr, "ferry_schema", version, 1) < 0) {
+	    copy_row(script.ptr, "ferry_instance", &row1, instance, 3) < 0 ||
+	    copy_row(script.ptr, "ferry_schema", &row2, version, 1) < 0) {
 		error = not_instance(db, path);
 		goto done;
 	}
@@ -281,6 +286,8 @@ int ferry_pg__backup_inspect(ferry_db *db, const char *path,
 done:
 	ferry_str_dispose(&why);
 	ferry_str_dispose(&script);
+	ferry_str_dispose(&row1);
+	ferry_str_dispose(&row2);
 	return error;
 }
 

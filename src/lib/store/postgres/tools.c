@@ -62,9 +62,10 @@ static int dbname_arg(ferry_db *db, ferry_str *s)
 
 /* The environment, with the connection's password as PGPASSWORD when
  * it used one (libpq in the child reads it; ps does not show it). */
-static char **child_env(ferry_db *db, ferry_str *password)
+static char **child_env(ferry_db *db, int connect, ferry_str *password)
 {
-	const char *pass = PQconnectionUsedPassword(PG(db)->conn) ?
+	const char *pass = connect &&
+		PQconnectionUsedPassword(PG(db)->conn) ?
 		PQpass(PG(db)->conn) : NULL;
 	size_t n = 0, i, k = 0;
 	char **env;
@@ -166,7 +167,7 @@ int ferry_pg__tool_start(ferry_db *db, ferry_pg_tool *t, const char *name,
 		n++;
 	if ((connect && dbname_arg(db, &dbname) < 0) ||
 	    (argv = ferry__calloc(n + 3, sizeof(*argv))) == NULL ||
-	    (env = child_env(db, &password)) == NULL) {
+	    (env = child_env(db, connect, &password)) == NULL) {
 		error = ferry__oom(db);
 		goto done;
 	}
