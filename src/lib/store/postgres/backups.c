@@ -79,7 +79,8 @@ done:
 
 /* ---- reading a backup --------------------------------------------------- */
 
-/* The kind of file at path by its first bytes: 1 an archive, 0 not. */
+/* The kind of file at path by its first bytes: 1 a pg_dump archive, 0
+ * an empty file, -1 anything else; an SQLite file is refused here. */
 static int archive_kind(ferry_db *db, const char *path, int *archive)
 {
 	char head[16] = { 0 };
@@ -99,7 +100,7 @@ static int archive_kind(ferry_db *db, const char *path, int *archive)
 			"instance on SQLite; an instance on PostgreSQL restores "
 			"its own backups (pg_dump archives): restore a file "
 			"that 'ferry backup list' shows", path);
-	*archive = !memcmp(head, PG_ARCHIVE_MAGIC, 5);
+	*archive = !memcmp(head, PG_ARCHIVE_MAGIC, 5) ? 1 : n == 0 ? 0 : -1;
 	return 0;
 }
 
@@ -241,36 +242,50 @@ done:
 	return rc;
 }
 
+/*
+ * Is path a whole pg_dump archive?  As on SQLite, an empty file is no
+ * instance and other bytes are a damaged backup; pg_restore then reads
+ * every part of the archive, which finds a cut-off or damaged copy
+ * (SQLite's quick check).
+ */
+static int whole_archive(ferry_db *db, const char *path)
+{
+	const char *args[] = { "--file=/dev/null", path, NULL };
+	ferry_str why = FERRY_STR_INIT;
+	int error, archive = 0, failed = 0;
+
+	if ((error = archive_kind(db, path, &archive)) < 0)
+		return error;
+	if (archive == 0)
+		return not_instance(db, path);
+	if (archive < 0)
+		ferry_str_puts(&why, "not a pg_dump archive");
+	else if ((error = run_restore(db, args, NULL, &why, &failed)) < 0)
+		goto done;
+	if (archive < 0 || failed)
+		error = ferry__error(db, FERRY_EFORMAT, "%s is not a whole "
+			"ferry backup (%s); it was cut off or damaged: restore "
+			"another one (see 'ferry backup list')", path,
+			ferry_str_cstr(&why));
+done:
+	ferry_str_dispose(&why);
+	return error;
+}
+
 int ferry_pg__backup_inspect(ferry_db *db, const char *path,
 	ferry_backup_info *out)
 {
-	const char *whole[] = { "--file=/dev/null", path, NULL };
 	const char *data[] = { "--file=-", "--data-only", "--schema="
 		PG_SCHEMA, "--table=ferry_instance", "--table=ferry_schema",
 		path, NULL };
 	ferry_str why = FERRY_STR_INIT, script = FERRY_STR_INIT,
 		row1 = FERRY_STR_INIT, row2 = FERRY_STR_INIT;
 	char *instance[3], *version[1];
-	int error, archive = 0, failed;
+	int error, failed;
 
 	memset(out, 0, sizeof(*out));
-	if ((error = archive_kind(db, path, &archive)) < 0)
+	if ((error = whole_archive(db, path)) < 0)
 		goto done;
-	if (!archive) {
-		error = not_instance(db, path);
-		goto done;
-	}
-	/* Reading every part of the archive finds a cut-off or damaged
-	 * copy before anything else (SQLite's quick check). */
-	if ((error = run_restore(db, whole, NULL, &why, &failed)) < 0)
-		goto done;
-	if (failed) {
-		error = ferry__error(db, FERRY_EFORMAT, "%s is not a whole "
-			"ferry backup (%s); it was cut off or damaged: restore "
-			"another one (see 'ferry backup list')", path,
-			ferry_str_cstr(&why));
-		goto done;
-	}
 	ferry_str_init(&script, (size_t)1 << 20);
 	if ((error = run_restore(db, data, &script, &why, &failed)) < 0)
 		goto done;
