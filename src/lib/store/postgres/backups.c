@@ -319,6 +319,7 @@ done:
 #define RESTORE_BEFORE \
 	"\\set ON_ERROR_STOP 1\n" \
 	"BEGIN;\n" \
+	"SET LOCAL client_min_messages = warning;\n" \
 	"CREATE TEMP TABLE ferry_restore_change AS SELECT n FROM " \
 	PG_SCHEMA ".ferry_change;\n" \
 	"DROP SCHEMA " PG_SCHEMA " CASCADE;\n"
@@ -344,14 +345,17 @@ static int send_all(int fd, const char *buf, size_t len)
 	return 0;
 }
 
-/* Feed pg_restore's script (from) to psql (to) between the statements
- * above.  1 when all of it went through, 0 when psql stopped taking it. */
-static int pump(int from, int to, ferry_pg_tool *restore, ferry_str *why,
-	int *restore_failed)
+/*
+ * Feed pg_restore's script (from) to psql (to) between the statements
+ * above.  1 when all of it went through, 0 when pg_restore failed (why
+ * says why), -1 when psql stopped taking it.
+ */
+static int pump(int from, int to, ferry_pg_tool *restore, ferry_str *why)
 {
 	char buf[65536];
 	ssize_t n;
 	int sent = send_all(to, RESTORE_BEFORE, strlen(RESTORE_BEFORE)) == 0;
+	int failed;
 
 	while (sent && (n = read(from, buf, sizeof(buf))) != 0) {
 		if (n < 0 && errno == EINTR)
@@ -361,10 +365,13 @@ static int pump(int from, int to, ferry_pg_tool *restore, ferry_str *why,
 		sent = send_all(to, buf, (size_t)n) == 0;
 	}
 	close(from);
-	*restore_failed = ferry_pg__tool_wait(restore, why) < 0;
-	if (sent && !*restore_failed)
-		sent = send_all(to, RESTORE_AFTER, strlen(RESTORE_AFTER)) == 0;
-	return sent && !*restore_failed;
+	failed = ferry_pg__tool_wait(restore, why) < 0;
+	if (!sent)
+		return -1;
+	if (failed)
+		return 0;
+	return send_all(to, RESTORE_AFTER, strlen(RESTORE_AFTER)) == 0 ? 1 :
+		-1;
 }
 
 /*
@@ -381,7 +388,7 @@ int ferry_pg__restore(ferry_db *db, const char *path)
 	ferry_str why = FERRY_STR_INIT, psql_why = FERRY_STR_INIT;
 	ferry_pg_tool restore = { 0 }, psql = { 0 };
 	int script[2] = { -1, -1 }, feed[2] = { -1, -1 };
-	int error, restore_failed = 1, psql_failed, whole;
+	int error, pumped, psql_failed;
 
 	if ((error = ferry_pg__begin(db)) < 0)
 		return error;
@@ -402,17 +409,19 @@ int ferry_pg__restore(ferry_db *db, const char *path)
 		goto done;
 	}
 	close(script[1]), script[1] = -1;
-	whole = pump(script[0], feed[0], &restore, &why, &restore_failed);
+	pumped = pump(script[0], feed[0], &restore, &why);
 	script[0] = -1;
 	close(feed[0]), feed[0] = -1;
 	psql_failed = ferry_pg__tool_wait(&psql, &psql_why) < 0;
-	if (restore_failed)
+	/* The first to fail says why: a pg_restore that stopped leaves psql
+	 * a cut script, a psql that stopped leaves pg_restore no reader. */
+	if (pumped == 0)
 		error = ferry__error(db, FERRY_EFORMAT, "cannot restore %s: %s; "
 			"the instance is unchanged", path, ferry_str_cstr(&why));
-	else if (psql_failed || !whole)
+	else if (psql_failed || pumped < 0)
 		error = ferry__error(db, FERRY_ERROR, "cannot restore %s: %s; "
-			"the instance is unchanged", path,
-			ferry_str_cstr(&psql_why));
+			"the instance is unchanged", path, psql_why.size ?
+			ferry_str_cstr(&psql_why) : "psql stopped reading it");
 	else
 		/* A backup made by an older ferry is brought up to date. */
 		error = ferry_pg__migrate(db, 0);

@@ -199,24 +199,39 @@ done:
 	return error;
 }
 
-/* The program's own reason: the line after "name: error: ", else its
- * first line. */
+/* Where the reason starts in a line of the program's stderr: after its
+ * "error: " or the server's "ERROR:  " / "FATAL:  ", else NULL. */
+static const char *error_text(const char *line)
+{
+	static const char *const marks[] = { "error: ", "ERROR:  ",
+		"FATAL:  ", NULL };
+	const char *p;
+	size_t i;
+
+	for (i = 0; marks[i]; i++)
+		if ((p = strstr(line, marks[i])) != NULL)
+			return p + strlen(marks[i]);
+	return NULL;
+}
+
+/* The program's own reason: its first error line, else its first line
+ * that is not a notice or a warning. */
 static void reason(ferry_pg_tool *t, ferry_str *why)
 {
 	char line[1024];
+	const char *text;
 	int have = 0;
 
 	rewind(t->err);
 	while (fgets(line, sizeof(line), t->err)) {
-		char *p = strstr(line, "error: ");
-
 		line[strcspn(line, "\n")] = '\0';
-		if (p) {
+		if ((text = error_text(line)) != NULL) {
 			ferry_str_clear(why);
-			ferry_str_puts(why, p + 7);
+			ferry_str_puts(why, text);
 			return;
 		}
-		if (!have && line[0]) {
+		if (!have && line[0] && !strstr(line, "NOTICE:  ") &&
+		    !strstr(line, "WARNING:  ")) {
 			ferry_str_puts(why, line);
 			have = 1;
 		}
