@@ -38,14 +38,17 @@ SERVE_PID=
 
 cleanup() {
 	[ -n "$SERVE_PID" ] && kill "$SERVE_PID" 2>/dev/null
-	[ -n "$CLUSTER" ] && "$SRC/scripts/pg-cluster" stop "$CLUSTER" >/dev/null
+	[ -n "$CLUSTER" ] && "$SRC/scripts/pg-cluster" stop "$CLUSTER" \
+		>/dev/null && rm -rf "$CLUSTER"
 	rm -rf "$WORK"
 }
 trap cleanup EXIT
 
 if [ -z "${PGHOST:-}" ]; then
-	CLUSTER=$WORK/cluster
-	eval "$("$SRC/scripts/pg-cluster" start "$CLUSTER")" || exit 3
+	# Outside WORK: the server may run as another user (pg-cluster).
+	CLUSTER=/tmp/ferry-pg-access-cluster.$$
+	pgenv=$("$SRC/scripts/pg-cluster" start "$CLUSTER") || exit 3
+	eval "$pgenv"
 fi
 
 cd "$WORK" || exit 3
