@@ -6,6 +6,7 @@
 
 #include "../errors.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -112,14 +113,39 @@ int ferry_pg_plan__query(ferry_db *db, ferry_str *sql, int n,
 	return error;
 }
 
+/* The SQL type SQLite hands ferry_fits() a value of json type jtype
+ * as: a string stays text however it reads, an integer too large for 64
+ * bits comes as a real. */
+static ferry_store_type value_type(const char *jtype, const char *value)
+{
+	char *end;
+
+	if (!jtype || !value)
+		return FERRY_STORE_NULL;
+	if (!strcmp(jtype, "text") || !strcmp(jtype, "object") ||
+	    !strcmp(jtype, "array"))
+		return FERRY_STORE_TEXT;
+	if (!strcmp(jtype, "integer")) {
+		errno = 0;
+		(void)strtoll(value, &end, 10);
+		return errno == ERANGE ? FERRY_STORE_REAL : FERRY_STORE_INT;
+	}
+	if (!strcmp(jtype, "real"))
+		return FERRY_STORE_REAL;
+	return FERRY_STORE_NULL;
+}
+
 int ferry_pg_plan__fits(ferry_db *db, const char *type, const char *jtype,
 	const char *value, int *fit)
 {
 	const char *args[] = { type, jtype, value };
+	const ferry_store_type types[] = { FERRY_STORE_TEXT, FERRY_STORE_TEXT,
+		value_type(jtype, value) };
 	ferry_str out = FERRY_STR_INIT;
 	int error, is_null;
 
-	error = ferry_pg__call(db, "ferry_fits", 3, args, &out, &is_null);
+	error = ferry_pg__call_typed(db, "ferry_fits", 3, args, types, &out,
+		&is_null);
 	*fit = error < 0 || is_null ? 0 :
 		(int)strtol(ferry_str_cstr(&out), NULL, 10);
 	ferry_str_dispose(&out);
