@@ -383,18 +383,14 @@ int ferry_pg__import_outcome_counts(ferry_db *db, int64_t id,
 	ferry_pg_num a;
 	const char *params[] = { ferry_pg__num(&a, id) };
 	PGresult *res;
-	int error, row;
+	int error;
 
 	if ((error = ferry_pg__query(db, "SELECT o, count(*) FROM (SELECT "
 	    OUTCOME " AS o FROM ferry_import_plan p WHERE p.import_id = $1) "
 	    "x GROUP BY o ORDER BY o COLLATE \"C\"", 1, params, &res,
 	    "reading an import")) < 0)
 		return error;
-	for (row = 0; row < PQntuples(res) && !error; row++)
-		error = cb(ferry_pg__str(res, row, 0),
-			ferry_pg__int(res, row, 1), payload);
-	PQclear(res);
-	return error;
+	return ferry_pg_plan__counts(res, cb, payload);
 }
 
 int ferry_pg__import_outcomes_each(ferry_db *db, int64_t id, int what,

@@ -16,6 +16,20 @@
 
 /* ---- preview ------------------------------------------------------------- */
 
+/* Run each of n statements with $1 = id, until one fails. */
+static int run_each(ferry_db *db, const char *const *sql, size_t n,
+	int64_t id, const char *what)
+{
+	ferry_pg_num num;
+	const char *params[] = { ferry_pg__num(&num, id) };
+	size_t i;
+	int error = 0;
+
+	for (i = 0; i < n && !error; i++)
+		error = ferry_pg__command(db, sql[i], 1, params, NULL, what);
+	return error;
+}
+
 int ferry_pg__import_plan_reset(ferry_db *db, int64_t id)
 {
 	static const char *const sql[] = {
@@ -23,15 +37,9 @@ int ferry_pg__import_plan_reset(ferry_db *db, int64_t id)
 		"DELETE FROM ferry_import_problem WHERE import_id = $1",
 		"DELETE FROM ferry_import_field WHERE import_id = $1 AND "
 		"scope = 1" };
-	ferry_pg_num n;
-	const char *params[] = { ferry_pg__num(&n, id) };
-	size_t i;
-	int error = 0;
 
-	for (i = 0; i < sizeof(sql) / sizeof(sql[0]) && !error; i++)
-		error = ferry_pg__command(db, sql[i], 1, params, NULL,
-			"planning");
-	return error;
+	return run_each(db, sql, sizeof(sql) / sizeof(sql[0]), id,
+		"planning");
 }
 
 /* The canonical JSON text of column f of row t (types.h), as SQLite's
@@ -782,31 +790,6 @@ int ferry_pg__import_problems_referenced(ferry_db *db, int64_t id,
 	"0) OR (r.resolution = 'merge' AND pr.kind IN " \
 	"('formula_draft_exists', 'missing_entity')))"
 
-/* Hand each the integer of column 0 of every row of res (cleared). */
-static int numbers(PGresult *res, int (*each)(int64_t n, void *payload),
-	void *payload)
-{
-	int error = 0, row;
-
-	for (row = 0; row < PQntuples(res) && !error; row++)
-		error = each(ferry_pg__int(res, row, 0), payload);
-	PQclear(res);
-	return error;
-}
-
-/* Hand cb each (word, count) row of res (cleared). */
-static int counts(PGresult *res, int (*cb)(const char *word, int64_t n,
-	void *payload), void *payload)
-{
-	int error = 0, row;
-
-	for (row = 0; row < PQntuples(res) && !error; row++)
-		error = cb(ferry_pg__str(res, row, 0),
-			ferry_pg__int(res, row, 1), payload);
-	PQclear(res);
-	return error;
-}
-
 int ferry_pg__import_unresolved(ferry_db *db, int64_t id, int64_t *count,
 	int (*each)(int64_t item, void *payload), void *payload)
 {
@@ -827,7 +810,7 @@ int ferry_pg__import_unresolved(ferry_db *db, int64_t id, int64_t *count,
 	    UNRESOLVED " ORDER BY pr.item", 1, params, &res,
 	    "reading an import")) < 0)
 		return error;
-	return numbers(res, each, payload);
+	return ferry_pg_plan__numbers(res, each, payload);
 }
 
 int ferry_pg__import_discard(ferry_db *db, int64_t id)
@@ -840,15 +823,9 @@ int ferry_pg__import_discard(ferry_db *db, int64_t id)
 		"DELETE FROM ferry_import_item WHERE import_id = $1",
 		"DELETE FROM ferry_import WHERE id = $1 AND state IN "
 		"('loaded', 'previewed')" };
-	ferry_pg_num n;
-	const char *params[] = { ferry_pg__num(&n, id) };
-	size_t i;
-	int error = 0;
 
-	for (i = 0; i < sizeof(sql) / sizeof(sql[0]) && !error; i++)
-		error = ferry_pg__command(db, sql[i], 1, params, NULL,
-			"discarding an import");
-	return error;
+	return run_each(db, sql, sizeof(sql) / sizeof(sql[0]), id,
+		"discarding an import");
 }
 
 #define SEVERITY_ORDER "CASE pr.severity WHEN 'error' THEN 0 WHEN " \
@@ -867,7 +844,7 @@ int ferry_pg__import_decision_counts(ferry_db *db, int64_t id,
 	    "ferry_import_plan WHERE import_id = $1 GROUP BY decision ORDER "
 	    "BY decision", 1, params, &res, "reading an import")) < 0)
 		return error;
-	return counts(res, cb, payload);
+	return ferry_pg_plan__counts(res, cb, payload);
 }
 
 /* The problems a filter keeps ($2 severity, $3 kind, $4 entity; NULL
@@ -901,7 +878,7 @@ int ferry_pg__import_problem_kinds(ferry_db *db, int64_t id,
 	    "ferry_import_problem WHERE import_id = $1 GROUP BY kind ORDER "
 	    "BY kind", 1, params, &res, "reading an import")) < 0)
 		return error;
-	return counts(res, cb, payload);
+	return ferry_pg_plan__counts(res, cb, payload);
 }
 
 int ferry_pg__import_problems_each(ferry_db *db, int64_t id,
@@ -1036,7 +1013,7 @@ int ferry_pg__import_resolve_all(ferry_db *db, int64_t id,
 	if ((error = ferry_pg__query(db, "SELECT DISTINCT item " LEFT_ITEMS
 	    " ORDER BY item", 2, left_params, &res, "resolving")) < 0)
 		return error;
-	return numbers(res, each_left, payload);
+	return ferry_pg_plan__numbers(res, each_left, payload);
 }
 
 int ferry_pg__import_ref_exists(ferry_db *db, int64_t id,

@@ -113,6 +113,31 @@ int ferry_pg_plan__query(ferry_db *db, ferry_str *sql, int n,
 	return error;
 }
 
+/* Hand each the integer of column 0 of every row of res (cleared). */
+int ferry_pg_plan__numbers(PGresult *res, int (*each)(int64_t n, void *payload),
+	void *payload)
+{
+	int error = 0, row;
+
+	for (row = 0; row < PQntuples(res) && !error; row++)
+		error = each(ferry_pg__int(res, row, 0), payload);
+	PQclear(res);
+	return error;
+}
+
+/* Hand cb each (word, count) row of res (cleared). */
+int ferry_pg_plan__counts(PGresult *res, int (*cb)(const char *word, int64_t n,
+	void *payload), void *payload)
+{
+	int error = 0, row;
+
+	for (row = 0; row < PQntuples(res) && !error; row++)
+		error = cb(ferry_pg__str(res, row, 0),
+			ferry_pg__int(res, row, 1), payload);
+	PQclear(res);
+	return error;
+}
+
 /* The SQL type SQLite hands ferry_fits() a value of json type jtype
  * as: a string stays text however it reads, an integer too large for 64
  * bits comes as a real. */

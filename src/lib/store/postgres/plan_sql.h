@@ -71,6 +71,14 @@ int ferry_pg_plan__run(ferry_db *db, ferry_str *sql, int n,
 int ferry_pg_plan__query(ferry_db *db, ferry_str *sql, int n,
 	const char *const *params, PGresult **out, const char *what);
 
+/* Hand each the integer of column 0 of every row of res, which is
+ * cleared; a non-zero return stops and is returned. */
+int ferry_pg_plan__numbers(PGresult *res, int (*each)(int64_t n,
+	void *payload), void *payload);
+/* The same for (word, count) rows. */
+int ferry_pg_plan__counts(PGresult *res, int (*cb)(const char *word,
+	int64_t n, void *payload), void *payload);
+
 /*
  * The lent ferry_fits(type, jtype, value) on the client: how a JSON value
  * of SQLite's json_type() jtype, whose SQL value (json_each's value,
