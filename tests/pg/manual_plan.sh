@@ -72,6 +72,7 @@ INSERT INTO widget VALUES
 INSERT INTO part VALUES
  ('p1', 't0', 'u0', 't0', 'u0', 'open', 0, 'vp1', 'x'),
  ('p2', 't0', 'u0', 't0', 'u0', 'open', 0, 'vp2', 'y');
+INSERT INTO sys_form_template VALUES ('ft1', 't0', 'u0', 't0', 'u0', 'open', 0, 'vf1', 'widget', 'main', '{"x":1}');
 INSERT INTO ferry_version (id, entity, sys_id, rkey, action, hash, parent, parent_id, payload, policy, vendor, author, at, pack_id, source, import_id) VALUES
  (1, 'widget', 'w1', 'w1', 'insert', 'v0', NULL, NULL, '{"name":"zero"}', 'open', 0, 'u0', 't0', NULL, 'local', NULL),
  (2, 'widget', 'w1', 'w1', 'update', 'v1', 'v0', 1, '{"name":"one"}', 'open', 0, 'u0', 't0', NULL, 'local', NULL),
@@ -102,6 +103,9 @@ INSERT INTO ferry_import_item (import_id, item, t, entity, sys_id, rkey, action,
  (1, 14, 'schema', NULL, NULL, 'widget', NULL, NULL, NULL, NULL, NULL, '{}', NULL),
  (1, 15, 'aaa', NULL, NULL, 'a', NULL, NULL, NULL, NULL, NULL, '{}', NULL),
  (1, 16, 'record', 'widget', 'w12', 'w12', 'insert', 'h12', NULL, 'open', 0, '{"":1,"name":"twelve"}', NULL),
+ (1, 17, 'record', 'sys_form_template', 'ft9', 'widget:main', 'update', 'hf', 'vf0', 'open', 0, '{"definition":{"x":2},"entity":"widget","name":"main"}', '{"definition":{"x":0}}'),
+ (1, 18, 'record', 'sys_form_template', 'ft8', 'nocolon', 'insert', 'hf8', NULL, 'open', 0, '{"name":"nocolon"}', NULL),
+ (1, 19, 'record', 'widget', 'w99', 'w99', 'update', 'h99', 'v99', 'open', 0, '{"name":"x"}', NULL),
  (2, 1, 'record', 'widget', 'w1', 'w1', 'update', 'x', 'v1', 'open', 0, '{}', NULL);
 SQL
 sqlite3 "$SQ" < "$WORK/rows.sql"
@@ -118,6 +122,7 @@ steps() {
 	h plan 1 widget 0 "$WIDGET"
 	h plan 1 part 0 'label:nvarchar(20)'
 	h plan 1 ghost 0 -
+	h plan 1 sys_form_template 1 'definition:json,entity:nvarchar(64),name:nvarchar(64)'
 	h missing_entity 1 ghost '[["missing_entity","ghost"]]'
 	h problems 1
 	h field 1 widget qty 2 int
