@@ -16,6 +16,11 @@
 #
 #   tests/pg/manual_plan.sh [WORKDIR]
 #
+# With PLAN_SCALE=N it also plans and commits N updates (each with old
+# values, so ferry_merge3() runs on every one) and N inserts of one entity
+# on both stores, prints how long each step took on each, and compares the
+# plan, problems, versions and records they leave.
+#
 # Needs: build/ (the libraries and build/ferry, built), sqlite3, psql, and
 # a PostgreSQL server reached by PGHOST/PGPORT/PGUSER (scripts/pg-cluster
 # start DIR prints them); WORKDIR (default /tmp/ferry-manual-plan) is
@@ -195,3 +200,48 @@ else
 	echo "manual_plan: the stores differ (above)" >&2
 	exit 1
 fi
+
+[ -n "${PLAN_SCALE:-}" ] || exit 0
+N=$PLAN_SCALE
+SQ="$WORK/scale.ferry"
+DBNAME=manual_plan_scale_$$
+PG="postgresql:///$DBNAME"
+"$SRC/build/ferry" --db "$SQ" init >/dev/null
+"$SRC/build/ferry" --db "$PG" init >/dev/null
+sqlite3 "$SQ" "CREATE TABLE widget (sys_id TEXT PRIMARY KEY NOT NULL, sys_created_at TEXT NOT NULL, sys_created_by TEXT NOT NULL, sys_updated_at TEXT NOT NULL, sys_updated_by TEXT NOT NULL, sys_policy TEXT NOT NULL DEFAULT 'open', sys_vendor INTEGER NOT NULL DEFAULT 0, sys_version TEXT NOT NULL, code, name, qty)"
+psql -q -v ON_ERROR_STOP=1 -d "$DBNAME" -c "SET search_path = ferry" -c "CREATE TABLE widget (sys_id text COLLATE \"C\" PRIMARY KEY NOT NULL, sys_created_at text COLLATE \"C\" NOT NULL, sys_created_by text COLLATE \"C\" NOT NULL, sys_updated_at text COLLATE \"C\" NOT NULL, sys_updated_by text COLLATE \"C\" NOT NULL, sys_policy text COLLATE \"C\" NOT NULL DEFAULT 'open', sys_vendor bigint NOT NULL DEFAULT 0, sys_version text COLLATE \"C\" NOT NULL, code text COLLATE \"C\", name text COLLATE \"C\", qty bigint)"
+awk -v n="$N" 'BEGIN {
+	q = sprintf("%c", 39)
+	print "BEGIN;"
+	print "INSERT INTO ferry_import (id, state, file, header, kind, mode, pack_uid, pack_name, stamp, items, loaded_by, loaded_at) VALUES (1, " q "loaded" q ", " q "f" q ", " q "{}" q ", " q "pack" q ", " q "pack" q ", " q "uid" q ", " q "pk" q ", " q "s" q ", " 2 * n ", " q "u" q ", " q "t" q ");"
+	print "INSERT INTO ferry_import_field VALUES (1, 0, " q "widget" q ", " q "code" q ", " q "nvarchar(10)" q "), (1, 0, " q "widget" q ", " q "name" q ", " q "nvarchar(40)" q "), (1, 0, " q "widget" q ", " q "qty" q ", " q "int" q ");"
+	for (i = 0; i < n; i++) {
+		id = sprintf("%06d", i)
+		printf "INSERT INTO widget (sys_id, sys_created_at, sys_created_by, sys_updated_at, sys_updated_by, sys_version, code, name, qty) VALUES (%su%s%s, %st%s, %su%s, %st%s, %su%s, %st%d%s, %sc%d%s, %sname %d%s, %d);\n", q, id, q, q, q, q, q, q, q, q, q, q, i, q, q, i, q, q, i, q, i
+		printf "INSERT INTO ferry_import_item (import_id, item, t, entity, sys_id, rkey, action, version, base, policy, vendor, payload, old) VALUES (1, %d, %srecord%s, %swidget%s, %su%s%s, %su%s%s, %supdate%s, %sh%d%s, %sb%d%s, %sopen%s, 0, %s{\"code\":\"%d\",\"name\":\"new %d\",\"qty\":%d}%s, %s{\"name\":\"old %d\",\"qty\":%d}%s);\n", 2 * i + 1, q, q, q, q, q, id, q, q, id, q, q, q, q, i, q, q, i, q, q, q, q, i, i, i + i % 3, q, q, i, i, q
+		printf "INSERT INTO ferry_import_item (import_id, item, t, entity, sys_id, rkey, action, version, base, policy, vendor, payload, old) VALUES (1, %d, %srecord%s, %swidget%s, %sn%s%s, %sn%s%s, %sinsert%s, %sg%d%s, NULL, %sopen%s, 0, %s{\"code\":\"%d\",\"name\":\"ins %d\",\"qty\":%d}%s, NULL);\n", 2 * i + 2, q, q, q, q, q, id, q, q, id, q, q, q, q, i, q, q, q, q, i, i, i, q
+	}
+	print "COMMIT;"
+}' > "$WORK/scale.sql"
+sqlite3 "$SQ" < "$WORK/scale.sql"
+{ echo "SET search_path = ferry;"; cat "$WORK/scale.sql"; } | psql -q -v ON_ERROR_STOP=1 -d "$DBNAME" >/dev/null
+F='code:nvarchar(10),name:nvarchar(40),qty:int'
+for LOC in "$SQ" "$PG"; do
+	for step in "plan 1 widget 0 $F" "problems 1" "field 1 widget code 2 nvarchar(3)" \
+	    "fast 1 widget $F code:nvarchar(10) 1 0"; do
+		start=$(date +%s.%N)
+		"$WORK/harness" "$LOC" $step >/dev/null
+		echo "scale $N: ${LOC%%:*} ${step%% *} $(echo "$(date +%s.%N) - $start" | bc) s"
+	done
+done | sed "s|$WORK/scale.ferry|sqlite|"
+for t in "ferry_import_plan ORDER BY 1, 2" "ferry_import_problem ORDER BY 1, 2, 3" \
+    "ferry_version ORDER BY id" "widget ORDER BY sys_id"; do
+	sqlite3 -separator '|' "$SQ" "SELECT * FROM $t" > "$WORK/scale.sqlite"
+	psql -q -At -F '|' -d "$DBNAME" -c "SET search_path = ferry" -c "SELECT * FROM $t" > "$WORK/scale.pg"
+	if ! cmp -s "$WORK/scale.sqlite" "$WORK/scale.pg"; then
+		echo "manual_plan: the stores differ at scale in ${t%% *}" >&2
+		exit 1
+	fi
+	echo "scale $N: ${t%% *} agrees ($(wc -l < "$WORK/scale.pg") rows)"
+done
+dropdb "$DBNAME"
