@@ -27,6 +27,7 @@ typedef struct {
 	size_t start;		/* out's length before the call */
 	int result;		/* 0 none (NULL), 1 text, -1 out of memory */
 	pg_kept kept[4];
+	const ferry_store_type *types;	/* per argument, or NULL: guess */
 } pg_call;
 
 static pg_call *of(ferry_store_call *c)
@@ -42,10 +43,21 @@ int ferry_pg__functions(ferry_db *db, const ferry_store_function *fns,
 	return 0;
 }
 
+int ferry_pg__call_typed(ferry_db *db, const char *name, int n,
+	const char *const *args, const ferry_store_type *types,
+	ferry_str *out, int *is_null);
+
 int ferry_pg__call(ferry_db *db, const char *name, int n,
 	const char *const *args, ferry_str *out, int *is_null)
 {
-	pg_call pc = { n, args, out, out->size, 0, { { NULL, NULL } } };
+	return ferry_pg__call_typed(db, name, n, args, NULL, out, is_null);
+}
+
+int ferry_pg__call_typed(ferry_db *db, const char *name, int n,
+	const char *const *args, const ferry_store_type *types,
+	ferry_str *out, int *is_null)
+{
+	pg_call pc = { n, args, out, out->size, 0, { { NULL, NULL } }, types };
 	ferry_store_call c = { db->backend, &pc };
 	size_t i;
 
@@ -75,6 +87,8 @@ ferry_store_type ferry_pg__arg_type(ferry_store_call *c, int i)
 
 	if (!s)
 		return FERRY_STORE_NULL;
+	if (of(c)->types && of(c)->types[i] != FERRY_STORE_NULL)
+		return of(c)->types[i];
 	if (*s) {
 		(void)strtoll(s, &end, 10);
 		if (!*end)
