@@ -51,6 +51,13 @@ int ferry_db_open(ferry_db **out, const char *path);
 void ferry_db_close(ferry_db *db);
 
 /**
+ * The instance's location as messages and documents show it: the file,
+ * or the address without its password.  Valid while db is open; NULL
+ * for a NULL handle.
+ */
+const char *ferry_db_location(const ferry_db *db);
+
+/**
  * Fix the clock, e.g. from FERRY_NOW, for reproducible runs.
  * @param iso "2021-12-31T12:00:00Z", or NULL for the real clock
  * @return 0 or FERRY_EINVALID

@@ -30,7 +30,8 @@ static int run_init(cli_ctx *ctx, const cli_args *a)
 	if (ctx->json) {
 		rc = cli_print_doc(ctx, &info, NULL);
 	} else {
-		printf("created instance at %s (admin: %s)\n", ctx->db_path,
+		printf("created instance at %s (admin: %s)\n",
+			ferry_db_location(ctx->db),
 			o.admin ? o.admin : "admin");
 		rc = CLI_EXIT_OK;
 	}

@@ -78,18 +78,18 @@ static int entry_cmp(const void *a, const void *b)
 	return (x->n > y->n) - (x->n < y->n);
 }
 
-/* The folder and base name of the instance file. */
+/* The folder and base name the instance's backups are named from. */
 static int split_path(ferry_db *db, ferry_str *dir, const char **base)
 {
-	const char *slash = strrchr(db->path, '/');
+	const char *slash = strrchr(db->stem, '/');
 
-	*base = slash ? slash + 1 : db->path;
+	*base = slash ? slash + 1 : db->stem;
 	if (!slash)
 		ferry_str_puts(dir, ".");
-	else if (slash == db->path)
+	else if (slash == db->stem)
 		ferry_str_puts(dir, "/");
 	else
-		ferry_str_put(dir, db->path, (size_t)(slash - db->path));
+		ferry_str_put(dir, db->stem, (size_t)(slash - db->stem));
 	return ferry_str_failed(dir) ? ferry__oom(db) : 0;
 }
 
@@ -164,7 +164,7 @@ int ferry_backup_list(ferry_buf *out, ferry_db *db)
 	for (i = 0; i < set.n; i++) {
 		ferry_str path = FERRY_STR_INIT;
 
-		ferry_str_printf(&path, "%s%s", db->path, set.e[i].suffix);
+		ferry_str_printf(&path, "%s%s", db->stem, set.e[i].suffix);
 		ferry_str_puts(&doc, i ? ",{\"path\":" : "{\"path\":");
 		ferry_str_puts_json(&doc, ferry_str_cstr(&path));
 		ferry_str_printf(&doc, ",\"created_at\":\"%s\",\"bytes\":%lld}",

@@ -18,8 +18,50 @@
 
 #define USER_NAME_MAX 100
 
+/* The default name of an instance: a file's base name, an address's
+ * database ("postgresql://host/ferry_dev?sslmode=require": ferry_dev). */
+static const char *base_name(const char *path, char *buf, size_t size)
+{
+	const char *end = path + strlen(path), *start;
+
+	if (strstr(path, "://"))
+		end = path + strcspn(path, "?");
+	for (start = end; start > path && start[-1] != '/'; start--)
+		;
+	snprintf(buf, size, "%.*s", (int)(end - start), start);
+	return buf;
+}
+
+/*
+ * An address with its password left out ("postgresql://u:secret@h/db"
+ * shows as "postgresql://u@h/db"): messages and documents quote the
+ * location, and a password must not travel with them.
+ */
+static char *shown(const char *path)
+{
+	const char *user = strstr(path, "://"), *at, *colon;
+	size_t n;
+	char *s;
+
+	if (!user)
+		return ferry__strdup(path);
+	user += 3;
+	n = strcspn(user, "/?");
+	at = memchr(user, '@', n);
+	colon = at ? memchr(user, ':', (size_t)(at - user)) : NULL;
+	if (!colon)
+		return ferry__strdup(path);
+	if ((s = ferry__malloc(strlen(path) + 1)) == NULL)
+		return NULL;
+	memcpy(s, path, (size_t)(colon - path));
+	memcpy(s + (colon - path), at, strlen(at) + 1);
+	return s;
+}
+
 static int db_new(ferry_db **out, const char *path)
 {
+	char stem[256];
+
 	ferry_db *db;
 
 	*out = NULL;
@@ -32,7 +74,14 @@ static int db_new(ferry_db **out, const char *path)
 	*out = db;
 	if (!path)
 		return ferry__error(db, FERRY_EMISUSE, "no instance path");
-	if ((db->path = ferry__strdup(path)) == NULL)
+	if ((db->path = ferry__strdup(path)) == NULL ||
+	    (db->shown = shown(path)) == NULL)
+		return ferry__oom(db);
+	/* A file's backups and key lie beside it; an address's in the
+	 * current folder, named after its database. */
+	if (strstr(path, "://"))
+		path = base_name(path, stem, sizeof(stem));
+	if ((db->stem = ferry__strdup(path)) == NULL)
 		return ferry__oom(db);
 	return 0;
 }
@@ -69,20 +118,6 @@ static int check_tz(ferry_db *db, const char *tz)
 	return 0;
 }
 
-/* The default name of an instance: a file's base name, an address's
- * database ("postgresql://host/ferry_dev?sslmode=require": ferry_dev). */
-static const char *base_name(const char *path, char *buf, size_t size)
-{
-	const char *end = path + strlen(path), *start;
-
-	if (strstr(path, "://"))
-		end = path + strcspn(path, "?");
-	for (start = end; start > path && start[-1] != '/'; start--)
-		;
-	snprintf(buf, size, "%.*s", (int)(end - start), start);
-	return buf;
-}
-
 int ferry_db_create(ferry_db **out, const char *path,
 	const ferry_init_options *opts)
 {
@@ -98,7 +133,8 @@ int ferry_db_create(ferry_db **out, const char *path,
 	db = *out;
 	if (!opts)
 		opts = &defaults;
-	name = opts->name ? opts->name : base_name(path, base, sizeof(base));
+	name = opts->name ? opts->name : base_name(db->stem, base,
+		sizeof(base));
 	admin = opts->admin ? opts->admin : "admin";
 	tz = opts->tz ? opts->tz : "UTC";
 	/* The clock is fixed before anything is stamped (FERRY_NOW). */
@@ -155,12 +191,19 @@ void ferry_db_close(ferry_db *db)
 	if (db->store)
 		ferry_store__close(db);
 	ferry__free(db->path);
+	ferry__free(db->shown);
+	ferry__free(db->stem);
 	ferry__free(db->user);
 	ferry__free(db->user_tz);
 	ferry__free(db->address);
 	ferry__free(db->key_file);
 	ferry_str_dispose(&db->errmsg);
 	ferry__free(db);
+}
+
+const char *ferry_db_location(const ferry_db *db)
+{
+	return db ? db->shown : NULL;
 }
 
 int ferry_instance_info(ferry_buf *out, ferry_db *db)
@@ -178,7 +221,7 @@ int ferry_instance_info(ferry_buf *out, ferry_db *db)
 	ferry_str_puts(&doc, ",\"name\":");
 	ferry_str_puts_json(&doc, ferry_str_cstr(&name));
 	ferry_str_printf(&doc, ",\"schema_version\":%d,\"path\":", version);
-	ferry_str_puts_json(&doc, db->path);
+	ferry_str_puts_json(&doc, db->shown);
 	ferry_str_putc(&doc, '}');
 	error = ferry__buf_take(db, out, &doc);
 done:
@@ -228,7 +271,7 @@ int ferry_instance_sizes(ferry_buf *out, ferry_db *db)
 	if ((error = ferry_store__end(db, error)) < 0)
 		return error;
 	ferry_json_open(&doc, NULL, '{');
-	ferry_json_str(&doc, "path", db->path);
+	ferry_json_str(&doc, "path", db->shown);
 	ferry_json_int(&doc, "bytes", z.total);
 	ferry_json_int(&doc, "page_size", z.page_size);
 	ferry_json_int(&doc, "wal_bytes", z.log);

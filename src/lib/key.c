@@ -53,7 +53,7 @@ static int key_path(ferry_db *db, ferry_str *path)
 	if (db->key_file)
 		ferry_str_puts(path, db->key_file);
 	else
-		ferry_str_printf(path, "%s.key", db->path);
+		ferry_str_printf(path, "%s.key", db->stem);
 	if (ferry_str_failed(path))
 		return ferry__oom(db);
 	return 0;

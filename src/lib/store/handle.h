@@ -27,7 +27,12 @@ typedef struct ferry_store_backend ferry_store_backend;
 struct ferry_db {
 	const ferry_store_backend *backend;	/* its store (store.h) */
 	void *store;		/* the backend's connection; NULL once closed */
-	char *path;		/* the instance file */
+	char *path;		/* the instance: a file, or an address */
+	char *shown;		/* path as messages show it: an address
+				 * without its password */
+	char *stem;		/* what the files beside the instance are
+				 * named from (backups, the signing key):
+				 * the file, or an address's database */
 	char *key_file;		/* the signing key file; NULL: path".key" */
 	ferry_str errmsg;	/* last error message */
 	int64_t fixed_now;	/* clock fixed by ferry_db_set_now() */

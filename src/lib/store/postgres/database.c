@@ -22,26 +22,6 @@ int ferry_pg__migrate(ferry_db *db, int create);
  * one database, and advisory locks are per database. */
 #define WRITER_LOCK "SELECT pg_advisory_xact_lock(1718773106, 1)"
 
-/* location with the password of its user part left out, for messages:
- * "postgresql://u:secret@host/db" reads "postgresql://u@host/db". */
-static char *redacted(const char *location)
-{
-	const char *scheme = strstr(location, "://");
-	const char *at, *colon;
-	ferry_str s = FERRY_STR_INIT;
-
-	if (scheme && (at = strchr(scheme + 3, '@')) != NULL &&
-	    (colon = memchr(scheme + 3, ':', (size_t)(at - scheme - 3))) !=
-	    NULL && !memchr(scheme + 3, '/', (size_t)(at - scheme - 3))) {
-		ferry_str_put(&s, location, (size_t)(colon - location));
-		ferry_str_puts(&s, at);
-	} else {
-		ferry_str_puts(&s, location);
-	}
-	return ferry_str_failed(&s) ? (ferry_str_dispose(&s), NULL) :
-		ferry_str_detach(&s);
-}
-
 /* Connection parameters beside the location's own. */
 static PGconn *connect_to(const char *location, const char *dbname)
 {
@@ -105,8 +85,11 @@ static int connect_error(ferry_db *db, PGconn *conn, const char *where)
 /* The session's settings: the instance's schema first on the path. */
 static int session(ferry_db *db)
 {
+	/* No JIT: ferry's statements are many and short, and compiling
+	 * one cost more than running it (seen on the plan's statements). */
 	return ferry_pg__exec(db, "SET search_path = " PG_SCHEMA ";"
 		"SET lock_timeout = '5s';"
+		"SET jit = off;"
 		"SET client_min_messages = warning");
 }
 
@@ -116,7 +99,7 @@ static int connect(ferry_db *db, const char *location)
 
 	if ((db->store = pg = ferry__calloc(1, sizeof(*pg))) == NULL)
 		return ferry__oom(db);
-	if ((pg->where = redacted(location)) == NULL)
+	if ((pg->where = ferry__strdup(db->shown)) == NULL)
 		return ferry__oom(db);
 	pg->conn = connect_to(location, NULL);
 	if (!pg->conn)
@@ -216,7 +199,7 @@ int ferry_pg__create(ferry_db *db, const char *location, const char *id,
 
 	if ((db->store = ferry__calloc(1, sizeof(ferry_pg))) == NULL)
 		return ferry__oom(db);
-	if ((PG(db)->where = redacted(location)) == NULL) {
+	if ((PG(db)->where = ferry__strdup(db->shown)) == NULL) {
 		error = ferry__oom(db);
 		goto fail;
 	}
@@ -258,9 +241,9 @@ int ferry_pg__open(ferry_db *db, const char *location)
 		return error;
 	if (!exists)
 		return ferry_store__not_instance(db, PG(db)->where);
-	if ((error = ferry_pg__begin(db)) < 0)
-		return error;
-	return ferry_pg__end(db, ferry_pg__migrate(db, 0));
+	/* Only reads while there are no steps to run: opening is not a
+	 * change other connections should see (data_version). */
+	return ferry_pg__migrate(db, 0);
 }
 
 void ferry_pg__close(ferry_db *db)

@@ -119,6 +119,15 @@ const char *ferry_pg__num(ferry_pg_num *buf, int64_t v);
 int ferry_pg__call(ferry_db *db, const char *name, int n,
 	const char *const *args, ferry_str *out, int *is_null);
 
+/*
+ * ferry_pg__call() with the SQL type of each argument as SQLite would
+ * hand it (types[i] FERRY_STORE_NULL: read from the text, as
+ * ferry_pg__call() does).
+ */
+int ferry_pg__call_typed(ferry_db *db, const char *name, int n,
+	const char *const *args, const ferry_store_type *types,
+	ferry_str *out, int *is_null);
+
 /* The error of an operation this backend does not carry out yet. */
 int ferry_pg__unported(ferry_db *db, const char *op);
 

@@ -87,13 +87,4 @@ int ferry_pg_plan__counts(PGresult *res, int (*cb)(const char *word,
 int ferry_pg_plan__fits(ferry_db *db, const char *type, const char *jtype,
 	const char *value, int *fit);
 
-/*
- * ferry_pg__call() with the SQL type of each argument as SQLite would
- * hand it (types[i] FERRY_STORE_NULL: read from the text, as
- * ferry_pg__call() does).
- */
-int ferry_pg__call_typed(ferry_db *db, const char *name, int n,
-	const char *const *args, const ferry_store_type *types,
-	ferry_str *out, int *is_null);
-
 #endif
