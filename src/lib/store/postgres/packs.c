@@ -23,8 +23,9 @@
  * the two keys change together. */
 #define WRITER_LOCK_TRY "SELECT pg_try_advisory_xact_lock(1718773106, 1)"
 
-/* res is passed by address: it is read after the query sets it (the
- * order arguments are evaluated in is unspecified). */
+/* resp, not the result itself: the caller's call of ferry_pg__one() and
+ * the reading of its result are arguments of one call, evaluated in no
+ * set order. */
 static int pack_row(ferry_db *db, int error, PGresult **resp,
 	ferry_pack_row *out)
 {

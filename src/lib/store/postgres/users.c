@@ -5,8 +5,9 @@
 
 #define USER_COLUMNS "name, admin, tz, current_pack"
 
-/* res is passed by address: it is read after the query sets it (the
- * order arguments are evaluated in is unspecified). */
+/* resp, not the result itself: the caller's call of ferry_pg__one() and
+ * the reading of its result are arguments of one call, evaluated in no
+ * set order. */
 static int user_row(ferry_db *db, int error, PGresult **resp,
 	ferry_user_row *out)
 {
