@@ -23,7 +23,9 @@
 #   tests/pg/manual_packs.sh [WORKDIR]
 # Environment: FERRY_BIN (default build/ferry).  With PGHOST unset, a
 # throwaway cluster is started in WORKDIR/cluster (scripts/pg-cluster)
-# and stopped at the end.  WORKDIR defaults to a new temporary folder.
+# and stopped at the end; in a cluster already running, the database the
+# script made is dropped at the end unless KEEP=1.  WORKDIR defaults to
+# a new temporary folder.
 # Exit 0 when everything compared equal, 1 otherwise.
 set -u
 
@@ -39,7 +41,11 @@ if [ -z "${PGHOST:-}" ]; then
 	started=1
 fi
 cleanup() {
-	[ -n "$started" ] && "$src/scripts/pg-cluster" stop "$work/cluster"
+	if [ -n "$started" ]; then
+		"$src/scripts/pg-cluster" stop "$work/cluster"
+	elif [ -z "${KEEP:-}" ]; then
+		dropdb --if-exists "$pgname" 2>/dev/null
+	fi
 }
 trap cleanup EXIT
 

@@ -150,63 +150,55 @@ int ferry_pg__pack_switch_users(ferry_db *db, int64_t from, int64_t to)
 }
 
 /*
- * The old values an item keeps (sqlite/packs.c computes them in its
- * statement): those of an update over a live base, the base being the
- * item's own once the record is in the pack, else base_id.  Left empty
- * with *is_null set when there are none.
+ * Capture in one round trip, as sqlite/packs.c's one statement does, but
+ * for the old values: an update over a live base (the item's own once the
+ * record is in the pack, else base_id) hands back both payloads, the
+ * lent ferry_old_values() runs here and a second statement stores its
+ * answer.  Other captures clear old, as SQLite's CASE does.  The
+ * writer's lock holds the item still between the two statements.
  */
-static int capture_old(ferry_db *db, const char *const *params,
-	ferry_str *old, int *is_null)
+int ferry_pg__pack_capture(ferry_db *db, int64_t pack_id,
+	const char *entity, const char *sys_id, int64_t version_id,
+	int64_t base_id)
 {
+	ferry_pg_num p, v, b;
+	const char *params[] = { ferry_pg__num(&p, pack_id), entity, sys_id,
+		ferry_pg__num(&v, version_id), ferry_pg__num(&b, base_id) };
+	const char *args[2], *set[4];
+	ferry_str old = FERRY_STR_INIT;
 	PGresult *res;
-	const char *args[2];
-	int error;
+	int error, is_null;
 
-	*is_null = 1;
-	error = ferry_pg__one(db, "SELECT b.payload, v.payload FROM "
-		"ferry_version v LEFT JOIN ferry_pack_item i ON i.pack_id = "
-		"$1::bigint AND i.entity = $2::text AND i.sys_id = $3::text "
-		"JOIN ferry_version b ON b.id = CASE WHEN i.pack_id IS NULL "
-		"THEN nullif($5::bigint, 0) ELSE i.base_id END AND b.action "
-		"<> 'delete' WHERE v.id = $4::bigint AND v.action = 'update'",
-		5, params, &res, "capturing a version");
+	error = ferry_pg__one(db, "WITH item AS (INSERT INTO ferry_pack_item "
+		"(pack_id, entity, sys_id, version_id, base_id, base, old) "
+		"SELECT $1::bigint, $2::text, $3::text, v.id, "
+		"nullif($5::bigint, 0), b.hash, NULL FROM ferry_version v LEFT "
+		"JOIN ferry_version b ON b.id = nullif($5::bigint, 0) AND "
+		"b.action <> 'delete' WHERE v.id = $4::bigint ON CONFLICT "
+		"(pack_id, entity, sys_id) DO UPDATE SET version_id = "
+		"excluded.version_id, old = NULL RETURNING version_id, "
+		"base_id) SELECT b.payload, v.payload FROM item JOIN "
+		"ferry_version v ON v.id = item.version_id AND v.action = "
+		"'update' JOIN ferry_version b ON b.id = item.base_id AND "
+		"b.action <> 'delete'", 5, params, &res, "capturing a version");
 	if (error == FERRY_ENOTFOUND)
 		return 0;
 	if (error < 0)
 		return error;
 	args[0] = ferry_pg__str(res, 0, 0);
 	args[1] = ferry_pg__str(res, 0, 1);
-	error = ferry_pg__call(db, "ferry_old_values", 2, args, old, is_null);
+	error = ferry_pg__call(db, "ferry_old_values", 2, args, &old,
+		&is_null);
 	PQclear(res);
-	return error;
-}
-
-int ferry_pg__pack_capture(ferry_db *db, int64_t pack_id,
-	const char *entity, const char *sys_id, int64_t version_id,
-	int64_t base_id)
-{
-	ferry_pg_num p, v, b;
-	const char *params[6] = { ferry_pg__num(&p, pack_id), entity, sys_id,
-		ferry_pg__num(&v, version_id), ferry_pg__num(&b, base_id),
-		NULL };
-	ferry_str old = FERRY_STR_INIT;
-	int error, is_null;
-
-	/* The base's hash and the old values are kept for export; a later
-	 * capture keeps the base and writes the old values anew.  The
-	 * writer's lock holds the item still between the two statements. */
-	if ((error = capture_old(db, params, &old, &is_null)) < 0)
-		goto done;
-	params[5] = is_null ? NULL : ferry_str_cstr(&old);
-	error = ferry_pg__query(db, "INSERT INTO ferry_pack_item (pack_id, "
-		"entity, sys_id, version_id, base_id, base, old) SELECT "
-		"$1::bigint, $2::text, $3::text, v.id, nullif($5::bigint, 0), "
-		"b.hash, $6::text FROM ferry_version v LEFT JOIN ferry_version "
-		"b ON b.id = nullif($5::bigint, 0) AND b.action <> 'delete' "
-		"WHERE v.id = $4::bigint ON CONFLICT (pack_id, entity, sys_id) "
-		"DO UPDATE SET version_id = excluded.version_id, old = "
-		"excluded.old", 6, params, NULL, "capturing a version");
-done:
+	if (error == 0 && !is_null) {
+		set[0] = params[0];
+		set[1] = entity;
+		set[2] = sys_id;
+		set[3] = ferry_str_cstr(&old);
+		error = ferry_pg__query(db, "UPDATE ferry_pack_item SET old = "
+			"$4 WHERE pack_id = $1 AND entity = $2 AND sys_id = $3",
+			4, set, NULL, "capturing a version");
+	}
 	ferry_str_dispose(&old);
 	return error;
 }
