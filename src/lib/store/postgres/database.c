@@ -18,9 +18,6 @@
 
 int ferry_pg__migrate(ferry_db *db, int create);
 
-/* The advisory lock every writer of an instance takes: one instance is
- * one database, and advisory locks are per database. */
-#define WRITER_LOCK "SELECT pg_advisory_xact_lock(1718773106, 1)"
 
 /* Connection parameters beside the location's own. */
 static PGconn *connect_to(const char *location, const char *dbname)
@@ -271,7 +268,7 @@ static int take_writer_lock(ferry_db *db)
 
 	if (PG(db)->writing)
 		return 0;
-	if ((error = ferry_pg__exec(db, WRITER_LOCK)) < 0)
+	if ((error = ferry_pg__exec(db, "SELECT pg_advisory_xact_lock(" PG_WRITER_KEYS ")")) < 0)
 		return error;
 	PG(db)->writing = 1;
 	return 0;

@@ -19,9 +19,8 @@
 #define ITEM_OUT_OF_DATE "EXISTS (SELECT 1 FROM ferry_version n WHERE " \
 	"n.entity = i.entity AND n.sys_id = i.sys_id AND n.id > i.version_id)"
 
-/* The writer's advisory lock, as database.c takes it (WRITER_LOCK):
- * the two keys change together. */
-#define WRITER_LOCK_TRY "SELECT pg_try_advisory_xact_lock(1718773106, 1)"
+/* The writer's advisory lock, taken only if free. */
+#define WRITER_LOCK_TRY "SELECT pg_try_advisory_xact_lock(" PG_WRITER_KEYS ")"
 
 /* resp, not the result itself: the caller's call of ferry_pg__one() and
  * the reading of its result are arguments of one call, evaluated in no

@@ -22,6 +22,10 @@
 /* The schema that holds an instance inside its database. */
 #define PG_SCHEMA "ferry"
 
+/* The keys of the advisory lock every writer of an instance takes:
+ * one instance is one database, and advisory locks are per database. */
+#define PG_WRITER_KEYS "1718773106, 1"
+
 /* A text column, compared and sorted by bytes like SQLite's. */
 #define PG_TEXT "text COLLATE \"C\""
 
