@@ -31,6 +31,33 @@ int ferry_store__newer(ferry_db *db, const char *location, int version,
 		"ferry to open it", location, version, known);
 }
 
+int ferry_store__backup_exists(ferry_db *db, const char *path)
+{
+	return ferry__error(db, FERRY_EEXISTS, "backup %s already exists",
+		path);
+}
+
+int ferry_store__backup_unwritable(ferry_db *db, const char *path,
+	const char *why)
+{
+	return ferry__error(db, FERRY_EIO, "cannot write backup %s: %s; free "
+		"some space or pass --no-backup", path, why);
+}
+
+int ferry_store__backup_damaged(ferry_db *db, const char *path,
+	const char *why)
+{
+	return ferry__error(db, FERRY_EFORMAT, "%s is not a whole ferry "
+		"backup (%s); it was cut off or damaged: restore another one "
+		"(see 'ferry backup list')", path, why);
+}
+
+int ferry_store__not_backup(ferry_db *db, const char *path)
+{
+	return ferry__error(db, FERRY_EFORMAT, "%s is not a ferry instance or "
+		"backup; restore a file that 'ferry backup list' shows", path);
+}
+
 int ferry_store__failed(ferry_db *db, int code, const char *what,
 	const char *detail)
 {

@@ -17,6 +17,15 @@ int ferry_store__not_instance(ferry_db *db, const char *location);
 /* The instance's schema is newer than this ferry's (FERRY_EFORMAT). */
 int ferry_store__newer(ferry_db *db, const char *location, int version,
 	int known);
+/* A backup file: path exists already (FERRY_EEXISTS); cannot be
+ * written, for the reason why (FERRY_EIO); is cut off or damaged
+ * (FERRY_EFORMAT); is no backup of an instance at all (FERRY_EFORMAT). */
+int ferry_store__backup_exists(ferry_db *db, const char *path);
+int ferry_store__backup_unwritable(ferry_db *db, const char *path,
+	const char *why);
+int ferry_store__backup_damaged(ferry_db *db, const char *path,
+	const char *why);
+int ferry_store__not_backup(ferry_db *db, const char *path);
 /* A database failure with the database's own words (FERRY_ERROR). */
 int ferry_store__failed(ferry_db *db, int code, const char *what,
 	const char *detail);

@@ -42,8 +42,7 @@ int ferry_pg__backup(ferry_db *db, const char *path)
 	int fd, rc, error;
 
 	if (stat(path, &sb) == 0)
-		return ferry__error(db, FERRY_EEXISTS, "backup %s already "
-			"exists", path);
+		return ferry_store__backup_exists(db, path);
 	if ((fd = ferry_tmpfile_create(path, 0600, &tmp)) < 0) {
 		ferry_str_puts(&why, strerror(-fd));
 		goto fail;
@@ -68,9 +67,9 @@ int ferry_pg__backup(ferry_db *db, const char *path)
 	error = 0;
 	goto done;
 fail:
-	error = ferry__error(db, FERRY_EIO, "cannot write backup %s: %s; free "
-		"some space or pass --no-backup", path, ferry_str_failed(&why) ?
-		"out of memory" : ferry_str_cstr(&why));
+	error = ferry_store__backup_unwritable(db, path,
+		ferry_str_failed(&why) ? "out of memory" :
+		ferry_str_cstr(&why));
 done:
 	ferry_tmpfile_discard(&tmp);
 	ferry_str_dispose(&why);
@@ -106,9 +105,7 @@ static int archive_kind(ferry_db *db, const char *path, int *archive)
 
 static int not_instance(ferry_db *db, const char *path)
 {
-	return ferry__error(db, FERRY_EFORMAT, "%s is not a ferry instance "
-		"or backup; restore a file that 'ferry backup list' shows",
-		path);
+	return ferry_store__not_backup(db, path);
 }
 
 /* A pipe whose ends children do not inherit (but as the descriptor
@@ -263,9 +260,7 @@ static int whole_archive(ferry_db *db, const char *path)
 	else if ((error = run_restore(db, args, NULL, &why, &failed)) < 0)
 		goto done;
 	if (archive < 0 || failed)
-		error = ferry__error(db, FERRY_EFORMAT, "%s is not a whole "
-			"ferry backup (%s); it was cut off or damaged: restore "
-			"another one (see 'ferry backup list')", path,
+		error = ferry_store__backup_damaged(db, path,
 			ferry_str_cstr(&why));
 done:
 	ferry_str_dispose(&why);

@@ -5,6 +5,8 @@
  */
 #include "sq.h"
 
+#include "../errors.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,17 +49,13 @@ int ferry_sqlite__backup_inspect(ferry_db *db, const char *path,
 	/* A cut-off or damaged copy fails here, before anything else. */
 	rc = one_text(conn, "PRAGMA quick_check", check, sizeof(check));
 	if (rc != SQLITE_OK || strcmp(check, "ok") != 0) {
-		error = ferry__error(db, FERRY_EFORMAT, "%s is not a whole "
-			"ferry backup (%s); it was cut off or damaged: restore "
-			"another one (see 'ferry backup list')", path,
+		error = ferry_store__backup_damaged(db, path,
 			rc != SQLITE_OK ? sqlite3_errmsg(conn) : check);
 		goto done;
 	}
 	if ((rc = one_text(conn, "SELECT id || char(10) || name FROM "
 	    "ferry_instance", check, sizeof(check))) != SQLITE_OK) {
-		error = ferry__error(db, FERRY_EFORMAT, "%s is not a ferry "
-			"instance or backup; restore a file that 'ferry backup "
-			"list' shows", path);
+		error = ferry_store__not_backup(db, path);
 		goto done;
 	}
 	if ((rc = one_text(conn, "PRAGMA user_version", version,

@@ -278,8 +278,7 @@ int ferry_sqlite__backup(ferry_db *db, const char *path)
 	int rc, fd;
 
 	if (stat(path, &sb) == 0)
-		return ferry__error(db, FERRY_EEXISTS, "backup %s already "
-			"exists", path);
+		return ferry_store__backup_exists(db, path);
 	if (stat(db->path, &sb) == 0)
 		mode = sb.st_mode & 0777;
 	if ((fd = ferry_tmpfile_create(path, mode, &tmp)) < 0) {
@@ -325,8 +324,7 @@ int ferry_sqlite__backup(ferry_db *db, const char *path)
 	return 0;
 fail:
 	ferry_tmpfile_discard(&tmp);
-	return ferry__error(db, FERRY_EIO, "cannot write backup %s: %s; free "
-		"some space or pass --no-backup", path, why);
+	return ferry_store__backup_unwritable(db, path, why);
 }
 
 int ferry_sqlite__instance(ferry_db *db, ferry_str *id, ferry_str *name)
