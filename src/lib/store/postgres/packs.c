@@ -34,10 +34,13 @@ static int pack_row(ferry_db *db, int error, PGresult *res,
 int ferry_pg__pack_get(ferry_db *db, const char *name, ferry_pack_row *out)
 {
 	PGresult *res;
+	/* Called before reading res: an argument's order of evaluation
+	 * is unspecified. */
+	int error = ferry_pg__one(db, "SELECT " PACK_COLUMNS " FROM "
+	    "ferry_pack WHERE name = $1", 1, &name, &res,
+	    "reading packs");
 
-	return pack_row(db, ferry_pg__one(db, "SELECT " PACK_COLUMNS " FROM "
-		"ferry_pack WHERE name = $1", 1, &name, &res,
-		"reading packs"), res, out);
+	return pack_row(db, error, res, out);
 }
 
 int ferry_pg__pack_get_id(ferry_db *db, int64_t id, ferry_pack_row *out)
@@ -45,10 +48,13 @@ int ferry_pg__pack_get_id(ferry_db *db, int64_t id, ferry_pack_row *out)
 	ferry_pg_num i;
 	const char *param = ferry_pg__num(&i, id);
 	PGresult *res;
+	/* Called before reading res: an argument's order of evaluation
+	 * is unspecified. */
+	int error = ferry_pg__one(db, "SELECT " PACK_COLUMNS " FROM "
+	    "ferry_pack WHERE id = $1", 1, &param, &res,
+	    "reading packs");
 
-	return pack_row(db, ferry_pg__one(db, "SELECT " PACK_COLUMNS " FROM "
-		"ferry_pack WHERE id = $1", 1, &param, &res,
-		"reading packs"), res, out);
+	return pack_row(db, error, res, out);
 }
 
 int ferry_pg__pack_insert(ferry_db *db, const char *uid, const char *name,

@@ -21,19 +21,25 @@ static int user_row(ferry_db *db, int error, PGresult *res,
 int ferry_pg__user_get(ferry_db *db, const char *name, ferry_user_row *out)
 {
 	PGresult *res;
+	/* Called before reading res: an argument's order of evaluation
+	 * is unspecified. */
+	int error = ferry_pg__one(db, "SELECT " USER_COLUMNS " FROM "
+	    "ferry_user WHERE name = $1", 1, &name, &res,
+	    "reading users");
 
-	return user_row(db, ferry_pg__one(db, "SELECT " USER_COLUMNS " FROM "
-		"ferry_user WHERE name = $1", 1, &name, &res,
-		"reading users"), res, out);
+	return user_row(db, error, res, out);
 }
 
 int ferry_pg__user_first_admin(ferry_db *db, ferry_user_row *out)
 {
 	PGresult *res;
+	/* Called before reading res: an argument's order of evaluation
+	 * is unspecified. */
+	int error = ferry_pg__one(db, "SELECT " USER_COLUMNS " FROM "
+	    "ferry_user WHERE admin <> 0 ORDER BY seq LIMIT 1", 0, NULL,
+	    &res, "reading users");
 
-	return user_row(db, ferry_pg__one(db, "SELECT " USER_COLUMNS " FROM "
-		"ferry_user WHERE admin <> 0 ORDER BY seq LIMIT 1", 0, NULL,
-		&res, "reading users"), res, out);
+	return user_row(db, error, res, out);
 }
 
 int ferry_pg__user_insert(ferry_db *db, const char *name, int admin,
