@@ -47,10 +47,14 @@ int ferry_pg__import_create(ferry_db *db, const ferry_import_new *n,
 	PGresult *res;
 	int error;
 
-	if ((error = ferry_pg__query(db, "INSERT INTO ferry_import (state, "
-	    "file, header, kind, mode, pack_uid, pack_name, source_id, "
-	    "source_name, stamp, items, loaded_by, loaded_at) VALUES "
-	    "('loaded', $1, $2, $3, $4, $5, $6, $7, $8, '', 0, $9, $10) "
+	/* The next id is SQLite's rowid: one past the largest, so that a
+	 * refused load (rolled back) or a discarded last import leaves no
+	 * gap an identity sequence would.  The writer's lock is held. */
+	if ((error = ferry_pg__query(db, "INSERT INTO ferry_import (id, "
+	    "state, file, header, kind, mode, pack_uid, pack_name, "
+	    "source_id, source_name, stamp, items, loaded_by, loaded_at) "
+	    "VALUES ((SELECT coalesce(max(id), 0) + 1 FROM ferry_import), "
+	    "'loaded', $1, $2, $3, $4, $5, $6, $7, $8, '', 0, $9, $10) "
 	    "RETURNING id", 10, params, &res, "creating an import")) < 0)
 		return error;
 	*id = ferry_pg__int(res, 0, 0);
