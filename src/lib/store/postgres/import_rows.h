@@ -50,4 +50,10 @@ int ferry_pg_imports__cursor(ferry_db *db, const char *sql, int n,
  * anything reads that import's items. */
 int ferry_pg_imports__flush(ferry_db *db, int64_t id);
 
+/* The header's pack.completed_at as SQLite's ->> hands it out
+ * (imports_stage.c): text appended to out, *is_null for NULL, *number
+ * for the text of a number or truth. */
+int ferry_pg_imports__completed(ferry_db *db, const char *header,
+	ferry_str *out, int *is_null, int *number);
+
 #endif

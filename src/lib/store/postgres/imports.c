@@ -206,11 +206,6 @@ int ferry_pg__import_loaded(ferry_db *db, int64_t id, const char *stamp,
 
 /* ---- listing ------------------------------------------------------------- */
 
-/* ferry_pg_imports__completed() is in imports_stage.c: the header's
- * pack.completed_at as SQLite's ->> gives it. */
-int ferry_pg_imports__completed(ferry_db *db, const char *header,
-	ferry_str *out, int *is_null, int *number);
-
 typedef struct {
 	ferry_db *db;
 	ferry_import_cb cb;

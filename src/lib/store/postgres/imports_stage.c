@@ -61,6 +61,7 @@ struct ferry_import_stager {
 	ferry_str col[NCOLS];
 	int null[NCOLS];
 	ferry_str scratch;	/* lent functions' results */
+	int failed;		/* a line was refused: the load ends */
 };
 
 static int staging_event(PGEventId evt, void *info, void *pass)
@@ -478,11 +479,15 @@ void ferry_pg__import_stager_free(ferry_db *db, ferry_import_stager *s)
 {
 	int c;
 
-	(void)db;
+	pg_staging *p;
+
 	if (!s)
 		return;
 	/* The rows not sent stay with the connection: they go out before
-	 * the import's items are read. */
+	 * the import's items are read.  A load that refused a line is
+	 * rolled back: its rows are dropped. */
+	if (s->failed && (p = staging(db, 0)) != NULL && p->id == s->id)
+		staging_reset(p, 0);
 	ferry_str_dispose(&s->line);
 	for (c = 0; c < NCOLS; c++)
 		ferry_str_dispose(&s->col[c]);
@@ -617,8 +622,21 @@ static int repeated(ferry_import_stager *s, pg_staging *p, int *out)
 	return 0;
 }
 
+static int stage(ferry_db *db, ferry_import_stager *s, int64_t item,
+	const char *line, size_t len);
+
 int ferry_pg__import_stage(ferry_db *db, ferry_import_stager *s,
 	int64_t item, const char *line, size_t len)
+{
+	int rc = stage(db, s, item, line, len);
+
+	if (rc != 0)
+		s->failed = 1;
+	return rc;
+}
+
+static int stage(ferry_db *db, ferry_import_stager *s, int64_t item,
+	const char *line, size_t len)
 {
 	pg_staging *p = staging(db, 0);
 	const char *code = NULL, *entity;
@@ -863,9 +881,6 @@ int ferry_pg__import_check_values(ferry_db *db, int64_t id,
 }
 
 /* ---- the header ---------------------------------------------------------- */
-
-int ferry_pg_imports__completed(ferry_db *db, const char *header,
-	ferry_str *out, int *is_null, int *number);
 
 /* The header's pack.completed_at as SQLite's ->> hands it out: text, a
  * number's or a truth's text (*number), or NULL. */
