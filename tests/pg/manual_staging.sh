@@ -9,7 +9,8 @@
 # The packages: a pack exported from an instance file (schema and
 # records), the next pack of it (an update), one that adds a field, the
 # ServiceNow update sets of tests/data/servicenow (and of
-# ../shared/realdata/servicenow when it is there), and every load refusal
+# ../shared/realdata/servicenow, or ../../shared/... from a worktree,
+# when it is there), and every load refusal
 # of tests/cli/import_refuse.bats that an empty target can show (a file
 # crafted with tests/cli/helpers/sop.py for each check of the items).
 #
@@ -89,8 +90,10 @@ cp pkg/p2.sop pkg/ok_chars.sop
 python3 "$SOP" edit pkg/ok_chars.sop 2 'it["payload"]["name"] = "€" * 39 + "😀"' --rehash >/dev/null
 cp pkg/p2.sop pkg/unknown_kind.sop
 python3 "$SOP" append pkg/unknown_kind.sop '{"t":"gadget","name":"x"}' >/dev/null
+# ../shared: beside the main checkout, or beside the worktrees' folder.
 for f in "$here"/tests/data/servicenow/*.xml \
-    "$here"/../shared/realdata/servicenow/*.xml; do
+    "$here"/../shared/realdata/servicenow/*.xml \
+    "$here"/../../shared/realdata/servicenow/*.xml; do
 	[ -f "$f" ] && good+=("$f")
 done
 
@@ -128,7 +131,7 @@ bad key edit 2 'it["key"] = "member"' --rehash
 bad no_kind raw 2 '{"entity":"member"}'
 bad field_type edit 1 'it["definition"]["fields"][0]["type"] = "blob"'
 bad no_version edit 2 'it["version"] = it["version"][:63]'
-bad base edit 2 'it["base"] = "not-a-hash"'
+bad bad_base edit 2 'it["base"] = "not-a-hash"'
 bad no_base edit 2 'it["base"] = None'
 bad insert_base edit 2 'it["action"] = "insert"' --rehash
 bad policy edit 2 'it["policy"] = "mine"'
