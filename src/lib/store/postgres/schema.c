@@ -181,6 +181,17 @@ static const char first_schema[] =
 	"  public_key " T " NOT NULL UNIQUE, fingerprint " T " NOT NULL,"
 	"  added_by " T " NOT NULL, added_at " T " NOT NULL);";
 
+/*
+ * Staging (imports_stage.c): what SQLite's load checks compute with the
+ * lent functions inside SQL is computed on the client as each item is
+ * staged, and kept with it: the fact that refuses the item on its own
+ * (stage_code, NULL when none) and whether its entity is one of ferry's
+ * own (stage_system, 1 or 0; records only).
+ */
+static const char staging_columns[] =
+	"ALTER TABLE ferry_import_item ADD COLUMN stage_code " T ","
+	"  ADD COLUMN stage_system bigint;";
+
 /* Steps after the first schema: migrations[k] takes an instance from
  * version PG_FIRST_VERSION + k to the next.  None yet. */
 static const char *const migrations[] = { NULL };
@@ -215,7 +226,8 @@ int ferry_pg__migrate(ferry_db *db, int create)
 	if (create) {
 		if ((error = ferry_pg__exec(db, "CREATE SCHEMA "
 		    PG_SCHEMA)) < 0 ||
-		    (error = ferry_pg__exec(db, first_schema)) < 0)
+		    (error = ferry_pg__exec(db, first_schema)) < 0 ||
+		    (error = ferry_pg__exec(db, staging_columns)) < 0)
 			return error;
 		snprintf(sql, sizeof(sql), "INSERT INTO ferry_schema VALUES "
 			"(%d)", LATEST);

@@ -1,0 +1,59 @@
+/*
+ * import_rows.h - what the PostgreSQL store's import files share: the
+ * columns of an item row and their reading, and a cursor that walks a
+ * long result a slice at a time (a million staged items are never read
+ * into memory at once).  The SQLite store's sqlite/imports.h is the
+ * model; the column lists are the same, in the same order.
+ */
+#ifndef FERRY_STORE_PG_IMPORT_ROWS_H
+#define FERRY_STORE_PG_IMPORT_ROWS_H
+
+#include "pg.h"
+
+/* The catalog entities are the store's own tables. */
+#define PG_CATALOG_ENTITIES "('sys_entity','sys_field')"
+
+/* The columns of an item row, in the order ferry_pg_imports__item_row()
+ * reads them. */
+#define PG_ITEM_COLUMNS "i.item, i.t, i.entity, i.sys_id, i.rkey, " \
+	"i.action, i.version, i.base, i.policy, i.vendor, i.payload, i.old, " \
+	"i.body, p.target_id, p.target_version, p.target_policy, " \
+	"p.decision, p.act, r.resolution, r.merged, r.whole"
+#define PG_ITEM_STAGED "i.item, i.t, i.entity, i.sys_id, i.rkey, " \
+	"i.action, i.version, i.base, i.policy, i.vendor, i.payload, i.old, " \
+	"i.body, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0"
+#define PG_ITEM_JOINS "ferry_import_item i LEFT JOIN ferry_import_plan p " \
+	"ON p.import_id = i.import_id AND p.item = i.item LEFT JOIN " \
+	"ferry_import_resolution r ON r.import_id = i.import_id AND " \
+	"r.item = i.item"
+/* An item's outcome once committed: what commit recorded for it, else
+ * what its act did. */
+#define PG_OUTCOME "coalesce(p.outcome, CASE p.act WHEN 'insert' THEN " \
+	"'inserted' WHEN 'update' THEN 'updated' WHEN 'merge' THEN " \
+	"'merged' WHEN 'delete' THEN 'deleted' ELSE 'skipped' END)"
+
+/* Read row `row` of PG_ITEM_COLUMNS (or PG_ITEM_STAGED) into it. */
+int ferry_pg_imports__item_row(ferry_db *db, const PGresult *res, int row,
+	ferry_import_item *it);
+
+/*
+ * Run the query sql (text, parameters $1..$n) through a cursor and hand
+ * cb every row, `slice` rows fetched at a time; a non-zero return from
+ * cb stops and is returned.  Inside a transaction only (a cursor lives
+ * in one).  cb may run other statements.
+ */
+int ferry_pg_imports__cursor(ferry_db *db, const char *sql, int n,
+	const char *const *params, int slice, ferry_pg_row_cb cb,
+	void *payload, const char *what);
+
+/* Send the rows staged so far for import id (imports_stage.c); before
+ * anything reads that import's items. */
+int ferry_pg_imports__flush(ferry_db *db, int64_t id);
+
+/* The header's pack.completed_at as SQLite's ->> hands it out
+ * (imports_stage.c): text appended to out, *is_null for NULL, *number
+ * for the text of a number or truth. */
+int ferry_pg_imports__completed(ferry_db *db, const char *header,
+	ferry_str *out, int *is_null, int *number);
+
+#endif

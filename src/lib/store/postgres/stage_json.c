@@ -1,0 +1,405 @@
+/*
+ * stage_json.c - item lines read as SQLite 3.40's JSON functions read
+ * them (stage_json.h).  The rules follow json1's parser: strict JSON,
+ * white space of four kinds, no control character in a string, a
+ * nesting depth of at most 2,000, and a lookup that takes the first
+ * member of a name as written.
+ */
+#include "stage_json.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SJ_MAX_DEPTH 2000
+
+static int is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+static int is_hex(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
+		(c >= 'A' && c <= 'F');
+}
+
+static int is_alnum(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+		(c >= 'A' && c <= 'Z');
+}
+
+/* The end of the value at z[i] (z NUL-terminated at len), or 0 when it
+ * is not one; *kind its kind. */
+static size_t value_end(const char *z, size_t i, int depth, sj_kind *kind)
+{
+	char c = z[i];
+	size_t j;
+
+	if (depth > SJ_MAX_DEPTH)
+		return 0;
+	if (c == '{' || c == '[') {
+		char close = c == '{' ? '}' : ']';
+		sj_kind k;
+		int first = 1;
+
+		*kind = c == '{' ? SJ_OBJECT : SJ_ARRAY;
+		for (j = i + 1;; first = 0) {
+			while (is_space(z[j]))
+				j++;
+			if (first && z[j] == close)
+				return j + 1;
+			if (c == '{') {
+				if (z[j] != '"' || !(j = value_end(z, j,
+				    depth + 1, &k)))
+					return 0;
+				while (is_space(z[j]))
+					j++;
+				if (z[j++] != ':')
+					return 0;
+				while (is_space(z[j]))
+					j++;
+			}
+			if (!(j = value_end(z, j, depth + 1, &k)))
+				return 0;
+			while (is_space(z[j]))
+				j++;
+			if (z[j] == ',') {
+				j++;
+				continue;
+			}
+			return z[j] == close ? j + 1 : 0;
+		}
+	}
+	if (c == '"') {
+		*kind = SJ_STRING;
+		for (j = i + 1;; j++) {
+			c = z[j];
+			if ((unsigned char)c <= 0x1f)
+				return 0;
+			if (c == '"')
+				return j + 1;
+			if (c != '\\')
+				continue;
+			c = z[++j];
+			if (c == 'u') {
+				if (!is_hex(z[j + 1]) || !is_hex(z[j + 2]) ||
+				    !is_hex(z[j + 3]) || !is_hex(z[j + 4]))
+					return 0;
+				j += 4;
+			} else if (!c || !strchr("\"\\/bfnrt", c)) {
+				return 0;
+			}
+		}
+	}
+	if (!strncmp(z + i, "null", 4) && !is_alnum(z[i + 4])) {
+		*kind = SJ_NULL;
+		return i + 4;
+	}
+	if (!strncmp(z + i, "true", 4) && !is_alnum(z[i + 4])) {
+		*kind = SJ_TRUE;
+		return i + 4;
+	}
+	if (!strncmp(z + i, "false", 5) && !is_alnum(z[i + 5])) {
+		*kind = SJ_FALSE;
+		return i + 5;
+	}
+	if (c == '-' || (c >= '0' && c <= '9')) {
+		int dp = 0, e = 0;
+
+		j = c == '-' ? i + 1 : i;
+		if (z[j] == '0' && z[j + 1] >= '0' && z[j + 1] <= '9')
+			return 0;
+		for (j = i + 1;; j++) {
+			c = z[j];
+			if (c >= '0' && c <= '9')
+				continue;
+			if (c == '.') {
+				if (z[j - 1] == '-' || dp)
+					return 0;
+				dp = 1;
+				continue;
+			}
+			if (c == 'e' || c == 'E') {
+				if (z[j - 1] < '0' || e)
+					return 0;
+				dp = e = 1;
+				c = z[j + 1];
+				if (c == '+' || c == '-') {
+					j++;
+					c = z[j + 1];
+				}
+				if (c < '0' || c > '9')
+					return 0;
+				continue;
+			}
+			break;
+		}
+		if (z[j - 1] < '0')
+			return 0;
+		*kind = dp ? SJ_REAL : SJ_INT;
+		return j;
+	}
+	return 0;
+}
+
+int sj_parse(const char *text, size_t len, sj_value *root)
+{
+	size_t i = 0, end;
+	sj_kind kind = SJ_NONE;
+
+	/* SQLite reads the text as a C string: up to a NUL byte. */
+	len = strnlen(text, len);
+	if (text[len] != '\0')
+		return 0;
+	while (is_space(text[i]))
+		i++;
+	if (!(end = value_end(text, i, 0, &kind)))
+		return 0;
+	root->p = text + i;
+	root->n = end - i;
+	root->kind = kind;
+	while (is_space(text[end]))
+		end++;
+	return end == len;
+}
+
+/* Walk the value after the one at v.p + j (a valid text): its start. */
+static size_t skip_space(const char *z, size_t j)
+{
+	while (is_space(z[j]))
+		j++;
+	return j;
+}
+
+sj_value sj_member(sj_value obj, const char *key)
+{
+	sj_value none = { NULL, 0, SJ_NONE }, v;
+	size_t klen = strlen(key), j, label, end;
+	const char *z = obj.p;
+	sj_kind kind;
+
+	if (obj.kind != SJ_OBJECT)
+		return none;
+	for (j = skip_space(z, 1); z[j] == '"'; ) {
+		label = j;
+		end = value_end(z, j, 0, &kind);
+		j = skip_space(z, end) + 1;	/* past ':' */
+		j = skip_space(z, j);
+		v.p = z + j;
+		v.n = value_end(z, j, 0, &v.kind) - j;
+		if (end - label == klen + 2 && !memcmp(z + label + 1, key,
+		    klen))
+			return v;
+		j = skip_space(z, j + v.n);
+		if (z[j] != ',')
+			break;
+		j = skip_space(z, j + 1);
+	}
+	return none;
+}
+
+sj_value sj_element(sj_value arr, size_t i)
+{
+	sj_value none = { NULL, 0, SJ_NONE }, v;
+	const char *z = arr.p;
+	size_t j, k = 0;
+
+	if (arr.kind != SJ_ARRAY)
+		return none;
+	for (j = skip_space(z, 1); z[j] != ']'; k++) {
+		v.p = z + j;
+		v.n = value_end(z, j, 0, &v.kind) - j;
+		if (k == i)
+			return v;
+		j = skip_space(z, j + v.n);
+		if (z[j] != ',')
+			break;
+		j = skip_space(z, j + 1);
+	}
+	return none;
+}
+
+const char *sj_type(sj_value v)
+{
+	static const char *const names[] = { NULL, "null", "true", "false",
+		"integer", "real", "text", "array", "object" };
+
+	return names[v.kind];
+}
+
+int sj_arrow(ferry_str *out, sj_value v)
+{
+	size_t i;
+	int in_string = 0;
+
+	if (v.kind == SJ_NONE)
+		return 0;
+	for (i = 0; i < v.n; i++) {
+		char c = v.p[i];
+
+		if (in_string) {
+			if (c == '\\') {
+				ferry_str_put(out, v.p + i, 2);
+				i++;
+				continue;
+			}
+			if (c == '"')
+				in_string = 0;
+		} else if (c == '"') {
+			in_string = 1;
+		} else if (is_space(c)) {
+			continue;
+		}
+		ferry_str_putc(out, c);
+	}
+	return 1;
+}
+
+static unsigned hex4(const char *z)
+{
+	unsigned v = 0;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		char c = z[i];
+
+		v = v * 16 + (unsigned)(c <= '9' ? c - '0' : (c | 0x20) - 'a' +
+			10);
+	}
+	return v;
+}
+
+/* A string's text, unescaped as json1 does it (a \u0000 ends it). */
+static void put_unescaped(ferry_str *out, const char *z, size_t n)
+{
+	size_t i;
+
+	for (i = 1; i + 1 < n; i++) {
+		char c = z[i];
+		unsigned v, lo;
+
+		if (c != '\\') {
+			ferry_str_putc(out, c);
+			continue;
+		}
+		c = z[++i];
+		if (c != 'u') {
+			ferry_str_putc(out, c == 'b' ? '\b' : c == 'f' ? '\f' :
+				c == 'n' ? '\n' : c == 'r' ? '\r' : c == 't' ?
+				'\t' : c);
+			continue;
+		}
+		v = hex4(z + i + 1);
+		i += 4;
+		if (v == 0)
+			break;
+		if (v <= 0x7f) {
+			ferry_str_putc(out, (char)v);
+		} else if (v <= 0x7ff) {
+			ferry_str_putc(out, (char)(0xc0 | (v >> 6)));
+			ferry_str_putc(out, (char)(0x80 | (v & 0x3f)));
+		} else if ((v & 0xfc00) == 0xd800 && i + 6 < n &&
+		    z[i + 1] == '\\' && z[i + 2] == 'u' &&
+		    ((lo = hex4(z + i + 3)) & 0xfc00) == 0xdc00) {
+			v = ((v & 0x3ff) << 10) + (lo & 0x3ff) + 0x10000;
+			i += 6;
+			ferry_str_putc(out, (char)(0xf0 | (v >> 18)));
+			ferry_str_putc(out, (char)(0x80 | ((v >> 12) & 0x3f)));
+			ferry_str_putc(out, (char)(0x80 | ((v >> 6) & 0x3f)));
+			ferry_str_putc(out, (char)(0x80 | (v & 0x3f)));
+		} else {
+			ferry_str_putc(out, (char)(0xe0 | (v >> 12)));
+			ferry_str_putc(out, (char)(0x80 | ((v >> 6) & 0x3f)));
+			ferry_str_putc(out, (char)(0x80 | (v & 0x3f)));
+		}
+	}
+}
+
+/* A REAL as SQLite's TEXT affinity writes it ("%!.15g"). */
+static void put_real(ferry_str *out, double r)
+{
+	char buf[64], *e;
+
+	if (isinf(r)) {
+		ferry_str_puts(out, r < 0 ? "-Inf" : "Inf");
+		return;
+	}
+	snprintf(buf, sizeof(buf), "%.15g", r);
+	e = strchr(buf, 'e');
+	if (strchr(buf, '.') || (!e && strchr(buf, 'n'))) {
+		ferry_str_puts(out, buf);
+	} else if (e) {
+		ferry_str_put(out, buf, (size_t)(e - buf));
+		ferry_str_puts(out, ".0");
+		ferry_str_puts(out, e);
+	} else {
+		ferry_str_puts(out, buf);
+		ferry_str_puts(out, ".0");
+	}
+}
+
+/* An integer as json1 hands it out: an int64, or a REAL when it does
+ * not fit one. */
+static void put_int(ferry_str *out, const char *z, size_t n)
+{
+	char buf[64];
+	const char *p = z;
+	int64_t v = 0;
+	int neg = *p == '-';
+
+	if (neg)
+		p++;
+	while (*p >= '0' && *p <= '9') {
+		unsigned d = (unsigned)(*p++ - '0');
+
+		if (v >= INT64_MAX / 10) {
+			if (v > INT64_MAX / 10 || (*p >= '0' && *p <= '9') ||
+			    d == 9 || (d == 8 && !neg))
+				goto real;
+			if (d == 8) {
+				ferry_str_puts(out, "-9223372036854775808");
+				return;
+			}
+		}
+		v = v * 10 + d;
+	}
+	ferry_str_printf(out, "%lld", (long long)(neg ? -v : v));
+	return;
+real:
+	snprintf(buf, sizeof(buf), "%.*s", (int)(n < 63 ? n : 63), z);
+	put_real(out, strtod(buf, NULL));
+}
+
+int sj_text(ferry_str *out, sj_value v)
+{
+	char buf[400];
+
+	switch (v.kind) {
+	case SJ_NONE:
+	case SJ_NULL:
+		return 0;
+	case SJ_TRUE:
+		ferry_str_putc(out, '1');
+		return 1;
+	case SJ_FALSE:
+		ferry_str_putc(out, '0');
+		return 1;
+	case SJ_INT:
+		put_int(out, v.p, v.n);
+		return 1;
+	case SJ_REAL:
+		snprintf(buf, sizeof(buf), "%.*s", (int)(v.n < 399 ? v.n :
+			399), v.p);
+		put_real(out, strtod(buf, NULL));
+		return 1;
+	case SJ_STRING:
+		put_unescaped(out, v.p, v.n);
+		return 1;
+	default:
+		return sj_arrow(out, v);
+	}
+}
