@@ -79,24 +79,15 @@ int ferry_pg__call_typed(ferry_db *db, const char *name, int n,
 	return 0;
 }
 
-/* Arguments come as text: a number's text reads as a number. */
+/* Arguments come as text, or as the types the caller gave. */
 ferry_store_type ferry_pg__arg_type(ferry_store_call *c, int i)
 {
-	const char *s = of(c)->argv[i];
-	char *end;
-
-	if (!s)
+	if (!of(c)->argv[i])
 		return FERRY_STORE_NULL;
 	if (of(c)->types && of(c)->types[i] != FERRY_STORE_NULL)
 		return of(c)->types[i];
-	if (*s) {
-		(void)strtoll(s, &end, 10);
-		if (!*end)
-			return FERRY_STORE_INT;
-		(void)strtod(s, &end);
-		if (!*end)
-			return FERRY_STORE_REAL;
-	}
+	/* Text unless the caller says otherwise: a sys_id of digits or a
+	 * string "nan" is text, never a number guessed from its look. */
 	return FERRY_STORE_TEXT;
 }
 

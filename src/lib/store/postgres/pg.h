@@ -125,8 +125,8 @@ int ferry_pg__call(ferry_db *db, const char *name, int n,
 
 /*
  * ferry_pg__call() with the SQL type of each argument as SQLite would
- * hand it (types[i] FERRY_STORE_NULL: read from the text, as
- * ferry_pg__call() does).
+ * hand it (types[i] FERRY_STORE_NULL: text, as every argument of
+ * ferry_pg__call() is).
  */
 int ferry_pg__call_typed(ferry_db *db, const char *name, int n,
 	const char *const *args, const ferry_store_type *types,
