@@ -218,6 +218,19 @@ step field drop member spare
 step field drop member spare
 step record get member $C
 
+# A refused type change names the first record added that holds a bad
+# value (not the first by sys_id); numeric text is still text.
+step entity create kind
+step field add kind n 'nvarchar(10)'
+cat >"$tmp/stdin" <<EOF
+{"sys_id":"00000000-0000-4000-8000-000000000009","n":"12"}
+{"sys_id":"00000000-0000-4000-8000-000000000001","n":"7"}
+EOF
+step record load kind -
+step field set kind n --type int
+step field set kind n --type bigint
+step field set kind n --type 'nvarchar(1)'
+
 # ---- references, deletes, history, restores
 step record delete member $A
 step record delete team $T1
