@@ -231,6 +231,17 @@ step field set kind n --type int
 step field set kind n --type bigint
 step field set kind n --type 'nvarchar(1)'
 
+# An entity named like one of PostgreSQL's own tables.
+step entity create pg_type
+step field add pg_type typname 'nvarchar(10)'
+step record put pg_type "{\"sys_id\":\"$A\"}"
+cat >"$tmp/stdin" <<EOF
+{"sys_id":"$A","typname":"x"}
+EOF
+step record load pg_type -
+step record list pg_type
+step field set pg_type typname --type 'nvarchar(3)'
+
 # ---- references, deletes, history, restores
 step record delete member $A
 step record delete team $T1

@@ -5,7 +5,7 @@
  * finding one by that key, and whether a field was ever deleted in this
  * instance.
  *
- * Object tables reach SQL only through ferry_pg__ident(); callers pass
+ * Object tables reach SQL only through ferry_pg__table(); callers pass
  * the names of the system entities, never user input.
  */
 #include "sqltext.h"
@@ -40,7 +40,7 @@ int ferry_pg__objects_each(ferry_db *db, const char *table,
 
 	ferry_str_puts(&sql, "SELECT sys_id, name, definition, sys_policy "
 		"FROM ");
-	ferry_pg__ident(&sql, table);
+	ferry_pg__table(&sql, table);
 	/* name is PG_TEXT: byte order, the same in every instance. */
 	ferry_str_puts(&sql, " WHERE entity = $1 ORDER BY name");
 	if (ferry_str_failed(&sql)) {
@@ -63,7 +63,7 @@ int ferry_pg__object_find(ferry_db *db, const char *table,
 
 	ferry_str_puts(&sql, "SELECT sys_id, sys_policy, sys_vendor, "
 		"sys_version FROM ");
-	ferry_pg__ident(&sql, table);
+	ferry_pg__table(&sql, table);
 	ferry_str_puts(&sql, " WHERE entity = $1 AND name = $2");
 	if ((error = ferry_pg__query_str(db, &sql, 2, params, &res,
 	    "finding an associated object")) < 0)

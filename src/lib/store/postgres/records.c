@@ -1,7 +1,8 @@
 /*
  * records.c - the PostgreSQL store's side of records: rows of entity
  * tables, built with the entity's field list.  Names reach SQL only
- * through ferry_pg__ident(), after the catalog validated them.
+ * through ferry_pg__table() and ferry_pg__ident(), after the catalog
+ * validated them.
  *
  * Values travel as text: an integer as its decimal text, text as
  * itself.  Every field is a PG_TEXT column; a value read back takes the
@@ -97,7 +98,7 @@ int ferry_pg__record_meta(ferry_db *db, const char *entity,
 
 	ferry_str_puts(&sql, "SELECT sys_id, sys_policy, sys_vendor, "
 		"sys_version FROM ");
-	ferry_pg__ident(&sql, entity);
+	ferry_pg__table(&sql, entity);
 	ferry_str_puts(&sql, " WHERE sys_id = $1");
 	if ((error = ferry_pg__query_str(db, &sql, 1, &sys_id, &res,
 	    "reading a record")) < 0)
@@ -150,7 +151,7 @@ int ferry_pg__record_insert(ferry_db *db, const char *entity,
 	if ((error = params_new(db, &p, SYS_PARAMS + fs->n)) < 0)
 		return error;
 	ferry_str_puts(&sql, "INSERT INTO ");
-	ferry_pg__ident(&sql, entity);
+	ferry_pg__table(&sql, entity);
 	ferry_str_puts(&sql, " (sys_id, sys_created_at, sys_created_by, "
 		"sys_updated_at, sys_updated_by, sys_policy, sys_vendor, "
 		"sys_version");
@@ -184,7 +185,7 @@ int ferry_pg__record_update(ferry_db *db, const char *entity,
 	if ((error = params_new(db, &p, SYS_PARAMS + fs->n)) < 0)
 		return error;
 	ferry_str_puts(&sql, "UPDATE ");
-	ferry_pg__ident(&sql, entity);
+	ferry_pg__table(&sql, entity);
 	ferry_str_puts(&sql, " SET sys_updated_at = $2, sys_updated_by = $3, "
 		"sys_policy = $4, sys_vendor = $5, sys_version = $6");
 	for (i = 0; i < fs->n; i++) {
@@ -209,7 +210,7 @@ int ferry_pg__record_delete(ferry_db *db, const char *entity,
 	ferry_str sql = FERRY_STR_INIT;
 
 	ferry_str_puts(&sql, "DELETE FROM ");
-	ferry_pg__ident(&sql, entity);
+	ferry_pg__table(&sql, entity);
 	ferry_str_puts(&sql, " WHERE sys_id = $1");
 	return ferry_pg__query_str(db, &sql, 1, &sys_id, NULL,
 		"deleting a record");
@@ -228,7 +229,7 @@ static void select_columns(ferry_str *sql, const char *entity,
 		ferry_pg__ident(sql, fs->fields[i].name);
 	}
 	ferry_str_puts(sql, " FROM ");
-	ferry_pg__ident(sql, entity);
+	ferry_pg__table(sql, entity);
 }
 
 #define META_COLUMNS 8
@@ -397,7 +398,7 @@ static int referrer_in(ferry_db *db, const char *entity, const char *field,
 	int error;
 
 	ferry_str_puts(&sql, "SELECT sys_id FROM ");
-	ferry_pg__ident(&sql, entity);
+	ferry_pg__table(&sql, entity);
 	ferry_str_puts(&sql, " WHERE ");
 	ferry_pg__ident(&sql, field);
 	ferry_str_puts(&sql, " = $1 ORDER BY sys_id LIMIT 1");

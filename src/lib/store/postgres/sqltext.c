@@ -3,6 +3,13 @@
  */
 #include "sqltext.h"
 
+void ferry_pg__table(ferry_str *s, const char *entity)
+{
+	ferry_pg__ident(s, PG_SCHEMA);
+	ferry_str_putc(s, '.');
+	ferry_pg__ident(s, entity);
+}
+
 int ferry_pg__exec_str(ferry_db *db, ferry_str *sql)
 {
 	int error;
