@@ -42,6 +42,7 @@ finish() {
 	rm -rf "$tmp"
 }
 trap finish EXIT
+trap "exit 130" INT TERM
 
 # quote TEXT: TEXT as a sed pattern that matches it literally.
 quote() {

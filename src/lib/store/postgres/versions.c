@@ -13,9 +13,10 @@ int ferry_pg__version_insert(ferry_db *db, const ferry_version_row *v,
 	ferry_pg_num parent_id, vendor, pack_id, import_id;
 	const char *params[] = { v->entity, v->sys_id, v->rkey, v->action,
 		v->hash, v->parent, ferry_pg__num(&parent_id, v->parent_id),
-		v->payload, v->policy, ferry_pg__num(&vendor, v->vendor ? 1 : 0),
-		v->author, v->at, ferry_pg__num(&pack_id, v->pack_id),
-		v->source, ferry_pg__num(&import_id, v->import_id) };
+		v->payload, v->policy,
+		ferry_pg__num(&vendor, v->vendor ? 1 : 0), v->author, v->at,
+		ferry_pg__num(&pack_id, v->pack_id), v->source,
+		ferry_pg__num(&import_id, v->import_id) };
 	PGresult *res;
 	int error;
 
