@@ -24,8 +24,13 @@ case $bin in /*) ;; *) bin=$PWD/$bin ;; esac
 tmp=$(mktemp -d)
 own_cluster=
 if [ -z "${PGHOST:-}" ]; then
-	own_cluster=$tmp/cluster
-	eval "$("$src/scripts/pg-cluster" start "$own_cluster")" || exit 3
+	# Beside $tmp, not in it: the server may run as another user.
+	own_cluster=$tmp.cluster
+	env=$("$src/scripts/pg-cluster" start "$own_cluster") || {
+		rm -rf "$tmp"
+		exit 3
+	}
+	eval "$env"
 fi
 name=ferry_manual_records_$$
 sq=$tmp/i.db
@@ -38,7 +43,10 @@ unset FERRY_USER FERRY_DB
 finish() {
 	psql -q -d postgres -c "DROP DATABASE IF EXISTS $name" \
 		>/dev/null 2>&1
-	[ -n "$own_cluster" ] && "$src/scripts/pg-cluster" stop "$own_cluster"
+	if [ -n "$own_cluster" ]; then
+		"$src/scripts/pg-cluster" stop "$own_cluster"
+		rm -rf "$own_cluster"
+	fi
 	rm -rf "$tmp"
 }
 trap finish EXIT
@@ -256,7 +264,16 @@ step --json record history team $T1
 step record history member $A
 step --json record history member $A
 step record history member $T2
-step --json record restore team $T1 "$(printf '%s' 5d2e)"
+# Versions named by a prefix of their hash (the same on both: the
+# scenario is the same, and so are the hashes).
+first=$("$bin" --db "$sq" --json record history team $T1 | python3 -c \
+	'import json, sys; print(json.load(sys.stdin)[0]["version"][:8])')
+step --json record restore team $T1 "$first"
+step record restore team $T1 "$first"
+step record get team $T1
+step record restore team $T1 ffff
+step record restore team $T1 ab
+step record delete team $T1
 cat >"$tmp/stdin" <<EOF
 {"sys_id":"$T1","label":"Red again"}
 EOF
