@@ -84,7 +84,7 @@ static int session(ferry_db *db)
 {
 	/* No JIT: ferry's statements are many and short, and compiling
 	 * one cost more than running it (seen on the plan's statements). */
-	return ferry_pg__exec(db, "SET search_path = " PG_SCHEMA ";"
+	return ferry_pg__exec(db, "SET search_path = " PG_SCHEMA ", pg_catalog;"
 		"SET lock_timeout = '5s';"
 		"SET jit = off;"
 		"SET client_min_messages = warning");
