@@ -7,13 +7,18 @@
 #define PACK_COLUMNS "id, uid, name, state, is_default, " \
 	"coalesce(completed_at, ''), description, coalesce(exported_at, '')"
 
-static int pack_row(ferry_db *db, int error, PGresult *res,
+/* resp, not the result itself: the caller's call of ferry_pg__one() and
+ * the reading of its result are arguments of one call, evaluated in no
+ * set order. */
+static int pack_row(ferry_db *db, int error, PGresult **resp,
 	ferry_pack_row *out)
 {
+	PGresult *res;
 	int bad_state;
 
 	if (error < 0)
 		return error;
+	res = *resp;
 	out->id = ferry_pg__int(res, 0, 0);
 	ferry_pg__copy(out->uid, sizeof(out->uid), res, 0, 1);
 	ferry_pg__copy(out->name, sizeof(out->name), res, 0, 2);
@@ -37,7 +42,7 @@ int ferry_pg__pack_get(ferry_db *db, const char *name, ferry_pack_row *out)
 
 	return pack_row(db, ferry_pg__one(db, "SELECT " PACK_COLUMNS " FROM "
 		"ferry_pack WHERE name = $1", 1, &name, &res,
-		"reading packs"), res, out);
+		"reading packs"), &res, out);
 }
 
 int ferry_pg__pack_get_id(ferry_db *db, int64_t id, ferry_pack_row *out)
@@ -48,7 +53,7 @@ int ferry_pg__pack_get_id(ferry_db *db, int64_t id, ferry_pack_row *out)
 
 	return pack_row(db, ferry_pg__one(db, "SELECT " PACK_COLUMNS " FROM "
 		"ferry_pack WHERE id = $1", 1, &param, &res,
-		"reading packs"), res, out);
+		"reading packs"), &res, out);
 }
 
 int ferry_pg__pack_insert(ferry_db *db, const char *uid, const char *name,

@@ -5,11 +5,17 @@
 
 #define USER_COLUMNS "name, admin, tz, current_pack"
 
-static int user_row(ferry_db *db, int error, PGresult *res,
+/* resp, not the result itself: the caller's call of ferry_pg__one() and
+ * the reading of its result are arguments of one call, evaluated in no
+ * set order. */
+static int user_row(ferry_db *db, int error, PGresult **resp,
 	ferry_user_row *out)
 {
+	PGresult *res;
+
 	if (error < 0)
 		return error;
+	res = *resp;
 	ferry_pg__copy(out->name, sizeof(out->name), res, 0, 0);
 	out->admin = (int)ferry_pg__int(res, 0, 1);
 	ferry_pg__copy(out->tz, sizeof(out->tz), res, 0, 2);
@@ -24,7 +30,7 @@ int ferry_pg__user_get(ferry_db *db, const char *name, ferry_user_row *out)
 
 	return user_row(db, ferry_pg__one(db, "SELECT " USER_COLUMNS " FROM "
 		"ferry_user WHERE name = $1", 1, &name, &res,
-		"reading users"), res, out);
+		"reading users"), &res, out);
 }
 
 int ferry_pg__user_first_admin(ferry_db *db, ferry_user_row *out)
@@ -33,7 +39,7 @@ int ferry_pg__user_first_admin(ferry_db *db, ferry_user_row *out)
 
 	return user_row(db, ferry_pg__one(db, "SELECT " USER_COLUMNS " FROM "
 		"ferry_user WHERE admin <> 0 ORDER BY seq LIMIT 1", 0, NULL,
-		&res, "reading users"), res, out);
+		&res, "reading users"), &res, out);
 }
 
 int ferry_pg__user_insert(ferry_db *db, const char *name, int admin,
