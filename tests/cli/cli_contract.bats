@@ -97,7 +97,7 @@ for line in body.splitlines():
 
 @test "contract: a usage error is found before the instance is opened" {
 	expect_error 2 "missing arguments" --db none.db user add
-	[ ! -e none.db ]
+	instance_missing none.db
 }
 
 @test "contract: errors exit 1, one line 'ferry: ...' on stderr, nothing on stdout" {

@@ -24,6 +24,20 @@ instance_database() {
 	"$FERRY_SRC/tests/pg/ferry-on-postgres" --database "$1"
 }
 
+# instance_exists PATH: there is an instance (or something else) at PATH:
+# the file, or on PostgreSQL its database.  instance_missing PATH: none.
+instance_exists() {
+	if ! on_postgres; then
+		[ -e "$1" ]
+		return
+	fi
+	[ "$(psql -X -q -A -t -d postgres -c "SELECT count(*) FROM pg_database WHERE datname = '$(instance_database "$1")'")" = 1 ]
+}
+
+instance_missing() {
+	! instance_exists "$1"
+}
+
 # pg_sql DATABASE [SQL]: psql printing as sqlite3 does (no headers, "|"
 # between columns, NULL as nothing), the instance's schema first.
 pg_sql() {
@@ -88,5 +102,6 @@ teardown() {
 	for db in $(sort -u "$list"); do
 		args+=(-c "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)")
 	done
-	psql -X -q -d postgres "${args[@]}" >/dev/null
+	PGOPTIONS="-c client_min_messages=warning" \
+		psql -X -q -d postgres "${args[@]}" >/dev/null
 }
