@@ -102,11 +102,13 @@ fi
 # sqlite_words SQL: the SQL with the SQLite catalog words the scenarios
 # use (PRAGMA user_version, sqlite_master, pragma_table_info,
 # pragma_index_list, group_concat) read through PostgreSQL's catalog of
-# schema ferry, and a name given to each unnamed subquery in FROM, which
-# PostgreSQL 15 requires.
+# schema ferry, a name given to each unnamed subquery in FROM, which
+# PostgreSQL 15 requires, and a type (text) to the one column of
+# `CREATE TABLE t (x)`.
 sqlite_words() {
 	perl -0pe '
 		s/(\bFROM\s*)(\((?:[^()]++|(?2))*\))(?!\s*(?:AS\b|(?!(?i:WHERE|ORDER|GROUP|LIMIT|UNION|JOIN|LEFT|INNER|CROSS|ON|HAVING)\b)[A-Za-z_]))/$1$2 AS unnamed/g;
+		s/\bCREATE TABLE\s+("?\w+"?)\s*\((\w+)\)/CREATE TABLE $1 ($2 text)/g;
 		s/\bPRAGMA user_version\b(?!\s*=)/SELECT version FROM ferry_schema/g;
 		s/\bgroup_concat\(([^(),]+)\)/string_agg(($1)::text, \x27,\x27)/g;
 		s/\bgroup_concat\(([^(),]+),\s*(\x27[^\x27]*\x27)\)/string_agg(($1)::text, $2)/g;
