@@ -2,6 +2,8 @@
 # this file only names the everyday tasks.
 BUILD       ?= build
 CHECK_BUILD ?= build-check
+# The build whose ferry `make check` runs on PostgreSQL (docs/testing.md).
+PG_CHECK_BUILD ?= $(CHECK_BUILD)
 BENCH_N     ?= 100000
 FUZZ_BUILD  ?= build-fuzz
 FUZZ_SECONDS ?= 60
@@ -11,8 +13,8 @@ CHECK_FUZZ_SECONDS ?= 5
 JOBS        ?= $(shell nproc 2>/dev/null || echo 2)
 PREFIX      ?= /usr/local
 
-.PHONY: all deps build check fuzz demo serve bench bench-api install \
-	install-built clean mutate
+.PHONY: all deps build check check-postgres fuzz demo serve bench bench-api \
+	install install-built clean mutate
 
 all: build
 
@@ -23,16 +25,26 @@ build: deps
 	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 	@cmake --build $(BUILD) -j $(JOBS)
 
-# Every test, built with AddressSanitizer and UndefinedBehaviorSanitizer.
+# Every test, built with AddressSanitizer and UndefinedBehaviorSanitizer,
+# and the fuzz harnesses; then the CLI scenarios again on the PostgreSQL
+# store, on a throwaway cluster (tests/pg/run-suite; skipped, saying so,
+# when no PostgreSQL server is installed).
 check: deps
 	@cmake -S . -B $(CHECK_BUILD) -DCMAKE_BUILD_TYPE=Debug \
 		-DFERRY_SANITIZE=ON -DFERRY_WERROR=ON >/dev/null
 	@cmake --build $(CHECK_BUILD) -j $(JOBS)
 	@cd $(CHECK_BUILD) && ASAN_OPTIONS=detect_leaks=1 \
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-		ctest --output-on-failure -j $(JOBS)
+		ctest --output-on-failure -j $(JOBS) -LE postgresql
 	@FUZZ_SEED=1 $(MAKE) --no-print-directory fuzz \
 		FUZZ_SECONDS=$(CHECK_FUZZ_SECONDS)
+	@ASAN_OPTIONS=detect_leaks=1 \
+		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+		tests/pg/run-suite $(PG_CHECK_BUILD) --output-on-failure -j $(JOBS)
+
+# Only the CLI scenarios on PostgreSQL, with the optimised build.
+check-postgres: build
+	@tests/pg/run-suite $(BUILD) --output-on-failure -j $(JOBS)
 
 # The libFuzzer harnesses (tests/fuzz), built with clang, each run for
 # FUZZ_SECONDS seconds.

@@ -119,6 +119,7 @@ load foundation_helpers
 }
 
 @test "rule: an instance made before passwords and tokens is upgraded when opened" {
+	skip_on_postgres "instances of schema versions before 9 exist only as files"
 	init_db
 	ferry user add bob >/dev/null
 	# Back to schema 1: no password column, no token, session, failed

@@ -66,7 +66,7 @@ for line in body.splitlines():
 	run --separate-stderr ferry --version
 	[ "$status" -eq 0 ]
 	[[ "${lines[0]}" =~ ^ferry\ [0-9]+\.[0-9]+\.[0-9]+$ ]]
-	for lib in sqlite jansson zstd libsodium; do
+	for lib in sqlite libpq jansson zstd libsodium; do
 		grep -Eq "^  $lib +built with [0-9][0-9.]*, running [0-9][0-9.]*$" <<<"$output" || { echo "no line for $lib: $output" >&2; false; }
 	done
 	[ -z "$stderr" ]
@@ -74,7 +74,7 @@ for line in body.splitlines():
 	grep -q "running $(sqlite3 --version | cut -d' ' -f1)" <<<"$output"
 	first=${lines[0]#ferry }
 	run ferry --version --json
-	same '["sqlite","jansson","zstd","libsodium"]' "$(echo "$output" | jp '[l["name"] for l in d["libraries"]]')"
+	same '["sqlite","libpq","jansson","zstd","libsodium"]' "$(echo "$output" | jp '[l["name"] for l in d["libraries"]]')"
 	same "$first" "$(echo "$output" | jp 'd["version"]')"
 }
 
@@ -97,7 +97,7 @@ for line in body.splitlines():
 
 @test "contract: a usage error is found before the instance is opened" {
 	expect_error 2 "missing arguments" --db none.db user add
-	[ ! -e none.db ]
+	instance_missing none.db
 }
 
 @test "contract: errors exit 1, one line 'ferry: ...' on stderr, nothing on stdout" {

@@ -92,7 +92,7 @@ type_of() {
 	init_db
 	make_pack pets.cmpack 50 Owner
 	sed -i 's/>bigint</>geography</' pets.cmpack/Entities/2168.apt
-	cp "$FERRY_DB" before.db
+	on_postgres || cp "$FERRY_DB" before.db
 	run ferry entity unpack pets.cmpack --no-backup
 	[ "$status" -ne 0 ]
 	[[ "$output" == *"field Chips of pets__c has SQL type geography"* ]]
@@ -146,7 +146,7 @@ DEFAULTS="{\"born\":null,\"chips\":7,\"code\":\"it's\",\"fee\":\"12.5000\",\"isa
 @test "interop: import load DIR.cmpack stages the pack; preview, commit and back out work unchanged" {
 	init_db
 	make_pack pets.cmpack 50 Owner
-	cp "$FERRY_DB" before.db
+	on_postgres || cp "$FERRY_DB" before.db
 	run --separate-stderr ferry --json import load pets.cmpack
 	[ "$status" -eq 0 ]
 	same "aptify_cmpack" "$(echo "$output" | jp 'd["kind"]')"

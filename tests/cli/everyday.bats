@@ -138,6 +138,7 @@ take_backup() {
 }
 
 @test "rule: backup restore refuses a cut-off, damaged or foreign file and changes nothing" {
+	skip_on_postgres "cut-off and damaged SQLite backup files"
 	init_member
 	ferry record put member '{"name":"a"}' >/dev/null
 	take_backup

@@ -171,6 +171,9 @@ print(h.hexdigest())'
 	same '{"age":null}' "$(sql "SELECT old FROM ferry_pack_item WHERE pack_id = (SELECT id FROM ferry_pack WHERE name = 'P') AND sys_id = '$CHANGED_ID'")"
 	same "0" "$(sql "SELECT count(base) + count(old) FROM ferry_pack_item WHERE pack_id = (SELECT id FROM ferry_pack WHERE name = 'P') AND sys_id = '$OPEN_ID'")"
 	ferry pack export P --output new.sop >/dev/null
+	# The rest is an instance from before (schema 8), which exists only
+	# as a file.
+	if on_postgres; then return 0; fi
 	# An instance from before (schema 8): its items have neither.
 	sql 'ALTER TABLE ferry_pack_item DROP COLUMN base;
 		ALTER TABLE ferry_pack_item DROP COLUMN old;

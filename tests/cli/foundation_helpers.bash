@@ -6,6 +6,7 @@
 # Load it with:  load foundation_helpers
 
 bats_require_minimum_version 1.5.0
+load helpers/store
 
 NOW=2021-12-31T12:00:00Z
 
@@ -44,7 +45,8 @@ print(v if isinstance(v, str) else json.dumps(v, separators=(",", ":")))
 ' "$1"
 }
 
-# sql QUERY: run a query on the instance with the sqlite3 command.
+# sql QUERY: run a query on the instance with the sqlite3 command (on
+# PostgreSQL, on its database: helpers/store.bash).
 sql() {
 	sqlite3 "$FERRY_DB" "$@"
 }
@@ -52,11 +54,11 @@ sql() {
 # The whole instance as SQL text, to prove a failed command changed
 # nothing.
 snapshot() {
-	sqlite3 "$FERRY_DB" .dump >"$BATS_TEST_TMPDIR/before.sql"
+	dump_instance "$FERRY_DB" >"$BATS_TEST_TMPDIR/before.sql"
 }
 
 assert_unchanged() {
-	sqlite3 "$FERRY_DB" .dump >"$BATS_TEST_TMPDIR/after.sql"
+	dump_instance "$FERRY_DB" >"$BATS_TEST_TMPDIR/after.sql"
 	if ! diff -u "$BATS_TEST_TMPDIR/before.sql" \
 	    "$BATS_TEST_TMPDIR/after.sql"; then
 		echo "the instance changed" >&2

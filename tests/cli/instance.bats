@@ -8,7 +8,7 @@ load foundation_helpers
 	run --separate-stderr ferry init
 	[ "$status" -eq 0 ]
 	[[ "$output" == "created instance at $FERRY_DB (admin: admin)" ]]
-	[ -f "$FERRY_DB" ]
+	instance_exists "$FERRY_DB"
 	run ferry --json user list
 	same '[{"name":"admin","admin":true,"tz":"UTC","current_pack":"Default"}]' "$output"
 	run ferry --json pack current
@@ -50,6 +50,7 @@ load foundation_helpers
 }
 
 @test "rule: init refuses any existing file, even one that is not an instance" {
+	skip_on_postgres "an existing file at the path"
 	echo "precious" >"$FERRY_DB"
 	expect_error 1 "already exists" init
 	same precious "$(cat "$FERRY_DB")"
@@ -57,11 +58,11 @@ load foundation_helpers
 
 @test "rule: init with a bad zone or admin name leaves no file behind" {
 	expect_error 1 "unknown time zone 'Mars/Olympus'" init --tz Mars/Olympus
-	[ ! -e "$FERRY_DB" ]
+	instance_missing "$FERRY_DB"
 	expect_error 1 "invalid user name" init --admin ' padded'
-	[ ! -e "$FERRY_DB" ]
+	instance_missing "$FERRY_DB"
 	expect_error 1 "invalid user name" init --admin ''
-	[ ! -e "$FERRY_DB" ]
+	instance_missing "$FERRY_DB"
 }
 
 @test "rule: init needs --db or FERRY_DB (usage error, exit 2)" {
@@ -78,10 +79,11 @@ load foundation_helpers
 
 @test "rule: init refuses an unreadable FERRY_NOW and leaves no file" {
 	FERRY_NOW=yesterday expect_error 1 "cannot read the time 'yesterday'" init
-	[ ! -e "$FERRY_DB" ]
+	instance_missing "$FERRY_DB"
 }
 
 @test "rule: an instance is an SQLite file in WAL mode" {
+	skip_on_postgres "the journal mode"
 	init_db
 	same wal "$(sql 'PRAGMA journal_mode')"
 	same 9 "$(sql 'PRAGMA user_version')"
@@ -100,7 +102,8 @@ part() {
 	same true "$(echo "$sizes" | jp "d['by_part']")"
 	# every part within the whole; the parts are the whole
 	same "$(echo "$sizes" | jp "d['bytes']")" "$(echo "$sizes" | jp "sum(p['bytes'] for p in d['parts'])")"
-	same "$(sqlite3 "$FERRY_DB" 'PRAGMA page_count')" "$(echo "$sizes" | jp "d['bytes'] // d['page_size']")"
+	# (pages: a SQLite file matter)
+	on_postgres || same "$(sqlite3 "$FERRY_DB" 'PRAGMA page_count')" "$(echo "$sizes" | jp "d['bytes'] // d['page_size']")"
 	same "[]" "$(echo "$sizes" | jp "[p['part'] for p in d['parts'] if not 0 <= p['index_bytes'] <= p['bytes']]")"
 	records0=$(part records)
 	versions0=$(part versions)
@@ -128,6 +131,7 @@ for i in range(2000):
 }
 
 @test "rule: an instance from before the item seal gets the seal column when opened" {
+	skip_on_postgres "instances of schema versions before 9 exist only as files"
 	init_db
 	sql 'ALTER TABLE ferry_import_item DROP COLUMN seal;
 		ALTER TABLE ferry_pack DROP COLUMN exported_at;
@@ -144,6 +148,7 @@ for i in range(2000):
 }
 
 @test "rule: an instance from before problem facts keeps its problems' words when opened" {
+	skip_on_postgres "instances of schema versions before 9 exist only as files"
 	init_db
 	sql "ALTER TABLE ferry_import_problem RENAME COLUMN facts TO message;
 		DROP INDEX sys_field_external;
@@ -161,6 +166,7 @@ for i in range(2000):
 }
 
 @test "rule: an instance from before pack export times gets exported_at when opened" {
+	skip_on_postgres "instances of schema versions before 9 exist only as files"
 	init_db
 	ferry pack create p >/dev/null
 	sql 'ALTER TABLE ferry_pack DROP COLUMN exported_at;
@@ -178,6 +184,7 @@ for i in range(2000):
 }
 
 @test "rule: an instance from before external names gets sys_field.external_name when opened" {
+	skip_on_postgres "instances of schema versions before 9 exist only as files"
 	init_db
 	ferry entity create member >/dev/null
 	ferry field add member name 'nvarchar(40)' >/dev/null
@@ -205,7 +212,7 @@ for i in range(2000):
 
 @test "rule: opening a missing instance is an error and creates nothing" {
 	expect_error 1 "no instance at none.db; create one with" --db none.db user list
-	[ ! -e none.db ]
+	instance_missing none.db
 }
 
 @test "rule: a file that is not an instance is refused untouched" {
@@ -220,7 +227,11 @@ for i in range(2000):
 
 @test "rule: an instance made by a newer ferry is refused" {
 	init_db
-	sql 'PRAGMA user_version = 99'
+	if on_postgres; then
+		sql 'UPDATE ferry_schema SET version = 99'
+	else
+		sql 'PRAGMA user_version = 99'
+	fi
 	expect_error 1 "newer ferry" user list
 }
 

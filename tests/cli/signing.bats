@@ -544,6 +544,7 @@ setup_entity_packs() {
 # ---- upgrade -------------------------------------------------------------
 
 @test "rule: an instance from before signing gets the key and trust tables when opened" {
+	skip_on_postgres "instances of schema versions before 9 exist only as files"
 	src init >/dev/null
 	sqlite3 src.db 'DROP TABLE ferry_key; DROP TABLE ferry_trust;
 		ALTER TABLE ferry_import_plan DROP COLUMN same;

@@ -4,6 +4,7 @@
 # clock.  Load it with:  load helpers/import_helpers
 
 bats_require_minimum_version 1.5.0
+load helpers/store
 
 NOW=2021-12-31T12:00:00Z
 SOP="$FERRY_SRC/tests/cli/helpers/sop.py"
@@ -43,11 +44,11 @@ same() {
 # The instance dst as SQL text, to prove a refused command changed
 # nothing.
 snapshot() {
-	sqlite3 "$BATS_TEST_TMPDIR/dst.db" .dump >"$BATS_TEST_TMPDIR/before.sql"
+	dump_instance "$BATS_TEST_TMPDIR/dst.db" >"$BATS_TEST_TMPDIR/before.sql"
 }
 
 assert_unchanged() {
-	sqlite3 "$BATS_TEST_TMPDIR/dst.db" .dump >"$BATS_TEST_TMPDIR/after.sql"
+	dump_instance "$BATS_TEST_TMPDIR/dst.db" >"$BATS_TEST_TMPDIR/after.sql"
 	if ! diff -u "$BATS_TEST_TMPDIR/before.sql" \
 	    "$BATS_TEST_TMPDIR/after.sql"; then
 		echo "the instance changed" >&2

@@ -1,0 +1,130 @@
+# store.bash - the scenarios on either store.  By default they run on
+# SQLite files; with FERRY_TEST_STORE=postgresql (tests/pg/run-suite) the
+# same scenarios run on PostgreSQL: FERRY_BIN is tests/pg/ferry-on-postgres,
+# which moves every instance file to a database of its own, and the
+# helpers below look at that database where a scenario looks at the file.
+# Loaded by foundation_helpers.bash and helpers/import_helpers.bash.
+
+on_postgres() {
+	[ "${FERRY_TEST_STORE:-sqlite}" = postgresql ]
+}
+
+# skip_on_postgres WHY: the test is about the SQLite file itself (its
+# bytes, mode, journal, a copy of it), which a PostgreSQL instance has
+# not.
+skip_on_postgres() {
+	if on_postgres; then
+		skip "$1: a SQLite file matter"
+	fi
+}
+
+# instance_database PATH: the PostgreSQL database of the instance file
+# PATH.
+instance_database() {
+	"$FERRY_SRC/tests/pg/ferry-on-postgres" --database "$1"
+}
+
+# instance_exists PATH: there is an instance (or something else) at PATH:
+# the file, or on PostgreSQL its database.  instance_missing PATH: none.
+instance_exists() {
+	if ! on_postgres; then
+		[ -e "$1" ]
+		return
+	fi
+	[ "$(psql -X -q -A -t -d postgres -c "SELECT count(*) FROM pg_database WHERE datname = '$(instance_database "$1")'")" = 1 ]
+}
+
+instance_missing() {
+	! instance_exists "$1"
+}
+
+# pg_sql DATABASE [SQL]: psql printing as sqlite3 does (no headers, "|"
+# between columns, NULL as nothing), the instance's schema first.
+pg_sql() {
+	local db=$1
+	shift
+	PGOPTIONS='-c search_path=ferry,public -c client_min_messages=warning' \
+		psql -X -q -A -t -F '|' -v ON_ERROR_STOP=1 -d "$db" \
+		${1+-c "$1"}
+}
+
+# dump_instance PATH: the whole instance as text, the same whenever its
+# content is.  On PostgreSQL: pg_dump of schema ferry with the rows of each
+# table sorted, without the sequences' positions (a rolled back insert
+# moves them though nothing changed), the count of write transactions
+# (ferry_change, the store's data version: SQLite's lives in the file
+# header, outside .dump) and pg_dump's per-run lines.
+dump_instance() {
+	if ! on_postgres || [ -e "$1" ]; then
+		command sqlite3 "$1" .dump
+		return
+	fi
+	pg_dump -d "$(instance_database "$1")" --schema=ferry --no-owner \
+		--no-privileges | LC_ALL=C awk '
+		/^COPY ferry\.ferry_change / { skip = 1; next }
+		skip { if ($0 == "\\.") skip = 0; next }
+		/^COPY / { print; fflush(); copy = 1; next }
+		copy && $0 == "\\." { close("sort"); print; copy = 0; next }
+		copy { print | "sort"; next }
+		/^(--|SET |SELECT pg_catalog\.(set_config|setval)|\\(un)?restrict )/ { next }
+		NF { print }'
+}
+
+if on_postgres; then
+	# sqlite3 PATH [SQL|.dump]: where a scenario reads or changes the
+	# instance file directly, the same SQL runs on its database.  An
+	# existing file (a backup, a foreign file) is still SQLite's; a
+	# missing database is made, as sqlite3 makes a missing file.
+	sqlite3() {
+		local path=$1 db
+		if [ $# -eq 0 ] || [[ "$path" == -* ]] || [ -e "$path" ]; then
+			command sqlite3 "$@"
+			return
+		fi
+		shift
+		if [ "${1:-}" = .dump ]; then
+			dump_instance "$path"
+			return
+		fi
+		db=$(instance_database "$path")
+		if ! psql -X -q -A -t -d postgres -c "SELECT 1 FROM pg_database WHERE datname = '$db'" | grep -q 1; then
+			createdb "$db" || return
+			echo "$db" >>"$BATS_TEST_TMPDIR/.ferry-pg-databases"
+		fi
+		if [ $# -eq 0 ]; then
+			pg_sql "$db"
+		else
+			pg_sql "$db" "$(sqlite_words "$1")"
+		fi
+	}
+fi
+
+# sqlite_words SQL: the SQL with the SQLite catalog words the scenarios
+# use (PRAGMA user_version, sqlite_master, pragma_table_info,
+# pragma_index_list, group_concat) read through PostgreSQL's catalog of
+# schema ferry, a name given to each unnamed subquery in FROM, which
+# PostgreSQL 15 requires, and a type (text) to the one column of
+# `CREATE TABLE t (x)`.
+sqlite_words() {
+	perl -0pe '
+		s/(\bFROM\s*)(\((?:[^()]++|(?2))*\))(?!\s*(?:AS\b|(?!(?i:WHERE|ORDER|GROUP|LIMIT|UNION|JOIN|LEFT|INNER|CROSS|ON|HAVING)\b)[A-Za-z_]))/$1$2 AS unnamed/g;
+		s/\bCREATE TABLE\s+("?\w+"?)\s*\((\w+)\)/CREATE TABLE $1 ($2 text)/g;
+		s/\bPRAGMA user_version\b(?!\s*=)/SELECT version FROM ferry_schema/g;
+		s/\bgroup_concat\(([^(),]+)\)/string_agg(($1)::text, \x27,\x27)/g;
+		s/\bgroup_concat\(([^(),]+),\s*(\x27[^\x27]*\x27)\)/string_agg(($1)::text, $2)/g;
+		s/\bpragma_table_info\(\x27(\w+)\x27\)/(SELECT column_name::text AS name, ordinal_position AS cid FROM information_schema.columns WHERE table_schema = \x27ferry\x27 AND table_name = \x27$1\x27) AS pti/g;
+		s/\bpragma_index_list\(\x27(\w+)\x27\)/(SELECT indexname::text AS name FROM pg_indexes WHERE schemaname = \x27ferry\x27 AND tablename = \x27$1\x27) AS pil/g;
+		s/\bsqlite_master\b/(SELECT \x27table\x27 AS type, table_name::text AS name FROM information_schema.tables WHERE table_schema = \x27ferry\x27 UNION ALL SELECT \x27index\x27, indexname::text FROM pg_indexes WHERE schemaname = \x27ferry\x27) AS sqlite_master/g;
+	' <<<"$1"
+}
+
+# Each test's databases go with it.
+teardown() {
+	local list="$BATS_TEST_TMPDIR/.ferry-pg-databases" db args=()
+	on_postgres && [ -f "$list" ] || return 0
+	for db in $(sort -u "$list"); do
+		args+=(-c "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)")
+	done
+	PGOPTIONS="-c client_min_messages=warning" \
+		psql -X -q -d postgres "${args[@]}" >/dev/null
+}

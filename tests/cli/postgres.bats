@@ -1,0 +1,144 @@
+#!/usr/bin/env bats
+# postgres.bats - an instance in a PostgreSQL database (docs/postgresql.md):
+# init makes the database, and each way of reaching a wrong place (no
+# server, wrong credentials, a database that is not an instance, a newer
+# schema) gives one clear error, exit 1, and changes nothing.  Runs in the
+# PostgreSQL pass of the suite (tests/pg/run-suite), on the cluster
+# scripts/pg-cluster makes; skipped otherwise.
+
+load foundation_helpers
+
+setup() {
+	on_postgres || skip "needs the PostgreSQL cluster of tests/pg/run-suite"
+	cd "$BATS_TEST_TMPDIR" || return 1
+	export FERRY_NOW="$NOW"
+	unset FERRY_USER FERRY_DB FERRY_KEY_FILE
+	# The real binary: these tests name databases themselves.
+	PG_FERRY=$FERRY_PG_REAL_BIN
+	N=0
+}
+
+# new_name: a database name of this test's own (dropped by teardown).
+new_name() {
+	N=$((N + 1))
+	DB=ferry_t$$_$N
+	echo "$DB" >>"$BATS_TEST_TMPDIR/.ferry-pg-databases"
+}
+
+has_database() {
+	[ "$(psql -X -A -t -d postgres -c "SELECT count(*) FROM pg_database WHERE datname = '$1'")" = 1 ]
+}
+
+# The whole database, schemas and rows, to prove nothing changed.
+whole() {
+	pg_dump -d "$1" --no-owner --no-privileges | grep -v -e '^--' -e '^\\restrict' -e '^\\unrestrict'
+}
+
+# one_error TEXT CMD...: CMD exits 1 with nothing on stdout and exactly
+# one line on stderr, "ferry: ...TEXT...".
+one_error() {
+	local text=$1
+	shift
+	run --separate-stderr "$@"
+	same 1 "$status" "exit status; stderr: $stderr"
+	same "" "$output" "stdout"
+	[[ "$stderr" == "ferry: "* ]] || { echo "stderr: $stderr" >&2; return 1; }
+	[[ "$stderr" != *$'\n'* ]] || { echo "more than one line: $stderr" >&2; return 1; }
+	[[ "$stderr" == *"$text"* ]] || { echo "stderr lacks '$text': $stderr" >&2; return 1; }
+}
+
+@test "rule: init makes the database, with byte order (C) and UTF-8, and the instance in schema ferry" {
+	new_name
+	! has_database "$DB"
+	run --separate-stderr "$PG_FERRY" --db "postgresql:///$DB" init --name dev
+	[ "$status" -eq 0 ]
+	same "created instance at postgresql:///$DB (admin: admin)" "$output"
+	has_database "$DB"
+	same "UTF8|C|C" "$(psql -X -A -t -d postgres -c "SELECT pg_encoding_to_char(encoding), datcollate, datctype FROM pg_database WHERE datname = '$DB'")"
+	same 9 "$(psql -X -A -t -d "$DB" -c 'SELECT version FROM ferry.ferry_schema')"
+	same dev "$(psql -X -A -t -d "$DB" -c 'SELECT name FROM ferry.ferry_instance')"
+	run --separate-stderr "$PG_FERRY" --db "postgresql:///$DB" --json info
+	[ "$status" -eq 0 ]
+	same "dev|9|postgresql:///$DB" "$(echo "$output" | jp '"%s|%s|%s" % (d["name"], d["schema_version"], d["path"])')"
+}
+
+@test "rule: init refuses a database that already holds an instance, and changes nothing" {
+	new_name
+	"$PG_FERRY" --db "postgresql:///$DB" init --name first >/dev/null
+	before=$(whole "$DB")
+	one_error "postgresql:///$DB already holds a ferry instance; choose another database, or open it with --db" \
+		"$PG_FERRY" --db "postgresql:///$DB" init --name second
+	same "$before" "$(whole "$DB")"
+	same first "$("$PG_FERRY" --db "postgresql:///$DB" --json info | jp 'd["name"]')"
+}
+
+@test "rule: an unreachable server is one clear error, and nothing is made" {
+	for cmd in info init "user list"; do
+		# shellcheck disable=SC2086
+		one_error "cannot reach the PostgreSQL server for postgresql://localhost:1/x" \
+			"$PG_FERRY" --db postgresql://localhost:1/x $cmd
+		[[ "$stderr" == *"check the address and that the server runs"* ]]
+	done
+	! has_database x
+}
+
+@test "rule: wrong credentials are one clear error, the password is never shown, nothing is made" {
+	new_name
+	PGPASSWORD=wrong one_error "the PostgreSQL server refused the credentials for postgresql://ferry_pw@/$DB" \
+		"$PG_FERRY" --db "postgresql://ferry_pw@/$DB" init
+	[[ "$stderr" == *"check the user and the password (PGPASSWORD or ~/.pgpass)"* ]]
+	! has_database "$DB"
+	# A password in the address is left out of the message.
+	one_error "refused the credentials for postgresql://ferry_pw@/$DB" \
+		"$PG_FERRY" --db "postgresql://ferry_pw:wrong@/$DB" info
+	[[ "$stderr" != *wrong* ]]
+	! has_database "$DB"
+	# The right one (PGPASSWORD, as libpq reads it) reaches the server.
+	PGPASSWORD=right run --separate-stderr "$PG_FERRY" --db "postgresql://ferry_pw@/$DB" init
+	[ "$status" -eq 0 ]
+	has_database "$DB"
+	before=$(whole "$DB")
+	PGPASSWORD=wrong one_error "refused the credentials" \
+		"$PG_FERRY" --db "postgresql://ferry_pw@/$DB" user add bob
+	same "$before" "$(whole "$DB")"
+}
+
+@test "rule: a database that is not a ferry instance is refused and left untouched" {
+	new_name
+	createdb "$DB"
+	psql -X -q -d "$DB" -c 'CREATE TABLE t (x int); INSERT INTO t VALUES (1)'
+	before=$(whole "$DB")
+	for cmd in info "user list" "user add bob" "property set k v"; do
+		# shellcheck disable=SC2086
+		one_error "postgresql:///$DB is not a ferry instance; it was left untouched (create one with 'ferry --db postgresql:///$DB init')" \
+			"$PG_FERRY" --db "postgresql:///$DB" $cmd
+	done
+	same "$before" "$(whole "$DB")"
+}
+
+@test "rule: a database that does not exist is no instance, and is not made by opening it" {
+	new_name
+	one_error "no instance at postgresql:///$DB (database \"$DB\" does not exist); create one with 'ferry --db postgresql:///$DB init'" \
+		"$PG_FERRY" --db "postgresql:///$DB" info
+	! has_database "$DB"
+}
+
+@test "rule: an instance of a newer schema version is refused and left untouched" {
+	new_name
+	"$PG_FERRY" --db "postgresql:///$DB" init >/dev/null
+	psql -X -q -d "$DB" -c 'UPDATE ferry.ferry_schema SET version = 99'
+	before=$(whole "$DB")
+	for cmd in info "user add bob" "property set k v"; do
+		# shellcheck disable=SC2086
+		one_error "the instance postgresql:///$DB was made by a newer ferry (schema 99, this ferry knows up to 9); upgrade ferry to open it" \
+			"$PG_FERRY" --db "postgresql:///$DB" $cmd
+	done
+	same "$before" "$(whole "$DB")"
+}
+
+@test "rule: ferry --version names libpq, as built and as running" {
+	run --separate-stderr "$PG_FERRY" --version
+	[ "$status" -eq 0 ]
+	grep -Eq '^  libpq +built with [0-9]+, running [0-9]+\.[0-9]+$' <<<"$output"
+	same libpq "$("$PG_FERRY" --version --json | jp '[l["name"] for l in d["libraries"] if l["name"] == "libpq"][0]')"
+}
