@@ -13,6 +13,7 @@
  * item anywhere rolls the whole load back, leaving the target as it was.
  */
 #include "imports.h"
+#include "canonical.h"
 #include "keys.h"
 
 #include "alloc.h"
@@ -173,6 +174,56 @@ static int refuse_item(ferry_db *db, const char *path, int error,
 	return error;
 }
 
+static int is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* Keep member m of a line as *v if its key is `key` (once). */
+static int span_member(const ferry_canon_member *m, const char *key,
+	const char **v, size_t *len)
+{
+	size_t n = strlen(key);
+
+	if (m->key_len != n || memcmp(m->key, key, n) != 0)
+		return 0;
+	if (*v || is_space(m->value[0]) || is_space(m->value[m->value_len -
+	    1]))
+		return -1;	/* twice, or spaces around it */
+	*v = m->value;
+	*len = m->value_len;
+	return 1;
+}
+
+/*
+ * The payload and old members of an item line, found by walking it as
+ * compact JSON, so that the store need not pull them out and look for
+ * them in the line again (ferry_import_line).  A line the walk cannot
+ * take for certain (spaces between members, an escape in a key, a member
+ * twice) leaves spans unset, and the store finds them its own way; so
+ * does one that is not JSON, which the store then refuses.
+ */
+static void line_spans(ferry_import_line *l)
+{
+	ferry_canon_iter it;
+	ferry_canon_member m;
+	int rc;
+
+	l->spans = 0;
+	l->payload = l->old = NULL;
+	l->payload_len = l->old_len = 0;
+	if (ferry_canon__begin(&it, l->line, l->len) < 0)
+		return;
+	while ((rc = ferry_canon__next(&it, &m)) == 1) {
+		if (memchr(m.key, '\\', m.key_len) ||
+		    span_member(&m, "payload", &l->payload,
+		    &l->payload_len) < 0 ||
+		    span_member(&m, "old", &l->old, &l->old_len) < 0)
+			return;
+	}
+	l->spans = rc == 0;
+}
+
 /* Stage one item line; a line the store cannot stage is refused with
  * its words. */
 static int stage_line(ferry_db *db, ferry_import_stager *s, int64_t item,
@@ -181,7 +232,11 @@ static int stage_line(ferry_db *db, ferry_import_stager *s, int64_t item,
 	static const char *const facts[] = { NULL, "[\"stage_too_long\"]",
 		"[\"stage_not_json\"]", "[\"stage_repeated\"]" };
 	ferry_str why = FERRY_STR_INIT;
-	int rc = ferry_store__import_stage(db, s, item, line, len);
+	ferry_import_line l = { line, len, 0, NULL, NULL, 0, 0 };
+	int rc;
+
+	line_spans(&l);
+	rc = ferry_store__import_stage(db, s, item, &l);
 
 	if (rc <= 0 || rc >= (int)(sizeof(facts) / sizeof(facts[0])))
 		return rc;

@@ -148,6 +148,24 @@ make_p2() {
 	refused_load p2.sop "item 2 (line 3) has a payload that is not canonical JSON"
 }
 
+# A line with spaces between its members: the payload is then found by
+# the store's own way, and is refused the same.
+@test "rule: a payload with spaces is refused in a line with spaces between members" {
+	make_p2
+	python3 "$SOP" raw p2.sop 2 "$(python3 "$SOP" items p2.sop | sed -n 2p | cut -d' ' -f2- | sed 's/"payload":{"age":31,/"payload": {"age": 31,/')"
+	python3 "$SOP" items p2.sop | sed -n 2p | grep -q '"payload": {"age": 31,'
+	refused_load p2.sop "item 2 (line 3) has a payload that is not canonical JSON"
+}
+
+@test "rule: a line with spaces between members and a canonical payload loads" {
+	make_p2
+	python3 "$SOP" raw p2.sop 2 "$(python3 "$SOP" items p2.sop | sed -n 2p | cut -d' ' -f2- | sed 's/,"payload":{/, "payload": {/')"
+	python3 "$SOP" items p2.sop | sed -n 2p | grep -q ', "payload": {"age":31,'
+	dst --json import load p2.sop >out.json
+	id=$(jp "d['id']" <out.json)
+	same 1 "$(sqlite3 dst.db "SELECT count(*) FROM ferry_import_item WHERE import_id = $id AND payload LIKE '{\"age\":31,%'")"
+}
+
 @test "rule: a key that does not match the record's content is refused" {
 	make_p2
 	python3 "$SOP" edit p2.sop 2 'it["key"] = "member"' --rehash

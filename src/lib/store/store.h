@@ -482,6 +482,21 @@ void ferry_import_item_dispose(ferry_import_item *it);
 /* Stages the item lines of one load with one prepared statement. */
 typedef struct ferry_import_stager ferry_import_stager;
 
+/*
+ * An item line to stage.  With spans set, payload and old are the
+ * line's own bytes of those members (NULL for a member the line lacks),
+ * which the library found by walking a compact line; without, the store
+ * finds them itself.  Either way they are the bytes as written, spaces
+ * and all, so the canonical check sees what the package holds.
+ */
+typedef struct {
+	const char *line;
+	size_t len;
+	int spans;
+	const char *payload, *old;
+	size_t payload_len, old_len;
+} ferry_import_line;
+
 /* Why a line cannot be staged (ferry_store__import_stage). */
 enum {
 	FERRY_STAGE_TOO_LONG = 1,

@@ -535,8 +535,8 @@ FERRY_STORE_VOID_OP(import_stager_free, (ferry_db *db, ferry_import_stager *s),
  * (no message set: the library words it) or a negative error.
  */
 FERRY_STORE_OP(int, import_stage, (ferry_db *db, ferry_import_stager *s,
-	int64_t item, const char *line, size_t len),
-	(db, s, item, line, len))
+	int64_t item, const ferry_import_line *l),
+	(db, s, item, l))
 /* Declare a field for the checks: FERRY_SCOPE_PACKAGE as the package
  * declares it, FERRY_SCOPE_TARGET as the target will have it. */
 FERRY_STORE_OP(int, import_field, (ferry_db *db, int64_t id, ferry_scope scope,

@@ -315,7 +315,10 @@ static void code_case(ferry_str *sql, const ferry_decision_table *t,
 /*
  * The problems versions and policies decide, in one pass over the plan:
  * each of the library's three tables gives an item at most one problem
- * (a fact code, its kind and severity), from the facts of store.h.
+ * (a fact code, its kind and severity), from the facts of store.h.  Only
+ * the items with a problem are kept for the three inserts: most have
+ * none (every item of an import into an empty target), and copying each
+ * of them twice cost a load as much as its version checks.
  */
 int ferry_sqlite__import_problems_records(ferry_db *db, int64_t id,
 	const ferry_decision_table tables[3])
@@ -323,7 +326,14 @@ int ferry_sqlite__import_problems_records(ferry_db *db, int64_t id,
 	ferry_str sql = FERRY_STR_INIT;
 	int t;
 
-	ferry_str_puts(&sql, "WITH k AS MATERIALIZED (SELECT i.import_id AS "
+	ferry_str_puts(&sql, "WITH f AS MATERIALIZED (SELECT * FROM (SELECT "
+		"*");
+	for (t = 0; t < 3; t++) {
+		ferry_str_puts(&sql, ", ");
+		rule_case(&sql, &tables[t], 0);
+		ferry_str_printf(&sql, " AS c%d", t);
+	}
+	ferry_str_puts(&sql, " FROM (SELECT i.import_id AS "
 		"import_id, i.item AS item, i.entity AS entity, i.rkey AS "
 		"rkey, i.sys_id AS sys_id, i.action AS action, i.version AS "
 		"version, i.base AS base, i.policy AS policy, i.old AS old, "
@@ -332,14 +342,8 @@ int ferry_sqlite__import_problems_records(ferry_db *db, int64_t id,
 		"AS applied, p.decision AS decision FROM ferry_import_plan p "
 		"JOIN ferry_import_item i ON i.import_id = p.import_id AND "
 		"i.item = p.item WHERE p.import_id = ?1 AND i.t = 'record' AND "
-		"i.entity NOT IN " CATALOG_ENTITIES "), f AS MATERIALIZED "
-		"(SELECT *");
-	for (t = 0; t < 3; t++) {
-		ferry_str_puts(&sql, ", ");
-		rule_case(&sql, &tables[t], 0);
-		ferry_str_printf(&sql, " AS c%d", t);
-	}
-	ferry_str_puts(&sql, " FROM k) " PROBLEM_INSERT);
+		"i.entity NOT IN " CATALOG_ENTITIES ") k) WHERE c0 IS NOT "
+		"NULL OR c1 IS NOT NULL OR c2 IS NOT NULL) " PROBLEM_INSERT);
 	for (t = 0; t < 3; t++) {
 		ferry_str_printf(&sql, "%sSELECT import_id, item, ",
 			t ? " UNION ALL " : "");
