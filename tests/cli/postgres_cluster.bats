@@ -173,30 +173,36 @@ judge() {
 	[ "$befores" -ge 1 ]
 }
 
-# hold_writer_lock SECONDS: another writer holds the instance's lock (in
-# the background) for SECONDS; waits until it is held.
+# hold_writer_lock DB SECONDS: another writer holds the lock of the
+# instance in DB (in the background) for SECONDS; waits until it is held.
 hold_writer_lock() {
-	psql -X -q -d lockdb -c "BEGIN; SELECT pg_advisory_xact_lock(1718773106, 1);
-		SELECT pg_sleep($1); COMMIT;" >/dev/null &
+	psql -X -q -d "$1" -c "BEGIN; SELECT pg_advisory_xact_lock(1718773106, 1);
+		SELECT pg_sleep($2); COMMIT;" >/dev/null &
 	holder=$!
 	for _ in $(seq 50); do
-		[ "$(sql "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted" lockdb)" = 1 ] && return 0
+		[ "$(sql "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted" "$1")" = 1 ] && return 0
 		sleep 0.1
 	done
 	return 1
 }
 
+# release_writer_lock DB: the other writer goes.
+release_writer_lock() {
+	sql "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '$1' AND pid <> pg_backend_pid()" >/dev/null
+	wait "$holder" 2>/dev/null || true
+}
+
 @test "rule: on PostgreSQL, a second writer waits briefly, then says the instance is busy, and changes nothing" {
-	sql "DROP DATABASE IF EXISTS lockdb"
+	sql "DROP DATABASE IF EXISTS lockdb WITH (FORCE)"
 	pg lockdb init >/dev/null
 	pg lockdb entity create item >/dev/null
 	pg lockdb field add item name 'nvarchar(40)' >/dev/null
-	hold_writer_lock 12
+	hold_writer_lock lockdb 30
 	t0=$(now_ms)
-	run --separate-stderr pg lockdb record add item name=waiting
+	run --separate-stderr pg lockdb record put item '{"name":"waiting"}'
 	waited=$(( $(now_ms) - t0 ))
-	kill "$holder" 2>/dev/null || true
-	wait "$holder" 2>/dev/null || true
+	release_writer_lock lockdb
+	echo "$stderr" >&2
 	[ "$status" -eq 1 ]
 	[[ "$stderr" == *"ferry: the instance is busy (another ferry is writing to it)"* ]]
 	# It waited for the other writer (lock_timeout, 5 s) before giving up.
@@ -207,16 +213,18 @@ hold_writer_lock() {
 }
 
 @test "rule: on PostgreSQL, readers never wait for a writer" {
-	sql "DROP DATABASE IF EXISTS lockdb"
-	pg lockdb init >/dev/null
-	pg lockdb entity create item >/dev/null
-	hold_writer_lock 12
+	sql "DROP DATABASE IF EXISTS lockdb2 WITH (FORCE)"
+	pg lockdb2 init >/dev/null
+	pg lockdb2 entity create item >/dev/null
+	hold_writer_lock lockdb2 30
 	t0=$(now_ms)
-	run --separate-stderr pg lockdb entity list
+	run --separate-stderr pg lockdb2 entity list
+	[ "$status" -eq 0 ]
+	run --separate-stderr pg lockdb2 record list item
+	[ "$status" -eq 0 ]
+	run --separate-stderr pg lockdb2 user list
 	waited=$(( $(now_ms) - t0 ))
-	run --separate-stderr pg lockdb user list
-	kill "$holder" 2>/dev/null || true
-	wait "$holder" 2>/dev/null || true
+	release_writer_lock lockdb2
 	[ "$status" -eq 0 ]
 	[[ "$output" == *admin* ]]
 	[ "$waited" -lt 3000 ]

@@ -625,10 +625,12 @@ static int repeated(ferry_import_stager *s, pg_staging *p, int *out)
 static int stage(ferry_db *db, ferry_import_stager *s, int64_t item,
 	const char *line, size_t len);
 
+/* The line is read here whole (stage_json.c), so the spans the library
+ * may have found are not needed. */
 int ferry_pg__import_stage(ferry_db *db, ferry_import_stager *s,
-	int64_t item, const char *line, size_t len)
+	int64_t item, const ferry_import_line *l)
 {
-	int rc = stage(db, s, item, line, len);
+	int rc = stage(db, s, item, l->line, l->len);
 
 	if (rc != 0)
 		s->failed = 1;
