@@ -11,7 +11,13 @@ load foundation_helpers
 	same "set the password of admin" "$output"
 	run sql "SELECT password FROM ferry_user WHERE name = 'admin'"
 	[[ "$output" == '$argon2id$'* ]]
-	run grep -c 'correct horse battery' "$FERRY_DB"
+	# Nowhere in the instance: its file, or on PostgreSQL its dump.
+	if on_postgres; then
+		dump_instance "$FERRY_DB" >dump.sql
+		run grep -c 'correct horse battery' dump.sql
+	else
+		run grep -c 'correct horse battery' "$FERRY_DB"
+	fi
 	[ "$output" = 0 ]
 }
 

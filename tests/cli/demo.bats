@@ -14,7 +14,7 @@ load foundation_helpers
 	done
 	[[ "$output" == *"error local_change"* ]]
 	[[ "$output" == *"info local_change"* ]]
-	[ -f "$BATS_TEST_TMPDIR/demo/prod.db" ]
+	instance_exists "$BATS_TEST_TMPDIR/demo/prod.db"
 	# rule: the demo ends with how to open the web page on prod.
 	[[ "$output" == *"make serve"* ]]
 	[[ "$output" == *"user: olga    password: ferry-demo-password"* ]]

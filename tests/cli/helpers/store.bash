@@ -102,7 +102,8 @@ fi
 # sqlite_words SQL: the SQL with the SQLite catalog words the scenarios
 # use (PRAGMA user_version, sqlite_master, pragma_table_info,
 # pragma_index_list, group_concat) read through PostgreSQL's catalog of
-# schema ferry, a name given to each unnamed subquery in FROM, which
+# schema ferry (without _seq, the store's stand-in for SQLite's hidden
+# rowid), a name given to each unnamed subquery in FROM, which
 # PostgreSQL 15 requires, and a type (text) to the one column of
 # `CREATE TABLE t (x)`.
 sqlite_words() {
@@ -112,7 +113,7 @@ sqlite_words() {
 		s/\bPRAGMA user_version\b(?!\s*=)/SELECT version FROM ferry_schema/g;
 		s/\bgroup_concat\(([^(),]+)\)/string_agg(($1)::text, \x27,\x27)/g;
 		s/\bgroup_concat\(([^(),]+),\s*(\x27[^\x27]*\x27)\)/string_agg(($1)::text, $2)/g;
-		s/\bpragma_table_info\(\x27(\w+)\x27\)/(SELECT column_name::text AS name, ordinal_position AS cid FROM information_schema.columns WHERE table_schema = \x27ferry\x27 AND table_name = \x27$1\x27) AS pti/g;
+		s/\bpragma_table_info\(\x27(\w+)\x27\)/(SELECT column_name::text AS name, ordinal_position AS cid FROM information_schema.columns WHERE table_schema = \x27ferry\x27 AND table_name = \x27$1\x27 AND column_name <> \x27_seq\x27) AS pti/g;
 		s/\bpragma_index_list\(\x27(\w+)\x27\)/(SELECT indexname::text AS name FROM pg_indexes WHERE schemaname = \x27ferry\x27 AND tablename = \x27$1\x27) AS pil/g;
 		s/\bsqlite_master\b/(SELECT \x27table\x27 AS type, table_name::text AS name FROM information_schema.tables WHERE table_schema = \x27ferry\x27 UNION ALL SELECT \x27index\x27, indexname::text FROM pg_indexes WHERE schemaname = \x27ferry\x27) AS sqlite_master/g;
 	' <<<"$1"
