@@ -3,7 +3,6 @@
 BUILD       ?= build
 CHECK_BUILD ?= build-check
 # The build whose ferry `make check` runs on PostgreSQL (docs/testing.md).
-PG_CHECK_BUILD ?= $(CHECK_BUILD)
 BENCH_N     ?= 100000
 FUZZ_BUILD  ?= build-fuzz
 FUZZ_SECONDS ?= 60
@@ -25,10 +24,11 @@ build: deps
 	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 	@cmake --build $(BUILD) -j $(JOBS)
 
-# Every test, built with AddressSanitizer and UndefinedBehaviorSanitizer,
-# and the fuzz harnesses; then the CLI scenarios again on the PostgreSQL
-# store, on a throwaway cluster (tests/pg/run-suite; skipped, saying so,
-# when no PostgreSQL server is installed).
+# Every test, built with AddressSanitizer and UndefinedBehaviorSanitizer
+# (the PostgreSQL store's own scenarios, tests/cli/postgres*.bats, each on
+# a throwaway cluster; skipped, saying so, when no PostgreSQL server is
+# installed), and the fuzz harnesses.  The whole CLI suite on the
+# PostgreSQL store is make check-postgres (docs/testing.md).
 check: deps
 	@cmake -S . -B $(CHECK_BUILD) -DCMAKE_BUILD_TYPE=Debug \
 		-DFERRY_SANITIZE=ON -DFERRY_WERROR=ON >/dev/null
@@ -38,9 +38,6 @@ check: deps
 		ctest --output-on-failure -j $(JOBS) -LE postgresql
 	@FUZZ_SEED=1 $(MAKE) --no-print-directory fuzz \
 		FUZZ_SECONDS=$(CHECK_FUZZ_SECONDS)
-	@ASAN_OPTIONS=detect_leaks=1 \
-		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-		tests/pg/run-suite $(PG_CHECK_BUILD) --output-on-failure -j $(JOBS)
 
 # Only the CLI scenarios on PostgreSQL, with the optimised build.
 check-postgres: build

@@ -2,19 +2,20 @@
 # postgres.bats - an instance in a PostgreSQL database (docs/postgresql.md):
 # init makes the database, and each way of reaching a wrong place (no
 # server, wrong credentials, a database that is not an instance, a newer
-# schema) gives one clear error, exit 1, and changes nothing.  Runs in the
-# PostgreSQL pass of the suite (tests/pg/run-suite), on the cluster
-# scripts/pg-cluster makes; skipped otherwise.
+# schema) gives one clear error, exit 1, and changes nothing.  Runs on a
+# cluster of its own (helpers/pg_cluster.bash); skipped where no
+# PostgreSQL server is installed.
 
 load foundation_helpers
+load helpers/pg_cluster
 
 setup() {
-	on_postgres || skip "needs the PostgreSQL cluster of tests/pg/run-suite"
+	pg_setup
 	cd "$BATS_TEST_TMPDIR" || return 1
 	export FERRY_NOW="$NOW"
 	unset FERRY_USER FERRY_DB FERRY_KEY_FILE
-	# The real binary: these tests name databases themselves.
-	PG_FERRY=$FERRY_PG_REAL_BIN
+	# These tests name databases themselves.
+	PG_FERRY=$FERRY_BIN
 	N=0
 }
 
