@@ -901,3 +901,18 @@ int ferry_pg_imports__completed(ferry_db *db, const char *header,
 	*is_null = !sj_text(out, v);
 	return ferry_str_failed(out) ? ferry__oom(db) : 0;
 }
+
+/* Declared by the load for its checks, so with the stager. */
+int ferry_pg__import_field(ferry_db *db, int64_t id, ferry_scope scope,
+	const char *entity, const char *name, const char *type)
+{
+	ferry_pg_num i, s;
+	const char *params[] = { ferry_pg__num(&i, id),
+		ferry_pg__num(&s, (int64_t)scope), entity, name, type };
+
+	return ferry_pg__query(db, "INSERT INTO ferry_import_field "
+		"(import_id, scope, entity, name, type) VALUES ($1, $2, $3, "
+		"$4, $5) ON CONFLICT (import_id, scope, entity, name) DO "
+		"UPDATE SET type = excluded.type", 5, params, NULL,
+		"declaring a field");
+}
