@@ -7,6 +7,7 @@
  * over the values it judges; the items it sends to the write path go
  * back as an array parameter.
  */
+#include "import_rows.h"
 #include "plan_sql.h"
 
 #include "../errors.h"
@@ -283,46 +284,6 @@ int ferry_pg__import_act_count(ferry_db *db, int64_t id, const char *act,
 	return 0;
 }
 
-/* Column col of row 0 as an owned string (NULL for NULL). */
-static char *dup_col(const PGresult *res, int col, int *failed)
-{
-	const char *s = ferry_pg__str(res, 0, col);
-	char *d;
-
-	if (!s)
-		return NULL;
-	if ((d = ferry__strdup(s)) == NULL)
-		*failed = 1;
-	return d;
-}
-
-/* An item row (sqlite/imports.h's ITEM_COLUMNS, in that order). */
-static int item_row(ferry_db *db, const PGresult *res,
-	ferry_import_item *it)
-{
-	char **cols[] = { &it->t, &it->entity, &it->sys_id, &it->rkey,
-		&it->action, &it->version, &it->base, &it->policy };
-	char **later[] = { &it->target_id, &it->target_version,
-		&it->target_policy, &it->decision, &it->act, &it->resolution,
-		&it->merged };
-	int failed = 0;
-	size_t k;
-
-	ferry_import_item_dispose(it);
-	it->item = ferry_pg__int(res, 0, 0);
-	for (k = 0; k < sizeof(cols) / sizeof(cols[0]); k++)
-		*cols[k] = dup_col(res, (int)k + 1, &failed);
-	it->vendor = (int)ferry_pg__int(res, 0, 9);
-	it->payload = dup_col(res, 10, &failed);
-	it->old = dup_col(res, 11, &failed);
-	it->body = dup_col(res, 12, &failed);
-	it->body_len = it->body ? (size_t)PQgetlength(res, 0, 12) : 0;
-	for (k = 0; k < sizeof(later) / sizeof(later[0]); k++)
-		*later[k] = dup_col(res, (int)k + 13, &failed);
-	it->whole = (int)ferry_pg__int(res, 0, 20);
-	return failed ? ferry__oom(db) : 0;
-}
-
 int ferry_pg__import_next(ferry_db *db, int64_t id, const char *entity,
 	int what, const char *after, ferry_import_item *out)
 {
@@ -333,20 +294,14 @@ int ferry_pg__import_next(ferry_db *db, int64_t id, const char *entity,
 	int error;
 
 	/* In (entity, sys_id) order, through the unique index. */
-	if ((error = ferry_pg__one(db, "SELECT i.item, i.t, i.entity, "
-	    "i.sys_id, i.rkey, i.action, i.version, i.base, i.policy, "
-	    "i.vendor, i.payload, i.old, i.body, p.target_id, "
-	    "p.target_version, p.target_policy, p.decision, p.act, "
-	    "r.resolution, r.merged, r.whole FROM ferry_import_item i LEFT "
-	    "JOIN ferry_import_plan p ON p.import_id = i.import_id AND "
-	    "p.item = i.item LEFT JOIN ferry_import_resolution r ON "
-	    "r.import_id = i.import_id AND r.item = i.item WHERE "
+	if ((error = ferry_pg__one(db, "SELECT " PG_ITEM_COLUMNS " FROM "
+	    PG_ITEM_JOINS " WHERE "
 	    "i.import_id = $1 AND i.t = 'record' AND i.entity = $2 AND "
 	    "i.sys_id > $3 AND CASE $4::int WHEN 1 THEN p.act IN ('insert', "
 	    "'update', 'merge') AND p.fast = 0 ELSE p.act = 'delete' END "
 	    "ORDER BY i.sys_id LIMIT 1", 4, params, &res, "committing")) != 0)
 		return error;
-	error = item_row(db, res, out);
+	error = ferry_pg_imports__item_row(db, res, 0, out);
 	PQclear(res);
 	return error;
 }

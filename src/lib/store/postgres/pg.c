@@ -231,9 +231,3 @@ const char *ferry_pg__num(ferry_pg_num *buf, int64_t v)
 	snprintf(buf->text, sizeof(buf->text), "%" PRId64, v);
 	return buf->text;
 }
-
-int ferry_pg__unported(ferry_db *db, const char *op)
-{
-	return ferry__error(db, FERRY_ESTATE, "this ferry cannot yet %s on a "
-		"PostgreSQL instance; use an instance file for it", op);
-}

@@ -132,7 +132,5 @@ int ferry_pg__call_typed(ferry_db *db, const char *name, int n,
 	const char *const *args, const ferry_store_type *types,
 	ferry_str *out, int *is_null);
 
-/* The error of an operation this backend does not carry out yet. */
-int ferry_pg__unported(ferry_db *db, const char *op);
 
 #endif
