@@ -35,8 +35,8 @@ int ferry_pg__import_plan_reset(ferry_db *db, int64_t id)
 	static const char *const sql[] = {
 		"DELETE FROM ferry_import_plan WHERE import_id = $1",
 		"DELETE FROM ferry_import_problem WHERE import_id = $1",
-		"DELETE FROM ferry_import_field WHERE import_id = $1 AND "
-		"scope = 1" };
+		"DELETE FROM ferry_import_field WHERE import_id = $1 AND scope = 1",
+	};
 
 	return run_each(db, sql, sizeof(sql) / sizeof(sql[0]), id,
 		"planning");
@@ -821,8 +821,9 @@ int ferry_pg__import_discard(ferry_db *db, int64_t id)
 		"DELETE FROM ferry_import_plan WHERE import_id = $1",
 		"DELETE FROM ferry_import_field WHERE import_id = $1",
 		"DELETE FROM ferry_import_item WHERE import_id = $1",
-		"DELETE FROM ferry_import WHERE id = $1 AND state IN "
-		"('loaded', 'previewed')" };
+		("DELETE FROM ferry_import WHERE id = $1 AND state IN "
+		 "('loaded', 'previewed')"),
+	};
 
 	return run_each(db, sql, sizeof(sql) / sizeof(sql[0]), id,
 		"discarding an import");
