@@ -14,9 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define LOAD_LINE_MAX ((size_t)64 << 20)
-
-static int check_record_entity(ferry_db *db, const char *entity)
+int ferry__record_check_entity(ferry_db *db, const char *entity)
 {
 	if (entity && ferry__is_catalog_entity(entity))
 		return ferry__error(db, FERRY_EINVALID, "%s records are "
@@ -36,8 +34,9 @@ static int check_sys_id(ferry_db *db, const char *sys_id)
 	return 0;
 }
 
-int ferry__record_convert(ferry_db *db, const char *entity,
-	const ferry_fieldset *fs, json_t *obj, ferry_value *values, int *set)
+/* Convert obj's values; with refs, a reference must name a record. */
+static int convert(ferry_db *db, const char *entity, const ferry_fieldset *fs,
+	json_t *obj, ferry_value *values, int *set, int refs)
 {
 	ferry_str err = FERRY_STR_INIT;
 	const char *key;
@@ -69,7 +68,7 @@ int ferry__record_convert(ferry_db *db, const char *entity,
 			goto done;
 		}
 		set[i] = 1;
-		if (f->type.base == FERRY_T_REF &&
+		if (refs && f->type.base == FERRY_T_REF &&
 		    values[i].kind == FERRY_V_TEXT) {
 			if ((error = ferry_store__record_exists(db, f->type.ref,
 			    values[i].s)) < 0)
@@ -87,6 +86,12 @@ int ferry__record_convert(ferry_db *db, const char *entity,
 done:
 	ferry_str_dispose(&err);
 	return error;
+}
+
+int ferry__record_convert(ferry_db *db, const char *entity,
+	const ferry_fieldset *fs, json_t *obj, ferry_value *values, int *set)
+{
+	return convert(db, entity, fs, obj, values, set, 1);
 }
 
 /* Defaults fill the fields an insert leaves out. */
@@ -154,12 +159,24 @@ static int check_object(ferry_db *db, const char *entity,
 	return 0;
 }
 
+int ferry__record_new_values(ferry_db *db, const char *entity,
+	const ferry_fieldset *fs, json_t *obj, ferry_value *values, int *set)
+{
+	int error;
+
+	if ((error = convert(db, entity, fs, obj, values, set, 0)) < 0)
+		return error;
+	return apply_defaults(db, fs, values, set);
+}
+
 /*
  * Write one JSON object: update the record it names, or insert it.
  * With `upsert`, a sys_id that does not exist yet is inserted under that
- * id (bulk loads); without, it is an error (put).
+ * id (bulk loads); without, it is an error (put).  An object without a
+ * sys_id is inserted under the one sys_id holds, or a new one when it is
+ * empty.
  */
-static int put_object(ferry_db *db, const char *entity,
+int ferry__record_put(ferry_db *db, const char *entity,
 	const ferry_fieldset *fs, json_t *obj, int upsert, char sys_id[37])
 {
 	ferry_write_opts o = FERRY_WRITE_LOCAL;
@@ -184,7 +201,7 @@ static int put_object(ferry_db *db, const char *entity,
 			return ferry__error(db, FERRY_ENOTFOUND, "no %s record "
 				"with sys_id %s; leave sys_id out to insert a "
 				"new record", entity, sys_id);
-	} else {
+	} else if (!sys_id[0]) {
 		ferry_uuid_new(sys_id);
 	}
 	values = ferry__calloc(fs->n ? fs->n : 1, sizeof(*values));
@@ -234,7 +251,7 @@ done:
 	return error;
 }
 
-static int parse_object(ferry_db *db, json_t **out, const char *text,
+int ferry__record_parse(ferry_db *db, json_t **out, const char *text,
 	size_t len)
 {
 	json_error_t jerr;
@@ -262,7 +279,7 @@ int ferry_record_put(ferry_buf *sys_id_out, ferry_db *db, const char *entity,
 {
 	ferry_fieldset fs = { NULL, 0 };
 	json_t *obj = NULL;
-	char sys_id[37];
+	char sys_id[37] = "";
 	int error;
 
 	FERRY_CHECK_DB(db);
@@ -270,10 +287,10 @@ int ferry_record_put(ferry_buf *sys_id_out, ferry_db *db, const char *entity,
 	if ((error = ferry_store__begin(db)) < 0)
 		return error;
 	if ((error = ferry__actor(db)) < 0 ||
-	    (error = check_record_entity(db, entity)) < 0 ||
+	    (error = ferry__record_check_entity(db, entity)) < 0 ||
 	    (error = ferry__fields(db, entity, &fs)) < 0 ||
-	    (error = parse_object(db, &obj, json, strlen(json))) < 0 ||
-	    (error = put_object(db, entity, &fs, obj, 0, sys_id)) < 0)
+	    (error = ferry__record_parse(db, &obj, json, strlen(json))) < 0 ||
+	    (error = ferry__record_put(db, entity, &fs, obj, 0, sys_id)) < 0)
 		goto done;
 	error = ferry__buf_set(db, sys_id_out, sys_id);
 done:
@@ -559,76 +576,6 @@ done:
 	return error;
 }
 
-/* Prefix the current message with the line it came from. */
-static int at_line(ferry_db *db, int error, uint64_t line)
-{
-	char *msg = ferry__strdup(ferry_errmsg(db));
-
-	ferry__error(db, error, "line %llu: %s", (unsigned long long)line,
-		msg ? msg : "");
-	ferry__free(msg);
-	return error;
-}
-
-int ferry_record_load(uint64_t *count, ferry_db *db, const char *entity,
-	FILE *in)
-{
-	ferry_fieldset fs = { NULL, 0 };
-	char *line = NULL, sys_id[37];
-	size_t cap = 0;
-	ssize_t len;
-	uint64_t lineno = 0, n = 0;
-	json_t *obj;
-	int error;
-
-	FERRY_CHECK_DB(db);
-	if (count)
-		*count = 0;
-	if ((error = ferry_store__begin(db)) < 0)
-		return error;
-	if ((error = ferry__actor(db)) < 0 ||
-	    (error = check_record_entity(db, entity)) < 0 ||
-	    (error = ferry__fields(db, entity, &fs)) < 0)
-		goto done;
-	while ((len = getline(&line, &cap, in)) >= 0) {
-		lineno++;
-		while (len > 0 && (line[len - 1] == '\n' ||
-		    line[len - 1] == '\r'))
-			line[--len] = '\0';
-		if (strspn(line, " \t") == (size_t)len)
-			continue;
-		if ((size_t)len > LOAD_LINE_MAX) {
-			error = ferry__error(db, FERRY_EINVALID, "line %llu is "
-				"longer than %zu bytes",
-				(unsigned long long)lineno, LOAD_LINE_MAX);
-			goto done;
-		}
-		if ((error = parse_object(db, &obj, line, (size_t)len)) < 0) {
-			error = at_line(db, error, lineno);
-			goto done;
-		}
-		error = put_object(db, entity, &fs, obj, 1, sys_id);
-		json_decref(obj);
-		if (error < 0) {
-			error = at_line(db, error, lineno);
-			goto done;
-		}
-		if (++n % 10000 == 0)
-			ferry__progress(db, "loading records", n, 0);
-	}
-	if (ferror(in))
-		error = ferry__error(db, FERRY_EIO, "cannot read the input");
-	if (!error)
-		ferry__progress(db, "loading records", n, n);
-done:
-	free(line);
-	ferry_fieldset_dispose(&fs);
-	error = ferry_store__end(db, error);
-	if (error == 0 && count)
-		*count = n;
-	return error;
-}
-
 int ferry_record_delete(ferry_db *db, const char *entity, const char *sys_id)
 {
 	ferry_write_opts o = FERRY_WRITE_LOCAL;
@@ -640,7 +587,7 @@ int ferry_record_delete(ferry_db *db, const char *entity, const char *sys_id)
 	if ((error = ferry_store__begin(db)) < 0)
 		return error;
 	if ((error = ferry__actor(db)) < 0 ||
-	    (error = check_record_entity(db, entity)) < 0 ||
+	    (error = ferry__record_check_entity(db, entity)) < 0 ||
 	    (error = ferry__fields(db, entity, &fs)) < 0 ||
 	    (error = check_sys_id(db, sys_id)) < 0)
 		goto done;
@@ -750,7 +697,7 @@ int ferry_record_restore_v2(ferry_buf *out, ferry_db *db, const char *entity,
 	if ((error = ferry_store__begin(db)) < 0)
 		return error;
 	if ((error = ferry__actor(db)) < 0 ||
-	    (error = check_record_entity(db, entity)) < 0 ||
+	    (error = ferry__record_check_entity(db, entity)) < 0 ||
 	    (error = ferry__fields(db, entity, &fs)) < 0 ||
 	    (error = check_sys_id(db, sys_id)) < 0)
 		goto done;

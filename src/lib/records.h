@@ -97,6 +97,38 @@ int ferry__record_write(ferry_db *db, const char *entity,
 int ferry__record_convert(ferry_db *db, const char *entity,
 	const ferry_fieldset *fs, json_t *obj, ferry_value *values, int *set);
 
+/* The steps of a put, which the bulk load (record_load.c) shares. */
+/* Refuse the catalog entities, changed with their own commands. */
+int ferry__record_check_entity(ferry_db *db, const char *entity);
+/* Parse one record document: a JSON object in valid UTF-8. */
+int ferry__record_parse(ferry_db *db, json_t **out, const char *text,
+	size_t len);
+/*
+ * Write one record document: update the record it names, or insert it.
+ * With upsert, a sys_id that does not exist yet is inserted under that
+ * id; without, that is an error.  A document without a sys_id is
+ * inserted under the one in sys_id, or a new one when sys_id is "".
+ * sys_id receives the record's.
+ */
+int ferry__record_put(ferry_db *db, const char *entity,
+	const ferry_fieldset *fs, json_t *obj, int upsert, char sys_id[37]);
+/*
+ * The values of a new record: obj converted as ferry__record_convert()
+ * does but without looking its references up (the caller does, for many
+ * records at once), and the defaults of the fields it leaves out.
+ */
+int ferry__record_new_values(ferry_db *db, const char *entity,
+	const ferry_fieldset *fs, json_t *obj, ferry_value *values, int *set);
+/*
+ * Insert n new records as ferry__record_write() inserts each in turn
+ * (the local rules of o, a version, the capture), a few statements for
+ * all of them.  The caller vouches that each sys_ids[i] is new: no row,
+ * no version (ferry_store__record_presence()), no two alike.
+ */
+int ferry__record_insert_many(ferry_db *db, const char *entity,
+	const ferry_fieldset *fs, const char *const *sys_ids,
+	ferry_value *const *values, size_t n, const ferry_write_opts *o);
+
 /* Capture a written version into the actor's current pack. */
 int ferry__capture(ferry_db *db, const char *entity, const char *sys_id,
 	int64_t version_id, int64_t parent_id);

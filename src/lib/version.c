@@ -79,8 +79,8 @@ void ferry__object_seal(char out[FERRY_HASH_HEX], const char *table,
 	ferry_hash_final_hex(&h, out);
 }
 
-int ferry__capture(ferry_db *db, const char *entity, const char *sys_id,
-	int64_t version_id, int64_t parent_id)
+/* The actor's current pack, which must be open to capture: its id. */
+static int capture_pack(ferry_db *db, int64_t *id)
 {
 	ferry_pack_row pack;
 	int error;
@@ -95,8 +95,36 @@ int ferry__capture(ferry_db *db, const char *entity, const char *sys_id,
 		return ferry__error(db, FERRY_ESTATE, "your current pack '%s' "
 			"is completed and frozen; switch with 'ferry pack use "
 			"NAME' (or reopen it)", pack.name);
-	return ferry_store__pack_capture(db, pack.id, entity, sys_id,
+	*id = pack.id;
+	return 0;
+}
+
+int ferry__capture(ferry_db *db, const char *entity, const char *sys_id,
+	int64_t version_id, int64_t parent_id)
+{
+	int64_t pack_id;
+	int error;
+
+	if ((error = capture_pack(db, &pack_id)) < 0)
+		return error;
+	return ferry_store__pack_capture(db, pack_id, entity, sys_id,
 		version_id, parent_id);
+}
+
+/*
+ * The local rules: a new record is open, a local change makes it
+ * changed, a protected one stays protected (imports bring their own).
+ * had is the record's policy before the write (open for a new one).
+ */
+static ferry_policy write_policy(const ferry_write_opts *o, int is_insert,
+	ferry_policy had)
+{
+	if (o->own_policy)
+		return o->policy;
+	if (is_insert)
+		return FERRY_POLICY_OPEN;
+	return had == FERRY_POLICY_PROTECTED ? FERRY_POLICY_PROTECTED :
+		FERRY_POLICY_CHANGED;
 }
 
 int ferry__record_write(ferry_db *db, const char *entity,
@@ -149,17 +177,7 @@ int ferry__record_write(ferry_db *db, const char *entity,
 			sys_id);
 		goto done;
 	}
-	/* The local rules: a new record is open, a local change makes it
-	 * changed, a protected one stays protected (imports bring their
-	 * own). */
-	if (o->own_policy)
-		policy = o->policy;
-	else if (is_insert)
-		policy = FERRY_POLICY_OPEN;
-	else if (had == FERRY_POLICY_PROTECTED)
-		policy = FERRY_POLICY_PROTECTED;
-	else
-		policy = FERRY_POLICY_CHANGED;
+	policy = write_policy(o, is_insert, had);
 	vendor = o->vendor >= 0 ? o->vendor : exists ? meta.vendor : 0;
 
 	/* The payload of a delete records what was deleted. */
@@ -229,5 +247,76 @@ done:
 	ferry_version_ref_dispose(&parent);
 	ferry_str_dispose(&payload);
 	ferry_str_dispose(&rkey);
+	return error;
+}
+
+/* The parts of a new record's insert version that are its own. */
+typedef struct {
+	ferry_str payload, rkey;
+	char hash[FERRY_HASH_HEX];
+	char now[FERRY_ISO_LEN];
+} insert_parts;
+
+int ferry__record_insert_many(ferry_db *db, const char *entity,
+	const ferry_fieldset *fs, const char *const *sys_ids,
+	ferry_value *const *values, size_t n, const ferry_write_opts *o)
+{
+	ferry_record_new *rows;
+	insert_parts *parts;
+	ferry_policy policy = write_policy(o, 1, FERRY_POLICY_OPEN);
+	int64_t pack_id = 0;
+	size_t i;
+	int error;
+
+	if (n == 0)
+		return 0;
+	if ((error = ferry__actor(db)) < 0 ||
+	    (o->capture && (error = capture_pack(db, &pack_id)) < 0))
+		return error;
+	rows = ferry__calloc(n, sizeof(*rows));
+	parts = ferry__calloc(n, sizeof(*parts));
+	if (!rows || !parts) {
+		error = ferry__oom(db);
+		goto done;
+	}
+	for (i = 0; i < n; i++) {
+		insert_parts *p = &parts[i];
+		ferry_version_row *v = &rows[i].version;
+
+		ferry_type__payload(&p->payload, fs, values[i]);
+		ferry__record_key(&p->rkey, entity, fs, values[i], sys_ids[i]);
+		if (ferry_str_failed(&p->payload) || ferry_str_failed(&p->rkey)) {
+			error = ferry__oom(db);
+			goto done;
+		}
+		ferry__version_hash(p->hash, entity, p->rkey.ptr, "insert",
+			p->payload.ptr, p->payload.size);
+		ferry__now_iso(db, p->now);
+		v->entity = entity;
+		v->sys_id = sys_ids[i];
+		v->rkey = p->rkey.ptr;
+		v->action = ferry_action_name(FERRY_ACTION_INSERT);
+		v->hash = p->hash;
+		v->payload = p->payload.ptr;
+		v->policy = ferry_policy_name(policy);
+		v->vendor = o->vendor >= 0 ? o->vendor : 0;
+		v->author = db->user;
+		v->at = p->now;
+		v->source = o->source;
+		v->import_id = o->import_id;
+		v->pack_id = pack_id;
+		rows[i].values = values[i];
+		rows[i].policy = policy;
+		rows[i].audit.user = db->user;
+		rows[i].audit.at = p->now;
+	}
+	error = ferry_store__record_insert_many(db, entity, fs, rows, n);
+done:
+	for (i = 0; parts && i < n; i++) {
+		ferry_str_dispose(&parts[i].payload);
+		ferry_str_dispose(&parts[i].rkey);
+	}
+	ferry__free(parts);
+	ferry__free(rows);
 	return error;
 }

@@ -233,6 +233,11 @@ typedef struct {
 typedef int (*ferry_record_entry_cb)(const ferry_record_entry *r,
 	void *payload);
 
+/* What ferry_store__record_presence() finds of a sys_id. */
+#define FERRY_PRESENT_ROW	1	/* the entity has a row with it */
+#define FERRY_PRESENT_VERSION	2	/* it has a version (kept after a
+					 * delete) */
+
 /* ---- versions ------------------------------------------------------- */
 
 typedef struct {
@@ -259,6 +264,15 @@ typedef struct {
 	ferry_str action;
 	ferry_str payload;
 } ferry_version_ref;
+
+/* A new record for ferry_store__record_insert_many(): its insert version
+ * (version.pack_id not 0: captured there) and its row. */
+typedef struct {
+	ferry_version_row version;
+	const ferry_value *values;	/* one per field of the fieldset */
+	ferry_policy policy;
+	ferry_audit audit;
+} ferry_record_new;
 
 void ferry_version_ref_dispose(ferry_version_ref *v);
 /* A version of a record as its history lists it. */

@@ -277,6 +277,14 @@ FERRY_STORE_OP(int, record_exists, (ferry_db *db, const char *entity,
 	const char *sys_id),
 	(db, entity, sys_id))
 /*
+ * For each of n sys_ids, what entity holds of it: present[i] gets
+ * FERRY_PRESENT_ROW and FERRY_PRESENT_VERSION bits (store.h).  A bulk
+ * load asks once for many records instead of once a record.
+ */
+FERRY_STORE_OP(int, record_presence, (ferry_db *db, const char *entity,
+	const char *const *sys_ids, size_t n, unsigned char *present),
+	(db, entity, sys_ids, n, present))
+/*
  * Write a row: insert (must not exist) or update.  values[i] belongs to
  * fs->fields[i]; only fields with set[i] non-zero are written on update.
  */
@@ -290,6 +298,18 @@ FERRY_STORE_OP(int, record_update, (ferry_db *db, const char *entity,
 	const char *sys_id, ferry_policy policy, int vendor,
 	const char *version, const ferry_audit *audit),
 	(db, entity, fs, values, set, sys_id, policy, vendor, version, audit))
+/*
+ * Write n new records of entity in one go: for each in order, what
+ * version_insert(&rows[i].version), then pack_capture(version.pack_id,
+ * entity, sys_id, the new version, 0) when version.pack_id is not 0,
+ * then record_insert() with the version's sys_id, vendor and hash do.
+ * The caller vouches that every row is new: an insert version without
+ * a parent, no row and no version of its sys_id stored, no two rows
+ * with one sys_id.  A bulk load's writes, a few statements a batch.
+ */
+FERRY_STORE_OP(int, record_insert_many, (ferry_db *db, const char *entity,
+	const ferry_fieldset *fs, const ferry_record_new *rows, size_t n),
+	(db, entity, fs, rows, n))
 /* The stored values of a record's fields (values has fs->n slots). */
 FERRY_STORE_OP(int, record_values, (ferry_db *db, const char *entity,
 	const ferry_fieldset *fs, const char *sys_id, ferry_value *values),

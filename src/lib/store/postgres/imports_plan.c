@@ -37,9 +37,18 @@ int ferry_pg__import_plan_reset(ferry_db *db, int64_t id)
 		"DELETE FROM ferry_import_problem WHERE import_id = $1",
 		"DELETE FROM ferry_import_field WHERE import_id = $1 AND scope = 1",
 	};
+	int error;
 
-	return run_each(db, sql, sizeof(sql) / sizeof(sql[0]), id,
-		"planning");
+	if ((error = run_each(db, sql, sizeof(sql) / sizeof(sql[0]), id,
+	    "planning")) < 0)
+		return error;
+	/* The staged items were written in this transaction or just
+	 * before, where autovacuum has not seen them: without statistics
+	 * the planner takes the package's items for a handful and checks
+	 * references with nested loops, each pair parsing a payload
+	 * (49 s for 20,000 items).  ANALYZE counts this transaction's own
+	 * rows. */
+	return ferry_pg__exec(db, "ANALYZE ferry_import_item");
 }
 
 /* The canonical JSON text of column f of row t (types.h), as SQLite's
@@ -463,6 +472,11 @@ int ferry_pg__import_problems_records(ferry_db *db, int64_t id,
 	const char *params[] = { ferry_pg__num(&n, id) };
 	int t, error;
 
+	/* Every record is planned by now: the problems' statements join
+	 * the plan, which the planner must know the size of
+	 * (ferry_pg__import_plan_reset()). */
+	if ((error = ferry_pg__exec(db, "ANALYZE ferry_import_plan")) < 0)
+		return error;
 	ferry_str_puts(&sql, "WITH k AS MATERIALIZED (SELECT i.import_id AS "
 		"import_id, i.item AS item, i.entity AS entity, i.rkey AS "
 		"rkey, i.sys_id AS sys_id, i.action AS action, i.version AS "

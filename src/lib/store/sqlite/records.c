@@ -74,6 +74,44 @@ int ferry_sqlite__record_exists(ferry_db *db, const char *entity,
 	return error < 0 ? error : 1;
 }
 
+/* 1 when entity's record sys_id has a version, 0 when not. */
+static int has_version(ferry_db *db, const char *entity, const char *sys_id)
+{
+	sqlite3_stmt *st;
+	int error, rc;
+
+	if ((error = ferry_sq__prepare(db, "SELECT 1 FROM ferry_version WHERE "
+	    "entity = ?1 AND sys_id = ?2 LIMIT 1", &st)) < 0)
+		return error;
+	sqlite3_bind_text(st, 1, entity, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, sys_id, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(st);
+	ferry_sq__reset(st);
+	if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+		return rc == SQLITE_ROW;
+	return ferry_sq__error(db, rc, "reading versions");
+}
+
+/* One lookup a record: SQLite answers each from its own pages, so a set
+ * would save nothing. */
+int ferry_sqlite__record_presence(ferry_db *db, const char *entity,
+	const char *const *sys_ids, size_t n, unsigned char *present)
+{
+	size_t i;
+	int row, version;
+
+	for (i = 0; i < n; i++) {
+		if ((row = ferry_sqlite__record_exists(db, entity,
+		    sys_ids[i])) < 0)
+			return row;
+		if ((version = has_version(db, entity, sys_ids[i])) < 0)
+			return version;
+		present[i] = (unsigned char)((row ? FERRY_PRESENT_ROW : 0) |
+			(version ? FERRY_PRESENT_VERSION : 0));
+	}
+	return 0;
+}
+
 int ferry_sqlite__record_insert(ferry_db *db, const char *entity,
 	const ferry_fieldset *fs, const ferry_value *values,
 	const char *sys_id, ferry_policy policy, int vendor,
@@ -109,6 +147,30 @@ int ferry_sqlite__record_insert(ferry_db *db, const char *entity,
 	for (i = 0; i < fs->n; i++)
 		bind_value(st, (int)i + 7, &values[i]);
 	return ferry_sq__done(db, st, "inserting a record");
+}
+
+/* The writes of each record in turn: batching them into multi-row
+ * statements gained nothing on SQLite (docs/performance.md). */
+int ferry_sqlite__record_insert_many(ferry_db *db, const char *entity,
+	const ferry_fieldset *fs, const ferry_record_new *rows, size_t n)
+{
+	const ferry_version_row *v;
+	int64_t id;
+	size_t i;
+	int error = 0;
+
+	for (i = 0; i < n && !error; i++) {
+		v = &rows[i].version;
+		if ((error = ferry_sqlite__version_insert(db, v, &id)) < 0)
+			break;
+		if (v->pack_id && (error = ferry_sqlite__pack_capture(db,
+		    v->pack_id, entity, v->sys_id, id, 0)) < 0)
+			break;
+		error = ferry_sqlite__record_insert(db, entity, fs,
+			rows[i].values, v->sys_id, rows[i].policy, v->vendor,
+			v->hash, &rows[i].audit);
+	}
+	return error;
 }
 
 int ferry_sqlite__record_update(ferry_db *db, const char *entity,

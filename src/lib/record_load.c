@@ -1,0 +1,399 @@
+/*
+ * record_load.c - `ferry record load`: JSON Lines into an entity, a batch
+ * of lines at a time.
+ *
+ * Every line is what a put of it would be, in line order, with the same
+ * errors.  What makes a batch cheaper is that most lines of a bulk load
+ * are new records: for those, the store is asked once a batch whether
+ * their sys_ids and the records they refer to exist
+ * (ferry_store__record_presence), and their writes go out together
+ * (ferry__record_insert_many).  A line that is anything else (an update,
+ * an error, a sys_id met earlier in the batch, a reference to a record
+ * not known to exist) goes through the put path of record.c in its turn,
+ * after the new records before it are written, so it sees them.  On a
+ * server store this turns about ten round trips a record into a few a
+ * batch; SQLite does the same lookups either way.
+ */
+#include "records.h"
+
+#include "alloc.h"
+#include "store/store.h"
+#include "text.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define LOAD_LINE_MAX ((size_t)64 << 20)
+/* Lines a batch: large enough that a round trip is little a record,
+ * small enough that a batch's values stay a few MB. */
+#define LOAD_BATCH 1000
+/* Slots of the batch's sys_id set: a power of two above twice the
+ * batch. */
+#define SEEN_SLOTS 4096
+
+typedef struct {
+	json_t *obj;
+	uint64_t line;
+	char sys_id[37];	/* given, or made for a line without one */
+	int fresh;		/* may be a new record written in the batch */
+	ferry_value *values;	/* a fresh line's values (fs->n) */
+	int *set;
+} load_line;
+
+typedef struct {
+	ferry_db *db;
+	const char *entity;
+	const ferry_fieldset *fs;
+	ferry_write_opts o;
+	load_line lines[LOAD_BATCH];
+	size_t n;
+	uint64_t count;		/* lines written */
+	int *refs;		/* indexes of fs's reference fields */
+	size_t nrefs;
+	unsigned char *present;	/* each line's own sys_id */
+	unsigned char *ref_present;	/* [line * nrefs + k] */
+	const char **ids;	/* lookup arguments */
+	size_t *at;		/* the line of each lookup argument */
+	int seen[SEEN_SLOTS];	/* line index + 1 of each sys_id met */
+	/* the new records waiting to be written, in line order */
+	const char *pending_ids[LOAD_BATCH];
+	ferry_value *pending_values[LOAD_BATCH];
+	size_t pending_line[LOAD_BATCH];
+	size_t npending;
+} loader;
+
+/* Prefix the current message with the line it came from. */
+static int at_line(ferry_db *db, int error, uint64_t line)
+{
+	char *msg = ferry__strdup(ferry_errmsg(db));
+
+	ferry__error(db, error, "line %llu: %s", (unsigned long long)line,
+		msg ? msg : "");
+	ferry__free(msg);
+	return error;
+}
+
+static uint32_t seen_hash(const char *s)
+{
+	uint32_t h = 2166136261u;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+/* The batch line index of sys_id among the lines met so far, or -1. */
+static int seen_find(const loader *l, const char *sys_id)
+{
+	uint32_t i = seen_hash(sys_id) & (SEEN_SLOTS - 1);
+
+	for (; l->seen[i]; i = (i + 1) & (SEEN_SLOTS - 1))
+		if (!strcmp(l->lines[l->seen[i] - 1].sys_id, sys_id))
+			return l->seen[i] - 1;
+	return -1;
+}
+
+static void seen_add(loader *l, size_t line)
+{
+	uint32_t i = seen_hash(l->lines[line].sys_id) & (SEEN_SLOTS - 1);
+
+	if (!l->lines[line].sys_id[0] || seen_find(l, l->lines[line].sys_id)
+	    >= 0)
+		return;
+	while (l->seen[i])
+		i = (i + 1) & (SEEN_SLOTS - 1);
+	l->seen[i] = (int)line + 1;
+}
+
+static void line_dispose(loader *l, load_line *ln)
+{
+	json_decref(ln->obj);
+	if (ln->values)
+		ferry_values_dispose(ln->values, l->fs->n);
+	ferry__free(ln->set);
+	memset(ln, 0, sizeof(*ln));
+}
+
+/*
+ * Take a parsed line into the batch: its sys_id (a new one, made now in
+ * line order as a put would, when it has none), and for a line that may
+ * be a new record its values.  Failing here only sends the line the put
+ * way, which then fails with the right message in its turn.
+ */
+static int take_line(loader *l, json_t *obj, uint64_t lineno)
+{
+	load_line *ln = &l->lines[l->n++];
+	json_t *jid = json_object_get(obj, "sys_id");
+	size_t nf = l->fs->n ? l->fs->n : 1;
+
+	memset(ln, 0, sizeof(*ln));
+	ln->obj = obj;
+	ln->line = lineno;
+	if (jid && !json_is_null(jid)) {
+		if (!json_is_string(jid) ||
+		    !ferry_sys_id_valid(json_string_value(jid)))
+			return 0;
+		snprintf(ln->sys_id, sizeof(ln->sys_id), "%s",
+			json_string_value(jid));
+	} else {
+		ferry_uuid_new(ln->sys_id);
+	}
+	if (ferry__is_system_entity(l->entity))
+		return 0;	/* their objects have rules of their own */
+	ln->values = ferry__calloc(nf, sizeof(*ln->values));
+	ln->set = ferry__calloc(nf, sizeof(*ln->set));
+	if (!ln->values || !ln->set)
+		return ferry__oom(l->db);
+	ln->fresh = ferry__record_new_values(l->db, l->entity, l->fs, obj,
+		ln->values, ln->set) == 0;
+	return 0;
+}
+
+/* Ask the store about the fresh lines' sys_ids and references. */
+static int look_up(loader *l)
+{
+	unsigned char *found = l->present + LOAD_BATCH;
+	size_t i, k, m;
+	int error;
+
+	for (i = m = 0; i < l->n; i++)
+		if (l->lines[i].fresh) {
+			l->ids[m] = l->lines[i].sys_id;
+			l->at[m++] = i;
+		}
+	memset(l->present, 0, l->n);
+	if ((error = ferry_store__record_presence(l->db, l->entity, l->ids, m,
+	    found)) < 0)
+		return error;
+	for (i = 0; i < m; i++)
+		l->present[l->at[i]] = found[i];
+	memset(l->ref_present, 0, l->n * (l->nrefs ? l->nrefs : 1));
+	for (k = 0; k < l->nrefs; k++) {
+		const ferry_field *f = &l->fs->fields[l->refs[k]];
+
+		for (i = m = 0; i < l->n; i++) {
+			const load_line *ln = &l->lines[i];
+
+			if (!ln->fresh ||
+			    ln->values[l->refs[k]].kind != FERRY_V_TEXT)
+				continue;
+			l->ids[m] = ln->values[l->refs[k]].s;
+			l->at[m++] = i;
+		}
+		if ((error = ferry_store__record_presence(l->db, f->type.ref,
+		    l->ids, m, found)) < 0)
+			return error;
+		for (i = 0; i < m; i++)
+			l->ref_present[l->at[i] * l->nrefs + k] = found[i];
+	}
+	return 0;
+}
+
+/* A fresh line is a new record whose references all hold: the store has
+ * them, or (its own entity) a line before it in the batch made them. */
+static int is_new(const loader *l, size_t i)
+{
+	const load_line *ln = &l->lines[i];
+	size_t k;
+
+	if (!ln->fresh || l->present[i] || seen_find(l, ln->sys_id) >= 0)
+		return 0;
+	for (k = 0; k < l->nrefs; k++) {
+		const ferry_field *f = &l->fs->fields[l->refs[k]];
+		const ferry_value *v = &ln->values[l->refs[k]];
+
+		if (v->kind != FERRY_V_TEXT ||
+		    (l->ref_present[i * l->nrefs + k] & FERRY_PRESENT_ROW))
+			continue;
+		if (strcmp(f->type.ref, l->entity) != 0 ||
+		    seen_find(l, v->s) < 0)
+			return 0;
+	}
+	return 1;
+}
+
+/* Write the new records waiting; a failure is the first one's line. */
+static int write_pending(loader *l)
+{
+	int error;
+
+	if (l->npending == 0)
+		return 0;
+	error = ferry__record_insert_many(l->db, l->entity, l->fs,
+		l->pending_ids, l->pending_values, l->npending, &l->o);
+	if (error < 0)
+		error = at_line(l->db, error,
+			l->lines[l->pending_line[0]].line);
+	l->npending = 0;
+	return error;
+}
+
+/* Write the batch's lines in order, then empty it. */
+static int flush(loader *l)
+{
+	size_t i;
+	int error = 0;
+
+	if (l->n == 0)
+		return 0;
+	memset(l->seen, 0, sizeof(l->seen));
+	if ((error = look_up(l)) < 0)
+		goto done;
+	for (i = 0; i < l->n; i++) {
+		load_line *ln = &l->lines[i];
+
+		if (is_new(l, i)) {
+			l->pending_ids[l->npending] = ln->sys_id;
+			l->pending_values[l->npending] = ln->values;
+			l->pending_line[l->npending++] = i;
+		} else if ((error = write_pending(l)) < 0) {
+			goto done;
+		} else if ((error = ferry__record_put(l->db, l->entity, l->fs,
+		    ln->obj, 1, ln->sys_id)) < 0) {
+			error = at_line(l->db, error, ln->line);
+			goto done;
+		}
+		seen_add(l, i);
+		if (++l->count % 10000 == 0)
+			ferry__progress(l->db, "loading records", l->count, 0);
+	}
+	error = write_pending(l);
+done:
+	for (i = 0; i < l->n; i++)
+		line_dispose(l, &l->lines[i]);
+	l->n = 0;
+	l->npending = 0;
+	return error;
+}
+
+static int loader_init(loader *l, ferry_db *db, const char *entity,
+	const ferry_fieldset *fs)
+{
+	static const ferry_write_opts local = FERRY_WRITE_LOCAL;
+	size_t i, nrefs;
+
+	memset(l, 0, sizeof(*l));
+	l->db = db;
+	l->entity = entity;
+	l->fs = fs;
+	l->o = local;
+	for (i = 0; i < fs->n; i++)
+		if (fs->fields[i].type.base == FERRY_T_REF)
+			l->nrefs++;
+	nrefs = l->nrefs ? l->nrefs : 1;
+	l->refs = ferry__calloc(nrefs, sizeof(*l->refs));
+	/* present holds each line's own, then a lookup's answers */
+	l->present = ferry__calloc(2 * LOAD_BATCH, 1);
+	l->ref_present = ferry__calloc(LOAD_BATCH * nrefs, 1);
+	l->ids = ferry__calloc(LOAD_BATCH, sizeof(*l->ids));
+	l->at = ferry__calloc(LOAD_BATCH, sizeof(*l->at));
+	if (!l->refs || !l->present || !l->ref_present || !l->ids || !l->at)
+		return ferry__oom(db);
+	for (i = l->nrefs = 0; i < fs->n; i++)
+		if (fs->fields[i].type.base == FERRY_T_REF)
+			l->refs[l->nrefs++] = (int)i;
+	return 0;
+}
+
+static void loader_dispose(loader *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		line_dispose(l, &l->lines[i]);
+	ferry__free(l->refs);
+	ferry__free(l->present);
+	ferry__free(l->ref_present);
+	ferry__free(l->ids);
+	ferry__free(l->at);
+}
+
+/* Read every line into batches; a line that does not parse ends the
+ * load after the lines before it, as it would one line at a time. */
+static int load_lines(loader *l, FILE *in)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	uint64_t lineno = 0;
+	json_t *obj;
+	int error = 0;
+
+	while ((len = getline(&line, &cap, in)) >= 0) {
+		lineno++;
+		while (len > 0 && (line[len - 1] == '\n' ||
+		    line[len - 1] == '\r'))
+			line[--len] = '\0';
+		if (strspn(line, " \t") == (size_t)len)
+			continue;
+		if ((size_t)len > LOAD_LINE_MAX) {
+			if ((error = flush(l)) == 0)
+				error = ferry__error(l->db, FERRY_EINVALID,
+					"line %llu is longer than %zu bytes",
+					(unsigned long long)lineno,
+					LOAD_LINE_MAX);
+			goto done;
+		}
+		if ((error = ferry__record_parse(l->db, &obj, line,
+		    (size_t)len)) < 0) {
+			/* The lines before it first: their error comes
+			 * first. */
+			char *msg = ferry__strdup(ferry_errmsg(l->db));
+			int bad = error;
+
+			if ((error = flush(l)) == 0)
+				error = at_line(l->db, ferry__error(l->db, bad,
+					"%s", msg ? msg : ""), lineno);
+			ferry__free(msg);
+			goto done;
+		}
+		if ((error = take_line(l, obj, lineno)) < 0 ||
+		    (l->n == LOAD_BATCH && (error = flush(l)) < 0))
+			goto done;
+	}
+	if (ferror(in)) {
+		if ((error = flush(l)) == 0)
+			error = ferry__error(l->db, FERRY_EIO, "cannot read the "
+				"input");
+		goto done;
+	}
+	error = flush(l);
+done:
+	free(line);
+	return error;
+}
+
+int ferry_record_load(uint64_t *count, ferry_db *db, const char *entity,
+	FILE *in)
+{
+	ferry_fieldset fs = { NULL, 0 };
+	loader *l = NULL;
+	int error;
+
+	FERRY_CHECK_DB(db);
+	if (count)
+		*count = 0;
+	if ((error = ferry_store__begin(db)) < 0)
+		return error;
+	if ((error = ferry__actor(db)) < 0 ||
+	    (error = ferry__record_check_entity(db, entity)) < 0 ||
+	    (error = ferry__fields(db, entity, &fs)) < 0)
+		goto done;
+	if ((l = ferry__calloc(1, sizeof(*l))) == NULL) {
+		error = ferry__oom(db);
+		goto done;
+	}
+	if ((error = loader_init(l, db, entity, &fs)) < 0 ||
+	    (error = load_lines(l, in)) < 0)
+		goto done;
+	ferry__progress(db, "loading records", l->count, l->count);
+done:
+	if (l) {
+		loader_dispose(l);
+		if (error == 0 && count)
+			*count = l->count;
+	}
+	ferry__free(l);
+	ferry_fieldset_dispose(&fs);
+	return ferry_store__end(db, error);
+}

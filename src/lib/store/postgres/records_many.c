@@ -1,0 +1,340 @@
+/*
+ * records_many.c - the PostgreSQL store's set-wise record operations for
+ * bulk loads: what many records' sys_ids hold, and new records written a
+ * batch at a time.  Each is a few statements over array parameters
+ * (unnest), whatever the number of records, where the one-record
+ * operations cost a round trip to the server each.
+ *
+ * Rows are unnested WITH ORDINALITY and inserted in that order, so ids
+ * are handed out in the caller's order, as one insert after another
+ * would.
+ */
+#include "plan_sql.h"
+#include "sqltext.h"
+
+#include "alloc.h"
+
+#include <string.h>
+
+int ferry_pg__record_presence(ferry_db *db, const char *entity,
+	const char *const *sys_ids, size_t n, unsigned char *present)
+{
+	ferry_str sql = FERRY_STR_INIT;
+	ferry_pg_array ids;
+	const char *params[2] = { entity, NULL };
+	PGresult *res = NULL;
+	size_t i;
+	int error, r;
+
+	memset(present, 0, n);
+	if (n == 0)
+		return 0;
+	ferry_pg_array_init(&ids);
+	for (i = 0; i < n; i++)
+		ferry_pg_array_text(&ids, sys_ids[i], strlen(sys_ids[i]));
+	if ((params[1] = ferry_pg_array_done(&ids)) == NULL) {
+		ferry_pg_array_dispose(&ids);
+		ferry_str_dispose(&sql);
+		return ferry__oom(db);
+	}
+	ferry_str_puts(&sql, "SELECT s.i, (t.sys_id IS NOT NULL)::int, "
+		"EXISTS (SELECT 1 FROM ferry_version v WHERE v.entity = "
+		"$1::text AND v.sys_id = s.id)::int FROM unnest($2::text[]) "
+		"WITH ORDINALITY AS s(id, i) LEFT JOIN ");
+	ferry_pg__table(&sql, entity);
+	ferry_str_puts(&sql, " t ON t.sys_id = s.id");
+	error = ferry_pg__query_str(db, &sql, 2, params, &res,
+		"reading records");
+	ferry_pg_array_dispose(&ids);
+	if (error < 0)
+		return error;
+	for (r = 0; r < PQntuples(res); r++) {
+		int64_t at = ferry_pg__int(res, r, 0);
+
+		if (at < 1 || (uint64_t)at > n)
+			continue;
+		present[at - 1] = (unsigned char)(
+			(ferry_pg__int(res, r, 1) ? FERRY_PRESENT_ROW : 0) |
+			(ferry_pg__int(res, r, 2) ? FERRY_PRESENT_VERSION : 0));
+	}
+	PQclear(res);
+	return 0;
+}
+
+/* Array parameters, one per column, filled row by row. */
+typedef struct {
+	ferry_pg_array *col;
+	const char **params;
+	size_t n;
+} columns;
+
+static int columns_new(ferry_db *db, columns *c, size_t n)
+{
+	size_t i;
+
+	c->n = 0;
+	c->col = ferry__calloc(n, sizeof(*c->col));
+	c->params = ferry__calloc(n, sizeof(*c->params));
+	if (!c->col || !c->params) {
+		ferry__free(c->col);
+		ferry__free(c->params);
+		c->col = NULL;
+		c->params = NULL;
+		return ferry__oom(db);
+	}
+	for (i = 0; i < n; i++)
+		ferry_pg_array_init(&c->col[i]);
+	c->n = n;
+	return 0;
+}
+
+static void columns_dispose(columns *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->n; i++)
+		ferry_pg_array_dispose(&c->col[i]);
+	ferry__free(c->col);
+	ferry__free(c->params);
+}
+
+static void put_text(columns *c, size_t i, const char *v)
+{
+	ferry_pg_array_text(&c->col[i], v, v ? strlen(v) : 0);
+}
+
+static void put_value(columns *c, size_t i, const ferry_value *v)
+{
+	ferry_pg_num num;
+
+	switch (v->kind) {
+	case FERRY_V_NULL:
+		ferry_pg_array_text(&c->col[i], NULL, 0);
+		break;
+	case FERRY_V_INT:
+		put_text(c, i, ferry_pg__num(&num, v->i));
+		break;
+	case FERRY_V_TEXT:
+		ferry_pg_array_text(&c->col[i], v->s ? v->s : "",
+			v->s ? v->len : 0);
+		break;
+	}
+}
+
+/* Close every array into its parameter; FERRY_ENOMEM-like failure when
+ * one did not build. */
+static int columns_done(ferry_db *db, columns *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->n; i++)
+		if ((c->params[i] = ferry_pg_array_done(&c->col[i])) == NULL)
+			return ferry__oom(db);
+	return 0;
+}
+
+/* "ROWS FROM (unnest($k::type[]), ...) WITH ORDINALITY AS u(c1, .., o)"
+ * for columns first..first+n-1 of the parameters; types[i] is "text" or
+ * "bigint".  ROWS FROM takes any number of arrays (unnest() of several
+ * arrays is a function call, held to 100 arguments). */
+static void rows_from(ferry_str *sql, int first, size_t n,
+	const char *const *types)
+{
+	size_t i;
+
+	ferry_str_puts(sql, "ROWS FROM (");
+	for (i = 0; i < n; i++)
+		ferry_str_printf(sql, "%sunnest($%d::%s[])", i ? ", " : "",
+			first + (int)i, types[i]);
+	ferry_str_puts(sql, ") WITH ORDINALITY AS u(");
+	for (i = 0; i < n; i++)
+		ferry_str_printf(sql, "c%zu, ", i + 1);
+	ferry_str_puts(sql, "o)");
+}
+
+/* The version columns, $2..$13 after the entity in $1. */
+#define VERSION_COLUMNS 12
+
+static const char *const version_types[VERSION_COLUMNS] = { "text", "text",
+	"text", "text", "text", "text", "bigint", "text", "text", "bigint",
+	"text", "bigint" };
+
+/* Insert the versions; ids[i] receives rows[i]'s. */
+static int insert_versions(ferry_db *db, const char *entity,
+	const ferry_record_new *rows, size_t n, int64_t *ids)
+{
+	ferry_str sql = FERRY_STR_INIT;
+	const char *params[1 + VERSION_COLUMNS];
+	ferry_pg_num num;
+	columns c;
+	PGresult *res = NULL;
+	size_t i;
+	int error;
+
+	if ((error = columns_new(db, &c, VERSION_COLUMNS)) < 0)
+		return error;
+	for (i = 0; i < n; i++) {
+		const ferry_version_row *v = &rows[i].version;
+
+		put_text(&c, 0, v->sys_id);
+		put_text(&c, 1, v->rkey);
+		put_text(&c, 2, v->action);
+		put_text(&c, 3, v->hash);
+		put_text(&c, 4, v->payload);
+		put_text(&c, 5, v->policy);
+		put_text(&c, 6, ferry_pg__num(&num, v->vendor ? 1 : 0));
+		put_text(&c, 7, v->author);
+		put_text(&c, 8, v->at);
+		put_text(&c, 9, ferry_pg__num(&num, v->pack_id));
+		put_text(&c, 10, v->source);
+		put_text(&c, 11, ferry_pg__num(&num, v->import_id));
+	}
+	if ((error = columns_done(db, &c)) < 0)
+		goto done;
+	params[0] = entity;
+	memcpy(params + 1, c.params, sizeof(*params) * VERSION_COLUMNS);
+	ferry_str_puts(&sql, "WITH ins AS (INSERT INTO ferry_version (entity, "
+		"sys_id, rkey, action, hash, parent, parent_id, payload, "
+		"policy, vendor, author, at, pack_id, source, import_id) "
+		"SELECT $1::text, c1, c2, c3, c4, NULL, NULL, c5, c6, c7, c8, "
+		"c9, nullif(c10, 0), c11, nullif(c12, 0) FROM ");
+	rows_from(&sql, 2, VERSION_COLUMNS, version_types);
+	ferry_str_puts(&sql, " ORDER BY o RETURNING id, sys_id) SELECT id, "
+		"sys_id FROM ins ORDER BY id");
+	if ((error = ferry_pg__query_str(db, &sql, 1 + VERSION_COLUMNS,
+	    params, &res, "writing versions")) < 0)
+		goto done;
+	/* Ids follow the insert's order, which is the rows'. */
+	for (i = 0; i < n && !error; i++) {
+		if ((size_t)PQntuples(res) != n || strcmp(ferry_pg__str(res,
+		    (int)i, 1), rows[i].version.sys_id) != 0)
+			error = ferry__error(db, FERRY_ERROR, "writing versions: "
+				"the server handed back %d ids for %zu rows, "
+				"out of order", PQntuples(res), n);
+		else
+			ids[i] = ferry_pg__int(res, (int)i, 0);
+	}
+	PQclear(res);
+done:
+	columns_dispose(&c);
+	return error;
+}
+
+static const char *const capture_types[3] = { "bigint", "text", "bigint" };
+
+/* pack_capture() of each new version with no base: the item points at
+ * the version, keeps no base and no old values. */
+static int capture_versions(ferry_db *db, const char *entity,
+	const ferry_record_new *rows, size_t n, const int64_t *ids)
+{
+	ferry_str sql = FERRY_STR_INIT;
+	const char *params[4];
+	ferry_pg_num num;
+	columns c;
+	size_t i, k = 0;
+	int error;
+
+	if ((error = columns_new(db, &c, 3)) < 0)
+		return error;
+	for (i = 0; i < n; i++) {
+		if (!rows[i].version.pack_id)
+			continue;
+		put_text(&c, 0, ferry_pg__num(&num, rows[i].version.pack_id));
+		put_text(&c, 1, rows[i].version.sys_id);
+		put_text(&c, 2, ferry_pg__num(&num, ids[i]));
+		k++;
+	}
+	if (k == 0 || (error = columns_done(db, &c)) < 0)
+		goto done;
+	params[0] = entity;
+	memcpy(params + 1, c.params, sizeof(*params) * 3);
+	ferry_str_puts(&sql, "INSERT INTO ferry_pack_item (pack_id, entity, "
+		"sys_id, version_id, base_id, base, old) SELECT c1, $1::text, "
+		"c2, c3, NULL, NULL, NULL FROM ");
+	rows_from(&sql, 2, 3, capture_types);
+	ferry_str_puts(&sql, " ORDER BY o ON CONFLICT (pack_id, entity, "
+		"sys_id) DO UPDATE SET version_id = excluded.version_id, old = "
+		"NULL");
+	error = ferry_pg__query_str(db, &sql, 4, params, NULL,
+		"capturing versions");
+done:
+	columns_dispose(&c);
+	return error;
+}
+
+/* The system columns of a new row: $1.. in this order. */
+#define ROW_SYS 6
+
+/* Insert the entity rows. */
+static int insert_rows(ferry_db *db, const char *entity,
+	const ferry_fieldset *fs, const ferry_record_new *rows, size_t n)
+{
+	ferry_str sql = FERRY_STR_INIT;
+	const char **types = NULL;
+	ferry_pg_num num;
+	columns c;
+	size_t i, j, ncol = ROW_SYS + fs->n;
+	int error;
+
+	if ((error = columns_new(db, &c, ncol)) < 0)
+		return error;
+	if ((types = ferry__calloc(ncol, sizeof(*types))) == NULL) {
+		error = ferry__oom(db);
+		goto done;
+	}
+	for (j = 0; j < ncol; j++)
+		types[j] = j == 4 ? "bigint" : "text";
+	for (i = 0; i < n; i++) {
+		const ferry_record_new *r = &rows[i];
+
+		put_text(&c, 0, r->version.sys_id);
+		put_text(&c, 1, r->audit.at);
+		put_text(&c, 2, r->audit.user);
+		put_text(&c, 3, ferry_policy_name(r->policy));
+		put_text(&c, 4, ferry_pg__num(&num, r->version.vendor ? 1 :
+			0));
+		put_text(&c, 5, r->version.hash);
+		for (j = 0; j < fs->n; j++)
+			put_value(&c, ROW_SYS + j, &r->values[j]);
+	}
+	if ((error = columns_done(db, &c)) < 0)
+		goto done;
+	ferry_str_puts(&sql, "INSERT INTO ");
+	ferry_pg__table(&sql, entity);
+	ferry_str_puts(&sql, " (sys_id, sys_created_at, sys_created_by, "
+		"sys_updated_at, sys_updated_by, sys_policy, sys_vendor, "
+		"sys_version");
+	for (j = 0; j < fs->n; j++) {
+		ferry_str_puts(&sql, ", ");
+		ferry_pg__ident(&sql, fs->fields[j].name);
+	}
+	ferry_str_puts(&sql, ") SELECT c1, c2, c3, c2, c3, c4, c5, c6");
+	for (j = 0; j < fs->n; j++)
+		ferry_str_printf(&sql, ", c%zu", ROW_SYS + j + 1);
+	ferry_str_puts(&sql, " FROM ");
+	rows_from(&sql, 1, ncol, types);
+	ferry_str_puts(&sql, " ORDER BY o");
+	error = ferry_pg__query_str(db, &sql, (int)ncol, c.params, NULL,
+		"inserting records");
+done:
+	ferry__free(types);
+	columns_dispose(&c);
+	return error;
+}
+
+int ferry_pg__record_insert_many(ferry_db *db, const char *entity,
+	const ferry_fieldset *fs, const ferry_record_new *rows, size_t n)
+{
+	int64_t *ids;
+	int error;
+
+	if (n == 0)
+		return 0;
+	if ((ids = ferry__calloc(n, sizeof(*ids))) == NULL)
+		return ferry__oom(db);
+	if ((error = insert_versions(db, entity, rows, n, ids)) == 0 &&
+	    (error = capture_versions(db, entity, rows, n, ids)) == 0)
+		error = insert_rows(db, entity, fs, rows, n);
+	ferry__free(ids);
+	return error;
+}
