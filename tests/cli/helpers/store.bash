@@ -70,13 +70,40 @@ dump_instance() {
 		NF { print }'
 }
 
+# is_pg_backup PATH: PATH is a PostgreSQL instance's backup (a pg_dump
+# archive: "PGDMP" first).
+is_pg_backup() {
+	[ -f "$1" ] && [ "$(head -c 5 "$1")" = PGDMP ]
+}
+
+# backup_database PATH: a database holding the pg_dump archive PATH,
+# restored once per content, where a scenario reads a backup as it reads
+# a SQLite file.
+backup_database() {
+	local db
+	db=ferry_backup_$(sha1sum <"$1" | cut -c1-16)
+	if ! psql -X -q -A -t -d postgres -c "SELECT 1 FROM pg_database WHERE datname = '$db'" | grep -q 1; then
+		createdb "$db" || return
+		echo "$db" >>"$BATS_TEST_TMPDIR/.ferry-pg-databases"
+		pg_restore --no-owner -d "$db" "$1" || return
+	fi
+	echo "$db"
+}
+
 if on_postgres; then
 	# sqlite3 PATH [SQL|.dump]: where a scenario reads or changes the
-	# instance file directly, the same SQL runs on its database.  An
-	# existing file (a backup, a foreign file) is still SQLite's; a
+	# instance file directly, the same SQL runs on its database; on a
+	# PostgreSQL backup, on a database it is restored into.  Another
+	# existing file (a foreign file) is still SQLite's; a
 	# missing database is made, as sqlite3 makes a missing file.
 	sqlite3() {
 		local path=$1 db
+		if [ $# -ge 2 ] && is_pg_backup "$path"; then
+			shift
+			db=$(backup_database "$path") || return
+			pg_sql "$db" "$(sqlite_words "$1")"
+			return
+		fi
 		if [ $# -eq 0 ] || [[ "$path" == -* ]] || [ -e "$path" ]; then
 			command sqlite3 "$@"
 			return
@@ -105,7 +132,13 @@ fi
 # schema ferry (without _seq, the store's stand-in for SQLite's hidden
 # rowid), a name given to each unnamed subquery in FROM, which
 # PostgreSQL 15 requires, and a type (text) to the one column of
-# `CREATE TABLE t (x)`.
+# `CREATE TABLE t (x)`; and SQLite's loose typing where the scenarios
+# rely on it: a column compared with an integer (every field's column is
+# text on PostgreSQL) compares with the integer's text, which PostgreSQL
+# reads as the column's type; `coalesce(COLUMN, 'text')` takes the
+# column as text; `SELECT X IS [NOT] NULL FROM` prints 1 or 0, not t or
+# f; `typeof(COLUMN)` of `FROM TABLE` is the kind the store keeps for
+# the column (its comment: integer or text; null for NULL).
 sqlite_words() {
 	perl -0pe '
 		s/(\bFROM\s*)(\((?:[^()]++|(?2))*\))(?!\s*(?:AS\b|(?!(?i:WHERE|ORDER|GROUP|LIMIT|UNION|JOIN|LEFT|INNER|CROSS|ON|HAVING)\b)[A-Za-z_]))/$1$2 AS unnamed/g;
@@ -116,6 +149,13 @@ sqlite_words() {
 		s/\bpragma_table_info\(\x27(\w+)\x27\)/(SELECT column_name::text AS name, ordinal_position AS cid FROM information_schema.columns WHERE table_schema = \x27ferry\x27 AND table_name = \x27$1\x27 AND column_name <> \x27_seq\x27) AS pti/g;
 		s/\bpragma_index_list\(\x27(\w+)\x27\)/(SELECT indexname::text AS name FROM pg_indexes WHERE schemaname = \x27ferry\x27 AND tablename = \x27$1\x27) AS pil/g;
 		s/\bsqlite_master\b/(SELECT \x27table\x27 AS type, table_name::text AS name FROM information_schema.tables WHERE table_schema = \x27ferry\x27 UNION ALL SELECT \x27index\x27, indexname::text FROM pg_indexes WHERE schemaname = \x27ferry\x27) AS sqlite_master/g;
+		s/\bcoalesce\(\s*([\w.]+)\s*,\s*(\x27[^\x27]*\x27)\s*\)/coalesce(($1)::text, $2)/g;
+		s/(\b[\w.]+\s*(?:=|<>|!=)\s*)(-?\d+)(?![\w.\x27])/$1\x27$2\x27/g;
+		s/(\bSELECT\s+)([\w.]+\s+IS\s+(?:NOT\s+)?NULL)(\s+FROM\b)/$1($2)::int$3/g;
+		if (/\btypeof\(/ && /\bFROM\s+(\w+)/) {
+			my $t = $1;
+			s/\btypeof\((\w+)\)/(CASE WHEN $1 IS NULL THEN \x27null\x27 ELSE (SELECT coalesce(col_description(a.attrelid, a.attnum), CASE WHEN a.atttypid IN (20, 21, 23) THEN \x27integer\x27 ELSE \x27text\x27 END) FROM pg_attribute a WHERE a.attrelid = \x27ferry.$t\x27::regclass AND a.attname = \x27$1\x27) END)/g;
+		}
 	' <<<"$1"
 }
 
