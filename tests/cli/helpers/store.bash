@@ -38,6 +38,16 @@ instance_missing() {
 	! instance_exists "$1"
 }
 
+# remove_instance PATH: no instance at PATH any more: the file removed,
+# or on PostgreSQL its database dropped.
+remove_instance() {
+	rm -f "$1"
+	if on_postgres; then
+		PGOPTIONS='-c client_min_messages=warning' psql -X -q \
+			-d postgres -c "DROP DATABASE IF EXISTS \"$(instance_database "$1")\" WITH (FORCE)" >/dev/null
+	fi
+}
+
 # pg_sql DATABASE [SQL]: psql printing as sqlite3 does (no headers, "|"
 # between columns, NULL as nothing), the instance's schema first.
 pg_sql() {
@@ -49,25 +59,50 @@ pg_sql() {
 }
 
 # dump_instance PATH: the whole instance as text, the same whenever its
-# content is.  On PostgreSQL: pg_dump of schema ferry with the rows of each
-# table sorted, without the sequences' positions (a rolled back insert
-# moves them though nothing changed), the count of write transactions
-# (ferry_change, the store's data version: SQLite's lives in the file
-# header, outside .dump) and pg_dump's per-run lines.
+# content is.  On PostgreSQL, one psql call (pg_dump costs several times
+# more, and the scenarios take a snapshot around every refused command):
+# schema ferry's tables, columns (type, default, identity, nullability,
+# comment: a field's kind), indexes, constraints, triggers and views,
+# then each table's rows as text, sorted (an instance's database and the
+# test cluster order text by bytes, LC_COLLATE C); without the sequences'
+# positions (a rolled back insert moves them though nothing changed) and
+# the count of write transactions (ferry_change, the store's data
+# version: SQLite's lives in the file header, outside .dump).
 dump_instance() {
 	if ! on_postgres || [ -e "$1" ]; then
 		command sqlite3 "$1" .dump
 		return
 	fi
-	pg_dump -d "$(instance_database "$1")" --schema=ferry --no-owner \
-		--no-privileges | LC_ALL=C awk '
-		/^COPY ferry\.ferry_change / { skip = 1; next }
-		skip { if ($0 == "\\.") skip = 0; next }
-		/^COPY / { print; fflush(); copy = 1; next }
-		copy && $0 == "\\." { close("sort"); print; copy = 0; next }
-		copy { print | "sort"; next }
-		/^(--|SET |SELECT pg_catalog\.(set_config|setval)|\\(un)?restrict )/ { next }
-		NF { print }'
+	PGOPTIONS='-c client_min_messages=warning' psql -X -q -A -t \
+		-v ON_ERROR_STOP=1 -d "$(instance_database "$1")" <<'SQL'
+SELECT format('column %s.%s %s default=%s identity=%s null=%s comment=%s',
+	c.relname, a.attname, format_type(a.atttypid, a.atttypmod),
+	pg_get_expr(d.adbin, d.adrelid), a.attidentity, NOT a.attnotnull,
+	col_description(c.oid, a.attnum))
+FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid
+LEFT JOIN pg_attrdef d ON d.adrelid = c.oid AND d.adnum = a.attnum
+WHERE c.relnamespace = 'ferry'::regnamespace AND c.relkind IN ('r', 'v')
+	AND a.attnum > 0 AND NOT a.attisdropped
+ORDER BY c.relname COLLATE "C", a.attnum;
+SELECT 'index ' || indexdef FROM pg_indexes WHERE schemaname = 'ferry'
+ORDER BY 1;
+SELECT format('constraint %s %s %s', conrelid::regclass, conname,
+	pg_get_constraintdef(oid))
+FROM pg_constraint WHERE connamespace = 'ferry'::regnamespace
+ORDER BY 1;
+SELECT 'trigger ' || pg_get_triggerdef(t.oid) FROM pg_trigger t
+JOIN pg_class c ON c.oid = t.tgrelid
+WHERE c.relnamespace = 'ferry'::regnamespace AND NOT t.tgisinternal
+ORDER BY 1;
+SELECT format('view %s %s', viewname, definition) FROM pg_views
+WHERE schemaname = 'ferry' ORDER BY 1;
+SELECT format('SELECT %L || '' '' || t::text FROM ferry.%I t ORDER BY 1',
+	c.relname, c.relname)
+FROM pg_class c WHERE c.relnamespace = 'ferry'::regnamespace
+	AND c.relkind = 'r' AND c.relname <> 'ferry_change'
+ORDER BY c.relname COLLATE "C"
+\gexec
+SQL
 }
 
 # is_pg_backup PATH: PATH is a PostgreSQL instance's backup (a pg_dump
@@ -88,6 +123,25 @@ backup_database() {
 		pg_restore --no-owner -d "$db" "$1" || return
 	fi
 	echo "$db"
+}
+
+# content_file PATH: a file holding every value of the instance or backup
+# at PATH as text, for a scenario that searches it for bytes: on SQLite
+# PATH itself; on PostgreSQL the plain dump of the instance's whole
+# database, or of the backup (a pg_dump archive is compressed).
+content_file() {
+	local out
+	if ! on_postgres || { [ -e "$1" ] && ! is_pg_backup "$1"; }; then
+		echo "$1"
+		return
+	fi
+	out=$(mktemp "$BATS_TEST_TMPDIR/content.XXXXXX")
+	if is_pg_backup "$1"; then
+		pg_restore -f - "$1" >"$out" || return
+	else
+		pg_dump -d "$(instance_database "$1")" >"$out" || return
+	fi
+	echo "$out"
 }
 
 if on_postgres; then
