@@ -98,7 +98,7 @@ void cli_usage_all(FILE *out)
 		"unresolved problems.\nEnvironment: FERRY_DB, FERRY_USER, "
 		"FERRY_NOW (fixes the clock, e.g.\n2021-12-31T12:00:00Z), "
 		"FERRY_KEY_FILE (the signing key file),\n"
-		"FERRY_BACKUP_PREFIX (what backups are named from).  "
+		"FERRY_BACKUP_PREFIX (what backups are named from).\n"
 		"Reference: docs/cli.md, man ferry\n", out);
 }
 
