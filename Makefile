@@ -2,7 +2,6 @@
 # this file only names the everyday tasks.
 BUILD       ?= build
 CHECK_BUILD ?= build-check
-# The build whose ferry `make check` runs on PostgreSQL (docs/testing.md).
 BENCH_N     ?= 100000
 FUZZ_BUILD  ?= build-fuzz
 FUZZ_SECONDS ?= 60
@@ -26,20 +25,26 @@ build: deps
 
 # Every test, built with AddressSanitizer and UndefinedBehaviorSanitizer
 # (the PostgreSQL store's own scenarios, tests/cli/postgres*.bats, each on
-# a throwaway cluster; skipped, saying so, when no PostgreSQL server is
-# installed), and the fuzz harnesses.  The whole CLI suite on the
-# PostgreSQL store is make check-postgres (docs/testing.md).
+# a throwaway cluster), then the whole CLI suite a second time on the
+# PostgreSQL store with the same build (tests/pg/run-suite: one throwaway
+# cluster for the pass; skipped, saying so, when no PostgreSQL server is
+# installed), and the fuzz harnesses (docs/testing.md).
+SANITIZER_ENV = ASAN_OPTIONS=detect_leaks=1 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+
 check: deps
 	@cmake -S . -B $(CHECK_BUILD) -DCMAKE_BUILD_TYPE=Debug \
 		-DFERRY_SANITIZE=ON -DFERRY_WERROR=ON >/dev/null
 	@cmake --build $(CHECK_BUILD) -j $(JOBS)
-	@cd $(CHECK_BUILD) && ASAN_OPTIONS=detect_leaks=1 \
-		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	@cd $(CHECK_BUILD) && $(SANITIZER_ENV) \
 		ctest --output-on-failure -j $(JOBS) -LE postgresql
+	@$(SANITIZER_ENV) tests/pg/run-suite $(CHECK_BUILD) \
+		--output-on-failure -j $(JOBS)
 	@FUZZ_SEED=1 $(MAKE) --no-print-directory fuzz \
 		FUZZ_SECONDS=$(CHECK_FUZZ_SECONDS)
 
-# Only the CLI scenarios on PostgreSQL, with the optimised build.
+# Only the CLI scenarios on PostgreSQL, with the optimised build (make
+# check runs them with the sanitizer build).
 check-postgres: build
 	@tests/pg/run-suite $(BUILD) --output-on-failure -j $(JOBS)
 

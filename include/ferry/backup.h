@@ -3,7 +3,10 @@
  * commit, entity unpack, restore): listing them and restoring one.
  *
  * A backup is a whole copy of the instance file beside it, named
- * "<instance>.backup-<YYYYMMDDTHHMMSSZ>[-N].db" (the time in UTC).
+ * "<instance>.backup-<YYYYMMDDTHHMMSSZ>[-N].db" (the time in UTC); a
+ * PostgreSQL instance's is a pg_dump archive named after its database,
+ * in the current folder.  ferry_db_set_backup_prefix() names them
+ * otherwise.
  */
 #ifndef FERRY_BACKUP_H
 #define FERRY_BACKUP_H
@@ -13,6 +16,15 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/**
+ * Name the instance's backups "<prefix>.backup-<time>.db" (NULL: the
+ * default, the instance file's path, or for an instance that is not a
+ * file, its database name in the current folder), for taking, listing
+ * and finding them.  A prefix with a folder puts them in that folder.
+ * @return 0, FERRY_ENOMEM
+ */
+int ferry_db_set_backup_prefix(ferry_db *db, const char *prefix);
 
 /**
  * The instance's backups, oldest first: [{path, created_at, bytes}].

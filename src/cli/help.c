@@ -97,7 +97,8 @@ void cli_usage_all(FILE *out)
 	fputs("\nExit codes: 0 done, 1 error, 2 usage, 3 the import has "
 		"unresolved problems.\nEnvironment: FERRY_DB, FERRY_USER, "
 		"FERRY_NOW (fixes the clock, e.g.\n2021-12-31T12:00:00Z), "
-		"FERRY_KEY_FILE (the signing key file).  "
+		"FERRY_KEY_FILE (the signing key file),\n"
+		"FERRY_BACKUP_PREFIX (what backups are named from).\n"
 		"Reference: docs/cli.md, man ferry\n", out);
 }
 

@@ -138,6 +138,7 @@ static int open_instance(cli_ctx *ctx)
 {
 	const char *now = getenv("FERRY_NOW");
 	const char *key_file = getenv("FERRY_KEY_FILE");
+	const char *backups = getenv("FERRY_BACKUP_PREFIX");
 	int error;
 
 	if (!ctx->db_path || !*ctx->db_path)
@@ -148,7 +149,9 @@ static int open_instance(cli_ctx *ctx)
 	if ((now && *now && (error = ferry_db_set_now(ctx->db, now)) < 0) ||
 	    (error = ferry_db_set_user(ctx->db, ctx->user)) < 0 ||
 	    (key_file && *key_file &&
-	    (error = ferry_db_set_key_file(ctx->db, key_file)) < 0))
+	    (error = ferry_db_set_key_file(ctx->db, key_file)) < 0) ||
+	    (backups && *backups &&
+	    (error = ferry_db_set_backup_prefix(ctx->db, backups)) < 0))
 		return cli_fail(ctx, error);
 	if (isatty(STDERR_FILENO))
 		ferry_db_set_progress(ctx->db, cli_progress, NULL);

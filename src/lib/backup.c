@@ -78,18 +78,36 @@ static int entry_cmp(const void *a, const void *b)
 	return (x->n > y->n) - (x->n < y->n);
 }
 
+const char *ferry__backup_prefix(const ferry_db *db)
+{
+	return db->backup_prefix ? db->backup_prefix : db->stem;
+}
+
+int ferry_db_set_backup_prefix(ferry_db *db, const char *prefix)
+{
+	char *copy = NULL;
+
+	FERRY_CHECK_DB(db);
+	if (prefix && (copy = ferry__strdup(prefix)) == NULL)
+		return ferry__oom(db);
+	ferry__free(db->backup_prefix);
+	db->backup_prefix = copy;
+	return 0;
+}
+
 /* The folder and base name the instance's backups are named from. */
 static int split_path(ferry_db *db, ferry_str *dir, const char **base)
 {
-	const char *slash = strrchr(db->stem, '/');
+	const char *prefix = ferry__backup_prefix(db);
+	const char *slash = strrchr(prefix, '/');
 
-	*base = slash ? slash + 1 : db->stem;
+	*base = slash ? slash + 1 : prefix;
 	if (!slash)
 		ferry_str_puts(dir, ".");
-	else if (slash == db->stem)
+	else if (slash == prefix)
 		ferry_str_puts(dir, "/");
 	else
-		ferry_str_put(dir, db->stem, (size_t)(slash - db->stem));
+		ferry_str_put(dir, prefix, (size_t)(slash - prefix));
 	return ferry_str_failed(dir) ? ferry__oom(db) : 0;
 }
 
@@ -164,7 +182,8 @@ int ferry_backup_list(ferry_buf *out, ferry_db *db)
 	for (i = 0; i < set.n; i++) {
 		ferry_str path = FERRY_STR_INIT;
 
-		ferry_str_printf(&path, "%s%s", db->stem, set.e[i].suffix);
+		ferry_str_printf(&path, "%s%s", ferry__backup_prefix(db),
+			set.e[i].suffix);
 		ferry_str_puts(&doc, i ? ",{\"path\":" : "{\"path\":");
 		ferry_str_puts_json(&doc, ferry_str_cstr(&path));
 		ferry_str_printf(&doc, ",\"created_at\":\"%s\",\"bytes\":%lld}",

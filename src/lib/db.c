@@ -193,7 +193,8 @@ int ferry__backup(ferry_db *db, ferry_str *path)
 	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
 	for (n = 0; n < 1000 && error == FERRY_EEXISTS; n++) {
 		ferry_str_clear(path);
-		ferry_str_printf(path, "%s.backup-%s", db->stem, stamp);
+		ferry_str_printf(path, "%s.backup-%s",
+			ferry__backup_prefix(db), stamp);
 		if (n)
 			ferry_str_printf(path, "-%d", n);
 		ferry_str_puts(path, ".db");

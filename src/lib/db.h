@@ -52,10 +52,16 @@ int ferry__buf_set(ferry_db *db, ferry_buf *out, const char *text);
 
 /*
  * Back the instance up before a risky change (import commit, unpack):
- * "<instance>.backup-<YYYYMMDDTHHMMSSZ>[-N].db" beside it, via SQLite's
- * online backup.  Call outside a transaction.  path receives the file.
+ * "<prefix>.backup-<YYYYMMDDTHHMMSSZ>[-N].db" (ferry__backup_prefix),
+ * by the store.  Call outside a transaction.  path receives the file.
  */
 int ferry__backup(ferry_db *db, ferry_str *path);
+/*
+ * What the instance's backups are named from: the prefix set by
+ * ferry_db_set_backup_prefix(), else the instance file (beside it), else
+ * an address's database (in the current folder).
+ */
+const char *ferry__backup_prefix(const ferry_db *db);
 
 /*
  * The common shape of a read call: resolve the actor, let the store build

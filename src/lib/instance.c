@@ -197,6 +197,7 @@ void ferry_db_close(ferry_db *db)
 	ferry__free(db->user_tz);
 	ferry__free(db->address);
 	ferry__free(db->key_file);
+	ferry__free(db->backup_prefix);
 	ferry_str_dispose(&db->errmsg);
 	ferry__free(db);
 }

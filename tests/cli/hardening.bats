@@ -15,17 +15,14 @@ in_namespace() {
 
 # Hold the write lock of dst for SECONDS (a long write by another
 # process); returns once the lock is held.  On PostgreSQL the writers'
-# lock is the advisory lock of src/lib/store/postgres/database.c.
+# lock is the advisory lock of src/lib/store/postgres/database.c, held by
+# a server process that does not notice its client's death while it
+# sleeps: $LOCKER is a shell that, killed (TERM), ends that server
+# process and waits for the lock to go, so that the lock is gone once
+# $LOCKER is, as with the SQLite locker.
 hold_write_lock() {
 	if on_postgres; then
-		psql -X -q -d "$(instance_database "$BATS_TEST_TMPDIR/dst.db")" >/dev/null <<SQL &
-BEGIN;
-SELECT pg_advisory_xact_lock(1718773106, 1);
-UPDATE ferry.ferry_instance SET name = name;
-\\! touch "$BATS_TEST_TMPDIR/dst.db.locked"
-SELECT pg_sleep($1);
-ROLLBACK;
-SQL
+		pg_write_locker "$(instance_database "$BATS_TEST_TMPDIR/dst.db")" "$1" &
 		LOCKER=$!
 		while [ ! -e "$BATS_TEST_TMPDIR/dst.db.locked" ]; do sleep 0.05; done
 		return
@@ -41,6 +38,31 @@ c.execute("ROLLBACK")
 EOF
 	LOCKER=$!
 	while [ ! -e "$BATS_TEST_TMPDIR/dst.db.locked" ]; do sleep 0.05; done
+}
+
+# pg_write_locker DATABASE SECONDS: the PostgreSQL side of
+# hold_write_lock.
+pg_write_locker() {
+	local db=$1
+	trap 'pg_release_locker "$db"; exit 0' TERM
+	PGAPPNAME=ferry-test-locker psql -X -q -d "$db" >/dev/null 2>&1 <<SQL &
+BEGIN;
+SELECT pg_advisory_xact_lock(1718773106, 1);
+UPDATE ferry.ferry_instance SET name = name;
+\\! touch "$BATS_TEST_TMPDIR/dst.db.locked"
+SELECT pg_sleep($2);
+ROLLBACK;
+SQL
+	wait $!
+}
+
+# pg_release_locker DATABASE: end the locker's server process and wait
+# until its lock is gone.
+pg_release_locker() {
+	psql -X -q -d postgres -c "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'ferry-test-locker' AND datname = '$1'" >/dev/null
+	while [ "$(psql -X -q -A -t -d postgres -c "SELECT count(*) FROM pg_locks l JOIN pg_database d ON d.oid = l.database WHERE l.locktype = 'advisory' AND l.classid = 1718773106 AND l.objid = 1 AND d.datname = '$1'")" != 0 ]; do
+		sleep 0.05
+	done
 }
 
 # make_change: the pair, and p2.sop changing ann's age (A).

@@ -67,7 +67,7 @@ one_error() {
 	new_name
 	"$PG_FERRY" --db "postgresql:///$DB" init --name first >/dev/null
 	before=$(whole "$DB")
-	one_error "postgresql:///$DB already holds a ferry instance; choose another database, or open it with --db" \
+	one_error "a ferry instance already exists at postgresql:///$DB; choose another database, or open it with --db" \
 		"$PG_FERRY" --db "postgresql:///$DB" init --name second
 	same "$before" "$(whole "$DB")"
 	same first "$("$PG_FERRY" --db "postgresql:///$DB" --json info | jp 'd["name"]')"
@@ -119,7 +119,7 @@ one_error() {
 
 @test "rule: a database that does not exist is no instance, and is not made by opening it" {
 	new_name
-	one_error "no instance at postgresql:///$DB (database \"$DB\" does not exist); create one with 'ferry --db postgresql:///$DB init'" \
+	one_error "no instance at postgresql:///$DB; create one with 'ferry --db postgresql:///$DB init'" \
 		"$PG_FERRY" --db "postgresql:///$DB" info
 	! has_database "$DB"
 }

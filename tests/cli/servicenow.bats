@@ -30,7 +30,7 @@ field() {
 @test "interop: each real update set promotes into prod, every value byte for byte" {
 	local f n=0
 	for f in "$SN"/*.xml; do
-		rm -f dst.db
+		remove_instance dst.db
 		dst init >/dev/null
 		promote "$f" >/dev/null
 		run python3 "$SNPY" compare "$f" dst.db

@@ -81,7 +81,7 @@ trust_src() {
 	setup_signed
 	seed=$(cut -d' ' -f3 src.db.key)
 	[ -n "$seed" ]
-	absent "$seed" src.db
+	absent "$seed" "$(content_file src.db)"
 	sqlite3 src.db .dump >dump.sql
 	absent "$seed" dump.sql
 	absent "$seed" P.sop
@@ -94,8 +94,8 @@ trust_src() {
 	[ "$status" -eq 0 ]
 	backup=$(echo "$output" | jp 'd["backup"]')
 	[ -f "$backup" ]
-	absent "$dseed" "$backup"
-	absent "$dseed" dst.db
+	absent "$dseed" "$(content_file "$backup")"
+	absent "$dseed" "$(content_file dst.db)"
 }
 
 @test "rule: key create refuses to replace a key without --replace; --replace rotates it" {

@@ -34,6 +34,7 @@ struct ferry_db {
 				 * named from (backups, the signing key):
 				 * the file, or an address's database */
 	char *key_file;		/* the signing key file; NULL: path".key" */
+	char *backup_prefix;	/* what backups are named from; NULL: stem */
 	ferry_str errmsg;	/* last error message */
 	int64_t fixed_now;	/* clock fixed by ferry_db_set_now() */
 	int has_fixed_now;

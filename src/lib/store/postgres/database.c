@@ -68,9 +68,10 @@ static int connect_error(ferry_db *db, PGconn *conn, const char *where)
 			why.ptr);
 	else if (strstr(why.ptr, "does not exist") && strstr(why.ptr,
 	    "database"))
-		error = ferry__error(db, FERRY_ENOTFOUND, "no instance at %s "
-			"(%s); create one with 'ferry --db %s init'", where,
-			why.ptr, where);
+		/* The words of an instance file that is not there: the
+		 * server's reason says nothing more. */
+		error = ferry__error(db, FERRY_ENOTFOUND, "no instance at %s; "
+			"create one with 'ferry --db %s init'", where, where);
 	else
 		error = ferry__error(db, FERRY_EIO, "cannot reach the "
 			"PostgreSQL server for %s (%s); check the address and "
@@ -207,9 +208,9 @@ int ferry_pg__create(ferry_db *db, const char *location, const char *id,
 	    (error = is_instance(db, &exists)) < 0)
 		goto fail;
 	if (exists) {
-		error = ferry__error(db, FERRY_EEXISTS, "%s already holds a "
-			"ferry instance; choose another database, or open it "
-			"with --db", PG(db)->where);
+		error = ferry__error(db, FERRY_EEXISTS, "a ferry instance "
+			"already exists at %s; choose another database, or "
+			"open it with --db", PG(db)->where);
 		goto fail;
 	}
 	if ((error = ferry_pg__begin(db)) < 0)

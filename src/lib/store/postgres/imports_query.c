@@ -13,7 +13,8 @@
 #include <string.h>
 
 /* SELECT what FROM entity WHERE f1::text = $1 AND ... AND not
- * protected, ordered by sys_id. */
+ * protected, ordered by sys_id unless what is an aggregate (which
+ * PostgreSQL, unlike SQLite, refuses to order by a column). */
 static int query_sql(ferry_db *db, ferry_str *sql, const char *what,
 	const char *entity, const char *const *fields, size_t n)
 {
@@ -27,7 +28,8 @@ static int query_sql(ferry_db *db, ferry_str *sql, const char *what,
 		ferry_pg__ident(sql, fields[i]);
 		ferry_str_printf(sql, " AS text) = $%zu", i + 1);
 	}
-	ferry_str_puts(sql, " ORDER BY sys_id");
+	if (strcmp(what, "count(*)"))
+		ferry_str_puts(sql, " ORDER BY sys_id");
 	return ferry_str_failed(sql) ? ferry__oom(db) : 0;
 }
 
