@@ -20,12 +20,13 @@
 
 /* A set-wise write stores the package's content exactly, so it takes the
  * package's version id: the same content has the same id everywhere. */
-#define HASH_EXPR "i.version"
-#define VENDOR_EXPR "CASE WHEN $3::int <> 0 THEN 1 ELSE i.vendor END"
+#define HASH_EXPR "s.version"
+#define VENDOR_EXPR "CASE WHEN $3::int <> 0 THEN 1 ELSE s.vendor END"
 /* (Ordered by sys_id, as on SQLite: version ids follow that order.) */
 #define FAST_ITEMS "FROM ferry_import_item i JOIN ferry_import_plan p ON " \
-	"p.import_id = i.import_id AND p.item = i.item WHERE i.import_id = " \
-	"$1 AND i.t = 'record' AND i.entity = $2 AND p.fast = 1"
+	"p.import_id = i.import_id AND p.item = i.item" PG_STAGED("i", "s") \
+	" WHERE i.import_id = $1 AND i.t = 'record' AND i.entity = $2 AND " \
+	"p.fast = 1"
 
 /*
  * The stored value of field f from the canonical payload, as SQLite
@@ -35,20 +36,20 @@
 static void value_expr(ferry_str *sql, const ferry_field *f)
 {
 	if (f->type.base == FERRY_T_JSON || f->type.base == FERRY_T_FLOAT) {
-		ferry_str_puts(sql, "(i.payload::json -> ");
+		ferry_str_puts(sql, "(s.payload::json -> ");
 		ferry_pg_plan__literal(sql, f->name);
 		ferry_str_puts(sql, ")::text");
 	} else if (f->type.base == FERRY_T_BOOL) {
-		ferry_str_puts(sql, "CASE (i.payload::json -> ");
+		ferry_str_puts(sql, "CASE (s.payload::json -> ");
 		ferry_pg_plan__literal(sql, f->name);
 		ferry_str_puts(sql, ")::text WHEN 'true' THEN 1 WHEN 'false' "
 			"THEN 0 END");
 	} else if (ferry_type__is_integer(&f->type)) {
-		ferry_str_puts(sql, "(i.payload::json ->> ");
+		ferry_str_puts(sql, "(s.payload::json ->> ");
 		ferry_pg_plan__literal(sql, f->name);
 		ferry_str_puts(sql, ")::bigint");
 	} else {
-		ferry_str_puts(sql, "i.payload::json ->> ");
+		ferry_str_puts(sql, "s.payload::json ->> ");
 		ferry_pg_plan__literal(sql, f->name);
 	}
 }
@@ -102,7 +103,8 @@ static int fast_refuse(ferry_db *db, const fast_params *p,
 	ferry_str_puts(&sql, "SELECT i.item, j.key, " JTYPE("j.value")
 		", j.value #>> '{}' FROM ferry_import_item i JOIN "
 		"ferry_import_plan p ON p.import_id = i.import_id AND p.item = "
-		"i.item CROSS JOIN LATERAL json_each(i.payload::json) AS j "
+		"i.item" PG_STAGED("i", "s") " CROSS JOIN LATERAL "
+		"json_each(s.payload::json) AS j "
 		"WHERE i.import_id = $1 AND i.t = 'record' AND i.entity = $2 "
 		"AND p.fast = 1 AND j.key = ANY ($3::text[]) ORDER BY i.item");
 	if ((error = ferry_pg_plan__query(db, &sql, 3, params, &res,
@@ -163,11 +165,12 @@ int ferry_pg__import_fast(ferry_db *db, const ferry_import_write *w,
 		"ferry_import_item i JOIN ferry_import_plan p ON p.import_id = "
 		"i.import_id AND p.item = i.item LEFT JOIN "
 		"ferry_import_resolution r ON r.import_id = i.import_id AND "
-		"r.item = i.item WHERE i.import_id = $1 AND i.t = 'record' AND "
-		"i.entity = $2 AND r.resolution IS DISTINCT FROM 'merge' AND "
+		"r.item = i.item" PG_STAGED("i", "s") " WHERE i.import_id = $1 "
+		"AND i.t = 'record' AND i.entity = $2 AND r.resolution IS "
+		"DISTINCT FROM 'merge' AND "
 		"r.whole IS DISTINCT FROM 1 AND (p.act = 'insert'%s))",
 		updates ? " OR (p.act = 'update' AND i.action <> 'delete' AND "
-		"p.target_version IS DISTINCT FROM i.version)" : "");
+		"p.target_version IS DISTINCT FROM s.version)" : "");
 	if ((error = ferry_pg_plan__run(db, &sql, 2, p.params, &n,
 	    "committing")) < 0 || n == 0)
 		goto done;
@@ -197,7 +200,7 @@ int ferry_pg__import_fast(ferry_db *db, const ferry_import_write *w,
 	    "sys_id, rkey, action, hash, parent, parent_id, payload, policy, "
 	    "vendor, author, at, pack_id, source, import_id) SELECT i.entity, "
 	    "i.sys_id, i.rkey, p.act, " HASH_EXPR ", p.before_hash, "
-	    "p.before_id, i.payload, i.policy, " VENDOR_EXPR ", $4, $5, NULL, "
+	    "p.before_id, s.payload, s.policy, " VENDOR_EXPR ", $4, $5, NULL, "
 	    "'import', $1 " FAST_ITEMS " ORDER BY i.sys_id", 5, p.params, &n,
 	    "committing")) < 0)
 		goto done;
@@ -211,7 +214,7 @@ int ferry_pg__import_fast(ferry_db *db, const ferry_import_write *w,
 		ferry_str_puts(&sql, ", ");
 		ferry_pg__ident(&sql, fs->fields[i].name);
 	}
-	ferry_str_puts(&sql, ") SELECT i.sys_id, $5, $4, $5, $4, i.policy, "
+	ferry_str_puts(&sql, ") SELECT i.sys_id, $5, $4, $5, $4, s.policy, "
 		VENDOR_EXPR ", " HASH_EXPR);
 	for (i = 0; i < fs->n; i++) {
 		ferry_str_puts(&sql, ", ");
@@ -225,7 +228,7 @@ int ferry_pg__import_fast(ferry_db *db, const ferry_import_write *w,
 	ferry_str_puts(&sql, "UPDATE ");
 	ferry_pg__ident(&sql, entity);
 	ferry_str_puts(&sql, " AS t SET sys_updated_at = $5, sys_updated_by = "
-		"$4, sys_policy = i.policy, sys_vendor = " VENDOR_EXPR ", "
+		"$4, sys_policy = s.policy, sys_vendor = " VENDOR_EXPR ", "
 		"sys_version = " HASH_EXPR);
 	for (i = 0; i < fs->n; i++) {
 		ferry_str_puts(&sql, ", ");
@@ -235,9 +238,9 @@ int ferry_pg__import_fast(ferry_db *db, const ferry_import_write *w,
 	}
 	ferry_str_puts(&sql, " FROM ferry_import_item i JOIN "
 		"ferry_import_plan p ON p.import_id = i.import_id AND p.item = "
-		"i.item WHERE i.import_id = $1 AND i.t = 'record' AND i.entity "
-		"= $2 AND p.fast = 1 AND p.act = 'update' AND t.sys_id = "
-		"i.sys_id");
+		"i.item" PG_STAGED("i", "s") " WHERE i.import_id = $1 AND i.t = "
+		"'record' AND i.entity = $2 AND p.fast = 1 AND p.act = 'update' "
+		"AND t.sys_id = i.sys_id");
 	error = ferry_pg_plan__run(db, &sql, 5, p.params, NULL, "committing");
 done:
 	ferry_str_dispose(&sql);

@@ -230,6 +230,34 @@ static const char *const migrations[] = {
 	"UPDATE ferry_pack_item AS i SET base = (SELECT b.hash FROM"
 	"  ferry_version b WHERE b.id = i.base_id AND b.action <> 'delete')"
 	"  WHERE i.base_id IS NOT NULL;",
+	/* ---- 9 -> 10: the staged content in a table of its own ---- */
+	/* What a commit drops of an item (its content and what vouches for
+	 * it) leaves ferry_import_item for ferry_import_payload, a table
+	 * without a foreign key: a commit empties it whole when no other
+	 * import is staged (SQLite's truncation frees its pages without
+	 * reading them) or deletes its own rows, and never rewrites the
+	 * items it keeps.  What loaded and previewed imports staged moves
+	 * there; committed and backed out imports kept nothing. */
+	"CREATE TABLE ferry_import_payload ("
+	"  import_id INTEGER NOT NULL, item INTEGER NOT NULL,"
+	"  version TEXT, base TEXT, policy TEXT, vendor INTEGER,"
+	"  payload TEXT, old TEXT, body TEXT, seal TEXT,"
+	"  PRIMARY KEY (import_id, item)) WITHOUT ROWID;"
+	"INSERT INTO ferry_import_payload (import_id, item, version, base,"
+	"  policy, vendor, payload, old, body, seal) SELECT i.import_id,"
+	"  i.item, i.version, i.base, i.policy, i.vendor, i.payload, i.old,"
+	"  i.body, i.seal FROM ferry_import_item i JOIN ferry_import m ON"
+	"  m.id = i.import_id WHERE m.state IN ('loaded', 'previewed')"
+	"  ORDER BY i.import_id, i.item;"
+	"ALTER TABLE ferry_import_item DROP COLUMN version;"
+	"ALTER TABLE ferry_import_item DROP COLUMN base;"
+	"ALTER TABLE ferry_import_item DROP COLUMN policy;"
+	"ALTER TABLE ferry_import_item DROP COLUMN vendor;"
+	"ALTER TABLE ferry_import_item DROP COLUMN payload;"
+	"ALTER TABLE ferry_import_item DROP COLUMN old;"
+	"ALTER TABLE ferry_import_item DROP COLUMN body;"
+	"ALTER TABLE ferry_import_item DROP COLUMN seal;",
+	/* ---- end of 9 -> 10 ---- */
 };
 
 #define MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
