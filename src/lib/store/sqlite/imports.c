@@ -306,8 +306,9 @@ static int drop_staged(ferry_db *db, int64_t id)
 	int error, rc, others;
 
 	if ((error = ferry_sq__prepare(db, "SELECT EXISTS (SELECT 1 FROM "
-	    "ferry_import_payload WHERE import_id < ?1) OR EXISTS (SELECT 1 "
-	    "FROM ferry_import_payload WHERE import_id > ?1)", &st)) < 0)
+	    "ferry_import_payload WHERE k < ?1 * 4294967296) OR EXISTS "
+	    "(SELECT 1 FROM ferry_import_payload WHERE k > ?1 * 4294967296 "
+	    "+ 4294967295)", &st)) < 0)
 		return error;
 	sqlite3_bind_int64(st, 1, id);
 	rc = sqlite3_step(st);
@@ -317,7 +318,7 @@ static int drop_staged(ferry_db *db, int64_t id)
 		return ferry_sq__error(db, rc, "committing");
 	if (others)
 		return ferry_imports__run(db, "DELETE FROM ferry_import_payload "
-			"WHERE import_id = ?1", id, NULL, "committing");
+			"WHERE " STAGED_OF_IMPORT, id, NULL, "committing");
 	return ferry_sq__exec(db, "DELETE FROM ferry_import_payload");
 }
 
@@ -360,8 +361,8 @@ int ferry_sqlite__import_last_arrived(ferry_db *db, int64_t id)
 		"i.entity AND v.sys_id = i.sys_id AND v.source = 'import' "
 		"ORDER BY v.id DESC LIMIT 1) FROM ferry_import_item i WHERE "
 		"i.import_id = ?1 AND i.t = 'record' AND i.entity NOT IN "
-		CATALOG_ENTITIES " AND s.import_id = i.import_id AND s.item = "
-		"i.item", id, NULL, "loading");
+		CATALOG_ENTITIES " AND s.k = " STAGED_KEY("i.import_id",
+		"i.item"), id, NULL, "loading");
 }
 
 /*
@@ -397,9 +398,10 @@ int ferry_sqlite__import_last_arrived(ferry_db *db, int64_t id)
 	"j ->> '$.t' AS t FROM (SELECT ?1 AS j))"
 #define STAGE_ITEM "INSERT INTO ferry_import_item (import_id, item, t, " \
 	"entity, sys_id, rkey, action) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
-#define STAGE_VALUES "INSERT INTO ferry_import_payload (import_id, item, " \
-	"version, base, policy, vendor, payload, old, body, seal) VALUES " \
-	"(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
+#define STAGE_VALUES "INSERT INTO ferry_import_payload (k, import_id, " \
+	"item, version, base, policy, vendor, payload, old, body, seal) " \
+	"VALUES (" STAGED_KEY("?1", "?2") ", ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, " \
+	"?9, ?10)"
 
 struct ferry_import_stager {
 	ferry_db *db;
@@ -474,6 +476,9 @@ int ferry_sqlite__import_stage(ferry_db *db, ferry_import_stager *s,
 
 	if (l->len > (size_t)0x7fffffff)
 		return FERRY_STAGE_TOO_LONG;
+	if (item < 0 || item > (int64_t)0xffffffff)
+		return ferry__error(db, FERRY_EFORMAT, "a package of more than "
+			"4294967295 items cannot be staged");
 	sqlite3_bind_text(s->pull, 1, l->line, (int)l->len, SQLITE_STATIC);
 	sqlite3_bind_int(s->pull, 2, l->spans);
 	/* Spans lie inside the line, so they fit an int too. */

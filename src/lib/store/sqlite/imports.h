@@ -18,11 +18,17 @@
 
 /* What an item staged beyond its keys (version, base, policy, vendor,
  * payload, old, body, seal) lives in ferry_import_payload, which a commit
- * empties (schema.c, 9 -> 10): STAGED(i, s) joins item alias i to its
- * staged row s.  A LEFT JOIN, so that SQLite keeps the item as the outer
- * loop, and a committed item still reads (its staged values NULL). */
-#define STAGED(i, s) " LEFT JOIN ferry_import_payload " s " ON " s \
-	".import_id = " i ".import_id AND " s ".item = " i ".item"
+ * empties (schema.c, 9 -> 10), under the rowid STAGED_KEY: import and
+ * item in one integer (an item number fits 32 bits, import_stage).
+ * STAGED(i, s) joins item alias i to its staged row s.  A LEFT JOIN, so
+ * that SQLite keeps the item as the outer loop, and a committed item
+ * still reads (its staged values NULL). */
+#define STAGED_KEY(import_id, item) "(" import_id " * 4294967296 + " item ")"
+#define STAGED(i, s) " LEFT JOIN ferry_import_payload " s " ON " s ".k = " \
+	STAGED_KEY(i ".import_id", i ".item")
+/* The staged rows of import ?1: a range of the key. */
+#define STAGED_OF_IMPORT "k BETWEEN ?1 * 4294967296 AND ?1 * 4294967296 + " \
+	"4294967295"
 /* The columns of an item row, in the order ferry_imports__item_row()
  * reads them. */
 #define ITEM_COLUMNS "i.item, i.t, i.entity, i.sys_id, i.rkey, i.action, " \

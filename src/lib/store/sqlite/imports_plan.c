@@ -636,8 +636,10 @@ int ferry_sqlite__import_discard(ferry_db *db, int64_t id)
 	int error = 0;
 
 	for (i = 0; i < sizeof(tables) / sizeof(tables[0]) && !error; i++) {
-		ferry_str_printf(&sql, "DELETE FROM %s WHERE import_id = ?1",
-			tables[i]);
+		/* (ferry_import_payload's rows of an import: a key range) */
+		ferry_str_printf(&sql, "DELETE FROM %s WHERE %s", tables[i],
+			strcmp(tables[i], "ferry_import_payload") ?
+			"import_id = ?1" : STAGED_OF_IMPORT);
 		error = ferry_imports__run_sql(db, &sql, id, NULL,
 			"discarding an import");
 	}
