@@ -3,6 +3,7 @@
 # line (issue 14): who may set what, what is stored, what is shown once.
 
 load foundation_helpers
+load schema_steps
 
 @test "rule: user passwd stores an argon2id hash, never the password" {
 	init_db
@@ -131,6 +132,7 @@ load foundation_helpers
 	# Back to schema 1: no password column, no token, session, failed
 	# login or audit tables, no key or trust tables, no import columns
 	# of schema 4, no item seal, no pack export time, no external names.
+	sql "$(undo_payload_table noseal)"
 	sql "DROP TABLE ferry_token; DROP TABLE ferry_session;
 		DROP TABLE ferry_login_failure; DROP TABLE ferry_audit;
 		ALTER TABLE ferry_user DROP COLUMN password;
@@ -138,7 +140,6 @@ load foundation_helpers
 		ALTER TABLE ferry_import_plan DROP COLUMN same;
 		ALTER TABLE ferry_import_plan DROP COLUMN applied;
 		ALTER TABLE ferry_import_resolution DROP COLUMN whole;
-		ALTER TABLE ferry_import_item DROP COLUMN seal;
 		ALTER TABLE ferry_pack DROP COLUMN exported_at;
 		ALTER TABLE ferry_import_problem RENAME COLUMN facts TO message;
 		DROP INDEX sys_field_external;
@@ -148,7 +149,7 @@ load foundation_helpers
 		PRAGMA user_version = 1;"
 	run ferry --json user list
 	[ "$status" -eq 0 ]
-	same 9 "$(sql 'PRAGMA user_version')"
+	same 10 "$(sql 'PRAGMA user_version')"
 	# ...and on to the latest schema: packs know when they were first exported.
 	same "" "$(sql 'SELECT exported_at FROM ferry_pack')"
 	run ferry user passwd bob --password-stdin <<<'a good password'

@@ -4,6 +4,7 @@
 # refusals and where the file goes (issue 4, seed 000).
 
 load foundation_helpers
+load schema_steps
 
 # A pack "P" holding one inserted (open) and one updated (changed) member
 # record, completed at $NOW.  Sets OPEN_ID and CHANGED_ID.
@@ -175,11 +176,12 @@ print(h.hexdigest())'
 	# as a file.
 	if on_postgres; then return 0; fi
 	# An instance from before (schema 8): its items have neither.
+	sql "$(undo_payload_table)"
 	sql 'ALTER TABLE ferry_pack_item DROP COLUMN base;
 		ALTER TABLE ferry_pack_item DROP COLUMN old;
 		PRAGMA user_version = 8'
 	ferry pack export P --output old.sop >/dev/null
-	same 9 "$(sql 'PRAGMA user_version')"
+	same 10 "$(sql 'PRAGMA user_version')"
 	same "$(sql "SELECT hash FROM ferry_version WHERE sys_id = '$CHANGED_ID' ORDER BY id LIMIT 1")" "$(sql "SELECT base FROM ferry_pack_item WHERE pack_id = (SELECT id FROM ferry_pack WHERE name = 'P') AND sys_id = '$CHANGED_ID'")"
 	same "" "$(sql "SELECT old FROM ferry_pack_item WHERE pack_id = (SELECT id FROM ferry_pack WHERE name = 'P') AND sys_id = '$CHANGED_ID'")"
 	cmp new.sop old.sop

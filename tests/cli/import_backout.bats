@@ -5,6 +5,7 @@
 # "Back out").
 
 load helpers/import_helpers
+load schema_steps
 
 # p2 inserts C, updates A, deletes B; committed into dst as import 2.
 import_p2() {
@@ -60,15 +61,19 @@ staged() {
 	export_pack big
 	id=$(load_id big.sop)
 	loaded=$(staged)
-	same 301 "$(sqlite3 dst.db "SELECT count(*) FROM ferry_import_item WHERE import_id = $id AND payload IS NOT NULL")"
+	same 301 "$(sqlite3 dst.db "SELECT count(*) FROM ferry_import_payload WHERE import_id = $id AND payload IS NOT NULL")"
 	dst import commit "$id" --no-backup >/dev/null
 	# the payloads are gone from the staging, its keys stay
-	same 0 "$(sqlite3 dst.db "SELECT count(*) FROM ferry_import_item WHERE import_id = $id AND (payload IS NOT NULL OR old IS NOT NULL OR body IS NOT NULL OR version IS NOT NULL)")"
+	same 0 "$(sqlite3 dst.db "SELECT count(*) FROM ferry_import_payload WHERE import_id = $id")"
 	same 301 "$(sqlite3 dst.db "SELECT count(*) FROM ferry_import_item WHERE import_id = $id AND t = 'record' AND sys_id IS NOT NULL AND rkey IS NOT NULL")"
 	[ "$(staged)" -lt $((loaded / 2)) ]
 	# 300 payloads of about 50 bytes and their hashes: their pages freed
+	# (SQLite keeps them in the file for the next writes; PostgreSQL's
+	# TRUNCATE gives them back at once)
 	[ $((loaded - $(staged))) -gt 15000 ]
-	[ "$(dst --json info --sizes | jp "[p['bytes'] for p in d['parts'] if p['part'] == 'free'][0]")" -gt 15000 ]
+	if ! on_postgres; then
+		[ "$(dst --json info --sizes | jp "[p['bytes'] for p in d['parts'] if p['part'] == 'free'][0]")" -gt 15000 ]
+	fi
 	# ... and live on in the versions
 	same 31 "$(field dst member "$A" age)"
 	same "$(src --json record history member "$A" | jp 'd[-1]["version"]')" "$(dst --json record history member "$A" | jp 'd[-1]["version"]')"
@@ -86,9 +91,42 @@ staged() {
 	same 2 "$(dst --json record list member | jp 'len(d)')"
 	# and the package can come again: staged in full while loaded
 	id2=$(load_id big.sop)
-	same 301 "$(sqlite3 dst.db "SELECT count(*) FROM ferry_import_item WHERE import_id = $id2 AND payload IS NOT NULL")"
+	same 301 "$(sqlite3 dst.db "SELECT count(*) FROM ferry_import_payload WHERE import_id = $id2 AND payload IS NOT NULL")"
 	dst import commit "$id2" --no-backup >/dev/null
 	same 31 "$(field dst member "$A" age)"
+}
+
+@test "rule: an instance from before the payload table keeps what a loaded import staged, drops what a committed one kept" {
+	skip_on_postgres "instances of schema versions before 10 exist only as files"
+	setup_pair
+	begin_pack p2
+	C=$(src record put member '{"name":"cy","age":20}')
+	src record put member "{\"sys_id\":\"$A\",\"age\":31}" >/dev/null
+	export_pack p2
+	id=$(load_id p2.sop)
+	dst import preview "$id" >/dev/null
+	staged=$(sqlite3 dst.db "SELECT count(*) FROM ferry_import_payload WHERE import_id = $id AND payload IS NOT NULL")
+	[ "$staged" -ge 2 ]
+	items=$(sqlite3 dst.db "SELECT group_concat(item || ':' || coalesce(p.version, '') || ':' || coalesce(p.payload, '') || ':' || coalesce(p.seal, ''), ';') FROM ferry_import_payload p WHERE import_id = $id ORDER BY item")
+	# Schema 9: the staged values in the items' own columns; the
+	# committed import 1 still holding a payload (as before a commit
+	# dropped them)
+	sqlite3 dst.db "$(undo_payload_table)"
+	sqlite3 dst.db "UPDATE ferry_import_item SET payload = '{\"age\":30}' WHERE import_id = 1;
+		PRAGMA user_version = 9"
+	same 9 "$(sqlite3 dst.db 'PRAGMA user_version')"
+	run --separate-stderr dst --json import show "$id"
+	[ "$status" -eq 0 ]
+	same 10 "$(sqlite3 dst.db 'PRAGMA user_version')"
+	same 0 "$(sqlite3 dst.db "SELECT count(*) FROM pragma_table_info('ferry_import_item') WHERE name IN ('version', 'base', 'policy', 'vendor', 'payload', 'old', 'body', 'seal')")"
+	same "$items" "$(sqlite3 dst.db "SELECT group_concat(item || ':' || coalesce(p.version, '') || ':' || coalesce(p.payload, '') || ':' || coalesce(p.seal, ''), ';') FROM ferry_import_payload p WHERE import_id = $id ORDER BY item")"
+	same 0 "$(sqlite3 dst.db 'SELECT count(*) FROM ferry_import_payload WHERE import_id = 1')"
+	# the import goes on from where it was
+	dst import preview "$id" >/dev/null
+	dst import commit "$id" --no-backup >/dev/null
+	same 31 "$(field dst member "$A" age)"
+	same 20 "$(field dst member "$C" age)"
+	same 0 "$(sqlite3 dst.db 'SELECT count(*) FROM ferry_import_payload')"
 }
 
 @test "rule: back out reports a record changed after the import and does not overwrite it" {

@@ -3,6 +3,7 @@
 # (issue 2: the foundation).
 
 load foundation_helpers
+load schema_steps
 
 @test "rule: init creates an instance with its first admin and the Default pack" {
 	run --separate-stderr ferry init
@@ -21,7 +22,7 @@ load foundation_helpers
 	[ "$status" -eq 0 ]
 	[[ "$(echo "$output" | jp 'd["id"]')" =~ ^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$ ]]
 	same dev "$(echo "$output" | jp 'd["name"]')"
-	same 9 "$(echo "$output" | jp 'd["schema_version"]')"
+	same 10 "$(echo "$output" | jp 'd["schema_version"]')"
 	same "$FERRY_DB" "$(echo "$output" | jp 'd["path"]')"
 	run ferry --json info
 	same dev "$(echo "$output" | jp 'd["name"]')"
@@ -86,7 +87,7 @@ load foundation_helpers
 	skip_on_postgres "the journal mode"
 	init_db
 	same wal "$(sql 'PRAGMA journal_mode')"
-	same 9 "$(sql 'PRAGMA user_version')"
+	same 10 "$(sql 'PRAGMA user_version')"
 }
 
 # part NAME: that part's bytes in the last `info --sizes --json` ($sizes).
@@ -133,8 +134,8 @@ for i in range(2000):
 @test "rule: an instance from before the item seal gets the seal column when opened" {
 	skip_on_postgres "instances of schema versions before 9 exist only as files"
 	init_db
-	sql 'ALTER TABLE ferry_import_item DROP COLUMN seal;
-		ALTER TABLE ferry_pack DROP COLUMN exported_at;
+	sql "$(undo_payload_table noseal)"
+	sql 'ALTER TABLE ferry_pack DROP COLUMN exported_at;
 		ALTER TABLE ferry_import_problem RENAME COLUMN facts TO message;
 		DROP INDEX sys_field_external;
 		ALTER TABLE sys_field DROP COLUMN external_name;
@@ -143,13 +144,15 @@ for i in range(2000):
 		PRAGMA user_version = 4'
 	run ferry --json info
 	[ "$status" -eq 0 ]
-	same 9 "$(sql 'PRAGMA user_version')"
-	same 1 "$(sql "SELECT count(*) FROM pragma_table_info('ferry_import_item') WHERE name = 'seal'")"
+	same 10 "$(sql 'PRAGMA user_version')"
+	# (where step 10 moved it)
+	same 1 "$(sql "SELECT count(*) FROM pragma_table_info('ferry_import_payload') WHERE name = 'seal'")"
 }
 
 @test "rule: an instance from before problem facts keeps its problems' words when opened" {
 	skip_on_postgres "instances of schema versions before 9 exist only as files"
 	init_db
+	sql "$(undo_payload_table)"
 	sql "ALTER TABLE ferry_import_problem RENAME COLUMN facts TO message;
 		DROP INDEX sys_field_external;
 		ALTER TABLE sys_field DROP COLUMN external_name;
@@ -161,7 +164,7 @@ for i in range(2000):
 		PRAGMA user_version = 6"
 	run ferry --json info
 	[ "$status" -eq 0 ]
-	same 9 "$(sql 'PRAGMA user_version')"
+	same 10 "$(sql 'PRAGMA user_version')"
 	same '[["text","a sentence of an older ferry"]]' "$(sql 'SELECT facts FROM ferry_import_problem')"
 }
 
@@ -169,6 +172,7 @@ for i in range(2000):
 	skip_on_postgres "instances of schema versions before 9 exist only as files"
 	init_db
 	ferry pack create p >/dev/null
+	sql "$(undo_payload_table)"
 	sql 'ALTER TABLE ferry_pack DROP COLUMN exported_at;
 		ALTER TABLE ferry_import_problem RENAME COLUMN facts TO message;
 		DROP INDEX sys_field_external;
@@ -178,7 +182,7 @@ for i in range(2000):
 		PRAGMA user_version = 5'
 	run ferry --json info
 	[ "$status" -eq 0 ]
-	same 9 "$(sql 'PRAGMA user_version')"
+	same 10 "$(sql 'PRAGMA user_version')"
 	same 1 "$(sql "SELECT count(*) FROM pragma_table_info('ferry_pack') WHERE name = 'exported_at'")"
 	same "" "$(sql 'SELECT exported_at FROM ferry_pack')"
 }
@@ -188,6 +192,7 @@ for i in range(2000):
 	init_db
 	ferry entity create member >/dev/null
 	ferry field add member name 'nvarchar(40)' >/dev/null
+	sql "$(undo_payload_table)"
 	sql 'DROP INDEX sys_field_external;
 		ALTER TABLE sys_field DROP COLUMN external_name;
 		ALTER TABLE ferry_pack_item DROP COLUMN base;
@@ -195,7 +200,7 @@ for i in range(2000):
 		PRAGMA user_version = 7'
 	run ferry --json entity show member
 	[ "$status" -eq 0 ]
-	same 9 "$(sql 'PRAGMA user_version')"
+	same 10 "$(sql 'PRAGMA user_version')"
 	same '[{"name":"name","external_name":null}]' "$(echo "$output" | jp '[{"name": f["name"], "external_name": f["external_name"]} for f in d["fields"]]')"
 	same 1 "$(sql "SELECT count(*) FROM pragma_index_list('sys_field') WHERE name = 'sys_field_external'")"
 }

@@ -56,11 +56,11 @@ one_error() {
 	same "created instance at postgresql:///$DB (admin: admin)" "$output"
 	has_database "$DB"
 	same "UTF8|C|C" "$(psql -X -A -t -d postgres -c "SELECT pg_encoding_to_char(encoding), datcollate, datctype FROM pg_database WHERE datname = '$DB'")"
-	same 9 "$(psql -X -A -t -d "$DB" -c 'SELECT version FROM ferry.ferry_schema')"
+	same 10 "$(psql -X -A -t -d "$DB" -c 'SELECT version FROM ferry.ferry_schema')"
 	same dev "$(psql -X -A -t -d "$DB" -c 'SELECT name FROM ferry.ferry_instance')"
 	run --separate-stderr "$PG_FERRY" --db "postgresql:///$DB" --json info
 	[ "$status" -eq 0 ]
-	same "dev|9|postgresql:///$DB" "$(echo "$output" | jp '"%s|%s|%s" % (d["name"], d["schema_version"], d["path"])')"
+	same "dev|10|postgresql:///$DB" "$(echo "$output" | jp '"%s|%s|%s" % (d["name"], d["schema_version"], d["path"])')"
 }
 
 @test "rule: init refuses a database that already holds an instance, and changes nothing" {
@@ -131,10 +131,51 @@ one_error() {
 	before=$(whole "$DB")
 	for cmd in info "user add bob" "property set k v"; do
 		# shellcheck disable=SC2086
-		one_error "the instance postgresql:///$DB was made by a newer ferry (schema 99, this ferry knows up to 9); upgrade ferry to open it" \
+		one_error "the instance postgresql:///$DB was made by a newer ferry (schema 99, this ferry knows up to 10); upgrade ferry to open it" \
 			"$PG_FERRY" --db "postgresql:///$DB" $cmd
 	done
 	same "$before" "$(whole "$DB")"
+}
+
+@test "rule: an instance of schema 9 gets the payload table when opened, with what a loaded import staged" {
+	new_name
+	src=postgresql:///$DB
+	"$PG_FERRY" --db "$src" init --name dev >/dev/null
+	"$PG_FERRY" --db "$src" pack create p --use >/dev/null
+	"$PG_FERRY" --db "$src" entity create member >/dev/null
+	"$PG_FERRY" --db "$src" field add member name 'nvarchar(40)' >/dev/null
+	A=$("$PG_FERRY" --db "$src" record put member '{"name":"ann"}')
+	"$PG_FERRY" --db "$src" pack complete p >/dev/null
+	"$PG_FERRY" --db "$src" pack export p --output p.sop --uncompressed >/dev/null
+	new_name
+	dst=postgresql:///$DB
+	"$PG_FERRY" --db "$dst" init --name test >/dev/null
+	id=$("$PG_FERRY" --db "$dst" --json import load p.sop 2>/dev/null | jp "d['id']")
+	q() { psql -X -A -t -q -d "$DB" -c "$1"; }
+	staged=$(q "SELECT string_agg(item || ':' || coalesce(version, '') || ':' || coalesce(payload, '') || ':' || coalesce(body, ''), ';' ORDER BY item) FROM ferry.ferry_import_payload WHERE import_id = $id")
+	[ -n "$staged" ]
+	# Schema 9: the staged values in the items' own columns.
+	q "ALTER TABLE ferry.ferry_import_item ADD COLUMN version text COLLATE \"C\",
+		ADD COLUMN base text COLLATE \"C\", ADD COLUMN policy text COLLATE \"C\",
+		ADD COLUMN vendor bigint, ADD COLUMN payload text COLLATE \"C\",
+		ADD COLUMN old text COLLATE \"C\", ADD COLUMN body text COLLATE \"C\",
+		ADD COLUMN seal text COLLATE \"C\";
+		UPDATE ferry.ferry_import_item AS i SET (version, base, policy, vendor,
+			payload, old, body, seal) = (p.version, p.base, p.policy,
+			p.vendor, p.payload, p.old, p.body, p.seal) FROM
+			ferry.ferry_import_payload p WHERE p.import_id = i.import_id
+			AND p.item = i.item;
+		DROP TABLE ferry.ferry_import_payload;
+		UPDATE ferry.ferry_schema SET version = 9"
+	run --separate-stderr "$PG_FERRY" --db "$dst" --json import show "$id"
+	[ "$status" -eq 0 ]
+	same 10 "$(q 'SELECT version FROM ferry.ferry_schema')"
+	same 0 "$(q "SELECT count(*) FROM information_schema.columns WHERE table_schema = 'ferry' AND table_name = 'ferry_import_item' AND column_name IN ('version', 'payload', 'old', 'body', 'seal')")"
+	same "$staged" "$(q "SELECT string_agg(item || ':' || coalesce(version, '') || ':' || coalesce(payload, '') || ':' || coalesce(body, ''), ';' ORDER BY item) FROM ferry.ferry_import_payload WHERE import_id = $id")"
+	"$PG_FERRY" --db "$dst" import preview "$id" >/dev/null 2>&1
+	"$PG_FERRY" --db "$dst" import commit "$id" --no-backup >/dev/null 2>&1
+	same ann "$("$PG_FERRY" --db "$dst" --json record get member "$A" | jp "d['name']")"
+	same 0 "$(q 'SELECT count(*) FROM ferry.ferry_import_payload')"
 }
 
 @test "rule: ferry --version names libpq, as built and as running" {

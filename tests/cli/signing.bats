@@ -7,6 +7,7 @@
 # signature), and hope the importer takes it.
 
 load helpers/import_helpers
+load schema_steps
 
 # The first 32 hex digits of BLAKE2b-256("ferry-key-1\n" + key bytes),
 # from docs/format.md section 6.1 alone.
@@ -546,11 +547,11 @@ setup_entity_packs() {
 @test "rule: an instance from before signing gets the key and trust tables when opened" {
 	skip_on_postgres "instances of schema versions before 9 exist only as files"
 	src init >/dev/null
+	sqlite3 src.db "$(undo_payload_table noseal)"
 	sqlite3 src.db 'DROP TABLE ferry_key; DROP TABLE ferry_trust;
 		ALTER TABLE ferry_import_plan DROP COLUMN same;
 		ALTER TABLE ferry_import_plan DROP COLUMN applied;
 		ALTER TABLE ferry_import_resolution DROP COLUMN whole;
-		ALTER TABLE ferry_import_item DROP COLUMN seal;
 		ALTER TABLE ferry_pack DROP COLUMN exported_at;
 		ALTER TABLE ferry_import_problem RENAME COLUMN facts TO message;
 		DROP INDEX sys_field_external;
@@ -559,7 +560,7 @@ setup_entity_packs() {
 		ALTER TABLE ferry_pack_item DROP COLUMN old;
 		PRAGMA user_version = 2'
 	same '[]' "$(src --json trust list)"
-	same 9 "$(sqlite3 src.db 'PRAGMA user_version')"
+	same 10 "$(sqlite3 src.db 'PRAGMA user_version')"
 	src key create >/dev/null
 	same 1 "$(sqlite3 src.db 'SELECT count(*) FROM ferry_key')"
 }

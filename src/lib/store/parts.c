@@ -15,6 +15,7 @@ ferry_size_part ferry_store__size_part(const char *table)
 	} parts[] = {
 		{ "ferry_version", FERRY_PART_VERSIONS },
 		{ "ferry_import_item", FERRY_PART_STAGING },
+		{ "ferry_import_payload", FERRY_PART_STAGING },
 		{ "ferry_import", FERRY_PART_IMPORTS },
 		{ "ferry_pack", FERRY_PART_PACKS },
 		{ "ferry_definition", FERRY_PART_DEFINITIONS },

@@ -13,19 +13,27 @@
 /* The catalog entities are the store's own tables. */
 #define PG_CATALOG_ENTITIES "('sys_entity','sys_field')"
 
+/* What an item staged beyond its keys lives in ferry_import_payload,
+ * which a commit empties (schema.c, 9 -> 10): PG_STAGED(i, s) joins item
+ * alias i to its staged row s, NULLs for a committed item. */
+#define PG_STAGED(i, s) " LEFT JOIN ferry_import_payload " s " ON " s \
+	".import_id = " i ".import_id AND " s ".item = " i ".item"
 /* The columns of an item row, in the order ferry_pg_imports__item_row()
  * reads them. */
 #define PG_ITEM_COLUMNS "i.item, i.t, i.entity, i.sys_id, i.rkey, " \
-	"i.action, i.version, i.base, i.policy, i.vendor, i.payload, i.old, " \
-	"i.body, p.target_id, p.target_version, p.target_policy, " \
+	"i.action, s.version, s.base, s.policy, s.vendor, s.payload, s.old, " \
+	"s.body, p.target_id, p.target_version, p.target_policy, " \
 	"p.decision, p.act, r.resolution, r.merged, r.whole"
 #define PG_ITEM_STAGED "i.item, i.t, i.entity, i.sys_id, i.rkey, " \
-	"i.action, i.version, i.base, i.policy, i.vendor, i.payload, i.old, " \
-	"i.body, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0"
-#define PG_ITEM_JOINS "ferry_import_item i LEFT JOIN ferry_import_plan p " \
-	"ON p.import_id = i.import_id AND p.item = i.item LEFT JOIN " \
+	"i.action, s.version, s.base, s.policy, s.vendor, s.payload, s.old, " \
+	"s.body, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0"
+/* The item's plan and resolution (no staged values: listings). */
+#define PG_ITEM_PLAN_JOINS "ferry_import_item i LEFT JOIN ferry_import_plan " \
+	"p ON p.import_id = i.import_id AND p.item = i.item LEFT JOIN " \
 	"ferry_import_resolution r ON r.import_id = i.import_id AND " \
 	"r.item = i.item"
+/* ... and its staged values, for PG_ITEM_COLUMNS. */
+#define PG_ITEM_JOINS PG_ITEM_PLAN_JOINS PG_STAGED("i", "s")
 /* An item's outcome once committed: what commit recorded for it, else
  * what its act did. */
 #define PG_OUTCOME "coalesce(p.outcome, CASE p.act WHEN 'insert' THEN " \

@@ -125,20 +125,30 @@ int ferry_pg__import_set_state(ferry_db *db, int64_t id,
 }
 
 /*
- * The items keep their keys only.  An UPDATE to NULL is enough here:
- * PostgreSQL writes a new row version either way and vacuum takes the
- * old ones back (SQLite rewrites the rows to free their pages).
+ * The staged values go, the items stay as they are.  When no other import
+ * has any, TRUNCATE empties the table and gives its space back at once;
+ * else the import's rows are deleted (vacuum takes them back later).
+ * (TRUNCATE waits for the readers of the table to end, and the writer
+ * lock keeps other writers out.)
  */
 int ferry_pg__import_unstage(ferry_db *db, int64_t id)
 {
 	ferry_pg_num i;
 	const char *param = ferry_pg__num(&i, id);
+	PGresult *res;
+	int error, others;
 
-	return ferry_pg__query(db, "UPDATE ferry_import_item SET version = "
-		"NULL, base = NULL, policy = NULL, vendor = NULL, payload = "
-		"NULL, old = NULL, body = NULL, seal = NULL, stage_code = "
-		"NULL, stage_system = NULL WHERE import_id = $1", 1, &param,
-		NULL, "committing");
+	if ((error = ferry_pg__query(db, "SELECT (EXISTS (SELECT 1 FROM "
+	    "ferry_import_payload WHERE import_id < $1) OR EXISTS (SELECT 1 "
+	    "FROM ferry_import_payload WHERE import_id > $1))::int", 1,
+	    &param, &res, "committing")) < 0)
+		return error;
+	others = PQntuples(res) > 0 && ferry_pg__int(res, 0, 0) != 0;
+	PQclear(res);
+	if (others)
+		return ferry_pg__query(db, "DELETE FROM ferry_import_payload "
+			"WHERE import_id = $1", 1, &param, NULL, "committing");
+	return ferry_pg__exec(db, "TRUNCATE ferry_import_payload");
 }
 
 /* ---- load ---------------------------------------------------------------- */
@@ -148,12 +158,13 @@ int ferry_pg__import_last_arrived(ferry_db *db, int64_t id)
 	ferry_pg_num i;
 	const char *param = ferry_pg__num(&i, id);
 
-	return ferry_pg__query(db, "UPDATE ferry_import_item AS i SET base = "
-		"(SELECT v.hash FROM ferry_version v WHERE v.entity = i.entity "
+	return ferry_pg__query(db, "UPDATE ferry_import_payload AS s SET base "
+		"= (SELECT v.hash FROM ferry_version v WHERE v.entity = i.entity "
 		"AND v.sys_id = i.sys_id AND v.source = 'import' ORDER BY v.id "
-		"DESC LIMIT 1) WHERE i.import_id = $1 AND i.t = 'record' AND "
-		"i.entity NOT IN " PG_CATALOG_ENTITIES, 1, &param, NULL,
-		"loading");
+		"DESC LIMIT 1) FROM ferry_import_item i WHERE i.import_id = $1 "
+		"AND i.t = 'record' AND i.entity NOT IN " PG_CATALOG_ENTITIES
+		" AND s.import_id = i.import_id AND s.item = i.item", 1, &param,
+		NULL, "loading");
 }
 
 int ferry_pg__import_previous(ferry_db *db, int64_t id,
@@ -338,7 +349,8 @@ int ferry_pg__import_items_each(ferry_db *db, int64_t id, const char *t,
 	 * ferry_import_item_record: records by entity and sys_id, items
 	 * without them (NULLs first there) by item. */
 	return items_run(db, "SELECT " PG_ITEM_STAGED " FROM "
-		"ferry_import_item i WHERE i.import_id = $1 AND i.t = $2::text "
+		"ferry_import_item i" PG_STAGED("i", "s") " WHERE i.import_id = "
+		"$1 AND i.t = $2::text "
 		"AND ($3::text IS NULL OR i.entity = $3::text) ORDER BY "
 		"i.entity NULLS FIRST, i.sys_id NULLS FIRST, i.item", 3, params,
 		cb, payload);
@@ -469,6 +481,6 @@ int ferry_pg__import_item_entries(ferry_db *db, int64_t id,
 		"ferry_import WHERE id = $1) IS NULL THEN NULL ELSE " PG_OUTCOME
 		" END, p.detail, (SELECT count(*) FROM ferry_import_problem pr "
 		"WHERE pr.import_id = i.import_id AND pr.item = i.item) FROM "
-		PG_ITEM_JOINS " WHERE i.import_id = $1 ORDER BY i.item", 1,
-		&param, SLICE, entry_row, &c, "reading an import");
+		PG_ITEM_PLAN_JOINS " WHERE i.import_id = $1 ORDER BY i.item",
+		1, &param, SLICE, entry_row, &c, "reading an import");
 }

@@ -20,8 +20,8 @@
 
 /* A set-wise write stores the package's content exactly, so it takes the
  * package's version id: the same content has the same id everywhere. */
-#define HASH_EXPR "i.version"
-#define VENDOR_EXPR "CASE WHEN $3::int <> 0 THEN 1 ELSE i.vendor END"
+#define HASH_EXPR "s.version"
+#define VENDOR_EXPR "CASE WHEN $3::int <> 0 THEN 1 ELSE s.vendor END"
 /*
  * The items of an entity the commit writes set-wise (fast = 1), read
  * through the staging's (import_id, t, entity, sys_id) index, each
@@ -33,7 +33,7 @@
  */
 #define FAST_FROM "FROM ferry_import_item i CROSS JOIN LATERAL (SELECT * " \
 	"FROM ferry_import_plan p WHERE p.import_id = i.import_id AND " \
-	"p.item = i.item AND p.fast = 1 OFFSET 0) p"
+	"p.item = i.item AND p.fast = 1 OFFSET 0) p" PG_STAGED("i", "s")
 #define FAST_WHERE " WHERE i.import_id = $1 AND i.t = 'record' AND " \
 	"i.entity = $2"
 #define FAST_ITEMS FAST_FROM FAST_WHERE
@@ -51,7 +51,7 @@ static void value_expr(ferry_str *sql, const ferry_field *f)
 	if (f->type.base == FERRY_T_JSON || f->type.base == FERRY_T_FLOAT) {
 		ferry_str_puts(sql, "coalesce(x.");
 		ferry_pg__ident(sql, f->name);
-		ferry_str_puts(sql, "::text, (i.payload::json -> ");
+		ferry_str_puts(sql, "::text, (s.payload::json -> ");
 		ferry_pg_plan__literal(sql, f->name);
 		ferry_str_puts(sql, ")::text)");
 	} else if (f->type.base == FERRY_T_BOOL) {
@@ -70,7 +70,7 @@ static void value_expr(ferry_str *sql, const ferry_field *f)
 	}
 }
 
-/* ", json_to_record(i.payload::json) AS x(f json, ...)": each field's
+/* ", json_to_record(s.payload::json) AS x(f json, ...)": each field's
  * member as it is written, which value_expr() reads. */
 static void payload_fields(ferry_str *sql, const ferry_fieldset *fs)
 {
@@ -79,7 +79,7 @@ static void payload_fields(ferry_str *sql, const ferry_fieldset *fs)
 	if (fs->n == 0)
 		return;
 	ferry_str_puts(sql, " CROSS JOIN LATERAL json_to_record("
-		"i.payload::json) AS x(");
+		"s.payload::json) AS x(");
 	for (i = 0; i < fs->n; i++) {
 		ferry_str_puts(sql, i ? ", " : "");
 		ferry_pg__ident(sql, fs->fields[i].name);
@@ -137,7 +137,8 @@ static int fast_refuse(ferry_db *db, const fast_params *p,
 	ferry_str_puts(&sql, "SELECT i.item, j.key, " JTYPE("j.value")
 		", j.value #>> '{}' FROM ferry_import_item i JOIN "
 		"ferry_import_plan p ON p.import_id = i.import_id AND p.item = "
-		"i.item CROSS JOIN LATERAL json_each(i.payload::json) AS j "
+		"i.item" PG_STAGED("i", "s") " CROSS JOIN LATERAL "
+		"json_each(s.payload::json) AS j "
 		"WHERE i.import_id = $1 AND i.t = 'record' AND i.entity = $2 "
 		"AND p.fast = 1 AND j.key = ANY ($3::text[]) ORDER BY i.item");
 	if ((error = ferry_pg_plan__query(db, &sql, 3, params, &res,
@@ -198,11 +199,12 @@ int ferry_pg__import_fast(ferry_db *db, const ferry_import_write *w,
 		"ferry_import_item i JOIN ferry_import_plan p ON p.import_id = "
 		"i.import_id AND p.item = i.item LEFT JOIN "
 		"ferry_import_resolution r ON r.import_id = i.import_id AND "
-		"r.item = i.item WHERE i.import_id = $1 AND i.t = 'record' AND "
-		"i.entity = $2 AND r.resolution IS DISTINCT FROM 'merge' AND "
+		"r.item = i.item" PG_STAGED("i", "s") " WHERE i.import_id = $1 "
+		"AND i.t = 'record' AND i.entity = $2 AND r.resolution IS "
+		"DISTINCT FROM 'merge' AND "
 		"r.whole IS DISTINCT FROM 1 AND (p.act = 'insert'%s))",
 		updates ? " OR (p.act = 'update' AND i.action <> 'delete' AND "
-		"p.target_version IS DISTINCT FROM i.version)" : "");
+		"p.target_version IS DISTINCT FROM s.version)" : "");
 	if ((error = ferry_pg_plan__run(db, &sql, 2, p.params, &n,
 	    "committing")) < 0 || n == 0)
 		goto done;
@@ -232,7 +234,7 @@ int ferry_pg__import_fast(ferry_db *db, const ferry_import_write *w,
 	    "sys_id, rkey, action, hash, parent, parent_id, payload, policy, "
 	    "vendor, author, at, pack_id, source, import_id) SELECT i.entity, "
 	    "i.sys_id, i.rkey, p.act, " HASH_EXPR ", p.before_hash, "
-	    "p.before_id, i.payload, i.policy, " VENDOR_EXPR ", $4, $5, NULL, "
+	    "p.before_id, s.payload, s.policy, " VENDOR_EXPR ", $4, $5, NULL, "
 	    "'import', $1 " FAST_ITEMS " ORDER BY i.sys_id", 5, p.params, &n,
 	    "committing")) < 0)
 		goto done;
@@ -246,7 +248,7 @@ int ferry_pg__import_fast(ferry_db *db, const ferry_import_write *w,
 		ferry_str_puts(&sql, ", ");
 		ferry_pg__ident(&sql, fs->fields[i].name);
 	}
-	ferry_str_puts(&sql, ") SELECT i.sys_id, $5, $4, $5, $4, i.policy, "
+	ferry_str_puts(&sql, ") SELECT i.sys_id, $5, $4, $5, $4, s.policy, "
 		VENDOR_EXPR ", " HASH_EXPR);
 	for (i = 0; i < fs->n; i++) {
 		ferry_str_puts(&sql, ", ");
@@ -262,7 +264,7 @@ int ferry_pg__import_fast(ferry_db *db, const ferry_import_write *w,
 	ferry_str_puts(&sql, "UPDATE ");
 	ferry_pg__ident(&sql, entity);
 	ferry_str_puts(&sql, " AS t SET sys_updated_at = $5, sys_updated_by = "
-		"$4, sys_policy = i.policy, sys_vendor = " VENDOR_EXPR ", "
+		"$4, sys_policy = s.policy, sys_vendor = " VENDOR_EXPR ", "
 		"sys_version = " HASH_EXPR);
 	for (i = 0; i < fs->n; i++) {
 		ferry_str_puts(&sql, ", ");

@@ -7,6 +7,7 @@
  * the rows it needs are read, the function runs on the client, and its
  * results go back as array parameters of the next statement.
  */
+#include "import_rows.h"
 #include "plan_sql.h"
 
 #include "../errors.h"
@@ -48,7 +49,9 @@ int ferry_pg__import_plan_reset(ferry_db *db, int64_t id)
 	 * references with nested loops, each pair parsing a payload
 	 * (49 s for 20,000 items).  ANALYZE counts this transaction's own
 	 * rows. */
-	return ferry_pg__exec(db, "ANALYZE ferry_import_item");
+	if ((error = ferry_pg__exec(db, "ANALYZE ferry_import_item")) < 0)
+		return error;
+	return ferry_pg__exec(db, "ANALYZE ferry_import_payload");
 }
 
 /* The canonical JSON text of column f of row t (types.h), as SQLite's
@@ -254,14 +257,14 @@ static int merge_read(ferry_db *db, int64_t id, const char *entity,
 
 	ferry_str_puts(&sql, "SELECT i.item, o.key, o.value::text, ");
 	target_value(&sql, fs, "o.key");
-	ferry_str_puts(&sql, ", (i.payload::json -> o.key)::text FROM "
-		"ferry_import_item i");
+	ferry_str_puts(&sql, ", (sv.payload::json -> o.key)::text FROM "
+		"ferry_import_item i" PG_STAGED("i", "sv"));
 	target_join(&sql, entity, by_name, "JOIN");
-	ferry_str_puts(&sql, " LEFT JOIN LATERAL json_each(i.old::json) WITH "
+	ferry_str_puts(&sql, " LEFT JOIN LATERAL json_each(sv.old::json) WITH "
 		"ORDINALITY AS o(key, value, n) ON true WHERE i.import_id = $1 "
 		"AND i.t = 'record' AND i.entity = $2 AND i.action = 'update' "
-		"AND t.sys_version IS DISTINCT FROM i.base AND t.sys_version "
-		"<> i.version AND i.old IS NOT NULL ORDER BY i.item, o.n");
+		"AND t.sys_version IS DISTINCT FROM sv.base AND t.sys_version "
+		"<> sv.version AND sv.old IS NOT NULL ORDER BY i.item, o.n");
 	error = ferry_pg_plan__query(db, &sql, 2, params, &res,
 		"planning records");
 	ferry_str_dispose(&sql);
@@ -337,11 +340,12 @@ int ferry_pg__import_plan_records(ferry_db *db, int64_t id,
 		"item, tid, tver, tpol, conflicts, same, applied, ");
 	rule_case(&sql, decide, 0);
 	ferry_str_puts(&sql, " AS d FROM (SELECT i.import_id, i.item, "
-		"i.action, i.version, i.base, ");
+		"i.action, sv.version, sv.base, ");
 	if (!fs) {
 		ferry_str_puts(&sql, "NULL::text AS tid, NULL::text AS tver, "
 			"NULL::text AS tpol, NULL::text AS conflicts, NULL::text "
-			"AS same, 0 AS applied FROM ferry_import_item i");
+			"AS same, 0 AS applied FROM ferry_import_item i"
+			PG_STAGED("i", "sv"));
 		goto where;
 	}
 	ferry_str_puts(&sql, "t.sys_id AS tid, t.sys_version AS tver, "
@@ -350,14 +354,14 @@ int ferry_pg__import_plan_records(ferry_db *db, int64_t id,
 	/* Already applied: every field the package declares holds the
 	 * package's value (a payload leaves out nulls). */
 	ferry_str_puts(&sql, "CASE WHEN t.sys_id IS NOT NULL AND i.action <> "
-		"'delete' AND t.sys_version IS DISTINCT FROM i.version THEN "
+		"'delete' AND t.sys_version IS DISTINCT FROM sv.version THEN "
 		"(NOT EXISTS (SELECT 1 FROM ferry_import_field d WHERE "
 		"d.import_id = i.import_id AND d.scope = 0 AND d.entity = "
 		"i.entity AND ");
 	target_value(&sql, fs, "d.name");
-	ferry_str_puts(&sql, " IS DISTINCT FROM coalesce((i.payload::json -> "
+	ferry_str_puts(&sql, " IS DISTINCT FROM coalesce((sv.payload::json -> "
 		"d.name)::text, 'null')))::int ELSE 0 END AS applied FROM "
-		"ferry_import_item i");
+		"ferry_import_item i" PG_STAGED("i", "sv"));
 	target_join(&sql, entity, by_name, "LEFT JOIN");
 	ferry_str_puts(&sql, " LEFT JOIN m ON m.item = i.item");
 where:
@@ -479,14 +483,15 @@ int ferry_pg__import_problems_records(ferry_db *db, int64_t id,
 		return error;
 	ferry_str_puts(&sql, "WITH k AS MATERIALIZED (SELECT i.import_id AS "
 		"import_id, i.item AS item, i.entity AS entity, i.rkey AS "
-		"rkey, i.sys_id AS sys_id, i.action AS action, i.version AS "
-		"version, i.base AS base, i.policy AS policy, i.old AS old, "
+		"rkey, i.sys_id AS sys_id, i.action AS action, sv.version AS "
+		"version, sv.base AS base, sv.policy AS policy, sv.old AS old, "
 		"p.conflicts AS conflicts, p.same AS same, p.target_id AS tid, "
 		"p.target_version AS tver, p.target_policy AS tpol, p.applied "
 		"AS applied, p.decision AS decision FROM ferry_import_plan p "
 		"JOIN ferry_import_item i ON i.import_id = p.import_id AND "
-		"i.item = p.item WHERE p.import_id = $1 AND i.t = 'record' AND "
-		"i.entity NOT IN " CATALOG_ENTITIES "), f AS MATERIALIZED "
+		"i.item = p.item" PG_STAGED("i", "sv") " WHERE p.import_id = $1 "
+		"AND i.t = 'record' AND i.entity NOT IN " CATALOG_ENTITIES "), "
+		"f AS MATERIALIZED "
 		"(SELECT *");
 	for (t = 0; t < 3; t++) {
 		ferry_str_puts(&sql, ", ");
@@ -569,10 +574,11 @@ static void ref_exists(ferry_str *sql, const char *ref_entity, const char *v,
 static void field_items(ferry_str *sql, const char *field)
 {
 	ferry_str_puts(sql, " FROM ferry_import_item i JOIN ferry_import_plan "
-		"p ON p.import_id = i.import_id AND p.item = i.item WHERE "
-		"i.import_id = $1 AND i.t = 'record' AND i.entity = $2 AND "
+		"p ON p.import_id = i.import_id AND p.item = i.item"
+		PG_STAGED("i", "sv") " WHERE i.import_id = $1 AND i.t = "
+		"'record' AND i.entity = $2 AND "
 		"p.decision IN ('insert', 'update', 'merge') AND (p.decision "
-		"<> 'merge' OR (i.old::json -> ");
+		"<> 'merge' OR (sv.old::json -> ");
 	ferry_pg_plan__literal(sql, field);
 	ferry_str_puts(sql, ") IS NOT NULL)");
 }
@@ -591,10 +597,10 @@ static int type_refused(ferry_db *db, int64_t id, const char *entity,
 	PGresult *res;
 	int error, row, fit;
 
-	ferry_str_puts(&sql, "SELECT i.item, " JTYPE("i.payload::json -> "
-		"$3::text") ", i.payload::json ->> $3::text");
+	ferry_str_puts(&sql, "SELECT i.item, " JTYPE("sv.payload::json -> "
+		"$3::text") ", sv.payload::json ->> $3::text");
 	field_items(&sql, field);
-	ferry_str_puts(&sql, " AND (i.payload::json -> $3::text) IS NOT NULL "
+	ferry_str_puts(&sql, " AND (sv.payload::json -> $3::text) IS NOT NULL "
 		"ORDER BY i.item");
 	if ((error = ferry_pg_plan__query(db, &sql, 3, params, &res,
 	    "planning")) < 0)
@@ -625,7 +631,7 @@ int ferry_pg__import_problems_field(ferry_db *db, int64_t id,
 
 	ferry_pg_array_init(&refused);
 	/* The value as SQLite's ->> gives it, and as JSON. */
-	ferry_str_puts(&v, "(i.payload::json ->> ");
+	ferry_str_puts(&v, "(sv.payload::json ->> ");
 	ferry_pg_plan__literal(&v, field);
 	ferry_str_putc(&v, ')');
 	ferry_str_puts(&sql, PROBLEM_INSERT "SELECT i.import_id, i.item, ");
@@ -646,7 +652,7 @@ int ferry_pg__import_problems_field(ferry_db *db, int64_t id,
 		ferry_str_puts(&sql, "'missing_reference', 'error', "
 			"'[[\"missing_reference\",' || " JQ("i.entity") " || "
 			"',' || " JQ("$3::text") " || ',' || " JQ("$4::text")
-			" || ',' || coalesce((i.payload::json -> ");
+			" || ',' || coalesce((sv.payload::json -> ");
 		ferry_pg_plan__literal(&sql, field);
 		ferry_str_puts(&sql, ")::text, 'null')");
 		break;
@@ -733,8 +739,8 @@ static void package_repoints(ferry_str *sql, const char *entity,
 {
 	ferry_str_puts(sql, "EXISTS (SELECT 1 FROM ferry_import_item k LEFT "
 		"JOIN ferry_import_resolution kr ON kr.import_id = k.import_id "
-		"AND kr.item = k.item WHERE k.import_id = $1 AND k.t = "
-		"'record' AND k.entity = ");
+		"AND kr.item = k.item" PG_STAGED("k", "ksv") " WHERE "
+		"k.import_id = $1 AND k.t = 'record' AND k.entity = ");
 	ferry_pg_plan__literal(sql, entity);
 	ferry_str_puts(sql, " AND k.sys_id = x.sys_id AND k.action <> "
 		"'delete' AND kr.resolution IS DISTINCT FROM 'skip' AND CASE "
@@ -742,7 +748,7 @@ static void package_repoints(ferry_str *sql, const char *entity,
 	ferry_pg_plan__literal(sql, field);
 	ferry_str_puts(sql, ") IS NOT NULL THEN kr.merged::json ->> ");
 	ferry_pg_plan__literal(sql, field);
-	ferry_str_puts(sql, " ELSE k.payload::json ->> ");
+	ferry_str_puts(sql, " ELSE ksv.payload::json ->> ");
 	ferry_pg_plan__literal(sql, field);
 	ferry_str_puts(sql, " END IS DISTINCT FROM d.sys_id)");
 }
@@ -835,6 +841,7 @@ int ferry_pg__import_discard(ferry_db *db, int64_t id)
 		"DELETE FROM ferry_import_plan WHERE import_id = $1",
 		"DELETE FROM ferry_import_field WHERE import_id = $1",
 		"DELETE FROM ferry_import_item WHERE import_id = $1",
+		"DELETE FROM ferry_import_payload WHERE import_id = $1",
 		("DELETE FROM ferry_import WHERE id = $1 AND state IN "
 		 "('loaded', 'previewed')"),
 	};

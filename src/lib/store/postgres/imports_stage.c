@@ -35,21 +35,26 @@
 /* Bytes of COPY text held before they are sent. */
 #define STAGE_BATCH ((size_t)4 << 20)
 
-/* The columns staged, in COPY order after import_id and item. */
+/* The columns staged, in COPY order after import_id and item: the
+ * keys (to C_VERSION) into ferry_import_item, with the item's verdict
+ * (stage_code, stage_system) after them, the rest (to C_CODE) into
+ * ferry_import_payload, which a commit empties (schema.c, 9 -> 10). */
 enum {
 	C_T, C_ENTITY, C_SYS_ID, C_RKEY, C_ACTION, C_VERSION, C_BASE,
 	C_POLICY, C_VENDOR, C_PAYLOAD, C_OLD, C_BODY, C_SEAL, C_CODE,
 	C_SYSTEM, NCOLS
 };
 
-#define COPY_SQL "COPY ferry_import_item (import_id, item, t, entity, " \
-	"sys_id, rkey, action, version, base, policy, vendor, payload, old, " \
-	"body, seal, stage_code, stage_system) FROM STDIN"
+#define COPY_ITEMS "COPY ferry_import_item (import_id, item, t, entity, " \
+	"sys_id, rkey, action, stage_code, stage_system) FROM STDIN"
+#define COPY_VALUES "COPY ferry_import_payload (import_id, item, version, " \
+	"base, policy, vendor, payload, old, body, seal) FROM STDIN"
 
 /* The rows of one load not sent yet, on one connection. */
 typedef struct {
 	int64_t id;		/* the import they are for */
-	ferry_str rows;		/* COPY text */
+	ferry_str rows;		/* COPY text for ferry_import_item */
+	ferry_str values;	/* ... and for ferry_import_payload */
 	uint64_t *seen;		/* hashes of the records staged (0 free) */
 	size_t nseen, cap;	/* used, slots (a power of two) */
 } pg_staging;
@@ -73,6 +78,7 @@ static int staging_event(PGEventId evt, void *info, void *pass)
 
 		if (p) {
 			ferry_str_dispose(&p->rows);
+			ferry_str_dispose(&p->values);
 			ferry__free(p->seen);
 			ferry__free(p);
 		}
@@ -102,17 +108,41 @@ static void staging_reset(pg_staging *p, int64_t id)
 {
 	p->id = id;
 	ferry_str_clear(&p->rows);
+	ferry_str_clear(&p->values);
 	ferry__free(p->seen);
 	p->seen = NULL;
 	p->nseen = p->cap = 0;
 }
 
-int ferry_pg_imports__flush(ferry_db *db, int64_t id)
+/* Send rows (COPY text) through one COPY statement. */
+static int copy_rows(ferry_db *db, const char *sql, const ferry_str *rows)
 {
-	pg_staging *p = staging(db, 0);
 	PGconn *conn = PG(db)->conn;
 	PGresult *res;
 	int error = 0;
+
+	res = PQexec(conn, sql);
+	if (PQresultStatus(res) != PGRES_COPY_IN) {
+		error = ferry_pg__error(db, res, "staging items");
+		PQclear(res);
+		return error;
+	}
+	PQclear(res);
+	if (PQputCopyData(conn, rows->ptr, (int)rows->size) != 1 ||
+	    PQputCopyEnd(conn, NULL) != 1)
+		error = ferry_pg__error(db, NULL, "staging items");
+	while ((res = PQgetResult(conn)) != NULL) {
+		if (!error && PQresultStatus(res) != PGRES_COMMAND_OK)
+			error = ferry_pg__error(db, res, "staging items");
+		PQclear(res);
+	}
+	return error;
+}
+
+int ferry_pg_imports__flush(ferry_db *db, int64_t id)
+{
+	pg_staging *p = staging(db, 0);
+	int error;
 
 	if (!p || p->rows.size == 0)
 		return 0;
@@ -121,22 +151,10 @@ int ferry_pg_imports__flush(ferry_db *db, int64_t id)
 		staging_reset(p, 0);
 		return 0;
 	}
-	res = PQexec(conn, COPY_SQL);
-	if (PQresultStatus(res) != PGRES_COPY_IN) {
-		error = ferry_pg__error(db, res, "staging items");
-		PQclear(res);
-		return error;
-	}
-	PQclear(res);
-	if (PQputCopyData(conn, p->rows.ptr, (int)p->rows.size) != 1 ||
-	    PQputCopyEnd(conn, NULL) != 1)
-		error = ferry_pg__error(db, NULL, "staging items");
-	while ((res = PQgetResult(conn)) != NULL) {
-		if (!error && PQresultStatus(res) != PGRES_COMMAND_OK)
-			error = ferry_pg__error(db, res, "staging items");
-		PQclear(res);
-	}
+	if ((error = copy_rows(db, COPY_ITEMS, &p->rows)) == 0)
+		error = copy_rows(db, COPY_VALUES, &p->values);
 	ferry_str_clear(&p->rows);
+	ferry_str_clear(&p->values);
 	return error;
 }
 
@@ -599,6 +617,21 @@ static void copy_value(ferry_str *out, const char *v, size_t n, int null)
 	ferry_str_put(out, v + run, n - run);
 }
 
+/* A row's import and item, then columns [from, to) of the line, in
+ * COPY's text form. */
+static void copy_columns(pg_staging *p, const ferry_import_stager *s,
+	int64_t item, ferry_str *out, int from, int to)
+{
+	int c;
+
+	ferry_str_printf(out, "%lld\t%lld", (long long)p->id,
+		(long long)item);
+	for (c = from; c < to; c++) {
+		ferry_str_putc(out, '\t');
+		copy_value(out, s->col[c].ptr, s->col[c].size, s->null[c]);
+	}
+}
+
 /* Is this record (t, entity, sys_id) staged already? */
 static int repeated(ferry_import_stager *s, pg_staging *p, int *out)
 {
@@ -671,19 +704,15 @@ static int stage(ferry_db *db, ferry_import_stager *s, int64_t item,
 	if (!s->null[C_T] && !strcmp(ferry_str_cstr(&s->col[C_T]),
 	    "record") && (error = system_entity(s, entity, &sys)) < 0)
 		return error;
-	ferry_str_printf(&p->rows, "%lld\t%lld", (long long)s->id,
-		(long long)item);
-	for (c = 0; c < C_CODE; c++) {
-		ferry_str_putc(&p->rows, '\t');
-		copy_value(&p->rows, s->col[c].ptr, s->col[c].size,
-			s->null[c]);
-	}
+	copy_columns(p, s, item, &p->rows, C_T, C_VERSION);
 	ferry_str_putc(&p->rows, '\t');
 	copy_value(&p->rows, code, code ? strlen(code) : 0, !code);
 	ferry_str_printf(&p->rows, "\t%d\n", sys);
-	if (ferry_str_failed(&p->rows))
+	copy_columns(p, s, item, &p->values, C_VERSION, C_CODE);
+	ferry_str_putc(&p->values, '\n');
+	if (ferry_str_failed(&p->rows) || ferry_str_failed(&p->values))
 		return ferry__oom(db);
-	if (p->rows.size >= STAGE_BATCH)
+	if (p->rows.size + p->values.size >= STAGE_BATCH)
 		return ferry_pg_imports__flush(db, s->id);
 	return 0;
 }
@@ -704,15 +733,16 @@ static int stage(ferry_db *db, ferry_import_stager *s, int64_t item,
 /* The first item refused: its own verdict (stage_code), else the
  * checks across items, last in their branches on SQLite too. */
 #define CHECK_ITEMS "SELECT item, code, " ITEM_FACT_1 ", " ITEM_FACT_2 \
-	" FROM (SELECT item, t, entity, sys_id, action, policy, rkey, " \
+	" FROM (SELECT i.item, t, entity, sys_id, action, v.policy, rkey, " \
 	"coalesce(stage_code, CASE WHEN t = 'schema' AND EXISTS (SELECT 1 " \
 	"FROM ferry_import_item s WHERE s.import_id = i.import_id AND s.t = " \
 	"'schema' AND s.entity = i.entity AND s.item < i.item) THEN " \
 	"'schema_twice' WHEN t IN ('formula', 'dataset') AND EXISTS (SELECT " \
 	"1 FROM ferry_import_item s WHERE s.import_id = i.import_id AND s.t " \
 	"= i.t AND s.rkey = i.rkey AND s.item < i.item) THEN " \
-	"'definition_repeated' END) AS code FROM ferry_import_item i WHERE " \
-	"import_id = $1) x WHERE code IS NOT NULL ORDER BY item LIMIT 1"
+	"'definition_repeated' END) AS code FROM ferry_import_item i" \
+	PG_STAGED("i", "v") " WHERE i.import_id = $1) x WHERE code IS NOT " \
+	"NULL ORDER BY item LIMIT 1"
 
 /* Records of a user entity the package declares no schema for. */
 #define CHECK_SCHEMAS "SELECT (SELECT min(x.item) FROM ferry_import_item x " \
@@ -813,9 +843,10 @@ int ferry_pg__import_check(ferry_db *db, int64_t id, int64_t *item,
 	if ((found = ferry_pg_imports__flush(db, id)) < 0 ||
 	    (found = check_one(db, CHECK_ITEMS, id, item, fact)) != 0)
 		return found;
-	if ((found = ferry_pg__each(db, "SELECT entity, body FROM "
-	    "ferry_import_item WHERE import_id = $1 AND t = 'schema' ORDER BY "
-	    "item", 1, &param, declare_item, &dc, "declaring fields")) < 0)
+	if ((found = ferry_pg__each(db, "SELECT i.entity, v.body FROM "
+	    "ferry_import_item i" PG_STAGED("i", "v") " WHERE i.import_id = "
+	    "$1 AND i.t = 'schema' ORDER BY i.item", 1, &param, declare_item,
+	    &dc, "declaring fields")) < 0)
 		return found;
 	if ((found = check_one(db, CHECK_SCHEMAS, id, item, fact)) != 0)
 		return found;
@@ -872,9 +903,10 @@ int ferry_pg__import_check_values(ferry_db *db, int64_t id,
 	c.item = item;
 	c.why = why;
 	/* The first bad item is the one of the smallest number. */
-	found = ferry_pg_imports__cursor(db, "SELECT item, payload FROM "
-		"ferry_import_item WHERE import_id = $1 AND t = 'record' AND "
-		"entity = $2 AND action <> 'delete' ORDER BY item", 2, params,
+	found = ferry_pg_imports__cursor(db, "SELECT i.item, v.payload FROM "
+		"ferry_import_item i" PG_STAGED("i", "v") " WHERE i.import_id = "
+		"$1 AND i.t = 'record' AND i.entity = $2 AND i.action <> "
+		"'delete' ORDER BY i.item", 2, params,
 		1000, value_row, &c, "checking the package");
 	if (found == 0)
 		ferry_str_clear(why);

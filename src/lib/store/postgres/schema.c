@@ -204,10 +204,50 @@ static const char staging_columns[] =
 	"  ADD COLUMN stage_system bigint;";
 
 /* Steps after the first schema: migrations[k] takes an instance from
- * version PG_FIRST_VERSION + k to the next.  None yet. */
-static const char *const migrations[] = { NULL };
+ * version PG_FIRST_VERSION + k to the next, as SQLite's step to the same
+ * version does. */
+static const char *const migrations[] = {
+	/* ---- 9 -> 10: the staged content in a table of its own ---- */
+	/* What a commit drops of an item leaves ferry_import_item for
+	 * ferry_import_payload (no foreign key), which a commit truncates
+	 * when no other import is staged, else deletes its own rows from
+	 * (sqlite/schema.c, the same step).  The load's verdicts
+	 * (stage_code, stage_system) stay with the items. */
+	"CREATE TABLE ferry_import_payload ("
+	"  import_id bigint NOT NULL, item bigint NOT NULL,"
+	"  version " T ", base " T ", policy " T ", vendor bigint,"
+	"  payload " T ", old " T ", body " T ", seal " T ","
+	"  PRIMARY KEY (import_id, item));"
+	"INSERT INTO ferry_import_payload (import_id, item, version, base,"
+	"  policy, vendor, payload, old, body, seal) SELECT i.import_id,"
+	"  i.item, i.version, i.base, i.policy, i.vendor, i.payload, i.old,"
+	"  i.body, i.seal FROM ferry_import_item i JOIN ferry_import m ON"
+	"  m.id = i.import_id WHERE m.state IN ('loaded', 'previewed')"
+	"  ORDER BY i.import_id, i.item;"
+	"ALTER TABLE ferry_import_item DROP COLUMN version,"
+	"  DROP COLUMN base, DROP COLUMN policy, DROP COLUMN vendor,"
+	"  DROP COLUMN payload, DROP COLUMN old, DROP COLUMN body,"
+	"  DROP COLUMN seal;",
+	/* ---- end of 9 -> 10 ---- */
+};
 
-#define LATEST PG_FIRST_VERSION
+#define LATEST (PG_FIRST_VERSION + \
+	(int)(sizeof(migrations) / sizeof(migrations[0])))
+
+/* Run the steps from version on and record the version reached. */
+static int run_steps(ferry_db *db, int version)
+{
+	char sql[64];
+	int error;
+
+	for (; version < LATEST; version++)
+		if ((error = ferry_pg__exec(db,
+		    migrations[version - PG_FIRST_VERSION])) < 0)
+			return error;
+	snprintf(sql, sizeof(sql), "UPDATE ferry_schema SET version = %d",
+		LATEST);
+	return ferry_pg__exec(db, sql);
+}
 
 int ferry_pg__migrate(ferry_db *db, int create);
 
@@ -233,16 +273,16 @@ int ferry_pg__migrate(ferry_db *db, int create)
 	char sql[64];
 	int version, error;
 
-	(void)migrations;
 	if (create) {
+		snprintf(sql, sizeof(sql), "INSERT INTO ferry_schema VALUES "
+			"(%d)", PG_FIRST_VERSION);
 		if ((error = ferry_pg__exec(db, "CREATE SCHEMA "
 		    PG_SCHEMA)) < 0 ||
 		    (error = ferry_pg__exec(db, first_schema)) < 0 ||
-		    (error = ferry_pg__exec(db, staging_columns)) < 0)
+		    (error = ferry_pg__exec(db, staging_columns)) < 0 ||
+		    (error = ferry_pg__exec(db, sql)) < 0)
 			return error;
-		snprintf(sql, sizeof(sql), "INSERT INTO ferry_schema VALUES "
-			"(%d)", LATEST);
-		return ferry_pg__exec(db, sql);
+		return run_steps(db, PG_FIRST_VERSION);
 	}
 	if ((error = ferry_pg__schema_version(db, &version)) < 0)
 		return error;
@@ -250,5 +290,14 @@ int ferry_pg__migrate(ferry_db *db, int create)
 		return ferry_store__newer(db, PG(db)->where, version, LATEST);
 	if (version < PG_FIRST_VERSION)
 		return ferry_store__not_instance(db, PG(db)->where);
-	return 0;
+	if (version == LATEST)
+		return 0;
+	/* Steps to run: under the writer lock, the version read again (an
+	 * other connection may have run them meanwhile). */
+	if ((error = ferry_pg__begin(db)) < 0)
+		return error;
+	if ((error = ferry_pg__schema_version(db, &version)) == 0 &&
+	    version < LATEST)
+		error = run_steps(db, version);
+	return ferry_pg__end(db, error);
 }

@@ -296,29 +296,30 @@ int ferry_sqlite__import_set_state(ferry_db *db, int64_t id,
 }
 
 /*
- * The items written again with their keys only: an UPDATE to NULL would
- * leave every page of the staging in place, two thirds empty, while the
- * rows deleted free their pages for the next writes.
+ * The staged values go, the items stay as they are.  When no other import
+ * has any, the table is emptied whole: a DELETE without WHERE is SQLite's
+ * truncation, which frees the table's pages without reading its rows.
  */
-static int keys_only(ferry_db *db, int64_t id)
+static int drop_staged(ferry_db *db, int64_t id)
 {
-	int error;
+	sqlite3_stmt *st;
+	int error, rc, others;
 
-	if ((error = ferry_sq__exec(db, "CREATE TEMP TABLE IF NOT EXISTS "
-	    "ferry_unstage (item INTEGER PRIMARY KEY, t TEXT, entity TEXT, "
-	    "sys_id TEXT, rkey TEXT, action TEXT)")) < 0 ||
-	    (error = ferry_imports__run(db, "INSERT INTO temp.ferry_unstage "
-	    "SELECT item, t, entity, sys_id, rkey, action FROM "
-	    "ferry_import_item WHERE import_id = ?1", id, NULL,
-	    "committing")) < 0 ||
-	    (error = ferry_imports__run(db, "DELETE FROM ferry_import_item "
-	    "WHERE import_id = ?1", id, NULL, "committing")) < 0 ||
-	    (error = ferry_imports__run(db, "INSERT INTO ferry_import_item "
-	    "(import_id, item, t, entity, sys_id, rkey, action) SELECT ?1, "
-	    "item, t, entity, sys_id, rkey, action FROM temp.ferry_unstage "
-	    "ORDER BY item", id, NULL, "committing")) < 0)
+	if ((error = ferry_sq__prepare(db, "SELECT EXISTS (SELECT 1 FROM "
+	    "ferry_import_payload WHERE k < ?1 * 4294967296) OR EXISTS "
+	    "(SELECT 1 FROM ferry_import_payload WHERE k > ?1 * 4294967296 "
+	    "+ 4294967295)", &st)) < 0)
 		return error;
-	return ferry_sq__exec(db, "DELETE FROM temp.ferry_unstage");
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	others = rc == SQLITE_ROW && sqlite3_column_int(st, 0);
+	ferry_sq__reset(st);
+	if (rc != SQLITE_ROW)
+		return ferry_sq__error(db, rc, "committing");
+	if (others)
+		return ferry_imports__run(db, "DELETE FROM ferry_import_payload "
+			"WHERE " STAGED_OF_IMPORT, id, NULL, "committing");
+	return ferry_sq__exec(db, "DELETE FROM ferry_import_payload");
 }
 
 /*
@@ -344,7 +345,7 @@ int ferry_sqlite__import_unstage(ferry_db *db, int64_t id)
 		return ferry_sq__error(db, rc, "committing");
 	if ((error = ferry_sq__exec(db, "PRAGMA secure_delete = FAST")) < 0)
 		return error;
-	error = keys_only(db, id);
+	error = drop_staged(db, id);
 	snprintf(pragma, sizeof(pragma), "PRAGMA secure_delete = %d", mode);
 	if ((rc = ferry_sq__exec(db, pragma)) < 0 && error == 0)
 		error = rc;
@@ -355,21 +356,24 @@ int ferry_sqlite__import_unstage(ferry_db *db, int64_t id)
 
 int ferry_sqlite__import_last_arrived(ferry_db *db, int64_t id)
 {
-	return ferry_imports__run(db, "UPDATE ferry_import_item AS i SET "
+	return ferry_imports__run(db, "UPDATE ferry_import_payload AS s SET "
 		"base = (SELECT v.hash FROM ferry_version v WHERE v.entity = "
 		"i.entity AND v.sys_id = i.sys_id AND v.source = 'import' "
-		"ORDER BY v.id DESC LIMIT 1) WHERE i.import_id = ?1 AND i.t = "
-		"'record' AND i.entity NOT IN " CATALOG_ENTITIES, id, NULL,
-		"loading");
+		"ORDER BY v.id DESC LIMIT 1) FROM ferry_import_item i WHERE "
+		"i.import_id = ?1 AND i.t = 'record' AND i.entity NOT IN "
+		CATALOG_ENTITIES " AND s.k = " STAGED_KEY("i.import_id",
+		"i.item"), id, NULL, "loading");
 }
 
 /*
- * One item line, its fields pulled out by SQLite's JSON functions in the
- * same statement that stores it.  A line that is not JSON makes the
- * statement fail; a record seen twice trips the unique index.
+ * One item line, its fields pulled out by SQLite's JSON functions
+ * (STAGE_PULL, one parse of the line), then stored: the keys in
+ * ferry_import_item (STAGE_ITEM), the rest in ferry_import_payload
+ * (STAGE_VALUES).  A line that is not JSON makes the pull fail; a record
+ * seen twice trips the items' unique index.
  *
  * The payload and "old" come as the library found them in the line
- * (?4 set, ?5 and ?6: ferry_import_line's spans), bytes as written.
+ * (?2 set, ?3 and ?4: ferry_import_line's spans), bytes as written.
  * Otherwise SQLite pulls them out, but it hands them out without the
  * spaces the line may have had in them, and the canonical check must see
  * those: a value that is not in the line byte for byte is kept with a
@@ -379,41 +383,59 @@ int ferry_sqlite__import_last_arrived(ferry_db *db, int64_t id)
  */
 #define VERBATIM(v) "CASE WHEN instr(j, " v ") > 0 THEN " v " ELSE " \
 	"'{ ' || substr(" v ", 2) END"
-#define STAGE_SQL "INSERT INTO ferry_import_item (import_id, item, t, " \
-	"entity, sys_id, rkey, action, version, base, policy, vendor, " \
-	"payload, old, body, seal) SELECT ?1, ?2, t, j ->> '$.entity', " \
-	"j ->> '$.sys_id', CASE WHEN t IS 'record' THEN j ->> '$.key' ELSE " \
-	"j ->> '$.name' END, j ->> '$.action', j ->> '$.version', " \
-	"j ->> '$.base', j ->> '$.policy', CASE j -> '$.vendor' WHEN 'true' " \
-	"THEN 1 WHEN 'false' THEN 0 END, CASE WHEN ?4 THEN ?5 ELSE " \
-	VERBATIM("(j -> '$.payload')") " END, nullif(CASE WHEN ?4 THEN ?6 " \
+/* Columns: the keys (0-4: t, entity, sys_id, rkey, action), then the
+ * staged values (5-12, in STAGE_VALUES' order). */
+#define STAGE_KEYS 5
+#define STAGE_COLUMNS 13
+#define STAGE_PULL "SELECT t, j ->> '$.entity', j ->> '$.sys_id', CASE " \
+	"WHEN t IS 'record' THEN j ->> '$.key' ELSE j ->> '$.name' END, " \
+	"j ->> '$.action', j ->> '$.version', j ->> '$.base', " \
+	"j ->> '$.policy', CASE j -> '$.vendor' WHEN 'true' THEN 1 WHEN " \
+	"'false' THEN 0 END, CASE WHEN ?2 THEN ?3 ELSE " \
+	VERBATIM("(j -> '$.payload')") " END, nullif(CASE WHEN ?2 THEN ?4 " \
 	"ELSE " VERBATIM("(j -> '$.old')") " END, 'null'), CASE WHEN t IS " \
-	"'record' THEN NULL " \
-	"ELSE j END, j ->> '$.seal' FROM (SELECT j, j ->> '$.t' AS t FROM " \
-	"(SELECT ?3 AS j))"
+	"'record' THEN NULL ELSE j END, j ->> '$.seal' FROM (SELECT j, " \
+	"j ->> '$.t' AS t FROM (SELECT ?1 AS j))"
+#define STAGE_ITEM "INSERT INTO ferry_import_item (import_id, item, t, " \
+	"entity, sys_id, rkey, action) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+#define STAGE_VALUES "INSERT INTO ferry_import_payload (k, import_id, " \
+	"item, version, base, policy, vendor, payload, old, body, seal) " \
+	"VALUES (" STAGED_KEY("?1", "?2") ", ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, " \
+	"?9, ?10)"
 
 struct ferry_import_stager {
 	ferry_db *db;
 	int64_t id;
-	sqlite3_stmt *st;	/* STAGE_SQL, prepared once for the load */
+	/* prepared once for the load */
+	sqlite3_stmt *pull;	/* STAGE_PULL */
+	sqlite3_stmt *item;	/* STAGE_ITEM */
+	sqlite3_stmt *values;	/* STAGE_VALUES */
 };
+
+static int stager_prepare(ferry_db *db, const char *sql, sqlite3_stmt **st)
+{
+	int rc = sqlite3_prepare_v3(SQ(db)->conn, sql, -1,
+		SQLITE_PREPARE_PERSISTENT, st, NULL);
+
+	return rc == SQLITE_OK ? 0 : ferry_sq__error(db, rc, "staging");
+}
 
 int ferry_sqlite__import_stager_new(ferry_import_stager **out, ferry_db *db,
 	int64_t id)
 {
 	ferry_import_stager *s;
-	int rc;
+	int error;
 
 	*out = NULL;
 	if ((s = ferry__calloc(1, sizeof(*s))) == NULL)
 		return ferry__oom(db);
 	s->db = db;
 	s->id = id;
-	rc = sqlite3_prepare_v3(SQ(db)->conn, STAGE_SQL, -1,
-		SQLITE_PREPARE_PERSISTENT, &s->st, NULL);
-	if (rc != SQLITE_OK) {
-		ferry__free(s);
-		return ferry_sq__error(db, rc, "staging");
+	if ((error = stager_prepare(db, STAGE_PULL, &s->pull)) < 0 ||
+	    (error = stager_prepare(db, STAGE_ITEM, &s->item)) < 0 ||
+	    (error = stager_prepare(db, STAGE_VALUES, &s->values)) < 0) {
+		ferry_sqlite__import_stager_free(db, s);
+		return error;
 	}
 	*out = s;
 	return 0;
@@ -424,8 +446,27 @@ void ferry_sqlite__import_stager_free(ferry_db *db, ferry_import_stager *s)
 	(void)db;
 	if (!s)
 		return;
-	sqlite3_finalize(s->st);
+	sqlite3_finalize(s->pull);
+	sqlite3_finalize(s->item);
+	sqlite3_finalize(s->values);
 	ferry__free(s);
+}
+
+/* Store columns [from, to) of the pulled row through st (?1 import,
+ * ?2 item, the columns from ?3), values and types as pulled. */
+static int stage_store(ferry_import_stager *s, sqlite3_stmt *st,
+	int64_t item, int from, int to)
+{
+	int c, rc;
+
+	sqlite3_bind_int64(st, 1, s->id);
+	sqlite3_bind_int64(st, 2, item);
+	for (c = from; c < to; c++)
+		sqlite3_bind_value(st, 3 + c - from,
+			sqlite3_column_value(s->pull, c));
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc;
 }
 
 int ferry_sqlite__import_stage(ferry_db *db, ferry_import_stager *s,
@@ -435,20 +476,25 @@ int ferry_sqlite__import_stage(ferry_db *db, ferry_import_stager *s,
 
 	if (l->len > (size_t)0x7fffffff)
 		return FERRY_STAGE_TOO_LONG;
-	sqlite3_bind_int64(s->st, 1, s->id);
-	sqlite3_bind_int64(s->st, 2, item);
-	sqlite3_bind_text(s->st, 3, l->line, (int)l->len, SQLITE_STATIC);
-	sqlite3_bind_int(s->st, 4, l->spans);
+	if (item < 0 || item > (int64_t)0xffffffff)
+		return ferry__error(db, FERRY_EFORMAT, "a package of more than "
+			"4294967295 items cannot be staged");
+	sqlite3_bind_text(s->pull, 1, l->line, (int)l->len, SQLITE_STATIC);
+	sqlite3_bind_int(s->pull, 2, l->spans);
 	/* Spans lie inside the line, so they fit an int too. */
 	if (l->spans && l->payload)
-		sqlite3_bind_text(s->st, 5, l->payload, (int)l->payload_len,
+		sqlite3_bind_text(s->pull, 3, l->payload, (int)l->payload_len,
 			SQLITE_STATIC);
 	if (l->spans && l->old)
-		sqlite3_bind_text(s->st, 6, l->old, (int)l->old_len,
+		sqlite3_bind_text(s->pull, 4, l->old, (int)l->old_len,
 			SQLITE_STATIC);
-	rc = sqlite3_step(s->st);
-	sqlite3_reset(s->st);
-	sqlite3_clear_bindings(s->st);
+	rc = sqlite3_step(s->pull);
+	if (rc == SQLITE_ROW &&
+	    (rc = stage_store(s, s->item, item, 0, STAGE_KEYS)) == SQLITE_DONE)
+		rc = stage_store(s, s->values, item, STAGE_KEYS,
+			STAGE_COLUMNS);
+	sqlite3_reset(s->pull);
+	sqlite3_clear_bindings(s->pull);
 	if (rc == SQLITE_DONE)
 		return 0;
 	if ((rc & 0xff) == SQLITE_CONSTRAINT)
@@ -496,8 +542,8 @@ int ferry_sqlite__import_field(ferry_db *db, int64_t id, ferry_scope scope,
  * handed over as found, whatever its type: the words quote it.
  */
 #define CHECK_ITEMS "SELECT item, json_array(code, " ITEM_FACT_1 ", " \
-	ITEM_FACT_2 ") FROM (SELECT item, t, entity, sys_id, action, policy, " \
-	"rkey, CASE " \
+	ITEM_FACT_2 ") FROM (SELECT i.item AS item, t, entity, sys_id, " \
+	"action, policy, rkey, CASE " \
 	"WHEN typeof(t) IS NOT 'text' THEN 'no_kind' " \
 	"WHEN t = 'record' THEN CASE " \
 	"WHEN typeof(entity) IS NOT 'text' OR NOT ferry_entity_ok(entity) " \
@@ -557,7 +603,8 @@ int ferry_sqlite__import_field(ferry_db *db, int64_t id, ferry_scope scope,
 	"WHEN EXISTS (SELECT 1 FROM ferry_import_item s WHERE s.import_id = " \
 	"i.import_id AND s.t = i.t AND s.rkey = i.rkey AND s.item < i.item) " \
 	"THEN 'definition_repeated' END " \
-	"END AS code FROM ferry_import_item i WHERE import_id = ?1) WHERE " \
+	"END AS code FROM ferry_import_item i" STAGED("i", "v") " WHERE " \
+	"i.import_id = ?1) WHERE " \
 	"code IS NOT NULL ORDER BY item LIMIT 1"
 
 /* Records of a user entity the package declares no schema for. */
@@ -577,8 +624,9 @@ int ferry_sqlite__import_field(ferry_db *db, int64_t id, ferry_scope scope,
 
 #define DECLARE_FIELDS "INSERT INTO ferry_import_field (import_id, scope, " \
 	"entity, name, type) SELECT ?1, 0, i.entity, f.value ->> '$.name', " \
-	"f.value ->> '$.type' FROM ferry_import_item i, json_each(i.body, " \
-	"'$.definition.fields') f WHERE i.import_id = ?1 AND i.t = 'schema'"
+	"f.value ->> '$.type' FROM ferry_import_item i" STAGED("i", "v") \
+	", json_each(v.body, '$.definition.fields') f WHERE i.import_id = " \
+	"?1 AND i.t = 'schema'"
 
 /* Run one check: 1 with item and its fact when it finds a bad item. */
 static int check_one(ferry_db *db, const char *sql, int64_t id,
@@ -637,9 +685,10 @@ int ferry_sqlite__import_check_values(ferry_db *db, int64_t id,
 	/* min() with a bare column: the first bad item, through the
 	 * entity's index (in item order it would walk the whole import). */
 	if ((error = ferry_sq__prepare(db, "SELECT min(item), why FROM "
-	    "(SELECT item, ferry_payload_check(entity, payload, ?3) AS why "
-	    "FROM ferry_import_item INDEXED BY ferry_import_item_record WHERE "
-	    "import_id = ?1 AND t = 'record' AND entity = ?2 AND action <> "
+	    "(SELECT i.item AS item, ferry_payload_check(i.entity, v.payload, "
+	    "?3) AS why FROM ferry_import_item i INDEXED BY "
+	    "ferry_import_item_record" STAGED("i", "v") " WHERE i.import_id = "
+	    "?1 AND i.t = 'record' AND i.entity = ?2 AND i.action <> "
 	    "'delete') WHERE why IS NOT NULL", &st)) < 0) {
 		ferry_str_dispose(&spec);
 		return error;
@@ -796,8 +845,8 @@ int ferry_sqlite__import_items_each(ferry_db *db, int64_t id, const char *t,
 	/* In the index's order: (entity, sys_id), items for kinds without
 	 * them.  (ORDER BY item would walk the whole import.) */
 	rc = sqlite3_prepare_v2(SQ(db)->conn, "SELECT " ITEM_STAGED
-		" FROM ferry_import_item i INDEXED BY ferry_import_item_record "
-		"WHERE i.import_id = ?1 AND i.t = ?2 AND (?3 IS NULL OR "
+		" FROM ferry_import_item i INDEXED BY ferry_import_item_record"
+		STAGED("i", "s") " WHERE i.import_id = ?1 AND i.t = ?2 AND (?3 IS NULL OR "
 		"i.entity = ?3)", -1, &st, NULL);
 	if (rc != SQLITE_OK)
 		return ferry_sq__error(db, rc, "reading an import");
@@ -881,8 +930,8 @@ int ferry_sqlite__import_next_definition(ferry_db *db, int64_t id,
 	    "ferry_import_item i INDEXED BY ferry_import_item_record LEFT JOIN "
 	    "ferry_import_plan p ON p.import_id = i.import_id AND p.item = "
 	    "i.item LEFT JOIN ferry_import_resolution r ON r.import_id = "
-	    "i.import_id AND r.item = i.item WHERE i.import_id = ?1 AND i.t "
-	    "IN ('dataset', 'formula') AND i.item > ?2 ORDER BY i.item LIMIT "
+	    "i.import_id AND r.item = i.item" STAGED("i", "s") " WHERE "
+	    "i.import_id = ?1 AND i.t IN ('dataset', 'formula') AND i.item > ?2 ORDER BY i.item LIMIT "
 	    "1", &st)) < 0)
 		return error;
 	sqlite3_bind_int64(st, 1, id);
@@ -908,7 +957,8 @@ int ferry_sqlite__import_item_entries(ferry_db *db, int64_t id,
 		"ferry_import WHERE id = ?1) IS NULL THEN NULL ELSE " OUTCOME
 		" END, p.detail, (SELECT count(*) FROM ferry_import_problem pr "
 		"WHERE pr.import_id = i.import_id AND pr.item = i.item) FROM "
-		ITEM_JOINS " WHERE i.import_id = ?1 ORDER BY i.item", -1, &st,
+		ITEM_PLAN_JOINS " WHERE i.import_id = ?1 ORDER BY i.item", -1,
+		&st,
 		NULL);
 	if (rc != SQLITE_OK)
 		return ferry_sq__error(db, rc, "reading an import");

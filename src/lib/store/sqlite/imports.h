@@ -16,19 +16,35 @@
 #define IS_SYSTEM(col) "(ferry_system_kind(" col ") > 0)"
 #define CATALOG_ENTITIES "('sys_entity','sys_field')"
 
+/* What an item staged beyond its keys (version, base, policy, vendor,
+ * payload, old, body, seal) lives in ferry_import_payload, which a commit
+ * empties (schema.c, 9 -> 10), under the rowid STAGED_KEY: import and
+ * item in one integer (an item number fits 32 bits, import_stage).
+ * STAGED(i, s) joins item alias i to its staged row s.  A LEFT JOIN, so
+ * that SQLite keeps the item as the outer loop, and a committed item
+ * still reads (its staged values NULL). */
+#define STAGED_KEY(import_id, item) "(" import_id " * 4294967296 + " item ")"
+#define STAGED(i, s) " LEFT JOIN ferry_import_payload " s " ON " s ".k = " \
+	STAGED_KEY(i ".import_id", i ".item")
+/* The staged rows of import ?1: a range of the key. */
+#define STAGED_OF_IMPORT "k BETWEEN ?1 * 4294967296 AND ?1 * 4294967296 + " \
+	"4294967295"
 /* The columns of an item row, in the order ferry_imports__item_row()
  * reads them. */
 #define ITEM_COLUMNS "i.item, i.t, i.entity, i.sys_id, i.rkey, i.action, " \
-	"i.version, i.base, i.policy, i.vendor, i.payload, i.old, i.body, " \
+	"s.version, s.base, s.policy, s.vendor, s.payload, s.old, s.body, " \
 	"p.target_id, p.target_version, p.target_policy, p.decision, p.act, " \
 	"r.resolution, r.merged, r.whole"
 #define ITEM_STAGED "i.item, i.t, i.entity, i.sys_id, i.rkey, i.action, " \
-	"i.version, i.base, i.policy, i.vendor, i.payload, i.old, i.body, " \
+	"s.version, s.base, s.policy, s.vendor, s.payload, s.old, s.body, " \
 	"NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0"
-#define ITEM_JOINS "ferry_import_item i LEFT JOIN ferry_import_plan p ON " \
-	"p.import_id = i.import_id AND p.item = i.item LEFT JOIN " \
+/* The item's plan and resolution (no staged values: listings). */
+#define ITEM_PLAN_JOINS "ferry_import_item i LEFT JOIN ferry_import_plan p " \
+	"ON p.import_id = i.import_id AND p.item = i.item LEFT JOIN " \
 	"ferry_import_resolution r ON r.import_id = i.import_id AND " \
 	"r.item = i.item"
+/* ... and its staged values, for ITEM_COLUMNS. */
+#define ITEM_JOINS ITEM_PLAN_JOINS STAGED("i", "s")
 /* A problem holds facts, never words: a JSON array of [code, value...]
  * that the library words (import_facts.c).  FACT(...) is one of them;
  * a second problem of a kind on an item adds its fact to the first. */

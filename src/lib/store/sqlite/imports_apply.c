@@ -12,13 +12,14 @@
 
 /* A set-wise write stores the package's content exactly, so it takes the
  * package's version id: the same content has the same id everywhere. */
-#define HASH_EXPR "i.version"
-#define VENDOR_EXPR "CASE WHEN ?3 THEN 1 ELSE i.vendor END"
+#define HASH_EXPR "s.version"
+#define VENDOR_EXPR "CASE WHEN ?3 THEN 1 ELSE s.vendor END"
 /* (Ordered by sys_id: the entity's index order, whereas ORDER BY item
  * would walk the whole import.) */
 #define FAST_ITEMS "FROM ferry_import_item i JOIN ferry_import_plan p ON " \
-	"p.import_id = i.import_id AND p.item = i.item WHERE i.import_id = " \
-	"?1 AND i.t = 'record' AND i.entity = ?2 AND p.fast = 1"
+	"p.import_id = i.import_id AND p.item = i.item" STAGED("i", "s") \
+	" WHERE i.import_id = ?1 AND i.t = 'record' AND i.entity = ?2 AND " \
+	"p.fast = 1"
 
 /* The stored value of field f from the canonical payload. */
 static void value_expr(ferry_str *sql, const ferry_field *f)
@@ -30,8 +31,8 @@ static void value_expr(ferry_str *sql, const ferry_field *f)
 	/* json keeps its canonical JSON text; the rest are SQL values
 	 * (bool true/false come out as 1/0). */
 	ferry_str_puts(sql, f->type.base == FERRY_T_JSON ||
-		f->type.base == FERRY_T_FLOAT ? "i.payload -> " :
-		"i.payload ->> ");
+		f->type.base == FERRY_T_FLOAT ? "s.payload -> " :
+		"s.payload ->> ");
 	ferry_imports__literal_of(sql, &path);
 	ferry_str_dispose(&path);
 }
@@ -80,11 +81,12 @@ int ferry_sqlite__import_fast(ferry_db *db, const ferry_import_write *w,
 		"ferry_import_item i JOIN ferry_import_plan p ON p.import_id = "
 		"i.import_id AND p.item = i.item LEFT JOIN "
 		"ferry_import_resolution r ON r.import_id = i.import_id AND "
-		"r.item = i.item WHERE i.import_id = ?1 AND i.t = 'record' AND "
-		"i.entity = ?2 AND r.resolution IS NOT 'merge' AND r.whole IS NOT 1 "
+		"r.item = i.item" STAGED("i", "s") " WHERE i.import_id = ?1 AND "
+		"i.t = 'record' AND i.entity = ?2 AND r.resolution IS NOT "
+		"'merge' AND r.whole IS NOT 1 "
 		"AND (p.act = "
 		"'insert'%s))", updates ? " OR (p.act = 'update' AND "
-		"i.action <> 'delete' AND p.target_version IS NOT i.version)" :
+		"i.action <> 'delete' AND p.target_version IS NOT s.version)" :
 		"");
 	if ((error = fast_bind_run(db, &sql, w, entity, &n)) < 0 || n == 0)
 		goto done;
@@ -94,8 +96,8 @@ int ferry_sqlite__import_fast(ferry_db *db, const ferry_import_write *w,
 	if (check->n > 0) {
 		ferry_str_puts(&sql, "UPDATE ferry_import_plan SET fast = 0 "
 			"WHERE import_id = ?1 AND fast = 1 AND item IN (SELECT "
-			"i.item FROM ferry_import_item i JOIN "
-			"json_each(i.payload) j WHERE i.import_id = ?1 AND "
+			"i.item FROM ferry_import_item i" STAGED("i", "s")
+			" JOIN json_each(s.payload) j WHERE i.import_id = ?1 AND "
 			"i.t = 'record' AND i.entity = ?2 AND (CASE j.key "
 			"WHEN '' THEN 0");
 		for (i = 0; i < check->n; i++) {
@@ -135,7 +137,7 @@ int ferry_sqlite__import_fast(ferry_db *db, const ferry_import_write *w,
 		"action, hash, parent, parent_id, payload, policy, vendor, "
 		"author, at, pack_id, source, import_id) SELECT i.entity, "
 		"i.sys_id, i.rkey, p.act, " HASH_EXPR ", p.before_hash, "
-		"p.before_id, i.payload, i.policy, " VENDOR_EXPR ", ?4, ?5, "
+		"p.before_id, s.payload, s.policy, " VENDOR_EXPR ", ?4, ?5, "
 		"NULL, 'import', ?1 " FAST_ITEMS " ORDER BY i.sys_id");
 	if ((error = fast_bind_run(db, &sql, w, entity, &n)) < 0)
 		goto done;
@@ -149,7 +151,7 @@ int ferry_sqlite__import_fast(ferry_db *db, const ferry_import_write *w,
 		ferry_str_puts(&sql, ", ");
 		ferry_sq__ident(&sql, fs->fields[i].name);
 	}
-	ferry_str_puts(&sql, ") SELECT i.sys_id, ?5, ?4, ?5, ?4, i.policy, "
+	ferry_str_puts(&sql, ") SELECT i.sys_id, ?5, ?4, ?5, ?4, s.policy, "
 		VENDOR_EXPR ", " HASH_EXPR);
 	for (i = 0; i < fs->n; i++) {
 		ferry_str_puts(&sql, ", ");
@@ -163,7 +165,7 @@ int ferry_sqlite__import_fast(ferry_db *db, const ferry_import_write *w,
 	ferry_str_puts(&sql, "UPDATE ");
 	ferry_sq__ident(&sql, entity);
 	ferry_str_puts(&sql, " AS t SET sys_updated_at = ?5, sys_updated_by = "
-		"?4, sys_policy = i.policy, sys_vendor = " VENDOR_EXPR ", "
+		"?4, sys_policy = s.policy, sys_vendor = " VENDOR_EXPR ", "
 		"sys_version = " HASH_EXPR);
 	for (i = 0; i < fs->n; i++) {
 		ferry_str_puts(&sql, ", ");
@@ -173,9 +175,9 @@ int ferry_sqlite__import_fast(ferry_db *db, const ferry_import_write *w,
 	}
 	ferry_str_puts(&sql, " FROM ferry_import_item i JOIN "
 		"ferry_import_plan p ON p.import_id = i.import_id AND p.item = "
-		"i.item WHERE i.import_id = ?1 AND i.t = 'record' AND i.entity "
-		"= ?2 AND p.fast = 1 AND p.act = 'update' AND t.sys_id = "
-		"i.sys_id");
+		"i.item" STAGED("i", "s") " WHERE i.import_id = ?1 AND i.t = "
+		"'record' AND i.entity = ?2 AND p.fast = 1 AND p.act = 'update' "
+		"AND t.sys_id = i.sys_id");
 	error = fast_bind_run(db, &sql, w, entity, NULL);
 done:
 	ferry_str_dispose(&sql);

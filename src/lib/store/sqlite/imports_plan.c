@@ -72,12 +72,12 @@ static void target_value(ferry_str *sql, const ferry_fieldset *fs,
 static void fields_deciding(ferry_str *sql, const ferry_fieldset *fs, int m)
 {
 	ferry_str_puts(sql, "CASE WHEN t.sys_id IS NOT NULL AND i.action = "
-		"'update' AND t.sys_version IS NOT i.base AND t.sys_version "
-		"<> i.version AND i.old IS NOT NULL THEN (SELECT "
-		"json_group_array(o.key) FROM json_each(i.old) o WHERE "
-		"ferry_merge3(i.old -> o.fullkey, ");
+		"'update' AND t.sys_version IS NOT v.base AND t.sys_version "
+		"<> v.version AND v.old IS NOT NULL THEN (SELECT "
+		"json_group_array(o.key) FROM json_each(v.old) o WHERE "
+		"ferry_merge3(v.old -> o.fullkey, ");
 	target_value(sql, fs, "o.key");
-	ferry_str_printf(sql, ", i.payload -> o.fullkey) = %d) END", m);
+	ferry_str_printf(sql, ", v.payload -> o.fullkey) = %d) END", m);
 }
 
 /*
@@ -189,11 +189,11 @@ int ferry_sqlite__import_plan_records(ferry_db *db, int64_t id,
 		"item, tid, tver, tpol, conflicts, same, applied, ");
 	rule_case(&sql, decide, 0);
 	ferry_str_puts(&sql, " AS d FROM (SELECT i.import_id, i.item, "
-		"i.action, i.version, i.base, ");
+		"i.action, v.version, v.base, ");
 	if (!fs) {
 		ferry_str_puts(&sql, "NULL AS tid, NULL AS tver, NULL AS tpol, "
 			"NULL AS conflicts, NULL AS same, 0 AS applied FROM "
-			"ferry_import_item i");
+			"ferry_import_item i" STAGED("i", "v"));
 		goto where;
 	}
 	ferry_str_puts(&sql, "t.sys_id AS tid, t.sys_version AS tver, "
@@ -204,14 +204,14 @@ int ferry_sqlite__import_plan_records(ferry_db *db, int64_t id,
 	/* Already applied: every field the package declares holds the
 	 * package's value (a payload leaves out nulls). */
 	ferry_str_puts(&sql, " AS same, CASE WHEN t.sys_id IS NOT NULL AND "
-		"i.action <> 'delete' AND t.sys_version IS NOT i.version THEN "
+		"i.action <> 'delete' AND t.sys_version IS NOT v.version THEN "
 		"NOT EXISTS (SELECT 1 FROM ferry_import_field d WHERE "
 		"d.import_id = i.import_id AND d.scope = 0 AND d.entity = "
 		"i.entity AND ");
 	target_value(&sql, fs, "d.name");
-	ferry_str_puts(&sql, " IS NOT coalesce(i.payload -> ('$.' || d.name), "
-		"'null')) ELSE 0 END AS applied FROM ferry_import_item i LEFT "
-		"JOIN ");
+	ferry_str_puts(&sql, " IS NOT coalesce(v.payload -> ('$.' || d.name), "
+		"'null')) ELSE 0 END AS applied FROM ferry_import_item i"
+		STAGED("i", "v") " LEFT JOIN ");
 	ferry_sq__ident(&sql, entity);
 	if (by_name) {
 		/* Objects are matched by (entity, name), then by sys_id. */
@@ -335,13 +335,14 @@ int ferry_sqlite__import_problems_records(ferry_db *db, int64_t id,
 	}
 	ferry_str_puts(&sql, " FROM (SELECT i.import_id AS "
 		"import_id, i.item AS item, i.entity AS entity, i.rkey AS "
-		"rkey, i.sys_id AS sys_id, i.action AS action, i.version AS "
-		"version, i.base AS base, i.policy AS policy, i.old AS old, "
+		"rkey, i.sys_id AS sys_id, i.action AS action, v.version AS "
+		"version, v.base AS base, v.policy AS policy, v.old AS old, "
 		"p.conflicts AS conflicts, p.same AS same, p.target_id AS tid, "
 		"p.target_version AS tver, p.target_policy AS tpol, p.applied "
 		"AS applied, p.decision AS decision FROM ferry_import_plan p "
 		"JOIN ferry_import_item i ON i.import_id = p.import_id AND "
-		"i.item = p.item WHERE p.import_id = ?1 AND i.t = 'record' AND "
+		"i.item = p.item" STAGED("i", "v") " WHERE p.import_id = ?1 AND "
+		"i.t = 'record' AND "
 		"i.entity NOT IN " CATALOG_ENTITIES ") k) WHERE c0 IS NOT "
 		"NULL OR c1 IS NOT NULL OR c2 IS NOT NULL) " PROBLEM_INSERT);
 	for (t = 0; t < 3; t++) {
@@ -421,10 +422,10 @@ int ferry_sqlite__import_problems_field(ferry_db *db, int64_t id,
 
 	ferry_str_puts(&path, "$.");
 	ferry_str_puts(&path, field);
-	ferry_str_puts(&v, "(i.payload ->> ");
+	ferry_str_puts(&v, "(v.payload ->> ");
 	ferry_imports__literal_of(&v, &path);
 	ferry_str_putc(&v, ')');
-	ferry_str_puts(&jt, "json_type(i.payload, ");
+	ferry_str_puts(&jt, "json_type(v.payload, ");
 	ferry_imports__literal_of(&jt, &path);
 	ferry_str_putc(&jt, ')');
 	if (ferry_str_failed(&v) || ferry_str_failed(&jt)) {
@@ -457,10 +458,10 @@ int ferry_sqlite__import_problems_field(ferry_db *db, int64_t id,
 	}
 	ferry_str_puts(&sql, "))");
 	ferry_str_puts(&sql, " FROM ferry_import_item i JOIN ferry_import_plan "
-		"p ON p.import_id = i.import_id AND p.item = i.item WHERE "
-		"i.import_id = ?1 AND i.t = 'record' AND i.entity = ?2 AND "
-		"p.decision IN ('insert', 'update', 'merge') AND (p.decision "
-		"<> 'merge' OR json_type(i.old, ");
+		"p ON p.import_id = i.import_id AND p.item = i.item"
+		STAGED("i", "v") " WHERE i.import_id = ?1 AND i.t = 'record' "
+		"AND i.entity = ?2 AND p.decision IN ('insert', 'update', "
+		"'merge') AND (p.decision <> 'merge' OR json_type(v.old, ");
 	ferry_imports__literal_of(&sql, &path);
 	ferry_str_puts(&sql, ") IS NOT NULL) AND ");
 	switch (check) {
@@ -534,8 +535,8 @@ static void package_repoints(ferry_str *sql, const char *entity,
 	ferry_str_puts(&path, field);
 	ferry_str_puts(sql, "EXISTS (SELECT 1 FROM ferry_import_item k LEFT "
 		"JOIN ferry_import_resolution kr ON kr.import_id = k.import_id "
-		"AND kr.item = k.item WHERE k.import_id = ?1 AND k.t = "
-		"'record' AND k.entity = ");
+		"AND kr.item = k.item" STAGED("k", "kv") " WHERE k.import_id = "
+		"?1 AND k.t = 'record' AND k.entity = ");
 	ferry_imports__literal(sql, entity);
 	ferry_str_puts(sql, " AND k.sys_id = x.sys_id AND k.action <> "
 		"'delete' AND kr.resolution IS NOT 'skip' AND CASE WHEN "
@@ -543,7 +544,7 @@ static void package_repoints(ferry_str *sql, const char *entity,
 	ferry_imports__literal_of(sql, &path);
 	ferry_str_puts(sql, ") IS NOT NULL THEN kr.merged ->> ");
 	ferry_imports__literal_of(sql, &path);
-	ferry_str_puts(sql, " ELSE k.payload ->> ");
+	ferry_str_puts(sql, " ELSE kv.payload ->> ");
 	ferry_imports__literal_of(sql, &path);
 	ferry_str_puts(sql, " END IS NOT d.sys_id)");
 	ferry_str_dispose(&path);
@@ -628,14 +629,17 @@ int ferry_sqlite__import_discard(ferry_db *db, int64_t id)
 {
 	static const char *const tables[] = { "ferry_import_problem",
 		"ferry_import_resolution", "ferry_import_plan",
-		"ferry_import_field", "ferry_import_item" };
+		"ferry_import_field", "ferry_import_item",
+		"ferry_import_payload" };
 	ferry_str sql = FERRY_STR_INIT;
 	size_t i;
 	int error = 0;
 
 	for (i = 0; i < sizeof(tables) / sizeof(tables[0]) && !error; i++) {
-		ferry_str_printf(&sql, "DELETE FROM %s WHERE import_id = ?1",
-			tables[i]);
+		/* (ferry_import_payload's rows of an import: a key range) */
+		ferry_str_printf(&sql, "DELETE FROM %s WHERE %s", tables[i],
+			strcmp(tables[i], "ferry_import_payload") ?
+			"import_id = ?1" : STAGED_OF_IMPORT);
 		error = ferry_imports__run_sql(db, &sql, id, NULL,
 			"discarding an import");
 	}
