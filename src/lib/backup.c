@@ -78,11 +78,6 @@ static int entry_cmp(const void *a, const void *b)
 	return (x->n > y->n) - (x->n < y->n);
 }
 
-const char *ferry__backup_prefix(const ferry_db *db)
-{
-	return db->backup_prefix ? db->backup_prefix : db->stem;
-}
-
 int ferry_db_set_backup_prefix(ferry_db *db, const char *prefix)
 {
 	char *copy = NULL;

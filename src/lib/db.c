@@ -182,6 +182,11 @@ int ferry__document(ferry_db *db, ferry_buf *out,
 	return ferry__buf_take(db, out, &json);
 }
 
+const char *ferry__backup_prefix(const ferry_db *db)
+{
+	return db->backup_prefix ? db->backup_prefix : db->stem;
+}
+
 int ferry__backup(ferry_db *db, ferry_str *path)
 {
 	char stamp[32];

@@ -19,8 +19,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-int ferry_pg__migrate(ferry_db *db, int create);
-
 /* The first bytes of a pg_dump archive and of an SQLite database. */
 #define PG_ARCHIVE_MAGIC "PGDMP"
 #define SQLITE_MAGIC "SQLite format 3"
@@ -419,7 +417,7 @@ int ferry_pg__restore(ferry_db *db, const char *path)
 			ferry_str_cstr(&psql_why) : "psql stopped reading it");
 	else
 		/* A backup made by an older ferry is brought up to date. */
-		error = ferry_pg__migrate(db, 0);
+		error = ferry_pg__bring_up_to_date(db);
 done:
 	if (script[0] >= 0)
 		close(script[0]);

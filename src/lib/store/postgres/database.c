@@ -16,9 +16,6 @@
 #include <stdio.h>
 #include <string.h>
 
-int ferry_pg__migrate(ferry_db *db, int create);
-
-
 /* Connection parameters beside the location's own. */
 static PGconn *connect_to(const char *location, const char *dbname)
 {
@@ -215,7 +212,7 @@ int ferry_pg__create(ferry_db *db, const char *location, const char *id,
 	}
 	if ((error = ferry_pg__begin(db)) < 0)
 		goto fail;
-	if ((error = ferry_pg__migrate(db, 1)) < 0 ||
+	if ((error = ferry_pg__schema_create(db)) < 0 ||
 	    (error = ferry_pg__query(db, "INSERT INTO ferry_instance (id, "
 	    "name, created_at) VALUES ($1, $2, $3)", 3, params, NULL,
 	    "init")) < 0)
@@ -230,6 +227,23 @@ fail:
 	return error;
 }
 
+/*
+ * Run the schema steps the open instance lacks, under the writer lock; a
+ * newer or unknown schema is refused.  Only reads while there are no
+ * steps to run: opening is not a change other connections should see
+ * (data_version).
+ */
+int ferry_pg__bring_up_to_date(ferry_db *db)
+{
+	int error, behind;
+
+	if ((error = ferry_pg__schema_behind(db, &behind)) < 0 || !behind)
+		return error;
+	if ((error = ferry_pg__begin(db)) < 0)
+		return error;
+	return ferry_pg__end(db, ferry_pg__schema_upgrade(db));
+}
+
 int ferry_pg__open(ferry_db *db, const char *location)
 {
 	int error, exists;
@@ -239,9 +253,7 @@ int ferry_pg__open(ferry_db *db, const char *location)
 		return error;
 	if (!exists)
 		return ferry_store__not_instance(db, PG(db)->where);
-	/* Only reads while there are no steps to run: opening is not a
-	 * change other connections should see (data_version). */
-	return ferry_pg__migrate(db, 0);
+	return ferry_pg__bring_up_to_date(db);
 }
 
 void ferry_pg__close(ferry_db *db)

@@ -132,5 +132,13 @@ int ferry_pg__call_typed(ferry_db *db, const char *name, int n,
 	const char *const *args, const ferry_store_type *types,
 	ferry_str *out, int *is_null);
 
+/* schema.c: make a new instance's schema; whether an open one is behind
+ * this ferry's (newer or unknown refused); run the steps it lacks (both
+ * inside the caller's write transaction). */
+int ferry_pg__schema_create(ferry_db *db);
+int ferry_pg__schema_behind(ferry_db *db, int *behind);
+int ferry_pg__schema_upgrade(ferry_db *db);
+/* database.c: run those steps for an open or restored instance. */
+int ferry_pg__bring_up_to_date(ferry_db *db);
 
 #endif

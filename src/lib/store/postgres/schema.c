@@ -249,8 +249,6 @@ static int run_steps(ferry_db *db, int version)
 	return ferry_pg__exec(db, sql);
 }
 
-int ferry_pg__migrate(ferry_db *db, int create);
-
 int ferry_pg__schema_version(ferry_db *db, int *out)
 {
 	PGresult *res;
@@ -264,40 +262,47 @@ int ferry_pg__schema_version(ferry_db *db, int *out)
 	return 0;
 }
 
-/*
- * Bring the open instance's schema up to this ferry's (inside a write
- * transaction), or make it anew (create).  A newer instance is refused.
- */
-int ferry_pg__migrate(ferry_db *db, int create)
+/* Make the schema of a new instance (inside init's write transaction). */
+int ferry_pg__schema_create(ferry_db *db)
 {
 	char sql[64];
+	int error;
+
+	snprintf(sql, sizeof(sql), "INSERT INTO ferry_schema VALUES (%d)",
+		PG_FIRST_VERSION);
+	if ((error = ferry_pg__exec(db, "CREATE SCHEMA " PG_SCHEMA)) < 0 ||
+	    (error = ferry_pg__exec(db, first_schema)) < 0 ||
+	    (error = ferry_pg__exec(db, staging_columns)) < 0 ||
+	    (error = ferry_pg__exec(db, sql)) < 0)
+		return error;
+	return run_steps(db, PG_FIRST_VERSION);
+}
+
+/* Whether the open instance's schema is behind this ferry's; a newer
+ * one, or one older than any PostgreSQL instance, is refused. */
+int ferry_pg__schema_behind(ferry_db *db, int *behind)
+{
 	int version, error;
 
-	if (create) {
-		snprintf(sql, sizeof(sql), "INSERT INTO ferry_schema VALUES "
-			"(%d)", PG_FIRST_VERSION);
-		if ((error = ferry_pg__exec(db, "CREATE SCHEMA "
-		    PG_SCHEMA)) < 0 ||
-		    (error = ferry_pg__exec(db, first_schema)) < 0 ||
-		    (error = ferry_pg__exec(db, staging_columns)) < 0 ||
-		    (error = ferry_pg__exec(db, sql)) < 0)
-			return error;
-		return run_steps(db, PG_FIRST_VERSION);
-	}
 	if ((error = ferry_pg__schema_version(db, &version)) < 0)
 		return error;
 	if (version > LATEST)
 		return ferry_store__newer(db, PG(db)->where, version, LATEST);
 	if (version < PG_FIRST_VERSION)
 		return ferry_store__not_instance(db, PG(db)->where);
-	if (version == LATEST)
-		return 0;
-	/* Steps to run: under the writer lock, the version read again (an
-	 * other connection may have run them meanwhile). */
-	if ((error = ferry_pg__begin(db)) < 0)
+	*behind = version < LATEST;
+	return 0;
+}
+
+/* Run the steps still to run, inside the caller's write transaction:
+ * the version is read again there, since another connection may have
+ * run them meanwhile. */
+int ferry_pg__schema_upgrade(ferry_db *db)
+{
+	int version, error;
+
+	if ((error = ferry_pg__schema_version(db, &version)) < 0 ||
+	    version >= LATEST)
 		return error;
-	if ((error = ferry_pg__schema_version(db, &version)) == 0 &&
-	    version < LATEST)
-		error = run_steps(db, version);
-	return ferry_pg__end(db, error);
+	return run_steps(db, version);
 }
