@@ -67,7 +67,8 @@ pg_sql() {
 # test cluster order text by bytes, LC_COLLATE C); without the sequences'
 # positions (a rolled back insert moves them though nothing changed) and
 # the count of write transactions (ferry_change, the store's data
-# version: SQLite's lives in the file header, outside .dump).
+# version: SQLite's lives in the file header, outside .dump).  A
+# database that is no instance (no schema ferry): its schema public.
 dump_instance() {
 	if ! on_postgres || [ -e "$1" ]; then
 		command sqlite3 "$1" .dump
@@ -75,30 +76,31 @@ dump_instance() {
 	fi
 	PGOPTIONS='-c client_min_messages=warning' psql -X -q -A -t \
 		-v ON_ERROR_STOP=1 -d "$(instance_database "$1")" <<'SQL'
+SELECT CASE WHEN to_regnamespace('ferry') IS NULL THEN 'public' ELSE 'ferry' END AS ns \gset
 SELECT format('column %s.%s %s default=%s identity=%s null=%s comment=%s',
 	c.relname, a.attname, format_type(a.atttypid, a.atttypmod),
 	pg_get_expr(d.adbin, d.adrelid), a.attidentity, NOT a.attnotnull,
 	col_description(c.oid, a.attnum))
 FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid
 LEFT JOIN pg_attrdef d ON d.adrelid = c.oid AND d.adnum = a.attnum
-WHERE c.relnamespace = 'ferry'::regnamespace AND c.relkind IN ('r', 'v')
+WHERE c.relnamespace = :'ns'::regnamespace AND c.relkind IN ('r', 'v')
 	AND a.attnum > 0 AND NOT a.attisdropped
 ORDER BY c.relname COLLATE "C", a.attnum;
-SELECT 'index ' || indexdef FROM pg_indexes WHERE schemaname = 'ferry'
+SELECT 'index ' || indexdef FROM pg_indexes WHERE schemaname = :'ns'
 ORDER BY 1;
 SELECT format('constraint %s %s %s', conrelid::regclass, conname,
 	pg_get_constraintdef(oid))
-FROM pg_constraint WHERE connamespace = 'ferry'::regnamespace
+FROM pg_constraint WHERE connamespace = :'ns'::regnamespace
 ORDER BY 1;
 SELECT 'trigger ' || pg_get_triggerdef(t.oid) FROM pg_trigger t
 JOIN pg_class c ON c.oid = t.tgrelid
-WHERE c.relnamespace = 'ferry'::regnamespace AND NOT t.tgisinternal
+WHERE c.relnamespace = :'ns'::regnamespace AND NOT t.tgisinternal
 ORDER BY 1;
 SELECT format('view %s %s', viewname, definition) FROM pg_views
-WHERE schemaname = 'ferry' ORDER BY 1;
-SELECT format('SELECT %L || '' '' || t::text FROM ferry.%I t ORDER BY 1',
-	c.relname, c.relname)
-FROM pg_class c WHERE c.relnamespace = 'ferry'::regnamespace
+WHERE schemaname = :'ns' ORDER BY 1;
+SELECT format('SELECT %L || '' '' || t::text FROM %I.%I t ORDER BY 1',
+	c.relname, :'ns', c.relname)
+FROM pg_class c WHERE c.relnamespace = :'ns'::regnamespace
 	AND c.relkind = 'r' AND c.relname <> 'ferry_change'
 ORDER BY c.relname COLLATE "C"
 \gexec
