@@ -61,9 +61,10 @@ as_owner() {
 	fi
 }
 
+# (From /: the cluster's owner cannot enter the test's folder.)
 pg_ctl() {
-	as_owner "$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)/pg_ctl" \
-		-D "$CLUSTER/data" "$@"
+	(cd / && as_owner "$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)/pg_ctl" \
+		-D "$CLUSTER/data" "$@")
 }
 
 now_ms() {
