@@ -312,7 +312,7 @@ static int read_final(const char *json, size_t len, void *payload)
 	assert_non_null(r);
 	s->seen++;
 	for (f = 0; f < NFIELDS; f++) {
-		char name[8], *got;
+		char name[16], *got;
 		const char *want;
 		int only_t = r->tchanged[f] && !r->pchanged[f];
 		int p_changed = r->pchanged[f];
