@@ -20,11 +20,10 @@
 #include "identity.h"
 #include "text.h"
 #include "types.h"
+#include "xml.h"
 
 #include <ctype.h>
 #include <dirent.h>
-#include <libxml/parser.h>
-#include <libxml/tree.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -153,7 +152,12 @@ static xmlDocPtr apt_read(const char *path, ferry_str *err)
 {
 	struct stat sb;
 	xmlDocPtr doc;
+	const char *why;
 
+	if (ferry__xml_load(&why) < 0) {
+		ferry_str_puts(err, why);
+		return NULL;
+	}
 	if (stat(path, &sb) < 0 || sb.st_size > APT_FILE_MAX) {
 		ferry_str_printf(err, "%s: missing or larger than %ld bytes",
 			path, APT_FILE_MAX);

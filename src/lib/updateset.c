@@ -23,8 +23,8 @@
 #include "records.h"
 #include "text.h"
 #include "timeutil.h"
+#include "xml.h"
 
-#include <libxml/xmlreader.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -614,6 +614,7 @@ static int prolog_has_dtd(const char *path)
 static int read_file(us_reader *u)
 {
 	xmlTextReaderPtr r;
+	const char *why;
 	struct stat st;
 	int rc, error = 0, root = 0, type;
 
@@ -628,6 +629,8 @@ static int read_file(us_reader *u)
 		return ferry__error(u->db, FERRY_EFORMAT, "%s: declares a DTD "
 			"or entities; an update-set export has none, and ferry "
 			"expands no entities (XML bombs)", u->path);
+	if (ferry__xml_load(&why) < 0)
+		return ferry__error(u->db, FERRY_ERROR, "%s", why);
 	if ((r = xmlReaderForFile(u->path, NULL, XML_OPTIONS)) == NULL)
 		return ferry__error(u->db, FERRY_EIO, "%s: cannot be read",
 			u->path);

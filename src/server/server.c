@@ -372,14 +372,19 @@ static void srv_free(srv *s)
 
 int srv_start(srv **out, const ferry_server_options *opts, int use_poll)
 {
-	srv *s = calloc(1, sizeof(*s));
+	srv *s;
 	struct sockaddr_storage ss;
 	char *cert = NULL, *key = NULL;
+	const char *why;
 	unsigned i, flags;
 	int rc = 1;
 
 	*out = NULL;
-	if (!s)
+	if (srv_mhd_load(&why) < 0) {
+		fprintf(stderr, "ferry: %s\n", why);
+		return 1;
+	}
+	if ((s = calloc(1, sizeof(*s))) == NULL)
 		return 1;
 	s->o = *opts;
 	if (!s->o.listen)

@@ -18,7 +18,7 @@
 #include "str.h"
 
 #include <jansson.h>
-#include <microhttpd.h>
+#include "mhd.h"
 #include <pthread.h>
 #include <stdint.h>
 

@@ -83,7 +83,7 @@ options_of() {
 
 @test "install: make install DESTDIR=... installs everything; ferry.pc builds a program against the library" {
 	command -v cc >/dev/null
-	# (on PostgreSQL, FERRY_BIN is tests/pg/ferry-on-postgres)
+	# (on PostgreSQL, FERRY_BIN is build/tests/ferry-on-postgres)
 	build=$(dirname "${FERRY_PG_REAL_BIN:-$FERRY_BIN}")
 	stage=$BATS_TEST_TMPDIR/stage
 	run make -C "$FERRY_SRC" install-built BUILD="$build" DESTDIR="$stage" PREFIX=/opt/ferry

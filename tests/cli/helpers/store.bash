@@ -1,8 +1,9 @@
 # store.bash - the scenarios on either store.  By default they run on
 # SQLite files; with FERRY_TEST_STORE=postgresql (tests/pg/run-suite) the
-# same scenarios run on PostgreSQL: FERRY_BIN is tests/pg/ferry-on-postgres,
-# which moves every instance file to a database of its own, and the
-# helpers below look at that database where a scenario looks at the file.
+# same scenarios run on PostgreSQL: FERRY_BIN is ferry-on-postgres
+# (build/tests), which moves every instance file to a database of its
+# own, and the helpers below look at that database where a scenario
+# looks at the file.
 # Loaded by foundation_helpers.bash and helpers/import_helpers.bash.
 
 on_postgres() {
@@ -19,9 +20,9 @@ skip_on_postgres() {
 }
 
 # instance_database PATH: the PostgreSQL database of the instance file
-# PATH.
+# PATH (FERRY_BIN is ferry-on-postgres on that store).
 instance_database() {
-	"$FERRY_SRC/tests/pg/ferry-on-postgres" --database "$1"
+	"$FERRY_BIN" --database "$1"
 }
 
 # instance_exists PATH: there is an instance (or something else) at PATH:

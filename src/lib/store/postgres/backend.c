@@ -16,13 +16,20 @@ static int claims(const char *location)
 		!strncmp(location, "postgres://", 11);
 }
 
+/* (loads libpq, which ferry otherwise loads only for an instance on
+ * PostgreSQL: pq.h) */
 static void library_versions(const char **built, const char **running)
 {
 	static char theirs[16];
-	int v = PQlibVersion();
+	int v;
 
-	snprintf(theirs, sizeof(theirs), "%d.%d", v / 10000, v % 10000);
 	*built = PG_MAJORVERSION;
+	if (ferry_pq__load(NULL) < 0) {
+		*running = "not installed";
+		return;
+	}
+	v = PQlibVersion();
+	snprintf(theirs, sizeof(theirs), "%d.%d", v / 10000, v % 10000);
 	*running = theirs;
 }
 

@@ -88,6 +88,15 @@ static int session(ferry_db *db)
 		"SET client_min_messages = warning");
 }
 
+/* libpq, loaded by the first instance on PostgreSQL a run opens (pq.h). */
+static int load_libpq(ferry_db *db)
+{
+	const char *why;
+
+	return ferry_pq__load(&why) < 0 ?
+		ferry__error(db, FERRY_ERROR, "%s", why) : 0;
+}
+
 static int connect(ferry_db *db, const char *location)
 {
 	ferry_pg *pg;
@@ -192,6 +201,8 @@ int ferry_pg__create(ferry_db *db, const char *location, const char *id,
 	const char *params[3] = { id, name, now };
 	int error, exists;
 
+	if ((error = load_libpq(db)) < 0)
+		return error;
 	if ((db->store = ferry__calloc(1, sizeof(ferry_pg))) == NULL)
 		return ferry__oom(db);
 	if ((PG(db)->where = ferry__strdup(db->shown)) == NULL) {
@@ -248,7 +259,8 @@ int ferry_pg__open(ferry_db *db, const char *location)
 {
 	int error, exists;
 
-	if ((error = connect(db, location)) < 0 ||
+	if ((error = load_libpq(db)) < 0 ||
+	    (error = connect(db, location)) < 0 ||
 	    (error = is_instance(db, &exists)) < 0)
 		return error;
 	if (!exists)

@@ -28,7 +28,6 @@
 #include "alloc.h"
 #include "hash.h"
 
-#include <libpq-events.h>
 #include <stdlib.h>
 #include <string.h>
 

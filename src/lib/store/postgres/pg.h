@@ -15,7 +15,7 @@
 
 #include "../store.h"
 
-#include <libpq-fe.h>
+#include "pq.h"
 
 #define PG_CACHE_SIZE 256
 
