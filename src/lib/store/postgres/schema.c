@@ -229,6 +229,11 @@ static const char *const migrations[] = {
 	"  DROP COLUMN payload, DROP COLUMN old, DROP COLUMN body,"
 	"  DROP COLUMN seal;",
 	/* ---- end of 9 -> 10 ---- */
+	/* ---- 10 -> 11: the ref fields that point at an entity ---- */
+	/* (sqlite/schema.c, the same step; _seq keeps them in the order
+	 * they were added) */
+	"CREATE INDEX IF NOT EXISTS sys_field_type ON sys_field"
+	"  (type, _seq);",
 };
 
 #define LATEST (PG_FIRST_VERSION + \
