@@ -35,11 +35,11 @@ build: deps
 # tests/CMakeLists.txt): the leak check costs each of its ~15,000 runs of
 # ferry about 40 ms, and the first pass runs the PostgreSQL store's own
 # scenarios with it (docs/testing.md, "The PostgreSQL pass").
-# Both passes share one CTest queue, one test more than there are CPUs:
-# a scenario waits on the disk and the server a good part of its time.
+# Both passes share one CTest queue (a job more than the CPUs gained
+# nothing measurable: 2234 s against 2264 s on 2 CPUs).
 SANITIZER_ENV = ASAN_OPTIONS=detect_leaks=1 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-CHECK_JOBS  ?= $(shell echo $$(( $(JOBS) + 1 )))
+CHECK_JOBS  ?= $(JOBS)
 
 check: deps
 	@cmake -S . -B $(CHECK_BUILD) -DCMAKE_BUILD_TYPE=Debug \
