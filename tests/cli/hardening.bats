@@ -273,7 +273,9 @@ print(int((ru.ru_utime + ru.ru_stime) * 1000))
 	for delay in 0.01 0.02 0.03 0.05 0.08 0.12; do
 		id=$(load_id p2.sop)
 		dst import preview "$id" >/dev/null
-		dst import commit "$id" >/dev/null &
+		# (ferry itself, not dst(): $! must be ferry's own process)
+		"$FERRY_BIN" --db "$BATS_TEST_TMPDIR/dst.db" import commit "$id" \
+			>/dev/null &
 		pid=$!
 		sleep "$delay"
 		kill -KILL "$pid" 2>/dev/null || true

@@ -153,15 +153,23 @@ judge() {
 	for r in $(seq "$RUNS"); do
 		copy_db pristine run
 		delay=$(( RANDOM % window ))
-		pg run import commit "$id" --no-backup >/dev/null 2>&1 &
+		# ferry itself in the background, not through pg(): $! would
+		# be the subshell running the function, and killing that
+		# leaves ferry committing on its own.
+		"$FERRY_BIN" --db "postgresql:///run" import commit "$id" \
+			--no-backup >/dev/null 2>&1 &
 		pid=$!
 		sleep "$(printf '%d.%03d' $((delay / 1000)) $((delay % 1000)))"
-		if kill -9 "$pid" 2>/dev/null; then
+		kill -9 "$pid" 2>/dev/null || true
+		st=0
+		wait "$pid" 2>/dev/null || st=$?
+		# (kill succeeds on a process that has ended but is not yet
+		# waited for: the exit status tells whether the signal cut it.)
+		if [ "$st" -eq 137 ]; then
 			killed=$((killed + 1))
 		else
 			window=$(shorter "$window")
 		fi
-		wait "$pid" 2>/dev/null || true
 		judge "$r (killed after $delay ms)"
 	done
 	echo "# $RUNS runs, commit $duration ms: $killed killed, $befores before, $afters after" >&3
