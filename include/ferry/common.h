@@ -36,7 +36,11 @@ typedef enum {
 	FERRY_EAUTH = -15	/**< not authenticated: bad credentials */
 } ferry_error_code;
 
-/** An open instance.  Opaque. */
+/**
+ * An open instance.  Opaque.  A handle serves one thread at a time:
+ * threads may pass one between them, never use it together (open one
+ * each, as ferry serve's pool does).
+ */
 typedef struct ferry_db ferry_db;
 
 /**

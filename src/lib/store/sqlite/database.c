@@ -10,12 +10,25 @@
 #include "tmpfile.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 int ferry_sqlite__migrate(ferry_db *db);
 int ferry_sqlite__needs_migration(int version);
+
+/*
+ * SQLite's memory statistics take a process-wide mutex on every
+ * allocation it makes: about 2.6% of a load's instructions
+ * (docs/performance.md).  ferry reads no statistics, so they are turned
+ * off, once, before SQLite starts; where the program embedding ferry
+ * started SQLite first, the call is refused and nothing changes.
+ */
+static void quiet_sqlite(void)
+{
+	(void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
 
 /*
  * Open the connection with the settings that write nothing to the file:
@@ -26,9 +39,17 @@ static int connect(ferry_db *db, const char *path, int flags)
 {
 	int rc;
 
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+
 	if ((db->store = ferry__calloc(1, sizeof(ferry_sqlite))) == NULL)
 		return ferry__oom(db);
-	rc = sqlite3_open_v2(path, &SQ(db)->conn, flags, NULL);
+	(void)pthread_once(&once, quiet_sqlite);
+	/* A handle serves one thread at a time (common.h), so the
+	 * connection needs no mutex of its own: SQLite's serialized mode
+	 * took and released one some 170 times a record in a load
+	 * (docs/performance.md). */
+	rc = sqlite3_open_v2(path, &SQ(db)->conn, flags | SQLITE_OPEN_NOMUTEX,
+		NULL);
 	if (rc != SQLITE_OK)
 		return ferry__error(db, FERRY_EIO, "cannot open %s: %s; check "
 			"the path and its permissions", path, strerror(errno ?
