@@ -227,6 +227,9 @@ void ferry_sqlite__close(ferry_db *db)
 			sqlite3_finalize(st->cache[i].stmt);
 		ferry__free(st->cache[i].sql);
 	}
+	for (i = 0; i < st->nspill; i++)
+		sqlite3_finalize(st->spill[i]);
+	ferry__free(st->spill);
 	if (st->conn)
 		sqlite3_close(st->conn);
 	ferry__free(st);

@@ -19,31 +19,72 @@ static unsigned sql_hash(const char *s)
 	return h;
 }
 
+/*
+ * Keep a statement that found every way of its set stepping: replacing
+ * one would finalize a statement a caller is reading rows from.
+ */
+static int spill(ferry_db *db, sqlite3_stmt *stmt)
+{
+	ferry_sqlite *st = SQ(db);
+	sqlite3_stmt **grown;
+
+	grown = ferry__realloc(st->spill, (st->nspill + 1) * sizeof(*grown));
+	if (!grown) {
+		sqlite3_finalize(stmt);
+		return ferry__oom(db);
+	}
+	st->spill = grown;
+	st->spill[st->nspill++] = stmt;
+	return 0;
+}
+
+/*
+ * Set-associative: a direct-mapped cache let two statements of one loop
+ * that hash to one slot evict each other on every call, and a back out
+ * spent a sixth of its time parsing them again (docs/performance.md).
+ */
 int ferry_sq__prepare(ferry_db *db, const char *sql, sqlite3_stmt **out)
 {
 	ferry_sqlite *st = SQ(db);
-	unsigned slot = sql_hash(sql) % SQ_CACHE_SIZE;
+	size_t set = (sql_hash(sql) % SQ_CACHE_SETS) * SQ_CACHE_WAYS;
+	size_t i, victim = SQ_CACHE_SIZE;
+	char *copy;
 	int rc;
 
-	if (st->cache[slot].sql && !strcmp(st->cache[slot].sql, sql)) {
-		*out = st->cache[slot].stmt;
-		return 0;
-	}
+	for (i = set; i < set + SQ_CACHE_WAYS; i++)
+		if (st->cache[i].sql && !strcmp(st->cache[i].sql, sql)) {
+			st->cache[i].used = ++st->tick;
+			*out = st->cache[i].stmt;
+			return 0;
+		}
 	rc = sqlite3_prepare_v2(st->conn, sql, -1, out, NULL);
 	if (rc != SQLITE_OK)
 		return ferry_sq__error(db, rc, "prepare");
-	if (st->cache[slot].sql) {
-		sqlite3_finalize(st->cache[slot].stmt);
-		ferry__free(st->cache[slot].sql);
+	/* An empty way, else the least recently used one not stepping. */
+	for (i = set; i < set + SQ_CACHE_WAYS; i++) {
+		if (!st->cache[i].sql) {
+			victim = i;
+			break;
+		}
+		if (!sqlite3_stmt_busy(st->cache[i].stmt) &&
+		    (victim == SQ_CACHE_SIZE ||
+		    st->cache[i].used < st->cache[victim].used))
+			victim = i;
 	}
-	st->cache[slot].sql = ferry__strdup(sql);
-	st->cache[slot].stmt = *out;
-	if (!st->cache[slot].sql) {
+	if (victim == SQ_CACHE_SIZE)
+		return spill(db, *out);
+	if ((copy = ferry__strdup(sql)) == NULL) {
 		sqlite3_finalize(*out);
-		st->cache[slot].stmt = NULL;
 		*out = NULL;
 		return ferry__oom(db);
 	}
+	if (st->cache[victim].sql) {
+		sqlite3_finalize(st->cache[victim].stmt);
+		ferry__free(st->cache[victim].sql);
+	}
+	st->cache[victim].sql = copy;
+	st->cache[victim].stmt = *out;
+	st->cache[victim].used = ++st->tick;
 	return 0;
 }
 

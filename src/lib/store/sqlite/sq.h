@@ -11,7 +11,11 @@
 
 #include <sqlite3.h>
 
-#define SQ_CACHE_SIZE 128
+/* The prepared-statement cache: SQ_CACHE_SETS sets of SQ_CACHE_WAYS
+ * statements, the least recently used of a set replaced. */
+#define SQ_CACHE_WAYS 4
+#define SQ_CACHE_SETS 64
+#define SQ_CACHE_SIZE (SQ_CACHE_WAYS * SQ_CACHE_SETS)
 
 /* The system columns every entity table has, user or system entity. */
 #define SYS_COLUMNS \
@@ -40,7 +44,13 @@ typedef struct ferry_sqlite {
 	struct {
 		char *sql;
 		sqlite3_stmt *stmt;
+		uint64_t used;	/* `tick` when last handed out */
 	} cache[SQ_CACHE_SIZE];
+	uint64_t tick;
+	/* Statements prepared while every way of their set was in the
+	 * middle of a step: finalized at close. */
+	sqlite3_stmt **spill;
+	size_t nspill;
 } ferry_sqlite;
 
 /* The backend's connection of an open instance. */
