@@ -3,6 +3,8 @@
  */
 #include "helpers.h"
 
+#include "ferry.h"
+
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -155,4 +157,26 @@ void *oom_malloc(size_t n)
 void *oom_realloc(void *p, size_t n)
 {
 	return refuse() ? NULL : realloc(p, n);
+}
+
+void test_instance_new(void **state, const char *name,
+	const ferry_init_options *opts)
+{
+	test_instance *f = calloc(1, sizeof(*f));
+
+	assert_non_null(f);
+	f->dir = test_tmpdir();
+	assert_int_equal(ferry_db_create(&f->db, test_path(f->dir, name),
+		opts), 0);
+	*state = f;
+}
+
+int test_instance_free(void **state)
+{
+	test_instance *f = *state;
+
+	ferry_db_close(f->db);
+	test_tmpdir_free(f->dir);
+	free(f);
+	return 0;
 }

@@ -10,11 +10,26 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "ferry.h"
+
 /* A fresh temporary directory for one test; removed by test_tmpdir_free. */
 char *test_tmpdir(void);
 void test_tmpdir_free(char *dir);
 /* Path `dir/name` in a static buffer that the next call reuses. */
 const char *test_path(const char *dir, const char *name);
+
+/*
+ * A new instance in a fresh temporary directory, for a cmocka fixture:
+ * test_instance_new() creates `dir/name` with the options and sets
+ * *state; test_instance_free() closes it and removes the directory.
+ */
+typedef struct {
+	char *dir;
+	ferry_db *db;
+} test_instance;
+void test_instance_new(void **state, const char *name,
+	const ferry_init_options *opts);
+int test_instance_free(void **state);
 
 /*
  * Every table's rows (sorted) and the schema of the SQLite file at path,

@@ -16,34 +16,19 @@
 #define NOW "2021-12-31T12:00:00Z"
 #define PASSWORD "correct horse battery"
 
-typedef struct {
-	char *dir;
-	ferry_db *db;
-} fixture;
+typedef test_instance fixture;
 
 static int setup(void **state)
 {
-	fixture *f = calloc(1, sizeof(*f));
 	ferry_init_options o = FERRY_INIT_OPTIONS_INIT;
+	fixture *f;
 
-	f->dir = test_tmpdir();
 	o.now = NOW;
-	assert_int_equal(ferry_db_create(&f->db, test_path(f->dir, "i.db"),
-		&o), 0);
+	test_instance_new(state, "i.db", &o);
+	f = *state;
 	assert_int_equal(ferry_user_add(f->db, "bob", 0, NULL), 0);
 	assert_int_equal(ferry_user_passwd(f->db, "bob", PASSWORD), 0);
 	assert_int_equal(ferry_db_set_address(f->db, "192.0.2.7"), 0);
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	fixture *f = *state;
-
-	ferry_db_close(f->db);
-	test_tmpdir_free(f->dir);
-	free(f);
 	return 0;
 }
 
@@ -225,7 +210,8 @@ static void test_auth_audit__admins_only_newest_first_paged(void **state)
 
 int main(void)
 {
-#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, \
+	test_instance_free)
 	const struct CMUnitTest tests[] = {
 		T(test_auth_login__unknown_user_and_wrong_password_are_alike),
 		T(test_auth_login__failures_double_the_wait),

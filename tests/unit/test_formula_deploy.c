@@ -20,34 +20,16 @@
 #define NOW "2022-03-10T12:00:00Z"
 #define TODAY "2022-03-10"
 
-typedef struct {
-	char *dir;
-	ferry_db *db;
-} fixture;
+typedef test_instance fixture;
 
 static int setup(void **state)
 {
 	ferry_init_options o = FERRY_INIT_OPTIONS_INIT;
-	fixture *f = calloc(1, sizeof(*f));
 
-	assert_non_null(f);
-	f->dir = test_tmpdir();
 	o.admin = "alice";
 	o.tz = "UTC";
 	o.now = NOW;
-	assert_int_equal(ferry_db_create(&f->db, test_path(f->dir, "t.db"),
-		&o), 0);
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	fixture *f = *state;
-
-	ferry_db_close(f->db);
-	test_tmpdir_free(f->dir);
-	free(f);
+	test_instance_new(state, "t.db", &o);
 	return 0;
 }
 
@@ -851,7 +833,8 @@ static void test_formula_lifecycle__bad_input(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, \
+	test_instance_free)
 		T(test_formula_deploy__absent_name_creates_v1_draft_today),
 		T(test_formula_deploy__draft_in_target_blocks),
 		T(test_formula_deploy__no_draft_new_version_past_start),

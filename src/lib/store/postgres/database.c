@@ -275,8 +275,8 @@ void ferry_pg__close(ferry_db *db)
 
 	if (!pg)
 		return;
-	for (i = 0; i < PG_CACHE_SIZE; i++)
-		ferry__free(pg->cache[i].sql);
+	for (i = 0; i < STMT_CACHE_SIZE; i++)
+		ferry__free(pg->cache.keys[i].sql);
 	if (pg->conn)
 		PQfinish(pg->conn);
 	ferry__free(pg->where);

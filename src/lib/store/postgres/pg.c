@@ -70,33 +70,30 @@ int ferry_pg__error(ferry_db *db, const PGresult *res, const char *what)
 
 /* The name of sql's prepared statement, preparing it on first use.  A
  * statement is prepared on its connection for the connection's life;
- * when the cache is full the oldest slot's statement is deallocated. */
+ * when its set of the cache is full the least recently used one is
+ * deallocated (stmt_cache.h). */
 static int prepared(ferry_db *db, const char *sql, int n, const char **name)
 {
 	ferry_pg *pg = PG(db);
-	uint64_t h = 1469598103934665603ULL;
-	const char *p;
-	size_t slot;
+	size_t set, i;
 	PGresult *res;
-	char drop[48];
+	char drop[48], *copy;
 
-	for (p = sql; *p; p++)
-		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
-	slot = (size_t)(h % PG_CACHE_SIZE);
-	if (pg->cache[slot].sql && !strcmp(pg->cache[slot].sql, sql)) {
-		*name = pg->cache[slot].name;
+	if ((i = ferry_stmt_cache_find(&pg->cache, sql, &set)) <
+	    STMT_CACHE_SIZE) {
+		*name = pg->names[i];
 		return 0;
 	}
-	if (pg->cache[slot].sql) {
-		snprintf(drop, sizeof(drop), "DEALLOCATE %s",
-			pg->cache[slot].name);
+	/* (a statement's rows are all in its PGresult: none is in use) */
+	i = ferry_stmt_cache_victim(&pg->cache, set, NULL, NULL);
+	if (pg->cache.keys[i].sql) {
+		snprintf(drop, sizeof(drop), "DEALLOCATE %s", pg->names[i]);
 		PQclear(PQexec(pg->conn, drop));
-		ferry__free(pg->cache[slot].sql);
-		pg->cache[slot].sql = NULL;
+		ferry__free(pg->cache.keys[i].sql);
+		pg->cache.keys[i].sql = NULL;
 	}
-	snprintf(pg->cache[slot].name, sizeof(pg->cache[slot].name), "f%u",
-		pg->next_name++);
-	res = PQprepare(pg->conn, pg->cache[slot].name, sql, n, NULL);
+	snprintf(pg->names[i], sizeof(pg->names[i]), "f%u", pg->next_name++);
+	res = PQprepare(pg->conn, pg->names[i], sql, n, NULL);
 	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
 		int error = ferry_pg__error(db, res, "prepare");
 
@@ -104,13 +101,13 @@ static int prepared(ferry_db *db, const char *sql, int n, const char **name)
 		return error;
 	}
 	PQclear(res);
-	if ((pg->cache[slot].sql = ferry__strdup(sql)) == NULL) {
-		snprintf(drop, sizeof(drop), "DEALLOCATE %s",
-			pg->cache[slot].name);
+	if ((copy = ferry__strdup(sql)) == NULL) {
+		snprintf(drop, sizeof(drop), "DEALLOCATE %s", pg->names[i]);
 		PQclear(PQexec(pg->conn, drop));
 		return ferry__oom(db);
 	}
-	*name = pg->cache[slot].name;
+	ferry_stmt_cache_fill(&pg->cache, i, copy);
+	*name = pg->names[i];
 	return 0;
 }
 

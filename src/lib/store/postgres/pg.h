@@ -13,11 +13,10 @@
 #ifndef FERRY_STORE_PG_H
 #define FERRY_STORE_PG_H
 
+#include "../stmt_cache.h"
 #include "../store.h"
 
 #include "pq.h"
-
-#define PG_CACHE_SIZE 256
 
 /* The schema that holds an instance inside its database. */
 #define PG_SCHEMA "ferry"
@@ -51,10 +50,8 @@ typedef struct ferry_pg {
 	const ferry_store_function *fns;	/* lent by the library */
 	size_t nfns;
 	unsigned next_name;	/* names of prepared statements */
-	struct {
-		char *sql;
-		char name[16];
-	} cache[PG_CACHE_SIZE];
+	ferry_stmt_cache cache;	/* prepared statements by SQL text */
+	char names[STMT_CACHE_SIZE][16];	/* ... the cache's slots' */
 } ferry_pg;
 
 /* The backend's connection of an open instance. */

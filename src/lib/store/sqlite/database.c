@@ -222,10 +222,10 @@ void ferry_sqlite__close(ferry_db *db)
 	if (!st)
 		return;
 	ferry_sqlite__schema_batch_end(db, FERRY_ERROR);
-	for (i = 0; i < SQ_CACHE_SIZE; i++) {
-		if (st->cache[i].stmt)
-			sqlite3_finalize(st->cache[i].stmt);
-		ferry__free(st->cache[i].sql);
+	for (i = 0; i < STMT_CACHE_SIZE; i++) {
+		if (st->stmts[i])
+			sqlite3_finalize(st->stmts[i]);
+		ferry__free(st->cache.keys[i].sql);
 	}
 	for (i = 0; i < st->nspill; i++)
 		sqlite3_finalize(st->spill[i]);

@@ -10,17 +10,8 @@
 #include <errno.h>
 #include <string.h>
 
-static unsigned sql_hash(const char *s)
-{
-	unsigned h = 2166136261u;
-
-	while (*s)
-		h = (h ^ (unsigned char)*s++) * 16777619u;
-	return h;
-}
-
 /*
- * Keep a statement that found every way of its set stepping: replacing
+ * Keep a statement that found every slot of its set stepping: replacing
  * one would finalize a statement a caller is reading rows from.
  */
 static int spill(ferry_db *db, sqlite3_stmt *stmt)
@@ -38,53 +29,40 @@ static int spill(ferry_db *db, sqlite3_stmt *stmt)
 	return 0;
 }
 
-/*
- * Set-associative: a direct-mapped cache let two statements of one loop
- * that hash to one slot evict each other on every call, and a back out
- * spent a sixth of its time parsing them again (docs/performance.md).
- */
+static int stepping(size_t slot, void *ctx)
+{
+	return sqlite3_stmt_busy(((ferry_sqlite *)ctx)->stmts[slot]);
+}
+
 int ferry_sq__prepare(ferry_db *db, const char *sql, sqlite3_stmt **out)
 {
 	ferry_sqlite *st = SQ(db);
-	size_t set = (sql_hash(sql) % SQ_CACHE_SETS) * SQ_CACHE_WAYS;
-	size_t i, victim = SQ_CACHE_SIZE;
+	size_t set, i;
 	char *copy;
 	int rc;
 
-	for (i = set; i < set + SQ_CACHE_WAYS; i++)
-		if (st->cache[i].sql && !strcmp(st->cache[i].sql, sql)) {
-			st->cache[i].used = ++st->tick;
-			*out = st->cache[i].stmt;
-			return 0;
-		}
+	if ((i = ferry_stmt_cache_find(&st->cache, sql, &set)) <
+	    STMT_CACHE_SIZE) {
+		*out = st->stmts[i];
+		return 0;
+	}
 	rc = sqlite3_prepare_v2(st->conn, sql, -1, out, NULL);
 	if (rc != SQLITE_OK)
 		return ferry_sq__error(db, rc, "prepare");
-	/* An empty way, else the least recently used one not stepping. */
-	for (i = set; i < set + SQ_CACHE_WAYS; i++) {
-		if (!st->cache[i].sql) {
-			victim = i;
-			break;
-		}
-		if (!sqlite3_stmt_busy(st->cache[i].stmt) &&
-		    (victim == SQ_CACHE_SIZE ||
-		    st->cache[i].used < st->cache[victim].used))
-			victim = i;
-	}
-	if (victim == SQ_CACHE_SIZE)
-		return spill(db, *out);
+	if ((i = ferry_stmt_cache_victim(&st->cache, set, stepping, st)) ==
+	    STMT_CACHE_SIZE)
+		return (rc = spill(db, *out)) < 0 ? (*out = NULL, rc) : 0;
 	if ((copy = ferry__strdup(sql)) == NULL) {
 		sqlite3_finalize(*out);
 		*out = NULL;
 		return ferry__oom(db);
 	}
-	if (st->cache[victim].sql) {
-		sqlite3_finalize(st->cache[victim].stmt);
-		ferry__free(st->cache[victim].sql);
+	if (st->cache.keys[i].sql) {
+		sqlite3_finalize(st->stmts[i]);
+		ferry__free(st->cache.keys[i].sql);
 	}
-	st->cache[victim].sql = copy;
-	st->cache[victim].stmt = *out;
-	st->cache[victim].used = ++st->tick;
+	ferry_stmt_cache_fill(&st->cache, i, copy);
+	st->stmts[i] = *out;
 	return 0;
 }
 

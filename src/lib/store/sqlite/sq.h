@@ -7,15 +7,11 @@
 #ifndef FERRY_STORE_SQ_H
 #define FERRY_STORE_SQ_H
 
+#include "../stmt_cache.h"
 #include "../store.h"
 
 #include <sqlite3.h>
 
-/* The prepared-statement cache: SQ_CACHE_SETS sets of SQ_CACHE_WAYS
- * statements, the least recently used of a set replaced. */
-#define SQ_CACHE_WAYS 4
-#define SQ_CACHE_SETS 64
-#define SQ_CACHE_SIZE (SQ_CACHE_WAYS * SQ_CACHE_SETS)
 
 /* The system columns every entity table has, user or system entity. */
 #define SYS_COLUMNS \
@@ -41,13 +37,9 @@ typedef struct ferry_sqlite {
 	int batch;		/* inside a schema batch (catalog.c) */
 	ferry_pending_table *pending;
 	size_t npending;
-	struct {
-		char *sql;
-		sqlite3_stmt *stmt;
-		uint64_t used;	/* `tick` when last handed out */
-	} cache[SQ_CACHE_SIZE];
-	uint64_t tick;
-	/* Statements prepared while every way of their set was in the
+	ferry_stmt_cache cache;	/* prepared statements by SQL text */
+	sqlite3_stmt *stmts[STMT_CACHE_SIZE];	/* ... the cache's slots' */
+	/* Statements prepared while every slot of their set was in the
 	 * middle of a step: finalized at close. */
 	sqlite3_stmt **spill;
 	size_t nspill;
