@@ -76,24 +76,6 @@ struct ferry_sop_writer {
  * that two of them cost little memory. */
 #define BATCH_SIZE ((size_t)1 << 20)
 
-/*
- * All ASCII runs 8 bytes at a time; ferry_utf8_valid takes over at the
- * first word with a high bit, which starts on a character boundary
- * because everything before it is ASCII.
- */
-static int utf8_valid_fast(const char *s, size_t len)
-{
-	uint64_t word;
-	size_t i;
-
-	for (i = 0; i + 8 <= len; i += 8) {
-		memcpy(&word, s + i, 8);
-		if (word & UINT64_C(0x8080808080808080))
-			break;
-	}
-	return ferry_utf8_valid(s + i, len - i);
-}
-
 ferry_sop_line_problem ferry_sop__line_check(const char *line, size_t len)
 {
 	if (len == 0)
@@ -102,7 +84,7 @@ ferry_sop_line_problem ferry_sop__line_check(const char *line, size_t len)
 		return FERRY_SOP_LINE_CR;
 	if (line[0] != '{' || line[len - 1] != '}')
 		return FERRY_SOP_LINE_NOT_OBJECT;
-	if (!utf8_valid_fast(line, len))
+	if (!ferry_utf8_valid(line, len))
 		return FERRY_SOP_LINE_NOT_UTF8;
 	return FERRY_SOP_LINE_OK;
 }

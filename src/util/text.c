@@ -4,6 +4,7 @@
 #include "text.h"
 
 #include <sodium.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -16,9 +17,21 @@ int ferry_utf8_valid(const char *str, size_t len)
 		unsigned char c = s[i];
 		unsigned int cp;
 		size_t n, k;
+		uint64_t w;
 
+		/* ASCII eight bytes at a time (nearly every byte of a
+		 * package is; a byte at a time cost 3% of a load), then a
+		 * byte at a time up to the word's first other byte. */
+		if (len - i >= 8) {
+			memcpy(&w, s + i, 8);
+			if (!(w & UINT64_C(0x8080808080808080))) {
+				i += 8;
+				continue;
+			}
+		}
 		if (c < 0x80) {
-			i++;
+			while (++i < len && s[i] < 0x80)
+				;
 			continue;
 		} else if (c >= 0xc2 && c <= 0xdf) {
 			n = 1; cp = c & 0x1f;
