@@ -56,8 +56,20 @@ static void test_text_utf8__malformed(void **state)
 	INVALID("\xc3\x28");			/* bad continuation */
 	INVALID("\xe2\x28\xa1");
 	INVALID("\xf0\x9f\x28\x80");
+	/* Past and between ASCII runs that the check takes eight bytes at
+	 * a time: every position of a word, and a character that a word
+	 * boundary cuts. */
+	VALID("0123456789abcdef\xc3\xa9" "0123456789abcdef");
+	VALID("0123456\xe2\x82\xac" "89abcdef01234567");
+	VALID("01234567\xf0\x9f\x98\x80" "abcdefgh\xc3\xa9");
+	INVALID("0123456789abcdef\x80");
+	INVALID("0123456789abcdef\xc3");	/* truncated after a run */
+	INVALID("0123456\xc3" "89abcdef01234567");
+	INVALID("01234567\xed\xa0\x80" "abcdefgh");
+	INVALID("abcdefgh\xc3\xa9" "0123456789abcde\xff");
 	/* The length given is what counts, not a NUL. */
 	assert_false(ferry_utf8_valid("\xc3\xa9", 1));
+	assert_false(ferry_utf8_valid("0123456789\xc3\xa9", 11));
 	assert_true(ferry_utf8_valid("\xc3\xa9\xff", 2));
 }
 
