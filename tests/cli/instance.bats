@@ -22,7 +22,7 @@ load schema_steps
 	[ "$status" -eq 0 ]
 	[[ "$(echo "$output" | jp 'd["id"]')" =~ ^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$ ]]
 	same dev "$(echo "$output" | jp 'd["name"]')"
-	same 11 "$(echo "$output" | jp 'd["schema_version"]')"
+	same 12 "$(echo "$output" | jp 'd["schema_version"]')"
 	same "$FERRY_DB" "$(echo "$output" | jp 'd["path"]')"
 	run ferry --json info
 	same dev "$(echo "$output" | jp 'd["name"]')"
@@ -87,7 +87,7 @@ load schema_steps
 	skip_on_postgres "the journal mode"
 	init_db
 	same wal "$(sql 'PRAGMA journal_mode')"
-	same 11 "$(sql 'PRAGMA user_version')"
+	same 12 "$(sql 'PRAGMA user_version')"
 }
 
 # part NAME: that part's bytes in the last `info --sizes --json` ($sizes).
@@ -131,6 +131,39 @@ for i in range(2000):
 	[[ "$output" == *"import_staging "*"free "*"total "*"wal "* ]]
 }
 
+@test "rule: an instance from before schema 12 gets its CHECK lists as comparisons when opened, and they still refuse" {
+	skip_on_postgres "the SQLite file's table definitions"
+	init_db
+	ferry entity create thing >/dev/null
+	ferry field add thing name 'nvarchar(40)' >/dev/null
+	id=$(ferry record put thing '{"name":"kept"}')
+	sql "$(undo_check_comparisons)"
+	sql 'PRAGMA user_version = 11'
+	[ "$(sql "SELECT count(*) FROM sqlite_schema WHERE sql LIKE '%CHECK (% IN (''%'")" -ge 4 ]
+	before=$(sql 'SELECT count(*) FROM ferry_version')
+	run ferry --json info
+	[ "$status" -eq 0 ]
+	same 12 "$(sql 'PRAGMA user_version')"
+	same 0 "$(sql "SELECT count(*) FROM sqlite_schema WHERE sql LIKE '%CHECK (% IN (''%'")"
+	same "CHECK (sys_policy = 'open' OR sys_policy = 'changed' OR sys_policy = 'protected')" \
+		"$(sql "SELECT sql FROM sqlite_schema WHERE name = 'thing'" | grep -o "CHECK ([^)]*)")"
+	same ok "$(sql 'PRAGMA integrity_check')"
+	same "$before" "$(sql 'SELECT count(*) FROM ferry_version')"
+	same kept "$(ferry --json record get thing "$id" | jp 'd["name"]')"
+	# the rules hold as before
+	run sql "UPDATE thing SET sys_policy = 'closed'"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"CHECK constraint failed"* ]]
+	run sql "UPDATE ferry_version SET action = 'upsert'"
+	[ "$status" -ne 0 ]
+	# and the instance goes on working, its new tables alike
+	ferry record put thing '{"name":"new"}' >/dev/null
+	same 2 "$(sql 'SELECT count(*) FROM thing')"
+	ferry entity create other >/dev/null
+	same 0 "$(sql "SELECT count(*) FROM sqlite_schema WHERE sql LIKE '%CHECK (% IN (''%'")"
+	same 1 "$(sql "SELECT count(*) FROM sqlite_schema WHERE name = 'other' AND sql LIKE '%CHECK (sys_policy = ''open'' OR %'")"
+}
+
 @test "rule: an instance from before the item seal gets the seal column when opened" {
 	skip_on_postgres "instances of schema versions before 9 exist only as files"
 	init_db
@@ -144,7 +177,7 @@ for i in range(2000):
 		PRAGMA user_version = 4'
 	run ferry --json info
 	[ "$status" -eq 0 ]
-	same 11 "$(sql 'PRAGMA user_version')"
+	same 12 "$(sql 'PRAGMA user_version')"
 	# (where step 10 moved it)
 	same 1 "$(sql "SELECT count(*) FROM pragma_table_info('ferry_import_payload') WHERE name = 'seal'")"
 }
@@ -164,7 +197,7 @@ for i in range(2000):
 		PRAGMA user_version = 6"
 	run ferry --json info
 	[ "$status" -eq 0 ]
-	same 11 "$(sql 'PRAGMA user_version')"
+	same 12 "$(sql 'PRAGMA user_version')"
 	same '[["text","a sentence of an older ferry"]]' "$(sql 'SELECT facts FROM ferry_import_problem')"
 }
 
@@ -182,7 +215,7 @@ for i in range(2000):
 		PRAGMA user_version = 5'
 	run ferry --json info
 	[ "$status" -eq 0 ]
-	same 11 "$(sql 'PRAGMA user_version')"
+	same 12 "$(sql 'PRAGMA user_version')"
 	same 1 "$(sql "SELECT count(*) FROM pragma_table_info('ferry_pack') WHERE name = 'exported_at'")"
 	same "" "$(sql 'SELECT exported_at FROM ferry_pack')"
 }
@@ -200,7 +233,7 @@ for i in range(2000):
 		PRAGMA user_version = 7'
 	run ferry --json entity show member
 	[ "$status" -eq 0 ]
-	same 11 "$(sql 'PRAGMA user_version')"
+	same 12 "$(sql 'PRAGMA user_version')"
 	same '[{"name":"name","external_name":null}]' "$(echo "$output" | jp '[{"name": f["name"], "external_name": f["external_name"]} for f in d["fields"]]')"
 	same 1 "$(sql "SELECT count(*) FROM pragma_index_list('sys_field') WHERE name = 'sys_field_external'")"
 }

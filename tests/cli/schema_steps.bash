@@ -15,3 +15,28 @@ undo_payload_table() {
 	echo "  WHERE p.import_id = i.import_id AND p.item = i.item;"
 	echo "DROP TABLE ferry_import_payload;"
 }
+
+# undo_check_comparisons: before schema 12, the CHECK constraints held IN
+# lists (sqlite/schema.c, 11 -> 12): every table's text as schema 11
+# wrote it, through writable_schema as SQLite documents for a CHECK
+# change.  The policy lists come back as schema 1 wrote them; the
+# others as one line each.
+undo_check_comparisons() {
+	cat <<'SQL'
+PRAGMA writable_schema = ON;
+UPDATE sqlite_schema SET sql = replace(sql,
+	'CHECK (sys_policy = ''open'' OR sys_policy = ''changed'' OR sys_policy = ''protected'')',
+	'CHECK (sys_policy IN (''open'',''changed'',''protected''))')
+	WHERE type = 'table';
+UPDATE sqlite_schema SET sql = replace(sql,
+	'CHECK (action = ''insert'' OR action = ''update'' OR action = ''delete'')',
+	'CHECK (action IN (''insert'',''update'',''delete''))')
+	WHERE name = 'ferry_version';
+UPDATE sqlite_schema SET sql = replace(sql,
+	'CHECK (decision = ''insert'' OR decision = ''update'' OR decision = ''merge'' OR decision = ''delete'' OR decision = ''skip'')',
+	'CHECK (decision IN (''insert'',''update'',  ''merge'',''delete'',''skip''))')
+	WHERE name = 'ferry_import_plan';
+PRAGMA schema_version = 1000;
+PRAGMA writable_schema = OFF;
+SQL
+}

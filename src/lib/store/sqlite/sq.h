@@ -13,15 +13,17 @@
 #include <sqlite3.h>
 
 
-/* The system columns every entity table has, user or system entity. */
+/* The system columns every entity table has, user or system entity:
+ * the policy checked by comparisons, not an IN list (schema.c, 11 ->
+ * 12). */
 #define SYS_COLUMNS \
 	"sys_id TEXT PRIMARY KEY NOT NULL," \
 	"sys_created_at TEXT NOT NULL," \
 	"sys_created_by TEXT NOT NULL," \
 	"sys_updated_at TEXT NOT NULL," \
 	"sys_updated_by TEXT NOT NULL," \
-	"sys_policy TEXT NOT NULL DEFAULT 'open' CHECK (sys_policy IN " \
-	"('open','changed','protected'))," \
+	"sys_policy TEXT NOT NULL DEFAULT 'open' CHECK (sys_policy = " \
+	"'open' OR sys_policy = 'changed' OR sys_policy = 'protected')," \
 	"sys_vendor INTEGER NOT NULL DEFAULT 0," \
 	"sys_version TEXT NOT NULL"
 
