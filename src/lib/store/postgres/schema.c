@@ -232,8 +232,8 @@ static const char *const migrations[] = {
 	/* ---- 10 -> 11: the ref fields that point at an entity ---- */
 	/* (sqlite/schema.c, the same step; _seq keeps them in the order
 	 * they were added) */
-	"CREATE INDEX IF NOT EXISTS sys_field_type ON sys_field"
-	"  (type, _seq);",
+	("CREATE INDEX IF NOT EXISTS sys_field_type ON sys_field"
+	"  (type, _seq);"),
 	/* ---- 11 -> 12: nothing here ---- */
 	/* SQLite's step rewrites its CHECK constraints' IN lists as
 	 * comparisons, since it builds a table of the list for every row it
