@@ -284,8 +284,8 @@ static const char *const migrations[] = {
 	 * among equal types, as the scan gave them. */
 	"CREATE INDEX IF NOT EXISTS sys_field_type ON sys_field (type);",
 	/* ---- 11 -> 12: CHECK constraints without IN lists ---- */
-	/* (check_without_in(), run after this step's text: SQLite builds
-	 * a temporary table for the list on every row it checks) */
+	/* (check_without_in() in migration_code[]: SQLite builds a
+	 * temporary table for the list on every row it checks) */
 	"",
 };
 
@@ -429,6 +429,11 @@ done:
 
 #define MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
+/* What a step does beyond its text, run after it (NULL: nothing). */
+static int (*const migration_code[MIGRATIONS])(ferry_db *db) = {
+	[11] = check_without_in,
+};
+
 int ferry_sqlite__migrate(ferry_db *db);
 int ferry_sqlite__needs_migration(int version);
 
@@ -473,7 +478,8 @@ int ferry_sqlite__migrate(ferry_db *db)
 		char pragma[64];
 
 		if ((error = ferry_sq__exec(db, migrations[version])) < 0 ||
-		    (version == 11 && (error = check_without_in(db)) < 0))
+		    (migration_code[version] &&
+		    (error = migration_code[version](db)) < 0))
 			return error;
 		snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d",
 			version + 1);
