@@ -2,11 +2,10 @@
  * imports_stage.c - the PostgreSQL store's side of load: staging a
  * package's item lines and checking them (store.h, "imports").
  *
- * SQLite stages a line with one statement whose JSON functions pull its
- * fields out, and checks every item set-wise with the library's lent
- * functions inside SQL.  A PostgreSQL server cannot run those functions,
- * so here each line is read on the client as SQLite's json1 reads it
- * (stage_json.c), the lent functions are run on it there
+ * Both stores read a line's columns as SQLite's json1 reads them
+ * (stage_line.c).  SQLite checks every item set-wise with the library's
+ * lent functions inside SQL; a PostgreSQL server cannot run those
+ * functions, so here they are run on the line on the client
  * (ferry_pg__call), and the row goes out with its item's verdict: the
  * first fact of CHECK_ITEMS that refuses the item on its own
  * (stage_code), and whether its entity is one of ferry's own
@@ -23,7 +22,7 @@
  * the stager may be freed before its rows are read.
  */
 #include "import_rows.h"
-#include "stage_json.h"
+#include "../stage_line.h"
 
 #include "alloc.h"
 #include "hash.h"
@@ -34,15 +33,10 @@
 /* Bytes of COPY text held before they are sent. */
 #define STAGE_BATCH ((size_t)4 << 20)
 
-/* The columns staged, in COPY order after import_id and item: the
- * keys (to C_VERSION) into ferry_import_item, with the item's verdict
- * (stage_code, stage_system) after them, the rest (to C_CODE) into
+/* The columns go out in COPY order (stage_line.h): the keys, to
+ * FERRY_COL_VERSION, into ferry_import_item with the item's verdict
+ * (stage_code, stage_system) after them, the rest into
  * ferry_import_payload, which a commit empties (schema.c, 9 -> 10). */
-enum {
-	C_T, C_ENTITY, C_SYS_ID, C_RKEY, C_ACTION, C_VERSION, C_BASE,
-	C_POLICY, C_VENDOR, C_PAYLOAD, C_OLD, C_BODY, C_SEAL, C_CODE,
-	C_SYSTEM, NCOLS
-};
 
 #define COPY_ITEMS "COPY ferry_import_item (import_id, item, t, entity, " \
 	"sys_id, rkey, action, stage_code, stage_system) FROM STDIN"
@@ -61,9 +55,7 @@ typedef struct {
 struct ferry_import_stager {
 	ferry_db *db;
 	int64_t id;
-	ferry_str line;		/* the line, NUL-terminated */
-	ferry_str col[NCOLS];
-	int null[NCOLS];
+	ferry_stage_line sl;	/* the line and its columns */
 	ferry_str scratch;	/* lent functions' results */
 	int failed;		/* a line was refused: the load ends */
 };
@@ -165,9 +157,9 @@ static uint64_t key_hash(const ferry_import_stager *s)
 	int c;
 	size_t i;
 
-	for (c = C_T; c <= C_SYS_ID; c++) {
-		for (i = 0; i < s->col[c].size; i++)
-			h = (h ^ (unsigned char)s->col[c].ptr[i]) *
+	for (c = FERRY_COL_T; c <= FERRY_COL_SYS_ID; c++) {
+		for (i = 0; i < s->sl.col[c].size; i++)
+			h = (h ^ (unsigned char)s->sl.col[c].ptr[i]) *
 				1099511628211ULL;
 		h = (h ^ 0xff) * 1099511628211ULL;	/* no byte of text */
 	}
@@ -242,7 +234,7 @@ static int one_of(const char *v, const char *a, const char *b,
 	return v && (!strcmp(v, a) || !strcmp(v, b) || !strcmp(v, c));
 }
 
-#define V(s, c) ((s)->null[c] ? NULL : ferry_str_cstr(&(s)->col[c]))
+#define V(s, c) FERRY_STAGED(&(s)->sl, c)
 
 /* Whether entity is ferry's own (ferry_system_kind() > 0). */
 static int system_entity(ferry_import_stager *s, const char *entity,
@@ -278,16 +270,16 @@ static int user_entity(ferry_import_stager *s, const char *entity, int *ok)
 /* The version hash check of CHECK_ITEMS: 1 when it refuses. */
 static int hash_refuses(ferry_import_stager *s, int *out)
 {
-	const char *action = V(s, C_ACTION);
-	const char *args[] = { V(s, C_ENTITY), V(s, C_RKEY), action,
-		V(s, C_PAYLOAD) };
+	const char *action = V(s, FERRY_COL_ACTION);
+	const char *args[] = { V(s, FERRY_COL_ENTITY), V(s, FERRY_COL_RKEY), action,
+		V(s, FERRY_COL_PAYLOAD) };
 	int is_null, error;
 
 	*out = 0;
 	if ((error = text_of(s, "ferry_version_hash", 4, args,
 	    &is_null)) < 0)
 		return error;
-	if (!is_not(V(s, C_VERSION), is_null ? NULL :
+	if (!is_not(V(s, FERRY_COL_VERSION), is_null ? NULL :
 	    ferry_str_cstr(&s->scratch)))
 		return 0;
 	if (!strcmp(action, "delete")) {
@@ -298,7 +290,7 @@ static int hash_refuses(ferry_import_stager *s, int *out)
 	if ((error = text_of(s, "ferry_version_hash", 4, args,
 	    &is_null)) < 0)
 		return error;
-	*out = is_not(V(s, C_VERSION), is_null ? NULL :
+	*out = is_not(V(s, FERRY_COL_VERSION), is_null ? NULL :
 		ferry_str_cstr(&s->scratch));
 	return 0;
 }
@@ -306,13 +298,13 @@ static int hash_refuses(ferry_import_stager *s, int *out)
 /* A record item's own verdict, CHECK_ITEMS's record branch in order. */
 static int record_code(ferry_import_stager *s, const char **code)
 {
-	const char *entity = V(s, C_ENTITY), *sys_id = V(s, C_SYS_ID);
-	const char *action = V(s, C_ACTION), *version = V(s, C_VERSION);
-	const char *base = V(s, C_BASE), *policy = V(s, C_POLICY);
-	const char *rkey = V(s, C_RKEY), *payload = V(s, C_PAYLOAD);
-	const char *old = V(s, C_OLD);
+	const char *entity = V(s, FERRY_COL_ENTITY), *sys_id = V(s, FERRY_COL_SYS_ID);
+	const char *action = V(s, FERRY_COL_ACTION), *version = V(s, FERRY_COL_VERSION);
+	const char *base = V(s, FERRY_COL_BASE), *policy = V(s, FERRY_COL_POLICY);
+	const char *rkey = V(s, FERRY_COL_RKEY), *payload = V(s, FERRY_COL_PAYLOAD);
+	const char *old = V(s, FERRY_COL_OLD);
 	const char *key_args[] = { entity, sys_id, payload };
-	const char *seal_args[] = { version, policy, V(s, C_VENDOR) };
+	const char *seal_args[] = { version, policy, V(s, FERRY_COL_VENDOR) };
 	int t, is_null, error;
 
 #define STEP(call, cond, name) \
@@ -346,7 +338,7 @@ static int record_code(ferry_import_stager *s, const char **code)
 	STEP(0, !strcmp(action, "insert") && base, "insert_with_base");
 	STEP(0, !one_of(policy, "open", "changed", "protected"),
 		"bad_policy");
-	STEP(0, !V(s, C_VENDOR), "no_vendor");
+	STEP(0, !V(s, FERRY_COL_VENDOR), "no_vendor");
 	STEP(0, !rkey, "no_key");
 	STEP(0, !payload || payload[0] != '{', "no_payload");
 	STEP(0, old && old[0] != '{', "old_not_object");
@@ -360,7 +352,7 @@ static int record_code(ferry_import_stager *s, const char **code)
 		"key_mismatch");
 	STEP(hash_refuses(s, &t), t, "hash_mismatch");
 	STEP(text_of(s, "ferry_item_seal", 3, seal_args, &is_null),
-		is_not(V(s, C_SEAL), is_null ? NULL :
+		is_not(V(s, FERRY_COL_SEAL), is_null ? NULL :
 		ferry_str_cstr(&s->scratch)), "seal_mismatch");
 	return 0;
 }
@@ -371,7 +363,7 @@ static int schema_code(ferry_import_stager *s, sj_value root,
 {
 	sj_value def = sj_member(root, "definition"), fields, f;
 	ferry_str names = FERRY_STR_INIT, name = FERRY_STR_INIT;
-	const char *entity = V(s, C_ENTITY), *args[1];
+	const char *entity = V(s, FERRY_COL_ENTITY), *args[1];
 	size_t i, k;
 	int ok, t, error = 0;
 
@@ -446,7 +438,7 @@ done:
 static int item_code(ferry_import_stager *s, sj_value root,
 	const char **code)
 {
-	const char *t = V(s, C_T), *rkey = V(s, C_RKEY);
+	const char *t = V(s, FERRY_COL_T), *rkey = V(s, FERRY_COL_RKEY);
 	int ok, error;
 
 	*code = NULL;
@@ -459,7 +451,7 @@ static int item_code(ferry_import_stager *s, sj_value root,
 	if (!strcmp(t, "schema"))
 		return schema_code(s, root, code);
 	if (!strcmp(t, "delete_query")) {
-		if ((error = user_entity(s, V(s, C_ENTITY), &ok)) < 0)
+		if ((error = user_entity(s, V(s, FERRY_COL_ENTITY), &ok)) < 0)
 			return error;
 		if (!ok)
 			*code = "query_bad_entity";
@@ -494,8 +486,6 @@ int ferry_pg__import_stager_new(ferry_import_stager **out, ferry_db *db,
 
 void ferry_pg__import_stager_free(ferry_db *db, ferry_import_stager *s)
 {
-	int c;
-
 	pg_staging *p;
 
 	if (!s)
@@ -505,92 +495,9 @@ void ferry_pg__import_stager_free(ferry_db *db, ferry_import_stager *s)
 	 * rolled back: its rows are dropped. */
 	if (s->failed && (p = staging(db, 0)) != NULL && p->id == s->id)
 		staging_reset(p, 0);
-	ferry_str_dispose(&s->line);
-	for (c = 0; c < NCOLS; c++)
-		ferry_str_dispose(&s->col[c]);
+	ferry_stage_line__dispose(&s->sl);
 	ferry_str_dispose(&s->scratch);
 	ferry__free(s);
-}
-
-/* Set column c from a JSON value as ->> gives it. */
-static void set_text(ferry_import_stager *s, int c, sj_value v)
-{
-	s->null[c] = !sj_text(&s->col[c], v);
-}
-
-/* Whether needle's bytes occur in hay (SQLite's instr() > 0). */
-static int contains(const ferry_str *hay, const ferry_str *needle)
-{
-	const char *p = hay->ptr, *end = hay->ptr + hay->size;
-
-	if (needle->size == 0)
-		return 1;
-	while (p && (size_t)(end - p) >= needle->size) {
-		if (!memcmp(p, needle->ptr, needle->size))
-			return 1;
-		p = memchr(p + 1, needle->ptr[0], (size_t)(end - p - 1));
-	}
-	return 0;
-}
-
-/* payload and old: SQLite's VERBATIM(), the value as -> gives it when
- * those bytes are in the line, else with a space after its brace. */
-static void set_verbatim(ferry_import_stager *s, int c, sj_value v)
-{
-	ferry_str *col = &s->col[c];
-
-	if (!sj_arrow(col, v)) {
-		s->null[c] = 1;
-		return;
-	}
-	s->null[c] = 0;
-	if (ferry_str_failed(col) || contains(&s->line, col))
-		return;
-	ferry_str_put(col, "  ", 2);	/* room for "{ " */
-	if (ferry_str_failed(col))
-		return;
-	memmove(col->ptr + 2, col->ptr + 1, col->size - 3);
-	col->ptr[0] = '{';
-	col->ptr[1] = ' ';
-	ferry_str_truncate(col, col->size - 1);
-}
-
-/* The line's columns, as STAGE_SQL writes them on SQLite. */
-static void columns(ferry_import_stager *s, sj_value root)
-{
-	sj_value vendor = sj_member(root, "vendor");
-	const char *t;
-	int c, record;
-
-	for (c = 0; c < NCOLS; c++) {
-		ferry_str_clear(&s->col[c]);
-		s->null[c] = 1;
-	}
-	set_text(s, C_T, sj_member(root, "t"));
-	t = V(s, C_T);
-	record = t && !strcmp(t, "record");
-	set_text(s, C_ENTITY, sj_member(root, "entity"));
-	set_text(s, C_SYS_ID, sj_member(root, "sys_id"));
-	set_text(s, C_RKEY, sj_member(root, record ? "key" : "name"));
-	set_text(s, C_ACTION, sj_member(root, "action"));
-	set_text(s, C_VERSION, sj_member(root, "version"));
-	set_text(s, C_BASE, sj_member(root, "base"));
-	set_text(s, C_POLICY, sj_member(root, "policy"));
-	if (vendor.kind == SJ_TRUE || vendor.kind == SJ_FALSE) {
-		ferry_str_putc(&s->col[C_VENDOR], vendor.kind == SJ_TRUE ?
-			'1' : '0');
-		s->null[C_VENDOR] = 0;
-	}
-	set_verbatim(s, C_PAYLOAD, sj_member(root, "payload"));
-	set_verbatim(s, C_OLD, sj_member(root, "old"));
-	if (!s->null[C_OLD] && !strcmp(ferry_str_cstr(&s->col[C_OLD]),
-	    "null"))
-		s->null[C_OLD] = 1;
-	if (!record) {
-		ferry_str_put(&s->col[C_BODY], s->line.ptr, s->line.size);
-		s->null[C_BODY] = 0;
-	}
-	set_text(s, C_SEAL, sj_member(root, "seal"));
 }
 
 /* Append a value in COPY's text form. */
@@ -627,7 +534,7 @@ static void copy_columns(pg_staging *p, const ferry_import_stager *s,
 		(long long)item);
 	for (c = from; c < to; c++) {
 		ferry_str_putc(out, '\t');
-		copy_value(out, s->col[c].ptr, s->col[c].size, s->null[c]);
+		copy_value(out, s->sl.col[c].ptr, s->sl.col[c].size, s->sl.null[c]);
 	}
 }
 
@@ -635,8 +542,8 @@ static void copy_columns(pg_staging *p, const ferry_import_stager *s,
 static int repeated(ferry_import_stager *s, pg_staging *p, int *out)
 {
 	ferry_pg_num i;
-	const char *params[] = { ferry_pg__num(&i, s->id), V(s, C_T),
-		V(s, C_ENTITY), V(s, C_SYS_ID) };
+	const char *params[] = { ferry_pg__num(&i, s->id), V(s, FERRY_COL_T),
+		V(s, FERRY_COL_ENTITY), V(s, FERRY_COL_SYS_ID) };
 	PGresult *res;
 	int error;
 
@@ -655,14 +562,12 @@ static int repeated(ferry_import_stager *s, pg_staging *p, int *out)
 }
 
 static int stage(ferry_db *db, ferry_import_stager *s, int64_t item,
-	const char *line, size_t len);
+	const ferry_import_line *l);
 
-/* The line is read here whole (stage_json.c), so the spans the library
- * may have found are not needed. */
 int ferry_pg__import_stage(ferry_db *db, ferry_import_stager *s,
 	int64_t item, const ferry_import_line *l)
 {
-	int rc = stage(db, s, item, l->line, l->len);
+	int rc = stage(db, s, item, l);
 
 	if (rc != 0)
 		s->failed = 1;
@@ -670,44 +575,35 @@ int ferry_pg__import_stage(ferry_db *db, ferry_import_stager *s,
 }
 
 static int stage(ferry_db *db, ferry_import_stager *s, int64_t item,
-	const char *line, size_t len)
+	const ferry_import_line *l)
 {
 	pg_staging *p = staging(db, 0);
-	const char *code = NULL, *entity;
-	sj_value root;
-	int c, rep = 0, sys = 0, error;
+	const char *code = NULL, *t;
+	int rep = 0, sys = 0, error;
 
-	if (len > (size_t)0x7fffffff)
+	if (l->len > (size_t)0x7fffffff)
 		return FERRY_STAGE_TOO_LONG;
 	if (!p || p->id != s->id)
 		return ferry__error(db, FERRY_EMISUSE, "staging without a "
 			"stager");
-	ferry_str_clear(&s->line);
-	ferry_str_put(&s->line, line, len);
-	if (ferry_str_failed(&s->line))
-		return ferry__oom(db);
-	if (!sj_parse(s->line.ptr, s->line.size, &root))
-		return FERRY_STAGE_NOT_JSON;
-	columns(s, root);
-	for (c = 0; c < NCOLS; c++)
-		if (ferry_str_failed(&s->col[c]))
-			return ferry__oom(db);
-	if (!s->null[C_T] && !s->null[C_ENTITY] && !s->null[C_SYS_ID] &&
+	if ((error = ferry_stage_line__read(&s->sl, l)) != 0)
+		return error < 0 ? ferry__oom(db) : error;
+	t = V(s, FERRY_COL_T);
+	if (t && V(s, FERRY_COL_ENTITY) && V(s, FERRY_COL_SYS_ID) &&
 	    (error = repeated(s, p, &rep)) < 0)
 		return error;
 	if (rep)
 		return FERRY_STAGE_REPEATED;
-	if ((error = item_code(s, root, &code)) < 0)
+	if ((error = item_code(s, s->sl.root, &code)) < 0)
 		return error;
-	entity = V(s, C_ENTITY);
-	if (!s->null[C_T] && !strcmp(ferry_str_cstr(&s->col[C_T]),
-	    "record") && (error = system_entity(s, entity, &sys)) < 0)
+	if (t && !strcmp(t, "record") && (error = system_entity(s,
+	    V(s, FERRY_COL_ENTITY), &sys)) < 0)
 		return error;
-	copy_columns(p, s, item, &p->rows, C_T, C_VERSION);
+	copy_columns(p, s, item, &p->rows, FERRY_COL_T, FERRY_COL_VERSION);
 	ferry_str_putc(&p->rows, '\t');
 	copy_value(&p->rows, code, code ? strlen(code) : 0, !code);
 	ferry_str_printf(&p->rows, "\t%d\n", sys);
-	copy_columns(p, s, item, &p->values, C_VERSION, C_CODE);
+	copy_columns(p, s, item, &p->values, FERRY_COL_VERSION, FERRY_NCOLS);
 	ferry_str_putc(&p->values, '\n');
 	if (ferry_str_failed(&p->rows) || ferry_str_failed(&p->values))
 		return ferry__oom(db);

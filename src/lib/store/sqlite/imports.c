@@ -5,14 +5,16 @@
  * "imports").
  *
  * Per-item JSON work runs inside SQLite (->, ->>, json_each and the
- * library's functions, store.h), one statement per check or entity and
- * never a C loop that parses every item: that is what keeps the load and
- * preview of a million items within seconds.  Entity and field names
+ * library's functions, store.h), one statement per check or entity:
+ * that is what keeps the load and preview of a million items within
+ * seconds.  The one pass in C is staging, which reads each line once as
+ * json1 would (stage_line.c) while the reader hands it over.  Entity and field names
  * reach SQL text only through ferry_sq__ident() or
  * ferry_imports__literal(), after ferry_entity_ok()/ferry_field_ok() or
  * the catalog accepted them.
  */
 #include "imports.h"
+#include "../stage_line.h"
 
 #include "alloc.h"
 
@@ -366,36 +368,12 @@ int ferry_sqlite__import_last_arrived(ferry_db *db, int64_t id)
 }
 
 /*
- * One item line, its fields pulled out by SQLite's JSON functions
- * (STAGE_PULL, one parse of the line), then stored: the keys in
- * ferry_import_item (STAGE_ITEM), the rest in ferry_import_payload
- * (STAGE_VALUES).  A line that is not JSON makes the pull fail; a record
- * seen twice trips the items' unique index.
- *
- * The payload and "old" come as the library found them in the line
- * (?2 set, ?3 and ?4: ferry_import_line's spans), bytes as written.
- * Otherwise SQLite pulls them out, but it hands them out without the
- * spaces the line may have had in them, and the canonical check must see
- * those: a value that is not in the line byte for byte is kept with a
- * space after its first brace, which no canonical text has (VERBATIM).
- * Rendering each value twice and searching the line for it cost about a
- * fifth of a load, which is why the library's walk comes first.
+ * One item line, read once in C as json1 reads it (stage_line.c), then
+ * stored: the keys in ferry_import_item (STAGE_ITEM), the rest in
+ * ferry_import_payload (STAGE_VALUES).  A record seen twice trips the
+ * items' unique index.  A statement of json1 calls pulled the columns
+ * out before: about a sixth of a load (docs/performance.md).
  */
-#define VERBATIM(v) "CASE WHEN instr(j, " v ") > 0 THEN " v " ELSE " \
-	"'{ ' || substr(" v ", 2) END"
-/* Columns: the keys (0-4: t, entity, sys_id, rkey, action), then the
- * staged values (5-12, in STAGE_VALUES' order). */
-#define STAGE_KEYS 5
-#define STAGE_COLUMNS 13
-#define STAGE_PULL "SELECT t, j ->> '$.entity', j ->> '$.sys_id', CASE " \
-	"WHEN t IS 'record' THEN j ->> '$.key' ELSE j ->> '$.name' END, " \
-	"j ->> '$.action', j ->> '$.version', j ->> '$.base', " \
-	"j ->> '$.policy', CASE j -> '$.vendor' WHEN 'true' THEN 1 WHEN " \
-	"'false' THEN 0 END, CASE WHEN ?2 THEN ?3 ELSE " \
-	VERBATIM("(j -> '$.payload')") " END, nullif(CASE WHEN ?2 THEN ?4 " \
-	"ELSE " VERBATIM("(j -> '$.old')") " END, 'null'), CASE WHEN t IS " \
-	"'record' THEN NULL ELSE j END, j ->> '$.seal' FROM (SELECT j, " \
-	"j ->> '$.t' AS t FROM (SELECT ?1 AS j))"
 #define STAGE_ITEM "INSERT INTO ferry_import_item (import_id, item, t, " \
 	"entity, sys_id, rkey, action) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
 #define STAGE_VALUES "INSERT INTO ferry_import_payload (k, import_id, " \
@@ -407,9 +385,9 @@ struct ferry_import_stager {
 	ferry_db *db;
 	int64_t id;
 	/* prepared once for the load */
-	sqlite3_stmt *pull;	/* STAGE_PULL */
 	sqlite3_stmt *item;	/* STAGE_ITEM */
 	sqlite3_stmt *values;	/* STAGE_VALUES */
+	ferry_stage_line sl;	/* the line read, reused */
 };
 
 static int stager_prepare(ferry_db *db, const char *sql, sqlite3_stmt **st)
@@ -431,8 +409,7 @@ int ferry_sqlite__import_stager_new(ferry_import_stager **out, ferry_db *db,
 		return ferry__oom(db);
 	s->db = db;
 	s->id = id;
-	if ((error = stager_prepare(db, STAGE_PULL, &s->pull)) < 0 ||
-	    (error = stager_prepare(db, STAGE_ITEM, &s->item)) < 0 ||
+	if ((error = stager_prepare(db, STAGE_ITEM, &s->item)) < 0 ||
 	    (error = stager_prepare(db, STAGE_VALUES, &s->values)) < 0) {
 		ferry_sqlite__import_stager_free(db, s);
 		return error;
@@ -446,24 +423,33 @@ void ferry_sqlite__import_stager_free(ferry_db *db, ferry_import_stager *s)
 	(void)db;
 	if (!s)
 		return;
-	sqlite3_finalize(s->pull);
 	sqlite3_finalize(s->item);
 	sqlite3_finalize(s->values);
+	ferry_stage_line__dispose(&s->sl);
 	ferry__free(s);
 }
 
-/* Store columns [from, to) of the pulled row through st (?1 import,
- * ?2 item, the columns from ?3), values and types as pulled. */
+/* Store columns [from, to) of the line read through st (?1 import,
+ * ?2 item, the columns from ?3); the vendor flag as an integer. */
 static int stage_store(ferry_import_stager *s, sqlite3_stmt *st,
 	int64_t item, int from, int to)
 {
+	const ferry_stage_line *sl = &s->sl;
 	int c, rc;
 
 	sqlite3_bind_int64(st, 1, s->id);
 	sqlite3_bind_int64(st, 2, item);
-	for (c = from; c < to; c++)
-		sqlite3_bind_value(st, 3 + c - from,
-			sqlite3_column_value(s->pull, c));
+	for (c = from; c < to; c++) {
+		int at = 3 + c - from;
+
+		if (sl->null[c])
+			sqlite3_bind_null(st, at);
+		else if (c == FERRY_COL_VENDOR)
+			sqlite3_bind_int(st, at, sl->col[c].ptr[0] == '1');
+		else
+			sqlite3_bind_text(st, at, sl->col[c].ptr,
+				(int)sl->col[c].size, SQLITE_STATIC);
+	}
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	return rc;
@@ -474,33 +460,23 @@ int ferry_sqlite__import_stage(ferry_db *db, ferry_import_stager *s,
 {
 	int rc;
 
-	if (l->len > (size_t)0x7fffffff)
+	/* A column is at most a byte longer than its line (stage_line.c),
+	 * so each fits SQLite's int length. */
+	if (l->len >= (size_t)0x7fffffff)
 		return FERRY_STAGE_TOO_LONG;
 	if (item < 0 || item > (int64_t)0xffffffff)
 		return ferry__error(db, FERRY_EFORMAT, "a package of more than "
 			"4294967295 items cannot be staged");
-	sqlite3_bind_text(s->pull, 1, l->line, (int)l->len, SQLITE_STATIC);
-	sqlite3_bind_int(s->pull, 2, l->spans);
-	/* Spans lie inside the line, so they fit an int too. */
-	if (l->spans && l->payload)
-		sqlite3_bind_text(s->pull, 3, l->payload, (int)l->payload_len,
-			SQLITE_STATIC);
-	if (l->spans && l->old)
-		sqlite3_bind_text(s->pull, 4, l->old, (int)l->old_len,
-			SQLITE_STATIC);
-	rc = sqlite3_step(s->pull);
-	if (rc == SQLITE_ROW &&
-	    (rc = stage_store(s, s->item, item, 0, STAGE_KEYS)) == SQLITE_DONE)
-		rc = stage_store(s, s->values, item, STAGE_KEYS,
-			STAGE_COLUMNS);
-	sqlite3_reset(s->pull);
-	sqlite3_clear_bindings(s->pull);
+	if ((rc = ferry_stage_line__read(&s->sl, l)) != 0)
+		return rc < 0 ? ferry__oom(db) : rc;
+	if ((rc = stage_store(s, s->item, item, 0, FERRY_COL_VERSION)) ==
+	    SQLITE_DONE)
+		rc = stage_store(s, s->values, item, FERRY_COL_VERSION,
+			FERRY_NCOLS);
 	if (rc == SQLITE_DONE)
 		return 0;
 	if ((rc & 0xff) == SQLITE_CONSTRAINT)
 		return FERRY_STAGE_REPEATED;
-	if (rc == SQLITE_ERROR)
-		return FERRY_STAGE_NOT_JSON;
 	return ferry_sq__error(db, rc, "staging an item");
 }
 

@@ -26,6 +26,34 @@ static int is_hex(char c)
 		(c >= 'A' && c <= 'F');
 }
 
+/* The bytes that stand for themselves inside a string: not a quote,
+ * not a backslash, not a control character.  Strings are most of a
+ * line (the payload's), so validation and skipping run over these a
+ * table lookup a byte. */
+static const unsigned char plain[256] = {
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+};
+
+static int is_plain(char c)
+{
+	return plain[(unsigned char)c];
+}
+
 static int is_alnum(char c)
 {
 	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
@@ -77,6 +105,8 @@ static size_t value_end(const char *z, size_t i, int depth, sj_kind *kind)
 	if (c == '"') {
 		*kind = SJ_STRING;
 		for (j = i + 1;; j++) {
+			while (is_plain(z[j]))
+				j++;
 			c = z[j];
 			if ((unsigned char)c <= 0x1f)
 				return 0;
@@ -95,15 +125,16 @@ static size_t value_end(const char *z, size_t i, int depth, sj_kind *kind)
 			}
 		}
 	}
-	if (!strncmp(z + i, "null", 4) && !is_alnum(z[i + 4])) {
+	if (c == 'n' && !strncmp(z + i, "null", 4) && !is_alnum(z[i + 4])) {
 		*kind = SJ_NULL;
 		return i + 4;
 	}
-	if (!strncmp(z + i, "true", 4) && !is_alnum(z[i + 4])) {
+	if (c == 't' && !strncmp(z + i, "true", 4) && !is_alnum(z[i + 4])) {
 		*kind = SJ_TRUE;
 		return i + 4;
 	}
-	if (!strncmp(z + i, "false", 5) && !is_alnum(z[i + 5])) {
+	if (c == 'f' && !strncmp(z + i, "false", 5) &&
+	    !is_alnum(z[i + 5])) {
 		*kind = SJ_FALSE;
 		return i + 5;
 	}
@@ -175,31 +206,108 @@ static size_t skip_space(const char *z, size_t j)
 	return j;
 }
 
-sj_value sj_member(sj_value obj, const char *key)
+/*
+ * The end of the value at z[j], which sj_parse() took already: strings
+ * and containers are skipped without being checked again.
+ */
+static size_t skip_valid(const char *z, size_t j)
 {
-	sj_value none = { NULL, 0, SJ_NONE }, v;
-	size_t klen = strlen(key), j, label, end;
-	const char *z = obj.p;
-	sj_kind kind;
+	int depth = 0;
 
+	if (z[j] != '"' && z[j] != '{' && z[j] != '[') {
+		while (z[j] && !strchr(",}] \t\n\r", z[j]))
+			j++;
+		return j;
+	}
+	do {
+		char c = z[j++];
+
+		if (c == '"') {
+			for (;; j++) {
+				while (is_plain(z[j]))
+					j++;
+				if (z[j] == '"')
+					break;
+				j++;	/* a backslash: skip what it escapes */
+			}
+			j++;
+		} else if (c == '{' || c == '[') {
+			depth++;
+		} else if (c == '}' || c == ']') {
+			depth--;
+		}
+	} while (depth > 0);
+	return j;
+}
+
+/* The kind of the valid value of n bytes at p. */
+static sj_kind kind_of(const char *p, size_t n)
+{
+	switch (*p) {
+	case '"':
+		return SJ_STRING;
+	case '{':
+		return SJ_OBJECT;
+	case '[':
+		return SJ_ARRAY;
+	case 't':
+		return SJ_TRUE;
+	case 'f':
+		return SJ_FALSE;
+	case 'n':
+		return SJ_NULL;
+	default:
+		return memchr(p, '.', n) || memchr(p, 'e', n) ||
+			memchr(p, 'E', n) ? SJ_REAL : SJ_INT;
+	}
+}
+
+void sj_members(sj_value obj, const char *const *keys, size_t n,
+	sj_value *out, const sj_value *known, size_t nknown)
+{
+	size_t j, label, end, k, found = 0;
+	const char *z = obj.p;
+	sj_value v;
+
+	for (k = 0; k < n; k++) {
+		out[k].p = NULL;
+		out[k].n = 0;
+		out[k].kind = SJ_NONE;
+	}
 	if (obj.kind != SJ_OBJECT)
-		return none;
-	for (j = skip_space(z, 1); z[j] == '"'; ) {
+		return;
+	for (j = skip_space(z, 1); z[j] == '"' && found < n; ) {
 		label = j;
-		end = value_end(z, j, 0, &kind);
+		end = skip_valid(z, j);
 		j = skip_space(z, end) + 1;	/* past ':' */
 		j = skip_space(z, j);
 		v.p = z + j;
-		v.n = value_end(z, j, 0, &v.kind) - j;
-		if (end - label == klen + 2 && !memcmp(z + label + 1, key,
-		    klen))
-			return v;
+		for (k = 0; k < nknown && known[k].p != v.p; k++)
+			;
+		v.n = k < nknown ? known[k].n : skip_valid(z, j) - j;
+		v.kind = kind_of(v.p, v.n);
+		/* The label as written, between its quotes. */
+		for (k = 0; k < n; k++)
+			if (out[k].kind == SJ_NONE && strlen(keys[k]) ==
+			    end - label - 2 && !memcmp(z + label + 1, keys[k],
+			    end - label - 2)) {
+				out[k] = v;
+				found++;
+				break;
+			}
 		j = skip_space(z, j + v.n);
 		if (z[j] != ',')
 			break;
 		j = skip_space(z, j + 1);
 	}
-	return none;
+}
+
+sj_value sj_member(sj_value obj, const char *key)
+{
+	sj_value v;
+
+	sj_members(obj, &key, 1, &v, NULL, 0);
+	return v;
 }
 
 sj_value sj_element(sj_value arr, size_t i)
@@ -283,7 +391,13 @@ static void put_unescaped(ferry_str *out, const char *z, size_t n)
 		unsigned v, lo;
 
 		if (c != '\\') {
-			ferry_str_putc(out, c);
+			size_t run = i;
+
+			/* A run of bytes that stand for themselves at once. */
+			while (run + 1 < n && z[run] != '\\')
+				run++;
+			ferry_str_put(out, z + i, run - i);
+			i = run - 1;
 			continue;
 		}
 		c = z[++i];

@@ -4,12 +4,13 @@
  * same lines valid, the same member found for a path (the first of its
  * name, labels compared as written), the same values handed out by ->
  * (the value's text without white space) and ->> (a string unescaped,
- * a number or truth as SQLite's TEXT column stores it).  The PostgreSQL
- * store stages the columns SQLite's statement would write with these,
- * so that both stores check and show the same values.
+ * a number or truth as SQLite's TEXT column stores it).  Both stores
+ * stage an item line's columns with these (stage_line.c), as the SQLite
+ * store once pulled them with json1 in SQL, so that both check and show
+ * the same values.
  */
-#ifndef FERRY_STORE_PG_STAGE_JSON_H
-#define FERRY_STORE_PG_STAGE_JSON_H
+#ifndef FERRY_STORE_STAGE_JSON_H
+#define FERRY_STORE_STAGE_JSON_H
 
 #include "str.h"
 
@@ -32,6 +33,13 @@ typedef struct {
 int sj_parse(const char *text, size_t len, sj_value *root);
 /* The member key of an object (the first so named), else SJ_NONE. */
 sj_value sj_member(sj_value obj, const char *key);
+/* The first member of each of the n names in keys, in one walk of obj
+ * (out[i].kind SJ_NONE for a name it lacks): what n calls of
+ * sj_member() give, without walking the members before each again.  A
+ * value that starts where one of the nknown values of known does is
+ * taken to be that long: the walk skips it at once. */
+void sj_members(sj_value obj, const char *const *keys, size_t n,
+	sj_value *out, const sj_value *known, size_t nknown);
 /* The i-th element of an array; SJ_NONE past its end. */
 sj_value sj_element(sj_value arr, size_t i);
 /* json_type()'s name of a value ("object", "text", ...), NULL when
