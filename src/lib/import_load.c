@@ -15,6 +15,7 @@
 #include "imports.h"
 #include "canonical.h"
 #include "keys.h"
+#include "store/stage_line.h"
 
 #include "alloc.h"
 #include "definitions.h"
@@ -224,20 +225,35 @@ static void line_spans(ferry_import_line *l)
 	l->spans = rc == 0;
 }
 
-/* Stage one item line; a line the store cannot stage is refused with
- * its words. */
-static int stage_line(ferry_db *db, ferry_import_stager *s, int64_t item,
-	const char *line, size_t len)
+/*
+ * Stage one item line: read once (stage_line.h), judged on its own
+ * (ferry__import_verdict, kept with the item for the checks after
+ * staging), stored.  A line that cannot be read or stored is refused
+ * with its words.  sl is reused from line to line.
+ */
+static int stage_line(ferry_db *db, ferry_import_stager *s,
+	ferry_stage_line *sl, int64_t item, const char *line, size_t len)
 {
 	static const char *const facts[] = { NULL, "[\"stage_too_long\"]",
 		"[\"stage_not_json\"]", "[\"stage_repeated\"]" };
 	ferry_str why = FERRY_STR_INIT;
 	ferry_import_line l = { line, len, 0, NULL, NULL, 0, 0 };
+	ferry_staged_item it = { sl, NULL, 0 };
 	int rc;
 
-	line_spans(&l);
-	rc = ferry_store__import_stage(db, s, item, &l);
-
+	/* A column is at most a byte longer than its line (stage_line.c):
+	 * every store takes a text of an int's length. */
+	if (len >= (size_t)0x7fffffff)
+		rc = FERRY_STAGE_TOO_LONG;
+	else {
+		line_spans(&l);
+		if ((rc = ferry_stage_line__read(sl, &l)) < 0 ||
+		    (rc == 0 && ferry__import_verdict(sl, &it.code,
+		    &it.system) < 0))
+			return ferry__error(db, FERRY_ENOMEM, "out of memory");
+		if (rc == 0)
+			rc = ferry_store__import_stage(db, s, item, &it);
+	}
 	if (rc <= 0 || rc >= (int)(sizeof(facts) / sizeof(facts[0])))
 		return rc;
 	if (ferry__fact_words(&why, facts[rc]) < 0)
@@ -253,15 +269,17 @@ static int stage_items(ferry_db *db, const char *path, ferry_sop_reader *r,
 	int64_t id, ferry_str *err)
 {
 	ferry_import_stager *s = NULL;
+	ferry_stage_line sl;
 	const char *line;
 	size_t len;
 	int64_t item = 0;
 	int rc, error;
 
+	memset(&sl, 0, sizeof(sl));
 	if ((error = ferry_store__import_stager_new(&s, db, id)) < 0)
 		return error;
 	while ((rc = ferry_sop__reader_next(r, &line, &len, err)) == 1) {
-		if ((error = stage_line(db, s, ++item, line, len)) < 0) {
+		if ((error = stage_line(db, s, &sl, ++item, line, len)) < 0) {
 			error = refuse_item(db, path, error, r, err);
 			goto done;
 		}
@@ -275,6 +293,7 @@ static int stage_items(ferry_db *db, const char *path, ferry_sop_reader *r,
 	ferry__progress(db, "loading", (uint64_t)item, (uint64_t)item);
 done:
 	ferry_store__import_stager_free(db, s);
+	ferry_stage_line__dispose(&sl);
 	return error;
 }
 
@@ -401,6 +420,7 @@ static int load_update_set(ferry_buf *out, ferry_db *db, const char *path,
 {
 	ferry_updateset us = *read;
 	ferry_import_stager *s = NULL;
+	ferry_stage_line sl;
 	ferry_sop_signature unsigned_sig;
 	ferry_sig_verdict sig;
 	ferry_str warning = FERRY_STR_INIT, prev_stamp = FERRY_STR_INIT;
@@ -412,6 +432,7 @@ static int load_update_set(ferry_buf *out, ferry_db *db, const char *path,
 	size_t i;
 	int error, required;
 
+	memset(&sl, 0, sizeof(sl));
 	memset(read, 0, sizeof(*read));
 	if ((header = json_dumps(us.header, JSON_COMPACT)) == NULL) {
 		ferry__updateset_dispose(&us);
@@ -450,7 +471,7 @@ static int load_update_set(ferry_buf *out, ferry_db *db, const char *path,
 	    (error = ferry_store__import_stager_new(&s, db, id)) < 0)
 		goto done;
 	for (i = 0; i < us.n && !error; i++)
-		error = stage_line(db, s, (int64_t)i + 1,
+		error = stage_line(db, s, &sl, (int64_t)i + 1,
 			us.lines[i], strlen(us.lines[i]));
 	if (error < 0) {
 		error = ferry__error(db, error, "%s: %s", path,
@@ -472,6 +493,7 @@ done:
 	error = ferry_store__end(db, error);
 out:
 	ferry_store__import_stager_free(db, s);
+	ferry_stage_line__dispose(&sl);
 	ferry__updateset_dispose(&us);
 	free(header);
 	ferry_str_dispose(&warning);

@@ -8,7 +8,8 @@
  * (import_diff.c), delete by query (import_query.c), the documents and
  * list and show (import_docs.c), the problem kinds (import_problems.c),
  * the words of facts (import_facts.c), the decision tables
- * (import_decide.c), and finding an import and reading its items
+ * (import_decide.c), an item judged on its own as load reads it
+ * (import_verdict.c), and finding an import and reading its items
  * (import_common.c), which uses nothing of the others.  docs/import.md
  * describes the pipeline and its rules.
  */
@@ -23,6 +24,15 @@
 /* The system entities whose records are the catalog, and the ones that
  * are associated objects. */
 int ferry__import_is_catalog(const char *entity);
+
+/*
+ * An item line read at load judged on its own (import_verdict.c): *code
+ * the first fact that refuses it (a code of import_facts.c), NULL for
+ * none; *system whether it is a record of one of ferry's own entities.
+ * 0, or -1 when memory ran out.
+ */
+int ferry__import_verdict(const ferry_stage_line *sl, const char **code,
+	int *system);
 
 /*
  * Look an import up, with the message a user sees when there is none;

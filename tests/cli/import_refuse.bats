@@ -7,6 +7,7 @@
 # catch them.
 
 load helpers/import_helpers
+load schema_steps
 
 # p2.sop: item 2 is a record update of member A (item 1 is the schema).
 make_p2() {
@@ -414,4 +415,20 @@ refused_item() {
 	refused_load p2.sop "p2.sop: the header's source is not valid; export it again"
 	python3 "$SOP" header p3.sop 'h["source"]["id"] = "not-a-uuid"'
 	refused_load p3.sop "p3.sop: the header's source is not valid; export it again"
+}
+
+@test "rule: an instance from before schema 13 keeps each item's own verdict once opened, and refuses as before" {
+	skip_on_postgres "the SQLite file's item columns"
+	make_p2
+	sqlite3 dst.db "$(undo_stage_verdict) PRAGMA user_version = 12;"
+	dst --json info >/dev/null
+	same 13 "$(sqlite3 dst.db 'PRAGMA user_version')"
+	same "stage_code stage_system" "$(sqlite3 dst.db "SELECT group_concat(name, ' ') FROM pragma_table_info('ferry_import_item') WHERE name LIKE 'stage_%'")"
+	python3 "$SOP" edit p2.sop 2 'it["payload"]["age"] = 99'
+	refused_load p2.sop "p2.sop: item 2 (line 3) (member record $A) does not match its version hash: its content was changed after export"
+	python3 "$SOP" edit p2.sop 2 'it["payload"]["age"] = 31'
+	run dst import load p2.sop
+	[ "$status" -eq 0 ]
+	# the verdict is kept with each item: none refused this one
+	same 0 "$(sqlite3 dst.db "SELECT count(*) FROM ferry_import_item WHERE stage_code IS NOT NULL")"
 }

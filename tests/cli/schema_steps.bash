@@ -1,5 +1,14 @@
 # schema_steps.bash - SQL that takes a new SQLite instance back before a
 # schema step, for the tests that open an instance of an older ferry.
+# Each takes it back before every later step too, where a step cannot
+# run twice.
+
+# undo_stage_verdict: before schema 13, the items kept no verdict of
+# their own (sqlite/schema.c, 12 -> 13).
+undo_stage_verdict() {
+	echo "ALTER TABLE ferry_import_item DROP COLUMN stage_code;"
+	echo "ALTER TABLE ferry_import_item DROP COLUMN stage_system;"
+}
 
 # undo_payload_table [noseal]: before schema 10, the staged values lived
 # in ferry_import_item's own columns (sqlite/schema.c, 9 -> 10); seal
@@ -7,6 +16,7 @@
 undo_payload_table() {
 	local cols="version base policy vendor payload old body seal" c set=
 	[ "${1:-}" = noseal ] && cols=${cols% seal}
+	undo_stage_verdict
 	for c in $cols; do
 		echo "ALTER TABLE ferry_import_item ADD COLUMN $c;"
 		set="$set${set:+, }$c = p.$c"
@@ -22,6 +32,7 @@ undo_payload_table() {
 # change.  The policy lists come back as schema 1 wrote them; the
 # others as one line each.
 undo_check_comparisons() {
+	undo_stage_verdict
 	cat <<'SQL'
 PRAGMA writable_schema = ON;
 UPDATE sqlite_schema SET sql = replace(sql,

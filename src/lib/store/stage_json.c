@@ -223,12 +223,11 @@ static size_t skip_valid(const char *z, size_t j)
 		char c = z[j++];
 
 		if (c == '"') {
-			for (;; j++) {
+			while (z[j] != '"') {
 				while (is_plain(z[j]))
 					j++;
-				if (z[j] == '"')
-					break;
-				j++;	/* a backslash: skip what it escapes */
+				if (z[j] == '\\')
+					j += 2;	/* and what it escapes */
 			}
 			j++;
 		} else if (c == '{' || c == '[') {

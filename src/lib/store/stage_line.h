@@ -6,8 +6,10 @@
  * lacks or holds null; the payload and "old" as written in the line.
  *
  * The SQLite store pulled these with one SQL statement of json1 calls a
- * line, about a sixth of a load (docs/performance.md); both stores now
- * read the line here, once, and write what they read.
+ * line, about a sixth of a load (docs/performance.md).  Now load reads
+ * each line here once, judges the item on its own from what it read
+ * (import_verdict.c), and hands both to the store, which writes them
+ * (ferry_staged_item).
  */
 #ifndef FERRY_STORE_STAGE_LINE_H
 #define FERRY_STORE_STAGE_LINE_H
@@ -25,12 +27,12 @@ enum {
 	FERRY_COL_SEAL, FERRY_NCOLS
 };
 
-typedef struct {
+struct ferry_stage_line {
 	ferry_str line;			/* the line, NUL-terminated */
 	sj_value root;			/* the line's value */
 	ferry_str col[FERRY_NCOLS];	/* vendor: "1" or "0" */
 	int null[FERRY_NCOLS];
-} ferry_stage_line;
+};
 
 /*
  * Read one line into sl (reused line after line): 0, FERRY_STAGE_NOT_JSON

@@ -497,10 +497,10 @@ void ferry_import_item_dispose(ferry_import_item *it);
 typedef struct ferry_import_stager ferry_import_stager;
 
 /*
- * An item line to stage.  With spans set, payload and old are the
- * line's own bytes of those members (NULL for a member the line lacks),
- * which the library found by walking a compact line; without, the store
- * finds them itself.  Either way they are the bytes as written, spaces
+ * An item line to read (stage_line.h).  With spans set, payload and old
+ * are the line's own bytes of those members (NULL for a member the line
+ * lacks), which the library found by walking a compact line; without,
+ * the reader finds them itself.  Either way they are the bytes as written, spaces
  * and all, so the canonical check sees what the package holds.
  */
 typedef struct {
@@ -511,12 +511,24 @@ typedef struct {
 	size_t payload_len, old_len;
 } ferry_import_line;
 
-/* Why a line cannot be staged (ferry_store__import_stage). */
+/* Why a line cannot be staged: read (stage_line.h) or stored
+ * (ferry_store__import_stage). */
 enum {
 	FERRY_STAGE_TOO_LONG = 1,
 	FERRY_STAGE_NOT_JSON,
 	FERRY_STAGE_REPEATED	/* a record of an earlier item again */
 };
+
+/* A line's columns, read as json1 reads them (stage_line.h). */
+typedef struct ferry_stage_line ferry_stage_line;
+
+/* An item to stage: its line read, and the library's verdict of the
+ * item on its own (docs/import.md, "What load refuses"). */
+typedef struct {
+	const ferry_stage_line *line;
+	const char *code;	/* the first fact refusing it, NULL for none */
+	int system;		/* a record of one of ferry's own entities */
+} ferry_staged_item;
 
 /* An import as its documents show it; strings live for the callback
  * (NULL when absent). */

@@ -551,12 +551,13 @@ FERRY_STORE_OP(int, import_stager_new, (ferry_import_stager **out,
 FERRY_STORE_VOID_OP(import_stager_free, (ferry_db *db, ferry_import_stager *s),
 	(db, s))
 /*
- * Stage one item line (item counts from 1).  0, a FERRY_STAGE_* code
- * (no message set: the library words it) or a negative error.
+ * Stage one item (item counts from 1): its line's columns and its own
+ * verdict.  0, FERRY_STAGE_REPEATED (no message set: the library words
+ * it) or a negative error.
  */
 FERRY_STORE_OP(int, import_stage, (ferry_db *db, ferry_import_stager *s,
-	int64_t item, const ferry_import_line *l),
-	(db, s, item, l))
+	int64_t item, const ferry_staged_item *it),
+	(db, s, item, it))
 /* Declare a field for the checks: FERRY_SCOPE_PACKAGE as the package
  * declares it, FERRY_SCOPE_TARGET as the target will have it. */
 FERRY_STORE_OP(int, import_field, (ferry_db *db, int64_t id, ferry_scope scope,

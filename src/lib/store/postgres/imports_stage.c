@@ -2,13 +2,9 @@
  * imports_stage.c - the PostgreSQL store's side of load: staging a
  * package's item lines and checking them (store.h, "imports").
  *
- * Both stores read a line's columns as SQLite's json1 reads them
- * (stage_line.c).  SQLite checks every item set-wise with the library's
- * lent functions inside SQL; a PostgreSQL server cannot run those
- * functions, so here they are run on the line on the client
- * (ferry_pg__call), and the row goes out with its item's verdict: the
- * first fact of CHECK_ITEMS that refuses the item on its own
- * (stage_code), and whether its entity is one of ferry's own
+ * The library hands over each line read (stage_line.h) with its verdict
+ * of the item on its own (import_verdict.c); the row goes out with that
+ * verdict (stage_code) and whether its entity is one of ferry's own
  * (stage_system).  The checks that compare items with each other run in
  * SQL at import_check, in the same order as on SQLite, so the same item
  * is refused for the same fact.
@@ -23,6 +19,7 @@
  */
 #include "import_rows.h"
 #include "../stage_line.h"
+#include "../import_checks.h"
 
 #include "alloc.h"
 #include "hash.h"
@@ -55,8 +52,6 @@ typedef struct {
 struct ferry_import_stager {
 	ferry_db *db;
 	int64_t id;
-	ferry_stage_line sl;	/* the line and its columns */
-	ferry_str scratch;	/* lent functions' results */
 	int failed;		/* a line was refused: the load ends */
 };
 
@@ -151,15 +146,15 @@ int ferry_pg_imports__flush(ferry_db *db, int64_t id)
 
 /* ---- the record seen ----------------------------------------------------- */
 
-static uint64_t key_hash(const ferry_import_stager *s)
+static uint64_t key_hash(const ferry_stage_line *sl)
 {
 	uint64_t h = 1469598103934665603ULL;
 	int c;
 	size_t i;
 
 	for (c = FERRY_COL_T; c <= FERRY_COL_SYS_ID; c++) {
-		for (i = 0; i < s->sl.col[c].size; i++)
-			h = (h ^ (unsigned char)s->sl.col[c].ptr[i]) *
+		for (i = 0; i < sl->col[c].size; i++)
+			h = (h ^ (unsigned char)sl->col[c].ptr[i]) *
 				1099511628211ULL;
 		h = (h ^ 0xff) * 1099511628211ULL;	/* no byte of text */
 	}
@@ -197,273 +192,7 @@ static int seen_add(ferry_db *db, pg_staging *p, uint64_t h)
 	return 0;
 }
 
-/* ---- lent functions ------------------------------------------------------ */
-
-/* A lent function's truth: 1, 0, or -1 for NULL (SQL's three values). */
-static int truth(ferry_import_stager *s, const char *fn, int n,
-	const char *const *args, int *out)
-{
-	int is_null, error;
-
-	ferry_str_clear(&s->scratch);
-	if ((error = ferry_pg__call(s->db, fn, n, args, &s->scratch,
-	    &is_null)) < 0)
-		return error;
-	*out = is_null ? -1 : strtoll(ferry_str_cstr(&s->scratch), NULL,
-		10) != 0;
-	return 0;
-}
-
-/* A lent function's text into s->scratch; *is_null for NULL. */
-static int text_of(ferry_import_stager *s, const char *fn, int n,
-	const char *const *args, int *is_null)
-{
-	ferry_str_clear(&s->scratch);
-	return ferry_pg__call(s->db, fn, n, args, &s->scratch, is_null);
-}
-
-/* a IS NOT b, for two texts that may be NULL. */
-static int is_not(const char *a, const char *b)
-{
-	return a && b ? strcmp(a, b) != 0 : a != b;
-}
-
-static int one_of(const char *v, const char *a, const char *b,
-	const char *c)
-{
-	return v && (!strcmp(v, a) || !strcmp(v, b) || !strcmp(v, c));
-}
-
-#define V(s, c) FERRY_STAGED(&(s)->sl, c)
-
-/* Whether entity is ferry's own (ferry_system_kind() > 0). */
-static int system_entity(ferry_import_stager *s, const char *entity,
-	int *out)
-{
-	int is_null, error;
-
-	*out = 0;
-	if (!entity)
-		return 0;
-	if ((error = text_of(s, "ferry_system_kind", 1, &entity,
-	    &is_null)) < 0)
-		return error;
-	*out = !is_null && strtoll(ferry_str_cstr(&s->scratch), NULL, 10) > 0;
-	return 0;
-}
-
-/* An entity a schema or query item may name: 0 bad, 1 good. */
-static int user_entity(ferry_import_stager *s, const char *entity, int *ok)
-{
-	int t, sys, error;
-
-	*ok = 0;
-	if (!entity)
-		return 0;
-	if ((error = truth(s, "ferry_entity_ok", 1, &entity, &t)) < 0 ||
-	    (error = system_entity(s, entity, &sys)) < 0)
-		return error;
-	*ok = t != 0 && !sys;
-	return 0;
-}
-
-/* The version hash check of CHECK_ITEMS: 1 when it refuses. */
-static int hash_refuses(ferry_import_stager *s, int *out)
-{
-	const char *action = V(s, FERRY_COL_ACTION);
-	const char *args[] = { V(s, FERRY_COL_ENTITY), V(s, FERRY_COL_RKEY), action,
-		V(s, FERRY_COL_PAYLOAD) };
-	int is_null, error;
-
-	*out = 0;
-	if ((error = text_of(s, "ferry_version_hash", 4, args,
-	    &is_null)) < 0)
-		return error;
-	if (!is_not(V(s, FERRY_COL_VERSION), is_null ? NULL :
-	    ferry_str_cstr(&s->scratch)))
-		return 0;
-	if (!strcmp(action, "delete")) {
-		*out = 1;
-		return 0;
-	}
-	args[2] = !strcmp(action, "insert") ? "update" : "insert";
-	if ((error = text_of(s, "ferry_version_hash", 4, args,
-	    &is_null)) < 0)
-		return error;
-	*out = is_not(V(s, FERRY_COL_VERSION), is_null ? NULL :
-		ferry_str_cstr(&s->scratch));
-	return 0;
-}
-
-/* A record item's own verdict, CHECK_ITEMS's record branch in order. */
-static int record_code(ferry_import_stager *s, const char **code)
-{
-	const char *entity = V(s, FERRY_COL_ENTITY), *sys_id = V(s, FERRY_COL_SYS_ID);
-	const char *action = V(s, FERRY_COL_ACTION), *version = V(s, FERRY_COL_VERSION);
-	const char *base = V(s, FERRY_COL_BASE), *policy = V(s, FERRY_COL_POLICY);
-	const char *rkey = V(s, FERRY_COL_RKEY), *payload = V(s, FERRY_COL_PAYLOAD);
-	const char *old = V(s, FERRY_COL_OLD);
-	const char *key_args[] = { entity, sys_id, payload };
-	const char *seal_args[] = { version, policy, V(s, FERRY_COL_VENDOR) };
-	int t, is_null, error;
-
-#define STEP(call, cond, name) \
-	do { \
-		if ((error = (call)) < 0) \
-			return error; \
-		if (cond) { \
-			*code = name; \
-			return 0; \
-		} \
-	} while (0)
-	*code = NULL;
-	if (!entity) {
-		*code = "bad_entity";
-		return 0;
-	}
-	STEP(truth(s, "ferry_entity_ok", 1, &entity, &t), t == 0,
-		"bad_entity");
-	if (!sys_id) {
-		*code = "bad_sys_id";
-		return 0;
-	}
-	STEP(truth(s, "ferry_sys_id_ok", 1, &sys_id, &t), t == 0,
-		"bad_sys_id");
-	STEP(0, !one_of(action, "insert", "update", "delete"), "bad_action");
-	STEP(truth(s, "ferry_hex64", 1, &version, &t), t == 0, "no_version");
-	if (base)
-		STEP(truth(s, "ferry_hex64", 1, &base, &t), t == 0,
-			"bad_base");
-	STEP(0, !strcmp(action, "update") && !base, "update_without_base");
-	STEP(0, !strcmp(action, "insert") && base, "insert_with_base");
-	STEP(0, !one_of(policy, "open", "changed", "protected"),
-		"bad_policy");
-	STEP(0, !V(s, FERRY_COL_VENDOR), "no_vendor");
-	STEP(0, !rkey, "no_key");
-	STEP(0, !payload || payload[0] != '{', "no_payload");
-	STEP(0, old && old[0] != '{', "old_not_object");
-	STEP(truth(s, "ferry_canonical", 1, &payload, &t), t == 0,
-		"payload_not_canonical");
-	if (old)
-		STEP(truth(s, "ferry_canonical", 1, &old, &t), t == 0,
-			"old_not_canonical");
-	STEP(text_of(s, "ferry_identity_key", 3, key_args, &is_null),
-		is_not(rkey, is_null ? NULL : ferry_str_cstr(&s->scratch)),
-		"key_mismatch");
-	STEP(hash_refuses(s, &t), t, "hash_mismatch");
-	STEP(text_of(s, "ferry_item_seal", 3, seal_args, &is_null),
-		is_not(V(s, FERRY_COL_SEAL), is_null ? NULL :
-		ferry_str_cstr(&s->scratch)), "seal_mismatch");
-	return 0;
-}
-
-/* A schema item's own verdict (the branch but schema_twice). */
-static int schema_code(ferry_import_stager *s, sj_value root,
-	const char **code)
-{
-	sj_value def = sj_member(root, "definition"), fields, f;
-	ferry_str names = FERRY_STR_INIT, name = FERRY_STR_INIT;
-	const char *entity = V(s, FERRY_COL_ENTITY), *args[1];
-	size_t i, k;
-	int ok, t, error = 0;
-
-	*code = NULL;
-	if ((error = user_entity(s, entity, &ok)) < 0)
-		return error;
-	if (!ok) {
-		*code = "schema_bad_entity";
-		return 0;
-	}
-	if (def.kind != SJ_OBJECT) {
-		*code = "schema_no_definition";
-		return 0;
-	}
-	if (!sj_text(&name, sj_member(def, "name")) ||
-	    is_not(ferry_str_cstr(&name), entity)) {
-		*code = "schema_other_entity";
-		goto done;
-	}
-	fields = sj_member(def, "fields");
-	if (fields.kind != SJ_ARRAY) {
-		*code = "schema_no_fields";
-		goto done;
-	}
-	/* Each field's name, NUL-separated in names, for the repeat. */
-	for (i = 0; (f = sj_element(fields, i)).kind != SJ_NONE; i++) {
-		size_t at = names.size;
-
-		if (f.kind != SJ_OBJECT) {
-			*code = "schema_bad_field";
-			goto done;
-		}
-		args[0] = sj_text(&names, sj_member(f, "name")) ?
-			names.ptr + at : NULL;
-		ferry_str_putc(&names, '\0');
-		if (ferry_str_failed(&names)) {
-			error = ferry__oom(s->db);
-			goto done;
-		}
-		args[0] = args[0] ? names.ptr + at : NULL;
-		if ((error = truth(s, "ferry_field_ok", 1, args, &t)) < 0)
-			goto done;
-		if (t == 0) {
-			*code = "schema_bad_field";
-			goto done;
-		}
-		ferry_str_clear(&name);
-		args[0] = sj_text(&name, sj_member(f, "type")) ?
-			ferry_str_cstr(&name) : NULL;
-		if ((error = truth(s, "ferry_type_ok", 1, args, &t)) < 0)
-			goto done;
-		if (t == 0) {
-			*code = "schema_bad_field";
-			goto done;
-		}
-	}
-	/* A name twice: count(*) - count(DISTINCT name) > 0. */
-	for (i = 0; i < names.size && !*code; i += strlen(names.ptr + i) + 1)
-		for (k = i + strlen(names.ptr + i) + 1; k < names.size;
-		    k += strlen(names.ptr + k) + 1)
-			if (!strcmp(names.ptr + i, names.ptr + k)) {
-				*code = "schema_field_twice";
-				break;
-			}
-done:
-	ferry_str_dispose(&names);
-	ferry_str_dispose(&name);
-	return error;
-}
-
-/* The item's own verdict: CHECK_ITEMS but the checks across items. */
-static int item_code(ferry_import_stager *s, sj_value root,
-	const char **code)
-{
-	const char *t = V(s, FERRY_COL_T), *rkey = V(s, FERRY_COL_RKEY);
-	int ok, error;
-
-	*code = NULL;
-	if (!t) {
-		*code = "no_kind";
-		return 0;
-	}
-	if (!strcmp(t, "record"))
-		return record_code(s, code);
-	if (!strcmp(t, "schema"))
-		return schema_code(s, root, code);
-	if (!strcmp(t, "delete_query")) {
-		if ((error = user_entity(s, V(s, FERRY_COL_ENTITY), &ok)) < 0)
-			return error;
-		if (!ok)
-			*code = "query_bad_entity";
-		else if (sj_member(root, "query").kind != SJ_STRING)
-			*code = "query_without_query";
-		return 0;
-	}
-	if ((!strcmp(t, "formula") || !strcmp(t, "dataset")) &&
-	    (!rkey || !*rkey))
-		*code = "definition_without_name";
-	return 0;
-}
+#define V(sl, c) FERRY_STAGED(sl, c)
 
 /* ---- staging ------------------------------------------------------------- */
 
@@ -492,11 +221,11 @@ void ferry_pg__import_stager_free(ferry_db *db, ferry_import_stager *s)
 		return;
 	/* The rows not sent stay with the connection: they go out before
 	 * the import's items are read.  A load that refused a line is
-	 * rolled back: its rows are dropped. */
+	 * rolled back: its rows are dropped (here when the store refused
+	 * it; when the library did, by the next stager or flush, whose
+	 * import is another). */
 	if (s->failed && (p = staging(db, 0)) != NULL && p->id == s->id)
 		staging_reset(p, 0);
-	ferry_stage_line__dispose(&s->sl);
-	ferry_str_dispose(&s->scratch);
 	ferry__free(s);
 }
 
@@ -525,7 +254,7 @@ static void copy_value(ferry_str *out, const char *v, size_t n, int null)
 
 /* A row's import and item, then columns [from, to) of the line, in
  * COPY's text form. */
-static void copy_columns(pg_staging *p, const ferry_import_stager *s,
+static void copy_columns(pg_staging *p, const ferry_stage_line *sl,
 	int64_t item, ferry_str *out, int from, int to)
 {
 	int c;
@@ -534,21 +263,23 @@ static void copy_columns(pg_staging *p, const ferry_import_stager *s,
 		(long long)item);
 	for (c = from; c < to; c++) {
 		ferry_str_putc(out, '\t');
-		copy_value(out, s->sl.col[c].ptr, s->sl.col[c].size, s->sl.null[c]);
+		copy_value(out, sl->col[c].ptr, sl->col[c].size, sl->null[c]);
 	}
 }
 
 /* Is this record (t, entity, sys_id) staged already? */
-static int repeated(ferry_import_stager *s, pg_staging *p, int *out)
+static int repeated(ferry_import_stager *s, pg_staging *p,
+	const ferry_stage_line *sl, int *out)
 {
 	ferry_pg_num i;
-	const char *params[] = { ferry_pg__num(&i, s->id), V(s, FERRY_COL_T),
-		V(s, FERRY_COL_ENTITY), V(s, FERRY_COL_SYS_ID) };
+	const char *params[] = { ferry_pg__num(&i, s->id),
+		V(sl, FERRY_COL_T), V(sl, FERRY_COL_ENTITY),
+		V(sl, FERRY_COL_SYS_ID) };
 	PGresult *res;
 	int error;
 
 	*out = 0;
-	if ((error = seen_add(s->db, p, key_hash(s))) <= 0)
+	if ((error = seen_add(s->db, p, key_hash(sl))) <= 0)
 		return error;
 	/* Seen, or a hash alike: the table says. */
 	if ((error = ferry_pg_imports__flush(s->db, s->id)) < 0 ||
@@ -562,12 +293,12 @@ static int repeated(ferry_import_stager *s, pg_staging *p, int *out)
 }
 
 static int stage(ferry_db *db, ferry_import_stager *s, int64_t item,
-	const ferry_import_line *l);
+	const ferry_staged_item *it);
 
 int ferry_pg__import_stage(ferry_db *db, ferry_import_stager *s,
-	int64_t item, const ferry_import_line *l)
+	int64_t item, const ferry_staged_item *it)
 {
-	int rc = stage(db, s, item, l);
+	int rc = stage(db, s, item, it);
 
 	if (rc != 0)
 		s->failed = 1;
@@ -575,35 +306,26 @@ int ferry_pg__import_stage(ferry_db *db, ferry_import_stager *s,
 }
 
 static int stage(ferry_db *db, ferry_import_stager *s, int64_t item,
-	const ferry_import_line *l)
+	const ferry_staged_item *it)
 {
 	pg_staging *p = staging(db, 0);
-	const char *code = NULL, *t;
-	int rep = 0, sys = 0, error;
+	const ferry_stage_line *sl = it->line;
+	int rep = 0, error;
 
-	if (l->len > (size_t)0x7fffffff)
-		return FERRY_STAGE_TOO_LONG;
 	if (!p || p->id != s->id)
 		return ferry__error(db, FERRY_EMISUSE, "staging without a "
 			"stager");
-	if ((error = ferry_stage_line__read(&s->sl, l)) != 0)
-		return error < 0 ? ferry__oom(db) : error;
-	t = V(s, FERRY_COL_T);
-	if (t && V(s, FERRY_COL_ENTITY) && V(s, FERRY_COL_SYS_ID) &&
-	    (error = repeated(s, p, &rep)) < 0)
+	if (V(sl, FERRY_COL_T) && V(sl, FERRY_COL_ENTITY) &&
+	    V(sl, FERRY_COL_SYS_ID) && (error = repeated(s, p, sl, &rep)) < 0)
 		return error;
 	if (rep)
 		return FERRY_STAGE_REPEATED;
-	if ((error = item_code(s, s->sl.root, &code)) < 0)
-		return error;
-	if (t && !strcmp(t, "record") && (error = system_entity(s,
-	    V(s, FERRY_COL_ENTITY), &sys)) < 0)
-		return error;
-	copy_columns(p, s, item, &p->rows, FERRY_COL_T, FERRY_COL_VERSION);
+	copy_columns(p, sl, item, &p->rows, FERRY_COL_T, FERRY_COL_VERSION);
 	ferry_str_putc(&p->rows, '\t');
-	copy_value(&p->rows, code, code ? strlen(code) : 0, !code);
-	ferry_str_printf(&p->rows, "\t%d\n", sys);
-	copy_columns(p, s, item, &p->values, FERRY_COL_VERSION, FERRY_NCOLS);
+	copy_value(&p->rows, it->code, it->code ? strlen(it->code) : 0,
+		!it->code);
+	ferry_str_printf(&p->rows, "\t%d\n", it->system);
+	copy_columns(p, sl, item, &p->values, FERRY_COL_VERSION, FERRY_NCOLS);
 	ferry_str_putc(&p->values, '\n');
 	if (ferry_str_failed(&p->rows) || ferry_str_failed(&p->values))
 		return ferry__oom(db);
@@ -614,28 +336,11 @@ static int stage(ferry_db *db, ferry_import_stager *s, int64_t item,
 
 /* ---- checks -------------------------------------------------------------- */
 
-/* The values a refusal's words name, by its code (ITEM_FACT_1, _2). */
-#define ITEM_FACT_1 "CASE WHEN code IN ('bad_entity', 'schema_bad_entity', " \
-	"'query_bad_entity', 'schema_bad_field', 'schema_field_twice', " \
-	"'schema_twice', 'hash_mismatch', 'seal_mismatch') THEN entity WHEN " \
-	"code = 'bad_sys_id' THEN sys_id WHEN code = 'bad_action' THEN action " \
-	"WHEN code = 'bad_policy' THEN policy WHEN code = 'key_mismatch' THEN " \
-	"rkey WHEN code IN ('definition_without_name', " \
-	"'definition_repeated') THEN t END"
-#define ITEM_FACT_2 "CASE WHEN code IN ('hash_mismatch', 'seal_mismatch') " \
-	"THEN sys_id WHEN code = 'definition_repeated' THEN rkey END"
-
 /* The first item refused: its own verdict (stage_code), else the
  * checks across items, last in their branches on SQLite too. */
 #define CHECK_ITEMS "SELECT item, code, " ITEM_FACT_1 ", " ITEM_FACT_2 \
 	" FROM (SELECT i.item, t, entity, sys_id, action, v.policy, rkey, " \
-	"coalesce(stage_code, CASE WHEN t = 'schema' AND EXISTS (SELECT 1 " \
-	"FROM ferry_import_item s WHERE s.import_id = i.import_id AND s.t = " \
-	"'schema' AND s.entity = i.entity AND s.item < i.item) THEN " \
-	"'schema_twice' WHEN t IN ('formula', 'dataset') AND EXISTS (SELECT " \
-	"1 FROM ferry_import_item s WHERE s.import_id = i.import_id AND s.t " \
-	"= i.t AND s.rkey = i.rkey AND s.item < i.item) THEN " \
-	"'definition_repeated' END) AS code FROM ferry_import_item i" \
+	ITEM_CODE " AS code FROM ferry_import_item i" \
 	PG_STAGED("i", "v") " WHERE i.import_id = $1) x WHERE code IS NOT " \
 	"NULL ORDER BY item LIMIT 1"
 

@@ -15,6 +15,7 @@
  */
 #include "imports.h"
 #include "../stage_line.h"
+#include "../import_checks.h"
 
 #include "alloc.h"
 
@@ -368,14 +369,17 @@ int ferry_sqlite__import_last_arrived(ferry_db *db, int64_t id)
 }
 
 /*
- * One item line, read once in C as json1 reads it (stage_line.c), then
+ * One item, its line read once by the library as json1 reads it
+ * (stage_line.c) and judged on its own (stage_code, stage_system),
  * stored: the keys in ferry_import_item (STAGE_ITEM), the rest in
  * ferry_import_payload (STAGE_VALUES).  A record seen twice trips the
- * items' unique index.  A statement of json1 calls pulled the columns
- * out before: about a sixth of a load (docs/performance.md).
+ * items' unique index.  A statement of json1 calls a line pulled the
+ * columns out before, and a CASE over the staged rows judged them:
+ * together about a quarter of a load (docs/performance.md).
  */
 #define STAGE_ITEM "INSERT INTO ferry_import_item (import_id, item, t, " \
-	"entity, sys_id, rkey, action) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+	"entity, sys_id, rkey, action, stage_code, stage_system) VALUES " \
+	"(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
 #define STAGE_VALUES "INSERT INTO ferry_import_payload (k, import_id, " \
 	"item, version, base, policy, vendor, payload, old, body, seal) " \
 	"VALUES (" STAGED_KEY("?1", "?2") ", ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, " \
@@ -387,7 +391,6 @@ struct ferry_import_stager {
 	/* prepared once for the load */
 	sqlite3_stmt *item;	/* STAGE_ITEM */
 	sqlite3_stmt *values;	/* STAGE_VALUES */
-	ferry_stage_line sl;	/* the line read, reused */
 };
 
 static int stager_prepare(ferry_db *db, const char *sql, sqlite3_stmt **st)
@@ -425,17 +428,16 @@ void ferry_sqlite__import_stager_free(ferry_db *db, ferry_import_stager *s)
 		return;
 	sqlite3_finalize(s->item);
 	sqlite3_finalize(s->values);
-	ferry_stage_line__dispose(&s->sl);
 	ferry__free(s);
 }
 
-/* Store columns [from, to) of the line read through st (?1 import,
- * ?2 item, the columns from ?3); the vendor flag as an integer. */
-static int stage_store(ferry_import_stager *s, sqlite3_stmt *st,
-	int64_t item, int from, int to)
+/* Bind columns [from, to) of a line read to st from ?3 (?1 import, ?2
+ * item); the vendor flag as an integer.  Every column is shorter than
+ * an int's reach (the library reads no longer line). */
+static void stage_bind(ferry_import_stager *s, sqlite3_stmt *st,
+	const ferry_stage_line *sl, int64_t item, int from, int to)
 {
-	const ferry_stage_line *sl = &s->sl;
-	int c, rc;
+	int c;
 
 	sqlite3_bind_int64(st, 1, s->id);
 	sqlite3_bind_int64(st, 2, item);
@@ -450,29 +452,36 @@ static int stage_store(ferry_import_stager *s, sqlite3_stmt *st,
 			sqlite3_bind_text(st, at, sl->col[c].ptr,
 				(int)sl->col[c].size, SQLITE_STATIC);
 	}
-	rc = sqlite3_step(st);
+}
+
+static int stage_step(sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+
 	sqlite3_reset(st);
 	return rc;
 }
 
 int ferry_sqlite__import_stage(ferry_db *db, ferry_import_stager *s,
-	int64_t item, const ferry_import_line *l)
+	int64_t item, const ferry_staged_item *it)
 {
+	const int codes = 3 + FERRY_COL_VERSION;
 	int rc;
 
-	/* A column is at most a byte longer than its line (stage_line.c),
-	 * so each fits SQLite's int length. */
-	if (l->len >= (size_t)0x7fffffff)
-		return FERRY_STAGE_TOO_LONG;
 	if (item < 0 || item > (int64_t)0xffffffff)
 		return ferry__error(db, FERRY_EFORMAT, "a package of more than "
 			"4294967295 items cannot be staged");
-	if ((rc = ferry_stage_line__read(&s->sl, l)) != 0)
-		return rc < 0 ? ferry__oom(db) : rc;
-	if ((rc = stage_store(s, s->item, item, 0, FERRY_COL_VERSION)) ==
-	    SQLITE_DONE)
-		rc = stage_store(s, s->values, item, FERRY_COL_VERSION,
+	stage_bind(s, s->item, it->line, item, 0, FERRY_COL_VERSION);
+	if (it->code)
+		sqlite3_bind_text(s->item, codes, it->code, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(s->item, codes);
+	sqlite3_bind_int(s->item, codes + 1, it->system);
+	if ((rc = stage_step(s->item)) == SQLITE_DONE) {
+		stage_bind(s, s->values, it->line, item, FERRY_COL_VERSION,
 			FERRY_NCOLS);
+		rc = stage_step(s->values);
+	}
 	if (rc == SQLITE_DONE)
 		return 0;
 	if ((rc & 0xff) == SQLITE_CONSTRAINT)
@@ -498,105 +507,34 @@ int ferry_sqlite__import_field(ferry_db *db, int64_t id, ferry_scope scope,
 	return ferry_sq__done(db, st, "declaring a field");
 }
 
-/* The identity key an item's payload gives it (the library's rule). */
-#define EXPECTED_KEY "ferry_identity_key(entity, sys_id, payload)"
-
-/* The values a refusal's words name, by its code (CHECK_ITEMS). */
-#define ITEM_FACT_1 "CASE WHEN code IN ('bad_entity', 'schema_bad_entity', " \
-	"'query_bad_entity', 'schema_bad_field', 'schema_field_twice', " \
-	"'schema_twice', 'hash_mismatch', 'seal_mismatch') THEN entity WHEN " \
-	"code = 'bad_sys_id' THEN sys_id WHEN code = 'bad_action' THEN action " \
-	"WHEN code = 'bad_policy' THEN policy WHEN code = 'key_mismatch' THEN " \
-	"rkey WHEN code IN ('definition_without_name', " \
-	"'definition_repeated') THEN t END"
-#define ITEM_FACT_2 "CASE WHEN code IN ('hash_mismatch', 'seal_mismatch') " \
-	"THEN sys_id WHEN code = 'definition_repeated' THEN rkey END"
-
 /*
- * Every item on its own: the first bad one and the fact that refuses it,
- * [code, value...] (the library words it, import_facts.c).  A value is
- * handed over as found, whatever its type: the words quote it.
+ * The first bad item and the fact that refuses it, [code, value...]
+ * (the library words it, import_facts.c): its own verdict, which the
+ * library judged as it staged the line (stage_code, import_verdict.c),
+ * else the checks across items, last in their kinds' order.  A value is
+ * handed over as found: the words quote it.
  */
 #define CHECK_ITEMS "SELECT item, json_array(code, " ITEM_FACT_1 ", " \
 	ITEM_FACT_2 ") FROM (SELECT i.item AS item, t, entity, sys_id, " \
-	"action, policy, rkey, CASE " \
-	"WHEN typeof(t) IS NOT 'text' THEN 'no_kind' " \
-	"WHEN t = 'record' THEN CASE " \
-	"WHEN typeof(entity) IS NOT 'text' OR NOT ferry_entity_ok(entity) " \
-	"THEN 'bad_entity' " \
-	"WHEN typeof(sys_id) IS NOT 'text' OR NOT ferry_sys_id_ok(sys_id) THEN " \
-	"'bad_sys_id' " \
-	"WHEN action IS NOT 'insert' AND action IS NOT 'update' AND action " \
-	"IS NOT 'delete' THEN 'bad_action' " \
-	"WHEN NOT ferry_hex64(version) THEN 'no_version' " \
-	"WHEN base IS NOT NULL AND NOT ferry_hex64(base) THEN 'bad_base' " \
-	"WHEN action = 'update' AND base IS NULL THEN 'update_without_base' " \
-	"WHEN action = 'insert' AND base IS NOT NULL THEN 'insert_with_base' " \
-	"WHEN policy IS NOT 'open' AND policy IS NOT 'changed' AND policy IS " \
-	"NOT 'protected' THEN 'bad_policy' " \
-	"WHEN vendor IS NULL THEN 'no_vendor' " \
-	"WHEN typeof(rkey) IS NOT 'text' THEN 'no_key' " \
-	"WHEN substr(payload, 1, 1) IS NOT '{' THEN 'no_payload' " \
-	"WHEN old IS NOT NULL AND substr(old, 1, 1) <> '{' THEN " \
-	"'old_not_object' " \
-	"WHEN NOT ferry_canonical(payload) THEN 'payload_not_canonical' " \
-	"WHEN old IS NOT NULL AND NOT ferry_canonical(old) THEN " \
-	"'old_not_canonical' " \
-	"WHEN rkey IS NOT (" EXPECTED_KEY ") THEN 'key_mismatch' " \
-	"WHEN version IS NOT ferry_version_hash(entity, rkey, action, " \
-	"payload) AND (action = 'delete' OR version IS NOT " \
-	"ferry_version_hash(entity, rkey, CASE action WHEN 'insert' THEN " \
-	"'update' ELSE 'insert' END, payload)) THEN 'hash_mismatch' " \
-	"WHEN seal IS NOT ferry_item_seal(version, policy, vendor) THEN " \
-	"'seal_mismatch' END " \
-	"WHEN t = 'schema' THEN CASE " \
-	"WHEN typeof(entity) IS NOT 'text' OR NOT ferry_entity_ok(entity) OR " \
-	IS_SYSTEM("entity") " THEN 'schema_bad_entity' " \
-	"WHEN json_type(body, '$.definition') IS NOT 'object' THEN " \
-	"'schema_no_definition' " \
-	"WHEN body ->> '$.definition.name' IS NOT entity THEN " \
-	"'schema_other_entity' " \
-	"WHEN json_type(body, '$.definition.fields') IS NOT 'array' THEN " \
-	"'schema_no_fields' " \
-	"WHEN EXISTS (SELECT 1 FROM json_each(body, '$.definition.fields') f " \
-	"WHERE f.type IS NOT 'object' OR NOT ferry_field_ok(f.value ->> " \
-	"'$.name') OR NOT ferry_type_ok(f.value ->> '$.type')) THEN " \
-	"'schema_bad_field' " \
-	"WHEN (SELECT count(*) - count(DISTINCT f.value ->> '$.name') FROM " \
-	"json_each(body, '$.definition.fields') f) > 0 THEN " \
-	"'schema_field_twice' " \
-	"WHEN EXISTS (SELECT 1 FROM ferry_import_item s WHERE s.import_id = " \
-	"i.import_id AND s.t = 'schema' AND s.entity = i.entity AND s.item < " \
-	"i.item) THEN 'schema_twice' END " \
-	"WHEN t = 'delete_query' THEN CASE " \
-	"WHEN typeof(entity) IS NOT 'text' OR NOT ferry_entity_ok(entity) OR " \
-	IS_SYSTEM("entity") " THEN 'query_bad_entity' " \
-	"WHEN json_type(body, '$.query') IS NOT 'text' THEN " \
-	"'query_without_query' END " \
-	"WHEN t = 'formula' OR t = 'dataset' THEN CASE " \
-	"WHEN typeof(rkey) IS NOT 'text' OR rkey = '' THEN " \
-	"'definition_without_name' " \
-	"WHEN EXISTS (SELECT 1 FROM ferry_import_item s WHERE s.import_id = " \
-	"i.import_id AND s.t = i.t AND s.rkey = i.rkey AND s.item < i.item) " \
-	"THEN 'definition_repeated' END " \
-	"END AS code FROM ferry_import_item i" STAGED("i", "v") " WHERE " \
-	"i.import_id = ?1) WHERE " \
-	"code IS NOT NULL ORDER BY item LIMIT 1"
+	"action, (SELECT v.policy FROM ferry_import_payload v WHERE v.k = " \
+	STAGED_KEY("i.import_id", "i.item") ") AS policy, rkey, " \
+	ITEM_CODE " AS code FROM ferry_import_item i WHERE " \
+	"i.import_id = ?1) WHERE code IS NOT NULL ORDER BY item LIMIT 1"
 
 /* Records of a user entity the package declares no schema for. */
 #define CHECK_SCHEMAS "SELECT (SELECT min(x.item) FROM ferry_import_item x " \
 	"WHERE x.import_id = ?1 AND x.t = 'record' AND x.entity = e.entity), " \
 	"json_array('record_without_schema', e.entity) FROM (SELECT DISTINCT " \
 	"entity FROM ferry_import_item WHERE import_id = ?1 AND t = " \
-	"'record') e WHERE NOT " IS_SYSTEM("e.entity") " AND NOT EXISTS " \
-	"(SELECT 1 FROM ferry_import_item s WHERE s.import_id = ?1 AND " \
-	"s.t = 'schema' AND s.entity = e.entity) ORDER BY 1 LIMIT 1"
+	"'record' AND stage_system = 0) e WHERE NOT EXISTS (SELECT 1 FROM " \
+	"ferry_import_item s WHERE s.import_id = ?1 AND s.t = 'schema' AND " \
+	"s.entity = e.entity) ORDER BY 1 LIMIT 1"
 
 /* Two catalog records or objects with one key. */
 #define CHECK_KEYS "SELECT max(item), json_array('key_repeated', entity, " \
 	"rkey) FROM ferry_import_item WHERE import_id = ?1 AND t = 'record' " \
-	"AND " IS_SYSTEM("entity") " GROUP BY entity, rkey HAVING count(*) > " \
-	"1 ORDER BY 1 LIMIT 1"
+	"AND stage_system <> 0 GROUP BY entity, rkey HAVING count(*) > 1 " \
+	"ORDER BY 1 LIMIT 1"
 
 #define DECLARE_FIELDS "INSERT INTO ferry_import_field (import_id, scope, " \
 	"entity, name, type) SELECT ?1, 0, i.entity, f.value ->> '$.name', " \

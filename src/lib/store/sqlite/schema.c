@@ -287,6 +287,15 @@ static const char *const migrations[] = {
 	/* (check_without_in() in migration_code[]: SQLite builds a
 	 * temporary table for the list on every row it checks) */
 	"",
+	/* ---- 12 -> 13: an item's own verdict, kept as it is staged ---- */
+	/* The library judges each item on its own as load reads its line
+	 * (import_verdict.c): the first fact that refuses it (stage_code,
+	 * NULL for none) and whether it is a record of one of ferry's own
+	 * entities (stage_system), as PostgreSQL's items have kept them
+	 * since 9 -> 10.  Items staged before stay NULL: only the load
+	 * that stages an item reads these. */
+	"ALTER TABLE ferry_import_item ADD COLUMN stage_code TEXT;"
+	"ALTER TABLE ferry_import_item ADD COLUMN stage_system INTEGER;",
 };
 
 static int pragma_int(ferry_db *db, const char *name, int *out);
