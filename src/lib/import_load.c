@@ -243,9 +243,9 @@ static int stage_line(ferry_db *db, ferry_import_stager *s,
 
 	/* A column is at most a byte longer than its line (stage_line.c):
 	 * every store takes a text of an int's length. */
-	if (len >= (size_t)0x7fffffff)
+	if (len >= (size_t)0x7fffffff) {
 		rc = FERRY_STAGE_TOO_LONG;
-	else {
+	} else {
 		line_spans(&l);
 		if ((rc = ferry_stage_line__read(sl, &l)) < 0 ||
 		    (rc == 0 && ferry__import_verdict(sl, &it.code,

@@ -171,8 +171,15 @@ static int schema_code(const ferry_stage_line *sl, const char **code)
 		*code = "schema_no_definition";
 		return 0;
 	}
-	if (!sj_text(&text, sj_member(def, "name")) ||
-	    is_not(ferry_str_cstr(&text), entity)) {
+	if (!sj_text(&text, sj_member(def, "name"))) {
+		*code = "schema_other_entity";
+		goto done;
+	}
+	if (ferry_str_failed(&text)) {
+		error = -1;
+		goto done;
+	}
+	if (is_not(ferry_str_cstr(&text), entity)) {
 		*code = "schema_other_entity";
 		goto done;
 	}
