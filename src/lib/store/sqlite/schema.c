@@ -294,8 +294,8 @@ static const char *const migrations[] = {
 	 * entities (stage_system), as PostgreSQL's items have kept them
 	 * since 9 -> 10.  Items staged before stay NULL: only the load
 	 * that stages an item reads these. */
-	"ALTER TABLE ferry_import_item ADD COLUMN stage_code TEXT;"
-	"ALTER TABLE ferry_import_item ADD COLUMN stage_system INTEGER;",
+	("ALTER TABLE ferry_import_item ADD COLUMN stage_code TEXT;"
+	"ALTER TABLE ferry_import_item ADD COLUMN stage_system INTEGER;"),
 };
 
 static int pragma_int(ferry_db *db, const char *name, int *out);
