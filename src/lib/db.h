@@ -70,6 +70,15 @@ const char *ferry__backup_prefix(const ferry_db *db);
 int ferry__document(ferry_db *db, ferry_buf *out,
 	int (*build)(ferry_db *db, ferry_str *json));
 
+/*
+ * Bracket a bulk step (store_ops.h, "bulk"): the outermost begin asks
+ * the store for its larger memory bound, the matching end gives it
+ * back.  ferry__bulk_end returns error, else the store's failure to go
+ * back.
+ */
+int ferry__bulk_begin(ferry_db *db);
+int ferry__bulk_end(ferry_db *db, int error);
+
 /* Report progress if a callback is set. */
 void ferry__progress(ferry_db *db, const char *what, uint64_t done,
 	uint64_t total);

@@ -308,7 +308,7 @@ done:
 	return 0;
 }
 
-int ferry_pack_export(ferry_buf *out, ferry_db *db, const char *name,
+static int bulk_pack_export(ferry_buf *out, ferry_db *db, const char *name,
 	const ferry_export_options *opts)
 {
 	ferry_export_options defaults = FERRY_EXPORT_OPTIONS_INIT;
@@ -447,4 +447,17 @@ done:
 	ferry_str_dispose(&essences);
 	ferry_str_dispose(&doc);
 	return ferry_store__end(db, error);
+}
+
+/* A bulk step (store_ops.h, "bulk"). */
+int ferry_pack_export(ferry_buf *out, ferry_db *db, const char *name,
+	const ferry_export_options *opts)
+{
+	int error;
+
+	FERRY_CHECK_DB(db);
+	if ((error = ferry__bulk_begin(db)) == 0)
+		error = ferry__bulk_end(db,
+			bulk_pack_export(out, db, name, opts));
+	return error;
 }

@@ -207,7 +207,7 @@ static int note_definitions(backout_state *s)
 	return error == FERRY_ENOTFOUND ? 0 : error;
 }
 
-int ferry_import_backout(ferry_buf *out, ferry_db *db, int64_t id)
+static int bulk_import_backout(ferry_buf *out, ferry_db *db, int64_t id)
 {
 	ferry_import_touched t;
 	ferry_import_row imp;
@@ -259,4 +259,15 @@ done:
 	ferry_str_dispose(&s.deleted);
 	ferry_str_dispose(&doc);
 	return ferry_store__end(db, error);
+}
+
+/* A bulk step (store_ops.h, "bulk"). */
+int ferry_import_backout(ferry_buf *out, ferry_db *db, int64_t id)
+{
+	int error;
+
+	FERRY_CHECK_DB(db);
+	if ((error = ferry__bulk_begin(db)) == 0)
+		error = ferry__bulk_end(db, bulk_import_backout(out, db, id));
+	return error;
 }

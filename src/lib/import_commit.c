@@ -727,6 +727,11 @@ static int commit_entity_records(commit_state *s, const char *entity,
 	}
 	if (error == FERRY_ENOTFOUND)
 		error = 0;
+	/* Written: their staged values go now, and the store may give
+	 * their space to the next entity's writes (store_ops.h). */
+	if (error == 0 && what == FERRY_IMPORT_WRITES)
+		error = ferry_store__import_unstage_written(s->db, s->id,
+			entity);
 done:
 	ferry__free(after);
 	ferry_import_item_dispose(&it);
@@ -873,7 +878,7 @@ static int replan(ferry_db *db, const ferry_import_row *imp,
 		NULL);
 }
 
-int ferry_import_commit(ferry_buf *out, ferry_db *db, int64_t id,
+static int bulk_import_commit(ferry_buf *out, ferry_db *db, int64_t id,
 	const ferry_commit_options *opts)
 {
 	ferry_commit_options defaults = FERRY_COMMIT_OPTIONS_INIT;
@@ -931,5 +936,18 @@ done:
 out:
 	ferry_str_dispose(&backup);
 	ferry_str_dispose(&doc);
+	return error;
+}
+
+/* A bulk step (store_ops.h, "bulk"). */
+int ferry_import_commit(ferry_buf *out, ferry_db *db, int64_t id,
+	const ferry_commit_options *opts)
+{
+	int error;
+
+	FERRY_CHECK_DB(db);
+	if ((error = ferry__bulk_begin(db)) == 0)
+		error = ferry__bulk_end(db,
+			bulk_import_commit(out, db, id, opts));
 	return error;
 }

@@ -501,7 +501,7 @@ out:
 	return error;
 }
 
-int ferry__import_load(ferry_buf *out, ferry_db *db, const char *path,
+static int bulk_import_load(ferry_buf *out, ferry_db *db, const char *path,
 	int64_t *loaded)
 {
 	ferry_sop_reader *r = NULL;
@@ -595,6 +595,19 @@ done:
 	ferry_str_dispose(&prev_stamp);
 	ferry_str_dispose(&warning);
 	return ferry_store__end(db, error);
+}
+
+/* A bulk step (store_ops.h, "bulk"). */
+int ferry__import_load(ferry_buf *out, ferry_db *db, const char *path,
+	int64_t *loaded)
+{
+	int error;
+
+	FERRY_CHECK_DB(db);
+	if ((error = ferry__bulk_begin(db)) == 0)
+		error = ferry__bulk_end(db,
+			bulk_import_load(out, db, path, loaded));
+	return error;
 }
 
 int ferry_import_load(ferry_buf *out, ferry_db *db, const char *path)

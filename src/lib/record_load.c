@@ -363,7 +363,7 @@ done:
 	return error;
 }
 
-int ferry_record_load(uint64_t *count, ferry_db *db, const char *entity,
+static int bulk_record_load(uint64_t *count, ferry_db *db, const char *entity,
 	FILE *in)
 {
 	ferry_fieldset fs = { NULL, 0 };
@@ -396,4 +396,17 @@ done:
 	ferry__free(l);
 	ferry_fieldset_dispose(&fs);
 	return ferry_store__end(db, error);
+}
+
+/* A bulk step (store_ops.h, "bulk"). */
+int ferry_record_load(uint64_t *count, ferry_db *db, const char *entity,
+	FILE *in)
+{
+	int error;
+
+	FERRY_CHECK_DB(db);
+	if ((error = ferry__bulk_begin(db)) == 0)
+		error = ferry__bulk_end(db,
+			bulk_record_load(count, db, entity, in));
+	return error;
 }

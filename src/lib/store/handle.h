@@ -46,6 +46,7 @@ struct ferry_db {
 	char *address;		/* where calls come from; NULL: local */
 	ferry_progress_cb progress;
 	void *progress_payload;
+	int bulk;		/* depth of ferry__bulk_begin() */
 };
 
 /* Record a message for code and return code.  Printf-style. */

@@ -27,6 +27,16 @@ FERRY_STORE_VOID_OP(close, (ferry_db *db),
 	(db))
 FERRY_STORE_OP(int, schema_version, (ferry_db *db, int *out),
 	(db, out))
+/*
+ * A step that reads or writes a large part of the instance in no useful
+ * order (an import's load and commit, a back out, `record load`, an
+ * export) runs between bulk(db, 1) and bulk(db, 0): the store may give
+ * it more memory, a bound that does not grow with the data.  Every
+ * other step, and every handle of a server, keeps the small default.
+ * The library calls it (ferry__bulk_begin/end in store.h), not nested.
+ */
+FERRY_STORE_OP(int, bulk, (ferry_db *db, int on),
+	(db, on))
 /* Transactions nest: only the outermost begin/commit reach the
  * database. */
 FERRY_STORE_OP(int, begin, (ferry_db *db),
@@ -734,6 +744,15 @@ FERRY_STORE_OP(int, import_set_state, (ferry_db *db, int64_t id,
  * its number, kind, entity, sys_id, identity key and action. */
 FERRY_STORE_OP(int, import_unstage, (ferry_db *db, int64_t id),
 	(db, id))
+/* Inside a commit, once entity's records are written: drop the staged
+ * values of its items whose act was insert, update or merge (nothing
+ * later in the commit reads them), so that the store may reuse their
+ * space for the commit's next writes.  A store whose freed space comes
+ * back only after the transaction may do nothing here; import_unstage
+ * drops the rest. */
+FERRY_STORE_OP(int, import_unstage_written, (ferry_db *db, int64_t id,
+	const char *entity),
+	(db, id, entity))
 /*
  * Remember that the plan is current (current 1) or forget it (0, after a
  * resolution).  ferry_store__import_plan_current() then says whether

@@ -299,6 +299,15 @@ static int take_writer_lock(ferry_db *db)
 	return 0;
 }
 
+/* Nothing: the server's memory is the server's (shared_buffers,
+ * work_mem); the client holds a batch at a time whatever the step. */
+int ferry_pg__bulk(ferry_db *db, int on)
+{
+	(void)db;
+	(void)on;
+	return 0;
+}
+
 int ferry_pg__begin(ferry_db *db)
 {
 	int error;

@@ -151,6 +151,21 @@ int ferry_pg__import_unstage(ferry_db *db, int64_t id)
 	return ferry_pg__exec(db, "TRUNCATE ferry_import_payload");
 }
 
+/*
+ * Nothing: a row deleted inside the commit's transaction keeps its space
+ * until vacuum, long after the commit, so deleting an entity's staged
+ * rows here would only add work.  import_unstage's TRUNCATE gives the
+ * whole table's space back at the end.
+ */
+int ferry_pg__import_unstage_written(ferry_db *db, int64_t id,
+	const char *entity)
+{
+	(void)db;
+	(void)id;
+	(void)entity;
+	return 0;
+}
+
 /* ---- load ---------------------------------------------------------------- */
 
 int ferry_pg__import_last_arrived(ferry_db *db, int64_t id)

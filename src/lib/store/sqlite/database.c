@@ -15,6 +15,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* SQLite's default page cache, in KiB (negative): what a step that is
+ * not bulk keeps (ferry_sqlite__bulk). */
+#define SMALL_CACHE "-2000"
+
 int ferry_sqlite__migrate(ferry_db *db);
 int ferry_sqlite__needs_migration(int version);
 
@@ -56,14 +60,25 @@ static int connect(ferry_db *db, const char *path, int flags)
 			errno : EIO));
 	sqlite3_extended_result_codes(SQ(db)->conn, 1);
 	sqlite3_busy_timeout(SQ(db)->conn, 5000);
-	/* Foreign keys keep the system tables honest.  A 64 MiB page
-	 * cache (SQLite's default is 2 MiB) keeps the random lookups of a
-	 * large export or import (versions by id, records by sys_id) out of
-	 * the kernel: measured at 1M records in docs/performance.md.  It is
-	 * a bound, so memory still does not grow with the package. */
+	/* Foreign keys keep the system tables honest.  The page cache is
+	 * SQLite's default, 2 MiB, but in a bulk step (below). */
 	return ferry_sq__exec(db, "PRAGMA foreign_keys = ON;"
 		"PRAGMA synchronous = NORMAL;"
-		"PRAGMA cache_size = -65536;");
+		"PRAGMA cache_size = " SMALL_CACHE ";");
+}
+
+/*
+ * A 64 MiB page cache keeps the random lookups of a large export or
+ * import (versions by id, records by sys_id) out of the kernel: measured
+ * at 1M records in docs/performance.md.  Every other step keeps 2 MiB:
+ * the cache fills with whatever a step reads, so a preview of a million
+ * items held 64 MiB where the same preview of 100,000 held 6, for no
+ * gain in time.  Shrinking the cache frees the pages above the bound.
+ */
+int ferry_sqlite__bulk(ferry_db *db, int on)
+{
+	return ferry_sq__exec(db, on ? "PRAGMA cache_size = -65536" :
+		"PRAGMA cache_size = " SMALL_CACHE);
 }
 
 /*

@@ -19,6 +19,7 @@
 
 #include "alloc.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* ---- helpers ------------------------------------------------------------- */
@@ -44,16 +45,70 @@ void ferry_imports__literal(ferry_str *s, const char *text)
 	ferry_str_putc(s, '\'');
 }
 
+/* A word and how many rows held it. */
+typedef struct {
+	char *word;
+	int64_t n;
+} tally_entry;
+
+static int tally_order(const void *a, const void *b)
+{
+	return strcmp(((const tally_entry *)a)->word,
+		((const tally_entry *)b)->word);
+}
+
+/* Count row's word into *t (*n entries), adding it when new. */
+static int tally_add(tally_entry **t, size_t *n, const char *word)
+{
+	tally_entry *grown;
+	size_t i;
+
+	for (i = 0; i < *n; i++)
+		if (!strcmp((*t)[i].word, word)) {
+			(*t)[i].n++;
+			return 0;
+		}
+	if ((grown = ferry__realloc(*t, (*n + 1) * sizeof(**t))) == NULL)
+		return -1;
+	*t = grown;
+	if ((grown[*n].word = ferry__strdup(word)) == NULL)
+		return -1;
+	grown[(*n)++].n = 1;
+	return 0;
+}
+
+/*
+ * Counted here rather than by GROUP BY: SQLite groups by sorting every
+ * row, and its sorter holds up to the page cache's size in memory, so a
+ * count over a million plan rows took 35 MB more than over 100,000
+ * (docs/performance.md).  The words are few (decisions, outcomes,
+ * problem kinds), so a list found by strcmp is all the table needed.
+ */
 int ferry_imports__counts(ferry_db *db, sqlite3_stmt *st,
 	int (*cb)(const char *word, int64_t n, void *payload), void *payload)
 {
+	tally_entry *t = NULL;
+	size_t n = 0, i;
 	int error = 0, rc;
 
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		if ((error = cb(ferry_sq__str(st, 0), sqlite3_column_int64(st,
-		    1), payload)) != 0)
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *word = (const char *)sqlite3_column_text(st, 0);
+
+		/* (The counted columns are NOT NULL or coalesced.) */
+		if (word && tally_add(&t, &n, word) < 0) {
+			error = ferry__oom(db);
 			break;
-	return ferry_sq__rows_end(db, st, rc, error, "reading an import");
+		}
+	}
+	error = ferry_sq__rows_end(db, st, rc, error, "reading an import");
+	if (error == 0 && n > 1)
+		qsort(t, n, sizeof(*t), tally_order);
+	for (i = 0; i < n && error == 0; i++)
+		error = cb(t[i].word, t[i].n, payload);
+	for (i = 0; i < n; i++)
+		ferry__free(t[i].word);
+	ferry__free(t);
+	return error;
 }
 
 int ferry_imports__numbers(ferry_db *db, sqlite3_stmt *st,
@@ -333,7 +388,7 @@ static int drop_staged(ferry_db *db, int64_t id)
  * what is deleted inside the pages written anyway and leaves freed pages
  * as they are; the connection's setting is put back afterwards.
  */
-int ferry_sqlite__import_unstage(ferry_db *db, int64_t id)
+static int delete_fast(ferry_db *db, int64_t id, const char *entity)
 {
 	sqlite3_stmt *st;
 	char pragma[40];
@@ -348,11 +403,34 @@ int ferry_sqlite__import_unstage(ferry_db *db, int64_t id)
 		return ferry_sq__error(db, rc, "committing");
 	if ((error = ferry_sq__exec(db, "PRAGMA secure_delete = FAST")) < 0)
 		return error;
-	error = drop_staged(db, id);
+	error = entity ? ferry_imports__run(db, "DELETE FROM "
+		"ferry_import_payload WHERE k IN (SELECT " STAGED_KEY(
+		"i.import_id", "i.item") " FROM ferry_import_item i JOIN "
+		"ferry_import_plan p ON p.import_id = i.import_id AND p.item = "
+		"i.item WHERE i.import_id = ?1 AND i.t = 'record' AND "
+		"i.entity = ?2 AND p.act IN ('insert','update','merge'))", id,
+		entity, "committing") : drop_staged(db, id);
 	snprintf(pragma, sizeof(pragma), "PRAGMA secure_delete = %d", mode);
 	if ((rc = ferry_sq__exec(db, pragma)) < 0 && error == 0)
 		error = rc;
 	return error;
+}
+
+int ferry_sqlite__import_unstage(ferry_db *db, int64_t id)
+{
+	return delete_fast(db, id, NULL);
+}
+
+/*
+ * The pages an entity's staged values free inside the commit's
+ * transaction are the first its next writes take (SQLite reuses freed
+ * pages at once), so an instance grows by the records and versions a
+ * commit writes, not by those and the staging too.
+ */
+int ferry_sqlite__import_unstage_written(ferry_db *db, int64_t id,
+	const char *entity)
+{
+	return delete_fast(db, id, entity);
 }
 
 /* ---- load ---------------------------------------------------------------- */

@@ -73,8 +73,8 @@ int ferry_imports__run_sql(ferry_db *db, ferry_str *sql, int64_t id,
 /* Run cached SQL binding ?1 = id (and ?2 = text2 when not NULL). */
 int ferry_imports__run(ferry_db *db, const char *sql, int64_t id,
 	const char *text2, const char *what);
-/* Hand cb each row of a cached statement (?1 bound) that selects a
- * word and a count; resets it. */
+/* Count the words of column 0 over the rows of a cached statement (?1
+ * bound) and hand cb each word and its count, by word; resets it. */
 int ferry_imports__counts(ferry_db *db, sqlite3_stmt *st,
 	int (*cb)(const char *word, int64_t n, void *payload), void *payload);
 /* Hand each the integer of column 0 of every row of a cached statement

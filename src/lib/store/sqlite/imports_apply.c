@@ -289,9 +289,8 @@ int ferry_sqlite__import_outcome_counts(ferry_db *db, int64_t id,
 	sqlite3_stmt *st;
 	int error;
 
-	if ((error = ferry_sq__prepare(db, "SELECT o, count(*) FROM (SELECT "
-	    OUTCOME " AS o FROM ferry_import_plan p WHERE p.import_id = ?1) "
-	    "GROUP BY o ORDER BY o", &st)) < 0)
+	if ((error = ferry_sq__prepare(db, "SELECT " OUTCOME " FROM "
+	    "ferry_import_plan p WHERE p.import_id = ?1", &st)) < 0)
 		return error;
 	sqlite3_bind_int64(st, 1, id);
 	return ferry_imports__counts(db, st, cb, payload);

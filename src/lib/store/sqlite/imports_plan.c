@@ -661,9 +661,8 @@ int ferry_sqlite__import_decision_counts(ferry_db *db, int64_t id,
 	sqlite3_stmt *st;
 	int error;
 
-	if ((error = ferry_sq__prepare(db, "SELECT decision, count(*) FROM "
-	    "ferry_import_plan WHERE import_id = ?1 GROUP BY decision ORDER "
-	    "BY decision", &st)) < 0)
+	if ((error = ferry_sq__prepare(db, "SELECT decision FROM "
+	    "ferry_import_plan WHERE import_id = ?1", &st)) < 0)
 		return error;
 	sqlite3_bind_int64(st, 1, id);
 	return ferry_imports__counts(db, st, cb, payload);
@@ -703,9 +702,8 @@ int ferry_sqlite__import_problem_kinds(ferry_db *db, int64_t id,
 	ferry_sq__reset(st);
 	if (rc != SQLITE_ROW)
 		return ferry_sq__error(db, rc, "reading an import");
-	if ((error = ferry_sq__prepare(db, "SELECT kind, count(*) FROM "
-	    "ferry_import_problem WHERE import_id = ?1 GROUP BY kind ORDER "
-	    "BY kind", &st)) < 0)
+	if ((error = ferry_sq__prepare(db, "SELECT kind FROM "
+	    "ferry_import_problem WHERE import_id = ?1", &st)) < 0)
 		return error;
 	sqlite3_bind_int64(st, 1, id);
 	return ferry_imports__counts(db, st, cb, payload);

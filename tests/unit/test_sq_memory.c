@@ -1,0 +1,92 @@
+/*
+ * test_sq_memory.c - the SQLite store's memory bound (store_ops.h,
+ * "bulk"; docs/architecture.md, "Memory"): a handle keeps SQLite's 2 MiB
+ * page cache but inside a bulk step, whose 64 MiB lasts until the
+ * outermost bracket ends, and a step's own error survives the end.
+ */
+#include "helpers.h"
+
+#include "db.h"
+#include "ferry.h"
+#include "store/sqlite/sq.h"
+
+static int setup(void **state)
+{
+	ferry_init_options o = FERRY_INIT_OPTIONS_INIT;
+
+	test_instance_new(state, "i.db", &o);
+	return 0;
+}
+
+/* The connection's cache_size (negative: KiB). */
+static int cache_size(ferry_db *db)
+{
+	sqlite3_stmt *st;
+	int n;
+
+	assert_int_equal(sqlite3_prepare_v2(SQ(db)->conn, "PRAGMA cache_size",
+		-1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	n = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+static void test_small_but_in_a_bulk_step(void **state)
+{
+	test_instance *f = *state;
+
+	assert_int_equal(cache_size(f->db), -2000);
+	assert_int_equal(ferry__bulk_begin(f->db), 0);
+	assert_int_equal(cache_size(f->db), -65536);
+	/* nested (import apply: load, then commit): the outer one rules */
+	assert_int_equal(ferry__bulk_begin(f->db), 0);
+	assert_int_equal(ferry__bulk_end(f->db, 0), 0);
+	assert_int_equal(cache_size(f->db), -65536);
+	assert_int_equal(ferry__bulk_end(f->db, 0), 0);
+	assert_int_equal(cache_size(f->db), -2000);
+	/* an end without a begin changes nothing */
+	assert_int_equal(ferry__bulk_end(f->db, 0), 0);
+	assert_int_equal(cache_size(f->db), -2000);
+}
+
+static void test_a_steps_error_survives_the_end(void **state)
+{
+	test_instance *f = *state;
+
+	assert_int_equal(ferry__bulk_begin(f->db), 0);
+	assert_int_equal(ferry__bulk_end(f->db, FERRY_ENOTFOUND),
+		FERRY_ENOTFOUND);
+	assert_int_equal(cache_size(f->db), -2000);
+}
+
+/* The library's bulk steps give the bound back when they fail too. */
+static void test_a_failed_bulk_step_gives_it_back(void **state)
+{
+	test_instance *f = *state;
+	ferry_buf out = FERRY_BUF_INIT;
+
+	assert_int_equal(ferry_import_commit(&out, f->db, 99, NULL),
+		FERRY_ENOTFOUND);
+	assert_int_equal(cache_size(f->db), -2000);
+	assert_int_equal(ferry_import_load(&out, f->db, "no-such.sop") < 0,
+		1);
+	assert_int_equal(cache_size(f->db), -2000);
+	ferry_buf_dispose(&out);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_small_but_in_a_bulk_step,
+			setup, test_instance_free),
+		cmocka_unit_test_setup_teardown(
+			test_a_steps_error_survives_the_end, setup,
+			test_instance_free),
+		cmocka_unit_test_setup_teardown(
+			test_a_failed_bulk_step_gives_it_back, setup,
+			test_instance_free),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
