@@ -23,7 +23,32 @@ typedef struct {
 	int64_t restored;
 	ferry_str msg;
 	ferry_str deleted;	/* "entity\tsys_id\n" of records deleted */
+	char *fs_entity;	/* whose fields fs holds (NULL: none yet) */
+	ferry_fieldset fs;	/* the fields of fs_entity: an import's
+				 * versions come entity by entity, and a
+				 * back out changes no field */
 } backout_state;
+
+/* The fields of entity, read once for a run of its records. */
+static int fields_of(backout_state *s, const char *entity,
+	const ferry_fieldset **fs)
+{
+	int error;
+
+	if (!s->fs_entity || strcmp(s->fs_entity, entity) != 0) {
+		ferry__free(s->fs_entity);
+		ferry_fieldset_dispose(&s->fs);
+		if ((s->fs_entity = ferry__strdup(entity)) == NULL)
+			return ferry__oom(s->db);
+		if ((error = ferry__fields(s->db, entity, &s->fs)) < 0) {
+			ferry__free(s->fs_entity);
+			s->fs_entity = NULL;
+			return error;
+		}
+	}
+	*fs = &s->fs;
+	return 0;
+}
 
 static int note(backout_state *s, int64_t item, const char *kind,
 	const char *severity)
@@ -94,7 +119,7 @@ done:
 
 static int restore_one(backout_state *s, const ferry_import_touched *t)
 {
-	ferry_fieldset fs = { NULL, 0 };
+	const ferry_fieldset *fs;
 	ferry_write_opts o;
 	int error, exists, was_there;
 
@@ -113,13 +138,11 @@ static int restore_one(backout_state *s, const ferry_import_touched *t)
 			"want to", t->entity, t->sys_id, t->entity, t->sys_id);
 		return note(s, t->item, "changed_since_import", "warning");
 	}
-	if ((error = ferry__fields(s->db, t->entity, &fs)) < 0)
-		goto done;
+	if ((error = fields_of(s, t->entity, &fs)) < 0)
+		return error;
 	if ((exists = ferry_store__record_exists(s->db, t->entity,
-	    t->sys_id)) < 0) {
-		error = exists;
-		goto done;
-	}
+	    t->sys_id)) < 0)
+		return exists;
 	was_there = t->parent && strcmp(ferry_str_cstr(&t->parent_action),
 		"delete") != 0;
 	memset(&o, 0, sizeof(o));
@@ -132,18 +155,16 @@ static int restore_one(backout_state *s, const ferry_import_touched *t)
 	o.capture = 0;
 	o.allow_protected = 1;
 	if (!was_there && exists) {
-		error = ferry__record_write(s->db, t->entity, &fs, t->sys_id,
+		error = ferry__record_write(s->db, t->entity, fs, t->sys_id,
 			FERRY_ACTION_DELETE, NULL, NULL, &o, NULL);
 		ferry_str_printf(&s->deleted, "%s\t%s\n", t->entity,
 			t->sys_id);
 	} else if (!was_there)
 		error = 0;
 	else
-		error = restore_content(s, t, &fs, &o, exists);
+		error = restore_content(s, t, fs, &o, exists);
 	if (error == 0)
 		s->restored++;
-done:
-	ferry_fieldset_dispose(&fs);
 	return error;
 }
 
@@ -257,6 +278,8 @@ done:
 	ferry_import_touched_dispose(&t);
 	ferry_str_dispose(&s.msg);
 	ferry_str_dispose(&s.deleted);
+	ferry__free(s.fs_entity);
+	ferry_fieldset_dispose(&s.fs);
 	ferry_str_dispose(&doc);
 	return ferry_store__end(db, error);
 }

@@ -24,7 +24,8 @@ static int setup(void **state)
 	return 0;
 }
 
-/* The cache's hash (stmt_cache.c's set_of, FNV-1a), to pick texts that
+/* The cache's hash (stmt_cache.c's set_of: FNV-1a of the whole text
+ * for texts of 64 bytes or fewer, as these are), to pick texts that
  * share a set. */
 static size_t set_of(const char *s)
 {
