@@ -58,6 +58,11 @@ int ferry_pg_imports__cursor(ferry_db *db, const char *sql, int n,
  * anything reads that import's items. */
 int ferry_pg_imports__flush(ferry_db *db, int64_t id);
 
+/* Statistics of the staging's two tables for the planner
+ * (imports_plan.c): once an import's items are staged, before a
+ * statement joins them. */
+int ferry_pg_imports__analyze(ferry_db *db);
+
 /* The header's pack.completed_at as SQLite's ->> hands it out
  * (imports_stage.c): text appended to out, *is_null for NULL, *number
  * for the text of a number or truth. */

@@ -43,12 +43,23 @@ int ferry_pg__import_plan_reset(ferry_db *db, int64_t id)
 	if ((error = run_each(db, sql, sizeof(sql) / sizeof(sql[0]), id,
 	    "planning")) < 0)
 		return error;
-	/* The staged items were written in this transaction or just
-	 * before, where autovacuum has not seen them: without statistics
-	 * the planner takes the package's items for a handful and checks
-	 * references with nested loops, each pair parsing a payload
-	 * (49 s for 20,000 items).  ANALYZE counts this transaction's own
-	 * rows. */
+	return ferry_pg_imports__analyze(db);
+}
+
+/*
+ * The staged items were written in this transaction or just before,
+ * where autovacuum has not seen them.  Without statistics the planner
+ * takes the package's items for a handful and checks references with
+ * nested loops, each pair parsing a payload (49 s for 20,000 items);
+ * with the statistics of an earlier import, whose staged values a
+ * TRUNCATE has since emptied, it scanned the whole value table for each
+ * item of a load's value checks (over 5 minutes for the second import
+ * of 100,000 items).  ANALYZE counts this transaction's own rows.
+ */
+int ferry_pg_imports__analyze(ferry_db *db)
+{
+	int error;
+
 	if ((error = ferry_pg__exec(db, "ANALYZE ferry_import_item")) < 0)
 		return error;
 	return ferry_pg__exec(db, "ANALYZE ferry_import_payload");

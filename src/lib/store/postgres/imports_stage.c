@@ -441,6 +441,7 @@ int ferry_pg__import_check(ferry_db *db, int64_t id, int64_t *item,
 	int found;
 
 	if ((found = ferry_pg_imports__flush(db, id)) < 0 ||
+	    (found = ferry_pg_imports__analyze(db)) < 0 ||
 	    (found = check_one(db, CHECK_ITEMS, id, item, fact)) != 0)
 		return found;
 	if ((found = ferry_pg__each(db, "SELECT i.entity, v.body FROM "
