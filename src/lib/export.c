@@ -322,7 +322,6 @@ static int bulk_pack_export(ferry_buf *out, ferry_db *db, const char *name,
 	int64_t count = 0;
 	int error, sign, recorded = 1, comma = 0;
 
-	FERRY_CHECK_DB(db);
 	memset(&s, 0, sizeof(s));
 	if (!opts)
 		opts = &defaults;

@@ -238,7 +238,6 @@ static int bulk_import_backout(ferry_buf *out, ferry_db *db, int64_t id)
 	int64_t after = 0;
 	int error;
 
-	FERRY_CHECK_DB(db);
 	memset(&t, 0, sizeof(t));
 	memset(&s, 0, sizeof(s));
 	s.db = db;

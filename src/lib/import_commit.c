@@ -888,7 +888,6 @@ static int bulk_import_commit(ferry_buf *out, ferry_db *db, int64_t id,
 	int64_t unresolved = 0, before = 0, after = 0;
 	int error;
 
-	FERRY_CHECK_DB(db);
 	if (!opts)
 		opts = &defaults;
 	/* 1. A fresh plan against the target as it is now, kept. */

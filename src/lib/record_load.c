@@ -370,7 +370,6 @@ static int bulk_record_load(uint64_t *count, ferry_db *db, const char *entity,
 	loader *l = NULL;
 	int error;
 
-	FERRY_CHECK_DB(db);
 	if (count)
 		*count = 0;
 	if ((error = ferry_store__begin(db)) < 0)

@@ -380,6 +380,25 @@ static int drop_staged(ferry_db *db, int64_t id)
 	return ferry_sq__exec(db, "DELETE FROM ferry_import_payload");
 }
 
+/* The staged values of entity's items that the commit wrote. */
+static int drop_written(ferry_db *db, int64_t id, const char *entity)
+{
+	return ferry_imports__run(db, "DELETE FROM ferry_import_payload "
+		"WHERE k IN (SELECT " STAGED_KEY("i.import_id", "i.item")
+		" FROM ferry_import_item i JOIN ferry_import_plan p ON "
+		"p.import_id = i.import_id AND p.item = i.item WHERE "
+		"i.import_id = ?1 AND i.t = 'record' AND i.entity = ?2 AND "
+		"p.act IN ('insert','update','merge'))", id, entity,
+		"committing");
+}
+
+/* drop_staged() in drop()'s signature (the entity unused). */
+static int drop_all(ferry_db *db, int64_t id, const char *entity)
+{
+	(void)entity;
+	return drop_staged(db, id);
+}
+
 /*
  * SQLite as Debian builds it zeroes every freed page (secure_delete),
  * and each zeroed page is one more page through the journal: two fifths
@@ -388,7 +407,8 @@ static int drop_staged(ferry_db *db, int64_t id)
  * what is deleted inside the pages written anyway and leaves freed pages
  * as they are; the connection's setting is put back afterwards.
  */
-static int delete_fast(ferry_db *db, int64_t id, const char *entity)
+static int delete_fast(ferry_db *db, int (*drop)(ferry_db *db, int64_t id,
+	const char *entity), int64_t id, const char *entity)
 {
 	sqlite3_stmt *st;
 	char pragma[40];
@@ -403,13 +423,7 @@ static int delete_fast(ferry_db *db, int64_t id, const char *entity)
 		return ferry_sq__error(db, rc, "committing");
 	if ((error = ferry_sq__exec(db, "PRAGMA secure_delete = FAST")) < 0)
 		return error;
-	error = entity ? ferry_imports__run(db, "DELETE FROM "
-		"ferry_import_payload WHERE k IN (SELECT " STAGED_KEY(
-		"i.import_id", "i.item") " FROM ferry_import_item i JOIN "
-		"ferry_import_plan p ON p.import_id = i.import_id AND p.item = "
-		"i.item WHERE i.import_id = ?1 AND i.t = 'record' AND "
-		"i.entity = ?2 AND p.act IN ('insert','update','merge'))", id,
-		entity, "committing") : drop_staged(db, id);
+	error = drop(db, id, entity);
 	snprintf(pragma, sizeof(pragma), "PRAGMA secure_delete = %d", mode);
 	if ((rc = ferry_sq__exec(db, pragma)) < 0 && error == 0)
 		error = rc;
@@ -418,7 +432,7 @@ static int delete_fast(ferry_db *db, int64_t id, const char *entity)
 
 int ferry_sqlite__import_unstage(ferry_db *db, int64_t id)
 {
-	return delete_fast(db, id, NULL);
+	return delete_fast(db, drop_all, id, NULL);
 }
 
 /*
@@ -430,7 +444,7 @@ int ferry_sqlite__import_unstage(ferry_db *db, int64_t id)
 int ferry_sqlite__import_unstage_written(ferry_db *db, int64_t id,
 	const char *entity)
 {
-	return delete_fast(db, id, entity);
+	return delete_fast(db, drop_written, id, entity);
 }
 
 /* ---- load ---------------------------------------------------------------- */
