@@ -74,6 +74,34 @@ done:
 	return error;
 }
 
+/*
+ * Does resolving with this change what the plan found?  Planning reads
+ * an item's skip (its record is not written, so a reference to it
+ * breaks) and its merge (the patched values), never an accept: that
+ * leaves the package's item as it is and changes only the item's act,
+ * which commit settles in any case (ferry_store__import_acts).  So an
+ * accept keeps the plan current unless it may replace a skip or a
+ * merge, and a commit after `resolve accept --all` does not plan the
+ * whole import again (docs/performance.md).  Asked before resolving.
+ */
+static int changes_plan(ferry_db *db, int64_t id, const char *resolution,
+	int *out)
+{
+	int64_t skips = 0, merges = 0;
+	int error;
+
+	*out = 1;
+	if (strcmp(resolution, "accept") != 0)
+		return 0;
+	if ((error = ferry_store__import_resolution_count(db, id, "skip",
+	    &skips)) < 0 ||
+	    (error = ferry_store__import_resolution_count(db, id, "merge",
+	    &merges)) < 0)
+		return error;
+	*out = skips + merges > 0;
+	return 0;
+}
+
 /* One item number more in a JSON array. */
 static int put_item(int64_t item, void *payload)
 {
@@ -90,7 +118,7 @@ int ferry__import_resolve(ferry_buf *out, ferry_db *db, int64_t id,
 		unresolved_items = FERRY_STR_INIT;
 	char now[FERRY_ISO_LEN];
 	int64_t resolved = 0, left = 0, unresolved = 0;
-	int whole = 0, error;
+	int whole = 0, replan = 1, error;
 	size_t i;
 
 	if (resolution && !strcmp(resolution, "accept_whole")) {
@@ -110,7 +138,8 @@ int ferry__import_resolve(ferry_buf *out, ferry_db *db, int64_t id,
 		return error;
 	if ((error = ferry__require_admin(db, "resolve imports")) < 0 ||
 	    (error = ferry__import_find(db, id, "previewed", "resolve",
-	    &imp)) < 0)
+	    &imp)) < 0 ||
+	    (error = changes_plan(db, id, resolution, &replan)) < 0)
 		goto done;
 	ferry__now_iso(db, now);
 	ferry_json_open(&left_items, NULL, '[');
@@ -127,10 +156,10 @@ int ferry__import_resolve(ferry_buf *out, ferry_db *db, int64_t id,
 				whole, now);
 		resolved = (int64_t)n;
 	}
-	/* A resolution may change what other items find (a reference to
-	 * a skipped record): commit plans again. */
+	/* A skip may change what other items find (a reference to a
+	 * skipped record): commit plans again. */
 	if (error < 0 ||
-	    (error = ferry_store__import_mark_plan(db, id, 0)) < 0 ||
+	    (replan && (error = ferry_store__import_mark_plan(db, id, 0)) < 0) ||
 	    (error = ferry_store__import_unresolved(db, id, &unresolved,
 	    put_item, &unresolved_items)) < 0)
 		goto done;

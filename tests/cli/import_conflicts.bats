@@ -147,6 +147,40 @@ change_name() {
 	same skip "$(echo "$output" | jp "[i['action'] for i in d['items'] if i['sys_id'] == '$A'][0]")"
 }
 
+# The import's previewed_at after a preview and a resolve --all with
+# each of $@ in turn, on days 1, 2, ..., then a commit on day 9: the last
+# preview's day when commit acted on the plan it kept, day 9 when it
+# planned again.
+previewed_at_after() {
+	local r day=1
+	for r in "$@"; do
+		FERRY_NOW=2031-01-0${day}T00:00:00Z dst import preview "$ID" >/dev/null || true
+		FERRY_NOW=2031-01-0${day}T12:00:00Z dst import resolve "$ID" "$r" --all >/dev/null
+		day=$((day + 1))
+	done
+	FERRY_NOW=2031-01-09T00:00:00Z dst import commit "$ID" --no-backup >/dev/null
+	dst --json import show "$ID" | jp 'd["previewed_at"]'
+}
+
+# A's name changed in both: annie in dst, anne in the package ($ID).
+name_conflict() {
+	setup_pair
+	dst record put member "{\"sys_id\":\"$A\",\"name\":\"annie\"}" >/dev/null
+	change_name anne
+}
+
+@test "rule: an accept keeps the preview's plan for commit (planning reads no accept)" {
+	name_conflict
+	same 2031-01-01T00:00:00Z "$(previewed_at_after accept)" "commit planned again"
+	same anne "$(field dst member "$A" name)"
+}
+
+@test "rule: an accept that replaces a skip makes commit plan again" {
+	name_conflict
+	same 2031-01-09T00:00:00Z "$(previewed_at_after skip accept)" "commit kept a plan made before the accept replaced the skip"
+	same anne "$(field dst member "$A" name)"
+}
+
 @test "rule: merge: the patch names the fields decided by hand, checked like a record put; bad input changes nothing" {
 	setup_pair
 	dst record put member "{\"sys_id\":\"$A\",\"name\":\"annie\",\"age\":33}" >/dev/null

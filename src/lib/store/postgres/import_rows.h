@@ -58,6 +58,11 @@ int ferry_pg_imports__cursor(ferry_db *db, const char *sql, int n,
  * anything reads that import's items. */
 int ferry_pg_imports__flush(ferry_db *db, int64_t id);
 
+/* The integer a query of one row answers, $1 = id and $2 = text (a
+ * count). */
+int ferry_pg_imports__count(ferry_db *db, const char *sql, int64_t id,
+	const char *text, int64_t *n, const char *what);
+
 /* Statistics of the staging's two tables for the planner
  * (imports_plan.c): once an import's items are staged, before a
  * statement joins them. */

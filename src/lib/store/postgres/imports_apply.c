@@ -307,19 +307,9 @@ int ferry_pg__import_adopt(ferry_db *db, const char *entity,
 int ferry_pg__import_act_count(ferry_db *db, int64_t id, const char *act,
 	int64_t *n)
 {
-	ferry_pg_num a;
-	const char *params[] = { ferry_pg__num(&a, id), act };
-	PGresult *res;
-	int error;
-
-	*n = 0;
-	if ((error = ferry_pg__query(db, "SELECT count(*) FROM "
-	    "ferry_import_plan WHERE import_id = $1 AND act = $2", 2, params,
-	    &res, "committing")) < 0)
-		return error;
-	*n = ferry_pg__int(res, 0, 0);
-	PQclear(res);
-	return 0;
+	return ferry_pg_imports__count(db, "SELECT count(*) FROM "
+		"ferry_import_plan WHERE import_id = $1 AND act = $2", id, act,
+		n, "committing");
 }
 
 int ferry_pg__import_next(ferry_db *db, int64_t id, const char *entity,

@@ -56,6 +56,22 @@ int ferry_pg__import_plan_reset(ferry_db *db, int64_t id)
  * item of a load's value checks (over 5 minutes for the second import
  * of 100,000 items).  ANALYZE counts this transaction's own rows.
  */
+int ferry_pg_imports__count(ferry_db *db, const char *sql, int64_t id,
+	const char *text, int64_t *n, const char *what)
+{
+	ferry_pg_num a;
+	const char *params[] = { ferry_pg__num(&a, id), text };
+	PGresult *res;
+	int error;
+
+	*n = 0;
+	if ((error = ferry_pg__query(db, sql, 2, params, &res, what)) < 0)
+		return error;
+	*n = ferry_pg__int(res, 0, 0);
+	PQclear(res);
+	return 0;
+}
+
 int ferry_pg_imports__analyze(ferry_db *db)
 {
 	int error;
@@ -995,6 +1011,14 @@ int ferry_pg__import_resolution_set(ferry_db *db, int64_t id,
 		"(import_id, item, resolution, merged, whole, by, at) VALUES "
 		"($1, $2, $3, $4, $7, $5, $6)" RESOLUTION_UPSERT, 7, params,
 		NULL, "resolving");
+}
+
+int ferry_pg__import_resolution_count(ferry_db *db, int64_t id,
+	const char *resolution, int64_t *n)
+{
+	return ferry_pg_imports__count(db, "SELECT count(*) FROM "
+		"ferry_import_resolution WHERE import_id = $1 AND resolution = "
+		"$2", id, resolution, n, "resolving");
 }
 
 int ferry_pg__import_resolution_clear(ferry_db *db, int64_t id,

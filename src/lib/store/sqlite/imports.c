@@ -177,6 +177,24 @@ int ferry_imports__run(ferry_db *db, const char *sql, int64_t id,
 	return ferry_sq__done(db, st, what);
 }
 
+int ferry_imports__count(ferry_db *db, const char *sql, int64_t id,
+	const char *text2, int64_t *n, const char *what)
+{
+	sqlite3_stmt *st;
+	int error, rc;
+
+	*n = 0;
+	if ((error = ferry_sq__prepare(db, sql, &st)) < 0)
+		return error;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, text2, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*n = sqlite3_column_int64(st, 0);
+	ferry_sq__reset(st);
+	return rc == SQLITE_ROW ? 0 : ferry_sq__error(db, rc, what);
+}
+
 static char *col_dup(sqlite3_stmt *st, int col, int *failed)
 {
 	const unsigned char *t = sqlite3_column_text(st, col);

@@ -73,6 +73,10 @@ int ferry_imports__run_sql(ferry_db *db, ferry_str *sql, int64_t id,
 /* Run cached SQL binding ?1 = id (and ?2 = text2 when not NULL). */
 int ferry_imports__run(ferry_db *db, const char *sql, int64_t id,
 	const char *text2, const char *what);
+/* The integer a cached query of one row answers, binding ?1 = id and
+ * ?2 = text2 (a count). */
+int ferry_imports__count(ferry_db *db, const char *sql, int64_t id,
+	const char *text2, int64_t *n, const char *what);
 /* Count the words of column 0 over the rows of a cached statement (?1
  * bound) and hand cb each word and its count, by word; resets it. */
 int ferry_imports__counts(ferry_db *db, sqlite3_stmt *st,

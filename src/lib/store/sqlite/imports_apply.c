@@ -222,18 +222,9 @@ int ferry_sqlite__import_adopt(ferry_db *db, const char *entity,
 int ferry_sqlite__import_act_count(ferry_db *db, int64_t id, const char *act,
 	int64_t *n)
 {
-	sqlite3_stmt *st;
-	int error, rc;
-
-	if ((error = ferry_sq__prepare(db, "SELECT count(*) FROM "
-	    "ferry_import_plan WHERE import_id = ?1 AND act = ?2", &st)) < 0)
-		return error;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_text(st, 2, act, -1, SQLITE_TRANSIENT);
-	rc = sqlite3_step(st);
-	*n = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	ferry_sq__reset(st);
-	return rc == SQLITE_ROW ? 0 : ferry_sq__error(db, rc, "committing");
+	return ferry_imports__count(db, "SELECT count(*) FROM "
+		"ferry_import_plan WHERE import_id = ?1 AND act = ?2", id, act,
+		n, "committing");
 }
 
 int ferry_sqlite__import_next(ferry_db *db, int64_t id, const char *entity,

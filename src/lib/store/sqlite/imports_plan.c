@@ -799,6 +799,14 @@ int ferry_sqlite__import_resolution_set(ferry_db *db, int64_t id,
 	return ferry_sq__done(db, st, "resolving");
 }
 
+int ferry_sqlite__import_resolution_count(ferry_db *db, int64_t id,
+	const char *resolution, int64_t *n)
+{
+	return ferry_imports__count(db, "SELECT count(*) FROM "
+		"ferry_import_resolution WHERE import_id = ?1 AND resolution = "
+		"?2", id, resolution, n, "resolving");
+}
+
 int ferry_sqlite__import_resolution_clear(ferry_db *db, int64_t id,
 	int64_t item)
 {
