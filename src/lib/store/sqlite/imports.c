@@ -833,9 +833,16 @@ int ferry_sqlite__import_each(ferry_db *db, int64_t id, ferry_import_cb cb,
 int ferry_sqlite__import_entities(ferry_db *db, int64_t id,
 	int (*cb)(const char *entity, void *payload), void *payload)
 {
-	return ferry_sq__each_text(db, "SELECT DISTINCT entity FROM "
-		"ferry_import_item WHERE import_id = ?1 AND t = 'record' "
-		"ORDER BY 1", id, cb, payload, "reading an import");
+	/* One seek of ferry_import_item_record an entity, from each to the
+	 * next: SELECT DISTINCT walked the index's entry of every item
+	 * (123 ms of a 100,000-item load, twice). */
+	return ferry_sq__each_text(db, "WITH RECURSIVE e(name) AS (SELECT "
+		"(SELECT min(entity) FROM ferry_import_item WHERE import_id = "
+		"?1 AND t = 'record') UNION ALL SELECT (SELECT min(entity) FROM "
+		"ferry_import_item WHERE import_id = ?1 AND t = 'record' AND "
+		"entity > e.name) FROM e WHERE e.name IS NOT NULL) SELECT name "
+		"FROM e WHERE name IS NOT NULL", id, cb, payload,
+		"reading an import");
 }
 
 /* Hand every row of a prepared item statement to cb, then finalize it. */
