@@ -37,7 +37,7 @@
 
 /* How unpacking writes: its own source, not captured, and allowed to
  * touch records an application protects (an unpack is an import). */
-#define UNPACK_WRITE { "unpack", 0, 1, FERRY_POLICY_OPEN, -1, 0, 1 }
+#define UNPACK_WRITE { "unpack", 0, 1, FERRY_POLICY_OPEN, -1, 0, 1, NULL, NULL }
 
 typedef enum {
 	UP_NONE = 0,

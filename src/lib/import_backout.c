@@ -62,8 +62,7 @@ static int restore_content(backout_state *s, const ferry_import_touched *t,
 	const ferry_fieldset *fs, const ferry_write_opts *o, int exists)
 {
 	ferry_value *values = NULL;
-	ferry_str payload = FERRY_STR_INIT;
-	char hash[FERRY_HASH_HEX];
+	ferry_write_opts back;
 	int *set = NULL, error;
 	json_t *obj = NULL;
 	size_t i;
@@ -95,21 +94,16 @@ static int restore_content(backout_state *s, const ferry_import_touched *t,
 		}
 		ferry_str_dispose(&err);
 	}
-	if ((error = ferry__record_write(s->db, t->entity, fs, t->sys_id,
-	    exists ? FERRY_ACTION_UPDATE : FERRY_ACTION_INSERT, values, set,
-	    o, hash)) < 0)
-		goto done;
-	/* The very same content is the very same version: the record is
-	 * back at its old version id. */
-	ferry_type__payload(&payload, fs, values);
-	if (ferry_str_failed(&payload))
-		error = ferry__error(s->db, FERRY_ENOMEM, "out of memory");
-	else if (!strcmp(payload.ptr, t->parent_payload.ptr) &&
-	    strcmp(hash, t->parent_hash) != 0)
-		error = ferry_store__import_adopt(s->db, t->entity, t->sys_id,
-			hash, t->parent_hash);
+	/* The very same content is the very same version: the record goes
+	 * back to its old version id (written so at once, where adopting
+	 * it after the write cost two more updates a record). */
+	back = *o;
+	back.same_payload = t->parent_payload.ptr;
+	back.same_version = t->parent_hash;
+	error = ferry__record_write(s->db, t->entity, fs, t->sys_id,
+		exists ? FERRY_ACTION_UPDATE : FERRY_ACTION_INSERT, values, set,
+		&back, NULL);
 done:
-	ferry_str_dispose(&payload);
 	json_decref(obj);
 	if (values)
 		ferry_values_dispose(values, fs->n);

@@ -22,9 +22,12 @@ typedef struct {
 	int vendor;		/* -1 keeps the record's flag (0 on insert) */
 	int capture;		/* capture into the actor's current pack */
 	int allow_protected;	/* may change a protected record (imports) */
+	/* NULL, or an earlier version's payload and id: a write of that
+	 * very content is that version (back out puts it back) */
+	const char *same_payload, *same_version;
 } ferry_write_opts;
 
-#define FERRY_WRITE_LOCAL { "local", 0, 0, FERRY_POLICY_OPEN, -1, 1, 0 }
+#define FERRY_WRITE_LOCAL { "local", 0, 0, FERRY_POLICY_OPEN, -1, 1, 0, NULL, NULL }
 
 /*
  * The key of the member that names a record's renamed fields in record

@@ -7,6 +7,7 @@
 #include "alloc.h"
 #include "store/store.h"
 
+#include <stdio.h>
 #include <string.h>
 
 /*
@@ -198,8 +199,12 @@ int ferry__record_write(ferry_db *db, const char *entity,
 		error = ferry__oom(db);
 		goto done;
 	}
-	ferry__version_hash(hash, entity, rkey.ptr, ferry_action_name(action),
-		payload.ptr, payload.size);
+	if (o->same_version && o->same_payload &&
+	    !strcmp(payload.ptr, o->same_payload))
+		snprintf(hash, sizeof(hash), "%s", o->same_version);
+	else
+		ferry__version_hash(hash, entity, rkey.ptr,
+			ferry_action_name(action), payload.ptr, payload.size);
 	error = ferry_store__version_latest(db, entity, sys_id, &parent);
 	if (error < 0 && error != FERRY_ENOTFOUND)
 		goto done;

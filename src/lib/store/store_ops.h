@@ -351,7 +351,9 @@ FERRY_STORE_OP(int, record_query, (ferry_db *db, const char *entity,
 FERRY_STORE_OP(int, version_insert, (ferry_db *db, const ferry_version_row *v,
 	int64_t *id),
 	(db, v, id))
-/* The latest version of a record; FERRY_ENOTFOUND (no message) if none. */
+/* The latest version of a record, without its payload (left empty: a
+ * new version's parent needs only its id and hash); FERRY_ENOTFOUND (no
+ * message) if none. */
 FERRY_STORE_OP(int, version_latest, (ferry_db *db, const char *entity,
 	const char *sys_id, ferry_version_ref *out),
 	(db, entity, sys_id, out))

@@ -65,7 +65,7 @@ int ferry_pg__version_latest(ferry_db *db, const char *entity,
 	PGresult *res;
 
 	return version_row(db, ferry_pg__one(db, "SELECT id, hash, action, "
-		"payload FROM ferry_version WHERE entity = $1 AND sys_id = $2 "
+		"'' FROM ferry_version WHERE entity = $1 AND sys_id = $2 "
 		"ORDER BY id DESC LIMIT 1", 2, params, &res,
 		"reading versions"), &res, out);
 }

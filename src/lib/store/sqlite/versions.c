@@ -72,7 +72,7 @@ int ferry_sqlite__version_latest(ferry_db *db, const char *entity,
 	sqlite3_stmt *st;
 	int error;
 
-	if ((error = ferry_sq__prepare(db, "SELECT id, hash, action, payload "
+	if ((error = ferry_sq__prepare(db, "SELECT id, hash, action, '' "
 	    "FROM ferry_version WHERE entity = ?1 AND sys_id = ?2 "
 	    "ORDER BY id DESC LIMIT 1", &st)) < 0)
 		return error;
