@@ -100,14 +100,20 @@ int ferry_canon__next(ferry_canon_iter *it, ferry_canon_member *m)
 	return 1;
 }
 
-static int key_cmp(const ferry_canon_member *a, const ferry_canon_member *b)
+/* Byte order of two keys of their own lengths. */
+static int bytes_cmp(const char *a, size_t a_len, const char *b,
+	size_t b_len)
 {
-	size_t n = a->key_len < b->key_len ? a->key_len : b->key_len;
-	int c = memcmp(a->key, b->key, n);
+	int c = memcmp(a, b, a_len < b_len ? a_len : b_len);
 
 	if (c)
 		return c;
-	return a->key_len < b->key_len ? -1 : a->key_len > b->key_len;
+	return a_len < b_len ? -1 : a_len > b_len;
+}
+
+static int key_cmp(const ferry_canon_member *a, const ferry_canon_member *b)
+{
+	return bytes_cmp(a->key, a->key_len, b->key, b->key_len);
 }
 
 static void put_member(ferry_str *out, int *first, const ferry_canon_member *k,
@@ -119,6 +125,38 @@ static void put_member(ferry_str *out, int *first, const ferry_canon_member *k,
 	ferry_str_put(out, k->key, k->key_len);
 	ferry_str_puts(out, "\":");
 	ferry_str_put(out, value, len);
+}
+
+int ferry_canon__has_members(const char *text, size_t len, size_t n,
+	const char *const *names, const size_t *name_lens,
+	const char *const *values, const size_t *value_lens)
+{
+	ferry_canon_iter it;
+	ferry_canon_member m;
+	size_t i;
+	int more, c = 1;
+
+	if (ferry_canon__begin(&it, text, len) < 0 ||
+	    (more = ferry_canon__next(&it, &m)) < 0)
+		return -1;
+	for (i = 0; i < n; i++) {
+		/* The members before names[i]: not asked about. */
+		while (more > 0 && (c = bytes_cmp(m.key, m.key_len, names[i],
+		    name_lens[i])) < 0)
+			if ((more = ferry_canon__next(&it, &m)) < 0)
+				return -1;
+		if (more > 0 && c == 0) {
+			if (m.value_len != value_lens[i] ||
+			    memcmp(m.value, values[i], m.value_len) != 0)
+				return 0;
+			if ((more = ferry_canon__next(&it, &m)) < 0)
+				return -1;
+		} else if (value_lens[i] != 4 ||
+		    memcmp(values[i], "null", 4) != 0) {
+			return 0;
+		}
+	}
+	return 1;
 }
 
 int ferry_canon__old_values(ferry_str *out, const char *base,

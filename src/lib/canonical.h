@@ -43,6 +43,16 @@ int ferry_canon__next(ferry_canon_iter *it, ferry_canon_member *m);
 int ferry_canon__check(const char *text, size_t len);
 
 /*
+ * Whether a canonical object holds the given members: 1 if each of the
+ * n names (in strictly ascending byte order) has exactly the JSON text
+ * values[i] in it, "null" standing for a member it lacks; 0 if one
+ * differs; -1 if text is malformed.  One walk of text.
+ */
+int ferry_canon__has_members(const char *text, size_t len, size_t n,
+	const char *const *names, const size_t *name_lens,
+	const char *const *values, const size_t *value_lens);
+
+/*
  * The old values of an update: an object of every key whose value differs
  * between base and now, with base's value (null where base lacks it),
  * keys in byte order.  Appends to out.  0, or -1 if either is malformed.

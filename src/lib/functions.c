@@ -31,6 +31,13 @@
  *   ferry_old_values(base, payload)  the old values written for an
  *                                update (canonical.h); NULL if either
  *                                is NULL or not canonical
+ *   ferry_has_members(payload, name1, json1, name2, json2, ...)
+ *                                1 if the canonical payload holds
+ *                                each name (ascending) with exactly
+ *                                that JSON text ('null': it lacks it),
+ *                                else 0; NULL if payload is NULL or not
+ *                                canonical (canonical.h).  Any number
+ *                                of pairs
  *
  * Each callback only turns the call's arguments into the rule's C
  * arguments and its answer into the result; the rules live in the files
@@ -358,6 +365,35 @@ static void fn_old_values(ferry_store_call *c)
 	ferry_str_dispose(&old);
 }
 
+#define MEMBERS_MAX 63	/* pairs in one call (SQLite takes 127 arguments) */
+
+static void fn_has_members(ferry_store_call *c)
+{
+	const char *names[MEMBERS_MAX], *values[MEMBERS_MAX];
+	size_t name_lens[MEMBERS_MAX], value_lens[MEMBERS_MAX], len, n, i;
+	const char *payload = ferry_store__arg_text(c, 0, &len);
+	int argc = ferry_store__arg_count(c), rc;
+
+	if (!payload || argc < 1 || argc % 2 == 0 ||
+	    (n = (size_t)(argc - 1) / 2) > MEMBERS_MAX)
+		return;
+	for (i = 0; i < n; i++) {
+		names[i] = ferry_store__arg_text(c, (int)(1 + 2 * i),
+			&name_lens[i]);
+		values[i] = ferry_store__arg_text(c, (int)(2 + 2 * i),
+			&value_lens[i]);
+		/* A NULL value never equals a payload's member. */
+		if (!names[i] || !values[i]) {
+			ferry_store__result_int(c, 0);
+			return;
+		}
+	}
+	rc = ferry_canon__has_members(payload, len, n, names, name_lens,
+		values, value_lens);
+	if (rc >= 0)
+		ferry_store__result_int(c, rc);
+}
+
 /* Checklist: the list at the top of this file, and the store's SQL. */
 static const ferry_store_function functions[] = {
 	{ "ferry_entity_ok", 1, fn_entity_ok },
@@ -374,6 +410,7 @@ static const ferry_store_function functions[] = {
 	{ "ferry_system_kind", 1, fn_system_kind },
 	{ "ferry_identity_key", 3, fn_identity_key },
 	{ "ferry_old_values", 2, fn_old_values },
+	{ "ferry_has_members", -1, fn_has_members },
 };
 
 int ferry__functions_lend(ferry_db *db)

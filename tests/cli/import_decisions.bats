@@ -112,6 +112,26 @@ put_a() {
 	same "$before" "$(versions "$A")" "no version written"
 }
 
+@test "rule: decision: already_applied compares every field the package declares, past the 60 one comparison takes" {
+	setup_pair
+	begin_pack wide
+	local i values=""
+	for i in $(seq -w 1 65); do
+		src field add member "f$i" int >/dev/null
+		values="$values,\"f$i\":$((10#$i))"
+	done
+	src record put member "{\"sys_id\":\"$A\"$values}" >/dev/null
+	src record put member "{\"sys_id\":\"$B\"$values}" >/dev/null
+	export_pack wide
+	dst import apply wide.sop --no-backup >/dev/null
+	# Both change the 65th field: to the same value on A, to another on B.
+	dst record put member "{\"sys_id\":\"$A\",\"f65\":999}" >/dev/null
+	dst record put member "{\"sys_id\":\"$B\",\"f65\":998}" >/dev/null
+	ship eval 'src record put member "{\"sys_id\":\"$A\",\"f65\":999}" >/dev/null; src record put member "{\"sys_id\":\"$B\",\"f65\":999}" >/dev/null'
+	same 'skip|already_applied:info' "$(row "$ID" "$A")"
+	same 'merge|local_change:error' "$(row "$ID" "$B")"
+}
+
 @test "rule: decision: an insert onto an absent record inserts it, with no problem" {
 	setup_pair
 	ship eval 'C=$(src record put member "{\"name\":\"cat\",\"age\":5}")'

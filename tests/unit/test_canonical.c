@@ -89,6 +89,64 @@ static void test_canonical_walk__members_in_order(void **state)
 	assert_int_equal(ferry_canon__next(&it, &m), 0);
 }
 
+/* ferry_canon__has_members() of text with "name=json" pairs, in order. */
+static int has(const char *text, size_t n, const char *const *pairs)
+{
+	const char *names[8], *values[8];
+	size_t name_lens[8], value_lens[8], i;
+
+	for (i = 0; i < n; i++) {
+		const char *eq = strchr(pairs[i], '=');
+
+		names[i] = pairs[i];
+		name_lens[i] = (size_t)(eq - pairs[i]);
+		values[i] = eq + 1;
+		value_lens[i] = strlen(eq + 1);
+	}
+	return ferry_canon__has_members(text, strlen(text), n, names,
+		name_lens, values, value_lens);
+}
+
+/* The already-applied check of a plan: the declared fields' values. */
+static void test_canonical_members__applied_when_every_value_matches(
+	void **state)
+{
+	const char *text = "{\"age\":30,\"meta\":{\"k\":[1,\"x\"]},"
+		"\"name\":\"a\\\"b\"}";
+	const char *all[] = { "age=30", "meta={\"k\":[1,\"x\"]}",
+		"name=\"a\\\"b\"" };
+	const char *some[] = { "meta={\"k\":[1,\"x\"]}" };
+	const char *absent[] = { "aa=null", "age=30", "zip=null" };
+
+	(void)state;
+	assert_int_equal(has(text, 3, all), 1);
+	assert_int_equal(has(text, 1, some), 1);	/* others not asked */
+	assert_int_equal(has(text, 3, absent), 1);	/* lacking is null */
+	assert_int_equal(has("{}", 1, absent), 1);
+	assert_int_equal(has("{}", 2, absent), 0);
+	assert_int_equal(has(text, 0, NULL), 1);
+}
+
+static void test_canonical_members__one_difference_is_not_applied(
+	void **state)
+{
+	const char *text = "{\"age\":30,\"name\":\"ann\"}";
+	const char *other_value[] = { "age=30", "name=\"anne\"" };
+	const char *prefix[] = { "age=3" };
+	const char *lacking[] = { "city=\"x\"" };
+	const char *held_as_null[] = { "age=null" };
+	const char *last_lacking[] = { "age=30", "name=\"ann\"",
+		"zip=1" };
+
+	(void)state;
+	assert_int_equal(has(text, 2, other_value), 0);
+	assert_int_equal(has(text, 1, prefix), 0);
+	assert_int_equal(has(text, 1, lacking), 0);
+	assert_int_equal(has(text, 1, held_as_null), 0);
+	assert_int_equal(has(text, 3, last_lacking), 0);
+	assert_int_equal(has("{\"age\":30", 1, prefix), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -99,6 +157,8 @@ int main(void)
 		cmocka_unit_test(test_canonical_old__nested_values_and_escapes),
 		cmocka_unit_test(test_canonical_old__malformed_is_refused),
 		cmocka_unit_test(test_canonical_walk__members_in_order),
+		cmocka_unit_test(test_canonical_members__applied_when_every_value_matches),
+		cmocka_unit_test(test_canonical_members__one_difference_is_not_applied),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

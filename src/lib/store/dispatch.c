@@ -86,6 +86,11 @@ int64_t ferry_store__arg_int(ferry_store_call *call, int i)
 	return call->backend->arg_int(call, i);
 }
 
+int ferry_store__arg_count(ferry_store_call *call)
+{
+	return call->backend->arg_count(call);
+}
+
 double ferry_store__arg_real(ferry_store_call *call, int i)
 {
 	return call->backend->arg_real(call, i);

@@ -64,7 +64,7 @@ typedef struct ferry_store_call {
 
 typedef struct {
 	const char *name;	/* the name statements call it by */
-	int nargs;		/* how many arguments it takes */
+	int nargs;		/* how many arguments it takes, -1 any */
 	void (*fn)(ferry_store_call *call);
 } ferry_store_function;
 

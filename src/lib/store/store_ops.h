@@ -80,6 +80,8 @@ FERRY_STORE_OP(int, backup, (ferry_db *db, const char *path),
 FERRY_STORE_OP(int, functions, (ferry_db *db, const ferry_store_function *fns,
 	size_t n),
 	(db, fns, n))
+/* How many arguments the call has (a function of nargs -1 takes any). */
+FERRY_STORE_OWN_OP(int, arg_count, (ferry_store_call *call))
 FERRY_STORE_OWN_OP(ferry_store_type, arg_type, (ferry_store_call *call, int i))
 /* Argument i as text (numbers as their text) and its length in bytes,
  * or NULL for NULL.  Valid until the callback returns. */

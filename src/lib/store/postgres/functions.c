@@ -79,6 +79,11 @@ int ferry_pg__call_typed(ferry_db *db, const char *name, int n,
 	return 0;
 }
 
+int ferry_pg__arg_count(ferry_store_call *c)
+{
+	return of(c)->argc;
+}
+
 /* Arguments come as text, or as the types the caller gave. */
 ferry_store_type ferry_pg__arg_type(ferry_store_call *c, int i)
 {

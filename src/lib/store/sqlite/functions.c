@@ -62,6 +62,11 @@ int ferry_sqlite__functions(ferry_db *db, const ferry_store_function *fns,
 	return 0;
 }
 
+int ferry_sqlite__arg_count(ferry_store_call *c)
+{
+	return of(c)->argc;
+}
+
 ferry_store_type ferry_sqlite__arg_type(ferry_store_call *c, int i)
 {
 	switch (sqlite3_value_type(of(c)->argv[i])) {
