@@ -365,7 +365,8 @@ static void fn_old_values(ferry_store_call *c)
 	ferry_str_dispose(&old);
 }
 
-#define MEMBERS_MAX 63	/* pairs in one call (SQLite takes 127 arguments) */
+/* Pairs in one call: SQLite takes at most 127 arguments. */
+#define MEMBERS_MAX 63
 
 static void fn_has_members(ferry_store_call *c)
 {

@@ -157,9 +157,10 @@ int ferry__import_resolve(ferry_buf *out, ferry_db *db, int64_t id,
 		resolved = (int64_t)n;
 	}
 	/* A skip may change what other items find (a reference to a
-	 * skipped record): commit plans again. */
-	if (error < 0 ||
-	    (replan && (error = ferry_store__import_mark_plan(db, id, 0)) < 0) ||
+	 * skipped record), a merge what its item writes: commit plans
+	 * again. */
+	if (error < 0 || (replan &&
+	    (error = ferry_store__import_mark_plan(db, id, 0)) < 0) ||
 	    (error = ferry_store__import_unresolved(db, id, &unresolved,
 	    put_item, &unresolved_items)) < 0)
 		goto done;

@@ -27,7 +27,8 @@ typedef struct {
 	const char *same_payload, *same_version;
 } ferry_write_opts;
 
-#define FERRY_WRITE_LOCAL { "local", 0, 0, FERRY_POLICY_OPEN, -1, 1, 0, NULL, NULL }
+#define FERRY_WRITE_LOCAL \
+	{ "local", 0, 0, FERRY_POLICY_OPEN, -1, 1, 0, NULL, NULL }
 
 /*
  * The key of the member that names a record's renamed fields in record

@@ -103,7 +103,7 @@ static int capture_pack(ferry_db *db, int64_t *id)
 int ferry__capture(ferry_db *db, const char *entity, const char *sys_id,
 	int64_t version_id, int64_t parent_id)
 {
-	int64_t pack_id = 0;	/* (set on success; gcc -O3 cannot see it) */
+	int64_t pack_id = 0;	/* set on success (gcc -O3 cannot see it) */
 	int error;
 
 	if ((error = capture_pack(db, &pack_id)) < 0)

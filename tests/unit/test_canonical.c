@@ -108,8 +108,7 @@ static int has(const char *text, size_t n, const char *const *pairs)
 }
 
 /* The already-applied check of a plan: the declared fields' values. */
-static void test_canonical_members__applied_when_every_value_matches(
-	void **state)
+static void test_canonical_members__all_match(void **state)
 {
 	const char *text = "{\"age\":30,\"meta\":{\"k\":[1,\"x\"]},"
 		"\"name\":\"a\\\"b\"}";
@@ -127,8 +126,7 @@ static void test_canonical_members__applied_when_every_value_matches(
 	assert_int_equal(has(text, 0, NULL), 1);
 }
 
-static void test_canonical_members__one_difference_is_not_applied(
-	void **state)
+static void test_canonical_members__one_differs(void **state)
 {
 	const char *text = "{\"age\":30,\"name\":\"ann\"}";
 	const char *other_value[] = { "age=30", "name=\"anne\"" };
@@ -157,8 +155,8 @@ int main(void)
 		cmocka_unit_test(test_canonical_old__nested_values_and_escapes),
 		cmocka_unit_test(test_canonical_old__malformed_is_refused),
 		cmocka_unit_test(test_canonical_walk__members_in_order),
-		cmocka_unit_test(test_canonical_members__applied_when_every_value_matches),
-		cmocka_unit_test(test_canonical_members__one_difference_is_not_applied),
+		cmocka_unit_test(test_canonical_members__all_match),
+		cmocka_unit_test(test_canonical_members__one_differs),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

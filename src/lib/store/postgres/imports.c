@@ -312,10 +312,10 @@ int ferry_pg__import_entities(ferry_db *db, int64_t id,
 	/* One index seek an entity, as the SQLite store does. */
 	return ferry_pg__each(db, "WITH RECURSIVE e(name) AS (SELECT "
 		"(SELECT min(entity) FROM ferry_import_item WHERE import_id = "
-		"$1 AND t = 'record') UNION ALL SELECT (SELECT min(entity) FROM "
-		"ferry_import_item WHERE import_id = $1 AND t = 'record' AND "
-		"entity > e.name) FROM e WHERE e.name IS NOT NULL) SELECT name "
-		"FROM e WHERE name IS NOT NULL", 1, &param, text_row, &c,
+		"$1 AND t = 'record') UNION ALL SELECT (SELECT min(entity) "
+		"FROM ferry_import_item WHERE import_id = $1 AND t = 'record' "
+		"AND entity > e.name) FROM e WHERE e.name IS NOT NULL) SELECT "
+		"name FROM e WHERE name IS NOT NULL", 1, &param, text_row, &c,
 		"reading an import");
 }
 

@@ -838,10 +838,10 @@ int ferry_sqlite__import_entities(ferry_db *db, int64_t id,
 	 * (123 ms of a 100,000-item load, twice). */
 	return ferry_sq__each_text(db, "WITH RECURSIVE e(name) AS (SELECT "
 		"(SELECT min(entity) FROM ferry_import_item WHERE import_id = "
-		"?1 AND t = 'record') UNION ALL SELECT (SELECT min(entity) FROM "
-		"ferry_import_item WHERE import_id = ?1 AND t = 'record' AND "
-		"entity > e.name) FROM e WHERE e.name IS NOT NULL) SELECT name "
-		"FROM e WHERE name IS NOT NULL", id, cb, payload,
+		"?1 AND t = 'record') UNION ALL SELECT (SELECT min(entity) "
+		"FROM ferry_import_item WHERE import_id = ?1 AND t = 'record' "
+		"AND entity > e.name) FROM e WHERE e.name IS NOT NULL) SELECT "
+		"name FROM e WHERE name IS NOT NULL", id, cb, payload,
 		"reading an import");
 }
 

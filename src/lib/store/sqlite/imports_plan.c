@@ -251,7 +251,8 @@ int ferry_sqlite__import_plan_records(ferry_db *db, int64_t id,
 	ferry_str_puts(&sql, " AS conflicts, ");
 	fields_deciding(&sql, fs, 2);
 	ferry_str_puts(&sql, " AS same, CASE WHEN t.sys_id IS NOT NULL AND "
-		"i.action <> 'delete' AND t.sys_version IS NOT v.version THEN ");
+		"i.action <> 'delete' AND t.sys_version IS NOT v.version "
+		"THEN ");
 	if ((error = applied_expr(db, &sql, id, entity, fs)) < 0) {
 		ferry_str_dispose(&sql);
 		return error;
