@@ -77,28 +77,27 @@ done:
 /*
  * Does resolving with this change what the plan found?  Planning reads
  * an item's skip (its record is not written, so a reference to it
- * breaks) and its merge (the patched values), never an accept: that
- * leaves the package's item as it is and changes only the item's act,
- * which commit settles in any case (ferry_store__import_acts).  So an
- * accept keeps the plan current unless it may replace a skip or a
- * merge, and a commit after `resolve accept --all` does not plan the
+ * breaks), its merge (the patched values) and an accept of the whole
+ * record (a merge then writes every field, not only those the package
+ * changed), never a plain accept: that changes only the item's act,
+ * which commit settles in any case (ferry_store__import_acts).  So a
+ * plain accept keeps the plan current unless it may replace one of the
+ * others, and a commit after `resolve accept --all` does not plan the
  * whole import again (docs/performance.md).  Asked before resolving.
  */
 static int changes_plan(ferry_db *db, int64_t id, const char *resolution,
-	int *out)
+	int whole, int *out)
 {
-	int64_t skips = 0, merges = 0;
+	int64_t planned = 0;
 	int error;
 
 	*out = 1;
-	if (strcmp(resolution, "accept") != 0)
+	if (strcmp(resolution, "accept") != 0 || whole)
 		return 0;
-	if ((error = ferry_store__import_resolution_count(db, id, "skip",
-	    &skips)) < 0 ||
-	    (error = ferry_store__import_resolution_count(db, id, "merge",
-	    &merges)) < 0)
+	if ((error = ferry_store__import_resolutions_planned(db, id,
+	    &planned)) < 0)
 		return error;
-	*out = skips + merges > 0;
+	*out = planned > 0;
 	return 0;
 }
 
@@ -139,7 +138,7 @@ int ferry__import_resolve(ferry_buf *out, ferry_db *db, int64_t id,
 	if ((error = ferry__require_admin(db, "resolve imports")) < 0 ||
 	    (error = ferry__import_find(db, id, "previewed", "resolve",
 	    &imp)) < 0 ||
-	    (error = changes_plan(db, id, resolution, &replan)) < 0)
+	    (error = changes_plan(db, id, resolution, whole, &replan)) < 0)
 		goto done;
 	ferry__now_iso(db, now);
 	ferry_json_open(&left_items, NULL, '[');

@@ -561,6 +561,34 @@ policy_kinds() {
 	[ "$status" -eq 1 ]
 }
 
+@test "rule: a merge keeps the target's reference the package did not change: deleting what it points at is still_referenced" {
+	setup_pair
+	# The target points B at A; the package renames B (a clean merge,
+	# which keeps the target's boss) and deletes A.
+	dst record put member "{\"sys_id\":\"$B\",\"boss\":\"$A\"}" >/dev/null
+	begin_pack p2
+	src record put member "{\"sys_id\":\"$B\",\"name\":\"bobby\"}" >/dev/null
+	src record delete member "$A" >/dev/null
+	export_pack p2
+	ID=$(load_id p2.sop)
+	run dst --json import preview "$ID"
+	[ "$status" -eq 3 ]
+	same local_change:info,still_referenced:error "$(echo "$output" | jp '",".join(sorted(p["kind"] + ":" + p["severity"] for p in d["problems"]))')"
+	snapshot
+	expect_error 3 "unresolved problems" dst import commit "$ID" --no-backup
+	assert_unchanged
+	# Accepting B whole writes the package's B, whose boss is empty:
+	# then nothing refers to A any more.
+	dst import resolve "$ID" accept --whole "$(item_of "$ID" "$B")" >/dev/null
+	run dst --json import preview "$ID"
+	[ "$status" -eq 0 ]
+	dst import commit "$ID" --no-backup >/dev/null
+	same bobby "$(field dst member "$B" name)"
+	same null "$(field dst member "$B" boss)"
+	run dst record get member "$A"
+	[ "$status" -eq 1 ]
+}
+
 @test "rule: every problem of a record is shown, not only the first" {
 	matrix open changed
 	dst record put member "{\"sys_id\":\"$A\",\"name\":\"annie\"}" >/dev/null

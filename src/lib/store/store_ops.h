@@ -799,10 +799,12 @@ FERRY_STORE_OP(int, import_resolution_set, (ferry_db *db, int64_t id,
 	int64_t item, const char *resolution, const char *merged, int whole,
 	const char *by, const char *at),
 	(db, id, item, resolution, merged, whole, by, at))
-/* How many of an import's items have that resolution. */
-FERRY_STORE_OP(int, import_resolution_count, (ferry_db *db, int64_t id,
-	const char *resolution, int64_t *n),
-	(db, id, resolution, n))
+/* How many of an import's resolutions planning reads: its skips, its
+ * merges and its accepts of the whole record (the rest, plain accepts,
+ * change only their own items' acts, which commit settles). */
+FERRY_STORE_OP(int, import_resolutions_planned, (ferry_db *db, int64_t id,
+	int64_t *n),
+	(db, id, n))
 /* Back to unresolved. */
 FERRY_STORE_OP(int, import_resolution_clear, (ferry_db *db, int64_t id,
 	int64_t item),

@@ -572,7 +572,10 @@ int ferry_sqlite__import_referrers(ferry_db *db, int64_t id,
 }
 
 /* Does the import re-point target record `entity`/x.sys_id: write it
- * with `field` no longer holding d.sys_id? */
+ * with `field` no longer holding d.sys_id?  A merge that is not
+ * accepted whole writes only the fields the package changed (those in
+ * its old values) and a hand merge's patch: any other field keeps the
+ * target's value, d.sys_id. */
 static void package_repoints(ferry_str *sql, const char *entity,
 	const char *field)
 {
@@ -582,8 +585,10 @@ static void package_repoints(ferry_str *sql, const char *entity,
 	ferry_str_puts(&path, field);
 	ferry_str_puts(sql, "EXISTS (SELECT 1 FROM ferry_import_item k LEFT "
 		"JOIN ferry_import_resolution kr ON kr.import_id = k.import_id "
-		"AND kr.item = k.item" STAGED("k", "kv") " WHERE k.import_id = "
-		"?1 AND k.t = 'record' AND k.entity = ");
+		"AND kr.item = k.item LEFT JOIN ferry_import_plan kp ON "
+		"kp.import_id = k.import_id AND kp.item = k.item"
+		STAGED("k", "kv") " WHERE k.import_id = ?1 AND k.t = 'record' "
+		"AND k.entity = ");
 	ferry_imports__literal(sql, entity);
 	ferry_str_puts(sql, " AND k.sys_id = x.sys_id AND k.action <> "
 		"'delete' AND kr.resolution IS NOT 'skip' AND CASE WHEN "
@@ -591,7 +596,10 @@ static void package_repoints(ferry_str *sql, const char *entity,
 	ferry_imports__literal_of(sql, &path);
 	ferry_str_puts(sql, ") IS NOT NULL THEN kr.merged ->> ");
 	ferry_imports__literal_of(sql, &path);
-	ferry_str_puts(sql, " ELSE kv.payload ->> ");
+	ferry_str_puts(sql, " WHEN kp.decision = 'merge' AND kr.whole IS NOT "
+		"1 AND json_type(kv.old, ");
+	ferry_imports__literal_of(sql, &path);
+	ferry_str_puts(sql, ") IS NULL THEN d.sys_id ELSE kv.payload ->> ");
 	ferry_imports__literal_of(sql, &path);
 	ferry_str_puts(sql, " END IS NOT d.sys_id)");
 	ferry_str_dispose(&path);
@@ -846,12 +854,12 @@ int ferry_sqlite__import_resolution_set(ferry_db *db, int64_t id,
 	return ferry_sq__done(db, st, "resolving");
 }
 
-int ferry_sqlite__import_resolution_count(ferry_db *db, int64_t id,
-	const char *resolution, int64_t *n)
+int ferry_sqlite__import_resolutions_planned(ferry_db *db, int64_t id,
+	int64_t *n)
 {
 	return ferry_imports__count(db, "SELECT count(*) FROM "
-		"ferry_import_resolution WHERE import_id = ?1 AND resolution = "
-		"?2", id, resolution, n, "resolving");
+		"ferry_import_resolution WHERE import_id = ?1 AND (resolution "
+		"<> ?2 OR whole <> 0)", id, "accept", n, "resolving");
 }
 
 int ferry_sqlite__import_resolution_clear(ferry_db *db, int64_t id,
