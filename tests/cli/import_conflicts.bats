@@ -432,6 +432,27 @@ policy_kinds() {
 		dst import resolve "$ID" accept "$(item_of "$ID" "$D")"
 }
 
+@test "rule: a merge accepted whole writes every field, so every field is checked: a reference the target lacks is missing_reference" {
+	setup_pair
+	begin_pack p1
+	src record put member "{\"sys_id\":\"$B\",\"boss\":\"$A\"}" >/dev/null
+	export_pack p1
+	dst import apply p1.sop --no-backup >/dev/null
+	# The target clears B's boss and deletes A; the package renames B,
+	# its boss still A.
+	dst record put member "{\"sys_id\":\"$B\",\"boss\":null}" >/dev/null
+	dst record delete member "$A" >/dev/null
+	begin_pack p2
+	src record put member "{\"sys_id\":\"$B\",\"name\":\"bobby\"}" >/dev/null
+	export_pack p2
+	ID=$(load_id p2.sop)
+	same local_change "$(kinds "$ID" "$B")" "a merge writes only the name"
+	dst import resolve "$ID" accept --whole "$(item_of "$ID" "$B")" >/dev/null
+	same local_change,missing_reference "$(kinds "$ID" "$B")"
+	expect_error 3 "unresolved problems" dst import commit "$ID" --no-backup
+	same null "$(field dst member "$B" boss)"
+}
+
 @test "rule: a reference to a record the package brings is fine" {
 	setup_pair
 	begin_pack p2

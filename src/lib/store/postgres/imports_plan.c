@@ -597,7 +597,8 @@ static void ref_exists(ferry_str *sql, const char *ref_entity, const char *v,
 }
 
 /* The items of entity whose field the check applies to: planned to be
- * written, and for a merge only when the package changes the field. */
+ * written, and for a merge only when the package changes the field or
+ * the merge is accepted whole (it then writes every field). */
 static void field_items(ferry_str *sql, const char *field)
 {
 	ferry_str_puts(sql, " FROM ferry_import_item i JOIN ferry_import_plan "
@@ -605,7 +606,9 @@ static void field_items(ferry_str *sql, const char *field)
 		PG_STAGED("i", "sv") " WHERE i.import_id = $1 AND i.t = "
 		"'record' AND i.entity = $2 AND "
 		"p.decision IN ('insert', 'update', 'merge') AND (p.decision "
-		"<> 'merge' OR (sv.old::json -> ");
+		"<> 'merge' OR EXISTS (SELECT 1 FROM ferry_import_resolution "
+		"wr WHERE wr.import_id = i.import_id AND wr.item = i.item AND "
+		"wr.whole <> 0) OR (sv.old::json -> ");
 	ferry_pg_plan__literal(sql, field);
 	ferry_str_puts(sql, ") IS NOT NULL)");
 }

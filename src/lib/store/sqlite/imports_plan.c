@@ -508,7 +508,9 @@ int ferry_sqlite__import_problems_field(ferry_db *db, int64_t id,
 		"p ON p.import_id = i.import_id AND p.item = i.item"
 		STAGED("i", "v") " WHERE i.import_id = ?1 AND i.t = 'record' "
 		"AND i.entity = ?2 AND p.decision IN ('insert', 'update', "
-		"'merge') AND (p.decision <> 'merge' OR json_type(v.old, ");
+		"'merge') AND (p.decision <> 'merge' OR EXISTS (SELECT 1 FROM "
+		"ferry_import_resolution wr WHERE wr.import_id = i.import_id "
+		"AND wr.item = i.item AND wr.whole <> 0) OR json_type(v.old, ");
 	ferry_imports__literal_of(&sql, &path);
 	ferry_str_puts(&sql, ") IS NOT NULL) AND ");
 	switch (check) {
