@@ -3,8 +3,11 @@
  */
 #include "canonical.h"
 
+#include "alloc.h"
 #include "text.h"
 
+#include <jansson.h>
+#include <stdlib.h>
 #include <string.h>
 
 int ferry_canon__begin(ferry_canon_iter *it, const char *text, size_t len)
@@ -269,4 +272,100 @@ int ferry_canon__check(const char *text, size_t n)
 		}
 	}
 	return depth == 0;
+}
+
+/* The value of a hexadecimal digit, or -1. */
+static int hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+/* A canonical string's bytes between its quotes, unescaped; NULL for an
+ * escape ferry_str_put_json() does not write (the caller then asks
+ * jansson). */
+static json_t *canon_string(const char *p, size_t len)
+{
+	const char *bs = memchr(p, '\\', len);
+	char *buf, *o;
+	size_t i;
+	json_t *j;
+	int hi, lo;
+
+	if (!bs)
+		return json_stringn(p, len);
+	if ((buf = ferry__malloc(len ? len : 1)) == NULL)
+		return NULL;
+	o = buf;
+	for (i = 0; i < len; i++) {
+		if (p[i] != '\\') {
+			*o++ = p[i];
+			continue;
+		}
+		if (++i >= len)
+			goto other;
+		switch (p[i]) {
+		case '"': *o++ = '"'; break;
+		case '\\': *o++ = '\\'; break;
+		case 'n': *o++ = '\n'; break;
+		case 'r': *o++ = '\r'; break;
+		case 't': *o++ = '\t'; break;
+		case 'b': *o++ = '\b'; break;
+		case 'f': *o++ = '\f'; break;
+		case 'u':
+			/* only \u00XX, for the other control characters */
+			if (i + 4 >= len || p[i + 1] != '0' || p[i + 2] != '0' ||
+			    (hi = hex_digit(p[i + 3])) < 0 || hi > 1 ||
+			    (lo = hex_digit(p[i + 4])) < 0)
+				goto other;
+			*o++ = (char)(hi * 16 + lo);
+			i += 4;
+			break;
+		default:
+			goto other;
+		}
+	}
+	j = json_stringn(buf, (size_t)(o - buf));
+	ferry__free(buf);
+	return j;
+other:
+	ferry__free(buf);
+	return NULL;
+}
+
+/* 1 if text is an integer of at most 18 digits, which int64 holds. */
+static int small_integer(const char *p, size_t len)
+{
+	size_t i = p[0] == '-';
+
+	if (len <= i || len - i > 18 || (p[i] == '0' && len - i > 1))
+		return 0;
+	for (; i < len; i++)
+		if (p[i] < '0' || p[i] > '9')
+			return 0;
+	return 1;
+}
+
+json_t *ferry_canon__json(const char *value, size_t len)
+{
+	json_t *j;
+
+	if (len == 0)
+		return NULL;
+	if (len == 4 && !memcmp(value, "null", 4))
+		return json_null();
+	if (len == 4 && !memcmp(value, "true", 4))
+		return json_true();
+	if (len == 5 && !memcmp(value, "false", 5))
+		return json_false();
+	if (len >= 2 && value[0] == '"' && value[len - 1] == '"' &&
+	    (j = canon_string(value + 1, len - 2)) != NULL)
+		return j;
+	if (small_integer(value, len))
+		return json_integer(strtoll(value, NULL, 10));
+	return json_loadb(value, len, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES,
+		NULL);
 }

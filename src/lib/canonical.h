@@ -60,4 +60,15 @@ int ferry_canon__has_members(const char *text, size_t len, size_t n,
 int ferry_canon__old_values(ferry_str *out, const char *base,
 	size_t base_len, const char *now, size_t now_len);
 
+/*
+ * One member's value (ferry_canon_member.value) as a jansson value, a
+ * new reference; NULL if it is malformed or memory ran out.  Strings and
+ * small integers, nearly every value of a payload, are built directly
+ * (a canonical string has only the escapes ferry_str_put_json() writes);
+ * anything else goes to jansson's parser.  A restore reads a payload's
+ * values this way, member by member, instead of parsing the whole object
+ * into a hash table.
+ */
+struct json_t *ferry_canon__json(const char *value, size_t len);
+
 #endif

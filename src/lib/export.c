@@ -174,9 +174,7 @@ static int record_item(const ferry_export_row *r, void *payload)
 	else if (r->base_payload && ferry_canon__old_values(&s->old,
 	    r->base_payload, r->base_payload_len, r->payload,
 	    r->payload_len) < 0)
-		return ferry__error(s->db, FERRY_EFORMAT, "the stored payload "
-			"of %s record %s is not canonical JSON; the instance is "
-			"damaged", r->entity, r->sys_id);
+		return ferry__payload_damaged(s->db, r->entity, r->sys_id);
 
 	ferry_str_clear(l);
 	ferry_str_puts(l, "{\"t\":\"record\",\"entity\":");

@@ -14,8 +14,13 @@
 #include "imports.h"
 
 #include "alloc.h"
+#include "canonical.h"
 
 #include <string.h>
+
+/* Versions read a store call: one round trip a thousand records on a
+ * server, and a few hundred KB of parent payloads. */
+#define BACKOUT_BATCH 1000
 
 typedef struct {
 	ferry_db *db;
@@ -57,42 +62,70 @@ static int note(backout_state *s, int64_t item, const char *kind,
 		&s->msg);
 }
 
+/* The field of fs named by a payload's key, or -1: fields dropped
+ * since the version was written are left out. */
+static int field_of(const ferry_fieldset *fs, const ferry_canon_member *m)
+{
+	size_t i;
+
+	for (i = 0; i < fs->n; i++)
+		if (!strncmp(fs->fields[i].name, m->key, m->key_len) &&
+		    fs->fields[i].name[m->key_len] == '\0')
+			return (int)i;
+	return -1;
+}
+
 /* Put the parent version's content back (t->parent is a live version). */
 static int restore_content(backout_state *s, const ferry_import_touched *t,
 	const ferry_fieldset *fs, const ferry_write_opts *o, int exists)
 {
 	ferry_value *values = NULL;
 	ferry_write_opts back;
-	int *set = NULL, error;
-	json_t *obj = NULL;
-	size_t i;
+	ferry_canon_iter it;
+	ferry_canon_member m;
+	int *set = NULL, error = 0, more, i;
+	ferry_str err = FERRY_STR_INIT;
 
 	values = ferry__calloc(fs->n ? fs->n : 1, sizeof(*values));
 	set = ferry__calloc(fs->n ? fs->n : 1, sizeof(*set));
 	if (!values || !set) {
-		error = ferry__error(s->db, FERRY_ENOMEM, "out of memory");
+		error = ferry__oom(s->db);
 		goto done;
 	}
-	if ((error = ferry__import_parse(s->db, t->parent_payload.ptr,
-	    &obj)) < 0)
-		goto done;
-	/* Every field of today is written; fields dropped since are left
-	 * out, as ferry record restore does. */
-	for (i = 0; i < fs->n; i++) {
-		json_t *val = json_object_get(obj, fs->fields[i].name);
-		ferry_str err = FERRY_STR_INIT;
-
+	/* Every field of today is written (a field the old payload lacks
+	 * is null: values[] starts so); the payload is walked member by
+	 * member, as a canonical object needs no general parser. */
+	for (i = 0; i < (int)fs->n; i++)
 		set[i] = 1;
-		if (ferry_type__convert(&values[i], &fs->fields[i],
-		    val ? val : json_null(), &err) < 0) {
-			error = ferry__error(s->db, FERRY_EINVALID, "%s record "
-				"%s: its old value of %s no longer fits the "
-				"field: %s", t->entity, t->sys_id,
-				fs->fields[i].name, ferry_str_cstr(&err));
-			ferry_str_dispose(&err);
-			goto done;
+	if (ferry_canon__begin(&it, t->parent_payload.ptr,
+	    t->parent_payload.size) < 0)
+		more = -1;
+	else
+		while ((more = ferry_canon__next(&it, &m)) > 0) {
+			json_t *val;
+
+			if ((i = field_of(fs, &m)) < 0)
+				continue;
+			if ((val = ferry_canon__json(m.value, m.value_len)) ==
+			    NULL) {
+				more = -1;
+				break;
+			}
+			error = ferry_type__convert(&values[i], &fs->fields[i],
+				val, &err);
+			json_decref(val);
+			if (error < 0) {
+				error = ferry__error(s->db, FERRY_EINVALID,
+					"%s record %s: its old value of %s no "
+					"longer fits the field: %s", t->entity,
+					t->sys_id, fs->fields[i].name,
+					ferry_str_cstr(&err));
+				goto done;
+			}
 		}
-		ferry_str_dispose(&err);
+	if (more < 0) {
+		error = ferry__payload_damaged(s->db, t->entity, t->sys_id);
+		goto done;
 	}
 	/* The very same content is the very same version: the record goes
 	 * back to its old version id (written so at once, where adopting
@@ -104,7 +137,7 @@ static int restore_content(backout_state *s, const ferry_import_touched *t,
 		exists ? FERRY_ACTION_UPDATE : FERRY_ACTION_INSERT, values, set,
 		&back, NULL);
 done:
-	json_decref(obj);
+	ferry_str_dispose(&err);
 	if (values)
 		ferry_values_dispose(values, fs->n);
 	ferry__free(set);
@@ -134,9 +167,10 @@ static int restore_one(backout_state *s, const ferry_import_touched *t)
 	}
 	if ((error = fields_of(s, t->entity, &fs)) < 0)
 		return error;
-	if ((exists = ferry_store__record_exists(s->db, t->entity,
-	    t->sys_id)) < 0)
-		return exists;
+	/* The import's version is the record's newest, so the record is
+	 * there unless that version deleted it (the write path checks it
+	 * again and refuses a row that disagrees with its versions). */
+	exists = strcmp(t->action, "delete") != 0;
 	was_there = t->parent && strcmp(ferry_str_cstr(&t->parent_action),
 		"delete") != 0;
 	memset(&o, 0, sizeof(o));
@@ -224,15 +258,15 @@ static int note_definitions(backout_state *s)
 
 static int bulk_import_backout(ferry_buf *out, ferry_db *db, int64_t id)
 {
-	ferry_import_touched t;
+	ferry_import_touched *t = NULL;
 	ferry_import_row imp;
 	backout_state s;
 	ferry_str doc = FERRY_STR_INIT;
 	char now[FERRY_ISO_LEN];
 	int64_t after = 0;
+	size_t n = 0, i;
 	int error;
 
-	memset(&t, 0, sizeof(t));
 	memset(&s, 0, sizeof(s));
 	s.db = db;
 	s.id = id;
@@ -242,17 +276,20 @@ static int bulk_import_backout(ferry_buf *out, ferry_db *db, int64_t id)
 	    (error = ferry__import_find(db, id, "committed", "back out",
 	    &imp)) < 0)
 		goto done;
-	while ((error = ferry_store__import_touched_next(db, id, after,
-	    &t)) == 0) {
-		after = t.id;
-		if ((error = restore_one(&s, &t)) < 0)
-			break;
-		if (s.restored % 1000 == 0)
-			ferry__progress(db, "backing out", (uint64_t)s.restored,
-				(uint64_t)imp.items);
+	if ((t = ferry__calloc(BACKOUT_BATCH, sizeof(*t))) == NULL) {
+		error = ferry__oom(db);
+		goto done;
 	}
-	if (error == FERRY_ENOTFOUND)
-		error = 0;
+	while ((error = ferry_store__import_touched_batch(db, id, after, t,
+	    BACKOUT_BATCH, &n)) == 0 && n > 0) {
+		for (i = 0; i < n && error == 0; i++)
+			error = restore_one(&s, &t[i]);
+		if (error < 0)
+			break;
+		after = t[n - 1].id;
+		ferry__progress(db, "backing out", (uint64_t)s.restored,
+			(uint64_t)imp.items);
+	}
 	/* The last report ends the progress line: every item is handled. */
 	if (error == 0)
 		ferry__progress(db, "backing out", (uint64_t)imp.items,
@@ -268,7 +305,9 @@ static int bulk_import_backout(ferry_buf *out, ferry_db *db, int64_t id)
 		goto done;
 	error = ferry__buf_take(db, out, &doc);
 done:
-	ferry_import_touched_dispose(&t);
+	for (i = 0; t && i < BACKOUT_BATCH; i++)
+		ferry_import_touched_dispose(&t[i]);
+	ferry__free(t);
 	ferry_str_dispose(&s.msg);
 	ferry_str_dispose(&s.deleted);
 	ferry__free(s.fs_entity);

@@ -82,6 +82,11 @@ void ferry__object_seal(char out[FERRY_HASH_HEX], const char *table,
 	const char *entity, const char *name, const char *definition,
 	const char *policy);
 
+/* The error for a stored payload that is not canonical JSON (ferry
+ * wrote every one): FERRY_EFORMAT, naming the record. */
+int ferry__payload_damaged(ferry_db *db, const char *entity,
+	const char *sys_id);
+
 /*
  * Write one change.  action is FERRY_ACTION_INSERT (sys_id must be new),
  * FERRY_ACTION_UPDATE (values holds every field's new value, set[] marks

@@ -128,6 +128,15 @@ static ferry_policy write_policy(const ferry_write_opts *o, int is_insert,
 		FERRY_POLICY_CHANGED;
 }
 
+int ferry__payload_damaged(ferry_db *db, const char *entity,
+	const char *sys_id)
+{
+	return ferry__error(db, FERRY_EFORMAT, "the stored payload of %s "
+		"record %s is not canonical JSON; the instance is damaged; "
+		"restore it from a backup (see 'ferry backup list')",
+		entity, sys_id);
+}
+
 int ferry__record_write(ferry_db *db, const char *entity,
 	const ferry_fieldset *fs, const char *sys_id, ferry_action action,
 	const ferry_value *values, const int *set, const ferry_write_opts *o,

@@ -178,6 +178,31 @@ staged() {
 	same not_backed_out "$(echo "$output" | jp "[p['kind'] for p in d['problems'] if p['key'] == 'member.email'][0]")"
 }
 
+@test "rule: back out restores an import larger than one batch of versions, and reports a change past the first batch" {
+	setup_pair
+	begin_pack many
+	# 2,500 new records: back out reads an import's versions a thousand
+	# at a time
+	for i in $(seq 2500); do
+		printf '{"sys_id":"%08d-0000-4000-8000-000000000000","name":"m%d","age":%d}\n' "$i" "$i" "$i"
+	done >many.jsonl
+	src record load member many.jsonl >/dev/null
+	export_pack many
+	dst import apply many.sop --no-backup >/dev/null
+	late=00002200-0000-4000-8000-000000000000
+	dst record put member "{\"sys_id\":\"$late\",\"age\":7}" >/dev/null
+	run --separate-stderr dst --json import backout 2
+	[ "$status" -eq 0 ]
+	same 2499 "$(echo "$output" | jp 'd["restored"]')"
+	same "changed_since_import $late" "$(echo "$output" | jp "' '.join(p['kind'] + ' ' + p['sys_id'] for p in d['problems'])")"
+	same "$late" "$(echo "$output" | jp "d['problems'][0]['key']")" "the problem names its item"
+	[ "$(echo "$output" | jp "d['problems'][0]['item']")" -gt 1000 ]
+	same 7 "$(field dst member "$late" age)"
+	same 3 "$(dst --json record list member | jp 'len(d)')" "ann, bob and the changed one"
+	run dst record get member 00002500-0000-4000-8000-000000000000
+	[ "$status" -eq 1 ]
+}
+
 @test "rule: back out needs a committed import, once" {
 	import_p2
 	dst import backout 2 >/dev/null

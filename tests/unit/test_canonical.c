@@ -6,6 +6,7 @@
 
 #include "canonical.h"
 
+#include <jansson.h>
 #include <string.h>
 
 static void expect_old(const char *base, const char *now, const char *want)
@@ -145,6 +146,76 @@ static void test_canonical_members__one_differs(void **state)
 	assert_int_equal(has("{\"age\":30", 1, prefix), -1);
 }
 
+/* ferry_canon__json() gives what jansson's parser gives for the text. */
+static void expect_decoded(const char *text)
+{
+	json_t *fast = ferry_canon__json(text, strlen(text));
+	json_t *slow = json_loadb(text, strlen(text), JSON_DECODE_ANY, NULL);
+
+	assert_non_null(slow);
+	assert_non_null(fast);
+	assert_true(json_equal(fast, slow));
+	json_decref(fast);
+	json_decref(slow);
+}
+
+static void test_canonical_value__scalars_as_jansson_reads_them(void **state)
+{
+	(void)state;
+	expect_decoded("null");
+	expect_decoded("true");
+	expect_decoded("false");
+	expect_decoded("0");
+	expect_decoded("-0");
+	expect_decoded("-42");
+	expect_decoded("123456789012345678");	/* 18 digits: built directly */
+	expect_decoded("1234567890123456789");	/* 19: jansson's */
+	expect_decoded("-2.25");
+	expect_decoded("1e5");
+	expect_decoded("\"\"");
+	expect_decoded("\"plain text, no escapes Ã©tÃ© ð\"");
+	expect_decoded("[1,\"a\",{\"b\":null}]");
+	expect_decoded("{\"a\":{\"b\":[true]}}");
+}
+
+static void test_canonical_value__every_escape_ferry_writes(void **state)
+{
+	ferry_str text = FERRY_STR_INIT;
+	char bytes[64];
+	size_t n = 0;
+	int c;
+
+	(void)state;
+	/* every control character, quote and backslash, between text */
+	for (c = 1; c < 0x20; c++)
+		bytes[n++] = (char)c;
+	bytes[n++] = '"';
+	bytes[n++] = 'x';
+	bytes[n++] = '\\';
+	bytes[n++] = '/';
+	ferry_str_put_json(&text, bytes, n);
+	expect_decoded(ferry_str_cstr(&text));
+	ferry_str_dispose(&text);
+	/* an escape ferry does not write still decodes, by jansson */
+	expect_decoded("\"a\\/b \\u00e9 \\ud83d\\ude00\"");
+}
+
+static void test_canonical_value__malformed_is_null(void **state)
+{
+	static const char *const bad[] = { "", "nul", "\"abc", "\"a\\x\"",
+		"\"\\u00zz\"", "01", "1.", "-", "{\"a\":}", "\"\xff\"",
+		"[1,2" };
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		json_t *j = ferry_canon__json(bad[i], strlen(bad[i]));
+
+		if (j)
+			fail_msg("ferry_canon__json accepted \"%s\"", bad[i]);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -157,6 +228,9 @@ int main(void)
 		cmocka_unit_test(test_canonical_walk__members_in_order),
 		cmocka_unit_test(test_canonical_members__all_match),
 		cmocka_unit_test(test_canonical_members__one_differs),
+		cmocka_unit_test(test_canonical_value__scalars_as_jansson_reads_them),
+		cmocka_unit_test(test_canonical_value__every_escape_ferry_writes),
+		cmocka_unit_test(test_canonical_value__malformed_is_null),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

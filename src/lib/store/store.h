@@ -665,7 +665,8 @@ typedef struct {
 	char parent_hash[72];
 	char parent_policy[16];
 	int parent_vendor;
-	int64_t item;		/* the import's item, 0 if not found */
+	int64_t item;		/* the import's item, 0 if not found or
+				 * not looked for (import_touched_batch) */
 } ferry_import_touched;
 
 void ferry_import_touched_dispose(ferry_import_touched *t);

@@ -888,11 +888,17 @@ FERRY_STORE_OP(int, import_outcomes_each, (ferry_db *db, int64_t id, int what,
 
 /* ---- back out ------------------------------------------------------- */
 
-/* The next version after `after` that import id wrote (source
- * "import"); FERRY_ENOTFOUND (no message) when there is none. */
-FERRY_STORE_OP(int, import_touched_next, (ferry_db *db, int64_t id,
-	int64_t after, ferry_import_touched *out),
-	(db, id, after, out))
+/* The versions after `after` that import id wrote (source "import"),
+ * in id order: at most max of them into out[0..*n), *n being 0 when
+ * there are none left.  A batch a call, so that a server store answers
+ * a thousand records in one round trip; what a batch reads (the newest
+ * version of each record) does not change while the records before it
+ * in the batch are restored, as an import writes one version a record.
+ * item is found only where a back out may report on it: a record that
+ * changed since (latest != id) and a catalog record; else it is 0. */
+FERRY_STORE_OP(int, import_touched_batch, (ferry_db *db, int64_t id,
+	int64_t after, ferry_import_touched *out, size_t max, size_t *n),
+	(db, id, after, out, max, n))
 /* The problems of an import whose kind is in kinds (comma-separated),
  * by item and kind; t, action, decision and resolution are NULL.
  * Non-zero from cb stops and is returned. */

@@ -407,54 +407,69 @@ int ferry_pg__import_outcomes_each(ferry_db *db, int64_t id, int what,
 
 /* ---- back out ------------------------------------------------------------ */
 
-int ferry_pg__import_touched_next(ferry_db *db, int64_t id,
-	int64_t after, ferry_import_touched *out)
+int ferry_pg__import_touched_batch(ferry_db *db, int64_t id,
+	int64_t after, ferry_import_touched *out, size_t max, size_t *n)
 {
-	ferry_pg_num a, b;
+	ferry_pg_num a, b, c;
 	const char *params[] = { ferry_pg__num(&a, id),
-		ferry_pg__num(&b, after) };
+		ferry_pg__num(&b, after), ferry_pg__num(&c, (int64_t)max) };
 	PGresult *res;
-	int error;
+	int error, row, rows;
 
-	/* The item of a version: its record's, else the one that targeted
-	 * it (an object matched by name); the first by sys_id, as SQLite's
-	 * index gives it. */
-	if ((error = ferry_pg__one(db, "SELECT v.id, v.entity, v.sys_id, "
-	    "v.action, (SELECT max(n.id) FROM ferry_version n WHERE n.entity "
-	    "= v.entity AND n.sys_id = v.sys_id), coalesce(v.parent_id, 0), "
-	    "b.action, b.payload, b.policy, b.vendor, b.hash, coalesce((SELECT "
-	    "i.item FROM ferry_import_item i WHERE i.import_id = $1 AND i.t = "
-	    "'record' AND i.entity = v.entity AND i.sys_id = v.sys_id), "
-	    "(SELECT i.item FROM ferry_import_item i JOIN ferry_import_plan "
-	    "p ON p.import_id = i.import_id AND p.item = i.item WHERE "
-	    "i.import_id = $1 AND i.t = 'record' AND i.entity = v.entity AND "
-	    "(p.target_id = v.sys_id OR i.rkey = v.rkey) ORDER BY i.sys_id "
-	    "LIMIT 1), 0) FROM ferry_version v LEFT JOIN ferry_version b ON "
-	    "b.id = v.parent_id WHERE v.import_id = $1 AND v.source = "
-	    "'import' AND v.id > $2 ORDER BY v.id LIMIT 1", 2, params, &res,
-	    "backing out")) != 0)
+	/* The item only where a back out may report on it (store_ops.h):
+	 * its record's, else the one that targeted it (an object matched
+	 * by name), the first by sys_id as SQLite's index gives it. */
+	*n = 0;
+	if ((error = ferry_pg__query(db, "SELECT x.id, x.entity, x.sys_id, "
+	    "x.action, x.latest, x.parent, b.action, b.payload, b.policy, "
+	    "b.vendor, b.hash, CASE WHEN x.latest <> x.id OR x.entity IN "
+	    "('sys_entity', 'sys_field') THEN coalesce((SELECT i.item FROM "
+	    "ferry_import_item i WHERE i.import_id = $1 AND i.t = 'record' AND "
+	    "i.entity = x.entity AND i.sys_id = x.sys_id), (SELECT i.item FROM "
+	    "ferry_import_item i JOIN ferry_import_plan p ON p.import_id = "
+	    "i.import_id AND p.item = i.item WHERE i.import_id = $1 AND i.t = "
+	    "'record' AND i.entity = x.entity AND (p.target_id = x.sys_id OR "
+	    "i.rkey = x.rkey) ORDER BY i.sys_id LIMIT 1), 0) ELSE 0 END FROM "
+	    "(SELECT v.id, v.entity, v.sys_id, v.rkey, v.action, "
+	    "coalesce(v.parent_id, 0) AS parent, (SELECT max(n.id) FROM "
+	    "ferry_version n WHERE n.entity = v.entity AND n.sys_id = "
+	    "v.sys_id) AS latest FROM ferry_version v WHERE v.import_id = $1 "
+	    "AND v.source = 'import' AND v.id > $2 ORDER BY v.id LIMIT $3) x "
+	    "LEFT JOIN ferry_version b ON b.id = x.parent ORDER BY x.id", 3,
+	    params, &res, "backing out")) != 0)
 		return error;
-	out->id = ferry_pg__int(res, 0, 0);
-	ferry_pg__copy(out->entity, sizeof(out->entity), res, 0, 1);
-	ferry_pg__copy(out->sys_id, sizeof(out->sys_id), res, 0, 2);
-	ferry_pg__copy(out->action, sizeof(out->action), res, 0, 3);
-	out->latest = ferry_pg__int(res, 0, 4);
-	out->parent = ferry_pg__int(res, 0, 5);
-	ferry_str_clear(&out->parent_action);
-	ferry_str_clear(&out->parent_payload);
-	if (!PQgetisnull(res, 0, 6)) {
-		ferry_str_puts(&out->parent_action, PQgetvalue(res, 0, 6));
-		ferry_str_puts(&out->parent_payload, PQgetvalue(res, 0, 7));
+	rows = PQntuples(res);
+	for (row = 0; row < rows && *n < max; row++) {
+		ferry_import_touched *t = &out[(*n)++];
+
+		t->id = ferry_pg__int(res, row, 0);
+		ferry_pg__copy(t->entity, sizeof(t->entity), res, row, 1);
+		ferry_pg__copy(t->sys_id, sizeof(t->sys_id), res, row, 2);
+		ferry_pg__copy(t->action, sizeof(t->action), res, row, 3);
+		t->latest = ferry_pg__int(res, row, 4);
+		t->parent = ferry_pg__int(res, row, 5);
+		ferry_str_clear(&t->parent_action);
+		ferry_str_clear(&t->parent_payload);
+		if (!PQgetisnull(res, row, 6)) {
+			ferry_str_puts(&t->parent_action,
+				PQgetvalue(res, row, 6));
+			ferry_str_put(&t->parent_payload,
+				PQgetvalue(res, row, 7),
+				(size_t)PQgetlength(res, row, 7));
+		}
+		ferry_pg__copy(t->parent_policy, sizeof(t->parent_policy),
+			res, row, 8);
+		t->parent_vendor = (int)ferry_pg__int(res, row, 9);
+		ferry_pg__copy(t->parent_hash, sizeof(t->parent_hash), res,
+			row, 10);
+		t->item = ferry_pg__int(res, row, 11);
+		if (ferry_str_failed(&t->parent_payload) ||
+		    ferry_str_failed(&t->parent_action)) {
+			PQclear(res);
+			return ferry__oom(db);
+		}
 	}
-	ferry_pg__copy(out->parent_policy, sizeof(out->parent_policy), res, 0,
-		8);
-	out->parent_vendor = (int)ferry_pg__int(res, 0, 9);
-	ferry_pg__copy(out->parent_hash, sizeof(out->parent_hash), res, 0, 10);
-	out->item = ferry_pg__int(res, 0, 11);
 	PQclear(res);
-	if (ferry_str_failed(&out->parent_payload) ||
-	    ferry_str_failed(&out->parent_action))
-		return ferry__oom(db);
 	return 0;
 }
 

@@ -316,58 +316,75 @@ int ferry_sqlite__import_outcomes_each(ferry_db *db, int64_t id, int what,
 
 /* ---- back out ------------------------------------------------------------ */
 
-int ferry_sqlite__import_touched_next(ferry_db *db, int64_t id,
-	int64_t after, ferry_import_touched *out)
+/*
+ * The touched versions in id order, the newest version of each record
+ * beside them.  The item is looked up only for the rows a back out may
+ * report on (import_touched_batch in store_ops.h): its record's item,
+ * else the one that targeted it (an object matched by name).
+ */
+static const char touched_sql[] = "SELECT x.id, x.entity, x.sys_id, "
+	"x.action, x.latest, x.parent, b.action, b.payload, b.policy, "
+	"b.vendor, b.hash, CASE WHEN x.latest <> x.id OR x.entity IN "
+	"('sys_entity', 'sys_field') THEN coalesce((SELECT i.item FROM "
+	"ferry_import_item i WHERE i.import_id = ?1 AND i.t = 'record' AND "
+	"i.entity = x.entity AND i.sys_id = x.sys_id), (SELECT i.item FROM "
+	"ferry_import_item i JOIN ferry_import_plan p ON p.import_id = "
+	"i.import_id AND p.item = i.item WHERE i.import_id = ?1 AND i.t = "
+	"'record' AND i.entity = x.entity AND (p.target_id = x.sys_id OR "
+	"i.rkey = x.rkey) LIMIT 1), 0) ELSE 0 END FROM (SELECT v.id, "
+	"v.entity, v.sys_id, v.rkey, v.action, coalesce(v.parent_id, 0) AS "
+	"parent, (SELECT max(n.id) FROM ferry_version n WHERE n.entity = "
+	"v.entity AND n.sys_id = v.sys_id) AS latest FROM ferry_version v "
+	"WHERE v.import_id = ?1 AND v.source = 'import' AND v.id > ?2 ORDER "
+	"BY v.id LIMIT ?3) x LEFT JOIN ferry_version b ON b.id = x.parent "
+	"ORDER BY x.id";
+
+int ferry_sqlite__import_touched_batch(ferry_db *db, int64_t id,
+	int64_t after, ferry_import_touched *out, size_t max, size_t *n)
 {
 	sqlite3_stmt *st;
-	int error, rc;
+	int error, rc = SQLITE_DONE;
 
-	if ((error = ferry_sq__prepare(db, "SELECT v.id, v.entity, v.sys_id, "
-	    "v.action, (SELECT max(n.id) FROM ferry_version n WHERE n.entity "
-	    "= v.entity AND n.sys_id = v.sys_id), coalesce(v.parent_id, 0), "
-	    "b.action, b.payload, b.policy, b.vendor, b.hash, coalesce((SELECT "
-	    "i.item FROM ferry_import_item i WHERE i.import_id = ?1 AND i.t = "
-	    "'record' AND i.entity = v.entity AND i.sys_id = v.sys_id), "
-	    "(SELECT i.item FROM ferry_import_item i JOIN ferry_import_plan "
-	    "p ON p.import_id = i.import_id AND p.item = i.item WHERE "
-	    "i.import_id = ?1 AND i.t = 'record' AND i.entity = v.entity AND "
-	    "(p.target_id = v.sys_id OR i.rkey = v.rkey) LIMIT 1), 0) FROM "
-	    "ferry_version v LEFT JOIN ferry_version b ON b.id = v.parent_id "
-	    "WHERE v.import_id = ?1 AND v.source = 'import' AND v.id > ?2 "
-	    "ORDER BY v.id LIMIT 1", &st)) < 0)
+	*n = 0;
+	if ((error = ferry_sq__prepare(db, touched_sql, &st)) < 0)
 		return error;
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_int64(st, 2, after);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		out->id = sqlite3_column_int64(st, 0);
-		ferry_sq__copy(out->entity, sizeof(out->entity), st, 1);
-		ferry_sq__copy(out->sys_id, sizeof(out->sys_id), st, 2);
-		ferry_sq__copy(out->action, sizeof(out->action), st, 3);
-		out->latest = sqlite3_column_int64(st, 4);
-		out->parent = sqlite3_column_int64(st, 5);
-		ferry_str_clear(&out->parent_action);
-		ferry_str_clear(&out->parent_payload);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)max);
+	while (*n < max && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		ferry_import_touched *t = &out[(*n)++];
+
+		t->id = sqlite3_column_int64(st, 0);
+		ferry_sq__copy(t->entity, sizeof(t->entity), st, 1);
+		ferry_sq__copy(t->sys_id, sizeof(t->sys_id), st, 2);
+		ferry_sq__copy(t->action, sizeof(t->action), st, 3);
+		t->latest = sqlite3_column_int64(st, 4);
+		t->parent = sqlite3_column_int64(st, 5);
+		ferry_str_clear(&t->parent_action);
+		ferry_str_clear(&t->parent_payload);
 		if (sqlite3_column_type(st, 6) != SQLITE_NULL) {
-			ferry_str_puts(&out->parent_action,
+			ferry_str_puts(&t->parent_action,
 				(const char *)sqlite3_column_text(st, 6));
-			ferry_str_puts(&out->parent_payload,
-				(const char *)sqlite3_column_text(st, 7));
+			ferry_str_put(&t->parent_payload,
+				(const char *)sqlite3_column_text(st, 7),
+				(size_t)sqlite3_column_bytes(st, 7));
 		}
-		ferry_sq__copy(out->parent_policy, sizeof(out->parent_policy),
+		ferry_sq__copy(t->parent_policy, sizeof(t->parent_policy),
 			st, 8);
-		out->parent_vendor = sqlite3_column_int(st, 9);
-		ferry_sq__copy(out->parent_hash, sizeof(out->parent_hash), st,
-			10);
-		out->item = sqlite3_column_int64(st, 11);
+		t->parent_vendor = sqlite3_column_int(st, 9);
+		ferry_sq__copy(t->parent_hash, sizeof(t->parent_hash), st, 10);
+		t->item = sqlite3_column_int64(st, 11);
+		if (ferry_str_failed(&t->parent_payload) ||
+		    ferry_str_failed(&t->parent_action)) {
+			ferry_sq__reset(st);
+			return ferry__oom(db);
+		}
 	}
+	if (*n == max)
+		rc = SQLITE_DONE;
 	ferry_sq__reset(st);
-	if (rc == SQLITE_DONE)
-		return FERRY_ENOTFOUND;
-	if (rc != SQLITE_ROW)
+	if (rc != SQLITE_DONE)
 		return ferry_sq__error(db, rc, "backing out");
-	if (ferry_str_failed(&out->parent_payload))
-		return ferry__oom(db);
 	return 0;
 }
 
