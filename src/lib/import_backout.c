@@ -32,7 +32,31 @@ typedef struct {
 	ferry_fieldset fs;	/* the fields of fs_entity: an import's
 				 * versions come entity by entity, and a
 				 * back out changes no field */
+	/* restores of fs_entity's records waiting to be written together
+	 * (their strings live in the batch of versions being handled) */
+	ferry_record_change *pending;		/* BACKOUT_BATCH */
+	ferry_value **pending_values;		/* BACKOUT_BATCH */
+	size_t npending;
 } backout_state;
+
+/* Write the waiting restores. */
+static int flush(backout_state *s)
+{
+	ferry_write_opts o;
+	size_t i;
+	int error;
+
+	memset(&o, 0, sizeof(o));
+	o.source = "restore";
+	o.import_id = s->id;
+	o.allow_protected = 1;
+	error = ferry__record_update_many(s->db, s->fs_entity, &s->fs,
+		s->pending, s->npending, &o);
+	for (i = 0; i < s->npending; i++)
+		ferry_values_dispose(s->pending_values[i], s->fs.n);
+	s->npending = 0;
+	return error;
+}
 
 /* The fields of entity, read once for a run of its records. */
 static int fields_of(backout_state *s, const char *entity,
@@ -41,6 +65,8 @@ static int fields_of(backout_state *s, const char *entity,
 	int error;
 
 	if (!s->fs_entity || strcmp(s->fs_entity, entity) != 0) {
+		if (s->npending && (error = flush(s)) < 0)
+			return error;
 		ferry__free(s->fs_entity);
 		ferry_fieldset_dispose(&s->fs);
 		if ((s->fs_entity = ferry__strdup(entity)) == NULL)
@@ -75,28 +101,19 @@ static int field_of(const ferry_fieldset *fs, const ferry_canon_member *m)
 	return -1;
 }
 
-/* Put the parent version's content back (t->parent is a live version). */
-static int restore_content(backout_state *s, const ferry_import_touched *t,
-	const ferry_fieldset *fs, const ferry_write_opts *o, int exists)
+/* The parent version's content as values of today's fields (values[]
+ * has fs->n slots, zeroed). */
+static int old_values(backout_state *s, const ferry_import_touched *t,
+	const ferry_fieldset *fs, ferry_value *values)
 {
-	ferry_value *values = NULL;
-	ferry_write_opts back;
+	ferry_str err = FERRY_STR_INIT;
 	ferry_canon_iter it;
 	ferry_canon_member m;
-	int *set = NULL, error = 0, more, i;
-	ferry_str err = FERRY_STR_INIT;
+	int error = 0, more, i;
 
-	values = ferry__calloc(fs->n ? fs->n : 1, sizeof(*values));
-	set = ferry__calloc(fs->n ? fs->n : 1, sizeof(*set));
-	if (!values || !set) {
-		error = ferry__oom(s->db);
-		goto done;
-	}
 	/* Every field of today is written (a field the old payload lacks
 	 * is null: values[] starts so); the payload is walked member by
 	 * member, as a canonical object needs no general parser. */
-	for (i = 0; i < (int)fs->n; i++)
-		set[i] = 1;
 	if (ferry_canon__begin(&it, t->parent_payload.ptr,
 	    t->parent_payload.size) < 0)
 		more = -1;
@@ -120,27 +137,65 @@ static int restore_content(backout_state *s, const ferry_import_touched *t,
 					"longer fits the field: %s", t->entity,
 					t->sys_id, fs->fields[i].name,
 					ferry_str_cstr(&err));
-				goto done;
+				break;
 			}
 		}
-	if (more < 0) {
+	ferry_str_dispose(&err);
+	if (error == 0 && more < 0)
 		error = ferry__payload_damaged(s->db, t->entity, t->sys_id);
-		goto done;
+	return error;
+}
+
+/*
+ * Put the parent version's content back (t->parent is a live version).
+ * The very same content is the very same version: the record goes back
+ * to its old version id (written so at once, where adopting it after
+ * the write cost two more updates a record).  A record that is there
+ * waits to be written with the others of its entity; one the import
+ * deleted is inserted again through the write path.
+ */
+static int restore_content(backout_state *s, const ferry_import_touched *t,
+	const ferry_fieldset *fs, const ferry_write_opts *o, int exists)
+{
+	ferry_value *values;
+	ferry_write_opts back;
+	int *set = NULL, error;
+	size_t i;
+
+	if ((values = ferry__calloc(fs->n ? fs->n : 1, sizeof(*values))) ==
+	    NULL)
+		return ferry__oom(s->db);
+	if ((error = old_values(s, t, fs, values)) < 0)
+		goto fail;
+	if (exists && o->own_policy) {
+		ferry_record_change *c = &s->pending[s->npending];
+
+		s->pending_values[s->npending++] = values;
+		c->sys_id = t->sys_id;
+		c->values = values;
+		c->parent_id = t->id;
+		c->parent_hash = t->hash;
+		c->policy = o->policy;
+		c->vendor = o->vendor;
+		c->same_payload = t->parent_payload.ptr;
+		c->same_version = t->parent_hash;
+		return 0;
 	}
-	/* The very same content is the very same version: the record goes
-	 * back to its old version id (written so at once, where adopting
-	 * it after the write cost two more updates a record). */
+	if ((set = ferry__calloc(fs->n ? fs->n : 1, sizeof(*set))) == NULL) {
+		error = ferry__oom(s->db);
+		goto fail;
+	}
+	for (i = 0; i < fs->n; i++)
+		set[i] = 1;
 	back = *o;
 	back.same_payload = t->parent_payload.ptr;
 	back.same_version = t->parent_hash;
 	error = ferry__record_write(s->db, t->entity, fs, t->sys_id,
 		exists ? FERRY_ACTION_UPDATE : FERRY_ACTION_INSERT, values, set,
 		&back, NULL);
-done:
-	ferry_str_dispose(&err);
-	if (values)
-		ferry_values_dispose(values, fs->n);
 	ferry__free(set);
+fail:
+	ferry_values_dispose(values, fs->n);
 	return error;
 }
 
@@ -182,6 +237,11 @@ static int restore_one(backout_state *s, const ferry_import_touched *t)
 	o.vendor = was_there ? t->parent_vendor : -1;
 	o.capture = 0;
 	o.allow_protected = 1;
+	/* Writes through the write path keep their turn: the waiting
+	 * restores go first. */
+	if ((!exists || !o.own_policy) && s->npending &&
+	    (error = flush(s)) < 0)
+		return error;
 	if (!was_there && exists) {
 		error = ferry__record_write(s->db, t->entity, fs, t->sys_id,
 			FERRY_ACTION_DELETE, NULL, NULL, &o, NULL);
@@ -276,7 +336,11 @@ static int bulk_import_backout(ferry_buf *out, ferry_db *db, int64_t id)
 	    (error = ferry__import_find(db, id, "committed", "back out",
 	    &imp)) < 0)
 		goto done;
-	if ((t = ferry__calloc(BACKOUT_BATCH, sizeof(*t))) == NULL) {
+	t = ferry__calloc(BACKOUT_BATCH, sizeof(*t));
+	s.pending = ferry__calloc(BACKOUT_BATCH, sizeof(*s.pending));
+	s.pending_values = ferry__calloc(BACKOUT_BATCH,
+		sizeof(*s.pending_values));
+	if (!t || !s.pending || !s.pending_values) {
 		error = ferry__oom(db);
 		goto done;
 	}
@@ -284,7 +348,7 @@ static int bulk_import_backout(ferry_buf *out, ferry_db *db, int64_t id)
 	    BACKOUT_BATCH, &n)) == 0 && n > 0) {
 		for (i = 0; i < n && error == 0; i++)
 			error = restore_one(&s, &t[i]);
-		if (error < 0)
+		if (error < 0 || (s.npending && (error = flush(&s)) < 0))
 			break;
 		after = t[n - 1].id;
 		ferry__progress(db, "backing out", (uint64_t)s.restored,
@@ -305,9 +369,13 @@ static int bulk_import_backout(ferry_buf *out, ferry_db *db, int64_t id)
 		goto done;
 	error = ferry__buf_take(db, out, &doc);
 done:
+	for (i = 0; i < s.npending; i++)
+		ferry_values_dispose(s.pending_values[i], s.fs.n);
 	for (i = 0; t && i < BACKOUT_BATCH; i++)
 		ferry_import_touched_dispose(&t[i]);
 	ferry__free(t);
+	ferry__free(s.pending);
+	ferry__free(s.pending_values);
 	ferry_str_dispose(&s.msg);
 	ferry_str_dispose(&s.deleted);
 	ferry__free(s.fs_entity);

@@ -138,6 +138,33 @@ int ferry__record_insert_many(ferry_db *db, const char *entity,
 	const ferry_fieldset *fs, const char *const *sys_ids,
 	ferry_value *const *values, size_t n, const ferry_write_opts *o);
 
+/* A change to an existing record whose newest version the caller has
+ * read (ferry__record_update_many). */
+typedef struct {
+	const char *sys_id;
+	const ferry_value *values;	/* every field's (fs->n) */
+	int64_t parent_id;		/* the record's newest version */
+	const char *parent_hash;
+	ferry_policy policy;
+	int vendor;
+	/* NULL, or an earlier version's payload and id, as in
+	 * ferry_write_opts */
+	const char *same_payload, *same_version;
+} ferry_record_change;
+
+/*
+ * Update n existing records as ferry__record_write() updates each in
+ * turn with every field set, the policy and vendor flag given, a few
+ * statements for all of them.  The caller vouches for what the write
+ * path would read a record at a time: each record exists, c[i].parent_id
+ * is its newest version, no two changes are to one record, and
+ * protection does not apply (o->allow_protected).  Nothing is captured
+ * (o->capture is 0): a back out's restores.
+ */
+int ferry__record_update_many(ferry_db *db, const char *entity,
+	const ferry_fieldset *fs, const ferry_record_change *c, size_t n,
+	const ferry_write_opts *o);
+
 /* Capture a written version into the actor's current pack. */
 int ferry__capture(ferry_db *db, const char *entity, const char *sys_id,
 	int64_t version_id, int64_t parent_id);

@@ -271,6 +271,51 @@ typedef struct {
 	char now[FERRY_ISO_LEN];
 } insert_parts;
 
+/* A batch write's payload and key of one record (p->hash and p->now are
+ * the caller's to fill). */
+static int batch_parts(ferry_db *db, insert_parts *p, const char *entity,
+	const ferry_fieldset *fs, const ferry_value *values,
+	const char *sys_id)
+{
+	ferry_type__payload(&p->payload, fs, values);
+	ferry__record_key(&p->rkey, entity, fs, values, sys_id);
+	if (ferry_str_failed(&p->payload) || ferry_str_failed(&p->rkey))
+		return ferry__oom(db);
+	ferry__now_iso(db, p->now);
+	return 0;
+}
+
+/* The version row a batch write stores for one record, from its parts. */
+static void batch_version(ferry_db *db, ferry_version_row *v,
+	const insert_parts *p, const char *entity, const char *sys_id,
+	ferry_action action, ferry_policy policy, int vendor,
+	const ferry_write_opts *o)
+{
+	v->entity = entity;
+	v->sys_id = sys_id;
+	v->rkey = p->rkey.ptr;
+	v->action = ferry_action_name(action);
+	v->hash = p->hash;
+	v->payload = p->payload.ptr;
+	v->policy = ferry_policy_name(policy);
+	v->vendor = vendor;
+	v->author = db->user;
+	v->at = p->now;
+	v->source = o->source;
+	v->import_id = o->import_id;
+}
+
+static void batch_parts_dispose(insert_parts *parts, size_t n)
+{
+	size_t i;
+
+	for (i = 0; parts && i < n; i++) {
+		ferry_str_dispose(&parts[i].payload);
+		ferry_str_dispose(&parts[i].rkey);
+	}
+	ferry__free(parts);
+}
+
 int ferry__record_insert_many(ferry_db *db, const char *entity,
 	const ferry_fieldset *fs, const char *const *sys_ids,
 	ferry_value *const *values, size_t n, const ferry_write_opts *o)
@@ -280,7 +325,7 @@ int ferry__record_insert_many(ferry_db *db, const char *entity,
 	ferry_policy policy = write_policy(o, 1, FERRY_POLICY_OPEN);
 	int64_t pack_id = 0;
 	size_t i;
-	int error;
+	int error = 0;
 
 	if (n == 0)
 		return 0;
@@ -289,48 +334,80 @@ int ferry__record_insert_many(ferry_db *db, const char *entity,
 		return error;
 	rows = ferry__calloc(n, sizeof(*rows));
 	parts = ferry__calloc(n, sizeof(*parts));
-	if (!rows || !parts) {
+	if (!rows || !parts)
 		error = ferry__oom(db);
-		goto done;
-	}
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n && !error; i++) {
 		insert_parts *p = &parts[i];
-		ferry_version_row *v = &rows[i].version;
 
-		ferry_type__payload(&p->payload, fs, values[i]);
-		ferry__record_key(&p->rkey, entity, fs, values[i], sys_ids[i]);
-		if (ferry_str_failed(&p->payload) || ferry_str_failed(&p->rkey)) {
-			error = ferry__oom(db);
-			goto done;
-		}
+		if ((error = batch_parts(db, p, entity, fs, values[i],
+		    sys_ids[i])) < 0)
+			break;
 		ferry__version_hash(p->hash, entity, p->rkey.ptr, "insert",
 			p->payload.ptr, p->payload.size);
-		ferry__now_iso(db, p->now);
-		v->entity = entity;
-		v->sys_id = sys_ids[i];
-		v->rkey = p->rkey.ptr;
-		v->action = ferry_action_name(FERRY_ACTION_INSERT);
-		v->hash = p->hash;
-		v->payload = p->payload.ptr;
-		v->policy = ferry_policy_name(policy);
-		v->vendor = o->vendor >= 0 ? o->vendor : 0;
-		v->author = db->user;
-		v->at = p->now;
-		v->source = o->source;
-		v->import_id = o->import_id;
-		v->pack_id = pack_id;
+		batch_version(db, &rows[i].version, p, entity, sys_ids[i],
+			FERRY_ACTION_INSERT, policy, o->vendor >= 0 ?
+			o->vendor : 0, o);
+		rows[i].version.pack_id = pack_id;
 		rows[i].values = values[i];
 		rows[i].policy = policy;
 		rows[i].audit.user = db->user;
 		rows[i].audit.at = p->now;
 	}
-	error = ferry_store__record_insert_many(db, entity, fs, rows, n);
-done:
-	for (i = 0; parts && i < n; i++) {
-		ferry_str_dispose(&parts[i].payload);
-		ferry_str_dispose(&parts[i].rkey);
+	if (error == 0)
+		error = ferry_store__record_insert_many(db, entity, fs, rows,
+			n);
+	batch_parts_dispose(parts, n);
+	ferry__free(rows);
+	return error;
+}
+
+int ferry__record_update_many(ferry_db *db, const char *entity,
+	const ferry_fieldset *fs, const ferry_record_change *c, size_t n,
+	const ferry_write_opts *o)
+{
+	ferry_record_new *rows;
+	insert_parts *parts;
+	size_t i;
+	int error = 0;
+
+	if (n == 0)
+		return 0;
+	if (o->capture || !o->allow_protected)
+		return ferry__error(db, FERRY_ERROR, "internal error: a batch "
+			"of updates neither captures nor checks protection");
+	if ((error = ferry__actor(db)) < 0)
+		return error;
+	rows = ferry__calloc(n, sizeof(*rows));
+	parts = ferry__calloc(n, sizeof(*parts));
+	if (!rows || !parts)
+		error = ferry__oom(db);
+	for (i = 0; i < n && !error; i++) {
+		insert_parts *p = &parts[i];
+
+		if ((error = batch_parts(db, p, entity, fs, c[i].values,
+		    c[i].sys_id)) < 0)
+			break;
+		/* as ferry__record_write() decides it */
+		if (c[i].same_version && c[i].same_payload &&
+		    !strcmp(p->payload.ptr, c[i].same_payload))
+			snprintf(p->hash, sizeof(p->hash), "%s",
+				c[i].same_version);
+		else
+			ferry__version_hash(p->hash, entity, p->rkey.ptr,
+				"update", p->payload.ptr, p->payload.size);
+		batch_version(db, &rows[i].version, p, entity, c[i].sys_id,
+			FERRY_ACTION_UPDATE, c[i].policy, c[i].vendor, o);
+		rows[i].version.parent = c[i].parent_hash;
+		rows[i].version.parent_id = c[i].parent_id;
+		rows[i].values = c[i].values;
+		rows[i].policy = c[i].policy;
+		rows[i].audit.user = db->user;
+		rows[i].audit.at = p->now;
 	}
-	ferry__free(parts);
+	if (error == 0)
+		error = ferry_store__record_update_many(db, entity, fs, rows,
+			n);
+	batch_parts_dispose(parts, n);
 	ferry__free(rows);
 	return error;
 }

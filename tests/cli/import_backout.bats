@@ -203,6 +203,19 @@ staged() {
 	[ "$status" -eq 1 ]
 }
 
+@test "rule: back out of an instance whose row is gone though its versions say it is there fails, names the damage and changes nothing" {
+	import_p2
+	# damage the instance behind ferry's back: A's row goes, its
+	# versions stay
+	sqlite3 dst.db "DELETE FROM member WHERE sys_id = '$A'"
+	versions=$(sqlite3 dst.db "SELECT count(*) FROM ferry_version")
+	run --separate-stderr dst import backout 2
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == *"1 member record(s) have no row though their versions say they are there; the instance is damaged; nothing was changed"* ]]
+	same "$versions" "$(sqlite3 dst.db "SELECT count(*) FROM ferry_version")"
+	same committed "$(dst --json import show 2 | jp 'd["state"]')"
+}
+
 @test "rule: back out needs a committed import, once" {
 	import_p2
 	dst import backout 2 >/dev/null

@@ -58,6 +58,14 @@ int ferry_store__not_backup(ferry_db *db, const char *path)
 		"backup; restore a file that 'ferry backup list' shows", path);
 }
 
+int ferry_store__rows_missing(ferry_db *db, const char *entity, size_t n)
+{
+	return ferry__error(db, FERRY_EFORMAT, "%zu %s record(s) have no row "
+		"though their versions say they are there; the instance is "
+		"damaged; nothing was changed: restore it from a backup (see "
+		"'ferry backup list')", n, entity);
+}
+
 int ferry_store__failed(ferry_db *db, int code, const char *what,
 	const char *detail)
 {

@@ -26,6 +26,9 @@ int ferry_store__backup_unwritable(ferry_db *db, const char *path,
 int ferry_store__backup_damaged(ferry_db *db, const char *path,
 	const char *why);
 int ferry_store__not_backup(ferry_db *db, const char *path);
+/* A batch of changes found n of its records without a row, though their
+ * versions say they are there (FERRY_EFORMAT): the instance is damaged. */
+int ferry_store__rows_missing(ferry_db *db, const char *entity, size_t n);
 /* A database failure with the database's own words (FERRY_ERROR). */
 int ferry_store__failed(ferry_db *db, int code, const char *what,
 	const char *detail);

@@ -655,6 +655,7 @@ typedef struct {
 /* A record version an import wrote, with what to restore. */
 typedef struct {
 	int64_t id;		/* the import's version */
+	char hash[72];		/* and its hash */
 	char entity[128];
 	char sys_id[40];
 	char action[8];

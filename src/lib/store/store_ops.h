@@ -322,6 +322,17 @@ FERRY_STORE_OP(int, record_update, (ferry_db *db, const char *entity,
 FERRY_STORE_OP(int, record_insert_many, (ferry_db *db, const char *entity,
 	const ferry_fieldset *fs, const ferry_record_new *rows, size_t n),
 	(db, entity, fs, rows, n))
+/*
+ * Write n changes to existing records of entity in one go: for each in
+ * order, what version_insert(&rows[i].version) then record_update() of
+ * every field with the version's sys_id, vendor and hash do.  The
+ * caller vouches that each row exists and that version.parent_id is its
+ * newest version; nothing is captured (version.pack_id is 0).  A back
+ * out's restores, a few statements a batch.
+ */
+FERRY_STORE_OP(int, record_update_many, (ferry_db *db, const char *entity,
+	const ferry_fieldset *fs, const ferry_record_new *rows, size_t n),
+	(db, entity, fs, rows, n))
 /* The stored values of a record's fields (values has fs->n slots). */
 FERRY_STORE_OP(int, record_values, (ferry_db *db, const char *entity,
 	const ferry_fieldset *fs, const char *sys_id, ferry_value *values),

@@ -422,15 +422,15 @@ int ferry_pg__import_touched_batch(ferry_db *db, int64_t id,
 	*n = 0;
 	if ((error = ferry_pg__query(db, "SELECT x.id, x.entity, x.sys_id, "
 	    "x.action, x.latest, x.parent, b.action, b.payload, b.policy, "
-	    "b.vendor, b.hash, CASE WHEN x.latest <> x.id OR x.entity IN "
-	    "('sys_entity', 'sys_field') THEN coalesce((SELECT i.item FROM "
+	    "b.vendor, b.hash, x.hash, CASE WHEN x.latest <> x.id OR x.entity "
+	    "IN ('sys_entity', 'sys_field') THEN coalesce((SELECT i.item FROM "
 	    "ferry_import_item i WHERE i.import_id = $1 AND i.t = 'record' AND "
 	    "i.entity = x.entity AND i.sys_id = x.sys_id), (SELECT i.item FROM "
 	    "ferry_import_item i JOIN ferry_import_plan p ON p.import_id = "
 	    "i.import_id AND p.item = i.item WHERE i.import_id = $1 AND i.t = "
 	    "'record' AND i.entity = x.entity AND (p.target_id = x.sys_id OR "
 	    "i.rkey = x.rkey) ORDER BY i.sys_id LIMIT 1), 0) ELSE 0 END FROM "
-	    "(SELECT v.id, v.entity, v.sys_id, v.rkey, v.action, "
+	    "(SELECT v.id, v.hash, v.entity, v.sys_id, v.rkey, v.action, "
 	    "coalesce(v.parent_id, 0) AS parent, (SELECT max(n.id) FROM "
 	    "ferry_version n WHERE n.entity = v.entity AND n.sys_id = "
 	    "v.sys_id) AS latest FROM ferry_version v WHERE v.import_id = $1 "
@@ -462,7 +462,8 @@ int ferry_pg__import_touched_batch(ferry_db *db, int64_t id,
 		t->parent_vendor = (int)ferry_pg__int(res, row, 9);
 		ferry_pg__copy(t->parent_hash, sizeof(t->parent_hash), res,
 			row, 10);
-		t->item = ferry_pg__int(res, row, 11);
+		ferry_pg__copy(t->hash, sizeof(t->hash), res, row, 11);
+		t->item = ferry_pg__int(res, row, 12);
 		if (ferry_str_failed(&t->parent_payload) ||
 		    ferry_str_failed(&t->parent_action)) {
 			PQclear(res);

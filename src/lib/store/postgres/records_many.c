@@ -1,7 +1,8 @@
 /*
  * records_many.c - the PostgreSQL store's set-wise record operations for
- * bulk loads: what many records' sys_ids hold, and new records written a
- * batch at a time.  Each is a few statements over array parameters
+ * bulk work: what many records' sys_ids hold, new records written a batch
+ * at a time (a load), and changes to existing records a batch at a time
+ * (a back out's restores).  Each is a few statements over array parameters
  * (unnest), whatever the number of records, where the one-record
  * operations cost a round trip to the server each.
  *
@@ -13,7 +14,9 @@
 #include "sqltext.h"
 
 #include "alloc.h"
+#include "../errors.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 int ferry_pg__record_presence(ferry_db *db, const char *entity,
@@ -152,12 +155,12 @@ static void rows_from(ferry_str *sql, int first, size_t n,
 	ferry_str_puts(sql, "o)");
 }
 
-/* The version columns, $2..$13 after the entity in $1. */
-#define VERSION_COLUMNS 12
+/* The version columns, $2..$15 after the entity in $1. */
+#define VERSION_COLUMNS 14
 
 static const char *const version_types[VERSION_COLUMNS] = { "text", "text",
 	"text", "text", "text", "text", "bigint", "text", "text", "bigint",
-	"text", "bigint" };
+	"text", "bigint", "text", "bigint" };
 
 /* Insert the versions; ids[i] receives rows[i]'s. */
 static int insert_versions(ferry_db *db, const char *entity,
@@ -188,6 +191,8 @@ static int insert_versions(ferry_db *db, const char *entity,
 		put_text(&c, 9, ferry_pg__num(&num, v->pack_id));
 		put_text(&c, 10, v->source);
 		put_text(&c, 11, ferry_pg__num(&num, v->import_id));
+		put_text(&c, 12, v->parent);
+		put_text(&c, 13, ferry_pg__num(&num, v->parent_id));
 	}
 	if ((error = columns_done(db, &c)) < 0)
 		goto done;
@@ -196,7 +201,8 @@ static int insert_versions(ferry_db *db, const char *entity,
 	ferry_str_puts(&sql, "WITH ins AS (INSERT INTO ferry_version (entity, "
 		"sys_id, rkey, action, hash, parent, parent_id, payload, "
 		"policy, vendor, author, at, pack_id, source, import_id) "
-		"SELECT $1::text, c1, c2, c3, c4, NULL, NULL, c5, c6, c7, c8, "
+		"SELECT $1::text, c1, c2, c3, c4, c13, nullif(c14, 0), c5, c6, "
+		"c7, c8, "
 		"c9, nullif(c10, 0), c11, nullif(c12, 0) FROM ");
 	rows_from(&sql, 2, VERSION_COLUMNS, version_types);
 	ferry_str_puts(&sql, " ORDER BY o RETURNING id, sys_id) SELECT id, "
@@ -265,40 +271,59 @@ done:
 /* The system columns of a new row: $1.. in this order. */
 #define ROW_SYS 6
 
+/*
+ * The row columns of rows, in this order: sys_id, the change's time and
+ * user, policy, vendor, version hash, then every field of fs; types[]
+ * their SQL types.  0, or an error with nothing left to dispose.
+ */
+static int row_columns(ferry_db *db, const ferry_fieldset *fs,
+	const ferry_record_new *rows, size_t n, columns *c,
+	const char ***types)
+{
+	ferry_pg_num num;
+	size_t i, j, ncol = ROW_SYS + fs->n;
+	int error;
+
+	if ((error = columns_new(db, c, ncol)) < 0)
+		return error;
+	if ((*types = ferry__calloc(ncol, sizeof(**types))) == NULL) {
+		columns_dispose(c);
+		return ferry__oom(db);
+	}
+	for (j = 0; j < ncol; j++)
+		(*types)[j] = j == 4 ? "bigint" : "text";
+	for (i = 0; i < n; i++) {
+		const ferry_record_new *r = &rows[i];
+
+		put_text(c, 0, r->version.sys_id);
+		put_text(c, 1, r->audit.at);
+		put_text(c, 2, r->audit.user);
+		put_text(c, 3, ferry_policy_name(r->policy));
+		put_text(c, 4, ferry_pg__num(&num, r->version.vendor ? 1 :
+			0));
+		put_text(c, 5, r->version.hash);
+		for (j = 0; j < fs->n; j++)
+			put_value(c, ROW_SYS + j, &r->values[j]);
+	}
+	if ((error = columns_done(db, c)) < 0) {
+		ferry__free(*types);
+		columns_dispose(c);
+	}
+	return error;
+}
+
 /* Insert the entity rows. */
 static int insert_rows(ferry_db *db, const char *entity,
 	const ferry_fieldset *fs, const ferry_record_new *rows, size_t n)
 {
 	ferry_str sql = FERRY_STR_INIT;
-	const char **types = NULL;
-	ferry_pg_num num;
+	const char **types;
 	columns c;
-	size_t i, j, ncol = ROW_SYS + fs->n;
+	size_t j, ncol = ROW_SYS + fs->n;
 	int error;
 
-	if ((error = columns_new(db, &c, ncol)) < 0)
+	if ((error = row_columns(db, fs, rows, n, &c, &types)) < 0)
 		return error;
-	if ((types = ferry__calloc(ncol, sizeof(*types))) == NULL) {
-		error = ferry__oom(db);
-		goto done;
-	}
-	for (j = 0; j < ncol; j++)
-		types[j] = j == 4 ? "bigint" : "text";
-	for (i = 0; i < n; i++) {
-		const ferry_record_new *r = &rows[i];
-
-		put_text(&c, 0, r->version.sys_id);
-		put_text(&c, 1, r->audit.at);
-		put_text(&c, 2, r->audit.user);
-		put_text(&c, 3, ferry_policy_name(r->policy));
-		put_text(&c, 4, ferry_pg__num(&num, r->version.vendor ? 1 :
-			0));
-		put_text(&c, 5, r->version.hash);
-		for (j = 0; j < fs->n; j++)
-			put_value(&c, ROW_SYS + j, &r->values[j]);
-	}
-	if ((error = columns_done(db, &c)) < 0)
-		goto done;
 	ferry_str_puts(&sql, "INSERT INTO ");
 	ferry_pg__table(&sql, entity);
 	ferry_str_puts(&sql, " (sys_id, sys_created_at, sys_created_by, "
@@ -316,9 +341,64 @@ static int insert_rows(ferry_db *db, const char *entity,
 	ferry_str_puts(&sql, " ORDER BY o");
 	error = ferry_pg__query_str(db, &sql, (int)ncol, c.params, NULL,
 		"inserting records");
-done:
 	ferry__free(types);
 	columns_dispose(&c);
+	return error;
+}
+
+/* Update the entity rows: every field, and the system columns a change
+ * sets (record_update).  Each row must be there. */
+static int update_rows(ferry_db *db, const char *entity,
+	const ferry_fieldset *fs, const ferry_record_new *rows, size_t n)
+{
+	ferry_str sql = FERRY_STR_INIT;
+	PGresult *res = NULL;
+	const char **types;
+	columns c;
+	size_t j, updated, ncol = ROW_SYS + fs->n;
+	int error;
+
+	if ((error = row_columns(db, fs, rows, n, &c, &types)) < 0)
+		return error;
+	ferry_str_puts(&sql, "UPDATE ");
+	ferry_pg__table(&sql, entity);
+	ferry_str_puts(&sql, " t SET sys_updated_at = u.c2, sys_updated_by = "
+		"u.c3, sys_policy = u.c4, sys_vendor = u.c5, sys_version = "
+		"u.c6");
+	for (j = 0; j < fs->n; j++) {
+		ferry_str_puts(&sql, ", ");
+		ferry_pg__ident(&sql, fs->fields[j].name);
+		ferry_str_printf(&sql, " = u.c%zu", ROW_SYS + j + 1);
+	}
+	ferry_str_puts(&sql, " FROM ");
+	rows_from(&sql, 1, ncol, types);
+	ferry_str_puts(&sql, " WHERE t.sys_id = u.c1");
+	if ((error = ferry_pg__query_str(db, &sql, (int)ncol, c.params, &res,
+	    "updating records")) == 0) {
+		updated = strtoull(PQcmdTuples(res), NULL, 10);
+		PQclear(res);
+		if (updated != n)
+			error = ferry_store__rows_missing(db, entity,
+				n - updated);
+	}
+	ferry__free(types);
+	columns_dispose(&c);
+	return error;
+}
+
+int ferry_pg__record_update_many(ferry_db *db, const char *entity,
+	const ferry_fieldset *fs, const ferry_record_new *rows, size_t n)
+{
+	int64_t *ids;
+	int error;
+
+	if (n == 0)
+		return 0;
+	if ((ids = ferry__calloc(n, sizeof(*ids))) == NULL)
+		return ferry__oom(db);
+	if ((error = insert_versions(db, entity, rows, n, ids)) == 0)
+		error = update_rows(db, entity, fs, rows, n);
+	ferry__free(ids);
 	return error;
 }
 

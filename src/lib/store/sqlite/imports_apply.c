@@ -324,17 +324,17 @@ int ferry_sqlite__import_outcomes_each(ferry_db *db, int64_t id, int what,
  */
 static const char touched_sql[] = "SELECT x.id, x.entity, x.sys_id, "
 	"x.action, x.latest, x.parent, b.action, b.payload, b.policy, "
-	"b.vendor, b.hash, CASE WHEN x.latest <> x.id OR x.entity IN "
-	"('sys_entity', 'sys_field') THEN coalesce((SELECT i.item FROM "
+	"b.vendor, b.hash, x.hash, CASE WHEN x.latest <> x.id OR x.entity "
+	"IN ('sys_entity', 'sys_field') THEN coalesce((SELECT i.item FROM "
 	"ferry_import_item i WHERE i.import_id = ?1 AND i.t = 'record' AND "
 	"i.entity = x.entity AND i.sys_id = x.sys_id), (SELECT i.item FROM "
 	"ferry_import_item i JOIN ferry_import_plan p ON p.import_id = "
 	"i.import_id AND p.item = i.item WHERE i.import_id = ?1 AND i.t = "
 	"'record' AND i.entity = x.entity AND (p.target_id = x.sys_id OR "
 	"i.rkey = x.rkey) LIMIT 1), 0) ELSE 0 END FROM (SELECT v.id, "
-	"v.entity, v.sys_id, v.rkey, v.action, coalesce(v.parent_id, 0) AS "
-	"parent, (SELECT max(n.id) FROM ferry_version n WHERE n.entity = "
-	"v.entity AND n.sys_id = v.sys_id) AS latest FROM ferry_version v "
+	"v.hash, v.entity, v.sys_id, v.rkey, v.action, coalesce(v.parent_id, "
+	"0) AS parent, (SELECT max(n.id) FROM ferry_version n WHERE n.entity "
+	"= v.entity AND n.sys_id = v.sys_id) AS latest FROM ferry_version v "
 	"WHERE v.import_id = ?1 AND v.source = 'import' AND v.id > ?2 ORDER "
 	"BY v.id LIMIT ?3) x LEFT JOIN ferry_version b ON b.id = x.parent "
 	"ORDER BY x.id";
@@ -373,7 +373,8 @@ int ferry_sqlite__import_touched_batch(ferry_db *db, int64_t id,
 			st, 8);
 		t->parent_vendor = sqlite3_column_int(st, 9);
 		ferry_sq__copy(t->parent_hash, sizeof(t->parent_hash), st, 10);
-		t->item = sqlite3_column_int64(st, 11);
+		ferry_sq__copy(t->hash, sizeof(t->hash), st, 11);
+		t->item = sqlite3_column_int64(st, 12);
 		if (ferry_str_failed(&t->parent_payload) ||
 		    ferry_str_failed(&t->parent_action)) {
 			ferry_sq__reset(st);
