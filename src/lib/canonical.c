@@ -7,7 +7,6 @@
 #include "text.h"
 
 #include <jansson.h>
-#include <stdlib.h>
 #include <string.h>
 
 int ferry_canon__begin(ferry_canon_iter *it, const char *text, size_t len)
@@ -289,13 +288,18 @@ static int hex_digit(char c)
  * jansson). */
 static json_t *canon_string(const char *p, size_t len)
 {
-	const char *bs = memchr(p, '\\', len);
 	char *buf, *o;
 	size_t i;
 	json_t *j;
-	int hi, lo;
+	int hi, lo, escaped = 0;
 
-	if (!bs)
+	/* A raw control character is not JSON, which jansson says too. */
+	for (i = 0; i < len; i++) {
+		if ((unsigned char)p[i] < 0x20)
+			return NULL;
+		escaped |= p[i] == '\\';
+	}
+	if (!escaped)
 		return json_stringn(p, len);
 	if ((buf = ferry__malloc(len ? len : 1)) == NULL)
 		return NULL;
@@ -316,10 +320,11 @@ static json_t *canon_string(const char *p, size_t len)
 		case 'b': *o++ = '\b'; break;
 		case 'f': *o++ = '\f'; break;
 		case 'u':
-			/* only \u00XX, for the other control characters */
+			/* only \u00XX, for the other control characters;
+			 * not NUL, which a payload may not hold */
 			if (i + 4 >= len || p[i + 1] != '0' || p[i + 2] != '0' ||
 			    (hi = hex_digit(p[i + 3])) < 0 || hi > 1 ||
-			    (lo = hex_digit(p[i + 4])) < 0)
+			    (lo = hex_digit(p[i + 4])) < 0 || hi + lo == 0)
 				goto other;
 			*o++ = (char)(hi * 16 + lo);
 			i += 4;
@@ -349,6 +354,17 @@ static int small_integer(const char *p, size_t len)
 	return 1;
 }
 
+/* The value of len bytes small_integer() accepted. */
+static json_int_t integer_of(const char *p, size_t len)
+{
+	json_int_t v = 0;
+	size_t i = p[0] == '-';
+
+	for (; i < len; i++)
+		v = v * 10 + (p[i] - '0');
+	return p[0] == '-' ? -v : v;
+}
+
 json_t *ferry_canon__json(const char *value, size_t len)
 {
 	json_t *j;
@@ -365,7 +381,7 @@ json_t *ferry_canon__json(const char *value, size_t len)
 	    (j = canon_string(value + 1, len - 2)) != NULL)
 		return j;
 	if (small_integer(value, len))
-		return json_integer(strtoll(value, NULL, 10));
+		return json_integer(integer_of(value, len));
 	return json_loadb(value, len, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES,
 		NULL);
 }

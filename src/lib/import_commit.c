@@ -73,8 +73,21 @@ static int remember(ferry_db *db, char **after, const char *sys_id)
 /*
  * When a write left a record with exactly the package's content, the
  * record takes the package's version id (the write path hashed it with
- * its own action, which may differ from the source's).
+ * its own action, which may differ from the source's).  version and
+ * payload are what the record holds now.
  */
+static int adopt_written(commit_state *s, const ferry_import_item *it,
+	const char *entity, const char *sys_id, const char *version,
+	const char *payload)
+{
+	if (!strcmp(version, it->version) || strcmp(payload, it->payload))
+		return 0;
+	return ferry_store__import_adopt(s->db, entity, sys_id, version,
+		it->version);
+}
+
+/* adopt_written() for a record written elsewhere (the catalog's write
+ * path): what it holds is read back. */
 static int adopt(commit_state *s, const ferry_import_item *it,
 	const char *entity, const char *sys_id)
 {
@@ -104,9 +117,8 @@ static int adopt(commit_state *s, const ferry_import_item *it,
 		error = nomem(s->db);
 		goto done;
 	}
-	if (!strcmp(payload.ptr, it->payload))
-		error = ferry_store__import_adopt(s->db, entity, sys_id,
-			meta.version, it->version);
+	error = adopt_written(s, it, entity, sys_id, meta.version,
+		payload.ptr);
 done:
 	if (values)
 		ferry_values_dispose(values, fs.n);
@@ -425,6 +437,7 @@ static int write_item(commit_state *s, const ferry_import_item *it,
 	int hand = it->resolution && !strcmp(it->resolution, "merge");
 	ferry_value *values = NULL;
 	ferry_str before = FERRY_STR_INIT, after = FERRY_STR_INIT;
+	char written[FERRY_HASH_HEX];
 	int *set = NULL, error, i;
 	json_t *src = NULL, *fields = NULL, *val;
 	const char *key;
@@ -483,24 +496,24 @@ static int write_item(commit_state *s, const ferry_import_item *it,
 	if (!strcmp(it->act, "merge") && it->target_policy)
 		policy = stronger(policy, hand ? stronger(it->target_policy,
 			"changed") : it->target_policy);
-	if (!is_insert) {
-		/* Writing what is there already is no change: no version. */
-		ferry_type__payload(&after, fs, values);
-		if (ferry_str_failed(&before) || ferry_str_failed(&after)) {
-			error = nomem(s->db);
-			goto done;
-		}
-		if (!strcmp(before.ptr, after.ptr)) {
-			error = ferry_store__import_outcome(s->db, s->id,
-				it->item, "skipped", "no change");
-			goto done;
-		}
+	/* What the write path will store (the same call builds it). */
+	ferry_type__payload(&after, fs, values);
+	if (ferry_str_failed(&before) || ferry_str_failed(&after)) {
+		error = nomem(s->db);
+		goto done;
+	}
+	/* Writing what is there already is no change: no version. */
+	if (!is_insert && !strcmp(before.ptr, after.ptr)) {
+		error = ferry_store__import_outcome(s->db, s->id, it->item,
+			"skipped", "no change");
+		goto done;
 	}
 	write_opts(s, it, policy, &o);
 	if ((error = ferry__record_write(s->db, it->entity, fs, target,
 	    is_insert ? FERRY_ACTION_INSERT : FERRY_ACTION_UPDATE, values,
-	    set, &o, NULL)) < 0 ||
-	    (error = adopt(s, it, it->entity, target)) < 0)
+	    set, &o, written)) < 0 ||
+	    (error = adopt_written(s, it, it->entity, target, written,
+	    after.ptr)) < 0)
 		goto done;
 	outcome = is_insert ? "inserted" : !strcmp(it->act, "merge") ?
 		"merged" : "updated";

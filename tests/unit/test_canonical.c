@@ -178,6 +178,22 @@ static void test_canonical_value__scalars_as_jansson_reads_them(void **state)
 	expect_decoded("{\"a\":{\"b\":[true]}}");
 }
 
+static void test_canonical_value__only_its_own_bytes(void **state)
+{
+	json_t *j;
+
+	(void)state;
+	/* a member's value is its len bytes, whatever follows them */
+	j = ferry_canon__json("-12345", 3);
+	assert_non_null(j);
+	assert_int_equal(json_integer_value(j), -12);
+	json_decref(j);
+	j = ferry_canon__json("\"ab\"cd", 4);
+	assert_non_null(j);
+	assert_string_equal(json_string_value(j), "ab");
+	json_decref(j);
+}
+
 static void test_canonical_value__every_escape_ferry_writes(void **state)
 {
 	ferry_str text = FERRY_STR_INIT;
@@ -202,9 +218,11 @@ static void test_canonical_value__every_escape_ferry_writes(void **state)
 
 static void test_canonical_value__malformed_is_null(void **state)
 {
+	/* NUL, escaped or raw, and raw control characters: jansson (as a
+	 * payload is parsed elsewhere) refuses them too */
 	static const char *const bad[] = { "", "nul", "\"abc", "\"a\\x\"",
 		"\"\\u00zz\"", "01", "1.", "-", "{\"a\":}", "\"\xff\"",
-		"[1,2" };
+		"[1,2", "\"a\\u0000b\"", "\"a\x01b\"", "\"tab\there\"" };
 	size_t i;
 
 	(void)state;
@@ -229,6 +247,7 @@ int main(void)
 		cmocka_unit_test(test_canonical_members__all_match),
 		cmocka_unit_test(test_canonical_members__one_differs),
 		cmocka_unit_test(test_canonical_value__scalars_as_jansson_reads_them),
+		cmocka_unit_test(test_canonical_value__only_its_own_bytes),
 		cmocka_unit_test(test_canonical_value__every_escape_ferry_writes),
 		cmocka_unit_test(test_canonical_value__malformed_is_null),
 	};
