@@ -113,6 +113,23 @@ int ferry__capture(ferry_db *db, const char *entity, const char *sys_id,
 }
 
 /*
+ * The hash of a version: the very same content as an earlier version's
+ * (same_payload, back out puts it back) is that version, whose hash is
+ * same_version; anything else is hashed.
+ */
+static void version_hash(char hash[FERRY_HASH_HEX], const char *entity,
+	const char *rkey, ferry_action action, const ferry_str *payload,
+	const char *same_payload, const char *same_version)
+{
+	if (same_version && same_payload &&
+	    !strcmp(payload->ptr, same_payload))
+		snprintf(hash, FERRY_HASH_HEX, "%s", same_version);
+	else
+		ferry__version_hash(hash, entity, rkey,
+			ferry_action_name(action), payload->ptr, payload->size);
+}
+
+/*
  * The local rules: a new record is open, a local change makes it
  * changed, a protected one stays protected (imports bring their own).
  * had is the record's policy before the write (open for a new one).
@@ -208,12 +225,8 @@ int ferry__record_write(ferry_db *db, const char *entity,
 		error = ferry__oom(db);
 		goto done;
 	}
-	if (o->same_version && o->same_payload &&
-	    !strcmp(payload.ptr, o->same_payload))
-		snprintf(hash, sizeof(hash), "%s", o->same_version);
-	else
-		ferry__version_hash(hash, entity, rkey.ptr,
-			ferry_action_name(action), payload.ptr, payload.size);
+	version_hash(hash, entity, rkey.ptr, action, &payload,
+		o->same_payload, o->same_version);
 	error = ferry_store__version_latest(db, entity, sys_id, &parent);
 	if (error < 0 && error != FERRY_ENOTFOUND)
 		goto done;
@@ -264,33 +277,62 @@ done:
 	return error;
 }
 
-/* The parts of a new record's insert version that are its own. */
+/* What a batch write builds for one record: its row and version point
+ * into these. */
 typedef struct {
 	ferry_str payload, rkey;
 	char hash[FERRY_HASH_HEX];
 	char now[FERRY_ISO_LEN];
-} insert_parts;
+} batch_parts;
 
-/* A batch write's payload and key of one record (p->hash and p->now are
- * the caller's to fill). */
-static int batch_parts(ferry_db *db, insert_parts *p, const char *entity,
-	const ferry_fieldset *fs, const ferry_value *values,
-	const char *sys_id)
+typedef struct {
+	ferry_record_new *rows;
+	batch_parts *parts;
+	size_t n;
+} batch;
+
+static int batch_new(ferry_db *db, batch *b, size_t n)
 {
+	b->n = n;
+	b->rows = ferry__calloc(n, sizeof(*b->rows));
+	b->parts = ferry__calloc(n, sizeof(*b->parts));
+	return b->rows && b->parts ? 0 : ferry__oom(db);
+}
+
+static void batch_dispose(batch *b)
+{
+	size_t i;
+
+	for (i = 0; b->parts && i < b->n; i++) {
+		ferry_str_dispose(&b->parts[i].payload);
+		ferry_str_dispose(&b->parts[i].rkey);
+	}
+	ferry__free(b->parts);
+	ferry__free(b->rows);
+}
+
+/*
+ * Row i of a batch: the record's payload, key and hash built as
+ * ferry__record_write() builds them, its version (no parent, no pack:
+ * the caller's to set) and its row.
+ */
+static int batch_row(ferry_db *db, batch *b, size_t i, const char *entity,
+	const ferry_fieldset *fs, const char *sys_id, ferry_action action,
+	const ferry_value *values, ferry_policy policy, int vendor,
+	const ferry_write_opts *o, const char *same_payload,
+	const char *same_version)
+{
+	batch_parts *p = &b->parts[i];
+	ferry_record_new *r = &b->rows[i];
+	ferry_version_row *v = &r->version;
+
 	ferry_type__payload(&p->payload, fs, values);
 	ferry__record_key(&p->rkey, entity, fs, values, sys_id);
 	if (ferry_str_failed(&p->payload) || ferry_str_failed(&p->rkey))
 		return ferry__oom(db);
+	version_hash(p->hash, entity, p->rkey.ptr, action, &p->payload,
+		same_payload, same_version);
 	ferry__now_iso(db, p->now);
-	return 0;
-}
-
-/* The version row a batch write stores for one record, from its parts. */
-static void batch_version(ferry_db *db, ferry_version_row *v,
-	const insert_parts *p, const char *entity, const char *sys_id,
-	ferry_action action, ferry_policy policy, int vendor,
-	const ferry_write_opts *o)
-{
 	v->entity = entity;
 	v->sys_id = sys_id;
 	v->rkey = p->rkey.ptr;
@@ -303,61 +345,39 @@ static void batch_version(ferry_db *db, ferry_version_row *v,
 	v->at = p->now;
 	v->source = o->source;
 	v->import_id = o->import_id;
-}
-
-static void batch_parts_dispose(insert_parts *parts, size_t n)
-{
-	size_t i;
-
-	for (i = 0; parts && i < n; i++) {
-		ferry_str_dispose(&parts[i].payload);
-		ferry_str_dispose(&parts[i].rkey);
-	}
-	ferry__free(parts);
+	r->values = values;
+	r->policy = policy;
+	r->audit.user = db->user;
+	r->audit.at = p->now;
+	return 0;
 }
 
 int ferry__record_insert_many(ferry_db *db, const char *entity,
 	const ferry_fieldset *fs, const char *const *sys_ids,
 	ferry_value *const *values, size_t n, const ferry_write_opts *o)
 {
-	ferry_record_new *rows;
-	insert_parts *parts;
 	ferry_policy policy = write_policy(o, 1, FERRY_POLICY_OPEN);
 	int64_t pack_id = 0;
+	batch b;
 	size_t i;
-	int error = 0;
+	int error;
 
 	if (n == 0)
 		return 0;
 	if ((error = ferry__actor(db)) < 0 ||
 	    (o->capture && (error = capture_pack(db, &pack_id)) < 0))
 		return error;
-	rows = ferry__calloc(n, sizeof(*rows));
-	parts = ferry__calloc(n, sizeof(*parts));
-	if (!rows || !parts)
-		error = ferry__oom(db);
+	error = batch_new(db, &b, n);
 	for (i = 0; i < n && !error; i++) {
-		insert_parts *p = &parts[i];
-
-		if ((error = batch_parts(db, p, entity, fs, values[i],
-		    sys_ids[i])) < 0)
-			break;
-		ferry__version_hash(p->hash, entity, p->rkey.ptr, "insert",
-			p->payload.ptr, p->payload.size);
-		batch_version(db, &rows[i].version, p, entity, sys_ids[i],
-			FERRY_ACTION_INSERT, policy, o->vendor >= 0 ?
-			o->vendor : 0, o);
-		rows[i].version.pack_id = pack_id;
-		rows[i].values = values[i];
-		rows[i].policy = policy;
-		rows[i].audit.user = db->user;
-		rows[i].audit.at = p->now;
+		error = batch_row(db, &b, i, entity, fs, sys_ids[i],
+			FERRY_ACTION_INSERT, values[i], policy, o->vendor >= 0 ?
+			o->vendor : 0, o, NULL, NULL);
+		b.rows[i].version.pack_id = pack_id;
 	}
 	if (error == 0)
-		error = ferry_store__record_insert_many(db, entity, fs, rows,
+		error = ferry_store__record_insert_many(db, entity, fs, b.rows,
 			n);
-	batch_parts_dispose(parts, n);
-	ferry__free(rows);
+	batch_dispose(&b);
 	return error;
 }
 
@@ -365,10 +385,9 @@ int ferry__record_update_many(ferry_db *db, const char *entity,
 	const ferry_fieldset *fs, const ferry_record_change *c, size_t n,
 	const ferry_write_opts *o)
 {
-	ferry_record_new *rows;
-	insert_parts *parts;
+	batch b;
 	size_t i;
-	int error = 0;
+	int error;
 
 	if (n == 0)
 		return 0;
@@ -377,37 +396,17 @@ int ferry__record_update_many(ferry_db *db, const char *entity,
 			"of updates neither captures nor checks protection");
 	if ((error = ferry__actor(db)) < 0)
 		return error;
-	rows = ferry__calloc(n, sizeof(*rows));
-	parts = ferry__calloc(n, sizeof(*parts));
-	if (!rows || !parts)
-		error = ferry__oom(db);
+	error = batch_new(db, &b, n);
 	for (i = 0; i < n && !error; i++) {
-		insert_parts *p = &parts[i];
-
-		if ((error = batch_parts(db, p, entity, fs, c[i].values,
-		    c[i].sys_id)) < 0)
-			break;
-		/* as ferry__record_write() decides it */
-		if (c[i].same_version && c[i].same_payload &&
-		    !strcmp(p->payload.ptr, c[i].same_payload))
-			snprintf(p->hash, sizeof(p->hash), "%s",
-				c[i].same_version);
-		else
-			ferry__version_hash(p->hash, entity, p->rkey.ptr,
-				"update", p->payload.ptr, p->payload.size);
-		batch_version(db, &rows[i].version, p, entity, c[i].sys_id,
-			FERRY_ACTION_UPDATE, c[i].policy, c[i].vendor, o);
-		rows[i].version.parent = c[i].parent_hash;
-		rows[i].version.parent_id = c[i].parent_id;
-		rows[i].values = c[i].values;
-		rows[i].policy = c[i].policy;
-		rows[i].audit.user = db->user;
-		rows[i].audit.at = p->now;
+		error = batch_row(db, &b, i, entity, fs, c[i].sys_id,
+			FERRY_ACTION_UPDATE, c[i].values, c[i].policy,
+			c[i].vendor, o, c[i].same_payload, c[i].same_version);
+		b.rows[i].version.parent = c[i].parent_hash;
+		b.rows[i].version.parent_id = c[i].parent_id;
 	}
 	if (error == 0)
-		error = ferry_store__record_update_many(db, entity, fs, rows,
+		error = ferry_store__record_update_many(db, entity, fs, b.rows,
 			n);
-	batch_parts_dispose(parts, n);
-	ferry__free(rows);
+	batch_dispose(&b);
 	return error;
 }

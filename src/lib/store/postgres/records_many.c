@@ -162,7 +162,8 @@ static const char *const version_types[VERSION_COLUMNS] = { "text", "text",
 	"text", "text", "text", "text", "bigint", "text", "text", "bigint",
 	"text", "bigint", "text", "bigint" };
 
-/* Insert the versions; ids[i] receives rows[i]'s. */
+/* Insert the versions; ids[i] receives rows[i]'s, when ids is not
+ * NULL. */
 static int insert_versions(ferry_db *db, const char *entity,
 	const ferry_record_new *rows, size_t n, int64_t *ids)
 {
@@ -217,7 +218,7 @@ static int insert_versions(ferry_db *db, const char *entity,
 			error = ferry__error(db, FERRY_ERROR, "writing versions: "
 				"the server handed back %d ids for %zu rows, "
 				"out of order", PQntuples(res), n);
-		else
+		else if (ids)
 			ids[i] = ferry_pg__int(res, (int)i, 0);
 	}
 	PQclear(res);
@@ -389,16 +390,12 @@ static int update_rows(ferry_db *db, const char *entity,
 int ferry_pg__record_update_many(ferry_db *db, const char *entity,
 	const ferry_fieldset *fs, const ferry_record_new *rows, size_t n)
 {
-	int64_t *ids;
 	int error;
 
 	if (n == 0)
 		return 0;
-	if ((ids = ferry__calloc(n, sizeof(*ids))) == NULL)
-		return ferry__oom(db);
-	if ((error = insert_versions(db, entity, rows, n, ids)) == 0)
+	if ((error = insert_versions(db, entity, rows, n, NULL)) == 0)
 		error = update_rows(db, entity, fs, rows, n);
-	ferry__free(ids);
 	return error;
 }
 

@@ -150,27 +150,6 @@ int ferry_sqlite__record_insert(ferry_db *db, const char *entity,
 	return ferry_sq__done(db, st, "inserting a record");
 }
 
-/* pack_capture() of a new record's first version: no base, so no base
- * hash and no old values to read (as the PostgreSQL store's batch). */
-static int capture_new(ferry_db *db, int64_t pack_id, const char *entity,
-	const char *sys_id, int64_t version_id)
-{
-	sqlite3_stmt *st;
-	int error;
-
-	if ((error = ferry_sq__prepare(db, "INSERT INTO ferry_pack_item "
-	    "(pack_id, entity, sys_id, version_id, base_id, base, old) VALUES "
-	    "(?1, ?2, ?3, ?4, NULL, NULL, NULL) ON CONFLICT (pack_id, entity, "
-	    "sys_id) DO UPDATE SET version_id = excluded.version_id, old = "
-	    "NULL", &st)) < 0)
-		return error;
-	sqlite3_bind_int64(st, 1, pack_id);
-	sqlite3_bind_text(st, 2, entity, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, sys_id, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 4, version_id);
-	return ferry_sq__done(db, st, "capturing a version");
-}
-
 /* The writes of each record in turn: batching them into multi-row
  * statements gained nothing on SQLite (docs/performance.md). */
 int ferry_sqlite__record_insert_many(ferry_db *db, const char *entity,
@@ -185,8 +164,8 @@ int ferry_sqlite__record_insert_many(ferry_db *db, const char *entity,
 		v = &rows[i].version;
 		if ((error = ferry_sqlite__version_insert(db, v, &id)) < 0)
 			break;
-		if (v->pack_id && (error = capture_new(db, v->pack_id,
-		    entity, v->sys_id, id)) < 0)
+		if (v->pack_id && (error = ferry_sqlite__pack_capture(db,
+		    v->pack_id, entity, v->sys_id, id, 0)) < 0)
 			break;
 		error = ferry_sqlite__record_insert(db, entity, fs,
 			rows[i].values, v->sys_id, rows[i].policy, v->vendor,
