@@ -80,11 +80,14 @@ static int connect_error(ferry_db *db, PGconn *conn, const char *where)
 /* The session's settings: the instance's schema first on the path. */
 static int session(ferry_db *db)
 {
-	/* No JIT: ferry's statements are many and short, and compiling
-	 * one cost more than running it (seen on the plan's statements). */
+	/* No JIT and no parallel workers: ferry's statements are many and
+	 * short, an entity's items at a time, and compiling one, or
+	 * starting a worker for it, cost more than running it (seen on the
+	 * plan's statements: a worker's start 20-30 ms a statement). */
 	return ferry_pg__exec(db, "SET search_path = " PG_SCHEMA ", pg_catalog;"
 		"SET lock_timeout = '5s';"
 		"SET jit = off;"
+		"SET max_parallel_workers_per_gather = 0;"
 		"SET client_min_messages = warning");
 }
 

@@ -193,16 +193,20 @@ int ferry_pg__import_fast(ferry_db *db, const ferry_import_write *w,
 	*done = 0;
 	fast_params_init(&p, w, entity);
 	/* Candidates: inserts, and updates when every target field is the
-	 * package's; not hand-merged ones. */
+	 * package's; not hand-merged ones.  Found through the entity's
+	 * items, each plan row looked up by key, and marked by key (an
+	 * array): joined the other way round, the planner scanned the
+	 * import's whole plan twice for every entity. */
 	ferry_str_printf(&sql, "UPDATE ferry_import_plan SET fast = 1 WHERE "
-		"import_id = $1 AND item IN (SELECT i.item FROM "
-		"ferry_import_item i JOIN ferry_import_plan p ON p.import_id = "
-		"i.import_id AND p.item = i.item LEFT JOIN "
+		"import_id = $1 AND item = ANY (ARRAY(SELECT i.item FROM "
+		"ferry_import_item i CROSS JOIN LATERAL (SELECT p.act, "
+		"p.target_version FROM ferry_import_plan p WHERE p.import_id = "
+		"i.import_id AND p.item = i.item OFFSET 0) p LEFT JOIN "
 		"ferry_import_resolution r ON r.import_id = i.import_id AND "
 		"r.item = i.item" PG_STAGED("i", "s") " WHERE i.import_id = $1 "
 		"AND i.t = 'record' AND i.entity = $2 AND r.resolution IS "
 		"DISTINCT FROM 'merge' AND "
-		"r.whole IS DISTINCT FROM 1 AND (p.act = 'insert'%s))",
+		"r.whole IS DISTINCT FROM 1 AND (p.act = 'insert'%s)))",
 		updates ? " OR (p.act = 'update' AND i.action <> 'delete' AND "
 		"p.target_version IS DISTINCT FROM s.version)" : "");
 	if ((error = ferry_pg_plan__run(db, &sql, 2, p.params, &n,

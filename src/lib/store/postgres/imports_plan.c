@@ -596,14 +596,25 @@ static void ref_exists(ferry_str *sql, const char *ref_entity, const char *v,
 	ferry_str_putc(sql, ')');
 }
 
-/* The items of entity whose field the check applies to: planned to be
+/*
+ * The items of entity whose field the check applies to: planned to be
  * written, and for a merge only when the package changes the field or
- * the merge is accepted whole (it then writes every field). */
+ * the merge is accepted whole (it then writes every field).  Each item's
+ * plan row is looked up by key (OFFSET 0 keeps the planner from hashing
+ * the import's whole plan for every field of every entity), and the
+ * field's member is rv.j (NULL when absent), the payload parsed once a
+ * row: each -> on a json text parses all of it again.
+ */
 static void field_items(ferry_str *sql, const char *field)
 {
-	ferry_str_puts(sql, " FROM ferry_import_item i JOIN ferry_import_plan "
-		"p ON p.import_id = i.import_id AND p.item = i.item"
-		PG_STAGED("i", "sv") " WHERE i.import_id = $1 AND i.t = "
+	ferry_str_puts(sql, " FROM ferry_import_item i CROSS JOIN LATERAL "
+		"(SELECT p.decision FROM ferry_import_plan p WHERE p.import_id "
+		"= i.import_id AND p.item = i.item OFFSET 0) p"
+		PG_STAGED("i", "sv") " CROSS JOIN LATERAL (SELECT "
+		"sv.payload::json -> ");
+	ferry_pg_plan__literal(sql, field);
+	ferry_str_puts(sql, " AS j OFFSET 0) rv WHERE i.import_id = $1 AND "
+		"i.t = "
 		"'record' AND i.entity = $2 AND "
 		"p.decision IN ('insert', 'update', 'merge') AND (p.decision "
 		"<> 'merge' OR EXISTS (SELECT 1 FROM ferry_import_resolution "
@@ -623,16 +634,15 @@ static int type_refused(ferry_db *db, int64_t id, const char *entity,
 {
 	ferry_str sql = FERRY_STR_INIT;
 	ferry_pg_num n;
-	const char *params[] = { ferry_pg__num(&n, id), entity, field };
+	const char *params[] = { ferry_pg__num(&n, id), entity };
 	PGresult *res;
 	int error, row, fit;
 
-	ferry_str_puts(&sql, "SELECT i.item, " JTYPE("sv.payload::json -> "
-		"$3::text") ", sv.payload::json ->> $3::text");
+	ferry_str_puts(&sql, "SELECT i.item, " JTYPE("rv.j") ", rv.j #>> "
+		"'{}'");
 	field_items(&sql, field);
-	ferry_str_puts(&sql, " AND (sv.payload::json -> $3::text) IS NOT NULL "
-		"ORDER BY i.item");
-	if ((error = ferry_pg_plan__query(db, &sql, 3, params, &res,
+	ferry_str_puts(&sql, " AND rv.j IS NOT NULL ORDER BY i.item");
+	if ((error = ferry_pg_plan__query(db, &sql, 2, params, &res,
 	    "planning")) < 0)
 		goto done;
 	for (row = 0; row < PQntuples(res) && !error; row++) {
@@ -660,10 +670,8 @@ int ferry_pg__import_problems_field(ferry_db *db, int64_t id,
 	int error = 0, table;
 
 	ferry_pg_array_init(&refused);
-	/* The value as SQLite's ->> gives it, and as JSON. */
-	ferry_str_puts(&v, "(sv.payload::json ->> ");
-	ferry_pg_plan__literal(&v, field);
-	ferry_str_putc(&v, ')');
+	/* The value as SQLite's ->> gives it (field_items()). */
+	ferry_str_puts(&v, "(rv.j #>> '{}')");
 	ferry_str_puts(&sql, PROBLEM_INSERT "SELECT i.import_id, i.item, ");
 	switch (check) {
 	case FERRY_CHECK_MISSING:
@@ -682,9 +690,7 @@ int ferry_pg__import_problems_field(ferry_db *db, int64_t id,
 		ferry_str_puts(&sql, "'missing_reference', 'error', "
 			"'[[\"missing_reference\",' || " JQ("i.entity") " || "
 			"',' || " JQ("$3::text") " || ',' || " JQ("$4::text")
-			" || ',' || coalesce((sv.payload::json -> ");
-		ferry_pg_plan__literal(&sql, field);
-		ferry_str_puts(&sql, ")::text, 'null')");
+			" || ',' || coalesce(rv.j::text, 'null')");
 		break;
 	}
 	ferry_str_puts(&sql, " || ']]'");
