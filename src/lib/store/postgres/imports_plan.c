@@ -379,15 +379,18 @@ int ferry_pg__import_plan_records(ferry_db *db, int64_t id,
 		"t.sys_policy AS tpol, m.conflicts AS conflicts, m.same AS "
 		"same, ");
 	/* Already applied: every field the package declares holds the
-	 * package's value (a payload leaves out nulls). */
+	 * package's value (a payload leaves out nulls).  The payload's
+	 * members come from one json_each() a row, each as it is written:
+	 * a -> a field parsed the whole payload again for every field. */
 	ferry_str_puts(&sql, "CASE WHEN t.sys_id IS NOT NULL AND i.action <> "
 		"'delete' AND t.sys_version IS DISTINCT FROM sv.version THEN "
-		"(NOT EXISTS (SELECT 1 FROM ferry_import_field d WHERE "
+		"(NOT EXISTS (SELECT 1 FROM ferry_import_field d LEFT JOIN "
+		"json_each(sv.payload::json) e ON e.key = d.name WHERE "
 		"d.import_id = i.import_id AND d.scope = 0 AND d.entity = "
 		"i.entity AND ");
 	target_value(&sql, fs, "d.name");
-	ferry_str_puts(&sql, " IS DISTINCT FROM coalesce((sv.payload::json -> "
-		"d.name)::text, 'null')))::int ELSE 0 END AS applied FROM "
+	ferry_str_puts(&sql, " IS DISTINCT FROM coalesce(e.value::text, "
+		"'null')))::int ELSE 0 END AS applied FROM "
 		"ferry_import_item i" PG_STAGED("i", "sv"));
 	target_join(&sql, entity, by_name, "LEFT JOIN");
 	ferry_str_puts(&sql, " LEFT JOIN m ON m.item = i.item");
