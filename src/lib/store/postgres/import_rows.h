@@ -18,6 +18,18 @@
  * alias i to its staged row s, NULLs for a committed item. */
 #define PG_STAGED(i, s) " LEFT JOIN ferry_import_payload " s " ON " s \
 	".import_id = " i ".import_id AND " s ".item = " i ".item"
+/*
+ * PG_PLAN_ROW(i, cols, cond) joins item alias i to its plan row p (cols
+ * of it, where cond holds), looked up by key: OFFSET 0 keeps the
+ * planner from joining the other way round, a hash of the import's
+ * whole plan for every entity's statement (O(entities x records); the
+ * plan's statistics predate what a commit marks in it).  An entity's
+ * items are found through the staging's (import_id, t, entity, sys_id)
+ * index.
+ */
+#define PG_PLAN_ROW(i, cols, cond) " CROSS JOIN LATERAL (SELECT " cols \
+	" FROM ferry_import_plan p WHERE p.import_id = " i ".import_id AND " \
+	"p.item = " i ".item" cond " OFFSET 0) p"
 /* The columns of an item row, in the order ferry_pg_imports__item_row()
  * reads them. */
 #define PG_ITEM_COLUMNS "i.item, i.t, i.entity, i.sys_id, i.rkey, " \

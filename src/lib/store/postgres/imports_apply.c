@@ -22,18 +22,11 @@
  * package's version id: the same content has the same id everywhere. */
 #define HASH_EXPR "s.version"
 #define VENDOR_EXPR "CASE WHEN $3::int <> 0 THEN 1 ELSE s.vendor END"
-/*
- * The items of an entity the commit writes set-wise (fast = 1), read
- * through the staging's (import_id, t, entity, sys_id) index, each
- * looking its plan row up by key: OFFSET 0 keeps the planner from
- * joining the other way round, a scan of the import's whole plan for
- * each entity (fast = 1 rows have no index, and the plan's statistics
- * predate the commit's fast flags).  (Ordered by sys_id, as on SQLite:
- * version ids follow that order.)
- */
-#define FAST_FROM "FROM ferry_import_item i CROSS JOIN LATERAL (SELECT * " \
-	"FROM ferry_import_plan p WHERE p.import_id = i.import_id AND " \
-	"p.item = i.item AND p.fast = 1 OFFSET 0) p" PG_STAGED("i", "s")
+/* The items of an entity the commit writes set-wise (fast = 1), each
+ * with its plan row by key (PG_PLAN_ROW).  (Ordered by sys_id, as on
+ * SQLite: version ids follow that order.) */
+#define FAST_FROM "FROM ferry_import_item i" \
+	PG_PLAN_ROW("i", "*", " AND p.fast = 1") PG_STAGED("i", "s")
 #define FAST_WHERE " WHERE i.import_id = $1 AND i.t = 'record' AND " \
 	"i.entity = $2"
 #define FAST_ITEMS FAST_FROM FAST_WHERE
@@ -193,16 +186,12 @@ int ferry_pg__import_fast(ferry_db *db, const ferry_import_write *w,
 	*done = 0;
 	fast_params_init(&p, w, entity);
 	/* Candidates: inserts, and updates when every target field is the
-	 * package's; not hand-merged ones.  Found through the entity's
-	 * items, each plan row looked up by key, and marked by key (an
-	 * array): joined the other way round, the planner scanned the
-	 * import's whole plan twice for every entity. */
+	 * package's; not hand-merged ones.  Marked by key (an array), each
+	 * found with its plan row by key (PG_PLAN_ROW). */
 	ferry_str_printf(&sql, "UPDATE ferry_import_plan SET fast = 1 WHERE "
 		"import_id = $1 AND item = ANY (ARRAY(SELECT i.item FROM "
-		"ferry_import_item i CROSS JOIN LATERAL (SELECT p.act, "
-		"p.target_version FROM ferry_import_plan p WHERE p.import_id = "
-		"i.import_id AND p.item = i.item OFFSET 0) p LEFT JOIN "
-		"ferry_import_resolution r ON r.import_id = i.import_id AND "
+		"ferry_import_item i" PG_PLAN_ROW("i", "p.act, p.target_version",
+		"") " LEFT JOIN ferry_import_resolution r ON r.import_id = i.import_id AND "
 		"r.item = i.item" PG_STAGED("i", "s") " WHERE i.import_id = $1 "
 		"AND i.t = 'record' AND i.entity = $2 AND r.resolution IS "
 		"DISTINCT FROM 'merge' AND "

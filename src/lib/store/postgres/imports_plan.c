@@ -602,23 +602,19 @@ static void ref_exists(ferry_str *sql, const char *ref_entity, const char *v,
 /*
  * The items of entity whose field the check applies to: planned to be
  * written, and for a merge only when the package changes the field or
- * the merge is accepted whole (it then writes every field).  Each item's
- * plan row is looked up by key (OFFSET 0 keeps the planner from hashing
- * the import's whole plan for every field of every entity), and the
- * field's member is rv.j (NULL when absent), the payload parsed once a
- * row: each -> on a json text parses all of it again.
+ * the merge is accepted whole (it then writes every field).  Each item
+ * comes with its plan row by key (PG_PLAN_ROW), and the field's member
+ * is rv.j (NULL when absent), the payload parsed once a row: each -> on
+ * a json text parses all of it again.
  */
 static void field_items(ferry_str *sql, const char *field)
 {
-	ferry_str_puts(sql, " FROM ferry_import_item i CROSS JOIN LATERAL "
-		"(SELECT p.decision FROM ferry_import_plan p WHERE p.import_id "
-		"= i.import_id AND p.item = i.item OFFSET 0) p"
-		PG_STAGED("i", "sv") " CROSS JOIN LATERAL (SELECT "
-		"sv.payload::json -> ");
+	ferry_str_puts(sql, " FROM ferry_import_item i" PG_PLAN_ROW("i",
+		"p.decision", "") PG_STAGED("i", "sv") " CROSS JOIN LATERAL "
+		"(SELECT sv.payload::json -> ");
 	ferry_pg_plan__literal(sql, field);
 	ferry_str_puts(sql, " AS j OFFSET 0) rv WHERE i.import_id = $1 AND "
-		"i.t = "
-		"'record' AND i.entity = $2 AND "
+		"i.t = 'record' AND i.entity = $2 AND "
 		"p.decision IN ('insert', 'update', 'merge') AND (p.decision "
 		"<> 'merge' OR EXISTS (SELECT 1 FROM ferry_import_resolution "
 		"wr WHERE wr.import_id = i.import_id AND wr.item = i.item AND "
