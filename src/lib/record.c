@@ -169,6 +169,33 @@ int ferry__record_new_values(ferry_db *db, const char *entity,
 	return apply_defaults(db, fs, values, set);
 }
 
+int ferry__record_unchanged(ferry_db *db, const char *entity,
+	const ferry_fieldset *fs, const ferry_value *values,
+	const char *sys_id, const char *version)
+{
+	ferry_str payload = FERRY_STR_INIT, rkey = FERRY_STR_INIT;
+	char hash[FERRY_HASH_HEX], inserted[FERRY_HASH_HEX];
+	int same;
+
+	/* The current version is an insert or an update, and the action
+	 * is part of its hash, so compare with both. */
+	ferry_type__payload(&payload, fs, values);
+	ferry__record_key(&rkey, entity, fs, values, sys_id);
+	if (ferry_str_failed(&payload) || ferry_str_failed(&rkey)) {
+		ferry_str_dispose(&payload);
+		ferry_str_dispose(&rkey);
+		return ferry__oom(db);
+	}
+	ferry__version_hash(hash, entity, rkey.ptr, "update", payload.ptr,
+		payload.size);
+	ferry__version_hash(inserted, entity, rkey.ptr, "insert", payload.ptr,
+		payload.size);
+	same = !strcmp(hash, version) || !strcmp(inserted, version);
+	ferry_str_dispose(&payload);
+	ferry_str_dispose(&rkey);
+	return same;
+}
+
 /*
  * Write one JSON object: update the record it names, or insert it.
  * With `upsert`, a sys_id that does not exist yet is inserted under that
@@ -183,7 +210,6 @@ int ferry__record_put(ferry_db *db, const char *entity,
 	ferry_value *values = NULL;
 	int *set = NULL, error, exists = 0;
 	json_t *jid = json_object_get(obj, "sys_id");
-	ferry_str payload = FERRY_STR_INIT;
 	ferry_record_meta meta;
 
 	if (jid && !json_is_null(jid)) {
@@ -220,31 +246,15 @@ int ferry__record_put(ferry_db *db, const char *entity,
 		goto done;
 	if ((error = check_object(db, entity, fs, values, sys_id)) < 0)
 		goto done;
-	if (exists) {
-		/* Writing what is already there is no change: no version.
-		 * The current version is an insert or an update, and the
-		 * action is part of its hash, so compare with both. */
-		ferry_str rkey = FERRY_STR_INIT;
-		char hash[FERRY_HASH_HEX], inserted[FERRY_HASH_HEX];
-
-		ferry_type__payload(&payload, fs, values);
-		ferry__record_key(&rkey, entity, fs, values, sys_id);
-		ferry__version_hash(hash, entity, ferry_str_cstr(&rkey),
-			"update", ferry_str_cstr(&payload), payload.size);
-		ferry__version_hash(inserted, entity, ferry_str_cstr(&rkey),
-			"insert", ferry_str_cstr(&payload), payload.size);
-		ferry_str_dispose(&rkey);
-		if (!strcmp(hash, meta.version) ||
-		    !strcmp(inserted, meta.version)) {
-			error = 0;
-			goto done;
-		}
+	if (exists && (error = ferry__record_unchanged(db, entity, fs, values,
+	    sys_id, meta.version)) != 0) {
+		error = error < 0 ? error : 0;
+		goto done;
 	}
 	error = ferry__record_write(db, entity, fs, sys_id, exists ?
 		FERRY_ACTION_UPDATE : FERRY_ACTION_INSERT, values, set, &o,
 		NULL);
 done:
-	ferry_str_dispose(&payload);
 	if (values)
 		ferry_values_dispose(values, fs->n);
 	ferry__free(set);

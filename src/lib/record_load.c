@@ -4,15 +4,18 @@
  *
  * Every line is what a put of it would be, in line order, with the same
  * errors.  What makes a batch cheaper is that most lines of a bulk load
- * are new records: for those, the store is asked once a batch whether
- * their sys_ids and the records they refer to exist
- * (ferry_store__record_presence), and their writes go out together
- * (ferry__record_insert_many).  A line that is anything else (an update,
- * an error, a sys_id met earlier in the batch, a reference to a record
- * not known to exist) goes through the put path of record.c in its turn,
- * after the new records before it are written, so it sees them.  On a
- * server store this turns about ten round trips a record into a few a
- * batch; SQLite does the same lookups either way.
+ * are new records, or changes to records that are there: the store is
+ * asked once a batch whether their sys_ids and the records they refer to
+ * exist (ferry_store__record_presence), and what the changed records hold
+ * now (ferry_store__record_current_many).  New records' writes go out
+ * together (ferry__record_insert_many), and so do changes
+ * (ferry__record_update_many), each run of one kind in line order.  A
+ * line that is anything else (an error, a sys_id met earlier in the
+ * batch, a reference to a record not known to exist, a protected record)
+ * goes through the put path of record.c in its turn, after the writes
+ * before it, so it sees them.  On a server store this turns about ten
+ * round trips a record into a few a batch; SQLite does the same lookups
+ * either way.
  */
 #include "records.h"
 
@@ -55,11 +58,21 @@ typedef struct {
 	const char **ids;	/* lookup arguments */
 	size_t *at;		/* the line of each lookup argument */
 	int seen[SEEN_SLOTS];	/* line index + 1 of each sys_id met */
-	/* the new records waiting to be written, in line order */
+	/* what the records of the lines that may change one hold now:
+	 * cur[cur_of[i] - 1] for line i, cur_of[i] 0 for none */
+	ferry_record_current cur[LOAD_BATCH];
+	size_t cur_of[LOAD_BATCH];
+	size_t ncur;
+	/* the writes waiting, in line order: new records (npending) or
+	 * changes (nchanges), one kind at a time */
 	const char *pending_ids[LOAD_BATCH];
 	ferry_value *pending_values[LOAD_BATCH];
 	size_t pending_line[LOAD_BATCH];
 	size_t npending;
+	ferry_record_change changes[LOAD_BATCH];
+	ferry_value *change_values[LOAD_BATCH];	/* borrowed values */
+	size_t change_line[LOAD_BATCH];
+	size_t nchanges;
 } loader;
 
 /* Prefix the current message with the line it came from. */
@@ -149,6 +162,37 @@ static int take_line(loader *l, json_t *obj, uint64_t lineno)
 	return 0;
 }
 
+static void current_dispose(loader *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->ncur; i++) {
+		ferry_values_dispose(l->cur[i].values, l->fs->n);
+		l->cur[i].values = NULL;
+	}
+	l->ncur = 0;
+}
+
+/* What the records of the fresh lines whose sys_id has a row hold now. */
+static int look_up_current(loader *l)
+{
+	size_t i, nf = l->fs->n ? l->fs->n : 1;
+
+	current_dispose(l);
+	for (i = 0; i < l->n; i++) {
+		l->cur_of[i] = 0;
+		if (!l->lines[i].fresh || !(l->present[i] & FERRY_PRESENT_ROW))
+			continue;
+		if ((l->cur[l->ncur].values = ferry__calloc(nf,
+		    sizeof(ferry_value))) == NULL)
+			return ferry__oom(l->db);
+		l->ids[l->ncur] = l->lines[i].sys_id;
+		l->cur_of[i] = ++l->ncur;
+	}
+	return ferry_store__record_current_many(l->db, l->entity, l->fs,
+		l->ids, l->ncur, l->cur);
+}
+
 /* Ask the store about the fresh lines' sys_ids and references. */
 static int look_up(loader *l)
 {
@@ -186,23 +230,23 @@ static int look_up(loader *l)
 		for (i = 0; i < m; i++)
 			l->ref_present[l->at[i] * l->nrefs + k] = found[i];
 	}
-	return 0;
+	return look_up_current(l);
 }
 
-/* A fresh line is a new record whose references all hold: the store has
- * them, or (its own entity) a line before it in the batch made them. */
-static int is_new(const loader *l, size_t i)
+/* The references line i writes all hold: the store has them, or (its own
+ * entity) a line before it in the batch made them.  A change writes only
+ * the fields its line gives. */
+static int refs_hold(const loader *l, size_t i, int given_only)
 {
 	const load_line *ln = &l->lines[i];
 	size_t k;
 
-	if (!ln->fresh || l->present[i] || seen_find(l, ln->sys_id) >= 0)
-		return 0;
 	for (k = 0; k < l->nrefs; k++) {
 		const ferry_field *f = &l->fs->fields[l->refs[k]];
 		const ferry_value *v = &ln->values[l->refs[k]];
 
-		if (v->kind != FERRY_V_TEXT ||
+		if ((given_only && !ln->set[l->refs[k]]) ||
+		    v->kind != FERRY_V_TEXT ||
 		    (l->ref_present[i * l->nrefs + k] & FERRY_PRESENT_ROW))
 			continue;
 		if (strcmp(f->type.ref, l->entity) != 0 ||
@@ -212,20 +256,103 @@ static int is_new(const loader *l, size_t i)
 	return 1;
 }
 
-/* Write the new records waiting; a failure is the first one's line. */
+/* A fresh line that is a new record whose references hold. */
+static int is_new(const loader *l, size_t i)
+{
+	const load_line *ln = &l->lines[i];
+
+	if (!ln->fresh || l->present[i] || seen_find(l, ln->sys_id) >= 0)
+		return 0;
+	return refs_hold(l, i, 0);
+}
+
+/*
+ * A fresh line that changes a record as it was when the batch began (no
+ * line before it in the batch has its sys_id), that a local change may
+ * change (open or changed), and whose references hold: the record it
+ * was read for.
+ */
+static const ferry_record_current *changes_record(const loader *l,
+	size_t i)
+{
+	const ferry_record_current *c;
+	ferry_policy policy;
+
+	if (!l->cur_of[i] || seen_find(l, l->lines[i].sys_id) >= 0)
+		return NULL;
+	c = &l->cur[l->cur_of[i] - 1];
+	if (!c->found || !c->latest_id ||
+	    ferry_policy_parse(&policy, c->meta.policy) < 0 ||
+	    policy == FERRY_POLICY_PROTECTED || !refs_hold(l, i, 1))
+		return NULL;
+	return c;
+}
+
+/* Write the new records or the changes waiting; a failure is the first
+ * one's line. */
 static int write_pending(loader *l)
 {
+	size_t i;
+	int error = 0;
+
+	if (l->npending) {
+		error = ferry__record_insert_many(l->db, l->entity, l->fs,
+			l->pending_ids, l->pending_values, l->npending, &l->o);
+		if (error < 0)
+			error = at_line(l->db, error,
+				l->lines[l->pending_line[0]].line);
+	} else if (l->nchanges) {
+		error = ferry__record_update_many(l->db, l->entity, l->fs,
+			l->changes, l->nchanges, &l->o);
+		if (error < 0)
+			error = at_line(l->db, error,
+				l->lines[l->change_line[0]].line);
+	}
+	for (i = 0; i < l->nchanges; i++)
+		ferry__free(l->change_values[i]);
+	l->npending = 0;
+	l->nchanges = 0;
+	return error;
+}
+
+/*
+ * Line i changes record c: every field the line gives, the rest as the
+ * record holds them.  Writing what is there already is no change, as a
+ * put of the line would find: nothing is queued.
+ */
+static int queue_change(loader *l, size_t i, const ferry_record_current *c)
+{
+	const load_line *ln = &l->lines[i];
+	ferry_record_change *ch;
+	ferry_value *values;
+	size_t f;
 	int error;
 
-	if (l->npending == 0)
-		return 0;
-	error = ferry__record_insert_many(l->db, l->entity, l->fs,
-		l->pending_ids, l->pending_values, l->npending, &l->o);
-	if (error < 0)
-		error = at_line(l->db, error,
-			l->lines[l->pending_line[0]].line);
-	l->npending = 0;
-	return error;
+	if ((values = ferry__calloc(l->fs->n ? l->fs->n : 1,
+	    sizeof(*values))) == NULL)
+		return ferry__oom(l->db);
+	for (f = 0; f < l->fs->n; f++)
+		values[f] = ln->set[f] ? ln->values[f] : c->values[f];
+	if ((error = ferry__record_unchanged(l->db, l->entity, l->fs, values,
+	    ln->sys_id, c->meta.version)) != 0) {
+		ferry__free(values);
+		return error < 0 ? at_line(l->db, error, ln->line) : 0;
+	}
+	if (l->npending && (error = write_pending(l)) < 0) {
+		ferry__free(values);
+		return error;
+	}
+	ch = &l->changes[l->nchanges];
+	memset(ch, 0, sizeof(*ch));
+	ch->sys_id = ln->sys_id;
+	ch->values = values;
+	ch->parent_id = c->latest_id;
+	ch->parent_hash = c->latest_hash;
+	ch->policy = FERRY_POLICY_CHANGED;	/* a local change's */
+	ch->vendor = c->meta.vendor;
+	l->change_values[l->nchanges] = values;
+	l->change_line[l->nchanges++] = i;
+	return 0;
 }
 
 /* Write the batch's lines in order, then empty it. */
@@ -241,11 +368,17 @@ static int flush(loader *l)
 		goto done;
 	for (i = 0; i < l->n; i++) {
 		load_line *ln = &l->lines[i];
+		const ferry_record_current *c;
 
 		if (is_new(l, i)) {
+			if (l->nchanges && (error = write_pending(l)) < 0)
+				goto done;
 			l->pending_ids[l->npending] = ln->sys_id;
 			l->pending_values[l->npending] = ln->values;
 			l->pending_line[l->npending++] = i;
+		} else if ((c = changes_record(l, i)) != NULL) {
+			if ((error = queue_change(l, i, c)) < 0)
+				goto done;
 		} else if ((error = write_pending(l)) < 0) {
 			goto done;
 		} else if ((error = ferry__record_put(l->db, l->entity, l->fs,
@@ -259,10 +392,14 @@ static int flush(loader *l)
 	}
 	error = write_pending(l);
 done:
+	for (i = 0; i < l->nchanges; i++)
+		ferry__free(l->change_values[i]);
+	current_dispose(l);
 	for (i = 0; i < l->n; i++)
 		line_dispose(l, &l->lines[i]);
 	l->n = 0;
 	l->npending = 0;
+	l->nchanges = 0;
 	return error;
 }
 
@@ -301,6 +438,7 @@ static void loader_dispose(loader *l)
 
 	for (i = 0; i < l->n; i++)
 		line_dispose(l, &l->lines[i]);
+	current_dispose(l);
 	ferry__free(l->refs);
 	ferry__free(l->present);
 	ferry__free(l->ref_present);

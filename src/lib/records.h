@@ -122,6 +122,14 @@ int ferry__record_parse(ferry_db *db, json_t **out, const char *text,
 int ferry__record_put(ferry_db *db, const char *entity,
 	const ferry_fieldset *fs, json_t *obj, int upsert, char sys_id[37]);
 /*
+ * 1 when writing values to entity's record sys_id, whose current version
+ * hash is version, would change nothing (writing what is already there
+ * makes no version), 0 when it would, or an error.
+ */
+int ferry__record_unchanged(ferry_db *db, const char *entity,
+	const ferry_fieldset *fs, const ferry_value *values,
+	const char *sys_id, const char *version);
+/*
  * The values of a new record: obj converted as ferry__record_convert()
  * does but without looking its references up (the caller does, for many
  * records at once), and the defaults of the fields it leaves out.
@@ -158,8 +166,10 @@ typedef struct {
  * statements for all of them.  The caller vouches for what the write
  * path would read a record at a time: each record exists, c[i].parent_id
  * is its newest version, no two changes are to one record, and
- * protection does not apply (o->allow_protected).  Nothing is captured
- * (o->capture is 0): a back out's restores.
+ * protection does not apply (o->allow_protected, or the caller found
+ * none of the records protected).  With o->capture each version is
+ * captured into the actor's current pack, as the write path captures
+ * it: a bulk load's updates; without, a back out's restores.
  */
 int ferry__record_update_many(ferry_db *db, const char *entity,
 	const ferry_fieldset *fs, const ferry_record_change *c, size_t n,

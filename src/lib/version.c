@@ -385,16 +385,15 @@ int ferry__record_update_many(ferry_db *db, const char *entity,
 	const ferry_fieldset *fs, const ferry_record_change *c, size_t n,
 	const ferry_write_opts *o)
 {
+	int64_t pack_id = 0;
 	batch b;
 	size_t i;
 	int error;
 
 	if (n == 0)
 		return 0;
-	if (o->capture || !o->allow_protected)
-		return ferry__error(db, FERRY_ERROR, "internal error: a batch "
-			"of updates neither captures nor checks protection");
-	if ((error = ferry__actor(db)) < 0)
+	if ((error = ferry__actor(db)) < 0 ||
+	    (o->capture && (error = capture_pack(db, &pack_id)) < 0))
 		return error;
 	error = batch_new(db, &b, n);
 	for (i = 0; i < n && !error; i++) {
@@ -403,6 +402,7 @@ int ferry__record_update_many(ferry_db *db, const char *entity,
 			c[i].vendor, o, c[i].same_payload, c[i].same_version);
 		b.rows[i].version.parent = c[i].parent_hash;
 		b.rows[i].version.parent_id = c[i].parent_id;
+		b.rows[i].version.pack_id = pack_id;
 	}
 	if (error == 0)
 		error = ferry_store__record_update_many(db, entity, fs, b.rows,

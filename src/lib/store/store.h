@@ -274,6 +274,19 @@ typedef struct {
 	ferry_audit audit;
 } ferry_record_new;
 
+/*
+ * What a batch of updates reads of each record first (record_current_many):
+ * whether its row is there, its system columns, its newest version, and
+ * (values, the caller's fs->n slots) its stored field values.
+ */
+typedef struct {
+	int found;		/* 0: no row of this sys_id */
+	ferry_record_meta meta;
+	int64_t latest_id;	/* the newest version, 0 for none */
+	char latest_hash[72];
+	ferry_value *values;
+} ferry_record_current;
+
 void ferry_version_ref_dispose(ferry_version_ref *v);
 /* A version of a record as its history lists it. */
 typedef struct {

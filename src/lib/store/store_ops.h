@@ -297,6 +297,16 @@ FERRY_STORE_OP(int, record_presence, (ferry_db *db, const char *entity,
 	const char *const *sys_ids, size_t n, unsigned char *present),
 	(db, entity, sys_ids, n, present))
 /*
+ * For each of n sys_ids of entity, what current[i] holds (store.h):
+ * record_meta(), version_latest() and record_values() of each at once,
+ * for a bulk load's updates.  The caller sets current[i].values to fs->n
+ * zeroed slots and disposes of the values a found record fills in.
+ */
+FERRY_STORE_OP(int, record_current_many, (ferry_db *db, const char *entity,
+	const ferry_fieldset *fs, const char *const *sys_ids, size_t n,
+	ferry_record_current *current),
+	(db, entity, fs, sys_ids, n, current))
+/*
  * Write a row: insert (must not exist) or update.  values[i] belongs to
  * fs->fields[i]; only fields with set[i] non-zero are written on update.
  */
@@ -325,10 +335,13 @@ FERRY_STORE_OP(int, record_insert_many, (ferry_db *db, const char *entity,
 /*
  * Write n changes to existing records of entity in one go: for each in
  * order, what version_insert(&rows[i].version) then record_update() of
- * every field with the version's sys_id, vendor and hash do.  The
- * caller vouches that each row exists and that version.parent_id is its
- * newest version; nothing is captured (version.pack_id is 0).  A back
- * out's restores, a few statements a batch.
+ * every field with the version's sys_id, vendor and hash do, with
+ * pack_capture(version.pack_id, entity, sys_id, the new version,
+ * version.parent_id) between them when version.pack_id is not 0.  The
+ * caller vouches that each row exists, that version.parent_id is its
+ * newest version and that no two rows are one record.  A back out's
+ * restores (nothing captured) and a bulk load's updates, a few
+ * statements a batch.
  */
 FERRY_STORE_OP(int, record_update_many, (ferry_db *db, const char *entity,
 	const ferry_fieldset *fs, const ferry_record_new *rows, size_t n),

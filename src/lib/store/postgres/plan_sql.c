@@ -84,6 +84,17 @@ void ferry_pg_array_dispose(ferry_pg_array *a)
 	ferry_str_dispose(&a->text);
 }
 
+const char *ferry_pg_array_texts(ferry_pg_array *a, const char *const *v,
+	size_t n)
+{
+	size_t i;
+
+	ferry_pg_array_init(a);
+	for (i = 0; i < n; i++)
+		ferry_pg_array_text(a, v[i], strlen(v[i]));
+	return ferry_pg_array_done(a);
+}
+
 int ferry_pg_plan__run(ferry_db *db, ferry_str *sql, int n,
 	const char *const *params, int64_t *changed, const char *what)
 {

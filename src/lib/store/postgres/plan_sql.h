@@ -60,6 +60,10 @@ void ferry_pg_array_text(ferry_pg_array *a, const char *v, size_t len);
 /* The parameter's text (closes the braces); NULL when building failed. */
 const char *ferry_pg_array_done(ferry_pg_array *a);
 void ferry_pg_array_dispose(ferry_pg_array *a);
+/* The text[] parameter of n strings, built in a (init here, dispose
+ * after); NULL when building failed. */
+const char *ferry_pg_array_texts(ferry_pg_array *a, const char *const *v,
+	size_t n);
 
 /*
  * Run a built statement (sql is cleared, its memory kept) with n text

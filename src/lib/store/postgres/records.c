@@ -9,6 +9,7 @@
  * kind of its field's type (ferry_type__is_integer(), see catalog.c),
  * which is the kind SQLite keeps with the value.
  */
+#include "plan_sql.h"
 #include "sqltext.h"
 
 #include "alloc.h"
@@ -81,12 +82,19 @@ static void column_value(ferry_value *v, const PGresult *res, int row,
 	}
 }
 
+/* The system columns of row, from column col on. */
+static void meta_at(ferry_record_meta *out, const PGresult *res, int row,
+	int col)
+{
+	ferry_pg__copy(out->sys_id, sizeof(out->sys_id), res, row, col);
+	ferry_pg__copy(out->policy, sizeof(out->policy), res, row, col + 1);
+	out->vendor = (int)ferry_pg__int(res, row, col + 2);
+	ferry_pg__copy(out->version, sizeof(out->version), res, row, col + 3);
+}
+
 static void meta_row(ferry_record_meta *out, const PGresult *res)
 {
-	ferry_pg__copy(out->sys_id, sizeof(out->sys_id), res, 0, 0);
-	ferry_pg__copy(out->policy, sizeof(out->policy), res, 0, 1);
-	out->vendor = (int)ferry_pg__int(res, 0, 2);
-	ferry_pg__copy(out->version, sizeof(out->version), res, 0, 3);
+	meta_at(out, res, 0, 0);
 }
 
 int ferry_pg__record_meta(ferry_db *db, const char *entity,
@@ -261,6 +269,80 @@ int ferry_pg__record_values(ferry_db *db, const char *entity,
 	}
 	PQclear(res);
 	return error ? ferry__oom(db) : 0;
+}
+
+/*
+ * One statement for the batch: each sys_id's row joined to its newest
+ * version, where the one-record operations cost three round trips a
+ * record.  Columns: the ordinal, the system columns (select_columns'),
+ * the fields, then the newest version's id and hash.
+ */
+int ferry_pg__record_current_many(ferry_db *db, const char *entity,
+	const ferry_fieldset *fs, const char *const *sys_ids, size_t n,
+	ferry_record_current *current)
+{
+	ferry_str sql = FERRY_STR_INIT;
+	ferry_pg_array ids;
+	const char *params[2] = { entity, NULL };
+	PGresult *res = NULL;
+	size_t i;
+	int error = 0, r, last = 1 + META_COLUMNS + (int)fs->n;
+
+	for (i = 0; i < n; i++) {
+		current[i].found = 0;
+		current[i].latest_id = 0;
+		current[i].latest_hash[0] = '\0';
+	}
+	if (n == 0)
+		return 0;
+	if ((params[1] = ferry_pg_array_texts(&ids, sys_ids, n)) == NULL) {
+		ferry_pg_array_dispose(&ids);
+		return ferry__oom(db);
+	}
+	ferry_str_puts(&sql, "SELECT u.o, t.sys_id, t.sys_policy, "
+		"t.sys_vendor, t.sys_version, t.sys_created_at, "
+		"t.sys_created_by, t.sys_updated_at, t.sys_updated_by");
+	for (i = 0; i < fs->n; i++) {
+		ferry_str_puts(&sql, ", t.");
+		ferry_pg__ident(&sql, fs->fields[i].name);
+	}
+	ferry_str_puts(&sql, ", lv.id, lv.hash FROM unnest($2::text[]) WITH "
+		"ORDINALITY AS u(id, o) JOIN ");
+	ferry_pg__table(&sql, entity);
+	ferry_str_puts(&sql, " t ON t.sys_id = u.id LEFT JOIN LATERAL (SELECT "
+		"v.id, v.hash FROM ferry_version v WHERE v.entity = $1::text "
+		"AND v.sys_id = u.id ORDER BY v.id DESC LIMIT 1) lv ON true");
+	error = ferry_pg__query_str(db, &sql, 2, params, &res,
+		"reading records");
+	ferry_pg_array_dispose(&ids);
+	if (error < 0)
+		return error;
+	for (r = 0; r < PQntuples(res) && !error; r++) {
+		int64_t at = ferry_pg__int(res, r, 0);
+		ferry_record_current *c;
+
+		if (at < 1 || (uint64_t)at > n)
+			continue;
+		c = &current[at - 1];
+		c->found = 1;
+		meta_at(&c->meta, res, r, 1);
+		for (i = 0; i < fs->n; i++) {
+			ferry_value *v = &c->values[i];
+
+			column_value(v, res, r, 1 + META_COLUMNS + (int)i,
+				&fs->fields[i]);
+			if (v->kind == FERRY_V_TEXT && (v->s =
+			    ferry__strndup(v->s, v->len)) == NULL)
+				error = ferry__oom(db);
+		}
+		if (!PQgetisnull(res, r, last)) {
+			c->latest_id = ferry_pg__int(res, r, last);
+			ferry_pg__copy(c->latest_hash, sizeof(c->latest_hash),
+				res, r, last + 1);
+		}
+	}
+	PQclear(res);
+	return error;
 }
 
 /* A query's state: the page being handed on and where the next starts. */

@@ -26,16 +26,12 @@ int ferry_pg__record_presence(ferry_db *db, const char *entity,
 	ferry_pg_array ids;
 	const char *params[2] = { entity, NULL };
 	PGresult *res = NULL;
-	size_t i;
 	int error, r;
 
 	memset(present, 0, n);
 	if (n == 0)
 		return 0;
-	ferry_pg_array_init(&ids);
-	for (i = 0; i < n; i++)
-		ferry_pg_array_text(&ids, sys_ids[i], strlen(sys_ids[i]));
-	if ((params[1] = ferry_pg_array_done(&ids)) == NULL) {
+	if ((params[1] = ferry_pg_array_texts(&ids, sys_ids, n)) == NULL) {
 		ferry_pg_array_dispose(&ids);
 		ferry_str_dispose(&sql);
 		return ferry__oom(db);
@@ -227,21 +223,71 @@ done:
 	return error;
 }
 
-static const char *const capture_types[3] = { "bigint", "text", "bigint" };
+static const char *const capture_types[4] = { "bigint", "text", "bigint",
+	"bigint" };
 
-/* pack_capture() of each new version with no base: the item points at
- * the version, keeps no base and no old values. */
+/*
+ * Old values of the updates an insert of items handed back (pack, sys_id,
+ * base payload, new payload): ferry_old_values() of each, run here
+ * (functions.c), written with one more statement.
+ */
+static int capture_old(ferry_db *db, const char *entity, PGresult *res)
+{
+	ferry_str old = FERRY_STR_INIT, sql = FERRY_STR_INIT;
+	const char *params[4], *args[2];
+	columns c;
+	int r, error, is_null, k = 0;
+
+	if (PQntuples(res) == 0)
+		return 0;
+	if ((error = columns_new(db, &c, 3)) < 0)
+		return error;
+	for (r = 0; r < PQntuples(res) && !error; r++) {
+		args[0] = ferry_pg__str(res, r, 2);
+		args[1] = ferry_pg__str(res, r, 3);
+		ferry_str_clear(&old);
+		if ((error = ferry_pg__call(db, "ferry_old_values", 2, args,
+		    &old, &is_null)) < 0 || is_null)
+			continue;
+		put_text(&c, 0, ferry_pg__str(res, r, 0));
+		put_text(&c, 1, ferry_pg__str(res, r, 1));
+		ferry_pg_array_text(&c.col[2], old.ptr, old.size);
+		k++;
+	}
+	if (error || k == 0 || (error = columns_done(db, &c)) < 0)
+		goto done;
+	params[0] = entity;
+	memcpy(params + 1, c.params, sizeof(*params) * 3);
+	ferry_str_puts(&sql, "UPDATE ferry_pack_item i SET old = u.c3 FROM "
+		"ROWS FROM (unnest($2::bigint[]), unnest($3::text[]), "
+		"unnest($4::text[])) AS u(c1, c2, c3) WHERE i.pack_id = u.c1 "
+		"AND i.entity = $1::text AND i.sys_id = u.c2");
+	error = ferry_pg__query_str(db, &sql, 4, params, NULL,
+		"capturing versions");
+done:
+	ferry_str_dispose(&old);
+	columns_dispose(&c);
+	return error;
+}
+
+/*
+ * pack_capture() of each new version whose row has a pack: the item
+ * points at the version; a first capture keeps the base (the record's
+ * version before, version.parent_id) and its hash, a later one keeps the
+ * item's base; an update over a live base keeps its old values.
+ */
 static int capture_versions(ferry_db *db, const char *entity,
 	const ferry_record_new *rows, size_t n, const int64_t *ids)
 {
 	ferry_str sql = FERRY_STR_INIT;
-	const char *params[4];
+	const char *params[5];
 	ferry_pg_num num;
+	PGresult *res = NULL;
 	columns c;
 	size_t i, k = 0;
 	int error;
 
-	if ((error = columns_new(db, &c, 3)) < 0)
+	if ((error = columns_new(db, &c, 4)) < 0)
 		return error;
 	for (i = 0; i < n; i++) {
 		if (!rows[i].version.pack_id)
@@ -249,21 +295,31 @@ static int capture_versions(ferry_db *db, const char *entity,
 		put_text(&c, 0, ferry_pg__num(&num, rows[i].version.pack_id));
 		put_text(&c, 1, rows[i].version.sys_id);
 		put_text(&c, 2, ferry_pg__num(&num, ids[i]));
+		put_text(&c, 3, ferry_pg__num(&num, rows[i].version.parent_id));
 		k++;
 	}
 	if (k == 0 || (error = columns_done(db, &c)) < 0)
 		goto done;
 	params[0] = entity;
-	memcpy(params + 1, c.params, sizeof(*params) * 3);
-	ferry_str_puts(&sql, "INSERT INTO ferry_pack_item (pack_id, entity, "
-		"sys_id, version_id, base_id, base, old) SELECT c1, $1::text, "
-		"c2, c3, NULL, NULL, NULL FROM ");
-	rows_from(&sql, 2, 3, capture_types);
-	ferry_str_puts(&sql, " ORDER BY o ON CONFLICT (pack_id, entity, "
-		"sys_id) DO UPDATE SET version_id = excluded.version_id, old = "
-		"NULL");
-	error = ferry_pg__query_str(db, &sql, 4, params, NULL,
-		"capturing versions");
+	memcpy(params + 1, c.params, sizeof(*params) * 4);
+	ferry_str_puts(&sql, "WITH item AS (INSERT INTO ferry_pack_item "
+		"(pack_id, entity, sys_id, version_id, base_id, base, old) "
+		"SELECT u.c1, $1::text, u.c2, u.c3, nullif(u.c4, 0), b.hash, "
+		"NULL FROM ");
+	rows_from(&sql, 2, 4, capture_types);
+	ferry_str_puts(&sql, " LEFT JOIN ferry_version b ON b.id = "
+		"nullif(u.c4, 0) AND b.action <> 'delete' ORDER BY u.o ON "
+		"CONFLICT (pack_id, entity, sys_id) DO UPDATE SET version_id = "
+		"excluded.version_id, old = NULL RETURNING pack_id, sys_id, "
+		"version_id, base_id) SELECT item.pack_id, item.sys_id, b.payload, v.payload FROM item "
+		"JOIN ferry_version v ON v.id = item.version_id AND v.action = "
+		"'update' JOIN ferry_version b ON b.id = item.base_id AND "
+		"b.action <> 'delete'");
+	if ((error = ferry_pg__query_str(db, &sql, 5, params, &res,
+	    "capturing versions")) == 0) {
+		error = capture_old(db, entity, res);
+		PQclear(res);
+	}
 done:
 	columns_dispose(&c);
 	return error;
@@ -390,12 +446,17 @@ static int update_rows(ferry_db *db, const char *entity,
 int ferry_pg__record_update_many(ferry_db *db, const char *entity,
 	const ferry_fieldset *fs, const ferry_record_new *rows, size_t n)
 {
+	int64_t *ids;
 	int error;
 
 	if (n == 0)
 		return 0;
-	if ((error = insert_versions(db, entity, rows, n, NULL)) == 0)
+	if ((ids = ferry__calloc(n, sizeof(*ids))) == NULL)
+		return ferry__oom(db);
+	if ((error = insert_versions(db, entity, rows, n, ids)) == 0 &&
+	    (error = capture_versions(db, entity, rows, n, ids)) == 0)
 		error = update_rows(db, entity, fs, rows, n);
+	ferry__free(ids);
 	return error;
 }
 

@@ -113,6 +113,47 @@ int ferry_sqlite__record_presence(ferry_db *db, const char *entity,
 	return 0;
 }
 
+/* Three lookups a record, as the one-record write path makes them: on
+ * SQLite a set would save nothing, as above. */
+int ferry_sqlite__record_current_many(ferry_db *db, const char *entity,
+	const ferry_fieldset *fs, const char *const *sys_ids, size_t n,
+	ferry_record_current *current)
+{
+	ferry_version_ref latest = { 0, FERRY_STR_INIT, FERRY_STR_INIT,
+		FERRY_STR_INIT };
+	size_t i;
+	int error = 0;
+
+	for (i = 0; i < n && !error; i++) {
+		ferry_record_current *c = &current[i];
+
+		c->found = 0;
+		c->latest_id = 0;
+		c->latest_hash[0] = '\0';
+		error = ferry_sqlite__record_meta(db, entity, sys_ids[i],
+			&c->meta);
+		if (error == FERRY_ENOTFOUND) {
+			error = 0;
+			continue;
+		}
+		if (error < 0 || (error = ferry_sqlite__record_values(db,
+		    entity, fs, sys_ids[i], c->values)) < 0)
+			break;
+		c->found = 1;
+		error = ferry_sqlite__version_latest(db, entity, sys_ids[i],
+			&latest);
+		if (error == 0) {
+			c->latest_id = latest.id;
+			snprintf(c->latest_hash, sizeof(c->latest_hash), "%s",
+				ferry_str_cstr(&latest.hash));
+		} else if (error == FERRY_ENOTFOUND) {
+			error = 0;
+		}
+	}
+	ferry_version_ref_dispose(&latest);
+	return error;
+}
+
 int ferry_sqlite__record_insert(ferry_db *db, const char *entity,
 	const ferry_fieldset *fs, const ferry_value *values,
 	const char *sys_id, ferry_policy policy, int vendor,
@@ -189,7 +230,11 @@ int ferry_sqlite__record_update_many(ferry_db *db, const char *entity,
 	for (i = 0; i < n && !error; i++) {
 		const ferry_version_row *v = &rows[i].version;
 
-		if ((error = ferry_sqlite__version_insert(db, v, &id)) == 0)
+		if ((error = ferry_sqlite__version_insert(db, v, &id)) == 0 &&
+		    v->pack_id)
+			error = ferry_sqlite__pack_capture(db, v->pack_id,
+				entity, v->sys_id, id, v->parent_id);
+		if (error == 0)
 			error = ferry_sqlite__record_update(db, entity, fs,
 				rows[i].values, set, v->sys_id, rows[i].policy,
 				v->vendor, v->hash, &rows[i].audit);
