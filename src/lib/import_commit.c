@@ -8,7 +8,8 @@
  * Clean inserts and updates of user entities are applied set-wise from
  * the staged canonical payloads (their hashes were verified at load, so
  * the rows and versions are written straight from them); everything
- * else goes one item at a time through the write path of records.h, with
+ * else goes through the write path of records.h (the updates and merges
+ * of a record entity through its batch form, a page at a time), with
  * the import's write options: source "import", captured into nobody's
  * pack, allowed to change protected records, the package's policy.
  */
@@ -60,6 +61,18 @@ static void progress(commit_state *s, uint64_t n)
 {
 	s->done += n;
 	ferry__progress(s->db, "committing", s->done, s->total);
+}
+
+/* The next item after `after` of entity that commit takes one at a time
+ * (import_next), FERRY_ENOTFOUND when there is none. */
+static int next_item(commit_state *s, const char *entity, int what,
+	const char *after, ferry_import_item *it)
+{
+	size_t n;
+	int error = ferry_store__import_next(s->db, s->id, entity, what,
+		after, it, 1, &n);
+
+	return error < 0 ? error : n ? 0 : FERRY_ENOTFOUND;
 }
 
 /* Keep the sys_id of the last item seen, for the next one. */
@@ -287,8 +300,8 @@ static int commit_schema(commit_state *s)
 	for (k = 0; k < 2 && !error; k++) {
 		ferry__free(after);
 		after = NULL;
-		while ((error = ferry_store__import_next(s->db, s->id,
-		    order[k], FERRY_IMPORT_WRITES, after, &it)) == 0) {
+		while ((error = next_item(s, order[k], FERRY_IMPORT_WRITES,
+		    after, &it)) == 0) {
 			if ((error = k == 0 ? commit_entity(s, &it) :
 			    commit_field(s, &it)) < 0 ||
 			    (error = remember(s->db, &after, it.sys_id)) < 0)
@@ -423,46 +436,24 @@ done:
 }
 
 /*
- * Write one insert, update or merge.  An update sets every field the
- * package declares (fields only in the target keep their values); a
- * merge only the fields the package changed (or, hand-merged, the ones
- * the merged payload names); an insert the payload's fields.
+ * The values an insert, update or merge writes, over values (the
+ * target's record for an update or a merge, nothing for an insert): an
+ * update sets every field the package declares (fields only in the
+ * target keep their values); a merge only the fields the package changed
+ * (or, hand-merged, the ones the merged payload names); an insert the
+ * payload's fields.  set[] marks them; *policy is the one to write.
  */
-static int write_item(commit_state *s, const ferry_import_item *it,
-	const ferry_fieldset *fs, const ferry_fieldset *declared)
+static int item_values(commit_state *s, const ferry_import_item *it,
+	const ferry_fieldset *fs, const ferry_fieldset *declared,
+	ferry_value *values, int *set, const char **policy)
 {
-	const char *target = it->target_id ? it->target_id : it->sys_id;
-	const char *policy = it->policy, *outcome;
-	int is_insert = !strcmp(it->act, "insert");
 	int hand = it->resolution && !strcmp(it->resolution, "merge");
-	ferry_value *values = NULL;
-	ferry_str before = FERRY_STR_INIT, after = FERRY_STR_INIT;
-	char written[FERRY_HASH_HEX];
-	int *set = NULL, error, i;
 	json_t *src = NULL, *fields = NULL, *val;
 	const char *key;
-	ferry_write_opts o;
 	size_t k;
+	int error, i;
 
-	values = ferry__calloc(fs->n ? fs->n : 1, sizeof(*values));
-	set = ferry__calloc(fs->n ? fs->n : 1, sizeof(*set));
-	if (!values || !set) {
-		error = nomem(s->db);
-		goto done;
-	}
-	if (!is_insert) {
-		if ((error = ferry_store__record_values(s->db, it->entity, fs,
-		    target, values)) < 0) {
-			if (error == FERRY_ENOTFOUND)
-				error = ferry__error(s->db, FERRY_ECONFLICT,
-					"item %lld: %s record %s is no longer "
-					"in the target; preview the import "
-					"again", (long long)it->item,
-					it->entity, target);
-			goto done;
-		}
-		ferry_type__payload(&before, fs, values);
-	}
+	*policy = it->policy;
 	if ((error = item_source(s, it, &src, &fields)) < 0)
 		goto done;
 	if (!strcmp(it->act, "merge")) {
@@ -494,8 +485,67 @@ static int write_item(commit_state *s, const ferry_import_item *it,
 		}
 	}
 	if (!strcmp(it->act, "merge") && it->target_policy)
-		policy = stronger(policy, hand ? stronger(it->target_policy,
+		*policy = stronger(*policy, hand ? stronger(it->target_policy,
 			"changed") : it->target_policy);
+done:
+	json_decref(src);
+	json_decref(fields);
+	return error;
+}
+
+static int no_longer_there(commit_state *s, const ferry_import_item *it,
+	const char *target)
+{
+	return ferry__error(s->db, FERRY_ECONFLICT, "item %lld: %s record %s "
+		"is no longer in the target; preview the import again",
+		(long long)it->item, it->entity, target);
+}
+
+/* What commit records of a written item. */
+static const char *written_outcome(const ferry_import_item *it)
+{
+	return !strcmp(it->act, "insert") ? "inserted" :
+		!strcmp(it->act, "merge") ? "merged" : "updated";
+}
+
+static const char *written_detail(const ferry_import_item *it)
+{
+	return it->whole ? "the package's whole record (accept --whole)" :
+		NULL;
+}
+
+/* Write one insert, update or merge (item_values) through the write
+ * path. */
+static int write_item(commit_state *s, const ferry_import_item *it,
+	const ferry_fieldset *fs, const ferry_fieldset *declared)
+{
+	const char *target = it->target_id ? it->target_id : it->sys_id;
+	const char *policy;
+	int is_insert = !strcmp(it->act, "insert");
+	ferry_value *values = NULL;
+	ferry_str before = FERRY_STR_INIT, after = FERRY_STR_INIT;
+	char written[FERRY_HASH_HEX];
+	int *set = NULL, error;
+	ferry_write_opts o;
+
+	values = ferry__calloc(fs->n ? fs->n : 1, sizeof(*values));
+	set = ferry__calloc(fs->n ? fs->n : 1, sizeof(*set));
+	if (!values || !set) {
+		error = nomem(s->db);
+		goto done;
+	}
+	if (!is_insert) {
+		if ((error = ferry_store__record_values(s->db, it->entity, fs,
+		    target, values)) < 0) {
+			if (error == FERRY_ENOTFOUND)
+				error = no_longer_there(s, it, target);
+			goto done;
+		}
+		ferry_type__payload(&before, fs, values);
+	}
+	if ((error = item_values(s, it, fs, declared, values, set,
+	    &policy)) < 0)
+		goto done;
 	/* What the write path will store (the same call builds it). */
 	ferry_type__payload(&after, fs, values);
 	if (ferry_str_failed(&before) || ferry_str_failed(&after)) {
@@ -515,19 +565,289 @@ static int write_item(commit_state *s, const ferry_import_item *it,
 	    (error = adopt_written(s, it, it->entity, target, written,
 	    after.ptr)) < 0)
 		goto done;
-	outcome = is_insert ? "inserted" : !strcmp(it->act, "merge") ?
-		"merged" : "updated";
-	error = ferry_store__import_outcome(s->db, s->id, it->item, outcome,
-		it->whole ? "the package's whole record (accept --whole)" :
-		NULL);
+	error = ferry_store__import_outcome(s->db, s->id, it->item,
+		written_outcome(it), written_detail(it));
 done:
-	json_decref(src);
-	json_decref(fields);
 	ferry_str_dispose(&before);
 	ferry_str_dispose(&after);
 	if (values)
 		ferry_values_dispose(values, fs->n);
 	ferry__free(set);
+	return error;
+}
+
+/* ---- a page of items ------------------------------------------------------ */
+
+/*
+ * The items commit writes one by one come a page at a time, and the
+ * updates and merges of a page are written together: the records they
+ * change are read with one store call (record_current_many), their
+ * versions and rows written with ferry__record_update_many() and their
+ * outcomes with import_outcomes, so that a server store answers a page
+ * in a few round trips instead of about seven an item.  Each update is
+ * built exactly as write_item() builds it; an insert, or an item whose
+ * record an earlier item of the page changes, goes through write_item()
+ * in its turn, after the updates before it.
+ */
+#define COMMIT_PAGE 256
+
+typedef struct {
+	commit_state *s;
+	const char *entity;
+	const ferry_fieldset *fs, *declared;
+	ferry_import_item items[COMMIT_PAGE];
+	size_t n;
+	/* what each update's record holds now: cur[cur_of[i] - 1] */
+	ferry_record_current cur[COMMIT_PAGE];
+	const char *targets[COMMIT_PAGE];
+	size_t cur_of[COMMIT_PAGE], ncur;
+	/* updates waiting, in page order, and what each writes */
+	ferry_record_change changes[COMMIT_PAGE];
+	ferry_value *values[COMMIT_PAGE];
+	ferry_str after[COMMIT_PAGE];
+	size_t change_item[COMMIT_PAGE], nchanges;
+	/* outcomes waiting */
+	int64_t out_items[COMMIT_PAGE];
+	const char *outcomes[COMMIT_PAGE], *details[COMMIT_PAGE];
+	size_t nout;
+} commit_page;
+
+static const char *item_target(const ferry_import_item *it)
+{
+	return it->target_id ? it->target_id : it->sys_id;
+}
+
+static int page_outcomes(commit_page *p)
+{
+	int error = ferry_store__import_outcomes(p->s->db, p->s->id,
+		p->out_items, p->outcomes, p->details, p->nout);
+
+	p->nout = 0;
+	return error;
+}
+
+static void page_outcome(commit_page *p, const ferry_import_item *it,
+	const char *outcome, const char *detail)
+{
+	p->out_items[p->nout] = it->item;
+	p->outcomes[p->nout] = outcome;
+	p->details[p->nout++] = detail;
+}
+
+static void page_changes_dispose(commit_page *p)
+{
+	size_t k;
+
+	for (k = 0; k < p->nchanges; k++) {
+		ferry_values_dispose(p->values[k], p->fs->n);
+		ferry_str_dispose(&p->after[k]);
+	}
+	p->nchanges = 0;
+}
+
+/* Write the updates waiting, then what follows from each: the package's
+ * version id where the record now holds its very content (adopt_written,
+ * the hash the write path gave it computed again), and the outcome. */
+static int page_flush(commit_page *p)
+{
+	ferry_write_opts o;
+	ferry_str rkey = FERRY_STR_INIT;
+	char hash[FERRY_HASH_HEX];
+	size_t k;
+	int error = 0;
+
+	memset(&o, 0, sizeof(o));
+	o.source = "import";
+	o.import_id = p->s->id;
+	o.vendor = -1;
+	o.allow_protected = 1;
+	if (p->nchanges)
+		error = ferry__record_update_many(p->s->db, p->entity, p->fs,
+			p->changes, p->nchanges, &o);
+	for (k = 0; k < p->nchanges && !error; k++) {
+		const ferry_import_item *it = &p->items[p->change_item[k]];
+		const ferry_str *after = &p->after[k];
+
+		if (!strcmp(after->ptr, it->payload)) {
+			ferry_str_clear(&rkey);
+			ferry__record_key(&rkey, p->entity, p->fs,
+				p->values[k], item_target(it));
+			if (ferry_str_failed(&rkey)) {
+				error = nomem(p->s->db);
+				break;
+			}
+			ferry__version_hash(hash, p->entity, rkey.ptr,
+				"update", after->ptr, after->size);
+			error = adopt_written(p->s, it, p->entity,
+				item_target(it), hash, after->ptr);
+		}
+		page_outcome(p, it, written_outcome(it), written_detail(it));
+	}
+	ferry_str_dispose(&rkey);
+	page_changes_dispose(p);
+	if (error == 0)
+		error = page_outcomes(p);
+	return error;
+}
+
+/*
+ * Build item i's update over what its record holds now, as write_item()
+ * would, and queue it; 1 when the item must take write_item()'s path
+ * instead (a policy the write path refuses to read).
+ */
+static int page_update(commit_page *p, size_t i)
+{
+	const ferry_import_item *it = &p->items[i];
+	ferry_record_current *c = &p->cur[p->cur_of[i] - 1];
+	ferry_str before = FERRY_STR_INIT, empty = FERRY_STR_INIT;
+	ferry_record_change *ch;
+	ferry_policy had, policy;
+	const char *name;
+	ferry_value *values;
+	int *set, error;
+	size_t k = p->nchanges;
+
+	if (!c->found)
+		return no_longer_there(p->s, it, item_target(it));
+	if (ferry_policy_parse(&had, c->meta.policy) < 0)
+		return 1;
+	values = c->values;
+	c->values = NULL;
+	p->values[k] = values;
+	p->after[k] = empty;
+	p->nchanges++;
+	if ((set = ferry__calloc(p->fs->n ? p->fs->n : 1,
+	    sizeof(*set))) == NULL)
+		return nomem(p->s->db);
+	ferry_type__payload(&before, p->fs, values);
+	error = item_values(p->s, it, p->fs, p->declared, values, set, &name);
+	ferry__free(set);
+	if (error < 0)
+		goto done;
+	ferry_type__payload(&p->after[k], p->fs, values);
+	if (ferry_str_failed(&before) || ferry_str_failed(&p->after[k])) {
+		error = nomem(p->s->db);
+		goto done;
+	}
+	/* Writing what is there already is no change: no version. */
+	if (!strcmp(before.ptr, p->after[k].ptr)) {
+		ferry_values_dispose(values, p->fs->n);
+		ferry_str_dispose(&p->after[k]);
+		p->nchanges--;
+		page_outcome(p, it, "skipped", "no change");
+		goto done;
+	}
+	/* The write path's policy: the package's, else the local rules. */
+	if (!name || ferry_policy_parse(&policy, name) < 0)
+		policy = had == FERRY_POLICY_PROTECTED ?
+			FERRY_POLICY_PROTECTED : FERRY_POLICY_CHANGED;
+	ch = &p->changes[k];
+	memset(ch, 0, sizeof(*ch));
+	ch->sys_id = item_target(it);
+	ch->values = values;
+	ch->parent_id = c->latest_id;
+	ch->parent_hash = c->latest_id ? c->latest_hash : NULL;
+	ch->policy = policy;
+	ch->vendor = p->s->application ? 1 : it->vendor;
+	p->change_item[k] = i;
+done:
+	ferry_str_dispose(&before);
+	return error;
+}
+
+/* 1 when an item before item i in the page has its record. */
+static int page_repeats(const commit_page *p, size_t i)
+{
+	size_t j;
+
+	for (j = 0; j < i; j++)
+		if (!strcmp(item_target(&p->items[j]),
+		    item_target(&p->items[i])))
+			return 1;
+	return 0;
+}
+
+/* What the records of the page's updates hold now. */
+static int page_read(commit_page *p)
+{
+	size_t i, nf = p->fs->n ? p->fs->n : 1;
+
+	p->ncur = 0;
+	for (i = 0; i < p->n; i++) {
+		p->cur_of[i] = 0;
+		if (!strcmp(p->items[i].act, "insert") || page_repeats(p, i))
+			continue;
+		if ((p->cur[p->ncur].values = ferry__calloc(nf,
+		    sizeof(ferry_value))) == NULL)
+			return nomem(p->s->db);
+		p->targets[p->ncur] = item_target(&p->items[i]);
+		p->cur_of[i] = ++p->ncur;
+	}
+	return ferry_store__record_current_many(p->s->db, p->entity, p->fs,
+		p->targets, p->ncur, p->cur);
+}
+
+static void page_read_dispose(commit_page *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->ncur; i++)
+		ferry_values_dispose(p->cur[i].values, p->fs->n);
+	p->ncur = 0;
+}
+
+/* Write the page's items in order. */
+static int page_write(commit_page *p)
+{
+	size_t i;
+	int error;
+
+	if ((error = page_read(p)) < 0)
+		goto done;
+	for (i = 0; i < p->n && error >= 0; i++) {
+		if (p->cur_of[i] && (error = page_update(p, i)) <= 0)
+			continue;
+		if ((error = page_flush(p)) == 0)
+			error = write_item(p->s, &p->items[i], p->fs,
+				p->declared);
+	}
+	if (error >= 0)
+		error = page_flush(p);
+done:
+	page_changes_dispose(p);
+	p->nout = 0;
+	page_read_dispose(p);
+	return error;
+}
+
+/* The items of entity commit writes one by one, a page at a time. */
+static int write_items(commit_state *s, const char *entity,
+	const ferry_fieldset *fs, const ferry_fieldset *declared)
+{
+	commit_page *p;
+	char *after = NULL;
+	size_t i;
+	int error;
+
+	if ((p = ferry__calloc(1, sizeof(*p))) == NULL)
+		return nomem(s->db);
+	p->s = s;
+	p->entity = entity;
+	p->fs = fs;
+	p->declared = declared;
+	while ((error = ferry_store__import_next(s->db, s->id, entity,
+	    FERRY_IMPORT_WRITES, after, p->items, COMMIT_PAGE, &p->n)) == 0 &&
+	    p->n > 0) {
+		if ((error = page_write(p)) < 0 ||
+		    (error = remember(s->db, &after,
+		    p->items[p->n - 1].sys_id)) < 0)
+			break;
+		progress(s, p->n);
+	}
+	for (i = 0; i < COMMIT_PAGE; i++)
+		ferry_import_item_dispose(&p->items[i]);
+	ferry__free(p);
+	ferry__free(after);
 	return error;
 }
 
@@ -729,15 +1049,17 @@ static int commit_entity_records(commit_state *s, const char *entity,
 			goto done;
 		progress(s, (uint64_t)n);
 	}
-	while ((error = ferry_store__import_next(s->db, s->id, entity, what,
-	    after, &it)) == 0) {
-		if ((error = what == FERRY_IMPORT_WRITES ? write_item(s, &it,
-		    &fs, &declared) : delete_item(s, &it, &fs)) < 0 ||
-		    (error = remember(s->db, &after, it.sys_id)) < 0)
-			break;
-		if (++n % 1000 == 0)
-			progress(s, 1000);
-	}
+	if (what == FERRY_IMPORT_WRITES)
+		error = write_items(s, entity, &fs, &declared);
+	else
+		while ((error = next_item(s, entity, what, after,
+		    &it)) == 0) {
+			if ((error = delete_item(s, &it, &fs)) < 0 ||
+			    (error = remember(s->db, &after, it.sys_id)) < 0)
+				break;
+			if (++n % 1000 == 0)
+				progress(s, 1000);
+		}
 	if (error == FERRY_ENOTFOUND)
 		error = 0;
 	/* Written: their staged values go now, and the store may give

@@ -876,14 +876,23 @@ FERRY_STORE_OP(int, import_act_count, (ferry_db *db, int64_t id,
 	const char *act, int64_t *n),
 	(db, id, act, n))
 /*
- * The next record item of entity, in sys_id order after `after` (NULL:
- * from the first), that commit writes one by one (what:
- * FERRY_IMPORT_WRITES or FERRY_IMPORT_DELETES).  FERRY_ENOTFOUND (no
- * message) when there is none.  out is overwritten.
+ * The next record items of entity, in sys_id order after `after` (NULL:
+ * from the first), that commit does not write set-wise (what:
+ * FERRY_IMPORT_WRITES or FERRY_IMPORT_DELETES): at most max of them into
+ * out[0..*n), whose items are overwritten; *n is 0 when there are none
+ * left.  A page a call, so that a server store answers many items in
+ * one round trip.
  */
 FERRY_STORE_OP(int, import_next, (ferry_db *db, int64_t id, const char *entity,
-	int what, const char *after, ferry_import_item *out),
-	(db, id, entity, what, after, out))
+	int what, const char *after, ferry_import_item *out, size_t max,
+	size_t *n),
+	(db, id, entity, what, after, out, max, n))
+/* import_outcome() of n items at once: items[i] gets outcomes[i] and
+ * details[i] (NULL keeps the item's detail). */
+FERRY_STORE_OP(int, import_outcomes, (ferry_db *db, int64_t id,
+	const int64_t *items, const char *const *outcomes,
+	const char *const *details, size_t n),
+	(db, id, items, outcomes, details, n))
 /*
  * Give a record's newest version, written with hash `from`, the id `to`
  * instead: the package's version id for the very same content, so that

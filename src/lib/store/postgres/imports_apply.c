@@ -306,24 +306,67 @@ int ferry_pg__import_act_count(ferry_db *db, int64_t id, const char *act,
 }
 
 int ferry_pg__import_next(ferry_db *db, int64_t id, const char *entity,
-	int what, const char *after, ferry_import_item *out)
+	int what, const char *after, ferry_import_item *out, size_t max,
+	size_t *n)
 {
-	ferry_pg_num a, b;
+	ferry_pg_num a, b, c;
 	const char *params[] = { ferry_pg__num(&a, id), entity,
-		after ? after : "", ferry_pg__num(&b, what) };
+		after ? after : "", ferry_pg__num(&b, what),
+		ferry_pg__num(&c, (int64_t)max) };
 	PGresult *res;
-	int error;
+	int error, r;
 
 	/* In (entity, sys_id) order, through the unique index. */
-	if ((error = ferry_pg__one(db, "SELECT " PG_ITEM_COLUMNS " FROM "
+	*n = 0;
+	if ((error = ferry_pg__query(db, "SELECT " PG_ITEM_COLUMNS " FROM "
 	    PG_ITEM_JOINS " WHERE "
 	    "i.import_id = $1 AND i.t = 'record' AND i.entity = $2 AND "
 	    "i.sys_id > $3 AND CASE $4::int WHEN 1 THEN p.act IN ('insert', "
 	    "'update', 'merge') AND p.fast = 0 ELSE p.act = 'delete' END "
-	    "ORDER BY i.sys_id LIMIT 1", 4, params, &res, "committing")) != 0)
+	    "ORDER BY i.sys_id LIMIT $5", 5, params, &res, "committing")) < 0)
 		return error;
-	error = ferry_pg_imports__item_row(db, res, 0, out);
+	for (r = 0; r < PQntuples(res) && (size_t)r < max && !error; r++)
+		error = ferry_pg_imports__item_row(db, res, r, &out[(*n)++]);
 	PQclear(res);
+	return error;
+}
+
+int ferry_pg__import_outcomes(ferry_db *db, int64_t id,
+	const int64_t *items, const char *const *outcomes,
+	const char *const *details, size_t n)
+{
+	ferry_pg_array it, oc, de;
+	ferry_pg_num a;
+	const char *params[4];
+	size_t i;
+	int error;
+
+	if (n == 0)
+		return 0;
+	ferry_pg_array_init(&it);
+	ferry_pg_array_init(&oc);
+	ferry_pg_array_init(&de);
+	for (i = 0; i < n; i++) {
+		ferry_pg_array_int(&it, items[i]);
+		ferry_pg_array_text(&oc, outcomes[i], strlen(outcomes[i]));
+		ferry_pg_array_text(&de, details[i], details[i] ?
+			strlen(details[i]) : 0);
+	}
+	params[0] = ferry_pg__num(&a, id);
+	params[1] = ferry_pg_array_done(&it);
+	params[2] = ferry_pg_array_done(&oc);
+	params[3] = ferry_pg_array_done(&de);
+	if (!params[1] || !params[2] || !params[3])
+		error = ferry__oom(db);
+	else
+		error = ferry_pg__command(db, "UPDATE ferry_import_plan p SET "
+			"outcome = u.o, detail = coalesce(u.d, p.detail) FROM "
+			"ROWS FROM (unnest($2::bigint[]), unnest($3::text[]), "
+			"unnest($4::text[])) AS u(i, o, d) WHERE p.import_id = "
+			"$1 AND p.item = u.i", 4, params, NULL, "committing");
+	ferry_pg_array_dispose(&it);
+	ferry_pg_array_dispose(&oc);
+	ferry_pg_array_dispose(&de);
 	return error;
 }
 

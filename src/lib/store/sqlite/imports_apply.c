@@ -228,10 +228,11 @@ int ferry_sqlite__import_act_count(ferry_db *db, int64_t id, const char *act,
 }
 
 int ferry_sqlite__import_next(ferry_db *db, int64_t id, const char *entity,
-	int what, const char *after, ferry_import_item *out)
+	int what, const char *after, ferry_import_item *out, size_t max,
+	size_t *n)
 {
 	sqlite3_stmt *st;
-	int error;
+	int error = 0, rc;
 
 	/* In (entity, sys_id) order, through the unique index: no open
 	 * cursor while the caller writes. */
@@ -239,13 +240,33 @@ int ferry_sqlite__import_next(ferry_db *db, int64_t id, const char *entity,
 	    ITEM_JOINS " WHERE i.import_id = ?1 AND i.t = 'record' AND "
 	    "i.entity = ?2 AND i.sys_id > ?3 AND CASE ?4 WHEN 1 THEN p.act IN "
 	    "('insert', 'update', 'merge') AND p.fast = 0 ELSE p.act = "
-	    "'delete' END ORDER BY i.sys_id LIMIT 1", &st)) < 0)
+	    "'delete' END ORDER BY i.sys_id LIMIT ?5", &st)) < 0)
 		return error;
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_text(st, 2, entity, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 3, after ? after : "", -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int(st, 4, what);
-	return ferry_imports__item_one(db, st, out, "committing");
+	sqlite3_bind_int64(st, 5, (sqlite3_int64)max);
+	*n = 0;
+	while (!error && (rc = sqlite3_step(st)) == SQLITE_ROW)
+		error = ferry_imports__item_row(db, st, &out[(*n)++]);
+	ferry_sq__reset(st);
+	if (!error && rc != SQLITE_DONE && rc != SQLITE_ROW)
+		error = ferry_sq__error(db, rc, "committing");
+	return error;
+}
+
+int ferry_sqlite__import_outcomes(ferry_db *db, int64_t id,
+	const int64_t *items, const char *const *outcomes,
+	const char *const *details, size_t n)
+{
+	size_t i;
+	int error = 0;
+
+	for (i = 0; i < n && !error; i++)
+		error = ferry_sqlite__import_outcome(db, id, items[i],
+			outcomes[i], details[i]);
+	return error;
 }
 
 int ferry_sqlite__import_outcome(ferry_db *db, int64_t id, int64_t item,
