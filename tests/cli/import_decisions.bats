@@ -239,3 +239,41 @@ put_a() {
 	same 0,0,0,1,0 "$(commit "$ID")"
 	same absent "$(record "$A")"
 }
+
+# Commit writes the merges it cannot write set-wise a page of 256 items
+# at a time (import_commit.c); more than a page must merge every item,
+# each chained to the target's own change, and record each outcome.
+@test "rule: a commit of more merges than a page merges every one, each on the target's version" {
+	src init --name dev >/dev/null
+	src pack create base --use >/dev/null
+	src entity create member >/dev/null
+	src field add member name 'nvarchar(40)' >/dev/null
+	src field add member age int >/dev/null
+	src field add member note 'nvarchar(40)' >/dev/null
+	for i in $(seq 1 300); do
+		printf '{"sys_id":"0b000000-0000-4000-8000-%012d","name":"m%d","age":%d}\n' "$i" "$i" "$i"
+	done >base.jsonl
+	src record load member base.jsonl >/dev/null
+	export_pack base
+	dst init --name test >/dev/null
+	dst import apply base.sop --no-backup >/dev/null
+	# Here a note on every record; there a new age: clean merges.
+	for i in $(seq 1 300); do
+		printf '{"sys_id":"0b000000-0000-4000-8000-%012d","note":"here %d"}\n' "$i" "$i"
+	done >local.jsonl
+	dst record load member local.jsonl >/dev/null
+	begin_pack next
+	for i in $(seq 1 300); do
+		printf '{"sys_id":"0b000000-0000-4000-8000-%012d","age":%d}\n' "$i" "$((i + 1000))"
+	done >change.jsonl
+	src record load member change.jsonl >/dev/null
+	export_pack next
+	id=$(load_id next.sop)
+	dst import preview "$id" >/dev/null
+	dst import commit "$id" --no-backup >/dev/null
+	db="$BATS_TEST_TMPDIR/dst.db"
+	same 300 "$(sqlite3 "$db" "SELECT count(*) FROM member WHERE CAST(age AS TEXT) = CAST(CAST(substr(name, 2) AS INTEGER) + 1000 AS TEXT) AND note = 'here ' || substr(name, 2)")"
+	same 300 "$(dst --json import show "$id" | jp "len([i for i in d['items'] if i.get('outcome') == 'merged'])")"
+	# Each merge is a new version whose parent is the target's change.
+	same 300 "$(sqlite3 "$db" "SELECT count(*) FROM ferry_version v WHERE v.entity = 'member' AND v.import_id = $id AND v.action = 'update' AND v.parent = (SELECT p.hash FROM ferry_version p WHERE p.entity = v.entity AND p.sys_id = v.sys_id AND p.id < v.id ORDER BY p.id DESC LIMIT 1) AND v.hash = (SELECT m.sys_version FROM member m WHERE m.sys_id = v.sys_id)")"
+}
