@@ -266,8 +266,11 @@ c" "$(sql 'SELECT name FROM member ORDER BY name')"
 	init_member
 	ferry field add member buddy 'ref(member)' >/dev/null
 	A=0a000000-0000-4000-8000-000000000001
-	printf '{"sys_id":"%s","name":"Ann"}\n' "$A" | ferry record load member - >/dev/null
-	printf '{"sys_id":"%s","age":3}\n{"sys_id":"%s","buddy":"0a000000-0000-4000-8000-0000000000ff"}\n' "$A" "$A" >bad.jsonl
+	B=0a000000-0000-4000-8000-000000000002
+	printf '{"sys_id":"%s","name":"Ann"}\n{"sys_id":"%s","name":"Bob"}\n' "$A" "$B" | ferry record load member - >/dev/null
+	# Two changes of two records: both go the batch way, so its
+	# reference check is the one that must refuse line 2.
+	printf '{"sys_id":"%s","age":3}\n{"sys_id":"%s","buddy":"0a000000-0000-4000-8000-0000000000ff"}\n' "$A" "$B" >bad.jsonl
 	snapshot
 	run --separate-stderr ferry record load member bad.jsonl
 	[ "$status" -ne 0 ]

@@ -321,9 +321,10 @@ static int capture_versions(ferry_db *db, const char *entity,
 		"SELECT u.c1, $1::text, u.c2, u.c3, nullif(u.c4, 0), b.hash, "
 		"NULL FROM ");
 	rows_from(&sql, 2, 4, capture_types);
-	/* Each version read by its id (a scalar subquery a row): a join
-	 * with the statement's items may be planned as a scan of every
-	 * version, once a batch. */
+	/* The base's hash joined on the base's id from the batch's own
+	 * rows; the payloads of the pairs below are read by id, a scalar
+	 * subquery a row, since a join with the CTE's items may be
+	 * planned as a scan of every version, once a batch. */
 	ferry_str_puts(&sql, " LEFT JOIN ferry_version b ON b.id = "
 		"nullif(u.c4, 0) AND b.action <> 'delete' ORDER BY u.o ON "
 		"CONFLICT (pack_id, entity, sys_id) DO UPDATE SET version_id = "
