@@ -1051,7 +1051,7 @@ static int commit_entity_records(commit_state *s, const char *entity,
 	}
 	if (what == FERRY_IMPORT_WRITES)
 		error = write_items(s, entity, &fs, &declared);
-	else
+	else {
 		while ((error = next_item(s, entity, what, after,
 		    &it)) == 0) {
 			if ((error = delete_item(s, &it, &fs)) < 0 ||
@@ -1060,8 +1060,9 @@ static int commit_entity_records(commit_state *s, const char *entity,
 			if (++n % 1000 == 0)
 				progress(s, 1000);
 		}
-	if (error == FERRY_ENOTFOUND)
-		error = 0;
+		if (error == FERRY_ENOTFOUND)	/* past the last delete */
+			error = 0;
+	}
 	/* Written: their staged values go now, and the store may give
 	 * their space to the next entity's writes (store_ops.h). */
 	if (error == 0 && what == FERRY_IMPORT_WRITES)
