@@ -224,23 +224,38 @@ int ferry_pg__record_delete(ferry_db *db, const char *entity,
 		"deleting a record");
 }
 
+/* A record's columns: the META_COLUMNS system columns, then the
+ * fields, each after `alias` (a table alias and its dot, or ""). */
+#define META_COLUMNS 8
+
+static void record_columns(ferry_str *sql, const char *alias,
+	const ferry_fieldset *fs)
+{
+	static const char *const meta[META_COLUMNS] = { "sys_id",
+		"sys_policy", "sys_vendor", "sys_version", "sys_created_at",
+		"sys_created_by", "sys_updated_at", "sys_updated_by" };
+	size_t i;
+
+	for (i = 0; i < META_COLUMNS; i++) {
+		ferry_str_puts(sql, i ? ", " : "");
+		ferry_str_puts(sql, alias);
+		ferry_str_puts(sql, meta[i]);
+	}
+	for (i = 0; i < fs->n; i++) {
+		ferry_str_puts(sql, ", ");
+		ferry_str_puts(sql, alias);
+		ferry_pg__ident(sql, fs->fields[i].name);
+	}
+}
+
 static void select_columns(ferry_str *sql, const char *entity,
 	const ferry_fieldset *fs)
 {
-	size_t i;
-
-	ferry_str_puts(sql, "SELECT sys_id, sys_policy, sys_vendor, "
-		"sys_version, sys_created_at, sys_created_by, sys_updated_at, "
-		"sys_updated_by");
-	for (i = 0; i < fs->n; i++) {
-		ferry_str_puts(sql, ", ");
-		ferry_pg__ident(sql, fs->fields[i].name);
-	}
+	ferry_str_puts(sql, "SELECT ");
+	record_columns(sql, "", fs);
 	ferry_str_puts(sql, " FROM ");
 	ferry_pg__table(sql, entity);
 }
-
-#define META_COLUMNS 8
 
 int ferry_pg__record_values(ferry_db *db, const char *entity,
 	const ferry_fieldset *fs, const char *sys_id, ferry_value *values)
@@ -274,8 +289,8 @@ int ferry_pg__record_values(ferry_db *db, const char *entity,
 /*
  * One statement for the batch: each sys_id's row joined to its newest
  * version, where the one-record operations cost three round trips a
- * record.  Columns: the ordinal, the system columns (select_columns'),
- * the fields, then the newest version's id and hash.
+ * record.  Columns: the ordinal, the record's (record_columns), then
+ * the newest version's id and hash.
  */
 int ferry_pg__record_current_many(ferry_db *db, const char *entity,
 	const ferry_fieldset *fs, const char *const *sys_ids, size_t n,
@@ -299,13 +314,8 @@ int ferry_pg__record_current_many(ferry_db *db, const char *entity,
 		ferry_pg_array_dispose(&ids);
 		return ferry__oom(db);
 	}
-	ferry_str_puts(&sql, "SELECT u.o, t.sys_id, t.sys_policy, "
-		"t.sys_vendor, t.sys_version, t.sys_created_at, "
-		"t.sys_created_by, t.sys_updated_at, t.sys_updated_by");
-	for (i = 0; i < fs->n; i++) {
-		ferry_str_puts(&sql, ", t.");
-		ferry_pg__ident(&sql, fs->fields[i].name);
-	}
+	ferry_str_puts(&sql, "SELECT u.o, ");
+	record_columns(&sql, "t.", fs);
 	ferry_str_puts(&sql, ", lv.id, lv.hash FROM unnest($2::text[]) WITH "
 		"ORDINALITY AS u(id, o) JOIN ");
 	ferry_pg__table(&sql, entity);
