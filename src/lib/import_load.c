@@ -175,125 +175,74 @@ static int refuse_item(ferry_db *db, const char *path, int error,
 	return error;
 }
 
-static int is_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
-/* Keep member m of a line as *v if its key is `key` (once). */
-static int span_member(const ferry_canon_member *m, const char *key,
-	const char **v, size_t *len)
-{
-	size_t n = strlen(key);
-
-	if (m->key_len != n || memcmp(m->key, key, n) != 0)
-		return 0;
-	if (*v || is_space(m->value[0]) || is_space(m->value[m->value_len -
-	    1]))
-		return -1;	/* twice, or spaces around it */
-	*v = m->value;
-	*len = m->value_len;
-	return 1;
-}
-
 /*
- * The payload and old members of an item line, found by walking it as
- * compact JSON, so that the store need not pull them out and look for
- * them in the line again (ferry_import_line).  A line the walk cannot
- * take for certain (spaces between members, an escape in a key, a member
- * twice) leaves spans unset, and the store finds them its own way; so
- * does one that is not JSON, which the store then refuses.
- */
-static void line_spans(ferry_import_line *l)
-{
-	ferry_canon_iter it;
-	ferry_canon_member m;
-	int rc;
-
-	l->spans = 0;
-	l->payload = l->old = NULL;
-	l->payload_len = l->old_len = 0;
-	if (ferry_canon__begin(&it, l->line, l->len) < 0)
-		return;
-	while ((rc = ferry_canon__next(&it, &m)) == 1) {
-		if (memchr(m.key, '\\', m.key_len) ||
-		    span_member(&m, "payload", &l->payload,
-		    &l->payload_len) < 0 ||
-		    span_member(&m, "old", &l->old, &l->old_len) < 0)
-			return;
-	}
-	l->spans = rc == 0;
-}
-
-/*
- * Stage one item line: read once (stage_line.h), judged on its own
- * (ferry__import_verdict, kept with the item for the checks after
- * staging), stored.  A line that cannot be read or stored is refused
- * with its words.  sl is reused from line to line.
+ * Stage one item line, read and judged (ferry__import_read_line or a
+ * feed): a line that cannot be read or stored is refused with its
+ * words.
  */
 static int stage_line(ferry_db *db, ferry_import_stager *s,
-	ferry_stage_line *sl, int64_t item, const char *line, size_t len)
+	const ferry_fed_line *fl)
 {
 	static const char *const facts[] = { NULL, "[\"stage_too_long\"]",
 		"[\"stage_not_json\"]", "[\"stage_repeated\"]" };
 	ferry_str why = FERRY_STR_INIT;
-	ferry_import_line l = { line, len, 0, NULL, NULL, 0, 0 };
-	ferry_staged_item it = { sl, NULL, 0 };
-	int rc;
+	ferry_staged_item it = { fl->line, fl->code, fl->system };
+	int rc = fl->rc;
 
-	/* A column is at most a byte longer than its line (stage_line.c):
-	 * every store takes a text of an int's length. */
-	if (len >= (size_t)0x7fffffff) {
-		rc = FERRY_STAGE_TOO_LONG;
-	} else {
-		line_spans(&l);
-		if ((rc = ferry_stage_line__read(sl, &l)) < 0 ||
-		    (rc == 0 && ferry__import_verdict(sl, &it.code,
-		    &it.system) < 0))
-			return ferry__error(db, FERRY_ENOMEM, "out of memory");
-		if (rc == 0)
-			rc = ferry_store__import_stage(db, s, item, &it);
-	}
+	if (rc < 0)
+		return ferry__error(db, FERRY_ENOMEM, "out of memory");
+	if (rc == 0)
+		rc = ferry_store__import_stage(db, s, fl->item, &it);
 	if (rc <= 0 || rc >= (int)(sizeof(facts) / sizeof(facts[0])))
 		return rc;
 	if (ferry__fact_words(&why, facts[rc]) < 0)
 		rc = ferry__error(db, FERRY_ENOMEM, "out of memory");
 	else
 		rc = ferry__error(db, FERRY_EFORMAT, "item %lld (line %lld) %s",
-			(long long)item, (long long)item + 1, why.ptr);
+			(long long)fl->item, (long long)fl->item + 1, why.ptr);
 	ferry_str_dispose(&why);
 	return rc;
 }
 
+/*
+ * The package's items, read a batch ahead (import_feed.c) and stored
+ * one by one.  On a refusal the feed stops first, so that refuse_item
+ * reads the rest of the file itself.
+ */
 static int stage_items(ferry_db *db, const char *path, ferry_sop_reader *r,
 	int64_t id, ferry_str *err)
 {
 	ferry_import_stager *s = NULL;
-	ferry_stage_line sl;
-	const char *line;
-	size_t len;
-	int64_t item = 0;
+	ferry_line_feed *feed = NULL;
+	const ferry_fed_line *fl;
+	int64_t items = 0;
 	int rc, error;
 
-	memset(&sl, 0, sizeof(sl));
 	if ((error = ferry_store__import_stager_new(&s, db, id)) < 0)
 		return error;
-	while ((rc = ferry_sop__reader_next(r, &line, &len, err)) == 1) {
-		if ((error = stage_line(db, s, &sl, ++item, line, len)) < 0) {
+	if (ferry__feed_new(&feed, r) < 0) {
+		error = ferry__oom(db);
+		goto done;
+	}
+	while ((rc = ferry__feed_next(feed, &fl, err)) == 1) {
+		items = fl->item;
+		if ((error = stage_line(db, s, fl)) < 0) {
+			ferry__feed_free(feed);
+			feed = NULL;
 			error = refuse_item(db, path, error, r, err);
 			goto done;
 		}
-		if (item % 10000 == 0)
-			ferry__progress(db, "loading", (uint64_t)item, 0);
+		if (items % 10000 == 0)
+			ferry__progress(db, "loading", (uint64_t)items, 0);
 	}
 	if (rc < 0) {
 		error = ferry__error(db, rc, "%s", ferry_str_cstr(err));
 		goto done;
 	}
-	ferry__progress(db, "loading", (uint64_t)item, (uint64_t)item);
+	ferry__progress(db, "loading", (uint64_t)items, (uint64_t)items);
 done:
+	ferry__feed_free(feed);
 	ferry_store__import_stager_free(db, s);
-	ferry_stage_line__dispose(&sl);
 	return error;
 }
 
@@ -470,9 +419,14 @@ static int load_update_set(ferry_buf *out, ferry_db *db, const char *path,
 	    (error = declare_system_fields(db, id)) < 0 ||
 	    (error = ferry_store__import_stager_new(&s, db, id)) < 0)
 		goto done;
-	for (i = 0; i < us.n && !error; i++)
-		error = stage_line(db, s, &sl, (int64_t)i + 1,
-			us.lines[i], strlen(us.lines[i]));
+	for (i = 0; i < us.n && !error; i++) {
+		ferry_fed_line fl;
+
+		fl.item = (int64_t)i + 1;
+		ferry__import_read_line(&sl, us.lines[i], strlen(us.lines[i]),
+			&fl);
+		error = stage_line(db, s, &fl);
+	}
 	if (error < 0) {
 		error = ferry__error(db, error, "%s: %s", path,
 			ferry_errmsg(db));

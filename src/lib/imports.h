@@ -9,7 +9,8 @@
  * list and show (import_docs.c), the problem kinds (import_problems.c),
  * the words of facts (import_facts.c), the decision tables
  * (import_decide.c), an item judged on its own as load reads it
- * (import_verdict.c), and finding an import and reading its items
+ * (import_verdict.c), the lines load reads a batch ahead on a thread
+ * (import_feed.c), and finding an import and reading its items
  * (import_common.c), which uses nothing of the others.  docs/import.md
  * describes the pipeline and its rules.
  */
@@ -19,6 +20,7 @@
 #include "merge3.h"
 #include "records.h"
 #include "schema_merge.h"
+#include "sop.h"
 #include "store/store.h"
 
 /* The system entities whose records are the catalog, and the ones that
@@ -33,6 +35,39 @@ int ferry__import_is_catalog(const char *entity);
  */
 int ferry__import_verdict(const ferry_stage_line *sl, const char **code,
 	int *system);
+
+/*
+ * A load's item lines, read and judged a batch ahead on a thread of
+ * their own (import_feed.c).  A line as the feed hands it out: its
+ * number (from 1), its columns, and rc 0 with the verdict of
+ * ferry__import_verdict (code, system), FERRY_STAGE_TOO_LONG or
+ * FERRY_STAGE_NOT_JSON when it cannot be read, -1 when memory ran out.
+ */
+typedef struct {
+	int64_t item;
+	const ferry_stage_line *line;
+	const char *code;
+	int system;
+	int rc;
+} ferry_fed_line;
+
+/* Read one line into sl (reused) and out, as the feed does: out->rc. */
+int ferry__import_read_line(ferry_stage_line *sl, const char *line,
+	size_t len, ferry_fed_line *out);
+
+typedef struct ferry_line_feed ferry_line_feed;
+
+/* Start reading r's items: 0, or FERRY_ENOMEM. */
+int ferry__feed_new(ferry_line_feed **out, ferry_sop_reader *r);
+/*
+ * The next line, valid until the next call: 1; after a line with rc
+ * other than 0 the caller must not ask again.  0 at the reader's
+ * verified end, or the reader's failure with its message in err.
+ */
+int ferry__feed_next(ferry_line_feed *f, const ferry_fed_line **line,
+	ferry_str *err);
+/* Stop reading; the reader is the caller's again. */
+void ferry__feed_free(ferry_line_feed *f);
 
 /*
  * Look an import up, with the message a user sees when there is none;

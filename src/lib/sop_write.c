@@ -6,11 +6,12 @@
  * (integrity hash, and for items the VersionStamp), then either copied
  * into the buffer (plain) or fed to a zstd stream (compressed), and the
  * buffer goes to disk whenever it fills.  A compressed stream is
- * compressed and written by a thread of its own, a batch of lines at a
- * time, while the caller builds and hashes the next batch: the same
- * bytes reach the same single-threaded zstd stream in the same order, so
- * the file is the same as compressing inline (which is what happens if
- * the thread cannot start).  The file is built under a
+ * hashed into the stamp, compressed and written by a thread of its own,
+ * a batch of lines at a time, while the caller builds the next batch:
+ * the same bytes reach the same hash and the same single-threaded zstd
+ * stream in the same order, so the file is the same as hashing and
+ * compressing inline (which is what happens if the thread cannot
+ * start).  The file is built under a
  * temporary name in the target's directory and moved into place only
  * after the trailer is written and the data is on disk, so no reader ever
  * sees half a package and a crash leaves at worst a stray `.tmp-` file.
@@ -25,13 +26,13 @@
 
 #include "alloc.h"
 #include "tmpfile.h"
+#include "worker.h"
 #include "text.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <jansson.h>
-#include <pthread.h>
 #include <sodium.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -61,11 +62,14 @@ struct ferry_sop_writer {
 	 * batch[filling]; the thread compresses batch[1 - filling] while
 	 * `busy`.  Under `mu`: busy, stop and the thread's failure. */
 	int threaded;
-	pthread_t thread;
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
+	ferry_worker worker;
 	char *batch[2];
 	size_t batch_len[2];
+	/* batch[k][item_from[k], item_to[k]) are item bytes, which the
+	 * thread hashes into the stamp before compressing them: the
+	 * header comes before every item and the trailer after, so a
+	 * batch's item bytes are one run. */
+	size_t item_from[2], item_to[2];
 	int filling;
 	int busy, stop;
 	int thread_error;	/* the thread's failure, moved to error */
@@ -94,7 +98,7 @@ __attribute__((format(printf, 3, 4)))
 static int fail(ferry_sop_writer *w, int code, const char *fmt, ...)
 {
 	int in_thread = w->threaded && pthread_equal(pthread_self(),
-		w->thread);
+		w->worker.thread);
 	ferry_str *msg = in_thread ? &w->thread_msg : &w->msg;
 	va_list ap;
 
@@ -178,26 +182,30 @@ static void *compress_thread(void *arg)
 	ferry_sop_writer *w = arg;
 	int error = 0;
 
-	pthread_mutex_lock(&w->mu);
+	pthread_mutex_lock(&w->worker.mu);
 	for (;;) {
 		int slot;
 
 		while (!w->busy && !w->stop)
-			pthread_cond_wait(&w->cv, &w->mu);
+			pthread_cond_wait(&w->worker.cv, &w->worker.mu);
 		if (!w->busy)
 			break;
 		slot = 1 - w->filling;
-		pthread_mutex_unlock(&w->mu);
+		pthread_mutex_unlock(&w->worker.mu);
+		ferry_hash_update(&w->stamp, w->batch[slot] +
+			w->item_from[slot], w->item_to[slot] -
+			w->item_from[slot]);
 		if (error == 0)
 			error = compress_bytes(w, w->batch[slot],
 				w->batch_len[slot]);
-		pthread_mutex_lock(&w->mu);
+		pthread_mutex_lock(&w->worker.mu);
 		w->batch_len[slot] = 0;
+		w->item_from[slot] = w->item_to[slot] = 0;
 		w->thread_error = error;
 		w->busy = 0;
-		pthread_cond_broadcast(&w->cv);
+		pthread_cond_broadcast(&w->worker.cv);
 	}
-	pthread_mutex_unlock(&w->mu);
+	pthread_mutex_unlock(&w->worker.mu);
 	return NULL;
 }
 
@@ -206,11 +214,11 @@ static int thread_wait(ferry_sop_writer *w)
 {
 	int error;
 
-	pthread_mutex_lock(&w->mu);
+	pthread_mutex_lock(&w->worker.mu);
 	while (w->busy)
-		pthread_cond_wait(&w->cv, &w->mu);
+		pthread_cond_wait(&w->worker.cv, &w->worker.mu);
 	error = w->thread_error;
-	pthread_mutex_unlock(&w->mu);
+	pthread_mutex_unlock(&w->worker.mu);
 	if (error < 0) {
 		ferry_str_clear(&w->msg);
 		ferry_str_put(&w->msg, w->thread_msg.ptr, w->thread_msg.size);
@@ -226,11 +234,11 @@ static int thread_hand_over(ferry_sop_writer *w)
 
 	if ((error = thread_wait(w)) < 0)
 		return error;
-	pthread_mutex_lock(&w->mu);
+	pthread_mutex_lock(&w->worker.mu);
 	w->filling = 1 - w->filling;
 	w->busy = 1;
-	pthread_cond_broadcast(&w->cv);
-	pthread_mutex_unlock(&w->mu);
+	pthread_cond_broadcast(&w->worker.cv);
+	pthread_mutex_unlock(&w->worker.mu);
 	return 0;
 }
 
@@ -239,29 +247,36 @@ static void thread_stop(ferry_sop_writer *w)
 {
 	if (!w->threaded)
 		return;
-	pthread_mutex_lock(&w->mu);
+	pthread_mutex_lock(&w->worker.mu);
 	w->stop = 1;
-	pthread_cond_broadcast(&w->cv);
-	pthread_mutex_unlock(&w->mu);
-	pthread_join(w->thread, NULL);
-	pthread_cond_destroy(&w->cv);
-	pthread_mutex_destroy(&w->mu);
+	pthread_cond_broadcast(&w->worker.cv);
+	pthread_mutex_unlock(&w->worker.mu);
+	ferry_worker_join(&w->worker);
 	w->threaded = 0;
 }
 
-/* Send bytes of the stream to the file, compressing them if asked. */
-static int emit(ferry_sop_writer *w, const char *data, size_t len)
+/*
+ * Send bytes of the stream to the file, compressing them if asked.
+ * Item bytes (is_item) go to the stamp too: here, or on the thread.
+ */
+static int emit(ferry_sop_writer *w, const char *data, size_t len,
+	int is_item)
 {
 	size_t n;
 	int error = 0;
 
 	while (w->threaded && len > 0) {
-		char *b = w->batch[w->filling];
-		size_t *blen = &w->batch_len[w->filling];
+		int k = w->filling;
+		char *b = w->batch[k];
+		size_t *blen = &w->batch_len[k];
 
 		n = BATCH_SIZE - *blen < len ? BATCH_SIZE - *blen : len;
 		memcpy(b + *blen, data, n);
+		if (is_item && w->item_to[k] == 0)
+			w->item_from[k] = *blen;
 		*blen += n;
+		if (is_item)
+			w->item_to[k] = *blen;
 		data += n;
 		len -= n;
 		if (*blen == BATCH_SIZE &&
@@ -270,6 +285,8 @@ static int emit(ferry_sop_writer *w, const char *data, size_t len)
 	}
 	if (w->threaded)
 		return 0;
+	if (is_item)
+		ferry_hash_update(&w->stamp, data, len);
 	if (w->cctx != NULL)
 		return compress_bytes(w, data, len);
 	while (len > 0) {
@@ -328,16 +345,13 @@ static int emit_line(ferry_sop_writer *w, const char *line, size_t len,
 	/* Each byte is hashed once: items into the stamp, the header into
 	 * the integrity hash, which then takes the stamp (docs/format.md,
 	 * section 6). */
-	if (is_item) {
-		ferry_hash_update(&w->stamp, line, len);
-		ferry_hash_update(&w->stamp, "\n", 1);
-	} else {
+	if (!is_item) {
 		ferry_hash_update(&w->hash, line, len);
 		ferry_hash_update(&w->hash, "\n", 1);
 	}
-	if ((error = emit(w, line, len)) < 0)
+	if ((error = emit(w, line, len, is_item)) < 0)
 		return error;
-	return emit(w, "\n", 1);
+	return emit(w, "\n", 1, is_item);
 }
 
 static int dump_to_str(const char *buffer, size_t size, void *payload)
@@ -455,19 +469,8 @@ static int start_zstd(ferry_sop_writer *w)
 	if ((w->batch[0] = ferry__malloc(BATCH_SIZE)) == NULL ||
 	    (w->batch[1] = ferry__malloc(BATCH_SIZE)) == NULL)
 		return fail_nomem(w);
-	if (pthread_mutex_init(&w->mu, NULL) != 0)
-		return 0;
-	if (pthread_cond_init(&w->cv, NULL) != 0) {
-		pthread_mutex_destroy(&w->mu);
-		return 0;
-	}
 	/* Without the thread, the stream is compressed inline. */
-	if (pthread_create(&w->thread, NULL, compress_thread, w) != 0) {
-		pthread_cond_destroy(&w->cv);
-		pthread_mutex_destroy(&w->mu);
-		return 0;
-	}
-	w->threaded = 1;
+	w->threaded = ferry_worker_start(&w->worker, compress_thread, w);
 	return 0;
 }
 
@@ -580,6 +583,12 @@ int ferry_sop__writer_finish(ferry_sop_writer *w, char stamp[FERRY_HASH_HEX],
 	w->finished = 1;
 	if ((error = w->error) < 0)
 		goto done;
+	/* Every item's bytes hashed: the thread has taken the last. */
+	if (w->threaded && w->batch_len[w->filling] > 0 &&
+	    (error = thread_hand_over(w)) < 0)
+		goto done;
+	if (w->threaded && (error = thread_wait(w)) < 0)
+		goto done;
 	ferry_hash_final_hex(&w->stamp, stamp_hex);
 	ferry_hash_update(&w->hash, stamp_hex, FERRY_HASH_HEX - 1);
 	ferry_hash_final_hex(&w->hash, hash_hex);
@@ -596,7 +605,7 @@ int ferry_sop__writer_finish(ferry_sop_writer *w, char stamp[FERRY_HASH_HEX],
 		error = fail_nomem(w);
 		goto done;
 	}
-	if ((error = emit(w, trailer.ptr, trailer.size)) < 0 ||
+	if ((error = emit(w, trailer.ptr, trailer.size, 0)) < 0 ||
 	    (error = end_stream(w)) < 0)
 		goto done;
 	if (fsync(w->fd) < 0) {

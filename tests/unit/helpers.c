@@ -5,6 +5,7 @@
 
 #include "ferry.h"
 
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -136,17 +137,25 @@ long oom_fail_at = -1;
 int oom_failed;
 int oom_transient;
 
+/* Under a lock: a load reads its lines on a thread of its own
+ * (import_feed.c), which allocates too. */
+static pthread_mutex_t oom_lock = PTHREAD_MUTEX_INITIALIZER;
+
 static int refuse(void)
 {
+	int refused = 0;
+
+	pthread_mutex_lock(&oom_lock);
 	if (oom_fail_at == 0) {
 		oom_failed = 1;
 		if (oom_transient)
 			oom_fail_at = -1;
-		return 1;
-	}
-	if (oom_fail_at > 0)
+		refused = 1;
+	} else if (oom_fail_at > 0) {
 		oom_fail_at--;
-	return 0;
+	}
+	pthread_mutex_unlock(&oom_lock);
+	return refused;
 }
 
 void *oom_malloc(size_t n)

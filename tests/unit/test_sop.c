@@ -313,7 +313,9 @@ static void test_sop_roundtrip__many_items(void **state)
 	char stamp[FERRY_HASH_HEX], again[FERRY_HASH_HEX];
 	const char *p = test_path(*state, "a.sop");
 
-	/* Many buffer fills, so lines straddle them. */
+	/* Many buffer fills, so lines straddle them: the stamp hashed on
+	 * the compressing thread, batch by batch, is the one hashed inline
+	 * line by line. */
 	write_pack(p, HEADER, 1, 200000, stamp);
 	check_pack(p, 1, 200000, stamp);
 	unlink(p);

@@ -1,0 +1,287 @@
+/*
+ * import_feed.c - a load's item lines, read and judged a batch ahead.
+ *
+ * Staging a package is two kinds of work of about the same size: reading
+ * each line (decompressing, hashing and checking it in the .sop reader,
+ * reading its columns, judging the item on its own) and storing it.  A
+ * feed does the reading on a thread of its own, a batch of lines ahead
+ * of the caller, who stores them: on two cores the two overlap
+ * (docs/performance.md).  The lines come out in the file's order with
+ * the same columns and verdicts as reading them inline, which is what a
+ * feed does when the thread cannot start.
+ *
+ * Only the thread touches the reader while it runs; after
+ * ferry__feed_free() the reader is the caller's again, positioned after
+ * the last line the thread read (possibly a batch beyond the last one
+ * handed out).  The thread stops at the first line it cannot read, so a
+ * refused line is the last a feed hands out.
+ */
+#include "imports.h"
+#include "canonical.h"
+#include "store/stage_line.h"
+
+#include "alloc.h"
+#include "sop.h"
+#include "worker.h"
+
+#include <string.h>
+
+/* A batch: enough lines that the hand-over costs nothing next to them,
+ * few bytes enough that two batches cost little memory. */
+#define FEED_LINES 256
+#define FEED_BYTES ((size_t)4 << 20)
+/* A slot whose buffers grew beyond this is emptied once used, so that
+ * one long line does not keep its memory for the rest of the load. */
+#define FEED_KEEP ((size_t)1 << 20)
+
+typedef struct {
+	ferry_stage_line sl;
+	ferry_fed_line fed;
+} feed_slot;
+
+typedef struct {
+	feed_slot slot[FEED_LINES];
+	size_t n;
+	int last;	/* no batch follows: reader_rc says why */
+	int reader_rc;	/* with last: 0 verified end, < 0 the reader's
+			 * failure, 1 stopped after a refused line */
+	int full;	/* filled and not yet given back (under worker.mu) */
+} feed_batch;
+
+struct ferry_line_feed {
+	ferry_sop_reader *r;
+	feed_batch b[2];
+	int fill_at;		/* the batch the reading side fills next */
+	int take_at;		/* the batch the caller takes lines from */
+	size_t at;		/* the caller's next line in it */
+	int64_t item;		/* items read so far (reading side) */
+	ferry_str err;		/* the reader's message (reading side) */
+	int threaded, stop;	/* stop: under worker.mu */
+	ferry_worker worker;
+};
+
+static int is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* Keep member m of a line as *v if its key is `key` (once). */
+static int span_member(const ferry_canon_member *m, const char *key,
+	const char **v, size_t *len)
+{
+	size_t n = strlen(key);
+
+	if (m->key_len != n || memcmp(m->key, key, n) != 0)
+		return 0;
+	if (*v || is_space(m->value[0]) || is_space(m->value[m->value_len -
+	    1]))
+		return -1;	/* twice, or spaces around it */
+	*v = m->value;
+	*len = m->value_len;
+	return 1;
+}
+
+/*
+ * The payload and old members of an item line, found by walking it as
+ * compact JSON, so that the store need not pull them out and look for
+ * them in the line again (ferry_import_line).  A line the walk cannot
+ * take for certain (spaces between members, an escape in a key, a member
+ * twice) leaves spans unset, and the store finds them its own way; so
+ * does one that is not JSON, which the store then refuses.
+ */
+static void line_spans(ferry_import_line *l)
+{
+	ferry_canon_iter it;
+	ferry_canon_member m;
+	int rc;
+
+	l->spans = 0;
+	l->payload = l->old = NULL;
+	l->payload_len = l->old_len = 0;
+	if (ferry_canon__begin(&it, l->line, l->len) < 0)
+		return;
+	while ((rc = ferry_canon__next(&it, &m)) == 1) {
+		if (memchr(m.key, '\\', m.key_len) ||
+		    span_member(&m, "payload", &l->payload,
+		    &l->payload_len) < 0 ||
+		    span_member(&m, "old", &l->old, &l->old_len) < 0)
+			return;
+	}
+	l->spans = rc == 0;
+}
+
+int ferry__import_read_line(ferry_stage_line *sl, const char *line,
+	size_t len, ferry_fed_line *out)
+{
+	ferry_import_line l = { line, len, 0, NULL, NULL, 0, 0 };
+	int rc;
+
+	out->line = sl;
+	out->code = NULL;
+	out->system = 0;
+	/* A column is at most a byte longer than its line (stage_line.c):
+	 * every store takes a text of an int's length. */
+	if (len >= (size_t)0x7fffffff)
+		return out->rc = FERRY_STAGE_TOO_LONG;
+	line_spans(&l);
+	if ((rc = ferry_stage_line__read(sl, &l)) == 0 &&
+	    ferry__import_verdict(sl, &out->code, &out->system) < 0)
+		rc = -1;
+	return out->rc = rc;
+}
+
+/* Read the next batch into b (the reading side). */
+static void fill(ferry_line_feed *f, feed_batch *b)
+{
+	size_t bytes = 0;
+
+	b->n = 0;
+	b->last = 0;
+	while (b->n < FEED_LINES && bytes < FEED_BYTES) {
+		feed_slot *s = &b->slot[b->n];
+		const char *line;
+		size_t len;
+		int rc = ferry_sop__reader_next(f->r, &line, &len, &f->err);
+
+		if (rc != 1) {
+			b->last = 1;
+			b->reader_rc = rc;
+			return;
+		}
+		b->n++;
+		bytes += len;
+		s->fed.item = ++f->item;
+		if (ferry__import_read_line(&s->sl, line, len, &s->fed) != 0) {
+			b->last = 1;
+			b->reader_rc = 1;
+			return;
+		}
+	}
+}
+
+static void *feed_thread(void *arg)
+{
+	ferry_line_feed *f = arg;
+
+	pthread_mutex_lock(&f->worker.mu);
+	for (;;) {
+		feed_batch *b = &f->b[f->fill_at];
+
+		while (b->full && !f->stop)
+			pthread_cond_wait(&f->worker.cv, &f->worker.mu);
+		if (f->stop)
+			break;
+		pthread_mutex_unlock(&f->worker.mu);
+		fill(f, b);
+		pthread_mutex_lock(&f->worker.mu);
+		b->full = 1;
+		f->fill_at = 1 - f->fill_at;
+		pthread_cond_broadcast(&f->worker.cv);
+		if (b->last)
+			break;
+	}
+	pthread_mutex_unlock(&f->worker.mu);
+	return NULL;
+}
+
+int ferry__feed_new(ferry_line_feed **out, ferry_sop_reader *r)
+{
+	ferry_line_feed *f;
+
+	*out = NULL;
+	if ((f = ferry__calloc(1, sizeof(*f))) == NULL)
+		return FERRY_ENOMEM;
+	f->r = r;
+	*out = f;
+	/* Without the thread, the caller reads each batch itself. */
+	f->threaded = ferry_worker_start(&f->worker, feed_thread, f);
+	return 0;
+}
+
+/* The batch the caller takes lines from, once it is filled. */
+static feed_batch *taken(ferry_line_feed *f)
+{
+	feed_batch *b = &f->b[f->take_at];
+
+	if (!f->threaded) {
+		if (!b->full) {
+			fill(f, b);
+			b->full = 1;
+		}
+		return b;
+	}
+	pthread_mutex_lock(&f->worker.mu);
+	while (!b->full)
+		pthread_cond_wait(&f->worker.cv, &f->worker.mu);
+	pthread_mutex_unlock(&f->worker.mu);
+	return b;
+}
+
+/* Give a used batch back to the reading side. */
+static void give_back(ferry_line_feed *f, feed_batch *b)
+{
+	size_t i;
+	int c;
+
+	for (i = 0; i < b->n; i++) {
+		ferry_stage_line *sl = &b->slot[i].sl;
+		size_t held = sl->line.asize;
+
+		for (c = 0; c < FERRY_NCOLS; c++)
+			held += sl->col[c].asize;
+		if (held > FEED_KEEP)
+			ferry_stage_line__dispose(sl);
+	}
+	if (f->threaded)
+		pthread_mutex_lock(&f->worker.mu);
+	b->full = 0;
+	if (f->threaded) {
+		pthread_cond_broadcast(&f->worker.cv);
+		pthread_mutex_unlock(&f->worker.mu);
+	}
+	f->take_at = 1 - f->take_at;
+	f->at = 0;
+}
+
+int ferry__feed_next(ferry_line_feed *f, const ferry_fed_line **line,
+	ferry_str *err)
+{
+	for (;;) {
+		feed_batch *b = taken(f);
+
+		if (f->at < b->n) {
+			*line = &b->slot[f->at++].fed;
+			return 1;
+		}
+		if (b->last) {
+			/* After a refused line the caller stops asking. */
+			if (b->reader_rc < 0 && err) {
+				ferry_str_clear(err);
+				ferry_str_put(err, f->err.ptr, f->err.size);
+			}
+			return b->reader_rc == 1 ? FERRY_ERROR : b->reader_rc;
+		}
+		give_back(f, b);
+	}
+}
+
+void ferry__feed_free(ferry_line_feed *f)
+{
+	int i;
+	size_t k;
+
+	if (!f)
+		return;
+	if (f->threaded) {
+		pthread_mutex_lock(&f->worker.mu);
+		f->stop = 1;
+		pthread_cond_broadcast(&f->worker.cv);
+		pthread_mutex_unlock(&f->worker.mu);
+		ferry_worker_join(&f->worker);
+	}
+	for (i = 0; i < 2; i++)
+		for (k = 0; k < FEED_LINES; k++)
+			ferry_stage_line__dispose(&f->b[i].slot[k].sl);
+	ferry_str_dispose(&f->err);
+	ferry__free(f);
+}
