@@ -131,6 +131,47 @@ char *test_content(const char *path)
 	return out;
 }
 
+int test_tmpdir_setup(void **state)
+{
+	*state = test_tmpdir();
+	return 0;
+}
+
+int test_tmpdir_teardown(void **state)
+{
+	test_tmpdir_free(*state);
+	return 0;
+}
+
+char *test_file_get(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf;
+	long n;
+
+	assert_non_null(f);
+	assert_int_equal(fseek(f, 0, SEEK_END), 0);
+	n = ftell(f);
+	assert_true(n >= 0);
+	rewind(f);
+	buf = malloc((size_t)n + 1);
+	assert_non_null(buf);
+	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
+	buf[n] = '\0';
+	fclose(f);
+	*len = (size_t)n;
+	return buf;
+}
+
+void test_file_put(const char *path, const void *data, size_t len)
+{
+	FILE *f = fopen(path, "wb");
+
+	assert_non_null(f);
+	assert_int_equal(fwrite(data, 1, len, f), len);
+	assert_int_equal(fclose(f), 0);
+}
+
 /* ---- an allocator that fails on purpose ---------------------------------- */
 
 long oom_fail_at = -1;

@@ -15,6 +15,9 @@
 /* A fresh temporary directory for one test; removed by test_tmpdir_free. */
 char *test_tmpdir(void);
 void test_tmpdir_free(char *dir);
+/* The same as a cmocka setup and teardown: *state is the directory. */
+int test_tmpdir_setup(void **state);
+int test_tmpdir_teardown(void **state);
 /* Path `dir/name` in a static buffer that the next call reuses. */
 const char *test_path(const char *dir, const char *name);
 
@@ -38,6 +41,10 @@ int test_instance_free(void **state);
  * its own, so "unchanged" means unchanged on disk.
  */
 char *test_content(const char *path);
+
+/* A file's bytes, NUL-terminated (malloc'd), and writing them. */
+char *test_file_get(const char *path, size_t *len);
+void test_file_put(const char *path, const void *data, size_t len);
 
 /*
  * An allocator that fails on purpose, for ferry_set_allocator(): after

@@ -75,27 +75,6 @@ static void write_package(const char *path, unsigned n, unsigned bad,
 	ferry_str_dispose(&err);
 }
 
-/* The whole file, NUL-terminated (a plain package holds no NUL). */
-static char *read_whole(const char *path, size_t *len)
-{
-	FILE *fp = fopen(path, "rb");
-	char *data;
-	long size;
-
-	assert_non_null(fp);
-	assert_int_equal(fseek(fp, 0, SEEK_END), 0);
-	size = ftell(fp);
-	assert_true(size > 0);
-	rewind(fp);
-	data = malloc((size_t)size + 1);
-	assert_non_null(data);
-	assert_int_equal(fread(data, 1, (size_t)size, fp), (size_t)size);
-	data[size] = '\0';
-	fclose(fp);
-	*len = (size_t)size;
-	return data;
-}
-
 static ferry_sop_reader *open_reader(const char *path)
 {
 	ferry_str err = FERRY_STR_INIT;
@@ -224,18 +203,15 @@ static void test_import_feed__damage_comes_out_with_its_words(void **state)
 	unsigned handed = 0;
 	size_t len;
 	char *data;
-	FILE *fp;
 	int rc;
 
 	write_package(p, 900, 0, 0);
 	/* One byte of a late item's payload changed: the stamp no longer
 	 * matches, which the reader finds at the end. */
-	data = read_whole(p, &len);
+	data = test_file_get(p, &len);
 	assert_non_null(strstr(data + len / 2, "\"n\":8"));
 	strstr(data + len / 2, "\"n\":8")[4] = '9';
-	assert_non_null(fp = fopen(p, "wb"));
-	assert_int_equal(fwrite(data, 1, len, fp), len);
-	fclose(fp);
+	test_file_put(p, data, len);
 	free(data);
 	r = open_reader(p);
 	assert_int_equal(ferry__feed_new(&f, r), 0);
@@ -249,30 +225,18 @@ static void test_import_feed__damage_comes_out_with_its_words(void **state)
 	ferry_str_dispose(&err);
 }
 
-static int setup(void **state)
-{
-	*state = test_tmpdir();
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	test_tmpdir_free(*state);
-	return 0;
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(
-			test_import_feed__every_line_as_read_inline, setup,
-			teardown),
+			test_import_feed__every_line_as_read_inline,
+			test_tmpdir_setup, test_tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(
-			test_import_feed__unreadable_line_is_the_last, setup,
-			teardown),
+			test_import_feed__unreadable_line_is_the_last,
+			test_tmpdir_setup, test_tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(
-			test_import_feed__damage_comes_out_with_its_words, setup,
-			teardown),
+			test_import_feed__damage_comes_out_with_its_words,
+			test_tmpdir_setup, test_tmpdir_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -611,18 +611,6 @@ static void rule_random_resolutions_keep_every_change(void **state)
 		one_round(*state, round);
 }
 
-static int setup(void **state)
-{
-	*state = test_tmpdir();
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	test_tmpdir_free(*state);
-	return 0;
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -630,8 +618,8 @@ int main(void)
 		cmocka_unit_test(rule_not_acceptable_matches_table),
 		cmocka_unit_test(rule_advice_only_allowed),
 		cmocka_unit_test_setup_teardown(
-			rule_random_resolutions_keep_every_change, setup,
-			teardown),
+			rule_random_resolutions_keep_every_change,
+			test_tmpdir_setup, test_tmpdir_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -51,35 +51,6 @@ static char *path_of(char buf[1024], const char *dir, const char *name)
 	return buf;
 }
 
-static void put_file(const char *path, const void *data, size_t len)
-{
-	FILE *f = fopen(path, "wb");
-
-	assert_non_null(f);
-	assert_int_equal(fwrite(data, 1, len, f), len);
-	assert_int_equal(fclose(f), 0);
-}
-
-static char *get_file(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	long n;
-
-	assert_non_null(f);
-	assert_int_equal(fseek(f, 0, SEEK_END), 0);
-	n = ftell(f);
-	assert_true(n >= 0);
-	rewind(f);
-	buf = malloc((size_t)n + 1);
-	assert_non_null(buf);
-	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-	buf[n] = '\0';
-	fclose(f);
-	*len = (size_t)n;
-	return buf;
-}
-
 static void put_zstd(const char *path, const void *data, size_t len)
 {
 	size_t cap = ZSTD_compressBound(len), n;
@@ -91,7 +62,7 @@ static void put_zstd(const char *path, const void *data, size_t len)
 	ZSTD_CCtx_setParameter(c, ZSTD_c_compressionLevel, 1);
 	n = ZSTD_compress2(c, buf, cap, data, len);
 	assert_false(ZSTD_isError(n));
-	put_file(path, buf, n);
+	test_file_put(path, buf, n);
 	ZSTD_freeCCtx(c);
 	free(buf);
 }
@@ -160,7 +131,7 @@ static void put_plain(const char *path, const char *header_line,
 	ferry_str s = FERRY_STR_INIT;
 
 	build_plain(&s, header_line, items, n, count);
-	put_file(path, s.ptr, s.size);
+	test_file_put(path, s.ptr, s.size);
 	ferry_str_dispose(&s);
 }
 
@@ -249,11 +220,11 @@ static void assert_refused(const char *path, int code, const char *needle)
 static void flip_byte(const char *path, size_t at, unsigned char mask)
 {
 	size_t len;
-	char *data = get_file(path, &len);
+	char *data = test_file_get(path, &len);
 
 	assert_true(at < len);
 	data[at] = (char)(data[at] ^ mask);
-	put_file(path, data, len);
+	test_file_put(path, data, len);
 	free(data);
 }
 
@@ -261,10 +232,10 @@ static void flip_byte(const char *path, size_t at, unsigned char mask)
 static void cut_file(const char *dst, const char *src, size_t len)
 {
 	size_t n;
-	char *data = get_file(src, &n);
+	char *data = test_file_get(src, &n);
 
 	assert_true(len <= n);
-	put_file(dst, data, len);
+	test_file_put(dst, data, len);
 	free(data);
 }
 
@@ -287,7 +258,7 @@ static void test_sop_roundtrip__compressed(void **state)
 	char *data;
 
 	write_pack(p, HEADER, 1, 3, stamp);
-	data = get_file(p, &len);
+	data = test_file_get(p, &len);
 	assert_true(len > 4 && memcmp(data, "\x28\xb5\x2f\xfd", 4) == 0);
 	free(data);
 	check_pack(p, 1, 3, stamp);
@@ -419,7 +390,7 @@ static void test_sop_roundtrip__plain_bytes_match_spec(void **state)
 	ferry_sop__writer_free(w);
 	build_plain(&want, HEADER_LINE ",\"kind\":\"x\",\"n\":[1,2]}", items,
 		2, -1);
-	data = get_file(p, &len);
+	data = test_file_get(p, &len);
 	assert_int_equal(len, want.size);
 	assert_memory_equal(data, want.ptr, len);
 	assert_non_null(strstr(data, stamp));
@@ -439,8 +410,8 @@ static void test_sop_roundtrip__compressed_is_plain_zstd(void **state)
 	path_of(b, *state, "b.sop");
 	write_pack(a, HEADER, 0, 50, stamp);
 	write_pack(b, HEADER, 1, 50, stamp);
-	plain = get_file(a, &plen);
-	z = get_file(b, &zlen);
+	plain = test_file_get(a, &plen);
+	z = test_file_get(b, &zlen);
 	/* Frame_Header_Descriptor bit 2: Content_Checksum_flag (RFC 8878). */
 	assert_true(zlen > 5 && (z[4] & 0x04));
 	out = malloc(plen + 1);
@@ -488,7 +459,7 @@ static void test_sop_roundtrip__multiple_frames(void **state)
 	path_of(a, *state, "a.sop");
 	path_of(b, *state, "b.sop");
 	write_pack(a, HEADER, 0, 100, stamp);
-	plain = get_file(a, &len);
+	plain = test_file_get(a, &len);
 	cut = len / 2 + 3;
 	z = malloc(ZSTD_compressBound(len) * 2);
 	n = ZSTD_compress2(c, z, ZSTD_compressBound(cut), plain, cut);
@@ -522,8 +493,8 @@ static void test_sop_stamp__same_items_same_stamp(void **state)
 		"\"2030-01-01T00:00:00Z\"}", 0, 20, s2);
 	assert_string_equal(s1, s2);
 	/* The same item bytes: the files differ in line 1 and the hash. */
-	da = get_file(a, &alen);
-	db = get_file(b, &blen);
+	da = test_file_get(a, &alen);
+	db = test_file_get(b, &blen);
 	assert_int_equal(alen - (size_t)(strchr(da, '\n') - da),
 		blen - (size_t)(strchr(db, '\n') - db));
 	assert_true(strncmp(strchr(da, '\n'), strchr(db, '\n'),
@@ -565,13 +536,13 @@ static void test_sop_write__no_overwrite(void **state)
 	size_t len;
 	char *data;
 
-	put_file(p, "mine", 4);
+	test_file_put(p, "mine", 4);
 	assert_int_equal(ferry_sop__writer_open(&w, p, "{}", NULL, &err),
 		FERRY_EEXISTS);
 	assert_null(w);
 	assert_non_null(strstr(ferry_str_cstr(&err),
 		"a.sop already exists; pass --overwrite to replace it"));
-	data = get_file(p, &len);
+	data = test_file_get(p, &len);
 	assert_string_equal(data, "mine");
 	free(data);
 	assert_int_equal(count_entries(*state), 1);
@@ -588,12 +559,12 @@ static void test_sop_write__exists_at_finish(void **state)
 
 	assert_int_equal(ferry_sop__writer_open(&w, p, "{}", NULL, &err), 0);
 	assert_int_equal(ferry_sop__writer_item(w, "{}", 2), 0);
-	put_file(p, "mine", 4);
+	test_file_put(p, "mine", 4);
 	assert_int_equal(ferry_sop__writer_finish(w, NULL, &err),
 		FERRY_EEXISTS);
 	assert_non_null(strstr(ferry_str_cstr(&err), "already exists"));
 	ferry_sop__writer_free(w);
-	data = get_file(p, &len);
+	data = test_file_get(p, &len);
 	assert_string_equal(data, "mine");
 	free(data);
 	assert_int_equal(count_entries(*state), 1);
@@ -608,7 +579,7 @@ static void test_sop_write__overwrite(void **state)
 	char stamp[FERRY_HASH_HEX];
 	ferry_sop_writer *w;
 
-	put_file(p, "mine", 4);
+	test_file_put(p, "mine", 4);
 	opts.overwrite = 1;
 	assert_int_equal(ferry_sop__writer_open(&w, p, "{}", &opts, &err), 0);
 	assert_int_equal(ferry_sop__writer_finish(w, stamp, &err), 0);
@@ -736,7 +707,7 @@ static void test_sop_foreign__empty(void **state)
 {
 	const char *p = test_path(*state, "a.sop");
 
-	put_file(p, "", 0);
+	test_file_put(p, "", 0);
 	assert_refused(p, FERRY_EFORMAT,
 		"not a ferry package (the file is empty); check the file name");
 }
@@ -745,12 +716,12 @@ static void test_sop_foreign__png(void **state)
 {
 	const char *p = test_path(*state, "a.sop");
 
-	put_file(p, "\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16);
+	test_file_put(p, "\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16);
 	assert_refused(p, FERRY_EFORMAT,
 		"not a ferry package (neither zstd data nor JSON text)");
-	put_file(p, "\x28\xb5\x2f", 3);
+	test_file_put(p, "\x28\xb5\x2f", 3);
 	assert_refused(p, FERRY_EFORMAT, "neither zstd data nor JSON text");
-	put_file(p, "\xef\xbb\xbf" V1 "\n", 3 + strlen(V1) + 1);
+	test_file_put(p, "\xef\xbb\xbf" V1 "\n", 3 + strlen(V1) + 1);
 	assert_refused(p, FERRY_EFORMAT, "neither zstd data nor JSON text");
 }
 
@@ -760,10 +731,10 @@ static void test_sop_foreign__json_without_format(void **state)
 	const char *json = "{\"kind\":\"local_pack\",\"format\":\"ferry-sop\","
 		"\"format_version\":1}\n";
 
-	put_file(p, json, strlen(json));
+	test_file_put(p, json, strlen(json));
 	assert_refused(p, FERRY_EFORMAT, "not a ferry package (it does not "
 		"start with a ferry header)");
-	put_file(p, "{}", 2);
+	test_file_put(p, "{}", 2);
 	assert_refused(p, FERRY_EFORMAT, "does not start with a ferry header");
 	/* A foreign .zst file is foreign too. */
 	put_zstd(p, json, strlen(json));
@@ -783,7 +754,7 @@ static void test_sop_foreign__bad_version(void **state)
 	size_t i;
 
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		put_file(p, bad[i], strlen(bad[i]));
+		test_file_put(p, bad[i], strlen(bad[i]));
 		assert_refused(p, FERRY_EFORMAT, "not a ferry package "
 			"(format_version is not a positive integer)");
 	}
@@ -797,16 +768,16 @@ static void test_sop_version__newer(void **state)
 		"123456789012345678901234567890}\n";
 	const char *p = test_path(*state, "a.sop");
 
-	put_file(p, v2, strlen(v2));
+	test_file_put(p, v2, strlen(v2));
 	assert_refused(p, FERRY_EFORMAT, "made by a newer ferry (format 2); "
 		"upgrade ferry to read it");
 	put_zstd(p, v2, strlen(v2));
 	assert_refused(p, FERRY_EFORMAT, "made by a newer ferry (format 2)");
 	/* Even a header that would be too long for format 1. */
 	v2 = "{\"format\":\"ferry-sop\",\"format_version\":3,\"x\":1";
-	put_file(p, v2, strlen(v2));
+	test_file_put(p, v2, strlen(v2));
 	assert_refused(p, FERRY_EFORMAT, "made by a newer ferry (format 3)");
-	put_file(p, huge, strlen(huge));
+	test_file_put(p, huge, strlen(huge));
 	assert_refused(p, FERRY_EFORMAT,
 		"made by a newer ferry (format 12345678901234567890)");
 }
@@ -839,7 +810,7 @@ static void test_sop_truncated__mid_items(void **state)
 	path_of(a, *state, "a.sop");
 	path_of(b, *state, "b.sop");
 	write_pack(a, HEADER, 0, 5, stamp);
-	data = get_file(a, &len);
+	data = test_file_get(a, &len);
 	at = (size_t)(strchr(strchr(strchr(data, '\n') + 1, '\n') + 1, '\n')
 		- data);
 	free(data);
@@ -861,7 +832,7 @@ static void test_sop_truncated__before_trailer(void **state)
 	path_of(a, *state, "a.sop");
 	path_of(b, *state, "b.sop");
 	write_pack(a, HEADER, 0, 3, stamp);
-	data = get_file(a, &len);
+	data = test_file_get(a, &len);
 	cut_file(b, a, (size_t)(strstr(data, "{\"trailer\"") - data));
 	assert_refused(b, FERRY_EFORMAT,
 		"it ends after line 4 without a trailer");
@@ -880,7 +851,7 @@ static void test_sop_truncated__mid_zstd_frame(void **state)
 	path_of(a, *state, "a.sop");
 	path_of(b, *state, "b.sop");
 	write_pack(a, HEADER, 1, 2000, stamp);
-	data = get_file(a, &len);
+	data = test_file_get(a, &len);
 	free(data);
 	cuts[0] = 4;		/* the magic alone */
 	cuts[1] = 7;		/* inside the frame header */
@@ -905,7 +876,7 @@ static void test_sop_altered__plain_byte(void **state)
 	char *data;
 
 	write_pack(p, HEADER, 0, 3, stamp);
-	data = get_file(p, &len);
+	data = test_file_get(p, &len);
 	at = (size_t)(strstr(data, "tax_rate") - data) + 1;
 	free(data);
 	flip_byte(p, at, 0x20);	/* 'a' -> 'A' */
@@ -927,19 +898,19 @@ static void test_sop_altered__compressed_byte(void **state)
 	path_of(a, *state, "a.sop");
 	path_of(b, *state, "b.sop");
 	write_pack(a, HEADER, 1, 3000, stamp);
-	data = get_file(a, &len);
+	data = test_file_get(a, &len);
 	for (i = 1; i < 8; i++) {
 		size_t at = len * i / 8;
 
 		data[at] = (char)(data[at] ^ 0x10);
-		put_file(b, data, len);
+		test_file_put(b, data, len);
 		data[at] = (char)(data[at] ^ 0x10);
 		assert_refused(b, FERRY_EFORMAT,
 			"the compressed data is corrupt (");
 	}
 	/* The zstd checksum itself. */
 	data[len - 2] = (char)(data[len - 2] ^ 0x01);
-	put_file(b, data, len);
+	test_file_put(b, data, len);
 	assert_refused(b, FERRY_EFORMAT, "the compressed data is corrupt (");
 	free(data);
 }
@@ -960,11 +931,11 @@ static void test_sop_altered__item_count(void **state)
 	path_of(b, *state, "b.sop");
 	unlink(a);
 	write_pack(a, HEADER, 0, 3, stamp);
-	data = get_file(a, &len);
+	data = test_file_get(a, &len);
 	l2 = strchr(data, '\n') + 1;
 	l3 = strchr(l2, '\n') + 1;
 	memmove(l2, l3, len - (size_t)(l3 - data));
-	put_file(b, data, len - (size_t)(l3 - l2));
+	test_file_put(b, data, len - (size_t)(l3 - l2));
 	assert_refused(b, FERRY_EFORMAT, "(it holds 2 items, the trailer "
 		"says 3)");
 	free(data);
@@ -978,17 +949,17 @@ static void test_sop_altered__trailer_digests(void **state)
 	char *data, *at;
 
 	write_pack(p, HEADER, 0, 3, stamp);
-	data = get_file(p, &len);
+	data = test_file_get(p, &len);
 	at = strstr(data, "\"stamp\":\"") + 9;
 	*at = *at == '0' ? '1' : '0';
-	put_file(p, data, len);
+	test_file_put(p, data, len);
 	assert_refused(p, FERRY_EFORMAT, "integrity check failed: the file "
 		"was changed after export (the stamp does not match the "
 		"items)");
 	*at = stamp[0];
 	at = strstr(data, "\"hash\":\"") + 8;
 	*at = *at == '0' ? '1' : '0';
-	put_file(p, data, len);
+	test_file_put(p, data, len);
 	assert_refused(p, FERRY_EFORMAT, "the file was changed after export; "
 		"export it again");
 	free(data);
@@ -1023,7 +994,7 @@ static void test_sop_altered__trailer_malformed(void **state)
 		n = snprintf(buf, sizeof(buf), "%s\n", V1);
 		snprintf(buf + n, sizeof(buf) - (size_t)n, bad[i], stamp,
 			i == 5 ? "" : hash);
-		put_file(p, buf, strlen(buf));
+		test_file_put(p, buf, strlen(buf));
 		assert_refused(p, FERRY_EFORMAT, "the trailer (line 2) is "
 			"malformed; the file is damaged, export it again");
 	}
@@ -1031,7 +1002,7 @@ static void test_sop_altered__trailer_malformed(void **state)
 	snprintf(buf, sizeof(buf), "%s\n{\"trailer\":\"ferry-sop\",\"items\":0,"
 		"\"stamp\":\"%s\",\"hash\":\"%s\",\"sig\":\"x\"}\n", V1, stamp,
 		hash);
-	put_file(p, buf, strlen(buf));
+	test_file_put(p, buf, strlen(buf));
 	assert_int_equal(ferry_sop__verify(p, NULL, NULL, NULL, NULL), 0);
 }
 
@@ -1045,36 +1016,36 @@ static void test_sop_altered__trailing_garbage(void **state)
 	path_of(a, *state, "a.sop");
 	path_of(b, *state, "b.sop");
 	write_pack(a, HEADER, 0, 3, stamp);
-	data = get_file(a, &len);
+	data = test_file_get(a, &len);
 	ferry_str_put(&s, data, len);
 	ferry_str_puts(&s, "x");
-	put_file(b, s.ptr, s.size);
+	test_file_put(b, s.ptr, s.size);
 	assert_refused(b, FERRY_EFORMAT, "unexpected data after the trailer "
 		"(line 5); the file is damaged, export it again");
 	ferry_str_truncate(&s, len);
 	ferry_str_put(&s, strstr(data, "{\"trailer\""),
 		len - (size_t)(strstr(data, "{\"trailer\"") - data));
-	put_file(b, s.ptr, s.size);
+	test_file_put(b, s.ptr, s.size);
 	assert_refused(b, FERRY_EFORMAT, "unexpected data after the trailer");
 	free(data);
 
 	/* Compressed: bytes after the frame, or another whole frame. */
 	unlink(a);
 	write_pack(a, HEADER, 1, 3, stamp);
-	data = get_file(a, &len);
+	data = test_file_get(a, &len);
 	ferry_str_clear(&s);
 	ferry_str_put(&s, data, len);
 	ferry_str_puts(&s, "garbage");
-	put_file(b, s.ptr, s.size);
+	test_file_put(b, s.ptr, s.size);
 	assert_refused(b, FERRY_EFORMAT, "unexpected data after the trailer "
 		"(line 5)");
 	ferry_str_truncate(&s, len);
 	ferry_str_put(&s, data, len);
-	put_file(b, s.ptr, s.size);
+	test_file_put(b, s.ptr, s.size);
 	assert_refused(b, FERRY_EFORMAT, "unexpected data after the trailer");
 	ferry_str_truncate(&s, len);
 	ferry_str_putc(&s, 0);
-	put_file(b, s.ptr, s.size);
+	test_file_put(b, s.ptr, s.size);
 	assert_refused(b, FERRY_EFORMAT, "unexpected data after the trailer");
 	free(data);
 	ferry_str_dispose(&s);
@@ -1096,7 +1067,7 @@ static void write_long_line(const char *path, const char *header,
 	if (compress)
 		put_zstd(path, s.ptr, s.size);
 	else
-		put_file(path, s.ptr, s.size);
+		test_file_put(path, s.ptr, s.size);
 	ferry_str_dispose(&s);
 	free(big);
 }
@@ -1124,7 +1095,7 @@ static void test_sop_line__too_long_header(void **state)
 	while (s.size <= FERRY_SOP_HEADER_MAX)
 		ferry_str_puts(&s, "aaaaaaaaaaaaaaaa");
 	ferry_str_puts(&s, "\"}\n");
-	put_file(p, s.ptr, s.size);
+	test_file_put(p, s.ptr, s.size);
 	assert_refused(p, FERRY_EFORMAT,
 		"line 1 is longer than the limit of 1048576 bytes");
 	ferry_str_dispose(&s);
@@ -1174,13 +1145,13 @@ static void test_sop_line__crlf(void **state)
 	char *data;
 
 	write_pack(p, HEADER, 0, 2, stamp);
-	data = get_file(p, &len);
+	data = test_file_get(p, &len);
 	for (i = 0; i < len; i++) {
 		if (data[i] == '\n')
 			ferry_str_putc(&s, '\r');
 		ferry_str_putc(&s, data[i]);
 	}
-	put_file(p, s.ptr, s.size);
+	test_file_put(p, s.ptr, s.size);
 	assert_refused(p, FERRY_EFORMAT, "line 1 ends with a carriage return "
 		"(CRLF line endings)");
 	free(data);
@@ -1214,7 +1185,7 @@ static void test_sop_line__item_json_not_parsed(void **state)
 	ferry_str_puts(&s, V1 "\n");
 	ferry_str_put(&s, items[1], 3);
 	ferry_str_putc(&s, '\n');
-	put_file(p, s.ptr, s.size);
+	test_file_put(p, s.ptr, s.size);
 	assert_int_equal(ferry_sop__reader_open(&r, p, &err), 0);
 	assert_int_equal(ferry_sop__reader_next(r, &line, &len, &err), 1);
 	assert_int_equal(len, 3);
@@ -1243,10 +1214,10 @@ static void test_sop_read__unverified_until_end(void **state)
 	char *data, *at;
 
 	write_pack(p, HEADER, 0, 3, stamp);
-	data = get_file(p, &len);
+	data = test_file_get(p, &len);
 	at = strstr(data, "\"n\":2");
 	at[4] = '7';
-	put_file(p, data, len);
+	test_file_put(p, data, len);
 	free(data);
 	assert_int_equal(ferry_sop__reader_open(&r, p, &err), 0);
 	assert_int_equal(ferry_sop__reader_next(r, &line, &len, &err), 1);
@@ -1427,7 +1398,7 @@ static void redigest(const char *path)
 	ferry_str items = FERRY_STR_INIT, out = FERRY_STR_INIT;
 	char stamp[FERRY_HASH_HEX], hash[FERRY_HASH_HEX];
 	size_t len, hlen;
-	char *data = get_file(path, &len), *trailer, *sig, *nl;
+	char *data = test_file_get(path, &len), *trailer, *sig, *nl;
 
 	trailer = last_line(data, len);
 	/* Whatever follows the hash: the signature, other members. */
@@ -1448,7 +1419,7 @@ static void redigest(const char *path)
 		"\"stamp\":\"%s\",\"hash\":\"%s\"%s\n", count_lines(nl + 1,
 		len - hlen - strlen(trailer) - 1), stamp, hash, sig);
 	assert_false(ferry_str_failed(&out));
-	put_file(path, out.ptr, out.size);
+	test_file_put(path, out.ptr, out.size);
 	free(trailer);
 	free(data);
 	ferry_str_dispose(&items);
@@ -1461,13 +1432,13 @@ static void replace_in_file(const char *path, const char *from,
 {
 	ferry_str out = FERRY_STR_INIT;
 	size_t len;
-	char *data = get_file(path, &len), *at = strstr(data, from);
+	char *data = test_file_get(path, &len), *at = strstr(data, from);
 
 	assert_non_null(at);
 	ferry_str_put(&out, data, (size_t)(at - data));
 	ferry_str_puts(&out, to);
 	ferry_str_puts(&out, at + strlen(from));
-	put_file(path, out.ptr, out.size);
+	test_file_put(path, out.ptr, out.size);
 	free(data);
 	ferry_str_dispose(&out);
 }
@@ -1507,7 +1478,7 @@ static void test_sop_sign__roundtrip_and_spec(void **state)
 	/* The signature from the spec, checked with libsodium alone. */
 	unlink(p);
 	write_signed(p, 0, 3, sk);
-	data = get_file(p, &len);
+	data = test_file_get(p, &len);
 	t = last_line(data, len);
 	obj = json_loads(t, 0, NULL);
 	assert_string_equal(json_string_value(json_object_get(json_object_get(
@@ -1542,7 +1513,7 @@ static void test_sop_sign__unsigned_has_no_signature(void **state)
 	assert_int_equal(read_signature(p, &sig, &err), 0);
 	assert_false(sig.present);
 	assert_false(sig.valid);
-	data = get_file(p, &len);
+	data = test_file_get(p, &len);
 	t = last_line(data, len);
 	assert_null(strstr(t, "signature"));
 	assert_int_equal(t[strlen(t) - 1], '}');
@@ -1635,7 +1606,7 @@ static void test_sop_sign__compressed_tampered(void **state)
 	write_signed(p, 0, 3, sk);
 	replace_in_file(p, "\"n\":2}", "\"n\":7}");
 	redigest(p);
-	data = get_file(p, &len);
+	data = test_file_get(p, &len);
 	put_zstd(test_path(*state, "z.sop"), data, len);
 	free(data);
 	assert_refused(z, FERRY_EFORMAT, "bad signature");
