@@ -22,7 +22,7 @@
 
 #include "alloc.h"
 #include "sop.h"
-#include "worker.h"
+#include "relay.h"
 
 #include <string.h>
 
@@ -42,22 +42,16 @@ typedef struct {
 typedef struct {
 	feed_slot slot[FEED_LINES];
 	size_t n;
-	int last;	/* no batch follows: reader_rc says why */
-	int reader_rc;	/* with last: 0 verified end, < 0 the reader's
-			 * failure, 1 stopped after a refused line */
-	int full;	/* filled and not yet given back (under worker.mu) */
+	int reader_rc;	/* of the last batch: 0 verified end, < 0 the
+			 * reader's failure, 1 stopped after a refused line */
 } feed_batch;
 
 struct ferry_line_feed {
 	ferry_sop_reader *r;
 	feed_batch b[2];
-	int fill_at;		/* the batch the reading side fills next */
-	int take_at;		/* the batch the caller takes lines from */
-	size_t at;		/* the caller's next line in it */
+	ferry_relay relay;
 	int64_t item;		/* items read so far (reading side) */
 	ferry_str err;		/* the reader's message (reading side) */
-	int threaded, stop;	/* stop: under worker.mu */
-	ferry_worker worker;
 };
 
 static int is_space(char c)
@@ -130,13 +124,14 @@ int ferry__import_read_line(ferry_stage_line *sl, const char *line,
 	return out->rc = rc;
 }
 
-/* Read the next batch into b (the reading side). */
-static void fill(ferry_line_feed *f, feed_batch *b)
+/* Read the next batch (the reading side): 1 when it is the last. */
+static int fill(void *batch, void *arg)
 {
+	ferry_line_feed *f = arg;
+	feed_batch *b = batch;
 	size_t bytes = 0;
 
 	b->n = 0;
-	b->last = 0;
 	while (b->n < FEED_LINES && bytes < FEED_BYTES) {
 		feed_slot *s = &b->slot[b->n];
 		const char *line;
@@ -144,82 +139,29 @@ static void fill(ferry_line_feed *f, feed_batch *b)
 		int rc = ferry_sop__reader_next(f->r, &line, &len, &f->err);
 
 		if (rc != 1) {
-			b->last = 1;
 			b->reader_rc = rc;
-			return;
+			return 1;
 		}
 		b->n++;
 		bytes += len;
 		s->fed.item = ++f->item;
 		if (ferry__import_read_line(&s->sl, line, len, &s->fed) != 0) {
-			b->last = 1;
 			b->reader_rc = 1;
-			return;
+			return 1;
 		}
 	}
-}
-
-static void *feed_thread(void *arg)
-{
-	ferry_line_feed *f = arg;
-
-	pthread_mutex_lock(&f->worker.mu);
-	for (;;) {
-		feed_batch *b = &f->b[f->fill_at];
-
-		while (b->full && !f->stop)
-			pthread_cond_wait(&f->worker.cv, &f->worker.mu);
-		if (f->stop)
-			break;
-		pthread_mutex_unlock(&f->worker.mu);
-		fill(f, b);
-		pthread_mutex_lock(&f->worker.mu);
-		b->full = 1;
-		f->fill_at = 1 - f->fill_at;
-		pthread_cond_broadcast(&f->worker.cv);
-		if (b->last)
-			break;
-	}
-	pthread_mutex_unlock(&f->worker.mu);
-	return NULL;
-}
-
-int ferry__feed_new(ferry_line_feed **out, ferry_sop_reader *r)
-{
-	ferry_line_feed *f;
-
-	*out = NULL;
-	if ((f = ferry__calloc(1, sizeof(*f))) == NULL)
-		return FERRY_ENOMEM;
-	f->r = r;
-	*out = f;
-	/* Without the thread, the caller reads each batch itself. */
-	f->threaded = ferry_worker_start(&f->worker, feed_thread, f);
 	return 0;
 }
 
-/* The batch the caller takes lines from, once it is filled. */
-static feed_batch *taken(ferry_line_feed *f)
+static size_t lines(const void *batch)
 {
-	feed_batch *b = &f->b[f->take_at];
-
-	if (!f->threaded) {
-		if (!b->full) {
-			fill(f, b);
-			b->full = 1;
-		}
-		return b;
-	}
-	pthread_mutex_lock(&f->worker.mu);
-	while (!b->full)
-		pthread_cond_wait(&f->worker.cv, &f->worker.mu);
-	pthread_mutex_unlock(&f->worker.mu);
-	return b;
+	return ((const feed_batch *)batch)->n;
 }
 
-/* Give a used batch back to the reading side. */
-static void give_back(ferry_line_feed *f, feed_batch *b)
+/* Empty the slots whose buffers grew past FEED_KEEP. */
+static void trim(void *batch)
 {
+	feed_batch *b = batch;
 	size_t i;
 	int c;
 
@@ -232,37 +174,40 @@ static void give_back(ferry_line_feed *f, feed_batch *b)
 		if (held > FEED_KEEP)
 			ferry_stage_line__dispose(sl);
 	}
-	if (f->threaded)
-		pthread_mutex_lock(&f->worker.mu);
-	b->full = 0;
-	if (f->threaded) {
-		pthread_cond_broadcast(&f->worker.cv);
-		pthread_mutex_unlock(&f->worker.mu);
-	}
-	f->take_at = 1 - f->take_at;
-	f->at = 0;
+}
+
+int ferry__feed_new(ferry_line_feed **out, ferry_sop_reader *r)
+{
+	ferry_line_feed *f;
+
+	*out = NULL;
+	if ((f = ferry__calloc(1, sizeof(*f))) == NULL)
+		return FERRY_ENOMEM;
+	f->r = r;
+	ferry_relay_start(&f->relay, &f->b[0], &f->b[1], fill, lines, trim,
+		f);
+	*out = f;
+	return 0;
 }
 
 int ferry__feed_next(ferry_line_feed *f, const ferry_fed_line **line,
 	ferry_str *err)
 {
-	for (;;) {
-		feed_batch *b = taken(f);
+	void *batch;
+	feed_batch *b;
+	size_t i;
 
-		if (f->at < b->n) {
-			*line = &b->slot[f->at++].fed;
-			return 1;
-		}
-		if (b->last) {
-			/* After a refused line the caller stops asking. */
-			if (b->reader_rc < 0 && err) {
-				ferry_str_clear(err);
-				ferry_str_put(err, f->err.ptr, f->err.size);
-			}
-			return b->reader_rc == 1 ? FERRY_ERROR : b->reader_rc;
-		}
-		give_back(f, b);
+	if (ferry_relay_next(&f->relay, &batch, &i) == 1) {
+		*line = &((feed_batch *)batch)->slot[i].fed;
+		return 1;
 	}
+	/* After a refused line the caller stops asking. */
+	b = batch;
+	if (b->reader_rc < 0 && err) {
+		ferry_str_clear(err);
+		ferry_str_put(err, f->err.ptr, f->err.size);
+	}
+	return b->reader_rc == 1 ? FERRY_ERROR : b->reader_rc;
 }
 
 void ferry__feed_free(ferry_line_feed *f)
@@ -272,13 +217,7 @@ void ferry__feed_free(ferry_line_feed *f)
 
 	if (!f)
 		return;
-	if (f->threaded) {
-		pthread_mutex_lock(&f->worker.mu);
-		f->stop = 1;
-		pthread_cond_broadcast(&f->worker.cv);
-		pthread_mutex_unlock(&f->worker.mu);
-		ferry_worker_join(&f->worker);
-	}
+	ferry_relay_stop(&f->relay);
 	for (i = 0; i < 2; i++)
 		for (k = 0; k < FEED_LINES; k++)
 			ferry_stage_line__dispose(&f->b[i].slot[k].sl);

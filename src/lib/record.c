@@ -261,27 +261,45 @@ done:
 	return error;
 }
 
-int ferry__record_parse(ferry_db *db, json_t **out, const char *text,
-	size_t len)
+int ferry__record_parse_text(json_t **out, const char *text, size_t len,
+	ferry_str *why)
 {
 	json_error_t jerr;
 
-	if (!ferry_utf8_valid(text, len))
-		return ferry__error(db, FERRY_EINVALID, "the JSON is not "
-			"valid UTF-8");
+	*out = NULL;
+	ferry_str_clear(why);
+	if (!ferry_utf8_valid(text, len)) {
+		ferry_str_puts(why, "the JSON is not valid UTF-8");
+		return FERRY_EINVALID;
+	}
 	*out = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
-	if (!*out)
-		return ferry__error(db, FERRY_EINVALID, "malformed JSON at "
-			"column %d: %s; give an object like "
-			"'{\"name\":\"x\"}'", jerr.column,
+	if (!*out) {
+		ferry_str_printf(why, "malformed JSON at column %d: %s; give "
+			"an object like '{\"name\":\"x\"}'", jerr.column,
 			ferry_json__error_text(&jerr));
+		return FERRY_EINVALID;
+	}
 	if (!json_is_object(*out)) {
 		json_decref(*out);
 		*out = NULL;
-		return ferry__error(db, FERRY_EINVALID, "a record is a JSON "
-			"object like '{\"name\":\"x\"}'");
+		ferry_str_puts(why, "a record is a JSON object like "
+			"'{\"name\":\"x\"}'");
+		return FERRY_EINVALID;
 	}
 	return 0;
+}
+
+int ferry__record_parse(ferry_db *db, json_t **out, const char *text,
+	size_t len)
+{
+	ferry_str why = FERRY_STR_INIT;
+	int error = ferry__record_parse_text(out, text, len, &why);
+
+	if (error < 0)
+		error = ferry_str_failed(&why) ? ferry__oom(db) :
+			ferry__error(db, error, "%s", why.ptr);
+	ferry_str_dispose(&why);
+	return error;
 }
 
 int ferry_record_put(ferry_buf *sys_id_out, ferry_db *db, const char *entity,

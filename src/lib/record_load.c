@@ -26,7 +26,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define LOAD_LINE_MAX ((size_t)64 << 20)
 /* Lines a batch: large enough that a round trip is little a record,
  * small enough that a batch's values stay a few MB. */
 #define LOAD_BATCH 1000
@@ -448,56 +447,43 @@ static void loader_dispose(loader *l)
 
 /* Read every line into batches; a line that does not parse ends the
  * load after the lines before it, as it would one line at a time. */
+/*
+ * The input's lines, read and parsed a batch ahead (record_read.c), taken
+ * into batches.  A line in error is reported after the lines before it
+ * are written, as a put of each in turn would.
+ */
 static int load_lines(loader *l, FILE *in)
 {
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t len;
-	uint64_t lineno = 0;
-	json_t *obj;
+	ferry_record_reader *r = NULL;
+	ferry_record_line *rl;
 	int error = 0;
 
-	while ((len = getline(&line, &cap, in)) >= 0) {
-		lineno++;
-		while (len > 0 && (line[len - 1] == '\n' ||
-		    line[len - 1] == '\r'))
-			line[--len] = '\0';
-		if (strspn(line, " \t") == (size_t)len)
-			continue;
-		if ((size_t)len > LOAD_LINE_MAX) {
-			if ((error = flush(l)) == 0)
-				error = ferry__error(l->db, FERRY_EINVALID,
-					"line %llu is longer than %zu bytes",
-					(unsigned long long)lineno,
-					LOAD_LINE_MAX);
-			goto done;
+	if (ferry__record_reader_new(&r, in) < 0)
+		return ferry__oom(l->db);
+	while (ferry__record_reader_next(r, &rl) == 1) {
+		if (rl->error) {
+			if ((error = flush(l)) < 0)
+				break;
+			if (rl->error == FERRY_ENOMEM)
+				error = ferry__oom(l->db);
+			else if (rl->too_long || rl->error == FERRY_EIO)
+				error = ferry__error(l->db, rl->error, "%s",
+					rl->why.ptr);
+			else
+				error = at_line(l->db, ferry__error(l->db,
+					rl->error, "%s", rl->why.ptr),
+					rl->lineno);
+			break;
 		}
-		if ((error = ferry__record_parse(l->db, &obj, line,
-		    (size_t)len)) < 0) {
-			/* The lines before it first: their error comes
-			 * first. */
-			char *msg = ferry__strdup(ferry_errmsg(l->db));
-			int bad = error;
-
-			if ((error = flush(l)) == 0)
-				error = at_line(l->db, ferry__error(l->db, bad,
-					"%s", msg ? msg : ""), lineno);
-			ferry__free(msg);
-			goto done;
-		}
-		if ((error = take_line(l, obj, lineno)) < 0 ||
-		    (l->n == LOAD_BATCH && (error = flush(l)) < 0))
-			goto done;
+		error = take_line(l, rl->obj, rl->lineno);
+		rl->obj = NULL;		/* the batch's now */
+		if (error < 0 || (l->n == LOAD_BATCH &&
+		    (error = flush(l)) < 0))
+			break;
 	}
-	if (ferror(in)) {
-		if ((error = flush(l)) == 0)
-			error = ferry__error(l->db, FERRY_EIO, "cannot read the "
-				"input");
-		goto done;
-	}
-	error = flush(l);
-done:
-	free(line);
+	if (error == 0)
+		error = flush(l);
+	ferry__record_reader_free(r);
 	return error;
 }
 

@@ -12,6 +12,8 @@
 #include "identity.h"
 #include "types.h"
 
+#include <stdio.h>
+
 /* How a change is written. */
 typedef struct {
 	const char *source;	/* "local", "restore", "import", "unpack" */
@@ -112,6 +114,36 @@ int ferry__record_check_entity(ferry_db *db, const char *entity);
 /* Parse one record document: a JSON object in valid UTF-8. */
 int ferry__record_parse(ferry_db *db, json_t **out, const char *text,
 	size_t len);
+/* The same without a handle (any thread): FERRY_EINVALID with why. */
+int ferry__record_parse_text(json_t **out, const char *text, size_t len,
+	ferry_str *why);
+
+/*
+ * record load's input, read and parsed a batch ahead on a thread of its
+ * own (record_read.c).  A line as it hands it out: its number, and the
+ * parsed object (the caller's from then on), or error with why:
+ * FERRY_EINVALID for a line that is not a record document or is longer
+ * than FERRY_RECORD_LINE_MAX (too_long), FERRY_EIO when the input could
+ * not be read, FERRY_ENOMEM.
+ */
+#define FERRY_RECORD_LINE_MAX ((size_t)64 << 20)
+
+typedef struct {
+	uint64_t lineno;
+	json_t *obj;
+	int error;
+	int too_long;
+	ferry_str why;
+} ferry_record_line;
+
+typedef struct ferry_record_reader ferry_record_reader;
+
+int ferry__record_reader_new(ferry_record_reader **out, FILE *in);
+/* The next line with a record or an error, valid until the next call:
+ * 1, or 0 at the end of the input. */
+int ferry__record_reader_next(ferry_record_reader *r,
+	ferry_record_line **line);
+void ferry__record_reader_free(ferry_record_reader *r);
 /*
  * Write one record document: update the record it names, or insert it.
  * With upsert, a sys_id that does not exist yet is inserted under that

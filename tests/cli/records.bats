@@ -292,6 +292,11 @@ c" "$(sql 'SELECT name FROM member ORDER BY name')"
 	refused "line 2: a record is a JSON object" record load member bad.jsonl
 	printf '{"name":"a"}\n{"name":"\xff"}\n' >bad.jsonl
 	refused "line 2: the JSON is not valid UTF-8" record load member bad.jsonl
+	# Far into the input: past the batches the input is read in ahead
+	# of the writes (record_read.c) and past a write batch.
+	awk 'BEGIN { for (i = 1; i <= 1299; i++) printf "{\"name\":\"n%d\"}\n", i;
+		print "{\"name\":"; print "{\"name\":\"z\"}" }' >bad.jsonl
+	refused "line 1300: malformed JSON" record load member bad.jsonl
 	same before "$(sql 'SELECT name FROM member')"
 }
 
