@@ -184,8 +184,9 @@ int ferry__feed_new(ferry_line_feed **out, ferry_sop_reader *r)
 	if ((f = ferry__calloc(1, sizeof(*f))) == NULL)
 		return FERRY_ENOMEM;
 	f->r = r;
+	/* A package is a file (load verified it by reading it whole). */
 	ferry_relay_start(&f->relay, &f->b[0], &f->b[1], fill, lines, trim,
-		f);
+		f, 1);
 	*out = f;
 	return 0;
 }

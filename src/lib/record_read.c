@@ -5,7 +5,7 @@
  * (docs/performance.md); the rest, checking and writing, needs the
  * instance.  A reader does the reading and parsing on a thread of its
  * own, a batch of lines ahead of the load (relay.h), so on two cores
- * the two overlap.  Lines come out in the input's order, blank lines
+ * the two overlap; from a regular file only (is_file).  Lines come out in the input's order, blank lines
  * left out, each with its object or the error the load reports for it;
  * the thread stops at the first error, which is the last line it hands
  * out.
@@ -18,6 +18,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* Lines a batch: a hand-over costs nothing next to them, and two
  * batches of parsed objects stay a few MB. */
@@ -30,6 +31,8 @@ typedef struct {
 
 struct ferry_record_reader {
 	FILE *in;
+	size_t batch;		/* lines a batch: READ_LINES, or 1 for a
+				 * pipe or terminal, read as it comes */
 	char *buf;		/* getline's buffer (reading side) */
 	size_t cap;
 	uint64_t lineno;
@@ -81,7 +84,7 @@ static int fill(void *batch, void *arg)
 	read_batch *b = batch;
 
 	b->n = 0;
-	while (b->n < READ_LINES) {
+	while (b->n < r->batch) {
 		ferry_record_line *rl = &b->line[b->n];
 
 		json_decref(rl->obj);	/* one the caller did not take */
@@ -98,6 +101,20 @@ static int fill(void *batch, void *arg)
 	return 0;
 }
 
+/*
+ * Read ahead only from a regular file: a pipe or a terminal may stay
+ * open without sending more, and a load that stops early (a bad line)
+ * would wait on a read ahead.  Those are read a line at a time, as the
+ * load asks.
+ */
+static int is_file(FILE *in)
+{
+	struct stat sb;
+	int fd = fileno(in);
+
+	return fd >= 0 && fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode);
+}
+
 static size_t lines(const void *batch)
 {
 	return ((const read_batch *)batch)->n;
@@ -111,8 +128,9 @@ int ferry__record_reader_new(ferry_record_reader **out, FILE *in)
 	if ((r = ferry__calloc(1, sizeof(*r))) == NULL)
 		return FERRY_ENOMEM;
 	r->in = in;
+	r->batch = is_file(in) ? READ_LINES : 1;
 	ferry_relay_start(&r->relay, &r->b[0], &r->b[1], fill, lines, NULL,
-		r);
+		r, r->batch > 1);
 	*out = r;
 	return 0;
 }

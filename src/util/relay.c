@@ -35,7 +35,7 @@ static void *relay_thread(void *arg)
 void ferry_relay_start(ferry_relay *r, void *b0, void *b1,
 	int (*fill)(void *batch, void *arg),
 	size_t (*count)(const void *batch), void (*used)(void *batch),
-	void *arg)
+	void *arg, int ahead)
 {
 	memset(r, 0, sizeof(*r));
 	r->batch[0] = b0;
@@ -45,7 +45,8 @@ void ferry_relay_start(ferry_relay *r, void *b0, void *b1,
 	r->used = used;
 	r->arg = arg;
 	/* Without the thread, ferry_relay_next() fills each batch. */
-	r->threaded = ferry_worker_start(&r->worker, relay_thread, r);
+	r->threaded = ahead && ferry_worker_start(&r->worker, relay_thread,
+		r);
 }
 
 /* Wait for the caller's next batch to be filled. */

@@ -31,12 +31,15 @@ typedef struct {
  * Start filling b0, then b1, then b0 again as it comes back.  count
  * tells how many elements a filled batch holds; used (or NULL) sees
  * each batch once the caller is done with it, before it is filled
- * again.
+ * again.  Without `ahead` no thread starts and the caller fills each
+ * batch when it needs it: for input that may block for good (a pipe, a
+ * terminal), which a thread reading ahead would wait on when the
+ * caller stops early.
  */
 void ferry_relay_start(ferry_relay *r, void *b0, void *b1,
 	int (*fill)(void *batch, void *arg),
 	size_t (*count)(const void *batch), void (*used)(void *batch),
-	void *arg);
+	void *arg, int ahead);
 
 /*
  * The next element in order across the batches: 1 with its batch and

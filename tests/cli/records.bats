@@ -300,6 +300,22 @@ c" "$(sql 'SELECT name FROM member ORDER BY name')"
 	same before "$(sql 'SELECT name FROM member')"
 }
 
+# A pipe is read as the load goes, never ahead (record_read.c): a load
+# that stops at a bad line must not wait for input that is not coming.
+@test "rule: record load from a pipe that stays open stops at a bad line without waiting for more" {
+	init_member
+	mkfifo in.pipe
+	(awk 'BEGIN { for (i = 1; i <= 1000; i++)
+		printf "{\"name\":\"n%d\",\"age\":%s}\n", i, i == 3 ? "\"x\"" : i }'
+	  exec sleep 30) >in.pipe 3>&- &
+	writer=$!
+	run --separate-stderr timeout 15 "$FERRY_BIN" record load member in.pipe
+	kill "$writer" 2>/dev/null || true
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == *"line 3: member.age: int takes an integer"* ]]
+	same 0 "$(sql 'SELECT count(*) FROM member')"
+}
+
 @test "rule: record load errors: missing file, unknown entity" {
 	init_member
 	expect_error 1 "cannot open missing.jsonl" record load member missing.jsonl
