@@ -445,8 +445,6 @@ static void loader_dispose(loader *l)
 	ferry__free(l->at);
 }
 
-/* Read every line into batches; a line that does not parse ends the
- * load after the lines before it, as it would one line at a time. */
 /*
  * The input's lines, read and parsed a batch ahead (record_read.c), taken
  * into batches.  A line in error is reported after the lines before it

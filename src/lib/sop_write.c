@@ -247,11 +247,7 @@ static void thread_stop(ferry_sop_writer *w)
 {
 	if (!w->threaded)
 		return;
-	pthread_mutex_lock(&w->worker.mu);
-	w->stop = 1;
-	pthread_cond_broadcast(&w->worker.cv);
-	pthread_mutex_unlock(&w->worker.mu);
-	ferry_worker_join(&w->worker);
+	ferry_worker_stop(&w->worker, &w->stop);
 	w->threaded = 0;
 }
 

@@ -110,10 +110,6 @@ void ferry_relay_stop(ferry_relay *r)
 {
 	if (!r->threaded)
 		return;
-	pthread_mutex_lock(&r->worker.mu);
-	r->stop = 1;
-	pthread_cond_broadcast(&r->worker.cv);
-	pthread_mutex_unlock(&r->worker.mu);
-	ferry_worker_join(&r->worker);
+	ferry_worker_stop(&r->worker, &r->stop);
 	r->threaded = 0;
 }

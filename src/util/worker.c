@@ -19,8 +19,12 @@ int ferry_worker_start(ferry_worker *w, void *(*fn)(void *), void *arg)
 	return 1;
 }
 
-void ferry_worker_join(ferry_worker *w)
+void ferry_worker_stop(ferry_worker *w, int *stop)
 {
+	pthread_mutex_lock(&w->mu);
+	*stop = 1;
+	pthread_cond_broadcast(&w->cv);
+	pthread_mutex_unlock(&w->mu);
 	pthread_join(w->thread, NULL);
 	pthread_cond_destroy(&w->cv);
 	pthread_mutex_destroy(&w->mu);

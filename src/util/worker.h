@@ -20,8 +20,11 @@ typedef struct {
  */
 int ferry_worker_start(ferry_worker *w, void *(*fn)(void *), void *arg);
 
-/* Wait for a started worker to end (tell it to first), then release
- * its lock and condition. */
-void ferry_worker_join(ferry_worker *w);
+/*
+ * Set *stop under the lock and wake the worker, which must see it the
+ * next time it looks; wait for it to end, then release its lock and
+ * condition.
+ */
+void ferry_worker_stop(ferry_worker *w, int *stop);
 
 #endif
