@@ -132,6 +132,7 @@ static int check_definition(const ferry_import_item *it, void *payload)
 typedef struct {
 	ferry_db *db;
 	int64_t id;
+	const ferry_value_judge *judged;	/* as read, or NULL */
 	int64_t bad;
 	ferry_str *why;
 } value_check;
@@ -140,8 +141,19 @@ static int check_entity_values(const char *entity, void *payload)
 {
 	value_check *c = payload;
 	ferry_fieldset fs = { NULL, 0 };
+	const char *why;
 	int error;
 
+	/* Judged as the lines were read (import_values.c)?  Else the
+	 * store reads the entity's payloads again. */
+	if (ferry__values_verdict(c->judged, entity, &c->bad, &why)) {
+		if (!c->bad)
+			return 0;
+		ferry_str_clear(c->why);
+		if (ferry_str_puts(c->why, why) < 0)
+			return ferry__oom(c->db);
+		return 1;
+	}
 	if ((error = ferry__import_fields(c->db, c->id, FERRY_SCOPE_PACKAGE,
 	    entity, &fs)) == 0)
 		error = ferry_store__import_check_values(c->db, c->id, entity,
@@ -210,7 +222,7 @@ static int stage_line(ferry_db *db, ferry_import_stager *s,
  * reads the rest of the file itself.
  */
 static int stage_items(ferry_db *db, const char *path, ferry_sop_reader *r,
-	int64_t id, ferry_str *err)
+	int64_t id, ferry_value_judge *values, ferry_str *err)
 {
 	ferry_import_stager *s = NULL;
 	ferry_line_feed *feed = NULL;
@@ -226,6 +238,8 @@ static int stage_items(ferry_db *db, const char *path, ferry_sop_reader *r,
 	}
 	while ((rc = ferry__feed_next(feed, &fl, err)) == 1) {
 		items = fl->item;
+		if (fl->rc == 0)
+			ferry__values_see(values, fl->line, fl->code, fl->item);
 		if ((error = stage_line(db, s, fl)) < 0) {
 			ferry__feed_free(feed);
 			feed = NULL;
@@ -268,7 +282,7 @@ static int plan_loaded(ferry_db *db, int64_t id)
  * record's values against its declared schema, formulas and data sets.
  */
 static int check_staged(ferry_db *db, const char *path, int64_t id,
-	const char *advice)
+	const ferry_value_judge *judged, const char *advice)
 {
 	ferry_str why = FERRY_STR_INIT, fact = FERRY_STR_INIT;
 	definition_check dc;
@@ -278,6 +292,7 @@ static int check_staged(ferry_db *db, const char *path, int64_t id,
 
 	vc.db = db;
 	vc.id = id;
+	vc.judged = judged;
 	vc.why = &why;
 	vc.bad = 0;
 	if ((error = ferry_store__import_check(db, id, &bad, &fact)) > 0) {
@@ -432,8 +447,8 @@ static int load_update_set(ferry_buf *out, ferry_db *db, const char *path,
 			ferry_errmsg(db));
 		goto done;
 	}
-	if ((error = check_staged(db, path, id, "the update set cannot be "
-	    "imported as it is")) < 0 ||
+	if ((error = check_staged(db, path, id, NULL, "the update set cannot "
+	    "be imported as it is")) < 0 ||
 	    (error = ferry_store__import_last_arrived(db, id)) < 0 ||
 	    (error = ferry_store__import_previous(db, id, us.pack_uid, &prev,
 	    &prev_stamp)) < 0 ||
@@ -459,6 +474,7 @@ static int bulk_import_load(ferry_buf *out, ferry_db *db, const char *path,
 	int64_t *loaded)
 {
 	ferry_sop_reader *r = NULL;
+	ferry_value_judge *values = NULL;
 	ferry_str err = FERRY_STR_INIT, prev_stamp = FERRY_STR_INIT;
 	ferry_str warning = FERRY_STR_INIT;
 	ferry_sig_verdict sig;
@@ -521,7 +537,9 @@ static int bulk_import_load(ferry_buf *out, ferry_db *db, const char *path,
 	n.at = now;
 	if ((error = ferry_store__import_create(db, &n, &id)) < 0 ||
 	    (error = declare_system_fields(db, id)) < 0 ||
-	    (error = stage_items(db, path, r, id, &err)) < 0)
+	    (error = ferry__values_new(&values) < 0 ? ferry__oom(db) :
+	    0) < 0 ||
+	    (error = stage_items(db, path, r, id, values, &err)) < 0)
 		goto done;
 	/* The file is whole and its signature, if any, valid (the reader
 	 * checked both): is it one this instance takes? */
@@ -531,8 +549,8 @@ static int bulk_import_load(ferry_buf *out, ferry_db *db, const char *path,
 	    &warning)) < 0)
 		goto done;
 	/* The file is verified; now every item, set-wise. */
-	if ((error = check_staged(db, path, id, "the package was changed "
-	    "after export or is damaged: export it again")) < 0 ||
+	if ((error = check_staged(db, path, id, values, "the package was "
+	    "changed after export or is damaged: export it again")) < 0 ||
 	    (error = ferry_store__import_previous(db, id, h.pack_uid, &prev,
 	    &prev_stamp)) < 0 ||
 	    (error = ferry_store__import_loaded(db, id,
@@ -543,6 +561,7 @@ static int bulk_import_load(ferry_buf *out, ferry_db *db, const char *path,
 	error = load_doc(db, out, id, prev, &prev_stamp,
 		ferry_sop__reader_stamp(r), &sig, &warning, loaded);
 done:
+	ferry__values_free(values);
 	ferry_sop__reader_free(r);
 	json_decref(h.doc);
 	ferry_str_dispose(&err);

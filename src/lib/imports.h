@@ -55,6 +55,24 @@ typedef struct {
 int ferry__import_read_line(ferry_stage_line *sl, const char *line,
 	size_t len, ferry_fed_line *out);
 
+/*
+ * Each record's values against the fields its package declares, judged
+ * as the lines are staged (import_values.c): the entities whose schema
+ * item came before their records.  ferry__values_see() takes each line
+ * read (with its verdict's code) in the file's order; then
+ * ferry__values_verdict() answers 1 for an entity it judged, with its
+ * first record that does not fit (*bad, 0 for none) and the words, or 0
+ * when the store's check must judge the entity.
+ */
+typedef struct ferry_value_judge ferry_value_judge;
+
+int ferry__values_new(ferry_value_judge **out);
+void ferry__values_free(ferry_value_judge *j);
+void ferry__values_see(ferry_value_judge *j, const ferry_stage_line *sl,
+	const char *code, int64_t item);
+int ferry__values_verdict(const ferry_value_judge *j, const char *entity,
+	int64_t *bad, const char **why);
+
 typedef struct ferry_line_feed ferry_line_feed;
 
 /* Start reading r's items: 0, or FERRY_ENOMEM. */
