@@ -53,21 +53,24 @@ staged() {
 @test "rule: a commit drops its staged payloads; show and back out still work" {
 	setup_pair
 	begin_pack big
-	for i in $(seq 300); do
-		printf '{"name":"m%03d %s","age":%d}\n' "$i" "$(printf 'x%.0s' $(seq 30))" "$i"
+	# Enough records that a 16 KiB page's share of the small staging
+	# tables does not hide what the payloads took.
+	x=$(printf 'x%.0s' $(seq 30))
+	for i in $(seq 1200); do
+		printf '{"name":"m%04d %s","age":%d}\n' "$i" "$x" "$i"
 	done >big.jsonl
 	src record load member big.jsonl >/dev/null
 	src record put member "{\"sys_id\":\"$A\",\"age\":31}" >/dev/null
 	export_pack big
 	id=$(load_id big.sop)
 	loaded=$(staged)
-	same 301 "$(sqlite3 dst.db "SELECT count(*) FROM ferry_import_payload WHERE import_id = $id AND payload IS NOT NULL")"
+	same 1201 "$(sqlite3 dst.db "SELECT count(*) FROM ferry_import_payload WHERE import_id = $id AND payload IS NOT NULL")"
 	dst import commit "$id" --no-backup >/dev/null
 	# the payloads are gone from the staging, its keys stay
 	same 0 "$(sqlite3 dst.db "SELECT count(*) FROM ferry_import_payload WHERE import_id = $id")"
-	same 301 "$(sqlite3 dst.db "SELECT count(*) FROM ferry_import_item WHERE import_id = $id AND t = 'record' AND sys_id IS NOT NULL AND rkey IS NOT NULL")"
+	same 1201 "$(sqlite3 dst.db "SELECT count(*) FROM ferry_import_item WHERE import_id = $id AND t = 'record' AND sys_id IS NOT NULL AND rkey IS NOT NULL")"
 	[ "$(staged)" -lt $((loaded / 2)) ]
-	# 300 payloads of about 50 bytes and their hashes: their pages freed
+	# 1,200 payloads of about 50 bytes and their hashes: their pages freed
 	# (SQLite keeps them in the file for the next writes; PostgreSQL's
 	# TRUNCATE gives them back at once)
 	[ $((loaded - $(staged))) -gt 15000 ]
@@ -81,17 +84,17 @@ staged() {
 	run --separate-stderr dst --json import show "$id"
 	[ "$status" -eq 0 ]
 	same committed "$(echo "$output" | jp 'd["state"]')"
-	same "inserted:300,updated:1" "$(echo "$output" | jp "','.join(k + ':' + str(v) for k, v in sorted(__import__('collections').Counter(i['outcome'] for i in d['items'] if i['type'] == 'record').items()))")"
+	same "inserted:1200,updated:1" "$(echo "$output" | jp "','.join(k + ':' + str(v) for k, v in sorted(__import__('collections').Counter(i['outcome'] for i in d['items'] if i['type'] == 'record').items()))")"
 	same "$A" "$(echo "$output" | jp "[i['sys_id'] for i in d['items'] if i['outcome'] == 'updated'][0]")"
 	# back out still restores every record
 	run --separate-stderr dst --json import backout "$id"
 	[ "$status" -eq 0 ]
-	same 301 "$(echo "$output" | jp 'd["restored"]')"
+	same 1201 "$(echo "$output" | jp 'd["restored"]')"
 	same 30 "$(field dst member "$A" age)"
 	same 2 "$(dst --json record list member | jp 'len(d)')"
 	# and the package can come again: staged in full while loaded
 	id2=$(load_id big.sop)
-	same 301 "$(sqlite3 dst.db "SELECT count(*) FROM ferry_import_payload WHERE import_id = $id2 AND payload IS NOT NULL")"
+	same 1201 "$(sqlite3 dst.db "SELECT count(*) FROM ferry_import_payload WHERE import_id = $id2 AND payload IS NOT NULL")"
 	dst import commit "$id2" --no-backup >/dev/null
 	same 31 "$(field dst member "$A" age)"
 }

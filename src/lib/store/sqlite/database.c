@@ -111,6 +111,19 @@ static int wal_mode(ferry_db *db)
 }
 
 /*
+ * A new instance's pages are 16 KiB, SQLite's default being 4: a
+ * staged item, a version and a record of a few hundred bytes to a few
+ * kilobytes each, a B-tree of larger pages is shallower, splits a
+ * quarter as often and is read and written with a quarter of the
+ * system calls.  Measured at a million records (docs/performance.md):
+ * import load 31 s to 24 s and commit 35 s to 20 s, the same rows,
+ * while the keyed insert floor does not move.  A page size is set
+ * before the file's first table; an instance made with 4 KiB pages
+ * keeps them.
+ */
+#define PAGE_SIZE "16384"
+
+/*
  * Paths SQLite would not treat as a file: ":memory:" and "" (a private
  * temporary database) would "create" an instance that is gone at exit.
  */
@@ -136,7 +149,9 @@ int ferry_sqlite__create(ferry_db *db, const char *path, const char *id,
 		return ferry__error(db, FERRY_EEXISTS, "%s already exists; "
 			"choose another path, or open it with --db", path);
 	if ((error = connect(db, path, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_CREATE)) < 0 || (error = wal_mode(db)) < 0)
+	    SQLITE_OPEN_CREATE)) < 0 ||
+	    (error = ferry_sq__exec(db, "PRAGMA page_size = " PAGE_SIZE)) < 0 ||
+	    (error = wal_mode(db)) < 0)
 		goto fail;
 	if ((error = ferry_sqlite__begin(db)) < 0)
 		goto fail;
