@@ -1,6 +1,6 @@
 /*
  * import_values.c - each record's values judged against the fields its
- * package declares, as the load reads the lines (imports.h).
+ * package declares, as the load stages the lines (imports.h).
  *
  * Load refuses a record whose payload sets a field its package does not
  * declare, or sets one to a value that does not fit the declared type

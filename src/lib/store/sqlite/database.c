@@ -111,10 +111,10 @@ static int wal_mode(ferry_db *db)
 }
 
 /*
- * A new instance's pages are 16 KiB, SQLite's default being 4: a
- * staged item, a version and a record of a few hundred bytes to a few
- * kilobytes each, a B-tree of larger pages is shallower, splits a
- * quarter as often and is read and written with a quarter of the
+ * A new instance's pages are 16 KiB, SQLite's default being 4.  Staged
+ * items, versions and records are a few hundred bytes to a few
+ * kilobytes each; in larger pages their B-trees are shallower, split a
+ * quarter as often and are read and written with a quarter of the
  * system calls.  Measured at a million records (docs/performance.md):
  * import load 31 s to 24 s and commit 35 s to 20 s, the same rows,
  * while the keyed insert floor does not move.  A page size is set
