@@ -45,7 +45,7 @@ typedef struct {
 struct ferry_value_judge {
 	entity_values *e;
 	size_t n, cap;
-	size_t last;		/* records come by entity: the last found */
+	size_t last;		/* the last entity found */
 	int failed;		/* memory ran out: the store judges all */
 };
 
@@ -69,16 +69,24 @@ void ferry__values_free(ferry_value_judge *j)
 	ferry__free(j);
 }
 
-static entity_values *find(ferry_value_judge *j, const char *entity)
+/* The entity's index, or j->n; records come by entity, so the last
+ * one found is tried first. */
+static size_t index_of(const ferry_value_judge *j, const char *entity)
 {
 	size_t i;
 
 	if (j->last < j->n && !strcmp(j->e[j->last].entity, entity))
-		return &j->e[j->last];
-	for (i = 0; i < j->n; i++)
-		if (!strcmp(j->e[i].entity, entity))
-			return &j->e[j->last = i];
-	return NULL;
+		return j->last;
+	for (i = 0; i < j->n && strcmp(j->e[i].entity, entity); i++)
+		;
+	return i;
+}
+
+static entity_values *find(ferry_value_judge *j, const char *entity)
+{
+	size_t i = index_of(j, entity);
+
+	return i < j->n ? &j->e[j->last = i] : NULL;
 }
 
 /* The entity's entry, new and not judged if it had none. */
@@ -137,17 +145,16 @@ static int declared_field(ferry_fieldset *fs, sj_value f)
 static int see_schema(ferry_value_judge *j, const ferry_stage_line *sl,
 	const char *entity)
 {
-	int first = find(j, entity) == NULL;
-	entity_values *e = entry(j, entity);
+	entity_values *e = find(j, entity);
 	sj_value fields, f;
 	size_t i;
 
-	if (!e)
-		return -1;
-	if (!first) {
+	if (e) {
 		e->judged = 0;
 		return 0;
 	}
+	if ((e = entry(j, entity)) == NULL)
+		return -1;
 	fields = sj_member(sj_member(sl->root, "definition"), "fields");
 	for (i = 0; (f = sj_element(fields, i)).kind != SJ_NONE; i++)
 		if (declared_field(&e->fields, f) < 0)
@@ -209,22 +216,15 @@ void ferry__values_see(ferry_value_judge *j, const ferry_stage_line *sl,
 int ferry__values_verdict(const ferry_value_judge *j, const char *entity,
 	int64_t *bad, const char **why)
 {
+	const entity_values *e;
 	size_t i;
 
 	*bad = 0;
 	*why = NULL;
-	if (!j || j->failed)
+	if (!j || j->failed || (i = index_of(j, entity)) == j->n ||
+	    !(e = &j->e[i])->judged)
 		return 0;
-	for (i = 0; i < j->n; i++) {
-		const entity_values *e = &j->e[i];
-
-		if (strcmp(e->entity, entity) != 0)
-			continue;
-		if (!e->judged)
-			return 0;
-		*bad = e->bad;
-		*why = e->bad ? ferry_str_cstr(&e->why) : NULL;
-		return 1;
-	}
-	return 0;
+	*bad = e->bad;
+	*why = e->bad ? ferry_str_cstr(&e->why) : NULL;
+	return 1;
 }
