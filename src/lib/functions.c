@@ -297,7 +297,7 @@ static void fn_payload_check(ferry_store_call *c)
 			return;
 		}
 	}
-	if (ferry_type__payload_check(&why, entity, spec, payload, len)) {
+	if (ferry_type__payload_check(&why, NULL, entity, spec, payload, len)) {
 		if (ferry_str_failed(&why))
 			ferry_store__result_nomem(c);
 		else

@@ -189,16 +189,17 @@ static int refuse_item(ferry_db *db, const char *path, int error,
 
 /*
  * Stage one item line, read and judged (ferry__import_read_line or a
- * feed): a line that cannot be read or stored is refused with its
- * words.
+ * feed), with its reference values when they are known (NULL): a line
+ * that cannot be read or stored is refused with its words.
  */
 static int stage_line(ferry_db *db, ferry_import_stager *s,
-	const ferry_fed_line *fl)
+	const ferry_fed_line *fl, const ferry_str *refs)
 {
 	static const char *const facts[] = { NULL, "[\"stage_too_long\"]",
 		"[\"stage_not_json\"]", "[\"stage_repeated\"]" };
 	ferry_str why = FERRY_STR_INIT;
-	ferry_staged_item it = { fl->line, fl->code, fl->system };
+	ferry_staged_item it = { fl->line, fl->code, fl->system,
+		refs ? refs->ptr : NULL, refs ? refs->size : 0 };
 	int rc = fl->rc;
 
 	if (rc < 0)
@@ -237,10 +238,15 @@ static int stage_items(ferry_db *db, const char *path, ferry_sop_reader *r,
 		goto done;
 	}
 	while ((rc = ferry__feed_next(feed, &fl, err)) == 1) {
+		const ferry_str *refs = NULL;
+
 		items = fl->item;
-		if (fl->rc == 0)
-			ferry__values_see(values, fl->line, fl->code, fl->item);
-		if ((error = stage_line(db, s, fl)) < 0) {
+		if (fl->rc == 0 && ferry__values_see(values, fl->line,
+		    fl->code, fl->item, &refs) < 0) {
+			error = ferry__oom(db);
+			goto done;
+		}
+		if ((error = stage_line(db, s, fl, refs)) < 0) {
 			ferry__feed_free(feed);
 			feed = NULL;
 			error = refuse_item(db, path, error, r, err);
@@ -440,7 +446,7 @@ static int load_update_set(ferry_buf *out, ferry_db *db, const char *path,
 		fl.item = (int64_t)i + 1;
 		ferry__import_read_line(&sl, us.lines[i], strlen(us.lines[i]),
 			&fl);
-		error = stage_line(db, s, &fl);
+		error = stage_line(db, s, &fl, NULL);
 	}
 	if (error < 0) {
 		error = ferry__error(db, error, "%s: %s", path,

@@ -553,9 +553,12 @@ static int entity_problems(plan_state *s, const char *entity)
 		    (error = ferry_store__import_problems_field(s->db, s->id,
 		    entity, d->name, FERRY_CHECK_TYPE, t)) < 0)
 			break;
+		/* A value the package declares a ref was kept with its
+		 * item when load judged it (import_values.c). */
 		if (t->type.base == FERRY_T_REF)
 			error = ferry_store__import_problems_field(s->db, s->id,
-				entity, d->name, FERRY_CHECK_REF, t);
+				entity, d->name, d->type.base == FERRY_T_REF ?
+				FERRY_CHECK_REF_KEPT : FERRY_CHECK_REF, t);
 	}
 done:
 	ferry_fieldset_dispose(&declared);

@@ -59,17 +59,23 @@ int ferry__import_read_line(ferry_stage_line *sl, const char *line,
  * Each record's values against the fields its package declares, judged
  * as the lines are staged (import_values.c): the entities whose schema
  * item came before their records.  ferry__values_see() takes each line
- * read (with its verdict's code) in the file's order; then
- * ferry__values_verdict() answers 1 for an entity it judged, with its
- * first record that does not fit (*bad, 0 for none) and the words, or 0
- * when the store's check must judge the entity.
+ * read (with its verdict's code) in the file's order: 0, or
+ * FERRY_ENOMEM, which fails the load (what was judged would differ from
+ * what the store keeps).  Then ferry__values_verdict() answers 1 for an
+ * entity it judged, with its first record that does not fit (*bad, 0
+ * for none) and the words, or 0 when the store's check must judge the
+ * entity.
+ *
+ * For a record it judged and found fitting, ferry__values_see() sets
+ * *refs to its reference values (ferry_type__payload_check's refs), to
+ * be staged with the item before the next line is seen; else NULL.
  */
 typedef struct ferry_value_judge ferry_value_judge;
 
 int ferry__values_new(ferry_value_judge **out);
 void ferry__values_free(ferry_value_judge *j);
-void ferry__values_see(ferry_value_judge *j, const ferry_stage_line *sl,
-	const char *code, int64_t item);
+int ferry__values_see(ferry_value_judge *j, const ferry_stage_line *sl,
+	const char *code, int64_t item, const ferry_str **refs);
 int ferry__values_verdict(const ferry_value_judge *j, const char *entity,
 	int64_t *bad, const char **why);
 

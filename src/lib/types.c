@@ -783,13 +783,15 @@ ferry_fit ferry_type__fit_text(const ferry_field *f, const char *v,
 	return ferry_type__fit(f, &s);
 }
 
-int ferry_type__payload_check(ferry_str *why, const char *entity,
-	const ferry_fieldset *fs, const char *payload, size_t len)
+int ferry_type__payload_check(ferry_str *why, ferry_str *refs,
+	const char *entity, const ferry_fieldset *fs, const char *payload,
+	size_t len)
 {
 	ferry_canon_iter it;
 	ferry_canon_member m;
 	size_t k = 0;
 	int rc;
+	char sep = '{';
 
 	if (ferry_canon__begin(&it, payload, len) < 0) {
 		ferry_str_puts(why, "has a payload that is not an object");
@@ -825,12 +827,22 @@ int ferry_type__payload_check(ferry_str *why, const char *entity,
 				f->type_text);
 			return 1;
 		}
+		if (refs && f->type.base == FERRY_T_REF) {
+			ferry_str_putc(refs, sep);
+			ferry_str_putc(refs, '"');
+			ferry_str_put(refs, m.key, m.key_len);
+			ferry_str_puts(refs, "\":");
+			ferry_str_put(refs, m.value, m.value_len);
+			sep = ',';
+		}
 	}
 	if (rc < 0) {
 		ferry_str_puts(why, "has a payload that is not canonical "
 			"JSON");
 		return 1;
 	}
+	if (refs)
+		ferry_str_puts(refs, sep == '{' ? "{}" : "}");
 	return 0;
 }
 

@@ -134,9 +134,15 @@ ferry_fit ferry_type__fit_text(const ferry_field *f, const char *v,
  * value in the stored form of its type.  0, or 1 with why (a sentence
  * about the record of entity, without the item) in why.  One pass over
  * the text, no JSON parser: load runs it on every record.
+ *
+ * With refs, a record that fits also leaves there its members that set
+ * a field of a ref type (never null: a payload leaves a null out), as
+ * one object ({} for none) of the payload's own text: the values the
+ * plan's reference checks read (store.h, FERRY_CHECK_REF_KEPT).
  */
-int ferry_type__payload_check(ferry_str *why, const char *entity,
-	const ferry_fieldset *fs, const char *payload, size_t len);
+int ferry_type__payload_check(ferry_str *why, ferry_str *refs,
+	const char *entity, const ferry_fieldset *fs, const char *payload,
+	size_t len);
 
 /*
  * jansson's reason for refusing a text, in ferry's words where jansson

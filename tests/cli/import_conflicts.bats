@@ -415,7 +415,9 @@ policy_kinds() {
 	same 'nvarchar(80)' "$(dst --json entity show member | jp "[f['type'] for f in d['fields'] if f['name'] == 'email'][0]")"
 }
 
-@test "rule: a reference to a record neither in the target nor in the package is missing_reference" {
+# p2.sop, in which new record D refers to C, a record only the source
+# has, and B refers to A, which the target has too.
+make_missing_ref() {
 	setup_pair
 	src pack create hidden --use >/dev/null
 	C=$(src record put member '{"name":"cy"}')
@@ -423,6 +425,10 @@ policy_kinds() {
 	D=$(src record put member "{\"name\":\"dan\",\"boss\":\"$C\"}")
 	src record put member "{\"sys_id\":\"$B\",\"boss\":\"$A\"}" >/dev/null
 	export_pack p2
+}
+
+@test "rule: a reference to a record neither in the target nor in the package is missing_reference" {
+	make_missing_ref
 	ID=$(load_id p2.sop)
 	same missing_reference "$(kinds "$ID" "$D")"
 	same "" "$(kinds "$ID" "$B")" "a reference to a target record is fine"
@@ -430,6 +436,31 @@ policy_kinds() {
 	[[ "$(echo "$output" | jp "[p['message'] for p in d['problems'] if p['sys_id'] == '$D'][0]")" == "member.boss refers to member record $C, which is neither in the target nor written by the package"* ]]
 	expect_error 1 "cannot be accepted: it has a missing_reference problem" \
 		dst import resolve "$ID" accept "$(item_of "$ID" "$D")"
+}
+
+@test "rule: a reference is checked the same whether load kept its value with the item or the plan reads the payload" {
+	# Load keeps each record's reference values with its item when it
+	# judged the record's values, its schema item having come first;
+	# the plan's check reads them there, and reads the payload of a
+	# record staged before its schema.
+	make_missing_ref
+	cp p2.sop p3.sop
+	python3 "$SOP" items p2.sop | head -1 | grep -q '"t":"schema"'
+	ID=$(load_id p2.sop)
+	same "{\"boss\":\"$C\"}" "$(sqlite3 dst.db "SELECT refs FROM ferry_import_item WHERE import_id = $ID AND sys_id = '$D'")"
+	same missing_reference "$(kinds "$ID" "$D")"
+	same "" "$(kinds "$ID" "$B")"
+	dst import discard "$ID" >/dev/null
+	# The records before the schema: none kept, the same problems.
+	python3 "$SOP" swap p3.sop 1 2
+	python3 "$SOP" swap p3.sop 2 3
+	python3 "$SOP" items p3.sop | sed -n 3p | grep -q '"t":"schema"'
+	ID=$(load_id p3.sop)
+	same 0 "$(sqlite3 dst.db "SELECT count(*) FROM ferry_import_item WHERE import_id = $ID AND refs IS NOT NULL")"
+	same missing_reference "$(kinds "$ID" "$D")"
+	same "" "$(kinds "$ID" "$B")"
+	run dst --json import preview "$ID"
+	[[ "$(echo "$output" | jp "[p['message'] for p in d['problems'] if p['sys_id'] == '$D'][0]")" == "member.boss refers to member record $C, which is neither in the target nor written by the package"* ]]
 }
 
 @test "rule: a merge accepted whole writes every field, so every field is checked: a reference the target lacks is missing_reference" {

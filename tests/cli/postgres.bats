@@ -56,11 +56,11 @@ one_error() {
 	same "created instance at postgresql:///$DB (admin: admin)" "$output"
 	has_database "$DB"
 	same "UTF8|C|C" "$(psql -X -A -t -d postgres -c "SELECT pg_encoding_to_char(encoding), datcollate, datctype FROM pg_database WHERE datname = '$DB'")"
-	same 13 "$(psql -X -A -t -d "$DB" -c 'SELECT version FROM ferry.ferry_schema')"
+	same 14 "$(psql -X -A -t -d "$DB" -c 'SELECT version FROM ferry.ferry_schema')"
 	same dev "$(psql -X -A -t -d "$DB" -c 'SELECT name FROM ferry.ferry_instance')"
 	run --separate-stderr "$PG_FERRY" --db "postgresql:///$DB" --json info
 	[ "$status" -eq 0 ]
-	same "dev|13|postgresql:///$DB" "$(echo "$output" | jp '"%s|%s|%s" % (d["name"], d["schema_version"], d["path"])')"
+	same "dev|14|postgresql:///$DB" "$(echo "$output" | jp '"%s|%s|%s" % (d["name"], d["schema_version"], d["path"])')"
 }
 
 @test "rule: init refuses a database that already holds an instance, and changes nothing" {
@@ -131,7 +131,7 @@ one_error() {
 	before=$(whole "$DB")
 	for cmd in info "user add bob" "property set k v"; do
 		# shellcheck disable=SC2086
-		one_error "the instance postgresql:///$DB was made by a newer ferry (schema 99, this ferry knows up to 13); upgrade ferry to open it" \
+		one_error "the instance postgresql:///$DB was made by a newer ferry (schema 99, this ferry knows up to 14); upgrade ferry to open it" \
 			"$PG_FERRY" --db "postgresql:///$DB" $cmd
 	done
 	same "$before" "$(whole "$DB")"
@@ -154,8 +154,10 @@ one_error() {
 	q() { psql -X -A -t -q -d "$DB" -c "$1"; }
 	staged=$(q "SELECT string_agg(item || ':' || coalesce(version, '') || ':' || coalesce(payload, '') || ':' || coalesce(body, ''), ';' ORDER BY item) FROM ferry.ferry_import_payload WHERE import_id = $id")
 	[ -n "$staged" ]
-	# Schema 9: the staged values in the items' own columns.
-	q "ALTER TABLE ferry.ferry_import_item ADD COLUMN version text COLLATE \"C\",
+	# Schema 9: the staged values in the items' own columns, and no
+	# reference values (13 -> 14).
+	q "ALTER TABLE ferry.ferry_import_item DROP COLUMN refs,
+		ADD COLUMN version text COLLATE \"C\",
 		ADD COLUMN base text COLLATE \"C\", ADD COLUMN policy text COLLATE \"C\",
 		ADD COLUMN vendor bigint, ADD COLUMN payload text COLLATE \"C\",
 		ADD COLUMN old text COLLATE \"C\", ADD COLUMN body text COLLATE \"C\",
@@ -169,7 +171,7 @@ one_error() {
 		UPDATE ferry.ferry_schema SET version = 9"
 	run --separate-stderr "$PG_FERRY" --db "$dst" --json import show "$id"
 	[ "$status" -eq 0 ]
-	same 13 "$(q 'SELECT version FROM ferry.ferry_schema')"
+	same 14 "$(q 'SELECT version FROM ferry.ferry_schema')"
 	same 0 "$(q "SELECT count(*) FROM information_schema.columns WHERE table_schema = 'ferry' AND table_name = 'ferry_import_item' AND column_name IN ('version', 'payload', 'old', 'body', 'seal')")"
 	same "$staged" "$(q "SELECT string_agg(item || ':' || coalesce(version, '') || ':' || coalesce(payload, '') || ':' || coalesce(body, ''), ';' ORDER BY item) FROM ferry.ferry_import_payload WHERE import_id = $id")"
 	"$PG_FERRY" --db "$dst" import preview "$id" >/dev/null 2>&1

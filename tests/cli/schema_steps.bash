@@ -3,9 +3,16 @@
 # Each takes it back before every later step too, where a step cannot
 # run twice.
 
+# undo_item_refs: before schema 14, the items kept no reference values
+# (sqlite/schema.c, 13 -> 14).
+undo_item_refs() {
+	echo "ALTER TABLE ferry_import_item DROP COLUMN refs;"
+}
+
 # undo_stage_verdict: before schema 13, the items kept no verdict of
 # their own (sqlite/schema.c, 12 -> 13).
 undo_stage_verdict() {
+	undo_item_refs
 	echo "ALTER TABLE ferry_import_item DROP COLUMN stage_code;"
 	echo "ALTER TABLE ferry_import_item DROP COLUMN stage_system;"
 }

@@ -160,8 +160,8 @@ static void payload_why(const ferry_fieldset *fs, const char *payload,
 {
 	ferry_str why = FERRY_STR_INIT;
 
-	assert_int_equal(ferry_type__payload_check(&why, "asset", fs, payload,
-		strlen(payload)), want ? 1 : 0);
+	assert_int_equal(ferry_type__payload_check(&why, NULL, "asset", fs,
+		payload, strlen(payload)), want ? 1 : 0);
 	if (want)
 		assert_string_equal(ferry_str_cstr(&why), want);
 	ferry_str_dispose(&why);

@@ -4,7 +4,9 @@
  * an entity whose schema item comes first is judged there, with the
  * first record that does not fit and ferry_type__payload_check's words;
  * any other order, a second schema item, a faulty one or an entity
- * never declared is left to the store's check (verdict 0).
+ * never declared is left to the store's check (verdict 0).  A record it
+ * judged and found fitting hands back its reference values, which load
+ * stages with the item for the plan's reference checks.
  */
 #include "helpers.h"
 
@@ -19,11 +21,17 @@
 #define SCHEMA "{\"t\":\"schema\",\"entity\":\"member\",\"definition\":" \
 	"{\"name\":\"member\",\"fields\":[{\"name\":\"name\",\"type\":" \
 	"\"nvarchar(4)\"},{\"name\":\"age\",\"type\":\"int\"}]}}"
+/* The same entity with two reference fields. */
+#define SCHEMA_REFS "{\"t\":\"schema\",\"entity\":\"member\"," \
+	"\"definition\":{\"name\":\"member\",\"fields\":[{\"name\":" \
+	"\"club\",\"type\":\"ref(club)\"},{\"name\":\"name\",\"type\":" \
+	"\"nvarchar(4)\"},{\"name\":\"owner\",\"type\":\"ref(user)\"}]}}"
 
 typedef struct {
 	ferry_value_judge *j;
 	ferry_stage_line sl;
 	int64_t item;
+	const ferry_str *refs;	/* the last line's reference values */
 } judge_fixture;
 
 static int setup(void **state)
@@ -54,8 +62,15 @@ static const char *see(judge_fixture *f, const char *line)
 	fed.item = ++f->item;
 	assert_int_equal(ferry__import_read_line(&f->sl, line, strlen(line),
 		&fed), 0);
-	ferry__values_see(f->j, &f->sl, fed.code, fed.item);
+	assert_int_equal(ferry__values_see(f->j, &f->sl, fed.code, fed.item,
+		&f->refs), 0);
 	return fed.code;
+}
+
+/* The reference values the last line was staged with, or NULL. */
+static const char *refs(const judge_fixture *f)
+{
+	return f->refs ? ferry_str_cstr(f->refs) : NULL;
 }
 
 /* A record item of member that load takes on its own (no code). */
@@ -170,6 +185,43 @@ static void test_import_values__a_faulty_schema_is_the_stores(void **state)
 	assert_int_equal(verdict(f, &bad, &why), 0);
 }
 
+/* Two records to refer to. */
+#define C1 "\"00000000-0000-4000-8000-0000000000c1\""
+#define U2 "\"00000000-0000-4000-8000-0000000000a2\""
+
+static void test_import_values__a_judged_record_keeps_its_refs(void **state)
+{
+	judge_fixture *f = *state;
+
+	assert_null(see(f, SCHEMA_REFS));
+	assert_null(refs(f));
+	see_record(f, 1, "insert", "{\"club\":" C1 ",\"name\":\"ann\","
+		"\"owner\":" U2 "}");
+	assert_string_equal(refs(f), "{\"club\":" C1 ",\"owner\":" U2 "}");
+	/* a record keeps those it sets, {} for none */
+	see_record(f, 2, "insert", "{\"owner\":" U2 "}");
+	assert_string_equal(refs(f), "{\"owner\":" U2 "}");
+	see_record(f, 3, "update", "{\"name\":\"ben\"}");
+	assert_string_equal(refs(f), "{}");
+	/* a delete and a record that does not fit keep none */
+	see_record(f, 4, "delete", "{\"club\":" C1 "}");
+	assert_null(refs(f));
+	see_record(f, 5, "insert", "{\"club\":" C1 ",\"name\":\"too long\"}");
+	assert_null(refs(f));
+}
+
+static void test_import_values__a_record_not_judged_keeps_no_refs(
+	void **state)
+{
+	judge_fixture *f = *state;
+
+	see_record(f, 1, "insert", "{\"club\":" C1 "}");
+	assert_null(refs(f));
+	assert_null(see(f, SCHEMA_REFS));
+	see_record(f, 3, "insert", "{\"club\":" C1 "}");
+	assert_null(refs(f));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -187,6 +239,12 @@ int main(void)
 			setup, teardown),
 		cmocka_unit_test_setup_teardown(
 			test_import_values__a_faulty_schema_is_the_stores,
+			setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_import_values__a_judged_record_keeps_its_refs,
+			setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_import_values__a_record_not_judged_keeps_no_refs,
 			setup, teardown),
 	};
 

@@ -513,8 +513,9 @@ typedef struct ferry_import_stager ferry_import_stager;
  * An item line to read (stage_line.h).  With spans set, payload and old
  * are the line's own bytes of those members (NULL for a member the line
  * lacks), which the library found by walking a compact line; without,
- * the reader finds them itself.  Either way they are the bytes as written, spaces
- * and all, so the canonical check sees what the package holds.
+ * the reader finds them itself.  Either way they are the bytes as
+ * written, spaces and all, so the canonical check sees what the package
+ * holds.
  */
 typedef struct {
 	const char *line;
@@ -535,12 +536,18 @@ enum {
 /* A line's columns, read as json1 reads them (stage_line.h). */
 typedef struct ferry_stage_line ferry_stage_line;
 
-/* An item to stage: its line read, and the library's verdict of the
- * item on its own (docs/import.md, "What load refuses"). */
+/* An item to stage: its line read, the library's verdict of the item
+ * on its own (docs/import.md, "What load refuses"), and a record's
+ * reference values when the load judged its values (import_values.c):
+ * an object of each field its package declares as a ref that the
+ * payload sets, with the payload's text of the value.  The store keeps
+ * them with the item for FERRY_CHECK_REF_KEPT. */
 typedef struct {
 	const ferry_stage_line *line;
 	const char *code;	/* the first fact refusing it, NULL for none */
 	int system;		/* a record of one of ferry's own entities */
+	const char *refs;	/* NULL when the load did not judge it */
+	size_t refs_len;
 } ferry_staged_item;
 
 /* An import as its documents show it; strings live for the callback
@@ -620,7 +627,10 @@ typedef struct {
 typedef enum {
 	FERRY_CHECK_MISSING = 1,	/* the target lacks the field */
 	FERRY_CHECK_TYPE,		/* its type may refuse a value */
-	FERRY_CHECK_REF			/* a ref: its record must exist */
+	FERRY_CHECK_REF,		/* a ref: its record must exist */
+	FERRY_CHECK_REF_KEPT		/* the same, of a field the package
+					 * declares a ref: an item staged
+					 * with refs has its value there */
 } ferry_value_check;
 
 /* Which problems to read: NULL members (and limit 0) for any. */

@@ -605,20 +605,35 @@ static void ref_exists(ferry_str *sql, const char *ref_entity, const char *v,
  * the merge is accepted whole (it then writes every field).  Each item
  * comes with its plan row by key (PG_PLAN_ROW), and the field's member
  * is rv.j (NULL when absent), the payload parsed once a row: each -> on
- * a json text parses all of it again.
+ * a json text parses all of it again.  With kept (FERRY_CHECK_REF_KEPT)
+ * the member is read from the reference values the load kept with the
+ * item, and a payload only for an item staged without them.
  */
-static void field_items(ferry_str *sql, const char *field)
+static void field_items(ferry_str *sql, const char *field, int kept)
 {
 	ferry_str_puts(sql, " FROM ferry_import_item i" PG_PLAN_ROW("i",
-		"p.decision", "") PG_STAGED("i", "sv") " CROSS JOIN LATERAL "
-		"(SELECT sv.payload::json -> ");
+		"p.decision", ""));
+	if (kept) {
+		ferry_str_puts(sql, " CROSS JOIN LATERAL (SELECT (CASE WHEN "
+			"i.refs IS NULL THEN (SELECT sv.payload::json FROM "
+			"ferry_import_payload sv WHERE sv.import_id = "
+			"i.import_id AND sv.item = i.item) ELSE i.refs::json "
+			"END) -> ");
+	} else {
+		ferry_str_puts(sql, PG_STAGED("i", "sv") " CROSS JOIN LATERAL "
+			"(SELECT sv.payload::json -> ");
+	}
 	ferry_pg_plan__literal(sql, field);
 	ferry_str_puts(sql, " AS j OFFSET 0) rv WHERE i.import_id = $1 AND "
 		"i.t = 'record' AND i.entity = $2 AND "
 		"p.decision IN ('insert', 'update', 'merge') AND (p.decision "
 		"<> 'merge' OR EXISTS (SELECT 1 FROM ferry_import_resolution "
 		"wr WHERE wr.import_id = i.import_id AND wr.item = i.item AND "
-		"wr.whole <> 0) OR (sv.old::json -> ");
+		"wr.whole <> 0) OR (");
+	ferry_str_puts(sql, kept ? "(SELECT sv.old::json FROM "
+		"ferry_import_payload sv WHERE sv.import_id = i.import_id AND "
+		"sv.item = i.item)" : "sv.old::json");
+	ferry_str_puts(sql, " -> ");
 	ferry_pg_plan__literal(sql, field);
 	ferry_str_puts(sql, ") IS NOT NULL)");
 }
@@ -639,7 +654,7 @@ static int type_refused(ferry_db *db, int64_t id, const char *entity,
 
 	ferry_str_puts(&sql, "SELECT i.item, " JTYPE("rv.j") ", rv.j #>> "
 		"'{}'");
-	field_items(&sql, field);
+	field_items(&sql, field, 0);
 	ferry_str_puts(&sql, " AND rv.j IS NOT NULL ORDER BY i.item");
 	if ((error = ferry_pg_plan__query(db, &sql, 2, params, &res,
 	    "planning")) < 0)
@@ -686,6 +701,7 @@ int ferry_pg__import_problems_field(ferry_db *db, int64_t id,
 			" || ',' || " JQ("$4::text"));
 		break;
 	case FERRY_CHECK_REF:
+	case FERRY_CHECK_REF_KEPT:
 		ferry_str_puts(&sql, "'missing_reference', 'error', "
 			"'[[\"missing_reference\",' || " JQ("i.entity") " || "
 			"',' || " JQ("$3::text") " || ',' || " JQ("$4::text")
@@ -693,7 +709,7 @@ int ferry_pg__import_problems_field(ferry_db *db, int64_t id,
 		break;
 	}
 	ferry_str_puts(&sql, " || ']]'");
-	field_items(&sql, field);
+	field_items(&sql, field, check == FERRY_CHECK_REF_KEPT);
 	ferry_str_puts(&sql, " AND ");
 	switch (check) {
 	case FERRY_CHECK_MISSING:
@@ -708,6 +724,7 @@ int ferry_pg__import_problems_field(ferry_db *db, int64_t id,
 		ferry_str_puts(&sql, "i.item = ANY ($5::bigint[])");
 		break;
 	case FERRY_CHECK_REF:
+	case FERRY_CHECK_REF_KEPT:
 		if ((table = ferry_pg__entity_exists(db,
 		    target->type.ref)) < 0) {
 			error = table;

@@ -32,11 +32,12 @@
 
 /* The columns go out in COPY order (stage_line.h): the keys, to
  * FERRY_COL_VERSION, into ferry_import_item with the item's verdict
- * (stage_code, stage_system) after them, the rest into
+ * (stage_code, stage_system) and a record's reference values (refs)
+ * after them, the rest into
  * ferry_import_payload, which a commit empties (schema.c, 9 -> 10). */
 
 #define COPY_ITEMS "COPY ferry_import_item (import_id, item, t, entity, " \
-	"sys_id, rkey, action, stage_code, stage_system) FROM STDIN"
+	"sys_id, rkey, action, stage_code, stage_system, refs) FROM STDIN"
 #define COPY_VALUES "COPY ferry_import_payload (import_id, item, version, " \
 	"base, policy, vendor, payload, old, body, seal) FROM STDIN"
 
@@ -324,7 +325,9 @@ static int stage(ferry_db *db, ferry_import_stager *s, int64_t item,
 	ferry_str_putc(&p->rows, '\t');
 	copy_value(&p->rows, it->code, it->code ? strlen(it->code) : 0,
 		!it->code);
-	ferry_str_printf(&p->rows, "\t%d\n", it->system);
+	ferry_str_printf(&p->rows, "\t%d\t", it->system);
+	copy_value(&p->rows, it->refs, it->refs_len, !it->refs);
+	ferry_str_putc(&p->rows, '\n');
 	copy_columns(p, sl, item, &p->values, FERRY_COL_VERSION, FERRY_NCOLS);
 	ferry_str_putc(&p->values, '\n');
 	if (ferry_str_failed(&p->rows) || ferry_str_failed(&p->values))

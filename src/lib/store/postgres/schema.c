@@ -243,6 +243,9 @@ static const char *const migrations[] = {
 	/* SQLite's items gain stage_code and stage_system, which these
 	 * have had since 9 -> 10. */
 	"SELECT 1;",
+	/* ---- 13 -> 14: a record's reference values, kept as staged ---- */
+	/* (sqlite/schema.c, the same step) */
+	"ALTER TABLE ferry_import_item ADD COLUMN refs " T ";",
 };
 
 #define LATEST (PG_FIRST_VERSION + \

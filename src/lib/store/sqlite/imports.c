@@ -481,15 +481,15 @@ int ferry_sqlite__import_last_arrived(ferry_db *db, int64_t id)
 /*
  * One item, its line read once by the library as json1 reads it
  * (stage_line.c) and judged on its own (stage_code, stage_system),
- * stored: the keys in ferry_import_item (STAGE_ITEM), the rest in
- * ferry_import_payload (STAGE_VALUES).  A record seen twice trips the
- * items' unique index.  A statement of json1 calls a line pulled the
+ * stored: the keys and a record's reference values in
+ * ferry_import_item (STAGE_ITEM), the rest in ferry_import_payload
+ * (STAGE_VALUES).  A record seen twice trips the items' unique index.  A statement of json1 calls a line pulled the
  * columns out before, and a CASE over the staged rows judged them:
  * together about a quarter of a load (docs/performance.md).
  */
 #define STAGE_ITEM "INSERT INTO ferry_import_item (import_id, item, t, " \
-	"entity, sys_id, rkey, action, stage_code, stage_system) VALUES " \
-	"(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+	"entity, sys_id, rkey, action, stage_code, stage_system, refs) " \
+	"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
 #define STAGE_VALUES "INSERT INTO ferry_import_payload (k, import_id, " \
 	"item, version, base, policy, vendor, payload, old, body, seal) " \
 	"VALUES (" STAGED_KEY("?1", "?2") ", ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, " \
@@ -587,6 +587,11 @@ int ferry_sqlite__import_stage(ferry_db *db, ferry_import_stager *s,
 	else
 		sqlite3_bind_null(s->item, codes);
 	sqlite3_bind_int(s->item, codes + 1, it->system);
+	if (it->refs)
+		sqlite3_bind_text(s->item, codes + 2, it->refs,
+			(int)it->refs_len, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(s->item, codes + 2);
 	if ((rc = stage_step(s->item)) == SQLITE_DONE) {
 		stage_bind(s, s->values, it->line, item, FERRY_COL_VERSION,
 			FERRY_NCOLS);

@@ -296,6 +296,13 @@ static const char *const migrations[] = {
 	 * that stages an item reads these. */
 	("ALTER TABLE ferry_import_item ADD COLUMN stage_code TEXT;"
 	"ALTER TABLE ferry_import_item ADD COLUMN stage_system INTEGER;"),
+	/* ---- 13 -> 14: a record's reference values, kept as staged ---- */
+	/* The values of the fields its package declares as refs, when the
+	 * load judged the record's values (import_values.c): an object of
+	 * a few bytes, which the plan's reference checks read instead of
+	 * the payload (imports_plan.c, FERRY_CHECK_REF_KEPT).  NULL for an
+	 * item staged without them, whose payload is read. */
+	"ALTER TABLE ferry_import_item ADD COLUMN refs TEXT;",
 };
 
 static int pragma_int(ferry_db *db, const char *name, int *out);
