@@ -478,8 +478,8 @@ static void staged_column(ferry_str *sql, const char *col, int joined)
  * The field's value in item i (->> path), and its json_type.  For
  * FERRY_CHECK_REF_KEPT the value is read from the reference values the
  * load kept with the item (refs), and from the payload only for an item
- * staged without them: the statement then joins no payloads, which are
- * a thousand times the bytes.
+ * staged without them: the statement then joins no payloads (about 50
+ * bytes a reference against some 600 a payload in the benchmark's).
  */
 static void field_value(ferry_str *v, ferry_str *jt, const ferry_str *path,
 	int joined)
