@@ -149,7 +149,7 @@ load schema_steps
 		PRAGMA user_version = 1;"
 	run ferry --json user list
 	[ "$status" -eq 0 ]
-	same 14 "$(sql 'PRAGMA user_version')"
+	same "$SCHEMA_LATEST" "$(sql 'PRAGMA user_version')"
 	# ...and on to the latest schema: packs know when they were first exported.
 	same "" "$(sql 'SELECT exported_at FROM ferry_pack')"
 	run ferry user passwd bob --password-stdin <<<'a good password'

@@ -181,7 +181,7 @@ print(h.hexdigest())'
 		ALTER TABLE ferry_pack_item DROP COLUMN old;
 		PRAGMA user_version = 8'
 	ferry pack export P --output old.sop >/dev/null
-	same 14 "$(sql 'PRAGMA user_version')"
+	same "$SCHEMA_LATEST" "$(sql 'PRAGMA user_version')"
 	same "$(sql "SELECT hash FROM ferry_version WHERE sys_id = '$CHANGED_ID' ORDER BY id LIMIT 1")" "$(sql "SELECT base FROM ferry_pack_item WHERE pack_id = (SELECT id FROM ferry_pack WHERE name = 'P') AND sys_id = '$CHANGED_ID'")"
 	same "" "$(sql "SELECT old FROM ferry_pack_item WHERE pack_id = (SELECT id FROM ferry_pack WHERE name = 'P') AND sys_id = '$CHANGED_ID'")"
 	cmp new.sop old.sop

@@ -153,7 +153,7 @@ staged() {
 	same 9 "$(sqlite3 dst.db 'PRAGMA user_version')"
 	run --separate-stderr dst --json import show "$id"
 	[ "$status" -eq 0 ]
-	same 14 "$(sqlite3 dst.db 'PRAGMA user_version')"
+	same "$SCHEMA_LATEST" "$(sqlite3 dst.db 'PRAGMA user_version')"
 	same 0 "$(sqlite3 dst.db "SELECT count(*) FROM pragma_table_info('ferry_import_item') WHERE name IN ('version', 'base', 'policy', 'vendor', 'payload', 'old', 'body', 'seal')")"
 	same "$items" "$(sqlite3 dst.db "SELECT group_concat(item || ':' || coalesce(p.version, '') || ':' || coalesce(p.payload, '') || ':' || coalesce(p.seal, ''), ';') FROM ferry_import_payload p WHERE import_id = $id ORDER BY item")"
 	same 0 "$(sqlite3 dst.db 'SELECT count(*) FROM ferry_import_payload WHERE import_id = 1')"

@@ -437,7 +437,7 @@ refused_item() {
 	make_p2
 	sqlite3 dst.db "$(undo_stage_verdict) PRAGMA user_version = 12;"
 	dst --json info >/dev/null
-	same 14 "$(sqlite3 dst.db 'PRAGMA user_version')"
+	same "$SCHEMA_LATEST" "$(sqlite3 dst.db 'PRAGMA user_version')"
 	same "stage_code stage_system" "$(sqlite3 dst.db "SELECT group_concat(name, ' ') FROM pragma_table_info('ferry_import_item') WHERE name LIKE 'stage_%'")"
 	python3 "$SOP" edit p2.sop 2 'it["payload"]["age"] = 99'
 	refused_load p2.sop "p2.sop: item 2 (line 3) (member record $A) does not match its version hash: its content was changed after export"

@@ -8,6 +8,7 @@
 
 load foundation_helpers
 load helpers/pg_cluster
+load schema_steps
 
 setup() {
 	pg_setup
@@ -56,11 +57,11 @@ one_error() {
 	same "created instance at postgresql:///$DB (admin: admin)" "$output"
 	has_database "$DB"
 	same "UTF8|C|C" "$(psql -X -A -t -d postgres -c "SELECT pg_encoding_to_char(encoding), datcollate, datctype FROM pg_database WHERE datname = '$DB'")"
-	same 14 "$(psql -X -A -t -d "$DB" -c 'SELECT version FROM ferry.ferry_schema')"
+	same "$SCHEMA_LATEST" "$(psql -X -A -t -d "$DB" -c 'SELECT version FROM ferry.ferry_schema')"
 	same dev "$(psql -X -A -t -d "$DB" -c 'SELECT name FROM ferry.ferry_instance')"
 	run --separate-stderr "$PG_FERRY" --db "postgresql:///$DB" --json info
 	[ "$status" -eq 0 ]
-	same "dev|14|postgresql:///$DB" "$(echo "$output" | jp '"%s|%s|%s" % (d["name"], d["schema_version"], d["path"])')"
+	same "dev|$SCHEMA_LATEST|postgresql:///$DB" "$(echo "$output" | jp '"%s|%s|%s" % (d["name"], d["schema_version"], d["path"])')"
 }
 
 @test "rule: init refuses a database that already holds an instance, and changes nothing" {
@@ -131,7 +132,7 @@ one_error() {
 	before=$(whole "$DB")
 	for cmd in info "user add bob" "property set k v"; do
 		# shellcheck disable=SC2086
-		one_error "the instance postgresql:///$DB was made by a newer ferry (schema 99, this ferry knows up to 14); upgrade ferry to open it" \
+		one_error "the instance postgresql:///$DB was made by a newer ferry (schema 99, this ferry knows up to $SCHEMA_LATEST); upgrade ferry to open it" \
 			"$PG_FERRY" --db "postgresql:///$DB" $cmd
 	done
 	same "$before" "$(whole "$DB")"
@@ -171,7 +172,7 @@ one_error() {
 		UPDATE ferry.ferry_schema SET version = 9"
 	run --separate-stderr "$PG_FERRY" --db "$dst" --json import show "$id"
 	[ "$status" -eq 0 ]
-	same 14 "$(q 'SELECT version FROM ferry.ferry_schema')"
+	same "$SCHEMA_LATEST" "$(q 'SELECT version FROM ferry.ferry_schema')"
 	same 0 "$(q "SELECT count(*) FROM information_schema.columns WHERE table_schema = 'ferry' AND table_name = 'ferry_import_item' AND column_name IN ('version', 'payload', 'old', 'body', 'seal')")"
 	same "$staged" "$(q "SELECT string_agg(item || ':' || coalesce(version, '') || ':' || coalesce(payload, '') || ':' || coalesce(body, ''), ';' ORDER BY item) FROM ferry.ferry_import_payload WHERE import_id = $id")"
 	"$PG_FERRY" --db "$dst" import preview "$id" >/dev/null 2>&1

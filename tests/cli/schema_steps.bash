@@ -3,6 +3,10 @@
 # Each takes it back before every later step too, where a step cannot
 # run twice.
 
+# The schema version a new instance of this ferry has, and every older
+# one reaches when opened: one place to move at each new step.
+SCHEMA_LATEST=14
+
 # undo_item_refs: before schema 14, the items kept no reference values
 # (sqlite/schema.c, 13 -> 14).
 undo_item_refs() {

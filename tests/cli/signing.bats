@@ -560,7 +560,7 @@ setup_entity_packs() {
 		ALTER TABLE ferry_pack_item DROP COLUMN old;
 		PRAGMA user_version = 2'
 	same '[]' "$(src --json trust list)"
-	same 14 "$(sqlite3 src.db 'PRAGMA user_version')"
+	same "$SCHEMA_LATEST" "$(sqlite3 src.db 'PRAGMA user_version')"
 	src key create >/dev/null
 	same 1 "$(sqlite3 src.db 'SELECT count(*) FROM ferry_key')"
 }

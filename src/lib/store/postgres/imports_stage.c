@@ -33,8 +33,8 @@
 /* The columns go out in COPY order (stage_line.h): the keys, to
  * FERRY_COL_VERSION, into ferry_import_item with the item's verdict
  * (stage_code, stage_system) and a record's reference values (refs)
- * after them, the rest into
- * ferry_import_payload, which a commit empties (schema.c, 9 -> 10). */
+ * after them, the rest into ferry_import_payload, which a commit
+ * empties (schema.c, 9 -> 10). */
 
 #define COPY_ITEMS "COPY ferry_import_item (import_id, item, t, entity, " \
 	"sys_id, rkey, action, stage_code, stage_system, refs) FROM STDIN"

@@ -483,9 +483,10 @@ int ferry_sqlite__import_last_arrived(ferry_db *db, int64_t id)
  * (stage_line.c) and judged on its own (stage_code, stage_system),
  * stored: the keys and a record's reference values in
  * ferry_import_item (STAGE_ITEM), the rest in ferry_import_payload
- * (STAGE_VALUES).  A record seen twice trips the items' unique index.  A statement of json1 calls a line pulled the
- * columns out before, and a CASE over the staged rows judged them:
- * together about a quarter of a load (docs/performance.md).
+ * (STAGE_VALUES).  A record seen twice trips the items' unique index.
+ * A statement of json1 calls a line pulled the columns out before, and
+ * a CASE over the staged rows judged them: together about a quarter of
+ * a load (docs/performance.md).
  */
 #define STAGE_ITEM "INSERT INTO ferry_import_item (import_id, item, t, " \
 	"entity, sys_id, rkey, action, stage_code, stage_system, refs) " \

@@ -475,7 +475,8 @@ static void staged_column(ferry_str *sql, const char *col, int joined)
 }
 
 /*
- * The field's value in item i (->> path), and its json_type.  For
+ * The field's value in item i (->> path), and with the join its
+ * json_type (FERRY_CHECK_TYPE, which always joins, reads it).  For
  * FERRY_CHECK_REF_KEPT the value is read from the reference values the
  * load kept with the item (refs), and from the payload only for an item
  * staged without them: the statement then joins no payloads (about 50
