@@ -381,16 +381,25 @@ int ferry_pg__import_plan_records(ferry_db *db, int64_t id,
 	/* Already applied: every field the package declares holds the
 	 * package's value (a payload leaves out nulls).  The payload's
 	 * members come from one json_each() a row, each as it is written:
-	 * a -> a field parsed the whole payload again for every field. */
+	 * a -> a field parsed the whole payload again for every field.
+	 * A target at the item's base with a declared field in the item's
+	 * old values is not applied, without reading the payload (as in
+	 * sqlite/imports_plan.c, applied_expr()). */
 	ferry_str_puts(&sql, "CASE WHEN t.sys_id IS NOT NULL AND i.action <> "
 		"'delete' AND t.sys_version IS DISTINCT FROM sv.version THEN "
+		"(CASE WHEN t.sys_version IS NOT DISTINCT FROM sv.base AND "
+		"sv.old IS NOT NULL AND EXISTS (SELECT 1 FROM json_each(CASE "
+		"WHEN json_typeof(sv.old::json) = 'object' THEN sv.old::json "
+		"ELSE '{}'::json END) o JOIN ferry_import_field d ON d.name = "
+		"o.key WHERE d.import_id = i.import_id AND d.scope = 0 AND "
+		"d.entity = i.entity) THEN 0 ELSE "
 		"(NOT EXISTS (SELECT 1 FROM ferry_import_field d LEFT JOIN "
 		"json_each(sv.payload::json) e ON e.key = d.name WHERE "
 		"d.import_id = i.import_id AND d.scope = 0 AND d.entity = "
 		"i.entity AND ");
 	target_value(&sql, fs, "d.name");
 	ferry_str_puts(&sql, " IS DISTINCT FROM coalesce(e.value::text, "
-		"'null')))::int ELSE 0 END AS applied FROM "
+		"'null')))::int END) ELSE 0 END AS applied FROM "
 		"ferry_import_item i" PG_STAGED("i", "sv"));
 	target_join(&sql, entity, by_name, "LEFT JOIN");
 	ferry_str_puts(&sql, " LEFT JOIN m ON m.item = i.item");
