@@ -26,6 +26,12 @@
  * insert_nokey the same without the key, scan and export read the table
  * back with COPY ... TO STDOUT: PostgreSQL's fastest way in and out.
  *
+ *   ferry-bench-floor --stream FILE --work DIR
+ *
+ * times the export floor's hashing and compressing alone on FILE's bytes
+ * (a package is decompressed first, untimed): bench/export-bytes uses it
+ * to compare the bytes a pack export must write with the data set's.
+ *
  * Wall seconds come from CLOCK_MONOTONIC.  The results go to stdout, one
  * "name seconds" line each, and as one JSON object to --json.
  */
@@ -275,42 +281,132 @@ static uint64_t scan(const char *path, sink *s)
 
 static uint64_t pg_scan(const char *conninfo, sink *s);
 
-static void export_floor(const char *dbpath, const char *pg,
-	const char *outpath, uint64_t *zbytes, int *workers)
+/* A sink for outpath: zstd level 1 with one worker thread, BLAKE2b. */
+static void sink_open(sink *s, const char *outpath)
 {
-	sink s;
-	unsigned char digest[crypto_generichash_BYTES];
 	size_t rc;
 
-	memset(&s, 0, sizeof(s));
-	if ((s.cctx = ZSTD_createCCtx()) == NULL)
+	memset(s, 0, sizeof(*s));
+	if ((s->cctx = ZSTD_createCCtx()) == NULL)
 		die("out of memory");
-	rc = ZSTD_CCtx_setParameter(s.cctx, ZSTD_c_compressionLevel, 1);
+	rc = ZSTD_CCtx_setParameter(s->cctx, ZSTD_c_compressionLevel, 1);
 	if (ZSTD_isError(rc))
 		die("zstd: %s", ZSTD_getErrorName(rc));
 	/* One worker thread compresses while this one scans and hashes;
 	 * a libzstd built without threads refuses, and then it is none. */
-	rc = ZSTD_CCtx_setParameter(s.cctx, ZSTD_c_nbWorkers, 1);
-	s.workers = ZSTD_isError(rc) ? 0 : 1;
-	s.ocap = ZSTD_CStreamOutSize();
-	if ((s.obuf = malloc(s.ocap)) == NULL)
+	rc = ZSTD_CCtx_setParameter(s->cctx, ZSTD_c_nbWorkers, 1);
+	s->workers = ZSTD_isError(rc) ? 0 : 1;
+	s->ocap = ZSTD_CStreamOutSize();
+	if ((s->obuf = malloc(s->ocap)) == NULL)
 		die("out of memory");
-	if ((s.out = fopen(outpath, "w")) == NULL)
+	if ((s->out = fopen(outpath, "w")) == NULL)
 		die("cannot write %s: %s", outpath, strerror(errno));
-	crypto_generichash_init(&s.hash, NULL, 0, sizeof(digest));
+	crypto_generichash_init(&s->hash, NULL, 0, crypto_generichash_BYTES);
+}
+
+/* End the stream, the hash and the file (fsynced). */
+static void sink_close(sink *s, const char *outpath)
+{
+	unsigned char digest[crypto_generichash_BYTES];
+
+	sink_write(s, NULL, 0, ZSTD_e_end);
+	crypto_generichash_final(&s->hash, digest, sizeof(digest));
+	if (fflush(s->out) != 0 || fsync(fileno(s->out)) != 0 ||
+	    fclose(s->out) != 0)
+		die("cannot write %s: %s", outpath, strerror(errno));
+	ZSTD_freeCCtx(s->cctx);
+	free(s->obuf);
+}
+
+static void export_floor(const char *dbpath, const char *pg,
+	const char *outpath, uint64_t *zbytes, int *workers)
+{
+	sink s;
+
+	sink_open(&s, outpath);
 	if (pg)
 		pg_scan(pg, &s);
 	else
 		scan(dbpath, &s);
-	sink_write(&s, NULL, 0, ZSTD_e_end);
-	crypto_generichash_final(&s.hash, digest, sizeof(digest));
-	if (fflush(s.out) != 0 || fsync(fileno(s.out)) != 0 ||
-	    fclose(s.out) != 0)
-		die("cannot write %s: %s", outpath, strerror(errno));
-	ZSTD_freeCCtx(s.cctx);
-	free(s.obuf);
+	sink_close(&s, outpath);
 	*zbytes = s.zbytes;
 	*workers = s.workers;
+}
+
+/*
+ * --stream: what hashing and compressing a given stream costs at best,
+ * the export floor's work on other bytes.  A zstd file (a package) is
+ * first decompressed to `plain`, untimed.  Returns the stream's bytes;
+ * *seconds gets the time to hash and compress them from the page cache.
+ */
+static uint64_t stream_floor(const char *path, const char *plain,
+	const char *outpath, double *seconds)
+{
+	static const unsigned char magic[4] = { 0x28, 0xB5, 0x2F, 0xFD };
+	unsigned char head[4];
+	size_t cap = (size_t)1 << 20, n;
+	char *buf = malloc(cap);
+	uint64_t total = 0;
+	FILE *in;
+	sink s;
+	double t0;
+
+	if (buf == NULL)
+		die("out of memory");
+	if ((in = fopen(path, "r")) == NULL)
+		die("cannot read %s: %s", path, strerror(errno));
+	if (fread(head, 1, 4, in) == 4 && memcmp(head, magic, 4) == 0) {
+		ZSTD_DCtx *d = ZSTD_createDCtx();
+		size_t ocap = ZSTD_DStreamOutSize();
+		char *obuf = malloc(ocap);
+		FILE *out = fopen(plain, "w");
+
+		if (!d || !obuf)
+			die("out of memory");
+		if (!out)
+			die("cannot write %s: %s", plain, strerror(errno));
+		rewind(in);
+		while ((n = fread(buf, 1, cap, in)) > 0) {
+			ZSTD_inBuffer zi = { buf, n, 0 };
+
+			while (zi.pos < zi.size) {
+				ZSTD_outBuffer zo = { obuf, ocap, 0 };
+				size_t rc = ZSTD_decompressStream(d, &zo, &zi);
+
+				if (ZSTD_isError(rc))
+					die("%s: %s", path,
+						ZSTD_getErrorName(rc));
+				if (fwrite(obuf, 1, zo.pos, out) != zo.pos)
+					die("cannot write %s", plain);
+			}
+		}
+		if (fclose(out) != 0)
+			die("cannot write %s: %s", plain, strerror(errno));
+		ZSTD_freeDCtx(d);
+		free(obuf);
+		fclose(in);
+		if ((in = fopen(plain, "r")) == NULL)
+			die("cannot read %s: %s", plain, strerror(errno));
+		unlink(plain);	/* gone once closed */
+	}
+	rewind(in);
+	/* Read once untimed, so that both streams come from the cache. */
+	while (fread(buf, 1, cap, in) > 0)
+		;
+	rewind(in);
+	t0 = now();
+	sink_open(&s, outpath);
+	while ((n = fread(buf, 1, cap, in)) > 0) {
+		total += n;
+		crypto_generichash_update(&s.hash, (unsigned char *)buf, n);
+		sink_write(&s, buf, n, ZSTD_e_continue);
+	}
+	sink_close(&s, outpath);
+	*seconds = now() - t0;
+	fclose(in);
+	free(buf);
+	unlink(outpath);
+	return total;
 }
 
 /* ---- PostgreSQL ---------------------------------------------------------- */
@@ -445,7 +541,8 @@ static void pg_drop(const char *conninfo)
 static void usage(void)
 {
 	fputs("usage: ferry-bench-floor --data DIR --work DIR [--json FILE] "
-		"[--pg CONNINFO]\n", stderr);
+		"[--pg CONNINFO]\n"
+		"       ferry-bench-floor --stream FILE --work DIR\n", stderr);
 	exit(2);
 }
 
@@ -454,6 +551,7 @@ int main(int argc, char **argv)
 	char *files[MAX_FILES];
 	char dbpath[4096], nokey[4096], zpath[4096];
 	const char *data = NULL, *work = NULL, *json = NULL, *pg = NULL;
+	const char *stream = NULL;
 	double t0, t_insert, t_nokey, t_scan, t_export;
 	uint64_t rows, bytes, zbytes;
 	size_t nfiles, i;
@@ -468,13 +566,24 @@ int main(int argc, char **argv)
 			json = argv[++i];
 		else if (!strcmp(argv[i], "--pg") && i + 1 < (size_t)argc)
 			pg = argv[++i];
+		else if (!strcmp(argv[i], "--stream") && i + 1 < (size_t)argc)
+			stream = argv[++i];
 		else
 			usage();
 	}
-	if (!data || !work)
+	if (!work || (!data) == (!stream))
 		usage();
 	if (sodium_init() < 0)
 		die("libsodium cannot start");
+	if (stream) {
+		double t;
+
+		snprintf(dbpath, sizeof(dbpath), "%s/stream.jsonl", work);
+		snprintf(zpath, sizeof(zpath), "%s/stream.zst", work);
+		bytes = stream_floor(stream, dbpath, zpath, &t);
+		printf("stream_bytes %" PRIu64 "\nstream %.3f\n", bytes, t);
+		return 0;
+	}
 	nfiles = list_files(files, data);
 	if (nfiles == 0)
 		die("no load files in %s/load", data);
