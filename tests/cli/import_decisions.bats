@@ -132,6 +132,25 @@ put_a() {
 	same 'merge|local_change:error' "$(row "$ID" "$B")"
 }
 
+@test "rule: decision: a package that declares no fields for its records' entity plans them: no declared field differs (already_applied info)" {
+	setup_pair
+	dst record put member "{\"sys_id\":\"$A\",\"age\":35}" >/dev/null
+	begin_pack p2
+	put_a '"age":31'
+	export_pack p2
+	# A schema with no fields, and a record with no values: the already
+	# applied check has no field to compare.
+	"$FERRY_SRC/tests/cli/helpers/sop.py" edit p2.sop 1 \
+		"it['definition']['fields'] = []"
+	"$FERRY_SRC/tests/cli/helpers/sop.py" edit p2.sop 2 \
+		"it['payload'] = {}; it['old'] = {'age': 30, 'name': 'ann'}" \
+		--rehash
+	ID=$(load_id p2.sop)
+	same 'skip|already_applied:info' "$(row "$ID" "$A")"
+	same 0,0,0,0,1 "$(commit "$ID")"
+	same '{"name":"ann","age":35}' "$(record "$A")"
+}
+
 @test "rule: decision: an insert onto an absent record inserts it, with no problem" {
 	setup_pair
 	ship eval 'C=$(src record put member "{\"name\":\"cat\",\"age\":5}")'

@@ -123,18 +123,18 @@ static int applied_expr(ferry_db *db, ferry_str *sql, int64_t id,
 		error = ferry_sq__error(db, rc, "planning records");
 	if (n % MEMBERS_PER_CALL != 0)
 		ferry_str_puts(&members, ") IS 1");
-	ferry_str_puts(sql, "(CASE");
-	if (n > 0) {
-		ferry_str_puts(sql, " WHEN t.sys_version IS v.base AND v.old IS "
-			"NOT NULL AND EXISTS (SELECT 1 FROM json_each(v.old) o "
-			"WHERE o.key IN (");
+	if (n == 0) {
+		/* Nothing declared: nothing to compare. */
+		ferry_str_puts(sql, "(1)");
+	} else {
+		ferry_str_puts(sql, "(CASE WHEN t.sys_version IS v.base AND "
+			"v.old IS NOT NULL AND EXISTS (SELECT 1 FROM "
+			"json_each(v.old) o WHERE o.key IN (");
 		ferry_str_put(sql, names.ptr, names.size);
-		ferry_str_puts(sql, ")) THEN 0");
-	}
-	ferry_str_puts(sql, " ELSE (1");
-	if (members.size)
+		ferry_str_puts(sql, ")) THEN 0 ELSE (1");
 		ferry_str_put(sql, members.ptr, members.size);
-	ferry_str_puts(sql, ") END)");
+		ferry_str_puts(sql, ") END)");
+	}
 	if (error == 0 && (ferry_str_failed(&names) ||
 	    ferry_str_failed(&members)))
 		error = ferry__oom(db);
