@@ -311,6 +311,19 @@ const ferry_sop_signature *ferry_sop__reader_signature(
 void ferry_sop__reader_free(ferry_sop_reader *r);
 
 /**
+ * Read a whole package for its limits and framing alone (line length,
+ * decoded size, compression ratio, item count, a trailer at the end),
+ * without its digests or line checks: about a third of the cost of
+ * verifying it.  For a step that verifies the file as it goes but whose
+ * work a hostile file could make long (ten million empty items): this
+ * refuses such a file first, cheaply.  0 says nothing of integrity.
+ *
+ * @param err receives the message on failure; may be NULL
+ * @return 0 or a code as for ferry_sop__reader_open() and _next().
+ */
+int ferry_sop__scan(const char *path, ferry_str *err);
+
+/**
  * Read and verify a whole package without keeping its items.
  *
  * @param[out] header_out receives the header line (replacing its

@@ -84,6 +84,7 @@ struct ferry_sop_reader {
 	ferry_sop_signature sig; /* what the trailer says of its signature */
 	int trailer_read;	/* sig is filled in */
 	int done;		/* the end was verified */
+	int scan;		/* limits and framing only (ferry_sop__scan) */
 	int error;		/* sticky failure code, 0 while healthy */
 	ferry_str msg;		/* the failure's message */
 };
@@ -671,10 +672,11 @@ int ferry_sop__reader_next(ferry_sop_reader *r, const char **line,
 			r->lineno);
 		goto done;
 	}
-	if ((error = check_line(r, p, n)) < 0)
+	if (!r->scan && (error = check_line(r, p, n)) < 0)
 		goto done;
 	if (n >= tlen && memcmp(p, FERRY_SOP_TRAILER_PREFIX, tlen) == 0) {
-		if ((error = read_trailer(r, p, n)) == 0)
+		if ((error = r->scan ? expect_end(r) : read_trailer(r, p,
+		    n)) == 0)
 			r->done = 1;
 		goto done;
 	}
@@ -685,8 +687,10 @@ int ferry_sop__reader_next(ferry_sop_reader *r, const char **line,
 			FERRY_SOP_ITEMS_MAX);
 		goto done;
 	}
-	ferry_hash_update(&r->stamp, p, n);
-	ferry_hash_update(&r->stamp, "\n", 1);
+	if (!r->scan) {
+		ferry_hash_update(&r->stamp, p, n);
+		ferry_hash_update(&r->stamp, "\n", 1);
+	}
 	r->items++;
 	*line = p;
 	*len = n;
@@ -734,20 +738,40 @@ void ferry_sop__reader_free(ferry_sop_reader *r)
 	ferry__free(r);
 }
 
-int ferry_sop__verify(const char *path, ferry_str *header_out,
-	char stamp[FERRY_HASH_HEX], uint64_t *items, ferry_str *err)
+/* Open path and read it to the end, in scan mode or verifying; *r is
+ * the reader (NULL if it could not be opened), for the caller to free. */
+static int read_through(const char *path, int scan, ferry_sop_reader **r,
+	ferry_str *err)
 {
-	ferry_sop_reader *r = NULL;
 	const char *line;
 	size_t len;
 	int error;
 
 	FERRY_ASSERT_ARG(path);
-	if ((error = ferry_sop__reader_open(&r, path, err)) < 0)
-		goto done;
-	while ((error = ferry_sop__reader_next(r, &line, &len, err)) > 0)
+	if ((error = ferry_sop__reader_open(r, path, err)) < 0)
+		return error;
+	(*r)->scan = scan;
+	while ((error = ferry_sop__reader_next(*r, &line, &len, err)) > 0)
 		;
-	if (error < 0)
+	return error;
+}
+
+int ferry_sop__scan(const char *path, ferry_str *err)
+{
+	ferry_sop_reader *r = NULL;
+	int error = read_through(path, 1, &r, err);
+
+	ferry_sop__reader_free(r);
+	return error;
+}
+
+int ferry_sop__verify(const char *path, ferry_str *header_out,
+	char stamp[FERRY_HASH_HEX], uint64_t *items, ferry_str *err)
+{
+	ferry_sop_reader *r = NULL;
+	int error;
+
+	if ((error = read_through(path, 0, &r, err)) < 0)
 		goto done;
 	if (header_out) {
 		ferry_str_clear(header_out);

@@ -1051,6 +1051,43 @@ static void test_sop_altered__trailing_garbage(void **state)
 	ferry_str_dispose(&s);
 }
 
+/*
+ * ferry_sop__scan() checks limits and framing only: an altered byte
+ * passes it (the digests are the staging reader's to check), while a
+ * file cut short or with data after the trailer does not.
+ */
+static void test_sop_scan__limits_not_digests(void **state)
+{
+	const char *p = test_path(*state, "a.sop");
+	char stamp[FERRY_HASH_HEX];
+	ferry_str err = FERRY_STR_INIT, s = FERRY_STR_INIT;
+	size_t len, at;
+	char *data;
+
+	write_pack(p, HEADER, 0, 3, stamp);
+	assert_int_equal(ferry_sop__scan(p, &err), 0);
+	data = test_file_get(p, &len);
+	at = (size_t)(strstr(data, "tax_rate") - data) + 1;
+	flip_byte(p, at, 0x20);
+	assert_int_equal(ferry_sop__scan(p, &err), 0);
+	assert_refused(p, FERRY_EFORMAT, "integrity check failed");
+	/* Cut before the trailer. */
+	test_file_put(p, data, (size_t)(strstr(data, "{\"trailer\"") -
+		data));
+	assert_int_equal(ferry_sop__scan(p, &err), FERRY_EFORMAT);
+	assert_non_null(strstr(ferry_str_cstr(&err), "the file is truncated"));
+	/* Data after the trailer. */
+	ferry_str_put(&s, data, len);
+	ferry_str_puts(&s, "x");
+	test_file_put(p, s.ptr, s.size);
+	assert_int_equal(ferry_sop__scan(p, &err), FERRY_EFORMAT);
+	assert_non_null(strstr(ferry_str_cstr(&err),
+		"unexpected data after the trailer"));
+	free(data);
+	ferry_str_dispose(&s);
+	ferry_str_dispose(&err);
+}
+
 /* --- the reader: line rules ----------------------------------------- */
 
 static void write_long_line(const char *path, const char *header,
@@ -1679,6 +1716,7 @@ int main(void)
 		T(test_sop_altered__trailer_digests),
 		T(test_sop_altered__trailer_malformed),
 		T(test_sop_altered__trailing_garbage),
+		T(test_sop_scan__limits_not_digests),
 		T(test_sop_line__too_long_item),
 		T(test_sop_line__too_long_header),
 		T(test_sop_line__invalid_utf8),
