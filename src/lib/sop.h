@@ -314,9 +314,10 @@ void ferry_sop__reader_free(ferry_sop_reader *r);
  * Read a whole package for its limits and framing alone (line length,
  * decoded size, compression ratio, item count, a trailer at the end),
  * without its digests or line checks: about a sixth of the cost of
- * verifying it (0.4 s against 2.2 s for the 1M benchmark package).  For a step that verifies the file as it goes but whose
- * work a hostile file could make long (ten million empty items): this
- * refuses such a file first, cheaply.  0 says nothing of integrity.
+ * verifying it (0.4 s against 2.2 s for the 1M benchmark package).
+ * For a step that verifies the file as it goes but whose work a hostile
+ * file could make long (ten million empty items): this refuses such a
+ * file first, cheaply.  0 says nothing of integrity.
  *
  * @param err receives the message on failure; may be NULL
  * @return 0 or a code as for ferry_sop__reader_open() and _next().
