@@ -179,7 +179,7 @@ make_p2() {
 	python3 "$SOP" items p2.sop | sed -n 2p | grep -q ', "payload": {"age":31,'
 	dst --json import load p2.sop >out.json
 	id=$(jp "d['id']" <out.json)
-	same 1 "$(sqlite3 dst.db "SELECT count(*) FROM ferry_import_payload WHERE import_id = $id AND payload LIKE '{\"age\":31,%'")"
+	same 1 "$(staged_payloads "$id" "payload LIKE '{\"age\":31,%'")"
 }
 
 @test "rule: a key that does not match the record's content is refused" {

@@ -5,11 +5,26 @@
 
 # The schema version a new instance of this ferry has, and every older
 # one reaches when opened: one place to move at each new step.
-SCHEMA_LATEST=14
+SCHEMA_LATEST=15
+
+# undo_version_payload: before schema 15, a staged payload lived in
+# ferry_import_payload and every version held its own (sqlite/schema.c,
+# 14 -> 15).
+undo_version_payload() {
+	cat <<'SQL'
+UPDATE ferry_import_payload AS s SET payload = vp.payload
+	FROM ferry_version_payload vp WHERE vp.k = s.k;
+UPDATE ferry_version AS v SET payload = vp.payload
+	FROM ferry_version_payload vp WHERE vp.k = v.payload_k;
+ALTER TABLE ferry_version DROP COLUMN payload_k;
+DROP TABLE ferry_version_payload;
+SQL
+}
 
 # undo_item_refs: before schema 14, the items kept no reference values
 # (sqlite/schema.c, 13 -> 14).
 undo_item_refs() {
+	undo_version_payload
 	echo "ALTER TABLE ferry_import_item DROP COLUMN refs;"
 }
 

@@ -666,7 +666,9 @@ static void test_import_api_oom__load_preview_commit(void **state)
  * of bookkeeping a path may keep its own way.  Versions are compared
  * without their row ids (the paths write the same versions, in another
  * order across records): each with its parent's hash and its place in
- * its record's history instead.  The plan is compared without the
+ * its record's history instead, and with their payloads, wherever they
+ * keep them (a set-wise write keeps the staged one); of those kept
+ * apart, only how many no version holds (after a commit, none).  The plan is compared without the
  * commit's scratch columns (which path an item took, the version before
  * it, its stored outcome), and the outcomes as the import's show
  * document gives them.
@@ -683,9 +685,15 @@ static char *parity_content(const char *dir, const char *path)
 		"(SELECT count(*) FROM ferry_version e WHERE e.entity = "
 		"v.entity AND e.sys_id = v.sys_id AND e.id < v.id) AS place, "
 		"rkey, action, hash, parent, (SELECT p.hash FROM ferry_version "
-		"p WHERE p.id = v.parent_id) AS parent_id_hash, payload, "
-		"policy, vendor, author, at, pack_id, source, import_id FROM "
-		"ferry_version v; "
+		"p WHERE p.id = v.parent_id) AS parent_id_hash, CASE WHEN "
+		"v.payload_k IS NULL THEN v.payload ELSE (SELECT x.payload "
+		"FROM ferry_version_payload x WHERE x.k = v.payload_k) END AS "
+		"payload, policy, vendor, author, at, pack_id, source, "
+		"import_id FROM ferry_version v; "
+		"CREATE TABLE parity_unkept AS SELECT count(*) AS n FROM "
+		"ferry_version_payload x WHERE NOT EXISTS (SELECT 1 FROM "
+		"ferry_version v WHERE v.payload_k = x.k); "
+		"DROP TABLE ferry_version_payload; "
 		"CREATE TABLE parity_plan AS SELECT import_id, item, "
 		"target_id, target_version, target_policy, conflicts, "
 		"decision, act, detail, same, applied FROM ferry_import_plan; "

@@ -246,6 +246,12 @@ static const char *const migrations[] = {
 	/* ---- 13 -> 14: a record's reference values, kept as staged ---- */
 	/* (sqlite/schema.c, the same step) */
 	"ALTER TABLE ferry_import_item ADD COLUMN refs " T ";",
+	/* ---- 14 -> 15: nothing here ---- */
+	/* SQLite stages a record's payload apart, where the version a
+	 * set-wise commit writes from it keeps it.  Here a commit copies
+	 * the payload into the version and truncates the staging at the
+	 * end, as before: its tables stay. */
+	"SELECT 1;",
 };
 
 #define LATEST (PG_FIRST_VERSION + \

@@ -371,15 +371,28 @@ int ferry_sqlite__import_set_state(ferry_db *db, int64_t id,
 	return ferry_sq__done(db, st, "updating an import");
 }
 
+/* The payloads of import ?1's items that no version kept: all but those
+ * of the records its commit wrote set-wise (fast).  drop_written() took
+ * those of the other records written; these are the rest. */
+#define DROP_UNKEPT "DELETE FROM ferry_version_payload WHERE k IN (SELECT " \
+	STAGED_KEY("i.import_id", "i.item") " FROM ferry_import_item i " \
+	"LEFT JOIN ferry_import_plan p ON p.import_id = i.import_id AND " \
+	"p.item = i.item WHERE i.import_id = ?1 AND p.fast IS NOT 1)"
+
 /*
- * The staged values go, the items stay as they are.  When no other import
- * has any, the table is emptied whole: a DELETE without WHERE is SQLite's
+ * The staged values go, the items stay as they are, and so do the
+ * payloads versions kept.  When no other import has any staged values,
+ * their table is emptied whole: a DELETE without WHERE is SQLite's
  * truncation, which frees the table's pages without reading its rows.
  */
 static int drop_staged(ferry_db *db, int64_t id)
 {
 	sqlite3_stmt *st;
 	int error, rc, others;
+
+	if ((error = ferry_imports__run(db, DROP_UNKEPT, id, NULL,
+	    "committing")) < 0)
+		return error;
 
 	if ((error = ferry_sq__prepare(db, "SELECT EXISTS (SELECT 1 FROM "
 	    "ferry_import_payload WHERE k < ?1 * 4294967296) OR EXISTS "
@@ -398,16 +411,29 @@ static int drop_staged(ferry_db *db, int64_t id)
 	return ferry_sq__exec(db, "DELETE FROM ferry_import_payload");
 }
 
-/* The staged values of entity's items that the commit wrote. */
+/* The staged values of entity's items that the commit wrote, and the
+ * payloads of those it wrote one by one (a set-wise write's version
+ * keeps its payload). */
 static int drop_written(ferry_db *db, int64_t id, const char *entity)
 {
-	return ferry_imports__run(db, "DELETE FROM ferry_import_payload "
-		"WHERE k IN (SELECT " STAGED_KEY("i.import_id", "i.item")
-		" FROM ferry_import_item i JOIN ferry_import_plan p ON "
-		"p.import_id = i.import_id AND p.item = i.item WHERE "
-		"i.import_id = ?1 AND i.t = 'record' AND i.entity = ?2 AND "
-		"p.act IN ('insert','update','merge'))", id, entity,
-		"committing");
+	int error = ferry_imports__run(db, "DELETE FROM "
+		"ferry_version_payload WHERE k IN (SELECT "
+		STAGED_KEY("i.import_id", "i.item") " FROM ferry_import_item "
+		"i JOIN ferry_import_plan p ON p.import_id = i.import_id AND "
+		"p.item = i.item WHERE i.import_id = ?1 AND i.t = 'record' AND "
+		"i.entity = ?2 AND p.act IN ('insert','update','merge') AND "
+		"p.fast = 0)", id, entity, "committing");
+
+	if (error == 0)
+		error = ferry_imports__run(db, "DELETE FROM "
+			"ferry_import_payload WHERE k IN (SELECT "
+			STAGED_KEY("i.import_id", "i.item") " FROM "
+			"ferry_import_item i JOIN ferry_import_plan p ON "
+			"p.import_id = i.import_id AND p.item = i.item WHERE "
+			"i.import_id = ?1 AND i.t = 'record' AND i.entity = ?2 "
+			"AND p.act IN ('insert','update','merge'))", id, entity,
+			"committing");
+	return error;
 }
 
 /* drop_staged() in drop()'s signature (the entity unused). */
@@ -492,9 +518,12 @@ int ferry_sqlite__import_last_arrived(ferry_db *db, int64_t id)
 	"entity, sys_id, rkey, action, stage_code, stage_system, refs) " \
 	"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
 #define STAGE_VALUES "INSERT INTO ferry_import_payload (k, import_id, " \
-	"item, version, base, policy, vendor, payload, old, body, seal) " \
-	"VALUES (" STAGED_KEY("?1", "?2") ", ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, " \
-	"?9, ?10)"
+	"item, version, base, policy, vendor, old, body, seal) VALUES (" \
+	STAGED_KEY("?1", "?2") ", ?1, ?2, ?3, ?4, ?5, ?6, ?8, ?9, ?10)"
+/* ... and a record's payload (?7 of STAGE_VALUES's columns, ?3 here) in
+ * ferry_version_payload, under the same key. */
+#define STAGE_PAYLOAD "INSERT INTO ferry_version_payload (k, payload) " \
+	"VALUES (" STAGED_KEY("?1", "?2") ", ?3)"
 
 struct ferry_import_stager {
 	ferry_db *db;
@@ -502,6 +531,7 @@ struct ferry_import_stager {
 	/* prepared once for the load */
 	sqlite3_stmt *item;	/* STAGE_ITEM */
 	sqlite3_stmt *values;	/* STAGE_VALUES */
+	sqlite3_stmt *payload;	/* STAGE_PAYLOAD */
 };
 
 static int stager_prepare(ferry_db *db, const char *sql, sqlite3_stmt **st)
@@ -524,7 +554,8 @@ int ferry_sqlite__import_stager_new(ferry_import_stager **out, ferry_db *db,
 	s->db = db;
 	s->id = id;
 	if ((error = stager_prepare(db, STAGE_ITEM, &s->item)) < 0 ||
-	    (error = stager_prepare(db, STAGE_VALUES, &s->values)) < 0) {
+	    (error = stager_prepare(db, STAGE_VALUES, &s->values)) < 0 ||
+	    (error = stager_prepare(db, STAGE_PAYLOAD, &s->payload)) < 0) {
 		ferry_sqlite__import_stager_free(db, s);
 		return error;
 	}
@@ -539,6 +570,7 @@ void ferry_sqlite__import_stager_free(ferry_db *db, ferry_import_stager *s)
 		return;
 	sqlite3_finalize(s->item);
 	sqlite3_finalize(s->values);
+	sqlite3_finalize(s->payload);
 	ferry__free(s);
 }
 
@@ -597,6 +629,11 @@ int ferry_sqlite__import_stage(ferry_db *db, ferry_import_stager *s,
 		stage_bind(s, s->values, it->line, item, FERRY_COL_VERSION,
 			FERRY_NCOLS);
 		rc = stage_step(s->values);
+	}
+	if (rc == SQLITE_DONE && !it->line->null[FERRY_COL_PAYLOAD]) {
+		stage_bind(s, s->payload, it->line, item, FERRY_COL_PAYLOAD,
+			FERRY_COL_PAYLOAD + 1);
+		rc = stage_step(s->payload);
 	}
 	if (rc == SQLITE_DONE)
 		return 0;
@@ -715,7 +752,7 @@ int ferry_sqlite__import_check_values(ferry_db *db, int64_t id,
 	/* min() with a bare column: the first bad item, through the
 	 * entity's index (in item order it would walk the whole import). */
 	if ((error = ferry_sq__prepare(db, "SELECT min(item), why FROM "
-	    "(SELECT i.item AS item, ferry_payload_check(i.entity, v.payload, "
+	    "(SELECT i.item AS item, ferry_payload_check(i.entity, vp.payload, "
 	    "?3) AS why FROM ferry_import_item i INDEXED BY "
 	    "ferry_import_item_record" STAGED("i", "v") " WHERE i.import_id = "
 	    "?1 AND i.t = 'record' AND i.entity = ?2 AND i.action <> "

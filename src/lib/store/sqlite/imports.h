@@ -17,26 +17,30 @@
 #define CATALOG_ENTITIES "('sys_entity','sys_field')"
 
 /* What an item staged beyond its keys (version, base, policy, vendor,
- * payload, old, body, seal) lives in ferry_import_payload, which a commit
- * empties (schema.c, 9 -> 10), under the rowid STAGED_KEY: import and
- * item in one integer (an item number fits 32 bits, import_stage).
- * STAGED(i, s) joins item alias i to its staged row s.  A LEFT JOIN, so
- * that SQLite keeps the item as the outer loop, and a committed item
- * still reads (its staged values NULL). */
+ * old, body, seal) lives in ferry_import_payload, which a commit empties
+ * (schema.c, 9 -> 10), under the rowid STAGED_KEY: import and item in
+ * one integer (an item number fits 32 bits, import_stage).  A record's
+ * payload lives under the same key in ferry_version_payload, where a
+ * commit keeps it for the version it writes from it (schema.c,
+ * 14 -> 15).  STAGED(i, s) joins item alias i to its staged row s, and
+ * s's payload as sp (sp.payload).  LEFT JOINs, so that SQLite keeps the
+ * item as the outer loop, and a committed item still reads (its staged
+ * values NULL, the payload too: it is joined through s). */
 #define STAGED_KEY(import_id, item) "(" import_id " * 4294967296 + " item ")"
 #define STAGED(i, s) " LEFT JOIN ferry_import_payload " s " ON " s ".k = " \
-	STAGED_KEY(i ".import_id", i ".item")
+	STAGED_KEY(i ".import_id", i ".item") " LEFT JOIN " \
+	"ferry_version_payload " s "p ON " s "p.k = " s ".k"
 /* The staged rows of import ?1: a range of the key. */
 #define STAGED_OF_IMPORT "k BETWEEN ?1 * 4294967296 AND ?1 * 4294967296 + " \
 	"4294967295"
 /* The columns of an item row, in the order ferry_imports__item_row()
  * reads them. */
 #define ITEM_COLUMNS "i.item, i.t, i.entity, i.sys_id, i.rkey, i.action, " \
-	"s.version, s.base, s.policy, s.vendor, s.payload, s.old, s.body, " \
+	"s.version, s.base, s.policy, s.vendor, sp.payload, s.old, s.body, " \
 	"p.target_id, p.target_version, p.target_policy, p.decision, p.act, " \
 	"r.resolution, r.merged, r.whole"
 #define ITEM_STAGED "i.item, i.t, i.entity, i.sys_id, i.rkey, i.action, " \
-	"s.version, s.base, s.policy, s.vendor, s.payload, s.old, s.body, " \
+	"s.version, s.base, s.policy, s.vendor, sp.payload, s.old, s.body, " \
 	"NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0"
 /* The item's plan and resolution (no staged values: listings). */
 #define ITEM_PLAN_JOINS "ferry_import_item i LEFT JOIN ferry_import_plan p " \

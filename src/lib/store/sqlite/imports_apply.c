@@ -31,8 +31,8 @@ static void value_expr(ferry_str *sql, const ferry_field *f)
 	/* json keeps its canonical JSON text; the rest are SQL values
 	 * (bool true/false come out as 1/0). */
 	ferry_str_puts(sql, f->type.base == FERRY_T_JSON ||
-		f->type.base == FERRY_T_FLOAT ? "s.payload -> " :
-		"s.payload ->> ");
+		f->type.base == FERRY_T_FLOAT ? "sp.payload -> " :
+		"sp.payload ->> ");
 	ferry_imports__literal_of(sql, &path);
 	ferry_str_dispose(&path);
 }
@@ -97,7 +97,7 @@ int ferry_sqlite__import_fast(ferry_db *db, const ferry_import_write *w,
 		ferry_str_puts(&sql, "UPDATE ferry_import_plan SET fast = 0 "
 			"WHERE import_id = ?1 AND fast = 1 AND item IN (SELECT "
 			"i.item FROM ferry_import_item i" STAGED("i", "s")
-			" JOIN json_each(s.payload) j WHERE i.import_id = ?1 AND "
+			" JOIN json_each(sp.payload) j WHERE i.import_id = ?1 AND "
 			"i.t = 'record' AND i.entity = ?2 AND (CASE j.key "
 			"WHEN '' THEN 0");
 		for (i = 0; i < check->n; i++) {
@@ -133,12 +133,16 @@ int ferry_sqlite__import_fast(ferry_db *db, const ferry_import_write *w,
 	if (history && (error = fast_bind_run(db, &sql, w, entity, NULL)) < 0)
 		goto done;
 	ferry_str_clear(&sql);
+	/* The payload stays where load staged it, under the staged row's
+	 * key: the version names it (schema.c, 14 -> 15).  (Every item
+	 * written here is an insert or an update, which a package carries
+	 * with its payload; naming s.k, the statement reads no payload.) */
 	ferry_str_puts(&sql, "INSERT INTO ferry_version (entity, sys_id, rkey, "
-		"action, hash, parent, parent_id, payload, policy, vendor, "
-		"author, at, pack_id, source, import_id) SELECT i.entity, "
-		"i.sys_id, i.rkey, p.act, " HASH_EXPR ", p.before_hash, "
-		"p.before_id, s.payload, s.policy, " VENDOR_EXPR ", ?4, ?5, "
-		"NULL, 'import', ?1 " FAST_ITEMS " ORDER BY i.sys_id");
+		"action, hash, parent, parent_id, payload, payload_k, policy, "
+		"vendor, author, at, pack_id, source, import_id) SELECT "
+		"i.entity, i.sys_id, i.rkey, p.act, " HASH_EXPR ", "
+		"p.before_hash, p.before_id, '', s.k, s.policy, " VENDOR_EXPR
+		", ?4, ?5, NULL, 'import', ?1 " FAST_ITEMS " ORDER BY i.sys_id");
 	if ((error = fast_bind_run(db, &sql, w, entity, &n)) < 0)
 		goto done;
 	*done = n;
@@ -344,7 +348,8 @@ int ferry_sqlite__import_outcomes_each(ferry_db *db, int64_t id, int what,
  * else the one that targeted it (an object matched by name).
  */
 static const char touched_sql[] = "SELECT x.id, x.entity, x.sys_id, "
-	"x.action, x.latest, x.parent, b.action, b.payload, b.policy, "
+	"x.action, x.latest, x.parent, b.action, " VERSION_PAYLOAD("b")
+	", b.policy, "
 	"b.vendor, b.hash, x.hash, CASE WHEN x.latest <> x.id OR x.entity "
 	"IN ('sys_entity', 'sys_field') THEN coalesce((SELECT i.item FROM "
 	"ferry_import_item i WHERE i.import_id = ?1 AND i.t = 'record' AND "

@@ -107,7 +107,7 @@ static int applied_expr(ferry_db *db, ferry_str *sql, int64_t id,
 		ferry_imports__literal(&names, name);
 		if (n++ % MEMBERS_PER_CALL == 0)
 			ferry_str_puts(&members, " AND ferry_has_members("
-				"v.payload");
+				"vp.payload");
 		ferry_str_puts(&members, ", ");
 		ferry_imports__literal(&members, name);
 		ferry_str_puts(&members, ", ");
@@ -153,7 +153,7 @@ static void fields_deciding(ferry_str *sql, const ferry_fieldset *fs, int m)
 		"json_group_array(o.key) FROM json_each(v.old) o WHERE "
 		"ferry_merge3(v.old -> o.fullkey, ");
 	target_value(sql, fs, "o.key");
-	ferry_str_printf(sql, ", v.payload -> o.fullkey) = %d) END", m);
+	ferry_str_printf(sql, ", vp.payload -> o.fullkey) = %d) END", m);
 }
 
 /*
@@ -494,12 +494,14 @@ static void ref_exists(ferry_str *sql, const char *ref_entity, const char *v,
  */
 static void staged_column(ferry_str *sql, const char *col, int joined)
 {
+	int payload = !strcmp(col, "payload");
+
 	if (joined)
-		ferry_str_printf(sql, "v.%s", col);
+		ferry_str_printf(sql, "%s.%s", payload ? "vp" : "v", col);
 	else
-		ferry_str_printf(sql, "(SELECT s.%s FROM ferry_import_payload "
-			"s WHERE s.k = " STAGED_KEY("i.import_id", "i.item")
-			")", col);
+		ferry_str_printf(sql, "(SELECT s.%s FROM %s s WHERE s.k = "
+			STAGED_KEY("i.import_id", "i.item") ")", col, payload ?
+			"ferry_version_payload" : "ferry_import_payload");
 }
 
 /*
@@ -523,10 +525,10 @@ static void field_value(ferry_str *v, ferry_str *jt, const ferry_str *path,
 		ferry_str_puts(v, " END)");
 		return;
 	}
-	ferry_str_puts(v, "(v.payload ->> ");
+	ferry_str_puts(v, "(vp.payload ->> ");
 	ferry_imports__literal_of(v, path);
 	ferry_str_putc(v, ')');
-	ferry_str_puts(jt, "json_type(v.payload, ");
+	ferry_str_puts(jt, "json_type(vp.payload, ");
 	ferry_imports__literal_of(jt, path);
 	ferry_str_putc(jt, ')');
 }
@@ -674,7 +676,7 @@ static void package_repoints(ferry_str *sql, const char *entity,
 	ferry_str_puts(sql, " WHEN kp.decision = 'merge' AND kr.whole IS NOT "
 		"1 AND json_type(kv.old, ");
 	ferry_imports__literal_of(sql, &path);
-	ferry_str_puts(sql, ") IS NULL THEN d.sys_id ELSE kv.payload ->> ");
+	ferry_str_puts(sql, ") IS NULL THEN d.sys_id ELSE kvp.payload ->> ");
 	ferry_imports__literal_of(sql, &path);
 	ferry_str_puts(sql, " END IS NOT d.sys_id)");
 	ferry_str_dispose(&path);
@@ -760,16 +762,17 @@ int ferry_sqlite__import_discard(ferry_db *db, int64_t id)
 	static const char *const tables[] = { "ferry_import_problem",
 		"ferry_import_resolution", "ferry_import_plan",
 		"ferry_import_field", "ferry_import_item",
-		"ferry_import_payload" };
+		"ferry_import_payload", "ferry_version_payload" };
 	ferry_str sql = FERRY_STR_INIT;
 	size_t i;
 	int error = 0;
 
 	for (i = 0; i < sizeof(tables) / sizeof(tables[0]) && !error; i++) {
-		/* (ferry_import_payload's rows of an import: a key range) */
+		/* (the staged rows of an import: a key range; no version
+		 * keeps a payload of an import not committed) */
 		ferry_str_printf(&sql, "DELETE FROM %s WHERE %s", tables[i],
-			strcmp(tables[i], "ferry_import_payload") ?
-			"import_id = ?1" : STAGED_OF_IMPORT);
+			strstr(tables[i], "_payload") ? STAGED_OF_IMPORT :
+			"import_id = ?1");
 		error = ferry_imports__run_sql(db, &sql, id, NULL,
 			"discarding an import");
 	}

@@ -172,12 +172,14 @@ int ferry_sqlite__pack_capture(ferry_db *db, int64_t pack_id,
 	if ((error = ferry_sq__prepare(db, "INSERT INTO ferry_pack_item "
 	    "(pack_id, entity, sys_id, version_id, base_id, base, old) SELECT "
 	    "?1, ?2, ?3, v.id, nullif(?5, 0), b.hash, CASE WHEN v.action = "
-	    "'update' THEN ferry_old_values(b.payload, v.payload) END FROM "
+	    "'update' THEN ferry_old_values(" VERSION_PAYLOAD("b") ", "
+	    VERSION_PAYLOAD("v") ") END FROM "
 	    "ferry_version v LEFT JOIN ferry_version b ON b.id = ?5 AND "
 	    "b.action <> 'delete' WHERE v.id = ?4 ON CONFLICT (pack_id, "
 	    "entity, sys_id) DO UPDATE SET version_id = excluded.version_id, "
 	    "old = (SELECT CASE WHEN v.action = 'update' THEN "
-	    "ferry_old_values(b.payload, v.payload) END FROM ferry_version v "
+	    "ferry_old_values(" VERSION_PAYLOAD("b") ", " VERSION_PAYLOAD("v")
+	    ") END FROM ferry_version v "
 	    "LEFT JOIN ferry_version b ON b.id = ferry_pack_item.base_id AND "
 	    "b.action <> 'delete' WHERE v.id = excluded.version_id)", &st)) < 0)
 		return error;

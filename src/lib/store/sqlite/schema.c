@@ -303,6 +303,23 @@ static const char *const migrations[] = {
 	 * the payload (imports_plan.c, FERRY_CHECK_REF_KEPT).  NULL for an
 	 * item staged without them, whose payload is read. */
 	"ALTER TABLE ferry_import_item ADD COLUMN refs TEXT;",
+	/* ---- 14 -> 15: a record's content written once ---- */
+	/* A staged record's payload lives in ferry_version_payload, under
+	 * the staged row's key k, and no longer in ferry_import_payload.
+	 * A commit that writes a record set-wise, as the package has it,
+	 * writes a version whose payload is '' and whose payload_k names
+	 * that row: the content is written once, at load, and a commit
+	 * keeps it for the version where it used to copy it and then drop
+	 * the staged copy (docs/architecture.md, "Written once").  Every
+	 * other version keeps its payload in its own row (payload_k NULL).
+	 * What loaded and previewed imports staged moves across. */
+	("CREATE TABLE ferry_version_payload ("
+	"  k INTEGER PRIMARY KEY, payload TEXT NOT NULL);"
+	"ALTER TABLE ferry_version ADD COLUMN payload_k INTEGER;"
+	"INSERT INTO ferry_version_payload (k, payload) SELECT k, payload"
+	"  FROM ferry_import_payload WHERE payload IS NOT NULL;"
+	"UPDATE ferry_import_payload SET payload = NULL"
+	"  WHERE payload IS NOT NULL;"),
 };
 
 static int pragma_int(ferry_db *db, const char *name, int *out);

@@ -47,6 +47,13 @@ typedef struct ferry_sqlite {
 	size_t nspill;
 } ferry_sqlite;
 
+/* A version's payload, v its alias: in its own row, or for a version a
+ * commit wrote from the package as it was staged, in the staged row it
+ * names (schema.c, 14 -> 15). */
+#define VERSION_PAYLOAD(v) "(CASE WHEN " v ".payload_k IS NULL THEN " v \
+	".payload ELSE (SELECT vp.payload FROM ferry_version_payload vp " \
+	"WHERE vp.k = " v ".payload_k) END)"
+
 /* The backend's connection of an open instance. */
 #define SQ(db) ((ferry_sqlite *)(db)->store)
 

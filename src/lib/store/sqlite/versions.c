@@ -107,8 +107,9 @@ int ferry_sqlite__version_find(ferry_db *db, const char *entity,
 		return ferry__error(db, FERRY_EINVALID, "version '%s' is "
 			"ambiguous for this record; give more of its hash",
 			hash);
-	if ((error = ferry_sq__prepare(db, "SELECT id, hash, action, payload "
-	    "FROM ferry_version WHERE entity = ?1 AND sys_id = ?2 AND "
+	if ((error = ferry_sq__prepare(db, "SELECT id, hash, action, "
+	    VERSION_PAYLOAD("v") " FROM ferry_version v WHERE entity = ?1 "
+	    "AND sys_id = ?2 AND "
 	    "substr(hash, 1, length(?3)) = ?3 ORDER BY id DESC LIMIT 1",
 	    &st)) < 0)
 		return error;
@@ -142,7 +143,8 @@ int ferry_sqlite__version_each(ferry_db *db, const char *entity,
 
 	if ((error = ferry_sq__prepare(db, "SELECT v.hash, v.parent, "
 	    "v.action, v.author, v.at, p.name, v.source, v.import_id, "
-	    "v.policy, v.payload FROM ferry_version v LEFT JOIN ferry_pack p "
+	    "v.policy, " VERSION_PAYLOAD("v") " FROM ferry_version v LEFT "
+	    "JOIN ferry_pack p "
 	    "ON p.id = v.pack_id WHERE v.entity = ?1 AND v.sys_id = ?2 "
 	    "ORDER BY v.id", &st)) < 0)
 		return error;
