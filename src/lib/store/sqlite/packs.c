@@ -191,6 +191,23 @@ int ferry_sqlite__pack_capture(ferry_db *db, int64_t pack_id,
 	return ferry_sq__done(db, st, "capturing a version");
 }
 
+int ferry_sq__capture_new(ferry_db *db, int64_t pack_id, const char *entity,
+	const char *sys_id, int64_t version_id)
+{
+	sqlite3_stmt *st;
+	int error;
+
+	if ((error = ferry_sq__prepare(db, "INSERT INTO ferry_pack_item "
+	    "(pack_id, entity, sys_id, version_id) VALUES (?1, ?2, ?3, ?4)",
+	    &st)) < 0)
+		return error;
+	sqlite3_bind_int64(st, 1, pack_id);
+	sqlite3_bind_text(st, 2, entity, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 3, sys_id, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 4, version_id);
+	return ferry_sq__done(db, st, "capturing a version");
+}
+
 int ferry_sqlite__pack_each(ferry_db *db, int64_t id, ferry_pack_cb cb,
 	void *payload)
 {

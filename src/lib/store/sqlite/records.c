@@ -75,42 +75,38 @@ int ferry_sqlite__record_exists(ferry_db *db, const char *entity,
 	return error < 0 ? error : 1;
 }
 
-/* 1 when entity's record sys_id has a version, 0 when not. */
-static int has_version(ferry_db *db, const char *entity, const char *sys_id)
-{
-	sqlite3_stmt *st;
-	int error, rc;
-
-	if ((error = ferry_sq__prepare(db, "SELECT 1 FROM ferry_version WHERE "
-	    "entity = ?1 AND sys_id = ?2 LIMIT 1", &st)) < 0)
-		return error;
-	sqlite3_bind_text(st, 1, entity, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 2, sys_id, -1, SQLITE_TRANSIENT);
-	rc = sqlite3_step(st);
-	ferry_sq__reset(st);
-	if (rc == SQLITE_ROW || rc == SQLITE_DONE)
-		return rc == SQLITE_ROW;
-	return ferry_sq__error(db, rc, "reading versions");
-}
-
-/* One lookup a record: SQLite answers each from its own pages, so a set
- * would save nothing. */
+/* One lookup a record, both answers in one statement: SQLite answers
+ * each from its own pages, so a set would save nothing. */
 int ferry_sqlite__record_presence(ferry_db *db, const char *entity,
 	const char *const *sys_ids, size_t n, unsigned char *present)
 {
+	ferry_str sql = FERRY_STR_INIT;
+	sqlite3_stmt *st;
 	size_t i;
-	int row, version;
+	int error = 0, rc;
 
-	for (i = 0; i < n; i++) {
-		if ((row = ferry_sqlite__record_exists(db, entity,
-		    sys_ids[i])) < 0)
-			return row;
-		if ((version = has_version(db, entity, sys_ids[i])) < 0)
-			return version;
-		present[i] = (unsigned char)((row ? FERRY_PRESENT_ROW : 0) |
-			(version ? FERRY_PRESENT_VERSION : 0));
+	ferry_str_puts(&sql, "SELECT EXISTS (SELECT 1 FROM ");
+	ferry_sq__ident(&sql, entity);
+	ferry_str_puts(&sql, " WHERE sys_id = ?1), EXISTS (SELECT 1 FROM "
+		"ferry_version WHERE entity = ?2 AND sys_id = ?1)");
+	if (ferry_str_failed(&sql))
+		error = ferry__oom(db);
+	for (i = 0; i < n && !error; i++) {
+		if ((error = ferry_sq__prepare(db, sql.ptr, &st)) < 0)
+			break;
+		sqlite3_bind_text(st, 1, sys_ids[i], -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 2, entity, -1, SQLITE_TRANSIENT);
+		if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+			present[i] = (unsigned char)((sqlite3_column_int(st,
+				0) ? FERRY_PRESENT_ROW : 0) |
+				(sqlite3_column_int(st, 1) ?
+				FERRY_PRESENT_VERSION : 0));
+		ferry_sq__reset(st);
+		if (rc != SQLITE_ROW)
+			error = ferry_sq__error(db, rc, "reading records");
 	}
-	return 0;
+	ferry_str_dispose(&sql);
+	return error;
 }
 
 /* Three lookups a record, as the one-record write path makes them: on
@@ -154,30 +150,41 @@ int ferry_sqlite__record_current_many(ferry_db *db, const char *entity,
 	return error;
 }
 
-int ferry_sqlite__record_insert(ferry_db *db, const char *entity,
+/* The INSERT of a record of entity: ?1 sys_id, ?2 time, ?3 user, ?4
+ * policy, ?5 vendor flag, ?6 version, then the fields in fs's order. */
+static void insert_sql(ferry_str *sql, const char *entity,
+	const ferry_fieldset *fs)
+{
+	size_t i;
+
+	ferry_str_puts(sql, "INSERT INTO ");
+	ferry_sq__ident(sql, entity);
+	ferry_str_puts(sql, " (sys_id, sys_created_at, sys_created_by, "
+		"sys_updated_at, sys_updated_by, sys_policy, sys_vendor, "
+		"sys_version");
+	for (i = 0; i < fs->n; i++) {
+		ferry_str_puts(sql, ", ");
+		ferry_sq__ident(sql, fs->fields[i].name);
+	}
+	ferry_str_puts(sql, ") VALUES (?1, ?2, ?3, ?2, ?3, ?4, ?5, ?6");
+	for (i = 0; i < fs->n; i++)
+		ferry_str_printf(sql, ", ?%zu", i + 7);
+	ferry_str_putc(sql, ')');
+}
+
+/* Insert a record with the statement of insert_sql(). */
+static int insert_run(ferry_db *db, const ferry_str *sql,
 	const ferry_fieldset *fs, const ferry_value *values,
 	const char *sys_id, ferry_policy policy, int vendor,
 	const char *version, const ferry_audit *audit)
 {
-	ferry_str sql = FERRY_STR_INIT;
 	sqlite3_stmt *st;
 	size_t i;
 	int error;
 
-	ferry_str_puts(&sql, "INSERT INTO ");
-	ferry_sq__ident(&sql, entity);
-	ferry_str_puts(&sql, " (sys_id, sys_created_at, sys_created_by, "
-		"sys_updated_at, sys_updated_by, sys_policy, sys_vendor, "
-		"sys_version");
-	for (i = 0; i < fs->n; i++) {
-		ferry_str_puts(&sql, ", ");
-		ferry_sq__ident(&sql, fs->fields[i].name);
-	}
-	ferry_str_puts(&sql, ") VALUES (?1, ?2, ?3, ?2, ?3, ?4, ?5, ?6");
-	for (i = 0; i < fs->n; i++)
-		ferry_str_printf(&sql, ", ?%zu", i + 7);
-	ferry_str_putc(&sql, ')');
-	if ((error = prepare_str(db, &sql, &st)) < 0)
+	if (ferry_str_failed(sql))
+		return ferry__oom(db);
+	if ((error = ferry_sq__prepare(db, sql->ptr, &st)) < 0)
 		return error;
 	sqlite3_bind_text(st, 1, sys_id, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 2, audit->at, -1, SQLITE_TRANSIENT);
@@ -191,27 +198,46 @@ int ferry_sqlite__record_insert(ferry_db *db, const char *entity,
 	return ferry_sq__done(db, st, "inserting a record");
 }
 
+int ferry_sqlite__record_insert(ferry_db *db, const char *entity,
+	const ferry_fieldset *fs, const ferry_value *values,
+	const char *sys_id, ferry_policy policy, int vendor,
+	const char *version, const ferry_audit *audit)
+{
+	ferry_str sql = FERRY_STR_INIT;
+	int error;
+
+	insert_sql(&sql, entity, fs);
+	error = insert_run(db, &sql, fs, values, sys_id, policy, vendor,
+		version, audit);
+	ferry_str_dispose(&sql);
+	return error;
+}
+
 /* The writes of each record in turn: batching them into multi-row
- * statements gained nothing on SQLite (docs/performance.md). */
+ * statements gained nothing on SQLite (docs/performance.md).  The rows'
+ * INSERT is built once for the batch; a new record's capture is its
+ * pack's first. */
 int ferry_sqlite__record_insert_many(ferry_db *db, const char *entity,
 	const ferry_fieldset *fs, const ferry_record_new *rows, size_t n)
 {
+	ferry_str sql = FERRY_STR_INIT;
 	const ferry_version_row *v;
 	int64_t id;
 	size_t i;
 	int error = 0;
 
+	insert_sql(&sql, entity, fs);
 	for (i = 0; i < n && !error; i++) {
 		v = &rows[i].version;
 		if ((error = ferry_sqlite__version_insert(db, v, &id)) < 0)
 			break;
-		if (v->pack_id && (error = ferry_sqlite__pack_capture(db,
-		    v->pack_id, entity, v->sys_id, id, 0)) < 0)
+		if (v->pack_id && (error = ferry_sq__capture_new(db,
+		    v->pack_id, entity, v->sys_id, id)) < 0)
 			break;
-		error = ferry_sqlite__record_insert(db, entity, fs,
-			rows[i].values, v->sys_id, rows[i].policy, v->vendor,
-			v->hash, &rows[i].audit);
+		error = insert_run(db, &sql, fs, rows[i].values, v->sys_id,
+			rows[i].policy, v->vendor, v->hash, &rows[i].audit);
 	}
+	ferry_str_dispose(&sql);
 	return error;
 }
 

@@ -70,6 +70,10 @@ typedef struct ferry_sqlite {
  * are shared: a caller must finish with one (ferry_sq__reset) before
  * anything it calls prepares the same text. */
 int ferry_sq__prepare(ferry_db *db, const char *sql, sqlite3_stmt **out);
+/* Capture a new record's first version in a pack (pack_capture of a
+ * record that has no item there and no base: no lookups). */
+int ferry_sq__capture_new(ferry_db *db, int64_t pack_id, const char *entity,
+	const char *sys_id, int64_t version_id);
 void ferry_sq__reset(sqlite3_stmt *st);
 /* Record a database failure: maps SQLite's code, sets the message. */
 int ferry_sq__error(ferry_db *db, int rc, const char *what);
