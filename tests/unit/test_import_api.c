@@ -668,10 +668,10 @@ static void test_import_api_oom__load_preview_commit(void **state)
  * order across records): each with its parent's hash and its place in
  * its record's history instead, and with their payloads, wherever they
  * keep them (a set-wise write keeps the staged one); of those kept
- * apart, only how many no version holds (after a commit, none).  The plan is compared without the
- * commit's scratch columns (which path an item took, the version before
- * it, its stored outcome), and the outcomes as the import's show
- * document gives them.
+ * apart, only how many no version holds (after a commit, none).  The
+ * plan is compared without the commit's scratch columns (which path an
+ * item took, the version before it, its stored outcome), and the
+ * outcomes as the import's show document gives them.
  */
 static char *parity_content(const char *dir, const char *path)
 {

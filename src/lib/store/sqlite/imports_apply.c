@@ -97,8 +97,8 @@ int ferry_sqlite__import_fast(ferry_db *db, const ferry_import_write *w,
 		ferry_str_puts(&sql, "UPDATE ferry_import_plan SET fast = 0 "
 			"WHERE import_id = ?1 AND fast = 1 AND item IN (SELECT "
 			"i.item FROM ferry_import_item i" STAGED("i", "s")
-			" JOIN json_each(sp.payload) j WHERE i.import_id = ?1 AND "
-			"i.t = 'record' AND i.entity = ?2 AND (CASE j.key "
+			" JOIN json_each(sp.payload) j WHERE i.import_id = ?1 "
+			"AND i.t = 'record' AND i.entity = ?2 AND (CASE j.key "
 			"WHEN '' THEN 0");
 		for (i = 0; i < check->n; i++) {
 			ferry_str_puts(&sql, " WHEN ");
@@ -142,7 +142,8 @@ int ferry_sqlite__import_fast(ferry_db *db, const ferry_import_write *w,
 		"vendor, author, at, pack_id, source, import_id) SELECT "
 		"i.entity, i.sys_id, i.rkey, p.act, " HASH_EXPR ", "
 		"p.before_hash, p.before_id, '', s.k, s.policy, " VENDOR_EXPR
-		", ?4, ?5, NULL, 'import', ?1 " FAST_ITEMS " ORDER BY i.sys_id");
+		", ?4, ?5, NULL, 'import', ?1 " FAST_ITEMS " ORDER BY "
+		"i.sys_id");
 	if ((error = fast_bind_run(db, &sql, w, entity, &n)) < 0)
 		goto done;
 	*done = n;
@@ -349,9 +350,9 @@ int ferry_sqlite__import_outcomes_each(ferry_db *db, int64_t id, int what,
  */
 static const char touched_sql[] = "SELECT x.id, x.entity, x.sys_id, "
 	"x.action, x.latest, x.parent, b.action, " VERSION_PAYLOAD("b")
-	", b.policy, "
-	"b.vendor, b.hash, x.hash, CASE WHEN x.latest <> x.id OR x.entity "
-	"IN ('sys_entity', 'sys_field') THEN coalesce((SELECT i.item FROM "
+	", b.policy, b.vendor, b.hash, x.hash, CASE WHEN x.latest <> x.id "
+	"OR x.entity IN ('sys_entity', 'sys_field') THEN coalesce((SELECT "
+	"i.item FROM "
 	"ferry_import_item i WHERE i.import_id = ?1 AND i.t = 'record' AND "
 	"i.entity = x.entity AND i.sys_id = x.sys_id), (SELECT i.item FROM "
 	"ferry_import_item i JOIN ferry_import_plan p ON p.import_id = "
