@@ -411,28 +411,27 @@ static int drop_staged(ferry_db *db, int64_t id)
 	return ferry_sq__exec(db, "DELETE FROM ferry_import_payload");
 }
 
+/* The keys of entity ?2's records that import ?1's commit wrote (and
+ * that meet `and`). */
+#define WRITTEN(and) "(SELECT " STAGED_KEY("i.import_id", "i.item") " FROM " \
+	"ferry_import_item i JOIN ferry_import_plan p ON p.import_id = " \
+	"i.import_id AND p.item = i.item WHERE i.import_id = ?1 AND i.t = " \
+	"'record' AND i.entity = ?2 AND p.act IN ('insert','update','merge')" \
+	and ")"
+
 /* The staged values of entity's items that the commit wrote, and the
  * payloads of those it wrote one by one (a set-wise write's version
  * keeps its payload). */
 static int drop_written(ferry_db *db, int64_t id, const char *entity)
 {
-	int error = ferry_imports__run(db, "DELETE FROM "
-		"ferry_version_payload WHERE k IN (SELECT "
-		STAGED_KEY("i.import_id", "i.item") " FROM ferry_import_item "
-		"i JOIN ferry_import_plan p ON p.import_id = i.import_id AND "
-		"p.item = i.item WHERE i.import_id = ?1 AND i.t = 'record' AND "
-		"i.entity = ?2 AND p.act IN ('insert','update','merge') AND "
-		"p.fast = 0)", id, entity, "committing");
+	int error = ferry_imports__run(db, "DELETE FROM ferry_version_payload "
+		"WHERE k IN " WRITTEN(" AND p.fast = 0"), id, entity,
+		"committing");
 
 	if (error == 0)
 		error = ferry_imports__run(db, "DELETE FROM "
-			"ferry_import_payload WHERE k IN (SELECT "
-			STAGED_KEY("i.import_id", "i.item") " FROM "
-			"ferry_import_item i JOIN ferry_import_plan p ON "
-			"p.import_id = i.import_id AND p.item = i.item WHERE "
-			"i.import_id = ?1 AND i.t = 'record' AND i.entity = ?2 "
-			"AND p.act IN ('insert','update','merge'))", id, entity,
-			"committing");
+			"ferry_import_payload WHERE k IN " WRITTEN(""), id,
+			entity, "committing");
 	return error;
 }
 

@@ -494,15 +494,17 @@ static void ref_exists(ferry_str *sql, const char *ref_entity, const char *v,
  */
 static void staged_column(ferry_str *sql, const char *col, int joined)
 {
-	int payload = !strcmp(col, "payload");
-
 	if (joined)
-		ferry_str_printf(sql, "%s.%s", payload ? "vp" : "v", col);
+		ferry_str_printf(sql, "v.%s", col);
 	else
-		ferry_str_printf(sql, "(SELECT s.%s FROM %s s WHERE s.k = "
-			STAGED_KEY("i.import_id", "i.item") ")", col, payload ?
-			"ferry_version_payload" : "ferry_import_payload");
+		ferry_str_printf(sql, "(SELECT s.%s FROM ferry_import_payload "
+			"s WHERE s.k = " STAGED_KEY("i.import_id", "i.item")
+			")", col);
 }
+
+/* Item i's staged payload, by a seek of its own (schema.c, 14 -> 15). */
+#define STAGED_PAYLOAD "(SELECT s.payload FROM ferry_version_payload s " \
+	"WHERE s.k = " STAGED_KEY("i.import_id", "i.item") ")"
 
 /*
  * The field's value in item i (->> path), and with the join its
@@ -516,9 +518,8 @@ static void field_value(ferry_str *v, ferry_str *jt, const ferry_str *path,
 	int joined)
 {
 	if (!joined) {
-		ferry_str_puts(v, "(CASE WHEN i.refs IS NULL THEN ");
-		staged_column(v, "payload", 0);
-		ferry_str_puts(v, " ->> ");
+		ferry_str_puts(v, "(CASE WHEN i.refs IS NULL THEN "
+			STAGED_PAYLOAD " ->> ");
 		ferry_imports__literal_of(v, path);
 		ferry_str_puts(v, " ELSE i.refs ->> ");
 		ferry_imports__literal_of(v, path);
