@@ -421,13 +421,17 @@ static int drop_staged(ferry_db *db, int64_t id)
 
 /* The staged values of entity's items that the commit wrote, and the
  * payloads of those it wrote one by one (a set-wise write's version
- * keeps its payload). */
-static int drop_written(ferry_db *db, int64_t id, const char *entity)
+ * keeps its payload): looked for only when there are some, since the
+ * search walks every item of the entity. */
+static int drop_written(ferry_db *db, int64_t id, const char *entity,
+	int64_t one_by_one)
 {
-	int error = ferry_imports__run(db, "DELETE FROM ferry_version_payload "
-		"WHERE k IN " WRITTEN(" AND p.fast = 0"), id, entity,
-		"committing");
+	int error = 0;
 
+	if (one_by_one > 0)
+		error = ferry_imports__run(db, "DELETE FROM "
+			"ferry_version_payload WHERE k IN " WRITTEN(" AND "
+			"p.fast = 0"), id, entity, "committing");
 	if (error == 0)
 		error = ferry_imports__run(db, "DELETE FROM "
 			"ferry_import_payload WHERE k IN " WRITTEN(""), id,
@@ -435,10 +439,12 @@ static int drop_written(ferry_db *db, int64_t id, const char *entity)
 	return error;
 }
 
-/* drop_staged() in drop()'s signature (the entity unused). */
-static int drop_all(ferry_db *db, int64_t id, const char *entity)
+/* drop_staged() in drop()'s signature (the rest unused). */
+static int drop_all(ferry_db *db, int64_t id, const char *entity,
+	int64_t one_by_one)
 {
 	(void)entity;
+	(void)one_by_one;
 	return drop_staged(db, id);
 }
 
@@ -451,7 +457,8 @@ static int drop_all(ferry_db *db, int64_t id, const char *entity)
  * as they are; the connection's setting is put back afterwards.
  */
 static int delete_fast(ferry_db *db, int (*drop)(ferry_db *db, int64_t id,
-	const char *entity), int64_t id, const char *entity)
+	const char *entity, int64_t one_by_one), int64_t id,
+	const char *entity, int64_t one_by_one)
 {
 	sqlite3_stmt *st;
 	char pragma[40];
@@ -466,7 +473,7 @@ static int delete_fast(ferry_db *db, int (*drop)(ferry_db *db, int64_t id,
 		return ferry_sq__error(db, rc, "committing");
 	if ((error = ferry_sq__exec(db, "PRAGMA secure_delete = FAST")) < 0)
 		return error;
-	error = drop(db, id, entity);
+	error = drop(db, id, entity, one_by_one);
 	snprintf(pragma, sizeof(pragma), "PRAGMA secure_delete = %d", mode);
 	if ((rc = ferry_sq__exec(db, pragma)) < 0 && error == 0)
 		error = rc;
@@ -475,7 +482,7 @@ static int delete_fast(ferry_db *db, int (*drop)(ferry_db *db, int64_t id,
 
 int ferry_sqlite__import_unstage(ferry_db *db, int64_t id)
 {
-	return delete_fast(db, drop_all, id, NULL);
+	return delete_fast(db, drop_all, id, NULL, 0);
 }
 
 /*
@@ -485,9 +492,9 @@ int ferry_sqlite__import_unstage(ferry_db *db, int64_t id)
  * commit writes, not by those and the staging too.
  */
 int ferry_sqlite__import_unstage_written(ferry_db *db, int64_t id,
-	const char *entity)
+	const char *entity, int64_t one_by_one)
 {
-	return delete_fast(db, drop_written, id, entity);
+	return delete_fast(db, drop_written, id, entity, one_by_one);
 }
 
 /* ---- load ---------------------------------------------------------------- */
