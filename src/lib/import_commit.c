@@ -820,11 +820,9 @@ done:
 	return error;
 }
 
-/* The items of entity commit writes one by one (those the set-wise
- * path left), a page at a time; *written counts them. */
+/* The items of entity commit writes one by one, a page at a time. */
 static int write_items(commit_state *s, const char *entity,
-	const ferry_fieldset *fs, const ferry_fieldset *declared,
-	int64_t *written)
+	const ferry_fieldset *fs, const ferry_fieldset *declared)
 {
 	commit_page *p;
 	char *after = NULL;
@@ -844,7 +842,6 @@ static int write_items(commit_state *s, const char *entity,
 		    (error = remember(s->db, &after,
 		    p->items[p->n - 1].sys_id)) < 0)
 			break;
-		*written += (int64_t)p->n;
 		progress(s, p->n);
 	}
 	for (i = 0; i < COMMIT_PAGE; i++)
@@ -1024,7 +1021,7 @@ static int commit_entity_records(commit_state *s, const char *entity,
 	ferry_import_item it;
 	ferry_import_write w;
 	char now[FERRY_ISO_LEN], *after = NULL;
-	int64_t n = 0, one_by_one = 0;
+	int64_t n = 0;
 	int error, exists;
 
 	memset(&it, 0, sizeof(it));
@@ -1053,7 +1050,7 @@ static int commit_entity_records(commit_state *s, const char *entity,
 		progress(s, (uint64_t)n);
 	}
 	if (what == FERRY_IMPORT_WRITES)
-		error = write_items(s, entity, &fs, &declared, &one_by_one);
+		error = write_items(s, entity, &fs, &declared);
 	else {
 		while ((error = next_item(s, entity, what, after,
 		    &it)) == 0) {
@@ -1070,7 +1067,7 @@ static int commit_entity_records(commit_state *s, const char *entity,
 	 * their space to the next entity's writes (store_ops.h). */
 	if (error == 0 && what == FERRY_IMPORT_WRITES)
 		error = ferry_store__import_unstage_written(s->db, s->id,
-			entity, one_by_one);
+			entity);
 done:
 	ferry__free(after);
 	ferry_import_item_dispose(&it);

@@ -775,14 +775,12 @@ FERRY_STORE_OP(int, import_unstage, (ferry_db *db, int64_t id),
 /* Inside a commit, once entity's records are written: drop the staged
  * values of its items whose act was insert, update or merge (nothing
  * later in the commit reads them), so that the store may reuse their
- * space for the commit's next writes.  one_by_one is how many of them
- * the commit wrote through the write path rather than set-wise
- * (import_fast): with none, the store need not look for them.  A store
- * whose freed space comes back only after the transaction may do
- * nothing here; import_unstage drops the rest. */
+ * space for the commit's next writes.  A store whose freed space comes
+ * back only after the transaction may do nothing here; import_unstage
+ * drops the rest. */
 FERRY_STORE_OP(int, import_unstage_written, (ferry_db *db, int64_t id,
-	const char *entity, int64_t one_by_one),
-	(db, id, entity, one_by_one))
+	const char *entity),
+	(db, id, entity))
 /*
  * Remember that the plan is current (current 1) or forget it (0, after a
  * resolution).  ferry_store__import_plan_current() then says whether

@@ -158,12 +158,11 @@ int ferry_pg__import_unstage(ferry_db *db, int64_t id)
  * whole table's space back at the end.
  */
 int ferry_pg__import_unstage_written(ferry_db *db, int64_t id,
-	const char *entity, int64_t one_by_one)
+	const char *entity)
 {
 	(void)db;
 	(void)id;
 	(void)entity;
-	(void)one_by_one;
 	return 0;
 }
 

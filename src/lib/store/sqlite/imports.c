@@ -372,8 +372,9 @@ int ferry_sqlite__import_set_state(ferry_db *db, int64_t id,
 }
 
 /* The payloads of import ?1's items that no version kept: all but those
- * of the records its commit wrote set-wise (fast).  drop_written() took
- * those of the other records written; these are the rest. */
+ * of the records its commit wrote set-wise (fast).  Each item the
+ * commit wrote one by one dropped its own with its outcome
+ * (imports_apply.c); these are the rest. */
 #define DROP_UNKEPT "DELETE FROM ferry_version_payload WHERE k IN (SELECT " \
 	STAGED_KEY("i.import_id", "i.item") " FROM ferry_import_item i " \
 	"LEFT JOIN ferry_import_plan p ON p.import_id = i.import_id AND " \
@@ -411,40 +412,25 @@ static int drop_staged(ferry_db *db, int64_t id)
 	return ferry_sq__exec(db, "DELETE FROM ferry_import_payload");
 }
 
-/* The keys of entity ?2's records that import ?1's commit wrote (and
- * that meet `and`). */
-#define WRITTEN(and) "(SELECT " STAGED_KEY("i.import_id", "i.item") " FROM " \
+/* The keys of entity ?2's records that import ?1's commit wrote. */
+#define WRITTEN "(SELECT " STAGED_KEY("i.import_id", "i.item") " FROM " \
 	"ferry_import_item i JOIN ferry_import_plan p ON p.import_id = " \
 	"i.import_id AND p.item = i.item WHERE i.import_id = ?1 AND i.t = " \
-	"'record' AND i.entity = ?2 AND p.act IN ('insert','update','merge')" \
-	and ")"
+	"'record' AND i.entity = ?2 AND p.act IN ('insert','update','merge'))"
 
-/* The staged values of entity's items that the commit wrote, and the
- * payloads of those it wrote one by one (a set-wise write's version
- * keeps its payload): looked for only when there are some, since the
- * search walks every item of the entity. */
-static int drop_written(ferry_db *db, int64_t id, const char *entity,
-	int64_t one_by_one)
+/* The staged values of entity's items that the commit wrote.  (Their
+ * payloads are kept by the versions written set-wise, and dropped with
+ * the outcome of each written one by one.) */
+static int drop_written(ferry_db *db, int64_t id, const char *entity)
 {
-	int error = 0;
-
-	if (one_by_one > 0)
-		error = ferry_imports__run(db, "DELETE FROM "
-			"ferry_version_payload WHERE k IN " WRITTEN(" AND "
-			"p.fast = 0"), id, entity, "committing");
-	if (error == 0)
-		error = ferry_imports__run(db, "DELETE FROM "
-			"ferry_import_payload WHERE k IN " WRITTEN(""), id,
-			entity, "committing");
-	return error;
+	return ferry_imports__run(db, "DELETE FROM ferry_import_payload WHERE "
+		"k IN " WRITTEN, id, entity, "committing");
 }
 
-/* drop_staged() in drop()'s signature (the rest unused). */
-static int drop_all(ferry_db *db, int64_t id, const char *entity,
-	int64_t one_by_one)
+/* drop_staged() in drop()'s signature (the entity unused). */
+static int drop_all(ferry_db *db, int64_t id, const char *entity)
 {
 	(void)entity;
-	(void)one_by_one;
 	return drop_staged(db, id);
 }
 
@@ -457,8 +443,7 @@ static int drop_all(ferry_db *db, int64_t id, const char *entity,
  * as they are; the connection's setting is put back afterwards.
  */
 static int delete_fast(ferry_db *db, int (*drop)(ferry_db *db, int64_t id,
-	const char *entity, int64_t one_by_one), int64_t id,
-	const char *entity, int64_t one_by_one)
+	const char *entity), int64_t id, const char *entity)
 {
 	sqlite3_stmt *st;
 	char pragma[40];
@@ -473,7 +458,7 @@ static int delete_fast(ferry_db *db, int (*drop)(ferry_db *db, int64_t id,
 		return ferry_sq__error(db, rc, "committing");
 	if ((error = ferry_sq__exec(db, "PRAGMA secure_delete = FAST")) < 0)
 		return error;
-	error = drop(db, id, entity, one_by_one);
+	error = drop(db, id, entity);
 	snprintf(pragma, sizeof(pragma), "PRAGMA secure_delete = %d", mode);
 	if ((rc = ferry_sq__exec(db, pragma)) < 0 && error == 0)
 		error = rc;
@@ -482,7 +467,7 @@ static int delete_fast(ferry_db *db, int (*drop)(ferry_db *db, int64_t id,
 
 int ferry_sqlite__import_unstage(ferry_db *db, int64_t id)
 {
-	return delete_fast(db, drop_all, id, NULL, 0);
+	return delete_fast(db, drop_all, id, NULL);
 }
 
 /*
@@ -492,9 +477,9 @@ int ferry_sqlite__import_unstage(ferry_db *db, int64_t id)
  * commit writes, not by those and the staging too.
  */
 int ferry_sqlite__import_unstage_written(ferry_db *db, int64_t id,
-	const char *entity, int64_t one_by_one)
+	const char *entity)
 {
-	return delete_fast(db, drop_written, id, entity, one_by_one);
+	return delete_fast(db, drop_written, id, entity);
 }
 
 /* ---- load ---------------------------------------------------------------- */

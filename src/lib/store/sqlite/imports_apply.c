@@ -74,20 +74,33 @@ int ferry_sqlite__import_fast(ferry_db *db, const ferry_import_write *w,
 	int error;
 
 	*done = 0;
+	/* Does the entity have any history at all?  (A new entity has
+	 * none, and its new versions no parent to look for.) */
+	ferry_str_puts(&sql, "SELECT 1 FROM ferry_version WHERE entity = ?2 "
+		"LIMIT 1");
+	if ((error = fast_bind_run(db, &sql, w, entity, &history)) < 0)
+		goto done;
 	/* Candidates: inserts, and updates when every target field is the
-	 * package's; not hand-merged ones. */
-	ferry_str_printf(&sql, "UPDATE ferry_import_plan SET fast = 1 WHERE "
-		"import_id = ?1 AND item IN (SELECT i.item FROM "
-		"ferry_import_item i JOIN ferry_import_plan p ON p.import_id = "
-		"i.import_id AND p.item = i.item LEFT JOIN "
+	 * package's; not hand-merged ones.  Each marked with the parent of
+	 * its new version, the record's latest, in the same pass: a second
+	 * pass over the same plan rows cost as much again (3.6 s of the
+	 * populated 1M commit, docs/performance.md). */
+	ferry_str_puts(&sql, "UPDATE ferry_import_plan AS p SET fast = 1");
+	if (history)
+		ferry_str_puts(&sql, ", (before_id, before_hash) = (SELECT "
+			"v.id, v.hash FROM ferry_version v WHERE v.entity = ?2 "
+			"AND v.sys_id = (SELECT i.sys_id FROM ferry_import_item "
+			"i WHERE i.import_id = p.import_id AND i.item = p.item) "
+			"ORDER BY v.id DESC LIMIT 1)");
+	ferry_str_printf(&sql, " WHERE p.import_id = ?1 AND p.item IN (SELECT "
+		"i.item FROM ferry_import_item i JOIN ferry_import_plan q ON "
+		"q.import_id = i.import_id AND q.item = i.item LEFT JOIN "
 		"ferry_import_resolution r ON r.import_id = i.import_id AND "
 		"r.item = i.item" STAGED("i", "s") " WHERE i.import_id = ?1 AND "
 		"i.t = 'record' AND i.entity = ?2 AND r.resolution IS NOT "
-		"'merge' AND r.whole IS NOT 1 "
-		"AND (p.act = "
-		"'insert'%s))", updates ? " OR (p.act = 'update' AND "
-		"i.action <> 'delete' AND p.target_version IS NOT s.version)" :
-		"");
+		"'merge' AND r.whole IS NOT 1 AND (q.act = 'insert'%s))",
+		updates ? " OR (q.act = 'update' AND i.action <> 'delete' AND "
+		"q.target_version IS NOT s.version)" : "");
 	if ((error = fast_bind_run(db, &sql, w, entity, &n)) < 0 || n == 0)
 		goto done;
 	/* ... whose every value is already in the stored form of its
@@ -116,22 +129,6 @@ int ferry_sqlite__import_fast(ferry_db *db, const ferry_import_write *w,
 		if ((error = fast_bind_run(db, &sql, w, entity, NULL)) < 0)
 			goto done;
 	}
-	/* The parent of each new version: the record's latest, if the
-	 * entity has any history at all (a new entity has none). */
-	ferry_str_puts(&sql, "SELECT 1 FROM ferry_version WHERE entity = ?2 "
-		"LIMIT 1");
-	if ((error = fast_bind_run(db, &sql, w, entity, &history)) < 0)
-		goto done;
-	ferry_str_puts(&sql, "UPDATE ferry_import_plan AS p SET (before_id, "
-		"before_hash) = (SELECT v.id, v.hash FROM ferry_version v "
-		"WHERE v.entity = ?2 AND v.sys_id = (SELECT i.sys_id FROM "
-		"ferry_import_item i WHERE i.import_id = p.import_id AND "
-		"i.item = p.item) ORDER BY v.id DESC LIMIT 1) WHERE "
-		"p.import_id = ?1 AND p.fast = 1 AND p.item IN (SELECT item "
-		"FROM ferry_import_item WHERE import_id = ?1 AND t = 'record' "
-		"AND entity = ?2)");
-	if (history && (error = fast_bind_run(db, &sql, w, entity, NULL)) < 0)
-		goto done;
 	ferry_str_clear(&sql);
 	/* The payload stays where load staged it, under the staged row's
 	 * key: the version names it (schema.c, 14 -> 15).  (Every item
@@ -274,6 +271,12 @@ int ferry_sqlite__import_outcomes(ferry_db *db, int64_t id,
 	return error;
 }
 
+/*
+ * An item written one by one is done: its version holds a payload of
+ * its own, so no version names the one load staged (schema.c, 14 ->
+ * 15), which goes now, by its key.  Finding them afterwards walked
+ * every item of the entity (docs/performance.md).
+ */
 int ferry_sqlite__import_outcome(ferry_db *db, int64_t id, int64_t item,
 	const char *outcome, const char *detail)
 {
@@ -288,6 +291,12 @@ int ferry_sqlite__import_outcome(ferry_db *db, int64_t id, int64_t item,
 	sqlite3_bind_int64(st, 2, item);
 	sqlite3_bind_text(st, 3, outcome, -1, SQLITE_TRANSIENT);
 	ferry_sq__bind_text(st, 4, detail);
+	if ((error = ferry_sq__done(db, st, "committing")) < 0 ||
+	    (error = ferry_sq__prepare(db, "DELETE FROM ferry_version_payload "
+	    "WHERE k = " STAGED_KEY("?1", "?2"), &st)) < 0)
+		return error;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, item);
 	return ferry_sq__done(db, st, "committing");
 }
 
