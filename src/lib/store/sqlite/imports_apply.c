@@ -272,10 +272,13 @@ int ferry_sqlite__import_outcomes(ferry_db *db, int64_t id,
 }
 
 /*
- * An item written one by one is done: its version holds a payload of
- * its own, so no version names the one load staged (schema.c, 14 ->
- * 15), which goes now, by its key.  Finding them afterwards walked
- * every item of the entity (docs/performance.md).
+ * An item with an outcome is done.  Unless commit wrote it set-wise
+ * (fast), which records no outcome, no version names the payload load
+ * staged for it (schema.c, 14 -> 15): a version written one by one holds
+ * a payload of its own.  So that payload goes now, by its key; finding
+ * them afterwards walked every item of the entity (docs/performance.md).
+ * The plan's fast flag is checked all the same: a version's payload is
+ * history.
  */
 int ferry_sqlite__import_outcome(ferry_db *db, int64_t id, int64_t item,
 	const char *outcome, const char *detail)
@@ -293,7 +296,9 @@ int ferry_sqlite__import_outcome(ferry_db *db, int64_t id, int64_t item,
 	ferry_sq__bind_text(st, 4, detail);
 	if ((error = ferry_sq__done(db, st, "committing")) < 0 ||
 	    (error = ferry_sq__prepare(db, "DELETE FROM ferry_version_payload "
-	    "WHERE k = " STAGED_KEY("?1", "?2"), &st)) < 0)
+	    "WHERE k = " STAGED_KEY("?1", "?2") " AND (SELECT fast FROM "
+	    "ferry_import_plan WHERE import_id = ?1 AND item = ?2) IS NOT 1",
+	    &st)) < 0)
 		return error;
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_int64(st, 2, item);
