@@ -412,19 +412,17 @@ static int drop_staged(ferry_db *db, int64_t id)
 	return ferry_sq__exec(db, "DELETE FROM ferry_import_payload");
 }
 
-/* The keys of entity ?2's records that import ?1's commit wrote. */
-#define WRITTEN "(SELECT " STAGED_KEY("i.import_id", "i.item") " FROM " \
-	"ferry_import_item i JOIN ferry_import_plan p ON p.import_id = " \
-	"i.import_id AND p.item = i.item WHERE i.import_id = ?1 AND i.t = " \
-	"'record' AND i.entity = ?2 AND p.act IN ('insert','update','merge'))"
-
 /* The staged values of entity's items that the commit wrote.  (Their
  * payloads are kept by the versions written set-wise, and dropped with
  * the outcome of each written one by one.) */
 static int drop_written(ferry_db *db, int64_t id, const char *entity)
 {
 	return ferry_imports__run(db, "DELETE FROM ferry_import_payload WHERE "
-		"k IN " WRITTEN, id, entity, "committing");
+		"k IN (SELECT " STAGED_KEY("i.import_id", "i.item") " FROM "
+		"ferry_import_item i JOIN ferry_import_plan p ON p.import_id = "
+		"i.import_id AND p.item = i.item WHERE i.import_id = ?1 AND "
+		"i.t = 'record' AND i.entity = ?2 AND p.act IN ('insert',"
+		"'update','merge'))", id, entity, "committing");
 }
 
 /* drop_staged() in drop()'s signature (the entity unused). */
