@@ -31,6 +31,13 @@
 	"i.entity = $2"
 #define FAST_ITEMS FAST_FROM FAST_WHERE
 
+/* Whether field f keeps its member's JSON text (json and float do), or
+ * the member's value as text. */
+static int keeps_json(const ferry_field *f)
+{
+	return f->type.base == FERRY_T_JSON || f->type.base == FERRY_T_FLOAT;
+}
+
 /*
  * The stored value of field f from the canonical payload, as SQLite
  * stores it: json and float keep their canonical JSON text, integers
@@ -41,7 +48,7 @@
  */
 static void value_expr(ferry_str *sql, const ferry_field *f)
 {
-	if (f->type.base == FERRY_T_JSON || f->type.base == FERRY_T_FLOAT) {
+	if (keeps_json(f)) {
 		ferry_str_puts(sql, "coalesce(x.");
 		ferry_pg__ident(sql, f->name);
 		ferry_str_puts(sql, "::text, (s.payload::json -> ");
@@ -50,21 +57,25 @@ static void value_expr(ferry_str *sql, const ferry_field *f)
 	} else if (f->type.base == FERRY_T_BOOL) {
 		ferry_str_puts(sql, "CASE x.");
 		ferry_pg__ident(sql, f->name);
-		ferry_str_puts(sql, "::text WHEN 'true' THEN 1 WHEN 'false' "
-			"THEN 0 END");
-	} else if (ferry_type__is_integer(&f->type)) {
-		ferry_str_puts(sql, "(x.");
-		ferry_pg__ident(sql, f->name);
-		ferry_str_puts(sql, " #>> '{}')::bigint");
+		ferry_str_puts(sql, " WHEN 'true' THEN 1 WHEN 'false' THEN 0 "
+			"END");
 	} else {
 		ferry_str_puts(sql, "x.");
 		ferry_pg__ident(sql, f->name);
-		ferry_str_puts(sql, " #>> '{}'");
+		if (ferry_type__is_integer(&f->type))
+			ferry_str_puts(sql, "::bigint");
 	}
 }
 
-/* ", json_to_record(s.payload::json) AS x(f json, ...)": each field's
- * member as it is written, which value_expr() reads. */
+/*
+ * ", json_to_record(s.payload::json) AS x(f json, g text, ...)": each
+ * field's member, which value_expr() reads.  A field that keeps its JSON
+ * text is typed json (its text as written); the rest text, which is the
+ * member's value as #>> '{}' gives it (a string unescaped, any other
+ * value its JSON text) made in the same pass: extracting each of them
+ * from a json member afterwards took as long as parsing the payload
+ * (docs/performance.md, "PostgreSQL at 1M, again").
+ */
 static void payload_fields(ferry_str *sql, const ferry_fieldset *fs)
 {
 	size_t i;
@@ -76,7 +87,8 @@ static void payload_fields(ferry_str *sql, const ferry_fieldset *fs)
 	for (i = 0; i < fs->n; i++) {
 		ferry_str_puts(sql, i ? ", " : "");
 		ferry_pg__ident(sql, fs->fields[i].name);
-		ferry_str_puts(sql, " json");
+		ferry_str_puts(sql, keeps_json(&fs->fields[i]) ? " json" :
+			" text");
 	}
 	ferry_str_putc(sql, ')');
 }

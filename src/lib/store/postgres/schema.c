@@ -252,6 +252,16 @@ static const char *const migrations[] = {
 	 * the payload into the version and truncates the staging at the
 	 * end, as before: its tables stay. */
 	"SELECT 1;",
+	/* ---- 15 -> 16: staged items without a foreign key ---- */
+	/* The items' reference to their import was checked by a trigger
+	 * for every row a load's COPY staged: a lookup and a row lock of
+	 * the import a row, a third of the items' COPY at 1M
+	 * (docs/performance.md, "PostgreSQL at 1M, again").  Only load
+	 * stages items, for the import it has just made, in the same
+	 * transaction, and discarding an import deletes its items first,
+	 * as ferry_import_payload has always been kept. */
+	"ALTER TABLE ferry_import_item DROP CONSTRAINT IF EXISTS"
+	"  ferry_import_item_import_id_fkey;",
 };
 
 #define LATEST (PG_FIRST_VERSION + \
