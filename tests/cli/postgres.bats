@@ -153,11 +153,22 @@ one_error() {
 	"$PG_FERRY" --db "$dst" init --name test >/dev/null
 	id=$("$PG_FERRY" --db "$dst" --json import load p.sop 2>/dev/null | jp "d['id']")
 	q() { psql -X -A -t -q -d "$DB" -c "$1"; }
-	staged=$(q "SELECT string_agg(item || ':' || coalesce(version, '') || ':' || coalesce(payload, '') || ':' || coalesce(body, ''), ';' ORDER BY item) FROM ferry.ferry_import_payload WHERE import_id = $id")
+	staged_sql="SELECT string_agg(p.item || ':' || coalesce(p.version, '') || ':' || coalesce(p.payload, vp.payload, '') || ':' || coalesce(p.body, ''), ';' ORDER BY p.item) FROM ferry.ferry_import_payload p LEFT JOIN ferry.ferry_version_payload vp ON vp.k = p.import_id * 4294967296 + p.item WHERE p.import_id = $id"
+	staged=$(q "$staged_sql")
 	[ -n "$staged" ]
-	# Schema 9: the staged values in the items' own columns, and no
-	# reference values (13 -> 14).
-	q "ALTER TABLE ferry.ferry_import_item DROP COLUMN refs,
+	# (the record's payload and the catalog's)
+	same 3 "$(q "SELECT count(*) FROM ferry.ferry_version_payload WHERE k BETWEEN $id * 4294967296 AND $id * 4294967296 + 4294967295")"
+	# Schema 9: the staged values in the items' own columns, no
+	# reference values (13 -> 14), the payloads with them (15 -> 16),
+	# and the items' foreign key to their import.
+	q "UPDATE ferry.ferry_import_payload AS p SET payload = vp.payload
+			FROM ferry.ferry_version_payload vp
+			WHERE vp.k = p.import_id * 4294967296 + p.item;
+		DROP TABLE ferry.ferry_version_payload;
+		ALTER TABLE ferry.ferry_version DROP COLUMN payload_k;
+		ALTER TABLE ferry.ferry_import_item ADD FOREIGN KEY (import_id)
+			REFERENCES ferry.ferry_import (id);
+		ALTER TABLE ferry.ferry_import_item DROP COLUMN refs,
 		ADD COLUMN version text COLLATE \"C\",
 		ADD COLUMN base text COLLATE \"C\", ADD COLUMN policy text COLLATE \"C\",
 		ADD COLUMN vendor bigint, ADD COLUMN payload text COLLATE \"C\",
@@ -174,11 +185,16 @@ one_error() {
 	[ "$status" -eq 0 ]
 	same "$SCHEMA_LATEST" "$(q 'SELECT version FROM ferry.ferry_schema')"
 	same 0 "$(q "SELECT count(*) FROM information_schema.columns WHERE table_schema = 'ferry' AND table_name = 'ferry_import_item' AND column_name IN ('version', 'payload', 'old', 'body', 'seal')")"
-	same "$staged" "$(q "SELECT string_agg(item || ':' || coalesce(version, '') || ':' || coalesce(payload, '') || ':' || coalesce(body, ''), ';' ORDER BY item) FROM ferry.ferry_import_payload WHERE import_id = $id")"
+	same "$staged" "$(q "$staged_sql")"
+	# the payload moved to its own table (15 -> 16), the foreign key went
+	same 0 "$(q "SELECT count(*) FROM ferry.ferry_import_payload WHERE payload IS NOT NULL")"
+	same 0 "$(q "SELECT count(*) FROM information_schema.table_constraints WHERE table_schema = 'ferry' AND table_name = 'ferry_import_item' AND constraint_type = 'FOREIGN KEY'")"
 	"$PG_FERRY" --db "$dst" import preview "$id" >/dev/null 2>&1
 	"$PG_FERRY" --db "$dst" import commit "$id" --no-backup >/dev/null 2>&1
 	same ann "$("$PG_FERRY" --db "$dst" --json record get member "$A" | jp "d['name']")"
 	same 0 "$(q 'SELECT count(*) FROM ferry.ferry_import_payload')"
+	# the version written set-wise names the staged payload
+	same "1 1" "$(q "SELECT count(*) || ' ' || count(vp.k) FROM ferry.ferry_version v JOIN ferry.ferry_version_payload vp ON vp.k = v.payload_k WHERE v.import_id = $id AND v.payload = ''")"
 }
 
 @test "rule: ferry --version names libpq, as built and as running" {

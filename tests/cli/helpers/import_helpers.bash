@@ -143,15 +143,11 @@ load_id() {
 
 # How many record payloads import ID has staged in dst, none of them yet
 # kept by a version, that meet CONDITION (SQL on payload; default all):
-# staged_payloads ID [CONDITION].  SQLite stages a payload in
+# staged_payloads ID [CONDITION].  Both stores stage a payload in
 # ferry_version_payload, under the staged row's key, where a set-wise
-# commit's version keeps it (sqlite/schema.c, 14 -> 15); PostgreSQL
-# with the item's other staged values.
+# commit's version keeps it (sqlite/schema.c, 14 -> 15; postgres/schema.c,
+# 15 -> 16).
 staged_payloads() {
 	local cond=${2:-payload IS NOT NULL}
-	if on_postgres; then
-		sqlite3 dst.db "SELECT count(*) FROM ferry_import_payload WHERE import_id = $1 AND payload IS NOT NULL AND $cond"
-	else
-		sqlite3 dst.db "SELECT count(*) FROM ferry_version_payload x WHERE k BETWEEN $1 * 4294967296 AND $1 * 4294967296 + 4294967295 AND $cond AND NOT EXISTS (SELECT 1 FROM ferry_version v WHERE v.payload_k = x.k)"
-	fi
+	sqlite3 dst.db "SELECT count(*) FROM ferry_version_payload x WHERE k BETWEEN $1 * 4294967296 AND $1 * 4294967296 + 4294967295 AND $cond AND NOT EXISTS (SELECT 1 FROM ferry_version v WHERE v.payload_k = x.k)"
 }

@@ -88,6 +88,8 @@ static int session(ferry_db *db)
 		"SET lock_timeout = '5s';"
 		"SET jit = off;"
 		"SET max_parallel_workers_per_gather = 0;"
+		"SET random_page_cost = 1.1;"
+		"SET work_mem = '16MB';"
 		"SET client_min_messages = warning");
 }
 

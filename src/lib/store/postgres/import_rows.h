@@ -13,11 +13,21 @@
 /* The catalog entities are the store's own tables. */
 #define PG_CATALOG_ENTITIES "('sys_entity','sys_field')"
 
-/* What an item staged beyond its keys lives in ferry_import_payload,
- * which a commit empties (schema.c, 9 -> 10): PG_STAGED(i, s) joins item
- * alias i to its staged row s, NULLs for a committed item. */
+/*
+ * What an item staged beyond its keys lives in ferry_import_payload,
+ * which a commit empties (schema.c, 9 -> 10), and a record's payload in
+ * ferry_version_payload under the key PG_STAGED_KEY, where a version a
+ * commit writes from it keeps it (15 -> 16).  PG_STAGED(i, s) joins item
+ * alias i to its staged row s and that row's payload sp.payload, NULLs
+ * for a committed item (the join goes through s).  A statement that
+ * reads no column of sp does not join it (PostgreSQL drops the join).
+ */
+#define PG_STAGED_KEY(import_id, item) "(" import_id " * 4294967296 + " \
+	item ")"
 #define PG_STAGED(i, s) " LEFT JOIN ferry_import_payload " s " ON " s \
-	".import_id = " i ".import_id AND " s ".item = " i ".item"
+	".import_id = " i ".import_id AND " s ".item = " i ".item LEFT JOIN " \
+	"ferry_version_payload " s "p ON " s "p.k = " \
+	PG_STAGED_KEY(s ".import_id", s ".item")
 /*
  * PG_PLAN_ROW(i, cols, cond) joins item alias i to its plan row p (cols
  * of it, where cond holds), looked up by key: OFFSET 0 keeps the
@@ -33,11 +43,11 @@
 /* The columns of an item row, in the order ferry_pg_imports__item_row()
  * reads them. */
 #define PG_ITEM_COLUMNS "i.item, i.t, i.entity, i.sys_id, i.rkey, " \
-	"i.action, s.version, s.base, s.policy, s.vendor, s.payload, s.old, " \
+	"i.action, s.version, s.base, s.policy, s.vendor, sp.payload, s.old, " \
 	"s.body, p.target_id, p.target_version, p.target_policy, " \
 	"p.decision, p.act, r.resolution, r.merged, r.whole"
 #define PG_ITEM_STAGED "i.item, i.t, i.entity, i.sys_id, i.rkey, " \
-	"i.action, s.version, s.base, s.policy, s.vendor, s.payload, s.old, " \
+	"i.action, s.version, s.base, s.policy, s.vendor, sp.payload, s.old, " \
 	"s.body, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0"
 /* The item's plan and resolution (no staged values: listings). */
 #define PG_ITEM_PLAN_JOINS "ferry_import_item i LEFT JOIN ferry_import_plan " \

@@ -125,8 +125,9 @@ int ferry_pg__import_set_state(ferry_db *db, int64_t id,
 }
 
 /*
- * The staged values go, the items stay as they are.  When no other import
- * has any, TRUNCATE empties the table and gives its space back at once;
+ * The staged values go, the items stay as they are, and so do the
+ * payloads versions kept.  When no other import has staged values,
+ * TRUNCATE empties their table and gives its space back at once;
  * else the import's rows are deleted (vacuum takes them back later).
  * (TRUNCATE waits for the readers of the table to end, and the writer
  * lock keeps other writers out.)
@@ -138,6 +139,15 @@ int ferry_pg__import_unstage(ferry_db *db, int64_t id)
 	PGresult *res;
 	int error, others;
 
+	/* The payloads no version kept: all but those of the records the
+	 * commit wrote set-wise (fast). */
+	if ((error = ferry_pg__query(db, "DELETE FROM ferry_version_payload "
+	    "WHERE k IN (SELECT " PG_STAGED_KEY("i.import_id", "i.item")
+	    " FROM ferry_import_item i LEFT JOIN ferry_import_plan p ON "
+	    "p.import_id = i.import_id AND p.item = i.item WHERE i.import_id "
+	    "= $1 AND p.fast IS DISTINCT FROM 1)", 1, &param, NULL,
+	    "committing")) < 0)
+		return error;
 	if ((error = ferry_pg__query(db, "SELECT (EXISTS (SELECT 1 FROM "
 	    "ferry_import_payload WHERE import_id < $1) OR EXISTS (SELECT 1 "
 	    "FROM ferry_import_payload WHERE import_id > $1))::int", 1,

@@ -51,7 +51,7 @@ static void value_expr(ferry_str *sql, const ferry_field *f)
 	if (keeps_json(f)) {
 		ferry_str_puts(sql, "coalesce(x.");
 		ferry_pg__ident(sql, f->name);
-		ferry_str_puts(sql, "::text, (s.payload::json -> ");
+		ferry_str_puts(sql, "::text, (sp.payload::json -> ");
 		ferry_pg_plan__literal(sql, f->name);
 		ferry_str_puts(sql, ")::text)");
 	} else if (f->type.base == FERRY_T_BOOL) {
@@ -83,7 +83,7 @@ static void payload_fields(ferry_str *sql, const ferry_fieldset *fs)
 	if (fs->n == 0)
 		return;
 	ferry_str_puts(sql, " CROSS JOIN LATERAL json_to_record("
-		"s.payload::json) AS x(");
+		"sp.payload::json) AS x(");
 	for (i = 0; i < fs->n; i++) {
 		ferry_str_puts(sql, i ? ", " : "");
 		ferry_pg__ident(sql, fs->fields[i].name);
@@ -143,7 +143,7 @@ static int fast_refuse(ferry_db *db, const fast_params *p,
 		", j.value #>> '{}' FROM ferry_import_item i JOIN "
 		"ferry_import_plan p ON p.import_id = i.import_id AND p.item = "
 		"i.item" PG_STAGED("i", "s") " CROSS JOIN LATERAL "
-		"json_each(s.payload::json) AS j "
+		"json_each(sp.payload::json) AS j "
 		"WHERE i.import_id = $1 AND i.t = 'record' AND i.entity = $2 "
 		"AND p.fast = 1 AND j.key = ANY ($3::text[]) ORDER BY i.item");
 	if ((error = ferry_pg_plan__query(db, &sql, 3, params, &res,
@@ -235,12 +235,17 @@ int ferry_pg__import_fast(ferry_db *db, const ferry_import_write *w,
 	    "t = 'record' AND entity = $2)", 2, p.params, NULL,
 	    "committing")) < 0)
 		goto done;
+	/* The payload stays where load staged it, under the staged key: the
+	 * version names it (schema.c, 15 -> 16).  (Every item written here
+	 * is an insert or an update, which a package carries with its
+	 * payload; naming the key, the statement reads no payload.) */
 	if ((error = ferry_pg__command(db, "INSERT INTO ferry_version (entity, "
-	    "sys_id, rkey, action, hash, parent, parent_id, payload, policy, "
-	    "vendor, author, at, pack_id, source, import_id) SELECT i.entity, "
-	    "i.sys_id, i.rkey, p.act, " HASH_EXPR ", p.before_hash, "
-	    "p.before_id, s.payload, s.policy, " VENDOR_EXPR ", $4, $5, NULL, "
-	    "'import', $1 " FAST_ITEMS " ORDER BY i.sys_id", 5, p.params, &n,
+	    "sys_id, rkey, action, hash, parent, parent_id, payload, "
+	    "payload_k, policy, vendor, author, at, pack_id, source, "
+	    "import_id) SELECT i.entity, i.sys_id, i.rkey, p.act, " HASH_EXPR
+	    ", p.before_hash, p.before_id, '', " PG_STAGED_KEY("i.import_id",
+	    "i.item") ", s.policy, " VENDOR_EXPR ", $4, $5, NULL, 'import', "
+	    "$1 " FAST_ITEMS " ORDER BY i.sys_id", 5, p.params, &n,
 	    "committing")) < 0)
 		goto done;
 	*done = n;
@@ -469,7 +474,8 @@ int ferry_pg__import_touched_batch(ferry_db *db, int64_t id,
 	 * by name), the first by sys_id as SQLite's index gives it. */
 	*n = 0;
 	if ((error = ferry_pg__query(db, "SELECT x.id, x.entity, x.sys_id, "
-	    "x.action, x.latest, x.parent, b.action, b.payload, b.policy, "
+	    "x.action, x.latest, x.parent, b.action, " PG_VERSION_PAYLOAD("b")
+	    ", b.policy, "
 	    "b.vendor, b.hash, x.hash, CASE WHEN x.latest <> x.id OR x.entity "
 	    "IN ('sys_entity', 'sys_field') THEN coalesce((SELECT i.item FROM "
 	    "ferry_import_item i WHERE i.import_id = $1 AND i.t = 'record' AND "

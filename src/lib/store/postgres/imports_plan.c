@@ -284,7 +284,7 @@ static int merge_read(ferry_db *db, int64_t id, const char *entity,
 
 	ferry_str_puts(&sql, "SELECT i.item, o.key, o.value::text, ");
 	target_value(&sql, fs, "o.key");
-	ferry_str_puts(&sql, ", (sv.payload::json -> o.key)::text FROM "
+	ferry_str_puts(&sql, ", (svp.payload::json -> o.key)::text FROM "
 		"ferry_import_item i" PG_STAGED("i", "sv"));
 	target_join(&sql, entity, by_name, "JOIN");
 	ferry_str_puts(&sql, " LEFT JOIN LATERAL json_each(sv.old::json) WITH "
@@ -394,7 +394,7 @@ int ferry_pg__import_plan_records(ferry_db *db, int64_t id,
 		"o.key WHERE d.import_id = i.import_id AND d.scope = 0 AND "
 		"d.entity = i.entity) THEN 0 ELSE "
 		"(NOT EXISTS (SELECT 1 FROM ferry_import_field d LEFT JOIN "
-		"json_each(sv.payload::json) e ON e.key = d.name WHERE "
+		"json_each(svp.payload::json) e ON e.key = d.name WHERE "
 		"d.import_id = i.import_id AND d.scope = 0 AND d.entity = "
 		"i.entity AND ");
 	target_value(&sql, fs, "d.name");
@@ -625,12 +625,13 @@ static void field_items(ferry_str *sql, const char *field, int kept)
 	if (kept) {
 		ferry_str_puts(sql, " CROSS JOIN LATERAL (SELECT (CASE WHEN "
 			"i.refs IS NULL THEN (SELECT sv.payload::json FROM "
-			"ferry_import_payload sv WHERE sv.import_id = "
-			"i.import_id AND sv.item = i.item) ELSE i.refs::json "
+			"ferry_version_payload sv WHERE sv.k = "
+			PG_STAGED_KEY("i.import_id", "i.item") ") ELSE "
+			"i.refs::json "
 			"END) -> ");
 	} else {
 		ferry_str_puts(sql, PG_STAGED("i", "sv") " CROSS JOIN LATERAL "
-			"(SELECT sv.payload::json -> ");
+			"(SELECT svp.payload::json -> ");
 	}
 	ferry_pg_plan__literal(sql, field);
 	ferry_str_puts(sql, " AS j OFFSET 0) rv WHERE i.import_id = $1 AND "
@@ -818,7 +819,7 @@ static void package_repoints(ferry_str *sql, const char *entity,
 		"kr.whole, 0) = 0 AND (ksv.old::json -> ");
 	ferry_pg_plan__literal(sql, field);
 	ferry_str_puts(sql, ") IS NULL THEN d.sys_id ELSE "
-		"ksv.payload::json ->> ");
+		"ksvp.payload::json ->> ");
 	ferry_pg_plan__literal(sql, field);
 	ferry_str_puts(sql, " END IS DISTINCT FROM d.sys_id)");
 }
@@ -912,6 +913,10 @@ int ferry_pg__import_discard(ferry_db *db, int64_t id)
 		"DELETE FROM ferry_import_field WHERE import_id = $1",
 		"DELETE FROM ferry_import_item WHERE import_id = $1",
 		"DELETE FROM ferry_import_payload WHERE import_id = $1",
+		/* (no version keeps a payload of an import not committed) */
+		("DELETE FROM ferry_version_payload WHERE k BETWEEN "
+		 PG_STAGED_KEY("$1::bigint", "0") " AND "
+		 PG_STAGED_KEY("$1::bigint", "4294967295")),
 		("DELETE FROM ferry_import WHERE id = $1 AND state IN "
 		 "('loaded', 'previewed')"),
 	};

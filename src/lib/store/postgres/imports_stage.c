@@ -33,19 +33,23 @@
 /* The columns go out in COPY order (stage_line.h): the keys, to
  * FERRY_COL_VERSION, into ferry_import_item with the item's verdict
  * (stage_code, stage_system) and a record's reference values (refs)
- * after them, the rest into ferry_import_payload, which a commit
- * empties (schema.c, 9 -> 10). */
+ * after them, the rest but the payload into ferry_import_payload, which
+ * a commit empties (schema.c, 9 -> 10), and the payload into
+ * ferry_version_payload under the staged key, where the version a
+ * commit writes from it keeps it (15 -> 16). */
 
 #define COPY_ITEMS "COPY ferry_import_item (import_id, item, t, entity, " \
 	"sys_id, rkey, action, stage_code, stage_system, refs) FROM STDIN"
 #define COPY_VALUES "COPY ferry_import_payload (import_id, item, version, " \
-	"base, policy, vendor, payload, old, body, seal) FROM STDIN"
+	"base, policy, vendor, old, body, seal) FROM STDIN"
+#define COPY_PAYLOADS "COPY ferry_version_payload (k, payload) FROM STDIN"
 
 /* The rows of one load not sent yet, on one connection. */
 typedef struct {
 	int64_t id;		/* the import they are for */
 	ferry_str rows;		/* COPY text for ferry_import_item */
-	ferry_str values;	/* ... and for ferry_import_payload */
+	ferry_str values;	/* ... for ferry_import_payload */
+	ferry_str payloads;	/* ... and for ferry_version_payload */
 	uint64_t *seen;		/* hashes of the records staged (0 free) */
 	size_t nseen, cap;	/* used, slots (a power of two) */
 } pg_staging;
@@ -66,6 +70,7 @@ static int staging_event(PGEventId evt, void *info, void *pass)
 		if (p) {
 			ferry_str_dispose(&p->rows);
 			ferry_str_dispose(&p->values);
+			ferry_str_dispose(&p->payloads);
 			ferry__free(p->seen);
 			ferry__free(p);
 		}
@@ -96,6 +101,7 @@ static void staging_reset(pg_staging *p, int64_t id)
 	p->id = id;
 	ferry_str_clear(&p->rows);
 	ferry_str_clear(&p->values);
+	ferry_str_clear(&p->payloads);
 	ferry__free(p->seen);
 	p->seen = NULL;
 	p->nseen = p->cap = 0;
@@ -138,10 +144,13 @@ int ferry_pg_imports__flush(ferry_db *db, int64_t id)
 		staging_reset(p, 0);
 		return 0;
 	}
-	if ((error = copy_rows(db, COPY_ITEMS, &p->rows)) == 0)
-		error = copy_rows(db, COPY_VALUES, &p->values);
+	if ((error = copy_rows(db, COPY_ITEMS, &p->rows)) == 0 &&
+	    (error = copy_rows(db, COPY_VALUES, &p->values)) == 0 &&
+	    p->payloads.size > 0)
+		error = copy_rows(db, COPY_PAYLOADS, &p->payloads);
 	ferry_str_clear(&p->rows);
 	ferry_str_clear(&p->values);
+	ferry_str_clear(&p->payloads);
 	return error;
 }
 
@@ -253,16 +262,18 @@ static void copy_value(ferry_str *out, const char *v, size_t n, int null)
 	ferry_str_put(out, v + run, n - run);
 }
 
-/* A row's import and item, then columns [from, to) of the line, in
- * COPY's text form. */
+/* A row's import and item, then columns [from, to) of the line but
+ * skip, in COPY's text form. */
 static void copy_columns(pg_staging *p, const ferry_stage_line *sl,
-	int64_t item, ferry_str *out, int from, int to)
+	int64_t item, ferry_str *out, int from, int to, int skip)
 {
 	int c;
 
 	ferry_str_printf(out, "%lld\t%lld", (long long)p->id,
 		(long long)item);
 	for (c = from; c < to; c++) {
+		if (c == skip)
+			continue;
 		ferry_str_putc(out, '\t');
 		copy_value(out, sl->col[c].ptr, sl->col[c].size, sl->null[c]);
 	}
@@ -321,18 +332,28 @@ static int stage(ferry_db *db, ferry_import_stager *s, int64_t item,
 		return error;
 	if (rep)
 		return FERRY_STAGE_REPEATED;
-	copy_columns(p, sl, item, &p->rows, FERRY_COL_T, FERRY_COL_VERSION);
+	copy_columns(p, sl, item, &p->rows, FERRY_COL_T, FERRY_COL_VERSION,
+		-1);
 	ferry_str_putc(&p->rows, '\t');
 	copy_value(&p->rows, it->code, it->code ? strlen(it->code) : 0,
 		!it->code);
 	ferry_str_printf(&p->rows, "\t%d\t", it->system);
 	copy_value(&p->rows, it->refs, it->refs_len, !it->refs);
 	ferry_str_putc(&p->rows, '\n');
-	copy_columns(p, sl, item, &p->values, FERRY_COL_VERSION, FERRY_NCOLS);
+	copy_columns(p, sl, item, &p->values, FERRY_COL_VERSION, FERRY_NCOLS,
+		FERRY_COL_PAYLOAD);
 	ferry_str_putc(&p->values, '\n');
-	if (ferry_str_failed(&p->rows) || ferry_str_failed(&p->values))
+	if (!sl->null[FERRY_COL_PAYLOAD]) {
+		ferry_str_printf(&p->payloads, "%lld\t", (long long)(p->id *
+			4294967296 + item));
+		copy_value(&p->payloads, sl->col[FERRY_COL_PAYLOAD].ptr,
+			sl->col[FERRY_COL_PAYLOAD].size, 0);
+		ferry_str_putc(&p->payloads, '\n');
+	}
+	if (ferry_str_failed(&p->rows) || ferry_str_failed(&p->values) ||
+	    ferry_str_failed(&p->payloads))
 		return ferry__oom(db);
-	if (p->rows.size + p->values.size >= STAGE_BATCH)
+	if (p->rows.size + p->values.size + p->payloads.size >= STAGE_BATCH)
 		return ferry_pg_imports__flush(db, s->id);
 	return 0;
 }
@@ -507,7 +528,7 @@ int ferry_pg__import_check_values(ferry_db *db, int64_t id,
 	c.item = item;
 	c.why = why;
 	/* The first bad item is the one of the smallest number. */
-	found = ferry_pg_imports__cursor(db, "SELECT i.item, v.payload FROM "
+	found = ferry_pg_imports__cursor(db, "SELECT i.item, vp.payload FROM "
 		"ferry_import_item i" PG_STAGED("i", "v") " WHERE i.import_id = "
 		"$1 AND i.t = 'record' AND i.entity = $2 AND i.action <> "
 		"'delete' ORDER BY i.item", 2, params,

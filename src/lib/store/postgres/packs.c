@@ -176,7 +176,8 @@ int ferry_pg__pack_capture(ferry_db *db, int64_t pack_id,
 		"b.action <> 'delete' WHERE v.id = $4::bigint ON CONFLICT "
 		"(pack_id, entity, sys_id) DO UPDATE SET version_id = "
 		"excluded.version_id, old = NULL RETURNING version_id, "
-		"base_id) SELECT b.payload, v.payload FROM item JOIN "
+		"base_id) SELECT " PG_VERSION_PAYLOAD("b") ", "
+		PG_VERSION_PAYLOAD("v") " FROM item JOIN "
 		"ferry_version v ON v.id = item.version_id AND v.action = "
 		"'update' JOIN ferry_version b ON b.id = item.base_id AND "
 		"b.action <> 'delete'", 5, params, &res, "capturing a version");

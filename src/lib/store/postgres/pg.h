@@ -28,6 +28,14 @@
 /* A text column, compared and sorted by bytes like SQLite's. */
 #define PG_TEXT "text COLLATE \"C\""
 
+/* A version's payload: its own, or, for a version an import's commit
+ * wrote set-wise, the payload load staged, which it names by its staged
+ * key (schema.c, 15 -> 16; as sqlite/sq.h's VERSION_PAYLOAD()).  Every
+ * reader of a version's payload goes through it. */
+#define PG_VERSION_PAYLOAD(v) "(CASE WHEN " v ".payload_k IS NULL THEN " v \
+	".payload ELSE (SELECT vp.payload FROM ferry_version_payload vp " \
+	"WHERE vp.k = " v ".payload_k) END)"
+
 /* The system columns every entity table has, user or system entity. */
 #define PG_SYS_COLUMNS \
 	"sys_id " PG_TEXT " PRIMARY KEY NOT NULL," \

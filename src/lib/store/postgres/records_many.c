@@ -330,9 +330,11 @@ static int capture_versions(ferry_db *db, const char *entity,
 		"CONFLICT (pack_id, entity, sys_id) DO UPDATE SET version_id = "
 		"excluded.version_id, old = NULL RETURNING pack_id, sys_id, "
 		"version_id, base_id), pair AS (SELECT item.pack_id, "
-		"item.sys_id, (SELECT b.payload FROM ferry_version b WHERE "
+		"item.sys_id, (SELECT " PG_VERSION_PAYLOAD("b") " FROM "
+		"ferry_version b WHERE "
 		"b.id = item.base_id AND b.action <> 'delete') AS base, (SELECT "
-		"v.payload FROM ferry_version v WHERE v.id = item.version_id AND "
+		PG_VERSION_PAYLOAD("v") " FROM ferry_version v WHERE v.id = "
+		"item.version_id AND "
 		"v.action = 'update') AS payload FROM item) SELECT * FROM pair "
 		"WHERE base IS NOT NULL AND payload IS NOT NULL");
 	if ((error = ferry_pg__query_str(db, &sql, 5, params, &res,

@@ -252,14 +252,29 @@ static const char *const migrations[] = {
 	 * the payload into the version and truncates the staging at the
 	 * end, as before: its tables stay. */
 	"SELECT 1;",
-	/* ---- 15 -> 16: staged items without a foreign key ---- */
-	/* The items' reference to their import was checked by a trigger
-	 * for every row a load's COPY staged: a lookup and a row lock of
-	 * the import a row, a third of the items' COPY at 1M
+	/* ---- 15 -> 16: a record's content written once; items without
+	 * a foreign key ---- */
+	/* As SQLite's 14 -> 15: a staged record's payload lives in
+	 * ferry_version_payload, under the key k = import * 2^32 + item,
+	 * and no longer in ferry_import_payload; a version a commit writes
+	 * set-wise has the payload '' and names that row (payload_k), where
+	 * it used to copy the payload (docs/architecture.md, "Written
+	 * once").  What loaded and previewed imports staged moves across.
+	 * And the items' reference to their import was checked by a
+	 * trigger for every row a load's COPY staged, a lookup and a row
+	 * lock of the import a row: a third of the items' COPY at 1M
 	 * (docs/performance.md, "PostgreSQL at 1M, again").  Only load
 	 * stages items, for the import it has just made, in the same
 	 * transaction, and discarding an import deletes its items first,
 	 * as ferry_import_payload has always been kept. */
+	"CREATE TABLE ferry_version_payload ("
+	"  k bigint PRIMARY KEY, payload " T " NOT NULL);"
+	"ALTER TABLE ferry_version ADD COLUMN payload_k bigint;"
+	"INSERT INTO ferry_version_payload (k, payload) SELECT"
+	"  import_id * 4294967296 + item, payload FROM ferry_import_payload"
+	"  WHERE payload IS NOT NULL;"
+	"UPDATE ferry_import_payload SET payload = NULL"
+	"  WHERE payload IS NOT NULL;"
 	"ALTER TABLE ferry_import_item DROP CONSTRAINT IF EXISTS"
 	"  ferry_import_item_import_id_fkey;",
 };

@@ -93,10 +93,10 @@ int ferry_pg__version_find(ferry_db *db, const char *entity,
 		return ferry__error(db, FERRY_EINVALID, "version '%s' is "
 			"ambiguous for this record; give more of its hash",
 			hash);
-	return version_row(db, ferry_pg__one(db, "SELECT id, hash, action, "
-		"payload FROM ferry_version WHERE entity = $1 AND sys_id = $2 "
-		"AND left(hash, length($3::text)) = $3 ORDER BY id DESC "
-		"LIMIT 1", 3, params, &res, "reading versions"), &res, out);
+	return version_row(db, ferry_pg__one(db, "SELECT v.id, v.hash, "
+		"v.action, " PG_VERSION_PAYLOAD("v") " FROM ferry_version v "
+		"WHERE v.entity = $1 AND v.sys_id = $2 AND left(v.hash, "
+		"length($3::text)) = $3 ORDER BY v.id DESC LIMIT 1", 3, params, &res, "reading versions"), &res, out);
 }
 
 int ferry_pg__version_parent(ferry_db *db, int64_t id, int64_t *parent)
@@ -151,7 +151,7 @@ int ferry_pg__version_each(ferry_db *db, const char *entity,
 
 	return ferry_pg__each(db, "SELECT v.hash, v.parent, v.action, "
 		"v.author, v.at, p.name, v.source, v.import_id, v.policy, "
-		"v.payload FROM ferry_version v LEFT JOIN ferry_pack p ON p.id "
-		"= v.pack_id WHERE v.entity = $1 AND v.sys_id = $2 ORDER BY "
+		PG_VERSION_PAYLOAD("v") " FROM ferry_version v LEFT JOIN "
+		"ferry_pack p ON p.id = v.pack_id WHERE v.entity = $1 AND v.sys_id = $2 ORDER BY "
 		"v.id", 2, params, version_entry, &c, "reading versions");
 }

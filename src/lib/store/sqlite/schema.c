@@ -321,9 +321,10 @@ static const char *const migrations[] = {
 	"UPDATE ferry_import_payload SET payload = NULL"
 	"  WHERE payload IS NOT NULL;"),
 	/* ---- 15 -> 16: nothing here ---- */
-	/* PostgreSQL's items lose their foreign key, which a trigger
-	 * checked a row at a time.  SQLite checks it by a seek in the
-	 * import's own key as it inserts: its items keep it. */
+	/* PostgreSQL takes the step SQLite took at 14 -> 15 (a record's
+	 * content written once), and its items lose their foreign key,
+	 * which a trigger checked a row at a time.  SQLite checks it by a
+	 * seek in the import's own key as it inserts: its items keep it. */
 	"SELECT 1;",
 };
 
