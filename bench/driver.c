@@ -302,6 +302,14 @@ static int spawn(step *st, const char *out, char *const argv[])
 	}
 	fflush(NULL);
 	note_own_rss();
+	/* Each step, and the floors, start with what ran before them on
+	 * disk: the kernel writes a step's dirty pages back for up to 30 s
+	 * after it ends, on the next step's time (an empty load of the 1M
+	 * package took 21.6 s right after 2.4 GB were written, 18.2 s
+	 * after a sync; docs/performance.md, "The fifteenth run").  Not
+	 * between the runs of one step: their own write-back is theirs. */
+	if (!st || st->runs == 0)
+		sync();
 	t0 = now();
 	if ((pid = fork()) < 0)
 		die("cannot fork: %s", strerror(errno));
