@@ -68,7 +68,7 @@ static void value_expr(ferry_str *sql, const ferry_field *f)
 }
 
 /*
- * ", json_to_record(s.payload::json) AS x(f json, g text, ...)": each
+ * ", json_to_record(sp.payload::json) AS x(f json, g text, ...)": each
  * field's member, which value_expr() reads.  A field that keeps its JSON
  * text is typed json (its text as written); the rest text, which is the
  * member's value as #>> '{}' gives it (a string unescaped, any other
