@@ -218,6 +218,9 @@ three_problems() {
 	same '{"id":2,"discarded":true,"items":2}' "$output"
 	expect_error 1 "no import $ID" dst import show "$ID"
 	same 0 "$(sqlite3 dst.db "SELECT count(*) FROM ferry_import_item WHERE import_id = $ID")"
+	# its staged payloads too: no version keeps one of an import not
+	# committed
+	same 0 "$(sqlite3 dst.db "SELECT count(*) FROM ferry_version_payload WHERE k BETWEEN $ID * 4294967296 AND $ID * 4294967296 + 4294967295")"
 	same ann "$(field dst member "$A" name)"
 	snapshot
 	expect_error 1 "cannot discard import 1: it is committed, and a committed import is kept as the instance's history (undo it with 'ferry import backout')" \
