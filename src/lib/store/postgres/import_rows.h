@@ -24,6 +24,9 @@
  */
 #define PG_STAGED_KEY(import_id, item) "(" import_id " * 4294967296 + " \
 	item ")"
+/* ... and the same key computed on the client, for the load's COPY. */
+#define PG_STAGED_K(import_id, item) ((int64_t)(import_id) * 4294967296 + \
+	(int64_t)(item))
 #define PG_STAGED(i, s) " LEFT JOIN ferry_import_payload " s " ON " s \
 	".import_id = " i ".import_id AND " s ".item = " i ".item LEFT JOIN " \
 	"ferry_version_payload " s "p ON " s "p.k = " \

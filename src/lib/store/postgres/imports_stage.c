@@ -344,8 +344,8 @@ static int stage(ferry_db *db, ferry_import_stager *s, int64_t item,
 		FERRY_COL_PAYLOAD);
 	ferry_str_putc(&p->values, '\n');
 	if (!sl->null[FERRY_COL_PAYLOAD]) {
-		ferry_str_printf(&p->payloads, "%lld\t", (long long)(p->id *
-			4294967296 + item));
+		ferry_str_printf(&p->payloads, "%lld\t",
+			(long long)PG_STAGED_K(p->id, item));
 		copy_value(&p->payloads, sl->col[FERRY_COL_PAYLOAD].ptr,
 			sl->col[FERRY_COL_PAYLOAD].size, 0);
 		ferry_str_putc(&p->payloads, '\n');
