@@ -4,7 +4,8 @@
 # instance is busy while readers never wait; a commit cut short at any
 # moment leaves the target exactly as before or exactly fully committed,
 # whether ferry is killed (SIGKILL) or the server stops at once (pg_ctl
-# stop -m immediate).
+# stop -m immediate); a load cut by the server's stop says so and leaves
+# no import.
 #
 # The file runs its own throwaway cluster (scripts/pg-cluster), since it
 # stops the server; it is skipped where no PostgreSQL server is
@@ -205,6 +206,66 @@ judge() {
 	echo "# $RUNS runs, commit $duration ms: $stopped cut, $befores before, $afters after" >&3
 	[ "$stopped" -ge $((RUNS / 2)) ]
 	[ "$befores" -ge 1 ]
+}
+
+@test "rule: on PostgreSQL, a load during which the server stops at once says so in one line and leaves no import" {
+	src init --name dev >/dev/null
+	src pack create big --use >/dev/null
+	src entity create note >/dev/null
+	src field add note body 'nvarchar(1000)' >/dev/null
+	# About 14 MB of staged rows: several batches (4 MB each), so that
+	# the server also stops while one is being sent beside the load.
+	python3 - >big.jsonl <<'PY'
+import uuid
+for i in range(30000):
+    print('{"sys_id":"%s","body":"%s"}' % (uuid.uuid4(), ("note %d " % i) * 40))
+PY
+	src record load note big.jsonl >/dev/null
+	export_pack big
+	sql "DROP DATABASE IF EXISTS timed"
+	pg timed init >/dev/null
+	t0=$(now_ms)
+	pg timed import load big.sop >/dev/null
+	window=$(( $(now_ms) - t0 ))
+	stopped=0 fresh=0
+	for r in $(seq 5); do
+		if [ "$fresh" -eq 0 ]; then
+			sql "DROP DATABASE IF EXISTS loads"
+			pg loads init >/dev/null
+			fresh=1
+		fi
+		delay=$(( RANDOM % window ))
+		pg loads import load big.sop >out.txt 2>err.txt &
+		pid=$!
+		sleep "$(printf '%d.%03d' $((delay / 1000)) $((delay % 1000)))"
+		pg_ctl -m immediate -w stop >/dev/null
+		st=0
+		wait "$pid" || st=$?
+		pg_ctl -w -l "$CLUSTER/server.log" start >/dev/null
+		if [ "$st" -ne 0 ]; then
+			stopped=$((stopped + 1))
+			grep -q "^ferry: .*PostgreSQL server" err.txt || {
+				cat err.txt >&2
+				return 1
+			}
+			# (Beside the warning that the package is unsigned,
+			# and the server's own notice that it stops.)
+			[ "$(grep '^ferry: ' err.txt | grep -vc '^ferry: warning:')" -eq 1 ] || {
+				cat err.txt >&2
+				return 1
+			}
+			same 0 "$(sql 'SELECT count(*) FROM ferry.ferry_import' loads)"
+			same 0 "$(sql 'SELECT count(*) FROM ferry.ferry_import_item' loads)"
+			same 0 "$(sql 'SELECT count(*) FROM ferry.ferry_version_payload' loads)"
+		else
+			# Loaded before the cut: a shorter window, a new
+			# instance.
+			window=$(shorter "$window")
+			fresh=0
+		fi
+	done
+	echo "# 5 loads, load $window ms: $stopped cut" >&3
+	[ "$stopped" -ge 2 ]
 }
 
 # hold_writer_lock DB SECONDS: another writer holds the lock of the

@@ -11,11 +11,16 @@
  *
  * Rows travel in COPY batches of at most STAGE_BATCH bytes, sent when a
  * batch is full and before anything reads the import's items
- * (ferry_pg_imports__flush): memory holds one batch, plus eight bytes a
- * record in a hash set of the records seen, which tells a repeated
+ * (ferry_pg_imports__flush): memory holds two batches, plus eight bytes
+ * a record in a hash set of the records seen, which tells a repeated
  * record at the line that repeats it (a hit is confirmed by the table).
- * The batch belongs to the connection (libpq's instance data), since
- * the stager may be freed before its rows are read.
+ * A full batch goes to a sender, a thread of the stager's, which sends
+ * it while the load fills the next: the server stores one batch while
+ * the client reads and writes the next (docs/performance.md).  While
+ * the sender holds the connection nothing else uses it: every other
+ * use waits for it first (sender_wait), and so does the stager's end.
+ * The batches belong to the connection (libpq's instance data), since
+ * the stager may be freed before its last rows are sent.
  */
 #include "import_rows.h"
 #include "../stage_line.h"
@@ -23,6 +28,7 @@
 
 #include "alloc.h"
 #include "hash.h"
+#include "worker.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -44,14 +50,28 @@
 	"base, policy, vendor, old, body, seal) FROM STDIN"
 #define COPY_PAYLOADS "COPY ferry_version_payload (k, payload) FROM STDIN"
 
-/* The rows of one load not sent yet, on one connection. */
+/* One batch of rows: COPY text for each table. */
 typedef struct {
-	int64_t id;		/* the import they are for */
-	ferry_str rows;		/* COPY text for ferry_import_item */
+	ferry_str rows;		/* for ferry_import_item */
 	ferry_str values;	/* ... for ferry_import_payload */
 	ferry_str payloads;	/* ... and for ferry_version_payload */
+} pg_batch;
+
+/* The rows of one load not stored yet, on one connection. */
+typedef struct {
+	PGconn *conn;
+	int64_t id;		/* the import they are for */
+	pg_batch fill;		/* the batch the stager fills */
+	pg_batch sent;		/* the batch with the sender (while busy) */
 	uint64_t *seen;		/* hashes of the records staged (0 free) */
 	size_t nseen, cap;	/* used, slots (a power of two) */
+	/* The sender; busy, stop, failed and bad under worker.mu. */
+	ferry_worker worker;
+	int threaded;		/* the sender runs */
+	int busy;		/* it holds `sent` and the connection */
+	int stop;
+	int failed;		/* a batch it sent was refused ... */
+	PGresult *bad;		/* ... with this answer (NULL: no answer) */
 } pg_staging;
 
 struct ferry_import_stager {
@@ -59,6 +79,20 @@ struct ferry_import_stager {
 	int64_t id;
 	int failed;		/* a line was refused: the load ends */
 };
+
+static void batch_clear(pg_batch *b)
+{
+	ferry_str_clear(&b->rows);
+	ferry_str_clear(&b->values);
+	ferry_str_clear(&b->payloads);
+}
+
+static void batch_dispose(pg_batch *b)
+{
+	ferry_str_dispose(&b->rows);
+	ferry_str_dispose(&b->values);
+	ferry_str_dispose(&b->payloads);
+}
 
 static int staging_event(PGEventId evt, void *info, void *pass)
 {
@@ -68,9 +102,10 @@ static int staging_event(PGEventId evt, void *info, void *pass)
 		pg_staging *p = PQinstanceData(e->conn, staging_event);
 
 		if (p) {
-			ferry_str_dispose(&p->rows);
-			ferry_str_dispose(&p->values);
-			ferry_str_dispose(&p->payloads);
+			/* The stager stopped its sender (stager_free). */
+			batch_dispose(&p->fill);
+			batch_dispose(&p->sent);
+			PQclear(p->bad);
 			ferry__free(p->seen);
 			ferry__free(p);
 		}
@@ -88,6 +123,7 @@ static pg_staging *staging(ferry_db *db, int make)
 		return p;
 	if ((p = ferry__calloc(1, sizeof(*p))) == NULL)
 		return NULL;
+	p->conn = conn;
 	(void)PQregisterEventProc(conn, staging_event, "ferry staging", NULL);
 	if (!PQsetInstanceData(conn, staging_event, p)) {
 		ferry__free(p);
@@ -99,36 +135,161 @@ static pg_staging *staging(ferry_db *db, int make)
 static void staging_reset(pg_staging *p, int64_t id)
 {
 	p->id = id;
-	ferry_str_clear(&p->rows);
-	ferry_str_clear(&p->values);
-	ferry_str_clear(&p->payloads);
+	batch_clear(&p->fill);
+	PQclear(p->bad);
+	p->bad = NULL;
+	p->failed = 0;
 	ferry__free(p->seen);
 	p->seen = NULL;
 	p->nseen = p->cap = 0;
 }
 
-/* Send rows (COPY text) through one COPY statement. */
-static int copy_rows(ferry_db *db, const char *sql, const ferry_str *rows)
+/* Send rows (COPY text) through one COPY statement: 0, or -1 with the
+ * refusing answer in *bad (NULL when the connection failed).  Touches
+ * only the connection, so that the sender may run it. */
+static int copy_send(PGconn *conn, const char *sql, const ferry_str *rows,
+	PGresult **bad)
 {
-	PGconn *conn = PG(db)->conn;
 	PGresult *res;
-	int error = 0;
+	int failed = 0;
 
+	*bad = NULL;
 	res = PQexec(conn, sql);
 	if (PQresultStatus(res) != PGRES_COPY_IN) {
-		error = ferry_pg__error(db, res, "staging items");
-		PQclear(res);
-		return error;
+		*bad = res;
+		return -1;
 	}
 	PQclear(res);
 	if (PQputCopyData(conn, rows->ptr, (int)rows->size) != 1 ||
 	    PQputCopyEnd(conn, NULL) != 1)
-		error = ferry_pg__error(db, NULL, "staging items");
+		failed = 1;
 	while ((res = PQgetResult(conn)) != NULL) {
-		if (!error && PQresultStatus(res) != PGRES_COMMAND_OK)
-			error = ferry_pg__error(db, res, "staging items");
+		if (!failed && PQresultStatus(res) != PGRES_COMMAND_OK) {
+			failed = 1;
+			*bad = res;
+			continue;
+		}
 		PQclear(res);
 	}
+	return failed ? -1 : 0;
+}
+
+/* Send a batch's rows, table by table. */
+static int batch_send(PGconn *conn, const pg_batch *b, PGresult **bad)
+{
+	if (b->rows.size == 0)
+		return 0;
+	if (copy_send(conn, COPY_ITEMS, &b->rows, bad) < 0 ||
+	    copy_send(conn, COPY_VALUES, &b->values, bad) < 0)
+		return -1;
+	return b->payloads.size > 0 ? copy_send(conn, COPY_PAYLOADS,
+		&b->payloads, bad) : 0;
+}
+
+/* ---- the sender ---------------------------------------------------------- */
+
+static void *sender_main(void *arg)
+{
+	pg_staging *p = arg;
+	ferry_worker *w = &p->worker;
+
+	pthread_mutex_lock(&w->mu);
+	for (;;) {
+		PGresult *bad = NULL;
+		int rc;
+
+		while (!p->busy && !p->stop)
+			pthread_cond_wait(&w->cv, &w->mu);
+		if (!p->busy)
+			break;
+		pthread_mutex_unlock(&w->mu);
+		rc = batch_send(p->conn, &p->sent, &bad);
+		batch_clear(&p->sent);
+		pthread_mutex_lock(&w->mu);
+		if (rc < 0 && !p->failed) {
+			p->failed = 1;
+			p->bad = bad;
+		} else
+			PQclear(bad);
+		p->busy = 0;
+		pthread_cond_broadcast(&w->cv);
+	}
+	pthread_mutex_unlock(&w->mu);
+	return NULL;
+}
+
+/* Wait until the sender holds nothing. */
+static void sender_idle(pg_staging *p)
+{
+	if (!p->threaded)
+		return;
+	pthread_mutex_lock(&p->worker.mu);
+	while (p->busy)
+		pthread_cond_wait(&p->worker.cv, &p->worker.mu);
+	pthread_mutex_unlock(&p->worker.mu);
+}
+
+/* Wait until the sender holds nothing; its failure, if it had one, as
+ * an error of db's (once).  (The sender writes failed and bad only
+ * while busy, which only the caller sets.) */
+static int sender_wait(ferry_db *db, pg_staging *p)
+{
+	PGresult *bad;
+	int error;
+
+	sender_idle(p);
+	if (!p->failed)
+		return 0;
+	bad = p->bad;
+	p->failed = 0;
+	p->bad = NULL;
+	error = ferry_pg__error(db, bad, "staging items");
+	PQclear(bad);
+	return error;
+}
+
+static void sender_start(pg_staging *p)
+{
+	p->busy = p->stop = 0;
+	p->threaded = ferry_worker_start(&p->worker, sender_main, p);
+}
+
+/* Stop the sender once it holds nothing; a failure stays for the next
+ * sender_wait(). */
+static void sender_stop(pg_staging *p)
+{
+	sender_idle(p);
+	if (p->threaded)
+		ferry_worker_stop(&p->worker, &p->stop);
+	p->threaded = 0;
+}
+
+/* Send the filled batch: to the sender when `ahead` and it runs (the
+ * rows are stored later, in order), else here and now. */
+static int batch_flush(ferry_db *db, pg_staging *p, int ahead)
+{
+	PGresult *bad = NULL;
+	pg_batch t;
+	int error;
+
+	if ((error = sender_wait(db, p)) < 0)
+		return error;
+	if (p->fill.rows.size == 0)
+		return 0;
+	if (ahead && p->threaded) {
+		pthread_mutex_lock(&p->worker.mu);
+		t = p->sent;
+		p->sent = p->fill;
+		p->fill = t;
+		p->busy = 1;
+		pthread_cond_broadcast(&p->worker.cv);
+		pthread_mutex_unlock(&p->worker.mu);
+		return 0;
+	}
+	if (batch_send(p->conn, &p->fill, &bad) < 0)
+		error = ferry_pg__error(db, bad, "staging items");
+	PQclear(bad);
+	batch_clear(&p->fill);
 	return error;
 }
 
@@ -137,21 +298,16 @@ int ferry_pg_imports__flush(ferry_db *db, int64_t id)
 	pg_staging *p = staging(db, 0);
 	int error;
 
-	if (!p || p->rows.size == 0)
+	if (!p)
 		return 0;
+	if ((error = sender_wait(db, p)) < 0)
+		return error;
 	if (p->id != id) {
 		/* Rows of a load that failed: its transaction is gone. */
 		staging_reset(p, 0);
 		return 0;
 	}
-	if ((error = copy_rows(db, COPY_ITEMS, &p->rows)) == 0 &&
-	    (error = copy_rows(db, COPY_VALUES, &p->values)) == 0 &&
-	    p->payloads.size > 0)
-		error = copy_rows(db, COPY_PAYLOADS, &p->payloads);
-	ferry_str_clear(&p->rows);
-	ferry_str_clear(&p->values);
-	ferry_str_clear(&p->payloads);
-	return error;
+	return batch_flush(db, p, 0);
 }
 
 /* ---- the record seen ----------------------------------------------------- */
@@ -217,6 +373,7 @@ int ferry_pg__import_stager_new(ferry_import_stager **out, ferry_db *db,
 	    (s = ferry__calloc(1, sizeof(*s))) == NULL)
 		return ferry__oom(db);
 	staging_reset(p, id);
+	sender_start(p);
 	s->db = db;
 	s->id = id;
 	*out = s;
@@ -230,11 +387,17 @@ void ferry_pg__import_stager_free(ferry_db *db, ferry_import_stager *s)
 	if (!s)
 		return;
 	/* The rows not sent stay with the connection: they go out before
-	 * the import's items are read.  A load that refused a line is
-	 * rolled back: its rows are dropped (here when the store refused
-	 * it; when the library did, by the next stager or flush, whose
-	 * import is another). */
-	if (s->failed && (p = staging(db, 0)) != NULL && p->id == s->id)
+	 * the import's items are read, and so does the sender's failure,
+	 * if it had one.  A load that refused a line is rolled back: its
+	 * rows are dropped (here when the store refused it; when the
+	 * library did, by the next stager or flush, whose import is
+	 * another). */
+	if ((p = staging(db, 0)) == NULL) {
+		ferry__free(s);
+		return;
+	}
+	sender_stop(p);
+	if (s->failed && p->id == s->id)
 		staging_reset(p, 0);
 	ferry__free(s);
 }
@@ -322,39 +485,41 @@ static int stage(ferry_db *db, ferry_import_stager *s, int64_t item,
 {
 	pg_staging *p = staging(db, 0);
 	const ferry_stage_line *sl = it->line;
+	pg_batch *b;
 	int rep = 0, error;
 
 	if (!p || p->id != s->id)
 		return ferry__error(db, FERRY_EMISUSE, "staging without a "
 			"stager");
+	b = &p->fill;
 	if (V(sl, FERRY_COL_T) && V(sl, FERRY_COL_ENTITY) &&
 	    V(sl, FERRY_COL_SYS_ID) && (error = repeated(s, p, sl, &rep)) < 0)
 		return error;
 	if (rep)
 		return FERRY_STAGE_REPEATED;
-	copy_columns(p, sl, item, &p->rows, FERRY_COL_T, FERRY_COL_VERSION,
+	copy_columns(p, sl, item, &b->rows, FERRY_COL_T, FERRY_COL_VERSION,
 		-1);
-	ferry_str_putc(&p->rows, '\t');
-	copy_value(&p->rows, it->code, it->code ? strlen(it->code) : 0,
+	ferry_str_putc(&b->rows, '\t');
+	copy_value(&b->rows, it->code, it->code ? strlen(it->code) : 0,
 		!it->code);
-	ferry_str_printf(&p->rows, "\t%d\t", it->system);
-	copy_value(&p->rows, it->refs, it->refs_len, !it->refs);
-	ferry_str_putc(&p->rows, '\n');
-	copy_columns(p, sl, item, &p->values, FERRY_COL_VERSION, FERRY_NCOLS,
+	ferry_str_printf(&b->rows, "\t%d\t", it->system);
+	copy_value(&b->rows, it->refs, it->refs_len, !it->refs);
+	ferry_str_putc(&b->rows, '\n');
+	copy_columns(p, sl, item, &b->values, FERRY_COL_VERSION, FERRY_NCOLS,
 		FERRY_COL_PAYLOAD);
-	ferry_str_putc(&p->values, '\n');
+	ferry_str_putc(&b->values, '\n');
 	if (!sl->null[FERRY_COL_PAYLOAD]) {
-		ferry_str_printf(&p->payloads, "%lld\t",
+		ferry_str_printf(&b->payloads, "%lld\t",
 			(long long)PG_STAGED_K(p->id, item));
-		copy_value(&p->payloads, sl->col[FERRY_COL_PAYLOAD].ptr,
+		copy_value(&b->payloads, sl->col[FERRY_COL_PAYLOAD].ptr,
 			sl->col[FERRY_COL_PAYLOAD].size, 0);
-		ferry_str_putc(&p->payloads, '\n');
+		ferry_str_putc(&b->payloads, '\n');
 	}
-	if (ferry_str_failed(&p->rows) || ferry_str_failed(&p->values) ||
-	    ferry_str_failed(&p->payloads))
+	if (ferry_str_failed(&b->rows) || ferry_str_failed(&b->values) ||
+	    ferry_str_failed(&b->payloads))
 		return ferry__oom(db);
-	if (p->rows.size + p->values.size + p->payloads.size >= STAGE_BATCH)
-		return ferry_pg_imports__flush(db, s->id);
+	if (b->rows.size + b->values.size + b->payloads.size >= STAGE_BATCH)
+		return batch_flush(db, p, 1);
 	return 0;
 }
 
