@@ -5,7 +5,7 @@
 
 # The schema version a new instance of this ferry has, and every older
 # one reaches when opened: one place to move at each new step.
-SCHEMA_LATEST=16
+SCHEMA_LATEST=17
 
 # undo_version_payload: before schema 15, a staged payload lived in
 # ferry_import_payload and every version held its own (sqlite/schema.c,
