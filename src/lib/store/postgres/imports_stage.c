@@ -94,6 +94,8 @@ static void batch_dispose(pg_batch *b)
 	ferry_str_dispose(&b->payloads);
 }
 
+static void sender_stop(pg_staging *p);
+
 static int staging_event(PGEventId evt, void *info, void *pass)
 {
 	(void)pass;
@@ -102,7 +104,9 @@ static int staging_event(PGEventId evt, void *info, void *pass)
 		pg_staging *p = PQinstanceData(e->conn, staging_event);
 
 		if (p) {
-			/* The stager stopped its sender (stager_free). */
+			/* (The stager's end stopped the sender; this is
+			 * for a stager never freed.) */
+			sender_stop(p);
 			batch_dispose(&p->fill);
 			batch_dispose(&p->sent);
 			PQclear(p->bad);
