@@ -520,7 +520,11 @@ int ferry_pg__import_problems_records(ferry_db *db, int64_t id,
 	 * (ferry_pg__import_plan_reset()). */
 	if ((error = ferry_pg__exec(db, "ANALYZE ferry_import_plan")) < 0)
 		return error;
-	ferry_str_puts(&sql, "WITH k AS MATERIALIZED (SELECT i.import_id AS "
+	/* Only the rows with a problem are kept (f), as on SQLite: most
+	 * items have none, and keeping every item's row took half of the
+	 * statement (docs/performance.md, "The PostgreSQL load and its
+	 * plan's marks"). */
+	ferry_str_puts(&sql, "WITH k AS (SELECT i.import_id AS "
 		"import_id, i.item AS item, i.entity AS entity, i.rkey AS "
 		"rkey, i.sys_id AS sys_id, i.action AS action, sv.version AS "
 		"version, sv.base AS base, sv.policy AS policy, sv.old AS old, "
@@ -531,13 +535,14 @@ int ferry_pg__import_problems_records(ferry_db *db, int64_t id,
 		"i.item = p.item" PG_STAGED("i", "sv") " WHERE p.import_id = $1 "
 		"AND i.t = 'record' AND i.entity NOT IN " CATALOG_ENTITIES "), "
 		"f AS MATERIALIZED "
-		"(SELECT *");
+		"(SELECT * FROM (SELECT *");
 	for (t = 0; t < 3; t++) {
 		ferry_str_puts(&sql, ", ");
 		rule_case(&sql, &tables[t], 0);
 		ferry_str_printf(&sql, " AS c%d", t);
 	}
-	ferry_str_puts(&sql, " FROM k), u AS (");
+	ferry_str_puts(&sql, " FROM k) x WHERE c0 IS NOT NULL OR c1 IS NOT "
+		"NULL OR c2 IS NOT NULL), u AS (");
 	for (t = 0; t < 3; t++) {
 		ferry_str_printf(&sql, "%sSELECT %d AS n, import_id, item, ",
 			t ? " UNION ALL " : "", t);

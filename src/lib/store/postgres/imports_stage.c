@@ -254,6 +254,8 @@ static int sender_wait(ferry_db *db, pg_staging *p)
 
 static void sender_start(pg_staging *p)
 {
+	if (p->threaded)
+		return;		/* (a stager not freed: its sender serves) */
 	p->busy = p->stop = 0;
 	p->threaded = ferry_worker_start(&p->worker, sender_main, p);
 }
