@@ -404,8 +404,13 @@ int ferry_pg__import_plan_records(ferry_db *db, int64_t id,
 	target_join(&sql, entity, by_name, "LEFT JOIN");
 	ferry_str_puts(&sql, " LEFT JOIN m ON m.item = i.item");
 where:
+	/* OFFSET 0 keeps each subquery whole: pulled up, its applied was
+	 * computed three times a row (once as a column, once in each of
+	 * the two uses of d), which on a populated target was most of the
+	 * statement (docs/performance.md, "Already applied, computed once
+	 * a record"). */
 	ferry_str_puts(&sql, " WHERE i.import_id = $1 AND i.t = 'record' AND "
-		"i.entity = $2) a) b");
+		"i.entity = $2 OFFSET 0) a OFFSET 0) b");
 	error = ferry_pg_plan__run(db, &sql, fs ? 5 : 2, params, NULL,
 		"planning records");
 done:
