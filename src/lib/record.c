@@ -34,7 +34,13 @@ static int check_sys_id(ferry_db *db, const char *sys_id)
 	return 0;
 }
 
-/* Convert obj's values; with refs, a reference must name a record. */
+/* An error said on db; without a handle (record load's reading thread,
+ * whose caller converts the line again with one to say it) its code. */
+#define REFUSE(db, code, ...) \
+	((db) ? ferry__error((db), (code), __VA_ARGS__) : (code))
+
+/* Convert obj's values; with refs (and a handle), a reference must name
+ * a record. */
 static int convert(ferry_db *db, const char *entity, const ferry_fieldset *fs,
 	json_t *obj, ferry_value *values, int *set, int refs)
 {
@@ -50,11 +56,11 @@ static int convert(ferry_db *db, const char *entity, const ferry_fieldset *fs,
 			continue;
 		if ((i = ferry_fieldset_find(fs, key)) < 0) {
 			if (ferry__field_name_reserved(key))
-				error = ferry__error(db, FERRY_EINVALID,
+				error = REFUSE(db, FERRY_EINVALID,
 					"system column '%s' cannot be written; "
 					"ferry maintains it", key);
 			else
-				error = ferry__error(db, FERRY_ENOTFOUND,
+				error = REFUSE(db, FERRY_ENOTFOUND,
 					"entity '%s' has no field '%s'; see "
 					"'ferry entity show %s'", entity, key,
 					entity);
@@ -63,7 +69,7 @@ static int convert(ferry_db *db, const char *entity, const ferry_fieldset *fs,
 		f = &fs->fields[i];
 		ferry_value_dispose(&values[i]);
 		if (ferry_type__convert(&values[i], f, val, &err) < 0) {
-			error = ferry__error(db, FERRY_EINVALID, "%s.%s: %s",
+			error = REFUSE(db, FERRY_EINVALID, "%s.%s: %s",
 				entity, key, ferry_str_cstr(&err));
 			goto done;
 		}
@@ -111,7 +117,7 @@ static int apply_defaults(ferry_db *db, const ferry_fieldset *fs,
 			NULL);
 		if (!j || ferry_type__convert(&values[i], &fs->fields[i], j,
 		    &err) < 0)
-			error = ferry__error(db, FERRY_EFORMAT, "the default of "
+			error = REFUSE(db, FERRY_EFORMAT, "the default of "
 				"field %s no longer fits its type; change it "
 				"with 'ferry field set'", fs->fields[i].name);
 		json_decref(j);

@@ -16,6 +16,10 @@
  * before it, so it sees them.  On a server store this turns about ten
  * round trips a record into a few a batch; SQLite does the same lookups
  * either way.
+ *
+ * The work of a line that needs no instance (converting its values,
+ * making its version's payload, key and hash) is done on the reading
+ * thread (prepare_line, record_read.c), so the writes here overlap it.
  */
 #include "records.h"
 
@@ -33,17 +37,35 @@
  * batch. */
 #define SEEN_SLOTS 4096
 
+/*
+ * What the reading thread makes of a line (prepare_line): the values of
+ * a line that may be a new record, its version's parts when it names its
+ * sys_id, and its text in place of its parsed object, which is parsed
+ * again only for a line that takes the put path.
+ */
 typedef struct {
-	json_t *obj;
+	char sys_id[37];	/* given, or "" */
+	ferry_value *values;
+	int *set;
+	ferry_record_made made;	/* when sys_id is given */
+	char *text;
+	size_t len;
+} prepared_line;
+
+typedef struct {
+	json_t *obj;		/* NULL with prep: its text */
+	prepared_line *prep;	/* NULL for a line taken here */
 	uint64_t line;
 	char sys_id[37];	/* given, or made for a line without one */
 	int fresh;		/* may be a new record written in the batch */
-	ferry_value *values;	/* a fresh line's values (fs->n) */
+	ferry_value *values;	/* a fresh line's values (fs->n), prep's
+				 * with prep */
 	int *set;
 } load_line;
 
 typedef struct {
 	ferry_db *db;
+	ferry_record_reader *reader;	/* while load_lines() reads */
 	const char *entity;
 	const ferry_fieldset *fs;
 	ferry_write_opts o;
@@ -66,6 +88,7 @@ typedef struct {
 	 * changes (nchanges), one kind at a time */
 	const char *pending_ids[LOAD_BATCH];
 	ferry_value *pending_values[LOAD_BATCH];
+	const ferry_record_made *pending_made[LOAD_BATCH];
 	size_t pending_line[LOAD_BATCH];
 	size_t npending;
 	ferry_record_change changes[LOAD_BATCH];
@@ -117,30 +140,117 @@ static void seen_add(loader *l, size_t line)
 	l->seen[i] = (int)line + 1;
 }
 
+static void prepared_free(prepared_line *p, size_t nfields)
+{
+	if (!p)
+		return;
+	if (p->values)
+		ferry_values_dispose(p->values, nfields);
+	ferry__free(p->set);
+	ferry__record_made_dispose(&p->made);
+	ferry__free(p->text);
+	ferry__free(p);
+}
+
 static void line_dispose(loader *l, load_line *ln)
 {
 	json_decref(ln->obj);
-	if (ln->values)
-		ferry_values_dispose(ln->values, l->fs->n);
-	ferry__free(ln->set);
+	if (ln->prep) {
+		if (!l->reader || ferry__record_reader_spend(l->reader,
+		    ln->prep) < 0)
+			prepared_free(ln->prep, l->fs->n);
+	} else {
+		if (ln->values)
+			ferry_values_dispose(ln->values, l->fs->n);
+		ferry__free(ln->set);
+	}
 	memset(ln, 0, sizeof(*ln));
 }
 
 /*
- * Take a parsed line into the batch: its sys_id (a new one, made now in
- * line order as a put would, when it has none), and for a line that may
- * be a new record its values.  Failing here only sends the line the put
- * way, which then fails with the right message in its turn.
+ * On the reading thread (ferry_record_prep): a line that may be a new
+ * record, as take_line() would find it, is converted here, its object
+ * freed and its text kept.  Any other line is left as it is, and a
+ * refusal too: take_line() converts it again with the handle, to say
+ * why in its turn.
  */
-static int take_line(loader *l, json_t *obj, uint64_t lineno)
+static int prepare_line(ferry_record_line *rl, const char *text, size_t len,
+	void *arg)
+{
+	const loader *l = arg;
+	json_t *jid = json_object_get(rl->obj, "sys_id");
+	size_t nf = l->fs->n ? l->fs->n : 1;
+	prepared_line *p;
+
+	if (ferry__is_system_entity(l->entity) || (jid && !json_is_null(jid) &&
+	    (!json_is_string(jid) ||
+	    !ferry_sys_id_valid(json_string_value(jid)))))
+		return 0;
+	if ((p = ferry__calloc(1, sizeof(*p))) == NULL ||
+	    (p->values = ferry__calloc(nf, sizeof(*p->values))) == NULL ||
+	    (p->set = ferry__calloc(nf, sizeof(*p->set))) == NULL ||
+	    (p->text = ferry__malloc(len + 1)) == NULL)
+		goto oom;
+	memcpy(p->text, text, len);
+	p->text[len] = '\0';
+	p->len = len;
+	if (ferry__record_new_values(NULL, l->entity, l->fs, rl->obj,
+	    p->values, p->set) < 0) {
+		prepared_free(p, l->fs->n);
+		return 0;
+	}
+	if (jid && !json_is_null(jid)) {
+		snprintf(p->sys_id, sizeof(p->sys_id), "%s",
+			json_string_value(jid));
+		if (ferry__record_make(&p->made, l->entity, l->fs, p->values,
+		    p->sys_id) < 0)
+			goto oom;
+	}
+	json_decref(rl->obj);
+	rl->obj = NULL;
+	rl->prepared = p;
+	return 0;
+oom:
+	prepared_free(p, l->fs->n);
+	return FERRY_ENOMEM;
+}
+
+static void discard_prepared(void *prepared, void *arg)
+{
+	prepared_free(prepared, ((const loader *)arg)->fs->n);
+}
+
+/*
+ * Take a line into the batch: its sys_id (a new one, made now in line
+ * order as a put would, when it has none), and for a line that may be a
+ * new record its values, as prepare_line() made them or made here.
+ * Failing here only sends the line the put way, which then fails with
+ * the right message in its turn.
+ */
+static int take_line(loader *l, ferry_record_line *rl)
 {
 	load_line *ln = &l->lines[l->n++];
-	json_t *jid = json_object_get(obj, "sys_id");
+	prepared_line *p = rl->prepared;
+	json_t *jid;
 	size_t nf = l->fs->n ? l->fs->n : 1;
 
 	memset(ln, 0, sizeof(*ln));
-	ln->obj = obj;
-	ln->line = lineno;
+	ln->line = rl->lineno;
+	ln->obj = rl->obj;
+	rl->obj = NULL;		/* the batch's now */
+	if (p) {
+		rl->prepared = NULL;
+		ln->prep = p;
+		ln->values = p->values;
+		ln->set = p->set;
+		ln->fresh = 1;
+		if (p->sys_id[0])
+			memcpy(ln->sys_id, p->sys_id, sizeof(ln->sys_id));
+		else
+			ferry_uuid_new(ln->sys_id);
+		return 0;
+	}
+	jid = json_object_get(ln->obj, "sys_id");
 	if (jid && !json_is_null(jid)) {
 		if (!json_is_string(jid) ||
 		    !ferry_sys_id_valid(json_string_value(jid)))
@@ -156,8 +266,8 @@ static int take_line(loader *l, json_t *obj, uint64_t lineno)
 	ln->set = ferry__calloc(nf, sizeof(*ln->set));
 	if (!ln->values || !ln->set)
 		return ferry__oom(l->db);
-	ln->fresh = ferry__record_new_values(l->db, l->entity, l->fs, obj,
-		ln->values, ln->set) == 0;
+	ln->fresh = ferry__record_new_values(l->db, l->entity, l->fs,
+		ln->obj, ln->values, ln->set) == 0;
 	return 0;
 }
 
@@ -296,7 +406,8 @@ static int write_pending(loader *l)
 
 	if (l->npending) {
 		error = ferry__record_insert_many(l->db, l->entity, l->fs,
-			l->pending_ids, l->pending_values, l->npending, &l->o);
+			l->pending_ids, l->pending_values, l->pending_made,
+			l->npending, &l->o);
 		if (error < 0)
 			error = at_line(l->db, error,
 				l->lines[l->pending_line[0]].line);
@@ -354,6 +465,18 @@ static int queue_change(loader *l, size_t i, const ferry_record_current *c)
 	return 0;
 }
 
+/* Write line ln the way a put of it would. */
+static int put_line(loader *l, load_line *ln)
+{
+	int error;
+
+	if (!ln->obj && (error = ferry__record_parse(l->db, &ln->obj,
+	    ln->prep->text, ln->prep->len)) < 0)
+		return error;
+	return ferry__record_put(l->db, l->entity, l->fs, ln->obj, 1,
+		ln->sys_id);
+}
+
 /* Write the batch's lines in order, then empty it. */
 static int flush(loader *l)
 {
@@ -374,14 +497,15 @@ static int flush(loader *l)
 				goto done;
 			l->pending_ids[l->npending] = ln->sys_id;
 			l->pending_values[l->npending] = ln->values;
+			l->pending_made[l->npending] = ln->prep &&
+				ln->prep->sys_id[0] ? &ln->prep->made : NULL;
 			l->pending_line[l->npending++] = i;
 		} else if ((c = changes_record(l, i)) != NULL) {
 			if ((error = queue_change(l, i, c)) < 0)
 				goto done;
 		} else if ((error = write_pending(l)) < 0) {
 			goto done;
-		} else if ((error = ferry__record_put(l->db, l->entity, l->fs,
-		    ln->obj, 1, ln->sys_id)) < 0) {
+		} else if ((error = put_line(l, ln)) < 0) {
 			error = at_line(l->db, error, ln->line);
 			goto done;
 		}
@@ -452,12 +576,14 @@ static void loader_dispose(loader *l)
  */
 static int load_lines(loader *l, FILE *in)
 {
+	ferry_record_prep prep = { prepare_line, discard_prepared, l };
 	ferry_record_reader *r = NULL;
 	ferry_record_line *rl;
 	int error = 0;
 
-	if (ferry__record_reader_new(&r, in) < 0)
+	if (ferry__record_reader_new(&r, in, &prep) < 0)
 		return ferry__oom(l->db);
+	l->reader = r;
 	while (ferry__record_reader_next(r, &rl) == 1) {
 		if (rl->error) {
 			if ((error = flush(l)) < 0)
@@ -473,14 +599,14 @@ static int load_lines(loader *l, FILE *in)
 					rl->lineno);
 			break;
 		}
-		error = take_line(l, rl->obj, rl->lineno);
-		rl->obj = NULL;		/* the batch's now */
+		error = take_line(l, rl);
 		if (error < 0 || (l->n == LOAD_BATCH &&
 		    (error = flush(l)) < 0))
 			break;
 	}
 	if (error == 0)
 		error = flush(l);
+	l->reader = NULL;
 	ferry__record_reader_free(r);
 	return error;
 }

@@ -134,15 +134,38 @@ typedef struct {
 	int error;
 	int too_long;
 	ferry_str why;
+	void *prepared;	/* what prepare made of the line, or NULL (the
+			 * caller's from then on, as obj) */
 } ferry_record_line;
 
 typedef struct ferry_record_reader ferry_record_reader;
 
-int ferry__record_reader_new(ferry_record_reader **out, FILE *in);
+/*
+ * The work a line needs that does not need the instance, done where the
+ * line is parsed (on the reading thread, so on two cores beside the
+ * writes): prepare(line, text, len, arg) runs on each parsed line with
+ * its text and may set line->prepared, and free line->obj (setting it
+ * NULL); it returns FERRY_ENOMEM or 0.  discard(prepared, arg) frees
+ * one the caller did not take.
+ */
+typedef struct {
+	int (*prepare)(ferry_record_line *line, const char *text, size_t len,
+		void *arg);
+	void (*discard)(void *prepared, void *arg);
+	void *arg;
+} ferry_record_prep;
+
+/* prep may be NULL. */
+int ferry__record_reader_new(ferry_record_reader **out, FILE *in,
+	const ferry_record_prep *prep);
 /* The next line with a record or an error, valid until the next call:
  * 1, or 0 at the end of the input. */
 int ferry__record_reader_next(ferry_record_reader *r,
 	ferry_record_line **line);
+/* Hand back what prepare made of a line, for the reading thread to
+ * discard (where it was made, and not on the caller's time): 0, or
+ * FERRY_ENOMEM and the caller discards it. */
+int ferry__record_reader_spend(ferry_record_reader *r, void *prepared);
 void ferry__record_reader_free(ferry_record_reader *r);
 /*
  * Write one record document: update the record it names, or insert it.
@@ -164,19 +187,39 @@ int ferry__record_unchanged(ferry_db *db, const char *entity,
 /*
  * The values of a new record: obj converted as ferry__record_convert()
  * does but without looking its references up (the caller does, for many
- * records at once), and the defaults of the fields it leaves out.
+ * records at once), and the defaults of the fields it leaves out.  With
+ * db NULL (any thread) a refusal is only its code: the caller converts
+ * again with the handle to say why.
  */
 int ferry__record_new_values(ferry_db *db, const char *entity,
 	const ferry_fieldset *fs, json_t *obj, ferry_value *values, int *set);
+
+/* What a new record's version is made of, from its values alone: its
+ * payload, its key and its hash as an insert. */
+typedef struct {
+	ferry_str payload, rkey;
+	char hash[FERRY_HASH_HEX];
+} ferry_record_made;
+
+/* Make m as ferry__record_write() makes an insert's (any thread):
+ * FERRY_ENOMEM or 0. */
+int ferry__record_make(ferry_record_made *m, const char *entity,
+	const ferry_fieldset *fs, const ferry_value *values,
+	const char *sys_id);
+void ferry__record_made_dispose(ferry_record_made *m);
+
 /*
  * Insert n new records as ferry__record_write() inserts each in turn
  * (the local rules of o, a version, the capture), a few statements for
  * all of them.  The caller vouches that each sys_ids[i] is new: no row,
- * no version (ferry_store__record_presence()), no two alike.
+ * no version (ferry_store__record_presence()), no two alike.  made is
+ * NULL, or holds for each record NULL or its parts made ahead
+ * (ferry__record_make()) from the same values and sys_id.
  */
 int ferry__record_insert_many(ferry_db *db, const char *entity,
 	const ferry_fieldset *fs, const char *const *sys_ids,
-	ferry_value *const *values, size_t n, const ferry_write_opts *o);
+	ferry_value *const *values, const ferry_record_made *const *made,
+	size_t n, const ferry_write_opts *o);
 
 /* A change to an existing record whose newest version the caller has
  * read (ferry__record_update_many). */

@@ -129,6 +129,22 @@ static void version_hash(char hash[FERRY_HASH_HEX], const char *entity,
 			ferry_action_name(action), payload->ptr, payload->size);
 }
 
+/* A version's payload, key and hash, made from the record's values
+ * alone (any thread): FERRY_ENOMEM or 0. */
+static int make_parts(ferry_record_made *m, const char *entity,
+	const ferry_fieldset *fs, const ferry_value *values,
+	const char *sys_id, ferry_action action, const char *same_payload,
+	const char *same_version)
+{
+	ferry_type__payload(&m->payload, fs, values);
+	ferry__record_key(&m->rkey, entity, fs, values, sys_id);
+	if (ferry_str_failed(&m->payload) || ferry_str_failed(&m->rkey))
+		return FERRY_ENOMEM;
+	version_hash(m->hash, entity, m->rkey.ptr, action, &m->payload,
+		same_payload, same_version);
+	return 0;
+}
+
 /*
  * The local rules: a new record is open, a local change makes it
  * changed, a protected one stays protected (imports bring their own).
@@ -159,14 +175,14 @@ int ferry__record_write(ferry_db *db, const char *entity,
 	const ferry_value *values, const int *set, const ferry_write_opts *o,
 	char version_out[FERRY_HASH_HEX])
 {
-	ferry_str payload = FERRY_STR_INIT, rkey = FERRY_STR_INIT;
+	ferry_record_made m = { FERRY_STR_INIT, FERRY_STR_INIT, "" };
 	ferry_version_ref parent = { 0, FERRY_STR_INIT, FERRY_STR_INIT,
 		FERRY_STR_INIT };
 	ferry_value *current = NULL;
 	ferry_record_meta meta;
 	ferry_version_row v;
 	ferry_audit audit;
-	char hash[FERRY_HASH_HEX], now[FERRY_ISO_LEN];
+	char now[FERRY_ISO_LEN];
 	ferry_policy had = FERRY_POLICY_OPEN, policy;
 	int error, exists, vendor, is_insert, is_delete;
 	int64_t version_id;
@@ -219,14 +235,11 @@ int ferry__record_write(ferry_db *db, const char *entity,
 			goto done;
 		values = current;
 	}
-	ferry_type__payload(&payload, fs, values);
-	ferry__record_key(&rkey, entity, fs, values, sys_id);
-	if (ferry_str_failed(&payload) || ferry_str_failed(&rkey)) {
+	if (make_parts(&m, entity, fs, values, sys_id, action,
+	    o->same_payload, o->same_version) < 0) {
 		error = ferry__oom(db);
 		goto done;
 	}
-	version_hash(hash, entity, rkey.ptr, action, &payload,
-		o->same_payload, o->same_version);
 	error = ferry_store__version_latest(db, entity, sys_id, &parent);
 	if (error < 0 && error != FERRY_ENOTFOUND)
 		goto done;
@@ -236,12 +249,12 @@ int ferry__record_write(ferry_db *db, const char *entity,
 	memset(&v, 0, sizeof(v));
 	v.entity = entity;
 	v.sys_id = sys_id;
-	v.rkey = rkey.ptr;
+	v.rkey = m.rkey.ptr;
 	v.action = ferry_action_name(action);
-	v.hash = hash;
+	v.hash = m.hash;
 	v.parent = parent.id ? parent.hash.ptr : NULL;
 	v.parent_id = parent.id;
-	v.payload = payload.ptr;
+	v.payload = m.payload.ptr;
 	v.policy = ferry_policy_name(policy);
 	v.vendor = vendor;
 	v.author = db->user;
@@ -260,28 +273,40 @@ int ferry__record_write(ferry_db *db, const char *entity,
 	audit.at = now;
 	if (is_insert)
 		error = ferry_store__record_insert(db, entity, fs, values,
-			sys_id, policy, vendor, hash, &audit);
+			sys_id, policy, vendor, m.hash, &audit);
 	else if (is_delete)
 		error = ferry_store__record_delete(db, entity, sys_id);
 	else
 		error = ferry_store__record_update(db, entity, fs, values, set,
-			sys_id, policy, vendor, hash, &audit);
+			sys_id, policy, vendor, m.hash, &audit);
 	if (error == 0 && version_out)
-		memcpy(version_out, hash, FERRY_HASH_HEX);
+		memcpy(version_out, m.hash, FERRY_HASH_HEX);
 done:
 	if (current)
 		ferry_values_dispose(current, fs->n);
 	ferry_version_ref_dispose(&parent);
-	ferry_str_dispose(&payload);
-	ferry_str_dispose(&rkey);
+	ferry__record_made_dispose(&m);
 	return error;
+}
+
+int ferry__record_make(ferry_record_made *m, const char *entity,
+	const ferry_fieldset *fs, const ferry_value *values,
+	const char *sys_id)
+{
+	return make_parts(m, entity, fs, values, sys_id, FERRY_ACTION_INSERT,
+		NULL, NULL);
+}
+
+void ferry__record_made_dispose(ferry_record_made *m)
+{
+	ferry_str_dispose(&m->payload);
+	ferry_str_dispose(&m->rkey);
 }
 
 /* What a batch write builds for one record: its row and version point
  * into these. */
 typedef struct {
-	ferry_str payload, rkey;
-	char hash[FERRY_HASH_HEX];
+	ferry_record_made made;
 	char now[FERRY_ISO_LEN];
 } batch_parts;
 
@@ -303,42 +328,40 @@ static void batch_dispose(batch *b)
 {
 	size_t i;
 
-	for (i = 0; b->parts && i < b->n; i++) {
-		ferry_str_dispose(&b->parts[i].payload);
-		ferry_str_dispose(&b->parts[i].rkey);
-	}
+	for (i = 0; b->parts && i < b->n; i++)
+		ferry__record_made_dispose(&b->parts[i].made);
 	ferry__free(b->parts);
 	ferry__free(b->rows);
 }
 
 /*
  * Row i of a batch: the record's payload, key and hash built as
- * ferry__record_write() builds them, its version (no parent, no pack:
- * the caller's to set) and its row.
+ * ferry__record_write() builds them (or as made ahead: an insert's),
+ * its version (no parent, no pack: the caller's to set) and its row.
  */
 static int batch_row(ferry_db *db, batch *b, size_t i, const char *entity,
 	const ferry_fieldset *fs, const char *sys_id, ferry_action action,
 	const ferry_value *values, ferry_policy policy, int vendor,
 	const ferry_write_opts *o, const char *same_payload,
-	const char *same_version)
+	const char *same_version, const ferry_record_made *made)
 {
 	batch_parts *p = &b->parts[i];
 	ferry_record_new *r = &b->rows[i];
 	ferry_version_row *v = &r->version;
 
-	ferry_type__payload(&p->payload, fs, values);
-	ferry__record_key(&p->rkey, entity, fs, values, sys_id);
-	if (ferry_str_failed(&p->payload) || ferry_str_failed(&p->rkey))
-		return ferry__oom(db);
-	version_hash(p->hash, entity, p->rkey.ptr, action, &p->payload,
-		same_payload, same_version);
+	if (!made) {
+		made = &p->made;
+		if (make_parts(&p->made, entity, fs, values, sys_id, action,
+		    same_payload, same_version) < 0)
+			return ferry__oom(db);
+	}
 	ferry__now_iso(db, p->now);
 	v->entity = entity;
 	v->sys_id = sys_id;
-	v->rkey = p->rkey.ptr;
+	v->rkey = made->rkey.ptr;
 	v->action = ferry_action_name(action);
-	v->hash = p->hash;
-	v->payload = p->payload.ptr;
+	v->hash = made->hash;
+	v->payload = made->payload.ptr;
 	v->policy = ferry_policy_name(policy);
 	v->vendor = vendor;
 	v->author = db->user;
@@ -354,7 +377,8 @@ static int batch_row(ferry_db *db, batch *b, size_t i, const char *entity,
 
 int ferry__record_insert_many(ferry_db *db, const char *entity,
 	const ferry_fieldset *fs, const char *const *sys_ids,
-	ferry_value *const *values, size_t n, const ferry_write_opts *o)
+	ferry_value *const *values, const ferry_record_made *const *made,
+	size_t n, const ferry_write_opts *o)
 {
 	ferry_policy policy = write_policy(o, 1, FERRY_POLICY_OPEN);
 	int64_t pack_id = 0;
@@ -371,7 +395,7 @@ int ferry__record_insert_many(ferry_db *db, const char *entity,
 	for (i = 0; i < n && !error; i++) {
 		error = batch_row(db, &b, i, entity, fs, sys_ids[i],
 			FERRY_ACTION_INSERT, values[i], policy, o->vendor >= 0 ?
-			o->vendor : 0, o, NULL, NULL);
+			o->vendor : 0, o, NULL, NULL, made ? made[i] : NULL);
 		b.rows[i].version.pack_id = pack_id;
 	}
 	if (error == 0)
@@ -399,7 +423,8 @@ int ferry__record_update_many(ferry_db *db, const char *entity,
 	for (i = 0; i < n && !error; i++) {
 		error = batch_row(db, &b, i, entity, fs, c[i].sys_id,
 			FERRY_ACTION_UPDATE, c[i].values, c[i].policy,
-			c[i].vendor, o, c[i].same_payload, c[i].same_version);
+			c[i].vendor, o, c[i].same_payload, c[i].same_version,
+			NULL);
 		b.rows[i].version.parent = c[i].parent_hash;
 		b.rows[i].version.parent_id = c[i].parent_id;
 		b.rows[i].version.pack_id = pack_id;

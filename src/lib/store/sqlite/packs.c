@@ -202,8 +202,8 @@ int ferry_sq__capture_new(ferry_db *db, int64_t pack_id, const char *entity,
 	    &st)) < 0)
 		return error;
 	sqlite3_bind_int64(st, 1, pack_id);
-	sqlite3_bind_text(st, 2, entity, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 3, sys_id, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, entity, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, sys_id, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 4, version_id);
 	return ferry_sq__done(db, st, "capturing a version");
 }

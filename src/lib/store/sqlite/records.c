@@ -22,6 +22,9 @@ static int prepare_str(ferry_db *db, ferry_str *sql, sqlite3_stmt **st)
 	return error;
 }
 
+/* Bound without a copy (SQLITE_STATIC), as every write below binds its
+ * texts: each statement is stepped and reset, its bindings cleared, by
+ * ferry_sq__done() before the caller's values may go. */
 static void bind_value(sqlite3_stmt *st, int i, const ferry_value *v)
 {
 	switch (v->kind) {
@@ -32,7 +35,7 @@ static void bind_value(sqlite3_stmt *st, int i, const ferry_value *v)
 		sqlite3_bind_int64(st, i, v->i);
 		break;
 	case FERRY_V_TEXT:
-		sqlite3_bind_text(st, i, v->s, (int)v->len, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, i, v->s, (int)v->len, SQLITE_STATIC);
 		break;
 	}
 }
@@ -186,13 +189,13 @@ static int insert_run(ferry_db *db, const ferry_str *sql,
 		return ferry__oom(db);
 	if ((error = ferry_sq__prepare(db, sql->ptr, &st)) < 0)
 		return error;
-	sqlite3_bind_text(st, 1, sys_id, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 2, audit->at, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 3, audit->user, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 1, sys_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, audit->at, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, audit->user, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 4, ferry_policy_name(policy), -1,
 		SQLITE_STATIC);
 	sqlite3_bind_int(st, 5, vendor ? 1 : 0);
-	sqlite3_bind_text(st, 6, version, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 6, version, -1, SQLITE_STATIC);
 	for (i = 0; i < fs->n; i++)
 		bind_value(st, (int)i + 7, &values[i]);
 	return ferry_sq__done(db, st, "inserting a record");
@@ -295,13 +298,13 @@ int ferry_sqlite__record_update(ferry_db *db, const char *entity,
 	ferry_str_puts(&sql, " WHERE sys_id = ?1");
 	if ((error = prepare_str(db, &sql, &st)) < 0)
 		return error;
-	sqlite3_bind_text(st, 1, sys_id, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 2, audit->at, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 3, audit->user, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 1, sys_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, audit->at, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, audit->user, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 4, ferry_policy_name(policy), -1,
 		SQLITE_STATIC);
 	sqlite3_bind_int(st, 5, vendor ? 1 : 0);
-	sqlite3_bind_text(st, 6, version, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 6, version, -1, SQLITE_STATIC);
 	for (i = 0, n = 7; i < fs->n; i++)
 		if (set[i])
 			bind_value(st, n++, &values[i]);

@@ -6,6 +6,8 @@
 
 #include <string.h>
 
+/* The texts are bound without a copy: ferry_sq__done() steps and
+ * resets the statement, clearing them, before this returns. */
 int ferry_sqlite__version_insert(ferry_db *db, const ferry_version_row *v,
 	int64_t *id)
 {
@@ -18,18 +20,18 @@ int ferry_sqlite__version_insert(ferry_db *db, const ferry_version_row *v,
 	    "?3, ?4, ?5, ?6, nullif(?7, 0), ?8, ?9, ?10, ?11, ?12, "
 	    "nullif(?13, 0), ?14, nullif(?15, 0))", &st)) < 0)
 		return error;
-	sqlite3_bind_text(st, 1, v->entity, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 2, v->sys_id, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 3, v->rkey, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 1, v->entity, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, v->sys_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, v->rkey, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 4, v->action, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, v->hash, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 5, v->hash, -1, SQLITE_STATIC);
 	ferry_sq__bind_text(st, 6, v->parent);
 	sqlite3_bind_int64(st, 7, v->parent_id);
-	sqlite3_bind_text(st, 8, v->payload, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 9, v->policy, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 8, v->payload, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 9, v->policy, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 10, v->vendor ? 1 : 0);
-	sqlite3_bind_text(st, 11, v->author, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 12, v->at, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 11, v->author, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 12, v->at, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 13, v->pack_id);
 	sqlite3_bind_text(st, 14, v->source, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 15, v->import_id);
