@@ -177,28 +177,26 @@ int ferry__record_new_values(ferry_db *db, const char *entity,
 
 int ferry__record_unchanged(ferry_db *db, const char *entity,
 	const ferry_fieldset *fs, const ferry_value *values,
-	const char *sys_id, const char *version)
+	const char *sys_id, const char *version, ferry_record_made *made)
 {
-	ferry_str payload = FERRY_STR_INIT, rkey = FERRY_STR_INIT;
-	char hash[FERRY_HASH_HEX], inserted[FERRY_HASH_HEX];
+	ferry_record_made m = { FERRY_STR_INIT, FERRY_STR_INIT, "" };
+	char inserted[FERRY_HASH_HEX];
 	int same;
 
 	/* The current version is an insert or an update, and the action
 	 * is part of its hash, so compare with both. */
-	ferry_type__payload(&payload, fs, values);
-	ferry__record_key(&rkey, entity, fs, values, sys_id);
-	if (ferry_str_failed(&payload) || ferry_str_failed(&rkey)) {
-		ferry_str_dispose(&payload);
-		ferry_str_dispose(&rkey);
+	if (ferry__record_make(&m, entity, fs, values, sys_id,
+	    FERRY_ACTION_UPDATE) < 0) {
+		ferry__record_made_dispose(&m);
 		return ferry__oom(db);
 	}
-	ferry__version_hash(hash, entity, rkey.ptr, "update", payload.ptr,
-		payload.size);
-	ferry__version_hash(inserted, entity, rkey.ptr, "insert", payload.ptr,
-		payload.size);
-	same = !strcmp(hash, version) || !strcmp(inserted, version);
-	ferry_str_dispose(&payload);
-	ferry_str_dispose(&rkey);
+	ferry__version_hash(inserted, entity, m.rkey.ptr, "insert",
+		m.payload.ptr, m.payload.size);
+	same = !strcmp(m.hash, version) || !strcmp(inserted, version);
+	if (!same && made)
+		*made = m;
+	else
+		ferry__record_made_dispose(&m);
 	return same;
 }
 
@@ -253,7 +251,7 @@ int ferry__record_put(ferry_db *db, const char *entity,
 	if ((error = check_object(db, entity, fs, values, sys_id)) < 0)
 		goto done;
 	if (exists && (error = ferry__record_unchanged(db, entity, fs, values,
-	    sys_id, meta.version)) != 0) {
+	    sys_id, meta.version, NULL)) != 0) {
 		error = error < 0 ? error : 0;
 		goto done;
 	}

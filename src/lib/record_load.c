@@ -93,6 +93,7 @@ typedef struct {
 	size_t npending;
 	ferry_record_change changes[LOAD_BATCH];
 	ferry_value *change_values[LOAD_BATCH];	/* borrowed values */
+	ferry_record_made change_made[LOAD_BATCH];
 	size_t change_line[LOAD_BATCH];
 	size_t nchanges;
 } loader;
@@ -203,7 +204,7 @@ static int prepare_line(ferry_record_line *rl, const char *text, size_t len,
 		snprintf(p->sys_id, sizeof(p->sys_id), "%s",
 			json_string_value(jid));
 		if (ferry__record_make(&p->made, l->entity, l->fs, p->values,
-		    p->sys_id) < 0)
+		    p->sys_id, FERRY_ACTION_INSERT) < 0)
 			goto oom;
 	}
 	json_decref(rl->obj);
@@ -397,11 +398,22 @@ static const ferry_record_current *changes_record(const loader *l,
 	return c;
 }
 
+/* Let the changes waiting go. */
+static void changes_dispose(loader *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->nchanges; i++) {
+		ferry__free(l->change_values[i]);
+		ferry__record_made_dispose(&l->change_made[i]);
+	}
+	l->nchanges = 0;
+}
+
 /* Write the new records or the changes waiting; a failure is the first
  * one's line. */
 static int write_pending(loader *l)
 {
-	size_t i;
 	int error = 0;
 
 	if (l->npending) {
@@ -418,10 +430,8 @@ static int write_pending(loader *l)
 			error = at_line(l->db, error,
 				l->lines[l->change_line[0]].line);
 	}
-	for (i = 0; i < l->nchanges; i++)
-		ferry__free(l->change_values[i]);
+	changes_dispose(l);
 	l->npending = 0;
-	l->nchanges = 0;
 	return error;
 }
 
@@ -433,6 +443,7 @@ static int write_pending(loader *l)
 static int queue_change(loader *l, size_t i, const ferry_record_current *c)
 {
 	const load_line *ln = &l->lines[i];
+	ferry_record_made made = { FERRY_STR_INIT, FERRY_STR_INIT, "" };
 	ferry_record_change *ch;
 	ferry_value *values;
 	size_t f;
@@ -444,18 +455,21 @@ static int queue_change(loader *l, size_t i, const ferry_record_current *c)
 	for (f = 0; f < l->fs->n; f++)
 		values[f] = ln->set[f] ? ln->values[f] : c->values[f];
 	if ((error = ferry__record_unchanged(l->db, l->entity, l->fs, values,
-	    ln->sys_id, c->meta.version)) != 0) {
+	    ln->sys_id, c->meta.version, &made)) != 0) {
 		ferry__free(values);
 		return error < 0 ? at_line(l->db, error, ln->line) : 0;
 	}
 	if (l->npending && (error = write_pending(l)) < 0) {
 		ferry__free(values);
+		ferry__record_made_dispose(&made);
 		return error;
 	}
+	l->change_made[l->nchanges] = made;	/* the batch's now */
 	ch = &l->changes[l->nchanges];
 	memset(ch, 0, sizeof(*ch));
 	ch->sys_id = ln->sys_id;
 	ch->values = values;
+	ch->made = &l->change_made[l->nchanges];
 	ch->parent_id = c->latest_id;
 	ch->parent_hash = c->latest_hash;
 	ch->policy = FERRY_POLICY_CHANGED;	/* a local change's */
@@ -515,14 +529,12 @@ static int flush(loader *l)
 	}
 	error = write_pending(l);
 done:
-	for (i = 0; i < l->nchanges; i++)
-		ferry__free(l->change_values[i]);
+	changes_dispose(l);
 	current_dispose(l);
 	for (i = 0; i < l->n; i++)
 		line_dispose(l, &l->lines[i]);
 	l->n = 0;
 	l->npending = 0;
-	l->nchanges = 0;
 	return error;
 }
 

@@ -176,14 +176,23 @@ void ferry__record_reader_free(ferry_record_reader *r);
  */
 int ferry__record_put(ferry_db *db, const char *entity,
 	const ferry_fieldset *fs, json_t *obj, int upsert, char sys_id[37]);
+/* What a record's version is made of, from its values alone: its
+ * payload, its key and its hash. */
+typedef struct {
+	ferry_str payload, rkey;
+	char hash[FERRY_HASH_HEX];
+} ferry_record_made;
+
 /*
  * 1 when writing values to entity's record sys_id, whose current version
  * hash is version, would change nothing (writing what is already there
- * makes no version), 0 when it would, or an error.
+ * makes no version), 0 when it would, or an error.  made (or NULL)
+ * receives, when 0, the parts of the change's version (an update's, as
+ * ferry__record_make() makes them): the caller's to dispose.
  */
 int ferry__record_unchanged(ferry_db *db, const char *entity,
 	const ferry_fieldset *fs, const ferry_value *values,
-	const char *sys_id, const char *version);
+	const char *sys_id, const char *version, ferry_record_made *made);
 /*
  * The values of a new record: obj converted as ferry__record_convert()
  * does but without looking its references up (the caller does, for many
@@ -194,18 +203,11 @@ int ferry__record_unchanged(ferry_db *db, const char *entity,
 int ferry__record_new_values(ferry_db *db, const char *entity,
 	const ferry_fieldset *fs, json_t *obj, ferry_value *values, int *set);
 
-/* What a new record's version is made of, from its values alone: its
- * payload, its key and its hash as an insert. */
-typedef struct {
-	ferry_str payload, rkey;
-	char hash[FERRY_HASH_HEX];
-} ferry_record_made;
-
-/* Make m as ferry__record_write() makes an insert's (any thread):
- * FERRY_ENOMEM or 0. */
+/* Make m as ferry__record_write() makes the version of action (an
+ * insert or an update; any thread): FERRY_ENOMEM or 0. */
 int ferry__record_make(ferry_record_made *m, const char *entity,
 	const ferry_fieldset *fs, const ferry_value *values,
-	const char *sys_id);
+	const char *sys_id, ferry_action action);
 void ferry__record_made_dispose(ferry_record_made *m);
 
 /*
@@ -233,6 +235,9 @@ typedef struct {
 	/* NULL, or an earlier version's payload and id, as in
 	 * ferry_write_opts */
 	const char *same_payload, *same_version;
+	/* NULL, or (without same_payload) the version's parts made ahead
+	 * from the same values (ferry__record_unchanged()) */
+	const ferry_record_made *made;
 } ferry_record_change;
 
 /*

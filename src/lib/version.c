@@ -291,10 +291,9 @@ done:
 
 int ferry__record_make(ferry_record_made *m, const char *entity,
 	const ferry_fieldset *fs, const ferry_value *values,
-	const char *sys_id)
+	const char *sys_id, ferry_action action)
 {
-	return make_parts(m, entity, fs, values, sys_id, FERRY_ACTION_INSERT,
-		NULL, NULL);
+	return make_parts(m, entity, fs, values, sys_id, action, NULL, NULL);
 }
 
 void ferry__record_made_dispose(ferry_record_made *m)
@@ -424,7 +423,7 @@ int ferry__record_update_many(ferry_db *db, const char *entity,
 		error = batch_row(db, &b, i, entity, fs, c[i].sys_id,
 			FERRY_ACTION_UPDATE, c[i].values, c[i].policy,
 			c[i].vendor, o, c[i].same_payload, c[i].same_version,
-			NULL);
+			c[i].made);
 		b.rows[i].version.parent = c[i].parent_hash;
 		b.rows[i].version.parent_id = c[i].parent_id;
 		b.rows[i].version.pack_id = pack_id;

@@ -112,47 +112,6 @@ int ferry_sqlite__record_presence(ferry_db *db, const char *entity,
 	return error;
 }
 
-/* Three lookups a record, as the one-record write path makes them: on
- * SQLite a set would save nothing, as above. */
-int ferry_sqlite__record_current_many(ferry_db *db, const char *entity,
-	const ferry_fieldset *fs, const char *const *sys_ids, size_t n,
-	ferry_record_current *current)
-{
-	ferry_version_ref latest = { 0, FERRY_STR_INIT, FERRY_STR_INIT,
-		FERRY_STR_INIT };
-	size_t i;
-	int error = 0;
-
-	for (i = 0; i < n && !error; i++) {
-		ferry_record_current *c = &current[i];
-
-		c->found = 0;
-		c->latest_id = 0;
-		c->latest_hash[0] = '\0';
-		error = ferry_sqlite__record_meta(db, entity, sys_ids[i],
-			&c->meta);
-		if (error == FERRY_ENOTFOUND) {
-			error = 0;
-			continue;
-		}
-		if (error < 0 || (error = ferry_sqlite__record_values(db,
-		    entity, fs, sys_ids[i], c->values)) < 0)
-			break;
-		c->found = 1;
-		error = ferry_sqlite__version_latest(db, entity, sys_ids[i],
-			&latest);
-		if (error == 0) {
-			c->latest_id = latest.id;
-			snprintf(c->latest_hash, sizeof(c->latest_hash), "%s",
-				ferry_str_cstr(&latest.hash));
-		} else if (error == FERRY_ENOTFOUND) {
-			error = 0;
-		}
-	}
-	ferry_version_ref_dispose(&latest);
-	return error;
-}
-
 /* The INSERT of a record of entity: ?1 sys_id, ?2 time, ?3 user, ?4
  * policy, ?5 vendor flag, ?6 version, then the fields in fs's order. */
 static void insert_sql(ferry_str *sql, const char *entity,
@@ -380,6 +339,67 @@ static void record_entry(ferry_record_entry *e, ferry_value *values,
 	for (i = 0; i < fs->n; i++)
 		column_value(&values[i], st, (int)i + META_COLUMNS);
 	e->values = values;
+}
+
+/* What the one-record write path reads of a record in three lookups
+ * (its row's facts, its values, its newest version), in one statement a
+ * record: on SQLite a set would save nothing, as above, but each
+ * statement costs its steps. */
+int ferry_sqlite__record_current_many(ferry_db *db, const char *entity,
+	const ferry_fieldset *fs, const char *const *sys_ids, size_t n,
+	ferry_record_current *current)
+{
+	ferry_str sql = FERRY_STR_INIT;
+	sqlite3_stmt *st;
+	size_t i, f;
+	int error = 0, rc, latest = META_COLUMNS + (int)fs->n;
+
+	ferry_str_puts(&sql, "SELECT r.*, v.id, v.hash FROM (");
+	select_columns(&sql, entity, fs);
+	ferry_str_puts(&sql, " WHERE sys_id = ?1) AS r LEFT JOIN ferry_version "
+		"v ON v.id = (SELECT max(id) FROM ferry_version WHERE entity = "
+		"?2 AND sys_id = ?1)");
+	if (ferry_str_failed(&sql)) {
+		ferry_str_dispose(&sql);
+		return ferry__oom(db);
+	}
+	for (i = 0; i < n && !error; i++) {
+		ferry_record_current *c = &current[i];
+
+		c->found = 0;
+		c->latest_id = 0;
+		c->latest_hash[0] = '\0';
+		if ((error = ferry_sq__prepare(db, sql.ptr, &st)) < 0)
+			break;
+		sqlite3_bind_text(st, 1, sys_ids[i], -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, entity, -1, SQLITE_STATIC);
+		if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			c->found = 1;
+			ferry_sq__copy(c->meta.sys_id, sizeof(c->meta.sys_id),
+				st, 0);
+			ferry_sq__copy(c->meta.policy, sizeof(c->meta.policy),
+				st, 1);
+			c->meta.vendor = sqlite3_column_int(st, 2);
+			ferry_sq__copy(c->meta.version,
+				sizeof(c->meta.version), st, 3);
+			for (f = 0; f < fs->n; f++) {
+				ferry_value *v = &c->values[f];
+
+				column_value(v, st, (int)f + META_COLUMNS);
+				if (v->kind == FERRY_V_TEXT && (v->s =
+				    ferry__strndup(v->s, v->len)) == NULL)
+					error = ferry__oom(db);
+			}
+			c->latest_id = sqlite3_column_int64(st, latest);
+			ferry_sq__copy(c->latest_hash, sizeof(c->latest_hash),
+				st, latest + 1);
+		}
+		ferry_sq__reset(st);
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+			error = ferry_sq__error(db, rc, "reading records");
+	}
+	ferry_str_dispose(&sql);
+	return error;
 }
 
 int ferry_sqlite__record_values(ferry_db *db, const char *entity,
