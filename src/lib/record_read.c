@@ -176,7 +176,7 @@ int ferry__record_reader_spend(ferry_record_reader *r, void *prepared)
 
 	if (s->n == s->cap) {
 		size_t cap = s->cap ? 2 * s->cap : READ_LINES;
-		void **p = realloc(s->p, cap * sizeof(*p));
+		void **p = ferry__realloc(s->p, cap * sizeof(*p));
 
 		if (!p)
 			return FERRY_ENOMEM;
@@ -232,10 +232,10 @@ void ferry__record_reader_free(ferry_record_reader *r)
 			ferry_str_dispose(&r->b[i].line[k].why);
 		}
 		discard_spent(r, &r->b[i].spent);
-		free(r->b[i].spent.p);
+		ferry__free(r->b[i].spent.p);
 	}
 	discard_spent(r, &r->spent);
-	free(r->spent.p);
+	ferry__free(r->spent.p);
 	free(r->buf);
 	ferry__free(r);
 }
