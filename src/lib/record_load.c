@@ -33,6 +33,10 @@
 /* Lines a batch: large enough that a round trip is little a record,
  * small enough that a batch's values stay a few MB. */
 #define LOAD_BATCH 1000
+/* ... or fewer, once their text reaches this: a batch of long lines
+ * holds its values and objects for a few MB of input, not for a
+ * thousand lines of any length. */
+#define LOAD_BYTES ((size_t)16 << 20)
 /* Slots of the batch's sys_id set: a power of two above twice the
  * batch. */
 #define SEEN_SLOTS 4096
@@ -71,6 +75,7 @@ typedef struct {
 	ferry_write_opts o;
 	load_line lines[LOAD_BATCH];
 	size_t n;
+	size_t bytes;		/* the lines' text */
 	uint64_t count;		/* lines written */
 	int *refs;		/* indexes of fs's reference fields */
 	size_t nrefs;
@@ -534,6 +539,7 @@ done:
 	for (i = 0; i < l->n; i++)
 		line_dispose(l, &l->lines[i]);
 	l->n = 0;
+	l->bytes = 0;
 	l->npending = 0;
 	return error;
 }
@@ -612,8 +618,9 @@ static int load_lines(loader *l, FILE *in)
 			break;
 		}
 		error = take_line(l, rl);
-		if (error < 0 || (l->n == LOAD_BATCH &&
-		    (error = flush(l)) < 0))
+		l->bytes += rl->len;
+		if (error < 0 || ((l->n == LOAD_BATCH ||
+		    l->bytes >= LOAD_BYTES) && (error = flush(l)) < 0))
 			break;
 	}
 	if (error == 0)

@@ -29,6 +29,9 @@
  * 20,000 records, and 2048 or 4096 gained nothing); two batches of
  * prepared lines stay a few MB. */
 #define READ_LINES 1024
+/* ... or fewer, once their text reaches this: long lines make a batch
+ * short, so that two batches ahead stay a few MB whatever the lines. */
+#define READ_BYTES ((size_t)8 << 20)
 
 /* What the caller is done with, for prepare's discard. */
 typedef struct {
@@ -80,6 +83,7 @@ static int read_one(ferry_record_reader *r, ferry_record_line *rl)
 			break;
 	}
 	rl->lineno = r->lineno;
+	rl->len = (size_t)len;
 	if ((size_t)len > FERRY_RECORD_LINE_MAX) {
 		rl->error = FERRY_EINVALID;
 		rl->too_long = 1;
@@ -121,18 +125,21 @@ static int fill(void *batch, void *arg)
 {
 	ferry_record_reader *r = arg;
 	read_batch *b = batch;
+	size_t bytes = 0;
 
 	discard_spent(r, &b->spent);
 	b->n = 0;
-	while (b->n < r->batch) {
+	while (b->n < r->batch && bytes < READ_BYTES) {
 		ferry_record_line *rl = &b->line[b->n];
 
 		line_clear(r, rl);	/* what the caller did not take */
+		rl->len = 0;
 		rl->error = 0;
 		rl->too_long = 0;
 		ferry_str_clear(&rl->why);
 		if (read_one(r, rl) == 0)
 			return 1;
+		bytes += rl->len;
 		b->n++;
 		if (rl->error)
 			return 1;

@@ -130,6 +130,7 @@ int ferry__record_parse_text(json_t **out, const char *text, size_t len,
 
 typedef struct {
 	uint64_t lineno;
+	size_t len;	/* the line's bytes */
 	json_t *obj;
 	int error;
 	int too_long;

@@ -300,6 +300,33 @@ c" "$(sql 'SELECT name FROM member ORDER BY name')"
 	same before "$(sql 'SELECT name FROM member')"
 }
 
+# Batches are cut by size as well as by lines (record_read.c,
+# record_load.c): long lines go in several, in order, a line after them
+# sees what they wrote, and a bad line after them still names itself and
+# leaves nothing written.
+@test "rule: record load of long lines writes each in order across batches cut by size" {
+	init_member
+	ferry field add member notes text >/dev/null
+	python3 - >long.jsonl <<'PY'
+import json
+for i in range(12):
+    print(json.dumps({"sys_id": "0b000000-0000-4000-8000-%012d" % i,
+        "name": "n%d" % i, "notes": chr(97 + i) * 2000000}))
+print(json.dumps({"sys_id": "0b000000-0000-4000-8000-%012d" % 0,
+    "name": "again"}))
+PY
+	cp long.jsonl bad.jsonl
+	echo '{"name":' >>bad.jsonl
+	refused "line 14: malformed JSON" record load member bad.jsonl
+	run --separate-stderr ferry record load member long.jsonl
+	[ "$status" -eq 0 ]
+	same "loaded 13 member records" "$output"
+	same "12|24000000" "$(sql 'SELECT count(*), sum(length(notes)) FROM member')"
+	same "again|a|2000000" "$(sql "SELECT name, substr(notes, 1, 1), length(notes) FROM member WHERE sys_id = '0b000000-0000-4000-8000-000000000000'")"
+	same "n11|l|2000000" "$(sql "SELECT name, substr(notes, 1, 1), length(notes) FROM member WHERE sys_id = '0b000000-0000-4000-8000-000000000011'")"
+	same 13 "$(sql "SELECT count(*) FROM ferry_version WHERE entity = 'member'")"
+}
+
 # A pipe is read as the load goes, never ahead (record_read.c): a load
 # that stops at a bad line must not wait for input that is not coming.
 @test "rule: record load from a pipe that stays open stops at a bad line without waiting for more" {
