@@ -173,6 +173,21 @@ static void line_dispose(loader *l, load_line *ln)
 	memset(ln, 0, sizeof(*ln));
 }
 
+/* The sys_id a line names into out: 1, 0 when it names none ("" or
+ * null), -1 when it is not a sys_id (the put path says why). */
+static int line_sys_id(json_t *obj, char out[37])
+{
+	json_t *jid = json_object_get(obj, "sys_id");
+
+	out[0] = '\0';
+	if (!jid || json_is_null(jid))
+		return 0;
+	if (!json_is_string(jid) || !ferry_sys_id_valid(json_string_value(jid)))
+		return -1;
+	snprintf(out, 37, "%s", json_string_value(jid));
+	return 1;
+}
+
 /*
  * On the reading thread (ferry_record_prep): a line that may be a new
  * record, as take_line() would find it, is converted here, its object
@@ -184,13 +199,12 @@ static int prepare_line(ferry_record_line *rl, const char *text, size_t len,
 	void *arg)
 {
 	const loader *l = arg;
-	json_t *jid = json_object_get(rl->obj, "sys_id");
 	size_t nf = l->fs->n ? l->fs->n : 1;
+	char sys_id[37];
 	prepared_line *p;
 
-	if (ferry__is_system_entity(l->entity) || (jid && !json_is_null(jid) &&
-	    (!json_is_string(jid) ||
-	    !ferry_sys_id_valid(json_string_value(jid)))))
+	if (ferry__is_system_entity(l->entity) ||
+	    line_sys_id(rl->obj, sys_id) < 0)
 		return 0;
 	if ((p = ferry__calloc(1, sizeof(*p))) == NULL ||
 	    (p->values = ferry__calloc(nf, sizeof(*p->values))) == NULL ||
@@ -205,9 +219,8 @@ static int prepare_line(ferry_record_line *rl, const char *text, size_t len,
 		prepared_free(p, l->fs->n);
 		return 0;
 	}
-	if (jid && !json_is_null(jid)) {
-		snprintf(p->sys_id, sizeof(p->sys_id), "%s",
-			json_string_value(jid));
+	if (sys_id[0]) {
+		memcpy(p->sys_id, sys_id, sizeof(p->sys_id));
 		if (ferry__record_make(&p->made, l->entity, l->fs, p->values,
 		    p->sys_id, FERRY_ACTION_INSERT) < 0)
 			goto oom;
@@ -237,7 +250,7 @@ static int take_line(loader *l, ferry_record_line *rl)
 {
 	load_line *ln = &l->lines[l->n++];
 	prepared_line *p = rl->prepared;
-	json_t *jid;
+	int named;
 	size_t nf = l->fs->n ? l->fs->n : 1;
 
 	memset(ln, 0, sizeof(*ln));
@@ -256,16 +269,10 @@ static int take_line(loader *l, ferry_record_line *rl)
 			ferry_uuid_new(ln->sys_id);
 		return 0;
 	}
-	jid = json_object_get(ln->obj, "sys_id");
-	if (jid && !json_is_null(jid)) {
-		if (!json_is_string(jid) ||
-		    !ferry_sys_id_valid(json_string_value(jid)))
-			return 0;
-		snprintf(ln->sys_id, sizeof(ln->sys_id), "%s",
-			json_string_value(jid));
-	} else {
+	if ((named = line_sys_id(ln->obj, ln->sys_id)) < 0)
+		return 0;
+	if (!named)
 		ferry_uuid_new(ln->sys_id);
-	}
 	if (ferry__is_system_entity(l->entity))
 		return 0;	/* their objects have rules of their own */
 	ln->values = ferry__calloc(nf, sizeof(*ln->values));
