@@ -168,13 +168,13 @@ void ferry__progress(ferry_db *db, const char *what, uint64_t done,
 		db->progress(what, done, total, db->progress_payload);
 }
 
-int ferry__bulk_begin(ferry_db *db)
+int ferry__bulk_begin(ferry_db *db, ferry_bulk kind)
 {
 	int error;
 
 	if (db->bulk++ > 0)
 		return 0;
-	if ((error = ferry_store__bulk(db, 1)) < 0)
+	if ((error = ferry_store__bulk(db, kind)) < 0)
 		db->bulk = 0;
 	return error;
 }
@@ -187,7 +187,7 @@ int ferry__bulk_end(ferry_db *db, int error)
 		return error;
 	/* (Setting the bound fails only for want of memory, and a step's
 	 * own error is the one to report.) */
-	if ((rc = ferry_store__bulk(db, 0)) < 0 && error == 0)
+	if ((rc = ferry_store__bulk(db, FERRY_BULK_OFF)) < 0 && error == 0)
 		error = rc;
 	return error;
 }

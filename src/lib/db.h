@@ -71,12 +71,12 @@ int ferry__document(ferry_db *db, ferry_buf *out,
 	int (*build)(ferry_db *db, ferry_str *json));
 
 /*
- * Bracket a bulk step (store_ops.h, "bulk"): the outermost begin asks
- * the store for its larger memory bound, the matching end gives it
- * back.  ferry__bulk_end returns error, else the store's failure to go
- * back.
+ * Bracket a bulk step of the given kind (store_ops.h, "bulk"): the
+ * outermost begin asks the store for the memory bound of its kind, the
+ * matching end gives it back.  ferry__bulk_end returns error, else the
+ * store's failure to go back.
  */
-int ferry__bulk_begin(ferry_db *db);
+int ferry__bulk_begin(ferry_db *db, ferry_bulk kind);
 int ferry__bulk_end(ferry_db *db, int error);
 
 /* Report progress if a callback is set. */

@@ -453,7 +453,7 @@ int ferry_pack_export(ferry_buf *out, ferry_db *db, const char *name,
 	int error;
 
 	FERRY_CHECK_DB(db);
-	if ((error = ferry__bulk_begin(db)) == 0)
+	if ((error = ferry__bulk_begin(db, FERRY_BULK_WIDE)) == 0)
 		error = ferry__bulk_end(db,
 			bulk_pack_export(out, db, name, opts));
 	return error;

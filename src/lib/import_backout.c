@@ -390,7 +390,7 @@ int ferry_import_backout(ferry_buf *out, ferry_db *db, int64_t id)
 	int error;
 
 	FERRY_CHECK_DB(db);
-	if ((error = ferry__bulk_begin(db)) == 0)
+	if ((error = ferry__bulk_begin(db, FERRY_BULK_WIDE)) == 0)
 		error = ferry__bulk_end(db, bulk_import_backout(out, db, id));
 	return error;
 }

@@ -588,7 +588,7 @@ int ferry__import_load(ferry_buf *out, ferry_db *db, const char *path,
 	int error;
 
 	FERRY_CHECK_DB(db);
-	if ((error = ferry__bulk_begin(db)) == 0)
+	if ((error = ferry__bulk_begin(db, FERRY_BULK_WIDE)) == 0)
 		error = ferry__bulk_end(db,
 			bulk_import_load(out, db, path, loaded));
 	return error;

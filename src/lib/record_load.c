@@ -678,7 +678,7 @@ int ferry_record_load(uint64_t *count, ferry_db *db, const char *entity,
 	int error;
 
 	FERRY_CHECK_DB(db);
-	if ((error = ferry__bulk_begin(db)) == 0)
+	if ((error = ferry__bulk_begin(db, FERRY_BULK_APPEND)) == 0)
 		error = ferry__bulk_end(db,
 			bulk_record_load(count, db, entity, in));
 	return error;

@@ -1,8 +1,9 @@
 /*
  * test_sq_memory.c - the SQLite store's memory bound (store_ops.h,
  * "bulk"; docs/architecture.md, "Memory"): a handle keeps SQLite's 2 MiB
- * page cache but inside a bulk step, whose 64 MiB lasts until the
- * outermost bracket ends, and a step's own error survives the end.
+ * page cache but inside a bulk step, whose bound (64 MiB for a step
+ * that reads across the instance, 8 MiB for `record load`) lasts until
+ * the outermost bracket ends, and a step's own error survives the end.
  */
 #include "helpers.h"
 
@@ -37,10 +38,11 @@ static void test_small_but_in_a_bulk_step(void **state)
 	test_instance *f = *state;
 
 	assert_int_equal(cache_size(f->db), -2000);
-	assert_int_equal(ferry__bulk_begin(f->db), 0);
+	assert_int_equal(ferry__bulk_begin(f->db, FERRY_BULK_WIDE), 0);
 	assert_int_equal(cache_size(f->db), -65536);
-	/* nested (import apply: load, then commit): the outer one rules */
-	assert_int_equal(ferry__bulk_begin(f->db), 0);
+	/* nested (import apply: load, then commit): the outer one rules,
+	 * whatever the inner one's kind */
+	assert_int_equal(ferry__bulk_begin(f->db, FERRY_BULK_APPEND), 0);
 	assert_int_equal(ferry__bulk_end(f->db, 0), 0);
 	assert_int_equal(cache_size(f->db), -65536);
 	assert_int_equal(ferry__bulk_end(f->db, 0), 0);
@@ -50,11 +52,21 @@ static void test_small_but_in_a_bulk_step(void **state)
 	assert_int_equal(cache_size(f->db), -2000);
 }
 
+static void test_record_load_appends_with_a_smaller_bound(void **state)
+{
+	test_instance *f = *state;
+
+	assert_int_equal(ferry__bulk_begin(f->db, FERRY_BULK_APPEND), 0);
+	assert_int_equal(cache_size(f->db), -8192);
+	assert_int_equal(ferry__bulk_end(f->db, 0), 0);
+	assert_int_equal(cache_size(f->db), -2000);
+}
+
 static void test_a_steps_error_survives_the_end(void **state)
 {
 	test_instance *f = *state;
 
-	assert_int_equal(ferry__bulk_begin(f->db), 0);
+	assert_int_equal(ferry__bulk_begin(f->db, FERRY_BULK_WIDE), 0);
 	assert_int_equal(ferry__bulk_end(f->db, FERRY_ENOTFOUND),
 		FERRY_ENOTFOUND);
 	assert_int_equal(cache_size(f->db), -2000);
@@ -72,6 +84,9 @@ static void test_a_failed_bulk_step_gives_it_back(void **state)
 	assert_int_equal(ferry_import_load(&out, f->db, "no-such.sop") < 0,
 		1);
 	assert_int_equal(cache_size(f->db), -2000);
+	assert_int_equal(ferry_record_load(NULL, f->db, "no_such_entity",
+		stdin) < 0, 1);
+	assert_int_equal(cache_size(f->db), -2000);
 	ferry_buf_dispose(&out);
 }
 
@@ -80,6 +95,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_small_but_in_a_bulk_step,
 			setup, test_instance_free),
+		cmocka_unit_test_setup_teardown(
+			test_record_load_appends_with_a_smaller_bound, setup,
+			test_instance_free),
 		cmocka_unit_test_setup_teardown(
 			test_a_steps_error_survives_the_end, setup,
 			test_instance_free),

@@ -24,6 +24,15 @@
 
 typedef struct ferry_store_backend ferry_store_backend;
 
+/* How a bulk step uses the instance (store_ops.h, "bulk"). */
+typedef enum {
+	FERRY_BULK_OFF = 0,	/* not a bulk step */
+	FERRY_BULK_WIDE,	/* reads across the whole instance: an
+				 * import, a back out, an export */
+	FERRY_BULK_APPEND	/* writes new pages, reads little of the
+				 * rest: `record load` */
+} ferry_bulk;
+
 struct ferry_db {
 	const ferry_store_backend *backend;	/* its store (store.h) */
 	void *store;		/* the backend's connection; NULL once closed */

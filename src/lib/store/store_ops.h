@@ -28,15 +28,17 @@ FERRY_STORE_VOID_OP(close, (ferry_db *db),
 FERRY_STORE_OP(int, schema_version, (ferry_db *db, int *out),
 	(db, out))
 /*
- * A step that reads or writes a large part of the instance in no useful
- * order (an import's load and commit, a back out, `record load`, an
- * export) runs between bulk(db, 1) and bulk(db, 0): the store may give
- * it more memory, a bound that does not grow with the data.  Every
- * other step, and every handle of a server, keeps the small default.
- * The library calls it (ferry__bulk_begin/end in store.h), not nested.
+ * A step that reads or writes a large part of the instance (an import's
+ * load and commit, a back out, an export: FERRY_BULK_WIDE; `record
+ * load`: FERRY_BULK_APPEND) runs between bulk(db, kind) and bulk(db,
+ * FERRY_BULK_OFF): the store may give it more memory, a bound that does
+ * not grow with the data, and fit it to how the step uses the instance.
+ * Every other step, and every handle of a server, keeps the small
+ * default.  The library calls it (ferry__bulk_begin/end in db.h), not
+ * nested.
  */
-FERRY_STORE_OP(int, bulk, (ferry_db *db, int on),
-	(db, on))
+FERRY_STORE_OP(int, bulk, (ferry_db *db, ferry_bulk kind),
+	(db, kind))
 /* Transactions nest: only the outermost begin/commit reach the
  * database. */
 FERRY_STORE_OP(int, begin, (ferry_db *db),

@@ -306,10 +306,10 @@ static int take_writer_lock(ferry_db *db)
 
 /* Nothing: the server's memory is the server's (shared_buffers,
  * work_mem); the client holds a batch at a time whatever the step. */
-int ferry_pg__bulk(ferry_db *db, int on)
+int ferry_pg__bulk(ferry_db *db, ferry_bulk kind)
 {
 	(void)db;
-	(void)on;
+	(void)kind;
 	return 0;
 }
 
