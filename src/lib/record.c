@@ -39,59 +39,58 @@ static int check_sys_id(ferry_db *db, const char *sys_id)
 #define REFUSE(db, code, ...) \
 	((db) ? ferry__error((db), (code), __VA_ARGS__) : (code))
 
+int ferry__record_member(ferry_db *db, const char *entity,
+	const ferry_fieldset *fs, const char *key, json_t *val,
+	ferry_value *values, int *set, int refs)
+{
+	ferry_str err = FERRY_STR_INIT;
+	const ferry_field *f;
+	int error = 0, i;
+
+	if ((i = ferry_fieldset_find(fs, key)) < 0) {
+		if (ferry__field_name_reserved(key))
+			return REFUSE(db, FERRY_EINVALID, "system column '%s' "
+				"cannot be written; ferry maintains it", key);
+		return REFUSE(db, FERRY_ENOTFOUND, "entity '%s' has no field "
+			"'%s'; see 'ferry entity show %s'", entity, key,
+			entity);
+	}
+	f = &fs->fields[i];
+	ferry_value_dispose(&values[i]);
+	if (ferry_type__convert(&values[i], f, val, &err) < 0) {
+		error = REFUSE(db, FERRY_EINVALID, "%s.%s: %s", entity, key,
+			ferry_str_cstr(&err));
+		goto done;
+	}
+	set[i] = 1;
+	if (refs && f->type.base == FERRY_T_REF &&
+	    values[i].kind == FERRY_V_TEXT) {
+		if ((error = ferry_store__record_exists(db, f->type.ref,
+		    values[i].s)) < 0)
+			goto done;
+		error = error == 0 ? ferry__error(db, FERRY_ENOTFOUND,
+			"%s.%s refers to %s record %s, which does not exist",
+			entity, key, f->type.ref, values[i].s) : 0;
+	}
+done:
+	ferry_str_dispose(&err);
+	return error;
+}
+
 /* Convert obj's values; with refs (and a handle), a reference must name
  * a record. */
 static int convert(ferry_db *db, const char *entity, const ferry_fieldset *fs,
 	json_t *obj, ferry_value *values, int *set, int refs)
 {
-	ferry_str err = FERRY_STR_INIT;
 	const char *key;
 	json_t *val;
-	int error = 0, i;
+	int error;
 
-	json_object_foreach(obj, key, val) {
-		const ferry_field *f;
-
-		if (!strcmp(key, "sys_id"))
-			continue;
-		if ((i = ferry_fieldset_find(fs, key)) < 0) {
-			if (ferry__field_name_reserved(key))
-				error = REFUSE(db, FERRY_EINVALID,
-					"system column '%s' cannot be written; "
-					"ferry maintains it", key);
-			else
-				error = REFUSE(db, FERRY_ENOTFOUND,
-					"entity '%s' has no field '%s'; see "
-					"'ferry entity show %s'", entity, key,
-					entity);
-			goto done;
-		}
-		f = &fs->fields[i];
-		ferry_value_dispose(&values[i]);
-		if (ferry_type__convert(&values[i], f, val, &err) < 0) {
-			error = REFUSE(db, FERRY_EINVALID, "%s.%s: %s",
-				entity, key, ferry_str_cstr(&err));
-			goto done;
-		}
-		set[i] = 1;
-		if (refs && f->type.base == FERRY_T_REF &&
-		    values[i].kind == FERRY_V_TEXT) {
-			if ((error = ferry_store__record_exists(db, f->type.ref,
-			    values[i].s)) < 0)
-				goto done;
-			if (error == 0) {
-				error = ferry__error(db, FERRY_ENOTFOUND,
-					"%s.%s refers to %s record %s, which "
-					"does not exist", entity, key,
-					f->type.ref, values[i].s);
-				goto done;
-			}
-			error = 0;
-		}
-	}
-done:
-	ferry_str_dispose(&err);
-	return error;
+	json_object_foreach(obj, key, val)
+		if (strcmp(key, "sys_id") && (error = ferry__record_member(db,
+		    entity, fs, key, val, values, set, refs)) < 0)
+			return error;
+	return 0;
 }
 
 int ferry__record_convert(ferry_db *db, const char *entity,
@@ -100,8 +99,7 @@ int ferry__record_convert(ferry_db *db, const char *entity,
 	return convert(db, entity, fs, obj, values, set, 1);
 }
 
-/* Defaults fill the fields an insert leaves out. */
-static int apply_defaults(ferry_db *db, const ferry_fieldset *fs,
+int ferry__record_defaults(ferry_db *db, const ferry_fieldset *fs,
 	ferry_value *values, const int *set)
 {
 	ferry_str err = FERRY_STR_INIT;
@@ -172,7 +170,7 @@ int ferry__record_new_values(ferry_db *db, const char *entity,
 
 	if ((error = convert(db, entity, fs, obj, values, set, 0)) < 0)
 		return error;
-	return apply_defaults(db, fs, values, set);
+	return ferry__record_defaults(db, fs, values, set);
 }
 
 int ferry__record_unchanged(ferry_db *db, const char *entity,
@@ -246,7 +244,8 @@ int ferry__record_put(ferry_db *db, const char *entity,
 	if ((error = ferry__record_convert(db, entity, fs, obj, values,
 	    set)) < 0)
 		goto done;
-	if (!exists && (error = apply_defaults(db, fs, values, set)) < 0)
+	if (!exists && (error = ferry__record_defaults(db, fs, values,
+	    set)) < 0)
 		goto done;
 	if ((error = check_object(db, entity, fs, values, sys_id)) < 0)
 		goto done;

@@ -188,8 +188,71 @@ static int line_sys_id(json_t *obj, char out[37])
 	return 1;
 }
 
+/* A line's prepared_line with its text kept, values still to set. */
+static prepared_line *prepared_new(const loader *l, const char *text,
+	size_t len)
+{
+	size_t nf = l->fs->n ? l->fs->n : 1;
+	prepared_line *p;
+
+	if ((p = ferry__calloc(1, sizeof(*p))) == NULL ||
+	    (p->values = ferry__calloc(nf, sizeof(*p->values))) == NULL ||
+	    (p->set = ferry__calloc(nf, sizeof(*p->set))) == NULL ||
+	    (p->text = ferry__malloc(len + 1)) == NULL) {
+		prepared_free(p, l->fs->n);
+		return NULL;
+	}
+	memcpy(p->text, text, len);
+	p->text[len] = '\0';
+	p->len = len;
+	return p;
+}
+
+/* With p's values set: its version's parts when the line names its
+ * sys_id, then p is the line's.  0, or FERRY_ENOMEM (p freed). */
+static int prepared_take(const loader *l, ferry_record_line *rl,
+	prepared_line *p, const char *sys_id)
+{
+	if (sys_id[0]) {
+		memcpy(p->sys_id, sys_id, sizeof(p->sys_id));
+		if (ferry__record_make(&p->made, l->entity, l->fs, p->values,
+		    p->sys_id, FERRY_ACTION_INSERT) < 0) {
+			prepared_free(p, l->fs->n);
+			return FERRY_ENOMEM;
+		}
+	}
+	rl->prepared = p;
+	return 0;
+}
+
 /*
- * On the reading thread (ferry_record_prep): a line that may be a new
+ * On the reading thread (ferry_record_prep), first: a line that may be a
+ * new record, read from its text without parsing it into an object
+ * (record_text.c), as nearly every line of a load is.  A line that
+ * reader declines is parsed, and goes to prepare_line().
+ */
+static int prepare_text(ferry_record_line *rl, const char *text, size_t len,
+	void *arg)
+{
+	const loader *l = arg;
+	char sys_id[37];
+	prepared_line *p;
+	int rc;
+
+	if (ferry__is_system_entity(l->entity))
+		return 0;
+	if ((p = prepared_new(l, text, len)) == NULL)
+		return FERRY_ENOMEM;
+	if ((rc = ferry__record_values_of_text(l->entity, l->fs, text, len,
+	    p->values, p->set, sys_id)) != 1) {
+		prepared_free(p, l->fs->n);
+		return rc;
+	}
+	return prepared_take(l, rl, p, sys_id) < 0 ? FERRY_ENOMEM : 1;
+}
+
+/*
+ * On the reading thread, for a line parsed: a line that may be a new
  * record, as take_line() would find it, is converted here, its object
  * freed and its text kept.  Any other line is left as it is, and a
  * refusal too: take_line() converts it again with the handle, to say
@@ -199,39 +262,24 @@ static int prepare_line(ferry_record_line *rl, const char *text, size_t len,
 	void *arg)
 {
 	const loader *l = arg;
-	size_t nf = l->fs->n ? l->fs->n : 1;
 	char sys_id[37];
 	prepared_line *p;
 
 	if (ferry__is_system_entity(l->entity) ||
 	    line_sys_id(rl->obj, sys_id) < 0)
 		return 0;
-	if ((p = ferry__calloc(1, sizeof(*p))) == NULL ||
-	    (p->values = ferry__calloc(nf, sizeof(*p->values))) == NULL ||
-	    (p->set = ferry__calloc(nf, sizeof(*p->set))) == NULL ||
-	    (p->text = ferry__malloc(len + 1)) == NULL)
-		goto oom;
-	memcpy(p->text, text, len);
-	p->text[len] = '\0';
-	p->len = len;
+	if ((p = prepared_new(l, text, len)) == NULL)
+		return FERRY_ENOMEM;
 	if (ferry__record_new_values(NULL, l->entity, l->fs, rl->obj,
 	    p->values, p->set) < 0) {
 		prepared_free(p, l->fs->n);
 		return 0;
 	}
-	if (sys_id[0]) {
-		memcpy(p->sys_id, sys_id, sizeof(p->sys_id));
-		if (ferry__record_make(&p->made, l->entity, l->fs, p->values,
-		    p->sys_id, FERRY_ACTION_INSERT) < 0)
-			goto oom;
-	}
+	if (prepared_take(l, rl, p, sys_id) < 0)
+		return FERRY_ENOMEM;
 	json_decref(rl->obj);
 	rl->obj = NULL;
-	rl->prepared = p;
 	return 0;
-oom:
-	prepared_free(p, l->fs->n);
-	return FERRY_ENOMEM;
 }
 
 static void discard_prepared(void *prepared, void *arg)
@@ -601,7 +649,8 @@ static void loader_dispose(loader *l)
  */
 static int load_lines(loader *l, FILE *in)
 {
-	ferry_record_prep prep = { prepare_line, discard_prepared, l };
+	ferry_record_prep prep = { prepare_text, prepare_line,
+		discard_prepared, l };
 	ferry_record_reader *r = NULL;
 	ferry_record_line *rl;
 	int error = 0;

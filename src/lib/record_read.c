@@ -64,6 +64,7 @@ struct ferry_record_reader {
 static int read_one(ferry_record_reader *r, ferry_record_line *rl)
 {
 	ssize_t len;
+	int rc;
 
 	for (;;) {
 		errno = 0;
@@ -89,6 +90,12 @@ static int read_one(ferry_record_reader *r, ferry_record_line *rl)
 		rl->too_long = 1;
 		ferry_str_printf(&rl->why, "line %llu is longer than %zu bytes",
 			(unsigned long long)r->lineno, FERRY_RECORD_LINE_MAX);
+		return 1;
+	}
+	if (r->prep.prepare_text && (rc = r->prep.prepare_text(rl, r->buf,
+	    (size_t)len, r->prep.arg)) != 0) {
+		if (rc < 0)
+			rl->error = FERRY_ENOMEM;
 		return 1;
 	}
 	rl->error = ferry__record_parse_text(&rl->obj, r->buf, (size_t)len,

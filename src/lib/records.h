@@ -143,13 +143,18 @@ typedef struct ferry_record_reader ferry_record_reader;
 
 /*
  * The work a line needs that does not need the instance, done where the
- * line is parsed (on the reading thread, so on two cores beside the
- * writes): prepare(line, text, len, arg) runs on each parsed line with
- * its text and may set line->prepared, and free line->obj (setting it
+ * line is read (on the reading thread, so on two cores beside the
+ * writes).  prepare_text(line, text, len, arg), when set, runs first on
+ * the line's text: 1 when it set line->prepared and the line needs no
+ * parsing, 0 when the line is to be parsed, or FERRY_ENOMEM.
+ * prepare(line, text, len, arg) runs on each line then parsed, with its
+ * text, and may set line->prepared, and free line->obj (setting it
  * NULL); it returns FERRY_ENOMEM or 0.  discard(prepared, arg) frees
  * one the caller did not take.
  */
 typedef struct {
+	int (*prepare_text)(ferry_record_line *line, const char *text,
+		size_t len, void *arg);
 	int (*prepare)(ferry_record_line *line, const char *text, size_t len,
 		void *arg);
 	void (*discard)(void *prepared, void *arg);
@@ -203,6 +208,25 @@ int ferry__record_unchanged(ferry_db *db, const char *entity,
  */
 int ferry__record_new_values(ferry_db *db, const char *entity,
 	const ferry_fieldset *fs, json_t *obj, ferry_value *values, int *set);
+/* One member of a record document converted into its field's slot, as
+ * the two above convert each (key is not sys_id). */
+int ferry__record_member(ferry_db *db, const char *entity,
+	const ferry_fieldset *fs, const char *key, json_t *val,
+	ferry_value *values, int *set, int refs);
+/* The defaults of the fields a new record leaves out (set[i] 0). */
+int ferry__record_defaults(ferry_db *db, const ferry_fieldset *fs,
+	ferry_value *values, const int *set);
+/*
+ * A new record's values read from the text of its line, without parsing
+ * it into an object (record_text.c; any thread): 1 with values, set and
+ * sys_id (the one the line names, or "") as ferry__record_new_values()
+ * makes them from the parsed line; 0 when the line is one this reader
+ * leaves to jansson (the caller parses it, and converts or refuses it
+ * as before), nothing set; or FERRY_ENOMEM.
+ */
+int ferry__record_values_of_text(const char *entity, const ferry_fieldset *fs,
+	const char *text, size_t len, ferry_value *values, int *set,
+	char sys_id[37]);
 
 /* Make m as ferry__record_write() makes the version of action (an
  * insert or an update; any thread): FERRY_ENOMEM or 0. */

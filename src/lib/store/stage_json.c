@@ -301,6 +301,28 @@ void sj_members(sj_value obj, const char *const *keys, size_t n,
 	}
 }
 
+int sj_next(sj_value obj, size_t *at, sj_value *key, sj_value *val)
+{
+	const char *z = obj.p;
+	size_t j;
+
+	if (obj.kind != SJ_OBJECT)
+		return 0;
+	j = skip_space(z, *at ? *at : 1);
+	if (z[j] != '"')
+		return 0;
+	key->p = z + j;
+	key->n = skip_valid(z, j) - j;
+	key->kind = SJ_STRING;
+	j = skip_space(z, skip_space(z, j + key->n) + 1);	/* past ':' */
+	val->p = z + j;
+	val->n = skip_valid(z, j) - j;
+	val->kind = kind_of(val->p, val->n);
+	j = skip_space(z, j + val->n);
+	*at = z[j] == ',' ? j + 1 : j;
+	return 1;
+}
+
 sj_value sj_member(sj_value obj, const char *key)
 {
 	sj_value v;

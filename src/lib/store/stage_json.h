@@ -40,6 +40,10 @@ sj_value sj_member(sj_value obj, const char *key);
  * taken to be that long: the walk skips it at once. */
 void sj_members(sj_value obj, const char *const *keys, size_t n,
 	sj_value *out, const sj_value *known, size_t nknown);
+/* The members of an object one at a time, as written: *at starts at
+ * 0; 1 with *key (the label, its quotes included) and *val set, 0 past
+ * the last. */
+int sj_next(sj_value obj, size_t *at, sj_value *key, sj_value *val);
 /* The i-th element of an array; SJ_NONE past its end. */
 sj_value sj_element(sj_value arr, size_t i);
 /* json_type()'s name of a value ("object", "text", ...), NULL when

@@ -1,0 +1,252 @@
+/*
+ * record_text.c - a new record's values read from the text of its line,
+ * without parsing the line into an object (records.h).
+ *
+ * `record load` parsed each line with jansson: a hash table of members,
+ * each key and value allocated, then converted and freed.  On its reading
+ * thread that was most of the work (docs/performance.md, "Record load:
+ * what its writes cost"), and per-record JSON on a bulk path belongs to a
+ * measured fast path, not jansson (the brief).  Here the line is checked
+ * and walked with the stores' json1 reader (store/stage_json.h), and
+ * each member's value alone becomes a jansson value, which the one
+ * converter (ferry__record_member(), types.c) takes as it takes the
+ * parsed object's: the same values, with no table, no keys, no object.
+ *
+ * Only what reads the same both ways is read here.  A line jansson would
+ * refuse or read otherwise (a NUL byte, a label with an escape, a label
+ * twice, \u0000, a lone surrogate, an integer beyond 64 bits, a real
+ * beyond a double), or one whose values are refused (a member no field
+ * has, a value its field does not take), is declined: record load then
+ * parses and converts it as before, and that says what is wrong.
+ */
+#include "records.h"
+
+#include "store/stage_json.h"
+#include "text.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A line declined: record load reads it with jansson instead. */
+#define DECLINE 0
+
+static int hex4(const char *p, unsigned *out)
+{
+	unsigned v = 0;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		char c = p[i];
+
+		v <<= 4;
+		if (c >= '0' && c <= '9')
+			v |= (unsigned)(c - '0');
+		else if (c >= 'a' && c <= 'f')
+			v |= (unsigned)(c - 'a' + 10);
+		else if (c >= 'A' && c <= 'F')
+			v |= (unsigned)(c - 'A' + 10);
+		else
+			return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+static void put_utf8(ferry_str *s, unsigned c)
+{
+	if (c < 0x80) {
+		ferry_str_putc(s, (char)c);
+	} else if (c < 0x800) {
+		ferry_str_putc(s, (char)(0xc0 | (c >> 6)));
+		ferry_str_putc(s, (char)(0x80 | (c & 0x3f)));
+	} else if (c < 0x10000) {
+		ferry_str_putc(s, (char)(0xe0 | (c >> 12)));
+		ferry_str_putc(s, (char)(0x80 | ((c >> 6) & 0x3f)));
+		ferry_str_putc(s, (char)(0x80 | (c & 0x3f)));
+	} else {
+		ferry_str_putc(s, (char)(0xf0 | (c >> 18)));
+		ferry_str_putc(s, (char)(0x80 | ((c >> 12) & 0x3f)));
+		ferry_str_putc(s, (char)(0x80 | ((c >> 6) & 0x3f)));
+		ferry_str_putc(s, (char)(0x80 | (c & 0x3f)));
+	}
+}
+
+/*
+ * The string between the quotes of a valid JSON string (n bytes at p)
+ * unescaped onto out: 0, or -1 where jansson refuses it (\u0000, a
+ * surrogate not in a pair).
+ */
+static int unescape(ferry_str *out, const char *p, size_t n)
+{
+	const char *end = p + n, *q;
+	unsigned c, lo;
+
+	while (p < end) {
+		if ((q = memchr(p, '\\', (size_t)(end - p))) == NULL)
+			q = end;
+		ferry_str_put(out, p, (size_t)(q - p));
+		if ((p = q) == end)
+			break;
+		switch (p[1]) {
+		case 'b': ferry_str_putc(out, '\b'); break;
+		case 'f': ferry_str_putc(out, '\f'); break;
+		case 'n': ferry_str_putc(out, '\n'); break;
+		case 'r': ferry_str_putc(out, '\r'); break;
+		case 't': ferry_str_putc(out, '\t'); break;
+		case 'u':
+			if (hex4(p + 2, &c) < 0 || c == 0 ||
+			    (c >= 0xdc00 && c <= 0xdfff))
+				return -1;
+			if (c >= 0xd800 && c <= 0xdbff) {
+				if (end - p < 12 || p[6] != '\\' ||
+				    p[7] != 'u' || hex4(p + 8, &lo) < 0 ||
+				    lo < 0xdc00 || lo > 0xdfff)
+					return -1;
+				c = 0x10000 + ((c - 0xd800) << 10) +
+					(lo - 0xdc00);
+				p += 6;
+			}
+			put_utf8(out, c);
+			p += 4;
+			break;
+		default:	/* " \ / */
+			ferry_str_putc(out, p[1]);
+		}
+		p += 2;
+	}
+	return 0;
+}
+
+/*
+ * A member's value as jansson would have made it inside the parsed line
+ * (a new reference), or NULL with *declined set where jansson would not
+ * take it, or NULL for want of memory.
+ */
+static json_t *value_json(sj_value v, ferry_str *scratch, int *declined)
+{
+	char *end;
+
+	*declined = 0;
+	switch (v.kind) {
+	case SJ_NULL:
+		return json_null();
+	case SJ_TRUE:
+		return json_true();
+	case SJ_FALSE:
+		return json_false();
+	case SJ_INT: {
+		long long i;
+
+		errno = 0;
+		i = strtoll(v.p, &end, 10);
+		if (errno == ERANGE || end != v.p + v.n)
+			break;
+		return json_integer((json_int_t)i);
+	}
+	case SJ_REAL: {
+		double d;
+
+		errno = 0;
+		d = strtod(v.p, &end);
+		if ((errno == ERANGE && isinf(d)) || end != v.p + v.n)
+			break;
+		return json_real(d);
+	}
+	case SJ_STRING:
+		if (!memchr(v.p + 1, '\\', v.n - 2))
+			return json_stringn_nocheck(v.p + 1, v.n - 2);
+		ferry_str_clear(scratch);
+		if (unescape(scratch, v.p + 1, v.n - 2) < 0)
+			break;
+		if (ferry_str_failed(scratch))
+			return NULL;
+		return json_stringn_nocheck(scratch->ptr, scratch->size);
+	case SJ_OBJECT:
+	case SJ_ARRAY: {
+		json_t *j = json_loadb(v.p, v.n, JSON_REJECT_DUPLICATES, NULL);
+
+		if (j)
+			return j;
+		break;
+	}
+	default:
+		break;
+	}
+	*declined = 1;
+	return NULL;
+}
+
+/* The label of a member as a field name would be written (no escape,
+ * shorter than a name may be) into name: 0, or -1. */
+static int label(sj_value key, char name[FERRY_NAME_MAX])
+{
+	size_t n = key.n - 2;
+
+	if (n >= FERRY_NAME_MAX || memchr(key.p + 1, '\\', n))
+		return -1;
+	memcpy(name, key.p + 1, n);
+	name[n] = '\0';
+	return 0;
+}
+
+/* The sys_id member's value into sys_id: 0, or -1 when the line is to
+ * be declined (it is neither null nor a sys_id). */
+static int named_sys_id(sj_value v, char sys_id[37])
+{
+	if (v.kind == SJ_NULL)
+		return 0;
+	if (v.kind != SJ_STRING || v.n - 2 > 36 ||
+	    memchr(v.p + 1, '\\', v.n - 2))
+		return -1;
+	memcpy(sys_id, v.p + 1, v.n - 2);
+	sys_id[v.n - 2] = '\0';
+	return ferry_sys_id_valid(sys_id) ? 0 : -1;
+}
+
+int ferry__record_values_of_text(const char *entity, const ferry_fieldset *fs,
+	const char *text, size_t len, ferry_value *values, int *set,
+	char sys_id[37])
+{
+	ferry_str scratch = FERRY_STR_INIT;
+	char name[FERRY_NAME_MAX];
+	sj_value root, key, val;
+	size_t at = 0;
+	int named = 0, rc = 1, declined, i;
+	json_t *j;
+
+	sys_id[0] = '\0';
+	/* sj_parse() reads up to a NUL, jansson refuses one. */
+	if (memchr(text, '\0', len) || !ferry_utf8_valid(text, len) ||
+	    !sj_parse(text, len, &root) || root.kind != SJ_OBJECT)
+		return DECLINE;
+	while (rc == 1 && sj_next(root, &at, &key, &val)) {
+		if (label(key, name) < 0) {
+			rc = DECLINE;
+		} else if (!strcmp(name, "sys_id")) {
+			if (named++ || named_sys_id(val, sys_id) < 0)
+				rc = DECLINE;
+		} else if ((i = ferry_fieldset_find(fs, name)) < 0 || set[i]) {
+			rc = DECLINE;	/* not a field, or one twice */
+		} else if ((j = value_json(val, &scratch, &declined)) == NULL) {
+			rc = declined ? DECLINE : FERRY_ENOMEM;
+		} else {
+			if (ferry__record_member(NULL, entity, fs, name, j,
+			    values, set, 0) < 0)
+				rc = DECLINE;
+			json_decref(j);
+		}
+	}
+	if (rc == 1 && ferry__record_defaults(NULL, fs, values, set) < 0)
+		rc = DECLINE;
+	ferry_str_dispose(&scratch);
+	if (rc != 1) {
+		for (i = 0; i < (int)fs->n; i++) {
+			ferry_value_dispose(&values[i]);
+			set[i] = 0;
+		}
+		sys_id[0] = '\0';
+	}
+	return rc;
+}
