@@ -5,12 +5,13 @@
  * `record load` parsed each line with jansson: a hash table of members,
  * each key and value allocated, then converted and freed.  On its reading
  * thread that was most of the work (docs/performance.md, "Record load:
- * what its writes cost"), and per-record JSON on a bulk path belongs to a
- * measured fast path, not jansson (the brief).  Here the line is checked
- * and walked with the stores' json1 reader (store/stage_json.h), and
- * each member's value alone becomes a jansson value, which the one
- * converter (ferry__record_member(), types.c) takes as it takes the
- * parsed object's: the same values, with no table, no keys, no object.
+ * what its writes cost"), and jansson is ferry's library for documents
+ * (README, "Dependencies"), not for each record of a bulk path.  Here the
+ * line is checked and walked with the stores' json1 reader
+ * (store/stage_json.h), and each member's value alone becomes a jansson
+ * value, which the one converter (ferry__record_member(), types.c) takes
+ * as it takes the parsed object's: the same values, with no table, no
+ * keys, no object.
  *
  * Only what reads the same both ways is read here.  A line jansson would
  * refuse or read otherwise (a NUL byte, a label with an escape, a label
