@@ -217,7 +217,8 @@ int ferry__record_member(ferry_db *db, const char *entity,
 int ferry__record_defaults(ferry_db *db, const ferry_fieldset *fs,
 	ferry_value *values, const int *set);
 /*
- * A new record's values read from the text of its line, without parsing
+ * A new record's values read from the text of its line (len bytes, with
+ * a NUL at text[len], as the reader hands a line over), without parsing
  * it into an object (record_text.c; any thread): 1 with values, set and
  * sys_id (the one the line names, or "") as ferry__record_new_values()
  * makes them from the parsed line; 0 when the line is one this reader
