@@ -377,7 +377,7 @@ static int look_up(loader *l)
 		}
 	memset(l->present, 0, l->n);
 	if ((error = ferry_store__record_presence(l->db, l->entity, l->ids, m,
-	    found)) < 0)
+	    FERRY_PRESENT_ROW | FERRY_PRESENT_VERSION, found)) < 0)
 		return error;
 	for (i = 0; i < m; i++)
 		l->present[l->at[i]] = found[i];
@@ -395,7 +395,7 @@ static int look_up(loader *l)
 			l->at[m++] = i;
 		}
 		if ((error = ferry_store__record_presence(l->db, f->type.ref,
-		    l->ids, m, found)) < 0)
+		    l->ids, m, FERRY_PRESENT_ROW, found)) < 0)
 			return error;
 		for (i = 0; i < m; i++)
 			l->ref_present[l->at[i] * l->nrefs + k] = found[i];

@@ -12,6 +12,24 @@ history() {
 	ferry --json record history "$@"
 }
 
+# load_refused_at_line_2 FILE ID: record load member FILE fails at its
+# line 2, naming the record ID it refers to, and changes nothing.
+load_refused_at_line_2() {
+	snapshot
+	run --separate-stderr ferry record load member "$1"
+	[ "$status" -eq 1 ] || return 1
+	[[ "$stderr" == *"line 2: "*"$2"* ]] || return 1
+	assert_unchanged
+}
+
+# A member entity whose records may refer to a club.
+init_member_club() {
+	init_member
+	ferry entity create club >/dev/null
+	ferry field add club name 'nvarchar(20)' >/dev/null
+	ferry field add member club 'ref(club)' >/dev/null
+}
+
 @test "rule: record put without sys_id inserts and prints the new sys_id" {
 	init_member
 	run --separate-stderr ferry record put member '{"name":"Ann","age":30}'
@@ -271,12 +289,21 @@ c" "$(sql 'SELECT name FROM member ORDER BY name')"
 	# Two changes of two records: both go the batch way, so its
 	# reference check is the one that must refuse line 2.
 	printf '{"sys_id":"%s","age":3}\n{"sys_id":"%s","buddy":"0a000000-0000-4000-8000-0000000000ff"}\n' "$A" "$B" >bad.jsonl
-	snapshot
-	run --separate-stderr ferry record load member bad.jsonl
-	[ "$status" -ne 0 ]
-	[[ "$stderr" == *"line 2: "* ]]
-	[[ "$stderr" == *"0a000000-0000-4000-8000-0000000000ff"* ]]
-	assert_unchanged
+	load_refused_at_line_2 bad.jsonl 0a000000-0000-4000-8000-0000000000ff
+}
+
+# A bulk load asks the store whether each reference's record is there
+# (its row, not its history): a record deleted before the load keeps its
+# versions, but a new record may not refer to it.
+@test "rule: record load of new records refuses a reference to a deleted record" {
+	init_member_club
+	kept=$(ferry record put club '{"name":"Chess"}')
+	gone=$(ferry record put club '{"name":"Go"}')
+	ferry record delete club "$gone" >/dev/null
+	printf '{"name":"a","club":"%s"}\n{"name":"b","club":"%s"}\n' "$kept" "$gone" >refs.jsonl
+	load_refused_at_line_2 refs.jsonl "$gone"
+	head -n 1 refs.jsonl | ferry record load member - >/dev/null
+	same "a|$kept" "$(sql 'SELECT name, club FROM member')"
 }
 
 @test "rule: record load of a bad line N fails the whole load, names line N, writes nothing" {
@@ -488,10 +515,7 @@ PY
 }
 
 @test "rule: a record that others still refer to is not deleted" {
-	init_member
-	ferry entity create club >/dev/null
-	ferry field add club name 'nvarchar(20)' >/dev/null
-	ferry field add member club 'ref(club)' >/dev/null
+	init_member_club
 	c=$(ferry record put club '{"name":"Chess"}')
 	m=$(ferry record put member "{\"name\":\"Ann\",\"club\":\"$c\"}")
 	refused "club record $c is still referred to (by member.club $m, for one); change or delete the records that refer to it first" record delete club "$c"

@@ -291,13 +291,16 @@ FERRY_STORE_OP(int, record_exists, (ferry_db *db, const char *entity,
 	const char *sys_id),
 	(db, entity, sys_id))
 /*
- * For each of n sys_ids, what entity holds of it: present[i] gets
- * FERRY_PRESENT_ROW and FERRY_PRESENT_VERSION bits (store.h).  A bulk
- * load asks once for many records instead of once a record.
+ * For each of n sys_ids, what entity holds of it: present[i] gets the
+ * FERRY_PRESENT_ROW and FERRY_PRESENT_VERSION bits (store.h) that want
+ * asks for, and no other.  A bulk load asks once for many records instead
+ * of once a record, and asks of a reference only whether its row is there:
+ * each bit is an index probe a record.
  */
 FERRY_STORE_OP(int, record_presence, (ferry_db *db, const char *entity,
-	const char *const *sys_ids, size_t n, unsigned char *present),
-	(db, entity, sys_ids, n, present))
+	const char *const *sys_ids, size_t n, unsigned want,
+	unsigned char *present),
+	(db, entity, sys_ids, n, want, present))
 /*
  * For each of n sys_ids of entity, what current[i] holds (store.h):
  * record_meta(), version_latest() and record_values() of each at once,

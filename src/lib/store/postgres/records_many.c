@@ -20,29 +20,38 @@
 #include <string.h>
 
 int ferry_pg__record_presence(ferry_db *db, const char *entity,
-	const char *const *sys_ids, size_t n, unsigned char *present)
+	const char *const *sys_ids, size_t n, unsigned want,
+	unsigned char *present)
 {
 	ferry_str sql = FERRY_STR_INIT;
 	ferry_pg_array ids;
-	const char *params[2] = { entity, NULL };
+	const char *params[2] = { NULL, entity };
 	PGresult *res = NULL;
 	int error, r;
 
 	memset(present, 0, n);
 	if (n == 0)
 		return 0;
-	if ((params[1] = ferry_pg_array_texts(&ids, sys_ids, n)) == NULL) {
+	if ((params[0] = ferry_pg_array_texts(&ids, sys_ids, n)) == NULL) {
 		ferry_pg_array_dispose(&ids);
 		ferry_str_dispose(&sql);
 		return ferry__oom(db);
 	}
-	ferry_str_puts(&sql, "SELECT s.i, (t.sys_id IS NOT NULL)::int, "
+	/* $1 the sys_ids; $2 the entity, sent only when it is used. */
+	ferry_str_puts(&sql, want & FERRY_PRESENT_ROW ?
+		"SELECT s.i, (t.sys_id IS NOT NULL)::int, " : "SELECT s.i, 0, ");
+	ferry_str_puts(&sql, want & FERRY_PRESENT_VERSION ?
 		"EXISTS (SELECT 1 FROM ferry_version v WHERE v.entity = "
-		"$1::text AND v.sys_id = s.id)::int FROM unnest($2::text[]) "
-		"WITH ORDINALITY AS s(id, i) LEFT JOIN ");
-	ferry_pg__table(&sql, entity);
-	ferry_str_puts(&sql, " t ON t.sys_id = s.id");
-	error = ferry_pg__query_str(db, &sql, 2, params, &res,
+		"$2::text AND v.sys_id = s.id)::int " : "0 ");
+	ferry_str_puts(&sql, "FROM unnest($1::text[]) WITH ORDINALITY AS "
+		"s(id, i)");
+	if (want & FERRY_PRESENT_ROW) {
+		ferry_str_puts(&sql, " LEFT JOIN ");
+		ferry_pg__table(&sql, entity);
+		ferry_str_puts(&sql, " t ON t.sys_id = s.id");
+	}
+	error = ferry_pg__query_str(db, &sql,
+		want & FERRY_PRESENT_VERSION ? 2 : 1, params, &res,
 		"reading records");
 	ferry_pg_array_dispose(&ids);
 	if (error < 0)

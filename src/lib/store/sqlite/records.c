@@ -78,27 +78,35 @@ int ferry_sqlite__record_exists(ferry_db *db, const char *entity,
 	return error < 0 ? error : 1;
 }
 
-/* One lookup a record, both answers in one statement: SQLite answers
- * each from its own pages, so a set would save nothing. */
+/* One lookup a record, the answers asked for in one statement: SQLite
+ * answers each from its own pages, so a set would save nothing. */
 int ferry_sqlite__record_presence(ferry_db *db, const char *entity,
-	const char *const *sys_ids, size_t n, unsigned char *present)
+	const char *const *sys_ids, size_t n, unsigned want,
+	unsigned char *present)
 {
 	ferry_str sql = FERRY_STR_INIT;
 	sqlite3_stmt *st;
 	size_t i;
 	int error = 0, rc;
 
-	ferry_str_puts(&sql, "SELECT EXISTS (SELECT 1 FROM ");
-	ferry_sq__ident(&sql, entity);
-	ferry_str_puts(&sql, " WHERE sys_id = ?1), EXISTS (SELECT 1 FROM "
-		"ferry_version WHERE entity = ?2 AND sys_id = ?1)");
+	ferry_str_puts(&sql, "SELECT ");
+	if (want & FERRY_PRESENT_ROW) {
+		ferry_str_puts(&sql, "EXISTS (SELECT 1 FROM ");
+		ferry_sq__ident(&sql, entity);
+		ferry_str_puts(&sql, " WHERE sys_id = ?1)");
+	} else
+		ferry_str_puts(&sql, "0");
+	ferry_str_puts(&sql, want & FERRY_PRESENT_VERSION ?
+		", EXISTS (SELECT 1 FROM ferry_version WHERE entity = ?2 "
+		"AND sys_id = ?1)" : ", 0");
 	if (ferry_str_failed(&sql))
 		error = ferry__oom(db);
 	for (i = 0; i < n && !error; i++) {
 		if ((error = ferry_sq__prepare(db, sql.ptr, &st)) < 0)
 			break;
-		sqlite3_bind_text(st, 1, sys_ids[i], -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(st, 2, entity, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 1, sys_ids[i], -1, SQLITE_STATIC);
+		if (want & FERRY_PRESENT_VERSION)
+			sqlite3_bind_text(st, 2, entity, -1, SQLITE_STATIC);
 		if ((rc = sqlite3_step(st)) == SQLITE_ROW)
 			present[i] = (unsigned char)((sqlite3_column_int(st,
 				0) ? FERRY_PRESENT_ROW : 0) |
