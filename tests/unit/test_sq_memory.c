@@ -2,7 +2,7 @@
  * test_sq_memory.c - the SQLite store's memory bound (store_ops.h,
  * "bulk"; docs/architecture.md, "Memory"): a handle keeps SQLite's 2 MiB
  * page cache but inside a bulk step, whose bound (64 MiB for a step
- * that reads across the instance, 8 MiB for `record load`) lasts until
+ * that reads across the instance, 4 MiB for `record load`) lasts until
  * the outermost bracket ends, and a step's own error survives the end.
  */
 #include "helpers.h"
@@ -57,7 +57,7 @@ static void test_record_load_appends_with_a_smaller_bound(void **state)
 	test_instance *f = *state;
 
 	assert_int_equal(ferry__bulk_begin(f->db, FERRY_BULK_APPEND), 0);
-	assert_int_equal(cache_size(f->db), -8192);
+	assert_int_equal(cache_size(f->db), -4096);
 	assert_int_equal(ferry__bulk_end(f->db, 0), 0);
 	assert_int_equal(cache_size(f->db), -2000);
 }

@@ -71,11 +71,12 @@ static int connect(ferry_db *db, const char *path, int flags)
  * A 64 MiB page cache keeps the random lookups of a large export or
  * import (versions by id, records by sys_id) out of the kernel: measured
  * at 1M records in docs/performance.md.  `record load` reads little
- * beyond the pages it appends, and runs faster with 8 MiB: the cache
+ * beyond the pages it appends, and runs faster with 4 MiB: the cache
  * spills its pages to the WAL while the reading thread still parses,
  * instead of writing them all at the commit, and each process touches
  * fewer fresh pages (docs/performance.md, "Record load: what its writes
- * cost").  Every other step keeps 2 MiB: the cache fills with whatever
+ * cost"; 8 MiB took no less time and 4 MB more memory).  Every other
+ * step keeps 2 MiB: the cache fills with whatever
  * a step reads, so a preview of a million items held 64 MiB where the
  * same preview of 100,000 held 6, for no gain in time.  Shrinking the
  * cache frees the pages above the bound.
@@ -84,7 +85,7 @@ int ferry_sqlite__bulk(ferry_db *db, ferry_bulk kind)
 {
 	return ferry_sq__exec(db, kind == FERRY_BULK_WIDE ?
 		"PRAGMA cache_size = -65536" : kind == FERRY_BULK_APPEND ?
-		"PRAGMA cache_size = -8192" : "PRAGMA cache_size = " SMALL_CACHE);
+		"PRAGMA cache_size = -4096" : "PRAGMA cache_size = " SMALL_CACHE);
 }
 
 /*
