@@ -76,10 +76,10 @@ static int connect(ferry_db *db, const char *path, int flags)
  * instead of writing them all at the commit, and each process touches
  * fewer fresh pages (docs/performance.md, "Record load: what its writes
  * cost"; 8 MiB took no less time and 4 MB more memory).  Every other
- * step keeps 2 MiB: the cache fills with whatever
- * a step reads, so a preview of a million items held 64 MiB where the
- * same preview of 100,000 held 6, for no gain in time.  Shrinking the
- * cache frees the pages above the bound.
+ * step keeps 2 MiB: the cache fills with whatever a step reads, so a
+ * preview of a million items held 64 MiB where the same preview of
+ * 100,000 held 6, for no gain in time.  Shrinking the cache frees the
+ * pages above the bound.
  */
 int ferry_sqlite__bulk(ferry_db *db, ferry_bulk kind)
 {
