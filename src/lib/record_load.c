@@ -31,15 +31,19 @@
 #include <string.h>
 
 /* Lines a batch: large enough that a round trip is little a record,
- * small enough that a batch's values stay a few MB. */
-#define LOAD_BATCH 1000
+ * small enough that a batch's values stay small beside the page cache.
+ * Lines in flight (this batch, the reader's next, what goes back) are
+ * about 2.5 KB each: at 1,000 a load of 2,000 changes peaked at 14.7 MB
+ * where one of 200 took 10.1 MB; at 250 it takes 11.2 MB, in the same
+ * time on both stores (docs/performance.md, "Record load's batch"). */
+#define LOAD_BATCH 250
 /* ... or fewer, once their text reaches this: a batch of long lines
  * holds its values and objects for a few MB of input, not for a
  * thousand lines of any length. */
 #define LOAD_BYTES ((size_t)16 << 20)
 /* Slots of the batch's sys_id set: a power of two above twice the
  * batch. */
-#define SEEN_SLOTS 4096
+#define SEEN_SLOTS 512
 
 /*
  * What the reading thread makes of a line (prepare_line): the values of

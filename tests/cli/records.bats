@@ -278,6 +278,35 @@ c" "$(sql 'SELECT name FROM member ORDER BY name')"
 	same '{"age":7,"buddy":null,"name":"Di"}' "$(sql "SELECT i.old FROM ferry_pack_item i JOIN ferry_pack p ON p.id = i.pack_id WHERE p.name = 'P' AND i.sys_id = '$D'")"
 }
 
+# A load of many lines is written a batch at a time (a few hundred lines,
+# record_load.c): a record made in one batch and changed in later ones,
+# and a new record that refers to one made batches before, chain their
+# versions as single puts would.
+@test "rule: record load chains a record's versions across its batches" {
+	init_member
+	ferry field add member buddy 'ref(member)' >/dev/null
+	FIRST=0c000000-0000-4000-8000-000000000000
+	awk -v first="$FIRST" 'BEGIN {
+		printf "{\"sys_id\":\"%s\",\"name\":\"first\",\"age\":0}\n", first
+		for (i = 1; i <= 1200; i++)
+			if (i % 3 == 0)
+				printf "{\"sys_id\":\"%s\",\"age\":%d}\n", first, i
+			else
+				printf "{\"name\":\"n%d\",\"buddy\":\"%s\"}\n", i, first
+	}' >many.jsonl
+	run --separate-stderr ferry record load member many.jsonl
+	[ "$status" -eq 0 ]
+	same "loaded 1201 member records" "$output"
+	same "first|1200" "$(sql "SELECT name, age FROM member WHERE sys_id = '$FIRST'")"
+	same "800|800" "$(sql "SELECT count(*), count(buddy) FROM member WHERE sys_id <> '$FIRST'")"
+	# One insert and 400 updates, each the child of the one before, the
+	# last one the row's sys_version.
+	same "401|1|400" "$(sql "SELECT count(*), sum(CASE WHEN action = 'insert' THEN 1 ELSE 0 END), sum(CASE WHEN action = 'update' THEN 1 ELSE 0 END) FROM ferry_version WHERE sys_id = '$FIRST'")"
+	same 400 "$(sql "SELECT count(*) FROM ferry_version v JOIN ferry_version p ON p.sys_id = v.sys_id AND p.id = (SELECT max(id) FROM ferry_version WHERE sys_id = v.sys_id AND id < v.id) WHERE v.sys_id = '$FIRST' AND v.parent = p.hash")"
+	same "$(sql "SELECT hash FROM ferry_version WHERE sys_id = '$FIRST' ORDER BY id DESC LIMIT 1")" \
+		"$(sql "SELECT sys_version FROM member WHERE sys_id = '$FIRST'")"
+}
+
 # A change in a load that refers to a record that is not there fails as a
 # put of it does, and the whole load with it.
 @test "rule: record load of a change with a dangling reference writes nothing" {
