@@ -34,8 +34,9 @@
  * small enough that a batch's values stay small beside the page cache.
  * Lines in flight (this batch, the reader's next, what goes back) are
  * about 2.5 KB each: at 1,000 a load of 2,000 changes peaked at 14.7 MB
- * where one of 200 took 10.1 MB; at 250 it takes 11.2 MB, in the same
- * time on both stores (docs/performance.md, "Record load's batch"). */
+ * where one of 200 took 10.1 MB; at 250 it takes 10.6 MB, in the same
+ * time on both stores (docs/performance.md, "Record load's batch: 250
+ * lines"). */
 #define LOAD_BATCH 250
 /* ... or fewer, once their text reaches this: a batch of long lines
  * holds its values and objects for a few MB of input, not for a
