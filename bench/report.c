@@ -87,12 +87,6 @@ static const char *const empty_keys[] = { "empty_load", "empty_preview",
 	"empty_commit", NULL };
 static const char *const pop_keys[] = { "pop_load", "pop_preview",
 	"pop_commit", NULL };
-/* Every step driver.c runs, in its order. */
-static const char *const rss_keys[] = { "catalog", "record_load",
-	"pack_complete", "pack_export", "record_update", "pack_export_2",
-	"empty_load", "empty_preview", "empty_commit", "local_changes",
-	"pop_load", "pop_preview", "pop_resolve", "pop_commit", "pop_backout",
-	NULL };
 
 /* "1,234,567" */
 static const char *grouped(char *buf, size_t n, double v)
@@ -436,10 +430,9 @@ static int by_n(const void *a, const void *b)
 
 int main(int argc, char **argv)
 {
-	json_t *runs[MAX_RUNS], *targets, *out, *m, *arr;
+	json_t *runs[MAX_RUNS], *targets, *out, *m, *arr, *steps;
 	const char *outfile = NULL;
-	size_t nruns = 0, r;
-	const char *const *k;
+	size_t nruns = 0, r, i;
 	int a;
 
 	for (a = 1; a < argc; a++) {
@@ -483,10 +476,14 @@ int main(int argc, char **argv)
 		"source record load / insert floor", 1.5, 3));
 	json_array_append_new(targets, ratio_target(runs, nruns,
 		"target after first import / package JSON", 2.5, 4));
+	/* Every step the largest run made, in the driver's order. */
+	steps = json_object_get(runs[nruns - 1], "steps");
 	if (nruns > 1)
-		for (k = rss_keys; *k; k++)
+		for (i = 0; i < json_array_size(steps); i++)
 			json_array_append_new(targets, rss_target(runs[0],
-				runs[nruns - 1], *k));
+				runs[nruns - 1], json_string_value(
+				json_object_get(json_array_get(steps, i),
+				"key"))));
 	print_targets(targets, runs, nruns);
 	if (nruns == 1)
 		puts("(peak RSS targets need two sizes: "
