@@ -6,7 +6,9 @@
 #include "alloc.h"
 #include "text.h"
 
+#include <errno.h>
 #include <jansson.h>
+#include <stdlib.h>
 #include <string.h>
 
 int ferry_canon__begin(ferry_canon_iter *it, const char *text, size_t len)
@@ -283,34 +285,25 @@ static int hex_digit(char c)
 	return -1;
 }
 
-/* A canonical string's bytes between its quotes, unescaped; NULL for an
- * escape ferry_str_put_json() does not write (the caller then asks
- * jansson). */
-static json_t *canon_string(const char *p, size_t len)
+/* A canonical string's bytes between its quotes, unescaped into out
+ * (room for len bytes): 0 with *out_len set, -1 for a raw control
+ * character or an escape ferry_str_put_json() does not write (the
+ * caller then asks jansson, which tells the two apart). */
+static int unescape(const char *p, size_t len, char *out, size_t *out_len)
 {
-	char *buf, *o;
+	char *o = out;
 	size_t i;
-	json_t *j;
-	int hi, lo, escaped = 0;
+	int hi, lo;
 
-	/* A raw control character is not JSON, which jansson says too. */
 	for (i = 0; i < len; i++) {
 		if ((unsigned char)p[i] < 0x20)
-			return NULL;
-		escaped |= p[i] == '\\';
-	}
-	if (!escaped)
-		return json_stringn(p, len);
-	if ((buf = ferry__malloc(len ? len : 1)) == NULL)
-		return NULL;
-	o = buf;
-	for (i = 0; i < len; i++) {
+			return -1;
 		if (p[i] != '\\') {
 			*o++ = p[i];
 			continue;
 		}
 		if (++i >= len)
-			goto other;
+			return -1;
 		switch (p[i]) {
 		case '"': *o++ = '"'; break;
 		case '\\': *o++ = '\\'; break;
@@ -325,20 +318,40 @@ static json_t *canon_string(const char *p, size_t len)
 			if (i + 4 >= len || p[i + 1] != '0' || p[i + 2] != '0' ||
 			    (hi = hex_digit(p[i + 3])) < 0 || hi > 1 ||
 			    (lo = hex_digit(p[i + 4])) < 0 || hi + lo == 0)
-				goto other;
+				return -1;
 			*o++ = (char)(hi * 16 + lo);
 			i += 4;
 			break;
 		default:
-			goto other;
+			return -1;
 		}
 	}
-	j = json_stringn(buf, (size_t)(o - buf));
+	*out_len = (size_t)(o - out);
+	return 0;
+}
+
+/* A canonical string's bytes between its quotes as a jansson string;
+ * NULL for what unescape() leaves to jansson. */
+static json_t *canon_string(const char *p, size_t len)
+{
+	char *buf;
+	size_t n;
+	json_t *j = NULL;
+
+	if (!memchr(p, '\\', len)) {
+		/* A raw control character is not JSON, which jansson says
+		 * too. */
+		for (n = 0; n < len; n++)
+			if ((unsigned char)p[n] < 0x20)
+				return NULL;
+		return json_stringn(p, len);
+	}
+	if ((buf = ferry__malloc(len ? len : 1)) == NULL)
+		return NULL;
+	if (unescape(p, len, buf, &n) == 0)
+		j = json_stringn(buf, n);
 	ferry__free(buf);
 	return j;
-other:
-	ferry__free(buf);
-	return NULL;
 }
 
 /* 1 if text is an integer of at most 18 digits, which int64 holds. */
@@ -384,4 +397,154 @@ json_t *ferry_canon__json(const char *value, size_t len)
 		return json_integer(integer_of(value, len));
 	return json_loadb(value, len, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES,
 		NULL);
+}
+
+/* ---- members looked up by name ------------------------------------- */
+
+/* Index text's members into ix, if it fits: 1 if indexed, 0 if not, -1
+ * if text is malformed. */
+static int index_members(ferry_canon_index *ix, const char *text, size_t len)
+{
+	ferry_canon_iter it;
+	ferry_canon_member m;
+	int more;
+
+	ix->len = 0;
+	if (len == 0 || len > sizeof(ix->text))
+		return 0;
+	memcpy(ix->text, text, len);
+	ix->n = 0;
+	if (ferry_canon__begin(&it, ix->text, len) < 0)
+		return -1;
+	while ((more = ferry_canon__next(&it, &m)) > 0) {
+		if (ix->n == FERRY_CANON_INDEX_MEMBERS)
+			return 0;
+		ix->m[ix->n].key = (unsigned short)(m.key - ix->text);
+		ix->m[ix->n].key_len = (unsigned short)m.key_len;
+		ix->m[ix->n].value = (unsigned short)(m.value - ix->text);
+		ix->m[ix->n].value_len = (unsigned short)m.value_len;
+		ix->n++;
+	}
+	if (more < 0)
+		return -1;
+	ix->len = len;
+	return 1;
+}
+
+int ferry_canon__member(ferry_canon_index *ix, const char *text, size_t len,
+	const char *name, size_t name_len, ferry_canon_member *m)
+{
+	ferry_canon_iter it;
+	size_t lo = 0, hi, mid;
+	int more, c, rc;
+
+	if (ix->len != len || memcmp(ix->text, text, len) != 0) {
+		if ((rc = index_members(ix, text, len)) < 0)
+			return -1;
+		if (rc == 0) {
+			/* Too large to keep: walked, in key order. */
+			if (ferry_canon__begin(&it, text, len) < 0)
+				return -1;
+			while ((more = ferry_canon__next(&it, m)) > 0)
+				if ((c = bytes_cmp(m->key, m->key_len, name,
+				    name_len)) >= 0)
+					return c == 0;
+			return more;
+		}
+	}
+	/* The keys ascend (canonical form): a binary search. */
+	hi = ix->n;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		c = bytes_cmp(ix->text + ix->m[mid].key, ix->m[mid].key_len,
+			name, name_len);
+		if (c == 0) {
+			m->key = ix->text + ix->m[mid].key;
+			m->key_len = ix->m[mid].key_len;
+			m->value = ix->text + ix->m[mid].value;
+			m->value_len = ix->m[mid].value_len;
+			return 1;
+		}
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+/* A JSON number's text as an integer (if int64 holds it) or a real. */
+static int sql_number(const char *value, size_t len, ferry_canon_sql *sql)
+{
+	char digits[64], *end;
+	size_t i = value[0] == '-';
+	int integer = len > i;
+
+	if (len >= sizeof(digits))
+		return -1;
+	for (; i < len; i++)
+		integer &= value[i] >= '0' && value[i] <= '9';
+	memcpy(digits, value, len);
+	digits[len] = '\0';
+	errno = 0;
+	if (integer) {
+		sql->i = strtoll(digits, &end, 10);
+		if (errno == 0 && *end == '\0') {
+			sql->kind = FERRY_CANON_SQL_INT;
+			return 0;
+		}
+		errno = 0;
+	}
+	sql->r = strtod(digits, &end);
+	if (*end != '\0' || end == digits)
+		return -1;
+	sql->kind = FERRY_CANON_SQL_REAL;
+	return 0;
+}
+
+int ferry_canon__sql(const char *value, size_t len, char *buf,
+	ferry_canon_sql *sql)
+{
+	json_t *j;
+	const char *s;
+
+	memset(sql, 0, sizeof(*sql));
+	if (len == 0)
+		return -1;
+	switch (value[0]) {
+	case 'n':
+		return len == 4 && !memcmp(value, "null", 4) ? 0 : -1;
+	case 't':
+	case 'f':
+		sql->kind = FERRY_CANON_SQL_INT;
+		sql->i = value[0] == 't';
+		return (len == 4 && !memcmp(value, "true", 4)) ||
+			(len == 5 && !memcmp(value, "false", 5)) ? 0 : -1;
+	case '{':
+	case '[':
+		sql->kind = FERRY_CANON_SQL_TEXT;
+		sql->text = value;
+		sql->text_len = len;
+		return 0;
+	case '"':
+		if (len < 2 || value[len - 1] != '"')
+			return -1;
+		sql->kind = FERRY_CANON_SQL_TEXT;
+		sql->text = buf;
+		if (unescape(value + 1, len - 2, buf, &sql->text_len) == 0)
+			return 0;
+		/* Any other escape, as JSON reads it. */
+		if ((j = json_loadb(value, len, JSON_DECODE_ANY, NULL)) ==
+		    NULL || (s = json_string_value(j)) == NULL ||
+		    json_string_length(j) > len) {
+			json_decref(j);
+			return -1;
+		}
+		sql->text_len = json_string_length(j);
+		memcpy(buf, s, sql->text_len);
+		json_decref(j);
+		return 0;
+	default:
+		return sql_number(value, len, sql);
+	}
 }

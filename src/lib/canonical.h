@@ -15,6 +15,7 @@
 #include "str.h"
 
 #include <stddef.h>
+#include <stdint.h>
 
 typedef struct {
 	const char *p;		/* next byte to read */
@@ -70,5 +71,59 @@ int ferry_canon__old_values(ferry_str *out, const char *base,
  * into a hash table.
  */
 struct json_t *ferry_canon__json(const char *value, size_t len);
+
+/*
+ * A canonical object's members, found once and then looked up by name
+ * many times.  The set-wise commit stores every field of each staged
+ * payload, one call a field (ferry_member(), functions.c); SQLite's ->>
+ * looked each up in its own parse of the object, about half of writing
+ * the rows (docs/performance.md).  An index holds a copy of the object
+ * it was built from, so a lookup in another object builds it again.
+ * Objects larger than the copy are walked for each lookup.
+ */
+#define FERRY_CANON_INDEX_BYTES 4096
+#define FERRY_CANON_INDEX_MEMBERS 128
+
+typedef struct {
+	size_t len;		/* bytes of text; 0: holds nothing */
+	size_t n;		/* members */
+	struct {
+		unsigned short key, key_len;	/* offsets into text */
+		unsigned short value, value_len;
+	} m[FERRY_CANON_INDEX_MEMBERS];
+	char text[FERRY_CANON_INDEX_BYTES];
+} ferry_canon_index;
+
+/* The member `name` of the object at text: 1 with *m set, 0 if it has
+ * none, -1 if text is malformed.  ix caches the object's members. */
+int ferry_canon__member(ferry_canon_index *ix, const char *text, size_t len,
+	const char *name, size_t name_len, ferry_canon_member *m);
+
+/* A member's value as SQL holds it, as SQLite's ->> returns it. */
+typedef enum {
+	FERRY_CANON_SQL_NULL,
+	FERRY_CANON_SQL_INT,
+	FERRY_CANON_SQL_REAL,
+	FERRY_CANON_SQL_TEXT	/* strings unescaped; objects and arrays
+				 * as their JSON text */
+} ferry_canon_sql_kind;
+
+typedef struct {
+	ferry_canon_sql_kind kind;
+	int64_t i;
+	double r;
+	const char *text;	/* the value's bytes or buf's */
+	size_t text_len;
+} ferry_canon_sql;
+
+/*
+ * A member's value (ferry_canon_member.value, len bytes) as SQL: true
+ * and false as 1 and 0, integers that int64 holds as integers, other
+ * numbers as reals, null as NULL.  A string's unescaped text goes to
+ * buf, which has room for len bytes (unescaping only shortens).  0, or
+ * -1 if the value is malformed.
+ */
+int ferry_canon__sql(const char *value, size_t len, char *buf,
+	ferry_canon_sql *sql);
 
 #endif

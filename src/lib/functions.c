@@ -31,6 +31,11 @@
  *   ferry_old_values(base, payload)  the old values written for an
  *                                update (canonical.h); NULL if either
  *                                is NULL or not canonical
+ *   ferry_member(payload, name, json)  the member `name` of a canonical
+ *                                payload as SQLite's ->> gives it
+ *                                (json 0) or as its JSON text, like
+ *                                -> (json 1); NULL if it lacks it or
+ *                                payload is not canonical
  *   ferry_has_members(payload, name1, json1, name2, json2, ...)
  *                                1 if the canonical payload holds
  *                                each name (ascending) with exactly
@@ -395,6 +400,56 @@ static void fn_has_members(ferry_store_call *c)
 		ferry_store__result_int(c, rc);
 }
 
+/*
+ * Each thread keeps the members of the payload it last read: a
+ * statement reads every field of a row's payload in turn, one call a
+ * field (canonical.h).  Thread-local, since the server's threads each
+ * run statements of their own; a copy inside the index, so no memory to
+ * free when a thread ends.
+ */
+static _Thread_local ferry_canon_index member_index;
+
+static void fn_member(ferry_store_call *c)
+{
+	const char *payload, *name;
+	size_t len, name_len;
+	ferry_canon_member m;
+	ferry_canon_sql v;
+	char stack[1024], *buf = stack;
+
+	if (!(payload = text_arg(c, 0, &len)) ||
+	    !(name = text_arg(c, 1, &name_len)) ||
+	    ferry_canon__member(&member_index, payload, len, name, name_len,
+	    &m) != 1)
+		return;
+	if (ferry_store__arg_int(c, 2)) {
+		ferry_store__result_text(c, m.value, m.value_len);
+		return;
+	}
+	if (m.value_len > sizeof(stack) &&
+	    (buf = ferry__malloc(m.value_len)) == NULL) {
+		ferry_store__result_nomem(c);
+		return;
+	}
+	if (ferry_canon__sql(m.value, m.value_len, buf, &v) == 0) {
+		switch (v.kind) {
+		case FERRY_CANON_SQL_NULL:
+			break;
+		case FERRY_CANON_SQL_INT:
+			ferry_store__result_int(c, v.i);
+			break;
+		case FERRY_CANON_SQL_REAL:
+			ferry_store__result_real(c, v.r);
+			break;
+		case FERRY_CANON_SQL_TEXT:
+			ferry_store__result_text(c, v.text, v.text_len);
+			break;
+		}
+	}
+	if (buf != stack)
+		ferry__free(buf);
+}
+
 /* Checklist: the list at the top of this file, and the store's SQL. */
 static const ferry_store_function functions[] = {
 	{ "ferry_entity_ok", 1, fn_entity_ok },
@@ -412,6 +467,7 @@ static const ferry_store_function functions[] = {
 	{ "ferry_identity_key", 3, fn_identity_key },
 	{ "ferry_old_values", 2, fn_old_values },
 	{ "ferry_has_members", -1, fn_has_members },
+	{ "ferry_member", 3, fn_member },
 };
 
 int ferry__functions_lend(ferry_db *db)

@@ -1014,7 +1014,7 @@ static int all_declared(const ferry_fieldset *fs,
 }
 
 static int commit_entity_records(commit_state *s, const char *entity,
-	int what, int updates)
+	int what, unsigned acts)
 {
 	ferry_fieldset fs = { NULL, 0 }, declared = { NULL, 0 },
 		check = { NULL, 0 };
@@ -1045,7 +1045,8 @@ static int commit_entity_records(commit_state *s, const char *entity,
 		if ((error = fields_to_check(s->db, &fs, &declared,
 		    &check)) < 0 ||
 		    (error = ferry_store__import_fast(s->db, &w, entity, &fs,
-		    &check, updates && all_declared(&fs, &declared), &n)) < 0)
+		    &check, all_declared(&fs, &declared) ? acts :
+		    acts & ~FERRY_FAST_UPDATES, &n)) < 0)
 			goto done;
 		progress(s, (uint64_t)n);
 	}
@@ -1080,7 +1081,8 @@ done:
 static int commit_records(commit_state *s)
 {
 	entity_order e;
-	int64_t updates = 0, deletes = 0;
+	int64_t inserts = 0, updates = 0, deletes = 0;
+	unsigned acts;
 	size_t i;
 	int error;
 
@@ -1088,14 +1090,18 @@ static int commit_records(commit_state *s)
 	e.db = s->db;
 	if ((error = ferry_store__import_entities(s->db, s->id, order_add,
 	    &e)) < 0 || (error = order_entities(&e)) < 0 ||
+	    (error = ferry_store__import_act_count(s->db, s->id, "insert",
+	    &inserts)) < 0 ||
 	    (error = ferry_store__import_act_count(s->db, s->id, "update",
 	    &updates)) < 0 ||
 	    (error = ferry_store__import_act_count(s->db, s->id, "delete",
 	    &deletes)) < 0)
 		goto done;
+	acts = (inserts > 0 ? FERRY_FAST_INSERTS : 0) |
+		(updates > 0 ? FERRY_FAST_UPDATES : 0);
 	for (i = 0; i < e.n && !error; i++)
 		error = commit_entity_records(s, e.names[i],
-			FERRY_IMPORT_WRITES, updates > 0);
+			FERRY_IMPORT_WRITES, acts);
 	/* Deletes last, referencing entities first. */
 	for (i = e.n; i > 0 && deletes && !error; i--)
 		error = commit_entity_records(s, e.names[i - 1],

@@ -7,6 +7,8 @@
 #include "canonical.h"
 
 #include <jansson.h>
+#include <sqlite3.h>
+#include <stdio.h>
 #include <string.h>
 
 static void expect_old(const char *base, const char *now, const char *want)
@@ -234,6 +236,167 @@ static void test_canonical_value__malformed_is_null(void **state)
 	}
 }
 
+/* ferry_canon__member() of name in text: its value's JSON text, "-"
+ * when text lacks it, "!" when text is malformed. */
+static const char *member_of(ferry_canon_index *ix, const char *text,
+	const char *name, char *buf, size_t cap)
+{
+	ferry_canon_member m;
+	int rc = ferry_canon__member(ix, text, strlen(text), name,
+		strlen(name), &m);
+
+	if (rc < 0)
+		return "!";
+	if (rc == 0)
+		return "-";
+	assert_true(m.value_len < cap);
+	memcpy(buf, m.value, m.value_len);
+	buf[m.value_len] = '\0';
+	return buf;
+}
+
+/* The set-wise commit's lookups: each field of a payload by name, the
+ * index built once and rebuilt for another payload. */
+static void test_canonical_member__found_by_name(void **state)
+{
+	static ferry_canon_index ix;
+	const char *a = "{\"age\":30,\"meta\":{\"k\":[1,\"x\"]},"
+		"\"name\":\"a\\\"b\"}";
+	/* as long as a, other values: the index must not answer from a */
+	const char *b = "{\"age\":31,\"meta\":{\"k\":[1,\"y\"]},"
+		"\"name\":\"a\\\"c\"}";
+	char buf[64];
+
+	(void)state;
+	assert_int_equal(strlen(a), strlen(b));
+	assert_string_equal(member_of(&ix, a, "age", buf, sizeof(buf)), "30");
+	assert_string_equal(member_of(&ix, a, "meta", buf, sizeof(buf)),
+		"{\"k\":[1,\"x\"]}");
+	assert_string_equal(member_of(&ix, a, "name", buf, sizeof(buf)),
+		"\"a\\\"b\"");
+	assert_string_equal(member_of(&ix, b, "name", buf, sizeof(buf)),
+		"\"a\\\"c\"");
+	assert_string_equal(member_of(&ix, b, "age", buf, sizeof(buf)), "31");
+	/* lacking: before the first key, between two, after the last */
+	assert_string_equal(member_of(&ix, a, "aa", buf, sizeof(buf)), "-");
+	assert_string_equal(member_of(&ix, a, "ages", buf, sizeof(buf)), "-");
+	assert_string_equal(member_of(&ix, a, "zip", buf, sizeof(buf)), "-");
+	assert_string_equal(member_of(&ix, "{}", "age", buf, sizeof(buf)),
+		"-");
+	assert_string_equal(member_of(&ix, "{\"age\":30", "age", buf,
+		sizeof(buf)), "!");
+}
+
+/* Objects the index cannot hold are walked, with the same answers. */
+static void test_canonical_member__larger_than_the_index(void **state)
+{
+	static ferry_canon_index ix;
+	ferry_str text = FERRY_STR_INIT, name = FERRY_STR_INIT;
+	char buf[64], want[64];
+	int i;
+
+	(void)state;
+	/* more members than the index holds */
+	ferry_str_putc(&text, '{');
+	for (i = 0; i < FERRY_CANON_INDEX_MEMBERS + 10; i++)
+		ferry_str_printf(&text, "%s\"f%04d\":%d", i ? "," : "", i, i);
+	ferry_str_putc(&text, '}');
+	for (i = 0; i < FERRY_CANON_INDEX_MEMBERS + 10; i += 7) {
+		ferry_str_clear(&name);
+		ferry_str_printf(&name, "f%04d", i);
+		snprintf(want, sizeof(want), "%d", i);
+		assert_string_equal(member_of(&ix, ferry_str_cstr(&text),
+			ferry_str_cstr(&name), buf, sizeof(buf)), want);
+	}
+	assert_string_equal(member_of(&ix, ferry_str_cstr(&text), "f99999",
+		buf, sizeof(buf)), "-");
+	/* more bytes than the index holds */
+	ferry_str_clear(&text);
+	ferry_str_puts(&text, "{\"a\":1,\"big\":\"");
+	for (i = 0; i < FERRY_CANON_INDEX_BYTES; i++)
+		ferry_str_putc(&text, 'x');
+	ferry_str_puts(&text, "\",\"z\":true}");
+	assert_string_equal(member_of(&ix, ferry_str_cstr(&text), "z", buf,
+		sizeof(buf)), "true");
+	assert_string_equal(member_of(&ix, ferry_str_cstr(&text), "a", buf,
+		sizeof(buf)), "1");
+	ferry_str_dispose(&text);
+	ferry_str_dispose(&name);
+}
+
+/* ferry_canon__sql() of a JSON value gives what SQLite's ->> gives for
+ * it: the same type and the same value (the set-wise commit stores
+ * rows with it where the write path's rows came from ->>). */
+static void expect_as_sqlite(sqlite3 *db, const char *value)
+{
+	sqlite3_stmt *st;
+	ferry_canon_sql v;
+	char buf[256];
+	int type;
+
+	assert_true(strlen(value) < sizeof(buf));
+	assert_int_equal(ferry_canon__sql(value, strlen(value), buf, &v), 0);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT ('{\"v\":' || ?1 || "
+		"'}') ->> '$.v'", -1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_text(st, 1, value, -1, SQLITE_STATIC);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	type = sqlite3_column_type(st, 0);
+	switch (v.kind) {
+	case FERRY_CANON_SQL_NULL:
+		assert_int_equal(type, SQLITE_NULL);
+		break;
+	case FERRY_CANON_SQL_INT:
+		assert_int_equal(type, SQLITE_INTEGER);
+		assert_true(sqlite3_column_int64(st, 0) == v.i);
+		break;
+	case FERRY_CANON_SQL_REAL:
+		assert_int_equal(type, SQLITE_FLOAT);
+		assert_true(sqlite3_column_double(st, 0) == v.r);
+		break;
+	case FERRY_CANON_SQL_TEXT:
+		assert_int_equal(type, SQLITE_TEXT);
+		assert_int_equal((size_t)sqlite3_column_bytes(st, 0),
+			v.text_len);
+		assert_memory_equal(sqlite3_column_text(st, 0), v.text,
+			v.text_len);
+		break;
+	}
+	sqlite3_finalize(st);
+}
+
+static void test_canonical_sql__as_sqlite_reads_it(void **state)
+{
+	static const char *const values[] = { "null", "true", "false", "0",
+		"-42", "123456789012345678", "9223372036854775807",
+		"-9223372036854775808", "9223372036854775808", "-2.25", "1e5",
+		"0.1", "\"\"", "\"plain \xc3\xa9t\xc3\xa9\"",
+		"\"q\\\" b\\\\ n\\n r\\r t\\t b\\b f\\f c\\u001f\"",
+		"\"a\\/b \\u00e9 \\ud83d\\ude00\"", "[1,\"a\",{\"b\":null}]",
+		"{\"a\":{\"b\":[true]}}" };
+	sqlite3 *db;
+	size_t i;
+
+	(void)state;
+	assert_int_equal(sqlite3_open(":memory:", &db), SQLITE_OK);
+	for (i = 0; i < sizeof(values) / sizeof(values[0]); i++)
+		expect_as_sqlite(db, values[i]);
+	sqlite3_close(db);
+}
+
+static void test_canonical_sql__malformed_is_refused(void **state)
+{
+	static const char *const bad[] = { "", "nul", "trueish", "\"abc",
+		"\"a\\x\"", "-", "1.5.5", "\"a\\u0000b\"" };
+	ferry_canon_sql v;
+	char buf[64];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (ferry_canon__sql(bad[i], strlen(bad[i]), buf, &v) == 0)
+			fail_msg("ferry_canon__sql accepted \"%s\"", bad[i]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -250,6 +413,10 @@ int main(void)
 		cmocka_unit_test(test_canonical_value__only_its_own_bytes),
 		cmocka_unit_test(test_canonical_value__every_escape_ferry_writes),
 		cmocka_unit_test(test_canonical_value__malformed_is_null),
+		cmocka_unit_test(test_canonical_member__found_by_name),
+		cmocka_unit_test(test_canonical_member__larger_than_the_index),
+		cmocka_unit_test(test_canonical_sql__as_sqlite_reads_it),
+		cmocka_unit_test(test_canonical_sql__malformed_is_refused),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -112,6 +112,11 @@ void ferry_store__result_int(ferry_store_call *call, int64_t v)
 	call->backend->result_int(call, v);
 }
 
+void ferry_store__result_real(ferry_store_call *call, double v)
+{
+	call->backend->result_real(call, v);
+}
+
 void ferry_store__result_text(ferry_store_call *call, const char *s,
 	size_t len)
 {

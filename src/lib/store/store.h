@@ -658,6 +658,12 @@ typedef struct {
 	const char *at;
 } ferry_import_write;
 
+/* The acts import_fast may apply set-wise: an import without inserts
+ * spares each entity its insert statement, which walks the entity's items
+ * all the same. */
+#define FERRY_FAST_INSERTS 1u
+#define FERRY_FAST_UPDATES 2u
+
 /* An item of an import with what commit did with it; strings live for
  * the callback. */
 typedef struct {

@@ -102,6 +102,7 @@ FERRY_STORE_OWN_OP(void *, kept, (ferry_store_call *call, int i))
 FERRY_STORE_OWN_OP(void *, keep, (ferry_store_call *call, int i, void *p,
 	void (*free_fn)(void *)))
 FERRY_STORE_OWN_OP(void, result_int, (ferry_store_call *call, int64_t v))
+FERRY_STORE_OWN_OP(void, result_real, (ferry_store_call *call, double v))
 /* The text is copied. */
 FERRY_STORE_OWN_OP(void, result_text, (ferry_store_call *call, const char *s,
 	size_t len))
@@ -863,19 +864,20 @@ FERRY_STORE_OP(int, import_acts, (ferry_db *db, int64_t id,
 	const ferry_decision_table *acts),
 	(db, id, acts))
 /*
- * Apply the clean inserts (and with `updates`, the clean updates) of a
- * user entity set-wise: rows and versions straight from the staged
- * canonical payloads, whose hashes load verified.  fs is the entity's
- * fields.  check lists the fields whose values may not be in the stored
- * form of the target's type (a type_text of "" for a field the target
- * lacks): items with such values are left to the write path.  Updates
- * are only exact when every target field is one the package declares:
- * callers pass updates 0 otherwise.  *done counts the items applied.
+ * Apply the clean inserts (with FERRY_FAST_INSERTS in acts) and the clean
+ * updates (with FERRY_FAST_UPDATES) of a user entity set-wise: rows and
+ * versions straight from the staged canonical payloads, whose hashes
+ * load verified.  fs is the entity's fields.  check lists the fields
+ * whose values may not be in the stored form of the target's type (a
+ * type_text of "" for a field the target lacks): items with such values
+ * are left to the write path.  Updates are only exact when every target
+ * field is one the package declares: callers leave FERRY_FAST_UPDATES
+ * out otherwise.  *done counts the items applied.
  */
 FERRY_STORE_OP(int, import_fast, (ferry_db *db, const ferry_import_write *w,
 	const char *entity, const ferry_fieldset *fs,
-	const ferry_fieldset *check, int updates, int64_t *done),
-	(db, w, entity, fs, check, updates, done))
+	const ferry_fieldset *check, unsigned acts, int64_t *done),
+	(db, w, entity, fs, check, acts, done))
 /* How many items of an import have that act. */
 FERRY_STORE_OP(int, import_act_count, (ferry_db *db, int64_t id,
 	const char *act, int64_t *n),

@@ -149,6 +149,14 @@ void ferry_pg__result_int(ferry_store_call *c, int64_t v)
 	of(c)->result = 1;
 }
 
+void ferry_pg__result_real(ferry_store_call *c, double v)
+{
+	/* As many digits as give the same double back. */
+	ferry_str_truncate(of(c)->out, of(c)->start);
+	ferry_str_printf(of(c)->out, "%.17g", v);
+	of(c)->result = 1;
+}
+
 void ferry_pg__result_text(ferry_store_call *c, const char *s, size_t len)
 {
 	ferry_str_truncate(of(c)->out, of(c)->start);

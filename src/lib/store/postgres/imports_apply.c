@@ -186,7 +186,7 @@ done:
 
 int ferry_pg__import_fast(ferry_db *db, const ferry_import_write *w,
 	const char *entity, const ferry_fieldset *fs,
-	const ferry_fieldset *check, int updates, int64_t *done)
+	const ferry_fieldset *check, unsigned acts, int64_t *done)
 {
 	ferry_str sql = FERRY_STR_INIT;
 	fast_params p;
@@ -196,6 +196,8 @@ int ferry_pg__import_fast(ferry_db *db, const ferry_import_write *w,
 	size_t i;
 
 	*done = 0;
+	if (!(acts & (FERRY_FAST_INSERTS | FERRY_FAST_UPDATES)))
+		return 0;
 	fast_params_init(&p, w, entity);
 	/* Candidates: inserts, and updates when every target field is the
 	 * package's; not hand-merged ones.  Marked by key (an array), each
@@ -207,9 +209,12 @@ int ferry_pg__import_fast(ferry_db *db, const ferry_import_write *w,
 		"r.item = i.item" PG_STAGED("i", "s") " WHERE i.import_id = $1 "
 		"AND i.t = 'record' AND i.entity = $2 AND r.resolution IS "
 		"DISTINCT FROM 'merge' AND "
-		"r.whole IS DISTINCT FROM 1 AND (p.act = 'insert'%s)))",
-		updates ? " OR (p.act = 'update' AND i.action <> 'delete' AND "
-		"p.target_version IS DISTINCT FROM s.version)" : "");
+		"r.whole IS DISTINCT FROM 1 AND (%s%s%s)))",
+		acts & FERRY_FAST_INSERTS ? "p.act = 'insert'" : "",
+		acts == (FERRY_FAST_INSERTS | FERRY_FAST_UPDATES) ? " OR " : "",
+		acts & FERRY_FAST_UPDATES ? "(p.act = 'update' AND i.action <> "
+		"'delete' AND p.target_version IS DISTINCT FROM s.version)" :
+		"");
 	if ((error = ferry_pg_plan__run(db, &sql, 2, p.params, &n,
 	    "committing")) < 0 || n == 0)
 		goto done;
@@ -249,6 +254,8 @@ int ferry_pg__import_fast(ferry_db *db, const ferry_import_write *w,
 	    "committing")) < 0)
 		goto done;
 	*done = n;
+	if (!(acts & FERRY_FAST_INSERTS))
+		goto updates;
 	ferry_str_puts(&sql, "INSERT INTO ");
 	ferry_pg__ident(&sql, entity);
 	ferry_str_puts(&sql, " (sys_id, sys_created_at, sys_created_by, "
@@ -269,7 +276,10 @@ int ferry_pg__import_fast(ferry_db *db, const ferry_import_write *w,
 	ferry_str_puts(&sql, FAST_WHERE " AND p.act = 'insert' ORDER BY "
 		"i.sys_id");
 	if ((error = ferry_pg_plan__run(db, &sql, 5, p.params, NULL,
-	    "committing")) < 0 || !updates)
+	    "committing")) < 0)
+		goto done;
+updates:
+	if (!(acts & FERRY_FAST_UPDATES))
 		goto done;
 	ferry_str_puts(&sql, "UPDATE ");
 	ferry_pg__ident(&sql, entity);

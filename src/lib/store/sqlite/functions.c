@@ -115,6 +115,11 @@ void ferry_sqlite__result_int(ferry_store_call *c, int64_t v)
 	sqlite3_result_int64(of(c)->ctx, v);
 }
 
+void ferry_sqlite__result_real(ferry_store_call *c, double v)
+{
+	sqlite3_result_double(of(c)->ctx, v);
+}
+
 void ferry_sqlite__result_text(ferry_store_call *c, const char *s,
 	size_t len)
 {

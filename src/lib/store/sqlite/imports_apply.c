@@ -21,20 +21,17 @@
 	" WHERE i.import_id = ?1 AND i.t = 'record' AND i.entity = ?2 AND " \
 	"p.fast = 1"
 
-/* The stored value of field f from the canonical payload. */
+/* The stored value of field f from the canonical payload: json keeps
+ * its canonical JSON text; the rest are SQL values (bool true/false come
+ * out as 1/0), as ->> gives them.  ferry_member() finds the payload's
+ * members once for all its fields, where each ->> parsed it again
+ * (functions.c). */
 static void value_expr(ferry_str *sql, const ferry_field *f)
 {
-	ferry_str path = FERRY_STR_INIT;
-
-	ferry_str_puts(&path, "$.");
-	ferry_str_puts(&path, f->name);
-	/* json keeps its canonical JSON text; the rest are SQL values
-	 * (bool true/false come out as 1/0). */
+	ferry_str_puts(sql, "ferry_member(sp.payload, ");
+	ferry_imports__literal(sql, f->name);
 	ferry_str_puts(sql, f->type.base == FERRY_T_JSON ||
-		f->type.base == FERRY_T_FLOAT ? "sp.payload -> " :
-		"sp.payload ->> ");
-	ferry_imports__literal_of(sql, &path);
-	ferry_str_dispose(&path);
+		f->type.base == FERRY_T_FLOAT ? ", 1)" : ", 0)");
 }
 
 /* Run a commit statement: ?1 import, ?2 entity, ?3 application, ?4
@@ -66,7 +63,7 @@ static int fast_bind_run(ferry_db *db, ferry_str *sql,
 
 int ferry_sqlite__import_fast(ferry_db *db, const ferry_import_write *w,
 	const char *entity, const ferry_fieldset *fs,
-	const ferry_fieldset *check, int updates, int64_t *done)
+	const ferry_fieldset *check, unsigned acts, int64_t *done)
 {
 	ferry_str sql = FERRY_STR_INIT;
 	int64_t n = 0, history = 0;
@@ -74,6 +71,8 @@ int ferry_sqlite__import_fast(ferry_db *db, const ferry_import_write *w,
 	int error;
 
 	*done = 0;
+	if (!(acts & (FERRY_FAST_INSERTS | FERRY_FAST_UPDATES)))
+		return 0;
 	/* Does the entity have any history at all?  (A new entity has
 	 * none, and its new versions no parent to look for.) */
 	ferry_str_puts(&sql, "SELECT 1 FROM ferry_version WHERE entity = ?2 "
@@ -98,9 +97,11 @@ int ferry_sqlite__import_fast(ferry_db *db, const ferry_import_write *w,
 		"ferry_import_resolution r ON r.import_id = i.import_id AND "
 		"r.item = i.item" STAGED("i", "s") " WHERE i.import_id = ?1 AND "
 		"i.t = 'record' AND i.entity = ?2 AND r.resolution IS NOT "
-		"'merge' AND r.whole IS NOT 1 AND (q.act = 'insert'%s))",
-		updates ? " OR (q.act = 'update' AND i.action <> 'delete' AND "
-		"q.target_version IS NOT s.version)" : "");
+		"'merge' AND r.whole IS NOT 1 AND (%s%s%s))",
+		acts & FERRY_FAST_INSERTS ? "q.act = 'insert'" : "",
+		acts == (FERRY_FAST_INSERTS | FERRY_FAST_UPDATES) ? " OR " : "",
+		acts & FERRY_FAST_UPDATES ? "(q.act = 'update' AND i.action <> "
+		"'delete' AND q.target_version IS NOT s.version)" : "");
 	if ((error = fast_bind_run(db, &sql, w, entity, &n)) < 0 || n == 0)
 		goto done;
 	/* ... whose every value is already in the stored form of its
@@ -144,6 +145,8 @@ int ferry_sqlite__import_fast(ferry_db *db, const ferry_import_write *w,
 	if ((error = fast_bind_run(db, &sql, w, entity, &n)) < 0)
 		goto done;
 	*done = n;
+	if (!(acts & FERRY_FAST_INSERTS))
+		goto updates;
 	ferry_str_puts(&sql, "INSERT INTO ");
 	ferry_sq__ident(&sql, entity);
 	ferry_str_puts(&sql, " (sys_id, sys_created_at, sys_created_by, "
@@ -161,8 +164,10 @@ int ferry_sqlite__import_fast(ferry_db *db, const ferry_import_write *w,
 	}
 	ferry_str_puts(&sql, " " FAST_ITEMS " AND p.act = 'insert' ORDER BY "
 		"i.sys_id");
-	if ((error = fast_bind_run(db, &sql, w, entity, NULL)) < 0 ||
-	    !updates)
+	if ((error = fast_bind_run(db, &sql, w, entity, NULL)) < 0)
+		goto done;
+updates:
+	if (!(acts & FERRY_FAST_UPDATES))
 		goto done;
 	ferry_str_puts(&sql, "UPDATE ");
 	ferry_sq__ident(&sql, entity);
