@@ -163,6 +163,24 @@ int ferry_canon__has_members(const char *text, size_t len, size_t n,
 	return 1;
 }
 
+int ferry_canon__has_any(const char *text, size_t len, size_t n,
+	const char *const *names, const size_t *name_lens)
+{
+	ferry_canon_iter it;
+	ferry_canon_member m;
+	size_t i;
+	int more;
+
+	if (ferry_canon__begin(&it, text, len) < 0)
+		return -1;
+	while ((more = ferry_canon__next(&it, &m)) > 0)
+		for (i = 0; i < n; i++)
+			if (bytes_cmp(m.key, m.key_len, names[i],
+			    name_lens[i]) == 0)
+				return 1;
+	return more;
+}
+
 int ferry_canon__old_values(ferry_str *out, const char *base,
 	size_t base_len, const char *now, size_t now_len)
 {

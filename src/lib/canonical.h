@@ -54,6 +54,14 @@ int ferry_canon__has_members(const char *text, size_t len, size_t n,
 	const char *const *values, const size_t *value_lens);
 
 /*
+ * 1 if the object at text has a member named one of the n names, 0 if
+ * none, -1 if text is malformed.  The names in any order; each member
+ * is looked up among them.
+ */
+int ferry_canon__has_any(const char *text, size_t len, size_t n,
+	const char *const *names, const size_t *name_lens);
+
+/*
  * The old values of an update: an object of every key whose value differs
  * between base and now, with base's value (null where base lacks it),
  * keys in byte order.  Appends to out.  0, or -1 if either is malformed.

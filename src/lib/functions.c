@@ -36,6 +36,10 @@
  *                                (json 0) or as its JSON text, like
  *                                -> (json 1); NULL if it lacks it or
  *                                payload is not canonical
+ *   ferry_has_any(object, name1, name2, ...)  1 if the canonical
+ *                                object has a member of one of the
+ *                                names, else 0; NULL if object is NULL
+ *                                or malformed (canonical.h)
  *   ferry_has_members(payload, name1, json1, name2, json2, ...)
  *                                1 if the canonical payload holds
  *                                each name (ascending) with exactly
@@ -400,6 +404,23 @@ static void fn_has_members(ferry_store_call *c)
 		ferry_store__result_int(c, rc);
 }
 
+static void fn_has_any(ferry_store_call *c)
+{
+	const char *names[MEMBERS_MAX];
+	size_t name_lens[MEMBERS_MAX], len, n, i;
+	const char *text = ferry_store__arg_text(c, 0, &len);
+	int argc = ferry_store__arg_count(c), rc;
+
+	if (!text || argc < 1 || (n = (size_t)(argc - 1)) > MEMBERS_MAX)
+		return;
+	for (i = 0; i < n; i++)
+		if (!(names[i] = ferry_store__arg_text(c, (int)(1 + i),
+		    &name_lens[i])))
+			return;
+	if ((rc = ferry_canon__has_any(text, len, n, names, name_lens)) >= 0)
+		ferry_store__result_int(c, rc);
+}
+
 /*
  * Each thread keeps the members of the payload it last read: a
  * statement reads every field of a row's payload in turn, one call a
@@ -468,6 +489,7 @@ static const ferry_store_function functions[] = {
 	{ "ferry_old_values", 2, fn_old_values },
 	{ "ferry_has_members", -1, fn_has_members },
 	{ "ferry_member", 3, fn_member },
+	{ "ferry_has_any", -1, fn_has_any },
 };
 
 int ferry__functions_lend(ferry_db *db)

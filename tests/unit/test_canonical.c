@@ -236,6 +236,37 @@ static void test_canonical_value__malformed_is_null(void **state)
 	}
 }
 
+/* ferry_canon__has_any() of text with the names listed, comma-free. */
+static int has_any(const char *text, size_t n, const char *const *names)
+{
+	size_t lens[8], i;
+
+	for (i = 0; i < n; i++)
+		lens[i] = strlen(names[i]);
+	return ferry_canon__has_any(text, strlen(text), n, names, lens);
+}
+
+/* The already-applied shortcut of a plan: do the old values name one of
+ * the declared fields? */
+static void test_canonical_has_any__one_of_the_names(void **state)
+{
+	const char *old = "{\"name\":\"x\",\"status\":null}";
+	const char *one[] = { "age", "status" };
+	const char *unsorted[] = { "zip", "name", "age" };
+	const char *none[] = { "age", "nam", "names", "stat" };
+
+	(void)state;
+	assert_int_equal(has_any(old, 2, one), 1);
+	assert_int_equal(has_any(old, 3, unsorted), 1);
+	assert_int_equal(has_any(old, 4, none), 0);
+	assert_int_equal(has_any(old, 0, NULL), 0);
+	assert_int_equal(has_any("{}", 2, one), 0);
+	/* a member's value is not a name */
+	assert_int_equal(has_any("{\"a\":\"status\"}", 2, one), 0);
+	assert_int_equal(has_any("{\"status\":1", 2, one), -1);
+	assert_int_equal(has_any("[\"status\"]", 2, one), -1);
+}
+
 /* ferry_canon__member() of name in text: its value's JSON text, "-"
  * when text lacks it, "!" when text is malformed. */
 static const char *member_of(ferry_canon_index *ix, const char *text,
@@ -413,6 +444,7 @@ int main(void)
 		cmocka_unit_test(test_canonical_value__only_its_own_bytes),
 		cmocka_unit_test(test_canonical_value__every_escape_ferry_writes),
 		cmocka_unit_test(test_canonical_value__malformed_is_null),
+		cmocka_unit_test(test_canonical_has_any__one_of_the_names),
 		cmocka_unit_test(test_canonical_member__found_by_name),
 		cmocka_unit_test(test_canonical_member__larger_than_the_index),
 		cmocka_unit_test(test_canonical_sql__as_sqlite_reads_it),
