@@ -85,7 +85,7 @@ struct json_t *ferry_canon__json(const char *value, size_t len);
  * many times.  The set-wise commit stores every field of each staged
  * payload, one call a field (ferry_member(), functions.c); with SQLite's
  * ->>, each lookup went through its own parse of the object, and the
- * populated 1M commit's row updates took a ninth longer
+ * populated 1M commit's row updates took an eighth longer
  * (docs/performance.md).  An index holds a copy of the object
  * it was built from, so a lookup in another object builds it again.
  * Objects larger than the copy are walked for each lookup.
