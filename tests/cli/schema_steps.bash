@@ -5,12 +5,23 @@
 
 # The schema version a new instance of this ferry has, and every older
 # one reaches when opened: one place to move at each new step.
-SCHEMA_LATEST=17
+SCHEMA_LATEST=18
+
+# undo_plan_marks: before schema 18, a commit marked the plan rows it
+# wrote set-wise (sqlite/schema.c, 17 -> 18).
+undo_plan_marks() {
+	cat <<'SQL'
+ALTER TABLE ferry_import_plan ADD COLUMN fast INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE ferry_import_plan ADD COLUMN before_id INTEGER;
+ALTER TABLE ferry_import_plan ADD COLUMN before_hash TEXT;
+SQL
+}
 
 # undo_version_payload: before schema 15, a staged payload lived in
 # ferry_import_payload and every version held its own (sqlite/schema.c,
 # 14 -> 15).
 undo_version_payload() {
+	undo_plan_marks
 	cat <<'SQL'
 UPDATE ferry_import_payload AS s SET payload = vp.payload
 	FROM ferry_version_payload vp WHERE vp.k = s.k;

@@ -738,8 +738,10 @@ static char *commit_copy(const char *dir, const char *name, const char *sop,
 	ferry_buf_dispose(&out);
 	ferry__import_set_fast_path(1);
 	ferry_db_close(db);
-	*fast = query_int(path, "SELECT count(*) FROM ferry_import_plan WHERE "
-		"import_id = 2 AND fast = 1");
+	/* A version written set-wise names the payload load staged
+	 * (payload_k); one written one by one holds its own. */
+	*fast = query_int(path, "SELECT count(*) FROM ferry_version WHERE "
+		"import_id = 2 AND payload_k IS NOT NULL");
 	c = parity_content(dir, path);
 	free(dst);
 	free(path);

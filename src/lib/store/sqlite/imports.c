@@ -375,10 +375,8 @@ int ferry_sqlite__import_set_state(ferry_db *db, int64_t id,
  * of the records its commit wrote set-wise (fast).  Each item the
  * commit wrote one by one dropped its own with its outcome
  * (imports_apply.c); these are the rest. */
-#define DROP_UNKEPT "DELETE FROM ferry_version_payload WHERE k IN (SELECT " \
-	STAGED_KEY("i.import_id", "i.item") " FROM ferry_import_item i " \
-	"LEFT JOIN ferry_import_plan p ON p.import_id = i.import_id AND " \
-	"p.item = i.item WHERE i.import_id = ?1 AND p.fast IS NOT 1)"
+#define DROP_UNKEPT "DELETE FROM ferry_version_payload WHERE " \
+	STAGED_OF_IMPORT " AND NOT " IS_FAST("ferry_version_payload.k")
 
 /*
  * The staged values go, the items stay as they are, and so do the
@@ -391,8 +389,11 @@ static int drop_staged(ferry_db *db, int64_t id)
 	sqlite3_stmt *st;
 	int error, rc, others;
 
-	if ((error = ferry_imports__run(db, DROP_UNKEPT, id, NULL,
-	    "committing")) < 0)
+	if ((error = ferry_imports__commit_fast(db)) < 0 ||
+	    (error = ferry_imports__run(db, DROP_UNKEPT, id, NULL,
+	    "committing")) < 0 ||
+	    (error = ferry_sq__exec(db, "DELETE FROM "
+	    "temp.ferry_commit_fast")) < 0)
 		return error;
 
 	if ((error = ferry_sq__prepare(db, "SELECT EXISTS (SELECT 1 FROM "

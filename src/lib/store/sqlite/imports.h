@@ -90,6 +90,16 @@ int ferry_imports__counts(ferry_db *db, sqlite3_stmt *st,
 int ferry_imports__numbers(ferry_db *db, sqlite3_stmt *st,
 	int (*each)(int64_t n, void *payload), void *payload,
 	const char *what);
+/*
+ * The records a commit writes set-wise ("fast"), each with the parent
+ * of the version it gets, are kept in temp.ferry_commit_fast under
+ * their staged key (imports_apply.c); a commit empties it as it ends.
+ * ferry_imports__commit_fast() makes sure the table is there.
+ */
+#define IS_FAST(k) "EXISTS (SELECT 1 FROM temp.ferry_commit_fast f WHERE " \
+	"f.k = " k ")"
+int ferry_imports__commit_fast(ferry_db *db);
+
 /* Read a row of ITEM_COLUMNS (or ITEM_STAGED) into it. */
 int ferry_imports__item_row(ferry_db *db, sqlite3_stmt *st,
 	ferry_import_item *it);

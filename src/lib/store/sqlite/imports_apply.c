@@ -14,12 +14,39 @@
  * package's version id: the same content has the same id everywhere. */
 #define HASH_EXPR "s.version"
 #define VENDOR_EXPR "CASE WHEN ?3 THEN 1 ELSE s.vendor END"
-/* (Ordered by sys_id: the entity's index order, whereas ORDER BY item
- * would walk the whole import.) */
-#define FAST_ITEMS "FROM ferry_import_item i JOIN ferry_import_plan p ON " \
+/* The entity's items written set-wise, f their row of
+ * temp.ferry_commit_fast.  (Ordered by sys_id: the entity's index
+ * order, whereas ORDER BY item would walk the whole import; CROSS JOIN
+ * keeps the items outermost.) */
+#define FAST_ITEMS "FROM ferry_import_item i CROSS JOIN " \
+	"temp.ferry_commit_fast f ON f.k = " \
+	STAGED_KEY("i.import_id", "i.item") " JOIN ferry_import_plan p ON " \
 	"p.import_id = i.import_id AND p.item = i.item" STAGED("i", "s") \
-	" WHERE i.import_id = ?1 AND i.t = 'record' AND i.entity = ?2 AND " \
-	"p.fast = 1"
+	" WHERE i.import_id = ?1 AND i.t = 'record' AND i.entity = ?2"
+
+/*
+ * Which records a commit writes set-wise, and the parent of each one's
+ * new version, live only as long as the commit's transaction, so they
+ * are kept in a temporary table of the connection: outside the
+ * instance's file, they cost no page of its write-ahead log and none of
+ * the checkpoint after it.  (Marked in ferry_import_plan, they were 288
+ * of the 2,255 pages a populated 1M commit wrote an entity,
+ * docs/performance.md.)  A rolled back transaction takes the table
+ * with it, so the flag that says it exists goes too (database.c).
+ */
+int ferry_imports__commit_fast(ferry_db *db)
+{
+	int error;
+
+	if (SQ(db)->commit_fast)
+		return 0;
+	if ((error = ferry_sq__exec(db, "CREATE TEMP TABLE IF NOT EXISTS "
+	    "ferry_commit_fast (k INTEGER PRIMARY KEY, before_id INTEGER, "
+	    "before_hash TEXT)")) < 0)
+		return error;
+	SQ(db)->commit_fast = 1;
+	return 0;
+}
 
 /* The stored value of field f from the canonical payload: json keeps
  * its canonical JSON text; the rest are SQL values (bool true/false come
@@ -80,24 +107,27 @@ int ferry_sqlite__import_fast(ferry_db *db, const ferry_import_write *w,
 	if ((error = fast_bind_run(db, &sql, w, entity, &history)) < 0)
 		goto done;
 	/* Candidates: inserts, and updates when every target field is the
-	 * package's; not hand-merged ones.  Each marked with the parent of
+	 * package's; not hand-merged ones.  Each kept with the parent of
 	 * its new version, the record's latest, in the same pass: a second
-	 * pass over the same plan rows cost as much again (3.6 s of the
+	 * pass over the same items cost as much again (3.6 s of the
 	 * populated 1M commit, docs/performance.md). */
-	ferry_str_puts(&sql, "UPDATE ferry_import_plan AS p SET fast = 1");
+	if ((error = ferry_imports__commit_fast(db)) < 0)
+		goto done;
+	ferry_str_puts(&sql, "INSERT INTO temp.ferry_commit_fast (k, "
+		"before_id, before_hash) SELECT " STAGED_KEY("i.import_id",
+		"i.item"));
+	ferry_str_puts(&sql, history ? ", v.id, v.hash" : ", NULL, NULL");
+	ferry_str_puts(&sql, " FROM ferry_import_item i JOIN "
+		"ferry_import_plan q ON q.import_id = i.import_id AND q.item = "
+		"i.item LEFT JOIN ferry_import_resolution r ON r.import_id = "
+		"i.import_id AND r.item = i.item" STAGED("i", "s"));
 	if (history)
-		ferry_str_puts(&sql, ", (before_id, before_hash) = (SELECT "
-			"v.id, v.hash FROM ferry_version v WHERE v.entity = ?2 "
-			"AND v.sys_id = (SELECT i.sys_id FROM ferry_import_item "
-			"i WHERE i.import_id = p.import_id AND i.item = p.item) "
-			"ORDER BY v.id DESC LIMIT 1)");
-	ferry_str_printf(&sql, " WHERE p.import_id = ?1 AND p.item IN (SELECT "
-		"i.item FROM ferry_import_item i JOIN ferry_import_plan q ON "
-		"q.import_id = i.import_id AND q.item = i.item LEFT JOIN "
-		"ferry_import_resolution r ON r.import_id = i.import_id AND "
-		"r.item = i.item" STAGED("i", "s") " WHERE i.import_id = ?1 AND "
-		"i.t = 'record' AND i.entity = ?2 AND r.resolution IS NOT "
-		"'merge' AND r.whole IS NOT 1 AND (%s%s%s))",
+		ferry_str_puts(&sql, " LEFT JOIN ferry_version v ON v.id = "
+			"(SELECT max(id) FROM ferry_version WHERE entity = ?2 "
+			"AND sys_id = i.sys_id)");
+	ferry_str_printf(&sql, " WHERE i.import_id = ?1 AND i.t = 'record' AND "
+		"i.entity = ?2 AND r.resolution IS NOT 'merge' AND r.whole IS "
+		"NOT 1 AND (%s%s%s)",
 		acts & FERRY_FAST_INSERTS ? "q.act = 'insert'" : "",
 		acts == (FERRY_FAST_INSERTS | FERRY_FAST_UPDATES) ? " OR " : "",
 		acts & FERRY_FAST_UPDATES ? "(q.act = 'update' AND i.action <> "
@@ -108,12 +138,11 @@ int ferry_sqlite__import_fast(ferry_db *db, const ferry_import_write *w,
 	 * target field: the rest are converted one by one.  Only the
 	 * fields in check can hold other values (load proved the rest). */
 	if (check->n > 0) {
-		ferry_str_puts(&sql, "UPDATE ferry_import_plan SET fast = 0 "
-			"WHERE import_id = ?1 AND fast = 1 AND item IN (SELECT "
-			"i.item FROM ferry_import_item i" STAGED("i", "s")
-			" JOIN json_each(sp.payload) j WHERE i.import_id = ?1 "
-			"AND i.t = 'record' AND i.entity = ?2 AND (CASE j.key "
-			"WHEN '' THEN 0");
+		ferry_str_puts(&sql, "DELETE FROM temp.ferry_commit_fast WHERE "
+			"k IN (SELECT s.k FROM ferry_import_item i"
+			STAGED("i", "s") " JOIN json_each(sp.payload) j WHERE "
+			"i.import_id = ?1 AND i.t = 'record' AND i.entity = ?2 "
+			"AND (CASE j.key WHEN '' THEN 0");
 		for (i = 0; i < check->n; i++) {
 			ferry_str_puts(&sql, " WHEN ");
 			ferry_imports__literal(&sql, check->fields[i].name);
@@ -139,7 +168,7 @@ int ferry_sqlite__import_fast(ferry_db *db, const ferry_import_write *w,
 		"action, hash, parent, parent_id, payload, payload_k, policy, "
 		"vendor, author, at, pack_id, source, import_id) SELECT "
 		"i.entity, i.sys_id, i.rkey, p.act, " HASH_EXPR ", "
-		"p.before_hash, p.before_id, '', s.k, s.policy, " VENDOR_EXPR
+		"f.before_hash, f.before_id, '', s.k, s.policy, " VENDOR_EXPR
 		", ?4, ?5, NULL, 'import', ?1 " FAST_ITEMS " ORDER BY "
 		"i.sys_id");
 	if ((error = fast_bind_run(db, &sql, w, entity, &n)) < 0)
@@ -180,11 +209,8 @@ updates:
 		ferry_str_puts(&sql, " = ");
 		value_expr(&sql, &fs->fields[i]);
 	}
-	ferry_str_puts(&sql, " FROM ferry_import_item i JOIN "
-		"ferry_import_plan p ON p.import_id = i.import_id AND p.item = "
-		"i.item" STAGED("i", "s") " WHERE i.import_id = ?1 AND i.t = "
-		"'record' AND i.entity = ?2 AND p.fast = 1 AND p.act = 'update' "
-		"AND t.sys_id = i.sys_id");
+	ferry_str_puts(&sql, " " FAST_ITEMS " AND p.act = 'update' AND "
+		"t.sys_id = i.sys_id");
 	error = fast_bind_run(db, &sql, w, entity, NULL);
 done:
 	ferry_str_dispose(&sql);
@@ -243,11 +269,12 @@ int ferry_sqlite__import_next(ferry_db *db, int64_t id, const char *entity,
 
 	/* In (entity, sys_id) order, through the unique index: no open
 	 * cursor while the caller writes. */
-	if ((error = ferry_sq__prepare(db, "SELECT " ITEM_COLUMNS " FROM "
+	if ((error = ferry_imports__commit_fast(db)) < 0 ||
+	    (error = ferry_sq__prepare(db, "SELECT " ITEM_COLUMNS " FROM "
 	    ITEM_JOINS " WHERE i.import_id = ?1 AND i.t = 'record' AND "
 	    "i.entity = ?2 AND i.sys_id > ?3 AND CASE ?4 WHEN 1 THEN p.act IN "
-	    "('insert', 'update', 'merge') AND p.fast = 0 ELSE p.act = "
-	    "'delete' END ORDER BY i.sys_id LIMIT ?5", &st)) < 0)
+	    "('insert', 'update', 'merge') AND NOT " IS_FAST("s.k") " ELSE "
+	    "p.act = 'delete' END ORDER BY i.sys_id LIMIT ?5", &st)) < 0)
 		return error;
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_text(st, 2, entity, -1, SQLITE_TRANSIENT);
@@ -282,8 +309,8 @@ int ferry_sqlite__import_outcomes(ferry_db *db, int64_t id,
  * staged for it (schema.c, 14 -> 15): a version written one by one holds
  * a payload of its own.  So that payload goes now, by its key; finding
  * them afterwards walked every item of the entity (docs/performance.md).
- * The plan's fast flag is checked all the same: a version's payload is
- * history.
+ * Whether commit wrote it set-wise is checked all the same: a
+ * version's payload is history.
  */
 int ferry_sqlite__import_outcome(ferry_db *db, int64_t id, int64_t item,
 	const char *outcome, const char *detail)
@@ -300,10 +327,10 @@ int ferry_sqlite__import_outcome(ferry_db *db, int64_t id, int64_t item,
 	sqlite3_bind_text(st, 3, outcome, -1, SQLITE_TRANSIENT);
 	ferry_sq__bind_text(st, 4, detail);
 	if ((error = ferry_sq__done(db, st, "committing")) < 0 ||
+	    (error = ferry_imports__commit_fast(db)) < 0 ||
 	    (error = ferry_sq__prepare(db, "DELETE FROM ferry_version_payload "
-	    "WHERE k = " STAGED_KEY("?1", "?2") " AND (SELECT fast FROM "
-	    "ferry_import_plan WHERE import_id = ?1 AND item = ?2) IS NOT 1",
-	    &st)) < 0)
+	    "WHERE k = " STAGED_KEY("?1", "?2") " AND NOT "
+	    IS_FAST(STAGED_KEY("?1", "?2")), &st)) < 0)
 		return error;
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_int64(st, 2, item);

@@ -330,6 +330,14 @@ static const char *const migrations[] = {
 	/* PostgreSQL leaves room in its plan's pages for the marks a
 	 * commit writes (fillfactor); SQLite rewrites a row in place. */
 	"SELECT 1;",
+	/* ---- 17 -> 18: a commit's marks outside the instance ---- */
+	/* Which records a commit writes set-wise, and the parent of each
+	 * one's new version, live in a temporary table of the committing
+	 * connection (imports_apply.c), where no page of theirs goes
+	 * through the write-ahead log: the plan's columns for them go. */
+	("ALTER TABLE ferry_import_plan DROP COLUMN fast;"
+	"ALTER TABLE ferry_import_plan DROP COLUMN before_id;"
+	"ALTER TABLE ferry_import_plan DROP COLUMN before_hash;"),
 };
 
 static int pragma_int(ferry_db *db, const char *name, int *out);
