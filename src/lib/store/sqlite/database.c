@@ -309,7 +309,8 @@ int ferry_sqlite__commit(ferry_db *db)
 void ferry_sqlite__rollback(ferry_db *db)
 {
 	SQ(db)->depth = 0;
-	/* A temporary table created in the transaction goes with it. */
+	/* A temporary table the transaction created goes with it
+	 * (ferry_imports__commit_fast). */
 	SQ(db)->commit_fast = 0;
 	if (!sqlite3_get_autocommit(SQ(db)->conn))
 		sqlite3_exec(SQ(db)->conn, "ROLLBACK", NULL, NULL, NULL);

@@ -31,8 +31,9 @@
  * instance's file, they cost no page of its write-ahead log and none of
  * the checkpoint after it.  (Marked in ferry_import_plan, they were 288
  * of the 2,255 pages a populated 1M commit wrote an entity,
- * docs/performance.md.)  A rolled back transaction takes the table
- * with it, so the flag that says it exists goes too (database.c).
+ * docs/performance.md.)  A rolled back transaction takes back its
+ * rows, and the table too if it created it, so the flag that says the
+ * table exists is cleared then (database.c) and it is asked for again.
  */
 int ferry_imports__commit_fast(ferry_db *db)
 {
