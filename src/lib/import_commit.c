@@ -454,11 +454,13 @@ static int item_values(commit_state *s, const ferry_import_item *it,
 	int error, i;
 
 	*policy = it->policy;
-	if ((error = item_source(s, it, &src, &fields)) < 0)
-		goto done;
+	/* A merge reads the package's payload in ferry__import_decide():
+	 * the source parsed here too was a second parse of each. */
 	if (!strcmp(it->act, "merge")) {
 		if ((error = merge_fields(s, it, fs, values, set)) < 0)
 			goto done;
+	} else if ((error = item_source(s, it, &src, &fields)) < 0) {
+		goto done;
 	} else if (fields) {
 		json_object_foreach(fields, key, val) {
 			if ((i = ferry_fieldset_find(fs, key)) < 0) {
