@@ -16,6 +16,7 @@
 #include "imports.h"
 
 #include "alloc.h"
+#include "canonical.h"
 #include "definitions.h"
 
 #include <string.h>
@@ -349,11 +350,10 @@ static int item_source(commit_state *s, const ferry_import_item *it,
 	return 0;
 }
 
-static int convert_field(commit_state *s, const ferry_import_item *it,
-	const ferry_field *f, json_t *src, ferry_value *value)
+/* Field f's stored value from val (NULL: null). */
+static int convert_value(commit_state *s, const ferry_import_item *it,
+	const ferry_field *f, json_t *val, ferry_value *value)
 {
-	json_t *val = json_object_get(src, f->name);
-
 	ferry_value_dispose(value);
 	ferry_str_clear(&s->err);
 	if (ferry_type__convert(value, f, val ? val : json_null(),
@@ -362,6 +362,29 @@ static int convert_field(commit_state *s, const ferry_import_item *it,
 			"%s; preview the import again", (long long)it->item,
 			it->entity, f->name, ferry_str_cstr(&s->err));
 	return 0;
+}
+
+/* Field f's stored value from its member in the object src. */
+static int convert_field(commit_state *s, const ferry_import_item *it,
+	const ferry_field *f, json_t *src, ferry_value *value)
+{
+	return convert_value(s, it, f, json_object_get(src, f->name), value);
+}
+
+/* Field f's stored value from canonical JSON text (a decided field's). */
+static int convert_text(commit_state *s, const ferry_import_item *it,
+	const ferry_field *f, const char *text, ferry_value *value)
+{
+	json_t *val = ferry_canon__json(text, strlen(text));
+	int error;
+
+	if (!val)
+		return ferry__error(s->db, FERRY_EINVALID, "item %lld: %s.%s: "
+			"not a JSON value; preview the import again",
+			(long long)it->item, it->entity, f->name);
+	error = convert_value(s, it, f, val, value);
+	json_decref(val);
+	return error;
 }
 
 /*
@@ -375,7 +398,7 @@ static int merge_fields(commit_state *s, const ferry_import_item *it,
 	const ferry_fieldset *fs, ferry_value *values, int *set)
 {
 	ferry_import_decided d;
-	json_t *patch = NULL, *src, *val;
+	json_t *patch = NULL, *val;
 	const char *key;
 	size_t k;
 	int error, i;
@@ -401,7 +424,7 @@ static int merge_fields(commit_state *s, const ferry_import_item *it,
 		if (f->merge == FERRY_MERGE3_PACKAGE ||
 		    (f->merge == FERRY_MERGE3_CONFLICT && it->resolution &&
 		    !strcmp(it->resolution, "accept")))
-			src = d.payload;
+			;	/* the package's value */
 		else if (f->merge == FERRY_MERGE3_CONFLICT) {
 			error = ferry__error(s->db, FERRY_ECONFLICT, "item %lld: "
 				"%s.%s changed in the target since the preview; "
@@ -410,7 +433,7 @@ static int merge_fields(commit_state *s, const ferry_import_item *it,
 			goto done;
 		} else
 			continue;
-		if ((error = convert_field(s, it, &fs->fields[i], src,
+		if ((error = convert_text(s, it, &fs->fields[i], f->package,
 		    &values[i])) < 0)
 			goto done;
 		set[i] = 1;

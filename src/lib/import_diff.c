@@ -9,6 +9,7 @@
 #include "imports.h"
 
 #include "alloc.h"
+#include "canonical.h"
 
 #include <string.h>
 
@@ -28,8 +29,6 @@ void ferry__import_decided_dispose(ferry_import_decided *d)
 		ferry__free(d->fields[i].package);
 	}
 	ferry__free(d->fields);
-	json_decref(d->payload);
-	json_decref(d->old);
 	memset(d, 0, sizeof(*d));
 }
 
@@ -44,22 +43,34 @@ static char *canonical_dup(json_t *v)
 	return out;
 }
 
-/* The field named `name`, added once. */
+/* A member's value (its JSON text) written again as canonical JSON: the
+ * same text jansson's parse of the whole object would give there. */
+static char *member_dup(const ferry_canon_member *m)
+{
+	json_t *v = ferry_canon__json(m->value, m->value_len);
+	char *out = v ? canonical_dup(v) : NULL;
+
+	json_decref(v);
+	return out;
+}
+
+/* The field named `name` (len bytes), added once. */
 static ferry_import_field_decision *field_slot(ferry_import_decided *d,
-	const char *name)
+	const char *name, size_t len)
 {
 	ferry_import_field_decision *nf;
 	size_t i;
 
 	for (i = 0; i < d->n; i++)
-		if (!strcmp(d->fields[i].name, name))
+		if (!strncmp(d->fields[i].name, name, len) &&
+		    !d->fields[i].name[len])
 			return &d->fields[i];
 	nf = ferry__realloc(d->fields, (d->n + 1) * sizeof(*nf));
 	if (!nf)
 		return NULL;
 	d->fields = nf;
 	memset(&nf[d->n], 0, sizeof(*nf));
-	if ((nf[d->n].name = ferry__strdup(name)) == NULL)
+	if ((nf[d->n].name = ferry__strndup(name, len)) == NULL)
 		return NULL;
 	return &nf[d->n++];
 }
@@ -71,50 +82,127 @@ static int by_name(const void *a, const void *b)
 		((const ferry_import_field_decision *)b)->name);
 }
 
+/*
+ * Each member of the object at text (NULL: none) into its field's slot,
+ * as its canonical text: the package's value (old 0) or the base value
+ * (old 1).  The staged payload and old values are canonical objects
+ * (load checked them), so their members are walked where they lie:
+ * parsing each into a jansson object cost about 9 us, twice for each
+ * merge a commit writes (docs/performance.md).  1 when the text is not
+ * such an object (the caller parses it instead), 0, or an error.
+ */
+static int walk_members(ferry_db *db, ferry_import_decided *d,
+	const char *text, int old)
+{
+	ferry_canon_iter it;
+	ferry_canon_member m;
+	ferry_import_field_decision *f;
+	int more;
+
+	if (!text)
+		return 0;
+	if (ferry_canon__begin(&it, text, strlen(text)) < 0)
+		return 1;
+	while ((more = ferry_canon__next(&it, &m)) > 0) {
+		char **slot;
+
+		if ((f = field_slot(d, m.key, m.key_len)) == NULL)
+			return nomem(db);
+		slot = old ? &f->base : &f->package;
+		if (*slot)
+			return 1;	/* a key twice: not canonical */
+		if ((*slot = member_dup(&m)) == NULL)
+			return 1;
+	}
+	return more < 0 ? 1 : 0;
+}
+
+/* walk_members() by jansson's parser, for an object that is not
+ * canonical: what a parse refuses is an error. */
+static int parse_members(ferry_db *db, ferry_import_decided *d,
+	const char *text, int old)
+{
+	json_t *obj, *val;
+	const char *key;
+	int error = 0;
+
+	if (!text)
+		return 0;
+	if ((error = ferry__import_parse(db, text, &obj)) < 0)
+		return error;
+	json_object_foreach(obj, key, val) {
+		ferry_import_field_decision *f = field_slot(d, key,
+			strlen(key));
+		char **slot = f ? old ? &f->base : &f->package : NULL;
+
+		if (!f) {
+			error = nomem(db);
+			break;
+		}
+		ferry__free(*slot);
+		if ((*slot = canonical_dup(val)) == NULL) {
+			error = nomem(db);
+			break;
+		}
+	}
+	json_decref(obj);
+	return error;
+}
+
+/* The package's and the base values of every field the item names. */
+static int item_members(ferry_db *db, const ferry_import_item *it,
+	ferry_import_decided *d)
+{
+	int k, error;
+
+	for (k = 0; k < 2; k++) {
+		const char *text = k ? it->old : it->payload;
+
+		if ((error = walk_members(db, d, text, k)) == 1) {
+			/* Not canonical: start again with jansson. */
+			ferry__import_decided_dispose(d);
+			for (k = 0; k < 2; k++)
+				if ((error = parse_members(db, d, k ?
+				    it->old : it->payload, k)) < 0)
+					return error;
+			return 0;
+		}
+		if (error < 0)
+			return error;
+	}
+	return 0;
+}
+
 int ferry__import_decide(ferry_db *db, const ferry_import_item *it,
 	const ferry_fieldset *fs, const ferry_value *target,
 	ferry_import_decided *out)
 {
 	ferry_str tv = FERRY_STR_INIT;
-	json_t *objs[2], *val;
-	const char *key;
-	size_t i, k;
+	size_t i;
 	int error = 0, j;
 
 	memset(out, 0, sizeof(*out));
-	if (it->payload && (error = ferry__import_parse(db, it->payload,
-	    &out->payload)) < 0)
-		return error;
-	if (!out->payload)
-		out->payload = json_object();
-	if (it->old && (error = ferry__import_parse(db, it->old,
-	    &out->old)) < 0)
+	if ((error = item_members(db, it, out)) < 0)
 		goto done;
 	/* Base values exist for an update that carries them. */
-	out->has_base = out->old && !strcmp(it->action, "update");
+	out->has_base = it->old && !strcmp(it->action, "update");
 	out->has_target = target != NULL;
-	objs[0] = out->payload;
-	objs[1] = out->old;
-	for (k = 0; k < 2; k++) {
-		if (!objs[k])
-			continue;
-		json_object_foreach(objs[k], key, val) {
-			if (!field_slot(out, key)) {
-				error = nomem(db);
-				goto done;
-			}
-		}
-	}
 	for (i = 0; i < out->n; i++) {
 		ferry_import_field_decision *f = &out->fields[i];
-		json_t *b = out->old ? json_object_get(out->old, f->name) :
-			NULL;
+		/* A field only the old values name: the package clears it. */
+		int in_base = f->base != NULL;
 
-		f->package = canonical_dup(json_object_get(out->payload,
-			f->name));
-		if (out->has_base)
-			f->base = b ? canonical_dup(b) :
-				ferry__strdup(f->package ? f->package : "null");
+		if (!f->package && (f->package = ferry__strdup("null")) ==
+		    NULL) {
+			error = nomem(db);
+			goto done;
+		}
+		if (out->has_base && !f->base)
+			f->base = ferry__strdup(f->package);
+		else if (!out->has_base) {
+			ferry__free(f->base);
+			f->base = NULL;
+		}
 		if (target) {
 			ferry_str_clear(&tv);
 			j = ferry_fieldset_find(fs, f->name);
@@ -129,14 +217,13 @@ int ferry__import_decide(ferry_db *db, const ferry_import_item *it,
 			}
 			f->target = ferry__strdup(tv.ptr);
 		}
-		if (!f->package || (out->has_base && !f->base) ||
-		    (target && !f->target)) {
+		if ((out->has_base && !f->base) || (target && !f->target)) {
 			error = nomem(db);
 			goto done;
 		}
 		if (out->has_base)
-			f->merge = ferry__merge3(b ? f->base : NULL, f->target,
-				f->package);
+			f->merge = ferry__merge3(in_base ? f->base : NULL,
+				f->target, f->package);
 		else if (!target)
 			f->merge = FERRY_MERGE3_PACKAGE;
 		else

@@ -197,7 +197,6 @@ typedef struct {
 /* Every field a record item writes or changes (its payload's and its
  * old values' keys), in byte order. */
 typedef struct {
-	json_t *payload, *old;	/* the item's, parsed */
 	ferry_import_field_decision *fields;
 	size_t n;
 	int has_base;		/* an update that carries base values */
