@@ -371,7 +371,8 @@ static int convert_field(commit_state *s, const ferry_import_item *it,
 	return convert_value(s, it, f, json_object_get(src, f->name), value);
 }
 
-/* Field f's stored value from canonical JSON text (a decided field's). */
+/* Field f's stored value from canonical JSON text (a decided field's,
+ * which ferry wrote: only memory can fail to read it). */
 static int convert_text(commit_state *s, const ferry_import_item *it,
 	const ferry_field *f, const char *text, ferry_value *value)
 {
@@ -379,9 +380,7 @@ static int convert_text(commit_state *s, const ferry_import_item *it,
 	int error;
 
 	if (!val)
-		return ferry__error(s->db, FERRY_EINVALID, "item %lld: %s.%s: "
-			"not a JSON value; preview the import again",
-			(long long)it->item, it->entity, f->name);
+		return nomem(s->db);
 	error = convert_value(s, it, f, val, value);
 	json_decref(val);
 	return error;
