@@ -93,7 +93,8 @@ int ferry_imports__numbers(ferry_db *db, sqlite3_stmt *st,
 /*
  * The records a commit writes set-wise ("fast"), each with the parent
  * of the version it gets, are kept in temp.ferry_commit_fast under
- * their staged key (imports_apply.c); a commit empties it as it ends.
+ * their staged key (imports_apply.c writes them); a commit empties it as
+ * it ends (imports.c).
  * ferry_imports__commit_fast() makes sure the table is there.
  */
 #define IS_FAST(k) "EXISTS (SELECT 1 FROM temp.ferry_commit_fast f WHERE " \

@@ -37,7 +37,7 @@ typedef struct ferry_sqlite {
 	sqlite3 *conn;
 	int depth;		/* transaction nesting */
 	int batch;		/* inside a schema batch (catalog.c) */
-	int commit_fast;	/* temp.ferry_commit_fast exists (imports_apply.c) */
+	int commit_fast;	/* temp.ferry_commit_fast exists (imports.c) */
 	ferry_pending_table *pending;
 	size_t npending;
 	ferry_stmt_cache cache;	/* prepared statements by SQL text */
