@@ -153,24 +153,17 @@ static int parse_members(ferry_db *db, ferry_import_decided *d,
 static int item_members(ferry_db *db, const ferry_import_item *it,
 	ferry_import_decided *d)
 {
-	int k, error;
+	int error = walk_members(db, d, it->payload, 0);
 
-	for (k = 0; k < 2; k++) {
-		const char *text = k ? it->old : it->payload;
-
-		if ((error = walk_members(db, d, text, k)) == 1) {
-			/* Not canonical: start again with jansson. */
-			ferry__import_decided_dispose(d);
-			for (k = 0; k < 2; k++)
-				if ((error = parse_members(db, d, k ?
-				    it->old : it->payload, k)) < 0)
-					return error;
-			return 0;
-		}
-		if (error < 0)
-			return error;
-	}
-	return 0;
+	if (error == 0)
+		error = walk_members(db, d, it->old, 1);
+	if (error != 1)
+		return error;
+	/* Not canonical: start again with jansson. */
+	ferry__import_decided_dispose(d);
+	if ((error = parse_members(db, d, it->payload, 0)) < 0)
+		return error;
+	return parse_members(db, d, it->old, 1);
 }
 
 int ferry__import_decide(ferry_db *db, const ferry_import_item *it,
