@@ -347,12 +347,30 @@ static int spawn(step *st, const char *out, char *const argv[])
  * Exit codes in `ok` (a bit per code) count as success; otherwise the
  * step fails and ferry's stderr is shown.  Returns the exit code, or -1.
  */
+/* Run argv (ferry, --db, DB, --json, then the command); the exit codes
+ * that count as success are the bits of ok.  Returns the code, or -1. */
+static int run_ferry(step *st, const char *out, unsigned ok, char **argv)
+{
+	int rc = spawn(st, out, argv);
+
+	if (rc < 32 && (ok & (1u << rc)))
+		return rc;
+	fprintf(stderr, "ferry-bench-run: '%s' exited %d:\n", argv[4], rc);
+	append_log(g.errfile, 1);
+	if (st) {
+		st->state = ST_FAILED;
+		snprintf(st->note, sizeof(st->note), "ferry %s exited %d; "
+			"see ferry.log in the work directory", argv[4], rc);
+	}
+	return -1;
+}
+
 static int ferry(step *st, const char *db, const char *out, unsigned ok,
 	...)
 {
 	char *argv[MAX_ARGS];
 	va_list ap;
-	int n = 0, rc;
+	int n = 0;
 	char *a;
 
 	argv[n++] = (char *)g.ferry;
@@ -364,17 +382,7 @@ static int ferry(step *st, const char *db, const char *out, unsigned ok,
 		argv[n++] = a;
 	va_end(ap);
 	argv[n] = NULL;
-	rc = spawn(st, out, argv);
-	if (rc < 32 && (ok & (1u << rc)))
-		return rc;
-	fprintf(stderr, "ferry-bench-run: '%s' exited %d:\n", argv[4], rc);
-	append_log(g.errfile, 1);
-	if (st) {
-		st->state = ST_FAILED;
-		snprintf(st->note, sizeof(st->note), "ferry %s exited %d; "
-			"see ferry.log in the work directory", argv[4], rc);
-	}
-	return -1;
+	return run_ferry(st, out, ok, argv);
 }
 
 #define OK0 1u
@@ -560,25 +568,73 @@ static uint64_t count_lines(const char *path)
 	return lines;
 }
 
-/* `record load` of one file per entity, in the manifest's order. */
+/* Does this ferry's `record load` take several ENTITY FILE pairs?  Its
+ * --help says so. */
+static int loads_pairs(void)
+{
+	char *argv[] = { (char *)g.ferry, "record", "load", "--help", NULL };
+	char out[4096], line[512];
+	FILE *f;
+	int yes = 0;
+
+	work_path(out, sizeof(out), "out-help.txt");
+	if (spawn(NULL, out, argv) != 0 || (f = fopen(out, "r")) == NULL)
+		return 0;
+	while (!yes && fgets(line, sizeof(line), f))
+		yes = strstr(line, "[ENTITY FILE]...") != NULL;
+	fclose(f);
+	return yes;
+}
+
+/*
+ * `record load` of one file per entity, in the manifest's order: all of
+ * them in one run, one transaction, as the insert floor writes them;
+ * with a ferry that loads one file a run, one run per file.
+ */
 static int load_all(step *st, const char *db, const char *which)
 {
 	json_t *ents = json_object_get(g.manifest, "entities"), *e;
-	char path[4096], out[4096];
-	size_t i;
+	size_t i, n = json_array_size(ents), argc = 0;
+	char **argv, **paths, out[4096];
+	int rc = 0, pairs = loads_pairs();
 
+	argv = calloc(2 * n + 8, sizeof(*argv));
+	paths = calloc(n ? n : 1, sizeof(*paths));
+	if (!argv || !paths)
+		die("out of memory");
+	argv[argc++] = (char *)g.ferry;
+	argv[argc++] = "--db";
+	argv[argc++] = (char *)db;
+	argv[argc++] = "--json";
+	argv[argc++] = "record";
+	argv[argc++] = "load";
 	work_path(out, sizeof(out), "out-load.json");
 	json_array_foreach(ents, i, e) {
-		const char *name = json_string_value(json_object_get(e,
-			"name"));
-
-		data_path(path, sizeof(path), json_string_value(
+		if ((paths[i] = malloc(4096)) == NULL)
+			die("out of memory");
+		data_path(paths[i], 4096, json_string_value(
 			json_object_get(e, which)));
-		st->records += count_lines(path);
-		if (ferry(st, db, out, OK0, "record", "load", name, path,
-		    NULL) < 0)
-			return -1;
+		st->records += count_lines(paths[i]);
+		argv[argc++] = (char *)json_string_value(json_object_get(e,
+			"name"));
+		argv[argc++] = paths[i];
+		if (!pairs) {
+			argv[argc] = NULL;
+			if ((rc = run_ferry(st, out, OK0, argv)) < 0)
+				break;
+			argc -= 2;
+		}
 	}
+	if (pairs && rc == 0) {
+		argv[argc] = NULL;
+		rc = run_ferry(st, out, OK0, argv);
+	}
+	for (i = 0; i < n; i++)
+		free(paths[i]);
+	free(paths);
+	free(argv);
+	if (rc < 0)
+		return -1;
 	st->state = ST_OK;
 	return 0;
 }

@@ -92,6 +92,25 @@ int ferry_record_list_v2(ferry_db *db, const char *entity,
 int ferry_record_load(uint64_t *count, ferry_db *db, const char *entity,
 	FILE *in);
 
+/** One input of ferry_record_load_many(). */
+typedef struct ferry_record_source {
+	const char *entity;
+	FILE *in;		/* JSON Lines, as ferry_record_load() reads */
+	const char *name;	/* names the input in messages; NULL: entity */
+} ferry_record_source;
+
+/**
+ * Load several inputs, each into its entity, in turn and in one
+ * transaction: all of them or nothing.  A line may refer to a record an
+ * earlier input (or an earlier line) loads.  With more than one input, a
+ * message starts with the name of the input it is about.
+ *
+ * @param[out] counts records written by each input (n entries; may be
+ *                    NULL)
+ */
+int ferry_record_load_many(uint64_t *counts, ferry_db *db,
+	const ferry_record_source *sources, size_t n);
+
 /** Delete a record (its last version is kept in the history). */
 int ferry_record_delete(ferry_db *db, const char *entity,
 	const char *sys_id);

@@ -24,7 +24,7 @@ enum {
 #define CLI_USAGE_CODE "usage"
 
 #define CLI_MAX_OPTS 16
-#define CLI_MAX_ARGS 64
+#define CLI_MAX_ARGS 256
 
 /*
  * One option of a command; arg NULL for a flag.  These tables are the one

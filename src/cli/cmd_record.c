@@ -101,29 +101,85 @@ usage:
 	return CLI_EXIT_USAGE;
 }
 
+static void close_inputs(ferry_record_source *src, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (src[i].in && src[i].in != stdin)
+			fclose(src[i].in);
+}
+
+/* ENTITY FILE, once or in pairs: every pair in one transaction. */
 static int run_load(cli_ctx *ctx, const cli_args *a)
 {
-	FILE *in = stdin;
-	uint64_t n = 0;
-	int error;
+	ferry_record_source src[CLI_MAX_ARGS / 2];
+	uint64_t counts[CLI_MAX_ARGS / 2], total = 0;
+	size_t i, n = (size_t)a->npos / 2;
+	int error, from_stdin = 0;
+	char *text;
 
-	if (strcmp(a->pos[1], "-") != 0 &&
-	    (in = fopen(a->pos[1], "r")) == NULL) {
-		fprintf(stderr, "ferry: cannot open %s; check the path\n",
-			a->pos[1]);
-		return CLI_EXIT_ERROR;
+	if (a->npos % 2)
+		return cli_usage_error(ctx, "'%s' has no file; name an entity "
+			"and a file for each load", a->pos[a->npos - 1]);
+	memset(src, 0, sizeof(src));
+	for (i = 0; i < n; i++) {
+		const char *path = a->pos[2 * i + 1];
+
+		src[i].entity = a->pos[2 * i];
+		src[i].name = path;
+		if (!strcmp(path, "-")) {
+			if (from_stdin++) {
+				close_inputs(src, i);
+				return cli_usage_error(ctx, "stdin (-) can be "
+					"read only once");
+			}
+			src[i].in = stdin;
+		} else if ((src[i].in = fopen(path, "r")) == NULL) {
+			fprintf(stderr, "ferry: cannot open %s; check the "
+				"path\n", path);
+			close_inputs(src, i);
+			return CLI_EXIT_ERROR;
+		}
 	}
-	error = ferry_record_load(&n, ctx->db, a->pos[0], in);
-	if (in != stdin)
-		fclose(in);
+	error = ferry_record_load_many(counts, ctx->db, src, n);
+	close_inputs(src, n);
 	if (error < 0)
 		return cli_fail(ctx, error);
-	if (ctx->json)
+	for (i = 0; i < n; i++)
+		total += counts[i];
+	if (n == 1 && ctx->json)
 		printf("{\"entity\":\"%s\",\"records\":%llu}\n", a->pos[0],
-			(unsigned long long)n);
-	else
-		printf("loaded %llu %s records\n", (unsigned long long)n,
+			(unsigned long long)total);
+	else if (n == 1)
+		printf("loaded %llu %s records\n", (unsigned long long)total,
 			a->pos[0]);
+	else if (ctx->json) {
+		json_t *doc = json_object(), *loads = json_array();
+
+		for (i = 0; i < n; i++)
+			json_array_append_new(loads, json_pack("{s:s,s:s,s:I}",
+				"entity", src[i].entity, "file", src[i].name,
+				"records", (json_int_t)counts[i]));
+		json_object_set_new(doc, "records", json_integer(
+			(json_int_t)total));
+		json_object_set_new(doc, "loads", loads);
+		text = json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER);
+		json_decref(doc);
+		if (!text) {
+			fprintf(stderr, "ferry: out of memory\n");
+			return CLI_EXIT_ERROR;
+		}
+		puts(text);
+		free(text);
+	} else {
+		for (i = 0; i < n; i++)
+			printf("loaded %llu %s records from %s\n",
+				(unsigned long long)counts[i], src[i].entity,
+				src[i].name);
+		printf("loaded %llu records in one transaction\n",
+			(unsigned long long)total);
+	}
 	return CLI_EXIT_OK;
 }
 
@@ -193,8 +249,9 @@ const cli_command cli_record_commands[] = {
 	{ "record list", "ENTITY [--filter FIELD=VALUE]... [--limit N] "
 	  "[--offset N]", "list an entity's records (JSON Lines; --json: one "
 	  "array)", list_opts, 1, 1, 1, run_list },
-	{ "record load", "ENTITY FILE", "load JSON Lines (FILE or - for "
-	  "stdin) in one transaction", no_opts, 2, 2, 1, run_load },
+	{ "record load", "ENTITY FILE [ENTITY FILE]...", "load JSON Lines "
+	  "(FILE or - for stdin) into ENTITY; several pairs load in turn, all "
+	  "in one transaction", no_opts, 2, -1, 1, run_load },
 	{ "record delete", "ENTITY SYS_ID", "delete a record", no_opts, 2, 2,
 	  1, run_delete },
 	{ "record history", "ENTITY SYS_ID", "list a record's versions",

@@ -691,49 +691,105 @@ static int load_lines(loader *l, FILE *in)
 	return error;
 }
 
-static int bulk_record_load(uint64_t *count, ferry_db *db, const char *entity,
-	FILE *in)
+/* Prefix the current message with the source it came from. */
+static int in_source(ferry_db *db, int error, const ferry_record_source *src)
+{
+	char *msg = ferry__strdup(ferry_errmsg(db));
+
+	ferry__error(db, error, "%s: %s", src->name ? src->name : src->entity,
+		msg ? msg : "");
+	ferry__free(msg);
+	return error;
+}
+
+/* One source's lines into its entity, inside the caller's transaction. */
+static int load_source(uint64_t *count, ferry_db *db,
+	const ferry_record_source *src)
 {
 	ferry_fieldset fs = { NULL, 0 };
 	loader *l = NULL;
 	int error;
 
-	if (count)
-		*count = 0;
-	if ((error = ferry_store__begin(db)) < 0)
-		return error;
-	if ((error = ferry__actor(db)) < 0 ||
-	    (error = ferry__record_check_entity(db, entity)) < 0 ||
-	    (error = ferry__fields(db, entity, &fs)) < 0)
+	if ((error = ferry__fields(db, src->entity, &fs)) < 0)
 		goto done;
 	if ((l = ferry__calloc(1, sizeof(*l))) == NULL) {
 		error = ferry__oom(db);
 		goto done;
 	}
-	if ((error = loader_init(l, db, entity, &fs)) < 0 ||
-	    (error = load_lines(l, in)) < 0)
+	if ((error = loader_init(l, db, src->entity, &fs)) < 0 ||
+	    (error = load_lines(l, src->in)) < 0)
 		goto done;
 	ferry__progress(db, "loading records", l->count, l->count);
 done:
 	if (l) {
 		loader_dispose(l);
-		if (error == 0 && count)
+		if (error == 0)
 			*count = l->count;
 	}
 	ferry__free(l);
 	ferry_fieldset_dispose(&fs);
+	return error;
+}
+
+static int bulk_record_load(uint64_t *counts, ferry_db *db,
+	const ferry_record_source *src, size_t n)
+{
+	uint64_t count = 0;
+	size_t i;
+	int error;
+
+	if ((error = ferry_store__begin(db)) < 0)
+		return error;
+	if ((error = ferry__actor(db)) < 0)
+		goto done;
+	/* Every entity first: a wrong name fails before any line is read. */
+	for (i = 0; i < n && !error; i++)
+		if ((error = ferry__record_check_entity(db,
+		    src[i].entity)) < 0 && n > 1)
+			error = in_source(db, error, &src[i]);
+	for (i = 0; i < n && !error; i++) {
+		error = load_source(&count, db, &src[i]);
+		if (error < 0 && n > 1)
+			error = in_source(db, error, &src[i]);
+		else if (error == 0 && counts)
+			counts[i] = count;
+	}
+done:
+	/* Nothing was written when one input failed. */
+	if (error < 0 && counts)
+		for (i = 0; i < n; i++)
+			counts[i] = 0;
 	return ferry_store__end(db, error);
 }
 
 /* A bulk step (store_ops.h, "bulk"). */
-int ferry_record_load(uint64_t *count, ferry_db *db, const char *entity,
-	FILE *in)
+int ferry_record_load_many(uint64_t *counts, ferry_db *db,
+	const ferry_record_source *sources, size_t n)
 {
+	size_t i;
 	int error;
 
 	FERRY_CHECK_DB(db);
+	if (counts)
+		for (i = 0; i < n; i++)
+			counts[i] = 0;
+	if (n == 0 || !sources)
+		return ferry__error(db, FERRY_EINVALID, "no file to load; "
+			"name an entity and a file");
+	for (i = 0; i < n; i++)
+		if (!sources[i].entity || !sources[i].in)
+			return ferry__error(db, FERRY_EINVALID, "source %zu "
+				"names no entity or no file", i + 1);
 	if ((error = ferry__bulk_begin(db, FERRY_BULK_APPEND)) == 0)
 		error = ferry__bulk_end(db,
-			bulk_record_load(count, db, entity, in));
+			bulk_record_load(counts, db, sources, n));
 	return error;
+}
+
+int ferry_record_load(uint64_t *count, ferry_db *db, const char *entity,
+	FILE *in)
+{
+	ferry_record_source src = { entity, in, NULL };
+
+	return ferry_record_load_many(count, db, &src, 1);
 }

@@ -216,6 +216,47 @@ c" "$(sql 'SELECT name FROM member ORDER BY name')"
 	same changed "$(sql "SELECT sys_policy FROM member WHERE sys_id = '$FIXED'")"
 }
 
+# Several ENTITY FILE pairs load in turn, in one transaction: a file may
+# refer to records an earlier file loads, and a bad line anywhere leaves
+# nothing of any file.
+@test "rule: record load of several entity files loads them all in one transaction, or none" {
+	init_member_club
+	C=0c000000-0000-4000-8000-000000000001
+	printf '{"sys_id":"%s","name":"Chess"}\n{"name":"Go"}\n' "$C" >clubs.jsonl
+	printf '{"name":"Ann","club":"%s"}\n{"name":"Bob"}\n{"name":"Cy"}\n' "$C" >members.jsonl
+	run --separate-stderr ferry record load club clubs.jsonl member members.jsonl
+	[ "$status" -eq 0 ]
+	same "loaded 2 club records from clubs.jsonl
+loaded 3 member records from members.jsonl
+loaded 5 records in one transaction" "$output"
+	same "Ann|$C" "$(sql 'SELECT name, club FROM member WHERE club IS NOT NULL')"
+	# Each record has its version, captured like a load of each file alone.
+	same 5 "$(sql "SELECT count(*) FROM ferry_version WHERE entity IN ('club', 'member')")"
+	# --json: the total and each pair's count, in order.
+	printf '{"name":"Dee"}\n' >more.jsonl
+	run --separate-stderr ferry --json record load member more.jsonl club - <<<'{"name":"Bridge"}'
+	[ "$status" -eq 0 ]
+	same '{"records":2,"loads":[{"entity":"member","file":"more.jsonl","records":1},{"entity":"club","file":"-","records":1}]}' "$output"
+	# A bad line of the second file: nothing of the first is written,
+	# and the message names the file, then the line.
+	printf '{"name":"Eve"}\n' >ok.jsonl
+	printf '{"name":"Fay"}\n{"name":"Gus","age":"x"}\n' >bad.jsonl
+	refused "bad.jsonl: line 2: member.age: int takes an integer; got a string" \
+		record load club ok.jsonl member bad.jsonl
+	# A wrong entity anywhere fails before any file is read.
+	printf '{"name":"Hal"}\n' >other.jsonl
+	refused "other.jsonl: no entity 'nosuch'" record load club ok.jsonl nosuch other.jsonl
+	# Usage: an entity without a file; stdin twice.
+	snapshot
+	run --separate-stderr ferry record load club ok.jsonl member
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"'member' has no file"* ]]
+	run --separate-stderr ferry record load club - member - </dev/null
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"stdin (-) can be read only once"* ]]
+	assert_unchanged
+}
+
 # The lines of a load that change records are written a batch at a time
 # (record_load.c); each must leave what a put of it leaves.  The same
 # changes go to two instances, one by `record load`, one a `record put`
