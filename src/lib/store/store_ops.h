@@ -292,6 +292,13 @@ FERRY_STORE_OP(int, record_exists, (ferry_db *db, const char *entity,
 	const char *sys_id),
 	(db, entity, sys_id))
 /*
+ * 1 when entity has no row and no version names it (it never had a
+ * record), 0 when it has or had one.  A bulk load into such an entity
+ * knows that only its own lines can be there.
+ */
+FERRY_STORE_OP(int, entity_untouched, (ferry_db *db, const char *entity),
+	(db, entity))
+/*
  * For each of n sys_ids, what entity holds of it: present[i] gets the
  * FERRY_PRESENT_ROW and FERRY_PRESENT_VERSION bits (store.h) that want
  * asks for, and no other.  A bulk load asks once for many records instead

@@ -19,6 +19,24 @@
 #include <stdlib.h>
 #include <string.h>
 
+int ferry_pg__entity_untouched(ferry_db *db, const char *entity)
+{
+	ferry_str sql = FERRY_STR_INIT;
+	PGresult *res = NULL;
+	int error;
+
+	ferry_str_puts(&sql, "SELECT (NOT EXISTS (SELECT 1 FROM ");
+	ferry_pg__table(&sql, entity);
+	ferry_str_puts(&sql, ") AND NOT EXISTS (SELECT 1 FROM ferry_version "
+		"WHERE entity = $1))::int");
+	if ((error = ferry_pg__query_str(db, &sql, 1, &entity, &res,
+	    "reading records")) < 0)
+		return error;
+	error = PQntuples(res) == 1 && ferry_pg__int(res, 0, 0) != 0;
+	PQclear(res);
+	return error;
+}
+
 int ferry_pg__record_presence(ferry_db *db, const char *entity,
 	const char *const *sys_ids, size_t n, unsigned want,
 	unsigned char *present)

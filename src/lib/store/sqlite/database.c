@@ -70,12 +70,15 @@ static int connect(ferry_db *db, const char *path, int flags)
 /*
  * A 64 MiB page cache keeps the random lookups of a large export or
  * import (versions by id, records by sys_id) out of the kernel: measured
- * at 1M records in docs/performance.md.  `record load` reads little
- * beyond the pages it appends, and runs faster with 4 MiB: the cache
- * spills its pages to the WAL while the reading thread still parses,
- * instead of writing them all at the commit, and each process touches
- * fewer fresh pages (docs/performance.md, "Record load: what its writes
- * cost"; 8 MiB took no less time and 4 MB more memory).  Every other
+ * at 1M records in docs/performance.md.  `record load` takes 16 MiB:
+ * beside the pages it appends, it looks up each reference in the
+ * referenced entity's key, and with 4 MiB those pages were gone again
+ * by the next batch (a data set of 200,000 records in one run read
+ * 126,000 pages back from the kernel, 37,000 with 16 MiB); a smaller
+ * cache also spills to the WAL while the reading thread still parses,
+ * where a larger one writes more at the commit, which matters little
+ * once a data set loads in one run (docs/performance.md, "Record load:
+ * a data set in one run").  Every other
  * step keeps 2 MiB: the cache fills with whatever a step reads, so a
  * preview of a million items held 64 MiB where the same preview of
  * 100,000 held 6, for no gain in time.  Shrinking the cache frees the
@@ -85,7 +88,7 @@ int ferry_sqlite__bulk(ferry_db *db, ferry_bulk kind)
 {
 	return ferry_sq__exec(db, kind == FERRY_BULK_WIDE ?
 		"PRAGMA cache_size = -65536" : kind == FERRY_BULK_APPEND ?
-		"PRAGMA cache_size = -4096" : "PRAGMA cache_size = " SMALL_CACHE);
+		"PRAGMA cache_size = -16384" : "PRAGMA cache_size = " SMALL_CACHE);
 }
 
 /*

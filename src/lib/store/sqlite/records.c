@@ -78,6 +78,26 @@ int ferry_sqlite__record_exists(ferry_db *db, const char *entity,
 	return error < 0 ? error : 1;
 }
 
+int ferry_sqlite__entity_untouched(ferry_db *db, const char *entity)
+{
+	ferry_str sql = FERRY_STR_INIT;
+	sqlite3_stmt *st;
+	int error, rc;
+
+	ferry_str_puts(&sql, "SELECT NOT EXISTS (SELECT 1 FROM ");
+	ferry_sq__ident(&sql, entity);
+	ferry_str_puts(&sql, ") AND NOT EXISTS (SELECT 1 FROM ferry_version "
+		"WHERE entity = ?1)");
+	if ((error = prepare_str(db, &sql, &st)) < 0)
+		return error;
+	sqlite3_bind_text(st, 1, entity, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		error = sqlite3_column_int(st, 0) != 0;
+	ferry_sq__reset(st);
+	return rc == SQLITE_ROW ? error : ferry_sq__error(db, rc,
+		"reading records");
+}
+
 /* One lookup a record, the answers asked for in one statement: SQLite
  * answers each from its own pages, so a set would save nothing. */
 int ferry_sqlite__record_presence(ferry_db *db, const char *entity,
