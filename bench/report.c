@@ -12,7 +12,7 @@
  *   empty target: load+preview+commit    / keyed insert                <= 2.5
  *   populated: load+preview+commit       / keyed insert                <= 3.0
  *   back out of the populated import     / keyed insert                <= 3.0
- *   source record load (every run)       / keyed insert                <= 1.5
+ *   source record load (all its runs)    / keyed insert                <= 1.5
  *   target instance after the first import / the package's JSON        <= 2.5
  *   peak RSS of every step, largest N / smallest N                     <= 1.2
  *
