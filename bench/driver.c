@@ -342,11 +342,6 @@ static int spawn(step *st, const char *out, char *const argv[])
 	return status;
 }
 
-/*
- * Run ferry --db DB --json ARGS... (NULL-terminated); stdout to `out`.
- * Exit codes in `ok` (a bit per code) count as success; otherwise the
- * step fails and ferry's stderr is shown.  Returns the exit code, or -1.
- */
 /* Run argv (ferry, --db, DB, --json, then the command); the exit codes
  * that count as success are the bits of ok.  Returns the code, or -1. */
 static int run_ferry(step *st, const char *out, unsigned ok, char **argv)
@@ -365,6 +360,11 @@ static int run_ferry(step *st, const char *out, unsigned ok, char **argv)
 	return -1;
 }
 
+/*
+ * Run ferry --db DB --json ARGS... (NULL-terminated); stdout to `out`.
+ * Exit codes in `ok` (a bit per code) count as success; otherwise the
+ * step fails and ferry's stderr is shown.  Returns the exit code, or -1.
+ */
 static int ferry(step *st, const char *db, const char *out, unsigned ok,
 	...)
 {

@@ -127,7 +127,7 @@ static int run_load(cli_ctx *ctx, const cli_args *a)
 		const char *path = a->pos[2 * i + 1];
 
 		src[i].entity = a->pos[2 * i];
-		src[i].name = path;
+		src[i].name = strcmp(path, "-") ? path : "stdin";
 		if (!strcmp(path, "-")) {
 			if (from_stdin++) {
 				close_inputs(src, i);
@@ -159,7 +159,7 @@ static int run_load(cli_ctx *ctx, const cli_args *a)
 
 		for (i = 0; i < n; i++)
 			json_array_append_new(loads, json_pack("{s:s,s:s,s:I}",
-				"entity", src[i].entity, "file", src[i].name,
+				"entity", src[i].entity, "file", a->pos[2 * i + 1],
 				"records", (json_int_t)counts[i]));
 		json_object_set_new(doc, "records", json_integer(
 			(json_int_t)total));

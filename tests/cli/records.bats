@@ -274,6 +274,9 @@ loaded 5 records in one transaction" "$output"
 	printf '{"name":"Fay"}\n{"name":"Gus","age":"x"}\n' >bad.jsonl
 	refused "bad.jsonl: line 2: member.age: int takes an integer; got a string" \
 		record load club ok.jsonl member bad.jsonl
+	# stdin is named so in a message.
+	refused "stdin: line 1: member.age: int takes an integer; got a string" \
+		record load club ok.jsonl member - <<<'{"name":"Ida","age":"y"}'
 	# A wrong entity anywhere fails before any file is read.
 	printf '{"name":"Hal"}\n' >other.jsonl
 	refused "other.jsonl: no entity 'nosuch'" record load club ok.jsonl nosuch other.jsonl
