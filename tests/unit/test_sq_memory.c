@@ -57,7 +57,7 @@ static void test_record_load_appends_with_a_smaller_bound(void **state)
 	test_instance *f = *state;
 
 	assert_int_equal(ferry__bulk_begin(f->db, FERRY_BULK_APPEND), 0);
-	assert_int_equal(cache_size(f->db), -4096);
+	assert_int_equal(cache_size(f->db), -16384);
 	assert_int_equal(ferry__bulk_end(f->db, 0), 0);
 	assert_int_equal(cache_size(f->db), -2000);
 }
