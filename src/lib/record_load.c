@@ -861,5 +861,6 @@ int ferry_record_load(uint64_t *count, ferry_db *db, const char *entity,
 {
 	ferry_record_source src = { entity, in, NULL };
 
+	FERRY_CHECK_DB(db);
 	return ferry_record_load_many(count, db, &src, 1);
 }
