@@ -595,7 +595,7 @@ static int load_all(step *st, const char *db, const char *which)
 {
 	json_t *ents = json_object_get(g.manifest, "entities"), *e;
 	size_t i, n = json_array_size(ents), argc = 0;
-	char **argv, **paths, out[4096];
+	char **argv, (*paths)[4096], out[4096];
 	int rc = 0, pairs = loads_pairs();
 
 	argv = calloc(2 * n + 8, sizeof(*argv));
@@ -610,9 +610,7 @@ static int load_all(step *st, const char *db, const char *which)
 	argv[argc++] = "load";
 	work_path(out, sizeof(out), "out-load.json");
 	json_array_foreach(ents, i, e) {
-		if ((paths[i] = malloc(4096)) == NULL)
-			die("out of memory");
-		data_path(paths[i], 4096, json_string_value(
+		data_path(paths[i], sizeof(paths[i]), json_string_value(
 			json_object_get(e, which)));
 		st->records += count_lines(paths[i]);
 		argv[argc++] = (char *)json_string_value(json_object_get(e,
@@ -629,8 +627,6 @@ static int load_all(step *st, const char *db, const char *which)
 		argv[argc] = NULL;
 		rc = run_ferry(st, out, OK0, argv);
 	}
-	for (i = 0; i < n; i++)
-		free(paths[i]);
 	free(paths);
 	free(argv);
 	if (rc < 0)

@@ -130,19 +130,21 @@ static int at_line(ferry_db *db, int error, uint64_t line)
 	return error;
 }
 
-static uint32_t seen_hash(const char *s)
+/* FNV-1a (64 bits) of a sys_id: the batch's set takes its low bits, the
+ * filter of written sys_ids mixes it further. */
+static uint64_t sys_id_hash(const char *s)
 {
-	uint32_t h = 2166136261u;
+	uint64_t h = 14695981039346656037u;
 
 	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 16777619u;
+		h = (h ^ (unsigned char)*s) * 1099511628211u;
 	return h;
 }
 
 /* The batch line index of sys_id among the lines met so far, or -1. */
 static int seen_find(const loader *l, const char *sys_id)
 {
-	uint32_t i = seen_hash(sys_id) & (SEEN_SLOTS - 1);
+	uint32_t i = (uint32_t)sys_id_hash(sys_id) & (SEEN_SLOTS - 1);
 
 	for (; l->seen[i]; i = (i + 1) & (SEEN_SLOTS - 1))
 		if (!strcmp(l->lines[l->seen[i] - 1].sys_id, sys_id))
@@ -152,7 +154,8 @@ static int seen_find(const loader *l, const char *sys_id)
 
 static void seen_add(loader *l, size_t line)
 {
-	uint32_t i = seen_hash(l->lines[line].sys_id) & (SEEN_SLOTS - 1);
+	uint32_t i = (uint32_t)sys_id_hash(l->lines[line].sys_id) &
+		(SEEN_SLOTS - 1);
 
 	if (!l->lines[line].sys_id[0] || seen_find(l, l->lines[line].sys_id)
 	    >= 0)
@@ -162,16 +165,14 @@ static void seen_add(loader *l, size_t line)
 	l->seen[i] = (int)line + 1;
 }
 
-/* The filter's bits of a sys_id: FNV-1a, mixed (splitmix64's
+/* The filter's bits of a sys_id: its hash mixed (splitmix64's
  * finalizer), split into the two halves of double hashing. */
 static void written_bits(const char *sys_id, size_t bits[WRITTEN_PROBES])
 {
-	uint64_t h = 14695981039346656037u;
+	uint64_t h = sys_id_hash(sys_id);
 	uint32_t a, b;
 	size_t k;
 
-	for (; *sys_id; sys_id++)
-		h = (h ^ (unsigned char)*sys_id) * 1099511628211u;
 	h = (h ^ (h >> 30)) * 0xbf58476d1ce4e5b9u;
 	h = (h ^ (h >> 27)) * 0x94d049bb133111ebu;
 	h ^= h >> 31;
