@@ -8,10 +8,11 @@
  * what its writes cost"), and jansson is ferry's library for documents
  * (README, "Dependencies"), not for each record of a bulk path.  Here the
  * line is checked and walked with the stores' json1 reader
- * (store/stage_json.h), and each member's value alone becomes a jansson
- * value, which the one converter (ferry__record_member(), types.c) takes
- * as it takes the parsed object's: the same values, with no table, no
- * keys, no object.
+ * (store/stage_json.h).  A string member goes to the converter's string
+ * half (ferry_type__convert_string(), types.c) as its unescaped text;
+ * any other member's value alone becomes a jansson value, which the one
+ * converter (ferry__record_member()) takes as it takes the parsed
+ * object's: the same values, with no table, no keys, no object.
  *
  * Only what reads the same both ways is read here.  A line jansson would
  * refuse or read otherwise (a NUL byte, a label with an escape, a label
@@ -206,6 +207,54 @@ static int named_sys_id(sj_value v, char sys_id[37])
 	return ferry_sys_id_valid(sys_id) ? 0 : -1;
 }
 
+/*
+ * A string member of field i converted from its text, as
+ * ferry__record_member() would convert jansson's string: 1, DECLINE
+ * (not a string its field takes), FERRY_ENOMEM, or 2 when the field
+ * takes a jansson value (a json field).  A jansson string was two
+ * allocations and two frees more a member, most of a line's values.
+ */
+static int string_member(const ferry_fieldset *fs, int i, sj_value v,
+	ferry_str *scratch, ferry_value *values, int *set)
+{
+	ferry_str err = FERRY_STR_INIT;
+	int rc;
+
+	ferry_str_clear(scratch);
+	if (!memchr(v.p + 1, '\\', v.n - 2))
+		ferry_str_put(scratch, v.p + 1, v.n - 2);
+	else if (unescape(scratch, v.p + 1, v.n - 2) < 0)
+		return DECLINE;
+	if (ferry_str_failed(scratch))
+		return FERRY_ENOMEM;
+	rc = ferry_type__convert_string(&values[i], &fs->fields[i],
+		scratch->ptr, scratch->size, &err);
+	ferry_str_dispose(&err);
+	if (rc > 0)
+		return 2;
+	if (rc < 0)
+		return DECLINE;
+	set[i] = 1;
+	return 1;
+}
+
+/* Any other member: its value made a jansson value for
+ * ferry__record_member(): 1, DECLINE or FERRY_ENOMEM. */
+static int json_member(const char *entity, const ferry_fieldset *fs,
+	const char *name, sj_value v, ferry_str *scratch, ferry_value *values,
+	int *set)
+{
+	int declined, rc;
+	json_t *j;
+
+	if ((j = value_json(v, scratch, &declined)) == NULL)
+		return declined ? DECLINE : FERRY_ENOMEM;
+	rc = ferry__record_member(NULL, entity, fs, name, j, values, set,
+		0) < 0 ? DECLINE : 1;
+	json_decref(j);
+	return rc;
+}
+
 int ferry__record_values_of_text(const char *entity, const ferry_fieldset *fs,
 	const char *text, size_t len, ferry_value *values, int *set,
 	char sys_id[37])
@@ -214,8 +263,7 @@ int ferry__record_values_of_text(const char *entity, const ferry_fieldset *fs,
 	char name[FERRY_NAME_MAX];
 	sj_value root, key, val;
 	size_t at = 0;
-	int named = 0, rc = 1, declined, i;
-	json_t *j;
+	int named = 0, rc = 1, i;
 
 	sys_id[0] = '\0';
 	/* sj_parse() reads up to a NUL, jansson refuses one. */
@@ -230,13 +278,10 @@ int ferry__record_values_of_text(const char *entity, const ferry_fieldset *fs,
 				rc = DECLINE;
 		} else if ((i = ferry_fieldset_find(fs, name)) < 0 || set[i]) {
 			rc = DECLINE;	/* not a field, or one twice */
-		} else if ((j = value_json(val, &scratch, &declined)) == NULL) {
-			rc = declined ? DECLINE : FERRY_ENOMEM;
-		} else {
-			if (ferry__record_member(NULL, entity, fs, name, j,
-			    values, set, 0) < 0)
-				rc = DECLINE;
-			json_decref(j);
+		} else if (val.kind != SJ_STRING || (rc = string_member(fs, i,
+		    val, &scratch, values, set)) == 2) {
+			rc = json_member(entity, fs, name, val, &scratch,
+				values, set);
 		}
 	}
 	if (rc == 1 && ferry__record_defaults(NULL, fs, values, set) < 0)

@@ -64,6 +64,14 @@ int ferry_type__float_canonical(char out[32], double d);
  */
 int ferry_type__convert(ferry_value *out, const ferry_field *f,
 	json_t *v, ferry_str *err);
+/*
+ * The same for a JSON string, given as its text (len bytes, NUL after
+ * them), so that a bulk reader need not make a jansson value of it: 0,
+ * -1 with err, or 1 when f's type takes no string that way (a json or
+ * number field: convert a jansson value instead).
+ */
+int ferry_type__convert_string(ferry_value *out, const ferry_field *f,
+	const char *s, size_t len, ferry_str *err);
 
 /*
  * Check a stored value (as read back from a table) against a type, e.g.

@@ -96,6 +96,20 @@ int ferry_str_printf(ferry_str *s, const char *fmt, ...)
 	return rc;
 }
 
+int ferry_str_put_i64(ferry_str *s, int64_t v)
+{
+	char buf[24], *p = buf + sizeof(buf);
+	/* Negated as unsigned: INT64_MIN has no positive int64_t. */
+	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+
+	do
+		*--p = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (v < 0)
+		*--p = '-';
+	return ferry_str_put(s, p, (size_t)(buf + sizeof(buf) - p));
+}
+
 /*
  * The escaping is fixed: it is part of the canonical payload form that
  * version hashes are computed over, so it must never change.  Only '"',

@@ -13,6 +13,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 
 typedef struct {
 	char *ptr;	/* content, NUL-terminated; NULL until first append */
@@ -32,6 +33,8 @@ int ferry_str_putc(ferry_str *s, char c);
 int ferry_str_printf(ferry_str *s, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 int ferry_str_vprintf(ferry_str *s, const char *fmt, va_list ap);
+/* Append v in decimal, as "%" PRId64 would, without printf's cost. */
+int ferry_str_put_i64(ferry_str *s, int64_t v);
 /* Append text as a JSON string literal, quotes included. */
 int ferry_str_put_json(ferry_str *s, const char *text, size_t len);
 int ferry_str_puts_json(ferry_str *s, const char *text);

@@ -157,6 +157,12 @@ static void test_the_usual_lines_are_read_as_jansson_reads_them(void **state)
 		"{\"attrs\":[],\"ratio\":-1.5e-300,\"amount\":\"3.10\"}",
 		"{\"amount\":-0,\"qty\":0,\"ratio\":1E2,\"active\":false}",
 		"{\"name\":null,\"status\":\"set\",\"parent\":\"" SYS_ID "\"}",
+		/* strings each field takes as text, escapes and all */
+		"{\"attrs\":\"just text\",\"seen\":\"2024-03-01T12:00:00.250Z\","
+		"\"at\":\"23:59:59.5\",\"amount\":\"-0012.50\"}",
+		"{\"parent\":\"0d5f1c2e-3b4a-4c5d-8e6f-7a8b9c0d1e2\\u0066\","
+		"\"due\":\"2024\\u002d01-31\",\"code\":\"\\u00e9\\u00e9\\u00e9\\u00e9\","
+		"\"name\":\"\"}",
 		"{}",
 	};
 
@@ -188,6 +194,14 @@ static void test_anything_else_is_left_to_jansson(void **state)
 		"{\"name\":\"far too long for twelve\"}",
 		"{\"attrs\":{\"a\":1,\"a\":2}}",
 		"{\"due\":\"2024-02-30\"}",
+		"{\"ratio\":\"1.5\"}",
+		"{\"active\":\"true\"}",
+		"{\"big\":\"7\"}",
+		"{\"at\":\"25:00:00\"}",
+		"{\"seen\":\"yesterday\"}",
+		"{\"amount\":\"12.345\"}",
+		"{\"code\":\"\\u00e9\\u00e9\\u00e9\\u00e9\\u00e9\"}",
+		"{\"parent\":\"0D5F1C2E-3B4A-4C5D-8E6F-7A8B9C0D1E2F\"}",
 		"{\"parent\":\"nobody\"}",
 		"{\"name\":\"bad utf-8 \xc3\x28\"}",
 		"{\"name\":\"ctl \x01 char\"}",

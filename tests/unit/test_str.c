@@ -8,6 +8,7 @@
 #include "jsonw.h"
 #include "str.h"
 
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -218,6 +219,29 @@ static void test_str_json__members_and_separators(void **state)
 	ferry_str_dispose(&s);
 }
 
+/* The canonical payload writes int fields with ferry_str_put_i64(): its
+ * digits must be printf's, to the extremes, or version hashes would
+ * change. */
+static void test_str_build__put_i64_writes_what_printf_writes(void **state)
+{
+	static const int64_t v[] = { 0, 1, -1, 9, 10, -10, 1710, 99999,
+		-123456789, INT64_MAX, INT64_MIN, INT64_MIN + 1 };
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		ferry_str a = FERRY_STR_INIT, b = FERRY_STR_INIT;
+
+		assert_int_equal(ferry_str_puts(&a, "x"), 0);
+		assert_int_equal(ferry_str_put_i64(&a, v[i]), 0);
+		assert_int_equal(ferry_str_printf(&b, "x%" PRId64, v[i]), 0);
+		assert_string_equal(a.ptr, b.ptr);
+		assert_int_equal(a.size, b.size);
+		ferry_str_dispose(&a);
+		ferry_str_dispose(&b);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -228,6 +252,7 @@ int main(void)
 		cmocka_unit_test(test_str_cap__size_arithmetic_does_not_overflow),
 		cmocka_unit_test(test_str_oom__an_allocation_failure_fails_the_string),
 		cmocka_unit_test(test_str_clear_truncate_detach),
+		cmocka_unit_test(test_str_build__put_i64_writes_what_printf_writes),
 		cmocka_unit_test(test_str_json__escaping_is_frozen),
 		cmocka_unit_test(test_str_json__members_and_separators),
 	};
