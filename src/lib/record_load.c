@@ -27,6 +27,7 @@
 #include "store/store.h"
 #include "text.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -208,15 +209,17 @@ static int written_maybe(const loader *l, const char *sys_id)
 	return 1;
 }
 
+/* A prepared line is one allocation (prepared_new); its values' texts
+ * and its version's parts are their own. */
 static void prepared_free(prepared_line *p, size_t nfields)
 {
+	size_t i;
+
 	if (!p)
 		return;
-	if (p->values)
-		ferry_values_dispose(p->values, nfields);
-	ferry__free(p->set);
+	for (i = 0; i < nfields; i++)
+		ferry_value_dispose(&p->values[i]);
 	ferry__record_made_dispose(&p->made);
-	ferry__free(p->text);
 	ferry__free(p);
 }
 
@@ -250,20 +253,29 @@ static int line_sys_id(json_t *obj, char out[37])
 	return 1;
 }
 
-/* A line's prepared_line with its text kept, values still to set. */
+/*
+ * A line's prepared_line with its text kept, values still to set: one
+ * allocation holding the line, its values, their flags and its text
+ * (four were about 1% of a load's time, and freeing them more).
+ */
 static prepared_line *prepared_new(const loader *l, const char *text,
 	size_t len)
 {
 	size_t nf = l->fs->n ? l->fs->n : 1;
+	size_t values_at = sizeof(prepared_line);
+	size_t set_at = values_at + nf * sizeof(ferry_value);
+	size_t text_at = set_at + nf * sizeof(int);
 	prepared_line *p;
+	char *block;
 
-	if ((p = ferry__calloc(1, sizeof(*p))) == NULL ||
-	    (p->values = ferry__calloc(nf, sizeof(*p->values))) == NULL ||
-	    (p->set = ferry__calloc(nf, sizeof(*p->set))) == NULL ||
-	    (p->text = ferry__malloc(len + 1)) == NULL) {
-		prepared_free(p, l->fs->n);
+	if (len >= SIZE_MAX - text_at ||
+	    (block = ferry__malloc(text_at + len + 1)) == NULL)
 		return NULL;
-	}
+	p = (prepared_line *)(void *)block;
+	memset(block, 0, text_at);
+	p->values = (ferry_value *)(void *)(block + values_at);
+	p->set = (int *)(void *)(block + set_at);
+	p->text = block + text_at;
 	memcpy(p->text, text, len);
 	p->text[len] = '\0';
 	p->len = len;

@@ -9,10 +9,12 @@
  * (README, "Dependencies"), not for each record of a bulk path.  Here the
  * line is checked and walked with the stores' json1 reader
  * (store/stage_json.h).  A string member goes to the converter's string
- * half (ferry_type__convert_string(), types.c) as its unescaped text;
- * any other member's value alone becomes a jansson value, which the one
- * converter (ferry__record_member()) takes as it takes the parsed
- * object's: the same values, with no table, no keys, no object.
+ * half (ferry_type__convert_string(), types.c) as its unescaped text; a
+ * json field's value is written in the canonical form from its text
+ * (canon_json(), below); any other member's value alone becomes a
+ * jansson value, which the one converter (ferry__record_member()) takes
+ * as it takes the parsed object's: the same values, with no table, no
+ * keys, no object.
  *
  * Only what reads the same both ways is read here.  A line jansson would
  * refuse or read otherwise (a NUL byte, a label with an escape, a label
@@ -23,6 +25,7 @@
  */
 #include "records.h"
 
+#include "alloc.h"
 #include "store/stage_json.h"
 #include "text.h"
 
@@ -121,6 +124,27 @@ static int unescape(ferry_str *out, const char *p, size_t n)
 	return 0;
 }
 
+/* An integer as jansson reads one: 0, or -1 beyond 64 bits. */
+static int int_of(sj_value v, long long *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtoll(v.p, &end, 10);
+	return errno == ERANGE || end != v.p + v.n ? -1 : 0;
+}
+
+/* A number with a fraction as jansson reads one: 0, or -1 beyond a
+ * double. */
+static int real_of(sj_value v, double *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtod(v.p, &end);
+	return (errno == ERANGE && isinf(*out)) || end != v.p + v.n ? -1 : 0;
+}
+
 /*
  * A member's value as jansson would have made it inside the parsed line
  * (a new reference), or NULL with *declined set where jansson would not
@@ -128,8 +152,6 @@ static int unescape(ferry_str *out, const char *p, size_t n)
  */
 static json_t *value_json(sj_value v, ferry_str *scratch, int *declined)
 {
-	char *end;
-
 	*declined = 0;
 	switch (v.kind) {
 	case SJ_NULL:
@@ -141,18 +163,14 @@ static json_t *value_json(sj_value v, ferry_str *scratch, int *declined)
 	case SJ_INT: {
 		long long i;
 
-		errno = 0;
-		i = strtoll(v.p, &end, 10);
-		if (errno == ERANGE || end != v.p + v.n)
+		if (int_of(v, &i) < 0)
 			break;
 		return json_integer((json_int_t)i);
 	}
 	case SJ_REAL: {
 		double d;
 
-		errno = 0;
-		d = strtod(v.p, &end);
-		if ((errno == ERANGE && isinf(d)) || end != v.p + v.n)
+		if (real_of(v, &d) < 0)
 			break;
 		return json_real(d);
 	}
@@ -208,11 +226,208 @@ static int named_sys_id(sj_value v, char sys_id[37])
 }
 
 /*
+ * A json field's value written in the canonical form from its text, as
+ * ferry_json__canonical() writes jansson's parse of it (types.c): keys
+ * sorted by their bytes, strings escaped as ferry_str_put_json() does,
+ * numbers as jansson reads and ferry writes them.  jansson parsed and
+ * freed each such value, a tree of allocations, on the reading thread
+ * of every load: about a fifth of that thread's time.  Whatever
+ * jansson would refuse is declined here as a whole line is: a key twice
+ * (once unescaped), \u0000, a lone surrogate, an integer beyond 64
+ * bits, a real beyond a double, nesting deeper than
+ * FERRY_JSON_DEPTH_MAX.
+ */
+typedef struct {
+	const char *key;	/* unescaped */
+	size_t key_len;
+	char *owned;		/* the unescaped copy, when it had escapes */
+	sj_value val;
+} canon_member;
+
+/* Members an object holds before its list is allocated. */
+#define CANON_MEMBERS 8
+
+static int canon_json(ferry_str *out, sj_value v, ferry_str *scratch,
+	int depth);
+
+static int member_cmp(const void *a, const void *b)
+{
+	const canon_member *x = a, *y = b;
+	int c = memcmp(x->key, y->key, x->key_len < y->key_len ?
+		x->key_len : y->key_len);
+
+	return c ? c : (x->key_len > y->key_len) - (x->key_len < y->key_len);
+}
+
+/* A string (quotes included) onto out: 1 or DECLINE. */
+static int canon_string(ferry_str *out, sj_value v, ferry_str *scratch)
+{
+	if (!memchr(v.p + 1, '\\', v.n - 2))
+		return ferry_str_put_json(out, v.p + 1, v.n - 2) < 0 ? DECLINE : 1;
+	ferry_str_clear(scratch);
+	if (unescape(scratch, v.p + 1, v.n - 2) < 0 ||
+	    ferry_str_failed(scratch))
+		return DECLINE;
+	return ferry_str_put_json(out, scratch->ptr, scratch->size) < 0 ?
+		DECLINE : 1;
+}
+
+/* An object's key into m: 0, or -1 (declined). */
+static int member_key(canon_member *m, sj_value key)
+{
+	ferry_str k = FERRY_STR_INIT;
+
+	m->owned = NULL;
+	m->key = key.p + 1;
+	m->key_len = key.n - 2;
+	if (!memchr(m->key, '\\', m->key_len))
+		return 0;
+	if (unescape(&k, m->key, m->key_len) < 0 || ferry_str_failed(&k) ||
+	    (m->owned = ferry_str_detach(&k)) == NULL) {
+		ferry_str_dispose(&k);
+		return -1;
+	}
+	m->key = m->owned;
+	m->key_len = strlen(m->owned);	/* unescape() refuses \u0000 */
+	return 0;
+}
+
+static int canon_object(ferry_str *out, sj_value v, ferry_str *scratch,
+	int depth)
+{
+	canon_member few[CANON_MEMBERS], *m = few, *more;
+	size_t n = 0, cap = CANON_MEMBERS, at = 0, i;
+	sj_value key, val;
+	int rc = 1;
+
+	while (rc == 1 && sj_next(v, &at, &key, &val)) {
+		if (n == cap) {
+			if ((more = ferry__calloc(cap * 2, sizeof(*m))) == NULL) {
+				rc = DECLINE;
+				break;
+			}
+			memcpy(more, m, n * sizeof(*m));
+			if (m != few)
+				ferry__free(m);
+			m = more;
+			cap *= 2;
+		}
+		if (member_key(&m[n], key) < 0)
+			rc = DECLINE;
+		else
+			m[n++].val = val;
+	}
+	if (rc == 1) {
+		qsort(m, n, sizeof(*m), member_cmp);
+		ferry_str_putc(out, '{');
+		for (i = 0; rc == 1 && i < n; i++) {
+			if (i && member_cmp(&m[i - 1], &m[i]) == 0) {
+				rc = DECLINE;	/* a key twice */
+				break;
+			}
+			if (i)
+				ferry_str_putc(out, ',');
+			ferry_str_put_json(out, m[i].key, m[i].key_len);
+			ferry_str_putc(out, ':');
+			rc = canon_json(out, m[i].val, scratch, depth);
+		}
+		ferry_str_putc(out, '}');
+	}
+	for (i = 0; i < n; i++)
+		ferry__free(m[i].owned);
+	if (m != few)
+		ferry__free(m);
+	return rc;
+}
+
+static int canon_array(ferry_str *out, sj_value v, ferry_str *scratch,
+	int depth)
+{
+	size_t at = 0;
+	sj_value e;
+	int rc = 1, first = 1;
+
+	ferry_str_putc(out, '[');
+	while (rc == 1 && sj_next_element(v, &at, &e)) {
+		if (!first)
+			ferry_str_putc(out, ',');
+		first = 0;
+		rc = canon_json(out, e, scratch, depth);
+	}
+	ferry_str_putc(out, ']');
+	return rc;
+}
+
+/* v onto out, inside depth arrays and objects: 1 or DECLINE. */
+static int canon_json(ferry_str *out, sj_value v, ferry_str *scratch,
+	int depth)
+{
+	long long i;
+	double d;
+
+	switch (v.kind) {
+	case SJ_NULL:
+	case SJ_TRUE:
+	case SJ_FALSE:
+		ferry_str_put(out, v.p, v.n);	/* written as they read */
+		return 1;
+	case SJ_INT:
+		if (int_of(v, &i) < 0)
+			return DECLINE;
+		ferry_str_put_i64(out, (int64_t)i);
+		return 1;
+	case SJ_REAL:
+		if (real_of(v, &d) < 0)
+			return DECLINE;
+		ferry_json__put_real(out, d);
+		return 1;
+	case SJ_STRING:
+		return canon_string(out, v, scratch);
+	case SJ_OBJECT:
+		return depth >= FERRY_JSON_DEPTH_MAX ? DECLINE :
+			canon_object(out, v, scratch, depth + 1);
+	case SJ_ARRAY:
+		return depth >= FERRY_JSON_DEPTH_MAX ? DECLINE :
+			canon_array(out, v, scratch, depth + 1);
+	default:
+		return DECLINE;
+	}
+}
+
+/*
+ * A json field's member, not null: its canonical text as
+ * ferry_type__convert() would store it (at most FERRY_TEXT_MAX bytes):
+ * 1, or DECLINE.
+ */
+static int json_field_member(const ferry_fieldset *fs, int i, sj_value v,
+	ferry_str *scratch, ferry_value *values, int *set)
+{
+	ferry_str c;
+	size_t len;
+	char *text;
+
+	ferry_str_init(&c, FERRY_TEXT_MAX);
+	if (canon_json(&c, v, scratch, 0) != 1 || ferry_str_failed(&c)) {
+		ferry_str_dispose(&c);
+		return DECLINE;
+	}
+	len = c.size;
+	if ((text = ferry_str_detach(&c)) == NULL)
+		return DECLINE;
+	values[i].kind = FERRY_V_TEXT;
+	values[i].s = text;
+	values[i].len = len;
+	set[i] = 1;
+	return 1;
+}
+
+/*
  * A string member of field i converted from its text, as
  * ferry__record_member() would convert jansson's string: 1, DECLINE
- * (not a string its field takes), FERRY_ENOMEM, or 2 when the field
- * takes a jansson value (a json field).  A jansson string was two
- * allocations and two frees more a member, most of a line's values.
+ * (not a string its field takes), FERRY_ENOMEM, or 2 when its type
+ * takes no string this way (a number or bool field: the converter of
+ * jansson values says why).  A jansson string was two allocations and
+ * two frees more a member, most of a line's values.
  */
 static int string_member(const ferry_fieldset *fs, int i, sj_value v,
 	ferry_str *scratch, ferry_value *values, int *set)
@@ -278,6 +493,10 @@ int ferry__record_values_of_text(const char *entity, const ferry_fieldset *fs,
 				rc = DECLINE;
 		} else if ((i = ferry_fieldset_find(fs, name)) < 0 || set[i]) {
 			rc = DECLINE;	/* not a field, or one twice */
+		} else if (fs->fields[i].type.base == FERRY_T_JSON &&
+		    val.kind != SJ_NULL) {
+			rc = json_field_member(fs, i, val, &scratch, values,
+				set);
 		} else if (val.kind != SJ_STRING || (rc = string_member(fs, i,
 		    val, &scratch, values, set)) == 2) {
 			rc = json_member(entity, fs, name, val, &scratch,

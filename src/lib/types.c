@@ -918,6 +918,16 @@ static int key_cmp(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+void ferry_json__put_real(ferry_str *s, double d)
+{
+	/* -0.0 would print as "-0", which reads back as the integer 0: one
+	 * canonical zero keeps the form a fixed point. */
+	if (d == 0.0)
+		ferry_str_putc(s, '0');
+	else
+		ferry_str_printf(s, "%.17g", d);
+}
+
 void ferry_json__canonical(ferry_str *s, json_t *v)
 {
 	size_t i, n;
@@ -963,16 +973,10 @@ void ferry_json__canonical(ferry_str *s, json_t *v)
 			json_string_length(v));
 		return;
 	case JSON_INTEGER:
-		ferry_str_printf(s, "%" JSON_INTEGER_FORMAT,
-			json_integer_value(v));
+		ferry_str_put_i64(s, json_integer_value(v));
 		return;
 	case JSON_REAL:
-		/* -0.0 would print as "-0", which reads back as the integer
-		 * 0: one canonical zero keeps the form a fixed point. */
-		if (json_real_value(v) == 0.0)
-			ferry_str_putc(s, '0');
-		else
-			ferry_str_printf(s, "%.17g", json_real_value(v));
+		ferry_json__put_real(s, json_real_value(v));
 		return;
 	case JSON_TRUE:
 		ferry_str_puts(s, "true");

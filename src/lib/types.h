@@ -165,6 +165,8 @@ int ferry_json__text_depth_ok(const char *s, size_t len);
 
 /* Append the canonical JSON of any JSON value (sorted keys, compact). */
 void ferry_json__canonical(ferry_str *s, json_t *v);
+/* Append a number with a fraction as the canonical form writes it. */
+void ferry_json__put_real(ferry_str *s, double d);
 
 /*
  * The canonical payload of a record: an object of the non-null values,

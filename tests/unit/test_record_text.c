@@ -13,6 +13,7 @@
 #include "types.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define SYS_ID "0d5f1c2e-3b4a-4c5d-8e6f-7a8b9c0d1e2f"
@@ -163,6 +164,21 @@ static void test_the_usual_lines_are_read_as_jansson_reads_them(void **state)
 		"{\"parent\":\"0d5f1c2e-3b4a-4c5d-8e6f-7a8b9c0d1e2\\u0066\","
 		"\"due\":\"2024\\u002d01-31\",\"code\":\"\\u00e9\\u00e9\\u00e9\\u00e9\","
 		"\"name\":\"\"}",
+		/* json values, written canonical from the text */
+		"{\"attrs\":{\"z\":1,\"a\":{\"y\":[true,false,null],"
+		"\"b\":\"\\t\\u00e9\\ud83d\\ude80\\/\"},\"m\":[]}}",
+		"{\"attrs\":[1,-0,-1,9223372036854775807,"
+		"-9223372036854775808,0.0,-0.0,1.0,1e2,1E-2,-2.5e+3,"
+		"0.1,1.7976931348623157e308,4.9e-324,1e-400]}",
+		"{\"attrs\":{\"\\u00e9\":1,\"e\":2,\"\\u0065x\":3,\"\":4,"
+		"\"E\":5,\"ab\":6,\"a\":7}}",
+		"{\"attrs\":  [ { } , [ [ ] ] , \"s\" , { \"k\" : [ 1 , 2 ] } ] }",
+		"{\"attrs\":\"a string\"}",
+		"{\"attrs\":12}",
+		"{\"attrs\":-1.5}",
+		"{\"attrs\":true}",
+		"{\"attrs\":null}",
+		"{\"attrs\":{\"ctl\":\"\\u001f\\u0001\\b\\f\\n\\r\\\\\\\"\"}}",
 		"{}",
 	};
 
@@ -193,6 +209,13 @@ static void test_anything_else_is_left_to_jansson(void **state)
 		"{\"qty\":2147483648}",
 		"{\"name\":\"far too long for twelve\"}",
 		"{\"attrs\":{\"a\":1,\"a\":2}}",
+		"{\"attrs\":{\"a\":1,\"\\u0061\":2}}",
+		"{\"attrs\":[{\"k\":{\"x\":1,\"x\":[]}}]}",
+		"{\"attrs\":[1,99999999999999999999]}",
+		"{\"attrs\":{\"r\":1e400}}",
+		"{\"attrs\":[\"nul \\u0000\"]}",
+		"{\"attrs\":{\"\\ud800\":1}}",
+		"{\"attrs\":[\"\\udc00\"]}",
 		"{\"due\":\"2024-02-30\"}",
 		"{\"ratio\":\"1.5\"}",
 		"{\"active\":\"true\"}",
@@ -235,6 +258,40 @@ static void test_a_nul_byte_is_left_to_jansson(void **state)
 	ferry_fieldset_dispose(&fs);
 }
 
+/* Nested n arrays deep, one scalar inside. */
+static char *nested(size_t n)
+{
+	char *line = malloc(n * 2 + 32), *p;
+	size_t i;
+
+	assert_non_null(line);
+	p = line + sprintf(line, "{\"attrs\":");
+	for (i = 0; i < n; i++)
+		*p++ = '[';
+	*p++ = '1';
+	for (i = 0; i < n; i++)
+		*p++ = ']';
+	strcpy(p, "}");
+	return line;
+}
+
+/* A json value as deep as a field takes is read; one deeper is left to
+ * jansson and the converter, which refuse it. */
+static void test_json_values_nest_as_deep_as_the_converter_takes(void **state)
+{
+	ferry_fieldset fs;
+	char *ok = nested(FERRY_JSON_DEPTH_MAX);
+	char *deep = nested(FERRY_JSON_DEPTH_MAX + 1);
+
+	(void)state;
+	every_type(&fs);
+	assert_int_equal(compare(&fs, ok), 1);
+	assert_int_equal(compare(&fs, deep), 0);
+	free(ok);
+	free(deep);
+	ferry_fieldset_dispose(&fs);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -242,6 +299,8 @@ int main(void)
 			test_the_usual_lines_are_read_as_jansson_reads_them),
 		cmocka_unit_test(test_anything_else_is_left_to_jansson),
 		cmocka_unit_test(test_a_nul_byte_is_left_to_jansson),
+		cmocka_unit_test(
+			test_json_values_nest_as_deep_as_the_converter_takes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -331,24 +331,32 @@ sj_value sj_member(sj_value obj, const char *key)
 	return v;
 }
 
+int sj_next_element(sj_value arr, size_t *at, sj_value *val)
+{
+	const char *z = arr.p;
+	size_t j;
+
+	if (arr.kind != SJ_ARRAY)
+		return 0;
+	j = skip_space(z, *at ? *at : 1);
+	if (z[j] == ']')
+		return 0;
+	val->p = z + j;
+	val->n = skip_valid(z, j) - j;
+	val->kind = kind_of(val->p, val->n);
+	j = skip_space(z, j + val->n);
+	*at = z[j] == ',' ? j + 1 : j;
+	return 1;
+}
+
 sj_value sj_element(sj_value arr, size_t i)
 {
 	sj_value none = { NULL, 0, SJ_NONE }, v;
-	const char *z = arr.p;
-	size_t j, k = 0;
+	size_t at = 0, k = 0;
 
-	if (arr.kind != SJ_ARRAY)
-		return none;
-	for (j = skip_space(z, 1); z[j] != ']'; k++) {
-		v.p = z + j;
-		v.n = value_end(z, j, 0, &v.kind) - j;
-		if (k == i)
+	while (sj_next_element(arr, &at, &v))
+		if (k++ == i)
 			return v;
-		j = skip_space(z, j + v.n);
-		if (z[j] != ',')
-			break;
-		j = skip_space(z, j + 1);
-	}
 	return none;
 }
 

@@ -44,6 +44,9 @@ void sj_members(sj_value obj, const char *const *keys, size_t n,
  * 0; 1 with *key (the label, its quotes included) and *val set, 0 past
  * the last. */
 int sj_next(sj_value obj, size_t *at, sj_value *key, sj_value *val);
+/* The elements of an array one at a time: *at starts at 0; 1 with *val
+ * set, 0 past the last. */
+int sj_next_element(sj_value arr, size_t *at, sj_value *val);
 /* The i-th element of an array; SJ_NONE past its end. */
 sj_value sj_element(sj_value arr, size_t i);
 /* json_type()'s name of a value ("object", "text", ...), NULL when
