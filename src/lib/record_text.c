@@ -124,6 +124,21 @@ static int unescape(ferry_str *out, const char *p, size_t n)
 	return 0;
 }
 
+/*
+ * A string value's text (v: quotes included), unescaped, onto scratch
+ * (cleared first; NUL after it): 1, DECLINE where jansson refuses it,
+ * or FERRY_ENOMEM.
+ */
+static int string_text(ferry_str *scratch, sj_value v)
+{
+	ferry_str_clear(scratch);
+	if (!memchr(v.p + 1, '\\', v.n - 2))
+		ferry_str_put(scratch, v.p + 1, v.n - 2);
+	else if (unescape(scratch, v.p + 1, v.n - 2) < 0)
+		return DECLINE;
+	return ferry_str_failed(scratch) ? FERRY_ENOMEM : 1;
+}
+
 /* An integer as jansson reads one: 0, or -1 beyond 64 bits. */
 static int int_of(sj_value v, long long *out)
 {
@@ -174,15 +189,15 @@ static json_t *value_json(sj_value v, ferry_str *scratch, int *declined)
 			break;
 		return json_real(d);
 	}
-	case SJ_STRING:
-		if (!memchr(v.p + 1, '\\', v.n - 2))
-			return json_stringn_nocheck(v.p + 1, v.n - 2);
-		ferry_str_clear(scratch);
-		if (unescape(scratch, v.p + 1, v.n - 2) < 0)
+	case SJ_STRING: {
+		int rc = string_text(scratch, v);
+
+		if (rc == DECLINE)
 			break;
-		if (ferry_str_failed(scratch))
+		if (rc < 0)
 			return NULL;
 		return json_stringn_nocheck(scratch->ptr, scratch->size);
+	}
 	case SJ_OBJECT:
 	case SJ_ARRAY: {
 		json_t *j = json_loadb(v.p, v.n, JSON_REJECT_DUPLICATES, NULL);
@@ -262,14 +277,10 @@ static int member_cmp(const void *a, const void *b)
 /* A string (quotes included) onto out: 1 or DECLINE. */
 static int canon_string(ferry_str *out, sj_value v, ferry_str *scratch)
 {
-	if (!memchr(v.p + 1, '\\', v.n - 2))
-		return ferry_str_put_json(out, v.p + 1, v.n - 2) < 0 ? DECLINE : 1;
-	ferry_str_clear(scratch);
-	if (unescape(scratch, v.p + 1, v.n - 2) < 0 ||
-	    ferry_str_failed(scratch))
+	if (string_text(scratch, v) != 1 ||
+	    ferry_str_put_json(out, scratch->ptr, scratch->size) < 0)
 		return DECLINE;
-	return ferry_str_put_json(out, scratch->ptr, scratch->size) < 0 ?
-		DECLINE : 1;
+	return 1;
 }
 
 /* An object's key into m: 0, or -1 (declined). */
@@ -435,13 +446,8 @@ static int string_member(const ferry_fieldset *fs, int i, sj_value v,
 	ferry_str err = FERRY_STR_INIT;
 	int rc;
 
-	ferry_str_clear(scratch);
-	if (!memchr(v.p + 1, '\\', v.n - 2))
-		ferry_str_put(scratch, v.p + 1, v.n - 2);
-	else if (unescape(scratch, v.p + 1, v.n - 2) < 0)
-		return DECLINE;
-	if (ferry_str_failed(scratch))
-		return FERRY_ENOMEM;
+	if ((rc = string_text(scratch, v)) != 1)
+		return rc;
 	rc = ferry_type__convert_string(&values[i], &fs->fields[i],
 		scratch->ptr, scratch->size, &err);
 	ferry_str_dispose(&err);

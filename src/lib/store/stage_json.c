@@ -301,6 +301,17 @@ void sj_members(sj_value obj, const char *const *keys, size_t n,
 	}
 }
 
+/* The valid value at z[j] into *val; where the value after it starts
+ * (past its comma), or its container's end. */
+static size_t take_value(const char *z, size_t j, sj_value *val)
+{
+	val->p = z + j;
+	val->n = skip_valid(z, j) - j;
+	val->kind = kind_of(val->p, val->n);
+	j = skip_space(z, j + val->n);
+	return z[j] == ',' ? j + 1 : j;
+}
+
 int sj_next(sj_value obj, size_t *at, sj_value *key, sj_value *val)
 {
 	const char *z = obj.p;
@@ -315,11 +326,7 @@ int sj_next(sj_value obj, size_t *at, sj_value *key, sj_value *val)
 	key->n = skip_valid(z, j) - j;
 	key->kind = SJ_STRING;
 	j = skip_space(z, skip_space(z, j + key->n) + 1);	/* past ':' */
-	val->p = z + j;
-	val->n = skip_valid(z, j) - j;
-	val->kind = kind_of(val->p, val->n);
-	j = skip_space(z, j + val->n);
-	*at = z[j] == ',' ? j + 1 : j;
+	*at = take_value(z, j, val);
 	return 1;
 }
 
@@ -341,11 +348,7 @@ int sj_next_element(sj_value arr, size_t *at, sj_value *val)
 	j = skip_space(z, *at ? *at : 1);
 	if (z[j] == ']')
 		return 0;
-	val->p = z + j;
-	val->n = skip_valid(z, j) - j;
-	val->kind = kind_of(val->p, val->n);
-	j = skip_space(z, j + val->n);
-	*at = z[j] == ',' ? j + 1 : j;
+	*at = take_value(z, j, val);
 	return 1;
 }
 
