@@ -29,8 +29,15 @@
  *   ferry-bench-floor --stream FILE --work DIR
  *
  * times the export floor's hashing and compressing alone on FILE's bytes
- * (a package is decompressed first, untimed): bench/export-bytes uses it
- * to compare the bytes a pack export must write with the data set's.
+ * (a package is decompressed first, untimed).
+ *
+ *   ferry-bench-floor --lines FILE --work DIR
+ *
+ * times the export floor itself (scan, BLAKE2b, zstd -1 with one worker)
+ * on FILE's lines, put first into a table of their own, one row a line,
+ * untimed: on a package's lines, the least any export of it can cost.
+ * bench/export-bytes uses it to compare the lines a pack export must
+ * write with the data set's.
  *
  * Wall seconds come from CLOCK_MONOTONIC.  The results go to stdout, one
  * "name seconds" line each, and as one JSON object to --json.
@@ -334,34 +341,25 @@ static void export_floor(const char *dbpath, const char *pg,
 }
 
 /*
- * --stream: what hashing and compressing a given stream costs at best,
- * the export floor's work on other bytes.  A zstd file (a package) is
- * first decompressed to `plain`, untimed.  Returns the stream's bytes;
- * *seconds gets the time to hash and compress them from the page cache.
+ * Open FILE's bytes for reading: a zstd file (a package) is first
+ * decompressed to `plain`, untimed, which is gone once closed.
  */
-static uint64_t stream_floor(const char *path, const char *plain,
-	const char *outpath, double *seconds)
+static FILE *open_plain(const char *path, const char *plain)
 {
 	static const unsigned char magic[4] = { 0x28, 0xB5, 0x2F, 0xFD };
 	unsigned char head[4];
 	size_t cap = (size_t)1 << 20, n;
-	char *buf = malloc(cap);
-	uint64_t total = 0;
 	FILE *in;
-	sink s;
-	double t0;
 
-	if (buf == NULL)
-		die("out of memory");
 	if ((in = fopen(path, "r")) == NULL)
 		die("cannot read %s: %s", path, strerror(errno));
 	if (fread(head, 1, 4, in) == 4 && memcmp(head, magic, 4) == 0) {
 		ZSTD_DCtx *d = ZSTD_createDCtx();
 		size_t ocap = ZSTD_DStreamOutSize();
-		char *obuf = malloc(ocap);
+		char *buf = malloc(cap), *obuf = malloc(ocap);
 		FILE *out = fopen(plain, "w");
 
-		if (!d || !obuf)
+		if (!d || !buf || !obuf)
 			die("out of memory");
 		if (!out)
 			die("cannot write %s: %s", plain, strerror(errno));
@@ -383,13 +381,34 @@ static uint64_t stream_floor(const char *path, const char *plain,
 		if (fclose(out) != 0)
 			die("cannot write %s: %s", plain, strerror(errno));
 		ZSTD_freeDCtx(d);
+		free(buf);
 		free(obuf);
 		fclose(in);
 		if ((in = fopen(plain, "r")) == NULL)
 			die("cannot read %s: %s", plain, strerror(errno));
-		unlink(plain);	/* gone once closed */
+		unlink(plain);
 	}
 	rewind(in);
+	return in;
+}
+
+/*
+ * --stream: what hashing and compressing a given stream costs at best,
+ * the export floor's work on other bytes.  Returns the stream's bytes;
+ * *seconds gets the time to hash and compress them from the page cache.
+ */
+static uint64_t stream_floor(const char *path, const char *plain,
+	const char *outpath, double *seconds)
+{
+	size_t cap = (size_t)1 << 20, n;
+	char *buf = malloc(cap);
+	uint64_t total = 0;
+	FILE *in = open_plain(path, plain);
+	sink s;
+	double t0;
+
+	if (buf == NULL)
+		die("out of memory");
 	/* Read once untimed, so that both streams come from the cache. */
 	while (fread(buf, 1, cap, in) > 0)
 		;
@@ -407,6 +426,66 @@ static uint64_t stream_floor(const char *path, const char *plain,
 	free(buf);
 	unlink(outpath);
 	return total;
+}
+
+/*
+ * --lines: the export floor itself on other lines.  FILE's lines go
+ * into a table of their own, untimed, one row a line in file order;
+ * then the export floor's scan, hash and compression run on that table
+ * as they run on the data set's.  On a package's lines this is what
+ * exporting it costs at the least, whatever reads the instance: the
+ * lines already made, in order, in one place.  Returns the rows;
+ * *bytes gets their bytes, *seconds the export floor's time.
+ */
+static uint64_t lines_floor(const char *path, const char *work,
+	uint64_t *bytes, double *seconds)
+{
+	char dbpath[4096], plain[4096], zpath[4096];
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	uint64_t rows = 0, zbytes;
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	FILE *in;
+	double t0;
+	int workers;
+
+	snprintf(dbpath, sizeof(dbpath), "%s/lines.db", work);
+	snprintf(plain, sizeof(plain), "%s/lines.plain", work);
+	snprintf(zpath, sizeof(zpath), "%s/lines.zst", work);
+	in = open_plain(path, plain);
+	remove_db(dbpath);
+	db = open_db(dbpath);
+	check(db, sqlite3_exec(db, "CREATE TABLE payload (body TEXT NOT "
+		"NULL)", NULL, NULL, NULL), "create");
+	check(db, sqlite3_prepare_v2(db, "INSERT INTO payload VALUES (?)",
+		-1, &st, NULL), "prepare");
+	check(db, sqlite3_exec(db, "BEGIN", NULL, NULL, NULL), "begin");
+	*bytes = 0;
+	while ((len = getline(&line, &cap, in)) > 0) {
+		if (line[len - 1] == '\n')
+			line[--len] = '\0';
+		if (len == 0)
+			continue;
+		sqlite3_bind_text(st, 1, line, (int)len, SQLITE_STATIC);
+		check(db, sqlite3_step(st), "insert");
+		sqlite3_reset(st);
+		rows++;
+		*bytes += (uint64_t)len;
+	}
+	check(db, sqlite3_exec(db, "COMMIT", NULL, NULL, NULL), "commit");
+	sqlite3_finalize(st);
+	if (sqlite3_close(db) != SQLITE_OK)
+		die("cannot close %s", dbpath);
+	fclose(in);
+	free(line);
+	t0 = now();
+	export_floor(dbpath, NULL, zpath, &zbytes, &workers);
+	*seconds = now() - t0;
+	remove_db(dbpath);
+	unlink(zpath);
+	return rows;
 }
 
 /* ---- PostgreSQL ---------------------------------------------------------- */
@@ -542,7 +621,8 @@ static void usage(void)
 {
 	fputs("usage: ferry-bench-floor --data DIR --work DIR [--json FILE] "
 		"[--pg CONNINFO]\n"
-		"       ferry-bench-floor --stream FILE --work DIR\n", stderr);
+		"       ferry-bench-floor --stream FILE --work DIR\n"
+		"       ferry-bench-floor --lines FILE --work DIR\n", stderr);
 	exit(2);
 }
 
@@ -551,7 +631,7 @@ int main(int argc, char **argv)
 	char *files[MAX_FILES];
 	char dbpath[4096], nokey[4096], zpath[4096];
 	const char *data = NULL, *work = NULL, *json = NULL, *pg = NULL;
-	const char *stream = NULL;
+	const char *stream = NULL, *lines = NULL;
 	double t0, t_insert, t_nokey, t_scan, t_export;
 	uint64_t rows, bytes, zbytes;
 	size_t nfiles, i;
@@ -568,10 +648,12 @@ int main(int argc, char **argv)
 			pg = argv[++i];
 		else if (!strcmp(argv[i], "--stream") && i + 1 < (size_t)argc)
 			stream = argv[++i];
+		else if (!strcmp(argv[i], "--lines") && i + 1 < (size_t)argc)
+			lines = argv[++i];
 		else
 			usage();
 	}
-	if (!work || (!data) == (!stream))
+	if (!work || !!data + !!stream + !!lines != 1)
 		usage();
 	if (sodium_init() < 0)
 		die("libsodium cannot start");
@@ -582,6 +664,14 @@ int main(int argc, char **argv)
 		snprintf(zpath, sizeof(zpath), "%s/stream.zst", work);
 		bytes = stream_floor(stream, dbpath, zpath, &t);
 		printf("stream_bytes %" PRIu64 "\nstream %.3f\n", bytes, t);
+		return 0;
+	}
+	if (lines) {
+		double t;
+
+		rows = lines_floor(lines, work, &bytes, &t);
+		printf("lines_rows %" PRIu64 "\nlines_bytes %" PRIu64
+			"\nlines_export %.3f\n", rows, bytes, t);
 		return 0;
 	}
 	nfiles = list_files(files, data);
