@@ -1,5 +1,6 @@
 /*
- * text.c - UTF-8, identifier, UUID and decimal checks (see text.h).
+ * text.c - identifier, UUID and decimal checks (see text.h; the UTF-8
+ * checks are in utf8.c).
  */
 #include "text.h"
 
@@ -7,74 +8,6 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-
-int ferry_utf8_valid(const char *str, size_t len)
-{
-	const unsigned char *s = (const unsigned char *)str;
-	size_t i = 0;
-
-	while (i < len) {
-		unsigned char c = s[i];
-		unsigned int cp;
-		size_t n, k;
-		uint64_t w;
-
-		/* ASCII eight bytes at a time (nearly every byte of a
-		 * package is; a byte at a time cost 3% of a load), then a
-		 * byte at a time up to the word's first other byte. */
-		if (len - i >= 8) {
-			memcpy(&w, s + i, 8);
-			if (!(w & UINT64_C(0x8080808080808080))) {
-				i += 8;
-				continue;
-			}
-		}
-		if (c < 0x80) {
-			while (++i < len && s[i] < 0x80)
-				;
-			continue;
-		} else if (c >= 0xc2 && c <= 0xdf) {
-			n = 1; cp = c & 0x1f;
-		} else if (c >= 0xe0 && c <= 0xef) {
-			n = 2; cp = c & 0x0f;
-		} else if (c >= 0xf0 && c <= 0xf4) {
-			n = 3; cp = c & 0x07;
-		} else {
-			return 0;
-		}
-		if (len - i <= n)
-			return 0;
-		for (k = 1; k <= n; k++) {
-			if ((s[i + k] & 0xc0) != 0x80)
-				return 0;
-			cp = (cp << 6) | (s[i + k] & 0x3f);
-		}
-		if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
-		    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-			return 0;
-		i += n + 1;
-	}
-	return 1;
-}
-
-size_t ferry_utf8_seq(const char *str, size_t len)
-{
-	unsigned char c = len ? (unsigned char)str[0] : 0;
-	size_t n = !len ? 0 : c < 0x80 ? 1 : c >= 0xc2 && c <= 0xdf ? 2 :
-		c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
-
-	return n && n <= len && ferry_utf8_valid(str, n) ? n : 0;
-}
-
-size_t ferry_utf8_length(const char *s, size_t len)
-{
-	size_t i, n = 0;
-
-	for (i = 0; i < len; i++)
-		if (((unsigned char)s[i] & 0xc0) != 0x80)
-			n++;
-	return n;
-}
 
 int ferry_ident_valid(const char *name)
 {

@@ -6,6 +6,7 @@
 
 #include "text.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -71,6 +72,148 @@ static void test_text_utf8__malformed(void **state)
 	assert_false(ferry_utf8_valid("\xc3\xa9", 1));
 	assert_false(ferry_utf8_valid("0123456789\xc3\xa9", 11));
 	assert_true(ferry_utf8_valid("\xc3\xa9\xff", 2));
+}
+
+/*
+ * The check written straight from RFC 3629's table of well-formed byte
+ * sequences (section 4), to hold ferry_utf8_valid() to: it checks long
+ * texts 16 bytes at a time where the processor can, and both ways must
+ * give this answer for every input.
+ */
+static int utf8_by_the_table(const unsigned char *s, size_t len)
+{
+	size_t i = 0, k, n;
+
+	while (i < len) {
+		unsigned char c = s[i], lo = 0x80, hi = 0xbf;
+
+		if (c <= 0x7f) {
+			i++;
+			continue;
+		}
+		if (c >= 0xc2 && c <= 0xdf)
+			n = 1;
+		else if (c == 0xe0)
+			n = 2, lo = 0xa0;
+		else if ((c >= 0xe1 && c <= 0xec) || c == 0xee || c == 0xef)
+			n = 2;
+		else if (c == 0xed)
+			n = 2, hi = 0x9f;
+		else if (c == 0xf0)
+			n = 3, lo = 0x90;
+		else if (c >= 0xf1 && c <= 0xf3)
+			n = 3;
+		else if (c == 0xf4)
+			n = 3, hi = 0x8f;
+		else
+			return 0;
+		if (len - i - 1 < n || s[i + 1] < lo || s[i + 1] > hi)
+			return 0;
+		for (k = 2; k <= n; k++)
+			if (s[i + k] < 0x80 || s[i + k] > 0xbf)
+				return 0;
+		i += n + 1;
+	}
+	return 1;
+}
+
+/* The byte values where the table's ranges begin and end. */
+static const unsigned char edges[] = { 0x00, 0x41, 0x7f, 0x80, 0x8f, 0x90,
+	0x9f, 0xa0, 0xbf, 0xc0, 0xc1, 0xc2, 0xdf, 0xe0, 0xe1, 0xec, 0xed,
+	0xee, 0xef, 0xf0, 0xf1, 0xf3, 0xf4, 0xf5, 0xff };
+#define NEDGES (sizeof(edges) / sizeof(edges[0]))
+
+static void test_text_utf8__every_edge_sequence_at_every_block_position(
+	void **state)
+{
+	unsigned char buf[80];
+	size_t a, b, c, d, len, at;
+	/* Around the first block boundary (16), the last whole block's end
+	 * (64 in 72 bytes) and in the tail after it. */
+	static const size_t offsets[] = { 0, 13, 14, 15, 16, 61, 62, 63, 64,
+		68 };
+	size_t o, checked = 0, valid = 0;
+
+	(void)state;
+	for (len = 1; len <= 4; len++)
+		for (a = 0; a < NEDGES; a++)
+		for (b = 0; b < (len > 1 ? NEDGES : 1); b++)
+		for (c = 0; c < (len > 2 ? NEDGES : 1); c++)
+		for (d = 0; d < (len > 3 ? NEDGES : 1); d++) {
+			unsigned char seq[4] = { edges[a], edges[b], edges[c],
+				edges[d] };
+
+			for (o = 0; o < sizeof(offsets) / sizeof(*offsets);
+			    o++) {
+				at = offsets[o];
+				memset(buf, 'x', sizeof(buf));
+				memcpy(buf + at, seq, len);
+				/* 72 bytes: four blocks of 16 and a tail. */
+				if (ferry_utf8_valid((char *)buf, 72) !=
+				    utf8_by_the_table(buf, 72))
+					fail_msg("%zu bytes %02x %02x %02x %02x "
+						"at %zu", len, seq[0], seq[1],
+						seq[2], seq[3], at);
+				/* Cut right after the sequence. */
+				if (ferry_utf8_valid((char *)buf, at + len) !=
+				    utf8_by_the_table(buf, at + len))
+					fail_msg("%zu bytes %02x %02x %02x %02x "
+						"at %zu, the end after them",
+						len, seq[0], seq[1], seq[2],
+						seq[3], at);
+				valid += utf8_by_the_table(buf, 72);
+				checked++;
+			}
+		}
+	/* Both answers occurred, many times each. */
+	assert_true(valid > 10000 && checked - valid > 10000);
+}
+
+static void test_text_utf8__random_texts_agree_with_the_table(void **state)
+{
+	/* Characters of every length, then bytes that break them. */
+	static const char *const pieces[] = { "a", "0123456789", "\xc3\xa9",
+		"\xd0\xb4", "\xe2\x82\xac", "\xe9\x85\x8d", "\xed\x9f\xbf",
+		"\xef\xbf\xbf", "\xf0\x9f\x98\x80", "\xf4\x8f\xbf\xbf",
+		"\xe0\xa0\x80", "\xf0\x90\x80\x80" };
+	static const unsigned char breakers[] = { 0x80, 0xbf, 0xc0, 0xc3,
+		0xe2, 0xed, 0xf0, 0xf4, 0xf5, 0xff };
+	unsigned char buf[400];
+	uint64_t x = 0x9e3779b97f4a7c15u;
+	size_t round, valid = 0;
+
+	(void)state;
+	for (round = 0; round < 200000; round++) {
+		size_t len = 0, want, at;
+
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		want = (size_t)(x % 300);
+		while (len < want) {
+			const char *p;
+			size_t n;
+
+			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+			p = pieces[x % (sizeof(pieces) / sizeof(*pieces))];
+			n = strlen(p);
+			if (len + n > sizeof(buf))
+				break;
+			memcpy(buf + len, p, n);
+			len += n;
+		}
+		/* Half of them get one byte changed, or cut short. */
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		if (len > 0 && x % 2) {
+			at = (size_t)((x >> 8) % len);
+			buf[at] = breakers[(x >> 32) % sizeof(breakers)];
+		} else if (len > 0 && x % 3 == 0) {
+			len -= 1;
+		}
+		if (ferry_utf8_valid((char *)buf, len) !=
+		    utf8_by_the_table(buf, len))
+			fail_msg("round %zu: %zu bytes disagree", round, len);
+		valid += utf8_by_the_table(buf, len);
+	}
+	assert_true(valid > 20000 && valid < 180000);
 }
 
 static void test_text_utf8__length_in_characters(void **state)
@@ -262,6 +405,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_text_utf8__well_formed),
 		cmocka_unit_test(test_text_utf8__malformed),
+		cmocka_unit_test(test_text_utf8__every_edge_sequence_at_every_block_position),
+		cmocka_unit_test(test_text_utf8__random_texts_agree_with_the_table),
 		cmocka_unit_test(test_text_utf8__length_in_characters),
 		cmocka_unit_test(test_text_utf8__one_character),
 		cmocka_unit_test(test_text_ident__accepted),
