@@ -5,7 +5,6 @@
 #include "text.h"
 
 #include <sodium.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 

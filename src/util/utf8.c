@@ -20,7 +20,7 @@
 #include <stdint.h>
 #include <string.h>
 
-/* The byte-at-a-time check, ASCII eight bytes at a time. */
+/* The check a character at a time. */
 static int valid_scalar(const unsigned char *s, size_t len)
 {
 	size_t i = 0;
@@ -31,6 +31,9 @@ static int valid_scalar(const unsigned char *s, size_t len)
 		size_t n, k;
 		uint64_t w;
 
+		/* ASCII eight bytes at a time (nearly every byte of a
+		 * package is; a byte at a time cost 3% of a load), then a
+		 * byte at a time up to the word's first other byte. */
 		if (len - i >= 8) {
 			memcpy(&w, s + i, 8);
 			if (!(w & UINT64_C(0x8080808080808080))) {
