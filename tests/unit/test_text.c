@@ -123,8 +123,7 @@ static const unsigned char edges[] = { 0x00, 0x41, 0x7f, 0x80, 0x8f, 0x90,
 	0xee, 0xef, 0xf0, 0xf1, 0xf3, 0xf4, 0xf5, 0xff };
 #define NEDGES (sizeof(edges) / sizeof(edges[0]))
 
-static void test_text_utf8__every_edge_sequence_at_every_block_position(
-	void **state)
+static void test_text_utf8__edge_sequences_around_the_blocks(void **state)
 {
 	unsigned char buf[80];
 	size_t a, b, c, d, len, at;
@@ -405,7 +404,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_text_utf8__well_formed),
 		cmocka_unit_test(test_text_utf8__malformed),
-		cmocka_unit_test(test_text_utf8__every_edge_sequence_at_every_block_position),
+		cmocka_unit_test(test_text_utf8__edge_sequences_around_the_blocks),
 		cmocka_unit_test(test_text_utf8__random_texts_agree_with_the_table),
 		cmocka_unit_test(test_text_utf8__length_in_characters),
 		cmocka_unit_test(test_text_utf8__one_character),
