@@ -106,11 +106,15 @@ typedef struct {
 	int overwrite;		/**< replace an existing file */
 	/** Version 2: sign with the instance's key (ferry/key.h). */
 	int sign;
+	/** Version 3: the .sop format version to write: 0 (the newest),
+	 * or 1 for a target whose ferry reads only format 1 (docs/format.md,
+	 * "Format versions"). */
+	unsigned format;
 } ferry_export_options;
 
-#define FERRY_EXPORT_OPTIONS_VERSION 2
+#define FERRY_EXPORT_OPTIONS_VERSION 3
 #define FERRY_EXPORT_OPTIONS_INIT \
-	{ FERRY_EXPORT_OPTIONS_VERSION, 0, 0, NULL, NULL, 0, 0, 0 }
+	{ FERRY_EXPORT_OPTIONS_VERSION, 0, 0, NULL, NULL, 0, 0, 0, 0 }
 
 /**
  * Export a completed pack to a .sop file named

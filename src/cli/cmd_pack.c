@@ -190,6 +190,8 @@ static int run_export(cli_ctx *ctx, const cli_args *a)
 {
 	ferry_export_options o = FERRY_EXPORT_OPTIONS_INIT;
 	ferry_buf out = FERRY_BUF_INIT;
+	const char *format = cli_opt_value(ctx, a, "format");
+	long long f = 0;
 	json_t *doc;
 	int error;
 
@@ -205,6 +207,10 @@ static int run_export(cli_ctx *ctx, const cli_args *a)
 			"--as-application");
 	if (o.dir && o.output)
 		return cli_usage_error(ctx, "give --dir or --output, not both");
+	if (format && cli_parse_int(ctx, format, "--format", &f) < 0)
+		return CLI_EXIT_USAGE;
+	/* The library refuses a format it does not write. */
+	o.format = f > 0xffff ? 0xffff : (unsigned)f;
 	if ((error = ferry_pack_export(&out, ctx->db, a->pos[0], &o)) < 0)
 		return cli_fail(ctx, error);
 	doc = json_loadb(out.ptr, out.size, 0, NULL);
@@ -238,6 +244,8 @@ static const cli_opt export_opts[] = {
 	{ "output", "FILE", "exact file path instead of the automatic name" },
 	{ "uncompressed", NULL, "plain JSON Lines instead of zstd" },
 	{ "overwrite", NULL, "replace an existing file" },
+	{ "format", "N", "the .sop format to write: 2 (the default) or 1, "
+	  "for a target whose ferry reads only format 1" },
 	{ "sign", NULL, "sign the package with this instance's key ('ferry "
 	  "key create')" },
 	{ NULL, NULL, NULL }
@@ -272,7 +280,7 @@ const cli_command cli_pack_commands[] = {
 	  "sys_id or a schema name as 'pack show' prints it", no_opts, 2, 3,
 	  1, run_remove },
 	{ "pack export", "NAME [--as-application [--force]] [--dir DIR | "
-	  "--output FILE] [--uncompressed] [--overwrite] [--sign]", "export a "
+	  "--output FILE] [--uncompressed] [--overwrite] [--sign] [--format N]", "export a "
 	  "completed "
 	  "pack to a .sop file; prints its path", export_opts, 1, 1, 1,
 	  run_export },

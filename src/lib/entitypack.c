@@ -258,6 +258,9 @@ static int pack_one(ferry_db *db, const char *entity, const char *path,
 	if ((error = build_header(db, &header, entity, &depends)) < 0)
 		goto done;
 	wo.secret_key = sk;
+	/* Format 2 changed only a local pack's record items: an entity
+	 * pack stays readable by every ferry that reads format 1. */
+	wo.format = 1;
 	if ((error = ferry_sop__writer_open(&s.w, path, header.ptr, &wo,
 	    &s.err)) < 0) {
 		error = ferry__error(db, error, "%s", ferry_str_cstr(&s.err));

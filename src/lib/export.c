@@ -83,6 +83,7 @@ typedef struct {
 	ferry_str line;
 	ferry_str old;		/* scratch: old values of one update */
 	int application;
+	unsigned format;	/* of the file: FERRY_SOP_FORMAT_VERSION or 1 */
 	int refuse_vendor;	/* application mode without --force */
 	int64_t vendor;		/* vendor records seen */
 	uint64_t written, total;	/* record items, for progress */
@@ -148,11 +149,92 @@ static const char *export_policy(const export_state *s,
 		FERRY_POLICY_PROTECTED : FERRY_POLICY_OPEN);
 }
 
+/*
+ * A record item of format 2 (docs/format.md 5.2): the members of format
+ * 1 that a reader can tell without them are left out: the version hash,
+ * which the importer computes from the content (and the seal still
+ * covers), a key equal to the sys_id, and a null base, a false vendor
+ * flag and null old values.  A sixth of a line's bytes, each hashed and
+ * compressed by export and read again by load (docs/performance.md).
+ */
+static void record_line(export_state *s, const ferry_export_row *r)
+{
+	ferry_str *l = &s->line;
+	const char *policy = export_policy(s, r);
+	char seal[FERRY_HASH_HEX];
+
+	ferry_str_clear(l);
+	ferry_str_puts(l, "{\"t\":\"record\",\"entity\":");
+	ferry_str_puts_json(l, r->entity);
+	ferry_str_puts(l, ",\"sys_id\":");
+	ferry_str_puts_json(l, r->sys_id);
+	if (strcmp(r->rkey, r->sys_id) != 0) {
+		ferry_str_puts(l, ",\"key\":");
+		ferry_str_puts_json(l, r->rkey);
+	}
+	ferry_str_puts(l, ",\"action\":");
+	ferry_str_puts_json(l, r->action);
+	if (r->base) {
+		ferry_str_puts(l, ",\"base\":");
+		ferry_str_puts_json(l, r->base);
+	}
+	ferry_str_puts(l, ",\"policy\":");
+	ferry_str_puts_json(l, policy);
+	if (r->vendor)
+		ferry_str_puts(l, ",\"vendor\":true");
+	ferry__item_seal(seal, r->version, policy, r->vendor);
+	ferry_str_puts(l, ",\"seal\":\"");
+	ferry_str_put(l, seal, FERRY_HASH_HEX - 1);
+	ferry_str_puts(l, "\",\"payload\":");
+	ferry_str_put(l, r->payload, r->payload_len);
+	if (r->old || r->base_payload) {
+		ferry_str_puts(l, ",\"old\":");
+		ferry_str_put(l, s->old.ptr, s->old.size);
+	}
+	ferry_str_putc(l, '}');
+}
+
+/* A record item of format 1, every member written. */
+static void record_line_v1(export_state *s, const ferry_export_row *r)
+{
+	ferry_str *l = &s->line;
+	const char *policy = export_policy(s, r);
+	char seal[FERRY_HASH_HEX];
+
+	ferry_str_clear(l);
+	ferry_str_puts(l, "{\"t\":\"record\",\"entity\":");
+	ferry_str_puts_json(l, r->entity);
+	ferry_str_puts(l, ",\"sys_id\":");
+	ferry_str_puts_json(l, r->sys_id);
+	ferry_str_puts(l, ",\"key\":");
+	ferry_str_puts_json(l, r->rkey);
+	ferry_str_puts(l, ",\"action\":");
+	ferry_str_puts_json(l, r->action);
+	ferry_str_puts(l, ",\"version\":");
+	ferry_str_puts_json(l, r->version);
+	ferry_str_puts(l, ",\"base\":");
+	if (r->base)
+		ferry_str_puts_json(l, r->base);
+	else
+		ferry_str_puts(l, "null");
+	ferry_str_puts(l, ",\"policy\":");
+	ferry_str_puts_json(l, policy);
+	ferry_str_puts(l, r->vendor ? ",\"vendor\":true" : ",\"vendor\":false");
+	ferry__item_seal(seal, r->version, policy, r->vendor);
+	ferry_str_printf(l, ",\"seal\":\"%s\"", seal);
+	ferry_str_puts(l, ",\"payload\":");
+	ferry_str_put(l, r->payload, r->payload_len);
+	ferry_str_puts(l, ",\"old\":");
+	if (r->old || r->base_payload)
+		ferry_str_put(l, s->old.ptr, s->old.size);
+	else
+		ferry_str_puts(l, "null");
+	ferry_str_putc(l, '}');
+}
+
 static int record_item(const ferry_export_row *r, void *payload)
 {
 	export_state *s = payload;
-	ferry_str *l = &s->line;
-	char seal[FERRY_HASH_HEX];
 
 	if (++s->written % 1000 == 0)
 		ferry__progress(s->db, "exporting", s->written, s->total);
@@ -176,35 +258,10 @@ static int record_item(const ferry_export_row *r, void *payload)
 	    r->payload_len) < 0)
 		return ferry__payload_damaged(s->db, r->entity, r->sys_id);
 
-	ferry_str_clear(l);
-	ferry_str_puts(l, "{\"t\":\"record\",\"entity\":");
-	ferry_str_puts_json(l, r->entity);
-	ferry_str_puts(l, ",\"sys_id\":");
-	ferry_str_puts_json(l, r->sys_id);
-	ferry_str_puts(l, ",\"key\":");
-	ferry_str_puts_json(l, r->rkey);
-	ferry_str_puts(l, ",\"action\":");
-	ferry_str_puts_json(l, r->action);
-	ferry_str_puts(l, ",\"version\":");
-	ferry_str_puts_json(l, r->version);
-	ferry_str_puts(l, ",\"base\":");
-	if (r->base)
-		ferry_str_puts_json(l, r->base);
+	if (s->format == 1)
+		record_line_v1(s, r);
 	else
-		ferry_str_puts(l, "null");
-	ferry_str_puts(l, ",\"policy\":");
-	ferry_str_puts_json(l, export_policy(s, r));
-	ferry_str_puts(l, r->vendor ? ",\"vendor\":true" : ",\"vendor\":false");
-	ferry__item_seal(seal, r->version, export_policy(s, r), r->vendor);
-	ferry_str_printf(l, ",\"seal\":\"%s\"", seal);
-	ferry_str_puts(l, ",\"payload\":");
-	ferry_str_put(l, r->payload, r->payload_len);
-	ferry_str_puts(l, ",\"old\":");
-	if (r->old || r->base_payload)
-		ferry_str_put(l, s->old.ptr, s->old.size);
-	else
-		ferry_str_puts(l, "null");
-	ferry_str_putc(l, '}');
+		record_line(s, r);
 	return write_line(s);
 }
 
@@ -326,6 +383,13 @@ static int bulk_pack_export(ferry_buf *out, ferry_db *db, const char *name,
 	sign = opts->version >= 2 && opts->sign;
 	s.db = db;
 	s.application = opts->as_application;
+	s.format = opts->version >= 3 && opts->format ? opts->format :
+		FERRY_SOP_FORMAT_VERSION;
+	if (s.format > FERRY_SOP_FORMAT_VERSION)
+		return ferry__error(db, FERRY_EINVALID, "ferry writes .sop "
+			"formats 1 to %d, not %u: leave the format out for the "
+			"newest, or ask for 1 for a target whose ferry reads "
+			"only format 1", FERRY_SOP_FORMAT_VERSION, s.format);
 	ferry_str_init(&s.line, FERRY_SOP_LINE_MAX);
 	/* One transaction: the export reads one consistent state. */
 	if ((error = ferry_store__begin_read(db)) < 0)
@@ -358,6 +422,7 @@ static int bulk_pack_export(ferry_buf *out, ferry_db *db, const char *name,
 	    (error = target_path(db, &path, &p, opts)) < 0)
 		goto done;
 	wo.compress = !opts->uncompressed;
+	wo.format = s.format;
 	wo.overwrite = opts->overwrite;
 	if (sign && (error = ferry__key_secret(db, sk)) < 0)
 		goto done;

@@ -69,7 +69,7 @@ static const fact_words table[] = {
 	{ "hash_mismatch", "({1} record {2}) does not match its version hash: "
 	  "its content was changed after export" },
 	{ "seal_mismatch", "({1} record {2}) does not match its seal: its "
-	  "policy or vendor flag was changed after export" },
+	  "content, policy or vendor flag was changed after export" },
 	{ "schema_bad_entity", "declares the schema of {1:shown}, which is "
 	  "not a user entity name" },
 	{ "schema_no_definition", "has no definition object" },

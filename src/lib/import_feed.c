@@ -104,8 +104,88 @@ static void line_spans(ferry_import_line *l)
 	l->spans = rc == 0;
 }
 
+static int is_record(const ferry_stage_line *sl)
+{
+	const char *t = FERRY_STAGED(sl, FERRY_COL_T);
+
+	return t && !strcmp(t, "record");
+}
+
+/* Put text in column c (of a member the line left out). */
+static void set_col(ferry_stage_line *sl, int c, const char *text, size_t n)
+{
+	ferry_str_clear(&sl->col[c]);
+	ferry_str_put(&sl->col[c], text, n);
+	sl->null[c] = 0;
+}
+
+/* Whether the item's seal is the one over version hash h. */
+static int sealed_with(const ferry_stage_line *sl, const char *h)
+{
+	const char *policy = FERRY_STAGED(sl, FERRY_COL_POLICY);
+	const char *seal = FERRY_STAGED(sl, FERRY_COL_SEAL);
+	char want[FERRY_HASH_HEX];
+
+	if (!policy || !seal)
+		return 0;
+	ferry__item_seal(want, h, policy,
+		ferry_str_cstr(&sl->col[FERRY_COL_VENDOR])[0] == '1');
+	return !strcmp(want, seal);
+}
+
+/*
+ * A format 2 record item as format 1 would have written it
+ * (docs/format.md 5.2): a left-out key is the sys_id, a left-out vendor
+ * flag false, and a left-out version the hash of the item's content
+ * (left out: no member at all; one written as null or of another type
+ * is judged as format 1 judges it)
+ * (for a delete without its payload; entity, key and action as the
+ * line says, whatever they are, which the verdict then judges).  A
+ * version is hashed under the record's own last action, which for a
+ * record inserted and then updated in the pack is not the item's
+ * (insert): as format 1's check, the other action is tried when the
+ * seal is not over the first hash.  A member the line does write is
+ * taken as written and checked as in format 1.  -1 when memory ran
+ * out.
+ */
+static int complete_record(ferry_stage_line *sl)
+{
+	const char *sys_id = FERRY_STAGED(sl, FERRY_COL_SYS_ID);
+	const char *entity, *rkey, *action;
+	const ferry_str *payload = &sl->col[FERRY_COL_PAYLOAD];
+	const char *p = sl->null[FERRY_COL_PAYLOAD] ? "" : payload->ptr;
+	size_t n = sl->null[FERRY_COL_PAYLOAD] ? 0 : payload->size;
+	char hash[FERRY_HASH_HEX], other[FERRY_HASH_HEX];
+	int c;
+
+	if ((sl->absent & 1u << FERRY_COL_RKEY) && sys_id)
+		set_col(sl, FERRY_COL_RKEY, sys_id, strlen(sys_id));
+	if (sl->absent & 1u << FERRY_COL_VENDOR)
+		set_col(sl, FERRY_COL_VENDOR, "0", 1);
+	entity = FERRY_STAGED(sl, FERRY_COL_ENTITY);
+	rkey = FERRY_STAGED(sl, FERRY_COL_RKEY);
+	action = FERRY_STAGED(sl, FERRY_COL_ACTION);
+	if ((sl->absent & 1u << FERRY_COL_VERSION) && entity && rkey &&
+	    action) {
+		ferry__version_hash(hash, entity, rkey, action, p, n);
+		if (!sealed_with(sl, hash) && (!strcmp(action, "insert") ||
+		    !strcmp(action, "update"))) {
+			ferry__version_hash(other, entity, rkey, !strcmp(action,
+				"insert") ? "update" : "insert", p, n);
+			if (sealed_with(sl, other))
+				memcpy(hash, other, sizeof(hash));
+		}
+		set_col(sl, FERRY_COL_VERSION, hash, FERRY_HASH_HEX - 1);
+		sl->derived_version = 1;
+	}
+	for (c = 0; c < FERRY_NCOLS; c++)
+		if (ferry_str_failed(&sl->col[c]))
+			return -1;
+	return 0;
+}
+
 int ferry__import_read_line(ferry_stage_line *sl, const char *line,
-	size_t len, ferry_fed_line *out)
+	size_t len, unsigned format, ferry_fed_line *out)
 {
 	ferry_import_line l = { line, len, 0, NULL, NULL, 0, 0 };
 	int rc;
@@ -118,8 +198,11 @@ int ferry__import_read_line(ferry_stage_line *sl, const char *line,
 	if (len >= (size_t)0x7fffffff)
 		return out->rc = FERRY_STAGE_TOO_LONG;
 	line_spans(&l);
-	if ((rc = ferry_stage_line__read(sl, &l)) == 0 &&
-	    ferry__import_verdict(sl, &out->code, &out->system) < 0)
+	rc = ferry_stage_line__read(sl, &l);
+	if (rc == 0 && format >= 2 && is_record(sl) &&
+	    complete_record(sl) < 0)
+		rc = -1;
+	if (rc == 0 && ferry__import_verdict(sl, &out->code, &out->system) < 0)
 		rc = -1;
 	return out->rc = rc;
 }
@@ -145,7 +228,8 @@ static int fill(void *batch, void *arg)
 		b->n++;
 		bytes += len;
 		s->fed.item = ++f->item;
-		if (ferry__import_read_line(&s->sl, line, len, &s->fed) != 0) {
+		if (ferry__import_read_line(&s->sl, line, len,
+		    ferry_sop__reader_format(f->r), &s->fed) != 0) {
 			b->reader_rc = 1;
 			return 1;
 		}

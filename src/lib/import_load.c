@@ -445,7 +445,7 @@ static int load_update_set(ferry_buf *out, ferry_db *db, const char *path,
 
 		fl.item = (int64_t)i + 1;
 		ferry__import_read_line(&sl, us.lines[i], strlen(us.lines[i]),
-			&fl);
+			1, &fl);
 		error = stage_line(db, s, &fl, NULL);
 	}
 	if (error < 0) {

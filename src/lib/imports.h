@@ -51,9 +51,11 @@ typedef struct {
 	int rc;
 } ferry_fed_line;
 
-/* Read one line into sl (reused) and out, as the feed does: out->rc. */
+/* Read one line of a package of format `format` (1 for lines made in
+ * format 1's form, as update sets' are) into sl (reused) and out, as the
+ * feed does: out->rc. */
 int ferry__import_read_line(ferry_stage_line *sl, const char *line,
-	size_t len, ferry_fed_line *out);
+	size_t len, unsigned format, ferry_fed_line *out);
 
 /*
  * Each record's values against the fields its package declares, judged

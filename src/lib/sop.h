@@ -32,8 +32,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* The format version this code writes and the highest it reads. */
-#define FERRY_SOP_FORMAT_VERSION 1
+/* The format version this code writes and the highest it reads; it
+ * reads every one from the first (docs/format.md, "Format versions"). */
+#define FERRY_SOP_FORMAT_VERSION 2
 
 /* Line limits in bytes, without the "\n" (docs/format.md 3.1). */
 #define FERRY_SOP_HEADER_MAX ((size_t)1 << 20)
@@ -183,10 +184,14 @@ typedef struct {
 	/** Ed25519 secret key to sign with (crypto_sign_SECRETKEYBYTES),
 	 * or NULL for an unsigned package.  Copied at open. */
 	const unsigned char *secret_key;
+	/** The format_version the header declares: 0 for
+	 * FERRY_SOP_FORMAT_VERSION.  The writer never looks inside items:
+	 * they must be of that format. */
+	unsigned format;
 } ferry_sop_write_options;
 
 #define FERRY_SOP_WRITE_OPTIONS_INIT \
-	{ FERRY_SOP_WRITE_OPTIONS_VERSION, 1, 0, NULL }
+	{ FERRY_SOP_WRITE_OPTIONS_VERSION, 1, 0, NULL, 0 }
 
 /**
  * Start writing a package to path.
@@ -268,6 +273,9 @@ int ferry_sop__reader_open(ferry_sop_reader **out, const char *path,
 
 /** The header line, NUL-terminated.  Borrowed; lives as long as r. */
 const char *ferry_sop__reader_header(const ferry_sop_reader *r);
+
+/* The header's format_version (1 to FERRY_SOP_FORMAT_VERSION). */
+unsigned ferry_sop__reader_format(const ferry_sop_reader *r);
 
 /** 1 if the file is zstd-compressed, 0 if plain. */
 int ferry_sop__reader_compressed(const ferry_sop_reader *r);

@@ -76,6 +76,7 @@ struct ferry_sop_reader {
 	size_t dcap, dpos, dlen; /* dbuf's size, read position, fill */
 	ferry_str line;		/* a line that straddles two fills */
 	char *header;		/* the header line, NUL-terminated */
+	unsigned format;	/* the header's format_version */
 	uint64_t lineno;	/* lines read so far (1: the header) */
 	uint64_t items;		/* items returned so far */
 	ferry_hash hash;	/* integrity: the header line, then the stamp */
@@ -408,6 +409,7 @@ static int read_header(ferry_sop_reader *r)
 		error = foreign(r, "format_version is not a positive integer");
 		goto done;
 	}
+	r->format = (unsigned)version;
 	if ((rc = read_line(r, FERRY_SOP_HEADER_MAX, &line, &len)) <= 0) {
 		error = rc < 0 ? rc : truncated_header(r);
 		goto done;
@@ -644,6 +646,11 @@ done:
 const char *ferry_sop__reader_header(const ferry_sop_reader *r)
 {
 	return r ? r->header : NULL;
+}
+
+unsigned ferry_sop__reader_format(const ferry_sop_reader *r)
+{
+	return r->format;
 }
 
 int ferry_sop__reader_compressed(const ferry_sop_reader *r)

@@ -361,7 +361,7 @@ static int dump_to_str(const char *buffer, size_t size, void *payload)
  * JSON object of valid UTF-8; its compact output has no newline.
  */
 static int build_header(ferry_sop_writer *w, ferry_str *line,
-	const char *header_json)
+	const char *header_json, unsigned format)
 {
 	json_error_t jerr;
 	json_t *obj;
@@ -383,8 +383,7 @@ static int build_header(ferry_sop_writer *w, ferry_str *line,
 			"adds them");
 		goto done;
 	}
-	ferry_str_printf(line, "%s%d", FERRY_SOP_MAGIC,
-		FERRY_SOP_FORMAT_VERSION);
+	ferry_str_printf(line, "%s%u", FERRY_SOP_MAGIC, format);
 	at = line->size;
 	if (json_dump_callback(obj, dump_to_str, line, JSON_COMPACT) < 0 ||
 	    ferry_str_failed(line)) {
@@ -483,6 +482,7 @@ int ferry_sop__writer_open(ferry_sop_writer **out, const char *path,
 	FERRY_ASSERT_ARG(out && path && header_json);
 	FERRY_ASSERT_ARG(!opts ||
 		opts->version == FERRY_SOP_WRITE_OPTIONS_VERSION);
+	FERRY_ASSERT_ARG(!opts || opts->format <= FERRY_SOP_FORMAT_VERSION);
 	*out = NULL;
 	if (!opts)
 		opts = &defaults;
@@ -506,7 +506,8 @@ int ferry_sop__writer_open(ferry_sop_writer **out, const char *path,
 			"--overwrite to replace it", path);
 		goto done;
 	}
-	if ((error = build_header(w, &line, header_json)) < 0)
+	if ((error = build_header(w, &line, header_json, opts->format ?
+	    opts->format : FERRY_SOP_FORMAT_VERSION)) < 0)
 		goto done;
 	w->ocap = ZSTD_CStreamOutSize();
 	if ((w->obuf = ferry__malloc(w->ocap)) == NULL) {

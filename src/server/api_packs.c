@@ -165,10 +165,14 @@ int api_pack_export(srv_req *r)
 	char *dir, *path = NULL;
 	json_t *doc = NULL;
 
+	int64_t format = srv_jint(r, "format", 0, &bad);
+
 	o.force = srv_jbool(r, "force", 0, &bad);
 	o.uncompressed = srv_jbool(r, "uncompressed", 0, &bad);
 	if (bad)
 		return 0;
+	/* The library refuses a format it does not write. */
+	o.format = format < 0 || format > 0xffff ? 0xffff : (unsigned)format;
 	if (mode && strcmp(mode, "plain") && strcmp(mode, "application"))
 		return srv_bad_request(r, "\"mode\" is "
 			"\"plain\" or \"application\"");

@@ -129,7 +129,19 @@ class Endpoints(ServerTest):
         self.assertEqual(st, 200)
         doc = json.loads(out)
         self.assertEqual(doc["mode"], "application")
+        self.assertEqual(doc["format_version"], 2)
         self.assertTrue(doc["valid"])
+        # rule: "format": 1 writes format 1; a format ferry does not
+        # write is the library's refusal, as at the command line.
+        st, old = a.raw("POST", "/packs/%s/export" % name, b'{"format":1}',
+                        {"Content-Type": "application/json"})
+        self.assertEqual(st, 200)
+        st, out = a.upload("/files/inspect", "old.sop", old)
+        self.assertEqual((st, json.loads(out)["format_version"]), (200, 1))
+        st, doc = a.call("POST", "/packs/%s/export" % name, {"format": 3})
+        self.assertEqual(st, 422)
+        self.assertIn("ferry writes .sop formats 1 to 2, not 3",
+                      doc["error"]["message"])
         st, out = a.upload("/files/inspect", "bad.sop", data[:-20])
         self.assertEqual(st, 422)
         st, doc = a.call("POST", "/packs/%s/export" % name, {"mode": "x"})

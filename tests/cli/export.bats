@@ -30,6 +30,13 @@ policies() {
 	items_of "$1" | jp 'dict(sorted((i["payload"].get("name", i["sys_id"]), i["policy"]) for i in d if i["t"] == "record"))'
 }
 
+# item_seal VERSION POLICY VENDOR: an item's seal (docs/format.md 5.3).
+item_seal() {
+	python3 -c '
+import hashlib, sys
+print(hashlib.blake2b(("ferry-seal-1\n%s\n%s\n%s" % tuple(sys.argv[1:])).encode(), digest_size=32).hexdigest())' "$@"
+}
+
 # The stamp recomputed from the file's items (docs/format.md section 6).
 stamp_of() {
 	zstd -dcf -- "$1" | python3 -c '
@@ -203,9 +210,10 @@ print(h.hexdigest())'
 	same '["schema","record","record"]' "$(echo "$output" | jp '[i["t"] for i in d]')"
 	same '{"t":"schema","entity":"member","definition":{"name":"member","display":"Member","description":null,"fields":[{"name":"age","type":"int","display":null,"description":null,"default":null,"external_name":null},{"name":"name","type":"nvarchar(40)","display":null,"description":null,"default":null,"external_name":null}]}}' "$(echo "$output" | jp 'd[0]')"
 	rec=$(echo "$output" | jp "[i for i in d if i['t'] == 'record' and i['sys_id'] == '$CHANGED_ID'][0]")
-	same '["t","entity","sys_id","key","action","version","base","policy","vendor","seal","payload","old"]' "$(echo "$rec" | jp 'list(d.keys())')"
+	# Format 2: no version, no key equal to the sys_id, no false vendor.
+	same '["t","entity","sys_id","action","base","policy","seal","payload","old"]' "$(echo "$rec" | jp 'list(d.keys())')"
 	same update "$(echo "$rec" | jp 'd["action"]')"
-	same "$(sql "SELECT sys_version FROM member WHERE sys_id = '$CHANGED_ID'")" "$(echo "$rec" | jp 'd["version"]')"
+	same "$(item_seal "$(sql "SELECT sys_version FROM member WHERE sys_id = '$CHANGED_ID'")" changed false)" "$(echo "$rec" | jp 'd["seal"]')"
 	same "$(sql "SELECT hash FROM ferry_version WHERE sys_id = '$CHANGED_ID' ORDER BY id LIMIT 1")" "$(echo "$rec" | jp 'd["base"]')"
 	same '{"age":7,"name":"changed"}' "$(echo "$rec" | jp 'd["payload"]')"
 	same '{"age":null}' "$(echo "$rec" | jp 'd["old"]')"
@@ -301,8 +309,8 @@ print(h.hexdigest())'
 	[ ! -e a.sop ]
 	run ferry pack export P --as-application --force --output a.sop
 	[ "$status" -eq 0 ]
-	same '{"mine":false,"vendor":true}' "$(items_of a.sop | jp 'dict(sorted((i["payload"]["name"], i["vendor"]) for i in d if i["t"] == "record"))')"
-	same True "$(items_of a.sop | jp 'str([i for i in d if i.get("sys_id") == "'"$v"'"][0]["vendor"])')"
+	same '{"mine":false,"vendor":true}' "$(items_of a.sop | jp 'dict(sorted((i["payload"]["name"], i.get("vendor", False)) for i in d if i["t"] == "record"))')"
+	same True "$(items_of a.sop | jp 'str([i for i in d if i.get("sys_id") == "'"$v"'"][0].get("vendor", False))')"
 	# The plain export is fine with vendor records.
 	run ferry pack export P --output p.sop
 	[ "$status" -eq 0 ]
@@ -447,4 +455,60 @@ print(header["pack"]["description"])'
 	run --separate-stderr ferry --json inspect d.sop
 	[ "$status" -eq 0 ]
 	same "$desc" "$(echo "$output" | jp 'd["pack"]["description"]')"
+}
+
+@test "rule: format 2 leaves out a record item's version, a key equal to its sys_id, a null base or old and a false vendor flag" {
+	completed_pack
+	ferry pack export P --output p.sop --uncompressed >/dev/null
+	same 2 "$(head -n 1 p.sop | jp 'd["format_version"]')"
+	ins=$(items_of p.sop | jp "[i for i in d if i.get('sys_id') == '$OPEN_ID'][0]")
+	same '["t","entity","sys_id","action","policy","seal","payload"]' "$(echo "$ins" | jp 'list(d.keys())')"
+	same "$(item_seal "$(sql "SELECT sys_version FROM member WHERE sys_id = '$OPEN_ID'")" open false)" "$(echo "$ins" | jp 'd["seal"]')"
+	# A vendor record says so; a catalog record's key is not its sys_id.
+	ferry pack reopen P >/dev/null
+	ferry pack use P >/dev/null
+	ferry entity create other >/dev/null
+	ferry field add other label nvarchar\(10\) >/dev/null
+	V=$(ferry record put member '{"name":"v"}')
+	sql "UPDATE member SET sys_vendor = 1 WHERE sys_id = '$V'"
+	ferry record put member "{\"sys_id\":\"$V\",\"age\":3}" >/dev/null
+	ferry pack complete P >/dev/null
+	ferry pack export P --output q.sop --uncompressed >/dev/null
+	same true "$(items_of q.sop | jp "[i for i in d if i.get('sys_id') == '$V'][0]['vendor']")"
+	same '["other","other.label"]' "$(items_of q.sop | jp "sorted(i['key'] for i in d if i['t'] == 'record' and i['entity'] in ('sys_entity', 'sys_field'))")"
+}
+
+@test "rule: --format 1 writes every member of a record item, and both formats import the same" {
+	completed_pack
+	ferry pack export P --output p1.sop --uncompressed --format 1 >/dev/null
+	ferry pack export P --output p2.sop --uncompressed >/dev/null
+	same 1 "$(head -n 1 p1.sop | jp 'd["format_version"]')"
+	rec=$(items_of p1.sop | jp "[i for i in d if i.get('sys_id') == '$OPEN_ID'][0]")
+	same '["t","entity","sys_id","key","action","version","base","policy","vendor","seal","payload","old"]' "$(echo "$rec" | jp 'list(d.keys())')"
+	same "$(sql "SELECT sys_version FROM member WHERE sys_id = '$OPEN_ID'")" "$(echo "$rec" | jp 'd["version"]')"
+	# The same seals; the stamps differ, each stable.
+	same "$(items_of p1.sop | jp '[i.get("seal") for i in d]')" "$(items_of p2.sop | jp '[i.get("seal") for i in d]')"
+	[ "$(stamp_of p1.sop)" != "$(stamp_of p2.sop)" ]
+	ferry pack export P --output again.sop --uncompressed --format 1 >/dev/null
+	same "$(stamp_of p1.sop)" "$(stamp_of again.sop)"
+	for f in 1 2; do
+		FERRY_DB=$BATS_TEST_TMPDIR/t$f.db ferry init --name t$f --admin admin --tz UTC >/dev/null
+		FERRY_DB=$BATS_TEST_TMPDIR/t$f.db ferry import load p$f.sop >/dev/null 2>&1
+		# (The update finds no record in an empty target: taken as is.)
+		FERRY_DB=$BATS_TEST_TMPDIR/t$f.db ferry import preview 1 >/dev/null || true
+		FERRY_DB=$BATS_TEST_TMPDIR/t$f.db ferry import resolve 1 accept --all >/dev/null
+		FERRY_DB=$BATS_TEST_TMPDIR/t$f.db ferry import commit 1 --no-backup >/dev/null
+	done
+	for id in "$OPEN_ID" "$CHANGED_ID"; do
+		same "$(FERRY_DB=$BATS_TEST_TMPDIR/t1.db ferry --json record get member "$id" | jp '{k: v for k, v in d.items() if k not in ("sys_created_at", "sys_updated_at")}')" \
+			"$(FERRY_DB=$BATS_TEST_TMPDIR/t2.db ferry --json record get member "$id" | jp '{k: v for k, v in d.items() if k not in ("sys_created_at", "sys_updated_at")}')"
+	done
+}
+
+@test "rule: a format export ferry does not write is refused, nothing written" {
+	completed_pack
+	expect_error 1 "ferry: ferry writes .sop formats 1 to 2, not 3: leave the format out for the newest, or ask for 1 for a target whose ferry reads only format 1" pack export P --output p.sop --format 3
+	[ ! -e p.sop ]
+	expect_error 2 "--format" pack export P --output p.sop --format two
+	[ ! -e p.sop ]
 }

@@ -65,12 +65,13 @@ pg_release_locker() {
 	done
 }
 
-# make_change: the pair, and p2.sop changing ann's age (A).
+# make_change [export options]: the pair, and p2.sop changing ann's age
+# (A), exported with those options.
 make_change() {
 	setup_pair
 	begin_pack p2
 	src record put member "{\"sys_id\":\"$A\",\"age\":31}" >/dev/null
-	export_pack p2
+	export_pack p2 "$@"
 }
 
 # A package of N identical minimal items, zstd at its best ratio.
@@ -359,13 +360,37 @@ EOF
 @test "rule: a record's policy edited in a package (trailer recomputed) is caught by the item seal" {
 	make_change
 	python3 "$SOP" edit p2.sop 2 'it["policy"] = "protected"'
-	refused_load p2.sop "p2.sop: item 2 (line 3) (member record $A) does not match its seal: its policy or vendor flag was changed after export"
+	refused_load p2.sop "p2.sop: item 2 (line 3) (member record $A) does not match its seal: its content, policy or vendor flag was changed after export"
 }
 
 @test "rule: a record's vendor flag edited in a package (trailer recomputed) is caught by the item seal" {
 	make_change
 	python3 "$SOP" edit p2.sop 2 'it["vendor"] = True'
-	refused_load p2.sop "does not match its seal: its policy or vendor flag was changed after export"
+	refused_load p2.sop "does not match its seal: its content, policy or vendor flag was changed after export"
+}
+
+@test "rule: a record's payload edited in a format 2 package (trailer recomputed) is caught by the item seal" {
+	make_change
+	! sed -n 3p p2.sop | grep -q '"version"'
+	python3 "$SOP" edit p2.sop 2 'it["payload"]["age"] = 99'
+	refused_load p2.sop "p2.sop: item 2 (line 3) (member record $A) does not match its seal: its content, policy or vendor flag was changed after export"
+	# Rehashed as a whole (a new seal), the edit is a new package: taken.
+	python3 "$SOP" edit p2.sop 2 'pass' --rehash
+	dst import load p2.sop >/dev/null 2>&1
+}
+
+@test "rule: a format 2 item that writes its version anyway has it checked, as in format 1" {
+	make_change
+	python3 "$SOP" edit p2.sop 2 'it["version"] = "0" * 64'
+	refused_load p2.sop "p2.sop: item 2 (line 3) (member record $A) does not match its version hash: its content was changed after export"
+	python3 "$SOP" edit p2.sop 2 'pass' --rehash
+	dst import load p2.sop >/dev/null 2>&1
+}
+
+@test "rule: a record's payload edited in a format 1 package (trailer recomputed) is caught by its version hash" {
+	make_change --format 1
+	python3 "$SOP" edit p2.sop 2 'it["payload"]["age"] = 99'
+	refused_load p2.sop "p2.sop: item 2 (line 3) (member record $A) does not match its version hash: its content was changed after export"
 }
 
 @test "rule: the seal leaves the VersionStamp content-only: same content, same stamp" {

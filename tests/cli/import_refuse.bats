@@ -9,12 +9,14 @@
 load helpers/import_helpers
 load schema_steps
 
-# p2.sop: item 2 is a record update of member A (item 1 is the schema).
+# p2.sop: item 2 is a record update of member A (item 1 is the schema);
+# make_p2 [export options], e.g. --format 1 for the rules of the members
+# format 2 leaves out.
 make_p2() {
 	setup_pair
 	begin_pack p2
 	src record put member "{\"sys_id\":\"$A\",\"age\":31}" >/dev/null
-	export_pack p2
+	export_pack p2 "$@"
 	same '"record"' "$(python3 "$SOP" items p2.sop | sed -n 2p | sed 's/^2 {"t":\("record"\).*/\1/')"
 }
 
@@ -47,8 +49,8 @@ make_p2() {
 	[ "$status" -eq 0 ]
 }
 
-@test "rule: an item whose content does not match its version hash is refused (altered item)" {
-	make_p2
+@test "rule: a format 1 item whose content does not match its version hash is refused (altered item)" {
+	make_p2 --format 1
 	python3 "$SOP" edit p2.sop 2 'it["payload"]["age"] = 99'
 	refused_load p2.sop "p2.sop: item 2 (line 3) (member record $A) does not match its version hash: its content was changed after export"
 }
@@ -262,8 +264,8 @@ refused_item() {
 	refused_load "$1" "$1: item $2 (line $(($2 + 1))) $3; the package was changed after export or is damaged: export it again"
 }
 
-@test "rule: a record without a version hash of 64 hex digits is refused" {
-	make_p2
+@test "rule: a format 1 record without a version hash of 64 hex digits is refused" {
+	make_p2 --format 1
 	python3 "$SOP" edit p2.sop 2 'it["version"] = it["version"][:63]'
 	refused_item p2.sop 2 "has no version hash (64 hex digits)"
 }
@@ -292,8 +294,8 @@ refused_item() {
 	refused_item p2.sop 2 'has policy "mine"; a policy is open, changed or protected'
 }
 
-@test "rule: a record without a vendor flag is refused" {
-	make_p2
+@test "rule: a format 1 record without a vendor flag is refused" {
+	make_p2 --format 1
 	cp p2.sop p3.sop
 	python3 "$SOP" edit p2.sop 2 'del it["vendor"]'
 	refused_item p2.sop 2 "has no vendor flag (true or false)"
@@ -301,10 +303,26 @@ refused_item() {
 	refused_item p3.sop 2 "has no vendor flag (true or false)"
 }
 
-@test "rule: a record without a key is refused" {
+@test "rule: a format 2 record's vendor flag, when written, is true or false" {
 	make_p2
+	python3 "$SOP" edit p2.sop 2 'it["vendor"] = "yes"'
+	refused_item p2.sop 2 "has no vendor flag (true or false)"
+}
+
+@test "rule: a format 1 record without a key is refused" {
+	make_p2 --format 1
 	python3 "$SOP" edit p2.sop 2 'del it["key"]'
 	refused_item p2.sop 2 "has no key"
+}
+
+@test "rule: a format 2 catalog record without its key is refused: its key is not its sys_id" {
+	setup_pair
+	begin_pack p2
+	src field add member nick 'nvarchar(10)' >/dev/null
+	export_pack p2
+	n=$(python3 "$SOP" items p2.sop | grep '"entity":"sys_field"' | cut -d' ' -f1)
+	python3 "$SOP" edit p2.sop "$n" 'del it["key"]' --rehash
+	refused_item p2.sop "$n" "has key \"$(python3 "$SOP" items p2.sop | grep '"entity":"sys_field"' | sed 's/.*"sys_id":"\([^"]*\)".*/\1/')\", which does not match its content"
 }
 
 @test "rule: a record without a payload object is refused" {
@@ -434,7 +452,7 @@ refused_item() {
 
 @test "rule: an instance from before schema 13 keeps each item's own verdict once opened, and refuses as before" {
 	skip_on_postgres "the SQLite file's item columns"
-	make_p2
+	make_p2 --format 1
 	sqlite3 dst.db "$(undo_stage_verdict) PRAGMA user_version = 12;"
 	dst --json info >/dev/null
 	same "$SCHEMA_LATEST" "$(sqlite3 dst.db 'PRAGMA user_version')"

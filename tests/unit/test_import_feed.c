@@ -132,7 +132,8 @@ static int feed_and_compare(const char *path, unsigned *handed,
 		assert_int_equal(ferry_sop__reader_next(inline_r, &line, &len,
 			NULL), 1);
 		want.item = ++*handed;
-		ferry__import_read_line(&sl, line, len, &want);
+		ferry__import_read_line(&sl, line, len,
+			ferry_sop__reader_format(inline_r), &want);
 		assert_same_line(got, &want);
 		if (got->rc != 0)
 			break;

@@ -61,7 +61,7 @@ static const char *see(judge_fixture *f, const char *line)
 
 	fed.item = ++f->item;
 	assert_int_equal(ferry__import_read_line(&f->sl, line, strlen(line),
-		&fed), 0);
+		1, &fed), 0);
 	assert_int_equal(ferry__values_see(f->j, &f->sl, fed.code, fed.item,
 		&f->refs), 0);
 	return fed.code;

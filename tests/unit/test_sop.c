@@ -29,7 +29,13 @@
 	"\"source\":{\"id\":\"6fa459ea-ee8a-3ca4-894e-db77e160355e\"," \
 	"\"name\":\"dev\"},\"exported_by\":\"alice\"," \
 	"\"exported_at\":\"2024-05-02T12:03:10Z\"}"
-#define HEADER_LINE "{\"format\":\"ferry-sop\",\"format_version\":1"
+/* The header's start as this ferry writes it. */
+#define QUOTE(x) #x
+#define DIGITS(x) QUOTE(x)
+#define HEADER_LINE "{\"format\":\"ferry-sop\",\"format_version\":" \
+	DIGITS(FERRY_SOP_FORMAT_VERSION)
+#define HEADER_ONLY HEADER_LINE "}"
+/* A header of format 1, which this ferry still reads. */
 #define V1 "{\"format\":\"ferry-sop\",\"format_version\":1}"
 
 static int setup(void **state)
@@ -434,7 +440,7 @@ static void test_sop_roundtrip__header_form(void **state)
 	write_pack(p, "{}", 1, 0, stamp);
 	assert_int_equal(ferry_sop__verify(p, &header, stamp, &items, &err),
 		0);
-	assert_string_equal(ferry_str_cstr(&header), V1);
+	assert_string_equal(ferry_str_cstr(&header), HEADER_ONLY);
 	assert_int_equal(items, 0);
 	unlink(p);
 	write_pack(p, "{\"z\":1,\"a\":\"\xc3\xa9\\n/\"}", 0, 2, stamp);
@@ -760,23 +766,54 @@ static void test_sop_foreign__bad_version(void **state)
 	}
 }
 
+/* The writer declares the format it is asked for; the reader tells it. */
+static void test_sop_version__written_and_told(void **state)
+{
+	ferry_sop_write_options opts = FERRY_SOP_WRITE_OPTIONS_INIT;
+	ferry_str err = FERRY_STR_INIT;
+	const char *p = test_path(*state, "a.sop");
+	char stamp[FERRY_HASH_HEX];
+	ferry_sop_writer *w;
+	ferry_sop_reader *r;
+	unsigned format;
+
+	for (format = 0; format <= FERRY_SOP_FORMAT_VERSION; format++) {
+		opts.format = format;
+		opts.overwrite = 1;
+		assert_int_equal(ferry_sop__writer_open(&w, p, "{}", &opts,
+			&err), 0);
+		assert_int_equal(ferry_sop__writer_finish(w, stamp, &err), 0);
+		ferry_sop__writer_free(w);
+		assert_int_equal(ferry_sop__reader_open(&r, p, &err), 0);
+		assert_int_equal(ferry_sop__reader_format(r), format ? format :
+			FERRY_SOP_FORMAT_VERSION);
+		ferry_sop__reader_free(r);
+	}
+	/* A package of format 1 made by hand is read as format 1. */
+	put_plain(p, V1, NULL, 0, -1);
+	assert_int_equal(ferry_sop__reader_open(&r, p, &err), 0);
+	assert_int_equal(ferry_sop__reader_format(r), 1);
+	ferry_sop__reader_free(r);
+	ferry_str_dispose(&err);
+}
+
 static void test_sop_version__newer(void **state)
 {
-	const char *v2 = "{\"format\":\"ferry-sop\",\"format_version\":2,"
-		"\"new\":\"layout\"}\n\x01\x02 whatever format 2 holds";
+	const char *v2 = "{\"format\":\"ferry-sop\",\"format_version\":3,"
+		"\"new\":\"layout\"}\n\x01\x02 whatever format 3 holds";
 	const char *huge = "{\"format\":\"ferry-sop\",\"format_version\":"
 		"123456789012345678901234567890}\n";
 	const char *p = test_path(*state, "a.sop");
 
 	test_file_put(p, v2, strlen(v2));
-	assert_refused(p, FERRY_EFORMAT, "made by a newer ferry (format 2); "
+	assert_refused(p, FERRY_EFORMAT, "made by a newer ferry (format 3); "
 		"upgrade ferry to read it");
 	put_zstd(p, v2, strlen(v2));
-	assert_refused(p, FERRY_EFORMAT, "made by a newer ferry (format 2)");
-	/* Even a header that would be too long for format 1. */
-	v2 = "{\"format\":\"ferry-sop\",\"format_version\":3,\"x\":1";
-	test_file_put(p, v2, strlen(v2));
 	assert_refused(p, FERRY_EFORMAT, "made by a newer ferry (format 3)");
+	/* Even a header that would be too long for the formats known. */
+	v2 = "{\"format\":\"ferry-sop\",\"format_version\":4,\"x\":1";
+	test_file_put(p, v2, strlen(v2));
+	assert_refused(p, FERRY_EFORMAT, "made by a newer ferry (format 4)");
 	test_file_put(p, huge, strlen(huge));
 	assert_refused(p, FERRY_EFORMAT,
 		"made by a newer ferry (format 12345678901234567890)");
@@ -1705,6 +1742,7 @@ int main(void)
 		T(test_sop_foreign__png),
 		T(test_sop_foreign__json_without_format),
 		T(test_sop_foreign__bad_version),
+		T(test_sop_version__written_and_told),
 		T(test_sop_version__newer),
 		T(test_sop_truncated__in_header),
 		T(test_sop_truncated__mid_items),

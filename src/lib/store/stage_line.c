@@ -96,6 +96,7 @@ int ferry_stage_line__read(ferry_stage_line *sl, const ferry_import_line *l)
 		ferry_str_clear(&sl->col[c]);
 		sl->null[c] = 1;
 	}
+	sl->derived_version = 0;
 	/* The library's spans: the walk need not go through them again. */
 	if (l->spans && l->payload)
 		known[nknown++] = in_copy(sl, l, l->payload, l->payload_len);
@@ -105,6 +106,10 @@ int ferry_stage_line__read(ferry_stage_line *sl, const ferry_import_line *l)
 	set_text(sl, FERRY_COL_T, m[M_T]);
 	t = FERRY_STAGED(sl, FERRY_COL_T);
 	record = t && !strcmp(t, "record");
+	sl->absent = (m[record ? M_KEY : M_NAME].kind == SJ_NONE ?
+		1u << FERRY_COL_RKEY : 0) | (m[M_VERSION].kind == SJ_NONE ?
+		1u << FERRY_COL_VERSION : 0) | (m[M_VENDOR].kind == SJ_NONE ?
+		1u << FERRY_COL_VENDOR : 0);
 	set_text(sl, FERRY_COL_ENTITY, m[M_ENTITY]);
 	set_text(sl, FERRY_COL_SYS_ID, m[M_SYS_ID]);
 	set_text(sl, FERRY_COL_RKEY, m[record ? M_KEY : M_NAME]);

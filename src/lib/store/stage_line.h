@@ -32,6 +32,13 @@ struct ferry_stage_line {
 	sj_value root;			/* the line's value */
 	ferry_str col[FERRY_NCOLS];	/* vendor: "1" or "0" */
 	int null[FERRY_NCOLS];
+	/* 1 << c: the line has no member at all for column c (not even a
+	 * null); set for the key, version and vendor columns. */
+	unsigned absent;
+	/* 1: the version column is the hash of the item's own content, a
+	 * format 2 line having left it out (the library's, import_feed.c);
+	 * 0: as the line wrote it. */
+	int derived_version;
 };
 
 /*

@@ -23,8 +23,9 @@ Usage:
         run the Python statements CODE with `it` bound to item N (1-based,
         as ferry numbers items) parsed as a dict; write it back compact,
         then the trailer; --rehash also recomputes its version hash
-        and seal, or an entity pack object's seal (without it, they
-        stay as they were)
+        and seal (a format 2 item's seal over the version it leaves
+        out), or an entity pack object's seal (without it, they stay
+        as they were)
   sop.py raw FILE N TEXT           replace item N's line with TEXT as is
   sop.py append FILE TEXT          add TEXT as the last item line
   sop.py swap FILE N M             exchange items N and M
@@ -128,10 +129,13 @@ def main(argv):
         if "--rehash" in argv[5:] and it.get("t") == "object":
             it["seal"] = object_seal(it)
         elif "--rehash" in argv[5:]:
-            it["version"] = version_hash(it["entity"], it["key"],
-                                         it["action"],
-                                         canonical(it["payload"]))
-            it["seal"] = seal(it["version"], it["policy"], it["vendor"])
+            # Format 2 leaves out the version, a key equal to the sys_id
+            # and a false vendor flag (docs/format.md 5.2).
+            version = version_hash(it["entity"], it.get("key", it["sys_id"]),
+                                   it["action"], canonical(it["payload"]))
+            if "version" in it:
+                it["version"] = version
+            it["seal"] = seal(version, it["policy"], it.get("vendor", False))
         items[n - 1] = dump_item(it)
     elif cmd == "raw":
         items[int(argv[3]) - 1] = argv[4].encode()
