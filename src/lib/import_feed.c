@@ -139,8 +139,7 @@ static int sealed_with(const ferry_stage_line *sl, const char *h)
  * flag false, and a left-out version the hash of the item's content
  * (left out: no member at all; one written as null or of another type
  * is judged as format 1 judges it)
- * (for a delete without its payload; entity, key and action as the
- * line says, whatever they are, which the verdict then judges).  A
+ * (for a delete without its payload).  A
  * version is hashed under the record's own last action, which for a
  * record inserted and then updated in the pack is not the item's
  * (insert): as format 1's check, the other action is tried when the
@@ -165,8 +164,16 @@ static int complete_record(ferry_stage_line *sl)
 	entity = FERRY_STAGED(sl, FERRY_COL_ENTITY);
 	rkey = FERRY_STAGED(sl, FERRY_COL_RKEY);
 	action = FERRY_STAGED(sl, FERRY_COL_ACTION);
-	if ((sl->absent & 1u << FERRY_COL_VERSION) && entity && rkey &&
-	    action) {
+	/* Whatever entity, key and action say: a line with a bad one is
+	 * refused for it (checked before the version), not for the
+	 * version derived from it. */
+	if (!entity)
+		entity = "";
+	if (!rkey)
+		rkey = sys_id ? sys_id : "";
+	if (!action)
+		action = "";
+	if (sl->absent & 1u << FERRY_COL_VERSION) {
 		ferry__version_hash(hash, entity, rkey, action, p, n);
 		if (!sealed_with(sl, hash) && (!strcmp(action, "insert") ||
 		    !strcmp(action, "update"))) {

@@ -4,11 +4,14 @@
  * with the columns and verdict that reading it inline gives, across
  * batches cut by count and by bytes; a line that cannot be read is the
  * last it hands out, and the reader is the caller's again after it; a
- * damaged file's failure comes out with the reader's message.
+ * damaged file's failure comes out with the reader's message.  A format 2
+ * record item is read as format 1 would have written it, the members it
+ * leaves out filled in, and judged by the same rules.
  */
 #include "helpers.h"
 
 #include "imports.h"
+#include "records.h"
 #include "sop.h"
 #include "store/stage_line.h"
 
@@ -226,6 +229,122 @@ static void test_import_feed__damage_comes_out_with_its_words(void **state)
 	ferry_str_dispose(&err);
 }
 
+#define V2_SYS_ID "0d5f1c2e-3b4a-4c5d-8e6f-7a8b9c0d1e2f"
+#define V2_PAYLOAD "{\"n\":1}"
+
+/*
+ * A format 2 insert of member V2_SYS_ID sealed over the version hashed
+ * under `hashed_as`, with `extra` members after the action ("" or
+ * starting with a comma) and payload `payload`.
+ */
+static void v2_line(ferry_str *l, const char *hashed_as, const char *extra,
+	const char *payload)
+{
+	char version[FERRY_HASH_HEX], seal[FERRY_HASH_HEX];
+
+	ferry__version_hash(version, "member", V2_SYS_ID, hashed_as,
+		V2_PAYLOAD, strlen(V2_PAYLOAD));
+	ferry__item_seal(seal, version, "open", 0);
+	ferry_str_clear(l);
+	ferry_str_printf(l, "{\"t\":\"record\",\"entity\":\"member\","
+		"\"sys_id\":\"" V2_SYS_ID "\",\"action\":\"insert\"%s,"
+		"\"policy\":\"open\",\"seal\":\"%s\",\"payload\":%s}", extra,
+		seal, payload);
+	assert_false(ferry_str_failed(l));
+}
+
+/* The verdict on line l read as format `format` ("" when none). */
+static const char *verdict(ferry_stage_line *sl, const ferry_str *l,
+	unsigned format)
+{
+	ferry_fed_line fed;
+
+	fed.item = 1;
+	assert_int_equal(ferry__import_read_line(sl, l->ptr, l->size, format,
+		&fed), 0);
+	return fed.code ? fed.code : "";
+}
+
+static void test_import_feed__format2_members_filled_in(void **state)
+{
+	ferry_stage_line sl;
+	ferry_str l = FERRY_STR_INIT;
+	char version[FERRY_HASH_HEX];
+
+	(void)state;
+	memset(&sl, 0, sizeof(sl));
+	ferry__version_hash(version, "member", V2_SYS_ID, "insert",
+		V2_PAYLOAD, strlen(V2_PAYLOAD));
+	v2_line(&l, "insert", "", V2_PAYLOAD);
+	assert_string_equal(verdict(&sl, &l, 2), "");
+	assert_string_equal(FERRY_STAGED(&sl, FERRY_COL_RKEY), V2_SYS_ID);
+	assert_string_equal(FERRY_STAGED(&sl, FERRY_COL_VENDOR), "0");
+	assert_string_equal(FERRY_STAGED(&sl, FERRY_COL_VERSION), version);
+	assert_null(FERRY_STAGED(&sl, FERRY_COL_BASE));
+	assert_null(FERRY_STAGED(&sl, FERRY_COL_OLD));
+	assert_int_equal(sl.derived_version, 1);
+	/* The same line in a format 1 package lacks its version. */
+	assert_string_equal(verdict(&sl, &l, 1), "no_version");
+	ferry_str_dispose(&l);
+	ferry_stage_line__dispose(&sl);
+}
+
+/* A record inserted, then updated, in its pack: an insert item whose
+ * version was hashed as an update.  The seal tells which. */
+static void test_import_feed__format2_version_of_the_other_action(
+	void **state)
+{
+	ferry_stage_line sl;
+	ferry_str l = FERRY_STR_INIT;
+	char version[FERRY_HASH_HEX];
+
+	(void)state;
+	memset(&sl, 0, sizeof(sl));
+	ferry__version_hash(version, "member", V2_SYS_ID, "update",
+		V2_PAYLOAD, strlen(V2_PAYLOAD));
+	v2_line(&l, "update", "", V2_PAYLOAD);
+	assert_string_equal(verdict(&sl, &l, 2), "");
+	assert_string_equal(FERRY_STAGED(&sl, FERRY_COL_VERSION), version);
+	ferry_str_dispose(&l);
+	ferry_stage_line__dispose(&sl);
+}
+
+/* What format 2 leaves out may still be written, and is judged as in
+ * format 1; an edited payload no longer matches the seal. */
+static void test_import_feed__format2_judged_as_format1(void **state)
+{
+	static const struct {
+		const char *extra, *payload, *code;
+	} cases[] = {
+		{ "", "{\"n\":2}", "seal_mismatch" },
+		{ ",\"vendor\":\"yes\"", V2_PAYLOAD, "no_vendor" },
+		{ ",\"vendor\":null", V2_PAYLOAD, "no_vendor" },
+		{ ",\"vendor\":true", V2_PAYLOAD, "seal_mismatch" },
+		{ ",\"vendor\":false", V2_PAYLOAD, "" },
+		{ ",\"key\":null", V2_PAYLOAD, "no_key" },
+		{ ",\"key\":\"other\"", V2_PAYLOAD, "key_mismatch" },
+		{ ",\"key\":\"" V2_SYS_ID "\"", V2_PAYLOAD, "" },
+		{ ",\"version\":null", V2_PAYLOAD, "no_version" },
+		{ ",\"version\":\"" "0000000000000000000000000000000000000000"
+		  "000000000000000000000000\"", V2_PAYLOAD, "hash_mismatch" },
+		{ ",\"base\":null,\"old\":null", V2_PAYLOAD, "" },
+	};
+	ferry_stage_line sl;
+	ferry_str l = FERRY_STR_INIT;
+	size_t i;
+
+	(void)state;
+	memset(&sl, 0, sizeof(sl));
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		v2_line(&l, "insert", cases[i].extra, cases[i].payload);
+		if (strcmp(verdict(&sl, &l, 2), cases[i].code) != 0)
+			print_error("case %zu: %s\n", i, l.ptr);
+		assert_string_equal(verdict(&sl, &l, 2), cases[i].code);
+	}
+	ferry_str_dispose(&l);
+	ferry_stage_line__dispose(&sl);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -238,6 +357,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(
 			test_import_feed__damage_comes_out_with_its_words,
 			test_tmpdir_setup, test_tmpdir_teardown),
+		cmocka_unit_test(test_import_feed__format2_members_filled_in),
+		cmocka_unit_test(
+			test_import_feed__format2_version_of_the_other_action),
+		cmocka_unit_test(test_import_feed__format2_judged_as_format1),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
