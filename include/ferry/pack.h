@@ -108,7 +108,7 @@ typedef struct {
 	int sign;
 	/** Version 3: the .sop format version to write: 0 (the newest),
 	 * or 1 for a target whose ferry reads only format 1 (docs/format.md,
-	 * "Format versions"). */
+	 * section 10). */
 	unsigned format;
 } ferry_export_options;
 

@@ -280,9 +280,8 @@ const cli_command cli_pack_commands[] = {
 	  "sys_id or a schema name as 'pack show' prints it", no_opts, 2, 3,
 	  1, run_remove },
 	{ "pack export", "NAME [--as-application [--force]] [--dir DIR | "
-	  "--output FILE] [--uncompressed] [--overwrite] [--sign] [--format N]", "export a "
-	  "completed "
-	  "pack to a .sop file; prints its path", export_opts, 1, 1, 1,
-	  run_export },
+	  "--output FILE] [--uncompressed] [--overwrite] [--sign] "
+	  "[--format N]", "export a completed pack to a .sop file; prints "
+	  "its path", export_opts, 1, 1, 1, run_export },
 	{ NULL, NULL, NULL, NULL, 0, 0, 0, NULL }
 };

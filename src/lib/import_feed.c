@@ -137,15 +137,13 @@ static int sealed_with(const ferry_stage_line *sl, const char *h)
  * A format 2 record item as format 1 would have written it
  * (docs/format.md 5.2): a left-out key is the sys_id, a left-out vendor
  * flag false, and a left-out version the hash of the item's content
- * (left out: no member at all; one written as null or of another type
- * is judged as format 1 judges it)
- * (for a delete without its payload).  A
- * version is hashed under the record's own last action, which for a
- * record inserted and then updated in the pack is not the item's
- * (insert): as format 1's check, the other action is tried when the
- * seal is not over the first hash.  A member the line does write is
- * taken as written and checked as in format 1.  -1 when memory ran
- * out.
+ * (for a delete, without its payload).  Left out means no member at
+ * all: one written, even as null or of another type, is taken as
+ * written and judged as format 1 judges it.  A version is hashed under
+ * the record's own last action, which for a record inserted and then
+ * updated in the pack is not the item's (insert): as in format 1's
+ * check, the other action is tried when the seal is not over the first
+ * hash.  -1 when memory ran out.
  */
 static int complete_record(ferry_stage_line *sl)
 {

@@ -33,7 +33,7 @@
 #include <stdint.h>
 
 /* The format version this code writes and the highest it reads; it
- * reads every one from the first (docs/format.md, "Format versions"). */
+ * reads every one from the first (docs/format.md section 10). */
 #define FERRY_SOP_FORMAT_VERSION 2
 
 /* Line limits in bytes, without the "\n" (docs/format.md 3.1). */

@@ -164,9 +164,9 @@ int api_pack_export(srv_req *r)
 	const char *mode = srv_jstr(r, "mode", &bad);
 	char *dir, *path = NULL;
 	json_t *doc = NULL;
+	int64_t format;
 
-	int64_t format = srv_jint(r, "format", 0, &bad);
-
+	format = srv_jint(r, "format", 0, &bad);
 	o.force = srv_jbool(r, "force", 0, &bad);
 	o.uncompressed = srv_jbool(r, "uncompressed", 0, &bad);
 	if (bad)
