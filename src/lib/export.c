@@ -150,17 +150,19 @@ static const char *export_policy(const export_state *s,
 }
 
 /*
- * A record item of format 2 (docs/format.md 5.2): the members of format
- * 1 that a reader can tell without them are left out: the version hash,
- * which the importer computes from the content (and the seal still
- * covers), a key equal to the sys_id, and a null base, a false vendor
- * flag and null old values.  A sixth of a line's bytes, each hashed and
- * compressed by export and read again by load (docs/performance.md).
+ * A record item's line.  Format 2 (docs/format.md 5.2) leaves out the
+ * members of format 1 that a reader can tell without them: the version
+ * hash, which the importer computes from the content (and the seal
+ * still covers), a key equal to the sys_id, and a null base, a false
+ * vendor flag and null old values.  A sixth of a line's bytes, each
+ * hashed and compressed by export and read again by load
+ * (docs/performance.md).
  */
 static void record_line(export_state *s, const ferry_export_row *r)
 {
 	ferry_str *l = &s->line;
 	const char *policy = export_policy(s, r);
+	int all = s->format == 1, old = r->old || r->base_payload;
 	char seal[FERRY_HASH_HEX];
 
 	ferry_str_clear(l);
@@ -168,67 +170,40 @@ static void record_line(export_state *s, const ferry_export_row *r)
 	ferry_str_puts_json(l, r->entity);
 	ferry_str_puts(l, ",\"sys_id\":");
 	ferry_str_puts_json(l, r->sys_id);
-	if (strcmp(r->rkey, r->sys_id) != 0) {
+	if (all || strcmp(r->rkey, r->sys_id) != 0) {
 		ferry_str_puts(l, ",\"key\":");
 		ferry_str_puts_json(l, r->rkey);
 	}
 	ferry_str_puts(l, ",\"action\":");
 	ferry_str_puts_json(l, r->action);
-	if (r->base) {
+	if (all) {
+		ferry_str_puts(l, ",\"version\":");
+		ferry_str_puts_json(l, r->version);
+	}
+	if (all || r->base) {
 		ferry_str_puts(l, ",\"base\":");
-		ferry_str_puts_json(l, r->base);
+		if (r->base)
+			ferry_str_puts_json(l, r->base);
+		else
+			ferry_str_puts(l, "null");
 	}
 	ferry_str_puts(l, ",\"policy\":");
 	ferry_str_puts_json(l, policy);
-	if (r->vendor)
-		ferry_str_puts(l, ",\"vendor\":true");
+	if (all || r->vendor)
+		ferry_str_puts(l, r->vendor ? ",\"vendor\":true" :
+			",\"vendor\":false");
 	ferry__item_seal(seal, r->version, policy, r->vendor);
 	ferry_str_puts(l, ",\"seal\":\"");
 	ferry_str_put(l, seal, FERRY_HASH_HEX - 1);
 	ferry_str_puts(l, "\",\"payload\":");
 	ferry_str_put(l, r->payload, r->payload_len);
-	if (r->old || r->base_payload) {
+	if (all || old) {
 		ferry_str_puts(l, ",\"old\":");
-		ferry_str_put(l, s->old.ptr, s->old.size);
+		if (old)
+			ferry_str_put(l, s->old.ptr, s->old.size);
+		else
+			ferry_str_puts(l, "null");
 	}
-	ferry_str_putc(l, '}');
-}
-
-/* A record item of format 1, every member written. */
-static void record_line_v1(export_state *s, const ferry_export_row *r)
-{
-	ferry_str *l = &s->line;
-	const char *policy = export_policy(s, r);
-	char seal[FERRY_HASH_HEX];
-
-	ferry_str_clear(l);
-	ferry_str_puts(l, "{\"t\":\"record\",\"entity\":");
-	ferry_str_puts_json(l, r->entity);
-	ferry_str_puts(l, ",\"sys_id\":");
-	ferry_str_puts_json(l, r->sys_id);
-	ferry_str_puts(l, ",\"key\":");
-	ferry_str_puts_json(l, r->rkey);
-	ferry_str_puts(l, ",\"action\":");
-	ferry_str_puts_json(l, r->action);
-	ferry_str_puts(l, ",\"version\":");
-	ferry_str_puts_json(l, r->version);
-	ferry_str_puts(l, ",\"base\":");
-	if (r->base)
-		ferry_str_puts_json(l, r->base);
-	else
-		ferry_str_puts(l, "null");
-	ferry_str_puts(l, ",\"policy\":");
-	ferry_str_puts_json(l, policy);
-	ferry_str_puts(l, r->vendor ? ",\"vendor\":true" : ",\"vendor\":false");
-	ferry__item_seal(seal, r->version, policy, r->vendor);
-	ferry_str_printf(l, ",\"seal\":\"%s\"", seal);
-	ferry_str_puts(l, ",\"payload\":");
-	ferry_str_put(l, r->payload, r->payload_len);
-	ferry_str_puts(l, ",\"old\":");
-	if (r->old || r->base_payload)
-		ferry_str_put(l, s->old.ptr, s->old.size);
-	else
-		ferry_str_puts(l, "null");
 	ferry_str_putc(l, '}');
 }
 
@@ -258,10 +233,7 @@ static int record_item(const ferry_export_row *r, void *payload)
 	    r->payload_len) < 0)
 		return ferry__payload_damaged(s->db, r->entity, r->sys_id);
 
-	if (s->format == 1)
-		record_line_v1(s, r);
-	else
-		record_line(s, r);
+	record_line(s, r);
 	return write_line(s);
 }
 

@@ -153,7 +153,7 @@ static int complete_record(ferry_stage_line *sl)
 	const char *p = sl->null[FERRY_COL_PAYLOAD] ? "" : payload->ptr;
 	size_t n = sl->null[FERRY_COL_PAYLOAD] ? 0 : payload->size;
 	char hash[FERRY_HASH_HEX], other[FERRY_HASH_HEX];
-	int c;
+	int c, sealed;
 
 	if ((sl->absent & 1u << FERRY_COL_RKEY) && sys_id)
 		set_col(sl, FERRY_COL_RKEY, sys_id, strlen(sys_id));
@@ -173,15 +173,18 @@ static int complete_record(ferry_stage_line *sl)
 		action = "";
 	if (sl->absent & 1u << FERRY_COL_VERSION) {
 		ferry__version_hash(hash, entity, rkey, action, p, n);
-		if (!sealed_with(sl, hash) && (!strcmp(action, "insert") ||
+		sealed = sealed_with(sl, hash);
+		if (!sealed && (!strcmp(action, "insert") ||
 		    !strcmp(action, "update"))) {
 			ferry__version_hash(other, entity, rkey, !strcmp(action,
 				"insert") ? "update" : "insert", p, n);
-			if (sealed_with(sl, other))
+			if ((sealed = sealed_with(sl, other)) != 0)
 				memcpy(hash, other, sizeof(hash));
 		}
 		set_col(sl, FERRY_COL_VERSION, hash, FERRY_HASH_HEX - 1);
-		sl->derived_version = 1;
+		/* The verdict need not hash the seal again. */
+		sl->version_from = sealed ? FERRY_VERSION_DERIVED_SEALED :
+			FERRY_VERSION_DERIVED;
 	}
 	for (c = 0; c < FERRY_NCOLS; c++)
 		if (ferry_str_failed(&sl->col[c]))

@@ -134,13 +134,17 @@ static int record_code(const ferry_stage_line *sl, const char **code)
 	if (*code)
 		return 0;
 	/* A version the library derived from the content (a format 2
-	 * line) matches it: the seal is what then covers the content. */
-	if (!sl->derived_version && hash_refuses(sl)) {
-		*code = "hash_mismatch";
-		return 0;
-	}
-	ferry__item_seal(seal, version, policy, vendor[0] == '1');
-	if (is_not(COL(sl, FERRY_COL_SEAL), seal))
+	 * line) matches it, and the library has already held the seal
+	 * against it: the seal is what then covers the content. */
+	if (sl->version_from == FERRY_VERSION_WRITTEN) {
+		if (hash_refuses(sl)) {
+			*code = "hash_mismatch";
+			return 0;
+		}
+		ferry__item_seal(seal, version, policy, vendor[0] == '1');
+		if (is_not(COL(sl, FERRY_COL_SEAL), seal))
+			*code = "seal_mismatch";
+	} else if (sl->version_from == FERRY_VERSION_DERIVED)
 		*code = "seal_mismatch";
 	return 0;
 }

@@ -265,24 +265,35 @@ static const char *verdict(ferry_stage_line *sl, const ferry_str *l,
 	return fed.code ? fed.code : "";
 }
 
+/*
+ * The insert line sealed over the version hashed under `hashed_as`, read
+ * as format 2 into sl: taken, with that version derived and sealed.
+ */
+static void read_derived(ferry_stage_line *sl, ferry_str *l,
+	const char *hashed_as)
+{
+	char version[FERRY_HASH_HEX];
+
+	ferry__version_hash(version, "member", V2_SYS_ID, hashed_as,
+		V2_PAYLOAD, strlen(V2_PAYLOAD));
+	v2_line(l, hashed_as, "", V2_PAYLOAD);
+	assert_string_equal(verdict(sl, l, 2), "");
+	assert_string_equal(FERRY_STAGED(sl, FERRY_COL_VERSION), version);
+	assert_int_equal(sl->version_from, FERRY_VERSION_DERIVED_SEALED);
+}
+
 static void test_import_feed__format2_members_filled_in(void **state)
 {
 	ferry_stage_line sl;
 	ferry_str l = FERRY_STR_INIT;
-	char version[FERRY_HASH_HEX];
 
 	(void)state;
 	memset(&sl, 0, sizeof(sl));
-	ferry__version_hash(version, "member", V2_SYS_ID, "insert",
-		V2_PAYLOAD, strlen(V2_PAYLOAD));
-	v2_line(&l, "insert", "", V2_PAYLOAD);
-	assert_string_equal(verdict(&sl, &l, 2), "");
+	read_derived(&sl, &l, "insert");
 	assert_string_equal(FERRY_STAGED(&sl, FERRY_COL_RKEY), V2_SYS_ID);
 	assert_string_equal(FERRY_STAGED(&sl, FERRY_COL_VENDOR), "0");
-	assert_string_equal(FERRY_STAGED(&sl, FERRY_COL_VERSION), version);
 	assert_null(FERRY_STAGED(&sl, FERRY_COL_BASE));
 	assert_null(FERRY_STAGED(&sl, FERRY_COL_OLD));
-	assert_int_equal(sl.derived_version, 1);
 	/* The same line in a format 1 package lacks its version. */
 	assert_string_equal(verdict(&sl, &l, 1), "no_version");
 	ferry_str_dispose(&l);
@@ -296,15 +307,10 @@ static void test_import_feed__format2_version_of_the_other_action(
 {
 	ferry_stage_line sl;
 	ferry_str l = FERRY_STR_INIT;
-	char version[FERRY_HASH_HEX];
 
 	(void)state;
 	memset(&sl, 0, sizeof(sl));
-	ferry__version_hash(version, "member", V2_SYS_ID, "update",
-		V2_PAYLOAD, strlen(V2_PAYLOAD));
-	v2_line(&l, "update", "", V2_PAYLOAD);
-	assert_string_equal(verdict(&sl, &l, 2), "");
-	assert_string_equal(FERRY_STAGED(&sl, FERRY_COL_VERSION), version);
+	read_derived(&sl, &l, "update");
 	ferry_str_dispose(&l);
 	ferry_stage_line__dispose(&sl);
 }

@@ -96,7 +96,7 @@ int ferry_stage_line__read(ferry_stage_line *sl, const ferry_import_line *l)
 		ferry_str_clear(&sl->col[c]);
 		sl->null[c] = 1;
 	}
-	sl->derived_version = 0;
+	sl->version_from = FERRY_VERSION_WRITTEN;
 	/* The library's spans: the walk need not go through them again. */
 	if (l->spans && l->payload)
 		known[nknown++] = in_copy(sl, l, l->payload, l->payload_len);

@@ -35,10 +35,13 @@ struct ferry_stage_line {
 	/* 1 << c: the line has no member at all for column c (not even a
 	 * null); set for the key, version and vendor columns. */
 	unsigned absent;
-	/* 1: the version column is the hash of the item's own content, a
-	 * format 2 line having left it out (the library's, import_feed.c);
-	 * 0: as the line wrote it. */
-	int derived_version;
+	/* Where the version column comes from (the library's,
+	 * import_feed.c): the line, or the item's own content, a format 2
+	 * line having left it out; then whether the seal is over it. */
+	enum {
+		FERRY_VERSION_WRITTEN, FERRY_VERSION_DERIVED,
+		FERRY_VERSION_DERIVED_SEALED
+	} version_from;
 };
 
 /*
