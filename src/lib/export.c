@@ -94,17 +94,21 @@ typedef struct {
 	ferry_str err;
 } export_state;
 
-static int write_line(export_state *s)
+static int write_item(export_state *s, const char *line, size_t len)
 {
 	int error;
 
-	if (ferry_str_failed(&s->line))
-		return ferry__oom(s->db);
-	if ((error = ferry_sop__writer_item(s->w, s->line.ptr,
-	    s->line.size)) < 0)
+	if ((error = ferry_sop__writer_item(s->w, line, len)) < 0)
 		return ferry__error(s->db, error, "%s",
 			ferry_sop__writer_errmsg(s->w));
 	return 0;
+}
+
+static int write_line(export_state *s)
+{
+	if (ferry_str_failed(&s->line))
+		return ferry__oom(s->db);
+	return write_item(s, s->line.ptr, s->line.size);
 }
 
 static int schema_item(const char *entity, void *payload)
@@ -207,9 +211,26 @@ static void record_line(export_state *s, const ferry_export_row *r)
 	ferry_str_putc(l, '}');
 }
 
+/* A record item's line in s->line: its old values, then record_line(). */
+static int build_record_line(export_state *s, const ferry_export_row *r)
+{
+	/* Old values: kept by capture, or computed for an item captured
+	 * before items kept them. */
+	ferry_str_clear(&s->old);
+	if (r->old)
+		ferry_str_put(&s->old, r->old, r->old_len);
+	else if (r->base_payload && ferry_canon__old_values(&s->old,
+	    r->base_payload, r->base_payload_len, r->payload,
+	    r->payload_len) < 0)
+		return ferry__payload_damaged(s->db, r->entity, r->sys_id);
+	record_line(s, r);
+	return ferry_str_failed(&s->line) ? ferry__oom(s->db) : 0;
+}
+
 static int record_item(const ferry_export_row *r, void *payload)
 {
 	export_state *s = payload;
+	int error;
 
 	if (++s->written % 1000 == 0)
 		ferry__progress(s->db, "exporting", s->written, s->total);
@@ -223,27 +244,142 @@ static int record_item(const ferry_export_row *r, void *payload)
 			"system; use the plain export instead, or pass --force",
 			s->pack_name, r->entity, r->sys_id);
 	s->out_of_date += r->out_of_date;
-	/* Old values: kept by capture, or computed for an item captured
-	 * before items kept them. */
-	ferry_str_clear(&s->old);
-	if (r->old)
-		ferry_str_put(&s->old, r->old, r->old_len);
-	else if (r->base_payload && ferry_canon__old_values(&s->old,
-	    r->base_payload, r->base_payload_len, r->payload,
-	    r->payload_len) < 0)
-		return ferry__payload_damaged(s->db, r->entity, r->sys_id);
-
-	record_line(s, r);
+	if ((error = build_record_line(s, r)) < 0)
+		return error;
 	return write_line(s);
+}
+
+/* A frozen pack's line, as built when it was completed. */
+static int frozen_item(const ferry_frozen_line *l, void *payload)
+{
+	export_state *s = payload;
+
+	if (++s->written % 1000 == 0)
+		ferry__progress(s->db, "exporting", s->written, s->total);
+	s->out_of_date += l->out_of_date;
+	return write_item(s, l->line, l->len);
+}
+
+/*
+ * The pack's items, each with a lookup of its version, as a bulk step
+ * (store_ops.h): its cache keeps the upper pages of the versions' tree.
+ * Only this part of an export: the rest reads each page once, where a
+ * bulk cache only fills, a page fault for each page it takes
+ * (docs/performance.md, "Pack export: the lines kept at completion").
+ */
+static int read_items(ferry_db *db, int64_t pack_id, ferry_export_cb cb,
+	void *payload)
+{
+	int error;
+
+	if ((error = ferry__bulk_begin(db, FERRY_BULK_WIDE)) == 0)
+		error = ferry__bulk_end(db, ferry_store__export_rows(db,
+			pack_id, cb, payload));
+	return error;
+}
+
+/* ---- freezing a pack being completed ---------------------------------- */
+
+/* Lines handed to the store at once, and the bytes that flush sooner. */
+#define FREEZE_LINES 256
+#define FREEZE_BYTES (1u << 20)
+
+typedef struct {
+	export_state s;
+	ferry_str text;		/* entity NUL sys_id NUL line, a line after another */
+	ferry_frozen_line lines[FREEZE_LINES];
+	size_t offset[FREEZE_LINES];	/* of each line's entity in text */
+	size_t n;
+	int64_t pack_id, seq;
+} freezer;
+
+static int freeze_flush(freezer *f)
+{
+	size_t i;
+	int error;
+
+	if (ferry_str_failed(&f->text))
+		return ferry__oom(f->s.db);
+	/* The text is whole now: point into it. */
+	for (i = 0; i < f->n; i++) {
+		ferry_frozen_line *l = &f->lines[i];
+
+		l->entity = f->text.ptr + f->offset[i];
+		l->sys_id = l->entity + strlen(l->entity) + 1;
+		l->line = l->sys_id + strlen(l->sys_id) + 1;
+	}
+	error = f->n ? ferry_store__pack_freeze_add(f->s.db, f->pack_id,
+		f->lines, f->n) : 0;
+	f->n = 0;
+	ferry_str_clear(&f->text);
+	return error;
+}
+
+static int freeze_item(const ferry_export_row *r, void *payload)
+{
+	freezer *f = payload;
+	ferry_frozen_line *l = &f->lines[f->n];
+	int error;
+
+	if ((error = build_record_line(&f->s, r)) < 0)
+		return error;
+	l->seq = ++f->seq;
+	l->out_of_date = r->out_of_date;
+	l->len = f->s.line.size;
+	f->offset[f->n++] = f->text.size;
+	ferry_str_puts(&f->text, r->entity);
+	ferry_str_putc(&f->text, '\0');
+	ferry_str_puts(&f->text, r->sys_id);
+	ferry_str_putc(&f->text, '\0');
+	ferry_str_put(&f->text, f->s.line.ptr, f->s.line.size);
+	ferry_str_putc(&f->text, '\0');
+	if ((uint64_t)f->seq % 1000 == 0)
+		ferry__progress(f->s.db, "completing", (uint64_t)f->seq,
+			f->s.total);
+	if (f->n == FREEZE_LINES || f->text.size >= FREEZE_BYTES)
+		return freeze_flush(f);
+	return 0;
+}
+
+/*
+ * The lines an export in the newest format and pack mode writes, built
+ * once for a pack being completed: its versions never change, so those
+ * bytes will not either, and its export then scans them in file order
+ * (docs/architecture.md, "Pack export").  The policy written in pack
+ * mode is the version's own, so nothing here depends on the export's
+ * options; other formats and the application mode read the items.
+ */
+int ferry__pack_freeze(ferry_db *db, int64_t pack_id)
+{
+	freezer *f;
+	int64_t count = 0;
+	int error;
+
+	if ((f = ferry__calloc(1, sizeof(*f))) == NULL)
+		return ferry__oom(db);
+	f->s.db = db;
+	f->s.format = FERRY_SOP_FORMAT_VERSION;
+	f->pack_id = pack_id;
+	ferry_str_init(&f->s.line, FERRY_SOP_LINE_MAX);
+	if ((error = ferry_store__pack_count(db, pack_id, &count)) == 0) {
+		f->s.total = (uint64_t)count;
+		error = read_items(db, pack_id, freeze_item, f);
+	}
+	if (error == 0)
+		error = freeze_flush(f);
+	if (error == 0)
+		error = ferry_store__pack_freeze_end(db, pack_id,
+			FERRY_SOP_FORMAT_VERSION);
+	ferry_str_dispose(&f->s.line);
+	ferry_str_dispose(&f->s.old);
+	ferry_str_dispose(&f->text);
+	ferry__free(f);
+	return error;
 }
 
 static int definition_item(const char *line, size_t len, void *payload)
 {
-	export_state *s = payload;
-
-	ferry_str_clear(&s->line);
-	ferry_str_put(&s->line, line, len);
-	return write_line(s);
+	return write_item(payload, line, len);
 }
 
 int ferry__package_origin(ferry_db *db, ferry_str *h)
@@ -335,7 +471,7 @@ done:
 	return 0;
 }
 
-static int bulk_pack_export(ferry_buf *out, ferry_db *db, const char *name,
+int ferry_pack_export(ferry_buf *out, ferry_db *db, const char *name,
 	const ferry_export_options *opts)
 {
 	ferry_export_options defaults = FERRY_EXPORT_OPTIONS_INIT;
@@ -349,6 +485,7 @@ static int bulk_pack_export(ferry_buf *out, ferry_db *db, const char *name,
 	int64_t count = 0;
 	int error, sign, recorded = 1, comma = 0;
 
+	FERRY_CHECK_DB(db);
 	memset(&s, 0, sizeof(s));
 	if (!opts)
 		opts = &defaults;
@@ -405,10 +542,16 @@ static int bulk_pack_export(ferry_buf *out, ferry_db *db, const char *name,
 		goto done;
 	}
 	if ((error = ferry_store__pack_entities(db, p.id, schema_item,
-	    &s)) < 0 ||
-	    (error = ferry_store__export_rows(db, p.id, record_item, &s)) < 0 ||
-	    (error = ferry_store__definition_items(db, p.id, definition_item,
 	    &s)) < 0)
+		goto done;
+	/* The lines kept at completion when they are the ones this export
+	 * writes; else the items, each line built now. */
+	error = s.application ? FERRY_ENOTFOUND : ferry_store__export_frozen(
+		db, p.id, s.format, frozen_item, &s);
+	if (error == FERRY_ENOTFOUND)
+		error = read_items(db, p.id, record_item, &s);
+	if (error < 0 || (error = ferry_store__definition_items(db, p.id,
+	    definition_item, &s)) < 0)
 		goto done;
 	if ((error = ferry_sop__writer_finish(s.w, stamp, &s.err)) < 0) {
 		error = ferry__error(db, error, "%s", ferry_str_cstr(&s.err));
@@ -483,15 +626,3 @@ done:
 	return ferry_store__end(db, error);
 }
 
-/* A bulk step (store_ops.h, "bulk"). */
-int ferry_pack_export(ferry_buf *out, ferry_db *db, const char *name,
-	const ferry_export_options *opts)
-{
-	int error;
-
-	FERRY_CHECK_DB(db);
-	if ((error = ferry__bulk_begin(db, FERRY_BULK_WIDE)) == 0)
-		error = ferry__bulk_end(db,
-			bulk_pack_export(out, db, name, opts));
-	return error;
-}

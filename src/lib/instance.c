@@ -242,7 +242,8 @@ static const struct {
 		"associated objects" },
 	[FERRY_PART_VERSIONS] = { "versions", "every record version: the "
 		"history" },
-	[FERRY_PART_PACKS] = { "packs", "local packs and their items" },
+	[FERRY_PART_PACKS] = { "packs", "local packs, their items and the "
+		"lines kept for export" },
 	[FERRY_PART_STAGING] = { "import_staging", "imports' staged items "
 		"(payloads until committed or discarded)" },
 	[FERRY_PART_IMPORTS] = { "imports", "imports' plans, problems and "

@@ -373,8 +373,8 @@ int ferry_pack_complete(ferry_db *db, const char *name)
 	}
 	ferry__now_iso(db, now);
 	if ((error = ferry_store__pack_set_state(db, row.id,
-	    FERRY_PACK_COMPLETED,
-	    now)) < 0 ||
+	    FERRY_PACK_COMPLETED, now)) < 0 ||
+	    (error = ferry__pack_freeze(db, row.id)) < 0 ||
 	    (error = ferry_store__pack_default_id(db, &default_id)) < 0)
 		goto done;
 	/* The seed: the admin preference changes to the default pack. */
@@ -403,8 +403,9 @@ int ferry_pack_reopen(ferry_db *db, const char *name)
 			"completed", name);
 		goto done;
 	}
-	error = ferry_store__pack_set_state(db, row.id, FERRY_PACK_IN_PROGRESS,
-		NULL);
+	if ((error = ferry_store__pack_thaw(db, row.id)) == 0)
+		error = ferry_store__pack_set_state(db, row.id,
+			FERRY_PACK_IN_PROGRESS, NULL);
 done:
 	return ferry_store__end(db, error);
 }

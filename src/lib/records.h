@@ -61,6 +61,13 @@ int ferry__import_fields(ferry_db *db, int64_t id, ferry_scope scope,
  */
 int ferry__entity_doc(ferry_db *db, const char *entity, ferry_str *doc);
 
+/*
+ * Keep the finished lines of a pack being completed, as its export in
+ * the newest format and pack mode writes them (export.c; the store's
+ * pack_freeze_add), inside the caller's transaction.
+ */
+int ferry__pack_freeze(ferry_db *db, int64_t pack_id);
+
 /* The version hash of content: docs/format.md, section 5.3. */
 void ferry__version_hash(char out[FERRY_HASH_HEX], const char *entity,
 	const char *rkey, const char *action, const char *payload,

@@ -7,11 +7,11 @@
  * into the buffer (plain) or fed to a zstd stream (compressed), and the
  * buffer goes to disk whenever it fills.  A compressed stream is
  * hashed into the stamp, compressed and written by a thread of its own,
- * a batch of lines at a time, while the caller builds the next batch:
- * the same bytes reach the same hash and the same single-threaded zstd
- * stream in the same order, so the file is the same as hashing and
- * compressing inline (which is what happens if the thread cannot
- * start).  The file is built under a
+ * a batch of lines at a time, while the caller builds the next batch,
+ * and zstd compresses on a worker of its own: the same bytes reach the
+ * same hash and the same zstd stream in the same order, so the file is
+ * the same as hashing inline (which is what happens if the thread
+ * cannot start).  The file is built under a
  * temporary name in the target's directory and moved into place only
  * after the trailer is written and the data is on disk, so no reader ever
  * sees half a package and a crash leaves at worst a stray `.tmp-` file.
@@ -461,6 +461,13 @@ static int start_zstd(ferry_sop_writer *w)
 	if (ZSTD_isError(rc))
 		return fail(w, FERRY_ERROR, "%s: cannot set up zstd: %s",
 			w->path, ZSTD_getErrorName(rc));
+	/* zstd compresses on a worker of its own, and this writer's thread
+	 * only hashes: with an export's lines read from one place, the
+	 * three overlap (docs/performance.md, "The export's redesign").  A
+	 * zstd built without threads refuses, and compresses on the
+	 * writer's thread as before; either way the stream decompresses to
+	 * the same bytes, and the stamp is over those. */
+	(void)ZSTD_CCtx_setParameter(w->cctx, ZSTD_c_nbWorkers, 1);
 	if ((w->batch[0] = ferry__malloc(BATCH_SIZE)) == NULL ||
 	    (w->batch[1] = ferry__malloc(BATCH_SIZE)) == NULL)
 		return fail_nomem(w);

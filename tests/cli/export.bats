@@ -17,6 +17,14 @@ completed_pack() {
 	ferry pack complete P >/dev/null
 }
 
+# recomplete PACK: reopen and complete a pack again, for a test that
+# edits its versions in SQL as an import would have written them: a
+# version never changes, and completing copies what export reads.
+recomplete() {
+	ferry pack reopen "$1" >/dev/null
+	ferry pack complete "$1" >/dev/null
+}
+
 # The items of a package (plain or zstd) as a JSON array.
 items_of() {
 	zstd -dcf -- "$1" | python3 -c '
@@ -284,10 +292,79 @@ print(h.hexdigest())'
 	same '{"m-changed":"open"}' "$(policies c.sop)"
 }
 
+@test "rule: a completed pack keeps its items' lines, and exports them as its items give them" {
+	completed_pack
+	frozen() { sql "SELECT count(*) FROM ferry_pack_frozen WHERE pack_id = (SELECT id FROM ferry_pack WHERE name = 'P')"; }
+	# Completing keeps each record item's line, in file order, as the
+	# export writes it.
+	same 2 "$(frozen)"
+	same 2 "$(sql "SELECT frozen_format FROM ferry_pack WHERE name = 'P'")"
+	ferry pack export P --uncompressed --output plain.sop >/dev/null
+	same "$(sed -n '3,4p' plain.sop)" "$(sql "SELECT line FROM ferry_pack_frozen ORDER BY entity, sys_id")"
+	ferry pack export P --output copy.sop >/dev/null
+	# Without them (a pack completed before packs kept them), the same
+	# bytes from the items.
+	sql "DELETE FROM ferry_pack_frozen; UPDATE ferry_pack SET frozen_mark = NULL, frozen_format = NULL"
+	ferry pack export P --output items.sop >/dev/null
+	cmp copy.sop items.sop
+	# Reopening drops them; completing again keeps them again.
+	ferry pack reopen P >/dev/null
+	ferry pack complete P >/dev/null
+	same 2 "$(frozen)"
+	ferry pack export P --output again.sop >/dev/null
+	cmp copy.sop again.sop
+	ferry pack reopen P >/dev/null
+	same 0 "$(frozen)"
+	same "|" "$(sql "SELECT frozen_mark, frozen_format FROM ferry_pack WHERE name = 'P'")"
+	# A record captured while reopened is in the next lines.
+	ferry pack use P >/dev/null
+	ferry record put member '{"name":"third"}' >/dev/null
+	ferry pack complete P >/dev/null
+	same 3 "$(frozen)"
+	same 3 "$(ferry --json pack export P --output third.sop | jp 'd["items"] - 1')"
+	# Deleting a never exported pack deletes its lines.
+	ferry pack create Q --use >/dev/null
+	ferry record put member '{"name":"fourth"}' >/dev/null
+	ferry pack complete Q >/dev/null
+	same 4 "$(sql "SELECT count(*) FROM ferry_pack_frozen")"
+	ferry pack delete Q >/dev/null
+	same 3 "$(sql "SELECT count(*) FROM ferry_pack_frozen")"
+}
+
+@test "rule: the other format and the application mode build their lines from the items" {
+	completed_pack
+	# Lines kept by completion but changed here would show if read.
+	sql "UPDATE ferry_pack_frozen SET line = replace(line, '\"open\"', '\"OPEN\"')"
+	ferry pack export P --format 1 --output one.sop >/dev/null
+	ferry pack export P --as-application --output app.sop >/dev/null
+	same '{"changed":"changed","open":"open"}' "$(policies one.sop)"
+	same '{"changed":"open","open":"open"}' "$(policies app.sop)"
+	# The plain export of the newest format reads them.
+	ferry pack export P --output p.sop >/dev/null
+	[[ "$(items_of p.sop)" == *OPEN* ]]
+}
+
+@test "rule: an item of a frozen pack is out of date once its record changes after completion" {
+	completed_pack
+	same 0 "$(ferry --json pack export P --output a.sop | jp 'd["out_of_date"]')"
+	# A change after completion: probed past the copy's mark.
+	ferry record put member "{\"sys_id\":\"$CHANGED_ID\",\"age\":9}" >/dev/null
+	same 1 "$(ferry --json pack export P --output b.sop | jp 'd["out_of_date"]')"
+	# Out of date before completion: kept in the copy.
+	ferry pack reopen P >/dev/null
+	ferry pack complete P >/dev/null
+	same 1 "$(sql "SELECT sum(out_of_date) FROM ferry_pack_frozen")"
+	same 1 "$(ferry --json pack export P --output c.sop | jp 'd["out_of_date"]')"
+	ferry record delete member "$OPEN_ID" >/dev/null
+	same 2 "$(ferry --json pack export P --output d.sop | jp 'd["out_of_date"]')"
+}
+
 @test "rule: protected records stay protected in both modes" {
 	completed_pack
-	# Simulates a version delivered protected by an application import.
+	# Simulates a version delivered protected by an application import;
+	# completed again, so that the pack's copy for export has it.
 	sql "UPDATE ferry_version SET policy = 'protected' WHERE sys_id = '$CHANGED_ID' AND id = (SELECT max(id) FROM ferry_version WHERE sys_id = '$CHANGED_ID')"
+	recomplete P
 	ferry pack export P --output p.sop >/dev/null
 	same '{"changed":"protected","open":"open"}' "$(policies p.sop)"
 	ferry pack export P --as-application --output a.sop >/dev/null
@@ -319,6 +396,7 @@ print(h.hexdigest())'
 @test "rule: the vendor check reads the captured version's vendor flag" {
 	completed_pack
 	sql "UPDATE ferry_version SET vendor = 1 WHERE sys_id = '$OPEN_ID'"
+	recomplete P
 	refused "contains vendor records (member $OPEN_ID, for one)" pack export P --as-application
 	# Refused while streaming: no file, no temporary file is left behind.
 	[ -z "$(ls | grep '\.sop')" ]

@@ -5,11 +5,22 @@
 
 # The schema version a new instance of this ferry has, and every older
 # one reaches when opened: one place to move at each new step.
-SCHEMA_LATEST=18
+SCHEMA_LATEST=19
+
+# undo_frozen_packs: before schema 19, a completed pack kept no copy of
+# its items for export (sqlite/schema.c, 18 -> 19).
+undo_frozen_packs() {
+	cat <<'SQL'
+DROP TABLE ferry_pack_frozen;
+ALTER TABLE ferry_pack DROP COLUMN frozen_mark;
+ALTER TABLE ferry_pack DROP COLUMN frozen_format;
+SQL
+}
 
 # undo_plan_marks: before schema 18, a commit marked the plan rows it
 # wrote set-wise (sqlite/schema.c, 17 -> 18).
 undo_plan_marks() {
+	undo_frozen_packs
 	cat <<'SQL'
 ALTER TABLE ferry_import_plan ADD COLUMN fast INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE ferry_import_plan ADD COLUMN before_id INTEGER;

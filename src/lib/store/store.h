@@ -84,7 +84,7 @@ typedef enum {
 	FERRY_PART_RECORDS = 0,	/* the user entities' rows */
 	FERRY_PART_CATALOG,	/* entities, fields, associated objects */
 	FERRY_PART_VERSIONS,	/* every record version */
-	FERRY_PART_PACKS,	/* local packs and their items */
+	FERRY_PART_PACKS,	/* local packs, their items, their lines */
 	FERRY_PART_STAGING,	/* imports' staged items */
 	FERRY_PART_IMPORTS,	/* imports' plans, problems, resolutions */
 	FERRY_PART_DEFINITIONS,	/* formulas and data sets */
@@ -377,6 +377,20 @@ typedef struct {
 } ferry_export_row;
 
 typedef int (*ferry_export_cb)(const ferry_export_row *row, void *payload);
+
+/* One record item of a frozen pack: its finished line, as the export of
+ * that format in pack mode writes it (docs/architecture.md, "Pack
+ * export"). */
+typedef struct {
+	int64_t seq;		/* its place in file order, from 1 */
+	const char *entity;
+	const char *sys_id;
+	int out_of_date;	/* the record has a later version */
+	const char *line;	/* without its newline */
+	size_t len;
+} ferry_frozen_line;
+
+typedef int (*ferry_frozen_cb)(const ferry_frozen_line *line, void *payload);
 
 /* ---- definitions ---------------------------------------------------- */
 

@@ -499,6 +499,30 @@ FERRY_STORE_OP(int, pack_add_definition, (ferry_db *db, int64_t pack_id,
 FERRY_STORE_OP(int, export_rows, (ferry_db *db, int64_t pack_id,
 	ferry_export_cb cb, void *payload),
 	(db, pack_id, cb, payload))
+/*
+ * A pack being completed keeps its record items' finished lines, in
+ * file order, so that its export scans them instead of looking up each
+ * item's version and building each line (docs/architecture.md, "Pack
+ * export").  The library builds the lines and hands them over a batch
+ * at a time (pack_freeze_add, in seq order), then ends with the format
+ * they are written in (pack_freeze_end), which also notes the highest
+ * version id, so that the out-of-date check probes only the records
+ * changed since.  pack_thaw drops them (a pack reopened).
+ */
+FERRY_STORE_OP(int, pack_freeze_add, (ferry_db *db, int64_t pack_id,
+	const ferry_frozen_line *lines, size_t n),
+	(db, pack_id, lines, n))
+FERRY_STORE_OP(int, pack_freeze_end, (ferry_db *db, int64_t pack_id,
+	unsigned format),
+	(db, pack_id, format))
+FERRY_STORE_OP(int, pack_thaw, (ferry_db *db, int64_t pack_id),
+	(db, pack_id))
+/* A frozen pack's lines in file order, when they are in that format;
+ * FERRY_ENOTFOUND (with no message, before any line) when they are not,
+ * and the export reads the items (export_rows). */
+FERRY_STORE_OP(int, export_frozen, (ferry_db *db, int64_t pack_id,
+	unsigned format, ferry_frozen_cb cb, void *payload),
+	(db, pack_id, format, cb, payload))
 /* The entities a pack's record items use (system ones too), by name. */
 FERRY_STORE_OP(int, pack_entities, (ferry_db *db, int64_t pack_id,
 	int (*cb)(const char *entity, void *payload), void *payload),

@@ -2,7 +2,9 @@
  * export.c - the PostgreSQL store's side of pack export: the pack's
  * items in file order, with their versions, read through a cursor a
  * batch at a time so memory does not grow with the pack, in the order
- * and with the values of sqlite/export.c.
+ * and with the values of sqlite/export.c; and a completed pack's
+ * finished lines, kept at `pack complete` and read by its export
+ * instead.
  */
 #include "pg.h"
 
@@ -49,10 +51,15 @@ static const char *column(const PGresult *res, int row, int col,
 	return s;
 }
 
-/* Hand each row of one fetched batch to cb. */
-static int export_batch(const PGresult *res, ferry_export_cb cb,
-	void *payload)
+typedef struct {
+	ferry_export_cb cb;
+	void *payload;
+} rows_ctx;
+
+/* Hand each row of one fetched batch to the callback. */
+static int export_batch(const PGresult *res, void *ctx)
 {
+	const rows_ctx *c = ctx;
 	int i, error = 0;
 
 	for (i = 0; i < PQntuples(res) && error == 0; i++) {
@@ -70,23 +77,25 @@ static int export_batch(const PGresult *res, ferry_export_cb cb,
 		r.old = column(res, i, 9, &r.old_len);
 		r.base_payload = column(res, i, 10, &r.base_payload_len);
 		r.out_of_date = (int)ferry_pg__int(res, i, 11);
-		error = cb(&r, payload);
+		error = c->cb(&r, c->payload);
 	}
 	return error;
 }
 
-int ferry_pg__export_rows(ferry_db *db, int64_t pack_id,
-	ferry_export_cb cb, void *payload)
+/*
+ * Declare the cursor sql and fetch it a batch at a time, handing each
+ * batch to each_batch with ctx.  A cursor lives in a transaction:
+ * export reads inside its own.
+ */
+static int run_cursor(ferry_db *db, const char *sql,
+	int (*each_batch)(const PGresult *res, void *ctx), void *ctx)
 {
-	char sql[sizeof(export_sql) + 24];
 	PGresult *res;
 	int error, rows;
 
-	/* A cursor lives in a transaction: export reads inside its own. */
 	if (PQtransactionStatus(PG(db)->conn) != PQTRANS_INTRANS)
 		return ferry__error(db, FERRY_EMISUSE, "export reads a pack "
 			"inside a transaction");
-	snprintf(sql, sizeof(sql), export_sql, (long long)pack_id);
 	res = PQexec(PG(db)->conn, sql);
 	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
 		error = ferry_pg__error(db, res, "export");
@@ -105,13 +114,155 @@ int ferry_pg__export_rows(ferry_db *db, int64_t pack_id,
 			break;
 		}
 		rows = PQntuples(res);
-		error = export_batch(res, cb, payload);
+		error = each_batch(res, ctx);
 		PQclear(res);
 	} while (error == 0 && rows == EXPORT_BATCH);
 	/* Closed even after a failed callback: the transaction goes on.
 	 * In a failed transaction the close fails too, harmlessly. */
 	PQclear(PQexec(PG(db)->conn, "CLOSE " EXPORT_CURSOR));
 	return error;
+}
+
+int ferry_pg__export_rows(ferry_db *db, int64_t pack_id,
+	ferry_export_cb cb, void *payload)
+{
+	char sql[sizeof(export_sql) + 24];
+	rows_ctx c = { cb, payload };
+
+	snprintf(sql, sizeof(sql), export_sql, (long long)pack_id);
+	return run_cursor(db, sql, export_batch, &c);
+}
+
+/* ---- a frozen pack's lines ---------------------------------------------- */
+
+#define COPY_FROZEN "COPY ferry_pack_frozen (pack_id, seq, entity, sys_id, " \
+	"out_of_date, line) FROM STDIN"
+
+int ferry_pg__pack_freeze_add(ferry_db *db, int64_t pack_id,
+	const ferry_frozen_line *lines, size_t n)
+{
+	ferry_str rows = FERRY_STR_INIT;
+	PGresult *bad = NULL;
+	size_t i;
+	int error = 0;
+
+	/* One COPY a batch: a round trip a line would cost more than the
+	 * lines. */
+	for (i = 0; i < n; i++) {
+		const ferry_frozen_line *l = &lines[i];
+
+		ferry_str_printf(&rows, "%lld\t%lld\t", (long long)pack_id,
+			(long long)l->seq);
+		ferry_pg__copy_value(&rows, l->entity, strlen(l->entity), 0);
+		ferry_str_putc(&rows, '\t');
+		ferry_pg__copy_value(&rows, l->sys_id, strlen(l->sys_id), 0);
+		ferry_str_printf(&rows, "\t%d\t", l->out_of_date);
+		ferry_pg__copy_value(&rows, l->line, l->len, 0);
+		ferry_str_putc(&rows, '\n');
+	}
+	if (ferry_str_failed(&rows))
+		error = ferry__oom(db);
+	else if (n && ferry_pg__copy_send(PG(db)->conn, COPY_FROZEN, &rows,
+	    &bad) < 0)
+		error = ferry_pg__error(db, bad, "completing a pack");
+	PQclear(bad);
+	ferry_str_dispose(&rows);
+	return error;
+}
+
+int ferry_pg__pack_freeze_end(ferry_db *db, int64_t pack_id,
+	unsigned format)
+{
+	ferry_pg_num p, f;
+	const char *params[] = { ferry_pg__num(&p, pack_id),
+		ferry_pg__num(&f, format) };
+
+	return ferry_pg__command(db, "UPDATE ferry_pack SET frozen_mark = "
+		"(SELECT coalesce(max(id), 0) FROM ferry_version), "
+		"frozen_format = $2 WHERE id = $1", 2, params, NULL,
+		"completing a pack");
+}
+
+int ferry_pg__pack_thaw(ferry_db *db, int64_t pack_id)
+{
+	ferry_pg_num p;
+	const char *param = ferry_pg__num(&p, pack_id);
+	int error;
+
+	if ((error = ferry_pg__command(db, "DELETE FROM ferry_pack_frozen "
+	    "WHERE pack_id = $1", 1, &param, NULL, "reopening a pack")) < 0)
+		return error;
+	return ferry_pg__command(db, "UPDATE ferry_pack SET frozen_mark = "
+		"NULL, frozen_format = NULL WHERE id = $1", 1, &param, NULL,
+		"reopening a pack");
+}
+
+typedef struct {
+	ferry_frozen_cb cb;
+	void *payload;
+	int64_t seq;
+} frozen_ctx;
+
+/* Hand each line of one fetched batch to the callback, numbered on. */
+static int frozen_batch(const PGresult *res, void *ctx)
+{
+	frozen_ctx *c = ctx;
+	int i, error = 0;
+
+	for (i = 0; i < PQntuples(res) && error == 0; i++) {
+		ferry_frozen_line l;
+
+		l.seq = ++c->seq;
+		l.entity = column(res, i, 0, NULL);
+		l.sys_id = column(res, i, 1, NULL);
+		l.out_of_date = (int)ferry_pg__int(res, i, 2);
+		l.line = column(res, i, 3, &l.len);
+		error = c->cb(&l, c->payload);
+	}
+	return error;
+}
+
+/*
+ * A frozen pack's lines in file order.  An item is out of date if it
+ * was when frozen, or, only when the instance has versions after the
+ * mark (the first %lld), if its record has one.
+ */
+#define FROZEN_FROM " line FROM ferry_pack_frozen f WHERE f.pack_id = " \
+	"%lld ORDER BY f.seq"
+static const char frozen_sql[] = "DECLARE " EXPORT_CURSOR " NO SCROLL "
+	"CURSOR FOR SELECT entity, sys_id, out_of_date," FROZEN_FROM;
+static const char frozen_changed_sql[] = "DECLARE " EXPORT_CURSOR " NO "
+	"SCROLL CURSOR FOR SELECT entity, sys_id, CASE WHEN out_of_date = 1 "
+	"OR EXISTS (SELECT 1 FROM ferry_version n WHERE n.entity = f.entity "
+	"AND n.sys_id = f.sys_id AND n.id > %lld) THEN 1 ELSE 0 END,"
+	FROZEN_FROM;
+
+int ferry_pg__export_frozen(ferry_db *db, int64_t pack_id, unsigned format,
+	ferry_frozen_cb cb, void *payload)
+{
+	char sql[sizeof(frozen_changed_sql) + 48];
+	ferry_pg_num p, f;
+	const char *params[] = { ferry_pg__num(&p, pack_id),
+		ferry_pg__num(&f, format) };
+	frozen_ctx c = { cb, payload, 0 };
+	PGresult *res;
+	int64_t mark;
+	int error, changed;
+
+	/* The mark, and whether versions were written since. */
+	if ((error = ferry_pg__one(db, "SELECT frozen_mark, (SELECT max(id) "
+	    "FROM ferry_version) > frozen_mark FROM ferry_pack WHERE id = $1 "
+	    "AND frozen_format = $2", 2, params, &res, "export")) < 0)
+		return error;
+	mark = ferry_pg__int(res, 0, 0);
+	changed = !PQgetisnull(res, 0, 1) && *PQgetvalue(res, 0, 1) == 't';
+	PQclear(res);
+	if (changed)
+		snprintf(sql, sizeof(sql), frozen_changed_sql, (long long)mark,
+			(long long)pack_id);
+	else
+		snprintf(sql, sizeof(sql), frozen_sql, (long long)pack_id);
+	return run_cursor(db, sql, frozen_batch, &c);
 }
 
 typedef struct {

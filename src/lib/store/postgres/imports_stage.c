@@ -148,45 +148,15 @@ static void staging_reset(pg_staging *p, int64_t id)
 	p->nseen = p->cap = 0;
 }
 
-/* Send rows (COPY text) through one COPY statement: 0, or -1 with the
- * refusing answer in *bad (NULL when the connection failed).  Touches
- * only the connection, so that the sender may run it. */
-static int copy_send(PGconn *conn, const char *sql, const ferry_str *rows,
-	PGresult **bad)
-{
-	PGresult *res;
-	int failed = 0;
-
-	*bad = NULL;
-	res = PQexec(conn, sql);
-	if (PQresultStatus(res) != PGRES_COPY_IN) {
-		*bad = res;
-		return -1;
-	}
-	PQclear(res);
-	if (PQputCopyData(conn, rows->ptr, (int)rows->size) != 1 ||
-	    PQputCopyEnd(conn, NULL) != 1)
-		failed = 1;
-	while ((res = PQgetResult(conn)) != NULL) {
-		if (!failed && PQresultStatus(res) != PGRES_COMMAND_OK) {
-			failed = 1;
-			*bad = res;
-			continue;
-		}
-		PQclear(res);
-	}
-	return failed ? -1 : 0;
-}
-
 /* Send a batch's rows, table by table. */
 static int batch_send(PGconn *conn, const pg_batch *b, PGresult **bad)
 {
 	if (b->rows.size == 0)
 		return 0;
-	if (copy_send(conn, COPY_ITEMS, &b->rows, bad) < 0 ||
-	    copy_send(conn, COPY_VALUES, &b->values, bad) < 0)
+	if (ferry_pg__copy_send(conn, COPY_ITEMS, &b->rows, bad) < 0 ||
+	    ferry_pg__copy_send(conn, COPY_VALUES, &b->values, bad) < 0)
 		return -1;
-	return b->payloads.size > 0 ? copy_send(conn, COPY_PAYLOADS,
+	return b->payloads.size > 0 ? ferry_pg__copy_send(conn, COPY_PAYLOADS,
 		&b->payloads, bad) : 0;
 }
 
@@ -408,29 +378,6 @@ void ferry_pg__import_stager_free(ferry_db *db, ferry_import_stager *s)
 	ferry__free(s);
 }
 
-/* Append a value in COPY's text form. */
-static void copy_value(ferry_str *out, const char *v, size_t n, int null)
-{
-	size_t i, run = 0;
-
-	if (null) {
-		ferry_str_put(out, "\\N", 2);
-		return;
-	}
-	for (i = 0; i < n; i++) {
-		char c = v[i], e = c == '\\' ? '\\' : c == '\t' ? 't' :
-			c == '\n' ? 'n' : c == '\r' ? 'r' : 0;
-
-		if (!e)
-			continue;
-		ferry_str_put(out, v + run, i - run);
-		ferry_str_putc(out, '\\');
-		ferry_str_putc(out, e);
-		run = i + 1;
-	}
-	ferry_str_put(out, v + run, n - run);
-}
-
 /* A row's import and item, then columns [from, to) of the line but
  * skip, in COPY's text form. */
 static void copy_columns(pg_staging *p, const ferry_stage_line *sl,
@@ -444,7 +391,7 @@ static void copy_columns(pg_staging *p, const ferry_stage_line *sl,
 		if (c == skip)
 			continue;
 		ferry_str_putc(out, '\t');
-		copy_value(out, sl->col[c].ptr, sl->col[c].size, sl->null[c]);
+		ferry_pg__copy_value(out, sl->col[c].ptr, sl->col[c].size, sl->null[c]);
 	}
 }
 
@@ -506,10 +453,10 @@ static int stage(ferry_db *db, ferry_import_stager *s, int64_t item,
 	copy_columns(p, sl, item, &b->rows, FERRY_COL_T, FERRY_COL_VERSION,
 		-1);
 	ferry_str_putc(&b->rows, '\t');
-	copy_value(&b->rows, it->code, it->code ? strlen(it->code) : 0,
+	ferry_pg__copy_value(&b->rows, it->code, it->code ? strlen(it->code) : 0,
 		!it->code);
 	ferry_str_printf(&b->rows, "\t%d\t", it->system);
-	copy_value(&b->rows, it->refs, it->refs_len, !it->refs);
+	ferry_pg__copy_value(&b->rows, it->refs, it->refs_len, !it->refs);
 	ferry_str_putc(&b->rows, '\n');
 	copy_columns(p, sl, item, &b->values, FERRY_COL_VERSION, FERRY_NCOLS,
 		FERRY_COL_PAYLOAD);
@@ -517,7 +464,7 @@ static int stage(ferry_db *db, ferry_import_stager *s, int64_t item,
 	if (!sl->null[FERRY_COL_PAYLOAD]) {
 		ferry_str_printf(&b->payloads, "%lld\t",
 			(long long)PG_STAGED_K(p->id, item));
-		copy_value(&b->payloads, sl->col[FERRY_COL_PAYLOAD].ptr,
+		ferry_pg__copy_value(&b->payloads, sl->col[FERRY_COL_PAYLOAD].ptr,
 			sl->col[FERRY_COL_PAYLOAD].size, 0);
 		ferry_str_putc(&b->payloads, '\n');
 	}

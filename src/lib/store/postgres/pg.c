@@ -193,6 +193,59 @@ int ferry_pg__exec(ferry_db *db, const char *sql)
 	return error;
 }
 
+/* Append a value in COPY's text form. */
+void ferry_pg__copy_value(ferry_str *out, const char *v, size_t n, int null)
+{
+	size_t i, run = 0;
+
+	if (null) {
+		ferry_str_put(out, "\\N", 2);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		char c = v[i], e = c == '\\' ? '\\' : c == '\t' ? 't' :
+			c == '\n' ? 'n' : c == '\r' ? 'r' : 0;
+
+		if (!e)
+			continue;
+		ferry_str_put(out, v + run, i - run);
+		ferry_str_putc(out, '\\');
+		ferry_str_putc(out, e);
+		run = i + 1;
+	}
+	ferry_str_put(out, v + run, n - run);
+}
+
+/* Send rows (COPY text) through one COPY statement: 0, or -1 with the
+ * refusing answer in *bad (NULL when the connection failed).  Touches
+ * only the connection, so that the sender may run it. */
+int ferry_pg__copy_send(PGconn *conn, const char *sql, const ferry_str *rows,
+	PGresult **bad)
+{
+	PGresult *res;
+	int failed = 0;
+
+	*bad = NULL;
+	res = PQexec(conn, sql);
+	if (PQresultStatus(res) != PGRES_COPY_IN) {
+		*bad = res;
+		return -1;
+	}
+	PQclear(res);
+	if (PQputCopyData(conn, rows->ptr, (int)rows->size) != 1 ||
+	    PQputCopyEnd(conn, NULL) != 1)
+		failed = 1;
+	while ((res = PQgetResult(conn)) != NULL) {
+		if (!failed && PQresultStatus(res) != PGRES_COMMAND_OK) {
+			failed = 1;
+			*bad = res;
+			continue;
+		}
+		PQclear(res);
+	}
+	return failed ? -1 : 0;
+}
+
 void ferry_pg__ident(ferry_str *s, const char *name)
 {
 	ferry_str_putc(s, '"');

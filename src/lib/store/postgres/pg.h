@@ -106,6 +106,15 @@ int ferry_pg__command(ferry_db *db, const char *sql, int n,
 int ferry_pg__error(ferry_db *db, const PGresult *res, const char *what);
 /* Append "name" with embedded quotes doubled. */
 void ferry_pg__ident(ferry_str *s, const char *name);
+
+/* Append a value in COPY's text form (\N for null). */
+void ferry_pg__copy_value(ferry_str *out, const char *v, size_t n, int null);
+
+/* Send rows (COPY text) through one COPY statement: 0, or -1 with the
+ * refusing answer in *bad (NULL when the connection failed).  Touches
+ * only the connection, so that a thread of its own may run it. */
+int ferry_pg__copy_send(PGconn *conn, const char *sql, const ferry_str *rows,
+	PGresult **bad);
 /* Column text, NULL for SQL NULL; valid until the result is cleared. */
 const char *ferry_pg__str(const PGresult *r, int row, int col);
 /* Column as an integer (0 for NULL). */

@@ -293,6 +293,17 @@ static const char *const migrations[] = {
 	 * marks its plan rows in place (a heap-only update, above), and a
 	 * temporary table there is one more catalog entry a commit. */
 	"SELECT 1;",
+	/* ---- 18 -> 19: a completed pack's items in one place ---- */
+	/* As SQLite's step (sqlite/schema.c): each record item's finished
+	 * line, built at `pack complete`; seq is the file order. */
+	"CREATE TABLE ferry_pack_frozen ("
+	"  pack_id bigint NOT NULL REFERENCES ferry_pack(id),"
+	"  seq bigint NOT NULL,"
+	"  entity " T " NOT NULL, sys_id " T " NOT NULL,"
+	"  out_of_date bigint NOT NULL, line " T " NOT NULL,"
+	"  PRIMARY KEY (pack_id, seq));"
+	"ALTER TABLE ferry_pack ADD COLUMN frozen_mark bigint,"
+	"  ADD COLUMN frozen_format bigint;",
 };
 
 #define LATEST (PG_FIRST_VERSION + \

@@ -385,6 +385,7 @@ int ferry_sqlite__pack_delete(ferry_db *db, int64_t id, int64_t to)
 		"= ?1",
 		"UPDATE ferry_version SET pack_id = NULL WHERE pack_id = ?1",
 		"DELETE FROM ferry_pack_item WHERE pack_id = ?1",
+		"DELETE FROM ferry_pack_frozen WHERE pack_id = ?1",
 		"DELETE FROM ferry_pack_definition WHERE pack_id = ?1",
 		"DELETE FROM ferry_pack WHERE id = ?1 AND ?2 IS NOT NULL",
 		NULL

@@ -338,6 +338,25 @@ static const char *const migrations[] = {
 	("ALTER TABLE ferry_import_plan DROP COLUMN fast;"
 	"ALTER TABLE ferry_import_plan DROP COLUMN before_id;"
 	"ALTER TABLE ferry_import_plan DROP COLUMN before_hash;"),
+	/* ---- 18 -> 19: a completed pack's items in one place ---- */
+	/* Each record item's finished line, as a pack export writes it,
+	 * built at `pack complete` and kept in file order in a rowid
+	 * table, which an export scans as one range instead of looking up
+	 * each item's version and building its line; dropped when the pack
+	 * is reopened or deleted.  frozen_format is the lines' format and
+	 * frozen_mark the highest version id when they were built (0 for
+	 * none), so that the out-of-date check probes only the records
+	 * changed since; both NULL for a pack without lines (in progress,
+	 * or completed before this step), which exports from its items as
+	 * before (docs/architecture.md, "Pack export"). */
+	("CREATE TABLE ferry_pack_frozen ("
+	"  id INTEGER PRIMARY KEY,"
+	"  pack_id INTEGER NOT NULL REFERENCES ferry_pack(id),"
+	"  entity TEXT NOT NULL, sys_id TEXT NOT NULL,"
+	"  out_of_date INTEGER NOT NULL, line TEXT NOT NULL);"
+	"CREATE INDEX ferry_pack_frozen_pack ON ferry_pack_frozen (pack_id);"
+	"ALTER TABLE ferry_pack ADD COLUMN frozen_mark INTEGER;"
+	"ALTER TABLE ferry_pack ADD COLUMN frozen_format INTEGER;"),
 };
 
 static int pragma_int(ferry_db *db, const char *name, int *out);
