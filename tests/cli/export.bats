@@ -331,6 +331,19 @@ print(h.hexdigest())'
 	same 3 "$(sql "SELECT count(*) FROM ferry_pack_frozen")"
 }
 
+@test "rule: kept lines hold any content byte for byte" {
+	init_member
+	ferry pack create P --use >/dev/null
+	ferry record put member '{"name":"tab\there \"quoted\" back\\slash \\N é ✓\u0001"}' >/dev/null
+	ferry pack complete P >/dev/null
+	ferry pack export P --uncompressed --output kept.sop >/dev/null
+	[[ "$(sed -n 3p kept.sop)" == *'back\\slash \\N'* ]]
+	same "$(sed -n 3p kept.sop)" "$(sql "SELECT line FROM ferry_pack_frozen")"
+	sql "DELETE FROM ferry_pack_frozen; UPDATE ferry_pack SET frozen_mark = NULL, frozen_format = NULL"
+	ferry pack export P --uncompressed --output items.sop >/dev/null
+	cmp kept.sop items.sop
+}
+
 @test "rule: the other format and the application mode build their lines from the items" {
 	completed_pack
 	# Lines kept by completion but changed here would show if read.

@@ -155,49 +155,6 @@ done:
 	return error;
 }
 
-/* Undo COPY's text escapes in place (\t, \n, \\, octal, ...). */
-static void copy_unescape(char *s)
-{
-	char *w = s;
-
-	for (; *s; s++) {
-		if (*s != '\\' || !s[1]) {
-			*w++ = *s;
-			continue;
-		}
-		switch (*++s) {
-		case 'b': *w++ = '\b'; break;
-		case 'f': *w++ = '\f'; break;
-		case 'n': *w++ = '\n'; break;
-		case 'r': *w++ = '\r'; break;
-		case 't': *w++ = '\t'; break;
-		case 'v': *w++ = '\v'; break;
-		case 'x': {
-			char hex[3] = { 0 };
-			int k;
-
-			for (k = 0; k < 2 && strchr("0123456789abcdefABCDEF",
-			    s[1]) && s[1]; k++)
-				hex[k] = *++s;
-			*w++ = (char)strtol(hex, NULL, 16);
-			break;
-		}
-		default:
-			if (*s >= '0' && *s <= '7') {
-				int v = *s - '0', k;
-
-				for (k = 0; k < 2 && s[1] >= '0' && s[1] <= '7';
-				    k++)
-					v = v * 8 + *++s - '0';
-				*w++ = (char)v;
-			} else {
-				*w++ = *s;
-			}
-		}
-	}
-	*w = '\0';
-}
-
 /*
  * The first data row of table in pg_restore's script, copied into line:
  * its tab-separated fields, unescaped, in fields[0..n-1].  0, or -1
@@ -229,7 +186,7 @@ static int copy_row(const char *script, const char *table, ferry_str *line,
 			*f++ = '\0';
 		else if (i < n - 1)
 			goto done;
-		copy_unescape(fields[i]);
+		(void)ferry_pg__copy_unescape(fields[i]);
 	}
 	rc = 0;
 done:

@@ -197,45 +197,49 @@ int ferry_pg__pack_thaw(ferry_db *db, int64_t pack_id)
 		"reopening a pack");
 }
 
-typedef struct {
-	ferry_frozen_cb cb;
-	void *payload;
-	int64_t seq;
-} frozen_ctx;
-
-/* Hand each line of one fetched batch to the callback, numbered on. */
-static int frozen_batch(const PGresult *res, void *ctx)
-{
-	frozen_ctx *c = ctx;
-	int i, error = 0;
-
-	for (i = 0; i < PQntuples(res) && error == 0; i++) {
-		ferry_frozen_line l;
-
-		l.seq = ++c->seq;
-		l.entity = column(res, i, 0, NULL);
-		l.sys_id = column(res, i, 1, NULL);
-		l.out_of_date = (int)ferry_pg__int(res, i, 2);
-		l.line = column(res, i, 3, &l.len);
-		error = c->cb(&l, c->payload);
-	}
-	return error;
-}
-
 /*
- * A frozen pack's lines in file order.  An item is out of date if it
- * was when frozen, or, only when the instance has versions after the
- * mark (the first %lld), if its record has one.
+ * A frozen pack's lines in file order, through COPY: a row at a time
+ * from the connection, where a cursor's batch of 1,000 lines (735 KB)
+ * was a result libpq allocates and frees again, which glibc gave back
+ * to the system and faulted in again each time, two thirds of the
+ * export's reading thread (docs/performance.md).  An item is out of
+ * date if it was when frozen, or, only when the instance has versions
+ * after the mark (the first %lld), if its record has one.
  */
 #define FROZEN_FROM " line FROM ferry_pack_frozen f WHERE f.pack_id = " \
-	"%lld ORDER BY f.seq"
-static const char frozen_sql[] = "DECLARE " EXPORT_CURSOR " NO SCROLL "
-	"CURSOR FOR SELECT entity, sys_id, out_of_date," FROZEN_FROM;
-static const char frozen_changed_sql[] = "DECLARE " EXPORT_CURSOR " NO "
-	"SCROLL CURSOR FOR SELECT entity, sys_id, CASE WHEN out_of_date = 1 "
-	"OR EXISTS (SELECT 1 FROM ferry_version n WHERE n.entity = f.entity "
-	"AND n.sys_id = f.sys_id AND n.id > %lld) THEN 1 ELSE 0 END,"
-	FROZEN_FROM;
+	"%lld ORDER BY f.seq) TO STDOUT"
+static const char frozen_sql[] = "COPY (SELECT entity, sys_id, "
+	"out_of_date," FROZEN_FROM;
+static const char frozen_changed_sql[] = "COPY (SELECT entity, sys_id, "
+	"CASE WHEN out_of_date = 1 OR EXISTS (SELECT 1 FROM ferry_version n "
+	"WHERE n.entity = f.entity AND n.sys_id = f.sys_id AND n.id > %lld) "
+	"THEN 1 ELSE 0 END," FROZEN_FROM;
+
+/* One row of COPY's text (entity, sys_id, out_of_date, line, then a
+ * newline) into l, unescaped in place; -1 when it is not one. */
+static int frozen_row(char *row, ferry_frozen_line *l)
+{
+	char *field[4];
+	size_t len[4];
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		char *end = row + strcspn(row, i < 3 ? "\t" : "\n");
+
+		if (*end != (i < 3 ? '\t' : '\n'))
+			return -1;
+		*end = '\0';
+		field[i] = row;
+		len[i] = ferry_pg__copy_unescape(row);
+		row = end + 1;
+	}
+	l->entity = field[0];
+	l->sys_id = field[1];
+	l->out_of_date = field[2][0] == '1';
+	l->line = field[3];
+	l->len = len[3];
+	return 0;
+}
 
 int ferry_pg__export_frozen(ferry_db *db, int64_t pack_id, unsigned format,
 	ferry_frozen_cb cb, void *payload)
@@ -244,10 +248,11 @@ int ferry_pg__export_frozen(ferry_db *db, int64_t pack_id, unsigned format,
 	ferry_pg_num p, f;
 	const char *params[] = { ferry_pg__num(&p, pack_id),
 		ferry_pg__num(&f, format) };
-	frozen_ctx c = { cb, payload, 0 };
+	PGconn *conn = PG(db)->conn;
 	PGresult *res;
-	int64_t mark;
-	int error, changed;
+	char *row;
+	int64_t mark, seq = 0;
+	int error, changed, n;
 
 	/* The mark, and whether versions were written since. */
 	if ((error = ferry_pg__one(db, "SELECT frozen_mark, (SELECT max(id) "
@@ -262,7 +267,35 @@ int ferry_pg__export_frozen(ferry_db *db, int64_t pack_id, unsigned format,
 			(long long)pack_id);
 	else
 		snprintf(sql, sizeof(sql), frozen_sql, (long long)pack_id);
-	return run_cursor(db, sql, frozen_batch, &c);
+	res = PQexec(conn, sql);
+	if (PQresultStatus(res) != PGRES_COPY_OUT) {
+		error = ferry_pg__error(db, res, "export");
+		PQclear(res);
+		return error;
+	}
+	PQclear(res);
+	/* Every row is read, even after a failed callback: a COPY ends
+	 * only when its data has all been read. */
+	while ((n = PQgetCopyData(conn, &row, 0)) > 0) {
+		ferry_frozen_line l;
+
+		if (error == 0) {
+			l.seq = ++seq;
+			error = frozen_row(row, &l) < 0 ? ferry__error(db,
+				FERRY_ERROR, "the lines pack %lld keeps for "
+				"export are damaged; reopen the pack and "
+				"complete it again", (long long)pack_id) :
+				cb(&l, payload);
+		}
+		PQfreemem(row);
+	}
+	while ((res = PQgetResult(conn)) != NULL) {
+		if (error == 0 && (n == -2 ||
+		    PQresultStatus(res) != PGRES_COMMAND_OK))
+			error = ferry_pg__error(db, res, "export");
+		PQclear(res);
+	}
+	return error;
 }
 
 typedef struct {

@@ -246,6 +246,53 @@ int ferry_pg__copy_send(PGconn *conn, const char *sql, const ferry_str *rows,
 	return failed ? -1 : 0;
 }
 
+size_t ferry_pg__copy_unescape(char *s)
+{
+	char *start = s, *w;
+
+	/* Most values have no escape at all: found at the speed of
+	 * strchr(), they are left as they are. */
+	if ((s = strchr(s, '\\')) == NULL)
+		return strlen(start);
+	for (w = s; *s; s++) {
+		if (*s != '\\' || !s[1]) {
+			*w++ = *s;
+			continue;
+		}
+		switch (*++s) {
+		case 'b': *w++ = '\b'; break;
+		case 'f': *w++ = '\f'; break;
+		case 'n': *w++ = '\n'; break;
+		case 'r': *w++ = '\r'; break;
+		case 't': *w++ = '\t'; break;
+		case 'v': *w++ = '\v'; break;
+		case 'x': {
+			char hex[3] = { 0 };
+			int k;
+
+			for (k = 0; k < 2 && strchr("0123456789abcdefABCDEF",
+			    s[1]) && s[1]; k++)
+				hex[k] = *++s;
+			*w++ = (char)strtol(hex, NULL, 16);
+			break;
+		}
+		default:
+			if (*s >= '0' && *s <= '7') {
+				int v = *s - '0', k;
+
+				for (k = 0; k < 2 && s[1] >= '0' && s[1] <= '7';
+				    k++)
+					v = v * 8 + *++s - '0';
+				*w++ = (char)v;
+			} else {
+				*w++ = *s;
+			}
+		}
+	}
+	*w = '\0';
+	return (size_t)(w - start);
+}
+
 void ferry_pg__ident(ferry_str *s, const char *name)
 {
 	ferry_str_putc(s, '"');

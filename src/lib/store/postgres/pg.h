@@ -110,6 +110,10 @@ void ferry_pg__ident(ferry_str *s, const char *name);
 /* Append a value in COPY's text form (\N for null). */
 void ferry_pg__copy_value(ferry_str *out, const char *v, size_t n, int null);
 
+/* Undo COPY's text escapes in place (\t, \n, \\, octal, ...); the
+ * value's new length. */
+size_t ferry_pg__copy_unescape(char *s);
+
 /* Send rows (COPY text) through one COPY statement: 0, or -1 with the
  * refusing answer in *bad (NULL when the connection failed).  Touches
  * only the connection, so that a thread of its own may run it. */

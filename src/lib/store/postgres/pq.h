@@ -21,7 +21,8 @@
 	X(PQconnectionNeedsPassword) X(PQconnectionUsedPassword) \
 	X(PQconninfo) X(PQconninfoFree) X(PQconninfoParse) \
 	X(PQerrorMessage) X(PQexec) X(PQexecParams) X(PQexecPrepared) \
-	X(PQfinish) X(PQgetResult) X(PQgetisnull) X(PQgetlength) \
+	X(PQfinish) X(PQfreemem) X(PQgetCopyData) X(PQgetResult) \
+	X(PQgetisnull) X(PQgetlength) \
 	X(PQgetvalue) X(PQinstanceData) X(PQlibVersion) X(PQnfields) \
 	X(PQntuples) X(PQpass) X(PQprepare) X(PQputCopyData) \
 	X(PQputCopyEnd) X(PQregisterEventProc) X(PQresultErrorField) \
@@ -56,6 +57,8 @@ int ferry_pq__load(const char **why);
 #define PQexecParams (ferry_pq.PQexecParams)
 #define PQexecPrepared (ferry_pq.PQexecPrepared)
 #define PQfinish (ferry_pq.PQfinish)
+#define PQfreemem (ferry_pq.PQfreemem)
+#define PQgetCopyData (ferry_pq.PQgetCopyData)
 #define PQgetResult (ferry_pq.PQgetResult)
 #define PQgetisnull (ferry_pq.PQgetisnull)
 #define PQgetlength (ferry_pq.PQgetlength)
