@@ -160,7 +160,8 @@ one_error() {
 	same 3 "$(q "SELECT count(*) FROM ferry.ferry_version_payload WHERE k BETWEEN $id * 4294967296 AND $id * 4294967296 + 4294967295")"
 	# Schema 9: the staged values in the items' own columns, no
 	# reference values (13 -> 14), the payloads with them (15 -> 16),
-	# and the items' foreign key to their import.
+	# the items' foreign key to their import, and no pack's lines kept
+	# (18 -> 19).
 	q "UPDATE ferry.ferry_import_payload AS p SET payload = vp.payload
 			FROM ferry.ferry_version_payload vp
 			WHERE vp.k = p.import_id * 4294967296 + p.item;
@@ -181,6 +182,9 @@ one_error() {
 			AND p.item = i.item;
 		DROP TABLE ferry.ferry_import_payload;
 		ALTER TABLE ferry.ferry_import_plan RESET (fillfactor);
+		DROP TABLE ferry.ferry_pack_frozen;
+		ALTER TABLE ferry.ferry_pack DROP COLUMN frozen_mark,
+			DROP COLUMN frozen_format;
 		UPDATE ferry.ferry_schema SET version = 9"
 	run --separate-stderr "$PG_FERRY" --db "$dst" --json import show "$id"
 	[ "$status" -eq 0 ]
