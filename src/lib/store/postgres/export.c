@@ -290,11 +290,13 @@ int ferry_pg__export_frozen(ferry_db *db, int64_t pack_id, unsigned format,
 		PQfreemem(row);
 	}
 	while ((res = PQgetResult(conn)) != NULL) {
-		if (error == 0 && (n == -2 ||
-		    PQresultStatus(res) != PGRES_COMMAND_OK))
+		if (error == 0 && PQresultStatus(res) != PGRES_COMMAND_OK)
 			error = ferry_pg__error(db, res, "export");
 		PQclear(res);
 	}
+	/* (-2: the connection failed, and no result may say so.) */
+	if (error == 0 && n == -2)
+		error = ferry_pg__error(db, NULL, "export");
 	return error;
 }
 
