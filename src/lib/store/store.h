@@ -382,7 +382,8 @@ typedef int (*ferry_export_cb)(const ferry_export_row *row, void *payload);
  * that format in pack mode writes it (docs/architecture.md, "Pack
  * export"). */
 typedef struct {
-	int64_t seq;		/* its place in file order, from 1 */
+	int64_t seq;		/* its place in file order, from 1; given to
+				 * pack_freeze_add, 0 from export_frozen */
 	const char *entity;
 	const char *sys_id;
 	int out_of_date;	/* the record has a later version */

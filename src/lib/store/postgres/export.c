@@ -51,15 +51,10 @@ static const char *column(const PGresult *res, int row, int col,
 	return s;
 }
 
-typedef struct {
-	ferry_export_cb cb;
-	void *payload;
-} rows_ctx;
-
-/* Hand each row of one fetched batch to the callback. */
-static int export_batch(const PGresult *res, void *ctx)
+/* Hand each row of one fetched batch to cb. */
+static int export_batch(const PGresult *res, ferry_export_cb cb,
+	void *payload)
 {
-	const rows_ctx *c = ctx;
 	int i, error = 0;
 
 	for (i = 0; i < PQntuples(res) && error == 0; i++) {
@@ -77,25 +72,23 @@ static int export_batch(const PGresult *res, void *ctx)
 		r.old = column(res, i, 9, &r.old_len);
 		r.base_payload = column(res, i, 10, &r.base_payload_len);
 		r.out_of_date = (int)ferry_pg__int(res, i, 11);
-		error = c->cb(&r, c->payload);
+		error = cb(&r, payload);
 	}
 	return error;
 }
 
-/*
- * Declare the cursor sql and fetch it a batch at a time, handing each
- * batch to each_batch with ctx.  A cursor lives in a transaction:
- * export reads inside its own.
- */
-static int run_cursor(ferry_db *db, const char *sql,
-	int (*each_batch)(const PGresult *res, void *ctx), void *ctx)
+int ferry_pg__export_rows(ferry_db *db, int64_t pack_id,
+	ferry_export_cb cb, void *payload)
 {
+	char sql[sizeof(export_sql) + 24];
 	PGresult *res;
 	int error, rows;
 
+	/* A cursor lives in a transaction: export reads inside its own. */
 	if (PQtransactionStatus(PG(db)->conn) != PQTRANS_INTRANS)
 		return ferry__error(db, FERRY_EMISUSE, "export reads a pack "
 			"inside a transaction");
+	snprintf(sql, sizeof(sql), export_sql, (long long)pack_id);
 	res = PQexec(PG(db)->conn, sql);
 	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
 		error = ferry_pg__error(db, res, "export");
@@ -114,23 +107,13 @@ static int run_cursor(ferry_db *db, const char *sql,
 			break;
 		}
 		rows = PQntuples(res);
-		error = each_batch(res, ctx);
+		error = export_batch(res, cb, payload);
 		PQclear(res);
 	} while (error == 0 && rows == EXPORT_BATCH);
 	/* Closed even after a failed callback: the transaction goes on.
 	 * In a failed transaction the close fails too, harmlessly. */
 	PQclear(PQexec(PG(db)->conn, "CLOSE " EXPORT_CURSOR));
 	return error;
-}
-
-int ferry_pg__export_rows(ferry_db *db, int64_t pack_id,
-	ferry_export_cb cb, void *payload)
-{
-	char sql[sizeof(export_sql) + 24];
-	rows_ctx c = { cb, payload };
-
-	snprintf(sql, sizeof(sql), export_sql, (long long)pack_id);
-	return run_cursor(db, sql, export_batch, &c);
 }
 
 /* ---- a frozen pack's lines ---------------------------------------------- */
@@ -233,6 +216,7 @@ static int frozen_row(char *row, ferry_frozen_line *l)
 		len[i] = ferry_pg__copy_unescape(row);
 		row = end + 1;
 	}
+	l->seq = 0;
 	l->entity = field[0];
 	l->sys_id = field[1];
 	l->out_of_date = field[2][0] == '1';
@@ -251,7 +235,7 @@ int ferry_pg__export_frozen(ferry_db *db, int64_t pack_id, unsigned format,
 	PGconn *conn = PG(db)->conn;
 	PGresult *res;
 	char *row;
-	int64_t mark, seq = 0;
+	int64_t mark;
 	int error, changed, n;
 
 	/* The mark, and whether versions were written since. */
@@ -279,14 +263,12 @@ int ferry_pg__export_frozen(ferry_db *db, int64_t pack_id, unsigned format,
 	while ((n = PQgetCopyData(conn, &row, 0)) > 0) {
 		ferry_frozen_line l;
 
-		if (error == 0) {
-			l.seq = ++seq;
+		if (error == 0)
 			error = frozen_row(row, &l) < 0 ? ferry__error(db,
 				FERRY_ERROR, "the lines pack %lld keeps for "
 				"export are damaged; reopen the pack and "
 				"complete it again", (long long)pack_id) :
 				cb(&l, payload);
-		}
 		PQfreemem(row);
 	}
 	while ((res = PQgetResult(conn)) != NULL) {

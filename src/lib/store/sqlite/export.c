@@ -175,7 +175,6 @@ int ferry_sqlite__export_frozen(ferry_db *db, int64_t pack_id,
 {
 	sqlite3_stmt *st = NULL;
 	frozen_range fr;
-	int64_t seq = 0;
 	int rc, error;
 
 	if ((error = find_frozen(db, pack_id, format, &fr)) < 0)
@@ -203,7 +202,7 @@ int ferry_sqlite__export_frozen(ferry_db *db, int64_t pack_id,
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		ferry_frozen_line l;
 
-		l.seq = ++seq;
+		l.seq = 0;
 		l.entity = (const char *)sqlite3_column_text(st, 0);
 		l.sys_id = (const char *)sqlite3_column_text(st, 1);
 		l.out_of_date = sqlite3_column_int(st, 2);
