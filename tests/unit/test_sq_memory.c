@@ -4,12 +4,17 @@
  * page cache but inside a bulk step, whose bound (64 MiB for a step
  * that reads across the instance, 4 MiB for `record load`) lasts until
  * the outermost bracket ends, and a step's own error survives the end.
+ * A bulk step also has a thread writing its log back (writeback.c),
+ * for the outermost bracket only, and gone when it ends.
  */
 #include "helpers.h"
 
 #include "db.h"
 #include "ferry.h"
 #include "store/sqlite/sq.h"
+
+#include <stdio.h>
+#include <unistd.h>
 
 static int setup(void **state)
 {
@@ -90,6 +95,47 @@ static void test_a_failed_bulk_step_gives_it_back(void **state)
 	ferry_buf_dispose(&out);
 }
 
+/* The process's threads, from /proc (Linux, where the thread runs). */
+static int threads(void)
+{
+	FILE *f = fopen("/proc/self/status", "r");
+	char line[256];
+	int n = -1;
+
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "Threads: %d", &n) == 1)
+			break;
+	fclose(f);
+	return n;
+}
+
+static void test_a_bulk_step_writes_its_log_back(void **state)
+{
+	test_instance *f = *state;
+	int before = threads();
+
+	assert_null(SQ(f->db)->writeback);
+	assert_int_equal(ferry__bulk_begin(f->db, FERRY_BULK_WIDE), 0);
+	assert_non_null(SQ(f->db)->writeback);
+	assert_int_equal(threads(), before + 1);
+	/* nested: the same thread */
+	assert_int_equal(ferry__bulk_begin(f->db, FERRY_BULK_APPEND), 0);
+	assert_int_equal(threads(), before + 1);
+	assert_int_equal(ferry__bulk_end(f->db, 0), 0);
+	assert_non_null(SQ(f->db)->writeback);
+	/* a step that writes, past a round of the thread's */
+	assert_int_equal(sqlite3_exec(SQ(f->db)->conn, "BEGIN; CREATE TABLE "
+		"t (v); WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 "
+		"FROM n WHERE i < 20000) INSERT INTO t SELECT randomblob(200) "
+		"FROM n; COMMIT", NULL, NULL, NULL), SQLITE_OK);
+	usleep(250 * 1000);
+	assert_int_equal(ferry__bulk_end(f->db, FERRY_ENOTFOUND),
+		FERRY_ENOTFOUND);
+	assert_null(SQ(f->db)->writeback);
+	assert_int_equal(threads(), before);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -103,6 +149,9 @@ int main(void)
 			test_instance_free),
 		cmocka_unit_test_setup_teardown(
 			test_a_failed_bulk_step_gives_it_back, setup,
+			test_instance_free),
+		cmocka_unit_test_setup_teardown(
+			test_a_bulk_step_writes_its_log_back, setup,
 			test_instance_free),
 	};
 

@@ -82,10 +82,15 @@ static int connect(ferry_db *db, const char *path, int flags)
  * step keeps 2 MiB: the cache fills with whatever a step reads, so a
  * preview of a million items held 64 MiB where the same preview of
  * 100,000 held 6, for no gain in time.  Shrinking the cache frees the
- * pages above the bound.
+ * pages above the bound.  A bulk step's log is written back while it
+ * runs (writeback.c).
  */
 int ferry_sqlite__bulk(ferry_db *db, ferry_bulk kind)
 {
+	if (kind == FERRY_BULK_OFF)
+		ferry_sqlite__writeback_stop(db);
+	else
+		ferry_sqlite__writeback_start(db);
 	return ferry_sq__exec(db, kind == FERRY_BULK_WIDE ?
 		"PRAGMA cache_size = -65536" : kind == FERRY_BULK_APPEND ?
 		"PRAGMA cache_size = -16384" : "PRAGMA cache_size = " SMALL_CACHE);
@@ -262,6 +267,7 @@ void ferry_sqlite__close(ferry_db *db)
 	if (!st)
 		return;
 	ferry_sqlite__schema_batch_end(db, FERRY_ERROR);
+	ferry_sqlite__writeback_stop(db);
 	for (i = 0; i < STMT_CACHE_SIZE; i++) {
 		if (st->stmts[i])
 			sqlite3_finalize(st->stmts[i]);

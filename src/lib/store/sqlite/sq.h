@@ -46,7 +46,14 @@ typedef struct ferry_sqlite {
 	 * middle of a step: finalized at close. */
 	sqlite3_stmt **spill;
 	size_t nspill;
+	/* In a bulk step: the thread writing its log back (writeback.c). */
+	struct ferry_sq_writeback *writeback;
 } ferry_sqlite;
+
+/* Start (if not running) and stop the writing back of a bulk step's
+ * log (writeback.c): an optimisation, so starting never fails. */
+void ferry_sqlite__writeback_start(ferry_db *db);
+void ferry_sqlite__writeback_stop(ferry_db *db);
 
 /* A version's payload, v its alias: in its own row, or for a version a
  * commit wrote from the package as it was staged, in the staged row it
