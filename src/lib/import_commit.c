@@ -476,6 +476,13 @@ static int item_values(commit_state *s, const ferry_import_item *it,
 	int error, i;
 
 	*policy = it->policy;
+	/* Load stages every insert, update and merge with its payload:
+	 * one without it is damaged staging, not a merge of nothing. */
+	if (!it->payload)
+		return ferry__error(s->db, FERRY_EFORMAT, "item %lld of import "
+			"%lld has lost its staged payload; discard the import "
+			"and load the package again", (long long)it->item,
+			(long long)s->id);
 	/* A merge reads the package's payload in ferry__import_decide():
 	 * the source parsed here too was a second parse of each. */
 	if (!strcmp(it->act, "merge")) {

@@ -110,6 +110,23 @@ change_name() {
 	same "$NOW" "$(echo "$output" | jp "[i['resolved_at'] for i in d['items'] if i['sys_id'] == '$A'][0]")"
 }
 
+@test "a merge whose staged payload is gone is refused by commit, which changes nothing" {
+	skip_on_postgres "the staging tables of the SQLite file"
+	setup_pair
+	dst record put member "{\"sys_id\":\"$A\",\"name\":\"annie\",\"age\":33}" >/dev/null
+	change_name anne
+	run dst import preview "$ID"
+	[ "$status" -eq 3 ]
+	run dst import resolve "$ID" accept 2
+	[ "$status" -eq 0 ]
+	sqlite3 "$BATS_TEST_TMPDIR/dst.db" "DELETE FROM ferry_version_payload WHERE k = $ID * 4294967296 + 2"
+	snapshot
+	expect_error 1 "item 2 of import $ID has lost its staged payload; discard the import and load the package again" \
+		dst import commit "$ID" --no-backup
+	assert_unchanged
+	same annie "$(field dst member "$A" name)"
+}
+
 @test "rule: accept --whole takes the package's record as it is, and the outcome says so" {
 	setup_pair
 	dst record put member "{\"sys_id\":\"$A\",\"name\":\"annie\",\"age\":33}" >/dev/null
