@@ -5,12 +5,25 @@
 # (docs/import.md, "Preview" and "Resolve").
 
 load helpers/import_helpers
+load schema_steps
 
 # A change of A's name in src, shipped as p2 and loaded into dst.
 change_name() {
 	begin_pack p2
 	src record put member "{\"sys_id\":\"$A\",\"name\":\"${1:-anne}\"}" >/dev/null
 	export_pack p2 "${@:2}"
+	ID=$(load_id p2.sop)
+}
+
+# ship_p2 JSON...: member records put in src in a new pack p2, shipped
+# and loaded into dst as import $ID.
+ship_p2() {
+	local r
+	begin_pack p2
+	for r in "$@"; do
+		src record put member "$r" >/dev/null
+	done
+	export_pack p2
 	ID=$(load_id p2.sop)
 }
 
@@ -29,6 +42,32 @@ change_name() {
 	same anne "$(field dst member "$A" name)"
 	same 33 "$(field dst member "$A" age)" "the target's change is kept"
 	same changed "$(field dst member "$A" sys_policy)"
+}
+
+@test "rule: a committed import keeps the package's payload of each record it wrote, its side of a merge, and drops a skipped record's" {
+	setup_pair
+	dst record put member "{\"sys_id\":\"$A\",\"age\":33}" >/dev/null
+	dst record put member "{\"sys_id\":\"$B\",\"name\":\"bobby\"}" >/dev/null
+	ship_p2 "{\"sys_id\":\"$A\",\"name\":\"anne\"}" "{\"sys_id\":\"$B\",\"name\":\"rob\"}"
+	run dst import preview "$ID"
+	[ "$status" -eq 3 ]
+	a=$(item_of "$ID" "$A")
+	b=$(item_of "$ID" "$B")
+	run dst import resolve "$ID" skip "$b"
+	[ "$status" -eq 0 ]
+	same 2 "$(staged_payloads "$ID")"
+	run dst --json import commit "$ID" --no-backup
+	[ "$status" -eq 0 ]
+	same 1 "$(echo "$output" | jp 'd["outcomes"]["merged"]')"
+	same 1 "$(echo "$output" | jp 'd["outcomes"]["skipped"]')"
+	# A's merge wrote a version of its own (anne, 33); the package's side
+	# (anne, 30) stays with the import, under A's item; B's is gone.
+	same 1 "$(staged_payloads "$ID")"
+	same '{"age":30,"name":"anne"}' "$(sqlite3 dst.db "SELECT payload FROM ferry_version_payload WHERE k = $ID * 4294967296 + $a")"
+	same 0 "$(sqlite3 dst.db "SELECT count(*) FROM ferry_version_payload WHERE k = $ID * 4294967296 + $b")"
+	same anne "$(field dst member "$A" name)"
+	same 33 "$(field dst member "$A" age)"
+	same bobby "$(field dst member "$B" name)"
 }
 
 @test "rule: a bool field the package changes merges cleanly with a local edit of another field" {
@@ -146,6 +185,27 @@ change_name() {
 	same accept_whole "$(echo "$output" | jp "[i['resolution'] for i in d['items'] if i['sys_id'] == '$A'][0]")"
 	same "the package's whole record (accept --whole)" "$(echo "$output" | jp "[i['detail'] for i in d['items'] if i['sys_id'] == '$A'][0]")"
 	expect_error 2 "--whole goes with accept" dst import resolve "$ID" skip 2 --whole
+}
+
+@test "rule: an instance from before schema 20 keeps what its commits recorded of each item once opened" {
+	skip_on_postgres "the SQLite file's plan columns"
+	setup_pair
+	dst record put member "{\"sys_id\":\"$A\",\"name\":\"annie\",\"age\":33}" >/dev/null
+	change_name anne
+	run dst import preview "$ID"
+	[ "$status" -eq 3 ]
+	dst import resolve "$ID" accept "$(item_of "$ID" "$A")" --whole >/dev/null
+	dst import commit "$ID" --no-backup >/dev/null
+	shown=$(dst --json import show "$ID")
+	# Schema 19: the outcome and its detail in the item's plan row
+	sqlite3 dst.db "$(undo_outcomes) PRAGMA user_version = 19;"
+	same "updated|the package's whole record (accept --whole)" "$(sqlite3 dst.db "SELECT outcome || '|' || detail FROM ferry_import_plan WHERE import_id = $ID AND outcome IS NOT NULL")"
+	run --separate-stderr dst --json import show "$ID"
+	[ "$status" -eq 0 ]
+	same "$SCHEMA_LATEST" "$(sqlite3 dst.db 'PRAGMA user_version')"
+	same "$shown" "$output"
+	[[ "$output" == *"the package's whole record (accept --whole)"* ]]
+	same 0 "$(sqlite3 dst.db "SELECT count(*) FROM pragma_table_info('ferry_import_plan') WHERE name = 'outcome'")"
 }
 
 @test "rule: skip keeps the target's record" {

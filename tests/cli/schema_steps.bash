@@ -5,11 +5,25 @@
 
 # The schema version a new instance of this ferry has, and every older
 # one reaches when opened: one place to move at each new step.
-SCHEMA_LATEST=19
+SCHEMA_LATEST=20
+
+# undo_outcomes: before schema 20, commit recorded an item's outcome in
+# its plan row (sqlite/schema.c, 19 -> 20).
+undo_outcomes() {
+	cat <<'SQL'
+ALTER TABLE ferry_import_plan ADD COLUMN outcome TEXT;
+UPDATE ferry_import_plan AS p SET outcome = o.outcome,
+	detail = coalesce(o.detail, p.detail)
+	FROM ferry_import_outcome o
+	WHERE o.import_id = p.import_id AND o.item = p.item;
+DROP TABLE ferry_import_outcome;
+SQL
+}
 
 # undo_frozen_packs: before schema 19, a completed pack kept no copy of
 # its items for export (sqlite/schema.c, 18 -> 19).
 undo_frozen_packs() {
+	undo_outcomes
 	cat <<'SQL'
 DROP TABLE ferry_pack_frozen;
 ALTER TABLE ferry_pack DROP COLUMN frozen_mark;

@@ -106,7 +106,7 @@ static void test_api_create__makes_an_instance(void **state)
 	assert_non_null(db);
 	assert_int_equal(ferry_instance_info(&info, db), 0);
 	assert_non_null(strstr(info.ptr, "\"name\":\"dev\""));
-	assert_non_null(strstr(info.ptr, "\"schema_version\":19"));
+	assert_non_null(strstr(info.ptr, "\"schema_version\":20"));
 	assert_int_equal(ferry_user_list(&users, db), 0);
 	assert_string_equal(users.ptr, "[{\"name\":\"alice\",\"admin\":true,"
 		"\"tz\":\"Europe/Moscow\",\"current_pack\":\"Default\"}]");

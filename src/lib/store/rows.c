@@ -1,6 +1,7 @@
 /*
  * rows.c - setting up and freeing the row structs of store.h, which are
- * the same whichever backend fills them.
+ * the same whichever backend fills them, and the words in them that both
+ * backends judge.
  */
 #include "store.h"
 
@@ -60,4 +61,10 @@ void ferry_import_touched_dispose(ferry_import_touched *t)
 {
 	ferry_str_dispose(&t->parent_action);
 	ferry_str_dispose(&t->parent_payload);
+}
+
+int ferry_store__outcome_written(const char *outcome)
+{
+	return outcome && (!strcmp(outcome, "inserted") ||
+		!strcmp(outcome, "updated") || !strcmp(outcome, "merged"));
 }

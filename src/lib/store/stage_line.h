@@ -21,7 +21,8 @@
 enum {
 	FERRY_COL_T, FERRY_COL_ENTITY, FERRY_COL_SYS_ID, FERRY_COL_RKEY,
 	FERRY_COL_ACTION,
-	/* to ferry_import_payload from here */
+	/* to ferry_import_payload from here, but the seal: the library
+	 * checks it as it reads the line, and no store keeps it */
 	FERRY_COL_VERSION, FERRY_COL_BASE, FERRY_COL_POLICY,
 	FERRY_COL_VENDOR, FERRY_COL_PAYLOAD, FERRY_COL_OLD, FERRY_COL_BODY,
 	FERRY_COL_SEAL, FERRY_NCOLS

@@ -680,6 +680,18 @@ typedef struct {
 #define FERRY_FAST_INSERTS 1u
 #define FERRY_FAST_UPDATES 2u
 
+/*
+ * The outcomes that say commit wrote an item's record.  The payload
+ * load staged for such an item stays with the import once committed:
+ * what the package brought, the version's own content when commit wrote
+ * the package's record as it came, the package's side when it merged
+ * (docs/import.md, "What a committed import keeps").  The staged payload
+ * of any other item goes at commit.  The SQL list and the function name
+ * the same three.
+ */
+#define FERRY_OUTCOMES_WRITTEN_SQL "('inserted', 'updated', 'merged')"
+int ferry_store__outcome_written(const char *outcome);
+
 /* An item of an import with what commit did with it; strings live for
  * the callback. */
 typedef struct {

@@ -139,14 +139,16 @@ int ferry_pg__import_unstage(ferry_db *db, int64_t id)
 	PGresult *res;
 	int error, others;
 
-	/* The payloads no version kept: all but those of the records the
-	 * commit wrote set-wise (fast). */
+	/* The payloads of the items commit did not write: all but those of
+	 * the records it wrote set-wise (fast) and those whose outcome says
+	 * it wrote them (store.h). */
 	if ((error = ferry_pg__query(db, "DELETE FROM ferry_version_payload "
 	    "WHERE k IN (SELECT " PG_STAGED_KEY("i.import_id", "i.item")
 	    " FROM ferry_import_item i LEFT JOIN ferry_import_plan p ON "
 	    "p.import_id = i.import_id AND p.item = i.item WHERE i.import_id "
-	    "= $1 AND p.fast IS DISTINCT FROM 1)", 1, &param, NULL,
-	    "committing")) < 0)
+	    "= $1 AND p.fast IS DISTINCT FROM 1 AND (p.outcome IS NULL OR "
+	    "p.outcome NOT IN " FERRY_OUTCOMES_WRITTEN_SQL "))", 1, &param,
+	    NULL, "committing")) < 0)
 		return error;
 	if ((error = ferry_pg__query(db, "SELECT (EXISTS (SELECT 1 FROM "
 	    "ferry_import_payload WHERE import_id < $1) OR EXISTS (SELECT 1 "

@@ -39,15 +39,17 @@
 /* The columns go out in COPY order (stage_line.h): the keys, to
  * FERRY_COL_VERSION, into ferry_import_item with the item's verdict
  * (stage_code, stage_system) and a record's reference values (refs)
- * after them, the rest but the payload into ferry_import_payload, which
- * a commit empties (schema.c, 9 -> 10), and the payload into
+ * after them, the rest but the payload and the seal (which the library
+ * checked as it read the line, and nothing reads again) into
+ * ferry_import_payload, which a commit empties (schema.c, 9 -> 10), and
+ * the payload into
  * ferry_version_payload under the staged key, where the version a
  * commit writes from it keeps it (15 -> 16). */
 
 #define COPY_ITEMS "COPY ferry_import_item (import_id, item, t, entity, " \
 	"sys_id, rkey, action, stage_code, stage_system, refs) FROM STDIN"
 #define COPY_VALUES "COPY ferry_import_payload (import_id, item, version, " \
-	"base, policy, vendor, old, body, seal) FROM STDIN"
+	"base, policy, vendor, old, body) FROM STDIN"
 #define COPY_PAYLOADS "COPY ferry_version_payload (k, payload) FROM STDIN"
 
 /* One batch of rows: COPY text for each table. */
@@ -458,8 +460,8 @@ static int stage(ferry_db *db, ferry_import_stager *s, int64_t item,
 	ferry_str_printf(&b->rows, "\t%d\t", it->system);
 	ferry_pg__copy_value(&b->rows, it->refs, it->refs_len, !it->refs);
 	ferry_str_putc(&b->rows, '\n');
-	copy_columns(p, sl, item, &b->values, FERRY_COL_VERSION, FERRY_NCOLS,
-		FERRY_COL_PAYLOAD);
+	copy_columns(p, sl, item, &b->values, FERRY_COL_VERSION,
+		FERRY_COL_SEAL, FERRY_COL_PAYLOAD);
 	ferry_str_putc(&b->values, '\n');
 	if (!sl->null[FERRY_COL_PAYLOAD]) {
 		ferry_str_printf(&b->payloads, "%lld\t",

@@ -396,12 +396,16 @@ int ferry_imports__commit_fast(ferry_db *db)
 	return 0;
 }
 
-/* The payloads of import ?1's items that no version kept: all but those
- * of the records its commit wrote set-wise (fast).  Each item the
- * commit wrote one by one dropped its own with its outcome
- * (imports_apply.c); these are the rest. */
+/* The payloads of import ?1's items that commit did not write: all but
+ * those of the records it wrote set-wise (fast) and those whose outcome
+ * says it wrote them (store.h).  Each other item with an outcome dropped
+ * its own with it (imports_apply.c); these are the rest, items whose
+ * act said skip. */
 #define DROP_UNKEPT "DELETE FROM ferry_version_payload WHERE " \
-	STAGED_OF_IMPORT " AND NOT " IS_FAST("ferry_version_payload.k")
+	STAGED_OF_IMPORT " AND NOT " IS_FAST("ferry_version_payload.k") \
+	" AND NOT EXISTS (SELECT 1 FROM ferry_import_outcome o WHERE " \
+	"o.import_id = ?1 AND o.item = ferry_version_payload.k - ?1 * " \
+	"4294967296 AND o.outcome IN " FERRY_OUTCOMES_WRITTEN_SQL ")"
 
 /*
  * The staged values go, the items stay as they are, and so do the
@@ -524,7 +528,9 @@ int ferry_sqlite__import_last_arrived(ferry_db *db, int64_t id)
  * (stage_line.c) and judged on its own (stage_code, stage_system),
  * stored: the keys and a record's reference values in
  * ferry_import_item (STAGE_ITEM), the rest in ferry_import_payload
- * (STAGE_VALUES).  A record seen twice trips the items' unique index.
+ * (STAGE_VALUES) but the seal, which the library checked as it read the
+ * line and nothing reads again (a 64-digit hash a record: 66 MB of a 1M
+ * load's log).  A record seen twice trips the items' unique index.
  * A statement of json1 calls a line pulled the columns out before, and
  * a CASE over the staged rows judged them: together about a quarter of
  * a load (docs/performance.md).
@@ -533,8 +539,8 @@ int ferry_sqlite__import_last_arrived(ferry_db *db, int64_t id)
 	"entity, sys_id, rkey, action, stage_code, stage_system, refs) " \
 	"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
 #define STAGE_VALUES "INSERT INTO ferry_import_payload (k, import_id, " \
-	"item, version, base, policy, vendor, old, body, seal) VALUES (" \
-	STAGED_KEY("?1", "?2") ", ?1, ?2, ?3, ?4, ?5, ?6, ?8, ?9, ?10)"
+	"item, version, base, policy, vendor, old, body) VALUES (" \
+	STAGED_KEY("?1", "?2") ", ?1, ?2, ?3, ?4, ?5, ?6, ?8, ?9)"
 /* ... and a record's payload (?7 of STAGE_VALUES's columns, ?3 here) in
  * ferry_version_payload, under the same key. */
 #define STAGE_PAYLOAD "INSERT INTO ferry_version_payload (k, payload) " \
@@ -642,7 +648,7 @@ int ferry_sqlite__import_stage(ferry_db *db, ferry_import_stager *s,
 		sqlite3_bind_null(s->item, codes + 2);
 	if ((rc = stage_step(s->item)) == SQLITE_DONE) {
 		stage_bind(s, s->values, it->line, item, FERRY_COL_VERSION,
-			FERRY_NCOLS);
+			FERRY_COL_SEAL);
 		rc = stage_step(s->values);
 	}
 	if (rc == SQLITE_DONE && !it->line->null[FERRY_COL_PAYLOAD]) {
@@ -1044,9 +1050,10 @@ int ferry_sqlite__import_item_entries(ferry_db *db, int64_t id,
 		"p.decision, i.action), i.action, r.resolution, r.whole, r.by, "
 		"r.at, CASE WHEN p.act IS NULL OR (SELECT committed_at FROM "
 		"ferry_import WHERE id = ?1) IS NULL THEN NULL ELSE " OUTCOME
-		" END, p.detail, (SELECT count(*) FROM ferry_import_problem pr "
-		"WHERE pr.import_id = i.import_id AND pr.item = i.item) FROM "
-		ITEM_PLAN_JOINS " WHERE i.import_id = ?1 ORDER BY i.item", -1,
+		" END, " OUTCOME_DETAIL ", (SELECT count(*) FROM "
+		"ferry_import_problem pr WHERE pr.import_id = i.import_id AND "
+		"pr.item = i.item) FROM " ITEM_PLAN_JOINS OUTCOME_JOIN("i")
+		" WHERE i.import_id = ?1 ORDER BY i.item", -1,
 		&st,
 		NULL);
 	if (rc != SQLITE_OK)

@@ -57,11 +57,15 @@
 #define FACT(args) "json_array(json_array(" args "))"
 #define PROBLEM_MERGE " ON CONFLICT (import_id, item, kind) DO UPDATE SET " \
 	"facts = json_insert(facts, '$[#]', excluded.facts -> '$[0]')"
-/* An item's outcome once committed: what commit recorded for it, else
- * what its act did. */
-#define OUTCOME "coalesce(p.outcome, CASE p.act WHEN 'insert' THEN " \
+/* An item's outcome once committed: what commit recorded for it (o,
+ * joined by OUTCOME_JOIN; schema.c, 19 -> 20), else what its act did;
+ * and its detail: commit's, else the plan's. */
+#define OUTCOME "coalesce(o.outcome, CASE p.act WHEN 'insert' THEN " \
 	"'inserted' WHEN 'update' THEN 'updated' WHEN 'merge' THEN " \
 	"'merged' WHEN 'delete' THEN 'deleted' ELSE 'skipped' END)"
+#define OUTCOME_DETAIL "coalesce(o.detail, p.detail)"
+#define OUTCOME_JOIN(p) " LEFT JOIN ferry_import_outcome o ON o.import_id " \
+	"= " p ".import_id AND o.item = " p ".item"
 /* Append a string as an SQL literal ('it''s'). */
 void ferry_imports__literal(ferry_str *s, const char *text);
 /* The same for a built string: one whose building failed fails s. */

@@ -284,13 +284,18 @@ int ferry_sqlite__import_outcomes(ferry_db *db, int64_t id,
 }
 
 /*
- * An item with an outcome is done.  Unless commit wrote it set-wise
- * (fast), which records no outcome, no version names the payload load
- * staged for it (schema.c, 14 -> 15): a version written one by one holds
- * a payload of its own.  So that payload goes now, by its key; finding
- * them afterwards walked every item of the entity (docs/performance.md).
- * Whether commit wrote it set-wise is checked all the same: a
- * version's payload is history.
+ * An item with an outcome is done.  The payload load staged for it stays
+ * when the outcome says commit wrote its record (store.h): the package's
+ * side of what commit wrote.  Otherwise no version names it (a version
+ * written one by one holds a payload of its own, schema.c, 14 -> 15),
+ * and it goes now, by its key; finding them afterwards walked every item
+ * of the entity (docs/performance.md).  Whether commit wrote it set-wise
+ * (fast) is checked all the same: a version's payload is history.
+ *
+ * Keeping the written ones is also what spares the pages: the payloads
+ * of the records a populated commit merges lie among those its versions
+ * keep, a few on every page, and dropping 100,000 of them one by one
+ * rewrote 546 MB of pages at 1M (docs/performance.md).
  */
 int ferry_sqlite__import_outcome(ferry_db *db, int64_t id, int64_t item,
 	const char *outcome, const char *detail)
@@ -298,16 +303,20 @@ int ferry_sqlite__import_outcome(ferry_db *db, int64_t id, int64_t item,
 	sqlite3_stmt *st;
 	int error;
 
-	if ((error = ferry_sq__prepare(db, "UPDATE ferry_import_plan SET "
-	    "outcome = ?3, detail = coalesce(?4, detail) WHERE import_id = ?1 "
-	    "AND item = ?2", &st)) < 0)
+	if ((error = ferry_sq__prepare(db, "INSERT INTO ferry_import_outcome "
+	    "(import_id, item, outcome, detail) VALUES (?1, ?2, ?3, ?4) ON "
+	    "CONFLICT (import_id, item) DO UPDATE SET outcome = "
+	    "excluded.outcome, detail = coalesce(excluded.detail, detail)",
+	    &st)) < 0)
 		return error;
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_int64(st, 2, item);
 	sqlite3_bind_text(st, 3, outcome, -1, SQLITE_TRANSIENT);
 	ferry_sq__bind_text(st, 4, detail);
 	if ((error = ferry_sq__done(db, st, "committing")) < 0 ||
-	    (error = ferry_imports__commit_fast(db)) < 0 ||
+	    ferry_store__outcome_written(outcome))
+		return error;
+	if ((error = ferry_imports__commit_fast(db)) < 0 ||
 	    (error = ferry_sq__prepare(db, "DELETE FROM ferry_version_payload "
 	    "WHERE k = " STAGED_KEY("?1", "?2") " AND NOT "
 	    IS_FAST(STAGED_KEY("?1", "?2")), &st)) < 0)
@@ -320,10 +329,10 @@ int ferry_sqlite__import_outcome(ferry_db *db, int64_t id, int64_t item,
 /* The catalog or definition items of an import, with their outcome, in
  * item order (through the staging index: few rows). */
 #define SOME_ITEMS(where) "SELECT i.item, i.t, i.entity, i.rkey, " OUTCOME \
-	", p.detail FROM ferry_import_item i INDEXED BY " \
+	", " OUTCOME_DETAIL " FROM ferry_import_item i INDEXED BY " \
 	"ferry_import_item_record JOIN ferry_import_plan p ON p.import_id = " \
-	"i.import_id AND p.item = i.item WHERE i.import_id = ?1 AND " where \
-	" ORDER BY i.item"
+	"i.import_id AND p.item = i.item" OUTCOME_JOIN("p") " WHERE " \
+	"i.import_id = ?1 AND " where " ORDER BY i.item"
 
 int ferry_sqlite__import_outcome_counts(ferry_db *db, int64_t id,
 	int (*cb)(const char *outcome, int64_t n, void *payload),
@@ -333,7 +342,8 @@ int ferry_sqlite__import_outcome_counts(ferry_db *db, int64_t id,
 	int error;
 
 	if ((error = ferry_sq__prepare(db, "SELECT " OUTCOME " FROM "
-	    "ferry_import_plan p WHERE p.import_id = ?1", &st)) < 0)
+	    "ferry_import_plan p" OUTCOME_JOIN("p") " WHERE p.import_id = ?1",
+	    &st)) < 0)
 		return error;
 	sqlite3_bind_int64(st, 1, id);
 	return ferry_imports__counts(db, st, cb, payload);

@@ -776,7 +776,8 @@ int ferry_sqlite__import_unresolved(ferry_db *db, int64_t id, int64_t *count,
 int ferry_sqlite__import_discard(ferry_db *db, int64_t id)
 {
 	static const char *const tables[] = { "ferry_import_problem",
-		"ferry_import_resolution", "ferry_import_plan",
+		"ferry_import_resolution", "ferry_import_outcome",
+		"ferry_import_plan",
 		"ferry_import_field", "ferry_import_item",
 		"ferry_import_payload", "ferry_version_payload" };
 	ferry_str sql = FERRY_STR_INIT;

@@ -357,6 +357,21 @@ static const char *const migrations[] = {
 	"CREATE INDEX ferry_pack_frozen_pack ON ferry_pack_frozen (pack_id);"
 	"ALTER TABLE ferry_pack ADD COLUMN frozen_mark INTEGER;"
 	"ALTER TABLE ferry_pack ADD COLUMN frozen_format INTEGER;"),
+	/* ---- 19 -> 20: what commit did, beside the plan ---- */
+	/* The outcome commit records for an item it writes one by one (the
+	 * act says what the rest did) lives in a table of its own, filled
+	 * in item order, not in the plan's rows: the 100,000 such items of
+	 * a populated 1M commit lie a few to each of the plan's pages, and
+	 * their updates rewrote 158 MB of them (docs/performance.md).
+	 * detail is commit's; NULL leaves the plan's. */
+	("CREATE TABLE ferry_import_outcome ("
+	"  import_id INTEGER NOT NULL, item INTEGER NOT NULL,"
+	"  outcome TEXT NOT NULL, detail TEXT,"
+	"  PRIMARY KEY (import_id, item)) WITHOUT ROWID;"
+	"INSERT INTO ferry_import_outcome (import_id, item, outcome)"
+	"  SELECT import_id, item, outcome FROM ferry_import_plan"
+	"  WHERE outcome IS NOT NULL;"
+	"ALTER TABLE ferry_import_plan DROP COLUMN outcome;"),
 };
 
 static int pragma_int(ferry_db *db, const char *name, int *out);
