@@ -224,7 +224,9 @@ int ferry_pg__import_acts(ferry_db *db, int64_t id,
 	const char *params[] = { ferry_pg__num(&n, id) };
 	int error;
 
-	/* The plan set act = decision; resolutions change their items. */
+	/* The plan set act = decision; resolutions change their items,
+	 * and only the rows whose act changes are written (a row set to
+	 * what it holds is a new row version all the same). */
 	ferry_str_puts(&sql, "UPDATE ferry_import_plan AS p SET act = x.act "
 		"FROM (SELECT item, ");
 	rule_case(&sql, acts, 0);
@@ -235,7 +237,7 @@ int ferry_pg__import_acts(ferry_db *db, int64_t id,
 		"i ON i.import_id = r.import_id AND i.item = r.item JOIN "
 		"ferry_import_plan q ON q.import_id = r.import_id AND q.item = "
 		"r.item WHERE r.import_id = $1) k) x WHERE p.import_id = $1 AND "
-		"p.item = x.item");
+		"p.item = x.item AND p.act IS DISTINCT FROM x.act");
 	error = ferry_pg_plan__run(db, &sql, 1, params, NULL, "committing");
 	ferry_str_dispose(&sql);
 	return error;
