@@ -398,9 +398,7 @@ int ferry_imports__commit_fast(ferry_db *db)
 
 /* The payloads of import ?1's items that commit did not write: all but
  * those of the records it wrote set-wise (fast) and those whose outcome
- * says it wrote them (store.h).  Each other item with an outcome dropped
- * its own with it (imports_apply.c); these are the rest, items whose
- * act said skip. */
+ * says it wrote them (store.h). */
 #define DROP_UNKEPT "DELETE FROM ferry_version_payload WHERE " \
 	STAGED_OF_IMPORT " AND NOT " IS_FAST("ferry_version_payload.k") \
 	" AND NOT EXISTS (SELECT 1 FROM ferry_import_outcome o WHERE " \
@@ -443,8 +441,8 @@ static int drop_staged(ferry_db *db, int64_t id)
 }
 
 /* The staged values of entity's items that the commit wrote.  (Their
- * payloads are kept by the versions written set-wise, and dropped with
- * the outcome of each written one by one.) */
+ * payloads stay: kept by the versions written set-wise, and beside the
+ * version of each written one by one.) */
 static int drop_written(ferry_db *db, int64_t id, const char *entity)
 {
 	return ferry_imports__run(db, "DELETE FROM ferry_import_payload WHERE "

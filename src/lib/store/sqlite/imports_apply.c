@@ -284,18 +284,14 @@ int ferry_sqlite__import_outcomes(ferry_db *db, int64_t id,
 }
 
 /*
- * An item with an outcome is done.  The payload load staged for it stays
- * when the outcome says commit wrote its record (store.h): the package's
- * side of what commit wrote.  Otherwise no version names it (a version
- * written one by one holds a payload of its own, schema.c, 14 -> 15),
- * and it goes now, by its key; finding them afterwards walked every item
- * of the entity (docs/performance.md).  Whether commit wrote it set-wise
- * (fast) is checked all the same: a version's payload is history.
- *
- * Keeping the written ones is also what spares the pages: the payloads
- * of the records a populated commit merges lie among those its versions
- * keep, a few on every page, and dropping 100,000 of them one by one
- * rewrote 546 MB of pages at 1M (docs/performance.md).
+ * What commit did with an item, in ferry_import_outcome (schema.c,
+ * 19 -> 20).  The payload load staged for it is left where it is: it
+ * stays when the outcome says commit wrote the record (store.h), and
+ * the commit's unstaging drops the rest with the items no outcome names
+ * (DROP_UNKEPT, imports.c), in one walk of the import's key range.
+ * (Dropped here one by one, the payloads of 100,000 written items lay a
+ * few to each page of those the versions keep, and rewrote 546 MB of
+ * pages at 1M: docs/performance.md.)
  */
 int ferry_sqlite__import_outcome(ferry_db *db, int64_t id, int64_t item,
 	const char *outcome, const char *detail)
@@ -313,16 +309,6 @@ int ferry_sqlite__import_outcome(ferry_db *db, int64_t id, int64_t item,
 	sqlite3_bind_int64(st, 2, item);
 	sqlite3_bind_text(st, 3, outcome, -1, SQLITE_TRANSIENT);
 	ferry_sq__bind_text(st, 4, detail);
-	if ((error = ferry_sq__done(db, st, "committing")) < 0 ||
-	    ferry_store__outcome_written(outcome))
-		return error;
-	if ((error = ferry_imports__commit_fast(db)) < 0 ||
-	    (error = ferry_sq__prepare(db, "DELETE FROM ferry_version_payload "
-	    "WHERE k = " STAGED_KEY("?1", "?2") " AND NOT "
-	    IS_FAST(STAGED_KEY("?1", "?2")), &st)) < 0)
-		return error;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, item);
 	return ferry_sq__done(db, st, "committing");
 }
 
