@@ -62,9 +62,3 @@ void ferry_import_touched_dispose(ferry_import_touched *t)
 	ferry_str_dispose(&t->parent_action);
 	ferry_str_dispose(&t->parent_payload);
 }
-
-int ferry_store__outcome_written(const char *outcome)
-{
-	return outcome && (!strcmp(outcome, "inserted") ||
-		!strcmp(outcome, "updated") || !strcmp(outcome, "merged"));
-}

@@ -686,11 +686,10 @@ typedef struct {
  * what the package brought, the version's own content when commit wrote
  * the package's record as it came, the package's side when it merged
  * (docs/import.md, "What a committed import keeps").  The staged payload
- * of any other item goes at commit.  The SQL list and the function name
- * the same three.
+ * of any other item goes at commit: each store's unstaging keeps the
+ * payloads of the items whose outcome is in this list.
  */
 #define FERRY_OUTCOMES_WRITTEN_SQL "('inserted', 'updated', 'merged')"
-int ferry_store__outcome_written(const char *outcome);
 
 /* An item of an import with what commit did with it; strings live for
  * the callback. */
