@@ -809,12 +809,12 @@ FERRY_STORE_OP(int, import_set_state, (ferry_db *db, int64_t id,
  * its number, kind, entity, sys_id, identity key and action. */
 FERRY_STORE_OP(int, import_unstage, (ferry_db *db, int64_t id),
 	(db, id))
-/* Inside a commit, once entity's records are written: drop the staged
- * values of its items whose act was insert, update or merge (nothing
- * later in the commit reads them), so that the store may reuse their
- * space for the commit's next writes.  A store whose freed space comes
- * back only after the transaction may do nothing here; import_unstage
- * drops the rest. */
+/* Inside a commit that inserts records, once entity's records are
+ * written: drop the staged values of its items whose act was insert,
+ * update or merge (nothing later in the commit reads them), so that the
+ * store may reuse their space for the commit's next new rows.  A store
+ * whose freed space comes back only after the transaction may do
+ * nothing here; import_unstage drops the rest. */
 FERRY_STORE_OP(int, import_unstage_written, (ferry_db *db, int64_t id,
 	const char *entity),
 	(db, id, entity))

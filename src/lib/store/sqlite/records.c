@@ -140,9 +140,7 @@ int ferry_sqlite__record_presence(ferry_db *db, const char *entity,
 	return error;
 }
 
-/* The INSERT of a record of entity: ?1 sys_id, ?2 time, ?3 user, ?4
- * policy, ?5 vendor flag, ?6 version, then the fields in fs's order. */
-static void insert_sql(ferry_str *sql, const char *entity,
+void ferry_sqlite__record_insert_into(ferry_str *sql, const char *entity,
 	const ferry_fieldset *fs)
 {
 	size_t i;
@@ -156,7 +154,18 @@ static void insert_sql(ferry_str *sql, const char *entity,
 		ferry_str_puts(sql, ", ");
 		ferry_sq__ident(sql, fs->fields[i].name);
 	}
-	ferry_str_puts(sql, ") VALUES (?1, ?2, ?3, ?2, ?3, ?4, ?5, ?6");
+	ferry_str_putc(sql, ')');
+}
+
+/* The INSERT of a record of entity: ?1 sys_id, ?2 time, ?3 user, ?4
+ * policy, ?5 vendor flag, ?6 version, then the fields in fs's order. */
+static void insert_sql(ferry_str *sql, const char *entity,
+	const ferry_fieldset *fs)
+{
+	size_t i;
+
+	ferry_sqlite__record_insert_into(sql, entity, fs);
+	ferry_str_puts(sql, " VALUES (?1, ?2, ?3, ?2, ?3, ?4, ?5, ?6");
 	for (i = 0; i < fs->n; i++)
 		ferry_str_printf(sql, ", ?%zu", i + 7);
 	ferry_str_putc(sql, ')');
