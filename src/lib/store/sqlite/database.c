@@ -47,7 +47,6 @@ static int connect(ferry_db *db, const char *path, int flags)
 
 	if ((db->store = ferry__calloc(1, sizeof(ferry_sqlite))) == NULL)
 		return ferry__oom(db);
-	SQ(db)->file_fd = -1;
 	(void)pthread_once(&once, quiet_sqlite);
 	/* A handle serves one thread at a time (common.h), so the
 	 * connection needs no mutex of its own: SQLite's serialized mode
@@ -277,9 +276,8 @@ void ferry_sqlite__close(ferry_db *db)
 	for (i = 0; i < st->nspill; i++)
 		sqlite3_finalize(st->spill[i]);
 	ferry__free(st->spill);
-	/* A connection that would not close still holds its locks. */
-	if (!st->conn || sqlite3_close(st->conn) == SQLITE_OK)
-		ferry_sqlite__writeback_close(db);
+	if (st->conn)
+		sqlite3_close(st->conn);
 	ferry__free(st);
 	db->store = NULL;
 }

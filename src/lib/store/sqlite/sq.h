@@ -48,19 +48,12 @@ typedef struct ferry_sqlite {
 	size_t nspill;
 	/* In a bulk step: the thread writing its log back (writeback.c). */
 	struct ferry_sq_writeback *writeback;
-	/* The database file, opened by the first bulk step for that
-	 * thread and closed only after the connection (writeback.c):
-	 * closing any descriptor of the file drops the process's POSIX
-	 * locks on it, SQLite's included.  -1 when not open. */
-	int file_fd;
 } ferry_sqlite;
 
 /* Start (if not running) and stop the writing back of a bulk step's
  * log (writeback.c): an optimisation, so starting never fails. */
 void ferry_sqlite__writeback_start(ferry_db *db);
 void ferry_sqlite__writeback_stop(ferry_db *db);
-/* After the connection is closed: the descriptor the thread kept. */
-void ferry_sqlite__writeback_close(ferry_db *db);
 
 /* A version's payload, v its alias: in its own row, or for a version a
  * commit wrote from the package as it was staged, in the staged row it

@@ -18,17 +18,10 @@
  * sync_file_range(SYNC_FILE_RANGE_WRITE), which starts the writes and
  * returns.  It changes neither what reaches the disk nor the order of
  * SQLite's own syncs, which still decide when a transaction is durable;
- * it only leaves them less to wait for.  SQLite takes no lock on the
- * log, so the thread may open and close it as it likes.
- *
- * The database file too: the checkpoint at the step's commit copies
- * the whole log into it, a gigabyte at 1M records, and then syncs it,
- * which waited about 0.9 s for the disk after the copy where the same
- * writes could run beside it.  Closing a descriptor of the database
- * file would drop the process's POSIX locks on it, SQLite's included,
- * so that descriptor is opened once and closed only after the
- * connection (ferry_sqlite__writeback_close).  Elsewhere than Linux the
- * thread is not started.
+ * it only leaves them less to wait for.  The log alone: SQLite takes no
+ * lock on it, so the thread may open and close it as it likes, where
+ * closing a descriptor of the database file would drop the process's
+ * POSIX locks on it.  Elsewhere than Linux the thread is not started.
  */
 #define _GNU_SOURCE
 #include "sq.h"
@@ -51,7 +44,6 @@ struct ferry_sq_writeback {
 	pthread_mutex_t lock;
 	pthread_cond_t wake;
 	int stop;		/* under lock */
-	int file_fd;		/* the database file's, or -1 */
 	char wal[];		/* the log's path */
 };
 
@@ -86,9 +78,6 @@ static void *writeback_run(void *arg)
 			continue;
 		pthread_mutex_unlock(&w->lock);
 		write_back(w->wal);
-		if (w->file_fd >= 0)
-			(void)sync_file_range(w->file_fd, 0, 0,
-				SYNC_FILE_RANGE_WRITE);
 		pthread_mutex_lock(&w->lock);
 	}
 	pthread_mutex_unlock(&w->lock);
@@ -112,9 +101,6 @@ void ferry_sqlite__writeback_start(ferry_db *db)
 		return;		/* it only saves time: none to save */
 	memcpy(w->wal, file, len);
 	memcpy(w->wal + len, "-wal", sizeof("-wal"));
-	if (sq->file_fd < 0)
-		sq->file_fd = open(file, O_RDONLY | O_CLOEXEC);
-	w->file_fd = sq->file_fd;
 	pthread_mutex_init(&w->lock, NULL);
 	pthread_cond_init(&w->wake, NULL);
 	if (pthread_create(&w->thread, NULL, writeback_run, w) != 0) {
@@ -144,11 +130,4 @@ void ferry_sqlite__writeback_stop(ferry_db *db)
 	pthread_mutex_destroy(&w->lock);
 	ferry__free(w);
 	SQ(db)->writeback = NULL;
-}
-
-void ferry_sqlite__writeback_close(ferry_db *db)
-{
-	if (SQ(db)->file_fd >= 0)
-		close(SQ(db)->file_fd);
-	SQ(db)->file_fd = -1;
 }
