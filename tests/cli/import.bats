@@ -419,3 +419,26 @@ load helpers/import_helpers
 	same 0 "$(echo "$output" | jp 'd["unresolved"]')"
 	same skip "$(echo "$output" | jp 'd["problems"][0]["resolution"]')"
 }
+
+@test "rule: an update written set-wise keeps the record's created at and by, and takes the committer's updated at and by" {
+	setup_pair
+	created=$(dst --json record get member "$A" | jp '[d["sys_created_at"], d["sys_created_by"]]')
+	dst user add carol --admin >/dev/null
+	begin_pack p2
+	src record put member "{\"sys_id\":\"$A\",\"age\":31}" >/dev/null
+	export_pack p2
+	FERRY_NOW=2030-01-02T03:04:05Z FERRY_USER=carol dst import apply p2.sop \
+		--no-backup >/dev/null
+	run --separate-stderr dst --json record get member "$A"
+	[ "$status" -eq 0 ]
+	same 31 "$(echo "$output" | jp 'd["age"]')"
+	same ann "$(echo "$output" | jp 'd["name"]')"
+	same "$created" "$(echo "$output" | jp '[d["sys_created_at"], d["sys_created_by"]]')"
+	same carol "$(echo "$output" | jp 'd["sys_updated_by"]')"
+	same 2030-01-02 "$(echo "$output" | jp 'd["sys_updated_at"][:10]')"
+	# the row is the version the package brought, and nothing was added
+	same "$(src --json record get member "$A" | jp 'd["sys_version"]')" \
+		"$(echo "$output" | jp 'd["sys_version"]')"
+	same 2 "$(dst --json record list member | jp 'len(d)')"
+	same carol "$(dst --json record history member "$A" | jp 'd[-1]["author"]')"
+}
