@@ -180,8 +180,8 @@ updates:
 	/* An update as an insert that finds the record's row, its conflict
 	 * made the row's update: UPDATE ... FROM first copied every row's
 	 * new values into a temporary table and then wrote them, where this
-	 * writes each as the join yields it (8.1 -> 5.8 s for the 900,000
-	 * updates of a populated 1M commit, docs/performance.md).  The
+	 * writes each as the join yields it (8.1 s -> 5.8 to 6.3 s for the
+	 * 900,000 updates of a populated 1M commit, docs/performance.md).  The
 	 * insert itself never happens: the plan, made current inside this
 	 * transaction, found each of these rows (act update).  Created at
 	 * and by are the insert's only, and stay the row's. */
