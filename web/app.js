@@ -990,6 +990,13 @@ async function pageImport([id]) {
 	} else if (info.state === 'committed') {
 		body.append(outcomeSection(info),
 			admin ? backoutSection(id) : null);
+	} else if (info.state === 'loading') {
+		/* its staging committed, not yet its plan: a load under way,
+		 * or one a crash stopped (docs/import.md, "Load") */
+		body.append(notice('This import has not finished loading. ' +
+			'Unless its load is still running, discard it and load ' +
+			'the file again.', 'warn'),
+		admin ? discardSection(id) : null);
 	} else {
 		body.append(outcomeSection(info));
 	}
@@ -1292,7 +1299,7 @@ function discardSection(id) {
 	}));
 	return h('section', { class: 'card', 'aria-labelledby': 'dc-h' },
 		h('h2', { id: 'dc-h' }, 'Discard'),
-		h('p', {}, 'Drops this loaded import; nothing in the instance ' +
+		h('p', {}, 'Drops this import; nothing in the instance ' +
 			'changes.'), err, h('div', { class: 'actions' }, b));
 }
 

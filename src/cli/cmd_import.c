@@ -747,8 +747,8 @@ const cli_command cli_import_commands[] = {
 	{ "import backout", "ID", "restore every record a committed import "
 	  "touched to its version before the import", no_opts, 1, 1, 1,
 	  run_backout },
-	{ "import discard", "ID", "drop a loaded or previewed import and "
-	  "its staged items", no_opts, 1, 1, 1, run_discard },
+	{ "import discard", "ID", "drop a loading, loaded or previewed import "
+	  "and its staged items", no_opts, 1, 1, 1, run_discard },
 	{ "import list", "", "list imports", no_opts, 0, 0, 1, run_list },
 	{ "import show", "ID", "show an import and what it did with each "
 	  "item", no_opts, 1, 1, 1, run_show },

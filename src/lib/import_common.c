@@ -8,6 +8,7 @@
  */
 #include "imports.h"
 
+#include <stdio.h>
 #include <string.h>
 
 int ferry__import_is_catalog(const char *entity)
@@ -28,6 +29,12 @@ static int in_list(const char *list, const char *word)
 	return 0;
 }
 
+const char *ferry__import_state(const char *state, const char *stamp)
+{
+	return state && !strcmp(state, "loaded") && (!stamp || !*stamp) ?
+		"loading" : state;
+}
+
 int ferry__import_find(ferry_db *db, int64_t id, const char *states,
 	const char *doing, ferry_import_row *out)
 {
@@ -38,7 +45,16 @@ int ferry__import_find(ferry_db *db, int64_t id, const char *states,
 			"import list'", (long long)id);
 	if (error < 0)
 		return error;
+	if (strcmp(ferry__import_state(out->state, out->stamp),
+	    out->state) != 0)
+		snprintf(out->state, sizeof(out->state), "loading");
 	if (states && !in_list(states, out->state)) {
+		if (!strcmp(out->state, "loading"))
+			return ferry__error(db, FERRY_ESTATE, "cannot %s "
+				"import %lld: its load has not finished; unless "
+				"it is still running, remove it with 'ferry "
+				"import discard %lld' and load the file again",
+				doing, (long long)id, (long long)id);
 		if (!strcmp(out->state, "loaded") &&
 		    in_list(states, "previewed"))
 			return ferry__error(db, FERRY_ESTATE, "cannot %s "

@@ -79,7 +79,8 @@ static void put_opening(ferry_str *doc, const ferry_import_entry *e)
 {
 	ferry_json_open(doc, NULL, '{');
 	ferry_json_int(doc, "id", e->id);
-	ferry_json_str(doc, "state", e->state);
+	ferry_json_str(doc, "state",
+		ferry__import_state(e->state, e->stamp));
 	ferry_json_str(doc, "stamp", e->stamp);
 	put_pack(doc, e);
 }
@@ -302,7 +303,8 @@ static int backout_members(ferry_str *doc, const ferry_import_entry *e,
 {
 	ferry_json_open(doc, NULL, '{');
 	ferry_json_int(doc, "id", e->id);
-	ferry_json_str(doc, "state", e->state);
+	ferry_json_str(doc, "state",
+		ferry__import_state(e->state, e->stamp));
 	ferry_json_int(doc, "restored", n);
 	ferry_json_str(doc, "backed_out_at", e->backed_out_at);
 	return 0;
@@ -404,7 +406,8 @@ static int show_cb(const ferry_import_entry *e, void *payload)
 
 	ferry_json_open(&p->head, NULL, '{');
 	ferry_json_int(&p->head, "id", e->id);
-	ferry_json_str(&p->head, "state", e->state);
+	ferry_json_str(&p->head, "state",
+		ferry__import_state(e->state, e->stamp));
 	ferry_json_str(&p->head, "stamp", e->stamp);
 	ferry_json_str(&p->head, "kind", e->kind);
 	ferry_json_str(&p->head, "mode", e->mode);

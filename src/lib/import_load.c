@@ -24,9 +24,11 @@
 #include "text.h"
 #include "updateset.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #define SOURCE_NAME_MAX 1000	/* bytes of a header's source name */
+#define ERROR_KEPT 2048		/* bytes of a message kept over a discard */
 
 /* A member that is a string, or NULL. */
 static const char *member_text(json_t *obj, const char *key)
@@ -476,6 +478,56 @@ out:
 	return error;
 }
 
+/*
+ * A package's load is two transactions: its staging, then its checks
+ * and plan.  Between them, and if a crash stops the second, the import
+ * is "loading" (ferry__import_state); one whose checks fail is
+ * discarded here, so that the instance is left as it was.
+ */
+
+/* The second transaction could not start: the import stays loading. */
+static int left_loading(ferry_db *db, int64_t id, int error)
+{
+	return ferry__error(db, error, "%s; import %lld is left unfinished: "
+		"remove it with 'ferry import discard %lld' and load the file "
+		"again", ferry_errmsg(db), (long long)id, (long long)id);
+}
+
+/* Another writer may have discarded the import between the two. */
+static int still_loading(ferry_db *db, int64_t id)
+{
+	ferry_import_row imp;
+	int error = ferry_store__import_get(db, id, &imp);
+
+	if (error == FERRY_ENOTFOUND)
+		return ferry__error(db, error, "import %lld was discarded "
+			"before its load finished; load the file again",
+			(long long)id);
+	return error;
+}
+
+/* The load failed after its staging was committed: the staging goes,
+ * and the load's own error is the one reported. */
+static int discard_unfinished(ferry_db *db, int64_t id, int error)
+{
+	char msg[ERROR_KEPT];
+	int rc;
+
+	/* Kept on the stack: a load that ran out of memory still
+	 * discards (the store's discard asks no memory of ferry's
+	 * allocator either). */
+	snprintf(msg, sizeof(msg), "%s", ferry_errmsg(db));
+	if ((rc = ferry_store__begin(db)) == 0)
+		rc = ferry_store__end(db, ferry_store__import_discard(db, id));
+	if (rc < 0)
+		error = ferry__error(db, error, "%s; import %lld is left "
+			"unfinished: remove it with 'ferry import discard "
+			"%lld'", msg, (long long)id, (long long)id);
+	else
+		error = ferry__error(db, error, "%s", msg);
+	return error;
+}
+
 static int bulk_import_load(ferry_buf *out, ferry_db *db, const char *path,
 	int64_t *loaded)
 {
@@ -559,26 +611,43 @@ static int bulk_import_load(ferry_buf *out, ferry_db *db, const char *path,
 	    (error = ferry__sig_policy(db, path, &sig, required,
 	    &warning)) < 0)
 		goto done;
+	/* The staging is committed on its own: the store may copy it into
+	 * the instance while the checks and the plan run (docs/import.md,
+	 * "Load"). */
+	if ((error = ferry_store__end(db, 0)) < 0)
+		goto out;
 	/* The file is verified; now every item, set-wise. */
-	if ((error = check_staged(db, path, id, values, "the package was "
+	if ((error = ferry_store__begin(db)) < 0) {
+		error = left_loading(db, id, error);
+		goto out;
+	}
+	if ((error = still_loading(db, id)) < 0 ||
+	    (error = check_staged(db, path, id, values, "the package was "
 	    "changed after export or is damaged: export it again")) < 0 ||
 	    (error = ferry_store__import_previous(db, id, h.pack_uid, &prev,
 	    &prev_stamp)) < 0 ||
 	    (error = ferry_store__import_loaded(db, id,
 	    ferry_sop__reader_stamp(r), (int64_t)ferry_sop__reader_items(r),
 	    prev)) < 0 ||
-	    (error = plan_loaded(db, id)) < 0)
-		goto done;
-	error = load_doc(db, out, id, prev, &prev_stamp,
-		ferry_sop__reader_stamp(r), &sig, &warning, loaded);
+	    (error = plan_loaded(db, id)) < 0 ||
+	    (error = load_doc(db, out, id, prev, &prev_stamp,
+	    ferry_sop__reader_stamp(r), &sig, &warning, loaded)) < 0)
+		error = ferry_store__end(db, error);
+	else
+		error = ferry_store__end(db, 0);
+	if (error < 0)
+		error = discard_unfinished(db, id, error);
+	goto out;
 done:
+	error = ferry_store__end(db, error);
+out:
 	ferry__values_free(values);
 	ferry_sop__reader_free(r);
 	json_decref(h.doc);
 	ferry_str_dispose(&err);
 	ferry_str_dispose(&prev_stamp);
 	ferry_str_dispose(&warning);
-	return ferry_store__end(db, error);
+	return error;
 }
 
 /* A bulk step (store_ops.h, "bulk"). */
@@ -617,7 +686,8 @@ int ferry_import_discard(ferry_buf *out, ferry_db *db, int64_t id)
 	    (error = ferry__import_find(db, id, NULL, NULL, &imp)) < 0)
 		goto done;
 	if (strcmp(imp.state, "loaded") != 0 &&
-	    strcmp(imp.state, "previewed") != 0) {
+	    strcmp(imp.state, "previewed") != 0 &&
+	    strcmp(imp.state, "loading") != 0) {
 		error = ferry__error(db, FERRY_ESTATE, "cannot discard import "
 			"%lld: it is %s, and a %s import is kept as the "
 			"instance's history%s", (long long)id,

@@ -96,6 +96,13 @@ int ferry__feed_next(ferry_line_feed *f, const ferry_fed_line **line,
 void ferry__feed_free(ferry_line_feed *f);
 
 /*
+ * An import's state as users see it: a package's load that has committed
+ * its staging but not yet its plan (import_load.c), running or stopped,
+ * is "loading"; the store keeps it as loaded without a stamp.
+ */
+const char *ferry__import_state(const char *state, const char *stamp);
+
+/*
  * Look an import up, with the message a user sees when there is none;
  * with `states` (comma-separated), FERRY_ESTATE unless it is in one of
  * them, `doing` completing "cannot ... an import that is ...".

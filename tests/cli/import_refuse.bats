@@ -233,6 +233,31 @@ make_p2() {
 	same 0 "$(sqlite3 dst.db 'SELECT count(*) FROM ferry_import_item WHERE import_id <> 1')"
 }
 
+@test "rule: a load stopped after its staging is loading: preview and commit refuse it, discard leaves the target as before" {
+	make_p2
+	snapshot
+	id=$(load_id p2.sop)
+	# What a load stopped between its two transactions leaves
+	# (import_load.c): the staging committed, the import without its
+	# stamp, counts and plan.
+	sqlite3 dst.db "UPDATE ferry_import SET stamp = '', items = 0, plan_mark = NULL, previous_id = NULL WHERE id = $id;
+		DELETE FROM ferry_import_problem WHERE import_id = $id;
+		DELETE FROM ferry_import_plan WHERE import_id = $id;
+		DELETE FROM ferry_import_field WHERE import_id = $id AND scope = 1"
+	same loading "$(dst --json import list | jp "[i['state'] for i in d if i['id'] == $id][0]")"
+	same loading "$(dst --json import show "$id" | jp "d['state']")"
+	expect_error 1 "cannot preview import $id: its load has not finished; unless it is still running, remove it with 'ferry import discard $id' and load the file again" \
+		dst import preview "$id"
+	expect_error 1 "cannot commit import $id: its load has not finished" \
+		dst import commit "$id" --no-backup
+	run dst import discard "$id"
+	[ "$status" -eq 0 ]
+	assert_unchanged
+	# and the file loads again, whole
+	id=$(load_id p2.sop)
+	same loaded "$(dst --json import show "$id" | jp "d['state']")"
+}
+
 @test "rule: values must be in the stored form of their declared type" {
 	src init --name dev >/dev/null
 	src pack create p --use >/dev/null

@@ -18,6 +18,8 @@
 /* SQLite's default page cache, in KiB (negative): what a step that is
  * not bulk keeps (ferry_sqlite__bulk). */
 #define SMALL_CACHE "-2000"
+/* Pages of log that make a commit checkpoint: SQLite's default. */
+#define WAL_AUTOCHECKPOINT 1000
 
 int ferry_sqlite__migrate(ferry_db *db);
 int ferry_sqlite__needs_migration(int version);
@@ -87,10 +89,20 @@ static int connect(ferry_db *db, const char *path, int flags)
  */
 int ferry_sqlite__bulk(ferry_db *db, ferry_bulk kind)
 {
-	if (kind == FERRY_BULK_OFF)
+	if (kind == FERRY_BULK_OFF) {
+		/* What the step's last commit left in the log, copied now
+		 * as its commit would have: SQLite's default is back. */
 		ferry_sqlite__writeback_stop(db);
-	else
+		sqlite3_wal_autocheckpoint(SQ(db)->conn, WAL_AUTOCHECKPOINT);
+		if (sqlite3_get_autocommit(SQ(db)->conn))
+			(void)sqlite3_wal_checkpoint_v2(SQ(db)->conn, "main",
+				SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+	} else {
+		/* The step's commits leave the copying to the writeback
+		 * thread, beside the step (writeback.c). */
+		sqlite3_wal_autocheckpoint(SQ(db)->conn, 0);
 		ferry_sqlite__writeback_start(db);
+	}
 	return ferry_sq__exec(db, kind == FERRY_BULK_WIDE ?
 		"PRAGMA cache_size = -65536" : kind == FERRY_BULK_APPEND ?
 		"PRAGMA cache_size = -16384" : "PRAGMA cache_size = " SMALL_CACHE);
@@ -312,6 +324,8 @@ int ferry_sqlite__commit(ferry_db *db)
 		return 0;
 	if ((error = ferry_sq__exec(db, "COMMIT")) < 0)
 		ferry_sqlite__rollback(db);
+	else
+		ferry_sqlite__writeback_checkpoint(db);
 	return error;
 }
 

@@ -786,32 +786,43 @@ int ferry_sqlite__import_unresolved(ferry_db *db, int64_t id, int64_t *count,
 		"reading an import");
 }
 
+/*
+ * Constant statements, prepared without the statement cache: a load
+ * whose checks fail discards its committed staging (import_load.c) even
+ * when memory has run out, and nothing here asks ferry's allocator.
+ */
 int ferry_sqlite__import_discard(ferry_db *db, int64_t id)
 {
-	static const char *const tables[] = { "ferry_import_problem",
-		"ferry_import_resolution", "ferry_import_outcome",
-		"ferry_import_plan",
-		"ferry_import_field", "ferry_import_item",
-		"ferry_import_payload", "ferry_version_payload" };
-	ferry_str sql = FERRY_STR_INIT;
-	size_t i;
-	int error = 0;
-
-	for (i = 0; i < sizeof(tables) / sizeof(tables[0]) && !error; i++) {
+	static const char *const sql[] = {
+		"DELETE FROM ferry_import_problem WHERE import_id = ?1",
+		"DELETE FROM ferry_import_resolution WHERE import_id = ?1",
+		"DELETE FROM ferry_import_outcome WHERE import_id = ?1",
+		"DELETE FROM ferry_import_plan WHERE import_id = ?1",
+		"DELETE FROM ferry_import_field WHERE import_id = ?1",
+		"DELETE FROM ferry_import_item WHERE import_id = ?1",
 		/* (the staged rows of an import: a key range; no version
 		 * keeps a payload of an import not committed) */
-		ferry_str_printf(&sql, "DELETE FROM %s WHERE %s", tables[i],
-			strstr(tables[i], "_payload") ? STAGED_OF_IMPORT :
-			"import_id = ?1");
-		error = ferry_imports__run_sql(db, &sql, id, NULL,
-			"discarding an import");
+		"DELETE FROM ferry_import_payload WHERE " STAGED_OF_IMPORT,
+		"DELETE FROM ferry_version_payload WHERE " STAGED_OF_IMPORT,
+		"DELETE FROM ferry_import WHERE id = ?1 AND state IN "
+		"('loaded', 'previewed')",
+	};
+	sqlite3_stmt *st;
+	size_t i;
+	int rc = SQLITE_OK;
+
+	for (i = 0; i < sizeof(sql) / sizeof(sql[0]) && rc == SQLITE_OK;
+	    i++) {
+		if ((rc = sqlite3_prepare_v2(SQ(db)->conn, sql[i], -1, &st,
+		    NULL)) != SQLITE_OK)
+			break;
+		sqlite3_bind_int64(st, 1, id);
+		rc = sqlite3_step(st);
+		sqlite3_finalize(st);
+		rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
 	}
-	if (error == 0)
-		error = ferry_imports__run(db, "DELETE FROM ferry_import WHERE "
-			"id = ?1 AND state IN ('loaded', 'previewed')", id,
-			NULL, "discarding an import");
-	ferry_str_dispose(&sql);
-	return error;
+	return rc == SQLITE_OK ? 0 : ferry_sq__error(db, rc,
+		"discarding an import");
 }
 
 #define SEVERITY_ORDER "CASE pr.severity WHEN 'error' THEN 0 WHEN " \

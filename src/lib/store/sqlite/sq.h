@@ -51,9 +51,13 @@ typedef struct ferry_sqlite {
 } ferry_sqlite;
 
 /* Start (if not running) and stop the writing back of a bulk step's
- * log (writeback.c): an optimisation, so starting never fails. */
+ * log (writeback.c): an optimisation, so starting never fails.  Stopping
+ * waits for a checkpoint under way. */
 void ferry_sqlite__writeback_start(ferry_db *db);
 void ferry_sqlite__writeback_stop(ferry_db *db);
+/* Copy what a bulk step committed into the database file, beside the
+ * step (writeback.c); nothing outside a bulk step. */
+void ferry_sqlite__writeback_checkpoint(ferry_db *db);
 
 /* A version's payload, v its alias: in its own row, or for a version a
  * commit wrote from the package as it was staged, in the staged row it
