@@ -2,8 +2,9 @@
  * The web admin page in a real Chromium, against real `ferry serve`
  * processes: sign in; a whole promotion dev -> prod through two servers'
  * pages; the entity unpack wizard (seed 002); a non-admin's view; failed
- * actions' messages; the seed's export-as-application warning; every main
- * page at 1280x800 and 390x844 (screenshots into FERRY_SHOTS).
+ * actions' messages; the seed's export-as-application warning; an import
+ * whose load did not finish; every main page at 1280x800 and 390x844
+ * (screenshots into FERRY_SHOTS).
  *
  * Instances are set up with the CLI before their servers start, so the
  * starting point is known: dev holds the entities member, org and event
@@ -12,6 +13,7 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -595,6 +597,38 @@ describe('failed actions and the seed\'s export warning', () => {
 		const info = ferry(prod, ['--json', 'inspect', out],
 			{ json: true });
 		assert.equal(info.mode, 'application');
+	});
+});
+
+describe('an import whose load did not finish', () => {
+	test('shows a notice and Discard alone, and Discard removes it',
+	    async () => {
+		/* what a load stopped between its two transactions leaves
+		 * (docs/import.md, "Load"): the staging committed, the import
+		 * without its stamp and plan */
+		const loaded = ferry(prod, ['--json', 'import', 'load',
+			path.join(dir, 'base.sop')], { json: true });
+		execFileSync('sqlite3', [prod, 'UPDATE ferry_import SET ' +
+			"stamp = '', items = 0, plan_mark = NULL WHERE id = " +
+			loaded.id + '; DELETE FROM ferry_import_problem WHERE ' +
+			'import_id = ' + loaded.id + '; DELETE FROM ' +
+			'ferry_import_plan WHERE import_id = ' + loaded.id]);
+		const { page } = await browser();
+		await signIn(page, prodSrv.url, 'alice', PW);
+		await page.goto(prodSrv.url + '/#/imports/' + loaded.id);
+		await page.getByText('This import has not finished loading.',
+			{ exact: false }).waitFor();
+		await page.locator('.badge.state-loading').waitFor();
+		for (const name of ['Commit', 'Back out'])
+			assert.equal(await page.getByRole('button', { name })
+				.count(), 0);
+		page.once('dialog', (d) => d.accept());
+		await page.getByRole('button', { name: 'Discard' }).click();
+		await page.getByRole('heading', { name: 'Imports' }).waitFor();
+		const left = ferry(prod, ['--json', 'import', 'list'],
+			{ json: true });
+		assert.ok(!left.some((i) => i.id === loaded.id),
+			'import ' + loaded.id + ' is gone');
 	});
 });
 
