@@ -479,10 +479,11 @@ out:
 }
 
 /*
- * A package's load is two transactions: its staging, then its checks
- * and plan.  Between them, and if a crash stops the second, the import
- * is "loading" (ferry__import_state); one whose checks fail is
- * discarded here, so that the instance is left as it was.
+ * On a store that commits the staging on its own (store_ops.h,
+ * commits_staging: SQLite), a package's load is two transactions: its
+ * staging, then its checks and plan.  Between them, and if a crash stops
+ * the second, the import is "loading" (ferry__import_state); one whose
+ * checks fail is discarded here, so that the instance is left as it was.
  */
 
 /* The second transaction could not start: the import stays loading. */
@@ -540,7 +541,7 @@ static int bulk_import_load(ferry_buf *out, ferry_db *db, const char *path,
 	ferry_import_new n;
 	char now[FERRY_ISO_LEN];
 	int64_t id = 0, prev = 0;
-	int error, required;
+	int error, required, apart;
 
 	memset(&h, 0, sizeof(h));
 	if (!path)
@@ -611,16 +612,18 @@ static int bulk_import_load(ferry_buf *out, ferry_db *db, const char *path,
 	    (error = ferry__sig_policy(db, path, &sig, required,
 	    &warning)) < 0)
 		goto done;
-	/* The staging is committed on its own: the store may copy it into
-	 * the instance while the checks and the plan run (docs/import.md,
-	 * "Load"). */
-	if ((error = ferry_store__end(db, 0)) < 0)
-		goto out;
-	/* The file is verified; now every item, set-wise. */
-	if ((error = ferry_store__begin(db)) < 0) {
-		error = left_loading(db, id, error);
-		goto out;
+	/* On a store that gains by it, the staging is committed on its
+	 * own: the store copies it into the instance while the checks and
+	 * the plan run (docs/import.md, "Load"). */
+	if ((apart = ferry_store__commits_staging(db)) != 0) {
+		if ((error = ferry_store__end(db, 0)) < 0)
+			goto out;
+		if ((error = ferry_store__begin(db)) < 0) {
+			error = left_loading(db, id, error);
+			goto out;
+		}
 	}
+	/* The file is verified; now every item, set-wise. */
 	if ((error = still_loading(db, id)) < 0 ||
 	    (error = check_staged(db, path, id, values, "the package was "
 	    "changed after export or is damaged: export it again")) < 0 ||
@@ -635,7 +638,7 @@ static int bulk_import_load(ferry_buf *out, ferry_db *db, const char *path,
 		error = ferry_store__end(db, error);
 	else
 		error = ferry_store__end(db, 0);
-	if (error < 0)
+	if (error < 0 && apart)
 		error = discard_unfinished(db, id, error);
 	goto out;
 done:

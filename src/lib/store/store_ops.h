@@ -39,6 +39,16 @@ FERRY_STORE_OP(int, schema_version, (ferry_db *db, int *out),
  */
 FERRY_STORE_OP(int, bulk, (ferry_db *db, ferry_bulk kind),
 	(db, kind))
+/*
+ * 1 when a package's load should commit its staging on its own before
+ * it checks and plans it (import_load.c): where that commit lets the
+ * store work beside the rest of the load (SQLite copies the staging from
+ * its log into the database file on another core: writeback.c).  0
+ * where it would only open a window in which a crash leaves a loading
+ * import (PostgreSQL): the load stays one transaction.
+ */
+FERRY_STORE_OP(int, commits_staging, (ferry_db *db),
+	(db))
 /* Transactions nest: only the outermost begin/commit reach the
  * database. */
 FERRY_STORE_OP(int, begin, (ferry_db *db),

@@ -108,6 +108,14 @@ int ferry_sqlite__bulk(ferry_db *db, ferry_bulk kind)
 		"PRAGMA cache_size = -16384" : "PRAGMA cache_size = " SMALL_CACHE);
 }
 
+/* The staging's commit hands its copy into the file to the writeback
+ * thread (writeback.c). */
+int ferry_sqlite__commits_staging(ferry_db *db)
+{
+	(void)db;
+	return 1;
+}
+
 /*
  * Open a file on a read-only mount as immutable, by URI (the path
  * percent-encoded where a URI needs it).
