@@ -28,7 +28,7 @@
 #include <string.h>
 
 #define SOURCE_NAME_MAX 1000	/* bytes of a header's source name */
-#define ERROR_KEPT 2048		/* bytes of a message kept over a discard */
+#define ERROR_KEPT 2048		/* bytes of a message kept to be reworded */
 
 /* A member that is a string, or NULL. */
 static const char *member_text(json_t *obj, const char *key)
@@ -451,8 +451,12 @@ static int load_update_set(ferry_buf *out, ferry_db *db, const char *path,
 		error = stage_line(db, s, &fl, NULL);
 	}
 	if (error < 0) {
-		error = ferry__error(db, error, "%s: %s", path,
-			ferry_errmsg(db));
+		char msg[ERROR_KEPT];
+
+		/* Copied first: ferry__error() rewrites the message's
+		 * own buffer. */
+		snprintf(msg, sizeof(msg), "%s", ferry_errmsg(db));
+		error = ferry__error(db, error, "%s: %s", path, msg);
 		goto done;
 	}
 	if ((error = check_staged(db, path, id, NULL, "the update set cannot "
@@ -489,9 +493,12 @@ out:
 /* The second transaction could not start: the import stays loading. */
 static int left_loading(ferry_db *db, int64_t id, int error)
 {
+	char msg[ERROR_KEPT];
+
+	snprintf(msg, sizeof(msg), "%s", ferry_errmsg(db));
 	return ferry__error(db, error, "%s; import %lld is left unfinished: "
 		"remove it with 'ferry import discard %lld' and load the file "
-		"again", ferry_errmsg(db), (long long)id, (long long)id);
+		"again", msg, (long long)id, (long long)id);
 }
 
 /* Another writer may have discarded the import between the two. */
