@@ -802,10 +802,10 @@ int ferry_sqlite__import_discard(ferry_db *db, int64_t id)
 		"DELETE FROM ferry_import_item WHERE import_id = ?1",
 		/* (the staged rows of an import: a key range; no version
 		 * keeps a payload of an import not committed) */
-		"DELETE FROM ferry_import_payload WHERE " STAGED_OF_IMPORT,
-		"DELETE FROM ferry_version_payload WHERE " STAGED_OF_IMPORT,
-		"DELETE FROM ferry_import WHERE id = ?1 AND state IN "
-		"('loaded', 'previewed')",
+		("DELETE FROM ferry_import_payload WHERE " STAGED_OF_IMPORT),
+		("DELETE FROM ferry_version_payload WHERE " STAGED_OF_IMPORT),
+		("DELETE FROM ferry_import WHERE id = ?1 AND state IN "
+		 "('loaded', 'previewed')"),
 	};
 	sqlite3_stmt *st;
 	size_t i;
