@@ -39,15 +39,16 @@ int ferry__import_find(ferry_db *db, int64_t id, const char *states,
 	const char *doing, ferry_import_row *out)
 {
 	int error = ferry_store__import_get(db, id, out);
+	const char *shown;
 
 	if (error == FERRY_ENOTFOUND)
 		return ferry__error(db, error, "no import %lld; see 'ferry "
 			"import list'", (long long)id);
 	if (error < 0)
 		return error;
-	if (strcmp(ferry__import_state(out->state, out->stamp),
-	    out->state) != 0)
-		snprintf(out->state, sizeof(out->state), "loading");
+	if ((shown = ferry__import_state(out->state, out->stamp)) !=
+	    out->state)
+		snprintf(out->state, sizeof(out->state), "%s", shown);
 	if (states && !in_list(states, out->state)) {
 		if (!strcmp(out->state, "loading"))
 			return ferry__error(db, FERRY_ESTATE, "cannot %s "

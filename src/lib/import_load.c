@@ -30,6 +30,14 @@
 #define SOURCE_NAME_MAX 1000	/* bytes of a header's source name */
 #define ERROR_KEPT 2048		/* bytes of a message kept to be reworded */
 
+/* The handle's message, copied into msg to be reworded: ferry__error()
+ * rewrites the buffer the message lives in. */
+static const char *kept_message(ferry_db *db, char msg[ERROR_KEPT])
+{
+	snprintf(msg, ERROR_KEPT, "%s", ferry_errmsg(db));
+	return msg;
+}
+
 /* A member that is a string, or NULL. */
 static const char *member_text(json_t *obj, const char *key)
 {
@@ -453,10 +461,8 @@ static int load_update_set(ferry_buf *out, ferry_db *db, const char *path,
 	if (error < 0) {
 		char msg[ERROR_KEPT];
 
-		/* Copied first: ferry__error() rewrites the message's
-		 * own buffer. */
-		snprintf(msg, sizeof(msg), "%s", ferry_errmsg(db));
-		error = ferry__error(db, error, "%s: %s", path, msg);
+		error = ferry__error(db, error, "%s: %s", path,
+			kept_message(db, msg));
 		goto done;
 	}
 	if ((error = check_staged(db, path, id, NULL, "the update set cannot "
@@ -495,10 +501,9 @@ static int left_loading(ferry_db *db, int64_t id, int error)
 {
 	char msg[ERROR_KEPT];
 
-	snprintf(msg, sizeof(msg), "%s", ferry_errmsg(db));
 	return ferry__error(db, error, "%s; import %lld is left unfinished: "
 		"remove it with 'ferry import discard %lld' and load the file "
-		"again", msg, (long long)id, (long long)id);
+		"again", kept_message(db, msg), (long long)id, (long long)id);
 }
 
 /* Another writer may have discarded the import between the two. */
@@ -524,7 +529,7 @@ static int discard_unfinished(ferry_db *db, int64_t id, int error)
 	/* Kept on the stack: a load that ran out of memory still
 	 * discards (the store's discard asks no memory of ferry's
 	 * allocator either). */
-	snprintf(msg, sizeof(msg), "%s", ferry_errmsg(db));
+	kept_message(db, msg);
 	if ((rc = ferry_store__begin(db)) == 0)
 		rc = ferry_store__end(db, ferry_store__import_discard(db, id));
 	if (rc < 0)
